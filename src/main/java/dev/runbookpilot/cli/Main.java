@@ -1,0 +1,2 @@
+package dev.runbookpilot.cli;
+public class Main { public static void main(String[] a) {} }
