@@ -1,0 +1,95 @@
+package dev.runbookpilot.check;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evidence behind a check result, shown below the check and kept in the journal and the report.
+ * Each kind of check fills in the detail that proves its verdict.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = CheckDetail.Rows.class, name = "rows"),
+        @JsonSubTypes.Type(value = CheckDetail.ObjectsDiff.class, name = "objects"),
+        @JsonSubTypes.Type(value = CheckDetail.RowCountDiff.class, name = "rowCounts"),
+        @JsonSubTypes.Type(value = CheckDetail.SchemaChanges.class, name = "schemaDiff"),
+        @JsonSubTypes.Type(value = CheckDetail.Plan.class, name = "plan"),
+        @JsonSubTypes.Type(value = CheckDetail.Notices.class, name = "notices"),
+        @JsonSubTypes.Type(value = CheckDetail.SnapshotTaken.class, name = "snapshot"),
+        @JsonSubTypes.Type(value = CheckDetail.Note.class, name = "note"),
+})
+public sealed interface CheckDetail {
+
+    /** Result rows of a query, as text (NULL as null), capped at a display limit. */
+    record Rows(List<String> columns, List<List<String>> rows, boolean truncated) implements CheckDetail {
+        public Rows {
+            columns = List.copyOf(columns);
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** Catalog objects compared with what the runbook declared. */
+    record ObjectsDiff(List<String> found, List<String> missing, List<String> unexpected, List<String> mismatched)
+            implements CheckDetail {
+        public ObjectsDiff {
+            found = List.copyOf(found);
+            missing = List.copyOf(missing);
+            unexpected = List.copyOf(unexpected);
+            mismatched = List.copyOf(mismatched);
+        }
+    }
+
+    /** One line of a row-count comparison; {@code before} or {@code after} is null where the table is absent. */
+    record RowCountLine(String beforeTable, String afterTable, Long before, Long after, Status status, String note) {
+        public Long delta() {
+            return before == null || after == null ? null : after - before;
+        }
+    }
+
+    record RowCountDiff(String snapshot, List<RowCountLine> lines) implements CheckDetail {
+        public RowCountDiff {
+            lines = List.copyOf(lines);
+        }
+    }
+
+    /**
+     * One schema change. {@code expected}: the runbook declared it; a change that happened undeclared or that
+     * was declared but did not happen fails the check.
+     */
+    record SchemaChange(String change, String object, String before, String after, boolean expected,
+                        boolean happened) {}
+
+    record SchemaChanges(String snapshot, List<SchemaChange> changes) implements CheckDetail {
+        public SchemaChanges {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /** An EXPLAIN plan as PostgreSQL printed it, with the lines that decided the verdict. */
+    record Plan(String text, List<String> findings, Double totalCost) implements CheckDetail {
+        public Plan {
+            findings = List.copyOf(findings);
+        }
+    }
+
+    /** Server notices raised by a migration and the expected ones that never came. */
+    record Notices(List<String> received, List<String> missing, long rowsAffected) implements CheckDetail {
+        public Notices {
+            received = List.copyOf(received);
+            missing = List.copyOf(missing);
+        }
+    }
+
+    /** What a snapshot recorded: exact row counts and the number of catalog objects. */
+    record SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects) implements CheckDetail {
+        public SnapshotTaken {
+            rowCounts = Map.copyOf(rowCounts);
+        }
+    }
+
+    /** Who confirmed, waived or signed, and what they wrote. */
+    record Note(String who, String text) implements CheckDetail {}
+}

@@ -1,0 +1,22 @@
+package dev.runbookpilot.check;
+
+/**
+ * The state of a check or a step. ERROR means the check could not look, and is never presented as a pass.
+ */
+public enum Status {
+    PENDING, RUNNING, PASSED, FAILED, ERROR, SKIPPED, WAIVED, CONFIRMED;
+
+    /** Settled for good: the wizard may move on (FAILED and ERROR only once waived). */
+    public boolean isSatisfied() {
+        return this == PASSED || this == WAIVED || this == CONFIRMED || this == SKIPPED;
+    }
+
+    /** Holds the wizard until fixed, re-run or waived. */
+    public boolean isBlocking() {
+        return this == FAILED || this == ERROR;
+    }
+
+    public boolean isFinished() {
+        return this != PENDING && this != RUNNING;
+    }
+}

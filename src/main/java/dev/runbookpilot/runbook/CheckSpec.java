@@ -1,0 +1,226 @@
+package dev.runbookpilot.runbook;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One check of a step, exactly as the runbook declares it. The YAML key of each kind is {@link #kind()};
+ * docs/runbook-format.md documents every field.
+ */
+public sealed interface CheckSpec {
+
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    /** Options every kind accepts: a display name and a statement timeout. */
+    record Meta(String name, Duration timeout, SourceLocation location) {
+        public Meta {
+            timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+            location = location == null ? SourceLocation.UNKNOWN : location;
+        }
+    }
+
+    Meta meta();
+
+    /** The YAML key naming this kind of check. */
+    String kind();
+
+    /** What the operator sees in the check table: the runbook's name, or a summary derived from the spec. */
+    default String label() {
+        return meta().name() != null ? meta().name() : describe();
+    }
+
+    String describe();
+
+    /** A scalar or a row set meets an expectation. */
+    record Query(Meta meta, String sql, Expectation expect) implements CheckSpec {
+        public String kind() { return "query"; }
+        public String describe() { return "query " + expect.describe(); }
+    }
+
+    /**
+     * Catalog objects exist, are absent, match exactly, or number as expected.
+     *
+     * @param table   restricts the objects to one table (columns require it)
+     * @param exist   objects that must exist, with the properties given
+     * @param absent  names that must not exist
+     * @param exact   when not null, the complete set of objects (names and given properties)
+     * @param count   when not null, the number of objects (after {@code filter}) must meet it
+     * @param filter  property filter applied before counting and before {@code exact}, e.g. {@code type: foreign key}
+     */
+    record CatalogObjects(Meta meta, ObjectKind objectKind, String schema, String table, List<ObjectSpec> exist,
+                   List<String> absent, List<ObjectSpec> exact, Expectation count, Map<String, String> filter)
+            implements CheckSpec {
+        public CatalogObjects {
+            exist = List.copyOf(exist);
+            absent = List.copyOf(absent);
+            exact = exact == null ? null : List.copyOf(exact);
+            filter = Map.copyOf(filter);
+        }
+
+        public String kind() { return objectKind.yamlKey(); }
+
+        public String describe() {
+            StringBuilder b = new StringBuilder(objectKind.yamlKey());
+            if (table != null) b.append(" of ").append(table);
+            if (!exist.isEmpty()) b.append(", ").append(exist.size()).append(" present");
+            if (!absent.isEmpty()) b.append(", ").append(absent.size()).append(" absent");
+            if (exact != null) b.append(", exactly ").append(exact.size());
+            if (count != null) b.append(", count ").append(count.describe());
+            return b.toString();
+        }
+    }
+
+    /** A named object expected in the catalog, with the properties the runbook cares about (all as text). */
+    record ObjectSpec(String name, Map<String, String> properties) {
+        public ObjectSpec {
+            java.util.Objects.requireNonNull(name, "name");
+            properties = Map.copyOf(properties);
+        }
+    }
+
+    /**
+     * Records exact row counts and the schema under a name, for {@code rowCounts} and {@code schemaDiff}.
+     *
+     * @param tables row-count tables; empty with {@code allTables} counts every table of the schema
+     */
+    record Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema)
+            implements CheckSpec {
+        public Snapshot {
+            tables = List.copyOf(tables);
+        }
+        public String kind() { return "snapshot"; }
+        public String describe() {
+            return "snapshot '" + name + "' of " + (allTables ? "all tables" : tables.size() + " tables");
+        }
+    }
+
+    /**
+     * Row counts now against a snapshot.
+     *
+     * @param tables  tables to compare (snapshot names); empty means every table the snapshot counted
+     * @param map     old name to new name(s); several new names are compared by their sum (a split)
+     * @param dropped snapshot tables that are meant to be gone
+     */
+    record RowCounts(Meta meta, String compareTo, List<String> tables, Map<String, List<String>> map,
+                     List<String> dropped, Tolerance tolerance) implements CheckSpec {
+        public RowCounts {
+            tables = List.copyOf(tables);
+            map = Map.copyOf(map);
+            dropped = List.copyOf(dropped);
+            tolerance = tolerance == null ? Tolerance.EXACT : tolerance;
+        }
+        public String kind() { return "rowCounts"; }
+        public String describe() { return "row counts vs '" + compareTo + "' " + tolerance.describe(); }
+    }
+
+    /** Allowed difference between a count before and after: absolute rows or a percentage of before. */
+    record Tolerance(long rows, double percent) {
+        public static final Tolerance EXACT = new Tolerance(0, 0);
+
+        public boolean accepts(long before, long after) {
+            long delta = Math.abs(after - before);
+            return delta <= rows || (percent > 0 && delta <= Math.abs(before) * percent / 100.0);
+        }
+
+        public String describe() {
+            if (rows == 0 && percent == 0) return "(exact)";
+            return percent > 0 ? "(±" + percent + "%)" : "(±" + rows + " rows)";
+        }
+    }
+
+    /**
+     * Schema now against a snapshot. Every change must be declared; declared changes that did not happen fail too.
+     * Entries are {@code kind:name} patterns ({@code table:users}, {@code index:users_*}, {@code column:users.email}).
+     */
+    record SchemaDiff(Meta meta, String compareTo, List<String> added, List<String> removed, List<String> changed,
+                      Map<String, String> renamed) implements CheckSpec {
+        public SchemaDiff {
+            added = List.copyOf(added);
+            removed = List.copyOf(removed);
+            changed = List.copyOf(changed);
+            renamed = Map.copyOf(renamed);
+        }
+        public String kind() { return "schemaDiff"; }
+        public String describe() { return "schema vs '" + compareTo + "'"; }
+    }
+
+    enum PlanExpectation { INDEX_SCAN, NO_SEQ_SCAN, MAX_COST }
+
+    /**
+     * A query's plan. {@code INDEX_SCAN}: an index is used (on {@code table} when given) and that table is never
+     * read by a Seq Scan; {@code NO_SEQ_SCAN}: no Seq Scan (on {@code table} when given); {@code MAX_COST}: the
+     * planner's total cost stays at or below {@code maxCost}.
+     */
+    record Explain(Meta meta, String sql, PlanExpectation expect, String table, Double maxCost, boolean analyze)
+            implements CheckSpec {
+        public Explain {
+            java.util.Objects.requireNonNull(expect, "expect");
+        }
+        public String kind() { return "explain"; }
+        public String describe() {
+            return switch (expect) {
+                case INDEX_SCAN -> "plan uses an index" + (table == null ? "" : " on " + table);
+                case NO_SEQ_SCAN -> "plan has no Seq Scan" + (table == null ? "" : " on " + table);
+                case MAX_COST -> "plan cost <= " + maxCost;
+            };
+        }
+    }
+
+    /**
+     * A statement is rejected with a SQLSTATE ({@code rejects}) or accepted ({@code accepts}), in a transaction
+     * that is always rolled back. {@code setup} runs first in the same transaction.
+     */
+    record Statement(Meta meta, boolean expectRejection, String setup, String sql, String sqlstate,
+                     String messageContains) implements CheckSpec {
+        public String kind() { return expectRejection ? "rejects" : "accepts"; }
+        public String describe() {
+            return expectRejection ? "rejected" + (sqlstate == null ? "" : " with SQLSTATE " + sqlstate) : "accepted";
+        }
+    }
+
+    /**
+     * Other activity on the database is within limits. A null limit is not checked.
+     *
+     * @param longTransactionAge a transaction open longer than this counts as long
+     */
+    record Activity(Meta meta, Integer otherSessions, Integer longTransactions, Duration longTransactionAge,
+                    Integer blockingLocks) implements CheckSpec {
+        public String kind() { return "activity"; }
+        public String describe() {
+            StringBuilder b = new StringBuilder("activity:");
+            if (otherSessions != null) b.append(" other sessions <= ").append(otherSessions);
+            if (longTransactions != null) b.append(" long transactions <= ").append(longTransactions);
+            if (blockingLocks != null) b.append(" blocking locks <= ").append(blockingLocks);
+            return b.toString();
+        }
+    }
+
+    /** The operator confirms something a machine cannot check, with a note where required. */
+    record Manual(Meta meta, String text, boolean requireNote) implements CheckSpec {
+        public String kind() { return "manual"; }
+        public String describe() { return text; }
+    }
+
+    /** Runs a migration SQL file; the only check that writes for good. Needs confirmation. */
+    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) implements CheckSpec {
+        public Execute {
+            java.util.Objects.requireNonNull(file, "file");
+            expectNotices = List.copyOf(expectNotices);
+        }
+        public String kind() { return "execute"; }
+        public String describe() { return "execute " + file + (transaction ? " in a transaction" : ""); }
+    }
+
+    /** Named people sign in their roles. */
+    record Signoff(Meta meta, List<String> roles) implements CheckSpec {
+        public Signoff {
+            roles = List.copyOf(roles);
+            if (roles.isEmpty()) throw new IllegalArgumentException("a sign-off needs at least one role");
+        }
+        public String kind() { return "signoff"; }
+        public String describe() { return "sign-off by " + String.join(", ", roles); }
+    }
+
+}

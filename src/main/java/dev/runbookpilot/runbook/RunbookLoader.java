@@ -1,0 +1,803 @@
+package dev.runbookpilot.runbook;
+
+import com.fasterxml.jackson.core.JsonToken;
+import dev.runbookpilot.runbook.YamlTree.Entry;
+import dev.runbookpilot.runbook.YamlTree.ListNode;
+import dev.runbookpilot.runbook.YamlTree.MapNode;
+import dev.runbookpilot.runbook.YamlTree.Node;
+import dev.runbookpilot.runbook.YamlTree.ScalarNode;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Reads a runbook YAML file into a {@link Runbook}, collecting every problem in one pass. Each problem carries
+ * {@code file:line:column} and a hint, never a stack trace.
+ */
+public final class RunbookLoader {
+
+    private static final Set<String> TOP_KEYS = Set.of("runbook", "version", "description", "target", "phases");
+    private static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema");
+    private static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
+    private static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
+            "requireNote", "execute", "signoff");
+    private static final Set<String> META_KEYS = Set.of("name", "timeout");
+    private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
+    private static final Pattern SQLSTATE = Pattern.compile("[0-9A-Z]{5}");
+
+    /** The keys a check list item may start with, in the order the format reference lists them. */
+    public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
+            "triggers", "views", "functions", "sequences", "extensions", "policies", "snapshot", "rowCounts",
+            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "signoff");
+
+    private final List<RunbookProblem> problems = new ArrayList<>();
+    private final Set<String> snapshotNames = new HashSet<>();
+    private Path file;
+    private Path baseDir;
+
+    private RunbookLoader() {}
+
+    public static Runbook load(Path file) throws RunbookException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new RunbookException(List.of(new RunbookProblem(new SourceLocation(file, 0, 0),
+                    "cannot read the runbook: " + e.getMessage(), "check the path and permissions")));
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new RunbookException(List.of(new RunbookProblem(new SourceLocation(file, 0, 0),
+                    "the file is not valid UTF-8", "save it as UTF-8")));
+        }
+        return parse(text, file, sha256(bytes));
+    }
+
+    /** Parses runbook text as if it were read from {@code file} (which anchors relative paths and messages). */
+    public static Runbook parse(String text, Path file, String sha256) throws RunbookException {
+        RunbookLoader loader = new RunbookLoader();
+        loader.file = file;
+        Path parent = file == null ? null : file.toAbsolutePath().getParent();
+        loader.baseDir = parent == null ? Path.of("").toAbsolutePath() : parent;
+        Node root = YamlTree.parse(text.startsWith("\uFEFF") ? text.substring(1) : text, file, loader.problems);
+        Runbook runbook = root == null ? null : loader.runbook(root, sha256);
+        if (!loader.problems.isEmpty() || runbook == null) {
+            List<RunbookProblem> sorted = new ArrayList<>(loader.problems);
+            sorted.sort(Comparator.comparingInt((RunbookProblem p) -> p.location().line())
+                    .thenComparingInt(p -> p.location().column()));
+            throw new RunbookException(sorted);
+        }
+        return runbook;
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- structure
+
+    private Runbook runbook(Node root, String sha256) {
+        Fields f = fields(root, TOP_KEYS, "the runbook");
+        if (f == null) return null;
+        String title = f.requiredText("runbook", "give the runbook a title: runbook: <title>");
+        String version = f.text("version");
+        String description = f.text("description");
+        Target target = f.has("target") ? target(f.get("target")) : null;
+        if (!f.has("target")) {
+            problem(root.location(), "missing 'target'", "add target: { environment: development } "
+                    + "(production, staging or development)");
+        }
+        List<Phase> phases = new ArrayList<>();
+        Map<String, SourceLocation> stepIds = new HashMap<>();
+        ListNode phaseList = f.requiredList("phases", "list the phases: phases: [ { name: ..., steps: [...] } ]");
+        if (phaseList != null) {
+            if (phaseList.items().isEmpty()) problem(phaseList.location(), "no phases", "add at least one phase");
+            for (Node n : phaseList.items()) {
+                Phase phase = phase(n, stepIds);
+                if (phase != null) phases.add(phase);
+            }
+        }
+        if (title == null || target == null) return null;
+        return new Runbook(title, version, description, target, phases, file, sha256);
+    }
+
+    private Target target(Node node) {
+        Fields f = fields(node, TARGET_KEYS, "target");
+        if (f == null) return null;
+        String env = f.requiredText("environment", "environment: production, staging or development");
+        Environment environment = null;
+        if (env != null) {
+            try {
+                environment = Environment.valueOf(env.strip().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                problem(f.get("environment").location(), "unknown environment '" + env + "'",
+                        closest(env, List.of("production", "staging", "development"))
+                                .map(c -> "did you mean '" + c + "'?").orElse("use production, staging or development"));
+            }
+        }
+        String database = f.text("database");
+        String schema = f.text("schema");
+        return environment == null ? null : new Target(environment, database, schema);
+    }
+
+    private Phase phase(Node node, Map<String, SourceLocation> stepIds) {
+        Fields f = fields(node, PHASE_KEYS, "a phase");
+        if (f == null) return null;
+        String name = f.requiredText("name", "name the phase: name: Pre-migration");
+        String description = f.text("description");
+        List<Step> steps = new ArrayList<>();
+        ListNode list = f.requiredList("steps", "list the phase's steps: steps: [ { id: ..., title: ... } ]");
+        if (list != null) {
+            if (list.items().isEmpty()) problem(list.location(), "phase '" + name + "' has no steps",
+                    "add a step or remove the phase");
+            for (Node n : list.items()) {
+                Step step = step(n, stepIds);
+                if (step != null) steps.add(step);
+            }
+        }
+        return name == null ? null : new Phase(name, description, steps);
+    }
+
+    private Step step(Node node, Map<String, SourceLocation> stepIds) {
+        Fields f = fields(node, STEP_KEYS, "a step");
+        if (f == null) return null;
+        String id = f.requiredText("id", "give the step a unique id, e.g. id: verify-tables");
+        if (id != null) {
+            if (!STEP_ID.matcher(id).matches()) {
+                problem(f.get("id").location(), "step id '" + id + "' has characters ids may not use",
+                        "use letters, digits, '-', '_' and '.', starting with a letter or digit");
+            } else if (stepIds.containsKey(id)) {
+                problem(f.get("id").location(), "duplicate step id '" + id + "'",
+                        "already used at " + stepIds.get(id) + "; step ids must be unique");
+            } else {
+                stepIds.put(id, f.get("id").location());
+            }
+        }
+        String title = f.requiredText("title", "give the step a title the operator will read");
+        String description = f.text("description");
+        List<CheckSpec> checks = new ArrayList<>();
+        ListNode list = f.list("checks");
+        if (list != null) {
+            for (Node n : list.items()) {
+                CheckSpec c = check(n);
+                if (c != null) checks.add(c);
+            }
+        }
+        if (f.has("manual")) {
+            String text = f.text("manual");
+            Boolean requireNote = f.bool("requireNote");
+            if (text != null) {
+                checks.add(new CheckSpec.Manual(new CheckSpec.Meta(null, null, f.get("manual").location()), text,
+                        requireNote != null && requireNote));
+            }
+        } else if (f.has("requireNote")) {
+            problem(f.keyLocation("requireNote"), "'requireNote' without 'manual'",
+                    "requireNote applies to the step's manual confirmation; add manual: <what to confirm>");
+        }
+        boolean standalone = false;
+        if (f.has("execute")) {
+            CheckSpec c = execute(f.get("execute"), f.get("execute").location());
+            if (c != null) checks.add(c);
+            standalone = true;
+        }
+        if (f.has("signoff")) {
+            CheckSpec c = signoff(f.get("signoff"), f.get("signoff").location());
+            if (c != null) checks.add(c);
+            if (standalone) {
+                problem(f.keyLocation("signoff"), "a step cannot both execute and sign off",
+                        "put the sign-off in a step of its own");
+            }
+            standalone = true;
+        }
+        if (standalone && (f.has("checks") || f.has("manual"))) {
+            problem(f.keyLocation(f.has("checks") ? "checks" : "manual"),
+                    "an execute or sign-off step stands alone",
+                    "move these checks to a step of their own before or after it");
+        }
+        long mutating = checks.stream().filter(c -> c instanceof CheckSpec.Execute).count();
+        if (mutating > 0 && checks.size() > 1 && !standalone) {
+            problem(node.location(), "an execute check stands alone in its step",
+                    "move the other checks to a step of their own");
+        }
+        if (checks.isEmpty() && !f.has("checks") && !f.has("manual") && !f.has("execute") && !f.has("signoff")) {
+            problem(node.location(), "step '" + id + "' does nothing",
+                    "give it checks, a manual confirmation (manual: ...), execute or signoff");
+        }
+        if (id == null || title == null) return null;
+        return new Step(id, title, description, checks, node.location());
+    }
+
+    // ---------------------------------------------------------------- checks
+
+    private CheckSpec check(Node node) {
+        if (!(node instanceof MapNode map) || map.entries().isEmpty()) {
+            problem(node.location(), "a check must be a mapping with one key naming its kind, found "
+                    + node.typeName(), "e.g. - query: { sql: \"SELECT 1\", expect: \"= 1\" }");
+            return null;
+        }
+        if (map.entries().size() > 1) {
+            Entry second = new ArrayList<>(map.entries().values()).get(1);
+            problem(second.keyLocation(), "a check has exactly one kind, found '"
+                    + String.join("', '", map.entries().keySet()) + "'",
+                    "indent the options under the kind, or start a new list item with '-'");
+            return null;
+        }
+        Entry e = map.entries().values().iterator().next();
+        String kind = e.key();
+        SourceLocation at = e.keyLocation();
+        Node body = e.value();
+        if (!CHECK_KINDS.contains(kind)) {
+            problem(at, "unknown check kind '" + kind + "'", closest(kind, CHECK_KINDS)
+                    .map(c -> "did you mean '" + c + "'?").orElse("see docs/runbook-format.md for the kinds"));
+            return null;
+        }
+        Optional<ObjectKind> objectKind = ObjectKind.ofYamlKey(kind);
+        if (objectKind.isPresent()) return objects(objectKind.get(), body, at);
+        return switch (kind) {
+            case "query" -> query(body, at);
+            case "snapshot" -> snapshot(body, at);
+            case "rowCounts" -> rowCounts(body, at);
+            case "schemaDiff" -> schemaDiff(body, at);
+            case "explain" -> explain(body, at);
+            case "rejects" -> statement(body, at, true);
+            case "accepts" -> statement(body, at, false);
+            case "activity" -> activity(body, at);
+            case "manual" -> manual(body, at);
+            case "execute" -> execute(body, at);
+            case "signoff" -> signoff(body, at);
+            default -> throw new IllegalStateException("kind listed but not handled: " + kind);
+        };
+    }
+
+    private Fields checkFields(Node body, String kind, Set<String> keys) {
+        Set<String> all = new HashSet<>(keys);
+        all.addAll(META_KEYS);
+        return fields(body, all, "a " + kind + " check");
+    }
+
+    private CheckSpec.Meta meta(Fields f, SourceLocation at) {
+        Duration timeout = null;
+        if (f.has("timeout")) timeout = duration(f.get("timeout"));
+        return new CheckSpec.Meta(f.text("name"), timeout, at);
+    }
+
+    private CheckSpec query(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "query", Set.of("sql", "expect"));
+        if (f == null) return null;
+        String sql = f.requiredText("sql", "give the query: sql: \"SELECT count(*) FROM ...\"");
+        Expectation expect = f.has("expect") ? expectation(f.get("expect"))
+                : missing(f, "expect", "say what the result must be, e.g. expect: \"= 0\"");
+        return sql == null || expect == null ? null : new CheckSpec.Query(meta(f, at), sql, expect);
+    }
+
+    private CheckSpec objects(ObjectKind kind, Node body, SourceLocation at) {
+        Fields f = checkFields(body, kind.yamlKey(),
+                Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
+        if (f == null) return null;
+        String table = f.text("table");
+        if (kind == ObjectKind.COLUMNS && table == null && !f.has("table")) {
+            problem(at, "a columns check needs 'table'", "name the table whose columns are checked: table: users");
+        }
+        if (f.has("exist") && f.has("include")) {
+            problem(f.keyLocation("include"), "'include' and 'exist' mean the same", "keep one of them");
+        }
+        List<CheckSpec.ObjectSpec> exist = new ArrayList<>();
+        String existKey = f.has("include") ? "include" : "exist";
+        if (f.has(existKey)) exist = objectSpecs(kind, f.get(existKey));
+        List<String> absent = f.has("absent") ? textList(f.get("absent")) : List.of();
+        List<CheckSpec.ObjectSpec> exact = f.has("exact") ? objectSpecs(kind, f.get("exact")) : null;
+        Expectation count = f.has("count") ? expectation(f.get("count")) : null;
+        Map<String, String> filter = f.has("where") ? properties(kind, f.get("where")) : Map.of();
+        if (!f.has("exist") && !f.has("include") && !f.has("absent") && !f.has("exact") && !f.has("count")) {
+            problem(at, "a " + kind.yamlKey() + " check needs exist, absent, exact or count",
+                    "e.g. exist: [name_one, name_two]");
+        }
+        return new CheckSpec.CatalogObjects(meta(f, at), kind, f.text("schema"), table, exist, absent, exact, count,
+                filter);
+    }
+
+    private List<CheckSpec.ObjectSpec> objectSpecs(ObjectKind kind, Node node) {
+        List<CheckSpec.ObjectSpec> specs = new ArrayList<>();
+        ListNode list = asList(node, "a list of names or { name: ..., <property>: ... } entries");
+        if (list == null) return specs;
+        for (Node item : list.items()) {
+            if (item instanceof ScalarNode s && !s.isNull()) {
+                specs.add(new CheckSpec.ObjectSpec(s.text(), Map.of()));
+            } else if (item instanceof MapNode m) {
+                Set<String> keys = new HashSet<>(kind.properties());
+                keys.add("name");
+                Fields f = fields(m, keys, "a " + kind.singular());
+                String name = f.requiredText("name", "every entry needs a name");
+                Map<String, String> props = new LinkedHashMap<>();
+                for (Entry e : m.entries().values()) {
+                    if (!e.key().equals("name") && kind.properties().contains(e.key())) {
+                        String v = propertyValue(e.value());
+                        if (v != null) props.put(e.key(), v);
+                    }
+                }
+                if (name != null) specs.add(new CheckSpec.ObjectSpec(name, props));
+            } else {
+                problem(item.location(), "expected a name or a mapping, found " + item.typeName(), null);
+            }
+        }
+        return specs;
+    }
+
+    private Map<String, String> properties(ObjectKind kind, Node node) {
+        Fields f = fields(node, kind.properties(), "a " + kind.singular() + " filter");
+        Map<String, String> props = new LinkedHashMap<>();
+        if (f == null) return props;
+        for (Entry e : ((MapNode) node).entries().values()) {
+            String v = propertyValue(e.value());
+            if (v != null && kind.properties().contains(e.key())) props.put(e.key(), v);
+        }
+        return props;
+    }
+
+    /** Properties compare as text; a list (index columns, trigger events) as its items joined with ", ". */
+    private String propertyValue(Node node) {
+        if (node instanceof ScalarNode s) return s.isNull() ? null : s.text();
+        if (node instanceof ListNode l) {
+            List<String> items = textList(l);
+            return String.join(", ", items);
+        }
+        problem(node.location(), "expected a value or a list, found a mapping", null);
+        return null;
+    }
+
+    private CheckSpec snapshot(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "snapshot", Set.of("name", "rowCounts", "schema"));
+        if (f == null) return null;
+        // 'name' of a snapshot is its identity, not only a label.
+        String name = f.requiredText("name", "name the snapshot so later checks can compare to it: name: before");
+        List<String> tables = List.of();
+        boolean all = false;
+        if (f.has("rowCounts")) {
+            Node rc = f.get("rowCounts");
+            if (rc instanceof ScalarNode s && "all".equals(s.text())) {
+                all = true;
+            } else {
+                tables = textList(rc);
+            }
+        } else {
+            all = true;
+        }
+        if (name != null) {
+            if (!snapshotNames.add(name)) {
+                problem(f.get("name").location(), "snapshot '" + name + "' is taken twice",
+                        "give each snapshot its own name, e.g. before and after");
+            }
+        }
+        Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : null;
+        CheckSpec.Meta meta = new CheckSpec.Meta(null, timeout, at);
+        return name == null ? null : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"));
+    }
+
+    private String snapshotReference(Fields f) {
+        String name = f.requiredText("compareTo", "name the snapshot to compare to: compareTo: before");
+        if (name != null && !snapshotNames.contains(name)) {
+            problem(f.get("compareTo").location(), "unknown snapshot '" + name + "'",
+                    snapshotNames.isEmpty() ? "take one first in an earlier step: - snapshot: { name: " + name + " }"
+                            : closest(name, snapshotNames).map(c -> "did you mean '" + c + "'?")
+                            .orElse("snapshots taken before this check: " + String.join(", ", snapshotNames)));
+        }
+        return name;
+    }
+
+    private CheckSpec rowCounts(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
+        if (f == null) return null;
+        String compareTo = snapshotReference(f);
+        List<String> tables = f.has("tables") ? textList(f.get("tables")) : List.of();
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        if (f.has("map")) {
+            Fields m = fields(f.get("map"), null, "map");
+            if (m != null) {
+                for (Entry e : m.map.entries().values()) {
+                    List<String> to = e.value() instanceof ListNode ? textList(e.value()) : List.of(text(e.value()));
+                    map.put(e.key(), to);
+                }
+            }
+        }
+        List<String> dropped = f.has("dropped") ? textList(f.get("dropped")) : List.of();
+        CheckSpec.Tolerance tolerance = f.has("tolerance") ? tolerance(f.get("tolerance")) : null;
+        return compareTo == null ? null
+                : new CheckSpec.RowCounts(meta(f, at), compareTo, tables, map, dropped, tolerance);
+    }
+
+    private CheckSpec.Tolerance tolerance(Node node) {
+        String t = text(node);
+        if (t == null) return null;
+        t = t.strip();
+        try {
+            if (t.endsWith("%")) {
+                double p = Double.parseDouble(t.substring(0, t.length() - 1).strip());
+                if (p >= 0) return new CheckSpec.Tolerance(0, p);
+            } else {
+                long rows = Long.parseLong(t);
+                if (rows >= 0) return new CheckSpec.Tolerance(rows, 0);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(node.location(), "tolerance '" + t + "' is neither a row count nor a percentage",
+                "write a whole number of rows (tolerance: 10) or a percentage (tolerance: 0.5%)");
+        return null;
+    }
+
+    private CheckSpec schemaDiff(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "schemaDiff", Set.of("compareTo", "expect"));
+        if (f == null) return null;
+        String compareTo = snapshotReference(f);
+        List<String> added = List.of();
+        List<String> removed = List.of();
+        List<String> changed = List.of();
+        Map<String, String> renamed = new LinkedHashMap<>();
+        if (f.has("expect")) {
+            Fields e = fields(f.get("expect"), Set.of("added", "removed", "changed", "renamed"), "expect");
+            if (e != null) {
+                added = e.has("added") ? diffEntries(e.get("added")) : List.of();
+                removed = e.has("removed") ? diffEntries(e.get("removed")) : List.of();
+                changed = e.has("changed") ? diffEntries(e.get("changed")) : List.of();
+                if (e.has("renamed")) {
+                    Fields r = fields(e.get("renamed"), null, "renamed");
+                    if (r != null) {
+                        for (Entry en : r.map.entries().values()) {
+                            String to = text(en.value());
+                            checkDiffEntry(en.key(), en.keyLocation());
+                            if (to != null) renamed.put(en.key(), to);
+                        }
+                    }
+                }
+            }
+        }
+        return compareTo == null ? null
+                : new CheckSpec.SchemaDiff(meta(f, at), compareTo, added, removed, changed, renamed);
+    }
+
+    private List<String> diffEntries(Node node) {
+        List<String> entries = textList(node);
+        if (node instanceof ListNode l) {
+            for (int i = 0; i < entries.size() && i < l.items().size(); i++) {
+                checkDiffEntry(entries.get(i), l.items().get(i).location());
+            }
+        }
+        return entries;
+    }
+
+    private void checkDiffEntry(String entry, SourceLocation at) {
+        int colon = entry.indexOf(':');
+        String kind = colon < 0 ? "" : entry.substring(0, colon);
+        if (colon < 0 || ObjectKind.ofSingular(kind).isEmpty() || colon == entry.length() - 1) {
+            List<String> kinds = Arrays.stream(ObjectKind.values()).map(ObjectKind::singular).toList();
+            problem(at, "'" + entry + "' does not name an object as kind:name",
+                    closest(kind, kinds).filter(c -> colon > 0).map(c -> "did you mean '" + c + ":'?")
+                            .orElse("e.g. table:users, column:users.email, index:users_*; kinds: "
+                                    + String.join(", ", kinds)));
+        }
+    }
+
+    private CheckSpec explain(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "explain", Set.of("sql", "expect", "table", "maxCost", "analyze"));
+        if (f == null) return null;
+        String sql = f.requiredText("sql", "give the query whose plan is checked");
+        String expect = f.text("expect");
+        CheckSpec.PlanExpectation pe = null;
+        Double maxCost = null;
+        if (f.has("maxCost")) {
+            String c = f.text("maxCost");
+            try {
+                maxCost = c == null ? null : Double.parseDouble(c);
+            } catch (NumberFormatException e) {
+                problem(f.get("maxCost").location(), "maxCost must be a number", "e.g. maxCost: 1000");
+            }
+        }
+        if (expect == null) {
+            if (maxCost != null) pe = CheckSpec.PlanExpectation.MAX_COST;
+            else problem(at, "an explain check needs expect (indexScan or noSeqScan) or maxCost",
+                    "e.g. expect: indexScan");
+        } else {
+            Map<String, CheckSpec.PlanExpectation> names = Map.of("indexScan", CheckSpec.PlanExpectation.INDEX_SCAN,
+                    "noSeqScan", CheckSpec.PlanExpectation.NO_SEQ_SCAN);
+            pe = names.get(expect);
+            if (pe == null) {
+                problem(f.get("expect").location(), "unknown plan expectation '" + expect + "'",
+                        closest(expect, names.keySet()).map(c -> "did you mean '" + c + "'?")
+                                .orElse("use indexScan or noSeqScan, or set maxCost"));
+            } else if (maxCost != null) {
+                problem(f.keyLocation("maxCost"), "give either expect or maxCost, not both",
+                        "split them into two explain checks");
+            }
+        }
+        Boolean analyze = f.bool("analyze");
+        return sql == null || pe == null ? null
+                : new CheckSpec.Explain(meta(f, at), sql, pe, f.text("table"), maxCost, analyze != null && analyze);
+    }
+
+    private CheckSpec statement(Node body, SourceLocation at, boolean rejects) {
+        Set<String> keys = rejects ? Set.of("sql", "setup", "sqlstate", "message") : Set.of("sql", "setup");
+        Fields f = checkFields(body, rejects ? "rejects" : "accepts", keys);
+        if (f == null) return null;
+        String sql = f.requiredText("sql", "give the statement to try");
+        String sqlstate = f.text("sqlstate");
+        if (sqlstate != null && !SQLSTATE.matcher(sqlstate).matches()) {
+            problem(f.get("sqlstate").location(), "'" + sqlstate + "' is not a SQLSTATE",
+                    "a SQLSTATE is five characters, e.g. 23505 for unique_violation; quote it: sqlstate: \"23505\"");
+        }
+        if (rejects && sqlstate == null && !f.has("message")) {
+            problem(at, "a rejects check needs sqlstate or message",
+                    "say how it must fail, e.g. sqlstate: \"23505\"; any failure is not proof enough");
+        }
+        return sql == null ? null
+                : new CheckSpec.Statement(meta(f, at), rejects, f.text("setup"), sql, sqlstate, f.text("message"));
+    }
+
+    private CheckSpec activity(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "activity",
+                Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
+        if (f == null) return null;
+        Integer other = f.integer("otherSessions");
+        Integer longTx = f.integer("longTransactions");
+        Integer blocking = f.integer("blockingLocks");
+        Duration age = f.has("longTransactionAge") ? duration(f.get("longTransactionAge")) : Duration.ofMinutes(5);
+        if (!f.has("otherSessions") && !f.has("longTransactions") && !f.has("blockingLocks")) {
+            problem(at, "an activity check needs a limit",
+                    "set otherSessions, longTransactions or blockingLocks, e.g. otherSessions: 0");
+        }
+        return new CheckSpec.Activity(meta(f, at), other, longTx, age, blocking);
+    }
+
+    private CheckSpec manual(Node body, SourceLocation at) {
+        if (body instanceof ScalarNode s && !s.isNull()) {
+            return new CheckSpec.Manual(new CheckSpec.Meta(null, null, at), s.text(), false);
+        }
+        Fields f = checkFields(body, "manual", Set.of("text", "requireNote"));
+        if (f == null) return null;
+        String text = f.requiredText("text", "say what the operator confirms");
+        Boolean note = f.bool("requireNote");
+        return text == null ? null : new CheckSpec.Manual(meta(f, at), text, note != null && note);
+    }
+
+    private CheckSpec execute(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "execute", Set.of("file", "transaction", "expectNotices"));
+        if (f == null) return null;
+        String fileName = f.requiredText("file", "name the SQL file, relative to the runbook: file: migration.sql");
+        Boolean tx = f.bool("transaction");
+        List<String> notices = f.has("expectNotices") ? textList(f.get("expectNotices")) : List.of();
+        if (fileName == null) return null;
+        Path sql = baseDir.resolve(fileName).normalize();
+        if (!Files.isRegularFile(sql)) {
+            problem(f.get("file").location(), "execute file '" + fileName + "' does not exist",
+                    "looked for " + sql + "; paths are relative to the runbook's folder");
+        }
+        Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
+        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices);
+    }
+
+    private CheckSpec signoff(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "signoff", Set.of("roles"));
+        if (f == null) return null;
+        ListNode roles = f.requiredList("roles", "list who signs: roles: [DBA, Backend lead]");
+        if (roles == null) return null;
+        List<String> names = textList(roles);
+        if (names.isEmpty()) {
+            problem(roles.location(), "no roles", "list who signs: roles: [DBA, Backend lead]");
+            return null;
+        }
+        return new CheckSpec.Signoff(meta(f, at), names);
+    }
+
+    // ---------------------------------------------------------------- values
+
+    private Expectation expectation(Node node) {
+        if (!(node instanceof ScalarNode s) || s.isNull()) {
+            problem(node.location(), "an expectation is a single value, found " + node.typeName(),
+                    "e.g. \"= 0\", \">= 4\", \"between 1 and 9\", \"'3.7.0'\", empty, \"rows = 3\"");
+            return null;
+        }
+        if (s.token() == JsonToken.VALUE_NUMBER_INT || s.token() == JsonToken.VALUE_NUMBER_FLOAT) {
+            return new Expectation.Compare(Expectation.Op.EQ, new java.math.BigDecimal(s.text()));
+        }
+        try {
+            return Expectation.parse(s.text());
+        } catch (Expectation.ParseException e) {
+            // A quoted YAML scalar that is not an expression means that exact text: expect: '3.7.0'.
+            if (s.quoted()) return new Expectation.Text(s.text());
+            problem(s.location(), e.getMessage(), "see the expectation grammar in docs/runbook-format.md");
+            return null;
+        }
+    }
+
+    private Duration duration(Node node) {
+        String t = text(node);
+        if (t == null) return null;
+        Matcher m = DURATION.matcher(t.strip());
+        if (m.matches()) {
+            double v = Double.parseDouble(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            long millis = (long) switch (unit) {
+                case "ms" -> v;
+                case "m" -> v * 60_000;
+                case "h" -> v * 3_600_000;
+                default -> v * 1000;
+            };
+            if (millis > 0) return Duration.ofMillis(millis);
+        }
+        problem(node.location(), "'" + t + "' is not a duration", "write a number with a unit: 500ms, 30s, 5m, 1h");
+        return null;
+    }
+
+    private String text(Node node) {
+        if (node instanceof ScalarNode s) return s.isNull() ? null : s.text();
+        problem(node.location(), "expected a single value, found " + node.typeName(), null);
+        return null;
+    }
+
+    private List<String> textList(Node node) {
+        if (node instanceof ScalarNode s && !s.isNull()) return List.of(s.text());
+        ListNode list = asList(node, "a list of names: [a, b]");
+        if (list == null) return List.of();
+        List<String> out = new ArrayList<>();
+        for (Node item : list.items()) {
+            String t = text(item);
+            if (t != null) out.add(t);
+        }
+        return out;
+    }
+
+    private ListNode asList(Node node, String what) {
+        if (node instanceof ListNode l) return l;
+        problem(node.location(), "expected " + what + ", found " + node.typeName(), null);
+        return null;
+    }
+
+    private <T> T missing(Fields f, String key, String hint) {
+        problem(f.map.location(), "missing '" + key + "'", hint);
+        return null;
+    }
+
+    private void problem(SourceLocation at, String message, String hint) {
+        problems.add(new RunbookProblem(at, message, hint));
+    }
+
+    /** The closest candidate by edit distance, when it is close enough to be a likely typo. */
+    static Optional<String> closest(String word, java.util.Collection<String> candidates) {
+        if (word == null) return Optional.empty();
+        Function<String, Integer> distance = c -> levenshtein(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+        return candidates.stream().min(Comparator.comparing(distance))
+                .filter(c -> distance.apply(c) <= Math.max(2, c.length() / 3));
+    }
+
+    private static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private Fields fields(Node node, Set<String> allowed, String what) {
+        if (!(node instanceof MapNode map)) {
+            problem(node.location(), what + " must be a mapping (key: value), found " + node.typeName(), null);
+            return null;
+        }
+        if (allowed != null) {
+            for (Entry e : map.entries().values()) {
+                if (!allowed.contains(e.key())) {
+                    problem(e.keyLocation(), "unknown key '" + e.key() + "' in " + what,
+                            closest(e.key(), allowed).map(c -> "did you mean '" + c + "'?")
+                                    .orElse("valid keys: " + allowed.stream().sorted()
+                                            .collect(Collectors.joining(", "))));
+                }
+            }
+        }
+        return new Fields(map);
+    }
+
+    /** Typed access to a mapping's values; each wrong type or missing required key becomes a problem. */
+    private final class Fields {
+        final MapNode map;
+
+        Fields(MapNode map) {
+            this.map = map;
+        }
+
+        boolean has(String key) {
+            return map.entries().containsKey(key);
+        }
+
+        Node get(String key) {
+            return map.entries().get(key).value();
+        }
+
+        SourceLocation keyLocation(String key) {
+            return map.entries().get(key).keyLocation();
+        }
+
+        String text(String key) {
+            return has(key) ? RunbookLoader.this.text(get(key)) : null;
+        }
+
+        String requiredText(String key, String hint) {
+            if (!has(key)) return missing(this, key, hint);
+            String t = text(key);
+            if (t == null && get(key) instanceof ScalarNode) problem(get(key).location(), "'" + key + "' is empty", hint);
+            return t;
+        }
+
+        ListNode list(String key) {
+            return has(key) ? asList(get(key), "a list under '" + key + "'") : null;
+        }
+
+        ListNode requiredList(String key, String hint) {
+            if (!has(key)) return missing(this, key, hint);
+            return list(key);
+        }
+
+        Boolean bool(String key) {
+            if (!has(key)) return null;
+            Node n = get(key);
+            if (n instanceof ScalarNode s && (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE)) {
+                return s.token() == JsonToken.VALUE_TRUE;
+            }
+            problem(n.location(), "'" + key + "' must be true or false, found " + n.typeName(), null);
+            return null;
+        }
+
+        Integer integer(String key) {
+            if (!has(key)) return null;
+            Node n = get(key);
+            if (n instanceof ScalarNode s && s.token() == JsonToken.VALUE_NUMBER_INT) {
+                try {
+                    int v = Integer.parseInt(s.text());
+                    if (v >= 0) return v;
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+            problem(n.location(), "'" + key + "' must be a whole number of at least 0, found " + n.typeName(), null);
+            return null;
+        }
+    }
+}

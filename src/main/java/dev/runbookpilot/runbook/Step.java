@@ -1,0 +1,26 @@
+package dev.runbookpilot.runbook;
+
+import java.util.List;
+
+/**
+ * One wizard screen. Its checks are evaluated together; manual confirmations, migrations ({@code execute})
+ * and sign-offs are checks too, so every outcome in a session is a check result.
+ */
+public record Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location) {
+    public Step {
+        checks = List.copyOf(checks);
+    }
+
+    /** A step that writes to the target: it must be confirmed before it runs. */
+    public boolean mutates() {
+        return checks.stream().anyMatch(c -> c instanceof CheckSpec.Execute);
+    }
+
+    public boolean isSignoff() {
+        return checks.stream().anyMatch(c -> c instanceof CheckSpec.Signoff);
+    }
+
+    public boolean isManual() {
+        return !checks.isEmpty() && checks.stream().allMatch(c -> c instanceof CheckSpec.Manual);
+    }
+}

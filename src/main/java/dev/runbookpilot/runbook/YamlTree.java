@@ -1,0 +1,127 @@
+package dev.runbookpilot.runbook;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * YAML parsed into a tree that remembers where every node and key stood, so that every problem found later
+ * can be reported as {@code file:line:column}. Jackson's own tree forgets locations.
+ */
+final class YamlTree {
+
+    sealed interface Node permits MapNode, ListNode, ScalarNode {
+        SourceLocation location();
+
+        default String typeName() {
+            if (this instanceof MapNode) return "a mapping";
+            if (this instanceof ListNode) return "a list";
+            ScalarNode s = (ScalarNode) this;
+            if (s.isNull()) return "empty";
+            if (s.token() == JsonToken.VALUE_STRING) return "text";
+            if (s.token() == JsonToken.VALUE_TRUE || s.token() == JsonToken.VALUE_FALSE) return "a boolean";
+            return "a number";
+        }
+    }
+
+    record Entry(String key, SourceLocation keyLocation, Node value) {}
+
+    record MapNode(Map<String, Entry> entries, SourceLocation location) implements Node {}
+
+    record ListNode(List<Node> items, SourceLocation location) implements Node {}
+
+    /** A scalar keeps its text; {@code token} says whether YAML read it as text, number, boolean or null. */
+    record ScalarNode(String text, JsonToken token, boolean quoted, SourceLocation location) implements Node {
+        boolean isNull() { return token == JsonToken.VALUE_NULL; }
+    }
+
+    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+
+    private final Path file;
+    private final List<String> lines;
+    private final List<RunbookProblem> problems;
+
+    private YamlTree(Path file, String text, List<RunbookProblem> problems) {
+        this.file = file;
+        this.lines = text.lines().toList();
+        this.problems = problems;
+    }
+
+    /** Parses YAML text; syntax errors are added to {@code problems} and yield null. */
+    static Node parse(String text, Path file, List<RunbookProblem> problems) {
+        YamlTree tree = new YamlTree(file, text, problems);
+        try (JsonParser p = FACTORY.createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                problems.add(new RunbookProblem(new SourceLocation(file, 1, 1), "the file is empty",
+                        "start with 'runbook: <title>'; see docs/runbook-format.md"));
+                return null;
+            }
+            return tree.read(p);
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
+            String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
+            problems.add(new RunbookProblem(l == null ? new SourceLocation(file, 0, 0)
+                    : new SourceLocation(file, l.getLineNr(), l.getColumnNr()), "YAML syntax: " + msg,
+                    "check indentation and quoting around this position"));
+            return null;
+        } catch (IOException e) {
+            problems.add(new RunbookProblem(new SourceLocation(file, 0, 0), "cannot read: " + e.getMessage(), null));
+            return null;
+        }
+    }
+
+    private SourceLocation here(JsonParser p) {
+        JsonLocation l = p.currentTokenLocation();
+        return new SourceLocation(file, l.getLineNr(), l.getColumnNr());
+    }
+
+    private Node read(JsonParser p) throws IOException {
+        SourceLocation at = here(p);
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Entry> entries = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    SourceLocation keyAt = here(p);
+                    p.nextToken();
+                    Node value = read(p);
+                    if (entries.containsKey(key)) {
+                        problems.add(new RunbookProblem(keyAt, "duplicate key '" + key + "'",
+                                "first given at " + entries.get(key).keyLocation() + "; keep one"));
+                    } else {
+                        entries.put(key, new Entry(key, keyAt, value));
+                    }
+                }
+                return new MapNode(entries, at);
+            }
+            case START_ARRAY -> {
+                List<Node> items = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) items.add(read(p));
+                return new ListNode(items, at);
+            }
+            default -> {
+                boolean quoted = t == JsonToken.VALUE_STRING && startsWithQuote(at);
+                return new ScalarNode(t == JsonToken.VALUE_NULL ? null : p.getText(), t, quoted, at);
+            }
+        }
+    }
+
+    /** A quoted scalar such as '3.7.0' stays text where a bare one would be read as an expression. */
+    private boolean startsWithQuote(SourceLocation at) {
+        if (at.line() < 1 || at.line() > lines.size()) return false;
+        String line = lines.get(at.line() - 1);
+        int i = at.column() - 1;
+        return i >= 0 && i < line.length() && (line.charAt(i) == '\'' || line.charAt(i) == '"');
+    }
+}
