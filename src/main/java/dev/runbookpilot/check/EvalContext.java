@@ -1,0 +1,33 @@
+package dev.runbookpilot.check;
+
+import dev.runbookpilot.db.CancelToken;
+import dev.runbookpilot.db.Database;
+
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * Everything an evaluator may use. {@code countWorkers} is separate from the executor that runs checks, so a
+ * snapshot waiting on its counting workers can never starve them.
+ */
+public record EvalContext(Database db, String defaultSchema, Snapshots snapshots, ExecutorService countWorkers,
+                          int countParallelism, CancelToken token, ExecuteListener listener, Path baseDir) {
+
+    /** Hears what a running migration does, so it can be journaled and shown while it happens. */
+    public interface ExecuteListener {
+        /** The migration's transaction id, known before its first statement; lets resume learn its fate. */
+        void transactionStarted(long xid);
+
+        void statementStarted(int number, int total, int line);
+
+        void notice(String message);
+
+        ExecuteListener NONE = new ExecuteListener() {
+            public void transactionStarted(long xid) {}
+
+            public void statementStarted(int number, int total, int line) {}
+
+            public void notice(String message) {}
+        };
+    }
+}

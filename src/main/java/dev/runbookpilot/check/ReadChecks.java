@@ -1,0 +1,227 @@
+package dev.runbookpilot.check;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.runbookpilot.db.CancelToken;
+import dev.runbookpilot.db.CatalogReader;
+import dev.runbookpilot.db.QueryData;
+import dev.runbookpilot.db.SchemaSnapshot;
+import dev.runbookpilot.runbook.CheckSpec;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Checks that only read, each on a connection of the read-only pool. */
+final class ReadChecks {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ReadChecks() {}
+
+    /** Runs {@code sql} on a read-only connection with the check's statement timeout, cancellable. */
+    static QueryData query(EvalContext ctx, Duration timeout, String sql, Object... params) throws SQLException {
+        try (Connection c = ctx.db().readConnection()) {
+            return query(c, ctx.token(), timeout, sql, params);
+        }
+    }
+
+    static QueryData query(Connection c, CancelToken token, Duration timeout, String sql, Object... params)
+            throws SQLException {
+        try (Statement set = c.createStatement()) {
+            set.execute("SET statement_timeout = " + timeout.toMillis());
+        }
+        // A runbook's own SQL goes through a plain Statement: JSON operators like ?| must not become parameters.
+        try (Statement st = params.length == 0 ? c.createStatement() : c.prepareStatement(sql)) {
+            if (st instanceof PreparedStatement ps) {
+                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
+            }
+            token.register(st);
+            try (ResultSet rs = st instanceof PreparedStatement ps ? ps.executeQuery() : st.executeQuery(sql)) {
+                return QueryData.read(rs, QueryData.DEFAULT_LIMIT);
+            } finally {
+                token.unregister(st);
+            }
+        } finally {
+            try (Statement reset = c.createStatement()) {
+                reset.execute("RESET statement_timeout");
+            }
+        }
+    }
+
+    static CheckOutcome query(CheckSpec.Query spec, EvalContext ctx) throws SQLException {
+        QueryData data = query(ctx, spec.meta().timeout(), spec.sql());
+        Expectations.Verdict v = Expectations.test(spec.expect(), data);
+        CheckDetail rows = new CheckDetail.Rows(data.columns(), data.rows(), data.truncated());
+        Status status = !v.evaluable() ? Status.ERROR : v.passed() ? Status.PASSED : Status.FAILED;
+        return new CheckOutcome(status, spec.expect().describe(), v.actual(), spec.sql(), rows);
+    }
+
+    static SchemaSnapshot catalog(EvalContext ctx, String schema, Duration timeout) throws SQLException {
+        try (Connection c = ctx.db().readConnection()) {
+            try (Statement set = c.createStatement()) {
+                set.execute("SET statement_timeout = " + timeout.toMillis());
+            }
+            try {
+                return CatalogReader.read(c, schema);
+            } finally {
+                try (Statement reset = c.createStatement()) {
+                    reset.execute("RESET statement_timeout");
+                }
+            }
+        }
+    }
+
+    static CheckOutcome objects(CheckSpec.CatalogObjects spec, EvalContext ctx) throws SQLException {
+        String schema = spec.schema() != null ? spec.schema() : ctx.defaultSchema();
+        return ObjectChecks.evaluate(spec, catalog(ctx, schema, spec.meta().timeout()));
+    }
+
+    static CheckOutcome schemaDiff(CheckSpec.SchemaDiff spec, EvalContext ctx) throws SQLException {
+        Snapshots.Data before = ctx.snapshots().get(spec.compareTo()).orElse(null);
+        if (before == null || before.catalog() == null) {
+            return new CheckOutcome(Status.ERROR, "schema as declared vs '" + spec.compareTo() + "'",
+                    "snapshot '" + spec.compareTo() + "' has not been taken in this session", null, null);
+        }
+        return SchemaDiffs.evaluate(spec, before.catalog(), catalog(ctx, before.schema(), spec.meta().timeout()));
+    }
+
+    static CheckOutcome explain(CheckSpec.Explain spec, EvalContext ctx) throws SQLException {
+        String sql = "EXPLAIN (FORMAT JSON" + (spec.analyze() ? ", ANALYZE" : "") + ") " + spec.sql();
+        QueryData data = query(ctx, spec.meta().timeout(), sql);
+        JsonNode plan;
+        try {
+            plan = JSON.readTree(data.rows().get(0).get(0)).get(0).get("Plan");
+        } catch (Exception e) {
+            return new CheckOutcome(Status.ERROR, spec.describe(), "unreadable plan: " + e.getMessage(), sql, null);
+        }
+        List<String> lines = new ArrayList<>();
+        render(plan, 0, lines);
+        String table = spec.table() == null ? null : unqualified(spec.table());
+        List<String> seqScans = new ArrayList<>();
+        List<String> indexScans = new ArrayList<>();
+        collect(plan, table, seqScans, indexScans);
+        double cost = plan.path("Total Cost").asDouble();
+        List<String> findings = new ArrayList<>();
+        boolean passed;
+        String actual;
+        switch (spec.expect()) {
+            case INDEX_SCAN -> {
+                passed = !indexScans.isEmpty() && seqScans.isEmpty();
+                findings.addAll(indexScans);
+                findings.addAll(seqScans);
+                actual = indexScans.isEmpty() ? "no index used" + (seqScans.isEmpty() ? "" : "; " + seqScans.get(0))
+                        : seqScans.isEmpty() ? indexScans.get(0) : seqScans.get(0);
+            }
+            case NO_SEQ_SCAN -> {
+                passed = seqScans.isEmpty();
+                findings.addAll(seqScans);
+                actual = seqScans.isEmpty() ? "no Seq Scan" : String.join("; ", seqScans);
+            }
+            default -> {
+                passed = cost <= spec.maxCost();
+                actual = "total cost " + cost;
+            }
+        }
+        return CheckOutcome.of(passed, spec.describe(), actual, spec.sql(),
+                new CheckDetail.Plan(String.join("\n", lines), findings, cost));
+    }
+
+    private static String unqualified(String table) {
+        int dot = table.lastIndexOf('.');
+        return dot < 0 ? table : table.substring(dot + 1);
+    }
+
+    /** Walks the plan tree; scans on other tables than the named one are ignored when a table is named. */
+    private static void collect(JsonNode node, String table, List<String> seq, List<String> index) {
+        String type = node.path("Node Type").asText();
+        String relation = node.path("Relation Name").asText(null);
+        boolean onTable = table == null || table.equals(relation);
+        if (type.equals("Seq Scan") && onTable) {
+            seq.add("Seq Scan on " + relation);
+        } else if ((type.equals("Index Scan") || type.equals("Index Only Scan")) && onTable) {
+            index.add(type + " using " + node.path("Index Name").asText() + " on " + relation);
+        } else if (type.equals("Bitmap Heap Scan") && onTable) {
+            List<String> names = new ArrayList<>();
+            for (JsonNode child : node.path("Plans")) {
+                if (child.path("Node Type").asText().equals("Bitmap Index Scan")) {
+                    names.add(child.path("Index Name").asText());
+                }
+            }
+            index.add("Bitmap Heap Scan on " + relation + " using " + String.join(", ", names));
+        }
+        for (JsonNode child : node.path("Plans")) collect(child, table, seq, index);
+    }
+
+    private static void render(JsonNode node, int depth, List<String> out) {
+        StringBuilder b = new StringBuilder("  ".repeat(depth)).append(depth == 0 ? "" : "->  ");
+        b.append(node.path("Node Type").asText());
+        if (node.has("Index Name")) b.append(" using ").append(node.path("Index Name").asText());
+        if (node.has("Relation Name")) b.append(" on ").append(node.path("Relation Name").asText());
+        b.append(String.format("  (cost=%.2f..%.2f rows=%d)", node.path("Startup Cost").asDouble(),
+                node.path("Total Cost").asDouble(), node.path("Plan Rows").asLong()));
+        if (node.has("Actual Total Time")) {
+            b.append(String.format(" (actual time=%.3f rows=%d)", node.path("Actual Total Time").asDouble(),
+                    node.path("Actual Rows").asLong()));
+        }
+        out.add(b.toString());
+        for (String key : List.of("Index Cond", "Filter", "Recheck Cond", "Hash Cond", "Join Filter")) {
+            if (node.has(key)) out.add("  ".repeat(depth + 2) + key + ": " + node.path(key).asText());
+        }
+        for (JsonNode child : node.path("Plans")) render(child, depth + 1, out);
+    }
+
+    static CheckOutcome activity(CheckSpec.Activity spec, EvalContext ctx) throws SQLException {
+        String others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                + "AND backend_type = 'client backend' AND coalesce(application_name, '') NOT LIKE 'Runbook Pilot%'";
+        String columns = "SELECT pid, usename AS user, application_name, client_addr::text AS client, state, "
+                + "date_trunc('second', now() - xact_start)::text AS transaction_age, left(query, 200) AS query ";
+        List<String> problems = new ArrayList<>();
+        List<String> demanded = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        List<String> sql = new ArrayList<>();
+        QueryData shown = null;
+        if (spec.otherSessions() != null) {
+            String q = columns + others + " ORDER BY pid";
+            QueryData d = query(ctx, spec.meta().timeout(), q);
+            sql.add(q);
+            demanded.add("other sessions <= " + spec.otherSessions());
+            seen.add("other sessions = " + d.rowCount());
+            if (d.rowCount() > spec.otherSessions()) problems.add("other sessions");
+            shown = d;
+        }
+        if (spec.longTransactions() != null) {
+            String q = columns + others + " AND xact_start < now() - make_interval(secs => ?) ORDER BY xact_start";
+            QueryData d = query(ctx, spec.meta().timeout(), q, (double) spec.longTransactionAge().toMillis() / 1000);
+            sql.add(q);
+            demanded.add("transactions older than " + spec.longTransactionAge().toSeconds() + "s <= "
+                    + spec.longTransactions());
+            seen.add("long transactions = " + d.rowCount());
+            if (d.rowCount() > spec.longTransactions()) {
+                problems.add("long transactions");
+                shown = d;
+            }
+        }
+        if (spec.blockingLocks() != null) {
+            String q = columns + ", pg_blocking_pids(pid)::text AS blocked_by FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND cardinality(pg_blocking_pids(pid)) > 0 ORDER BY pid";
+            QueryData d = query(ctx, spec.meta().timeout(), q);
+            sql.add(q);
+            demanded.add("blocked sessions <= " + spec.blockingLocks());
+            seen.add("blocked sessions = " + d.rowCount());
+            if (d.rowCount() > spec.blockingLocks()) {
+                problems.add("blocking locks");
+                shown = d;
+            }
+        }
+        CheckDetail detail = shown == null ? null : new CheckDetail.Rows(shown.columns(), shown.rows(),
+                shown.truncated());
+        return CheckOutcome.of(problems.isEmpty(), String.join(", ", demanded), String.join(", ", seen),
+                String.join(";\n", sql), detail);
+    }
+
+}

@@ -1,0 +1,181 @@
+package dev.runbookpilot.check;
+
+import dev.runbookpilot.db.SqlScript;
+import dev.runbookpilot.runbook.CheckSpec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The only checks that may write: probes that always roll back, and the migration itself. */
+final class WriteChecks {
+
+    private WriteChecks() {}
+
+    /**
+     * rejects / accepts: setup and statement run in one transaction that is rolled back whatever happens, with
+     * the check's statement timeout and the writer's lock timeout, so a probe cannot leave a trace or queue.
+     */
+    static CheckOutcome probe(CheckSpec.Statement spec, EvalContext ctx) throws SQLException {
+        String expected = spec.expectRejection()
+                ? "rejected" + (spec.sqlstate() == null ? "" : " with SQLSTATE " + spec.sqlstate())
+                + (spec.messageContains() == null ? "" : " mentioning '" + spec.messageContains() + "'")
+                : "accepted";
+        String shownSql = spec.setup() == null ? spec.sql() : spec.setup() + ";\n" + spec.sql();
+        try (Connection c = ctx.db().openWriter()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                ctx.token().register(s);
+                try {
+                    s.execute("SET LOCAL statement_timeout = " + spec.meta().timeout().toMillis());
+                    if (spec.setup() != null) {
+                        try {
+                            s.execute(spec.setup());
+                        } catch (SQLException e) {
+                            throw new SQLException("setup failed: " + e.getMessage(), e.getSQLState(), e);
+                        }
+                    }
+                    SQLException refusal = null;
+                    try {
+                        s.execute(spec.sql());
+                    } catch (SQLException e) {
+                        refusal = e;
+                    }
+                    return judge(spec, expected, shownSql, refusal);
+                } finally {
+                    ctx.token().unregister(s);
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static CheckOutcome judge(CheckSpec.Statement spec, String expected, String sql, SQLException refusal)
+            throws SQLException {
+        if (refusal != null && isInterruption(refusal.getSQLState())) throw refusal;
+        if (!spec.expectRejection()) {
+            return refusal == null ? CheckOutcome.of(true, expected, "accepted", sql, null)
+                    : CheckOutcome.of(false, expected, "rejected: " + refusal.getSQLState() + " "
+                    + firstLine(refusal.getMessage()), sql, null);
+        }
+        if (refusal == null) return CheckOutcome.of(false, expected, "accepted (no error)", sql, null);
+        boolean stateOk = spec.sqlstate() == null || spec.sqlstate().equals(refusal.getSQLState());
+        boolean messageOk = spec.messageContains() == null || refusal.getMessage() != null
+                && refusal.getMessage().toLowerCase().contains(spec.messageContains().toLowerCase());
+        return CheckOutcome.of(stateOk && messageOk, expected, "rejected with SQLSTATE " + refusal.getSQLState()
+                + ": " + firstLine(refusal.getMessage()), sql, null);
+    }
+
+    /** Cancellation, timeouts and lost connections say nothing about the statement: they are errors. */
+    static boolean isInterruption(String sqlState) {
+        return sqlState != null && (sqlState.equals("57014") || sqlState.equals("55P03") || sqlState.startsWith("08")
+                || sqlState.equals("57P01"));
+    }
+
+    static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    /**
+     * Runs a migration file statement by statement on a writer connection. In a transaction (the default) the
+     * expected notices are verified before COMMIT, and a missing one rolls everything back: a migration that
+     * did not say what it was expected to say is not left half-trusted in the database.
+     */
+    static CheckOutcome execute(CheckSpec.Execute spec, EvalContext ctx) throws SQLException, IOException,
+            SqlScript.MetaCommandException {
+        String text = Files.readString(spec.file(), StandardCharsets.UTF_8);
+        List<SqlScript.Statement> statements = SqlScript.split(text);
+        List<String> notices = new ArrayList<>();
+        long rows = 0;
+        String shownSql = "-- " + spec.file().getFileName() + " (" + statements.size() + " statements)";
+        try (Connection c = ctx.db().openWriter()) {
+            c.setAutoCommit(!spec.transaction());
+            boolean committed = false;
+            try (Statement s = c.createStatement()) {
+                ctx.token().register(s);
+                try {
+                    if (spec.transaction()) {
+                        try (ResultSet rs = s.executeQuery("SELECT txid_current()")) {
+                            rs.next();
+                            ctx.listener().transactionStarted(rs.getLong(1));
+                        }
+                    }
+                    if (!spec.meta().timeout().isZero()) {
+                        s.execute((spec.transaction() ? "SET LOCAL" : "SET") + " statement_timeout = "
+                                + spec.meta().timeout().toMillis());
+                    }
+                    int i = 0;
+                    for (SqlScript.Statement st : statements) {
+                        i++;
+                        ctx.listener().statementStarted(i, statements.size(), st.line());
+                        try {
+                            boolean hasResult = s.execute(st.sql());
+                            if (!hasResult && s.getUpdateCount() > 0) rows += s.getUpdateCount();
+                        } catch (SQLException e) {
+                            drainNotices(s, notices, ctx);
+                            throw new SQLException(spec.file().getFileName() + ":" + st.line() + ": "
+                                    + e.getMessage(), e.getSQLState(), e);
+                        }
+                        drainNotices(s, notices, ctx);
+                    }
+                    List<String> missing = missingNotices(spec.expectNotices(), notices);
+                    if (spec.transaction()) {
+                        if (!missing.isEmpty()) {
+                            c.rollback();
+                            return new CheckOutcome(Status.FAILED, expectedText(spec), "rolled back: "
+                                    + missing.size() + " expected notice(s) missing", shownSql,
+                                    new CheckDetail.Notices(notices, missing, rows));
+                        }
+                        c.commit();
+                        committed = true;
+                    }
+                    return CheckOutcome.of(missing.isEmpty(), expectedText(spec),
+                            (spec.transaction() ? "committed: " : "ran: ") + statements.size() + " statements, "
+                                    + rows + " rows, " + notices.size() + " notices"
+                                    + (missing.isEmpty() ? "" : "; " + missing.size() + " expected notice(s) missing"),
+                            shownSql, new CheckDetail.Notices(notices, missing, rows));
+                } finally {
+                    ctx.token().unregister(s);
+                }
+            } finally {
+                if (spec.transaction() && !committed) rollbackQuietly(c);
+            }
+        }
+    }
+
+    private static String expectedText(CheckSpec.Execute spec) {
+        return "runs without error" + (spec.expectNotices().isEmpty() ? ""
+                : " and raises " + spec.expectNotices().size() + " expected notice(s)");
+    }
+
+    private static void drainNotices(Statement s, List<String> notices, EvalContext ctx) throws SQLException {
+        for (SQLWarning w = s.getWarnings(); w != null; w = w.getNextWarning()) {
+            String message = Objects.requireNonNullElse(w.getMessage(), "");
+            notices.add(message);
+            ctx.listener().notice(message);
+        }
+        s.clearWarnings();
+    }
+
+    /** An expected notice is matched by any received notice that contains its text. */
+    static List<String> missingNotices(List<String> expected, List<String> received) {
+        return expected.stream().filter(e -> received.stream().noneMatch(r -> r.contains(e))).toList();
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is closing; an open transaction dies with it
+        }
+    }
+}

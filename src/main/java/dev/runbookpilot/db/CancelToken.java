@@ -1,0 +1,47 @@
+package dev.runbookpilot.db;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Cancels the statements of one check on the server ({@link Statement#cancel()} sends PostgreSQL a cancel
+ * request), not just the waiting thread. A statement registered after cancellation is cancelled at once.
+ */
+public final class CancelToken {
+    private static final Logger log = LoggerFactory.getLogger(CancelToken.class);
+
+    private final Set<Statement> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean cancelled;
+
+    public void register(Statement statement) throws SQLException {
+        running.add(statement);
+        if (cancelled) {
+            statement.cancel();
+            throw new SQLException("cancelled by the operator", "57014");
+        }
+    }
+
+    public void unregister(Statement statement) {
+        running.remove(statement);
+    }
+
+    public void cancel() {
+        cancelled = true;
+        for (Statement s : running) {
+            try {
+                s.cancel();
+            } catch (SQLException e) {
+                log.warn("cancel request failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+}
