@@ -1,0 +1,222 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.check.Status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * Renders a {@link Report} as GitHub-flavoured Markdown. Output depends only on the report, in a fixed order, so
+ * the same journal always gives the same bytes (which a detached signature relies on).
+ */
+public final class MarkdownReport {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    private MarkdownReport() {}
+
+    public static String render(Report r) {
+        StringBuilder b = new StringBuilder();
+        b.append("# Sign-off report: ").append(inline(r.title())).append("\n\n");
+        b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
+        b.append("| | |\n|---|---|\n");
+        row(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
+        row(b, "Runbook SHA-256", "`" + r.runbookSha256() + "`");
+        row(b, "Session", "`" + r.sessionId() + "`");
+        row(b, "Environment", r.environment());
+        Report.Target t = r.target();
+        row(b, "Target", t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database());
+        row(b, "Server", "PostgreSQL " + t.serverVersion()
+                + (t.systemIdentifier() == null ? "" : ", system identifier " + t.systemIdentifier()));
+        row(b, "Operator", r.operator());
+        row(b, "Start", time(r.start()));
+        row(b, "End", time(r.end()));
+        row(b, "Duration", duration(r.duration()));
+        row(b, "Tool", "Runbook Pilot " + r.toolVersion());
+        b.append('\n');
+
+        Report.Summary s = r.summary();
+        b.append("## Summary\n\n");
+        b.append("| Checks | Passed | Failed | Errors | Waived | Confirmed | Pending | Skipped |\n");
+        b.append("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| ").append(s.checks()).append(" | ").append(s.passed()).append(" | ").append(s.failed())
+                .append(" | ").append(s.errors()).append(" | ").append(s.waived()).append(" | ")
+                .append(s.confirmed()).append(" | ").append(s.pending()).append(" | ").append(s.skipped())
+                .append(" |\n\n");
+
+        for (Report.PhaseReport p : r.phases()) {
+            b.append("## ").append(inline(p.name())).append("\n\n");
+            for (Report.StepReport st : p.steps()) {
+                b.append("### ").append(inline(st.title())).append(" — ").append(mark(st.status())).append("\n\n");
+                b.append("Step `").append(st.id()).append("`\n\n");
+                if (st.checks().isEmpty()) continue;
+                b.append("| # | Check | Status | Expected | Actual | Time |\n|---:|---|---|---|---|---:|\n");
+                for (Report.CheckReport c : st.checks()) {
+                    b.append("| ").append(c.index() + 1).append(" | ").append(cell(c.label())).append(" | ")
+                            .append(mark(c.status())).append(" | ").append(cell(c.expected())).append(" | ")
+                            .append(cell(c.actual())).append(" | ")
+                            .append(c.durationMillis() == null ? "" : c.durationMillis() + " ms").append(" |\n");
+                }
+                b.append('\n');
+                for (Report.CheckReport c : st.checks()) details(b, c);
+            }
+        }
+
+        b.append("## Waivers\n\n");
+        if (r.waivers().isEmpty()) b.append("None.\n\n");
+        for (Report.Waiver w : r.waivers()) {
+            b.append("- `").append(w.stepId()).append("` ").append(inline(w.check())).append(": waived by ")
+                    .append(inline(w.operator())).append(" at ").append(time(w.at())).append(" — ")
+                    .append(inline(w.reason())).append('\n');
+        }
+        if (!r.waivers().isEmpty()) b.append('\n');
+
+        b.append("## Manual confirmations\n\n");
+        if (r.confirmations().isEmpty()) b.append("None.\n\n");
+        for (Report.Confirmation c : r.confirmations()) {
+            b.append("- `").append(c.stepId()).append("` ").append(inline(c.text())).append(" — confirmed by ")
+                    .append(inline(c.operator())).append(" at ").append(time(c.at()))
+                    .append(c.note().isBlank() ? "" : ". Note: " + inline(c.note())).append('\n');
+        }
+        if (!r.confirmations().isEmpty()) b.append('\n');
+
+        b.append("## Timeline\n\n");
+        for (Report.TimelineEntry e : r.timeline()) {
+            b.append("- ").append(time(e.at())).append(" ").append(inline(e.what())).append('\n');
+        }
+        b.append('\n');
+
+        b.append("## Sign-off\n\n");
+        if (r.signoffs().isEmpty()) b.append("This runbook has no sign-off step.\n");
+        for (Report.SignoffLine l : r.signoffs()) {
+            b.append("- ").append(inline(l.role())).append(": ")
+                    .append(l.name() == null ? "_not signed_" : "**" + inline(l.name()) + "**, " + time(l.at()))
+                    .append('\n');
+        }
+        return b.toString();
+    }
+
+    private static void details(StringBuilder b, Report.CheckReport c) {
+        boolean hasSql = c.sql() != null && !c.sql().isBlank();
+        CheckDetail d = c.detail();
+        if (!hasSql && d == null && c.error() == null) return;
+        b.append("<details><summary>#").append(c.index() + 1).append(" ").append(html(c.label()))
+                .append("</summary>\n\n");
+        if (c.error() != null) {
+            b.append("Error").append(c.sqlState() == null ? "" : " (SQLSTATE " + c.sqlState() + ")").append(": ")
+                    .append(inline(c.error())).append("\n\n");
+        }
+        if (hasSql) fence(b, "sql", c.sql());
+        if (d instanceof CheckDetail.RowCountDiff rc) {
+            b.append("| Table (before) | Table (after) | Before | After | Delta | Status |\n");
+            b.append("|---|---|---:|---:|---:|---|\n");
+            for (CheckDetail.RowCountLine l : rc.lines()) {
+                b.append("| ").append(cell(l.beforeTable())).append(" | ").append(cell(l.afterTable())).append(" | ")
+                        .append(num(l.before())).append(" | ").append(num(l.after())).append(" | ")
+                        .append(l.delta() == null ? "" : (l.delta() > 0 ? "+" : "") + l.delta()).append(" | ")
+                        .append(mark(l.status())).append(l.note() == null || l.note().isBlank() ? ""
+                                : " " + cell(l.note())).append(" |\n");
+            }
+            b.append('\n');
+        } else if (d instanceof CheckDetail.SchemaChanges sc) {
+            b.append("| Change | Object | Declared | Happened | Before | After |\n|---|---|---|---|---|---|\n");
+            for (CheckDetail.SchemaChange ch : sc.changes()) {
+                b.append("| ").append(cell(ch.change())).append(" | ").append(cell(ch.object())).append(" | ")
+                        .append(ch.expected() ? "yes" : "**no**").append(" | ")
+                        .append(ch.happened() ? "yes" : "**no**").append(" | ").append(cell(ch.before()))
+                        .append(" | ").append(cell(ch.after())).append(" |\n");
+            }
+            b.append('\n');
+        } else if (d instanceof CheckDetail.ObjectsDiff od) {
+            list(b, "Missing", od.missing());
+            list(b, "Unexpected", od.unexpected());
+            list(b, "Mismatched", od.mismatched());
+            list(b, "Found", od.found());
+        } else if (d instanceof CheckDetail.Plan plan) {
+            fence(b, "text", plan.text());
+        } else if (d instanceof CheckDetail.Notices n) {
+            list(b, "Notices received", n.received());
+            list(b, "Expected notices missing", n.missing());
+        } else if (d instanceof CheckDetail.SnapshotTaken snap) {
+            b.append("| Table | Rows |\n|---|---:|\n");
+            snap.rowCounts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    .forEach(e -> b.append("| ").append(cell(e.getKey())).append(" | ").append(e.getValue())
+                            .append(" |\n"));
+            b.append('\n');
+        } else if (d instanceof CheckDetail.Rows rows && !rows.columns().isEmpty()) {
+            b.append("| ").append(String.join(" | ", rows.columns().stream().map(MarkdownReport::cell).toList()))
+                    .append(" |\n|").append("---|".repeat(rows.columns().size())).append('\n');
+            for (List<String> row : rows.rows()) {
+                b.append("| ").append(String.join(" | ", row.stream().map(v -> v == null ? "NULL" : cell(v))
+                        .toList())).append(" |\n");
+            }
+            if (rows.truncated()) b.append("\n(more rows not shown)\n");
+            b.append('\n');
+        }
+        b.append("</details>\n\n");
+    }
+
+    private static void list(StringBuilder b, String title, List<String> items) {
+        if (items.isEmpty()) return;
+        b.append(title).append(":\n\n");
+        for (String i : items) b.append("- ").append(inline(i)).append('\n');
+        b.append('\n');
+    }
+
+    private static void fence(StringBuilder b, String lang, String text) {
+        String fence = text.contains("```") ? "~~~~" : "```";
+        b.append(fence).append(lang).append('\n').append(text.strip()).append('\n').append(fence).append("\n\n");
+    }
+
+    private static void row(StringBuilder b, String key, String value) {
+        b.append("| ").append(key).append(" | ").append(cell(value)).append(" |\n");
+    }
+
+    static String mark(Status s) {
+        return switch (s) {
+            case PASSED -> "✅ PASSED";
+            case FAILED -> "❌ FAILED";
+            case ERROR -> "⛔ ERROR";
+            case WAIVED -> "⚠️ WAIVED";
+            case CONFIRMED -> "☑️ CONFIRMED";
+            case SKIPPED -> "⏭ SKIPPED";
+            case RUNNING -> "RUNNING";
+            case PENDING -> "⏳ PENDING";
+        };
+    }
+
+    private static String num(Long n) {
+        return n == null ? "—" : String.format("%,d", n);
+    }
+
+    /** A table cell: one line, pipes escaped. Code-looking text keeps its characters. */
+    static String cell(String s) {
+        if (s == null) return "";
+        return inline(s).replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
+    }
+
+    /** Text from the journal must not be able to forge headings, links or HTML in the report. */
+    static String inline(String s) {
+        if (s == null) return "";
+        return s.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+                .replace("_", "\\_").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]").replace("#", "\\#");
+    }
+
+    private static String html(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    private static String time(Instant t) {
+        return t == null ? "—" : TIME.format(t);
+    }
+
+    static String duration(Duration d) {
+        if (d == null) return "—";
+        long s = d.toSeconds();
+        return String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
+    }
+}

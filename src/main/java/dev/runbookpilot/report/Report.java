@@ -1,0 +1,47 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.check.Status;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Everything a sign-off report shows, built from a session journal alone. Markdown and PDF writers render this
+ * same model, so they cannot disagree about what was proven.
+ */
+public record Report(String title, String runbookVersion, String runbookFile, String runbookSha256,
+                     String sessionId, Target target, String environment, String operator, Instant start,
+                     Instant end, Verdict verdict, Summary summary, List<PhaseReport> phases, List<Waiver> waivers,
+                     List<Confirmation> confirmations, List<SignoffLine> signoffs, List<TimelineEntry> timeline,
+                     String toolVersion) {
+
+    public enum Verdict { PASSED, FAILED, INCOMPLETE }
+
+    public record Target(String host, int port, String database, String user, String serverVersion,
+                         String systemIdentifier) {}
+
+    public record Summary(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending,
+                          int skipped) {}
+
+    public record CheckReport(int index, String kind, String label, Status status, String expected, String actual,
+                              String sql, Long durationMillis, String sqlState, String error, CheckDetail detail) {}
+
+    public record StepReport(String id, String title, Status status, List<CheckReport> checks) {}
+
+    public record PhaseReport(String name, List<StepReport> steps) {}
+
+    public record Waiver(String stepId, String check, String operator, String reason, Instant at) {}
+
+    public record Confirmation(String stepId, String text, String operator, String note, Instant at) {}
+
+    /** A role's line; {@code name} and {@code at} are null while unsigned. */
+    public record SignoffLine(String stepId, String role, String name, Instant at) {}
+
+    public record TimelineEntry(Instant at, String what) {}
+
+    public Duration duration() {
+        return end == null || start == null ? null : Duration.between(start, end);
+    }
+}

@@ -1,0 +1,121 @@
+package dev.runbookpilot.session;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An append-only JSON-lines file, forced to disk after every event: once {@link #append} returns, the event
+ * survives a crash, a kill or a power cut. A torn last line (the process died mid-write) is dropped on reopen.
+ */
+public final class Journal implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path file;
+    private final FileChannel channel;
+
+    private Journal(Path file, FileChannel channel) {
+        this.file = file;
+        this.channel = channel;
+    }
+
+    /** Creates a new journal; fails if the file already exists. */
+    public static Journal create(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        syncDirectory(file.toAbsolutePath().getParent());
+        return new Journal(file, ch);
+    }
+
+    /** Opens an existing journal for appending, cutting off a torn last line first. */
+    public static Journal reopen(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+        long size = ch.size();
+        long keep = size;
+        ByteBuffer one = ByteBuffer.allocate(1);
+        while (keep > 0) {
+            one.clear();
+            ch.read(one, keep - 1);
+            if (one.get(0) == '\n') break;
+            keep--;
+        }
+        if (keep < size) {
+            ch.truncate(keep);
+            ch.force(true);
+        }
+        ch.position(keep);
+        return new Journal(file, ch);
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public synchronized void append(JournalEvent event) throws IOException {
+        byte[] line;
+        try {
+            line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IOException("cannot serialise " + event.getClass().getSimpleName(), e);
+        }
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) channel.write(buf);
+        channel.force(false);
+    }
+
+    /**
+     * Reads every complete event. A last line without its newline was cut by a crash and is ignored; a broken
+     * line anywhere else means the file was damaged or edited, and that is an error, not something to skip.
+     */
+    public static List<JournalEvent> read(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        List<JournalEvent> events = new ArrayList<>();
+        int lineNo = 0;
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            if (nl < 0) break;
+            lineNo++;
+            String line = text.substring(start, nl);
+            start = nl + 1;
+            if (line.isBlank()) continue;
+            try {
+                events.add(JSON.readValue(line, JournalEvent.class));
+            } catch (JsonProcessingException e) {
+                throw new IOException(file + ":" + lineNo + ": unreadable journal event: "
+                        + e.getOriginalMessage(), e);
+            }
+        }
+        return events;
+    }
+
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // Some file systems cannot open a directory for sync; the file itself is still forced on every write.
+        }
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (channel.isOpen()) channel.close();
+    }
+}

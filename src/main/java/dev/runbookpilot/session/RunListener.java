@@ -1,0 +1,20 @@
+package dev.runbookpilot.session;
+
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.runbook.Step;
+
+/**
+ * Hears a session as it happens. Every event has been forced to the journal before the listener hears of it.
+ * Called on worker threads: a UI must hop to its own thread.
+ */
+public interface RunListener {
+    default void checkStarted(Step step, int index) {}
+
+    default void checkFinished(Step step, CheckResult result) {}
+
+    default void migrationProgress(Step step, int statement, int total, int line) {}
+
+    default void notice(Step step, String message) {}
+
+    RunListener NONE = new RunListener() {};
+}

@@ -1,0 +1,426 @@
+package dev.runbookpilot.session;
+
+import dev.runbookpilot.check.CheckEngine;
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.EvalContext;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.db.CancelToken;
+import dev.runbookpilot.db.Database;
+import dev.runbookpilot.db.ServerInfo;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Phase;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.runbook.Step;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One run of one runbook against one target. Everything that happens goes to the journal first, then to the
+ * listener. The UI and the CLI drive the same object; neither touches the database any other way.
+ */
+public final class Session implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+    /** Kinds that only read and do not depend on each other: they run in parallel within a step. */
+    private static final Set<String> PARALLEL_KINDS = Set.of("query", "tables", "columns", "indexes", "constraints",
+            "triggers", "views", "functions", "sequences", "extensions", "policies", "schemaDiff", "explain",
+            "activity");
+
+    private final Runbook runbook;
+    private final Database db;
+    private final Journal journal;
+    private final SessionState state;
+    private final RunListener listener;
+    private final String operator;
+    private final ExecutorService checkWorkers;
+    private final ExecutorService countWorkers;
+    private final int countParallelism;
+    private final Set<CancelToken> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private Session(Runbook runbook, Database db, Journal journal, SessionState state, RunListener listener,
+                    String operator) {
+        this.runbook = runbook;
+        this.db = db;
+        this.journal = journal;
+        this.state = state;
+        this.listener = listener;
+        this.operator = operator;
+        int pool = db.poolSize();
+        this.countParallelism = Math.max(1, pool - 2);
+        this.checkWorkers = Executors.newFixedThreadPool(Math.max(1, pool / 2), named("check"));
+        this.countWorkers = Executors.newFixedThreadPool(countParallelism, named("row-count"));
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Starts a new session: checks the target is the one the runbook names, then journals the start. */
+    public static Session start(Runbook runbook, Database db, JournalEvent.Connection connection, String operator,
+                                Path sessionDir, RunListener listener) throws SessionException, IOException {
+        ServerInfo server = serverInfo(db);
+        requireTargetDatabase(runbook, server);
+        String id = newId(runbook);
+        Journal journal = Journal.create(sessionDir.resolve(id + ".jsonl"));
+        SessionState state = new SessionState();
+        Session s = new Session(runbook, db, journal, state, listener, operator);
+        s.record(new JournalEvent.Started(id, runbook.file().toAbsolutePath().toString(), runbook.sha256(),
+                runbook.title(), runbook.version(), runbook.target().environment().yamlName(),
+                runbook.target().database(), outline(runbook), connection, server, operator, Version.current(),
+                Instant.now()));
+        return s;
+    }
+
+    /**
+     * Reopens a session from its journal. The runbook must be byte-for-byte the one the session began with, and
+     * the server the same database.
+     */
+    public static Session resume(Path journalFile, Runbook runbook, Database db, String operator,
+                                 RunListener listener) throws SessionException, IOException {
+        SessionState state = SessionState.replay(Journal.read(journalFile));
+        JournalEvent.Started st = state.started();
+        if (!st.runbookSha256().equals(runbook.sha256())) {
+            throw new SessionException("the runbook changed since this session began (SHA-256 was "
+                    + st.runbookSha256().substring(0, 12) + "…, is " + runbook.sha256().substring(0, 12)
+                    + "…); a session only resumes with the runbook it started with. Restore that file, or start a"
+                    + " new session with 'run'");
+        }
+        ServerInfo server = serverInfo(db);
+        requireTargetDatabase(runbook, server);
+        if (!server.database().equals(st.server().database())) {
+            throw new SessionException("this session ran against database '" + st.server().database()
+                    + "', but the connection is to '" + server.database() + "'");
+        }
+        Journal journal = Journal.reopen(journalFile);
+        Session s = new Session(runbook, db, journal, state, listener, operator);
+        s.record(new JournalEvent.Resumed(operator, server, Instant.now()));
+        return s;
+    }
+
+    private static ServerInfo serverInfo(Database db) throws SessionException {
+        try {
+            return db.serverInfo();
+        } catch (SQLException e) {
+            throw new SessionException("cannot read the server's identity: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireTargetDatabase(Runbook runbook, ServerInfo server) throws SessionException {
+        String wanted = runbook.target().database();
+        if (wanted != null && !wanted.equals(server.database())) {
+            throw new SessionException("this runbook targets database '" + wanted + "' but the connection is to '"
+                    + server.database() + "'; connect to '" + wanted + "' or correct target.database");
+        }
+    }
+
+    private static String newId(Runbook runbook) {
+        Path dir = runbook.file().toAbsolutePath().getParent();
+        String base = dir == null ? runbook.title() : dir.getFileName().toString();
+        String slug = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        byte[] rnd = new byte[2];
+        new SecureRandom().nextBytes(rnd);
+        return ID_TIME.format(Instant.now()) + "-" + (slug.isEmpty() ? "runbook" : slug) + "-"
+                + HexFormat.of().formatHex(rnd);
+    }
+
+    static List<JournalEvent.PhaseOutline> outline(Runbook runbook) {
+        List<JournalEvent.PhaseOutline> phases = new ArrayList<>();
+        for (Phase p : runbook.phases()) {
+            List<JournalEvent.StepOutline> steps = new ArrayList<>();
+            for (Step s : p.steps()) {
+                List<JournalEvent.CheckOutline> checks = new ArrayList<>();
+                for (CheckSpec c : s.checks()) {
+                    String sql = c instanceof CheckSpec.Query q ? q.sql()
+                            : c instanceof CheckSpec.Explain x ? x.sql()
+                            : c instanceof CheckSpec.Statement st ? st.sql()
+                            : c instanceof CheckSpec.Execute ex ? runbook.baseDir().relativize(ex.file()).toString()
+                            : null;
+                    List<String> roles = c instanceof CheckSpec.Signoff so ? so.roles() : List.of();
+                    checks.add(new JournalEvent.CheckOutline(c.kind(), c.label(), c.describe(), sql, roles));
+                }
+                steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks));
+            }
+            phases.add(new JournalEvent.PhaseOutline(p.name(), steps));
+        }
+        return phases;
+    }
+
+    public Runbook runbook() {
+        return runbook;
+    }
+
+    public SessionState state() {
+        return state;
+    }
+
+    public String id() {
+        return state.started().sessionId();
+    }
+
+    public Path journalFile() {
+        return journal.file();
+    }
+
+    public String operator() {
+        return operator;
+    }
+
+    private void record(JournalEvent e) throws IOException {
+        journal.append(e);
+        state.apply(e);
+    }
+
+    // ---------------------------------------------------------------- status
+
+    public Status checkStatus(Step step, int index) {
+        CheckSpec spec = step.checks().get(index);
+        List<String> roles = spec instanceof CheckSpec.Signoff so ? so.roles() : List.of();
+        return state.status(step.id(), index, spec.kind(), roles);
+    }
+
+    /**
+     * A step's status, derived from its checks: ERROR or FAILED while any check is (unwaived), PENDING while any
+     * has not run, otherwise PASSED — or CONFIRMED / WAIVED when that is what made it pass.
+     */
+    public Status stepStatus(Step step) {
+        boolean pending = false;
+        boolean waived = false;
+        boolean failed = false;
+        boolean allConfirmed = true;
+        for (int i = 0; i < step.checks().size(); i++) {
+            Status s = checkStatus(step, i);
+            if (s == Status.ERROR) return Status.ERROR;
+            if (s == Status.FAILED) failed = true;
+            if (s == Status.PENDING || s == Status.RUNNING) pending = true;
+            if (s == Status.WAIVED) waived = true;
+            if (s != Status.CONFIRMED) allConfirmed = false;
+        }
+        if (failed) return Status.FAILED;
+        if (pending) return Status.PENDING;
+        if (waived) return Status.WAIVED;
+        return allConfirmed && !step.checks().isEmpty() ? Status.CONFIRMED : Status.PASSED;
+    }
+
+    // ---------------------------------------------------------------- running checks
+
+    /**
+     * Runs the step's automated checks (all of them, or only those without a result yet) and returns when every
+     * one has a journaled result. Read-only independent checks run in parallel; snapshots, row counts, probes
+     * and migrations run one at a time, in order.
+     */
+    public void runChecks(Step step, boolean onlyMissing) throws IOException, InterruptedException {
+        List<Integer> parallel = new ArrayList<>();
+        List<Integer> sequential = new ArrayList<>();
+        for (int i = 0; i < step.checks().size(); i++) {
+            CheckSpec spec = step.checks().get(i);
+            if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
+            if (onlyMissing && state.result(step.id(), i).isPresent()) continue;
+            (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
+        }
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i : parallel) futures.add(checkWorkers.submit(() -> {
+            runOne(step, i);
+            return null;
+        }));
+        IOException journalFailure = null;
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) journalFailure = io;
+                else throw new IllegalStateException("check worker failed", e.getCause());
+            }
+        }
+        if (journalFailure != null) throw journalFailure;
+        for (int i : sequential) runOne(step, i);
+    }
+
+    private void runOne(Step step, int index) throws IOException {
+        CheckSpec spec = step.checks().get(index);
+        if (spec instanceof CheckSpec.Execute ex) {
+            CheckResult settled = settleInterruptedMigration(step, index, ex);
+            if (settled != null) {
+                record(new JournalEvent.CheckFinished(settled, Instant.now()));
+                listener.checkFinished(step, settled);
+                return;
+            }
+        }
+        record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
+        listener.checkStarted(step, index);
+        CancelToken token = new CancelToken();
+        running.add(token);
+        try {
+            EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
+                    token, migrationListener(step, index, spec), runbook.baseDir());
+            CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);
+            if (ev.snapshot() != null) {
+                record(new JournalEvent.SnapshotRecorded(step.id(), index, ev.snapshot(), Instant.now()));
+            }
+            record(new JournalEvent.CheckFinished(ev.result(), Instant.now()));
+            listener.checkFinished(step, ev.result());
+        } finally {
+            running.remove(token);
+        }
+    }
+
+    private EvalContext.ExecuteListener migrationListener(Step step, int index, CheckSpec spec) {
+        if (!(spec instanceof CheckSpec.Execute ex)) return EvalContext.ExecuteListener.NONE;
+        return new EvalContext.ExecuteListener() {
+            @Override
+            public void transactionStarted(long xid) {
+                try {
+                    record(new JournalEvent.MigrationBegan(step.id(), index, xid, fileSha(ex.file()), Instant.now()));
+                } catch (IOException e) {
+                    // Without this line, a crash mid-migration could not be resolved: do not run it.
+                    throw new UncheckedIOException("cannot journal the migration's start", e);
+                }
+            }
+
+            @Override
+            public void statementStarted(int number, int total, int line) {
+                listener.migrationProgress(step, number, total, line);
+            }
+
+            @Override
+            public void notice(String message) {
+                listener.notice(step, message);
+            }
+        };
+    }
+
+    private static String fileSha(Path file) {
+        try {
+            return RunbookLoader.sha256(Files.readAllBytes(file));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A migration that began but whose end was never journaled: ask the server what became of its transaction.
+     * Committed means it ran (and its expected notices were verified before COMMIT); aborted means it can run
+     * again; still in progress means someone must look before anything else happens.
+     */
+    private CheckResult settleInterruptedMigration(Step step, int index, CheckSpec.Execute spec) {
+        JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
+        if (began == null) return null;
+        String fate;
+        try (Connection c = db.readConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT txid_status(?)")) {
+            ps.setLong(1, began.xid());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                fate = rs.getString(1);
+            }
+        } catch (SQLException e) {
+            return result(step, index, spec, Status.ERROR, "cannot learn the fate of interrupted migration"
+                    + " transaction " + began.xid() + ": " + e.getMessage(), e.getSQLState());
+        }
+        log.info("interrupted migration {} (xid {}) is {}", step.id(), began.xid(), fate);
+        if ("committed".equals(fate)) {
+            return result(step, index, spec, Status.PASSED, "committed before the interruption (xid "
+                    + began.xid() + ")", null);
+        }
+        if ("in progress".equals(fate)) {
+            return result(step, index, spec, Status.ERROR, "transaction " + began.xid()
+                    + " is still in progress on the server; wait for it or terminate it, then re-run", null);
+        }
+        return null;
+    }
+
+    private CheckResult result(Step step, int index, CheckSpec spec, Status status, String actual, String sqlState) {
+        Instant now = Instant.now();
+        return new CheckResult(step.id(), index, spec.kind(), spec.label(), status, spec.describe(), actual,
+                "SELECT txid_status(xid)", 0, sqlState, status == Status.ERROR ? actual : null, null, now, now);
+    }
+
+    /** Cancels every check running now; each ends as ERROR "cancelled by the operator". */
+    public void cancel() {
+        running.forEach(CancelToken::cancel);
+    }
+
+    // ---------------------------------------------------------------- people
+
+    public void confirm(Step step, int index, String note) throws IOException {
+        CheckSpec spec = step.checks().get(index);
+        if (!(spec instanceof CheckSpec.Manual m)) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual confirmation");
+        }
+        if (m.requireNote() && (note == null || note.isBlank())) {
+            throw new IllegalArgumentException("'" + step.title() + "' needs a note: " + m.text());
+        }
+        record(new JournalEvent.Confirmed(step.id(), index, operator, note == null ? "" : note.strip(),
+                Instant.now()));
+    }
+
+    public void waive(Step step, int index, String reason) throws IOException {
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a waiver needs a written reason");
+        if (!checkStatus(step, index).isBlocking()) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " has not failed; nothing to waive");
+        }
+        record(new JournalEvent.Waived(step.id(), index, operator, reason.strip(), Instant.now()));
+    }
+
+    public void sign(Step step, String role, String name) throws IOException {
+        CheckSpec.Signoff so = step.checks().stream().filter(c -> c instanceof CheckSpec.Signoff)
+                .map(c -> (CheckSpec.Signoff) c).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(step.id() + " is not a sign-off step"));
+        if (!so.roles().contains(role)) {
+            throw new IllegalArgumentException("'" + role + "' is not a role of this sign-off; roles: "
+                    + String.join(", ", so.roles()));
+        }
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a signature needs a name");
+        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now()));
+    }
+
+    /** Marks the window closed; reports show the end time from here. */
+    public void finish() throws IOException {
+        if (state.ended().isEmpty()) record(new JournalEvent.Ended(operator, Instant.now()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        cancel();
+        checkWorkers.shutdownNow();
+        countWorkers.shutdownNow();
+        try {
+            checkWorkers.awaitTermination(5, TimeUnit.SECONDS);
+            countWorkers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        journal.close();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.runbookpilot.session;
+
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.Snapshots;
+import dev.runbookpilot.check.Status;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A session as its journal tells it: the latest result of every check with waivers, confirmations and
+ * signatures applied. Built by replaying events, so the live run, resume and the report all agree.
+ */
+public final class SessionState implements Snapshots {
+
+    private JournalEvent.Started started;
+    private final List<JournalEvent> events = new ArrayList<>();
+    private final Map<String, CheckResult> results = new LinkedHashMap<>();
+    private final Map<String, JournalEvent.Waived> waivers = new LinkedHashMap<>();
+    private final Map<String, JournalEvent.Confirmed> confirmations = new LinkedHashMap<>();
+    private final Map<String, Map<String, JournalEvent.Signed>> signatures = new LinkedHashMap<>();
+    private final Map<String, JournalEvent.MigrationBegan> migrations = new LinkedHashMap<>();
+    private final Map<String, Snapshots.Data> snapshots = new LinkedHashMap<>();
+    private JournalEvent.Ended ended;
+
+    public static SessionState replay(List<JournalEvent> events) {
+        SessionState s = new SessionState();
+        events.forEach(s::apply);
+        if (s.started == null) throw new IllegalArgumentException("the journal has no 'started' event");
+        return s;
+    }
+
+    public synchronized void apply(JournalEvent e) {
+        events.add(e);
+        if (e instanceof JournalEvent.Started st) {
+            started = st;
+        } else if (e instanceof JournalEvent.CheckFinished f) {
+            String key = f.result().key();
+            results.put(key, f.result());
+            // A fresh result supersedes an older waiver or confirmation of the same check.
+            waivers.remove(key);
+            migrations.remove(key);
+        } else if (e instanceof JournalEvent.Waived w) {
+            waivers.put(key(w.stepId(), w.index()), w);
+        } else if (e instanceof JournalEvent.Confirmed c) {
+            confirmations.put(key(c.stepId(), c.index()), c);
+        } else if (e instanceof JournalEvent.Signed sg) {
+            signatures.computeIfAbsent(sg.stepId(), k -> new LinkedHashMap<>()).put(sg.role(), sg);
+        } else if (e instanceof JournalEvent.MigrationBegan m) {
+            migrations.put(key(m.stepId(), m.index()), m);
+        } else if (e instanceof JournalEvent.SnapshotRecorded sr) {
+            snapshots.put(sr.data().name(), sr.data());
+        } else if (e instanceof JournalEvent.Ended en) {
+            ended = en;
+        }
+    }
+
+    public static String key(String stepId, int index) {
+        return stepId + "#" + index;
+    }
+
+    public synchronized JournalEvent.Started started() {
+        return started;
+    }
+
+    public synchronized List<JournalEvent> events() {
+        return List.copyOf(events);
+    }
+
+    public synchronized Optional<CheckResult> result(String stepId, int index) {
+        return Optional.ofNullable(results.get(key(stepId, index)));
+    }
+
+    public synchronized Optional<JournalEvent.Waived> waiver(String stepId, int index) {
+        return Optional.ofNullable(waivers.get(key(stepId, index)));
+    }
+
+    public synchronized Optional<JournalEvent.Confirmed> confirmation(String stepId, int index) {
+        return Optional.ofNullable(confirmations.get(key(stepId, index)));
+    }
+
+    public synchronized Map<String, JournalEvent.Signed> signatures(String stepId) {
+        return Map.copyOf(signatures.getOrDefault(stepId, Map.of()));
+    }
+
+    /** A migration whose start was journaled but whose outcome was not: the process died while it ran. */
+    public synchronized Optional<JournalEvent.MigrationBegan> interruptedMigration(String stepId, int index) {
+        return Optional.ofNullable(migrations.get(key(stepId, index)));
+    }
+
+    @Override
+    public synchronized Optional<Snapshots.Data> get(String name) {
+        return Optional.ofNullable(snapshots.get(name));
+    }
+
+    public synchronized Optional<JournalEvent.Ended> ended() {
+        return Optional.ofNullable(ended);
+    }
+
+    /**
+     * The status the operator sees for a check: its latest result, WAIVED when a waiver followed a failure,
+     * CONFIRMED for a confirmed manual check or a fully signed sign-off, PENDING when nothing happened yet.
+     */
+    public synchronized Status status(String stepId, int index, String kind, List<String> signoffRoles) {
+        String key = key(stepId, index);
+        if ("manual".equals(kind)) return confirmations.containsKey(key) ? Status.CONFIRMED : Status.PENDING;
+        if ("signoff".equals(kind)) {
+            Map<String, JournalEvent.Signed> signed = signatures.getOrDefault(stepId, Map.of());
+            return signed.keySet().containsAll(signoffRoles) ? Status.CONFIRMED : Status.PENDING;
+        }
+        CheckResult r = results.get(key);
+        if (r == null) return Status.PENDING;
+        if (r.status().isBlocking() && waivers.containsKey(key)) return Status.WAIVED;
+        return r.status();
+    }
+
+    /** The result with a waiver applied (its evidence kept); the waiver itself is in {@link #waiver}. */
+    public synchronized Optional<CheckResult> effectiveResult(String stepId, int index) {
+        CheckResult r = results.get(key(stepId, index));
+        if (r == null) return Optional.empty();
+        JournalEvent.Waived w = waivers.get(key(stepId, index));
+        if (w != null && r.status().isBlocking()) {
+            return Optional.of(r.withStatus(Status.WAIVED, r.detail()));
+        }
+        return Optional.of(r);
+    }
+}
