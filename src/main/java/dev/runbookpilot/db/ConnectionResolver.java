@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,7 +102,7 @@ public final class ConnectionResolver {
 
         String password = values.containsKey("password") ? values.get("password").value() : null;
         if (password == null) {
-            Path passfile = values.containsKey("passfile") ? Path.of(values.get("passfile").value())
+            Path passfile = values.containsKey("passfile") ? path(values.get("passfile"), "passfile")
                     : home.resolve(".pgpass");
             Optional<String> fromFile = PgPassFile.lookup(passfile, pgpassHost(values), port, database, user)
                     .filter(p -> !p.isEmpty());
@@ -124,11 +125,10 @@ public final class ConnectionResolver {
 
     private Map<String, PgValue> serviceEntries(PgValue service) throws ConnectionSpecException {
         List<Path> files = new ArrayList<>();
-        String userFile = env.get("PGSERVICEFILE");
-        files.add(userFile == null || userFile.isBlank() ? home.resolve(".pg_service.conf") : Path.of(userFile));
-        String sysconf = env.get("PGSYSCONFDIR");
-        files.add((sysconf == null || sysconf.isBlank() ? defaultSysconfdir : Path.of(sysconf))
-                .resolve("pg_service.conf"));
+        PgValue userFile = fromEnv("PGSERVICEFILE");
+        files.add(userFile == null ? home.resolve(".pg_service.conf") : path(userFile, "PGSERVICEFILE"));
+        PgValue sysconf = fromEnv("PGSYSCONFDIR");
+        files.add((sysconf == null ? defaultSysconfdir : path(sysconf, "PGSYSCONFDIR")).resolve("pg_service.conf"));
         List<String> searched = new ArrayList<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
@@ -144,6 +144,15 @@ public final class ConnectionResolver {
         throw new ConnectionSpecException("service \"" + service.value() + "\" (from " + service.origin()
                 + ") is not defined; searched " + String.join(", ", searched) + ". Add a [" + service.value()
                 + "] section to one of these files (or point PGSERVICEFILE at yours), or fix the service name");
+    }
+
+    private static Path path(PgValue value, String name) throws ConnectionSpecException {
+        try {
+            return Path.of(value.value());
+        } catch (InvalidPathException e) {
+            throw new ConnectionSpecException(name + " \"" + value.value() + "\" (from " + value.origin()
+                    + ") is not a valid file path: " + e.getReason());
+        }
     }
 
     // ---- validation -------------------------------------------------------------------------------------
