@@ -29,8 +29,23 @@ public final class EmbeddedServer implements AutoCloseable {
         this.postgres = postgres;
     }
 
+    /** A throw-away server in a temporary directory. */
     public static EmbeddedServer start() throws IOException {
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        return start(null);
+    }
+
+    /**
+     * A server whose data lives in {@code dataDir} (created on first use, kept afterwards), so a demo session
+     * can be resumed after a crash. A server left running by a killed process is stopped first.
+     */
+    public static EmbeddedServer start(Path dataDir) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (dataDir != null) {
+            stopOrphan(dataDir);
+            Files.createDirectories(dataDir);
+            builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+        }
+        EmbeddedPostgres pg = builder
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "off")
@@ -42,6 +57,34 @@ public final class EmbeddedServer implements AutoCloseable {
                 .start();
         log.info("embedded PostgreSQL listening on 127.0.0.1:{}", pg.getPort());
         return new EmbeddedServer(pg);
+    }
+
+    /**
+     * A postmaster whose JVM was killed keeps running and holds the data directory; ask it to stop (SIGINT is
+     * PostgreSQL's fast shutdown) and wait for it to go.
+     */
+    private static void stopOrphan(Path dataDir) throws IOException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) return;
+        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+        long pid;
+        try {
+            pid = Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        var handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !handle.get().isAlive()) return;
+        log.info("stopping the embedded PostgreSQL (pid {}) left running on {}", pid, dataDir);
+        try {
+            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
+            handle.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while stopping the orphaned server", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the orphaned server (pid " + pid + ") on " + dataDir + " did not stop", e);
+        }
     }
 
     public int port() {

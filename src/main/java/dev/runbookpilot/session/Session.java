@@ -235,18 +235,30 @@ public final class Session implements AutoCloseable {
 
     // ---------------------------------------------------------------- running checks
 
+    /** Which of a step's automated checks to run. */
+    public enum Scope {
+        /** Every automated check, again. */
+        ALL,
+        /** Those with no result yet, or whose result blocks the step (failed or error, not waived). */
+        UNSETTLED
+    }
+
     /**
-     * Runs the step's automated checks (all of them, or only those without a result yet) and returns when every
-     * one has a journaled result. Read-only independent checks run in parallel; snapshots, row counts, probes
-     * and migrations run one at a time, in order.
+     * Runs the step's automated checks and returns when every one has a journaled result. Read-only independent
+     * checks run in parallel; snapshots, row counts, probes and migrations run one at a time, in order. A
+     * migration that already committed is never run twice, whatever the scope.
      */
-    public void runChecks(Step step, boolean onlyMissing) throws IOException, InterruptedException {
+    public void runChecks(Step step, Scope scope) throws IOException, InterruptedException {
         List<Integer> parallel = new ArrayList<>();
         List<Integer> sequential = new ArrayList<>();
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
             if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
-            if (onlyMissing && state.result(step.id(), i).isPresent()) continue;
+            if (scope == Scope.UNSETTLED && !checkStatus(step, i).isBlocking()
+                    && state.result(step.id(), i).isPresent()) {
+                continue;
+            }
+            if (spec instanceof CheckSpec.Execute && committed(step, i)) continue;
             (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
         }
         List<Future<?>> futures = new ArrayList<>();
@@ -265,6 +277,11 @@ public final class Session implements AutoCloseable {
         }
         if (journalFailure != null) throw journalFailure;
         for (int i : sequential) runOne(step, i);
+    }
+
+    /** A migration whose journaled result says it committed. */
+    private boolean committed(Step step, int index) {
+        return state.result(step.id(), index).map(r -> r.status() == Status.PASSED).orElse(false);
     }
 
     private void runOne(Step step, int index) throws IOException {

@@ -1,0 +1,61 @@
+package dev.runbookpilot.cli;
+
+import dev.runbookpilot.demo.DemoDatabase;
+import dev.runbookpilot.demo.EmbeddedServer;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookException;
+import dev.runbookpilot.runbook.RunbookLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "demo", description = "Start the embedded PostgreSQL with a sample's before-state and keep it "
+        + "running until Ctrl-C, so you can point psql or 'run --db' at it.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RUNBOOK",
+            defaultValue = "runbooks/schema-alignment/runbook.yaml", description = "default: ${DEFAULT-VALUE}")
+    Path runbookFile;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Runbook runbook;
+        try {
+            runbook = RunbookLoader.load(runbookFile);
+        } catch (RunbookException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        out.println("Starting the embedded PostgreSQL …");
+        out.flush();
+        EmbeddedServer server = EmbeddedServer.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception ignored) {
+                // exiting anyway; the data directory is temporary
+            } finally {
+                stopped.countDown();
+            }
+        }, "demo-stop"));
+        String db = DemoDatabase.prepare(server, runbook);
+        out.printf("Demo database '%s' is ready (before-state of %s).%n%n", db, runbook.title());
+        out.printf("  URL:   %s%n", server.uri(db));
+        out.printf("  JDBC:  %s%n", server.jdbcUrl(db));
+        out.printf("  psql:  psql '%s'%n", server.uri(db));
+        out.printf("  run:   java -jar target/runbook-pilot.jar run %s --db '%s'%n%n", runbookFile, server.uri(db));
+        out.println("Press Ctrl-C to stop the server (its data is discarded).");
+        out.flush();
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

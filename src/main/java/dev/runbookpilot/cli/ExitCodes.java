@@ -1,0 +1,17 @@
+package dev.runbookpilot.cli;
+
+/** Exit codes are part of the CLI contract; scripts and CI pipelines branch on them. */
+public final class ExitCodes {
+    /** Every check passed or was waived, every confirmation given. */
+    public static final int OK = 0;
+    /** Some check failed or could not be evaluated. */
+    public static final int CHECK_FAILED = 1;
+    /** Bad usage, an invalid runbook, or a session that cannot be resumed as asked. */
+    public static final int USAGE = 2;
+    /** The database could not be reached. */
+    public static final int CANNOT_CONNECT = 3;
+    /** A manual step, sign-off or migration is still waiting for a person. */
+    public static final int UNCONFIRMED = 4;
+
+    private ExitCodes() {}
+}

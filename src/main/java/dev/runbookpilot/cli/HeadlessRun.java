@@ -1,0 +1,203 @@
+package dev.runbookpilot.cli;
+
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Environment;
+import dev.runbookpilot.runbook.Phase;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.RunListener;
+import dev.runbookpilot.session.Session;
+
+import java.io.Console;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+
+/**
+ * Walks a session through its runbook in the terminal, step by step, with the same gates as the wizard: a
+ * failed step stops the run, a manual step waits for a confirmation, a migration for its approval.
+ */
+final class HeadlessRun {
+    private final Session session;
+    private final Interaction options;
+    private final PrintWriter out;
+    private final Console console;
+    private final Map<String, String> confirmations;
+    private final Map<String, String> signatures;
+    private final Map<String, String> waivers;
+
+    HeadlessRun(Session session, Interaction options, PrintWriter out) {
+        this.session = session;
+        this.options = options;
+        this.out = out;
+        this.console = System.console();
+        this.confirmations = Interaction.pairs(options.confirmations);
+        this.signatures = Interaction.pairs(options.signatures);
+        this.waivers = Interaction.pairs(options.waivers);
+    }
+
+    /** Prints each result as it is journaled. */
+    static RunListener printer(PrintWriter out) {
+        return new RunListener() {
+            @Override
+            public void checkFinished(Step step, CheckResult r) {
+                synchronized (out) {
+                    out.printf("    %-9s %s%n", r.status(), r.label());
+                    if (r.status() != Status.PASSED || r.expected() != null) {
+                        out.printf("              expected: %s%n              actual:   %s%s%n", r.expected(),
+                                r.actual(), r.sqlState() == null ? "" : "  [SQLSTATE " + r.sqlState() + "]");
+                    }
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void notice(Step step, String message) {
+                synchronized (out) {
+                    out.printf("              NOTICE: %s%n", message);
+                    out.flush();
+                }
+            }
+        };
+    }
+
+    int run() throws IOException, InterruptedException {
+        Runbook rb = session.runbook();
+        out.printf("Session %s%nRunbook %s (%s)%nJournal %s%n", session.id(), rb.title(),
+                rb.target().environment().yamlName(), session.journalFile());
+        for (Phase phase : rb.phases()) {
+            out.printf("%n== %s%n", phase.name());
+            for (Step step : phase.steps()) {
+                int code = step(step);
+                if (code != ExitCodes.OK) return code;
+            }
+        }
+        session.finish();
+        out.printf("%nAll steps complete.%n");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private int step(Step step) throws IOException, InterruptedException {
+        Status before = session.stepStatus(step);
+        out.printf("%n-- %s [%s]%n", step.title(), step.id());
+        if (before.isSatisfied() || before == Status.CONFIRMED) {
+            out.printf("    %s (from the journal)%n", before);
+            return ExitCodes.OK;
+        }
+        if (step.mutates() && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
+        out.flush();
+        session.runChecks(step, Session.Scope.UNSETTLED);
+        for (int i = 0; i < step.checks().size(); i++) {
+            CheckSpec spec = step.checks().get(i);
+            if (spec instanceof CheckSpec.Manual m && session.checkStatus(step, i) == Status.PENDING) {
+                if (!confirm(step, i, m)) return ExitCodes.UNCONFIRMED;
+            } else if (spec instanceof CheckSpec.Signoff so && session.checkStatus(step, i) == Status.PENDING) {
+                if (!sign(step, so)) return ExitCodes.UNCONFIRMED;
+            }
+        }
+        applyWaiver(step);
+        Status after = session.stepStatus(step);
+        out.printf("    => %s%n", after);
+        out.flush();
+        if (after.isBlocking()) {
+            out.printf("%nStopped: step '%s' is %s. Fix the cause and 'resume' the session, or waive it with "
+                    + "--waive %s=REASON.%n", step.id(), after, step.id());
+            return ExitCodes.CHECK_FAILED;
+        }
+        return ExitCodes.OK;
+    }
+
+    private void applyWaiver(Step step) throws IOException {
+        String reason = waivers.get(step.id());
+        if (reason == null) return;
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (session.checkStatus(step, i).isBlocking()) {
+                if (reason.isBlank()) {
+                    out.printf("    --waive %s needs a reason: --waive %s=\"why this is acceptable\"%n", step.id(),
+                            step.id());
+                    return;
+                }
+                session.waive(step, i, reason);
+                out.printf("    WAIVED    #%d by %s: %s%n", i + 1, session.operator(), reason);
+            }
+        }
+    }
+
+    private boolean approveExecute(Step step) {
+        Runbook rb = session.runbook();
+        boolean production = rb.target().environment() == Environment.PRODUCTION;
+        String database = session.state().started().server().database();
+        if (production) {
+            if (database.equals(options.productionDatabase)) return true;
+            if (console != null) {
+                String typed = console.readLine("    PRODUCTION: type the database name (%s) to run '%s': ",
+                        database, step.title());
+                if (database.equals(typed == null ? null : typed.strip())) return true;
+            }
+            out.printf("    Not run: '%s' writes to PRODUCTION database %s; confirm with --confirm-production %s%n",
+                    step.title(), database, database);
+            return false;
+        }
+        if (options.yes) return true;
+        if (console != null) {
+            String answer = console.readLine("    Run '%s' against %s now? [y/N] ", step.title(), database);
+            if (answer != null && answer.strip().equalsIgnoreCase("y")) return true;
+        }
+        out.printf("    Not run: '%s' changes the database; confirm with --yes%n", step.title());
+        return false;
+    }
+
+    private boolean confirm(Step step, int index, CheckSpec.Manual m) throws IOException {
+        String note = confirmations.get(step.id());
+        if (note == null && console != null) {
+            out.printf("    MANUAL    %s%n", m.text());
+            out.flush();
+            String answer = console.readLine("    Done? [y/N] ");
+            if (answer != null && answer.strip().equalsIgnoreCase("y")) {
+                note = readNote(m.requireNote());
+            }
+        }
+        if (note == null) {
+            out.printf("    PENDING   manual: %s%n    Confirm with --confirm %s%s%n", m.text(), step.id(),
+                    m.requireNote() ? "=\"NOTE\" (a note is required)" : "[=NOTE]");
+            return false;
+        }
+        if (m.requireNote() && note.isBlank()) {
+            out.printf("    PENDING   '%s' needs a note: --confirm %s=\"NOTE\"%n", step.title(), step.id());
+            return false;
+        }
+        session.confirm(step, index, note);
+        out.printf("    CONFIRMED %s%s%n", m.text(), note.isBlank() ? "" : " — " + note);
+        return true;
+    }
+
+    private String readNote(boolean required) {
+        while (true) {
+            String note = console.readLine("    Note%s: ", required ? " (required)" : "");
+            if (note == null) return required ? null : "";
+            if (!required || !note.isBlank()) return note.strip();
+        }
+    }
+
+    private boolean sign(Step step, CheckSpec.Signoff so) throws IOException {
+        var signed = session.state().signatures(step.id());
+        for (String role : so.roles()) {
+            if (signed.containsKey(role)) continue;
+            String name = signatures.get(role);
+            if ((name == null || name.isBlank()) && console != null) {
+                name = console.readLine("    Sign as %s — name: ", role);
+            }
+            if (name == null || name.isBlank()) {
+                out.printf("    PENDING   sign-off by %s: sign with --sign \"%s=NAME\"%n", role, role);
+                return false;
+            }
+            session.sign(step, role, name);
+            out.printf("    SIGNED    %s: %s%n", role, name.strip());
+        }
+        return true;
+    }
+
+}

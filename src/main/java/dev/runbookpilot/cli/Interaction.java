@@ -1,0 +1,66 @@
+package dev.runbookpilot.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Options shared by run and resume: who operates, and what people have already confirmed on the command line. */
+final class Interaction {
+
+    @Option(names = "--operator", paramLabel = "NAME", description = "who runs the window (default: the OS user)")
+    String operator;
+
+    @Option(names = "--yes", description = "confirm execute steps (never manual ones)")
+    boolean yes;
+
+    @Option(names = "--confirm-production", paramLabel = "DATABASE",
+            description = "against a production target, the database name typed to confirm execute steps")
+    String productionDatabase;
+
+    @Option(names = "--confirm", paramLabel = "STEP_ID[=NOTE]",
+            description = "confirm a manual step, with a note (repeatable)")
+    List<String> confirmations = new ArrayList<>();
+
+    @Option(names = "--sign", paramLabel = "ROLE=NAME", description = "sign a sign-off role (repeatable)")
+    List<String> signatures = new ArrayList<>();
+
+    @Option(names = "--waive", paramLabel = "STEP_ID=REASON",
+            description = "waive the failed checks of a step, with a written reason (repeatable)")
+    List<String> waivers = new ArrayList<>();
+
+    @Option(names = "--session-dir", paramLabel = "DIR",
+            description = "where session journals live (default: ~/.runbook-pilot/sessions)")
+    Path sessionDir;
+
+    @Option(names = "--report", paramLabel = "FILE.md", description = "write the Markdown report here at the end")
+    Path report;
+
+    String operatorName() {
+        return operator != null && !operator.isBlank() ? operator : System.getProperty("user.name", "operator");
+    }
+
+    Path sessionDirectory() {
+        return sessionDir != null ? sessionDir : defaultSessionDir();
+    }
+
+    static Path defaultSessionDir() {
+        String home = System.getenv("RUNBOOK_PILOT_HOME");
+        Path base = home != null && !home.isBlank() ? Path.of(home)
+                : Path.of(System.getProperty("user.home"), ".runbook-pilot");
+        return base.resolve("sessions");
+    }
+
+    /** {@code KEY=VALUE} options as a map; a bare KEY maps to "". */
+    static Map<String, String> pairs(List<String> values) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String v : values) {
+            int eq = v.indexOf('=');
+            out.put(eq < 0 ? v.strip() : v.substring(0, eq).strip(), eq < 0 ? "" : v.substring(eq + 1));
+        }
+        return out;
+    }
+}
