@@ -6,6 +6,7 @@ import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.CatalogReader;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
+import dev.runbookpilot.db.SqlScript;
 import dev.runbookpilot.runbook.CheckSpec;
 
 import java.sql.Connection;
@@ -53,7 +54,25 @@ final class ReadChecks {
         }
     }
 
+    /**
+     * A check runs exactly one statement: a script could end the read-only transaction pgjdbc opened and start
+     * another, so "COMMIT; DELETE ..." never reaches the server.
+     */
+    static void requireSingleStatement(String sql) throws SQLException {
+        int n;
+        try {
+            n = SqlScript.split(sql).size();
+        } catch (SqlScript.MetaCommandException e) {
+            throw new SQLException("a check's SQL must be plain SQL: " + e.getMessage(), "42601");
+        }
+        if (n != 1) {
+            throw new SQLException("a check runs exactly one statement, this SQL has " + n
+                    + "; split it into several checks", "42601");
+        }
+    }
+
     static CheckOutcome query(CheckSpec.Query spec, EvalContext ctx) throws SQLException {
+        requireSingleStatement(spec.sql());
         QueryData data = query(ctx, spec.meta().timeout(), spec.sql());
         Expectations.Verdict v = Expectations.test(spec.expect(), data);
         CheckDetail rows = new CheckDetail.Rows(data.columns(), data.rows(), data.truncated());
@@ -91,6 +110,7 @@ final class ReadChecks {
     }
 
     static CheckOutcome explain(CheckSpec.Explain spec, EvalContext ctx) throws SQLException {
+        requireSingleStatement(spec.sql());
         String sql = "EXPLAIN (FORMAT JSON" + (spec.analyze() ? ", ANALYZE" : "") + ") " + spec.sql();
         QueryData data = query(ctx, spec.meta().timeout(), sql);
         JsonNode plan;
