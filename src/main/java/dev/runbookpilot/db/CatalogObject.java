@@ -35,7 +35,8 @@ public record CatalogObject(ObjectKind kind, String name, String table, Map<Stri
      * The identity used to diff snapshots and to name objects in schema-diff declarations:
      * {@code table:users}, {@code column:users.email}, {@code index:users_email_key},
      * {@code constraint:users.users_pkey}, {@code function:f(integer, text)}, {@code extension:pgcrypto}.
-     * Index names are unique within a schema, so an index key does not name its table.
+     * Index names are unique within a schema, so an index key does not name its table. A function is keyed by
+     * its argument types, as PostgreSQL tells overloads apart; parameter names are in property {@code arguments}.
      */
     public String key() {
         return kind.singular() + ":" + qualifiedName();
@@ -43,7 +44,7 @@ public record CatalogObject(ObjectKind kind, String name, String table, Map<Stri
 
     /** The name as it appears in a key, without the kind: {@code users.email}, {@code f(integer, text)}. */
     public String qualifiedName() {
-        if (kind == ObjectKind.FUNCTIONS) return name + "(" + properties.getOrDefault("arguments", "") + ")";
+        if (kind == ObjectKind.FUNCTIONS) return name + "(" + properties.getOrDefault("argumentTypes", "") + ")";
         if (table != null && kind != ObjectKind.INDEXES) return table + "." + name;
         return name;
     }

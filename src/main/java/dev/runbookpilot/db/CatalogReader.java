@@ -129,6 +129,7 @@ public final class CatalogReader {
 
     private static final String FUNCTIONS = """
             SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
+                   pg_catalog.oidvectortypes(p.proargtypes) AS argument_types,
                    pg_catalog.pg_get_function_result(p.oid) AS returns, l.lanname AS language,
                    CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
                    CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
@@ -218,7 +219,7 @@ public final class CatalogReader {
                 rs.getString("definition"), "materialized", bool(rs, "materialized"))));
         CATALOGS.put(ObjectKind.FUNCTIONS, new Catalog(FUNCTIONS, rs -> object(ObjectKind.FUNCTIONS,
                 rs.getString(1), null, rs.getString("definition"), "arguments", rs.getString("arguments"),
-                "returns", rs.getString("returns"), "language", rs.getString("language"), "kind",
+                "argumentTypes", rs.getString("argument_types"), "returns", rs.getString("returns"), "language", rs.getString("language"), "kind",
                 rs.getString("kind"), "volatility", rs.getString("volatility"), "security", rs.getString("security"))));
         CATALOGS.put(ObjectKind.SEQUENCES, new Catalog(SEQUENCES, rs -> object(ObjectKind.SEQUENCES,
                 rs.getString(1), null, null, "type", rs.getString("type"), "owner", rs.getString("owner"))));

@@ -138,8 +138,9 @@ class CatalogReaderTest {
 
     @Test
     void readsFunctionsByIdentityArguments() {
-        CatalogObject f = object("function:order_total(p_customer bigint, p_since date)");
-        assertThat(f.properties()).containsEntry("returns", "numeric").containsEntry("language", "sql")
+        CatalogObject f = object("function:order_total(bigint, date)");
+        assertThat(f.properties()).containsEntry("arguments", "p_customer bigint, p_since date")
+                .containsEntry("returns", "numeric").containsEntry("language", "sql")
                 .containsEntry("volatility", "stable");
         assertThat(f.definition()).hasSize(32);
         assertThat(object("function:touch()").property("returns")).isEqualTo("trigger");
