@@ -76,8 +76,7 @@ final class ReadChecks {
         QueryData data = query(ctx, spec.meta().timeout(), spec.sql());
         Expectations.Verdict v = Expectations.test(spec.expect(), data);
         CheckDetail rows = new CheckDetail.Rows(data.columns(), data.rows(), data.truncated());
-        Status status = !v.evaluable() ? Status.ERROR : v.passed() ? Status.PASSED : Status.FAILED;
-        return new CheckOutcome(status, spec.expect().describe(), v.actual(), spec.sql(), rows);
+        return new CheckOutcome(v.status(), spec.expect().describe(), v.actual(), spec.sql(), rows);
     }
 
     static SchemaSnapshot catalog(EvalContext ctx, String schema, Duration timeout) throws SQLException {
