@@ -27,15 +27,36 @@ final class ReadChecks {
     /** Runs {@code sql} on a read-only connection with the check's statement timeout, cancellable. */
     static QueryData query(EvalContext ctx, Duration timeout, String sql, Object... params) throws SQLException {
         try (Connection c = ctx.db().readConnection()) {
-            return query(c, ctx.token(), timeout, sql, params);
+            return inReadOnlyTransaction(c, timeout, () -> query(c, ctx.token(), sql, params));
         }
     }
 
-    static QueryData query(Connection c, CancelToken token, Duration timeout, String sql, Object... params)
-            throws SQLException {
-        try (Statement set = c.createStatement()) {
-            set.execute("SET statement_timeout = " + timeout.toMillis());
+    interface SqlWork<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Every check runs inside its own {@code BEGIN READ ONLY} transaction that is always rolled back. The pool's
+     * {@code default_transaction_read_only} alone is not enough: a check could switch it off with set_config, and
+     * pgjdbc does not wrap autocommit statements in read-only transactions. Inside a read-only transaction
+     * PostgreSQL refuses both the write (25006) and the switch (25001), and the rollback undoes any SET.
+     */
+    static <T> T inReadOnlyTransaction(Connection c, Duration timeout, SqlWork<T> work) throws SQLException {
+        c.setReadOnly(true);
+        c.setAutoCommit(false);
+        try {
+            try (Statement set = c.createStatement()) {
+                set.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
+            }
+            return work.run();
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
+    }
+
+    private static QueryData query(Connection c, CancelToken token, String sql, Object... params)
+            throws SQLException {
         // A runbook's own SQL goes through a plain Statement: JSON operators like ?| must not become parameters.
         try (Statement st = params.length == 0 ? c.createStatement() : c.prepareStatement(sql)) {
             if (st instanceof PreparedStatement ps) {
@@ -46,10 +67,6 @@ final class ReadChecks {
                 return QueryData.read(rs, QueryData.DEFAULT_LIMIT);
             } finally {
                 token.unregister(st);
-            }
-        } finally {
-            try (Statement reset = c.createStatement()) {
-                reset.execute("RESET statement_timeout");
             }
         }
     }
@@ -81,16 +98,8 @@ final class ReadChecks {
 
     static SchemaSnapshot catalog(EvalContext ctx, String schema, Duration timeout) throws SQLException {
         try (Connection c = ctx.db().readConnection()) {
-            try (Statement set = c.createStatement()) {
-                set.execute("SET statement_timeout = " + timeout.toMillis());
-            }
-            try {
-                return CatalogReader.read(c, schema);
-            } finally {
-                try (Statement reset = c.createStatement()) {
-                    reset.execute("RESET statement_timeout");
-                }
-            }
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            return inReadOnlyTransaction(c, timeout, () -> CatalogReader.read(c, schema));
         }
     }
 

@@ -51,7 +51,7 @@ class CheckEngineTest {
     @Test
     void queryPassesWhenTheScalarMeetsTheExpectation() throws Exception {
         CheckResult r = h.run(query("SELECT count(*) FROM accounts", "= 5000"));
-        assertThat(r.status()).isEqualTo(Status.PASSED);
+        assertThat(r.status()).as(r.toString()).isEqualTo(Status.PASSED);
         assertThat(r.actual()).contains("5000");
         assertThat(r.sql()).isEqualTo("SELECT count(*) FROM accounts");
     }
