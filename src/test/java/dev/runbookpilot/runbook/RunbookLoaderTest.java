@@ -757,6 +757,12 @@ class RunbookLoaderTest {
     }
 
     @Test
+    void deeplyNestedYamlIsAProblemNotAStackOverflow() {
+        String nested = "runbook: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+        assertThat(problems(nested)).isNotEmpty();
+    }
+
+    @Test
     void fileThatIsNotUtf8IsRejectedCleanly(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("runbook.yaml");
         Files.write(file, new byte[]{'r', 'u', 'n', 'b', 'o', 'o', 'k', ':', ' ', (byte) 0xE9, 't', 'e', '\n'});

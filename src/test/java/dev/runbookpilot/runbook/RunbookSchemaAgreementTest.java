@@ -20,6 +20,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +87,26 @@ class RunbookSchemaAgreementTest {
             assertThatThrownBy(() -> RunbookLoader.load(file)).as("loader verdict on %s", file)
                     .isInstanceOf(RunbookException.class);
         }
+    }
+
+    /**
+     * The reference's complete examples (YAML blocks that start with {@code runbook:}) must load and validate, so
+     * the page a DBA copies from never drifts from the format. They are read next to the all-kinds fixture, whose
+     * demo/migration.sql satisfies their execute steps.
+     */
+    @Test
+    void completeExamplesInTheFormatReferenceLoadAndValidate() throws Exception {
+        String doc = Files.readString(TestPostgres.projectDir().resolve("docs/runbook-format.md"));
+        Matcher m = Pattern.compile("```yaml\n(runbook:.*?)```", Pattern.DOTALL).matcher(doc);
+        Path file = RunbookLoaderTest.fixture("valid/all-kinds/runbook.yaml");
+        int examples = 0;
+        while (m.find()) {
+            examples++;
+            String yaml = m.group(1);
+            assertThat(schema.validate(YAML.readTree(yaml))).as("schema errors in:\n%s", yaml).isEmpty();
+            assertThat(RunbookLoader.parse(yaml, file, "0").steps()).isNotEmpty();
+        }
+        assertThat(examples).isPositive();
     }
 
     @Test
