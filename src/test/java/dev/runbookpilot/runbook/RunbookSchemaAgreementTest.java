@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,9 +180,7 @@ class RunbookSchemaAgreementTest {
 
     private static Set<String> propertyNames(JsonNode objectSchema) {
         Set<String> names = new HashSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = objectSchema.path("properties").fields(); it.hasNext(); ) {
-            names.add(it.next().getKey());
-        }
+        for (Map.Entry<String, JsonNode> e : objectSchema.path("properties").properties()) names.add(e.getKey());
         return names;
     }
 }
