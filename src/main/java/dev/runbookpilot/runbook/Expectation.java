@@ -106,11 +106,11 @@ public sealed interface Expectation {
             return new Text(s.substring(1, s.length() - 1));
         }
         Matcher m = COMPARE.matcher(s);
-        if (m.matches()) return new Compare(Op.of(m.group(1)), new BigDecimal(m.group(2)));
+        if (m.matches()) return new Compare(Op.of(m.group(1)), number(m.group(2), s));
         m = BETWEEN.matcher(s);
         if (m.matches()) {
-            BigDecimal low = new BigDecimal(m.group(1));
-            BigDecimal high = new BigDecimal(m.group(2));
+            BigDecimal low = number(m.group(1), s);
+            BigDecimal high = number(m.group(2), s);
             if (low.compareTo(high) > 0) {
                 throw new ParseException("'" + s + "': the lower bound is above the upper bound; write between "
                         + high.toPlainString() + " and " + low.toPlainString());
@@ -118,12 +118,28 @@ public sealed interface Expectation {
             return new Between(low, high);
         }
         m = ROWS.matcher(s);
-        if (m.matches()) return new Rows(Op.of(m.group(1)), Long.parseLong(m.group(2)));
+        if (m.matches()) {
+            try {
+                return new Rows(Op.of(m.group(1)), Long.parseLong(m.group(2)));
+            } catch (NumberFormatException e) {
+                throw new ParseException("'" + s + "': " + m.group(2) + " rows is more than a query can return");
+            }
+        }
         m = BARE_NUMBER.matcher(s);
-        if (m.matches()) return new Compare(Op.EQ, new BigDecimal(m.group(1)));
+        if (m.matches()) return new Compare(Op.EQ, number(m.group(1), s));
         String hint = lower.startsWith("rows") ? "write rows followed by a comparison and a whole number, e.g. rows = 3"
+                : lower.startsWith("between") ? "write between and two numbers, e.g. between 1 and 9"
                 : Character.isLetter(s.charAt(0)) ? "quote text values, e.g. '" + s + "'"
                 : "write one of " + String.join(", ", FORMS);
         throw new ParseException("'" + s + "' is not an expectation; " + hint);
+    }
+
+    /** A number the grammar matched can still be beyond BigDecimal's exponent range (1e99999999999). */
+    private static BigDecimal number(String digits, String expectation) throws ParseException {
+        try {
+            return new BigDecimal(digits);
+        } catch (NumberFormatException e) {
+            throw new ParseException("'" + expectation + "': " + digits + " is out of range; write a smaller exponent");
+        }
     }
 }

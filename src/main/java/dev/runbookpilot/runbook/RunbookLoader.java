@@ -39,23 +39,61 @@ import java.util.stream.Collectors;
  */
 public final class RunbookLoader {
 
-    private static final Set<String> TOP_KEYS = Set.of("runbook", "version", "description", "target", "phases");
-    private static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema");
-    private static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
-    private static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
+    static final Set<String> TOP_KEYS = Set.of("runbook", "version", "description", "target", "phases");
+    static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema");
+    static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
+    static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
             "requireNote", "execute", "signoff");
-    private static final Set<String> META_KEYS = Set.of("name", "timeout");
+    /** Options every check kind accepts besides its own. */
+    static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
     private static final Pattern SQLSTATE = Pattern.compile("[0-9A-Z]{5}");
+    private static final Pattern ATTEMPTED_EXPRESSION =
+            Pattern.compile("\\s*(?:[=!<>]|between\\s|rows\\s*[=!<>])", Pattern.CASE_INSENSITIVE);
 
     /** The keys a check list item may start with, in the order the format reference lists them. */
     public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
             "triggers", "views", "functions", "sequences", "extensions", "policies", "snapshot", "rowCounts",
             "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "signoff");
 
+    /**
+     * Every key each check kind accepts in its mapping, {@link #META_KEYS} included. The loader validates with it
+     * and the JSON schema test compares docs/runbook.schema.json against it, so the two cannot drift apart.
+     */
+    public static final Map<String, Set<String>> CHECK_KEYS = checkKeys();
+
+    private static Map<String, Set<String>> checkKeys() {
+        Map<String, Set<String>> own = new LinkedHashMap<>();
+        own.put("query", Set.of("sql", "expect"));
+        for (ObjectKind k : ObjectKind.values()) {
+            own.put(k.yamlKey(), Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
+        }
+        own.put("snapshot", Set.of("rowCounts", "schema"));
+        own.put("rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
+        own.put("schemaDiff", Set.of("compareTo", "expect"));
+        own.put("explain", Set.of("sql", "expect", "table", "maxCost", "analyze"));
+        own.put("rejects", Set.of("sql", "setup", "sqlstate", "message"));
+        own.put("accepts", Set.of("sql", "setup"));
+        own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
+        own.put("manual", Set.of("text", "requireNote"));
+        own.put("execute", Set.of("file", "transaction", "expectNotices"));
+        own.put("signoff", Set.of("roles"));
+        Map<String, Set<String>> all = new LinkedHashMap<>();
+        own.forEach((kind, keys) -> {
+            Set<String> withMeta = new HashSet<>(keys);
+            withMeta.addAll(META_KEYS);
+            all.put(kind, Set.copyOf(withMeta));
+        });
+        return java.util.Collections.unmodifiableMap(all);
+    }
+
+    /** A compareTo whose snapshot was not taken before it; judged once the whole file is read. */
+    private record SnapshotReference(String name, SourceLocation location, Set<String> takenBefore) {}
+
     private final List<RunbookProblem> problems = new ArrayList<>();
-    private final Set<String> snapshotNames = new HashSet<>();
+    private final Map<String, SourceLocation> snapshots = new LinkedHashMap<>();
+    private final List<SnapshotReference> unresolved = new ArrayList<>();
     private Path file;
     private Path baseDir;
 
@@ -129,6 +167,18 @@ public final class RunbookLoader {
                 if (phase != null) phases.add(phase);
             }
         }
+        for (SnapshotReference ref : unresolved) {
+            SourceLocation later = snapshots.get(ref.name());
+            if (later != null) {
+                problem(ref.location(), "snapshot '" + ref.name() + "' is compared to before it is taken (at "
+                        + later + ")", "take the snapshot in a step before this check");
+            } else {
+                problem(ref.location(), "unknown snapshot '" + ref.name() + "'", ref.takenBefore().isEmpty()
+                        ? "take one first in an earlier step: - snapshot: { name: " + ref.name() + " }"
+                        : closest(ref.name(), ref.takenBefore()).map(c -> "did you mean '" + c + "'?")
+                        .orElse("snapshots taken before this check: " + String.join(", ", ref.takenBefore())));
+            }
+        }
         if (title == null || target == null) return null;
         return new Runbook(title, version, description, target, phases, file, sha256);
     }
@@ -190,13 +240,16 @@ public final class RunbookLoader {
         List<CheckSpec> checks = new ArrayList<>();
         ListNode list = f.list("checks");
         if (list != null) {
+            // An empty list would make a step that passes without looking at anything.
+            if (list.items().isEmpty()) problem(list.location(), "step '" + id + "' has an empty checks list",
+                    "add checks, or remove 'checks' and use manual, execute or signoff");
             for (Node n : list.items()) {
                 CheckSpec c = check(n);
                 if (c != null) checks.add(c);
             }
         }
         if (f.has("manual")) {
-            String text = f.text("manual");
+            String text = f.requiredText("manual", "say what the operator confirms: manual: <what to confirm>");
             Boolean requireNote = f.bool("requireNote");
             if (text != null) {
                 checks.add(new CheckSpec.Manual(new CheckSpec.Meta(null, null, f.get("manual").location()), text,
@@ -281,10 +334,8 @@ public final class RunbookLoader {
         };
     }
 
-    private Fields checkFields(Node body, String kind, Set<String> keys) {
-        Set<String> all = new HashSet<>(keys);
-        all.addAll(META_KEYS);
-        return fields(body, all, "a " + kind + " check");
+    private Fields checkFields(Node body, String kind) {
+        return fields(body, CHECK_KEYS.get(kind), "a " + kind + " check");
     }
 
     private CheckSpec.Meta meta(Fields f, SourceLocation at) {
@@ -294,7 +345,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec query(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "query", Set.of("sql", "expect"));
+        Fields f = checkFields(body, "query");
         if (f == null) return null;
         String sql = f.requiredText("sql", "give the query: sql: \"SELECT count(*) FROM ...\"");
         Expectation expect = f.has("expect") ? expectation(f.get("expect"))
@@ -303,8 +354,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec objects(ObjectKind kind, Node body, SourceLocation at) {
-        Fields f = checkFields(body, kind.yamlKey(),
-                Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
+        Fields f = checkFields(body, kind.yamlKey());
         if (f == null) return null;
         String table = f.text("table");
         if (kind == ObjectKind.COLUMNS && table == null && !f.has("table")) {
@@ -378,7 +428,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec snapshot(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "snapshot", Set.of("name", "rowCounts", "schema"));
+        Fields f = checkFields(body, "snapshot");
         if (f == null) return null;
         // 'name' of a snapshot is its identity, not only a label.
         String name = f.requiredText("name", "name the snapshot so later checks can compare to it: name: before");
@@ -395,9 +445,10 @@ public final class RunbookLoader {
             all = true;
         }
         if (name != null) {
-            if (!snapshotNames.add(name)) {
+            SourceLocation first = snapshots.putIfAbsent(name, f.get("name").location());
+            if (first != null) {
                 problem(f.get("name").location(), "snapshot '" + name + "' is taken twice",
-                        "give each snapshot its own name, e.g. before and after");
+                        "first taken at " + first + "; give each snapshot its own name, e.g. before and after");
             }
         }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : null;
@@ -407,17 +458,15 @@ public final class RunbookLoader {
 
     private String snapshotReference(Fields f) {
         String name = f.requiredText("compareTo", "name the snapshot to compare to: compareTo: before");
-        if (name != null && !snapshotNames.contains(name)) {
-            problem(f.get("compareTo").location(), "unknown snapshot '" + name + "'",
-                    snapshotNames.isEmpty() ? "take one first in an earlier step: - snapshot: { name: " + name + " }"
-                            : closest(name, snapshotNames).map(c -> "did you mean '" + c + "'?")
-                            .orElse("snapshots taken before this check: " + String.join(", ", snapshotNames)));
+        if (name != null && !snapshots.containsKey(name)) {
+            unresolved.add(new SnapshotReference(name, f.get("compareTo").location(),
+                    new java.util.LinkedHashSet<>(snapshots.keySet())));
         }
         return name;
     }
 
     private CheckSpec rowCounts(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
+        Fields f = checkFields(body, "rowCounts");
         if (f == null) return null;
         String compareTo = snapshotReference(f);
         List<String> tables = f.has("tables") ? textList(f.get("tables")) : List.of();
@@ -426,8 +475,15 @@ public final class RunbookLoader {
             Fields m = fields(f.get("map"), null, "map");
             if (m != null) {
                 for (Entry e : m.map.entries().values()) {
-                    List<String> to = e.value() instanceof ListNode ? textList(e.value()) : List.of(text(e.value()));
-                    map.put(e.key(), to);
+                    boolean nothing = e.value() instanceof ScalarNode s ? s.isNull()
+                            : e.value() instanceof ListNode l && l.items().isEmpty();
+                    if (nothing) {
+                        problem(e.keyLocation(), "'" + e.key() + "' maps to no table",
+                                "name the new table (old: new) or tables of a split (old: [new_a, new_b])");
+                        continue;
+                    }
+                    List<String> to = textList(e.value());
+                    if (!to.isEmpty()) map.put(e.key(), to);
                 }
             }
         }
@@ -458,7 +514,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec schemaDiff(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "schemaDiff", Set.of("compareTo", "expect"));
+        Fields f = checkFields(body, "schemaDiff");
         if (f == null) return null;
         String compareTo = snapshotReference(f);
         List<String> added = List.of();
@@ -488,10 +544,18 @@ public final class RunbookLoader {
     }
 
     private List<String> diffEntries(Node node) {
-        List<String> entries = textList(node);
-        if (node instanceof ListNode l) {
-            for (int i = 0; i < entries.size() && i < l.items().size(); i++) {
-                checkDiffEntry(entries.get(i), l.items().get(i).location());
+        if (node instanceof ScalarNode s && !s.isNull()) {
+            checkDiffEntry(s.text(), s.location());
+            return List.of(s.text());
+        }
+        ListNode list = asList(node, "a list of kind:name entries");
+        if (list == null) return List.of();
+        List<String> entries = new ArrayList<>();
+        for (Node item : list.items()) {
+            String t = text(item);
+            if (t != null) {
+                checkDiffEntry(t, item.location());
+                entries.add(t);
             }
         }
         return entries;
@@ -510,7 +574,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec explain(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "explain", Set.of("sql", "expect", "table", "maxCost", "analyze"));
+        Fields f = checkFields(body, "explain");
         if (f == null) return null;
         String sql = f.requiredText("sql", "give the query whose plan is checked");
         String expect = f.text("expect");
@@ -547,8 +611,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec statement(Node body, SourceLocation at, boolean rejects) {
-        Set<String> keys = rejects ? Set.of("sql", "setup", "sqlstate", "message") : Set.of("sql", "setup");
-        Fields f = checkFields(body, rejects ? "rejects" : "accepts", keys);
+        Fields f = checkFields(body, rejects ? "rejects" : "accepts");
         if (f == null) return null;
         String sql = f.requiredText("sql", "give the statement to try");
         String sqlstate = f.text("sqlstate");
@@ -565,8 +628,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec activity(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "activity",
-                Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
+        Fields f = checkFields(body, "activity");
         if (f == null) return null;
         Integer other = f.integer("otherSessions");
         Integer longTx = f.integer("longTransactions");
@@ -580,10 +642,14 @@ public final class RunbookLoader {
     }
 
     private CheckSpec manual(Node body, SourceLocation at) {
-        if (body instanceof ScalarNode s && !s.isNull()) {
+        if (body instanceof ScalarNode s) {
+            if (s.isNull() || s.text().isBlank()) {
+                problem(s.location(), "'manual' is empty", "say what the operator confirms: - manual: <text>");
+                return null;
+            }
             return new CheckSpec.Manual(new CheckSpec.Meta(null, null, at), s.text(), false);
         }
-        Fields f = checkFields(body, "manual", Set.of("text", "requireNote"));
+        Fields f = checkFields(body, "manual");
         if (f == null) return null;
         String text = f.requiredText("text", "say what the operator confirms");
         Boolean note = f.bool("requireNote");
@@ -591,13 +657,19 @@ public final class RunbookLoader {
     }
 
     private CheckSpec execute(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "execute", Set.of("file", "transaction", "expectNotices"));
+        Fields f = checkFields(body, "execute");
         if (f == null) return null;
         String fileName = f.requiredText("file", "name the SQL file, relative to the runbook: file: migration.sql");
         Boolean tx = f.bool("transaction");
         List<String> notices = f.has("expectNotices") ? textList(f.get("expectNotices")) : List.of();
         if (fileName == null) return null;
-        Path sql = baseDir.resolve(fileName).normalize();
+        Path sql;
+        try {
+            sql = baseDir.resolve(fileName).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(f.get("file").location(), "'" + fileName + "' is not a file path", e.getReason());
+            return null;
+        }
         if (!Files.isRegularFile(sql)) {
             problem(f.get("file").location(), "execute file '" + fileName + "' does not exist",
                     "looked for " + sql + "; paths are relative to the runbook's folder");
@@ -607,7 +679,7 @@ public final class RunbookLoader {
     }
 
     private CheckSpec signoff(Node body, SourceLocation at) {
-        Fields f = checkFields(body, "signoff", Set.of("roles"));
+        Fields f = checkFields(body, "signoff");
         if (f == null) return null;
         ListNode roles = f.requiredList("roles", "list who signs: roles: [DBA, Backend lead]");
         if (roles == null) return null;
@@ -627,14 +699,14 @@ public final class RunbookLoader {
                     "e.g. \"= 0\", \">= 4\", \"between 1 and 9\", \"'3.7.0'\", empty, \"rows = 3\"");
             return null;
         }
-        if (s.token() == JsonToken.VALUE_NUMBER_INT || s.token() == JsonToken.VALUE_NUMBER_FLOAT) {
-            return new Expectation.Compare(Expectation.Op.EQ, new java.math.BigDecimal(s.text()));
-        }
         try {
             return Expectation.parse(s.text());
         } catch (Expectation.ParseException e) {
-            // A quoted YAML scalar that is not an expression means that exact text: expect: '3.7.0'.
-            if (s.quoted()) return new Expectation.Text(s.text());
+            // A quoted YAML scalar that is not an expression means that exact text: expect: '3.7.0'. One that
+            // starts like an expression ("between 9 and 1", ">= four") is a mistake, not text to compare with.
+            if (s.quoted() && !ATTEMPTED_EXPRESSION.matcher(s.text()).lookingAt()) {
+                return new Expectation.Text(s.text());
+            }
             problem(s.location(), e.getMessage(), "see the expectation grammar in docs/runbook-format.md");
             return null;
         }
@@ -756,13 +828,21 @@ public final class RunbookLoader {
         }
 
         String text(String key) {
-            return has(key) ? RunbookLoader.this.text(get(key)) : null;
+            if (!has(key)) return null;
+            Node n = get(key);
+            if (n instanceof ScalarNode s) return s.isNull() ? null : s.text();
+            problem(n.location(), "'" + key + "' must be a single value, found " + n.typeName(),
+                    "write it on one line, quoted if it has ':' or '#', or as a block with |");
+            return null;
         }
 
         String requiredText(String key, String hint) {
             if (!has(key)) return missing(this, key, hint);
             String t = text(key);
-            if (t == null && get(key) instanceof ScalarNode) problem(get(key).location(), "'" + key + "' is empty", hint);
+            if ((t == null || t.isBlank()) && get(key) instanceof ScalarNode) {
+                problem(get(key).location(), "'" + key + "' is empty", hint);
+                return null;
+            }
             return t;
         }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,7 +48,9 @@ final class YamlTree {
         boolean isNull() { return token == JsonToken.VALUE_NULL; }
     }
 
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+    /** An empty plain value ({@code title:}) is YAML's null, not an empty text that would pass for a value. */
+    private static final YAMLFactory FACTORY = YAMLFactory.builder()
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
 
     private final Path file;
     private final List<String> lines;
@@ -68,16 +74,43 @@ final class YamlTree {
             }
             return tree.read(p);
         } catch (JsonProcessingException e) {
-            JsonLocation l = e.getLocation();
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("invalid YAML");
-            problems.add(new RunbookProblem(l == null ? new SourceLocation(file, 0, 0)
-                    : new SourceLocation(file, l.getLineNr(), l.getColumnNr()), "YAML syntax: " + msg,
-                    "check indentation and quoting around this position"));
+            problems.add(syntaxProblem(e, file));
+            return null;
+        } catch (YAMLException e) {
+            // SnakeYAML failures Jackson does not wrap (reader-level problems) are syntax problems all the same.
+            problems.add(new RunbookProblem(new SourceLocation(file, 0, 0), "YAML syntax: " + firstLine(e.getMessage()),
+                    "check the file's characters and structure"));
             return null;
         } catch (IOException e) {
             problems.add(new RunbookProblem(new SourceLocation(file, 0, 0), "cannot read: " + e.getMessage(), null));
             return null;
         }
+    }
+
+    /**
+     * Jackson's location for a YAML syntax error is the last token it read, often a line or more away from the
+     * fault; SnakeYAML's problem mark (0-based) is where the fault is, and its context says what was being read.
+     */
+    private static RunbookProblem syntaxProblem(JsonProcessingException e, Path file) {
+        String hint = "check indentation and quoting around this position";
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            Mark at = m.getProblemMark();
+            String message = "YAML syntax: " + firstLine(m.getProblem());
+            Mark context = m.getContextMark();
+            if (m.getContext() != null && context != null) {
+                message += " " + firstLine(m.getContext()) + " started at line " + (context.getLine() + 1)
+                        + ", column " + (context.getColumn() + 1);
+            }
+            return new RunbookProblem(new SourceLocation(file, at.getLine() + 1, at.getColumn() + 1), message, hint);
+        }
+        JsonLocation l = e.getLocation();
+        return new RunbookProblem(l == null ? new SourceLocation(file, 0, 0)
+                : new SourceLocation(file, l.getLineNr(), l.getColumnNr()),
+                "YAML syntax: " + firstLine(e.getOriginalMessage()), hint);
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "invalid YAML" : message.lines().findFirst().orElse("invalid YAML").strip();
     }
 
     private SourceLocation here(JsonParser p) {

@@ -1,0 +1,882 @@
+package dev.runbookpilot.runbook;
+
+import dev.runbookpilot.runbook.CheckSpec.CatalogObjects;
+import dev.runbookpilot.runbook.CheckSpec.ObjectSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+class RunbookLoaderTest {
+
+    /** A file name that does not exist: parse() must not need it, and messages must carry it. */
+    private static final Path FILE = Path.of("runbooks", "sample", "runbook.yaml");
+
+    static Path fixture(String relative) {
+        try {
+            return Path.of(RunbookLoaderTest.class.getResource("/runbooks/" + relative).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<RunbookProblem> problems(String yaml) {
+        return problems(yaml, FILE);
+    }
+
+    private static List<RunbookProblem> problems(String yaml, Path file) {
+        try {
+            RunbookLoader.parse(yaml, file, "0");
+        } catch (RunbookException e) {
+            assertThat(e.problems()).isNotEmpty();
+            return e.problems();
+        }
+        throw new AssertionError("expected problems in:\n" + yaml);
+    }
+
+    /** The only problem of a runbook, so a test cannot pass on a neighbouring error. */
+    private static RunbookProblem onlyProblem(String yaml) {
+        List<RunbookProblem> all = problems(yaml);
+        assertThat(all).as("problems of\n" + yaml).hasSize(1);
+        return all.get(0);
+    }
+
+    private static String at(RunbookProblem p) {
+        return p.location().line() + ":" + p.location().column();
+    }
+
+    private static final String HEAD = """
+            runbook: Test
+            target: { environment: staging }
+            phases:
+              - name: Check
+                steps:
+            """;
+
+    // ------------------------------------------------------------------ a valid runbook
+
+    @Test
+    void loadsEveryCheckKindIntoItsRecord() throws Exception {
+        Path file = fixture("valid/all-kinds/runbook.yaml");
+        Runbook rb = RunbookLoader.load(file);
+
+        assertThat(rb.title()).isEqualTo("Every check kind");
+        assertThat(rb.version()).isEqualTo("2.1");
+        assertThat(rb.description()).isEqualTo("Exercises the whole format.\n");
+        assertThat(rb.target()).isEqualTo(new Target(Environment.PRODUCTION, "shop", "app"));
+        assertThat(rb.file()).isEqualTo(file);
+        assertThat(rb.sha256()).isEqualTo(RunbookLoader.sha256(Files.readAllBytes(file)));
+        assertThat(rb.phases()).extracting(Phase::name).containsExactly("Pre-migration", "Execute", "Verify", "Sign-off");
+        assertThat(rb.phases().get(0).description()).isEqualTo("Before anything changes");
+        assertThat(rb.steps().map(Step::id))
+                .containsExactly("quiet", "baseline", "backup", "migrate", "objects", "data", "plans", "signoff");
+        Set<String> kinds = new HashSet<>();
+        rb.steps().forEach(s -> s.checks().forEach(c -> kinds.add(c.kind())));
+        assertThat(kinds).as("the fixture uses every kind").containsExactlyInAnyOrderElementsOf(RunbookLoader.CHECK_KINDS);
+
+        assertThat(checks(rb, "quiet")).containsExactly(new CheckSpec.Activity(
+                meta(null, null, file, 17, 13), 0, 0, Duration.ofMinutes(2), 0));
+
+        List<CheckSpec> baseline = checks(rb, "baseline");
+        assertThat(baseline.get(0)).isEqualTo(new CheckSpec.Snapshot(meta(null, Duration.ofMinutes(5), file, 21, 13),
+                "before", List.of("orders", "customers", "order_lines"), false, "app"));
+        assertThat(baseline.get(1)).isEqualTo(new CheckSpec.Snapshot(meta(null, null, file, 22, 13),
+                "everything", List.of(), true, null));
+
+        Step backup = rb.step("backup").orElseThrow();
+        assertThat(backup.isManual()).isTrue();
+        assertThat(backup.checks()).extracting(c -> (CheckSpec.Manual) c).singleElement()
+                .satisfies(m -> {
+                    assertThat(m.text()).isEqualTo("Copy the dump to external storage and paste its location.");
+                    assertThat(m.requireNote()).isTrue();
+                });
+
+        Step migrate = rb.step("migrate").orElseThrow();
+        assertThat(migrate.mutates()).isTrue();
+        assertThat(migrate.checks()).containsExactly(new CheckSpec.Execute(
+                meta(null, Duration.ofMinutes(10), file, 32, 11),
+                file.getParent().resolve("demo/migration.sql"), false, List.of("renamed orders")));
+
+        List<CheckSpec> objects = checks(rb, "objects");
+        assertThat(objects.get(0)).isEqualTo(new CheckSpec.Query(meta("No orphans", Duration.ofSeconds(30), file, 42, 13),
+                "SELECT count(*) FROM order_lines", new Expectation.Compare(Expectation.Op.EQ, BigDecimal.ZERO)));
+        assertThat(((CheckSpec.Query) objects.get(1)).expect()).isEqualTo(new Expectation.Text("3.7.0"));
+        assertThat(((CheckSpec.Query) objects.get(2)).expect())
+                .isEqualTo(new Expectation.Compare(Expectation.Op.EQ, BigDecimal.ONE));
+        assertThat(objects.get(0).meta().timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(objects.get(1).meta().timeout()).as("default per check").isEqualTo(CheckSpec.DEFAULT_TIMEOUT);
+
+        CatalogObjects tables = (CatalogObjects) objects.get(3);
+        assertThat(tables.objectKind()).isEqualTo(ObjectKind.TABLES);
+        assertThat(tables.exist()).containsExactly(new ObjectSpec("purchases", Map.of()),
+                new ObjectSpec("customers", Map.of("rls", "true")));
+        assertThat(tables.absent()).containsExactly("orders");
+        assertThat(tables.exact()).isNull();
+        assertThat(tables.count()).isNull();
+        assertThat(tables.schema()).isNull();
+
+        CatalogObjects columns = (CatalogObjects) objects.get(4);
+        assertThat(columns.table()).isEqualTo("purchases");
+        assertThat(columns.schema()).isEqualTo("app");
+        assertThat(columns.exist()).containsExactly(new ObjectSpec("id", Map.of()),
+                new ObjectSpec("total", Map.of("type", "numeric", "nullable", "false", "default", "0")));
+
+        assertThat(((CatalogObjects) objects.get(5)).exist()).containsExactly(new ObjectSpec("purchases_customer_idx",
+                Map.of("unique", "false", "columns", "customer_id, created_at")));
+        CatalogObjects constraints = (CatalogObjects) objects.get(6);
+        assertThat(constraints.filter()).isEqualTo(Map.of("type", "foreign key"));
+        assertThat(constraints.count()).isEqualTo(new Expectation.Compare(Expectation.Op.EQ, BigDecimal.ONE));
+        assertThat(((CatalogObjects) objects.get(7)).exact()).containsExactly(new ObjectSpec("purchases_audit",
+                Map.of("timing", "AFTER", "events", "INSERT, UPDATE")));
+        assertThat(((CatalogObjects) objects.get(8)).exist())
+                .containsExactly(new ObjectSpec("purchase_totals", Map.of("materialized", "true")));
+        assertThat(((CatalogObjects) objects.get(9)).exist())
+                .containsExactly(new ObjectSpec("audit", Map.of("returns", "trigger", "language", "plpgsql")));
+        assertThat(((CatalogObjects) objects.get(10)).exist()).containsExactly(new ObjectSpec("purchases_id_seq", Map.of()));
+        assertThat(((CatalogObjects) objects.get(11)).exist())
+                .containsExactly(new ObjectSpec("pgcrypto", Map.of("version", "1.3")));
+        CatalogObjects policies = (CatalogObjects) objects.get(12);
+        assertThat(policies.objectKind()).isEqualTo(ObjectKind.POLICIES);
+        assertThat(policies.absent()).containsExactly("open_policy");
+
+        List<CheckSpec> data = checks(rb, "data");
+        CheckSpec.RowCounts before = (CheckSpec.RowCounts) data.get(0);
+        assertThat(before.compareTo()).isEqualTo("before");
+        assertThat(before.tables()).isEmpty();
+        assertThat(before.map()).isEqualTo(Map.of("orders", List.of("purchases"),
+                "order_lines", List.of("lines_a", "lines_b")));
+        assertThat(before.dropped()).containsExactly("customers");
+        assertThat(before.tolerance()).isEqualTo(new CheckSpec.Tolerance(0, 0.5));
+        CheckSpec.RowCounts everything = (CheckSpec.RowCounts) data.get(1);
+        assertThat(everything.tables()).containsExactly("customers");
+        assertThat(everything.tolerance()).isEqualTo(new CheckSpec.Tolerance(10, 0));
+        CheckSpec.SchemaDiff diff = (CheckSpec.SchemaDiff) data.get(2);
+        assertThat(diff.compareTo()).isEqualTo("before");
+        assertThat(diff.added()).containsExactly("table:lines_a", "index:lines_*");
+        assertThat(diff.removed()).containsExactly("column:customers.legacy");
+        assertThat(diff.changed()).containsExactly("function:audit");
+        assertThat(diff.renamed()).isEqualTo(Map.of("table:orders", "table:purchases"));
+
+        List<CheckSpec> plans = checks(rb, "plans");
+        CheckSpec.Explain indexScan = (CheckSpec.Explain) plans.get(0);
+        assertThat(indexScan.expect()).isEqualTo(CheckSpec.PlanExpectation.INDEX_SCAN);
+        assertThat(indexScan.table()).isEqualTo("purchases");
+        assertThat(indexScan.analyze()).isFalse();
+        CheckSpec.Explain noSeqScan = (CheckSpec.Explain) plans.get(1);
+        assertThat(noSeqScan.expect()).isEqualTo(CheckSpec.PlanExpectation.NO_SEQ_SCAN);
+        assertThat(noSeqScan.analyze()).isTrue();
+        CheckSpec.Explain cost = (CheckSpec.Explain) plans.get(2);
+        assertThat(cost.expect()).isEqualTo(CheckSpec.PlanExpectation.MAX_COST);
+        assertThat(cost.maxCost()).isEqualTo(1000.0);
+        CheckSpec.Statement rejects = (CheckSpec.Statement) plans.get(3);
+        assertThat(rejects.expectRejection()).isTrue();
+        assertThat(rejects.setup()).isEqualTo("SET LOCAL search_path = app");
+        assertThat(rejects.sqlstate()).isEqualTo("23505");
+        assertThat(rejects.messageContains()).isEqualTo("duplicate key");
+        CheckSpec.Statement accepts = (CheckSpec.Statement) plans.get(4);
+        assertThat(accepts.expectRejection()).isFalse();
+        assertThat(accepts.kind()).isEqualTo("accepts");
+        assertThat(plans.get(5)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 75, 13),
+                "Application smoke test passed", true));
+        assertThat(plans.get(6)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 76, 13),
+                "Dashboards look normal", false));
+
+        Step signoff = rb.step("signoff").orElseThrow();
+        assertThat(signoff.isSignoff()).isTrue();
+        assertThat(signoff.checks()).extracting(c -> ((CheckSpec.Signoff) c).roles())
+                .containsExactly(List.of("DBA", "Backend lead"));
+    }
+
+    private static List<CheckSpec> checks(Runbook rb, String stepId) {
+        return rb.step(stepId).orElseThrow().checks();
+    }
+
+    private static CheckSpec.Meta meta(String name, Duration timeout, Path file, int line, int column) {
+        return new CheckSpec.Meta(name, timeout, new SourceLocation(file, line, column));
+    }
+
+    @Test
+    void executeHasNoTimeoutUnlessOneIsSet(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("m.sql"), "SELECT 1;");
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: migrate
+                        title: Migrate
+                        execute: { file: m.sql }
+                """, dir.resolve("runbook.yaml"), "0");
+        CheckSpec.Execute execute = (CheckSpec.Execute) rb.step("migrate").orElseThrow().checks().get(0);
+        assertThat(execute.meta().timeout()).isEqualTo(Duration.ZERO);
+        assertThat(execute.transaction()).as("a transaction unless turned off").isTrue();
+        assertThat(execute.file()).isEqualTo(dir.resolve("m.sql"));
+    }
+
+    @Test
+    void stepCombinesChecksWithAManualConfirmation() throws Exception {
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: both
+                        title: Both
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1" }
+                        manual: Looked at the dashboard
+                """, FILE, "0");
+        assertThat(rb.step("both").orElseThrow().checks()).extracting(CheckSpec::kind).containsExactly("query", "manual");
+    }
+
+    @Test
+    void sampleFixturesLoad() throws Exception {
+        assertThat(RunbookLoader.load(fixture("valid/minimal/runbook.yaml")).steps()).hasSize(1);
+    }
+
+    @Test
+    void checkKeysCoverExactlyTheCheckKinds() {
+        assertThat(RunbookLoader.CHECK_KEYS.keySet()).containsExactlyInAnyOrderElementsOf(RunbookLoader.CHECK_KINDS);
+        RunbookLoader.CHECK_KEYS.values().forEach(keys -> assertThat(keys).containsAll(RunbookLoader.META_KEYS));
+    }
+
+    // ------------------------------------------------------------------ one problem each, located exactly
+
+    @Test
+    void reportsAYamlSyntaxErrorWhereTheFaultIs() {
+        RunbookProblem p = onlyProblem("""
+                runbook: T
+                target:
+                  environment: staging
+                   database: x
+                phases: []
+                """);
+        assertThat(at(p)).isEqualTo("4:12");
+        assertThat(p.location().file()).isEqualTo(FILE);
+        assertThat(p.message()).isEqualTo("YAML syntax: mapping values are not allowed here");
+    }
+
+    @Test
+    void syntaxErrorNamesWhereTheUnfinishedConstructStarted() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: "unterminated
+                        checks: []
+                """);
+        assertThat(at(p)).isEqualTo("9:1");
+        assertThat(p.message()).isEqualTo(
+                "YAML syntax: found unexpected end of stream while scanning a quoted scalar started at line 7, column 16");
+    }
+
+    @Test
+    void tabIndentationIsReportedOnItsOwnLine() {
+        RunbookProblem p = onlyProblem("runbook: T\ntarget:\n\tenvironment: staging\n");
+        assertThat(at(p)).isEqualTo("3:1");
+        assertThat(p.message()).contains("TAB");
+    }
+
+    @Test
+    void suggestsTheClosestTopLevelKey() {
+        List<RunbookProblem> all = problems("""
+                runbook: T
+                target: { environment: staging }
+                phase:
+                  - name: Check
+                """);
+        RunbookProblem unknown = all.stream().filter(p -> p.message().startsWith("unknown key")).findFirst().orElseThrow();
+        assertThat(at(unknown)).isEqualTo("3:1");
+        assertThat(unknown.message()).isEqualTo("unknown key 'phase' in the runbook");
+        assertThat(unknown.hint()).isEqualTo("did you mean 'phases'?");
+        assertThat(unknown.toString()).isEqualTo(FILE + ":3:1: unknown key 'phase' in the runbook (did you mean 'phases'?)");
+    }
+
+    @Test
+    void listsTheValidKeysWhenNoneIsClose() {
+        RunbookProblem p = problems("runbook: T\nzzzzzzzzzz: 1\n").stream()
+                .filter(q -> q.message().startsWith("unknown key")).findFirst().orElseThrow();
+        assertThat(at(p)).isEqualTo("2:1");
+        assertThat(p.hint()).isEqualTo("valid keys: description, phases, runbook, target, version");
+    }
+
+    @Test
+    void suggestsTheClosestCheckKind() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - tabels: { exist: [users] }
+                """);
+        assertThat(at(p)).isEqualTo("9:13");
+        assertThat(p.message()).isEqualTo("unknown check kind 'tabels'");
+        assertThat(p.hint()).isEqualTo("did you mean 'tables'?");
+    }
+
+    @Test
+    void suggestsTheClosestOptionOfACheck() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1", timout: 5s }
+                """);
+        assertThat(at(p)).isEqualTo("9:54");
+        assertThat(p.message()).isEqualTo("unknown key 'timout' in a query check");
+        assertThat(p.hint()).isEqualTo("did you mean 'timeout'?");
+    }
+
+    @Test
+    void reportsAListWhereTextIsExpected() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title:
+                          - one
+                          - two
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1" }
+                """);
+        assertThat(at(p)).isEqualTo("8:11");
+        assertThat(p.message()).isEqualTo("'title' must be a single value, found a list");
+    }
+
+    @Test
+    void reportsAMissingRequiredFieldAtItsMapping() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1" }
+                """);
+        assertThat(at(p)).isEqualTo("9:20");
+        assertThat(p.message()).isEqualTo("missing 'expect'");
+        assertThat(p.hint()).contains("expect: \"= 0\"");
+    }
+
+    @Test
+    void reportsAMissingStepIdAtTheStep() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - title: A
+                        manual: Check it
+                """);
+        assertThat(at(p)).isEqualTo("6:9");
+        assertThat(p.message()).isEqualTo("missing 'id'");
+    }
+
+    @Test
+    void duplicateStepIdPointsAtTheSecondAndNamesTheFirst() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: same
+                        title: A
+                        manual: One
+                  - name: Later
+                    steps:
+                      - id: same
+                        title: B
+                        manual: Two
+                """);
+        assertThat(at(p)).isEqualTo("11:13");
+        assertThat(p.message()).isEqualTo("duplicate step id 'same'");
+        assertThat(p.hint()).isEqualTo("already used at " + FILE + ":6:13; step ids must be unique");
+    }
+
+    @Test
+    void duplicateYamlKeyPointsAtTheSecond() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        title: B
+                        manual: One
+                """);
+        assertThat(at(p)).isEqualTo("8:9");
+        assertThat(p.message()).isEqualTo("duplicate key 'title'");
+        assertThat(p.hint()).contains(FILE + ":7:9");
+    }
+
+    @Test
+    void unknownSnapshotInRowCountsSuggestsOneTakenBefore() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                      - id: b
+                        title: B
+                        checks:
+                          - rowCounts: { compareTo: befor }
+                """);
+        assertThat(at(p)).isEqualTo("13:37");
+        assertThat(p.message()).isEqualTo("unknown snapshot 'befor'");
+        assertThat(p.hint()).isEqualTo("did you mean 'before'?");
+    }
+
+    @Test
+    void unknownSnapshotInSchemaDiffSaysToTakeOne() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: b
+                        title: B
+                        checks:
+                          - schemaDiff: { compareTo: before }
+                """);
+        assertThat(at(p)).isEqualTo("9:38");
+        assertThat(p.message()).isEqualTo("unknown snapshot 'before'");
+        assertThat(p.hint()).isEqualTo("take one first in an earlier step: - snapshot: { name: before }");
+    }
+
+    @Test
+    void snapshotComparedToBeforeItIsTakenSaysWhereItIsTaken() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: compare
+                        title: Compare
+                        checks:
+                          - rowCounts: { compareTo: before }
+                      - id: take
+                        title: Take
+                        checks:
+                          - snapshot: { name: before }
+                """);
+        assertThat(at(p)).isEqualTo("9:37");
+        assertThat(p.message()).isEqualTo("snapshot 'before' is compared to before it is taken (at " + FILE + ":13:31)");
+        assertThat(p.hint()).isEqualTo("take the snapshot in a step before this check");
+    }
+
+    @Test
+    void snapshotTakenTwiceNamesTheFirst() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                          - snapshot: { name: before }
+                """);
+        assertThat(at(p)).isEqualTo("10:31");
+        assertThat(p.message()).isEqualTo("snapshot 'before' is taken twice");
+        assertThat(p.hint()).startsWith("first taken at " + FILE + ":9:31");
+    }
+
+    @Test
+    void executeFileThatDoesNotExistIsReportedAtItsName(@TempDir Path dir) {
+        Path file = dir.resolve("runbook.yaml");
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: m
+                        title: M
+                        execute: { file: demo/missing.sql }
+                """, file);
+        assertThat(all).hasSize(1);
+        assertThat(at(all.get(0))).isEqualTo("8:26");
+        assertThat(all.get(0).message()).isEqualTo("execute file 'demo/missing.sql' does not exist");
+        assertThat(all.get(0).hint()).contains(dir.resolve("demo/missing.sql").toString());
+    }
+
+    @Test
+    void executeFileNameThatIsNoPathIsAProblemNotACrash() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: m
+                        title: M
+                        execute: { file: "bad\\0name.sql" }
+                """);
+        assertThat(at(p)).isEqualTo("8:26");
+        assertThat(p.message()).contains("is not a file path");
+    }
+
+    @Test
+    void unparsableExpectationIsReportedAtTheValue() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query:
+                              sql: SELECT 1
+                              expect: ready
+                """);
+        assertThat(at(p)).isEqualTo("11:23");
+        assertThat(p.message()).isEqualTo("'ready' is not an expectation; quote text values, e.g. 'ready'");
+        assertThat(p.hint()).isEqualTo("see the expectation grammar in docs/runbook-format.md");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"between 9 and 1\"", "'>= four'", "\"rows = many\""})
+    void quotedExpressionThatIsWrongIsAProblemNotText(String expect) {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: %s }
+                """.formatted(expect));
+        assertThat(at(p)).isEqualTo("9:47");
+    }
+
+    @Test
+    void quotedTextThatIsNoExpressionComparesAsText() throws Exception {
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: '3.7.0' }
+                          - query: { sql: "SELECT 1", expect: "ready" }
+                          - query: { sql: "SELECT 1", expect: "'= 0'" }
+                """, FILE, "0");
+        assertThat(rb.step("a").orElseThrow().checks()).extracting(c -> ((CheckSpec.Query) c).expect())
+                .containsExactly(new Expectation.Text("3.7.0"), new Expectation.Text("ready"), new Expectation.Text("= 0"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0x1F", "1e99999999999", ".inf"})
+    void numbersYamlReadsButTheGrammarDoesNotAreProblems(String expect) {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: %s }
+                """.formatted(expect));
+        assertThat(at(p)).isEqualTo("9:47");
+    }
+
+    @Test
+    void badDurationIsReportedWithUnits() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - activity: { otherSessions: 0, longTransactionAge: 5 minutes }
+                """);
+        assertThat(at(p)).isEqualTo("9:63");
+        assertThat(p.message()).isEqualTo("'5 minutes' is not a duration");
+        assertThat(p.hint()).isEqualTo("write a number with a unit: 500ms, 30s, 5m, 1h");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0s", "-5s", "5d", "soon"})
+    void rejectsTimeoutsThatAreNotPositiveDurations(String timeout) {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1", timeout: %s }
+                """.formatted(timeout));
+        assertThat(at(p)).isEqualTo("9:63");
+        assertThat(p.message()).isEqualTo("'" + timeout + "' is not a duration");
+    }
+
+    @Test
+    void acceptsDurationsWithEveryUnit() throws Exception {
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1", timeout: 500ms }
+                          - query: { sql: "SELECT 1", expect: "= 1", timeout: 1.5s }
+                          - query: { sql: "SELECT 1", expect: "= 1", timeout: 90 }
+                          - query: { sql: "SELECT 1", expect: "= 1", timeout: 2m }
+                          - query: { sql: "SELECT 1", expect: "= 1", timeout: 1h }
+                """, FILE, "0");
+        assertThat(rb.step("a").orElseThrow().checks()).extracting(c -> c.meta().timeout()).containsExactly(
+                Duration.ofMillis(500), Duration.ofMillis(1500), Duration.ofSeconds(90), Duration.ofMinutes(2),
+                Duration.ofHours(1));
+    }
+
+    @Test
+    void badSqlstateIsReportedWithAnExample() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - rejects: { sql: "INSERT INTO t VALUES (1)", sqlstate: "2350" }
+                """);
+        assertThat(at(p)).isEqualTo("9:67");
+        assertThat(p.message()).isEqualTo("'2350' is not a SQLSTATE");
+        assertThat(p.hint()).contains("23505");
+    }
+
+    @Test
+    void rejectsNeedsToSayHowTheStatementMustFail() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - rejects: { sql: "INSERT INTO t VALUES (1)" }
+                """);
+        assertThat(at(p)).isEqualTo("9:13");
+        assertThat(p.message()).isEqualTo("a rejects check needs sqlstate or message");
+    }
+
+    @Test
+    void badSchemaDiffEntriesAreReportedEachAtItsItem() {
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                          - schemaDiff:
+                              compareTo: before
+                              expect:
+                                added: [~, tabel:users, "index:ok_*"]
+                                removed: [users]
+                                renamed: { "colum:a.b": "column:a.c" }
+                """);
+        assertThat(all).extracting(RunbookLoaderTest::at).containsExactly("13:28", "14:27", "15:28");
+        assertThat(all.get(0).message()).isEqualTo("'tabel:users' does not name an object as kind:name");
+        assertThat(all.get(0).hint()).isEqualTo("did you mean 'table:'?");
+        assertThat(all.get(1).hint()).startsWith("e.g. table:users, column:users.email, index:users_*; kinds: table,");
+        assertThat(all.get(2).hint()).isEqualTo("did you mean 'column:'?");
+    }
+
+    @Test
+    void rowCountsMapEntryWithoutATableIsAProblem() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                          - rowCounts: { compareTo: before, map: { orders: } }
+                """);
+        assertThat(at(p)).isEqualTo("10:52");
+        assertThat(p.message()).isEqualTo("'orders' maps to no table");
+    }
+
+    @Test
+    void emptyChecksListIsAProblemBecauseItWouldPassWithoutLooking() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks: []
+                """);
+        assertThat(at(p)).isEqualTo("8:17");
+        assertThat(p.message()).isEqualTo("step 'a' has an empty checks list");
+    }
+
+    @Test
+    void emptyValuesOfRequiredFieldsAreProblems() {
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id:
+                        title: ""
+                        manual: x
+                      - { id: b, title: B, manual: "  " }
+                      - id: c
+                        title: C
+                        checks:
+                          - manual:
+                """);
+        assertThat(all).extracting(p -> at(p) + " " + p.message()).containsExactly(
+                "6:12 'id' is empty", "7:16 'title' is empty", "9:36 'manual' is empty", "13:20 'manual' is empty");
+    }
+
+    @Test
+    void unknownEnvironmentSuggestsTheClosest() {
+        RunbookProblem p = onlyProblem("""
+                runbook: T
+                target: { environment: stagng }
+                phases:
+                  - name: P
+                    steps:
+                      - { id: a, title: A, manual: M }
+                """);
+        assertThat(at(p)).isEqualTo("2:24");
+        assertThat(p.hint()).isEqualTo("did you mean 'staging'?");
+    }
+
+    @Test
+    void executeStandsAlone(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("m.sql"), "SELECT 1;");
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: m
+                        title: M
+                        execute: { file: m.sql }
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1" }
+                """, dir.resolve("runbook.yaml"));
+        assertThat(all).singleElement().satisfies(p -> {
+            assertThat(at(p)).isEqualTo("9:9");
+            assertThat(p.message()).isEqualTo("an execute or sign-off step stands alone");
+        });
+    }
+
+    // ------------------------------------------------------------------ all problems in one pass
+
+    @Test
+    void reportsEveryProblemOfAFileInLineOrder() {
+        List<RunbookProblem> all = problems("""
+                runbook: Five problems
+                target:
+                  environment: stagng
+                phases:
+                  - name: One
+                    steps:
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= x" }
+                          - tabels: { exist: [t] }
+                      - id: a
+                        title: B
+                        checks:
+                          - rejects: { sql: "INSERT INTO t VALUES (1)", sqlstate: "2350" }
+                """);
+        assertThat(all).extracting(RunbookLoaderTest::at)
+                .containsExactly("3:16", "10:47", "11:13", "12:13", "15:67");
+        assertThat(all).extracting(RunbookProblem::message).containsExactly(
+                "unknown environment 'stagng'",
+                "'= x' is not an expectation; write one of = N, != N, >= N, <= N, > N, < N, between A and B, "
+                        + "'text', empty, not empty, rows = N",
+                "unknown check kind 'tabels'",
+                "duplicate step id 'a'",
+                "'2350' is not a SQLSTATE");
+    }
+
+    @Test
+    void exceptionMessageListsEveryProblemOnItsOwnLine() {
+        RunbookException e = new RunbookException(List.of(
+                new RunbookProblem(new SourceLocation(FILE, 3, 16), "first", "do this"),
+                new RunbookProblem(new SourceLocation(FILE, 9, 1), "second", null)));
+        assertThat(e.getMessage()).isEqualTo(FILE + ":3:16: first (do this)\n" + FILE + ":9:1: second");
+    }
+
+    // ------------------------------------------------------------------ files that are odd as a whole
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "   \n\n", "# only a comment\n"})
+    void emptyFileIsOneProblem(String text) {
+        RunbookProblem p = onlyProblem(text);
+        assertThat(at(p)).isEqualTo("1:1");
+        assertThat(p.message()).isEqualTo("the file is empty");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"just text", "- a\n- b\n", "---\n", "42"})
+    void documentThatIsNoMappingIsOneProblem(String text) {
+        RunbookProblem p = onlyProblem(text);
+        assertThat(p.message()).startsWith("the runbook must be a mapping (key: value), found ");
+    }
+
+    @Test
+    void deeplyNestedYamlIsAProblemNotAStackOverflow() {
+        String nested = "runbook: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
+        assertThat(problems(nested)).isNotEmpty();
+    }
+
+    @Test
+    void fileThatIsNotUtf8IsRejectedCleanly(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("runbook.yaml");
+        Files.write(file, new byte[]{'r', 'u', 'n', 'b', 'o', 'o', 'k', ':', ' ', (byte) 0xE9, 't', 'e', '\n'});
+        assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
+                assertThat(e.problems()).singleElement().satisfies(p -> {
+                    assertThat(p.message()).isEqualTo("the file is not valid UTF-8");
+                    assertThat(p.location().file()).isEqualTo(file);
+                }));
+    }
+
+    @Test
+    void missingFileIsRejectedCleanly(@TempDir Path dir) {
+        assertThatThrownBy(() -> RunbookLoader.load(dir.resolve("nope.yaml")))
+                .isInstanceOfSatisfying(RunbookException.class, e ->
+                        assertThat(e.problems().get(0).message()).startsWith("cannot read the runbook"));
+    }
+
+    @Test
+    void byteOrderMarkIsIgnoredAndHashedWithTheFile(@TempDir Path dir) throws Exception {
+        byte[] text = Files.readAllBytes(fixture("valid/minimal/runbook.yaml"));
+        byte[] withBom = new byte[text.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, withBom, 3, text.length);
+        Path file = dir.resolve("runbook.yaml");
+        Files.write(file, withBom);
+        Runbook rb = RunbookLoader.load(file);
+        assertThat(rb.title()).isEqualTo("Smallest useful runbook");
+        assertThat(rb.sha256()).isEqualTo(RunbookLoader.sha256(withBom));
+    }
+
+    @Test
+    void byteOrderMarkDoesNotShiftColumns() {
+        RunbookProblem p = problems("\uFEFFrunbok: T\n").stream()
+                .filter(q -> q.message().startsWith("unknown key")).findFirst().orElseThrow();
+        assertThat(p.message()).isEqualTo("unknown key 'runbok' in the runbook");
+        assertThat(at(p)).isEqualTo("1:1");
+    }
+
+    @Test
+    void crlfLineEndingsLoadAndKeepLineNumbers(@TempDir Path dir) throws Exception {
+        String lf = Files.readString(fixture("valid/minimal/runbook.yaml"));
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, lf.replace("\n", "\r\n"));
+        assertThat(RunbookLoader.load(file).steps()).hasSize(1);
+
+        Files.writeString(file, lf.replace("\"= 1\"", "\"= one\"").replace("\n", "\r\n"));
+        assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
+                assertThat(e.problems()).extracting(RunbookLoaderTest::at).containsExactly("9:47"));
+    }
+
+    /**
+     * Whatever an editor leaves behind, loading ends in a runbook or a RunbookException with problems: never
+     * another exception. Mutations of a valid runbook reach the odd corners (cut quotes, broken indentation,
+     * stray indicators) that hand-written cases miss.
+     */
+    @Test
+    void mutatedRunbooksOnlyEverFailWithProblems() throws Exception {
+        Path file = fixture("valid/all-kinds/runbook.yaml");
+        String original = Files.readString(file, StandardCharsets.UTF_8);
+        Random random = new Random(20240611L);
+        String indicators = ":-{}[],'\"#&*!|>%@` \t\n?\\0123456789";
+        int loaded = 0;
+        for (int i = 0; i < 2000; i++) {
+            StringBuilder text = new StringBuilder(original);
+            int mutations = 1 + random.nextInt(3);
+            for (int m = 0; m < mutations; m++) mutate(text, random, indicators);
+            String mutated = text.toString();
+            try {
+                RunbookLoader.parse(mutated, file, "0");
+                loaded++;
+            } catch (RunbookException e) {
+                assertThat(e.problems()).as("iteration %d", i).isNotEmpty();
+                e.problems().forEach(p -> assertThat(p.message()).isNotBlank());
+            } catch (RuntimeException | StackOverflowError e) {
+                fail("iteration " + i + " threw " + e + " for:\n" + mutated, e);
+            }
+        }
+        assertThat(loaded).as("some mutations are harmless (comments, values)").isPositive();
+    }
+
+    private static void mutate(StringBuilder text, Random random, String indicators) {
+        if (text.length() < 2) {
+            text.append(indicators.charAt(random.nextInt(indicators.length())));
+            return;
+        }
+        int at = random.nextInt(text.length());
+        switch (random.nextInt(7)) {
+            case 0 -> text.deleteCharAt(at);
+            case 1 -> text.insert(at, text.charAt(at));
+            case 2 -> {
+                int next = Math.min(at + 1, text.length() - 1);
+                char c = text.charAt(at);
+                text.setCharAt(at, text.charAt(next));
+                text.setCharAt(next, c);
+            }
+            case 3 -> text.insert(at, indicators.charAt(random.nextInt(indicators.length())));
+            default -> {
+                List<String> lines = new ArrayList<>(List.of(text.toString().split("\n", -1)));
+                int a = random.nextInt(lines.size());
+                int b = random.nextInt(lines.size());
+                switch (random.nextInt(3)) {
+                    case 0 -> lines.remove(a);
+                    case 1 -> lines.add(b, lines.get(a));
+                    default -> {
+                        String t = lines.get(a);
+                        lines.set(a, lines.get(b));
+                        lines.set(b, t);
+                    }
+                }
+                text.setLength(0);
+                text.append(String.join("\n", lines));
+            }
+        }
+    }
+}
