@@ -53,6 +53,8 @@ public final class Session implements AutoCloseable {
             "triggers", "views", "functions", "sequences", "extensions", "policies", "schemaDiff", "explain",
             "activity");
 
+    private static final java.time.Duration MIGRATION_SETTLE = java.time.Duration.ofSeconds(30);
+
     private final Runbook runbook;
     private final Database db;
     private final Journal journal;
@@ -354,16 +356,15 @@ public final class Session implements AutoCloseable {
         JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
         if (began == null) return null;
         String fate;
-        try (Connection c = db.readConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT txid_status(?)")) {
-            ps.setLong(1, began.xid());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                fate = rs.getString(1);
-            }
+        try {
+            fate = awaitFate(began.xid());
         } catch (SQLException e) {
             return result(step, index, spec, Status.ERROR, "cannot learn the fate of interrupted migration"
                     + " transaction " + began.xid() + ": " + e.getMessage(), e.getSQLState());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return result(step, index, spec, Status.ERROR, "interrupted while waiting for transaction "
+                    + began.xid(), null);
         }
         log.info("interrupted migration {} (xid {}) is {}", step.id(), began.xid(), fate);
         if ("committed".equals(fate)) {
@@ -375,6 +376,27 @@ public final class Session implements AutoCloseable {
                     + " is still in progress on the server; wait for it or terminate it, then re-run", null);
         }
         return null;
+    }
+
+    /**
+     * A killed client's backend only notices it is alone when it next talks to the client, so its transaction
+     * can stay "in progress" for a while after the crash; give it time to abort before calling it stuck.
+     */
+    private String awaitFate(long xid) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + MIGRATION_SETTLE.toNanos();
+        while (true) {
+            String fate;
+            try (Connection c = db.readConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT txid_status(?)")) {
+                ps.setLong(1, xid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    fate = rs.getString(1);
+                }
+            }
+            if (!"in progress".equals(fate) || System.nanoTime() > deadline) return fate;
+            Thread.sleep(250);
+        }
     }
 
     private CheckResult result(Step step, int index, CheckSpec spec, Status status, String actual, String sqlState) {
