@@ -53,6 +53,8 @@ public final class Session implements AutoCloseable {
             "triggers", "views", "functions", "sequences", "extensions", "policies", "schemaDiff", "explain",
             "activity");
 
+    /** The xid journaled for a migration that runs without a transaction. */
+    private static final long NO_TRANSACTION = -1;
     private static final java.time.Duration MIGRATION_SETTLE = java.time.Duration.ofSeconds(30);
 
     private final Runbook runbook;
@@ -241,7 +243,10 @@ public final class Session implements AutoCloseable {
     public enum Scope {
         /** Every automated check, again. */
         ALL,
-        /** Those with no result yet, or whose result blocks the step (failed or error, not waived). */
+        /**
+         * Those with no result yet, or whose result blocks the step (failed or error, not waived) — except
+         * migrations, which only ever run again when asked for with {@link #ALL}.
+         */
         UNSETTLED
     }
 
@@ -260,7 +265,11 @@ public final class Session implements AutoCloseable {
                     && state.result(step.id(), i).isPresent()) {
                 continue;
             }
-            if (spec instanceof CheckSpec.Execute && committed(step, i)) continue;
+            if (spec instanceof CheckSpec.Execute && state.result(step.id(), i).isPresent()
+                    && (committed(step, i) || scope == Scope.UNSETTLED)) {
+                // A migration is never repeated by a resume: once it ran (or failed) a person decides.
+                continue;
+            }
             (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
         }
         List<Future<?>> futures = new ArrayList<>();
@@ -297,6 +306,11 @@ public final class Session implements AutoCloseable {
             }
         }
         record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
+        if (spec instanceof CheckSpec.Execute ex && !ex.transaction()) {
+            // No transaction id to ask about later: mark the start so a crash is never followed by a blind re-run.
+            record(new JournalEvent.MigrationBegan(step.id(), index, NO_TRANSACTION, fileSha(ex.file()),
+                    Instant.now()));
+        }
         listener.checkStarted(step, index);
         CancelToken token = new CancelToken();
         running.add(token);
@@ -355,6 +369,11 @@ public final class Session implements AutoCloseable {
     private CheckResult settleInterruptedMigration(Step step, int index, CheckSpec.Execute spec) {
         JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
         if (began == null) return null;
+        if (began.xid() == NO_TRANSACTION) {
+            return result(step, index, spec, Status.ERROR, "a migration without a transaction was interrupted; some"
+                    + " of its statements may have run. Inspect the database, then waive this check with what you"
+                    + " found, or repair and re-run the step", null);
+        }
         String fate;
         try {
             fate = awaitFate(began.xid());
