@@ -73,8 +73,8 @@ public final class SchemaDiffs {
         renames.sort((x, y) -> Boolean.compare(!schemaLevel(x.getKey()), !schemaLevel(y.getKey())));
         for (Map.Entry<String, String> r : renames) {
             Rename declaredRename = new Rename(r.getKey(), target(r.getKey(), r.getValue()));
-            Rename rename = new Rename(movedWithTable(declaredRename.from(), tableRenames),
-                    movedWithTable(declaredRename.to(), tableRenames));
+            Rename rename = new Rename(resolve(movedWithTable(declaredRename.from(), tableRenames), projected),
+                    resolve(movedWithTable(declaredRename.to(), tableRenames), is));
             String why = renameProblem(rename, projected, is);
             if (why != null) {
                 notHappened.add("renamed " + declaredRename.text() + " (" + why + ")");
@@ -121,7 +121,7 @@ public final class SchemaDiffs {
         for (Map.Entry<String, List<String>> d : declared.entrySet()) {
             for (String pattern : d.getValue()) {
                 boolean matched = changes.stream().anyMatch(c -> c.type().equals(d.getKey())
-                        && glob(pattern).matcher(c.key()).matches());
+                        && keyMatches(pattern, c.key()));
                 if (!matched) {
                     notHappened.add(d.getKey() + " " + pattern);
                     report.add(new CheckDetail.SchemaChange(d.getKey(), pattern, null, null, true, false));
@@ -347,7 +347,37 @@ public final class SchemaDiffs {
     }
 
     private static boolean matchesAny(List<String> patterns, String key) {
-        return patterns.stream().anyMatch(p -> glob(p).matcher(key).matches());
+        return patterns.stream().anyMatch(p -> keyMatches(p, key));
+    }
+
+    /** Kinds whose keys carry their table ({@code constraint:users.users_pkey}) though DBAs name them alone. */
+    private static final Set<String> TABLE_SCOPED = Set.of("constraint", "trigger", "policy");
+
+    /**
+     * A pattern matches a key exactly (with globs), or — for constraints, triggers and policies written without
+     * their table, as psql shows them ({@code constraint:users_pkey}) — matches the name part of the key.
+     */
+    static boolean keyMatches(String pattern, String key) {
+        if (glob(pattern).matcher(key).matches()) return true;
+        String kind = kindOf(pattern);
+        if (!TABLE_SCOPED.contains(kind) || pattern.indexOf('.', kind.length()) >= 0 || !key.startsWith(kind + ":")) {
+            return false;
+        }
+        int dot = key.indexOf('.', kind.length() + 1);
+        return dot > 0 && glob(pattern).matcher(kind + ":" + key.substring(dot + 1)).matches();
+    }
+
+    private static String kindOf(String key) {
+        int colon = key.indexOf(':');
+        return colon < 0 ? "" : key.substring(0, colon);
+    }
+
+    /** A table-scoped name written without its table resolves to the one object of that name, if unique. */
+    private static String resolve(String key, Map<String, CatalogObject> objects) {
+        if (objects.containsKey(key) || !TABLE_SCOPED.contains(kindOf(key)) || key.indexOf('.') >= 0) return key;
+        List<String> candidates = objects.keySet().stream().filter(k -> keyMatches(key, k) && !k.equals(key))
+                .toList();
+        return candidates.size() == 1 ? candidates.get(0) : key;
     }
 
     /** A {@code kind:name} pattern with {@code *} (any run of characters) and {@code ?} (one character). */

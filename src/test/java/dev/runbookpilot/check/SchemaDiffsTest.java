@@ -212,4 +212,13 @@ class SchemaDiffsTest {
         assertThat(undeclared.status()).isEqualTo(Status.FAILED);
         assertThat(undeclared.actual()).contains("table:codebase_snapshots added", "table:detection_events removed");
     }
+
+    @Test
+    void constraintsMayBeNamedWithoutTheirTableAsPsqlShowsThem() {
+        assertThat(SchemaDiffs.keyMatches("constraint:users_pkey", "constraint:users.users_pkey")).isTrue();
+        assertThat(SchemaDiffs.keyMatches("constraint:*_pkey", "constraint:users.users_pkey")).isTrue();
+        assertThat(SchemaDiffs.keyMatches("constraint:orders.users_pkey", "constraint:users.users_pkey")).isFalse();
+        assertThat(SchemaDiffs.keyMatches("index:users_pkey", "constraint:users.users_pkey")).isFalse();
+        assertThat(SchemaDiffs.keyMatches("column:email", "column:users.email")).isFalse();
+    }
 }
