@@ -1,0 +1,116 @@
+package dev.runbookpilot.samples;
+
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.db.CheckDefaults;
+import dev.runbookpilot.db.Database;
+import dev.runbookpilot.demo.DemoDatabase;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Phase;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.RunListener;
+import dev.runbookpilot.session.Session;
+import dev.runbookpilot.testing.TestPostgres;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every sample runbook, walked through the real engine on its demo database: with the right migration every
+ * check passes; with a deliberately wrong one exactly the checks that should catch it fail.
+ */
+class SampleRunbooksTest {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"schema-alignment", "schema-fixes-3.7.0", "staging-core-schema", "production-cleanup",
+            "alembic-upgrade"})
+    void everyCheckPassesWithTheRealMigration(String sample, @TempDir Path dir) throws Exception {
+        Runbook runbook = RunbookLoader.load(sampleDir(sample).resolve("runbook.yaml"));
+        Map<String, Status> statuses = walk(runbook, dir);
+        assertThat(statuses).allSatisfy((key, status) ->
+                assertThat(status).as(key).isIn(Status.PASSED, Status.CONFIRMED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"schema-alignment", "schema-fixes-3.7.0", "staging-core-schema", "production-cleanup",
+            "alembic-upgrade"})
+    void exactlyTheRightChecksFailWithABrokenMigration(String sample, @TempDir Path dir) throws Exception {
+        Path copy = dir.resolve(sample);
+        copyTree(sampleDir(sample), copy);
+        Path broken = TestPostgres.projectDir().resolve("src/test/resources/broken-migrations/" + sample + ".sql");
+        Files.copy(broken, copy.resolve("demo/migration.sql"), StandardCopyOption.REPLACE_EXISTING);
+        Set<String> expected = Files.readAllLines(broken.resolveSibling(sample + ".expected-failures.txt")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
+
+        Runbook runbook = RunbookLoader.load(copy.resolve("runbook.yaml"));
+        Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"));
+        Set<String> failed = statuses.entrySet().stream().filter(e -> e.getValue() != Status.PASSED
+                && e.getValue() != Status.CONFIRMED).map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> wanted = expected.stream().map(k -> k + "=" + Status.FAILED)
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(failed).isEqualTo(wanted);
+    }
+
+    private static Path sampleDir(String sample) {
+        return TestPostgres.projectDir().resolve("runbooks").resolve(sample);
+    }
+
+    /**
+     * Walks every step like a diligent operator who never stops at a failure: confirms manual steps, signs,
+     * approves the migration, and records every check's status.
+     */
+    private static Map<String, Status> walk(Runbook runbook, Path sessionDir) throws Exception {
+        String database = DemoDatabase.databaseName(runbook);
+        TestPostgres.server().recreateDatabase(database);
+        TestPostgres.runScript(database, DemoDatabase.setupScript(runbook));
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        Map<String, Status> statuses = new LinkedHashMap<>();
+        try (Database db = Database.open(TestPostgres.jdbcUrl(database), props, 8, CheckDefaults.LOCK_TIMEOUT);
+             Session session = Session.start(runbook, db, new JournalEvent.Connection("localhost",
+                     TestPostgres.server().port(), database, "postgres", null, false, null), "tester",
+                     sessionDir, RunListener.NONE)) {
+            for (Phase phase : runbook.phases()) {
+                for (Step step : phase.steps()) {
+                    session.runChecks(step, Session.Scope.ALL);
+                    for (int i = 0; i < step.checks().size(); i++) {
+                        CheckSpec spec = step.checks().get(i);
+                        if (spec instanceof CheckSpec.Manual) session.confirm(step, i, "checked by the test");
+                        if (spec instanceof CheckSpec.Signoff so) {
+                            for (String role : so.roles()) session.sign(step, role, "Test " + role);
+                        }
+                        statuses.put(step.id() + "#" + i, session.checkStatus(step, i));
+                    }
+                }
+            }
+        } finally {
+            TestPostgres.exec("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+        return statuses;
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+}
