@@ -473,4 +473,47 @@ class SessionTest {
         assertThat(tableExists("migrated")).isTrue();
         assertThat(tableExists("half_done")).isFalse();
     }
+
+    @Test
+    void aMigrationStillInProgressIsAnErrorAndIsSettledOnceItsTransactionEnds() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook(MIGRATION_RUNBOOK, Map.of("migrate.sql", "SELECT 1/0;\n"));
+        try (Connection c = TestPostgres.connect(f.database)) {
+            long xid = beginMigrationLikeTransaction(c, "slow_migration");
+            Path journalFile = interruptedAt(rb, xid);
+
+            try (Session s = Session.resume(journalFile, rb, f.db, "alice", RunListener.NONE)) {
+                Step migrate = step(rb, "migrate");
+                s.runChecks(migrate, Session.Scope.ALL);
+                assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.ERROR);
+                assertThat(s.state().result("migrate", 0)).get().extracting(CheckResult::actual).asString()
+                        .contains("still in progress");
+
+                // The first attempt's transaction commits after all: re-running must learn that, not run the file.
+                c.commit();
+                s.runChecks(migrate, Session.Scope.UNSETTLED);
+                assertThat(s.state().result("migrate", 0)).get().extracting(CheckResult::actual).asString()
+                        .contains("committed before the interruption");
+                assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.PASSED);
+            }
+            assertThat(startedCount(Journal.read(journalFile), "migrate")).as("the file was not run").isZero();
+        }
+    }
+
+    @Test
+    void aMigrationThatErredRunsAgainOnceTheFileIsFixed() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook(MIGRATION_RUNBOOK,
+                Map.of("migrate.sql", "CREATE TABLE fixed (id int);\nSELECT 1/0;\n"));
+        try (Session s = f.start(rb, "alice", RunListener.NONE)) {
+            Step migrate = step(rb, "migrate");
+            s.runChecks(migrate, Session.Scope.ALL);
+            assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.ERROR);
+
+            Files.writeString(dir.resolve("migrate.sql"), "CREATE TABLE fixed (id int);\n");
+            s.runChecks(migrate, Session.Scope.UNSETTLED);
+            assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.PASSED);
+        }
+        assertThat(tableExists("fixed")).isTrue();
+    }
 }
