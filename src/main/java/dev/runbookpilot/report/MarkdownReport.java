@@ -25,8 +25,8 @@ public final class MarkdownReport {
         b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
         b.append("| | |\n|---|---|\n");
         row(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
-        row(b, "Runbook SHA-256", "`" + r.runbookSha256() + "`");
-        row(b, "Session", "`" + r.sessionId() + "`");
+        renderedRow(b, "Runbook SHA-256", code(r.runbookSha256()));
+        renderedRow(b, "Session", code(r.sessionId()));
         row(b, "Environment", r.environment());
         Report.Target t = r.target();
         row(b, "Target", t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database());
@@ -173,7 +173,16 @@ public final class MarkdownReport {
     }
 
     private static void row(StringBuilder b, String key, String value) {
-        b.append("| ").append(key).append(" | ").append(cell(value)).append(" |\n");
+        renderedRow(b, key, cell(value));
+    }
+
+    private static void renderedRow(StringBuilder b, String key, String markdown) {
+        b.append("| ").append(key).append(" | ").append(markdown).append(" |\n");
+    }
+
+    /** A code span for hashes and ids; anything else in the journal's place is shown as escaped text. */
+    private static String code(String s) {
+        return s != null && s.matches("[A-Za-z0-9._:-]+") ? "`" + s + "`" : cell(s);
     }
 
     static String mark(Status s) {
