@@ -134,7 +134,8 @@ class MarkdownReportTest {
                 .startsWith("# Sign-off report: Shop migration\n")
                 .contains("**Verdict: FAILED**")
                 .contains("| Runbook SHA-256 | `" + rb.sha256() + "` |")
-                .contains("| Target | " + MarkdownReport.cell("postgres@localhost:" + f.connection().port() + "/" + f.database))
+                .contains("| Target | "
+                        + MarkdownReport.cell("postgres@localhost:" + f.connection().port() + "/" + f.database))
                 .contains("PostgreSQL " + serverVersion)
                 .contains("| Operator | alice |")
                 .contains("| Environment | staging |")
@@ -159,5 +160,30 @@ class MarkdownReportTest {
         String replayed = render(SessionState.replay(Journal.read(journalFile)));
         assertThat(replayed).isEqualTo(passed);
         assertThat(render(SessionState.replay(Journal.read(journalFile)))).isEqualTo(replayed);
+    }
+
+    @Test
+    void signedRolesAreListedInTheRunbooksOrderWhateverTheOrderOfSigning() throws Exception {
+        SessionFixture f = fixture(null);
+        Runbook rb = f.runbook("""
+                runbook: Many signatures
+                target: { environment: production }
+                phases:
+                  - name: Sign-off
+                    steps:
+                      - id: signoff
+                        title: Sign-off
+                        signoff: { roles: [DBA, Backend lead, Product owner, Security, SRE on call] }
+                """);
+        try (Session s = f.start(rb, "alice", RunListener.NONE)) {
+            for (String role : List.of("SRE on call", "Security", "DBA", "Product owner", "Backend lead")) {
+                s.sign(step(rb, "signoff"), role, "Name of " + role);
+            }
+            // Map iteration order differs between JVM runs; the bytes of a report must not.
+            Report.CheckReport check = ReportBuilder.build(s.state()).phases().get(0).steps().get(0).checks().get(0);
+            assertThat(check.actual()).isEqualTo("DBA: Name of DBA; Backend lead: Name of Backend lead; "
+                    + "Product owner: Name of Product owner; Security: Name of Security; "
+                    + "SRE on call: Name of SRE on call");
+        }
     }
 }
