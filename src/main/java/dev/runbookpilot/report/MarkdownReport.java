@@ -167,8 +167,15 @@ public final class MarkdownReport {
         b.append('\n');
     }
 
+    /** A backtick fence longer than any run of backticks in the text, so the text cannot close it. */
     private static void fence(StringBuilder b, String lang, String text) {
-        String fence = text.contains("```") ? "~~~~" : "```";
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = text.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
         b.append(fence).append(lang).append('\n').append(text.strip()).append('\n').append(fence).append("\n\n");
     }
 
@@ -202,21 +209,29 @@ public final class MarkdownReport {
         return n == null ? "—" : String.format("%,d", n);
     }
 
-    /** A table cell: one line, pipes escaped. Code-looking text keeps its characters. */
+    /** A table cell: one line, pipes escaped. */
     static String cell(String s) {
         if (s == null) return "";
-        return inline(s).replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
+        return inline(s).replace("|", "\\|");
     }
 
-    /** Text from the journal must not be able to forge headings, links or HTML in the report. */
+    /**
+     * Text from the journal must not be able to forge headings, links or HTML in the report. It stays on one
+     * line: a line break in a title or a note would otherwise end its heading, list item or HTML block, and what
+     * follows could be read as Markdown of its own (a rule, a setext heading, a block quote).
+     */
     static String inline(String s) {
         if (s == null) return "";
-        return s.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
-                .replace("_", "\\_").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]").replace("#", "\\#");
+        return lineBreaks(s.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+                .replace("_", "\\_").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]").replace("#", "\\#"));
     }
 
     private static String html(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return s == null ? "" : lineBreaks(s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
+    }
+
+    private static String lineBreaks(String s) {
+        return s.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "<br>");
     }
 
     private static String time(Instant t) {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static dev.runbookpilot.session.SessionFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,7 +63,8 @@ class MarkdownReportTest {
                     title: Data is as expected
                     checks:
                       - rowCounts: { name: counts vs before, compareTo: before, tolerance: 5 }
-                      - query: { name: no negative totals, sql: "SELECT count(*) FROM orders WHERE total < 0", expect: "= 0" }
+                      - query: { name: no negative totals, expect: "= 0",
+                                 sql: "SELECT count(*) FROM orders WHERE total < 0" }
                       - query: { name: order count, sql: "SELECT count(*) FROM orders", expect: "= 99" }
                       - query: { name: customer count, sql: "SELECT count(*) FROM customers", expect: "= 7" }
               - name: Sign-off
@@ -184,6 +187,122 @@ class MarkdownReportTest {
             assertThat(check.actual()).isEqualTo("DBA: Name of DBA; Backend lead: Name of Backend lead; "
                     + "Product owner: Name of Product owner; Security: Name of Security; "
                     + "SRE on call: Name of SRE on call");
+        }
+    }
+
+    @Test
+    void textFromTheRunbookOrTheOperatorCannotBreakTablesOrAddHtml() throws Exception {
+        SessionFixture f = fixture(SETUP);
+        String evilSql = "SELECT 0\\n~~~~\\n<script>alert('sql')</script>\\n```\\n-- end";
+        Runbook rb = f.runbook("""
+                runbook: "Evil | title # <script>alert(1)</script>\\n# Forged heading\\n---"
+                target: { environment: development }
+                phases:
+                  - name: "Phase |x| <b>bold</b>\\n\\n## Forged phase"
+                    steps:
+                      - id: s1
+                        title: "Step <img src=x onerror=alert(2)>\\n| a | b |\\n|---|---|"
+                        checks:
+                          - query: { name: "name | with | pipes\\n<iframe>\\n\\n# heading",
+                                     sql: "SELECT 1", expect: "= 2" }
+                          - query: { name: fenced, sql: "%s", expect: "= 0" }
+                      - id: s2
+                        title: Notes
+                        manual: "Confirm <u>this</u>"
+                """.formatted(evilSql));
+        String md;
+        try (Session s = f.start(rb, "mallory <b>", RunListener.NONE)) {
+            s.runChecks(step(rb, "s1"), Session.Scope.ALL);
+            s.waive(step(rb, "s1"), 0, "reason\n\n<script>alert(3)</script>\n---\n# Forged waiver heading");
+            s.confirm(step(rb, "s2"), 0, "note | with pipe\n</details>\n\n<script>alert(4)</script>\n===");
+            md = render(s.state());
+        }
+
+        List<String> problems = MarkdownLint.problems(md);
+        assertThat(problems).as(md).isEmpty();
+        assertThat(md).contains("Evil \\| title \\# &lt;script&gt;");
+    }
+
+    /**
+     * Reads rendered Markdown the way a CommonMark renderer would, enough to notice text that escaped its place:
+     * a heading, rule or block the report did not write, HTML other than the report's own tags, a table row
+     * whose cell count differs from its header's, or a code fence closed early.
+     */
+    static final class MarkdownLint {
+        private static final Pattern TAG = Pattern.compile("<(/?[A-Za-z][A-Za-z0-9]*)[^>]*>");
+        private static final List<String> OUR_TAGS = List.of("details", "/details", "summary", "/summary", "br");
+        private static final Pattern HEADING = Pattern.compile(
+                "# Sign-off report: .*|## .*|### .* — .*");
+        private static final List<String> BLOCK_STARTS = List.of("**Verdict: ", "|", "- ", "<details><summary>",
+                "</details>", "Step `", "Error", "None.", "This runbook has no sign-off step.", "Missing:",
+                "Unexpected:", "Mismatched:", "Found:", "Notices received:", "Expected notices missing:",
+                "(more rows not shown)");
+        private static final Pattern FENCE = Pattern.compile("^(`{3,}|~{3,})(.*)$");
+
+        static List<String> problems(String md) {
+            List<String> problems = new ArrayList<>();
+            String[] lines = md.split("\n", -1);
+            String openFence = null;
+            int tableColumns = -1;
+            for (int n = 0; n < lines.length; n++) {
+                String line = lines[n];
+                String where = "line " + (n + 1) + ": " + line;
+                if (openFence != null) {
+                    if (line.strip().matches(Pattern.quote(openFence.substring(0, 1)) + "{" + openFence.length()
+                            + ",}")) {
+                        openFence = null;
+                    }
+                    continue;
+                }
+                Matcher fence = FENCE.matcher(line);
+                if (fence.matches()) {
+                    openFence = fence.group(1);
+                    tableColumns = -1;
+                    continue;
+                }
+                if (line.isBlank()) {
+                    tableColumns = -1;
+                    continue;
+                }
+                if (line.startsWith("#")) {
+                    if (!HEADING.matcher(line).matches()) problems.add("forged heading, " + where);
+                    // Text from the journal is escaped, so a heading never holds a second heading marker.
+                    if (line.replaceFirst("^#+ ", "").matches("(?s).*(?<!\\\\)#.*")) {
+                        problems.add("unescaped # in heading, " + where);
+                    }
+                } else if (BLOCK_STARTS.stream().noneMatch(line::startsWith)) {
+                    problems.add("text outside the report's structure, " + where);
+                }
+                Matcher tag = TAG.matcher(line);
+                while (tag.find()) {
+                    if (!OUR_TAGS.contains(tag.group(1).toLowerCase())) {
+                        problems.add("HTML " + tag.group() + ", " + where);
+                    }
+                }
+                if (line.startsWith("|")) {
+                    int cells = cells(line);
+                    if (tableColumns < 0) tableColumns = cells;
+                    else if (cells != tableColumns) {
+                        problems.add(cells + " cells instead of " + tableColumns + ", " + where);
+                    }
+                    if (!line.endsWith("|")) problems.add("table row not closed, " + where);
+                } else {
+                    tableColumns = -1;
+                }
+            }
+            if (openFence != null) problems.add("code fence " + openFence + " never closed");
+            return problems;
+        }
+
+        /** Pipes not escaped by a backslash (an escaped backslash does not escape the pipe after it). */
+        private static int cells(String row) {
+            int pipes = 0;
+            int backslashes = 0;
+            for (char c : row.toCharArray()) {
+                if (c == '|' && backslashes % 2 == 0) pipes++;
+                backslashes = c == '\\' ? backslashes + 1 : 0;
+            }
+            return pipes - 1;
         }
     }
 }
