@@ -25,8 +25,8 @@ public final class MarkdownReport {
         b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
         b.append("| | |\n|---|---|\n");
         row(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
-        row(b, "Runbook SHA-256", "`" + r.runbookSha256() + "`");
-        row(b, "Session", "`" + r.sessionId() + "`");
+        renderedRow(b, "Runbook SHA-256", code(r.runbookSha256()));
+        renderedRow(b, "Session", code(r.sessionId()));
         row(b, "Environment", r.environment());
         Report.Target t = r.target();
         row(b, "Target", t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database());
@@ -167,13 +167,29 @@ public final class MarkdownReport {
         b.append('\n');
     }
 
+    /** A backtick fence longer than any run of backticks in the text, so the text cannot close it. */
     private static void fence(StringBuilder b, String lang, String text) {
-        String fence = text.contains("```") ? "~~~~" : "```";
+        int longest = 0;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            run = text.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        String fence = "`".repeat(Math.max(3, longest + 1));
         b.append(fence).append(lang).append('\n').append(text.strip()).append('\n').append(fence).append("\n\n");
     }
 
     private static void row(StringBuilder b, String key, String value) {
-        b.append("| ").append(key).append(" | ").append(cell(value)).append(" |\n");
+        renderedRow(b, key, cell(value));
+    }
+
+    private static void renderedRow(StringBuilder b, String key, String markdown) {
+        b.append("| ").append(key).append(" | ").append(markdown).append(" |\n");
+    }
+
+    /** A code span for hashes and ids; anything else in the journal's place is shown as escaped text. */
+    private static String code(String s) {
+        return s != null && s.matches("[A-Za-z0-9._:-]+") ? "`" + s + "`" : cell(s);
     }
 
     static String mark(Status s) {
@@ -193,21 +209,29 @@ public final class MarkdownReport {
         return n == null ? "—" : String.format("%,d", n);
     }
 
-    /** A table cell: one line, pipes escaped. Code-looking text keeps its characters. */
+    /** A table cell: one line, pipes escaped. */
     static String cell(String s) {
         if (s == null) return "";
-        return inline(s).replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
+        return inline(s).replace("|", "\\|");
     }
 
-    /** Text from the journal must not be able to forge headings, links or HTML in the report. */
+    /**
+     * Text from the journal must not be able to forge headings, links or HTML in the report. It stays on one
+     * line: a line break in a title or a note would otherwise end its heading, list item or HTML block, and what
+     * follows could be read as Markdown of its own (a rule, a setext heading, a block quote).
+     */
     static String inline(String s) {
         if (s == null) return "";
-        return s.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
-                .replace("_", "\\_").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]").replace("#", "\\#");
+        return lineBreaks(s.replace("\\", "\\\\").replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+                .replace("_", "\\_").replace("`", "\\`").replace("[", "\\[").replace("]", "\\]").replace("#", "\\#"));
     }
 
     private static String html(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+        return s == null ? "" : lineBreaks(s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
+    }
+
+    private static String lineBreaks(String s) {
+        return s.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "<br>");
     }
 
     private static String time(Instant t) {

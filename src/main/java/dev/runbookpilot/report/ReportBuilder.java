@@ -78,9 +78,11 @@ public final class ReportBuilder {
             String actual = state.confirmation(s.id(), i).map(cf -> "confirmed by " + cf.operator()
                     + (cf.note().isBlank() ? "" : ": " + cf.note())).orElse(null);
             if ("signoff".equals(c.kind())) {
+                // In the runbook's order of roles: the signatures map has no stable order across JVM runs.
                 Map<String, JournalEvent.Signed> signed = state.signatures(s.id());
-                actual = signed.isEmpty() ? null : signed.values().stream().map(x -> x.role() + ": " + x.name())
-                        .reduce((a, b) -> a + "; " + b).orElse(null);
+                actual = signed.isEmpty() ? null : c.roles().stream().filter(signed::containsKey)
+                        .map(role -> role + ": " + signed.get(role).name()).reduce((a, b) -> a + "; " + b)
+                        .orElse(null);
             }
             return new Report.CheckReport(i, c.kind(), c.label(), status, c.description(), actual, c.sql(), null,
                     null, null, null);

@@ -40,9 +40,12 @@ public final class SessionState implements Snapshots {
         } else if (e instanceof JournalEvent.CheckFinished f) {
             String key = f.result().key();
             results.put(key, f.result());
-            // A fresh result supersedes an older waiver or confirmation of the same check.
+            // A fresh result supersedes an older waiver of the same check.
             waivers.remove(key);
-            migrations.remove(key);
+            // PASSED (committed) or FAILED (rolled back) settles a migration's transaction. After an ERROR its
+            // fate may be unknown (still running, connection lost during COMMIT): keep it, so the next run asks
+            // the server again instead of running the file a second time.
+            if (f.result().status() != Status.ERROR) migrations.remove(key);
         } else if (e instanceof JournalEvent.Waived w) {
             waivers.put(key(w.stepId(), w.index()), w);
         } else if (e instanceof JournalEvent.Confirmed c) {
@@ -86,7 +89,10 @@ public final class SessionState implements Snapshots {
         return Map.copyOf(signatures.getOrDefault(stepId, Map.of()));
     }
 
-    /** A migration whose start was journaled but whose outcome was not: the process died while it ran. */
+    /**
+     * A migration whose start was journaled but whose outcome was not (the process died while it ran), or whose
+     * last outcome was an ERROR that leaves its transaction's fate to be asked of the server.
+     */
     public synchronized Optional<JournalEvent.MigrationBegan> interruptedMigration(String stepId, int index) {
         return Optional.ofNullable(migrations.get(key(stepId, index)));
     }

@@ -1,0 +1,158 @@
+package dev.runbookpilot.session;
+
+import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.Snapshots;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.db.CatalogObject;
+import dev.runbookpilot.db.SchemaSnapshot;
+import dev.runbookpilot.db.ServerInfo;
+import dev.runbookpilot.runbook.ObjectKind;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    private static final Instant T0 = Instant.parse("2024-05-01T10:15:30.123456789Z");
+
+    /** One event of every type, each carrying non-trivial content so a lost field would show. */
+    static List<JournalEvent> oneOfEach() {
+        JournalEvent.CheckOutline query = new JournalEvent.CheckOutline("query", "no orphans", "query = 0",
+                "SELECT count(*) FROM t", null);
+        JournalEvent.CheckOutline signoff = new JournalEvent.CheckOutline("signoff", "sign-off by DBA",
+                "sign-off by DBA", null, List.of("DBA", "Backend lead"));
+        JournalEvent.PhaseOutline phase = new JournalEvent.PhaseOutline("Verify", List.of(
+                new JournalEvent.StepOutline("verify", "Verify the data", "Markdown *text*", List.of(query)),
+                new JournalEvent.StepOutline("signoff", "Sign-off", null, List.of(signoff))));
+        ServerInfo server = new ServerInfo("db.example", 5433, "shop", "dba", "17.2", 170002, "7312345678901234567",
+                true);
+        JournalEvent.Connection conn = new JournalEvent.Connection("db.example", 5433, "shop", "dba", "require",
+                false, null);
+        CheckResult failed = new CheckResult("verify", 0, "rowCounts", "counts", Status.FAILED, "counts match",
+                "1 of 2 tables differ", "SELECT count(*) FROM \"t\"", 42, null, null,
+                new CheckDetail.RowCountDiff("before", List.of(
+                        new CheckDetail.RowCountLine("a", "a", 3L, 5L, Status.FAILED, "delta 2"),
+                        new CheckDetail.RowCountLine("b", null, 7L, null, Status.PASSED, "dropped as planned"))),
+                T0, T0.plusMillis(42));
+        CheckResult error = new CheckResult("verify", 1, "query", "q", Status.ERROR, "= 0", "relation missing",
+                "SELECT 1 FROM nope", 3, "42P01", "relation \"nope\" does not exist",
+                new CheckDetail.Rows(List.of("x"), List.of(Arrays.asList("1", null)), true), T0, T0);
+        SchemaSnapshot catalog = new SchemaSnapshot("public", List.of(
+                new CatalogObject(ObjectKind.TABLES, "a", null, Map.of("rls", "false"), null),
+                new CatalogObject(ObjectKind.COLUMNS, "id", "a", Map.of("type", "integer", "nullable", "false"),
+                        null)));
+        Snapshots.Data snapshot = new Snapshots.Data("before", "public", Map.of("a", 3L, "b", 7L), catalog, T0);
+        return List.of(
+                new JournalEvent.Started("20240501-101530-shop-ab12", "/runbooks/shop/runbook.yaml", "ab".repeat(32),
+                        "Shop migration", "1.0", "staging", "shop", List.of(phase), conn, server, "alice", "dev", T0),
+                new JournalEvent.Resumed("bob", server, T0.plusSeconds(1)),
+                new JournalEvent.CheckStarted("verify", 0, T0.plusSeconds(2)),
+                new JournalEvent.CheckFinished(failed, T0.plusSeconds(3)),
+                new JournalEvent.CheckFinished(error, T0.plusSeconds(3)),
+                new JournalEvent.SnapshotRecorded("baseline", 0, snapshot, T0.plusSeconds(4)),
+                new JournalEvent.MigrationBegan("migrate", 0, 4_294_967_999L, "cd".repeat(32), T0.plusSeconds(5)),
+                new JournalEvent.Confirmed("backup", 0, "alice", "s3://backups/shop.dump\nsecond line",
+                        T0.plusSeconds(6)),
+                new JournalEvent.Waived("verify", 0, "alice", "known drift, ticket OPS-12", T0.plusSeconds(7)),
+                new JournalEvent.Signed("signoff", "DBA", "Alice Smith", T0.plusSeconds(8)),
+                new JournalEvent.Ended("alice", T0.plusSeconds(9)));
+    }
+
+    @Test
+    void everyEventTypeRoundTripsThroughAppendAndRead() throws IOException {
+        List<JournalEvent> events = oneOfEach();
+        Set<Class<?>> covered = events.stream().map(Object::getClass).collect(Collectors.toSet());
+        assertThat(covered).as("the sample covers every event type")
+                .containsExactlyInAnyOrder(JournalEvent.class.getPermittedSubclasses());
+
+        Path file = dir.resolve("s.jsonl");
+        try (Journal j = Journal.create(file)) {
+            for (JournalEvent e : events) j.append(e);
+        }
+
+        assertThat(Journal.read(file)).containsExactlyElementsOf(events);
+        assertThat(Files.readAllLines(file)).hasSize(events.size());
+    }
+
+    @Test
+    void aTornLastLineIsIgnoredByReadAndCutOffByReopen() throws IOException {
+        List<JournalEvent> events = oneOfEach();
+        Path file = dir.resolve("s.jsonl");
+        try (Journal j = Journal.create(file)) {
+            j.append(events.get(0));
+            j.append(events.get(2));
+        }
+        // The process died halfway through writing the next event: half a JSON object, no newline.
+        String whole = Journal.JSON.writeValueAsString(events.get(3));
+        Files.writeString(file, whole.substring(0, whole.length() / 2), StandardOpenOption.APPEND);
+
+        assertThat(Journal.read(file)).containsExactly(events.get(0), events.get(2));
+
+        try (Journal j = Journal.reopen(file)) {
+            j.append(events.get(8));
+        }
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(2)).startsWith("{\"event\":\"waived\"");
+        assertThat(Files.readString(file)).endsWith("}\n");
+        assertThat(Journal.read(file)).containsExactly(events.get(0), events.get(2), events.get(8));
+    }
+
+    @Test
+    void reopenOfAFileThatIsOnlyATornLineStartsEmpty() throws IOException {
+        Path file = dir.resolve("s.jsonl");
+        Files.writeString(file, "{\"event\":\"started\",\"sessio");
+
+        try (Journal j = Journal.reopen(file)) {
+            j.append(oneOfEach().get(0));
+        }
+
+        assertThat(Journal.read(file)).containsExactly(oneOfEach().get(0));
+    }
+
+    @Test
+    void aBrokenLineInTheMiddleIsAnErrorNamingFileAndLine() throws IOException {
+        List<JournalEvent> events = oneOfEach();
+        Path file = dir.resolve("s.jsonl");
+        try (Journal j = Journal.create(file)) {
+            for (int i = 0; i < 4; i++) j.append(events.get(i));
+        }
+        List<String> lines = Files.readAllLines(file);
+        lines.set(2, lines.get(2).substring(0, 20));
+        Files.write(file, lines);
+
+        assertThatThrownBy(() -> Journal.read(file))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(file + ":3: unreadable journal event");
+    }
+
+    @Test
+    void createRefusesAnExistingFileAndLeavesItUntouched() throws IOException {
+        Path file = dir.resolve("s.jsonl");
+        try (Journal j = Journal.create(file)) {
+            j.append(oneOfEach().get(0));
+        }
+        byte[] before = Files.readAllBytes(file);
+
+        assertThatThrownBy(() -> Journal.create(file)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+}
