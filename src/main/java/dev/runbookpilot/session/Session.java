@@ -243,17 +243,15 @@ public final class Session implements AutoCloseable {
     public enum Scope {
         /** Every automated check, again. */
         ALL,
-        /**
-         * Those with no result yet, or whose result blocks the step (failed or error, not waived) — except
-         * migrations, which only ever run again when asked for with {@link #ALL}.
-         */
+        /** Those with no result yet, or whose result blocks the step (failed or error, not waived). */
         UNSETTLED
     }
 
     /**
      * Runs the step's automated checks and returns when every one has a journaled result. Read-only independent
      * checks run in parallel; snapshots, row counts, probes and migrations run one at a time, in order. A
-     * migration that already committed is never run twice, whatever the scope.
+     * migration that committed is never run twice, whatever the scope, and one whose last attempt ended in doubt
+     * is first settled by asking the server about its transaction.
      */
     public void runChecks(Step step, Scope scope) throws IOException, InterruptedException {
         List<Integer> parallel = new ArrayList<>();
@@ -265,11 +263,7 @@ public final class Session implements AutoCloseable {
                     && state.result(step.id(), i).isPresent()) {
                 continue;
             }
-            if (spec instanceof CheckSpec.Execute && state.result(step.id(), i).isPresent()
-                    && (committed(step, i) || scope == Scope.UNSETTLED)) {
-                // A migration is never repeated by a resume: once it ran (or failed) a person decides.
-                continue;
-            }
+            if (spec instanceof CheckSpec.Execute && committed(step, i)) continue;
             (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
         }
         List<Future<?>> futures = new ArrayList<>();
@@ -413,8 +407,20 @@ public final class Session implements AutoCloseable {
                     fate = rs.getString(1);
                 }
             }
-            if (!"in progress".equals(fate) || System.nanoTime() > deadline) return fate;
+            if (!"in progress".equals(fate) || System.nanoTime() > deadline || !stillExecuting(xid)) return fate;
             Thread.sleep(250);
+        }
+    }
+
+    /** Whether a backend is running a statement in that transaction (an idle one will not end by itself). */
+    private boolean stillExecuting(long xid) throws SQLException {
+        try (Connection c = db.readConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE state = 'active'"
+                     + " AND backend_xid IS NOT NULL AND backend_xid::text::bigint = ? % 4294967296")) {
+            ps.setLong(1, xid);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
         }
     }
 
