@@ -1,0 +1,146 @@
+package dev.runbookpilot.cli;
+
+import dev.runbookpilot.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The exit codes are a contract scripts rely on: each one, produced by a real run. */
+class CliTest {
+
+    private static final String RUNBOOK = """
+            runbook: Exit codes
+            target: { environment: development }
+            phases:
+              - name: Only
+                steps:
+                  - id: count
+                    title: Count rows
+                    checks:
+                      - query: { sql: "SELECT count(*) FROM t", expect: "= 3" }
+                  - id: backup
+                    title: Backup
+                    manual: Backup taken
+                    requireNote: true
+                  - id: sign
+                    title: Sign-off
+                    signoff: { roles: [DBA] }
+            """;
+
+    record Run(int code, String output) {}
+
+    private static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+        return new Run(code, out.toString());
+    }
+
+    private static Path runbook(Path dir, String text) throws Exception {
+        Path rb = dir.resolve("rb").resolve("runbook.yaml");
+        Files.createDirectories(rb.getParent());
+        Files.writeString(rb, text);
+        return rb;
+    }
+
+    private static String tableWith(int rows) throws Exception {
+        String db = TestPostgres.freshDatabase("cli");
+        TestPostgres.exec(db, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, " + rows + ")");
+        return db;
+    }
+
+    @Test
+    void validateExitsZeroForAValidRunbookAndTwoWithLocatedProblems(@TempDir Path dir) throws Exception {
+        assertThat(cli("validate", runbook(dir, RUNBOOK).toString()).code()).isEqualTo(ExitCodes.OK);
+        Run bad = cli("validate", runbook(dir, RUNBOOK.replace("expect:", "expct:")).toString());
+        assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.output()).contains("runbook.yaml:9:").contains("did you mean 'expect'?");
+    }
+
+    @Test
+    void runExitsZeroWhenEverythingPassedAndWasConfirmedAndWritesTheReport(@TempDir Path dir) throws Exception {
+        String db = tableWith(3);
+        Path report = dir.resolve("out/report.md");
+        Run run = cli("run", runbook(dir, RUNBOOK).toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm",
+                "backup=s3://b", "--sign", "DBA=Ada", "--session-dir", dir.resolve("s").toString(),
+                "--report", report.toString());
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(Files.readString(report)).contains("**Verdict: PASSED**").contains("s3://b").contains("Ada");
+    }
+
+    @Test
+    void runExitsOneWhenACheckFailsAndFourWhenAManualStepAwaitsConfirmation(@TempDir Path dir) throws Exception {
+        Path rb = runbook(dir, RUNBOOK);
+        Run failed = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(4)), "--session-dir",
+                dir.resolve("s1").toString());
+        assertThat(failed.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(failed.output()).contains("expected: = 3").contains("actual:   4");
+
+        Run waiting = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(3)), "--session-dir",
+                dir.resolve("s2").toString(), "--confirm", "backup");
+        assertThat(waiting.code()).isEqualTo(ExitCodes.UNCONFIRMED);
+        assertThat(waiting.output()).contains("needs a note");
+    }
+
+    @Test
+    void aWaivedFailureLetsTheRunFinishAndTheReportShowsTheReason(@TempDir Path dir) throws Exception {
+        Path sessions = dir.resolve("s");
+        Run run = cli("run", runbook(dir, RUNBOOK).toString(), "--db", TestPostgres.jdbcUrl(tableWith(4)),
+                "--waive", "count=one extra row is the canary", "--confirm", "backup=s3://b", "--sign", "DBA=Ada",
+                "--session-dir", sessions.toString());
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        Path report = dir.resolve("r.md");
+        String session;
+        try (Stream<Path> files = Files.list(sessions)) {
+            session = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
+        }
+        assertThat(cli("report", session, "--format", "md", "--out", report.toString()).code()).isZero();
+        assertThat(Files.readString(report)).contains("one extra row is the canary").contains("WAIVED");
+    }
+
+    @Test
+    void runExitsThreeWhenTheDatabaseCannotBeReached(@TempDir Path dir) throws Exception {
+        int freePort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            freePort = s.getLocalPort();
+        }
+        Run run = cli("run", runbook(dir, RUNBOOK).toString(), "--db",
+                "postgresql://nobody@127.0.0.1:" + freePort + "/none", "--session-dir", dir.toString());
+        assertThat(run.code()).isEqualTo(ExitCodes.CANNOT_CONNECT);
+        assertThat(run.output()).contains("cannot connect to nobody@127.0.0.1:" + freePort + "/none");
+    }
+
+    @Test
+    void runRefusesADatabaseOtherThanTheRunbookTargets(@TempDir Path dir) throws Exception {
+        Path rb = runbook(dir, RUNBOOK.replace("environment: development", "environment: development, "
+                + "database: somewhere_else"));
+        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(3)), "--session-dir",
+                dir.toString());
+        assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.output()).contains("targets database 'somewhere_else'");
+    }
+
+    @Test
+    void resumeRefusesARunbookThatChangedSinceTheSessionBegan(@TempDir Path dir) throws Exception {
+        Path rb = runbook(dir, RUNBOOK);
+        Path sessions = dir.resolve("s");
+        String db = TestPostgres.jdbcUrl(tableWith(3));
+        assertThat(cli("run", rb.toString(), "--db", db, "--session-dir", sessions.toString()).code())
+                .isEqualTo(ExitCodes.UNCONFIRMED);
+        Files.writeString(rb, RUNBOOK.replace("Backup taken", "Backup taken and tested"));
+        String session;
+        try (Stream<Path> files = Files.list(sessions)) {
+            session = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
+        }
+        Run resume = cli("resume", session, "--db", db, "--session-dir", sessions.toString());
+        assertThat(resume.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(resume.output()).contains("the runbook changed since this session began");
+    }
+}
