@@ -123,6 +123,15 @@ public final class Session implements AutoCloseable {
             throw new SessionException("this session ran against database '" + st.server().database()
                     + "', but the connection is to '" + server.database() + "'");
         }
+        // Same name is not same server: staging and production often share database names. The cluster's
+        // system identifier tells them apart when both are readable (it needs superuser or pg_monitor).
+        String was = st.server().systemIdentifier();
+        String is = server.systemIdentifier();
+        if (was != null && is != null && !was.equals(is)) {
+            throw new SessionException("this session ran against the cluster with system identifier " + was
+                    + ", but the connection is to the cluster " + is + " (both have a database '"
+                    + server.database() + "'); connect to the server the session began on");
+        }
         Journal journal = Journal.reopen(journalFile);
         Session s = new Session(runbook, db, journal, state, listener, operator);
         s.record(new JournalEvent.Resumed(operator, server, Instant.now()));

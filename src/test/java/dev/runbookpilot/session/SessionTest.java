@@ -2,6 +2,7 @@ package dev.runbookpilot.session;
 
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.runbook.Step;
@@ -365,6 +366,36 @@ class SessionTest {
         assertThat(finishedCount(events, "repaired#0")).as("q0 passed before: not run again").isEqualTo(1);
         assertThat(finishedCount(events, "repaired#1")).as("q1 failed before: run again").isEqualTo(2);
         assertThat(finishedCount(events, "repaired#2")).as("q2 had no result: run").isEqualTo(1);
+    }
+
+    @Test
+    void resumeRefusesAnotherClusterWhoseDatabaseHasTheSameName() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook(RUNBOOK);
+        Path journalFile;
+        try (Session s = f.start(rb, "alice", RunListener.NONE)) {
+            s.runChecks(step(rb, "passing"), Session.Scope.ALL);
+            journalFile = s.journalFile();
+        }
+        // The same journal as if it had been recorded on another server holding a database of the same name.
+        List<JournalEvent> events = new ArrayList<>(Journal.read(journalFile));
+        JournalEvent.Started st = (JournalEvent.Started) events.get(0);
+        ServerInfo was = st.server();
+        ServerInfo other = new ServerInfo(was.host(), was.port(), was.database(), was.user(), was.serverVersion(),
+                was.serverVersionNum(), "6999999999999999999", was.superuser());
+        events.set(0, new JournalEvent.Started(st.sessionId(), st.runbookFile(), st.runbookSha256(),
+                st.runbookTitle(), st.runbookVersion(), st.environment(), st.targetDatabase(), st.outline(),
+                st.connection(), other, st.operator(), st.toolVersion(), st.at()));
+        Path elsewhere = f.sessionDir.resolve("elsewhere.jsonl");
+        try (Journal j = Journal.create(elsewhere)) {
+            for (JournalEvent e : events) j.append(e);
+        }
+        byte[] before = Files.readAllBytes(elsewhere);
+
+        assertThatThrownBy(() -> Session.resume(elsewhere, rb, f.db, "alice", RunListener.NONE))
+                .isInstanceOf(SessionException.class)
+                .hasMessageContaining("6999999999999999999").hasMessageContaining(was.systemIdentifier());
+        assertThat(Files.readAllBytes(elsewhere)).isEqualTo(before);
     }
 
     // ---------------------------------------------------------------- interrupted migrations
