@@ -357,7 +357,7 @@ public final class Session implements AutoCloseable {
     /**
      * A migration that began but whose end was never journaled: ask the server what became of its transaction.
      * Committed means it ran (and its expected notices were verified before COMMIT); aborted means it can run
-     * again; still in progress means someone must look before anything else happens.
+     * again; still in progress, or too old to tell, means someone must look before anything else happens.
      */
     private CheckResult settleInterruptedMigration(Step step, int index, CheckSpec.Execute spec) {
         JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
@@ -382,6 +382,12 @@ public final class Session implements AutoCloseable {
         if ("in progress".equals(fate)) {
             return result(step, index, spec, Status.ERROR, "transaction " + began.xid()
                     + " is still in progress on the server; wait for it or terminate it, then re-run", null);
+        }
+        if (fate == null) {
+            // Too old for the commit log: it may have committed. Running the file again could apply it twice.
+            return result(step, index, spec, Status.ERROR, "transaction " + began.xid() + " is too old for the"
+                    + " server to say whether it committed; check by hand whether the migration was applied, then"
+                    + " waive this check with what you found, or start a new session", null);
         }
         return null;
     }

@@ -547,4 +547,21 @@ class SessionTest {
         }
         assertThat(tableExists("fixed")).isTrue();
     }
+
+    @Test
+    void aMigrationWhoseTransactionTheServerNoLongerKnowsIsAnErrorAndIsNotRunAgain() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook(MIGRATION_RUNBOOK, Map.of("migrate.sql", "SELECT 1/0;\n"));
+        // Older than the server's commit log: txid_status answers NULL, neither committed nor aborted.
+        Path journalFile = interruptedAt(rb, 500);
+
+        try (Session s = Session.resume(journalFile, rb, f.db, "alice", RunListener.NONE)) {
+            Step migrate = step(rb, "migrate");
+            s.runChecks(migrate, Session.Scope.ALL);
+            assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.ERROR);
+            assertThat(s.state().result("migrate", 0)).get().extracting(CheckResult::actual).asString()
+                    .contains("500").contains("too old");
+        }
+        assertThat(startedCount(Journal.read(journalFile), "migrate")).as("the file was not run").isZero();
+    }
 }
