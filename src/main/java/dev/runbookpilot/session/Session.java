@@ -127,6 +127,15 @@ public final class Session implements AutoCloseable {
             throw new SessionException("this session ran against database '" + st.server().database()
                     + "', but the connection is to '" + server.database() + "'");
         }
+        // Same name is not same server: staging and production often share database names. The cluster's
+        // system identifier tells them apart when both are readable (it needs superuser or pg_monitor).
+        String was = st.server().systemIdentifier();
+        String is = server.systemIdentifier();
+        if (was != null && is != null && !was.equals(is)) {
+            throw new SessionException("this session ran against the cluster with system identifier " + was
+                    + ", but the connection is to the cluster " + is + " (both have a database '"
+                    + server.database() + "'); connect to the server the session began on");
+        }
         Journal journal = Journal.reopen(journalFile);
         Session s = new Session(runbook, db, journal, state, listener, operator);
         s.record(new JournalEvent.Resumed(operator, server, Instant.now()));
@@ -358,7 +367,7 @@ public final class Session implements AutoCloseable {
     /**
      * A migration that began but whose end was never journaled: ask the server what became of its transaction.
      * Committed means it ran (and its expected notices were verified before COMMIT); aborted means it can run
-     * again; still in progress means someone must look before anything else happens.
+     * again; still in progress, or too old to tell, means someone must look before anything else happens.
      */
     private CheckResult settleInterruptedMigration(Step step, int index, CheckSpec.Execute spec) {
         JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
@@ -387,6 +396,12 @@ public final class Session implements AutoCloseable {
         if ("in progress".equals(fate)) {
             return result(step, index, spec, Status.ERROR, "transaction " + began.xid()
                     + " is still in progress on the server; wait for it or terminate it, then re-run", null);
+        }
+        if (fate == null) {
+            // Too old for the commit log: it may have committed. Running the file again could apply it twice.
+            return result(step, index, spec, Status.ERROR, "transaction " + began.xid() + " is too old for the"
+                    + " server to say whether it committed; check by hand whether the migration was applied, then"
+                    + " waive this check with what you found, or start a new session", null);
         }
         return null;
     }

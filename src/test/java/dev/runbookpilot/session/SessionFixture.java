@@ -7,7 +7,6 @@ import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.testing.TestPostgres;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,10 +76,6 @@ public final class SessionFixture implements AutoCloseable {
 
     public void exec(String sql) throws SQLException {
         TestPostgres.exec(database, sql);
-    }
-
-    public String read(Path file) throws IOException {
-        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     @Override

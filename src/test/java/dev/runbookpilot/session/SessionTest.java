@@ -2,6 +2,7 @@ package dev.runbookpilot.session;
 
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.runbook.Step;
@@ -367,6 +368,36 @@ class SessionTest {
         assertThat(finishedCount(events, "repaired#2")).as("q2 had no result: run").isEqualTo(1);
     }
 
+    @Test
+    void resumeRefusesAnotherClusterWhoseDatabaseHasTheSameName() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook(RUNBOOK);
+        Path journalFile;
+        try (Session s = f.start(rb, "alice", RunListener.NONE)) {
+            s.runChecks(step(rb, "passing"), Session.Scope.ALL);
+            journalFile = s.journalFile();
+        }
+        // The same journal as if it had been recorded on another server holding a database of the same name.
+        List<JournalEvent> events = new ArrayList<>(Journal.read(journalFile));
+        JournalEvent.Started st = (JournalEvent.Started) events.get(0);
+        ServerInfo was = st.server();
+        ServerInfo other = new ServerInfo(was.host(), was.port(), was.database(), was.user(), was.serverVersion(),
+                was.serverVersionNum(), "6999999999999999999", was.superuser());
+        events.set(0, new JournalEvent.Started(st.sessionId(), st.runbookFile(), st.runbookSha256(),
+                st.runbookTitle(), st.runbookVersion(), st.environment(), st.targetDatabase(), st.outline(),
+                st.connection(), other, st.operator(), st.toolVersion(), st.at()));
+        Path elsewhere = f.sessionDir.resolve("elsewhere.jsonl");
+        try (Journal j = Journal.create(elsewhere)) {
+            for (JournalEvent e : events) j.append(e);
+        }
+        byte[] before = Files.readAllBytes(elsewhere);
+
+        assertThatThrownBy(() -> Session.resume(elsewhere, rb, f.db, "alice", RunListener.NONE))
+                .isInstanceOf(SessionException.class)
+                .hasMessageContaining("6999999999999999999").hasMessageContaining(was.systemIdentifier());
+        assertThat(Files.readAllBytes(elsewhere)).isEqualTo(before);
+    }
+
     // ---------------------------------------------------------------- interrupted migrations
 
     private static final String MIGRATION_RUNBOOK = """
@@ -515,5 +546,22 @@ class SessionTest {
             assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.PASSED);
         }
         assertThat(tableExists("fixed")).isTrue();
+    }
+
+    @Test
+    void aMigrationWhoseTransactionTheServerNoLongerKnowsIsAnErrorAndIsNotRunAgain() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook(MIGRATION_RUNBOOK, Map.of("migrate.sql", "SELECT 1/0;\n"));
+        // Older than the server's commit log: txid_status answers NULL, neither committed nor aborted.
+        Path journalFile = interruptedAt(rb, 500);
+
+        try (Session s = Session.resume(journalFile, rb, f.db, "alice", RunListener.NONE)) {
+            Step migrate = step(rb, "migrate");
+            s.runChecks(migrate, Session.Scope.ALL);
+            assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.ERROR);
+            assertThat(s.state().result("migrate", 0)).get().extracting(CheckResult::actual).asString()
+                    .contains("500").contains("too old");
+        }
+        assertThat(startedCount(Journal.read(journalFile), "migrate")).as("the file was not run").isZero();
     }
 }
