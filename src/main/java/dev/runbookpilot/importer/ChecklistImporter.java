@@ -544,7 +544,7 @@ public final class ChecklistImporter {
                         use(l, Use.MANUAL, step.id, kept(l));
                     }
                     for (String code : otherCode) t.append(code).append('\n');
-                    step.checks.add(manual(t.toString().strip(), false));
+                    step.checks.add(manual(withoutLastNewline(t), false));
                     step.checkComments.add(List.of("line " + u.line + ": statements left for the operator"));
                 }
                 if (!writeLines.isEmpty()) {
@@ -563,7 +563,7 @@ public final class ChecklistImporter {
                     use(l, Use.MANUAL, step.id, kept(l));
                 }
                 t.append("(checklist line ").append(u.line).append(')');
-                step.checks.add(manual(t.toString().strip(), u.requireNote));
+                step.checks.add(manual(withoutLastNewline(t), u.requireNote));
                 step.checkComments.add(sourceComment(u, u.line));
             }
             if (isConditional(phase.name + " " + step.title) && isAutomated) {
@@ -578,9 +578,11 @@ public final class ChecklistImporter {
             return min == max ? String.valueOf(min) : min + "–" + max;
         }
 
+        private static final Pattern CONDITIONAL = Pattern.compile(
+                "(?i)\\b(rollback|roll back|troubleshoot\\w*|emergency|if needed|if\\b.{0,40}\\bfails?|if issues|incident)\\b");
+
         private static boolean isConditional(String title) {
-            return title.toLowerCase(Locale.ROOT).matches(
-                    ".*\\b(rollback|roll back|troubleshoot\\w*|emergency|if needed|if .* fails?|if issues|incident)\\b.*");
+            return CONDITIONAL.matcher(title).find();
         }
 
         /** The source text a line contributes: its content without list markers' indentation. */
@@ -1221,7 +1223,7 @@ public final class ChecklistImporter {
             }
             for (String x : runbookDescriptionExtra) d.append(x).append('\n');
             d.append("\nImported from ").append(sourceName).append(" by runbook-pilot import.");
-            y.entry(0, "description", d.toString().strip());
+            y.entry(0, "description", withoutLastNewline(d));
             y.line(0, "target:");
             y.entry(2, "environment", env);
             y.line(0, "phases:");
@@ -1236,7 +1238,7 @@ public final class ChecklistImporter {
                             use(l, Use.DESCRIPTION, null, kept(l));
                         }
                     }
-                    y.entry(4, "description", pd.toString().strip());
+                    y.entry(4, "description", withoutLastNewline(pd));
                 }
                 y.line(4, "steps:");
                 for (StepDraft s : p.steps) emitStep(y, s);
@@ -1257,7 +1259,7 @@ public final class ChecklistImporter {
                 y.comment(6, "line " + s.line);
                 y.entry(6, "- id", s.id);
                 y.entry(8, "title", s.title);
-                y.entry(8, "description", d.toString().strip());
+                y.entry(8, "description", withoutLastNewline(d));
                 y.line(8, "checks:");
                 for (int i = 0; i < s.checks.size(); i++) {
                     for (String c : s.checkComments.get(i)) y.comment(10, c);
@@ -1276,13 +1278,20 @@ public final class ChecklistImporter {
                 }
                 if (!hasChecks) sd.append(d);
                 else sd.append("(").append(sourceName).append(", line ").append(s.signLines.get(0)).append(")");
-                y.entry(8, "description", sd.toString().strip());
+                y.entry(8, "description", withoutLastNewline(sd));
                 List<String> roles = new ArrayList<>(new LinkedHashSet<>(s.roles));
                 Map<String, Object> signoff = new LinkedHashMap<>();
                 signoff.put("roles", new ArrayList<Object>(roles));
                 y.entry(8, "signoff", signoff);
             }
         }
+    }
+
+    /** The text built line by line, without the final line break (lines keep their own spacing). */
+    private static String withoutLastNewline(StringBuilder b) {
+        int end = b.length();
+        while (end > 0 && b.charAt(end - 1) == '\n') end--;
+        return b.substring(0, end);
     }
 
     /** Heading or item text without Markdown emphasis markers. */

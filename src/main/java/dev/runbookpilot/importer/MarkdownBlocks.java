@@ -41,7 +41,6 @@ final class MarkdownBlocks {
 
     private static final Pattern FENCE = Pattern.compile("^(\\s*)(`{3,}|~{3,})\\s*([^`\\s]*).*$");
     private static final Pattern ATX = Pattern.compile("^ {0,3}(#{1,6})(?:[ \\t]+(.*?))?[ \\t]*$");
-    private static final Pattern RULE = Pattern.compile("^ {0,3}([-*_])(?:[ \\t]*\\1){2,}[ \\t]*$");
     private static final Pattern SETEXT = Pattern.compile("^ {0,3}(=+|-+)[ \\t]*$");
     private static final Pattern ITEM = Pattern.compile("^(\\s*)([-*+•]|\\d{1,9}[.)])[ \\t]+(.*)$");
     private static final Pattern BOX = Pattern.compile("^\\[([ xX✓✔])\\](?:[ \\t]+(.*)|[ \\t]*)$");
@@ -126,7 +125,7 @@ final class MarkdownBlocks {
                 out.add(new Block(Type.SETEXT_UNDERLINE, no, indent, s));
                 continue;
             }
-            if (RULE.matcher(raw).matches()) {
+            if (isRule(raw)) {
                 out.add(new Block(Type.RULE, no, indent, s));
                 continue;
             }
@@ -200,7 +199,18 @@ final class MarkdownBlocks {
         return cells;
     }
 
+    /** {@code |---|:--:|}: only pipes, dashes, colons and spaces, with at least one dash. */
     static boolean isSeparatorRow(String row) {
-        return row.strip().matches("\\|?\\s*:?-{1,}:?\\s*(\\|\\s*:?-{1,}:?\\s*)*\\|?");
+        String r = row.strip();
+        return r.contains("-") && r.chars().allMatch(c -> c == '|' || c == '-' || c == ':' || c == ' ' || c == '\t');
+    }
+
+    /** A thematic break: three or more of the same '-', '*' or '_', spaces allowed, indented at most 3. */
+    private static boolean isRule(String raw) {
+        if (indentOf(raw) > 3) return false;
+        String s = raw.replace(" ", "").replace("\t", "");
+        if (s.length() < 3) return false;
+        char c = s.charAt(0);
+        return (c == '-' || c == '*' || c == '_') && s.chars().allMatch(x -> x == c);
     }
 }

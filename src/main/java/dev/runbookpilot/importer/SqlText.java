@@ -198,7 +198,7 @@ final class SqlText {
     }
 
     private static final Pattern EXPLAIN_PREFIX = Pattern.compile(
-            "(?is)^\\s*explain\\s+(?:\\([^)]*\\)\\s*|(?:analyze|analyse|verbose|costs|buffers|format\\s+\\w+)\\s+)*");
+            "(?is)^\\s*explain\\s+(?:\\([^)]*\\)\\s*|(?:analyze|analyse|verbose|costs|buffers|format\\s+\\w+)\\s+){0,8}");
 
     /** The statement an EXPLAIN explains. */
     static String explainTarget(String sql) {
@@ -209,8 +209,22 @@ final class SqlText {
         return sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", " ");
     }
 
+    /** SQL with every string literal emptied (a scan, not a regex: long literals would overflow the stack). */
     static String withoutStrings(String sql) {
-        return sql.replaceAll("'(?:[^']|'')*'", "''");
+        StringBuilder b = new StringBuilder(sql.length());
+        boolean quote = false;
+        for (int i = 0; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                if (!quote) b.append(c);
+                quote = !quote;
+                if (!quote) b.append(c);
+            } else if (!quote) {
+                b.append(c);
+            }
+        }
+        if (quote) b.append('\'');
+        return b.toString();
     }
 
     private static final Pattern PLACEHOLDER = Pattern.compile(
@@ -243,7 +257,7 @@ final class SqlText {
     /** A psql invocation with its -c/--command SQL, the rest of the command line, and where the quote ended. */
     record PsqlCommand(String sql, int start, int end, String tail) {}
 
-    private static final Pattern PSQL_C = Pattern.compile("\\bpsql\\b[^|;&\\n]*?(?:\\s-c|\\s--command(?:=|\\s))\\s*(['\"])");
+    private static final Pattern PSQL_C = Pattern.compile("\\bpsql\\b[^|;&\\n]{0,400}?(?:\\s-c|\\s--command(?:=|\\s))\\s*(['\"])");
 
     /** psql -c commands in shell text (which may span lines inside the quotes). */
     static List<PsqlCommand> psqlCommands(String shell) {
@@ -278,7 +292,7 @@ final class SqlText {
         return out;
     }
 
-    private static final Pattern GREP_NAMES = Pattern.compile("grep\\s+(?:-\\w+\\s+)*[\"']?\\^?\\(?([\\w$^|]+)\\)?\\$?[\"']?");
+    private static final Pattern GREP_NAMES = Pattern.compile("grep\\s+(?:-\\w+\\s+){0,8}[\"']?\\^?\\(?([\\w$^|]+)\\)?\\$?[\"']?");
     private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
 
     /** Names from {@code grep -E "(a|b|^c$)"} on a psql listing, or null when the pattern is anything else. */
@@ -333,12 +347,31 @@ final class SqlText {
     /** {@code SELECT 'label' [AS x], <rest>}: the label and the statement without it, or null. */
     record Labelled(String label, String sql) {}
 
-    private static final Pattern LABELLED = Pattern.compile(
-            "(?is)^select\\s+'((?:[^']|'')*)'(?:\\s+(?:as\\s+)?\"?[A-Za-z_]\\w*\"?)?\\s*,\\s*(.+)$");
+    private static final Pattern SELECT_QUOTE = Pattern.compile("(?is)^select\\s+'");
+    private static final Pattern ALIAS_COMMA = Pattern.compile("(?is)^(?:\\s+(?:as\\s+)?\"?[A-Za-z_]\\w*\"?)?\\s*,\\s*(.+)$");
 
     static Labelled labelled(String branch) {
-        Matcher m = LABELLED.matcher(branch.strip());
-        return m.matches() ? new Labelled(m.group(1).replace("''", "'"), "SELECT " + m.group(2).strip()) : null;
+        String b = branch.strip();
+        Matcher start = SELECT_QUOTE.matcher(b);
+        if (!start.lookingAt()) return null;
+        StringBuilder label = new StringBuilder();
+        int i = start.end();
+        while (i < b.length()) {
+            char c = b.charAt(i);
+            if (c == '\'') {
+                if (i + 1 < b.length() && b.charAt(i + 1) == '\'') {
+                    label.append('\'');
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            label.append(c);
+            i++;
+        }
+        if (i >= b.length()) return null;
+        Matcher rest = ALIAS_COMMA.matcher(b.substring(i + 1));
+        return rest.matches() ? new Labelled(label.toString(), "SELECT " + rest.group(1).strip()) : null;
     }
 
     private static final Pattern COUNT_TABLE = Pattern.compile(
