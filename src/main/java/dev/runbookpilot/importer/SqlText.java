@@ -209,33 +209,70 @@ final class SqlText {
         return sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", " ");
     }
 
-    /** SQL with every string literal emptied (a scan, not a regex: long literals would overflow the stack). */
+    /**
+     * SQL with every string literal emptied to {@code ''} ({@code ''} inside a literal is an escaped quote). A scan,
+     * not a regex: long literals would overflow a recursive regex's stack.
+     */
     static String withoutStrings(String sql) {
         StringBuilder b = new StringBuilder(sql.length());
-        boolean quote = false;
-        for (int i = 0; i < sql.length(); i++) {
+        int i = 0;
+        while (i < sql.length()) {
             char c = sql.charAt(i);
-            if (c == '\'') {
-                if (!quote) b.append(c);
-                quote = !quote;
-                if (!quote) b.append(c);
-            } else if (!quote) {
+            if (c != '\'') {
                 b.append(c);
+                i++;
+                continue;
             }
+            b.append("''");
+            i = literalEnd(sql, i);
         }
-        if (quote) b.append('\'');
         return b.toString();
     }
 
-    private static final Pattern PLACEHOLDER = Pattern.compile(
-            "<[A-Za-z_][\\w .-]*>|\\bYYYY|\\bHHMMSS\\b|\\{\\{[^}]*}}|\\$\\{[^}]*}|\\[(?:your|insert|enter)[^]]*]"
-                    + "|(?<![:\\w]):['\"]?[A-Za-z_]\\w*['\"]?|\\.\\.\\.|…", Pattern.CASE_INSENSITIVE);
+    /** The index just after the string literal opening at {@code open}, or the end of the text if unclosed. */
+    private static int literalEnd(String sql, int open) {
+        int i = open + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == '\'') {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return sql.length();
+    }
 
-    /** The first placeholder in SQL (outside casts such as {@code ::text}), or null. */
+    private static final Pattern PLACEHOLDER = Pattern.compile(
+            "<[A-Za-z_][\\w .-]*>|YYYY|HHMMSS|\\{\\{[^}]*}}|\\$\\{[^}]*}|\\[(?:your|insert|enter)[^]]*]|\\.\\.\\.|…",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern PSQL_VARIABLE = Pattern.compile(":(?:'[A-Za-z_]\\w*'|\"[A-Za-z_]\\w*\"|[A-Za-z_]\\w*)");
+
+    /** The first placeholder in SQL, or null. */
     static String placeholder(String sql) {
-        String s = withoutComments(sql).replaceAll("::\\s*\"?\\w+", "");
+        String s = withoutComments(sql);
         Matcher m = PLACEHOLDER.matcher(s);
-        return m.find() ? m.group() : null;
+        return m.find() ? m.group() : psqlVariable(s);
+    }
+
+    /** A psql variable ({@code :name}, {@code :'name'}, {@code :"name"}) outside string literals, not a cast. */
+    private static String psqlVariable(String sql) {
+        Matcher v = PSQL_VARIABLE.matcher(sql);
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                i = literalEnd(sql, i);
+                continue;
+            }
+            boolean castOrWord = i > 0 && (sql.charAt(i - 1) == ':' || Character.isLetterOrDigit(sql.charAt(i - 1)));
+            boolean cast = i + 1 < sql.length() && sql.charAt(i + 1) == ':';
+            if (c == ':' && !castOrWord && !cast && v.find(i) && v.start() == i) return v.group();
+            i++;
+        }
+        return null;
     }
 
     private static final Pattern SQL_START = Pattern.compile(
