@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,7 +50,6 @@ public final class ChecklistImporter {
 
     /** A checklist entry: a list item, a table row, a code block outside items, or a fill-in field. */
     private static final class Unit {
-        final String origin;
         final int line;
         final String text;
         final List<Block> notes = new ArrayList<>();
@@ -60,10 +58,9 @@ public final class ChecklistImporter {
         String tableSql;
         String tableExpect;
         boolean requireNote;
-        int indent;
+        final int indent;
 
-        Unit(String origin, int line, String text, int indent) {
-            this.origin = origin;
+        Unit(int line, String text, int indent) {
             this.line = line;
             this.text = text;
             this.indent = indent;
@@ -110,7 +107,6 @@ public final class ChecklistImporter {
         private final List<Warning> warnings = new ArrayList<>();
         private final List<UnmappedSql> unmapped = new ArrayList<>();
         private final List<Integer> runbookDescription = new ArrayList<>();
-        private final List<String> runbookDescriptionExtra = new ArrayList<>();
         private final List<PhaseDraft> phases = new ArrayList<>();
         private final Set<String> stepIds = new HashSet<>();
         private final Map<String, String> renames = new LinkedHashMap<>();
@@ -292,7 +288,7 @@ public final class ChecklistImporter {
                     if (b.box || !anyBox && !deeper) {
                         step = ensureStep(phase, step, b.line);
                         phase = phases.get(phases.size() - 1);
-                        item = new Unit(b.box ? "checkbox" : "list item", b.line, b.text, b.indent);
+                        item = new Unit(b.line, b.text, b.indent);
                         item.requireNote = b.text.matches(".*_{3,}.*");
                         step.units.add(item);
                         itemOpen = true;
@@ -324,7 +320,7 @@ public final class ChecklistImporter {
                         for (int l = b.line; l <= b.endLine; l++) item.lines.add(l);
                         lastFree = null;
                     } else {
-                        Unit free = new Unit("code block", b.line, "", b.indent);
+                        Unit free = new Unit(b.line, "", b.indent);
                         free.blocks.add(b);
                         for (int l = b.line; l <= b.endLine; l++) free.lines.add(l);
                         step.units.add(free);
@@ -420,7 +416,7 @@ public final class ChecklistImporter {
                 step.roles.add(label);
                 return;
             }
-            Unit u = new Unit("fill-in field", b.line, b.text, b.indent);
+            Unit u = new Unit(b.line, b.text, b.indent);
             u.requireNote = true;
             step.units.add(u);
         }
@@ -449,12 +445,12 @@ public final class ChecklistImporter {
                 List<String> cells = MarkdownBlocks.cells(row.text);
                 boolean box = row.text.matches(".*(\\[[ xX]\\]|[☐☑☒✅]).*");
                 if (sqlCol >= 0 && sqlCol < cells.size() && !cells.get(sqlCol).isBlank()) {
-                    Unit u = new Unit("table row", row.line, row.text, row.indent);
+                    Unit u = new Unit(row.line, row.text, row.indent);
                     u.tableSql = cells.get(sqlCol).replaceAll("^`+|`+$", "").strip();
                     u.tableExpect = expectCol >= 0 && expectCol < cells.size() ? cells.get(expectCol) : null;
                     step.units.add(u);
                 } else if (box || sqlCol >= 0) {
-                    step.units.add(new Unit("table row", row.line, row.text, row.indent));
+                    step.units.add(new Unit(row.line, row.text, row.indent));
                 } else {
                     describe(phase, step, row.line);
                 }
@@ -517,10 +513,7 @@ public final class ChecklistImporter {
             }
             ExpectedList expectedList = expectedList(u);
             List<SqlText.Stmt> setup = new ArrayList<>();
-            for (int i = 0; i < stmts.size(); i++) {
-                SqlText.Stmt s = stmts.get(i);
-                mapStatement(u, s, stmts, i, unitText, unitPhrase, expectedList, setup, m);
-            }
+            for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
             boolean isAutomated = !m.checks.isEmpty();
             if (m.stated) verifiable++;
             if (isAutomated) {
@@ -643,7 +636,6 @@ public final class ChecklistImporter {
                         one.before.addAll(s.before);
                         one.after.addAll(s.after);
                         pipe(one, c.tail());
-                        one.command = code;
                         stmts.add(one);
                     }
                 }
@@ -687,7 +679,6 @@ public final class ChecklistImporter {
                         one.before.addAll(s.before);
                         one.after.addAll(s.after);
                         pipe(one, c.tail());
-                        one.command = joined.substring(c.start(), c.end());
                         stmts.add(one);
                         last = one;
                     }
@@ -758,7 +749,7 @@ public final class ChecklistImporter {
         private static final Pattern EXIST_WORDS = Pattern.compile(
                 "(?i)\\b(exist|exists|appear|appears|present|created|restored|listed|show|shows|should see)\\b");
 
-        private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, int index, String unitText,
+        private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
                                   String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
             String name = checkName(u, s);
             SqlText.Kind kind = SqlText.kind(s.sql);
@@ -1236,7 +1227,6 @@ public final class ChecklistImporter {
                 d.append(kept(l)).append('\n');
                 if (uses[l - 1] == null) use(l, Use.DESCRIPTION, null, kept(l));
             }
-            for (String x : runbookDescriptionExtra) d.append(x).append('\n');
             d.append("\nImported from ").append(sourceName).append(" by runbook-pilot import.");
             y.entry(0, "description", withoutLastNewline(d));
             y.line(0, "target:");
@@ -1312,12 +1302,5 @@ public final class ChecklistImporter {
     /** Heading or item text without Markdown emphasis markers. */
     static String clean(String text) {
         return text.replaceAll("\\*\\*|__", "").replaceAll("`", "").strip();
-    }
-
-    /** Lines per use, for tests and diagnostics. */
-    static Map<Use, Integer> tally(ImportResult r) {
-        Map<Use, Integer> t = new TreeMap<>();
-        for (LineUse u : r.lines()) t.merge(u.use(), 1, Integer::sum);
-        return t;
     }
 }

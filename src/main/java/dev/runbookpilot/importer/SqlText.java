@@ -22,17 +22,11 @@ final class SqlText {
         List<String> grepNames;
         /** Output piped or filtered in a way that changes what the statement proves. */
         boolean piped;
-        /** The psql command line the statement came from, when it came from one. */
-        String command;
 
         Stmt(int line, int endLine, String sql) {
             this.line = line;
             this.endLine = endLine;
             this.sql = sql;
-        }
-
-        boolean isMeta() {
-            return sql.startsWith("\\");
         }
 
         String comments() {

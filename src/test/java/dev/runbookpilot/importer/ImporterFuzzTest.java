@@ -1,7 +1,6 @@
 package dev.runbookpilot.importer;
 
 import dev.runbookpilot.importer.ImportResult.LineUse;
-import dev.runbookpilot.importer.ImportResult.Use;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.runbook.Phase;
 import dev.runbookpilot.runbook.Runbook;
