@@ -1,0 +1,1306 @@
+package dev.runbookpilot.importer;
+
+import dev.runbookpilot.importer.ImportResult.LineUse;
+import dev.runbookpilot.importer.ImportResult.Use;
+import dev.runbookpilot.importer.ImportSummary.UnmappedSql;
+import dev.runbookpilot.importer.ImportSummary.Warning;
+import dev.runbookpilot.importer.MarkdownBlocks.Block;
+import dev.runbookpilot.importer.MarkdownBlocks.Type;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a Markdown checklist into runbook YAML. Headings become phases and steps; checklist items become manual
+ * confirmations, or automated checks when they carry SQL or a psql command with the expected result written next
+ * to it. Every source line ends up in a check, a description or a warning; {@link ImportResult#lines()} says where.
+ */
+public final class ChecklistImporter {
+
+    /** Runbook YAML above this size would exceed what the YAML reader accepts (3 MB of code points). */
+    static final int MAX_YAML_CHARS = 3_000_000;
+
+    private ChecklistImporter() {}
+
+    public static ImportResult importMarkdown(String markdown, String sourceName) throws ImportException {
+        if (markdown == null) throw new ImportException("no checklist text");
+        String name = sourceName == null || sourceName.isBlank() ? "checklist.md" : sourceName;
+        if (markdown.length() > MAX_YAML_CHARS / 2) {
+            throw new ImportException(name + " has " + markdown.length() + " characters; the importer takes up to "
+                    + MAX_YAML_CHARS / 2 + " (split the checklist into several runbooks)");
+        }
+        ImportResult result = new ChecklistImporter.Run(markdown, name).run();
+        if (result.yaml().length() > MAX_YAML_CHARS) {
+            throw new ImportException("the runbook made from " + name + " would have " + result.yaml().length()
+                    + " characters, more than a runbook file may hold (" + MAX_YAML_CHARS
+                    + "); split the checklist into several runbooks");
+        }
+        return result;
+    }
+
+    // ------------------------------------------------------------------ model of the document being imported
+
+    /** A checklist entry: a list item, a table row, a code block outside items, or a fill-in field. */
+    private static final class Unit {
+        final int line;
+        final String text;
+        final List<Block> notes = new ArrayList<>();
+        final List<Block> blocks = new ArrayList<>();
+        final Set<Integer> lines = new LinkedHashSet<>();
+        String tableSql;
+        String tableExpect;
+        boolean requireNote;
+        final int indent;
+
+        Unit(int line, String text, int indent) {
+            this.line = line;
+            this.text = text;
+            this.indent = indent;
+            lines.add(line);
+        }
+    }
+
+    private static final class StepDraft {
+        final String title;
+        final int line;
+        final List<Integer> descriptionLines = new ArrayList<>();
+        final List<Unit> units = new ArrayList<>();
+        final List<String> roles = new ArrayList<>();
+        final List<Integer> signLines = new ArrayList<>();
+        final List<String> extraDescription = new ArrayList<>();
+        final List<Map<String, Object>> checks = new ArrayList<>();
+        final List<List<String>> checkComments = new ArrayList<>();
+        String id;
+
+        StepDraft(String title, int line) {
+            this.title = title;
+            this.line = line;
+        }
+    }
+
+    private static final class PhaseDraft {
+        final String name;
+        final int line;
+        final List<Integer> descriptionLines = new ArrayList<>();
+        final List<StepDraft> steps = new ArrayList<>();
+
+        PhaseDraft(String name, int line) {
+            this.name = name;
+            this.line = line;
+        }
+    }
+
+    // ------------------------------------------------------------------ one import
+
+    private static final class Run {
+        private final String sourceName;
+        private final List<String> lines;
+        private final LineUse[] uses;
+        private final List<Warning> warnings = new ArrayList<>();
+        private final List<UnmappedSql> unmapped = new ArrayList<>();
+        private final List<Integer> runbookDescription = new ArrayList<>();
+        private final List<PhaseDraft> phases = new ArrayList<>();
+        private final Set<String> stepIds = new HashSet<>();
+        private final Map<String, String> renames = new LinkedHashMap<>();
+        private final List<String> snapshots = new ArrayList<>();
+        private final Map<String, List<String>> snapshotTables = new LinkedHashMap<>();
+        private String title;
+        private int items;
+        private int automated;
+        private int verifiable;
+
+        Run(String markdown, String sourceName) {
+            this.sourceName = sourceName;
+            this.lines = MarkdownBlocks.lines(markdown);
+            this.uses = new LineUse[lines.size()];
+        }
+
+        private String raw(int line) {
+            return lines.get(line - 1);
+        }
+
+        private void use(int line, Use use, String stepId, String kept) {
+            if (line >= 1 && line <= uses.length) uses[line - 1] = new LineUse(line, use, stepId, kept);
+        }
+
+        private void warn(int line, String message) {
+            warnings.add(new Warning(line, message));
+        }
+
+        /** Per line, the text the runbook carries: item text without its marker, code without the fence's indent. */
+        private String[] keptText;
+
+        ImportResult run() {
+            List<Block> blocks = MarkdownBlocks.parse(lines);
+            keptText = new String[lines.size()];
+            for (Block b : blocks) {
+                if (b.type == Type.ITEM) {
+                    keptText[b.line - 1] = b.text;
+                } else if (b.type == Type.FENCE) {
+                    for (int k = 0; k < b.content.size(); k++) keptText[b.line + k] = b.content.get(k);
+                }
+            }
+            findRenames();
+            structure(blocks);
+            for (PhaseDraft p : phases) for (StepDraft s : p.steps) mapStep(p, s);
+            foldEmpty();
+            String yaml = emit();
+            for (int i = 0; i < uses.length; i++) {
+                if (uses[i] == null) uses[i] = new LineUse(i + 1, Use.FORMAT, null, "");
+            }
+            int manual = items - automated;
+            double ratio = verifiable == 0 ? 1.0 : Math.min(1.0, (double) countAutomatedVerifiable / verifiable);
+            warnings.sort((a, b) -> Integer.compare(a.line(), b.line()));
+            unmapped.sort((a, b) -> Integer.compare(a.line(), b.line()));
+            ImportSummary summary = new ImportSummary(sourceName, items, automated, manual, verifiable, ratio,
+                    warnings, unmapped);
+            return new ImportResult(yaml, summary, List.of(uses));
+        }
+
+        private int countAutomatedVerifiable;
+
+        // -------------------------------------------------------------- structure: title, phases, steps, units
+
+        private void structure(List<Block> blocks) {
+            List<Block> headings = blocks.stream().filter(b -> b.type == Type.HEADING).toList();
+            boolean anyBox = blocks.stream().anyMatch(b -> b.type == Type.ITEM && b.box);
+            int phaseLevel = 0;
+            int stepLevel = 0;
+            Block titleHeading = null;
+            if (!headings.isEmpty()) {
+                int min = headings.stream().mapToInt(b -> b.level).min().orElse(1);
+                long atMin = headings.stream().filter(b -> b.level == min).count();
+                if (atMin == 1 && headings.get(0).level == min) {
+                    titleHeading = headings.get(0);
+                }
+                List<Integer> levels = headings.stream().filter(b -> b != headings.get(0) || headings.get(0).level != min
+                        || atMin > 1).map(b -> b.level).distinct().sorted().toList();
+                if (levels.size() == 1) {
+                    stepLevel = levels.get(0);
+                } else if (levels.size() > 1) {
+                    phaseLevel = levels.get(0);
+                    stepLevel = levels.get(1);
+                }
+            }
+            title = titleHeading != null && !clean(titleHeading.text).isEmpty() ? clean(titleHeading.text)
+                    : sourceName.replaceAll("\\.(md|markdown|txt)$", "");
+
+            PhaseDraft phase = null;
+            StepDraft step = null;
+            String stepParent = null;
+            Unit item = null;
+            boolean itemOpen = false;
+            Unit lastFree = null;
+            boolean blankSince = false;
+            for (int bi = 0; bi < blocks.size(); bi++) {
+                Block b = blocks.get(bi);
+                switch (b.type) {
+                    case BLANK, RULE, SETEXT_UNDERLINE -> {
+                        use(b.line, Use.FORMAT, null, "");
+                        blankSince = true;
+                        continue;
+                    }
+                    case HEADING -> {
+                        item = null;
+                        lastFree = null;
+                        String text = clean(b.text).isEmpty() ? "Untitled (line " + b.line + ")" : clean(b.text);
+                        if (b == titleHeading) {
+                            use(b.line, Use.HEADING, null, b.text);
+                        } else if (phaseLevel > 0 && b.level <= phaseLevel) {
+                            phase = new PhaseDraft(text, b.line);
+                            phases.add(phase);
+                            step = null;
+                            use(b.line, Use.HEADING, null, b.text);
+                        } else {
+                            if (phase == null) {
+                                phase = new PhaseDraft(phaseLevel > 0 ? "Introduction" : "Checklist", b.line);
+                                phases.add(phase);
+                            }
+                            String t = text;
+                            if (b.level <= stepLevel || stepParent == null) {
+                                stepParent = text;
+                            } else {
+                                t = stepParent + " — " + text;
+                            }
+                            step = new StepDraft(t, b.line);
+                            phase.steps.add(step);
+                            use(b.line, Use.HEADING, null, b.text);
+                        }
+                        blankSince = false;
+                        continue;
+                    }
+                    default -> { }
+                }
+                // Content: make sure there is a phase and, for checks, a step.
+                if (b.type == Type.TEXT || b.type == Type.COMMENT) {
+                    if (isSignature(b.text)) {
+                        step = ensureStep(phase, step, b.line);
+                        phase = phases.get(phases.size() - 1);
+                        signature(step, b);
+                        item = null;
+                        blankSince = false;
+                        continue;
+                    }
+                    if (item != null && itemOpen && (b.indent > item.indent || !blankSince
+                            || (isExpectationNote(b.text) && !item.blocks.isEmpty()))) {
+                        item.notes.add(b);
+                        item.lines.add(b.line);
+                        blankSince = false;
+                        continue;
+                    }
+                    if (lastFree != null && isExpectationNote(b.text)) {
+                        lastFree.notes.add(b);
+                        lastFree.lines.add(b.line);
+                        blankSince = false;
+                        continue;
+                    }
+                    if (isField(b.text)) {
+                        step = ensureStep(phase, step, b.line);
+                        phase = phases.get(phases.size() - 1);
+                        field(step, b);
+                        item = null;
+                        blankSince = false;
+                        continue;
+                    }
+                    if (item != null && b.indent <= item.indent) itemOpen = false;
+                    lastFree = null;
+                    describe(phase, step, b.line);
+                    blankSince = false;
+                    continue;
+                }
+                if (b.type == Type.ITEM) {
+                    boolean deeper = item != null && itemOpen && b.indent > item.indent;
+                    if (!b.box && isSignature(b.text)) {
+                        step = ensureStep(phase, step, b.line);
+                        phase = phases.get(phases.size() - 1);
+                        signature(step, b);
+                        blankSince = false;
+                        continue;
+                    }
+                    if (b.box || !anyBox && !deeper) {
+                        step = ensureStep(phase, step, b.line);
+                        phase = phases.get(phases.size() - 1);
+                        item = new Unit(b.line, b.text, b.indent);
+                        item.requireNote = b.text.matches(".*_{3,}.*");
+                        step.units.add(item);
+                        itemOpen = true;
+                        lastFree = null;
+                    } else if (deeper) {
+                        item.notes.add(b);
+                        item.lines.add(b.line);
+                    } else if (isField(b.text)) {
+                        step = ensureStep(phase, step, b.line);
+                        phase = phases.get(phases.size() - 1);
+                        field(step, b);
+                        item = null;
+                    } else {
+                        describe(phase, step, b.line);
+                        item = null;
+                    }
+                    blankSince = false;
+                    continue;
+                }
+                if (b.type == Type.FENCE) {
+                    if (!b.closed) {
+                        warn(b.line, "code fence opened here is never closed; everything to the end of the file "
+                                + "was read as its content");
+                    }
+                    step = ensureStep(phase, step, b.line);
+                    phase = phases.get(phases.size() - 1);
+                    if (item != null && itemOpen && (b.indent > item.indent || item.text.strip().endsWith(":"))) {
+                        item.blocks.add(b);
+                        for (int l = b.line; l <= b.endLine; l++) item.lines.add(l);
+                        lastFree = null;
+                    } else {
+                        Unit free = new Unit(b.line, "", b.indent);
+                        free.blocks.add(b);
+                        for (int l = b.line; l <= b.endLine; l++) free.lines.add(l);
+                        step.units.add(free);
+                        lastFree = free;
+                        item = null;
+                    }
+                    blankSince = false;
+                    continue;
+                }
+                if (b.type == Type.TABLE_ROW) {
+                    int end = bi;
+                    while (end + 1 < blocks.size() && blocks.get(end + 1).type == Type.TABLE_ROW) end++;
+                    step = ensureStep(phase, step, b.line);
+                    phase = phases.get(phases.size() - 1);
+                    table(phase, step, blocks.subList(bi, end + 1));
+                    bi = end;
+                    item = null;
+                    lastFree = null;
+                    blankSince = false;
+                }
+            }
+        }
+
+        private StepDraft ensureStep(PhaseDraft phase, StepDraft step, int line) {
+            if (step != null) return step;
+            PhaseDraft p = phase;
+            if (p == null) {
+                p = new PhaseDraft("Checklist", line);
+                phases.add(p);
+            }
+            StepDraft s = new StepDraft(p.name, line);
+            p.steps.add(s);
+            return s;
+        }
+
+        private void describe(PhaseDraft phase, StepDraft step, int line) {
+            if (step != null) step.descriptionLines.add(line);
+            else if (phase != null) phase.descriptionLines.add(line);
+            else runbookDescription.add(line);
+        }
+
+        private static final Pattern EXPECTED_NOTE = Pattern.compile("(?i)^[*_>\\s-]*(expected|should|must)\\b.*");
+
+        private static boolean isExpectationNote(String text) {
+            return EXPECTED_NOTE.matcher(text).matches();
+        }
+
+        private static final Pattern SIGNATURE = Pattern.compile(
+                "(?i)^[*_\\s-]*(signed|signature|sign[- ]?off\\s+by|approved\\s+by|signed\\s+off\\s+by)\\b[^_]*_{3,}.*");
+        private static final Pattern FIELD = Pattern.compile("^\\s*[*_]*([^_:]{1,80}?)[*_]*\\s*:\\s*[*_]*\\s*_{3,}.*");
+        private static final Pattern SIGNER_LABEL = Pattern.compile(
+                "(?i).*\\b(signed|approved|applied|performed|executed|reviewed|verified|completed|signature|person"
+                        + "|operator|dba|engineer|lead|owner|approver|reviewer|by)\\b.*");
+
+        private static boolean isSignature(String text) {
+            return SIGNATURE.matcher(text).matches();
+        }
+
+        private static boolean isField(String text) {
+            return FIELD.matcher(text).matches();
+        }
+
+        private void signature(StepDraft step, Block b) {
+            step.signLines.add(b.line);
+            Matcher m = Pattern.compile("(?i)(?:signed|sign[- ]?off|approved)\\s+(?:off\\s+)?by\\s*:?\\s*([A-Za-z][\\w /&-]{0,40}?)\\s*[:_]")
+                    .matcher(b.text.replace("*", ""));
+            String role = m.find() && !m.group(1).isBlank() ? m.group(1).strip() : roleNear(step, b.line);
+            step.roles.add(role);
+        }
+
+        private static final Pattern ROLE_WORD = Pattern.compile(
+                "(?i)\\b((?:[A-Z][\\w-]*\\s+)?(?:DBA|DBE|SRE|lead|manager|owner|approver|reviewer|on-call|operator"
+                        + "|engineer|administrator))\\b");
+
+        /** A role named in the step title or just above the signature line, else a generic one (warned). */
+        private String roleNear(StepDraft step, int line) {
+            for (int l = line - 1; l >= Math.max(1, line - 3); l--) {
+                Matcher m = ROLE_WORD.matcher(raw(l));
+                if (m.find()) return m.group(1).strip();
+            }
+            Matcher m = ROLE_WORD.matcher(step.title);
+            if (m.find()) return m.group(1).strip();
+            warn(line, "signature line names no role; the sign-off step asks for a 'Signer' — rename the role in "
+                    + "the runbook if a specific person must sign");
+            return "Signer";
+        }
+
+        private void field(StepDraft step, Block b) {
+            Matcher m = FIELD.matcher(b.text);
+            String label = m.matches() ? m.group(1).replace("*", "").strip() : b.text;
+            if (SIGNER_LABEL.matcher(label).matches() && !label.toLowerCase(Locale.ROOT).startsWith("date")) {
+                step.signLines.add(b.line);
+                step.roles.add(label);
+                return;
+            }
+            Unit u = new Unit(b.line, b.text, b.indent);
+            u.requireNote = true;
+            step.units.add(u);
+        }
+
+        private static final Pattern SQL_HEADER = Pattern.compile("(?i).*\\b(sql|query|command|statement)\\b.*");
+        private static final Pattern EXPECT_HEADER = Pattern.compile("(?i).*\\b(expect\\w*|result|should)\\b.*");
+
+        private void table(PhaseDraft phase, StepDraft step, List<Block> rows) {
+            List<String> header = MarkdownBlocks.cells(rows.get(0).text);
+            boolean hasSeparator = rows.size() > 1 && MarkdownBlocks.isSeparatorRow(rows.get(1).text);
+            int sqlCol = -1;
+            int expectCol = -1;
+            if (hasSeparator) {
+                for (int i = 0; i < header.size(); i++) {
+                    if (sqlCol < 0 && SQL_HEADER.matcher(header.get(i)).matches()) sqlCol = i;
+                    else if (expectCol < 0 && EXPECT_HEADER.matcher(header.get(i)).matches()) expectCol = i;
+                }
+            }
+            int first = hasSeparator ? 2 : 0;
+            if (hasSeparator) {
+                describe(phase, step, rows.get(0).line);
+                use(rows.get(1).line, Use.FORMAT, null, "");
+            }
+            for (int r = first; r < rows.size(); r++) {
+                Block row = rows.get(r);
+                List<String> cells = MarkdownBlocks.cells(row.text);
+                boolean box = row.text.matches(".*(\\[[ xX]\\]|[☐☑☒✅]).*");
+                if (sqlCol >= 0 && sqlCol < cells.size() && !cells.get(sqlCol).isBlank()) {
+                    Unit u = new Unit(row.line, row.text, row.indent);
+                    u.tableSql = cells.get(sqlCol).replaceAll("^`+|`+$", "").strip();
+                    u.tableExpect = expectCol >= 0 && expectCol < cells.size() ? cells.get(expectCol) : null;
+                    step.units.add(u);
+                } else if (box || sqlCol >= 0) {
+                    step.units.add(new Unit(row.line, row.text, row.indent));
+                } else {
+                    describe(phase, step, row.line);
+                }
+            }
+        }
+
+        // -------------------------------------------------------------- mapping units to checks
+
+        private void mapStep(PhaseDraft phase, StepDraft step) {
+            step.id = uniqueId(step.title);
+            for (Unit u : step.units) mapUnit(phase, step, u);
+        }
+
+        private String uniqueId(String text) {
+            String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+            if (slug.length() > 60) slug = slug.substring(0, 60).replaceAll("-+$", "");
+            if (slug.isEmpty()) slug = "step";
+            String id = slug;
+            for (int n = 2; !stepIds.add(id); n++) id = slug + "-" + n;
+            return id;
+        }
+
+        /** What one unit produced: automated checks, statements left for the operator, and whether it stated results. */
+        private final class Mapping {
+            final List<Map<String, Object>> checks = new ArrayList<>();
+            final List<Integer> checkLines = new ArrayList<>();
+            final List<SqlText.Stmt> leftoverReads = new ArrayList<>();
+            final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
+            boolean stated;
+        }
+
+        private static final Pattern TEXT_PLACEHOLDER = Pattern.compile(
+                "<[A-Za-z_][\\w-]*>|YYYY[-_]?MM[-_]?DD|\\{\\{[^}]*}}|\\[(?:your|insert|enter)[^]]*]",
+                Pattern.CASE_INSENSITIVE);
+
+        private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
+            items++;
+            for (int l : u.lines) {
+                Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
+                if (ph.find()) {
+                    warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
+                    break;
+                }
+            }
+            Mapping m = new Mapping();
+            List<SqlText.Stmt> stmts = new ArrayList<>();
+            List<String> otherCode = new ArrayList<>();
+            collectStatements(u, stmts, otherCode);
+            String unitText = unitText(u);
+            String unitPhrase = u.tableExpect != null && !u.tableExpect.isBlank() ? u.tableExpect
+                    : ExpectationText.phrase(u.text);
+            if (unitPhrase == null) {
+                for (Block n : u.notes) {
+                    String p = ExpectationText.phrase(n.text);
+                    if (p != null) {
+                        unitPhrase = p;
+                        break;
+                    }
+                }
+            }
+            ExpectedList expectedList = expectedList(u);
+            List<SqlText.Stmt> setup = new ArrayList<>();
+            for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
+            boolean isAutomated = !m.checks.isEmpty();
+            if (m.stated) verifiable++;
+            if (isAutomated) {
+                automated++;
+                if (m.stated) countAutomatedVerifiable++;
+                Set<Integer> leftoverLines = new LinkedHashSet<>();
+                for (SqlText.Stmt s : m.leftoverReads) for (int l = s.line; l <= s.endLine; l++) leftoverLines.add(l);
+                Set<Integer> writeLines = new LinkedHashSet<>();
+                for (SqlText.Stmt s : m.leftoverWrites) for (int l = s.line; l <= s.endLine; l++) writeLines.add(l);
+                writeLines.removeAll(leftoverLines);
+                for (int k = 0; k < m.checks.size(); k++) {
+                    step.checks.add(m.checks.get(k));
+                    step.checkComments.add(sourceComment(u, m.checkLines.get(k)));
+                }
+                for (int l : u.lines) use(l, Use.AUTOMATED, step.id, raw(l).strip());
+                if (!leftoverLines.isEmpty() || !otherCode.isEmpty()) {
+                    StringBuilder t = new StringBuilder("Also do by hand (from the checklist item at line ")
+                            .append(u.line).append("; no expected result was written for these):\n");
+                    for (int l : leftoverLines) {
+                        t.append(kept(l)).append('\n');
+                        use(l, Use.MANUAL, step.id, kept(l));
+                    }
+                    for (String code : otherCode) t.append(code).append('\n');
+                    step.checks.add(manual(withoutLastNewline(t), false));
+                    step.checkComments.add(List.of("line " + u.line + ": statements left for the operator"));
+                }
+                if (!writeLines.isEmpty()) {
+                    step.extraDescription.add("Statements at lines " + range(writeLines) + " were not imported as "
+                            + "checks: they write and no result was stated for them. The rejects/accepts checks "
+                            + "above roll back, so they leave no test data to clean up.");
+                    for (int l : writeLines) {
+                        step.extraDescription.add(kept(l));
+                        use(l, Use.DESCRIPTION, step.id, kept(l));
+                    }
+                }
+            } else {
+                StringBuilder t = new StringBuilder();
+                for (int l : u.lines) {
+                    t.append(kept(l)).append('\n');
+                    use(l, Use.MANUAL, step.id, kept(l));
+                }
+                t.append("(checklist line ").append(u.line).append(')');
+                step.checks.add(manual(withoutLastNewline(t), u.requireNote));
+                step.checkComments.add(sourceComment(u, u.line));
+            }
+            if (isConditional(phase.name + " " + step.title) && isAutomated) {
+                warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
+                        + "that situation happened; skip or waive the step otherwise");
+            }
+        }
+
+        private String range(Set<Integer> ls) {
+            int min = ls.stream().mapToInt(Integer::intValue).min().orElse(0);
+            int max = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
+            return min == max ? String.valueOf(min) : min + "–" + max;
+        }
+
+        private static final Pattern CONDITIONAL = Pattern.compile(
+                "(?i)\\b(rollback|roll back|troubleshoot\\w*|emergency|if needed|if\\b.{0,40}\\bfails?|if issues|incident)\\b");
+
+        private static boolean isConditional(String title) {
+            return CONDITIONAL.matcher(title).find();
+        }
+
+        /** The source text a line contributes: its content without list markers' indentation. */
+        private String kept(int line) {
+            String k = keptText[line - 1];
+            return k != null ? k : raw(line).strip();
+        }
+
+        private List<String> sourceComment(Unit u, int line) {
+            return List.of("line " + line + ": " + truncate(raw(line).strip(), 160));
+        }
+
+        private static String truncate(String s, int max) {
+            return s.length() <= max ? s : s.substring(0, max - 3) + "...";
+        }
+
+        private String unitText(Unit u) {
+            StringBuilder b = new StringBuilder(u.text);
+            for (Block n : u.notes) b.append('\n').append(n.text);
+            return b.toString();
+        }
+
+        private static final Pattern INLINE_CODE = Pattern.compile("(`+)(.+?)\\1");
+
+        private void collectStatements(Unit u, List<SqlText.Stmt> stmts, List<String> otherCode) {
+            if (u.tableSql != null) addCommand(u.tableSql, u.line, stmts);
+            List<Block> texts = new ArrayList<>();
+            if (u.tableSql == null) {
+                texts.add(new Block(Type.TEXT, u.line, 0, u.text));
+            }
+            texts.addAll(u.notes);
+            for (Block t : texts) {
+                Matcher m = INLINE_CODE.matcher(t.text);
+                while (m.find()) addCommand(m.group(2).strip(), t.line, stmts);
+            }
+            for (Block b : u.blocks) {
+                String lang = b.lang == null ? "" : b.lang;
+                boolean sqlLang = lang.matches("sql|psql|pgsql|postgres|postgresql|plpgsql|plsql");
+                boolean shellLang = lang.matches("|bash|sh|shell|console|zsh|terminal|shell-session|text");
+                String firstCode = b.content.stream().map(String::strip)
+                        .filter(x -> !x.isEmpty() && !x.startsWith("--") && !x.startsWith("#")).findFirst().orElse("");
+                if (sqlLang || lang.isEmpty() && (SqlText.looksLikeSql(firstCode) || firstCode.startsWith("\\"))) {
+                    stmts.addAll(SqlText.split(b.content, b.line + 1));
+                } else if (shellLang) {
+                    shellStatements(b, stmts);
+                } else {
+                    otherCode.add("(" + lang + " code at lines " + b.line + "–" + b.endLine + ", shown above)");
+                }
+            }
+        }
+
+        private void addCommand(String code, int line, List<SqlText.Stmt> stmts) {
+            List<SqlText.PsqlCommand> psql = SqlText.psqlCommands(code);
+            if (!psql.isEmpty()) {
+                for (SqlText.PsqlCommand c : psql) {
+                    for (SqlText.Stmt s : SqlText.split(List.of(c.sql().split("\n", -1)), line)) {
+                        SqlText.Stmt one = new SqlText.Stmt(line, line, s.sql);
+                        one.before.addAll(s.before);
+                        one.after.addAll(s.after);
+                        pipe(one, c.tail());
+                        stmts.add(one);
+                    }
+                }
+            } else if (code.startsWith("\\") && !code.startsWith("\\\\")) {
+                stmts.add(new SqlText.Stmt(line, line, code));
+            } else if (SqlText.looksLikeSql(code) && (code.strip().endsWith(";") || code.strip().split("\\s+").length >= 3)) {
+                for (SqlText.Stmt s : SqlText.split(List.of(code), line)) stmts.add(s);
+            }
+        }
+
+        private void pipe(SqlText.Stmt s, String tail) {
+            String t = tail.strip();
+            if (t.startsWith("|") && !t.startsWith("||")) {
+                s.grepNames = SqlText.grepNames(t);
+                s.piped = true;
+            }
+            if (t.contains("||")) s.after.add(t.substring(t.indexOf("||") + 2).strip());
+        }
+
+        private void shellStatements(Block b, List<SqlText.Stmt> stmts) {
+            String joined = String.join("\n", b.content);
+            List<SqlText.PsqlCommand> cmds = SqlText.psqlCommands(joined);
+            SqlText.Stmt last = null;
+            int lastEndLine = -1;
+            int ci = 0;
+            for (int li = 0; li < b.content.size(); li++) {
+                int no = b.line + 1 + li;
+                String t = b.content.get(li).strip();
+                if (last != null && no == lastEndLine + 1 && t.startsWith("#")) {
+                    last.after.add(t.replaceFirst("^#+\\s*", ""));
+                    lastEndLine = no;
+                    continue;
+                }
+                int lineStart = offsetOfLine(joined, li);
+                while (ci < cmds.size() && cmds.get(ci).start() >= lineStart
+                        && cmds.get(ci).start() < lineStart + b.content.get(li).length() + 1) {
+                    SqlText.PsqlCommand c = cmds.get(ci++);
+                    int endNo = b.line + 1 + countNewlines(joined, c.end());
+                    for (SqlText.Stmt s : SqlText.split(List.of(c.sql().split("\n", -1)), no)) {
+                        SqlText.Stmt one = new SqlText.Stmt(no, endNo, s.sql);
+                        one.before.addAll(s.before);
+                        one.after.addAll(s.after);
+                        pipe(one, c.tail());
+                        stmts.add(one);
+                        last = one;
+                    }
+                    lastEndLine = endNo;
+                    li = Math.max(li, endNo - b.line - 1);
+                }
+            }
+        }
+
+        private static int offsetOfLine(String text, int lineIndex) {
+            int off = 0;
+            for (int i = 0; i < lineIndex; i++) {
+                int n = text.indexOf('\n', off);
+                if (n < 0) return text.length();
+                off = n + 1;
+            }
+            return off;
+        }
+
+        private static int countNewlines(String text, int end) {
+            int n = 0;
+            for (int i = 0; i < end && i < text.length(); i++) if (text.charAt(i) == '\n') n++;
+            return n;
+        }
+
+        /** Names listed under an "Expected:" note: inline after the colon or as the bullets below it. */
+        private record ExpectedList(List<String> names, Set<String> unique, boolean clean, String label) {}
+
+        private static final Pattern NAME_ENTRY = Pattern.compile("^`?([A-Za-z_][\\w$]*)`?\\s*(\\((unique|primary key|pk)\\))?\\s*$",
+                Pattern.CASE_INSENSITIVE);
+
+        private ExpectedList expectedList(Unit u) {
+            List<String> names = new ArrayList<>();
+            Set<String> unique = new HashSet<>();
+            boolean clean = true;
+            String label = null;
+            boolean collecting = false;
+            for (Block n : u.notes) {
+                String t = n.text.replace("**", "").strip();
+                Matcher lm = Pattern.compile("(?i)^expected\\s*([\\w ]*?)\\s*:\\s*(.*)$").matcher(t);
+                if (lm.matches()) {
+                    label = lm.group(1).toLowerCase(Locale.ROOT);
+                    collecting = true;
+                    String rest = lm.group(2).strip();
+                    if (!rest.isEmpty()) {
+                        for (String part : rest.split("\\s*,\\s*")) clean &= addName(part, names, unique);
+                    }
+                    continue;
+                }
+                if (collecting && n.type == Type.ITEM) {
+                    clean &= addName(n.text, names, unique);
+                }
+            }
+            return new ExpectedList(names, unique, clean && !names.isEmpty(), label);
+        }
+
+        private static boolean addName(String part, List<String> names, Set<String> unique) {
+            Matcher m = NAME_ENTRY.matcher(part.strip());
+            if (!m.matches()) return false;
+            names.add(m.group(1));
+            if (m.group(2) != null) unique.add(m.group(1));
+            return true;
+        }
+
+        private static final Pattern ABSENT_WORDS = Pattern.compile(
+                "(?i)\\b(removed|gone|absent|dropped|deleted|no longer|not exist|should not|must not|not show|not appear"
+                        + "|not be listed|not list)\\b");
+        private static final Pattern EXIST_WORDS = Pattern.compile(
+                "(?i)\\b(exist|exists|appear|appears|present|created|restored|listed|show|shows|should see)\\b");
+
+        private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
+                                  String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
+            String name = checkName(u, s);
+            SqlText.Kind kind = SqlText.kind(s.sql);
+            String comments = s.comments();
+            String stmtPhrase = ExpectationText.phrase(String.join("\n", s.after));
+            if (stmtPhrase == null) stmtPhrase = ExpectationText.phrase(String.join("\n", s.before));
+            String phrase = stmtPhrase != null ? stmtPhrase : unitPhrase;
+            String placeholder = SqlText.placeholder(s.sql);
+            switch (kind) {
+                case META -> mapMeta(u, s, unitText, comments, expected, name, m);
+                case READ -> {
+                    if (placeholder != null) {
+                        leftover(u, s, "contains the placeholder " + placeholder + "; fill it in by hand", m);
+                        return;
+                    }
+                    if (s.piped) {
+                        leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
+                        return;
+                    }
+                    if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
+                            "(?is).*\\bno\\s+(?:other\\s+|active\\s+|open\\s+)*(?:connections|sessions|clients)\\b.*")) {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("name", name);
+                        body.put("otherSessions", 0);
+                        add(m, "activity", body, s.line);
+                        m.stated = true;
+                        return;
+                    }
+                    if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
+                    if (phrase == null) {
+                        leftover(u, s, "no expected result written next to it", m);
+                        return;
+                    }
+                    m.stated = true;
+                    var g = ExpectationText.grammar(phrase);
+                    if (g.isEmpty()) {
+                        leftover(u, s, "expected result '" + truncate(phrase, 60) + "' is not a single value or "
+                                + "comparison", m);
+                        return;
+                    }
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("name", name);
+                    body.put("sql", stripSemicolon(s.sql));
+                    body.put("expect", versionAsText(g.get(), s.sql));
+                    add(m, "query", body, s.line);
+                }
+                case EXPLAIN -> {
+                    String about = comments + "\n" + unitText;
+                    boolean indexScan = about.matches("(?is).*\\b(index\\s+scan|index\\s+usage|uses?\\s+(an\\s+)?index"
+                            + "|indexes\\s+(are\\s+)?(being\\s+)?used|use\\s+indexes).*");
+                    boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
+                    if (placeholder != null || !(indexScan || noSeq)) {
+                        leftover(u, s, placeholder != null ? "contains the placeholder " + placeholder
+                                : "no expected plan written next to it", m);
+                        return;
+                    }
+                    m.stated = true;
+                    String target = SqlText.explainTarget(s.sql);
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("name", name);
+                    body.put("sql", stripSemicolon(target));
+                    body.put("expect", indexScan ? "indexScan" : "noSeqScan");
+                    String table = SqlText.firstTable(target);
+                    if (table != null && indexScan && !target.toLowerCase(Locale.ROOT).contains(" join ")) {
+                        body.put("table", table);
+                    }
+                    add(m, "explain", body, s.line);
+                }
+                case WRITE -> {
+                    // The item's own text speaks for its statement only when there is no other write to mean.
+                    long writes = all.stream().filter(x -> SqlText.kind(x.sql) == SqlText.Kind.WRITE).count();
+                    String about = ExpectationText.saysFails(comments) || ExpectationText.saysSucceeds(comments)
+                            || writes != 1 ? comments : comments + "\n" + unitText;
+                    boolean fails = ExpectationText.saysFails(about);
+                    boolean succeeds = !fails && ExpectationText.saysSucceeds(about);
+                    if (!fails && !succeeds) {
+                        setup.add(s);
+                        leftover(u, s, "writes, and no expected error or success is written next to it", m);
+                        return;
+                    }
+                    String setupPlaceholder = null;
+                    for (SqlText.Stmt x : setup) {
+                        if (SqlText.placeholder(x.sql) != null) setupPlaceholder = SqlText.placeholder(x.sql);
+                    }
+                    if (placeholder != null || setupPlaceholder != null) {
+                        leftover(u, s, "contains the placeholder "
+                                + (placeholder != null ? placeholder : setupPlaceholder) + "; fill it in by hand", m);
+                        if (succeeds) setup.add(s);
+                        return;
+                    }
+                    m.stated = true;
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("name", name);
+                    if (!setup.isEmpty()) {
+                        StringBuilder sb = new StringBuilder();
+                        for (SqlText.Stmt x : setup) sb.append(x.sql.endsWith(";") ? x.sql : x.sql + ";").append('\n');
+                        body.put("setup", sb.toString().strip());
+                    }
+                    body.put("sql", stripSemicolon(s.sql));
+                    if (fails) {
+                        String error = ExpectationText.errorText(about);
+                        String state = ExpectationText.sqlstate(error != null ? error : about);
+                        if (state != null) {
+                            body.put("sqlstate", state);
+                        } else if (error != null) {
+                            body.put("message", error);
+                        } else {
+                            leftover(u, s, "expected to fail, but no error message or SQLSTATE is written; any "
+                                    + "failure would not prove the item", m);
+                            return;
+                        }
+                        add(m, "rejects", body, s.line);
+                    } else {
+                        add(m, "accepts", body, s.line);
+                        setup.add(s);
+                    }
+                    promoteSetupOutOfLeftovers(setup, m);
+                }
+                case CONTROL -> leftover(u, s, "transaction control or session setting; the checks manage their own "
+                        + "transactions", m);
+            }
+        }
+
+        /** Statements that became setup of a rejects/accepts check are part of that check, not leftovers. */
+        private void promoteSetupOutOfLeftovers(List<SqlText.Stmt> setup, Mapping m) {
+            for (SqlText.Stmt x : setup) {
+                if (m.leftoverWrites.remove(x)) {
+                    unmapped.removeIf(um -> um.line() == x.line && um.sql().equals(x.sql));
+                }
+            }
+        }
+
+        private void leftover(Unit u, SqlText.Stmt s, String reason, Mapping m) {
+            unmapped.add(new UnmappedSql(s.line, s.sql, reason));
+            SqlText.Kind k = SqlText.kind(s.sql);
+            if (k == SqlText.Kind.WRITE || k == SqlText.Kind.CONTROL) m.leftoverWrites.add(s);
+            else m.leftoverReads.add(s);
+        }
+
+        private void add(Mapping m, String kind, Map<String, Object> body, int line) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put(kind, body);
+            m.checks.add(check);
+            m.checkLines.add(line);
+        }
+
+        /**
+         * A decimal expected from a query about versions compares as text: numerically 1.10 would equal 1.1 and
+         * the check would pass on the wrong version.
+         */
+        private static String versionAsText(String grammar, String sql) {
+            if (grammar.matches("= \\d+\\.\\d+") && sql.toLowerCase(Locale.ROOT).contains("version")) {
+                return "'" + grammar.substring(2) + "'";
+            }
+            return grammar;
+        }
+
+        private static String stripSemicolon(String sql) {
+            String s = sql.strip();
+            while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
+            return s;
+        }
+
+        private String checkName(Unit u, SqlText.Stmt s) {
+            String prose = clean(INLINE_CODE.matcher(u.text).replaceAll(" ")).replaceAll("\\s+", " ")
+                    .replaceAll("[\\s:]+$", "");
+            String base = prose.length() >= 3 ? prose : clean(u.text).replaceAll(":\\s*$", "");
+            if (u.text.isBlank() && !s.before.isEmpty()) base = String.join("; ", s.before);
+            if (base.isBlank()) base = firstLine(s.sql);
+            return truncate(base, 120) + " (line " + s.line + ")";
+        }
+
+        private static String firstLine(String sql) {
+            return sql.lines().findFirst().orElse("").strip();
+        }
+
+        private boolean mapUnion(Unit u, SqlText.Stmt s, String phrase, String about, String name, Mapping m) {
+            List<String> branches = SqlText.unionAllBranches(SqlText.withoutComments(s.sql));
+            if (branches.size() < 2) return false;
+            List<SqlText.Labelled> labelled = new ArrayList<>();
+            for (String b : branches) {
+                SqlText.Labelled l = SqlText.labelled(b);
+                if (l == null) return false;
+                labelled.add(l);
+            }
+            List<String> counted = new ArrayList<>();
+            for (SqlText.Labelled l : labelled) {
+                String t = SqlText.countedTable(l.sql());
+                if (t == null) {
+                    counted = null;
+                    break;
+                }
+                counted.add(t);
+            }
+            var g = phrase == null ? java.util.Optional.<String>empty() : ExpectationText.grammar(phrase);
+            boolean allPass = about.matches("(?is).*\\ball\\s+(should|must)\\s+pass\\b.*");
+            if (counted != null && g.isEmpty()) {
+                rowCountBlock(u, s, counted, about, name, m);
+                return true;
+            }
+            if (g.isEmpty() && !allPass) return false;
+            m.stated = true;
+            for (SqlText.Labelled l : labelled) {
+                String expect = g.orElse(null);
+                if (expect == null) {
+                    if (!l.sql().contains("'PASS'")) return false;
+                    expect = "'PASS'";
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", truncate(l.label(), 80) + " (line " + s.line + ")");
+                body.put("sql", l.sql());
+                body.put("expect", expect);
+                add(m, "query", body, s.line);
+            }
+            return true;
+        }
+
+        private static final Pattern AFTER_WORDS = Pattern.compile(
+                "(?i)\\b(compare|after|post|match|matches|verify|same|unchanged|still)\\b");
+
+        private void rowCountBlock(Unit u, SqlText.Stmt s, List<String> tables, String about, String name, Mapping m) {
+            m.stated = true;
+            boolean after = !snapshots.isEmpty() && AFTER_WORDS.matcher(about).find();
+            if (!after) {
+                String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
+                snapshots.add(snap);
+                snapshotTables.put(snap, tables);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", snap);
+                body.put("rowCounts", new ArrayList<Object>(tables));
+                add(m, "snapshot", body, s.line);
+                return;
+            }
+            String snap = snapshots.get(snapshots.size() - 1);
+            List<String> before = snapshotTables.get(snap);
+            List<String> compared = new ArrayList<>();
+            Map<String, Object> map = new LinkedHashMap<>();
+            List<String> droppedHere = new ArrayList<>();
+            Set<String> covered = new HashSet<>();
+            for (String t : before) {
+                if (tables.contains(t)) {
+                    compared.add(t);
+                    covered.add(t);
+                } else if (renames.containsKey(t) && tables.contains(renames.get(t))) {
+                    compared.add(t);
+                    map.put(t, renames.get(t));
+                    covered.add(renames.get(t));
+                } else if (dropped.contains(t)) {
+                    compared.add(t);
+                    droppedHere.add(t);
+                } else {
+                    warn(s.line, "row count of '" + t + "' (snapshot '" + snap + "') has no counterpart after the "
+                            + "change and the checklist states no rename for it; compare it by hand");
+                }
+            }
+            for (String t : tables) {
+                if (!covered.contains(t)) {
+                    warn(s.line, "row count of '" + t + "' has no before-count in snapshot '" + snap
+                            + "'; it is not compared");
+                }
+            }
+            if (compared.isEmpty()) {
+                leftover(u, s, "none of its tables were counted in snapshot '" + snap + "'", m);
+                return;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("compareTo", snap);
+            body.put("tables", new ArrayList<Object>(compared));
+            if (!map.isEmpty()) body.put("map", map);
+            if (!droppedHere.isEmpty()) body.put("dropped", new ArrayList<Object>(droppedHere));
+            add(m, "rowCounts", body, s.line);
+        }
+
+        private static final Pattern QUOTED_NAMES = Pattern.compile("['\"`]([A-Za-z_][\\w$]*)['\"`]");
+
+        private void mapMeta(Unit u, SqlText.Stmt s, String unitText, String comments, ExpectedList expected,
+                             String name, Mapping m) {
+            Matcher mm = Pattern.compile("^\\\\d([tivsfxmn]?)([S+]*)(?:\\s+(\\S+))?\\s*;?$").matcher(s.sql.strip());
+            if (!mm.matches()) {
+                leftover(u, s, "psql meta-command the importer does not map", m);
+                return;
+            }
+            String letter = mm.group(1);
+            String pattern = mm.group(3);
+            String about = comments + "\n" + unitText;
+            if (letter.isEmpty()) {
+                if (pattern == null || !SqlText.isIdentifier(pattern) || !expected.clean()) {
+                    if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated = true;
+                    leftover(u, s, pattern == null || !SqlText.isIdentifier(pattern)
+                            ? "no table named, or a placeholder instead of a table name"
+                            : "no expected column list written next to it", m);
+                    return;
+                }
+                m.stated = true;
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("name", name);
+                body.put("table", pattern);
+                body.put("include", new ArrayList<Object>(expected.names()));
+                add(m, "columns", body, s.line);
+                return;
+            }
+            String kindKey = switch (letter) {
+                case "t" -> "tables";
+                case "i" -> "indexes";
+                case "v" -> "views";
+                case "s" -> "sequences";
+                case "f" -> "functions";
+                case "x" -> "extensions";
+                case "m" -> "views";
+                default -> null;
+            };
+            List<String> names = s.grepNames;
+            if (names == null && expected.clean()) names = expected.names();
+            if (names == null) {
+                List<String> q = new ArrayList<>();
+                Matcher qm = QUOTED_NAMES.matcher(String.join("\n", s.after));
+                while (qm.find()) q.add(qm.group(1));
+                if (!q.isEmpty()) names = q;
+            }
+            if (kindKey == null || names == null || names.isEmpty()) {
+                if (expected.label() != null) m.stated = true;
+                leftover(u, s, "no expected list of names written next to it", m);
+                return;
+            }
+            if (s.piped && s.grepNames == null) {
+                leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
+                return;
+            }
+            String direction = null;
+            String expectNote = comments + "\n" + u.notes.stream().map(n -> n.text).reduce("", (a, b) -> a + "\n" + b);
+            if (ABSENT_WORDS.matcher(expectNote).find()) direction = "absent";
+            else if (EXIST_WORDS.matcher(expectNote).find() || expected.clean() && s.grepNames == null) direction = "exist";
+            else if (ABSENT_WORDS.matcher(about).find()) direction = "absent";
+            else if (EXIST_WORDS.matcher(about).find()) direction = "exist";
+            m.stated = direction != null || m.stated;
+            if (direction == null) {
+                leftover(u, s, "lists names but the checklist does not say whether they must exist or be absent", m);
+                return;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            if (kindKey.equals("indexes") && direction.equals("exist") && !expected.unique().isEmpty()) {
+                List<Object> specs = new ArrayList<>();
+                for (String n : names) {
+                    if (expected.unique().contains(n)) {
+                        Map<String, Object> spec = new LinkedHashMap<>();
+                        spec.put("name", n);
+                        spec.put("unique", "true");
+                        specs.add(spec);
+                    } else {
+                        specs.add(n);
+                    }
+                }
+                body.put("exist", specs);
+            } else {
+                body.put(direction, new ArrayList<Object>(names));
+            }
+            add(m, kindKey, body, s.line);
+        }
+
+        private static Map<String, Object> manual(String text, boolean requireNote) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("text", text);
+            body.put("requireNote", requireNote);
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("manual", body);
+            return check;
+        }
+
+        private static final Pattern RENAME = Pattern.compile(
+                "(?i)\\brenam\\w*\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:to|->|→|=>|as|into)\\s+"
+                        + "(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
+        private static final Pattern ALTER_RENAME = Pattern.compile(
+                "(?i)\\balter\\s+table\\s+(?:if\\s+exists\\s+)?\"?([A-Za-z_][\\w$]*)\"?\\s+rename\\s+to\\s+\"?([A-Za-z_][\\w$]*)");
+
+        private static final Pattern DROPPED = Pattern.compile(
+                "(?i)\\bdrop(?:ped)?\\s+(?:table\\s+(?:if\\s+exists\\s+)?)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?(?:\\s+table\\b)?");
+        private final Set<String> dropped = new HashSet<>();
+
+        private void findRenames() {
+            for (String l : lines) {
+                Matcher d = DROPPED.matcher(l);
+                while (d.find()) dropped.add(d.group(1));
+                for (Pattern p : List.of(RENAME, ALTER_RENAME)) {
+                    Matcher m = p.matcher(l);
+                    while (m.find()) renames.putIfAbsent(m.group(1), m.group(2));
+                }
+            }
+        }
+
+        // -------------------------------------------------------------- empty steps and phases fold into descriptions
+
+        private void foldEmpty() {
+            for (PhaseDraft p : phases) {
+                List<StepDraft> kept = new ArrayList<>();
+                for (StepDraft s : p.steps) {
+                    if (s.checks.isEmpty() && s.roles.isEmpty()) {
+                        p.descriptionLines.add(s.line);
+                        use(s.line, Use.DESCRIPTION, null, kept(s.line));
+                        p.descriptionLines.addAll(s.descriptionLines);
+                        stepIds.remove(s.id);
+                    } else {
+                        kept.add(s);
+                    }
+                }
+                p.steps.clear();
+                p.steps.addAll(kept);
+            }
+            List<PhaseDraft> keptPhases = new ArrayList<>();
+            for (PhaseDraft p : phases) {
+                if (p.steps.isEmpty()) {
+                    runbookDescription.add(p.line);
+                    use(p.line, Use.DESCRIPTION, null, kept(p.line));
+                    runbookDescription.addAll(p.descriptionLines);
+                } else {
+                    keptPhases.add(p);
+                }
+            }
+            phases.clear();
+            phases.addAll(keptPhases);
+            if (phases.isEmpty()) {
+                PhaseDraft p = new PhaseDraft("Checklist", 1);
+                StepDraft s = new StepDraft("Review the checklist", 1);
+                s.id = uniqueId("review-the-checklist");
+                s.checks.add(manual("The checklist has no items; read its text (in the runbook description) and "
+                        + "confirm it was followed.", false));
+                s.checkComments.add(List.of("no items in " + truncate(sourceName, 100)));
+                warn(0, "the checklist has no items (list items, checkboxes, tables or code blocks); the runbook "
+                        + "has a single manual confirmation");
+                p.steps.add(s);
+                phases.add(p);
+            }
+        }
+
+        // -------------------------------------------------------------- environment
+
+        private String environment() {
+            String t = title.toLowerCase(Locale.ROOT);
+            if (t.matches(".*\\b(production|prod)\\b.*")) {
+                warn(0, "target environment set to production because the title mentions it; check target.environment");
+                return "production";
+            }
+            if (t.matches(".*\\bstaging\\b.*")) {
+                warn(0, "target environment set to staging because the title mentions it; check target.environment");
+                return "staging";
+            }
+            StringBuilder intro = new StringBuilder();
+            for (int l : runbookDescription) intro.append(raw(l)).append('\n');
+            String i = intro.toString().toLowerCase(Locale.ROOT);
+            boolean prod = i.matches("(?s).*\\b(production|prod)\\s+only\\b.*");
+            boolean staging = i.matches("(?s).*\\bstaging\\s+only\\b.*");
+            if (prod != staging) {
+                String env = prod ? "production" : "staging";
+                warn(0, "target environment set to " + env + " because the introduction says '" + env
+                        + " only'; check target.environment");
+                return env;
+            }
+            warn(0, "target environment set to development: the title names neither production nor staging; "
+                    + "set target.environment before running against another environment");
+            return "development";
+        }
+
+        // -------------------------------------------------------------- YAML
+
+        private String emit() {
+            String env = environment();
+            YamlText y = new YamlText();
+            y.comment(0, "Imported by runbook-pilot import from " + truncate(sourceName, 200)
+                    + ". Review every check before use.");
+            y.comment(0, "Comments give the checklist line each check came from.");
+            y.entry(0, "runbook", title);
+            StringBuilder d = new StringBuilder();
+            for (int l : runbookDescription) {
+                d.append(kept(l)).append('\n');
+                if (uses[l - 1] == null) use(l, Use.DESCRIPTION, null, kept(l));
+            }
+            d.append("\nImported from ").append(sourceName).append(" by runbook-pilot import.");
+            y.entry(0, "description", withoutLastNewline(d));
+            y.line(0, "target:");
+            y.entry(2, "environment", env);
+            y.line(0, "phases:");
+            for (PhaseDraft p : phases) {
+                y.comment(2, "line " + p.line);
+                y.entry(2, "- name", p.name);
+                if (!p.descriptionLines.isEmpty()) {
+                    StringBuilder pd = new StringBuilder();
+                    for (int l : p.descriptionLines) {
+                        pd.append(kept(l)).append('\n');
+                        if (uses[l - 1] == null || uses[l - 1].use() == Use.DESCRIPTION) {
+                            use(l, Use.DESCRIPTION, null, kept(l));
+                        }
+                    }
+                    y.entry(4, "description", withoutLastNewline(pd));
+                }
+                y.line(4, "steps:");
+                for (StepDraft s : p.steps) emitStep(y, s);
+            }
+            return y.text();
+        }
+
+        private void emitStep(YamlText y, StepDraft s) {
+            StringBuilder d = new StringBuilder();
+            for (int l : s.descriptionLines) {
+                d.append(kept(l)).append('\n');
+                use(l, Use.DESCRIPTION, s.id, kept(l));
+            }
+            for (String x : s.extraDescription) d.append(x).append('\n');
+            d.append("(").append(sourceName).append(", from line ").append(s.line).append(")");
+            boolean hasChecks = !s.checks.isEmpty();
+            if (hasChecks) {
+                y.comment(6, "line " + s.line);
+                y.entry(6, "- id", s.id);
+                y.entry(8, "title", s.title);
+                y.entry(8, "description", withoutLastNewline(d));
+                y.line(8, "checks:");
+                for (int i = 0; i < s.checks.size(); i++) {
+                    for (String c : s.checkComments.get(i)) y.comment(10, c);
+                    y.list(10, List.of(s.checks.get(i)));
+                }
+            }
+            if (!s.roles.isEmpty()) {
+                String id = hasChecks ? uniqueId(s.id + "-signoff") : s.id;
+                y.comment(6, "sign-off, line " + s.signLines.get(0));
+                y.entry(6, "- id", id);
+                y.entry(8, "title", hasChecks ? "Sign-off: " + s.title : s.title);
+                StringBuilder sd = new StringBuilder();
+                for (int l : s.signLines) {
+                    sd.append(kept(l)).append('\n');
+                    use(l, Use.SIGNOFF, id, kept(l));
+                }
+                if (!hasChecks) sd.append(d);
+                else sd.append("(").append(sourceName).append(", line ").append(s.signLines.get(0)).append(")");
+                y.entry(8, "description", withoutLastNewline(sd));
+                List<String> roles = new ArrayList<>(new LinkedHashSet<>(s.roles));
+                Map<String, Object> signoff = new LinkedHashMap<>();
+                signoff.put("roles", new ArrayList<Object>(roles));
+                y.entry(8, "signoff", signoff);
+            }
+        }
+    }
+
+    /** The text built line by line, without the final line break (lines keep their own spacing). */
+    private static String withoutLastNewline(StringBuilder b) {
+        int end = b.length();
+        while (end > 0 && b.charAt(end - 1) == '\n') end--;
+        return b.substring(0, end);
+    }
+
+    /** Heading or item text without Markdown emphasis markers. */
+    static String clean(String text) {
+        return text.replaceAll("\\*\\*|__", "").replaceAll("`", "").strip();
+    }
+}

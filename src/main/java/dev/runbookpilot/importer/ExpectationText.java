@@ -1,0 +1,150 @@
+package dev.runbookpilot.importer;
+
+import dev.runbookpilot.runbook.Expectation;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds the expected result a checklist writes next to a query ({@code -- Expected: 0},
+ * {@code -- Should return: 3.7.0}, {@code (should be >= 4)}) and turns it into the runbook expectation grammar.
+ * Anything it cannot read without guessing stays unparsed, so the item becomes a manual confirmation.
+ */
+final class ExpectationText {
+
+    private ExpectationText() {}
+
+    /** The phrase after an expectation marker, or null when the text states no expected result. */
+    private static final Pattern MARKER = Pattern.compile(
+            "(?i)(?:\\bexpected(?:\\s+(?:result|output|value|count))?|\\bshould\\s+(?:return|be|equal|show)"
+                    + "|\\bmust\\s+(?:return|be|equal)|\\bexpect)\\b\\s*[:=]?\\s*(.*)");
+
+    static String phrase(String text) {
+        if (text == null) return null;
+        String t = text.replace("**", "").replace("__", "");
+        Matcher m = MARKER.matcher(t);
+        if (!m.find()) return null;
+        String p = m.group(1).strip().replaceAll("[:.;,]+$", "").strip();
+        if (p.endsWith(")") && !p.contains("(")) p = p.substring(0, p.length() - 1).strip();
+        return p.isEmpty() ? null : p;
+    }
+
+    private static final String NUM = "([-+]?\\d+(?:\\.\\d+)?)";
+    private static final Pattern OP = Pattern.compile("(>=|<=|!=|<>|==|=|>|<|≥|≤|≠)\\s*" + NUM);
+    private static final Pattern WORD_OP = Pattern.compile(
+            "(at least|no less than|at most|no more than|more than|greater than|over|less than|fewer than|under"
+                    + "|exactly)\\s+" + NUM, Pattern.CASE_INSENSITIVE);
+    private static final Pattern BETWEEN = Pattern.compile("between\\s+" + NUM + "\\s+and\\s+" + NUM,
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern ROWS = Pattern.compile(NUM + "\\s+rows?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern BARE = Pattern.compile(NUM);
+    private static final Pattern QUOTED = Pattern.compile("(['\"`])([^'\"`]*)\\1");
+    private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]*");
+
+    /**
+     * The expectation grammar for a phrase ({@code "= 0"}, {@code "'3.7.0'"}, {@code "empty"}), or empty when the
+     * phrase says more than a single value or comparison.
+     */
+    static Optional<String> grammar(String phrase) {
+        if (phrase == null) return Optional.empty();
+        String p = phrase.strip();
+        while (p.endsWith(".") || p.endsWith(";") || p.endsWith(",")) p = p.substring(0, p.length() - 1).strip();
+        if (p.startsWith(":")) p = p.substring(1).strip();
+        String lower = p.toLowerCase(Locale.ROOT);
+        if (lower.matches("(?:no rows|0 rows|zero rows|empty|nothing|none|no results|no output)")) {
+            return Optional.of("empty");
+        }
+        if (lower.matches("(?:zero|0)")) return Optional.of("= 0");
+        Matcher m = OP.matcher(p);
+        if (m.matches()) return checked(normalOp(m.group(1)) + " " + m.group(2));
+        m = WORD_OP.matcher(p);
+        if (m.matches()) {
+            String op = switch (m.group(1).toLowerCase(Locale.ROOT)) {
+                case "at least", "no less than" -> ">=";
+                case "at most", "no more than" -> "<=";
+                case "more than", "greater than", "over" -> ">";
+                case "less than", "fewer than", "under" -> "<";
+                default -> "=";
+            };
+            return checked(op + " " + m.group(2));
+        }
+        m = BETWEEN.matcher(p);
+        if (m.matches()) return checked("between " + m.group(1) + " and " + m.group(2));
+        m = ROWS.matcher(p);
+        if (m.matches()) return checked("rows = " + m.group(1));
+        m = BARE.matcher(p);
+        if (m.matches()) return checked("= " + m.group(1));
+        m = QUOTED.matcher(p);
+        if (m.matches() && !m.group(2).isBlank()) return checked("'" + m.group(2) + "'");
+        // A single token such as 3.7.0 or PASS is a text value; anything with spaces is prose.
+        if (TOKEN.matcher(p).matches() && !p.matches("(?i)true|false|yes|no|ok|success|fail|failure|error|null")) {
+            return checked("'" + p + "'");
+        }
+        return Optional.empty();
+    }
+
+    private static String normalOp(String op) {
+        return switch (op) {
+            case "≥" -> ">=";
+            case "≤" -> "<=";
+            case "≠", "<>" -> "!=";
+            case "==" -> "=";
+            default -> op;
+        };
+    }
+
+    /** Only grammar the runbook loader accepts leaves this class. */
+    private static Optional<String> checked(String grammar) {
+        try {
+            Expectation.parse(grammar);
+            return Optional.of(grammar);
+        } catch (Expectation.ParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final Pattern FAILS = Pattern.compile(
+            "(?i)\\b(?:should|must|will|expect(?:ed)?\\s+to)\\s+(?:fail|error|be\\s+rejected|raise|violate)"
+                    + "|\\bexpected\\s+(?:error|failure|exception)|\\bshould\\s+not\\s+(?:succeed|be\\s+allowed|work)");
+    private static final Pattern SUCCEEDS = Pattern.compile(
+            "(?i)\\b(?:should|must|will)\\s+(?:succeed|work|pass|be\\s+accepted|be\\s+allowed)\\b|\\bexpected:?\\s+success");
+
+    static boolean saysFails(String text) {
+        return text != null && FAILS.matcher(text).find();
+    }
+
+    static boolean saysSucceeds(String text) {
+        return text != null && SUCCEEDS.matcher(text).find() && !saysFails(text);
+    }
+
+    private static final Pattern ERROR_TEXT = Pattern.compile("(?i)expected\\s+(?:error|failure|exception)\\s*:\\s*(.+)");
+
+    /** The error message text after "Expected error:", without surrounding quotes. */
+    static String errorText(String text) {
+        if (text == null) return null;
+        Matcher m = ERROR_TEXT.matcher(text);
+        if (!m.find()) return null;
+        String e = m.group(1).strip().replaceAll("^[\"'`]|[\"'`]$", "").strip();
+        return e.isEmpty() ? null : e;
+    }
+
+    /** The SQLSTATE an error description names, when it names one unambiguously. */
+    static String sqlstate(String text) {
+        if (text == null) return null;
+        Matcher explicit = Pattern.compile("\\b(?:sqlstate|code)\\s*:?\\s*([0-9A-Z]{5})\\b",
+                Pattern.CASE_INSENSITIVE).matcher(text);
+        if (explicit.find()) return explicit.group(1).toUpperCase(Locale.ROOT);
+        String t = text.toLowerCase(Locale.ROOT);
+        if (t.contains("duplicate key") || t.contains("unique constraint") || t.contains("unique violation")) {
+            return "23505";
+        }
+        if (t.contains("not null") || t.contains("not-null") || t.contains("null value")) return "23502";
+        if (t.contains("foreign key")) return "23503";
+        if (t.contains("check constraint")) return "23514";
+        if (t.contains("exclusion constraint")) return "23P01";
+        if (t.contains("permission denied") || t.contains("insufficient privilege")) return "42501";
+        return null;
+    }
+}

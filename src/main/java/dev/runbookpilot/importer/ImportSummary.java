@@ -1,0 +1,56 @@
+package dev.runbookpilot.importer;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What an import did.
+ *
+ * @param items          checklist entries (list items, table rows, code blocks outside items, fill-in fields)
+ * @param automated      entries that became at least one automated check
+ * @param manual         entries that became manual confirmations only
+ * @param verifiable     entries a machine could verify: SQL or a psql command with an expected result written
+ *                       next to it, or a row-count block
+ * @param automatedRatio automated / verifiable (1.0 when nothing was verifiable)
+ * @param warnings       everything the operator should review, with the source line
+ * @param unmapped       every SQL statement or psql command that did not become an automated check
+ */
+public record ImportSummary(String source, int items, int automated, int manual, int verifiable,
+                            double automatedRatio, List<Warning> warnings, List<UnmappedSql> unmapped) {
+    public ImportSummary {
+        warnings = List.copyOf(warnings);
+        unmapped = List.copyOf(unmapped);
+    }
+
+    public record Warning(int line, String message) {
+        @Override
+        public String toString() {
+            return (line > 0 ? "line " + line + ": " : "") + message;
+        }
+    }
+
+    public record UnmappedSql(int line, String sql, String reason) {}
+
+    /** The summary as the CLI prints it. */
+    public String render() {
+        StringBuilder b = new StringBuilder();
+        b.append("Imported ").append(source).append('\n');
+        b.append(String.format(Locale.ROOT, "  items: %d (automated %d, manual %d)%n", items, automated, manual));
+        b.append(String.format(Locale.ROOT, "  machine-verifiable items: %d, automated: %d (%.0f%%)%n",
+                verifiable, Math.min(automated, verifiable), automatedRatio * 100));
+        if (!unmapped.isEmpty()) {
+            b.append("SQL not mapped to an automated check (").append(unmapped.size()).append("):\n");
+            for (UnmappedSql u : unmapped) {
+                String first = u.sql().lines().findFirst().orElse("").strip();
+                if (first.length() > 80) first = first.substring(0, 77) + "...";
+                b.append("  line ").append(u.line()).append(": ").append(first).append(" — ").append(u.reason())
+                        .append('\n');
+            }
+        }
+        if (!warnings.isEmpty()) {
+            b.append("Warnings (").append(warnings.size()).append("):\n");
+            for (Warning w : warnings) b.append("  ").append(w).append('\n');
+        }
+        return b.toString();
+    }
+}

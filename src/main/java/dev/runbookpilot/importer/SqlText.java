@@ -1,0 +1,423 @@
+package dev.runbookpilot.importer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Splits the SQL a checklist shows into statements, with the comments around them, and classifies them. */
+final class SqlText {
+
+    private SqlText() {}
+
+    /** One statement or psql meta-command, with the comment lines just before and just after it. */
+    static final class Stmt {
+        final int line;
+        final int endLine;
+        final String sql;
+        final List<String> before = new ArrayList<>();
+        final List<String> after = new ArrayList<>();
+        /** Output filtered through {@code grep -E "(a|b)"}: the names grepped for, else null. */
+        List<String> grepNames;
+        /** Output piped or filtered in a way that changes what the statement proves. */
+        boolean piped;
+
+        Stmt(int line, int endLine, String sql) {
+            this.line = line;
+            this.endLine = endLine;
+            this.sql = sql;
+        }
+
+        String comments() {
+            List<String> all = new ArrayList<>(before);
+            all.addAll(after);
+            return String.join("\n", all);
+        }
+    }
+
+    /**
+     * Statements of a SQL text whose first line is {@code firstLine}. Statements end at a top-level ';' or at a
+     * psql meta-command line; comment lines attach to the statement they touch (no blank line between).
+     */
+    static List<Stmt> split(List<String> lines, int firstLine) {
+        List<Stmt> out = new ArrayList<>();
+        List<String> pendingComments = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int curStart = -1;
+        boolean inQuote = false;
+        boolean inDollar = false;
+        String dollarTag = null;
+        Stmt last = null;
+        boolean blankSinceLast = true;
+        for (int i = 0; i < lines.size(); i++) {
+            int no = firstLine + i;
+            String line = lines.get(i);
+            String t = line.strip();
+            if (cur.length() == 0 && !inQuote && !inDollar) {
+                if (t.isEmpty()) {
+                    if (!pendingComments.isEmpty() && last != null && !blankSinceLast) {
+                        last.after.addAll(pendingComments);
+                        pendingComments.clear();
+                    }
+                    blankSinceLast = true;
+                    continue;
+                }
+                if (t.startsWith("--") || t.startsWith("#")) {
+                    String c = t.replaceFirst("^(--+|#+)\\s*", "");
+                    if (last != null && !blankSinceLast) last.after.add(c);
+                    else pendingComments.add(c);
+                    continue;
+                }
+                if (t.startsWith("\\")) {
+                    Stmt s = new Stmt(no, no, t);
+                    s.before.addAll(pendingComments);
+                    pendingComments.clear();
+                    out.add(s);
+                    last = s;
+                    blankSinceLast = false;
+                    continue;
+                }
+            }
+            if (cur.length() == 0) curStart = no;
+            int j = 0;
+            StringBuilder code = new StringBuilder();
+            String trailing = null;
+            while (j < line.length()) {
+                char c = line.charAt(j);
+                if (inDollar) {
+                    if (line.startsWith(dollarTag, j)) {
+                        code.append(dollarTag);
+                        j += dollarTag.length();
+                        inDollar = false;
+                        continue;
+                    }
+                    code.append(c);
+                    j++;
+                    continue;
+                }
+                if (inQuote) {
+                    code.append(c);
+                    if (c == '\'') inQuote = false;
+                    j++;
+                    continue;
+                }
+                if (c == '\'') {
+                    inQuote = true;
+                    code.append(c);
+                    j++;
+                    continue;
+                }
+                if (c == '$') {
+                    Matcher m = Pattern.compile("\\$[A-Za-z_]*\\$").matcher(line).region(j, line.length());
+                    if (m.lookingAt()) {
+                        dollarTag = m.group();
+                        inDollar = true;
+                        code.append(dollarTag);
+                        j += dollarTag.length();
+                        continue;
+                    }
+                }
+                if (c == '-' && j + 1 < line.length() && line.charAt(j + 1) == '-') {
+                    trailing = line.substring(j).replaceFirst("^--+\\s*", "");
+                    break;
+                }
+                if (c == ';') {
+                    cur.append(code).append(';');
+                    code.setLength(0);
+                    Stmt s = new Stmt(curStart, no, cur.toString().strip());
+                    s.before.addAll(pendingComments);
+                    pendingComments.clear();
+                    out.add(s);
+                    last = s;
+                    blankSinceLast = false;
+                    cur.setLength(0);
+                    curStart = no;
+                    j++;
+                    continue;
+                }
+                code.append(c);
+                j++;
+            }
+            if (!code.toString().isBlank() || cur.length() > 0 || inQuote || inDollar) {
+                if (cur.length() == 0) curStart = no;
+                cur.append(code).append('\n');
+                if (trailing != null) pendingComments.add(trailing);
+            } else if (trailing != null) {
+                if (last != null) last.after.add(trailing);
+                else pendingComments.add(trailing);
+            }
+        }
+        if (!cur.toString().isBlank()) {
+            Stmt s = new Stmt(curStart, firstLine + lines.size() - 1, cur.toString().strip());
+            s.before.addAll(pendingComments);
+            pendingComments.clear();
+            out.add(s);
+            last = s;
+        }
+        if (!pendingComments.isEmpty() && last != null) last.after.addAll(pendingComments);
+        return out;
+    }
+
+    enum Kind { READ, WRITE, CONTROL, META, EXPLAIN }
+
+    private static final Pattern WRITE_WORDS = Pattern.compile(
+            "(?i)\\b(insert|update|delete|merge|alter|drop|create|truncate|grant|revoke|comment\\s+on|vacuum|analyze"
+                    + "|reindex|cluster|refresh|copy|lock|call|do|security\\s+label|import|reassign|discard)\\b");
+
+    static Kind kind(String sql) {
+        String s = withoutComments(sql).strip();
+        if (s.startsWith("\\")) return Kind.META;
+        String first = s.split("[\\s(;]+", 2)[0].toLowerCase(Locale.ROOT);
+        String body = withoutStrings(s).toLowerCase(Locale.ROOT);
+        switch (first) {
+            case "select", "with", "values", "table", "show" -> {
+                boolean writes = WRITE_WORDS.matcher(body).find() && first.equals("with")
+                        || body.matches("(?s).*\\binto\\b.*") && first.equals("select")
+                        || body.matches("(?s).*\\bfor\\s+(update|share|no\\s+key\\s+update|key\\s+share)\\b.*");
+                return writes ? Kind.WRITE : Kind.READ;
+            }
+            case "explain" -> {
+                String inner = explainTarget(s);
+                return kind(inner) == Kind.READ ? Kind.EXPLAIN : Kind.WRITE;
+            }
+            case "begin", "commit", "rollback", "start", "end", "savepoint", "release", "set", "reset", "abort",
+                 "prepare", "deallocate", "listen", "notify", "checkpoint", "load" -> {
+                return Kind.CONTROL;
+            }
+            default -> {
+                return Kind.WRITE;
+            }
+        }
+    }
+
+    private static final Pattern EXPLAIN_PREFIX = Pattern.compile(
+            "(?is)^\\s*explain\\s+(?:\\([^)]*\\)\\s*|(?:analyze|analyse|verbose|costs|buffers|format\\s+\\w+)\\s+){0,8}");
+
+    /** The statement an EXPLAIN explains. */
+    static String explainTarget(String sql) {
+        return EXPLAIN_PREFIX.matcher(sql).replaceFirst("");
+    }
+
+    static String withoutComments(String sql) {
+        return sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", " ");
+    }
+
+    /**
+     * SQL with every string literal emptied to {@code ''} ({@code ''} inside a literal is an escaped quote). A scan,
+     * not a regex: long literals would overflow a recursive regex's stack.
+     */
+    static String withoutStrings(String sql) {
+        StringBuilder b = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c != '\'') {
+                b.append(c);
+                i++;
+                continue;
+            }
+            b.append("''");
+            i = literalEnd(sql, i);
+        }
+        return b.toString();
+    }
+
+    /** The index just after the string literal opening at {@code open}, or the end of the text if unclosed. */
+    private static int literalEnd(String sql, int open) {
+        int i = open + 1;
+        while (i < sql.length()) {
+            if (sql.charAt(i) == '\'') {
+                if (i + 1 < sql.length() && sql.charAt(i + 1) == '\'') {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i++;
+        }
+        return sql.length();
+    }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile(
+            "<[A-Za-z_][\\w .-]*>|YYYY|HHMMSS|\\{\\{[^}]*}}|\\$\\{[^}]*}|\\[(?:your|insert|enter)[^]]*]|\\.\\.\\.|…",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern PSQL_VARIABLE = Pattern.compile(":(?:'[A-Za-z_]\\w*'|\"[A-Za-z_]\\w*\"|[A-Za-z_]\\w*)");
+
+    /** The first placeholder in SQL, or null. */
+    static String placeholder(String sql) {
+        String s = withoutComments(sql);
+        Matcher m = PLACEHOLDER.matcher(s);
+        return m.find() ? m.group() : psqlVariable(s);
+    }
+
+    /** A psql variable ({@code :name}, {@code :'name'}, {@code :"name"}) outside string literals, not a cast. */
+    private static String psqlVariable(String sql) {
+        Matcher v = PSQL_VARIABLE.matcher(sql);
+        int i = 0;
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (c == '\'') {
+                i = literalEnd(sql, i);
+                continue;
+            }
+            boolean castOrWord = i > 0 && (sql.charAt(i - 1) == ':' || Character.isLetterOrDigit(sql.charAt(i - 1)));
+            boolean cast = i + 1 < sql.length() && sql.charAt(i + 1) == ':';
+            if (c == ':' && !castOrWord && !cast && v.find(i) && v.start() == i) return v.group();
+            i++;
+        }
+        return null;
+    }
+
+    private static final Pattern SQL_START = Pattern.compile(
+            "(?is)^\\s*(select|with|insert|update|delete|alter|create|drop|truncate|explain|show|values|grant|revoke"
+                    + "|vacuum|analyze|reindex|begin|commit|rollback|set|copy|refresh|comment\\s+on)\\b.*");
+
+    /** Text that reads as SQL rather than a shell command or prose. */
+    static boolean looksLikeSql(String text) {
+        String t = text.strip();
+        if (!SQL_START.matcher(t).matches()) return false;
+        String first = t.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+        // "set" and "show" are English verbs too: require more SQL shape.
+        if (first.equals("set") || first.equals("show") || first.equals("begin") || first.equals("commit")) {
+            return t.endsWith(";") || t.matches("(?is)set\\s+\\w+\\s*(=|to)\\s*.+");
+        }
+        return t.split("\\s+").length >= 2 || t.endsWith(";");
+    }
+
+    /** A psql invocation with its -c/--command SQL, the rest of the command line, and where the quote ended. */
+    record PsqlCommand(String sql, int start, int end, String tail) {}
+
+    private static final Pattern PSQL_C = Pattern.compile("\\bpsql\\b[^|;&\\n]{0,400}?(?:\\s-c|\\s--command(?:=|\\s))\\s*(['\"])");
+
+    /** psql -c commands in shell text (which may span lines inside the quotes). */
+    static List<PsqlCommand> psqlCommands(String shell) {
+        List<PsqlCommand> out = new ArrayList<>();
+        Matcher m = PSQL_C.matcher(shell);
+        int from = 0;
+        while (from < shell.length() && m.find(from)) {
+            char q = m.group(1).charAt(0);
+            int i = m.end();
+            StringBuilder sql = new StringBuilder();
+            boolean closed = false;
+            while (i < shell.length()) {
+                char c = shell.charAt(i);
+                if (c == q) {
+                    closed = true;
+                    break;
+                }
+                if (q == '"' && c == '\\' && i + 1 < shell.length() && "\"\\$`".indexOf(shell.charAt(i + 1)) >= 0) {
+                    sql.append(shell.charAt(i + 1));
+                    i += 2;
+                    continue;
+                }
+                sql.append(c);
+                i++;
+            }
+            if (!closed) break;
+            int eol = shell.indexOf('\n', i);
+            String tail = shell.substring(i + 1, eol < 0 ? shell.length() : eol);
+            out.add(new PsqlCommand(sql.toString(), m.start(), i + 1, tail));
+            from = i + 1;
+        }
+        return out;
+    }
+
+    private static final Pattern GREP_NAMES = Pattern.compile("grep\\s+(?:-\\w+\\s+){0,8}[\"']?\\^?\\(?([\\w$^|]+)\\)?\\$?[\"']?");
+    private static final Pattern IDENT = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+
+    /** Names from {@code grep -E "(a|b|^c$)"} on a psql listing, or null when the pattern is anything else. */
+    static List<String> grepNames(String tail) {
+        Matcher m = GREP_NAMES.matcher(tail);
+        if (!m.find()) return null;
+        List<String> names = new ArrayList<>();
+        for (String part : m.group(1).split("\\|")) {
+            String n = part.replace("^", "").replace("$", "");
+            if (!IDENT.matcher(n).matches()) return null;
+            names.add(n);
+        }
+        return names.isEmpty() ? null : names;
+    }
+
+    static boolean isIdentifier(String s) {
+        return IDENT.matcher(s).matches();
+    }
+
+    /** Splits at top-level UNION ALL (outside parentheses and quotes). */
+    static List<String> unionAllBranches(String sql) {
+        List<String> out = new ArrayList<>();
+        String s = sql.strip();
+        if (s.endsWith(";")) s = s.substring(0, s.length() - 1);
+        int depth = 0;
+        boolean quote = false;
+        int start = 0;
+        String lower = s.toLowerCase(Locale.ROOT);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (quote) {
+                if (c == '\'') quote = false;
+                continue;
+            }
+            if (c == '\'') quote = true;
+            else if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (depth == 0 && (i == 0 || !Character.isLetterOrDigit(s.charAt(i - 1)))
+                    && lower.startsWith("union", i)) {
+                Matcher m = Pattern.compile("(?i)union\\s+all\\b").matcher(s).region(i, s.length());
+                if (m.lookingAt()) {
+                    out.add(s.substring(start, i).strip());
+                    start = m.end();
+                    i = m.end() - 1;
+                }
+            }
+        }
+        out.add(s.substring(start).strip());
+        return out;
+    }
+
+    /** {@code SELECT 'label' [AS x], <rest>}: the label and the statement without it, or null. */
+    record Labelled(String label, String sql) {}
+
+    private static final Pattern SELECT_QUOTE = Pattern.compile("(?is)^select\\s+'");
+    private static final Pattern ALIAS_COMMA = Pattern.compile("(?is)^(?:\\s+(?:as\\s+)?\"?[A-Za-z_]\\w*\"?)?\\s*,\\s*(.+)$");
+
+    static Labelled labelled(String branch) {
+        String b = branch.strip();
+        Matcher start = SELECT_QUOTE.matcher(b);
+        if (!start.lookingAt()) return null;
+        StringBuilder label = new StringBuilder();
+        int i = start.end();
+        while (i < b.length()) {
+            char c = b.charAt(i);
+            if (c == '\'') {
+                if (i + 1 < b.length() && b.charAt(i + 1) == '\'') {
+                    label.append('\'');
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            label.append(c);
+            i++;
+        }
+        if (i >= b.length()) return null;
+        Matcher rest = ALIAS_COMMA.matcher(b.substring(i + 1));
+        return rest.matches() ? new Labelled(label.toString(), "SELECT " + rest.group(1).strip()) : null;
+    }
+
+    private static final Pattern COUNT_TABLE = Pattern.compile(
+            "(?is)^select\\s+count\\s*\\(\\s*\\*\\s*\\)(?:\\s+(?:as\\s+)?\\w+)?\\s+from\\s+([A-Za-z_][\\w$]*)\\s*$");
+
+    /** The table of {@code SELECT count(*) FROM t} with nothing else, or null. */
+    static String countedTable(String sql) {
+        Matcher m = COUNT_TABLE.matcher(sql.strip());
+        return m.matches() ? m.group(1) : null;
+    }
+
+    private static final Pattern FROM = Pattern.compile("(?i)\\bfrom\\s+([A-Za-z_][\\w$]*)");
+
+    static String firstTable(String sql) {
+        Matcher m = FROM.matcher(withoutStrings(sql));
+        return m.find() ? m.group(1) : null;
+    }
+}

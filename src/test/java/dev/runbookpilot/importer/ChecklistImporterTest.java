@@ -1,0 +1,245 @@
+package dev.runbookpilot.importer;
+
+import dev.runbookpilot.importer.ImportResult.Use;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Environment;
+import dev.runbookpilot.runbook.Expectation;
+import dev.runbookpilot.runbook.ObjectKind;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.Step;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ChecklistImporterTest {
+
+    private static ImportResult importFixture(String name) throws ImportException {
+        return ChecklistImporter.importMarkdown(ImportFixtures.read(name), name);
+    }
+
+    private static List<CheckSpec> checks(Runbook r) {
+        return r.steps().flatMap(s -> s.checks().stream()).toList();
+    }
+
+    private static <T extends CheckSpec> List<T> checks(Runbook r, Class<T> type) {
+        return checks(r).stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private static List<CheckSpec.CatalogObjects> objects(Runbook r, ObjectKind kind) {
+        return checks(r, CheckSpec.CatalogObjects.class).stream().filter(c -> c.objectKind() == kind).toList();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"seeds/000_e9387a216e638fd6.txt", "seeds/001_d6444c5d4bc6e301.txt",
+            "seeds/002_77f05fae06ba39ae.txt", "numbered-setext.md", "table-checks.md", "html-nested.md"})
+    void importsChecklistIntoARunbookTheLoaderAcceptsWithAtLeast70PercentOfVerifiableItemsAutomated(String name)
+            throws Exception {
+        ImportResult result = importFixture(name);
+        Runbook runbook = ImportFixtures.load(result);
+        ImportSummary s = result.summary();
+        assertTrue(s.verifiable() > 0, name + " has verifiable items");
+        assertTrue(s.automatedRatio() >= 0.7, name + ": " + s.render());
+        assertEquals(s.items(), s.automated() + s.manual());
+        assertFalse(runbook.phases().isEmpty());
+        assertTrue(result.lines().stream().noneMatch(u -> u.use() == null));
+        assertTrue(s.render().contains("machine-verifiable items: " + s.verifiable()));
+    }
+
+    @Test
+    void mapsTheSchemaAlignmentSeedToSnapshotRenamedRowCountsTablesIndexesColumnsAndSignoffs() throws Exception {
+        ImportResult result = importFixture("seeds/000_e9387a216e638fd6.txt");
+        Runbook r = ImportFixtures.load(result);
+
+        CheckSpec.Snapshot snapshot = checks(r, CheckSpec.Snapshot.class).get(0);
+        assertEquals(List.of("detection_events", "git_sessions", "technology_knowledge"), snapshot.tables());
+        CheckSpec.RowCounts counts = checks(r, CheckSpec.RowCounts.class).get(0);
+        assertEquals(snapshot.name(), counts.compareTo());
+        // The checklist's own output lines say what was renamed and what was dropped.
+        assertEquals(Map.of("detection_events", List.of("codebase_snapshots"),
+                "git_sessions", List.of("git_agent_sessions")), counts.map());
+        assertEquals(List.of("technology_knowledge"), counts.dropped());
+
+        List<CheckSpec.CatalogObjects> tables = objects(r, ObjectKind.TABLES);
+        assertTrue(tables.stream().anyMatch(t -> t.exist().size() == 6 && t.absent().isEmpty()));
+        assertTrue(tables.stream().anyMatch(t -> t.absent().equals(
+                List.of("detection_events", "git_sessions", "technology_knowledge"))));
+        CheckSpec.CatalogObjects firstIndexes = objects(r, ObjectKind.INDEXES).get(0);
+        assertEquals(new CheckSpec.ObjectSpec("codebase_snapshots_codebase_id_snapshot_id_index",
+                Map.of("unique", "true")), firstIndexes.exist().get(1));
+        assertEquals(5, objects(r, ObjectKind.INDEXES).size());
+        CheckSpec.CatalogObjects columns = objects(r, ObjectKind.COLUMNS).get(0);
+        assertEquals("codebase_snapshots", columns.table());
+        assertEquals(9, columns.exist().size());
+        assertEquals(1, checks(r, CheckSpec.Activity.class).size());
+        assertEquals(3, r.steps().filter(Step::isSignoff).count());
+        assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("no role")));
+    }
+
+    @Test
+    void mapsTheSchemaFixesSeedsExpectedValuesAndSplitsLabelledUnionBlocksIntoOneQueryPerBranch() throws Exception {
+        ImportResult result = importFixture("seeds/001_d6444c5d4bc6e301.txt");
+        Runbook r = ImportFixtures.load(result);
+        List<CheckSpec.Query> queries = checks(r, CheckSpec.Query.class);
+        assertTrue(queries.stream().anyMatch(q -> q.expect().equals(new Expectation.Text("3.7.0"))
+                && q.sql().equals("SELECT value FROM database_metadata WHERE key = 'version'")));
+        assertTrue(queries.stream().anyMatch(q -> q.expect().equals(
+                new Expectation.Compare(Expectation.Op.GE, new BigDecimal("4")))));
+        assertTrue(queries.stream().anyMatch(q -> q.label().startsWith("Orphaned payments")
+                && q.sql().startsWith("SELECT COUNT(*)") && q.expect().describe().equals("= 0")));
+        assertEquals(4, queries.stream().filter(q -> q.expect().equals(new Expectation.Text("PASS"))).count());
+        // "Both should be: character varying | 200" is two columns: a person compares it.
+        assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.line() == 108
+                && u.reason().contains("character varying | 200")));
+        // The rollback's "Should return: 3.6.0 (or previous version)" is not one value.
+        assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.reason().contains("3.6.0 (or previous")));
+        assertTrue(r.steps().anyMatch(Step::isSignoff), "Person Performing Deployment signs");
+    }
+
+    @Test
+    void mapsTheStagingSeedsConstraintTestsToRejectsAndAcceptsWithTheStatementsBeforeThemAsSetup() throws Exception {
+        ImportResult result = importFixture("seeds/002_77f05fae06ba39ae.txt");
+        Runbook r = ImportFixtures.load(result);
+        assertEquals(Environment.STAGING, r.target().environment());
+        CheckSpec.Statement rejects = checks(r, CheckSpec.Statement.class).stream()
+                .filter(CheckSpec.Statement::expectRejection).findFirst().orElseThrow();
+        assertEquals("23505", rejects.sqlstate());
+        assertTrue(rejects.setup().contains("'test-001', 'manual_test'"));
+        assertTrue(checks(r, CheckSpec.Statement.class).stream().anyMatch(s -> !s.expectRejection()
+                && s.sql().contains("'different_type'")));
+        assertTrue(objects(r, ObjectKind.TABLES).stream().anyMatch(t -> t.absent().equals(List.of("jobs"))));
+        assertTrue(checks(r, CheckSpec.Explain.class).stream()
+                .anyMatch(e -> e.expect() == CheckSpec.PlanExpectation.INDEX_SCAN && "jobs".equals(e.table())));
+        // Tests with <user_id>/<audit_id> need values only the operator has.
+        assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("<audit_id>")));
+        assertTrue(checks(r, CheckSpec.Manual.class).stream().anyMatch(m -> m.text().contains("'<audit_id>'")));
+        assertTrue(checks(r, CheckSpec.Statement.class).stream().noneMatch(s -> s.sql().contains("<")));
+    }
+
+    @Test
+    void readsNumberedListsSetextHeadingsAndStarBulletsAndComparesRenamedTablesFromTheDocumentsAlterStatement()
+            throws Exception {
+        ImportResult result = importFixture("numbered-setext.md");
+        Runbook r = ImportFixtures.load(result);
+        assertEquals("Release 42 — production database upgrade", r.title());
+        assertEquals(Environment.PRODUCTION, r.target().environment());
+        assertEquals(List.of("before-the-upgrade", "upgrade", "after-the-upgrade"),
+                r.steps().map(Step::id).toList());
+        assertEquals(1, checks(r, CheckSpec.Activity.class).size());
+        CheckSpec.RowCounts counts = checks(r, CheckSpec.RowCounts.class).get(0);
+        assertEquals(Map.of("orders", List.of("purchase_orders")), counts.map());
+        assertTrue(objects(r, ObjectKind.TABLES).get(0).exist().stream()
+                .anyMatch(o -> o.name().equals("purchase_orders")));
+        assertTrue(checks(r, CheckSpec.Manual.class).stream().anyMatch(m -> m.text().contains("alembic upgrade head")));
+        assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("YYYYMMDD")));
+        assertTrue(checks(r, CheckSpec.Query.class).stream().anyMatch(q -> q.expect().equals(new Expectation.Text("1.3"))),
+                "a version compares as text, never as the number 1.3");
+    }
+
+    @Test
+    void turnsTableRowsWithSqlAndExpectedColumnsIntoQueriesAndTheSignatureIntoADbaSignoff() throws Exception {
+        ImportResult result = importFixture("table-checks.md");
+        Runbook r = ImportFixtures.load(result);
+        assertEquals(Environment.STAGING, r.target().environment());
+        List<CheckSpec.Query> queries = checks(r, CheckSpec.Query.class);
+        assertEquals(3, queries.size());
+        assertEquals(new Expectation.Text("2.0.1"), queries.get(0).expect());
+        assertEquals(">= 1", queries.get(2).expect().describe());
+        assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.reason().contains("roughly a million")));
+        CheckSpec.Signoff signoff = checks(r, CheckSpec.Signoff.class).get(0);
+        assertEquals(List.of("DBA"), signoff.roles());
+        assertTrue(r.description().contains("<!-- Reviewer: sign after every check passed -->")
+                || r.steps().anyMatch(s -> s.description() != null && s.description().contains("Reviewer")));
+    }
+
+    @Test
+    void readsHtmlCommentsTabsNestedCheckboxesTildeFencesAndAnUnclosedFence() throws Exception {
+        String crlf = ImportFixtures.read("html-nested.md").replace("\n", "\r\n");
+        ImportResult result = ChecklistImporter.importMarkdown(crlf, "html-nested.md");
+        Runbook r = ImportFixtures.load(result);
+        CheckSpec.Statement rejects = checks(r, CheckSpec.Statement.class).get(0);
+        assertEquals("23503", rejects.sqlstate());
+        assertEquals("INSERT INTO payments (id, order_id) VALUES (1, -1)", rejects.sql());
+        CheckSpec.CatalogObjects indexes = objects(r, ObjectKind.INDEXES).get(0);
+        assertEquals(List.of("payments_pkey", "payments_order_id_idx"),
+                indexes.exist().stream().map(CheckSpec.ObjectSpec::name).toList());
+        assertEquals(List.of("id", "order_id", "amount_cents"), objects(r, ObjectKind.COLUMNS).get(0).exist()
+                .stream().map(CheckSpec.ObjectSpec::name).toList());
+        assertTrue(checks(r, CheckSpec.Query.class).stream().anyMatch(q -> q.sql().contains("amount_cents <= 0")));
+        assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("never closed")));
+        assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("<order_id>")));
+        assertTrue(r.description().contains("<!-- generated from the team wiki; do not edit by hand -->"));
+        assertEquals(MarkdownBlocks.lines(crlf).size(), result.lines().size());
+    }
+
+    @Test
+    void keepsWritesWithoutAStatedOutcomeAndSelectsThatLockAsManualNeverAsAutomatedChecks() throws Exception {
+        String md = """
+                # Cleanup
+                - [ ] Remove stale rows:
+                  ```sql
+                  DELETE FROM sessions WHERE expires_at < now();
+                  -- Expected: 0
+                  ```
+                - [ ] Lock check (should return 1):
+                  ```sql
+                  SELECT 1 FROM jobs FOR UPDATE;
+                  ```
+                - [ ] Count via into (expected: 0): `SELECT count(*) INTO tmp_counts FROM jobs;`
+                """;
+        ImportResult result = ChecklistImporter.importMarkdown(md, "cleanup.md");
+        Runbook r = ImportFixtures.load(result);
+        assertTrue(checks(r).stream().allMatch(c -> c instanceof CheckSpec.Manual));
+        assertEquals(3, result.summary().unmapped().size());
+        assertEquals(0, result.summary().automated());
+    }
+
+    @Test
+    void aRejectsCheckNeedsTheExpectedErrorAnyFailureIsNotProof() throws Exception {
+        String md = """
+                # Constraint
+                ```sql
+                -- Should FAIL
+                INSERT INTO t VALUES (1);
+                ```
+                """;
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        assertTrue(checks(ImportFixtures.load(result)).stream().allMatch(c -> c instanceof CheckSpec.Manual));
+        assertTrue(result.summary().unmapped().get(0).reason().contains("no error message or SQLSTATE"));
+    }
+
+    @Test
+    void givesDuplicateHeadingsUniqueStepIdsAndAccountsForEveryLine() throws Exception {
+        String md = "# T\n## Phase\n### Verify\n- [ ] a\n### Verify\n- [ ] b\n## Other\n### Verify\n- [ ] c\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "dup.md");
+        Runbook r = ImportFixtures.load(result);
+        assertEquals(List.of("verify", "verify-2", "verify-3"), r.steps().map(Step::id).toList());
+        assertEquals(9, result.lines().size());
+        assertEquals(List.of(Use.HEADING, Use.HEADING, Use.HEADING, Use.MANUAL), result.lines().subList(0, 4)
+                .stream().map(ImportResult.LineUse::use).toList());
+    }
+
+    @Test
+    void aDocumentWithoutItemsStillGivesALoadableRunbookThatCarriesItsText() throws Exception {
+        ImportResult result = ChecklistImporter.importMarkdown("Just some prose.\n\nAnd more.\n", "prose.md");
+        Runbook r = ImportFixtures.load(result);
+        assertTrue(r.description().contains("Just some prose."));
+        assertEquals(1, checks(r).size());
+        assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("no items")));
+    }
+
+    @Test
+    void theSummaryListsUnmappedSqlWithLineNumbersAndTheRatio() throws Exception {
+        ImportResult result = importFixture("table-checks.md");
+        String text = result.summary().render();
+        assertTrue(text.contains("machine-verifiable items: 4, automated: 3 (75%)"), text);
+        assertTrue(text.contains("line 9: SELECT reltuples"), text);
+    }
+}

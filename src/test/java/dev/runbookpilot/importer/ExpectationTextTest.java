@@ -1,0 +1,48 @@
+package dev.runbookpilot.importer;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ExpectationTextTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "-- Expected: 0|= 0", "Should return: 3.7.0|'3.7.0'", "Should be >= 4|>= 4", "(should return 0):|= 0",
+            "Expected: at least 2|>= 2", "expect fewer than 10|< 10", "Expected: 3 rows|rows = 3",
+            "Expected: no rows|empty", "should be between 1 and 9|between 1 and 9", "Expected: 'PASS'|'PASS'",
+            "Should be ≤ 5|<= 5"})
+    void readsTheExpectationsChecklistsWrite(String text, String grammar) {
+        assertEquals(Optional.of(grammar), ExpectationText.grammar(ExpectationText.phrase(text)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Both should be: character varying | 200", "Should return: 3.6.0 (or previous version)",
+            "should be same or better", "Expected: All 6 tables should appear", "Should be: true"})
+    void leavesProseUnparsedSoTheItemStaysManual(String text) {
+        assertTrue(ExpectationText.grammar(ExpectationText.phrase(text)).isEmpty());
+    }
+
+    @Test
+    void findsNoExpectationInPlainText() {
+        assertNull(ExpectationText.phrase("Run the migration"));
+    }
+
+    @Test
+    void namesTheSqlstateOfCommonConstraintErrors() {
+        assertEquals("23505", ExpectationText.sqlstate("duplicate key violates unique constraint"));
+        assertEquals("23502", ExpectationText.sqlstate("NOT NULL constraint violation"));
+        assertEquals("23503", ExpectationText.sqlstate("should fail (foreign key violation)"));
+        assertEquals("23514", ExpectationText.sqlstate("violates check constraint"));
+        assertNull(ExpectationText.sqlstate("audit_event table is append-only"));
+        assertEquals("audit_event table is append-only",
+                ExpectationText.errorText("-- Expected error: audit_event table is append-only"));
+    }
+}

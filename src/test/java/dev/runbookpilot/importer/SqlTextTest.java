@@ -1,0 +1,68 @@
+package dev.runbookpilot.importer;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+class SqlTextTest {
+
+    @Test
+    void attachesCommentsToTheStatementTheyTouch() {
+        List<SqlText.Stmt> stmts = SqlText.split(List.of(
+                "-- Should FAIL (duplicate key)",
+                "INSERT INTO t VALUES (1);",
+                "-- Expected error: duplicate key",
+                "",
+                "SELECT ';' AS semi; -- Expected: ';'",
+                "\\dt"), 10);
+        assertEquals(3, stmts.size());
+        assertEquals(List.of("Should FAIL (duplicate key)"), stmts.get(0).before);
+        assertEquals(List.of("Expected error: duplicate key"), stmts.get(0).after);
+        assertEquals(11, stmts.get(0).line);
+        assertEquals("SELECT ';' AS semi;", stmts.get(1).sql);
+        assertEquals(List.of("Expected: ';'"), stmts.get(1).after);
+        assertEquals("\\dt", stmts.get(2).sql);
+    }
+
+    @Test
+    void readsPsqlCommandSqlAcrossLinesAndTheGrepAfterIt() {
+        List<SqlText.PsqlCommand> cmds = SqlText.psqlCommands(
+                "psql db -c \"\\dt\" | grep -E \"(a_b|^c$)\"\npsql db -c \"\n  SELECT 1\n\" > out.txt");
+        assertEquals("\\dt", cmds.get(0).sql());
+        assertEquals(List.of("a_b", "c"), SqlText.grepNames(cmds.get(0).tail()));
+        assertEquals("\n  SELECT 1\n", cmds.get(1).sql());
+    }
+
+    @Test
+    void classifiesReadsWritesAndExplains() {
+        assertEquals(SqlText.Kind.READ, SqlText.kind("WITH x AS (SELECT 1) SELECT * FROM x"));
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x"));
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("SELECT * FROM t FOR UPDATE"));
+        assertEquals(SqlText.Kind.EXPLAIN, SqlText.kind("EXPLAIN ANALYZE SELECT 1"));
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("EXPLAIN ANALYZE DELETE FROM t"));
+        assertEquals(SqlText.Kind.CONTROL, SqlText.kind("BEGIN;"));
+        assertEquals(SqlText.Kind.META, SqlText.kind("\\di x*"));
+    }
+
+    @Test
+    void findsPlaceholdersButNotJsonOrCasts() {
+        assertEquals("<user_id>", SqlText.placeholder("SELECT * FROM u WHERE id = '<user_id>'"));
+        assertEquals(":'tenant'", SqlText.placeholder("SELECT * FROM u WHERE t = :'tenant'"));
+        assertNull(SqlText.placeholder("INSERT INTO j(p) VALUES ('{\"a\":\"b\"}')"));
+        assertNull(SqlText.placeholder("SELECT oid::regclass::text FROM pg_class"));
+    }
+
+    @Test
+    void splitsLabelledUnionBranchesWithoutRecursingOnLongLiterals() {
+        List<String> branches = SqlText.unionAllBranches(
+                "SELECT 'it''s', COUNT(*) FROM a UNION ALL SELECT 'b' AS x, COUNT(*) FROM b;");
+        assertEquals(new SqlText.Labelled("it's", "SELECT COUNT(*) FROM a"), SqlText.labelled(branches.get(0)));
+        assertEquals("b", SqlText.countedTable(SqlText.labelled(branches.get(1)).sql()));
+        String huge = "SELECT '" + "''".repeat(200_000) + "', 1";
+        assertEquals(200_000, SqlText.labelled(huge).label().length());
+        assertEquals("SELECT '', 1", SqlText.withoutStrings(huge));
+    }
+}
