@@ -143,4 +143,14 @@ class CliTest {
         assertThat(resume.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(resume.output()).contains("the runbook changed since this session began");
     }
+
+    @Test
+    void importWritesARunbookThatValidatesAndPrintsTheSummary(@TempDir Path dir) throws Exception {
+        Path checklist = TestPostgres.projectDir().resolve("src/test/resources/checklists/numbered-setext.md");
+        Path out = dir.resolve("imported/runbook.yaml");
+        Run run = cli("import", checklist.toString(), "--out", out.toString());
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(run.output()).contains("automated");
+        assertThat(cli("validate", out.toString()).code()).isEqualTo(ExitCodes.OK);
+    }
 }
