@@ -1,5 +1,7 @@
 package dev.runbookpilot.db;
 
+import dev.runbookpilot.runbook.EditDistance;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -44,38 +46,18 @@ final class PgKeywords {
     static Optional<String> closest(String typo) {
         String lower = typo.toLowerCase(java.util.Locale.ROOT);
         return allKeywords().stream()
-                .filter(k -> distance(lower, k) <= 2)
-                .min(Comparator.comparingInt((String k) -> distance(lower, k)).thenComparing(k -> k));
+                .filter(k -> EditDistance.between(lower, k) <= 2)
+                .min(Comparator.comparingInt((String k) -> EditDistance.between(lower, k)).thenComparing(k -> k));
     }
 
     static Optional<String> closestOf(String typo, List<String> candidates) {
         String lower = typo.toLowerCase(java.util.Locale.ROOT);
         return candidates.stream()
-                .filter(k -> distance(lower, k) <= Math.max(2, k.length() / 3))
-                .min(Comparator.comparingInt((String k) -> distance(lower, k)));
+                .filter(k -> EditDistance.between(lower, k) <= Math.max(2, k.length() / 3))
+                .min(Comparator.comparingInt((String k) -> EditDistance.between(lower, k)));
     }
 
     private static List<String> allKeywords() {
         return java.util.stream.Stream.of(CORE, MAPPED, IGNORED).flatMap(Set::stream).toList();
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

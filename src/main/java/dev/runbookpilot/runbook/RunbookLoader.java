@@ -767,26 +767,9 @@ public final class RunbookLoader {
     /** The closest candidate by edit distance, when it is close enough to be a likely typo. */
     static Optional<String> closest(String word, java.util.Collection<String> candidates) {
         if (word == null) return Optional.empty();
-        Function<String, Integer> distance = c -> levenshtein(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
+        Function<String, Integer> distance = c -> EditDistance.between(word.toLowerCase(Locale.ROOT), c.toLowerCase(Locale.ROOT));
         return candidates.stream().min(Comparator.comparing(distance))
                 .filter(c -> distance.apply(c) <= Math.max(2, c.length() / 3));
-    }
-
-    private static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) prev[j] = j;
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     private Fields fields(Node node, Set<String> allowed, String what) {
