@@ -19,7 +19,6 @@ import java.util.Map;
         @JsonSubTypes.Type(value = CheckDetail.Plan.class, name = "plan"),
         @JsonSubTypes.Type(value = CheckDetail.Notices.class, name = "notices"),
         @JsonSubTypes.Type(value = CheckDetail.SnapshotTaken.class, name = "snapshot"),
-        @JsonSubTypes.Type(value = CheckDetail.Note.class, name = "note"),
 })
 public sealed interface CheckDetail {
 
@@ -89,7 +88,4 @@ public sealed interface CheckDetail {
             rowCounts = Map.copyOf(rowCounts);
         }
     }
-
-    /** Who confirmed, waived or signed, and what they wrote. */
-    record Note(String who, String text) implements CheckDetail {}
 }

@@ -3,7 +3,6 @@ package dev.runbookpilot.check;
 import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.Database;
 
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -11,7 +10,7 @@ import java.util.concurrent.ExecutorService;
  * snapshot waiting on its counting workers can never starve them.
  */
 public record EvalContext(Database db, String defaultSchema, Snapshots snapshots, ExecutorService countWorkers,
-                          int countParallelism, CancelToken token, ExecuteListener listener, Path baseDir) {
+                          int countParallelism, CancelToken token, ExecuteListener listener) {
 
     /** Hears what a running migration does, so it can be journaled and shown while it happens. */
     public interface ExecuteListener {

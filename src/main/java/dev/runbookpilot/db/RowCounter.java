@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -140,10 +139,5 @@ public final class RowCounter {
                 c.setAutoCommit(true);
             }
         }
-    }
-
-    /** The tables of a schema, for "count all". */
-    public static Set<String> tablesOf(Connection c, String schema) throws SQLException {
-        return existingTables(c, schema).keySet();
     }
 }

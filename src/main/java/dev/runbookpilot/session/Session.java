@@ -319,7 +319,7 @@ public final class Session implements AutoCloseable {
         running.add(token);
         try {
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
-                    token, migrationListener(step, index, spec), runbook.baseDir());
+                    token, migrationListener(step, index, spec));
             CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);
             if (ev.snapshot() != null) {
                 record(new JournalEvent.SnapshotRecorded(step.id(), index, ev.snapshot(), Instant.now()));

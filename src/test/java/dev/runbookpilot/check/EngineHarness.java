@@ -6,7 +6,6 @@ import dev.runbookpilot.db.Database;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.testing.TestPostgres;
 
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,8 +31,7 @@ final class EngineHarness implements AutoCloseable {
 
     EvalContext context(CancelToken token) {
         Snapshots store = name -> Optional.ofNullable(snapshots.get(name));
-        return new EvalContext(db, "public", store, workers, 4, token, EvalContext.ExecuteListener.NONE,
-                Path.of("."));
+        return new EvalContext(db, "public", store, workers, 4, token, EvalContext.ExecuteListener.NONE);
     }
 
     CheckResult run(CheckSpec spec) {
