@@ -73,6 +73,7 @@ final class ResumeCommand implements Callable<Integer> {
             }
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
+            if (server != null) server.close();
             return f.exitCode;
         } catch (IOException e) {
             err.println("cannot restart the demo database: " + e.getMessage());

@@ -77,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
             }
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
+            if (server != null) server.close();
             return f.exitCode;
         } catch (IOException | SQLException e) {
             err.println("cannot start the demo database: " + e.getMessage());
