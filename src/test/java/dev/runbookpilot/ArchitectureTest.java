@@ -43,6 +43,11 @@ class ArchitectureTest {
                         "dev.runbookpilot.report..", "dev.runbookpilot.cli..", "dev.runbookpilot.ui..")
                 .check(classes);
         noClasses().that().resideInAnyPackage("dev.runbookpilot.session..", "dev.runbookpilot.report..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.runbookpilot.app..",
+                        "dev.runbookpilot.cli..", "dev.runbookpilot.ui..")
+                .check(classes);
+        // The CLI and the wizard share one way to connect, find sessions and write reports; it knows neither.
+        noClasses().that().resideInAnyPackage("dev.runbookpilot.app..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.runbookpilot.cli..", "dev.runbookpilot.ui..")
                 .check(classes);
     }

@@ -1,5 +1,7 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.app.Workspace;
+
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -48,10 +50,7 @@ final class Interaction {
     }
 
     static Path defaultSessionDir() {
-        String home = System.getenv("RUNBOOK_PILOT_HOME");
-        Path base = home != null && !home.isBlank() ? Path.of(home)
-                : Path.of(System.getProperty("user.home"), ".runbook-pilot");
-        return base.resolve("sessions");
+        return Workspace.fromEnvironment().sessions();
     }
 
     /** {@code KEY=VALUE} options as a map; a bare KEY maps to "". */

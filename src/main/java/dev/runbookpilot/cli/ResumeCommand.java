@@ -1,6 +1,8 @@
 package dev.runbookpilot.cli;
 
-import dev.runbookpilot.demo.EmbeddedServer;
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.TargetException;
+import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
@@ -60,27 +62,25 @@ final class ResumeCommand implements Callable<Integer> {
             err.println("the session's runbook cannot be loaded:\n" + e.getMessage());
             return ExitCodes.USAGE;
         }
-        EmbeddedServer server = null;
-        Connector.Connected connected;
+        Target connected;
         try {
             if (st.connection().demo() && db == null) {
-                Path dataDir = Path.of(st.connection().demoDataDir());
-                out.println("Restarting the embedded PostgreSQL on " + dataDir + " …");
-                server = EmbeddedServer.start(dataDir);
-                connected = RunCommand.demoConnection(server, st.server().database(), dataDir);
+                out.println("Restarting the embedded PostgreSQL on " + st.connection().demoDataDir() + " …");
+                out.flush();
+                connected = Targets.fromEnvironment().reopen(st.connection(), st.server().database(),
+                        Connector.TERMINAL);
             } else {
-                connected = Connector.connect(db != null ? db : Connector.uriOf(st.connection()));
+                connected = Connector.connect(db != null ? db : Targets.uriOf(st.connection()));
             }
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
-            if (server != null) server.close();
             return f.exitCode;
-        } catch (IOException e) {
-            err.println("cannot restart the demo database: " + e.getMessage());
-            return ExitCodes.CANNOT_CONNECT;
+        } catch (TargetException e) {
+            err.println(e.getMessage());
+            return Connector.Failure.of(e).exitCode;
         }
-        try (var database = connected.db();
-             Session session = Session.resume(journal, runbook, database, interaction.operatorName(),
+        try (connected;
+             Session session = Session.resume(journal, runbook, connected.db(), interaction.operatorName(),
                      HeadlessRun.printer(out))) {
             int code = new HeadlessRun(session, interaction, out).run();
             ReportCommand.writeIfAsked(session.state(), interaction.report, out);
@@ -88,8 +88,6 @@ final class ResumeCommand implements Callable<Integer> {
         } catch (SessionException e) {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
-        } finally {
-            if (server != null) server.close();
         }
     }
 }

@@ -1,11 +1,12 @@
 package dev.runbookpilot.cli;
 
 import dev.runbookpilot.demo.DemoDatabase;
-import dev.runbookpilot.demo.EmbeddedServer;
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.TargetException;
+import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
-import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionException;
 import picocli.CommandLine.ArgGroup;
@@ -14,11 +15,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
@@ -31,7 +29,7 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUNBOOK", description = "the runbook.yaml to run")
     Path runbookFile;
 
-    static final class Target {
+    static final class TargetOption {
         @Option(names = "--db", paramLabel = "URL|URI|service=NAME",
                 description = "jdbc:postgresql://..., postgresql://..., a conninfo string or service=NAME;"
                         + " default: PG* environment variables")
@@ -42,7 +40,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     @ArgGroup(exclusive = true)
-    Target target = new Target();
+    TargetOption target = new TargetOption();
 
     @Mixin
     Interaction interaction;
@@ -61,32 +59,27 @@ final class RunCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
         }
-        EmbeddedServer server = null;
-        Connector.Connected connected;
+        Target connected;
         try {
             if (target.demo) {
                 Path dataDir = interaction.sessionDirectory().resolve("demo-"
                         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
                 out.println("Starting the embedded PostgreSQL and loading " + DemoDatabase.setupScript(runbook) + " …");
                 out.flush();
-                server = EmbeddedServer.start(dataDir);
-                String db = DemoDatabase.prepare(server, runbook);
-                connected = demoConnection(server, db, dataDir);
+                connected = Targets.fromEnvironment().startDemo(runbook, dataDir);
             } else {
                 connected = Connector.connect(target.db);
             }
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
-            if (server != null) server.close();
             return f.exitCode;
-        } catch (IOException | SQLException e) {
-            err.println("cannot start the demo database: " + e.getMessage());
-            if (server != null) server.close();
-            return ExitCodes.CANNOT_CONNECT;
+        } catch (TargetException e) {
+            err.println(e.getMessage());
+            return Connector.Failure.of(e).exitCode;
         }
-        try (var db = connected.db();
-             Session session = Session.start(runbook, db, connected.record(), interaction.operatorName(),
-                     interaction.sessionDirectory(), HeadlessRun.printer(out))) {
+        try (connected;
+             Session session = Session.start(runbook, connected.db(), connected.record(),
+                     interaction.operatorName(), interaction.sessionDirectory(), HeadlessRun.printer(out))) {
             int code = new HeadlessRun(session, interaction, out).run();
             ReportCommand.writeIfAsked(session.state(), interaction.report, out);
             if (code != ExitCodes.OK) out.printf("Resume with: runbook-pilot resume %s%n", session.journalFile());
@@ -94,17 +87,6 @@ final class RunCommand implements Callable<Integer> {
         } catch (SessionException e) {
             err.println(e.getMessage());
             return ExitCodes.USAGE;
-        } finally {
-            if (server != null) server.close();
         }
     }
-
-    static Connector.Connected demoConnection(EmbeddedServer server, String database, Path dataDir)
-            throws Connector.Failure {
-        Connector.Connected c = Connector.connect(server.uri(database));
-        JournalEvent.Connection r = c.record();
-        return new Connector.Connected(c.db(), new JournalEvent.Connection(r.host(), r.port(), r.database(),
-                r.user(), r.sslmode(), true, dataDir.toAbsolutePath().toString()));
-    }
-
 }
