@@ -1,0 +1,116 @@
+package dev.runbookpilot.ui.wizard;
+
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.session.JournalEvent;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+
+/** One check of the current step as the table shows it: filled in live as results are journaled. */
+public final class CheckRow {
+    private final int index;
+    private final CheckSpec spec;
+    private final ObjectProperty<Status> status = new SimpleObjectProperty<>(this, "status", Status.PENDING);
+    private final StringProperty expected = new SimpleStringProperty(this, "expected");
+    private final StringProperty actual = new SimpleStringProperty(this, "actual");
+    private final StringProperty duration = new SimpleStringProperty(this, "duration", "");
+    private final ObjectProperty<CheckResult> result = new SimpleObjectProperty<>(this, "result");
+    private final StringProperty accepted = new SimpleStringProperty(this, "accepted", "");
+
+    CheckRow(int index, CheckSpec spec) {
+        this.index = index;
+        this.spec = spec;
+        expected.set(spec.describe());
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public CheckSpec spec() {
+        return spec;
+    }
+
+    public String kind() {
+        return spec.kind();
+    }
+
+    public String label() {
+        return spec.label();
+    }
+
+    public ReadOnlyObjectProperty<Status> statusProperty() {
+        return status;
+    }
+
+    public Status status() {
+        return status.get();
+    }
+
+    public ReadOnlyStringProperty expectedProperty() {
+        return expected;
+    }
+
+    public ReadOnlyStringProperty actualProperty() {
+        return actual;
+    }
+
+    public ReadOnlyStringProperty durationProperty() {
+        return duration;
+    }
+
+    /** The latest journaled result (waiver applied), or null before the check has run. */
+    public ReadOnlyObjectProperty<CheckResult> resultProperty() {
+        return result;
+    }
+
+    public CheckResult result() {
+        return result.get();
+    }
+
+    /** Who accepted this check and why: a waiver's reason or a confirmation's note; empty otherwise. */
+    public ReadOnlyStringProperty acceptedProperty() {
+        return accepted;
+    }
+
+    boolean isAutomated() {
+        return !(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff);
+    }
+
+    void markRunning() {
+        status.set(Status.RUNNING);
+        actual.set("running…");
+        duration.set("");
+    }
+
+    void show(Status s, CheckResult r, JournalEvent.Waived waiver, JournalEvent.Confirmed confirmation) {
+        status.set(s);
+        result.set(r);
+        if (r != null) {
+            if (r.expected() != null) expected.set(r.expected());
+            actual.set(r.actual() == null ? "" : r.actual());
+            duration.set(formatMillis(r.durationMillis()));
+        } else {
+            actual.set(s == Status.PENDING ? "" : actual.get());
+        }
+        if (waiver != null && s == Status.WAIVED) {
+            accepted.set("waived by " + waiver.operator() + ": " + waiver.reason());
+        } else if (confirmation != null) {
+            accepted.set("confirmed by " + confirmation.operator()
+                    + (confirmation.note().isBlank() ? "" : ": " + confirmation.note()));
+        } else {
+            accepted.set("");
+        }
+    }
+
+    static String formatMillis(long ms) {
+        if (ms < 1000) return ms + " ms";
+        if (ms < 60_000) return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+        return String.format(java.util.Locale.ROOT, "%d min %02d s", ms / 60_000, (ms / 1000) % 60);
+    }
+}

@@ -1,0 +1,645 @@
+package dev.runbookpilot.ui.wizard;
+
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Environment;
+import dev.runbookpilot.runbook.Phase;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.RunListener;
+import dev.runbookpilot.session.Session;
+import dev.runbookpilot.session.SessionState;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.DoubleProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The wizard's state and actions, without a single node: the view binds to it, tests drive it with same-thread
+ * executors. Everything that touches the database or the disk runs on {@code background}; every property changes
+ * on {@code ui}. The session journals each event before this model hears of it, so nothing is shown that a crash
+ * could lose.
+ */
+public final class WizardViewModel {
+    private static final Logger log = LoggerFactory.getLogger(WizardViewModel.class);
+
+    /** Counts for the sign-off screen. */
+    public record Summary(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending) {}
+
+    /** A role's line on the sign-off screen; name and time are null while unsigned. */
+    public record SignoffEntry(String stepId, String role, String name, Instant at) {}
+
+    /** A background action, journaled or read by the session. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws Exception;
+    }
+
+    private final Runbook runbook;
+    private final Target target;
+    private final Executor ui;
+    private final Executor background;
+    private final Clock clock;
+
+    private Session session;
+    private final ObservableList<StepItem> steps = FXCollections.observableArrayList();
+    private final ObservableList<CheckRow> checks = FXCollections.observableArrayList();
+    private final ObservableList<String> migrationLog = FXCollections.observableArrayList();
+    private final ObservableList<SignoffEntry> signoffs = FXCollections.observableArrayList();
+    private final ObjectProperty<StepItem> current = new SimpleObjectProperty<>(this, "current");
+    private final ObjectProperty<Summary> summary = new SimpleObjectProperty<>(this, "summary");
+    private final BooleanProperty opened = new SimpleBooleanProperty(this, "opened");
+    private final BooleanProperty running = new SimpleBooleanProperty(this, "running");
+    private final BooleanProperty busy = new SimpleBooleanProperty(this, "busy");
+    private final BooleanProperty onSummary = new SimpleBooleanProperty(this, "onSummary");
+    private final BooleanProperty ended = new SimpleBooleanProperty(this, "ended");
+    private final StringProperty error = new SimpleStringProperty(this, "error", "");
+    private final StringProperty info = new SimpleStringProperty(this, "info", "");
+    private final StringProperty elapsed = new SimpleStringProperty(this, "elapsed", "0:00:00");
+    private final StringProperty migrationProgress = new SimpleStringProperty(this, "migrationProgress", "");
+    private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress");
+    /** Checks started but not yet journaled as finished; the journal has no RUNNING state. Touched on ui only. */
+    private final Set<String> runningKeys = new HashSet<>();
+    private final javafx.beans.property.IntegerProperty rowStatusChanges =
+            new javafx.beans.property.SimpleIntegerProperty(this, "rowStatusChanges");
+
+    private final BooleanBinding canRun;
+    private final BooleanBinding canNext;
+    private final BooleanBinding canBack;
+    private final BooleanBinding canWaive;
+
+    public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
+        this.runbook = runbook;
+        this.target = target;
+        this.ui = ui;
+        this.background = background;
+        this.clock = clock;
+        int position = 0;
+        for (Phase p : runbook.phases()) {
+            for (Step s : p.steps()) steps.add(new StepItem(p.name(), s, position++));
+        }
+        javafx.beans.Observable anyStepStatus = statusTrigger();
+        canRun = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && current.get() != null && !onSummary.get()
+                        && checks.stream().anyMatch(CheckRow::isAutomated),
+                opened, busy, ended, current, onSummary, checks);
+        canNext = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && current.get() != null
+                        && !onSummary.get() && current.get().status().isSatisfied(),
+                opened, busy, current, onSummary, anyStepStatus);
+        canBack = Bindings.createBooleanBinding(() -> opened.get() && !busy.get()
+                        && (onSummary.get() || current.get() != null && current.get().position() > 0),
+                opened, busy, current, onSummary);
+        // Row statuses change in place; the list itself does not, so bindings listen to a counter bumped by refresh.
+        javafx.beans.Observable anyRowStatus = rowStatusChanges;
+        canWaive = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && checks.stream().anyMatch(c -> c.status().isBlocking()),
+                opened, busy, ended, checks, anyRowStatus);
+    }
+
+    /** Changes whenever any step's status does, so bindings on "is the current step satisfied" stay live. */
+    private javafx.beans.Observable statusTrigger() {
+        javafx.beans.property.IntegerProperty trigger = new javafx.beans.property.SimpleIntegerProperty();
+        steps.forEach(s -> s.statusProperty().addListener((o, a, b) -> trigger.set(trigger.get() + 1)));
+        return trigger;
+    }
+
+    // ---------------------------------------------------------------- opening and closing
+
+    /** Starts a new session, or resumes the journal given, in the background; {@code opened} turns true after. */
+    public void open(String operator, Path sessionDir, Path resumeJournal) {
+        busy.set(true);
+        submit(() -> resumeJournal == null
+                        ? Session.start(runbook, target.db(), target.record(), operator, sessionDir, listener())
+                        : Session.resume(resumeJournal, runbook, target.db(), operator, listener()),
+                s -> {
+                    session = s;
+                    opened.set(true);
+                    busy.set(false);
+                    ended.set(s.state().ended().isPresent());
+                    refreshAll();
+                    resumePosition();
+                    tick();
+                    info.set((resumeJournal == null ? "Session " : "Resumed session ") + s.id() + " · journal "
+                            + s.journalFile());
+                },
+                e -> busy.set(false));
+    }
+
+    /** Where a resumed session continues: the first step not settled, or the summary when all are. */
+    private void resumePosition() {
+        for (StepItem s : steps) {
+            if (!s.status().isSatisfied()) {
+                show(s);
+                return;
+            }
+        }
+        if (steps.isEmpty()) return;
+        show(steps.get(steps.size() - 1));
+        if (ended.get()) showSummary();
+    }
+
+    /** Cancels whatever runs, closes the journal and the connection. Safe to call twice. */
+    public void close(Runnable whenClosed) {
+        Session s = session;
+        session = null;
+        background.execute(() -> {
+            try {
+                if (s != null) s.close();
+            } catch (IOException e) {
+                log.warn("closing the journal failed: {}", e.getMessage());
+            } finally {
+                target.close();
+                ui.execute(whenClosed);
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- navigation
+
+    public void next() {
+        if (!canNext.get()) return;
+        StepItem c = current.get();
+        if (c.position() + 1 < steps.size()) show(steps.get(c.position() + 1));
+        else finishWindow();
+    }
+
+    public void back() {
+        if (!canBack.get()) return;
+        if (onSummary.get()) {
+            onSummary.set(false);
+            return;
+        }
+        show(steps.get(current.get().position() - 1));
+    }
+
+    /** A step is reachable when every step before it is settled: the outline is a map, not a way around a gate. */
+    public boolean canGoTo(StepItem item) {
+        if (busy.get() || item == null) return false;
+        for (StepItem s : steps) {
+            if (s == item) return true;
+            if (!s.status().isSatisfied()) return false;
+        }
+        return false;
+    }
+
+    public void goTo(StepItem item) {
+        if (canGoTo(item)) show(item);
+    }
+
+    private void show(StepItem item) {
+        onSummary.set(false);
+        migrationLog.clear();
+        migrationProgress.set("");
+        List<CheckRow> rows = new ArrayList<>();
+        for (int i = 0; i < item.step().checks().size(); i++) rows.add(new CheckRow(i, item.step().checks().get(i)));
+        checks.setAll(rows);
+        current.set(item);
+        refreshCurrentRows();
+        error.set("");
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /** Runs every automated check of the current step. A migration needs {@link #runMigration} instead. */
+    public void run() {
+        StepItem item = current.get();
+        if (!canRun.get()) return;
+        if (item.step().mutates()) {
+            error.set("'" + item.step().title() + "' changes the database: review the SQL and approve it first");
+            return;
+        }
+        runChecks(item, Session.Scope.ALL);
+    }
+
+    /** Re-runs only the checks that have no result or whose result fails the step. */
+    public void rerunFailed() {
+        StepItem item = current.get();
+        if (!canRun.get() || item.step().mutates()) return;
+        runChecks(item, Session.Scope.UNSETTLED);
+    }
+
+    /** Whether a migration on this target needs the database name typed, not just a click. */
+    public boolean requiresTypedDatabaseName() {
+        return runbook.target().environment() == Environment.PRODUCTION;
+    }
+
+    public String databaseName() {
+        return target.record().database();
+    }
+
+    /**
+     * Approves and runs the current step's migration. Against production the operator must have typed the
+     * database name; anything else is refused here, whatever the view allowed.
+     */
+    public boolean runMigration(String typedDatabaseName) {
+        StepItem item = current.get();
+        if (!canRun.get() || !item.step().mutates()) return false;
+        if (requiresTypedDatabaseName()
+                && (typedDatabaseName == null || !typedDatabaseName.strip().equals(databaseName()))) {
+            error.set("Not run: this writes to PRODUCTION; type the database name '" + databaseName()
+                    + "' to approve");
+            return false;
+        }
+        runChecks(item, Session.Scope.UNSETTLED);
+        return true;
+    }
+
+    /** The migration files of a step, read in the background for the approval dialog. */
+    public void loadMigrationSql(Step step, Consumer<String> onLoaded) {
+        submit(() -> {
+            StringBuilder b = new StringBuilder();
+            for (CheckSpec c : step.checks()) {
+                if (c instanceof CheckSpec.Execute ex) {
+                    b.append("-- ").append(runbook.baseDir().relativize(ex.file())).append(ex.transaction()
+                            ? " (one transaction)" : " (no transaction: statements commit one by one)").append('\n');
+                    b.append(Files.readString(ex.file(), StandardCharsets.UTF_8)).append('\n');
+                }
+            }
+            return b.toString();
+        }, onLoaded, e -> { });
+    }
+
+    private void runChecks(StepItem item, Session.Scope scope) {
+        Session s = session;
+        running.set(true);
+        busy.set(true);
+        error.set("");
+        migrationLog.clear();
+        submit(() -> {
+            s.runChecks(item.step(), scope);
+            return null;
+        }, ignored -> finishRun(item), e -> finishRun(item));
+    }
+
+    private void finishRun(StepItem item) {
+        running.set(false);
+        busy.set(false);
+        runningKeys.clear();
+        refreshStep(item);
+        Status st = item.status();
+        if (st.isBlocking()) {
+            error.set("'" + item.step().title() + "' is " + st + ": fix the cause and re-run, or waive with a reason");
+        }
+    }
+
+    /** Cancels the checks running now; each is journaled as ERROR "cancelled by the operator". */
+    public void cancel() {
+        Session s = session;
+        if (s != null && running.get()) {
+            info.set("Cancelling…");
+            background.execute(s::cancel);
+        }
+    }
+
+    // ---------------------------------------------------------------- people
+
+    /** Confirms a manual item; refused with a message when a required note is missing. */
+    public void confirm(CheckRow row, String note) {
+        if (!(row.spec() instanceof CheckSpec.Manual m)) return;
+        if (m.requireNote() && (note == null || note.isBlank())) {
+            error.set("A note is required to confirm: " + m.text());
+            return;
+        }
+        StepItem item = current.get();
+        act(() -> session.confirm(item.step(), row.index(), note), item);
+    }
+
+    /** Waives failed checks of the current step with a written reason, recorded with the operator's name. */
+    public void waive(List<CheckRow> rows, String reason) {
+        if (reason == null || reason.isBlank()) {
+            error.set("A waiver needs a written reason");
+            return;
+        }
+        StepItem item = current.get();
+        List<CheckRow> blocking = rows.stream().filter(r -> r.status().isBlocking()).toList();
+        if (blocking.isEmpty()) return;
+        act(() -> {
+            for (CheckRow r : blocking) session.waive(item.step(), r.index(), reason);
+        }, item);
+    }
+
+    public void sign(String role, String name) {
+        if (name == null || name.isBlank()) {
+            error.set("Type the name of the person signing as " + role);
+            return;
+        }
+        StepItem item = current.get();
+        act(() -> session.sign(item.step(), role, name), item);
+    }
+
+    /** Roles of the current step's sign-off not signed yet. */
+    public List<String> unsignedRoles() {
+        StepItem item = current.get();
+        if (session == null || item == null) return List.of();
+        var signed = session.state().signatures(item.step().id());
+        List<String> roles = new ArrayList<>();
+        for (CheckSpec c : item.step().checks()) {
+            if (c instanceof CheckSpec.Signoff so) {
+                so.roles().stream().filter(r -> !signed.containsKey(r)).forEach(roles::add);
+            }
+        }
+        return roles;
+    }
+
+    @FunctionalInterface
+    private interface Journaled {
+        void run() throws IOException;
+    }
+
+    private void act(Journaled action, StepItem item) {
+        busy.set(true);
+        error.set("");
+        submit(() -> {
+            action.run();
+            return null;
+        }, ignored -> {
+            busy.set(false);
+            refreshStep(item);
+        }, e -> busy.set(false));
+    }
+
+    private void finishWindow() {
+        if (ended.get()) {
+            showSummary();
+            return;
+        }
+        busy.set(true);
+        submit(() -> {
+            session.finish();
+            return null;
+        }, ignored -> {
+            busy.set(false);
+            ended.set(true);
+            showSummary();
+            tick();
+        }, e -> busy.set(false));
+    }
+
+    private void showSummary() {
+        onSummary.set(true);
+        summary.set(computeSummary());
+        signoffs.setAll(computeSignoffs());
+    }
+
+    // ---------------------------------------------------------------- reading the session
+
+    private RunListener listener() {
+        return new RunListener() {
+            @Override
+            public void checkStarted(Step step, int index) {
+                ui.execute(() -> {
+                    runningKeys.add(SessionState.key(step.id(), index));
+                    StepItem item = itemOf(step);
+                    if (item != null) item.setStatus(Status.RUNNING);
+                    if (isCurrent(step)) checks.get(index).markRunning();
+                });
+            }
+
+            @Override
+            public void checkFinished(Step step, CheckResult result) {
+                ui.execute(() -> {
+                    runningKeys.remove(result.key());
+                    StepItem item = itemOf(step);
+                    if (item != null) refreshStep(item);
+                });
+            }
+
+            @Override
+            public void migrationProgress(Step step, int statement, int total, int line) {
+                ui.execute(() -> migrationProgress.set("statement " + statement + " of " + total + " (line "
+                        + line + ")"));
+            }
+
+            @Override
+            public void notice(Step step, String message) {
+                ui.execute(() -> migrationLog.add(message));
+            }
+        };
+    }
+
+    private StepItem itemOf(Step step) {
+        return steps.stream().filter(s -> s.step().id().equals(step.id())).findFirst().orElse(null);
+    }
+
+    private boolean isCurrent(Step step) {
+        return current.get() != null && current.get().step().id().equals(step.id());
+    }
+
+    private void refreshAll() {
+        steps.forEach(this::refreshStep);
+    }
+
+    private void refreshStep(StepItem item) {
+        if (session == null) return;
+        boolean anyRunning = runningKeys.stream().anyMatch(k -> k.startsWith(item.step().id() + "#"));
+        item.setStatus(anyRunning ? Status.RUNNING : session.stepStatus(item.step()));
+        if (current.get() == item) refreshCurrentRows();
+        progress.set(steps.isEmpty() ? 0
+                : steps.stream().filter(s -> s.status().isSatisfied()).count() / (double) steps.size());
+    }
+
+    private void refreshCurrentRows() {
+        StepItem item = current.get();
+        if (session == null || item == null) return;
+        SessionState st = session.state();
+        String id = item.step().id();
+        for (CheckRow row : checks) {
+            if (runningKeys.contains(SessionState.key(id, row.index()))) {
+                row.markRunning();
+                continue;
+            }
+            row.show(session.checkStatus(item.step(), row.index()),
+                    st.effectiveResult(id, row.index()).orElse(null),
+                    st.waiver(id, row.index()).orElse(null), st.confirmation(id, row.index()).orElse(null));
+        }
+        rowStatusChanges.set(rowStatusChanges.get() + 1);
+    }
+
+    private Summary computeSummary() {
+        int checksN = 0, passed = 0, failed = 0, errors = 0, waived = 0, confirmed = 0, pending = 0;
+        for (StepItem item : steps) {
+            for (int i = 0; i < item.step().checks().size(); i++) {
+                checksN++;
+                switch (session.checkStatus(item.step(), i)) {
+                    case PASSED: case SKIPPED: passed++; break;
+                    case FAILED: failed++; break;
+                    case ERROR: errors++; break;
+                    case WAIVED: waived++; break;
+                    case CONFIRMED: confirmed++; break;
+                    default: pending++; break;
+                }
+            }
+        }
+        return new Summary(checksN, passed, failed, errors, waived, confirmed, pending);
+    }
+
+    private List<SignoffEntry> computeSignoffs() {
+        List<SignoffEntry> entries = new ArrayList<>();
+        for (StepItem item : steps) {
+            var signed = session.state().signatures(item.step().id());
+            for (CheckSpec c : item.step().checks()) {
+                if (!(c instanceof CheckSpec.Signoff so)) continue;
+                for (String role : so.roles()) {
+                    JournalEvent.Signed sg = signed.get(role);
+                    entries.add(new SignoffEntry(item.step().id(), role, sg == null ? null : sg.name(),
+                            sg == null ? null : sg.at()));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /** Updates the window clock: from the session's start to its end, or to now while it is open. */
+    public void tick() {
+        if (session == null) return;
+        SessionState st = session.state();
+        Instant start = st.started().at();
+        Instant end = st.ended().map(JournalEvent.Ended::at).orElse(clock.instant());
+        Duration d = Duration.between(start, end);
+        elapsed.set(String.format(java.util.Locale.ROOT, "%d:%02d:%02d", d.toHours(), d.toMinutesPart(),
+                d.toSecondsPart()));
+    }
+
+    private <T> void submit(Work<T> work, Consumer<T> onUi, Consumer<Exception> onFailure) {
+        background.execute(() -> {
+            try {
+                T value = work.run();
+                ui.execute(() -> onUi.accept(value));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+                log.warn("wizard action failed: {}", e.getMessage(), e);
+                String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                ui.execute(() -> {
+                    error.set(message);
+                    onFailure.accept(e);
+                });
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- properties for the view
+
+    public Runbook runbook() {
+        return runbook;
+    }
+
+    public Target target() {
+        return target;
+    }
+
+    /** The open session, for export; null until opened. Only read its journaled state from the view. */
+    public Session session() {
+        return session;
+    }
+
+    public ObservableList<StepItem> steps() {
+        return FXCollections.unmodifiableObservableList(steps);
+    }
+
+    public ObservableList<CheckRow> checks() {
+        return FXCollections.unmodifiableObservableList(checks);
+    }
+
+    public ObservableList<String> migrationLog() {
+        return FXCollections.unmodifiableObservableList(migrationLog);
+    }
+
+    public ObservableList<SignoffEntry> signoffs() {
+        return FXCollections.unmodifiableObservableList(signoffs);
+    }
+
+    public ReadOnlyObjectProperty<StepItem> currentProperty() {
+        return current;
+    }
+
+    public ReadOnlyObjectProperty<Summary> summaryProperty() {
+        return summary;
+    }
+
+    public ReadOnlyBooleanProperty openedProperty() {
+        return opened;
+    }
+
+    public ReadOnlyBooleanProperty runningProperty() {
+        return running;
+    }
+
+    public ReadOnlyBooleanProperty busyProperty() {
+        return busy;
+    }
+
+    public ReadOnlyBooleanProperty onSummaryProperty() {
+        return onSummary;
+    }
+
+    public ReadOnlyBooleanProperty endedProperty() {
+        return ended;
+    }
+
+    public ReadOnlyStringProperty errorProperty() {
+        return error;
+    }
+
+    public ReadOnlyStringProperty infoProperty() {
+        return info;
+    }
+
+    public ReadOnlyStringProperty elapsedProperty() {
+        return elapsed;
+    }
+
+    public ReadOnlyStringProperty migrationProgressProperty() {
+        return migrationProgress;
+    }
+
+    public ReadOnlyDoubleProperty progressProperty() {
+        return progress;
+    }
+
+    public BooleanBinding canRunProperty() {
+        return canRun;
+    }
+
+    public BooleanBinding canNextProperty() {
+        return canNext;
+    }
+
+    public BooleanBinding canBackProperty() {
+        return canBack;
+    }
+
+    public BooleanBinding canWaiveProperty() {
+        return canWaive;
+    }
+}

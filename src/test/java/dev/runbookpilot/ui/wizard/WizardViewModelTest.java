@@ -1,0 +1,323 @@
+package dev.runbookpilot.ui.wizard;
+
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.testing.TestPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wizard's rules without the FX toolkit: the model runs against a real database with executors that run on
+ * the calling thread (UI updates serialized, as the FX thread would).
+ */
+class WizardViewModelTest {
+    private static final String SETUP = """
+            CREATE TABLE items (id int PRIMARY KEY, name text);
+            INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c');
+            """;
+
+    private static String runbookYaml(String environment, String database) {
+        return """
+                runbook: Wizard rules
+                target: { environment: %s, database: %s }
+                phases:
+                  - name: Before
+                    steps:
+                      - id: count
+                        title: Three items
+                        checks:
+                          - query: { name: item count, sql: "SELECT count(*) FROM items", expect: "= 3" }
+                      - id: wrong
+                        title: A check that fails
+                        checks:
+                          - query: { name: four items, sql: "SELECT count(*) FROM items", expect: "= 4" }
+                      - id: backup
+                        title: Backup stored
+                        manual: Paste the backup location.
+                        requireNote: true
+                  - name: Change
+                    steps:
+                      - id: migrate
+                        title: Add a column
+                        checks:
+                          - execute: { file: migration.sql }
+                  - name: Sign-off
+                    steps:
+                      - id: signoff
+                        title: Sign-off
+                        signoff: { roles: [DBA] }
+                """.formatted(environment, database);
+    }
+
+    private final Object uiLock = new Object();
+    private final java.util.concurrent.Executor ui = r -> {
+        synchronized (uiLock) {
+            r.run();
+        }
+    };
+    private final java.util.concurrent.Executor sameThread = Runnable::run;
+
+    @TempDir
+    Path dir;
+    private WizardViewModel vm;
+    private String database;
+
+    @AfterEach
+    void closeModel() throws Exception {
+        if (vm == null) return;
+        CountDownLatch closed = new CountDownLatch(1);
+        vm.close(closed::countDown);
+        closed.await(30, TimeUnit.SECONDS);
+    }
+
+    private Runbook runbook(String environment) throws Exception {
+        database = TestPostgres.freshDatabase("wizard");
+        TestPostgres.exec(database, SETUP);
+        Files.writeString(dir.resolve("migration.sql"), "ALTER TABLE items ADD COLUMN note text;\n",
+                StandardCharsets.UTF_8);
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, runbookYaml(environment, database), StandardCharsets.UTF_8);
+        return RunbookLoader.load(file);
+    }
+
+    private Target connect() throws Exception {
+        return Targets.fromEnvironment().connect(TestPostgres.server().uri(database), Targets.PasswordPrompt.NONE);
+    }
+
+    private WizardViewModel open(Runbook rb, java.util.concurrent.Executor background, Path resume)
+            throws Exception {
+        vm = new WizardViewModel(rb, connect(), ui, background, Clock.systemUTC());
+        vm.open("alice", dir.resolve("sessions"), resume);
+        return vm;
+    }
+
+    private CheckRow row(int index) {
+        return vm.checks().get(index);
+    }
+
+    @Test
+    void opensOnTheFirstStepAndMovesOnOnlyOnceItPasses() throws Exception {
+        open(runbook("development"), sameThread, null);
+
+        assertThat(vm.openedProperty().get()).isTrue();
+        assertThat(vm.currentProperty().get().step().id()).isEqualTo("count");
+        assertThat(vm.canNextProperty().get()).as("nothing has run yet").isFalse();
+
+        vm.run();
+
+        assertThat(row(0).status()).isEqualTo(Status.PASSED);
+        assertThat(row(0).actualProperty().get()).isEqualTo("3");
+        assertThat(row(0).durationProperty().get()).endsWith("ms");
+        assertThat(vm.currentProperty().get().status()).isEqualTo(Status.PASSED);
+        assertThat(vm.canNextProperty().get()).isTrue();
+        vm.next();
+        assertThat(vm.currentProperty().get().step().id()).isEqualTo("wrong");
+        assertThat(vm.canBackProperty().get()).isTrue();
+    }
+
+    @Test
+    void aFailedStepHoldsTheWizardUntilWaivedWithAReason() throws Exception {
+        open(runbook("development"), sameThread, null);
+        vm.run();
+        vm.next();
+
+        vm.run();
+
+        assertThat(row(0).status()).isEqualTo(Status.FAILED);
+        assertThat(row(0).expectedProperty().get()).isEqualTo("= 4");
+        assertThat(row(0).actualProperty().get()).isEqualTo("3");
+        assertThat(vm.canNextProperty().get()).isFalse();
+        assertThat(vm.errorProperty().get()).contains("FAILED");
+        assertThat(vm.canGoTo(vm.steps().get(2))).as("the outline is no way around the gate").isFalse();
+
+        vm.waive(List.of(row(0)), "  ");
+        assertThat(row(0).status()).isEqualTo(Status.FAILED);
+        assertThat(vm.errorProperty().get()).contains("reason");
+
+        vm.waive(List.of(row(0)), "Fixture data has three items by design");
+        assertThat(row(0).status()).isEqualTo(Status.WAIVED);
+        assertThat(row(0).acceptedProperty().get())
+                .isEqualTo("waived by alice: Fixture data has three items by design");
+        assertThat(vm.canNextProperty().get()).isTrue();
+        assertThat(journal()).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(JournalEvent.Waived.class,
+                w -> assertThat(w.operator()).isEqualTo("alice")));
+    }
+
+    @Test
+    void aManualItemWithARequiredNoteIsNotConfirmedWithoutOne() throws Exception {
+        open(runbook("development"), sameThread, null);
+        vm.run();
+        vm.next();
+        vm.run();
+        vm.waive(List.of(row(0)), "accepted");
+        vm.next();
+        assertThat(vm.currentProperty().get().step().id()).isEqualTo("backup");
+        assertThat(vm.canRunProperty().get()).as("nothing automated to run").isFalse();
+
+        vm.confirm(row(0), " ");
+        assertThat(row(0).status()).isEqualTo(Status.PENDING);
+        assertThat(vm.errorProperty().get()).contains("note is required");
+        assertThat(journal()).noneMatch(e -> e instanceof JournalEvent.Confirmed);
+
+        vm.confirm(row(0), "s3://backups/wizard.dump");
+        assertThat(row(0).status()).isEqualTo(Status.CONFIRMED);
+        assertThat(row(0).acceptedProperty().get()).isEqualTo("confirmed by alice: s3://backups/wizard.dump");
+        assertThat(vm.canNextProperty().get()).isTrue();
+    }
+
+    @Test
+    void aProductionMigrationRunsOnlyWithTheDatabaseNameTyped() throws Exception {
+        open(runbook("production"), sameThread, null);
+        walkTo("migrate");
+        assertThat(vm.requiresTypedDatabaseName()).isTrue();
+
+        vm.run();
+        assertThat(vm.errorProperty().get()).contains("approve");
+        assertThat(vm.runMigration("postgres")).isFalse();
+        assertThat(vm.errorProperty().get()).contains("PRODUCTION").contains(database);
+        assertThat(row(0).status()).isEqualTo(Status.PENDING);
+        assertThat(journal()).noneMatch(e -> e instanceof JournalEvent.MigrationBegan);
+
+        assertThat(vm.runMigration(database)).isTrue();
+        assertThat(row(0).status()).isEqualTo(Status.PASSED);
+        try (var c = TestPostgres.connect(database); var rs = c.createStatement().executeQuery(
+                "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theLastStepLeadsToASummaryWithEverySignature() throws Exception {
+        open(runbook("development"), sameThread, null);
+        walkTo("migrate");
+        vm.runMigration(null);
+        vm.next();
+        assertThat(vm.unsignedRoles()).containsExactly("DBA");
+        vm.sign("DBA", "Zoë Ångström");
+        assertThat(vm.unsignedRoles()).isEmpty();
+
+        vm.next();
+
+        assertThat(vm.onSummaryProperty().get()).isTrue();
+        assertThat(vm.endedProperty().get()).isTrue();
+        assertThat(vm.summaryProperty().get())
+                .isEqualTo(new WizardViewModel.Summary(5, 2, 0, 0, 1, 2, 0));
+        assertThat(vm.signoffs()).singleElement().satisfies(s -> {
+            assertThat(s.role()).isEqualTo("DBA");
+            assertThat(s.name()).isEqualTo("Zoë Ångström");
+            assertThat(s.at()).isNotNull();
+        });
+        assertThat(journal()).anyMatch(e -> e instanceof JournalEvent.Ended);
+    }
+
+    @Test
+    void aResumedSessionReopensOnTheSameStepWithEveryResultShown() throws Exception {
+        Runbook rb = runbook("development");
+        open(rb, sameThread, null);
+        vm.run();
+        vm.next();
+        vm.run();
+        Path journal = vm.session().journalFile();
+        closeModel();
+
+        open(rb, sameThread, journal);
+
+        assertThat(vm.currentProperty().get().step().id()).isEqualTo("wrong");
+        assertThat(row(0).status()).isEqualTo(Status.FAILED);
+        assertThat(row(0).actualProperty().get()).isEqualTo("3");
+        assertThat(vm.steps().get(0).status()).isEqualTo(Status.PASSED);
+        assertThat(vm.infoProperty().get()).startsWith("Resumed session");
+    }
+
+    @Test
+    void aSlowCheckIsCancelledAndEndsAsErrorNeverAsPass() throws Exception {
+        runbook("development");
+        Path file = dir.resolve("slow.yaml");
+        Files.writeString(file, """
+                runbook: Slow
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: slow
+                        title: A thirty-second check
+                        checks:
+                          - query: { sql: "SELECT pg_sleep(30)::text", expect: "''" }
+                """.formatted(database), StandardCharsets.UTF_8);
+        ExecutorService background = Executors.newCachedThreadPool();
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            open(RunbookLoader.load(file), background, null);
+            awaitTrue(() -> vm.openedProperty().get());
+            vm.checks().get(0).statusProperty().addListener((o, a, b) -> {
+                if (b == Status.RUNNING) started.countDown();
+            });
+            AtomicReference<Boolean> runningSeen = new AtomicReference<>(false);
+
+            synchronized (uiLock) {
+                vm.run();
+            }
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+            synchronized (uiLock) {
+                runningSeen.set(vm.runningProperty().get());
+                vm.cancel();
+            }
+            awaitTrue(() -> !vm.runningProperty().get());
+
+            assertThat(runningSeen.get()).isTrue();
+            assertThat(row(0).status()).isEqualTo(Status.ERROR);
+            assertThat(row(0).result().error()).containsIgnoringCase("cancel");
+            assertThat(vm.canNextProperty().get()).isFalse();
+        } finally {
+            closeModel();
+            vm = null;
+            background.shutdownNow();
+        }
+    }
+
+    private void walkTo(String stepId) {
+        while (!vm.currentProperty().get().step().id().equals(stepId)) {
+            if (vm.canRunProperty().get()) vm.run();
+            if (vm.currentProperty().get().status().isBlocking()) {
+                vm.waive(vm.checks(), "accepted in this test");
+            }
+            vm.checks().stream().filter(r -> r.kind().equals("manual")).forEach(r -> vm.confirm(r, "done"));
+            vm.next();
+        }
+    }
+
+    private List<JournalEvent> journal() throws Exception {
+        return Journal.read(vm.session().journalFile());
+    }
+
+    private void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        for (int i = 0; i < 600 && !condition(condition); i++) Thread.sleep(50);
+        assertThat(condition(condition)).as("condition reached within 30 s").isTrue();
+    }
+
+    private boolean condition(java.util.function.BooleanSupplier c) {
+        synchronized (uiLock) {
+            return c.getAsBoolean();
+        }
+    }
+}
