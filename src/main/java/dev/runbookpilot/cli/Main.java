@@ -8,14 +8,15 @@ import picocli.CommandLine.Command;
         description = "Walks a PostgreSQL migration runbook against a live database: every check evaluated, "
                 + "everything journaled, a report at the end.",
         subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class, ReportCommand.class, ImportCommand.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                DemoCommand.class, GuiCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** With no arguments a DBA gets the desktop wizard; commands keep the terminal path. */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        System.exit(execute(args.length == 0 ? new String[] {"gui"} : args));
     }
 
     public static int execute(String... args) {

@@ -579,6 +579,11 @@ public final class WizardViewModel {
         return FXCollections.unmodifiableObservableList(signoffs);
     }
 
+    /** Bumped after every refresh of the current step's rows: something journaled may have changed them. */
+    public javafx.beans.property.ReadOnlyIntegerProperty revisionProperty() {
+        return rowStatusChanges;
+    }
+
     public ReadOnlyObjectProperty<StepItem> currentProperty() {
         return current;
     }

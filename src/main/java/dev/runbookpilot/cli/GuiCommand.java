@@ -1,0 +1,70 @@
+package dev.runbookpilot.cli;
+
+import dev.runbookpilot.ui.Startup;
+import dev.runbookpilot.ui.WizardApp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "gui", description = "Open the desktop wizard (the default with no arguments). With a runbook and"
+        + " --demo or --db, the wizard opens on it directly.")
+final class GuiCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RUNBOOK", description = "a runbook.yaml to open")
+    Path runbook;
+
+    @Option(names = "--demo", description = "start the embedded PostgreSQL with the runbook's demo database")
+    boolean demo;
+
+    @Option(names = "--db", paramLabel = "URL|URI|service=NAME", description = "connect to this target")
+    String db;
+
+    @Option(names = "--operator", paramLabel = "NAME", description = "who runs the window (default: login name)")
+    String operator;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var err = spec.commandLine().getErr();
+        if ((demo || db != null) && runbook == null) {
+            err.println("--demo and --db need a RUNBOOK to open");
+            return ExitCodes.USAGE;
+        }
+        if (demo && db != null) {
+            err.println("choose one of --demo and --db");
+            return ExitCodes.USAGE;
+        }
+        if (runbook != null && !Files.isRegularFile(runbook)) {
+            err.println("no runbook at " + runbook);
+            return ExitCodes.USAGE;
+        }
+        if (!hasDisplay()) {
+            err.println("no display to open the wizard on (DISPLAY is not set). Use 'runbook-pilot run' in a"
+                    + " terminal, or start a desktop session (for a virtual one: Xvfb :99 & export DISPLAY=:99).");
+            return ExitCodes.USAGE;
+        }
+        String who = operator != null && !operator.isBlank() ? operator
+                : System.getProperty("user.name", "operator");
+        boolean direct = runbook != null && (demo || db != null);
+        WizardApp.launch(direct ? new Startup(runbook, demo, db, who) : Startup.startScreen(who));
+        return ExitCodes.OK;
+    }
+
+    /** JavaFX on Linux needs an X11 or Wayland display unless a headless platform was chosen (tests). */
+    private static boolean hasDisplay() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        if (!os.contains("linux")) return true;
+        if ("Monocle".equals(System.getProperty("glass.platform"))) return true;
+        return notBlank(System.getenv("DISPLAY")) || notBlank(System.getenv("WAYLAND_DISPLAY"));
+    }
+
+    private static boolean notBlank(String s) {
+        return s != null && !s.isBlank();
+    }
+}

@@ -1,0 +1,184 @@
+package dev.runbookpilot.ui;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.demo.DemoDatabase;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.ui.wizard.ExportDialog;
+import dev.runbookpilot.ui.wizard.WizardView;
+import dev.runbookpilot.ui.wizard.WizardViewModel;
+import javafx.application.Application;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The one window of the app: the start screen, a progress page while a target opens, then the wizard. Closing it
+ * mid-run cancels the running checks and closes the journal; nothing already shown is lost.
+ */
+public final class MainWindow {
+    private static final Logger log = LoggerFactory.getLogger(MainWindow.class);
+
+    private final Stage stage;
+    private final Workspace workspace;
+    private final ExecutorService background;
+    private final Scene scene;
+    private WizardView wizard;
+    private boolean dark;
+
+    public MainWindow(Stage stage, Workspace workspace, ExecutorService background) {
+        this.stage = stage;
+        this.workspace = workspace;
+        this.background = background;
+        this.scene = new Scene(new VBox(), 1280, 800);
+        scene.getStylesheets().add(MainWindow.class.getResource("app.css").toExternalForm());
+        applyTheme();
+        stage.setTitle("Runbook Pilot");
+        stage.setMinWidth(1024);
+        stage.setMinHeight(700);
+        stage.setScene(scene);
+        stage.setOnCloseRequest(this::closeRequested);
+    }
+
+    /** Opens what the command line asked for. */
+    public void start(Startup startup) {
+        if (startup.runbook() == null) showStart(startup.operator());
+        else openDirect(startup);
+        stage.show();
+    }
+
+    public void showStart(String operator) {
+        disposeWizard();
+        stage.setTitle("Runbook Pilot");
+        scene.setRoot(new dev.runbookpilot.ui.start.StartView(workspace, FxExecutors.UI, background, operator,
+                this::showWizard));
+    }
+
+    /** Loads the runbook and connects (or starts the demo) in the background, showing progress meanwhile. */
+    private void openDirect(Startup s) {
+        Label what = new Label("Loading " + s.runbook() + " …");
+        showProgress(what);
+        background.execute(() -> {
+            Target target = null;
+            try {
+                Runbook rb = RunbookLoader.load(s.runbook());
+                if (s.demo()) {
+                    FxExecutors.UI.execute(() -> what.setText("Starting the embedded PostgreSQL and loading "
+                            + DemoDatabase.setupScript(rb).getFileName() + " …"));
+                    target = Targets.fromEnvironment().startDemo(rb, workspace.home().resolve("demo-"
+                            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))));
+                } else {
+                    FxExecutors.UI.execute(() -> what.setText("Connecting …"));
+                    target = Targets.fromEnvironment().connect(s.connectionSpec(),
+                            new FxPasswordPrompt(stage));
+                }
+                Launch launch = new Launch(rb, target, s.operator(), null);
+                FxExecutors.UI.execute(() -> showWizard(launch));
+            } catch (Exception e) {
+                if (target != null) target.close();
+                log.warn("cannot open {}: {}", s.runbook(), e.getMessage());
+                FxExecutors.UI.execute(() -> showFailure(e.getMessage(), s.operator()));
+            }
+        });
+    }
+
+    private void showProgress(Label what) {
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setId("opening-progress");
+        what.setWrapText(true);
+        VBox box = new VBox(16, spinner, what);
+        box.setAlignment(Pos.CENTER);
+        box.setPadding(new Insets(40));
+        scene.setRoot(box);
+    }
+
+    private void showFailure(String message, String operator) {
+        Label title = new Label("Could not open the runbook");
+        title.getStyleClass().add("step-title");
+        Label text = new Label(message);
+        text.setId("open-error");
+        text.setWrapText(true);
+        Button toStart = new Button("Back to the start screen");
+        toStart.setOnAction(e -> showStart(operator));
+        VBox box = new VBox(16, title, text, toStart);
+        box.setPadding(new Insets(40));
+        scene.setRoot(box);
+    }
+
+    /** Opens the wizard on a connected target; the session starts (or resumes) in the background. */
+    public void showWizard(Launch launch) {
+        disposeWizard();
+        WizardViewModel vm = new WizardViewModel(launch.runbook(), launch.target(), FxExecutors.UI, background,
+                Clock.systemDefaultZone());
+        wizard = new WizardView(vm, launch.operator(), () -> export(vm), this::toggleTheme);
+        stage.setTitle("Runbook Pilot — " + launch.runbook().title());
+        scene.setRoot(wizard);
+        vm.open(launch.operator(), workspace.sessions(), launch.resumeJournal());
+    }
+
+    public WizardView wizard() {
+        return wizard;
+    }
+
+    public Scene scene() {
+        return scene;
+    }
+
+    private void export(WizardViewModel vm) {
+        if (vm.session() == null) return;
+        ExportDialog dialog = new ExportDialog(vm.session().state(), workspace, background);
+        dialog.initOwner(stage);
+        dialog.show();
+    }
+
+    private void toggleTheme() {
+        dark = !dark;
+        applyTheme();
+    }
+
+    private void applyTheme() {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet()
+                : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    private void closeRequested(WindowEvent e) {
+        if (wizard == null) return;
+        e.consume();
+        WizardView closing = wizard;
+        wizard = null;
+        closing.dispose();
+        scene.setRoot(new VBox(new Label("Closing the journal…")));
+        closing.viewModel().close(stage::close);
+    }
+
+    private void disposeWizard() {
+        if (wizard == null) return;
+        WizardView old = wizard;
+        wizard = null;
+        old.dispose();
+        old.viewModel().close(() -> { });
+    }
+
+    /** The root of the scene, for tests that look for nodes. */
+    Parent root() {
+        return scene.getRoot();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.runbookpilot.ui;
+
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.ui.widgets.UiLogAppender;
+import javafx.application.Application;
+import javafx.stage.Stage;
+
+import java.util.concurrent.ExecutorService;
+
+/** The desktop app. Launched by {@code runbook-pilot} with no arguments, or {@code runbook-pilot gui}. */
+public final class WizardApp extends Application {
+    /** Application.launch takes a class, not an instance: the command line's request waits here. */
+    private static volatile Startup pending = Startup.startScreen(System.getProperty("user.name", "operator"));
+
+    private ExecutorService background;
+
+    /** Blocks until the window is closed. */
+    public static void launch(Startup startup) {
+        pending = startup;
+        Application.launch(WizardApp.class);
+    }
+
+    @Override
+    public void start(Stage stage) {
+        UiLogAppender.install();
+        background = FxExecutors.background();
+        new MainWindow(stage, Workspace.fromEnvironment(), background).start(pending);
+    }
+
+    @Override
+    public void stop() {
+        if (background != null) background.shutdownNow();
+    }
+}

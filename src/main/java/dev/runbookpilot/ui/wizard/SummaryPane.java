@@ -1,0 +1,83 @@
+package dev.runbookpilot.ui.wizard;
+
+import javafx.beans.property.SimpleStringProperty;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+
+import java.util.List;
+
+/** The sign-off screen: what the window proved, who signed, and the report export. */
+final class SummaryPane extends VBox {
+    private final Label verdict = new Label();
+    private final GridPane counts = new GridPane();
+    private final Label journal = new Label();
+
+    SummaryPane(WizardViewModel vm, Runnable onExport) {
+        super(12);
+        setId("summary");
+        getStyleClass().add("summary-pane");
+        setPadding(new Insets(16, 20, 16, 20));
+        Label title = new Label("Sign-off");
+        title.getStyleClass().add("step-title");
+        verdict.setId("verdict");
+        verdict.getStyleClass().add("verdict");
+        counts.setHgap(24);
+        counts.setVgap(4);
+        counts.setId("summary-counts");
+
+        TableView<WizardViewModel.SignoffEntry> signoffs = new TableView<>(vm.signoffs());
+        signoffs.setId("signoffs");
+        signoffs.setPlaceholder(new Label("This runbook has no sign-off step."));
+        signoffs.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        TableColumn<WizardViewModel.SignoffEntry, String> role = new TableColumn<>("Role");
+        role.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().role()));
+        TableColumn<WizardViewModel.SignoffEntry, String> name = new TableColumn<>("Signed by");
+        name.setCellValueFactory(c -> new SimpleStringProperty(
+                c.getValue().name() == null ? "— not signed —" : c.getValue().name()));
+        TableColumn<WizardViewModel.SignoffEntry, String> at = new TableColumn<>("Recorded at");
+        at.setCellValueFactory(c -> new SimpleStringProperty(Formats.time(c.getValue().at())));
+        signoffs.getColumns().setAll(List.of(role, name, at));
+        signoffs.setPrefHeight(160);
+        VBox.setVgrow(signoffs, Priority.SOMETIMES);
+
+        Button export = new Button("Export report…");
+        export.setId("export");
+        export.getStyleClass().add("accent");
+        export.setOnAction(e -> onExport.run());
+        journal.setWrapText(true);
+        journal.getStyleClass().add("muted");
+
+        getChildren().addAll(title, verdict, counts, WizardView.sectionLabel("Sign-offs"), signoffs, export, journal);
+        vm.summaryProperty().addListener((o, a, s) -> {
+            if (s != null) show(s);
+            if (vm.session() != null) journal.setText("Journal: " + vm.session().journalFile());
+        });
+    }
+
+    private void show(WizardViewModel.Summary s) {
+        boolean clean = s.failed() == 0 && s.errors() == 0 && s.pending() == 0;
+        verdict.setText(clean ? "✔ Every check passed, was confirmed or waived with a reason"
+                : "✖ Not clean: " + s.failed() + " failed, " + s.errors() + " could not run, " + s.pending()
+                + " pending");
+        verdict.getStyleClass().removeAll("verdict-pass", "verdict-fail");
+        verdict.getStyleClass().add(clean ? "verdict-pass" : "verdict-fail");
+        counts.getChildren().clear();
+        String[][] rows = {
+                {"Checks", String.valueOf(s.checks())}, {"Passed", String.valueOf(s.passed())},
+                {"Failed", String.valueOf(s.failed())}, {"Could not run (error)", String.valueOf(s.errors())},
+                {"Waived", String.valueOf(s.waived())}, {"Confirmed / signed", String.valueOf(s.confirmed())},
+                {"Pending", String.valueOf(s.pending())}};
+        for (int i = 0; i < rows.length; i++) {
+            Label k = new Label(rows[i][0]);
+            Label v = new Label(rows[i][1]);
+            v.setId("count-" + rows[i][0].split(" ")[0].toLowerCase(java.util.Locale.ROOT));
+            counts.addRow(i, k, v);
+        }
+    }
+}

@@ -1,0 +1,479 @@
+package dev.runbookpilot.ui.wizard;
+
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.ui.widgets.CheckDetailPane;
+import dev.runbookpilot.ui.widgets.EnvironmentBanner;
+import dev.runbookpilot.ui.widgets.LogConsole;
+import dev.runbookpilot.ui.widgets.MarkdownView;
+import dev.runbookpilot.ui.widgets.StatusBadge;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import org.controlsfx.control.StatusBar;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wizard screen: the runbook's outline on the left, the current step in the centre with its checks filling in
+ * live, the run controls below. Binds to {@link WizardViewModel}; holds no state of its own that matters.
+ */
+public final class WizardView extends BorderPane {
+    private final WizardViewModel vm;
+    private final String operator;
+    private final Runnable onExport;
+
+    private final Label stepTitle = new Label();
+    private final Label stepPhase = new Label();
+    private final MarkdownView description = new MarkdownView();
+    private final TableView<CheckRow> table = new TableView<>();
+    private final CheckDetailPane detail = new CheckDetailPane();
+    private final VBox manualBox = new VBox(8);
+    private final VBox signoffBox = new VBox(8);
+    private final VBox migrationBox = new VBox(6);
+    private final ListView<String> migrationLog = new ListView<>();
+    private final Label migrationProgress = new Label();
+    private final SummaryPane summary;
+    /** What the operator typed but has not confirmed or signed yet survives the extras being rebuilt. */
+    private final java.util.Map<Integer, String> draftNotes = new java.util.HashMap<>();
+    private final java.util.Map<String, String> draftNames = new java.util.HashMap<>();
+    private final Timeline clock;
+
+    final Button back = new Button("◀ Back");
+    final Button run = new Button("▶ Run checks");
+    final Button rerun = new Button("↻ Re-run failed");
+    final Button cancel = new Button("■ Cancel");
+    final Button waive = new Button("Waive…");
+    final Button next = new Button("Next ▶");
+
+    public WizardView(WizardViewModel vm, String operator, Runnable onExport, Runnable onToggleTheme) {
+        this.vm = vm;
+        this.operator = operator;
+        this.onExport = onExport;
+        getStyleClass().add("wizard");
+        this.summary = new SummaryPane(vm, onExport);
+
+        EnvironmentBanner banner = new EnvironmentBanner();
+        var rec = vm.target().record();
+        banner.show(vm.runbook().target().environment(), rec.host(), rec.port(), rec.database(), rec.demo());
+        Label title = new Label(vm.runbook().title());
+        title.getStyleClass().add("runbook-title");
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        Button theme = new Button("◐ Theme");
+        theme.setTooltip(new Tooltip("Switch between the light and the dark theme"));
+        theme.setOnAction(e -> onToggleTheme.run());
+        HBox header = new HBox(12, title, spacer, theme);
+        header.setAlignment(Pos.CENTER_LEFT);
+        header.setPadding(new Insets(6, 12, 6, 12));
+        setTop(new VBox(banner, header));
+
+        setLeft(outline());
+        setCenter(new StackPane(stepPane(), summary));
+        setBottom(bottom());
+
+        summary.visibleProperty().bind(vm.onSummaryProperty());
+        vm.currentProperty().addListener((o, a, b) -> showStep());
+        vm.checks().addListener((ListChangeListener<CheckRow>) c -> {
+            draftNotes.clear();
+            draftNames.clear();
+            rebuildStepExtras();
+        });
+        vm.revisionProperty().addListener((o, a, b) -> refreshAfterChange());
+        clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> vm.tick()));
+        clock.setCycleCount(Timeline.INDEFINITE);
+        clock.play();
+        sceneProperty().addListener((o, a, scene) -> {
+            if (scene != null) installShortcuts();
+        });
+    }
+
+    public WizardViewModel viewModel() {
+        return vm;
+    }
+
+    /** Stops the clock; the model is closed by the window. */
+    public void dispose() {
+        clock.stop();
+    }
+
+    // ---------------------------------------------------------------- left: the outline
+
+    private Node outline() {
+        ListView<StepItem> steps = new ListView<>(vm.steps());
+        steps.setId("steps");
+        steps.setCellFactory(lv -> new StepCell());
+        steps.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
+        vm.currentProperty().addListener((o, a, b) -> steps.getSelectionModel().select(b));
+        steps.setOnMouseClicked(e -> {
+            StepItem picked = steps.getSelectionModel().getSelectedItem();
+            if (picked != null && picked != vm.currentProperty().get()) {
+                if (vm.canGoTo(picked)) vm.goTo(picked);
+                else steps.getSelectionModel().select(vm.currentProperty().get());
+            }
+        });
+        VBox.setVgrow(steps, Priority.ALWAYS);
+        ProgressBar progress = new ProgressBar();
+        progress.progressProperty().bind(vm.progressProperty());
+        progress.setMaxWidth(Double.MAX_VALUE);
+        Label progressText = new Label();
+        progressText.textProperty().bind(Bindings.createStringBinding(() -> {
+            long done = vm.steps().stream().filter(s -> s.status().isSatisfied()).count();
+            return done + " of " + vm.steps().size() + " steps settled";
+        }, vm.progressProperty()));
+        Label elapsed = new Label();
+        elapsed.setId("elapsed");
+        elapsed.textProperty().bind(Bindings.concat("Window open ", vm.elapsedProperty()));
+        elapsed.setTooltip(new Tooltip("Time since the session started (until it ended)"));
+        VBox box = new VBox(8, sectionLabel("Runbook"), steps, progress, progressText, elapsed);
+        box.setPadding(new Insets(8));
+        box.setPrefWidth(290);
+        box.setMinWidth(220);
+        return box;
+    }
+
+    private final class StepCell extends ListCell<StepItem> {
+        private final ChangeTracker tracker = new ChangeTracker();
+
+        @Override
+        protected void updateItem(StepItem item, boolean empty) {
+            super.updateItem(item, empty);
+            tracker.detach();
+            if (empty || item == null) {
+                setText(null);
+                setGraphic(null);
+                setTooltip(null);
+                return;
+            }
+            Runnable render = () -> {
+                Label phase = new Label(item.phase().toUpperCase(java.util.Locale.ROOT));
+                phase.getStyleClass().add("phase-caption");
+                boolean firstOfPhase = item.position() == 0
+                        || !vm.steps().get(item.position() - 1).phase().equals(item.phase());
+                Label name = new Label((item.position() + 1) + ". " + item.step().title());
+                name.setWrapText(true);
+                StatusBadge badge = new StatusBadge(item.status());
+                VBox cell = firstOfPhase ? new VBox(2, phase, name, badge) : new VBox(2, name, badge);
+                setGraphic(cell);
+                setText(null);
+                setDisable(!vm.canGoTo(item) && item != vm.currentProperty().get());
+            };
+            tracker.attach(item.statusProperty(), render);
+            render.run();
+        }
+    }
+
+    /** Re-renders a cell when its item's status changes, and forgets the item when the cell is reused. */
+    private static final class ChangeTracker {
+        private javafx.beans.value.ObservableValue<?> observed;
+        private javafx.beans.value.ChangeListener<Object> listener;
+
+        void attach(javafx.beans.value.ObservableValue<?> value, Runnable onChange) {
+            observed = value;
+            listener = (o, a, b) -> onChange.run();
+            value.addListener(listener);
+        }
+
+        void detach() {
+            if (observed != null) observed.removeListener(listener);
+            observed = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- centre: the step
+
+    private Node stepPane() {
+        stepTitle.getStyleClass().add("step-title");
+        stepTitle.setId("step-title");
+        stepTitle.setWrapText(true);
+        stepPhase.getStyleClass().add("phase-caption");
+        buildTable();
+        migrationLog.setId("migration-log");
+        migrationLog.setPrefHeight(110);
+        migrationProgress.textProperty().bind(vm.migrationProgressProperty());
+        migrationLog.setItems(vm.migrationLog());
+        migrationBox.getChildren().addAll(sectionLabel("Migration progress and notices"), migrationProgress,
+                migrationLog);
+        manualBox.setId("manual-items");
+        signoffBox.setId("signoff-entries");
+        ScrollPane descriptionScroll = new ScrollPane(description);
+        descriptionScroll.setFitToWidth(true);
+        descriptionScroll.setPrefViewportHeight(110);
+        descriptionScroll.setMaxHeight(200);
+        VBox top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
+        top.setPadding(new Insets(8, 12, 8, 12));
+        VBox.setVgrow(table, Priority.ALWAYS);
+        detail.setId("check-detail");
+        SplitPane split = new SplitPane(top, detail);
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.6);
+        return split;
+    }
+
+    private void buildTable() {
+        table.setId("checks");
+        table.setItems(vm.checks());
+        table.setPlaceholder(new Label("This step has no checks."));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        TableColumn<CheckRow, String> check = new TableColumn<>("Check");
+        check.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
+                c.getValue().kind() + " · " + c.getValue().label()));
+        check.setPrefWidth(300);
+        TableColumn<CheckRow, String> expected = new TableColumn<>("Expected");
+        expected.setCellValueFactory(c -> c.getValue().expectedProperty());
+        TableColumn<CheckRow, String> actual = new TableColumn<>("Actual");
+        actual.setCellValueFactory(c -> c.getValue().actualProperty());
+        TableColumn<CheckRow, Status> status = new TableColumn<>("Status");
+        status.setCellValueFactory(c -> c.getValue().statusProperty());
+        status.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(Status s, boolean empty) {
+                super.updateItem(s, empty);
+                setText(null);
+                setGraphic(empty || s == null ? null : new StatusBadge(s));
+            }
+        });
+        status.setPrefWidth(130);
+        TableColumn<CheckRow, String> duration = new TableColumn<>("Duration");
+        duration.setCellValueFactory(c -> c.getValue().durationProperty());
+        duration.setPrefWidth(90);
+        TableColumn<CheckRow, String> accepted = new TableColumn<>("Accepted");
+        accepted.setCellValueFactory(c -> c.getValue().acceptedProperty());
+        table.getColumns().setAll(List.of(check, expected, actual, status, duration, accepted));
+        table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> showDetail(row));
+    }
+
+    private void showDetail(CheckRow row) {
+        if (row == null) {
+            detail.show(null, null, null);
+            return;
+        }
+        detail.show(row.resultProperty().get(), sqlOf(row.spec()), row.spec().describe());
+    }
+
+    private String sqlOf(CheckSpec spec) {
+        if (spec instanceof CheckSpec.Query q) return q.sql();
+        if (spec instanceof CheckSpec.Explain x) return x.sql();
+        if (spec instanceof CheckSpec.Statement s) return s.sql();
+        if (spec instanceof CheckSpec.Execute ex) return "-- runs " + vm.runbook().baseDir().relativize(ex.file());
+        return null;
+    }
+
+    private void showStep() {
+        StepItem item = vm.currentProperty().get();
+        if (item == null) return;
+        stepPhase.setText(item.phase() + " · step " + (item.position() + 1) + " of " + vm.steps().size());
+        stepTitle.setText(item.step().title());
+        String text = item.step().description();
+        description.setMarkdown(text == null ? "" : text);
+        rebuildStepExtras();
+        if (!table.getItems().isEmpty()) table.getSelectionModel().clearAndSelect(0);
+        else showDetail(null);
+    }
+
+    /** Manual items get a checkbox and a note field, sign-offs a name field per role, migrations their log. */
+    private void rebuildStepExtras() {
+        manualBox.getChildren().clear();
+        signoffBox.getChildren().clear();
+        StepItem item = vm.currentProperty().get();
+        boolean mutates = item != null && item.step().mutates();
+        migrationBox.setVisible(mutates);
+        migrationBox.setManaged(mutates);
+        for (CheckRow row : vm.checks()) {
+            if (row.spec() instanceof CheckSpec.Manual m) manualBox.getChildren().add(manualItem(row, m));
+            if (row.spec() instanceof CheckSpec.Signoff so) {
+                signoffBox.getChildren().add(sectionLabel("Sign-off"));
+                for (String role : so.roles()) signoffBox.getChildren().add(signoffLine(row, role));
+            }
+        }
+        if (!manualBox.getChildren().isEmpty()) manualBox.getChildren().add(0, sectionLabel("Manual confirmations"));
+        manualBox.setManaged(!manualBox.getChildren().isEmpty());
+        signoffBox.setManaged(!signoffBox.getChildren().isEmpty());
+    }
+
+    /** After each journaled change: the extras follow the session, and the selected check's detail too. */
+    private void refreshAfterChange() {
+        rebuildStepExtras();
+        CheckRow selected = table.getSelectionModel().getSelectedItem();
+        if (selected != null) showDetail(selected);
+    }
+
+    private Node manualItem(CheckRow row, CheckSpec.Manual m) {
+        CheckBox done = new CheckBox(m.text());
+        done.setWrapText(true);
+        done.getStyleClass().add("manual-item");
+        TextField note = new TextField();
+        note.setPromptText(m.requireNote() ? "Note (required)" : "Note (optional)");
+        note.getStyleClass().add("manual-note");
+        boolean confirmed = row.status() == Status.CONFIRMED;
+        done.setSelected(confirmed);
+        done.setDisable(confirmed);
+        note.setDisable(confirmed);
+        note.setText(confirmed ? row.acceptedProperty().get() : draftNotes.getOrDefault(row.index(), ""));
+        note.textProperty().addListener((o, a, b) -> draftNotes.put(row.index(), b));
+        done.setOnAction(e -> {
+            if (!done.isSelected()) return;
+            if (m.requireNote() && note.getText().isBlank()) {
+                done.setSelected(false);
+                note.requestFocus();
+            }
+            vm.confirm(row, note.getText());
+        });
+        HBox.setHgrow(note, Priority.ALWAYS);
+        VBox box = new VBox(4, done, note);
+        box.setPadding(new Insets(0, 0, 0, 8));
+        return box;
+    }
+
+    private Node signoffLine(CheckRow row, String role) {
+        var signed = vm.session() == null ? null
+                : vm.session().state().signatures(vm.currentProperty().get().step().id()).get(role);
+        Label roleLabel = new Label(role);
+        roleLabel.setMinWidth(140);
+        if (signed != null) {
+            Label who = new Label("✔ signed by " + signed.name() + " at " + Formats.time(signed.at()));
+            return new HBox(10, roleLabel, who);
+        }
+        TextField name = new TextField();
+        name.setPromptText("Full name of the " + role);
+        name.getStyleClass().add("signoff-name");
+        name.setText(draftNames.getOrDefault(role, ""));
+        name.textProperty().addListener((o, a, b) -> draftNames.put(role, b));
+        Button sign = new Button("Sign as " + role);
+        sign.disableProperty().bind(name.textProperty().isEmpty().or(vm.busyProperty()));
+        sign.setOnAction(e -> vm.sign(role, name.getText()));
+        HBox.setHgrow(name, Priority.ALWAYS);
+        HBox line = new HBox(10, roleLabel, name, sign);
+        line.setAlignment(Pos.CENTER_LEFT);
+        return line;
+    }
+
+    // ---------------------------------------------------------------- bottom: controls and status
+
+    private Node bottom() {
+        back.setId("back");
+        run.setId("run");
+        rerun.setId("rerun");
+        cancel.setId("cancel");
+        waive.setId("waive");
+        next.setId("next");
+        back.disableProperty().bind(vm.canBackProperty().not());
+        run.disableProperty().bind(vm.canRunProperty().not());
+        rerun.disableProperty().bind(vm.canRunProperty().not().or(vm.canWaiveProperty().not()));
+        cancel.disableProperty().bind(vm.runningProperty().not());
+        waive.disableProperty().bind(vm.canWaiveProperty().not());
+        next.disableProperty().bind(vm.canNextProperty().not());
+        next.getStyleClass().add("accent");
+        run.getStyleClass().add("success");
+        cancel.getStyleClass().add("danger");
+        back.setOnAction(e -> vm.back());
+        run.setOnAction(e -> runCurrent());
+        rerun.setOnAction(e -> vm.rerunFailed());
+        cancel.setOnAction(e -> vm.cancel());
+        waive.setOnAction(e -> waiveSelected());
+        next.setOnAction(e -> vm.next());
+        back.setTooltip(new Tooltip("Previous step (Alt+Left)"));
+        run.setTooltip(new Tooltip("Run this step's checks against the database (F5)"));
+        rerun.setTooltip(new Tooltip("Run again only the checks that failed or could not run (Shift+F5)"));
+        cancel.setTooltip(new Tooltip("Cancel the running checks on the server (Esc)"));
+        waive.setTooltip(new Tooltip("Accept failed checks with a written reason (Ctrl+Shift+W)"));
+        next.setTooltip(new Tooltip("Next step; disabled until this one passed, was confirmed or waived (Alt+Right)"));
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox buttons = new HBox(8, back, spacer, run, rerun, cancel, waive, next);
+        buttons.setPadding(new Insets(8, 12, 8, 12));
+        buttons.setAlignment(Pos.CENTER_RIGHT);
+
+        StatusBar status = new StatusBar();
+        status.setId("status-bar");
+        status.textProperty().bind(Bindings.createStringBinding(
+                () -> vm.errorProperty().get().isEmpty() ? vm.infoProperty().get() : "⚠ " + vm.errorProperty().get(),
+                vm.errorProperty(), vm.infoProperty()));
+        javafx.scene.control.ProgressIndicator spinner = new javafx.scene.control.ProgressIndicator();
+        spinner.setPrefSize(16, 16);
+        spinner.visibleProperty().bind(vm.busyProperty());
+        status.getRightItems().add(spinner);
+        return new VBox(buttons, new LogConsole(), status);
+    }
+
+    private void runCurrent() {
+        StepItem item = vm.currentProperty().get();
+        if (item == null) return;
+        if (!item.step().mutates()) {
+            vm.run();
+            return;
+        }
+        MigrationDialog dialog = new MigrationDialog(item.step().title(), vm.databaseName(),
+                vm.requiresTypedDatabaseName());
+        dialog.initOwner(getScene().getWindow());
+        vm.loadMigrationSql(item.step(), dialog::showSql);
+        dialog.showAndWait().ifPresent(vm::runMigration);
+    }
+
+    private void waiveSelected() {
+        List<CheckRow> rows = new ArrayList<>(table.getSelectionModel().getSelectedItems());
+        rows.removeIf(r -> !r.status().isBlocking());
+        if (rows.isEmpty()) rows = vm.checks().stream().filter(r -> r.status().isBlocking()).toList();
+        if (rows.isEmpty()) return;
+        WaiveDialog dialog = new WaiveDialog(operator, rows);
+        dialog.initOwner(getScene().getWindow());
+        List<CheckRow> chosen = rows;
+        dialog.showAndWait().ifPresent(reason -> vm.waive(chosen, reason));
+    }
+
+    private void installShortcuts() {
+        var acc = getScene().getAccelerators();
+        acc.put(new KeyCodeCombination(KeyCode.F5), () -> fire(run));
+        acc.put(new KeyCodeCombination(KeyCode.F5, KeyCombination.SHIFT_DOWN), () -> fire(rerun));
+        acc.put(new KeyCodeCombination(KeyCode.RIGHT, KeyCombination.ALT_DOWN), () -> fire(next));
+        acc.put(new KeyCodeCombination(KeyCode.LEFT, KeyCombination.ALT_DOWN), () -> fire(back));
+        acc.put(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN),
+                () -> fire(waive));
+        acc.put(new KeyCodeCombination(KeyCode.ESCAPE), () -> fire(cancel));
+    }
+
+    private static void fire(Button b) {
+        if (!b.isDisabled()) b.fire();
+    }
+
+    static Label sectionLabel(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("section-label");
+        return l;
+    }
+
+    Runbook runbook() {
+        return vm.runbook();
+    }
+}
