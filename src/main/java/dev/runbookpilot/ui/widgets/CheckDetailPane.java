@@ -1,0 +1,396 @@
+package dev.runbookpilot.ui.widgets;
+
+import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.check.CheckResult;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What the wizard shows for the selected check: status, expected against actual, the error with its SQLSTATE,
+ * the SQL (selectable, with a copy button) and the evidence by kind — result rows, catalog differences, the
+ * plan with its deciding lines marked, server notices, a snapshot's counts, a row-count diff or a schema diff.
+ */
+public final class CheckDetailPane extends VBox {
+
+    private final StatusBadge badge = new StatusBadge();
+    private final Label title = new Label();
+    private final Label expected = value("check-expected");
+    private final Label actual = value("check-actual");
+    private final Label duration = value("check-duration");
+    private final GridPane facts = new GridPane();
+    private final Label error = new Label();
+    private final TextArea sql = new TextArea();
+    private final VBox sqlBox;
+    private final VBox detail = new VBox(6);
+
+    public CheckDetailPane() {
+        getStyleClass().add("check-detail");
+        setSpacing(8);
+        setPadding(new Insets(8));
+
+        title.setId("check-title");
+        title.getStyleClass().add("detail-title");
+        title.setWrapText(true);
+        badge.setId("check-status");
+        badge.setMinWidth(Region.USE_PREF_SIZE);
+        HBox header = new HBox(10, badge, title);
+        header.setAlignment(Pos.CENTER_LEFT);
+
+        facts.getStyleClass().add("check-facts");
+        facts.setHgap(10);
+        facts.setVgap(4);
+        facts.addRow(0, caption("Expected"), expected);
+        facts.addRow(1, caption("Actual"), actual);
+        facts.addRow(2, caption("Duration"), duration);
+        GridPane.setHgrow(expected, Priority.ALWAYS);
+
+        error.setId("check-error");
+        error.getStyleClass().add("check-error");
+        error.setWrapText(true);
+        error.setMaxWidth(Double.MAX_VALUE);
+
+        sql.setId("check-sql");
+        sql.setEditable(false);
+        sql.setWrapText(false);
+        sql.getStyleClass().addAll("monospace", "check-sql");
+        Button copy = new Button("Copy SQL");
+        copy.setId("check-copy-sql");
+        copy.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(sql.getText());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox sqlBar = new HBox(8, caption("SQL"), gap, copy);
+        sqlBar.setAlignment(Pos.CENTER_LEFT);
+        sqlBox = new VBox(4, sqlBar, sql);
+
+        detail.setId("check-evidence");
+        VBox.setVgrow(detail, Priority.ALWAYS);
+        getChildren().addAll(header, facts, error, sqlBox, detail);
+        clear();
+    }
+
+    /** Nothing selected. */
+    public void clear() {
+        show(null, "Select a check to see its SQL, result and evidence.", null);
+    }
+
+    /** A check from the runbook, with its result or null when it has not run. */
+    public void show(CheckSpec spec, CheckResult result) {
+        show(result, spec == null ? null : spec.label(), sqlOf(spec));
+    }
+
+    /** A result only: its own label and SQL. */
+    public void show(CheckResult result) {
+        show(result, null, null);
+    }
+
+    /**
+     * A result (null = not run yet) with the label and SQL to fall back on; the result's own SQL, as it ran,
+     * wins over the runbook's.
+     */
+    public void show(CheckResult result, String label, String specSql) {
+        Status status = result == null ? Status.PENDING : result.status();
+        badge.setStatus(status);
+        String name = result != null && result.label() != null ? result.label() : label;
+        title.setText(name == null ? "" : name);
+
+        boolean ran = result != null;
+        setShown(facts, ran || label != null);
+        expected.setText(ran && result.expected() != null ? result.expected() : ran ? "" : "—");
+        actual.setText(ran ? nonNull(result.actual()) : "not run yet");
+        duration.setText(ran && status.isFinished() ? formatDuration(result.durationMillis()) : "—");
+
+        String errorText = ran ? errorText(result) : null;
+        error.setText(errorText == null ? "" : errorText);
+        setShown(error, errorText != null);
+
+        String shownSql = ran && result.sql() != null && !result.sql().isBlank() ? result.sql() : specSql;
+        sql.setText(shownSql == null ? "" : shownSql);
+        int rows = shownSql == null ? 0 : (int) shownSql.chars().filter(c -> c == '\n').count() + 1;
+        sql.setPrefRowCount(Math.max(1, Math.min(rows, 8)));
+        setShown(sqlBox, shownSql != null && !shownSql.isBlank());
+
+        detail.getChildren().setAll(ran && result.detail() != null ? List.of(evidence(result.detail()))
+                : List.of());
+        setShown(detail, !detail.getChildren().isEmpty());
+    }
+
+    /** "could not be evaluated — SQLSTATE 42P01: relation ... does not exist", or null without an error. */
+    public static String errorText(CheckResult r) {
+        if (r.error() == null && r.sqlState() == null) return null;
+        StringBuilder b = new StringBuilder();
+        if (r.status() == Status.ERROR) b.append("⚠ Could not be evaluated — never counts as a pass.\n");
+        if (r.sqlState() != null) b.append("SQLSTATE ").append(r.sqlState());
+        if (r.error() != null) b.append(r.sqlState() != null ? ": " : "").append(r.error());
+        return b.toString();
+    }
+
+    /** The SQL a check runs as the runbook states it, or its description for kinds that run no SQL of their own. */
+    public static String sqlOf(CheckSpec spec) {
+        if (spec == null) return null;
+        if (spec instanceof CheckSpec.Query q) return q.sql();
+        if (spec instanceof CheckSpec.Explain e) return (e.analyze() ? "EXPLAIN ANALYZE " : "EXPLAIN ") + e.sql();
+        if (spec instanceof CheckSpec.Statement s) {
+            return s.setup() == null || s.setup().isBlank() ? s.sql() : s.setup() + "\n" + s.sql();
+        }
+        if (spec instanceof CheckSpec.Execute x) return "-- runs " + x.file();
+        return null;
+    }
+
+    public static String formatDuration(long millis) {
+        if (millis < 1000) return millis + " ms";
+        if (millis < 60_000) return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+        return String.format(Locale.ROOT, "%d min %02d s", millis / 60_000, (millis / 1000) % 60);
+    }
+
+    private Node evidence(CheckDetail d) {
+        if (d instanceof CheckDetail.Rows rows) return rowsView(rows);
+        if (d instanceof CheckDetail.ObjectsDiff diff) return objectsView(diff);
+        if (d instanceof CheckDetail.RowCountDiff diff) return grow(new RowCountDiffView(diff));
+        if (d instanceof CheckDetail.SchemaChanges changes) return grow(new SchemaDiffTree(changes));
+        if (d instanceof CheckDetail.Plan plan) return planView(plan);
+        if (d instanceof CheckDetail.Notices notices) return noticesView(notices);
+        if (d instanceof CheckDetail.SnapshotTaken snap) return snapshotView(snap);
+        return new Label(String.valueOf(d));
+    }
+
+    private Node rowsView(CheckDetail.Rows rows) {
+        TableView<List<String>> table = new TableView<>();
+        table.setId("check-rows");
+        table.setPlaceholder(new Label("The query returned no rows"));
+        for (int i = 0; i < rows.columns().size(); i++) {
+            int index = i;
+            TableColumn<List<String>, String> col = new TableColumn<>(rows.columns().get(i));
+            col.setCellValueFactory(c -> new ReadOnlyStringWrapper(
+                    index < c.getValue().size() ? c.getValue().get(index) : null));
+            col.setCellFactory(c -> new NullAwareCell());
+            col.setSortable(false);
+            table.getColumns().add(col);
+        }
+        table.getItems().setAll(rows.rows());
+        table.setPrefHeight(Math.min(320, 34 + 26 * Math.max(2, rows.rows().size())));
+        VBox.setVgrow(table, Priority.ALWAYS);
+        Label count = new Label(rows.rows().size() + " row" + (rows.rows().size() == 1 ? "" : "s")
+                + (rows.truncated() ? " shown — truncated: the query returned more rows than are kept" : ""));
+        count.setId("check-rows-note");
+        count.getStyleClass().add(rows.truncated() ? "detail-warning" : "detail-note");
+        return grow(new VBox(4, count, table));
+    }
+
+    /** One entry of a catalog comparison, its category spelled out. */
+    private record ObjectEntry(String category, String name) {}
+
+    private Node objectsView(CheckDetail.ObjectsDiff diff) {
+        List<ObjectEntry> entries = new ArrayList<>();
+        diff.missing().forEach(n -> entries.add(new ObjectEntry("missing", n)));
+        diff.unexpected().forEach(n -> entries.add(new ObjectEntry("unexpected", n)));
+        diff.mismatched().forEach(n -> entries.add(new ObjectEntry("mismatched", n)));
+        diff.found().forEach(n -> entries.add(new ObjectEntry("found", n)));
+        ListView<ObjectEntry> list = new ListView<>();
+        list.setId("check-objects");
+        list.getItems().setAll(entries);
+        list.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(ObjectEntry item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().removeAll("entry-bad", "entry-ok");
+                if (empty || item == null) {
+                    setText(null);
+                    return;
+                }
+                setText(objectEntryText(item.category(), item.name()));
+                getStyleClass().add(item.category().equals("found") ? "entry-ok" : "entry-bad");
+            }
+        });
+        list.setPrefHeight(Math.min(300, 30 + 26 * Math.max(2, entries.size())));
+        Label counts = new Label(diff.found().size() + " found, " + diff.missing().size() + " missing, "
+                + diff.unexpected().size() + " unexpected, " + diff.mismatched().size() + " mismatched");
+        counts.setId("check-objects-summary");
+        counts.getStyleClass().add("detail-note");
+        return grow(new VBox(4, counts, list));
+    }
+
+    /** "✖ missing: index:users_email_idx", "✔ found: table:users". */
+    public static String objectEntryText(String category, String name) {
+        return (category.equals("found") ? "✔ " : "✖ ") + category + ": " + name;
+    }
+
+    private Node planView(CheckDetail.Plan plan) {
+        ListView<String> lines = new ListView<>();
+        lines.setId("check-plan");
+        lines.getStyleClass().add("monospace");
+        lines.getItems().setAll(plan.text() == null ? List.of() : List.of(plan.text().split("\\R", -1)));
+        lines.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().remove("plan-finding");
+                if (empty || item == null) {
+                    setText(null);
+                    return;
+                }
+                boolean finding = isFinding(item, plan.findings());
+                setText((finding ? "▶ " : "  ") + item);
+                if (finding) getStyleClass().add("plan-finding");
+            }
+        });
+        lines.setPrefHeight(Math.min(320, 30 + 24 * Math.max(2, lines.getItems().size())));
+        Label cost = new Label("Total cost: " + (plan.totalCost() == null ? "unknown"
+                : String.format(Locale.ROOT, "%,.2f", plan.totalCost()))
+                + (plan.findings().isEmpty() ? "" : " · ▶ marks the lines that decided the verdict"));
+        cost.setId("check-plan-cost");
+        cost.getStyleClass().add("detail-note");
+        Button copy = new Button("Copy plan");
+        copy.setOnAction(e -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(plan.text() == null ? "" : plan.text());
+            Clipboard.getSystemClipboard().setContent(content);
+        });
+        Region gap = new Region();
+        HBox.setHgrow(gap, Priority.ALWAYS);
+        HBox bar = new HBox(8, cost, gap, copy);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        return grow(new VBox(4, bar, lines));
+    }
+
+    private static boolean isFinding(String line, List<String> findings) {
+        String trimmed = line.strip();
+        if (trimmed.isEmpty()) return false;
+        for (String f : findings) {
+            String finding = f.strip();
+            if (!finding.isEmpty() && (trimmed.contains(finding) || finding.contains(trimmed))) return true;
+        }
+        return false;
+    }
+
+    private Node noticesView(CheckDetail.Notices notices) {
+        List<String> items = new ArrayList<>();
+        notices.missing().forEach(n -> items.add("✖ expected but not received: " + n));
+        notices.received().forEach(n -> items.add("✔ received: " + n));
+        ListView<String> list = new ListView<>();
+        list.setId("check-notices");
+        list.getItems().setAll(items);
+        list.setPlaceholder(new Label("No notices"));
+        list.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().remove("entry-bad");
+                setText(empty ? null : item);
+                if (!empty && item != null && item.startsWith("✖")) getStyleClass().add("entry-bad");
+            }
+        });
+        list.setPrefHeight(Math.min(260, 30 + 26 * Math.max(2, items.size())));
+        Label summary = new Label(String.format(Locale.ROOT, "%,d row%s affected · %d notice%s received",
+                notices.rowsAffected(), notices.rowsAffected() == 1 ? "" : "s", notices.received().size(),
+                notices.received().size() == 1 ? "" : "s")
+                + (notices.missing().isEmpty() ? "" : " · ✖ " + notices.missing().size() + " expected missing"));
+        summary.setId("check-notices-summary");
+        summary.getStyleClass().add(notices.missing().isEmpty() ? "detail-note" : "detail-warning");
+        return grow(new VBox(4, summary, list));
+    }
+
+    private record CountRow(String table, Long rows) {}
+
+    private Node snapshotView(CheckDetail.SnapshotTaken snap) {
+        TableView<CountRow> table = new TableView<>();
+        table.setId("check-snapshot");
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        TableColumn<CountRow, String> name = new TableColumn<>("Table");
+        name.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().table()));
+        TableColumn<CountRow, Long> rows = new TableColumn<>("Rows");
+        rows.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().rows()));
+        rows.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(Long item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : RowCountDiffView.formatCount(item));
+            }
+        });
+        rows.getStyleClass().add("numeric-column");
+        table.getColumns().add(name);
+        table.getColumns().add(rows);
+        Map<String, Long> sorted = new TreeMap<>(snap.rowCounts());
+        sorted.forEach((t, n) -> table.getItems().add(new CountRow(t, n)));
+        table.setPrefHeight(Math.min(320, 34 + 26 * Math.max(2, sorted.size())));
+        Label summary = new Label("Snapshot '" + snap.name() + "': " + sorted.size() + " table"
+                + (sorted.size() == 1 ? "" : "s") + " counted, " + snap.schemaObjects() + " schema objects recorded");
+        summary.setId("check-snapshot-summary");
+        summary.getStyleClass().add("detail-note");
+        return grow(new VBox(4, summary, table));
+    }
+
+    private static <T extends Node> T grow(T node) {
+        VBox.setVgrow(node, Priority.ALWAYS);
+        return node;
+    }
+
+    private static void setShown(Node node, boolean shown) {
+        node.setVisible(shown);
+        node.setManaged(shown);
+    }
+
+    private static Label caption(String text) {
+        Label l = new Label(text);
+        l.getStyleClass().add("detail-caption");
+        l.setMinWidth(Region.USE_PREF_SIZE);
+        return l;
+    }
+
+    private static Label value(String id) {
+        Label l = new Label();
+        l.setId(id);
+        l.setWrapText(true);
+        return l;
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** Shows NULL for a null value, styled apart from the text "NULL". */
+    private static final class NullAwareCell extends TableCell<List<String>, String> {
+        @Override
+        protected void updateItem(String item, boolean empty) {
+            super.updateItem(item, empty);
+            getStyleClass().remove("null-value");
+            if (empty) {
+                setText(null);
+            } else if (item == null) {
+                setText("NULL");
+                getStyleClass().add("null-value");
+            } else {
+                setText(item);
+            }
+        }
+    }
+}
