@@ -8,6 +8,7 @@ import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.ui.widgets.AppStyles;
 import dev.runbookpilot.ui.wizard.ExportDialog;
 import dev.runbookpilot.ui.wizard.WizardView;
 import dev.runbookpilot.ui.wizard.WizardViewModel;
@@ -49,7 +50,7 @@ public final class MainWindow {
         this.workspace = workspace;
         this.background = background;
         this.scene = new Scene(new VBox(), 1280, 800);
-        scene.getStylesheets().add(MainWindow.class.getResource("app.css").toExternalForm());
+        AppStyles.apply(scene);
         applyTheme();
         stage.setTitle("Runbook Pilot");
         stage.setMinWidth(1024);

@@ -8,6 +8,7 @@ import dev.runbookpilot.ui.widgets.EnvironmentBanner;
 import dev.runbookpilot.ui.widgets.LogConsole;
 import dev.runbookpilot.ui.widgets.MarkdownView;
 import dev.runbookpilot.ui.widgets.StatusBadge;
+import dev.runbookpilot.ui.widgets.UiLogAppender;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
@@ -276,18 +277,10 @@ public final class WizardView extends BorderPane {
 
     private void showDetail(CheckRow row) {
         if (row == null) {
-            detail.show(null, null, null);
+            detail.clear();
             return;
         }
-        detail.show(row.resultProperty().get(), sqlOf(row.spec()), row.spec().describe());
-    }
-
-    private String sqlOf(CheckSpec spec) {
-        if (spec instanceof CheckSpec.Query q) return q.sql();
-        if (spec instanceof CheckSpec.Explain x) return x.sql();
-        if (spec instanceof CheckSpec.Statement s) return s.sql();
-        if (spec instanceof CheckSpec.Execute ex) return "-- runs " + vm.runbook().baseDir().relativize(ex.file());
-        return null;
+        detail.show(row.spec(), row.resultProperty().get());
     }
 
     private void showStep() {
@@ -424,7 +417,7 @@ public final class WizardView extends BorderPane {
         spinner.setPrefSize(16, 16);
         spinner.visibleProperty().bind(vm.busyProperty());
         status.getRightItems().add(spinner);
-        return new VBox(buttons, new LogConsole(), status);
+        return new VBox(buttons, new LogConsole(UiLogAppender.install()), status);
     }
 
     private void runCurrent() {

@@ -1,0 +1,180 @@
+package dev.runbookpilot.ui.wizard;
+
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.report.ExportResult;
+import dev.runbookpilot.report.ReportExporter;
+import dev.runbookpilot.report.ReportFormat;
+import dev.runbookpilot.report.SigningIdentity;
+import dev.runbookpilot.report.Verification;
+import dev.runbookpilot.session.SessionState;
+import javafx.application.Platform;
+import javafx.geometry.Insets;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.stage.FileChooser;
+
+import java.nio.file.Path;
+import java.util.concurrent.Executor;
+
+/**
+ * Exports the sign-off report: format, signing identity, where to write. The export runs in the background and
+ * the dialog shows the verification of what was written, so the operator sees at once that the file checks out.
+ */
+public final class ExportDialog extends Dialog<Void> {
+    private final SessionState state;
+    private final Workspace workspace;
+    private final Executor background;
+
+    private final ToggleGroup format = new ToggleGroup();
+    private final RadioButton pdf = new RadioButton("PDF");
+    private final RadioButton markdown = new RadioButton("Markdown");
+    private final ToggleGroup signing = new ToggleGroup();
+    private final RadioButton unsigned = new RadioButton("Do not sign");
+    private final RadioButton generated = new RadioButton("Sign with this workstation's Runbook Pilot identity");
+    private final RadioButton keyFile = new RadioButton("Sign with a key file (PKCS#12 for PDF, SSH key for Markdown)");
+    private final TextField keyPath = new TextField();
+    private final PasswordField passphrase = new PasswordField();
+    private final TextField out = new TextField();
+    private final TextArea result = new TextArea();
+    private final Button export = new Button("Export");
+
+    public ExportDialog(SessionState state, Workspace workspace, Executor background) {
+        this.state = state;
+        this.workspace = workspace;
+        this.background = background;
+        setTitle("Export the sign-off report");
+        setHeaderText("Write the report from the journal of session " + state.started().sessionId());
+        pdf.setToggleGroup(format);
+        markdown.setToggleGroup(format);
+        pdf.setId("format-pdf");
+        markdown.setId("format-md");
+        pdf.setSelected(true);
+        unsigned.setToggleGroup(signing);
+        generated.setToggleGroup(signing);
+        keyFile.setToggleGroup(signing);
+        unsigned.setId("sign-none");
+        generated.setId("sign-generated");
+        keyFile.setId("sign-key");
+        generated.setSelected(true);
+        keyPath.setId("key-path");
+        passphrase.setId("key-passphrase");
+        passphrase.setPromptText("passphrase, if the key has one");
+        keyPath.disableProperty().bind(keyFile.selectedProperty().not());
+        passphrase.disableProperty().bind(keyFile.selectedProperty().not());
+        out.setId("report-path");
+        result.setId("export-result");
+        result.setEditable(false);
+        result.setWrapText(true);
+        result.setPrefRowCount(7);
+        format.selectedToggleProperty().addListener((o, a, b) -> out.setText(defaultPath().toString()));
+        out.setText(defaultPath().toString());
+
+        Button browse = new Button("Browse…");
+        browse.setOnAction(e -> browse());
+        HBox outRow = new HBox(6, out, browse);
+        HBox.setHgrow(out, Priority.ALWAYS);
+        GridPane grid = new GridPane();
+        grid.setHgap(10);
+        grid.setVgap(8);
+        grid.setPadding(new Insets(4));
+        grid.addRow(0, new Label("Format"), new HBox(12, pdf, markdown));
+        grid.addRow(1, new Label("Signature"), unsigned);
+        grid.add(generated, 1, 2);
+        grid.add(keyFile, 1, 3);
+        grid.add(new HBox(6, keyPath, passphrase), 1, 4);
+        grid.addRow(5, new Label("Write to"), outRow);
+        grid.add(result, 0, 6, 2, 1);
+        GridPane.setHgrow(outRow, Priority.ALWAYS);
+        getDialogPane().setContent(grid);
+        getDialogPane().setPrefWidth(720);
+
+        export.setId("do-export");
+        export.setDefaultButton(true);
+        export.setOnAction(e -> runExport());
+        getDialogPane().getButtonTypes().setAll(new ButtonType("Close", ButtonBar.ButtonData.CANCEL_CLOSE));
+        ((ButtonBar) getDialogPane().lookup(".button-bar")).getButtons().add(0, export);
+    }
+
+    private ReportFormat selectedFormat() {
+        return markdown.isSelected() ? ReportFormat.MARKDOWN : ReportFormat.PDF;
+    }
+
+    private Path defaultPath() {
+        String ext = selectedFormat() == ReportFormat.MARKDOWN ? ".md" : ".pdf";
+        return workspace.home().resolve("reports").resolve(state.started().sessionId() + ext).toAbsolutePath();
+    }
+
+    private void browse() {
+        FileChooser chooser = new FileChooser();
+        Path current = Path.of(out.getText());
+        if (current.getParent() != null && current.getParent().toFile().isDirectory()) {
+            chooser.setInitialDirectory(current.getParent().toFile());
+        }
+        chooser.setInitialFileName(current.getFileName().toString());
+        var file = chooser.showSaveDialog(getDialogPane().getScene().getWindow());
+        if (file != null) out.setText(file.getAbsolutePath());
+    }
+
+    private void runExport() {
+        ReportFormat f = selectedFormat();
+        Path target = Path.of(out.getText().strip());
+        boolean useKey = keyFile.isSelected();
+        boolean useGenerated = generated.isSelected();
+        String key = keyPath.getText().strip();
+        char[] pass = passphrase.getText().toCharArray();
+        export.setDisable(true);
+        result.setText("Writing " + target + " …");
+        background.execute(() -> {
+            String text;
+            try {
+                // The passphrase was typed in this dialog before export; the identity asks for it at most once.
+                dev.runbookpilot.report.PassphrasePrompt typed = what -> pass.length == 0 ? null : pass.clone();
+                SigningIdentity identity = useGenerated
+                        ? SigningIdentity.generated(workspace.config(), f, state.started().operator())
+                        : !useKey ? null
+                        : f == ReportFormat.PDF ? SigningIdentity.pkcs12(Path.of(key), typed)
+                        : SigningIdentity.sshKey(Path.of(key), typed);
+                ExportResult r = ReportExporter.export(state, f, target, identity);
+                text = describe(r);
+            } catch (Exception e) {
+                text = "Not exported: " + e.getMessage();
+            } finally {
+                java.util.Arrays.fill(pass, '\0');
+            }
+            String shown = text;
+            Platform.runLater(() -> {
+                result.setText(shown);
+                export.setDisable(false);
+            });
+        });
+    }
+
+    static String describe(ExportResult r) {
+        StringBuilder b = new StringBuilder("Report written to ").append(r.report());
+        if (r.signature() != null) b.append("\nSignature written to ").append(r.signature());
+        Verification v = r.verification();
+        if (v == null) {
+            b.append("\nNot signed.");
+        } else {
+            b.append(v.valid() ? "\n✔ Verified: signature is valid" : "\n✖ Verification FAILED: ")
+                    .append(v.valid() ? "" : v.reason());
+            if (v.signer() != null) b.append("\nSigner: ").append(v.signer());
+            if (v.fingerprint() != null) b.append("\nFingerprint (SHA-256): ").append(v.fingerprint());
+            if (v.allowedSignersLine() != null) {
+                b.append("\nallowed_signers line for ssh-keygen -Y verify:\n").append(v.allowedSignersLine());
+            }
+        }
+        return b.toString();
+    }
+}

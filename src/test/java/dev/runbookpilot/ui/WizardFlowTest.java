@@ -1,0 +1,327 @@
+package dev.runbookpilot.ui;
+
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.testing.TestPostgres;
+import dev.runbookpilot.ui.wizard.CheckRow;
+import dev.runbookpilot.ui.wizard.WizardViewModel;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.TextInputControl;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The real wizard, driven through its controls under headless Monocle, against real PostgreSQL servers. */
+@ExtendWith(ApplicationExtension.class)
+class WizardFlowTest {
+    private static final String SETUP = """
+            CREATE TABLE items (id int PRIMARY KEY, name text);
+            INSERT INTO items VALUES (1, 'a'), (2, 'b'), (3, 'c');
+            """;
+
+    @TempDir
+    Path dir;
+    private Stage stage;
+    private MainWindow window;
+    private ExecutorService background;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        background = FxExecutors.background();
+        window = new MainWindow(stage, new Workspace(dir.resolve("home")), background);
+        stage.show();
+    }
+
+    @AfterEach
+    void closeWindow(FxRobot robot) throws Exception {
+        if (window.wizard() != null) {
+            WizardViewModel vm = window.wizard().viewModel();
+            robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                    javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !stage.isShowing());
+            assertThat(vm.session()).isNull();
+        }
+        background.shutdownNow();
+    }
+
+    @Test
+    void walksASampleRunbookOnTheEmbeddedDemoFromConnectionToTheExportedReport(FxRobot robot) throws Exception {
+        Path sample = TestPostgres.projectDir().resolve("runbooks/schema-alignment/runbook.yaml");
+        robot.interact(() -> window.start(new Startup(sample, true, null, "alice")));
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.wizard() != null
+                && window.wizard().viewModel().openedProperty().get());
+        assertThat(robot.lookup("#environment-text").queryAs(Labeled.class).getText())
+                .containsIgnoringCase("development").contains("singularity_dev");
+
+        walkToSummary(robot);
+
+        assertThat(text(robot, "#verdict")).startsWith("✔");
+        assertThat(robot.lookup("#signoffs").queryTableView().getItems()).isNotEmpty()
+                .allSatisfy(e -> assertThat(((WizardViewModel.SignoffEntry) e).name()).isNotNull());
+        robot.clickOn("#export");
+        robot.clickOn("#format-md");
+        robot.clickOn("#sign-none");
+        robot.clickOn("#do-export");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS,
+                () -> robot.lookup("#export-result").queryAs(TextArea.class).getText().startsWith("Report written"));
+        Path report = Path.of(robot.lookup("#report-path").queryAs(TextField.class).getText());
+        String md = Files.readString(report, StandardCharsets.UTF_8);
+        assertThat(md).contains("Schema alignment").contains("alice").contains("PASSED");
+        closeDialogs(robot);
+    }
+
+    @Test
+    void aFailedCheckHoldsNextUntilWaivedWithAReason(FxRobot robot) throws Exception {
+        open(robot, """
+                runbook: Gate
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: wrong
+                        title: Four items expected
+                        checks:
+                          - query: { name: four items, sql: "SELECT count(*) FROM items", expect: "= 4" }
+                      - id: after
+                        title: After the gate
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1" }
+                """);
+        robot.clickOn("#run");
+        waitIdle();
+        CheckRow row = firstRow(robot);
+        assertThat(row.status()).isEqualTo(Status.FAILED);
+        assertThat(button(robot, "#next").isDisabled()).isTrue();
+        assertThat(text(robot, "#check-error") + text(robot, "#check-title")).isNotBlank();
+
+        robot.clickOn("#waive");
+        Button ok = dialogButton(robot, "Waive");
+        assertThat(ok.isDisabled()).as("a waiver needs a reason").isTrue();
+        robot.clickOn("#waiver-reason").write("Known fixture; the fourth item arrives tomorrow");
+        robot.clickOn(ok);
+        waitIdle();
+
+        assertThat(row.status()).isEqualTo(Status.WAIVED);
+        assertThat(row.acceptedProperty().get()).contains("alice").contains("fourth item");
+        assertThat(button(robot, "#next").isDisabled()).isFalse();
+        robot.clickOn("#next");
+        assertThat(text(robot, "#step-title")).isEqualTo("After the gate");
+    }
+
+    @Test
+    void aManualItemWithARequiredNoteStaysUnconfirmedWithoutOne(FxRobot robot) throws Exception {
+        open(robot, """
+                runbook: Manual
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: backup
+                        title: Backup stored
+                        manual: Paste the backup location.
+                        requireNote: true
+                """);
+        CheckBox done = robot.lookup(".manual-item").queryAs(CheckBox.class);
+        robot.clickOn(done);
+        waitIdle();
+        assertThat(done.isSelected()).isFalse();
+        assertThat(firstRow(robot).status()).isEqualTo(Status.PENDING);
+        assertThat(button(robot, "#next").isDisabled()).isTrue();
+
+        robot.clickOn(".manual-note").write("s3://backups/manual.dump");
+        robot.clickOn(".manual-item");
+        waitIdle();
+
+        assertThat(firstRow(robot).status()).isEqualTo(Status.CONFIRMED);
+        assertThat(button(robot, "#next").isDisabled()).isFalse();
+    }
+
+    @Test
+    void aSlowCheckIsCancelledWhileTheWindowStaysResponsive(FxRobot robot) throws Exception {
+        open(robot, """
+                runbook: Slow
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: slow
+                        title: A thirty-second check
+                        checks:
+                          - query: { sql: "SELECT pg_sleep(30)::text", expect: "''" }
+                """);
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> firstRow(robot).status() == Status.RUNNING);
+
+        // While the check sleeps on the server the FX thread still handles input: the log console expands.
+        robot.clickOn("#log-console");
+        assertThat(robot.lookup("#log-console").queryAs(javafx.scene.control.TitledPane.class).isExpanded())
+                .isTrue();
+        robot.clickOn("#cancel");
+        waitIdle();
+
+        assertThat(firstRow(robot).status()).isEqualTo(Status.ERROR);
+        assertThat(firstRow(robot).result().error()).containsIgnoringCase("cancel");
+        assertThat(button(robot, "#next").isDisabled()).isTrue();
+    }
+
+    @Test
+    void reopeningAClosedSessionResumesOnTheSameStepWithItsResults(FxRobot robot) throws Exception {
+        Runbook rb = open(robot, """
+                runbook: Resume
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: first
+                        title: First
+                        checks:
+                          - query: { name: three items, sql: "SELECT count(*) FROM items", expect: "= 3" }
+                      - id: second
+                        title: Second
+                        checks:
+                          - query: { name: four items, sql: "SELECT count(*) FROM items", expect: "= 4" }
+                      - id: third
+                        title: Third
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1" }
+                """);
+        robot.clickOn("#run");
+        waitIdle();
+        robot.clickOn("#next");
+        robot.clickOn("#run");
+        waitIdle();
+        Path journal = window.wizard().viewModel().session().journalFile();
+        WizardViewModel first = window.wizard().viewModel();
+        robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !stage.isShowing());
+        assertThat(first.session()).isNull();
+
+        Target again = connect();
+        robot.interact(() -> {
+            stage.show();
+            window.showWizard(new Launch(rb, again, "alice", journal));
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.wizard().viewModel().openedProperty().get());
+
+        assertThat(text(robot, "#step-title")).isEqualTo("Second");
+        assertThat(firstRow(robot).status()).isEqualTo(Status.FAILED);
+        assertThat(firstRow(robot).actualProperty().get()).isEqualTo("3");
+        assertThat(window.wizard().viewModel().steps().get(0).status()).isEqualTo(Status.PASSED);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private String database;
+
+    private Runbook open(FxRobot robot, String yamlTemplate) throws Exception {
+        database = TestPostgres.freshDatabase("wizardfx");
+        TestPostgres.exec(database, SETUP);
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, yamlTemplate.formatted(database), StandardCharsets.UTF_8);
+        Runbook rb = RunbookLoader.load(file);
+        Target target = connect();
+        robot.interact(() -> window.showWizard(new Launch(rb, target, "alice", null)));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.wizard().viewModel().openedProperty().get());
+        return rb;
+    }
+
+    private Target connect() throws Exception {
+        return Targets.fromEnvironment().connect(TestPostgres.server().uri(database), Targets.PasswordPrompt.NONE);
+    }
+
+    private void waitIdle() throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.wizard().viewModel().busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @SuppressWarnings("unchecked")
+    private CheckRow firstRow(FxRobot robot) {
+        return ((TableView<CheckRow>) robot.lookup("#checks").queryTableView()).getItems().get(0);
+    }
+
+    private static Button button(FxRobot robot, String query) {
+        return robot.lookup(query).queryButton();
+    }
+
+    private static String text(FxRobot robot, String query) {
+        Node n = robot.lookup(query).query();
+        if (n instanceof Labeled l) return l.getText();
+        if (n instanceof TextInputControl t) return t.getText();
+        return String.valueOf(n);
+    }
+
+    private static Button dialogButton(FxRobot robot, String label) {
+        return robot.lookup(".dialog-pane .button").queryAllAs(Button.class).stream()
+                .filter(b -> label.equals(b.getText())).findFirst().orElseThrow();
+    }
+
+    /** Runs, confirms, signs and moves on until the sign-off screen, failing on any step that does not pass. */
+    private void walkToSummary(FxRobot robot) throws Exception {
+        WizardViewModel vm = window.wizard().viewModel();
+        for (int guard = 0; guard < 200 && !vm.onSummaryProperty().get(); guard++) {
+            waitIdle();
+            var step = vm.currentProperty().get();
+            if (!step.status().isSatisfied() && !button(robot, "#run").isDisabled()) {
+                robot.clickOn("#run");
+                if (step.step().mutates()) robot.clickOn(dialogButton(robot, "Run migration"));
+                waitIdle();
+            }
+            // Each confirmation or signature rebuilds the step's extras, so look the fields up afresh every time.
+            for (Node note = pending(robot, ".manual-note"); note != null; note = pending(robot, ".manual-note")) {
+                robot.clickOn(note).write("done");
+                robot.clickOn(note.getParent().lookup(".manual-item"));
+                waitIdle();
+            }
+            for (Node name = pending(robot, ".signoff-name"); name != null; name = pending(robot, ".signoff-name")) {
+                robot.clickOn(name).write("Test Signer");
+                Button sign = (Button) name.getParent().getChildrenUnmodifiable().stream()
+                        .filter(n -> n instanceof Button).findFirst().orElseThrow();
+                robot.clickOn(sign);
+                waitIdle();
+            }
+            assertThat(step.status().isSatisfied()).as("step '%s' is %s", step.step().title(), step.status())
+                    .isTrue();
+            robot.clickOn("#next");
+        }
+        waitIdle();
+        assertThat(vm.onSummaryProperty().get()).isTrue();
+    }
+
+    private static void closeDialogs(FxRobot robot) {
+        robot.interact(() -> Window.getWindows().stream().filter(w -> w instanceof Stage s && s.getOwner() != null)
+                .toList().forEach(w -> ((Stage) w).close()));
+    }
+
+    private static Node pending(FxRobot robot, String query) {
+        return robot.lookup(query).queryAll().stream().filter(n -> !n.isDisabled() && n.isVisible()).findFirst()
+                .orElse(null);
+    }
+}
