@@ -5,5 +5,8 @@ import dev.runbookpilot.runbook.Runbook;
 
 import java.nio.file.Path;
 
-/** Everything the wizard needs to open: a runbook, a connected target, who operates, and a journal to resume. */
-public record Launch(Runbook runbook, Target target, String operator, Path resumeJournal /* null = new session */) {}
+/**
+ * Everything the wizard needs to begin: a loaded runbook, a connected target (owned by the wizard from now on:
+ * it closes it), who operates, and the journal to resume, or null for a new session.
+ */
+public record Launch(Runbook runbook, Target target, String operator, Path resumeJournal) {}

@@ -1,0 +1,324 @@
+package dev.runbookpilot.ui.start;
+
+import atlantafx.base.theme.Styles;
+import dev.runbookpilot.app.ConnectionProfile;
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.db.ServerInfo;
+import javafx.application.Platform;
+import javafx.beans.binding.Bindings;
+import javafx.event.ActionEvent;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.PasswordField;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.RadioButton;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import org.controlsfx.validation.ValidationSupport;
+import org.controlsfx.validation.Validator;
+
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Connects the chosen runbook's target: a saved profile, host and port, a URI, a service name, or the embedded
+ * demo. Non-modal work: the dialog stays responsive while the background connects, and Cancel abandons the
+ * attempt. The result is the connected {@link Target} (owned by the caller), or null when cancelled.
+ *
+ * <pre>{@code
+ * ConnectionDialog d = new ConnectionDialog(startViewModel.connectionViewModel(), window);
+ * d.setOnHidden(e -> { if (d.getResult() != null) use(d.getResult()); });
+ * d.show();
+ * }</pre>
+ */
+public final class ConnectionDialog extends Dialog<Target> {
+    public static final ButtonType CONNECT = new ButtonType("Connect", ButtonBar.ButtonData.OK_DONE);
+    private static final String[] SSLMODES = {"", "disable", "allow", "prefer", "require", "verify-ca",
+        "verify-full"};
+
+    private final ConnectionViewModel vm;
+
+    public ConnectionDialog(ConnectionViewModel vm, Window owner) {
+        this.vm = vm;
+        if (owner != null) initOwner(owner);
+        setTitle("Connect — " + vm.runbook().title());
+        setResizable(true);
+        getDialogPane().getStylesheets().add(StartView.STYLESHEET);
+        getDialogPane().getStyleClass().add("connection-dialog");
+        getDialogPane().getButtonTypes().addAll(CONNECT, ButtonType.CANCEL);
+        getDialogPane().setContent(content());
+        getDialogPane().setPrefWidth(640);
+        setResultConverter(button -> null);
+
+        Button connect = (Button) getDialogPane().lookupButton(CONNECT);
+        connect.setId("connectTarget");
+        connect.disableProperty().bind(vm.canConnectProperty().not());
+        connect.addEventFilter(ActionEvent.ACTION, e -> {
+            // The dialog closes only once the target is open; until then it shows progress.
+            e.consume();
+            vm.connect(target -> {
+                setResult(target);
+                close();
+            });
+        });
+        Button cancel = (Button) getDialogPane().lookupButton(ButtonType.CANCEL);
+        cancel.setId("cancelConnect");
+        setOnCloseRequest(e -> {
+            if (getResult() == null) vm.cancel();
+        });
+        vm.setPasswordPrompt(passwordPrompt(owner));
+        vm.load();
+    }
+
+    private Node content() {
+        ToggleGroup modes = new ToggleGroup();
+        RadioButton fields = mode("Host and port", "modeFields", ConnectionViewModel.Mode.FIELDS, modes);
+        RadioButton uri = mode("URI or connection string", "modeUri", ConnectionViewModel.Mode.URI, modes);
+        RadioButton service = mode("Service name", "modeService", ConnectionViewModel.Mode.SERVICE, modes);
+        RadioButton demo = mode("Demo database (embedded)", "modeDemo", ConnectionViewModel.Mode.DEMO, modes);
+        demo.disableProperty().bind(vm.demoAvailableProperty().not());
+        modes.selectToggle(modes.getToggles().stream().filter(t -> t.getUserData() == vm.modeProperty().get())
+                .findFirst().orElse(fields));
+        modes.selectedToggleProperty().addListener((obs, was, is) -> {
+            if (is != null) vm.modeProperty().set((ConnectionViewModel.Mode) is.getUserData());
+        });
+        vm.modeProperty().addListener((obs, was, is) -> modes.getToggles().stream()
+                .filter(t -> t.getUserData() == is).findFirst().ifPresent(modes::selectToggle));
+        HBox modeRow = new HBox(16, fields, uri, service, demo);
+
+        Label target = new Label("Runbook target: " + vm.runbook().target().environment().yamlName()
+                + (vm.runbook().target().database() == null ? "" : ", database " + vm.runbook().target().database()));
+        target.getStyleClass().addAll("target-line", "env-" + vm.runbook().target().environment().yamlName());
+
+        VBox server = new VBox(8, profileRow(), fieldsGrid(), singleField("URI", "uri", vm.uriProperty(),
+                ConnectionViewModel.Mode.URI, "postgresql://user@host:5432/db?sslmode=require"),
+                singleField("Service", "service", vm.serviceProperty(), ConnectionViewModel.Mode.SERVICE,
+                        "a [section] of ~/.pg_service.conf"), testRow());
+        showWhen(server, vm.modeProperty().isNotEqualTo(ConnectionViewModel.Mode.DEMO));
+
+        Label demoText = new Label("Starts PostgreSQL 17 on this machine and loads this runbook's demo before-state"
+                + " (takes a few seconds). Nothing is sent anywhere; the server stops when the session closes.");
+        demoText.setWrapText(true);
+        showWhen(demoText, vm.modeProperty().isEqualTo(ConnectionViewModel.Mode.DEMO));
+
+        Label passwords = new Label("Passwords are never saved: Runbook Pilot reads ~/.pgpass, PGPASSWORD and"
+                + " service files like psql, and asks when the server wants one.");
+        passwords.setWrapText(true);
+        passwords.getStyleClass().add(Styles.TEXT_MUTED);
+
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setId("connectProgress");
+        spinner.setPrefSize(24, 24);
+        Label progress = new Label();
+        progress.textProperty().bind(vm.progressProperty());
+        progress.setWrapText(true);
+        HBox busyRow = new HBox(8, spinner, progress);
+        showWhen(busyRow, vm.busyProperty());
+
+        Label error = messageLabel("connectError", Styles.DANGER);
+        error.textProperty().bind(Bindings.when(vm.errorProperty().isEmpty())
+                .then(vm.validationProperty()).otherwise(vm.errorProperty()));
+        Label notice = messageLabel("connectNotice", Styles.SUCCESS);
+        notice.textProperty().bind(vm.noticeProperty());
+
+        VBox box = new VBox(12, target, modeRow, server, demoText, passwords, busyRow, error, notice);
+        box.setPadding(new Insets(8, 0, 0, 0));
+        return box;
+    }
+
+    private Node profileRow() {
+        ComboBox<ConnectionProfile> profiles = new ComboBox<>(vm.profiles());
+        profiles.setId("profiles");
+        profiles.setPromptText("Saved profiles");
+        profiles.setCellFactory(l -> new ProfileCell());
+        profiles.setButtonCell(new ProfileCell());
+        profiles.valueProperty().bindBidirectional(vm.selectedProfileProperty());
+        TextField name = field("profileName", vm.profileNameProperty(), "profile name");
+        Button save = new Button("Save profile");
+        save.setId("saveProfile");
+        save.setOnAction(e -> vm.saveProfile());
+        Button delete = new Button("Delete");
+        delete.setId("deleteProfile");
+        delete.getStyleClass().add(Styles.DANGER);
+        delete.disableProperty().bind(vm.selectedProfileProperty().isNull());
+        delete.setOnAction(e -> vm.deleteSelectedProfile());
+        HBox row = new HBox(8, profiles, name, save, delete);
+        HBox.setHgrow(name, Priority.ALWAYS);
+        return row;
+    }
+
+    private Node fieldsGrid() {
+        GridPane grid = new GridPane();
+        grid.setHgap(8);
+        grid.setVgap(8);
+        TextField host = field("host", vm.hostProperty(), "localhost, or PGHOST");
+        TextField port = field("port", vm.portProperty(), "5432, or PGPORT");
+        port.setPrefColumnCount(6);
+        TextField database = field("database", vm.databaseProperty(), "as the user, or PGDATABASE");
+        TextField user = field("user", vm.userProperty(), "your OS user, or PGUSER");
+        ComboBox<String> sslmode = new ComboBox<>();
+        sslmode.setId("sslmode");
+        sslmode.getItems().addAll(SSLMODES);
+        sslmode.valueProperty().bindBidirectional(vm.sslmodeProperty());
+        sslmode.setPromptText("prefer, or PGSSLMODE");
+        grid.addRow(0, label("Host", host), host, label("Port", port), port);
+        grid.addRow(1, label("Database", database), database, label("User", user), user);
+        grid.addRow(2, label("SSL mode", sslmode), sslmode);
+        GridPane.setHgrow(host, Priority.ALWAYS);
+        GridPane.setHgrow(database, Priority.ALWAYS);
+        showWhen(grid, vm.modeProperty().isEqualTo(ConnectionViewModel.Mode.FIELDS));
+
+        ValidationSupport validation = new ValidationSupport();
+        validation.registerValidator(port, false, Validator.createPredicateValidator(
+                (String p) -> p == null || p.isBlank() || p.strip().matches("[0-9]{1,5}")
+                        && Integer.parseInt(p.strip()) >= 1 && Integer.parseInt(p.strip()) <= 65535,
+                "a number between 1 and 65535"));
+        return grid;
+    }
+
+    private Node singleField(String caption, String id, javafx.beans.property.StringProperty property,
+                             ConnectionViewModel.Mode mode, String prompt) {
+        TextField f = field(id, property, prompt);
+        HBox row = new HBox(8, label(caption, f), f);
+        HBox.setHgrow(f, Priority.ALWAYS);
+        showWhen(row, vm.modeProperty().isEqualTo(mode));
+        ValidationSupport validation = new ValidationSupport();
+        validation.registerValidator(f, false, Validator.createEmptyValidator(caption + " is required"));
+        return row;
+    }
+
+    private Node testRow() {
+        Button test = new Button("Test connection");
+        test.setId("testConnection");
+        test.disableProperty().bind(vm.canConnectProperty().not());
+        test.setOnAction(e -> vm.testConnection());
+        Label result = new Label();
+        result.setId("testResult");
+        result.setWrapText(true);
+        result.textProperty().bind(Bindings.createStringBinding(() -> describe(vm.testResultProperty().get()),
+                vm.testResultProperty()));
+        vm.testResultProperty().addListener((obs, was, is) -> {
+            result.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING);
+            if (is != null) result.getStyleClass().add(is.databaseMatches() ? Styles.SUCCESS : Styles.WARNING);
+        });
+        HBox row = new HBox(12, test, result);
+        HBox.setHgrow(result, Priority.ALWAYS);
+        return row;
+    }
+
+    static String describe(ConnectionViewModel.TestResult r) {
+        if (r == null) return "";
+        ServerInfo s = r.server();
+        String who = s.user() + (s.superuser() ? " (superuser)" : " (not a superuser)");
+        String text = "PostgreSQL " + s.serverVersion() + " · connected as " + who + " · database " + s.database()
+                + "\nRunbook environment: " + r.environment().toUpperCase(Locale.ROOT);
+        return r.warning() == null ? text + " · database matches the runbook" : text + "\n⚠ " + r.warning();
+    }
+
+    private RadioButton mode(String text, String id, ConnectionViewModel.Mode mode, ToggleGroup group) {
+        RadioButton b = new RadioButton(text);
+        b.setId(id);
+        b.setUserData(mode);
+        b.setToggleGroup(group);
+        b.setMnemonicParsing(false);
+        return b;
+    }
+
+    private static TextField field(String id, javafx.beans.property.StringProperty property, String prompt) {
+        TextField f = new TextField();
+        f.setId(id);
+        f.setPromptText(prompt);
+        f.textProperty().bindBidirectional(property);
+        return f;
+    }
+
+    private static Label label(String text, Node target) {
+        Label l = new Label(text);
+        l.setLabelFor(target);
+        l.setMinWidth(Label.USE_PREF_SIZE);
+        return l;
+    }
+
+    private static Label messageLabel(String id, String style) {
+        Label l = new Label();
+        l.setId(id);
+        l.setWrapText(true);
+        l.getStyleClass().add(style);
+        l.managedProperty().bind(l.textProperty().isNotEmpty());
+        l.visibleProperty().bind(l.managedProperty());
+        return l;
+    }
+
+    private static void showWhen(Node node, javafx.beans.value.ObservableBooleanValue condition) {
+        node.visibleProperty().bind(condition);
+        node.managedProperty().bind(condition);
+    }
+
+    /**
+     * Asks for a password in a dialog. Called on a background thread: it hops to the FX thread and waits there
+     * for the answer (a background thread waiting on the UI, never the reverse).
+     */
+    public static Targets.PasswordPrompt passwordPrompt(Window owner) {
+        return target -> {
+            if (Platform.isFxApplicationThread()) return askPassword(owner, target);
+            CompletableFuture<char[]> answer = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                try {
+                    answer.complete(askPassword(owner, target));
+                } catch (RuntimeException e) {
+                    answer.completeExceptionally(e);
+                }
+            });
+            try {
+                return answer.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException e) {
+                return null;
+            }
+        };
+    }
+
+    private static char[] askPassword(Window owner, String target) {
+        Dialog<char[]> d = new Dialog<>();
+        if (owner != null) d.initOwner(owner);
+        d.setTitle("Password");
+        d.setHeaderText("The server wants a password for " + target);
+        PasswordField field = new PasswordField();
+        field.setId("password");
+        Label hint = new Label("Used for this connection only, never saved. To skip this question, put it in"
+                + " ~/.pgpass.");
+        hint.setWrapText(true);
+        hint.getStyleClass().add(Styles.TEXT_MUTED);
+        d.getDialogPane().setContent(new VBox(8, field, hint));
+        d.getDialogPane().getButtonTypes().addAll(ButtonType.OK, ButtonType.CANCEL);
+        d.setResultConverter(b -> b == ButtonType.OK ? field.getText().toCharArray() : null);
+        Platform.runLater(field::requestFocus);
+        char[] pw = d.showAndWait().orElse(null);
+        field.clear();
+        return pw;
+    }
+
+    private static final class ProfileCell extends ListCell<ConnectionProfile> {
+        @Override
+        protected void updateItem(ConnectionProfile p, boolean empty) {
+            super.updateItem(p, empty);
+            setText(empty || p == null ? null : p.name());
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package dev.runbookpilot.ui.start;
+
+import atlantafx.base.theme.Styles;
+import atlantafx.base.theme.Tweaks;
+import dev.runbookpilot.app.SessionCatalog;
+import dev.runbookpilot.runbook.Runbook;
+import javafx.beans.binding.Bindings;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The first screen: recent sessions (resume an unfinished one), open a runbook or a Markdown checklist, the
+ * samples, the operator's name, and "Connect…", which opens the {@link ConnectionDialog}. Embed it as the scene
+ * root (or any region); the launch goes to the {@code Consumer<Launch>} given to the {@link StartViewModel}.
+ */
+public final class StartView extends BorderPane {
+    /** This view's stylesheet; the dialogs it opens use it too. */
+    public static final String STYLESHEET = StartView.class.getResource("/dev/runbookpilot/ui/start.css")
+            .toExternalForm();
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.systemDefault());
+
+    private final StartViewModel vm;
+    private final TableView<SessionCatalog.Entry> sessions = new TableView<>();
+    private final ListView<Sample> samples = new ListView<>();
+
+    public StartView(StartViewModel vm) {
+        this.vm = vm;
+        setId("startView");
+        getStylesheets().add(STYLESHEET);
+        getStyleClass().add("start-view");
+        setTop(header());
+        setCenter(areas());
+        setBottom(footer());
+        vm.refresh();
+    }
+
+    /** Where samples are looked for: {@code runbooks/} in the working directory, then next to the jar. */
+    public static List<Path> defaultSampleRoots() {
+        List<Path> roots = new ArrayList<>();
+        roots.add(Path.of("runbooks").toAbsolutePath());
+        try {
+            Path code = Path.of(StartView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (code.getParent() != null) roots.add(code.getParent().resolve("../runbooks").normalize());
+        } catch (URISyntaxException | RuntimeException e) {
+            // Without a code source (unusual class loaders) only the working directory is searched.
+        }
+        return roots;
+    }
+
+    private Node header() {
+        Label title = new Label("Runbook Pilot");
+        title.getStyleClass().addAll(Styles.TITLE_1, "start-title");
+        Label subtitle = new Label("Walk a PostgreSQL migration runbook live: every check runs against the"
+                + " database, every result is journaled.");
+        subtitle.getStyleClass().add(Styles.TEXT_MUTED);
+        subtitle.setWrapText(true);
+        VBox box = new VBox(4, title, subtitle);
+        box.getStyleClass().add("start-header");
+        return box;
+    }
+
+    private Node areas() {
+        VBox recent = card("Recent sessions", sessionsArea());
+        VBox open = card("Open", openArea());
+        VBox sampleCard = card("Samples", samplesArea());
+        HBox lower = new HBox(16, open, sampleCard);
+        HBox.setHgrow(sampleCard, Priority.ALWAYS);
+        open.setPrefWidth(300);
+        open.setMinWidth(260);
+        VBox.setVgrow(recent, Priority.SOMETIMES);
+        VBox.setVgrow(lower, Priority.ALWAYS);
+        VBox.setVgrow(sampleCard, Priority.ALWAYS);
+        VBox box = new VBox(16, recent, lower);
+        box.setPadding(new Insets(16, 0, 16, 0));
+        return box;
+    }
+
+    private Node sessionsArea() {
+        sessions.setId("sessions");
+        sessions.setItems(vm.sessions());
+        sessions.getStyleClass().addAll(Tweaks.EDGE_TO_EDGE, Styles.STRIPED);
+        sessions.setPlaceholder(new Label("No sessions yet: open a runbook below and connect."));
+        sessions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        sessions.getColumns().add(column("Runbook", SessionCatalog.Entry::title, 260));
+        sessions.getColumns().add(column("Database", e -> e.database() + (e.demo() ? " (demo)" : ""), 120));
+        sessions.getColumns().add(column("Environment", SessionCatalog.Entry::environment, 90));
+        sessions.getColumns().add(column("Operator", SessionCatalog.Entry::operator, 80));
+        sessions.getColumns().add(column("Started", e -> WHEN.format(e.started()), 120));
+        sessions.getColumns().add(column("Last activity", e -> WHEN.format(e.lastActivity()), 120));
+        sessions.getColumns().add(column("State", e -> e.ended() ? "finished" : "unfinished", 80));
+        sessions.setPrefHeight(170);
+        sessions.setMinHeight(110);
+
+        Button resume = new Button("Resume");
+        resume.setId("resume");
+        resume.getStyleClass().add(Styles.ACCENT);
+        resume.disableProperty().bind(Bindings.createBooleanBinding(() -> {
+            SessionCatalog.Entry e = sessions.getSelectionModel().getSelectedItem();
+            return e == null || e.ended() || vm.busyProperty().get() || vm.operatorProperty().get().isBlank();
+        }, sessions.getSelectionModel().selectedItemProperty(), vm.busyProperty(), vm.operatorProperty()));
+        resume.setOnAction(e -> resumeSelected());
+        sessions.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER && !resume.isDisabled()) resumeSelected();
+        });
+        sessions.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !resume.isDisabled()) {
+                resumeSelected();
+            }
+        });
+        Label hint = new Label("Unfinished sessions resume on the step where they stopped.");
+        hint.getStyleClass().add(Styles.TEXT_MUTED);
+        HBox actions = new HBox(12, resume, hint);
+        actions.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(8, sessions, actions);
+        VBox.setVgrow(sessions, Priority.ALWAYS);
+        return box;
+    }
+
+    private static TableColumn<SessionCatalog.Entry, String> column(String title,
+                                                                   Function<SessionCatalog.Entry, String> value,
+                                                                   double width) {
+        TableColumn<SessionCatalog.Entry, String> c = new TableColumn<>(title);
+        c.setCellValueFactory(d -> Bindings.createStringBinding(() -> value.apply(d.getValue())));
+        c.setPrefWidth(width);
+        return c;
+    }
+
+    private void resumeSelected() {
+        SessionCatalog.Entry entry = sessions.getSelectionModel().getSelectedItem();
+        if (entry != null) vm.resume(entry, ConnectionDialog.passwordPrompt(window()));
+    }
+
+    private Node openArea() {
+        Button runbook = new Button("Open runbook…");
+        runbook.setId("openRunbook");
+        runbook.setMaxWidth(Double.MAX_VALUE);
+        runbook.setOnAction(e -> chooseRunbook());
+        Button checklist = new Button("Open Markdown checklist…");
+        checklist.setId("openChecklist");
+        checklist.setMaxWidth(Double.MAX_VALUE);
+        checklist.setOnAction(e -> chooseChecklist());
+        Label checklistHint = new Label("A checklist is turned into a runbook: SQL with an expected result becomes"
+                + " an automated check, everything else a manual confirmation.");
+        checklistHint.setWrapText(true);
+        checklistHint.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        for (Button b : List.of(runbook, checklist)) b.disableProperty().bind(vm.busyProperty());
+        return new VBox(10, runbook, checklist, checklistHint);
+    }
+
+    private Node samplesArea() {
+        samples.setId("samples");
+        samples.setItems(vm.samples());
+        samples.setCellFactory(l -> new SampleCell());
+        samples.setPlaceholder(new Label("No runbooks/ folder found next to the program or in the working"
+                + " directory. Use \"Open runbook…\"."));
+        samples.getSelectionModel().selectedItemProperty().addListener((obs, was, is) -> {
+            if (is != null && is.problem() == null) vm.openRunbook(is.file());
+        });
+        samples.setMinHeight(120);
+        samples.setPrefHeight(240);
+        VBox.setVgrow(samples, Priority.ALWAYS);
+        Label where = new Label();
+        where.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
+        where.textProperty().bind(Bindings.createStringBinding(() -> vm.samplesDirProperty().get() == null ? ""
+                : "from " + vm.samplesDirProperty().get(), vm.samplesDirProperty()));
+        VBox box = new VBox(6, samples, where);
+        VBox.setVgrow(box, Priority.ALWAYS);
+        return box;
+    }
+
+    private Node footer() {
+        Label chosen = new Label();
+        chosen.setId("chosenRunbook");
+        chosen.getStyleClass().add(Styles.TEXT_BOLD);
+        chosen.textProperty().bind(Bindings.createStringBinding(() -> {
+            Runbook r = vm.runbookProperty().get();
+            return r == null ? "No runbook chosen" : r.title() + " — "
+                    + r.target().environment().yamlName().toUpperCase(Locale.ROOT);
+        }, vm.runbookProperty()));
+        chosen.setMinWidth(0);
+        HBox.setHgrow(chosen, Priority.ALWAYS);
+        chosen.setMaxWidth(Double.MAX_VALUE);
+
+        TextField operator = new TextField();
+        operator.setId("operator");
+        operator.setPromptText("your name");
+        operator.setPrefColumnCount(14);
+        operator.textProperty().bindBidirectional(vm.operatorProperty());
+        Label operatorLabel = new Label("Operator");
+        operatorLabel.setLabelFor(operator);
+
+        ProgressIndicator spinner = new ProgressIndicator();
+        spinner.setPrefSize(20, 20);
+        Label progress = new Label();
+        progress.textProperty().bind(vm.progressProperty());
+        HBox busy = new HBox(6, spinner, progress);
+        busy.setAlignment(Pos.CENTER_LEFT);
+        busy.visibleProperty().bind(vm.busyProperty());
+        busy.managedProperty().bind(vm.busyProperty());
+
+        Button connect = new Button("Connect…");
+        connect.setId("connect");
+        connect.setDefaultButton(true);
+        connect.getStyleClass().add(Styles.ACCENT);
+        connect.disableProperty().bind(vm.canConnectProperty().not());
+        connect.setOnAction(e -> openConnectionDialog());
+
+        HBox bar = new HBox(12, chosen, busy, operatorLabel, operator, connect);
+        bar.setAlignment(Pos.CENTER_LEFT);
+
+        TextArea error = new TextArea();
+        error.setId("startError");
+        error.setEditable(false);
+        error.setWrapText(true);
+        error.setPrefRowCount(3);
+        error.getStyleClass().add("start-error");
+        error.textProperty().bind(vm.errorProperty());
+        error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
+        error.managedProperty().bind(error.visibleProperty());
+
+        VBox box = new VBox(8, error, bar);
+        box.getStyleClass().add("start-footer");
+        return box;
+    }
+
+    private void openConnectionDialog() {
+        ConnectionDialog dialog = new ConnectionDialog(vm.connectionViewModel(), window());
+        dialog.setOnHidden(e -> {
+            if (dialog.getResult() != null) vm.launch(dialog.getResult());
+        });
+        dialog.show();
+    }
+
+    private void chooseRunbook() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open runbook");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Runbooks (*.yaml, *.yml)", "*.yaml",
+                "*.yml"));
+        initialDirectory(chooser);
+        File file = chooser.showOpenDialog(window());
+        if (file != null) vm.openRunbook(file.toPath());
+    }
+
+    private void chooseChecklist() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open Markdown checklist");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Markdown (*.md)", "*.md", "*.markdown"));
+        initialDirectory(chooser);
+        File file = chooser.showOpenDialog(window());
+        if (file != null) vm.importChecklist(file.toPath(), this::showImportSummary);
+    }
+
+    private void initialDirectory(FileChooser chooser) {
+        Path dir = vm.samplesDirProperty().get();
+        // Only the folder we already listed is used, so the FX thread touches no new path on disk.
+        if (dir != null) chooser.setInitialDirectory(dir.toFile());
+    }
+
+    private void showImportSummary(String summary) {
+        Alert alert = new Alert(Alert.AlertType.INFORMATION, "", ButtonType.OK);
+        alert.initOwner(window());
+        alert.setTitle("Checklist imported");
+        alert.setHeaderText("Review what became automated and what stays manual");
+        TextArea text = new TextArea(summary);
+        text.setId("importSummary");
+        text.setEditable(false);
+        text.setWrapText(false);
+        text.getStyleClass().add("import-summary");
+        text.setPrefSize(640, 320);
+        alert.getDialogPane().setContent(text);
+        alert.getDialogPane().getStylesheets().add(STYLESHEET);
+        alert.show();
+    }
+
+    private Window window() {
+        return getScene() == null ? null : getScene().getWindow();
+    }
+
+    private static VBox card(String title, Node body) {
+        Label heading = new Label(title);
+        heading.getStyleClass().add(Styles.TITLE_4);
+        VBox card = new VBox(10, heading, body);
+        card.getStyleClass().add("start-card");
+        card.setMinHeight(0);
+        if (body instanceof VBox) VBox.setVgrow(body, Priority.ALWAYS);
+        return card;
+    }
+
+    private static final class SampleCell extends ListCell<Sample> {
+        @Override
+        protected void updateItem(Sample s, boolean empty) {
+            super.updateItem(s, empty);
+            if (empty || s == null) {
+                setGraphic(null);
+                setText(null);
+                return;
+            }
+            Label title = new Label(s.title());
+            title.getStyleClass().addAll(Styles.TEXT_BOLD, "sample-title");
+            title.setMinWidth(0);
+            Label env = new Label(s.problem() != null ? "cannot load" : s.environment().toUpperCase(Locale.ROOT));
+            env.getStyleClass().addAll("env-tag", s.problem() != null ? "env-broken" : "env-" + s.environment());
+            env.setMinWidth(Region.USE_PREF_SIZE);
+            HBox top = new HBox(8, env, title);
+            top.setAlignment(Pos.CENTER_LEFT);
+            Label summary = new Label(s.problem() != null ? s.problem() : s.summary());
+            summary.setWrapText(true);
+            summary.getStyleClass().add(s.problem() != null ? Styles.DANGER : Styles.TEXT_MUTED);
+            summary.setMaxWidth(Double.MAX_VALUE);
+            summary.prefWidthProperty().bind(getListView().widthProperty().subtract(40));
+            VBox box = new VBox(4, top, summary);
+            setText(null);
+            setGraphic(box);
+            setAccessibleText(s.title() + ", " + s.environment());
+        }
+    }
+}

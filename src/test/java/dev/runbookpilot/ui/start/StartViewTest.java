@@ -1,0 +1,97 @@
+package dev.runbookpilot.ui.start;
+
+import atlantafx.base.theme.PrimerLight;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.testing.TestPostgres;
+import dev.runbookpilot.ui.Launch;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.ListView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The start screen driven through real JavaFX nodes on headless Monocle, down to a connected demo target. */
+@ExtendWith(ApplicationExtension.class)
+class StartViewTest {
+    private static final String SAMPLE = "staging-core-schema";
+
+    private final List<Launch> launches = new CopyOnWriteArrayList<>();
+    private ExecutorService background;
+    private StartViewModel vm;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        Path home = Files.createTempDirectory("start-view");
+        background = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "start-view-test-background");
+            t.setDaemon(true);
+            return t;
+        });
+        vm = new StartViewModel(new Workspace(home), new Targets(Map.of(), home),
+                List.of(TestPostgres.projectDir().resolve("runbooks")), Platform::runLater, background,
+                launches::add);
+        stage.setScene(new Scene(new StartView(vm), 1024, 700));
+        stage.show();
+    }
+
+    @AfterEach
+    void closeTargets() {
+        launches.forEach(l -> l.target().close());
+        background.shutdownNow();
+    }
+
+    @Test
+    void sampleOnTheEmbeddedDemoLaunchesConnectedToTheRunbooksDatabase(FxRobot robot) throws Exception {
+        ListView<Sample> samples = robot.lookup("#samples").queryListView();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> samples.getItems().size() >= 5);
+        Sample sample = samples.getItems().stream()
+                .filter(s -> s.file().getParent().getFileName().toString().equals(SAMPLE)).findFirst().orElseThrow();
+        assertThat(sample.environment()).isEqualTo("staging");
+
+        robot.interact(() -> samples.scrollTo(sample));
+        robot.clickOn(sample.title());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.runbookProperty().get() != null);
+        assertThat(vm.runbookProperty().get().title()).isEqualTo(sample.title());
+
+        robot.clickOn("#connect");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#modeDemo").tryQuery().map(n -> !n.isDisabled()).orElse(false));
+        robot.clickOn("#modeDemo");
+        robot.clickOn("#connectTarget");
+
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !launches.isEmpty());
+        Launch launch = launches.get(0);
+        assertThat(launch.resumeJournal()).isNull();
+        assertThat(launch.operator()).isEqualTo(System.getProperty("user.name"));
+        assertThat(launch.target().isDemo()).isTrue();
+        try (Connection c = launch.target().db().readConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(launch.runbook().target().database()).isEqualTo("xmarket_staging");
+        }
+        assertThat(robot.lookup("#connectTarget").tryQuery()).isEmpty();
+    }
+}
