@@ -7,7 +7,18 @@ import dev.runbookpilot.importer.ImportSummary.Warning;
 import dev.runbookpilot.importer.MarkdownBlocks.Block;
 import dev.runbookpilot.importer.MarkdownBlocks.Type;
 
+import dev.runbookpilot.runbook.RunbookException;
+import dev.runbookpilot.runbook.RunbookLoader;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -42,6 +53,44 @@ public final class ChecklistImporter {
             throw new ImportException("the runbook made from " + name + " would have " + result.yaml().length()
                     + " characters, more than a runbook file may hold (" + MAX_YAML_CHARS
                     + "); split the checklist into several runbooks");
+        }
+        return result;
+    }
+
+    /**
+     * Imports a checklist file and writes the runbook to {@code outYaml} atomically: the YAML goes to a temporary
+     * file next to it, must load with {@link RunbookLoader} (it is checked as it will be run), and only then
+     * replaces {@code outYaml}. A failed import never leaves a partial or invalid runbook behind.
+     * Undecodable bytes (mojibake) are replaced rather than refusing the whole file.
+     *
+     * @throws IOException     the checklist cannot be read or the runbook cannot be written
+     * @throws ImportException the checklist is too large, or (an importer bug) its runbook would not load
+     */
+    public static ImportResult importFile(Path markdown, Path outYaml) throws IOException, ImportException {
+        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                .decode(ByteBuffer.wrap(Files.readAllBytes(markdown))).toString();
+        Path name = markdown.getFileName();
+        ImportResult result = importMarkdown(text, name == null ? null : name.toString());
+        Path out = outYaml.toAbsolutePath();
+        Path dir = out.getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, result.yaml(), StandardCharsets.UTF_8);
+            try {
+                RunbookLoader.load(tmp);
+            } catch (RunbookException e) {
+                throw new ImportException("the runbook imported from " + markdown + " does not load (an importer "
+                        + "bug, please report it with the checklist):\n" + e.getMessage());
+            }
+            try {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
         }
         return result;
     }
@@ -479,7 +528,11 @@ public final class ChecklistImporter {
             final List<Integer> checkLines = new ArrayList<>();
             final List<SqlText.Stmt> leftoverReads = new ArrayList<>();
             final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
+            /** Placeholders ({@code <user_id>}, lower case) filled from an earlier RETURNING, and from which line. */
+            final Map<String, Integer> filled = new LinkedHashMap<>();
             boolean stated;
+            Unit unit;
+            SqlText.Stmt current;
         }
 
         private static final Pattern TEXT_PLACEHOLDER = Pattern.compile(
@@ -488,13 +541,6 @@ public final class ChecklistImporter {
 
         private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
             items++;
-            for (int l : u.lines) {
-                Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
-                if (ph.find()) {
-                    warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
-                    break;
-                }
-            }
             Mapping m = new Mapping();
             List<SqlText.Stmt> stmts = new ArrayList<>();
             List<String> otherCode = new ArrayList<>();
@@ -514,6 +560,7 @@ public final class ChecklistImporter {
             ExpectedList expectedList = expectedList(u);
             List<SqlText.Stmt> setup = new ArrayList<>();
             for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
+            warnPlaceholders(u, m);
             boolean isAutomated = !m.checks.isEmpty();
             if (m.stated) verifiable++;
             if (isAutomated) {
@@ -562,6 +609,21 @@ public final class ChecklistImporter {
             if (isConditional(phase.name + " " + step.title) && isAutomated) {
                 warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                         + "that situation happened; skip or waive the step otherwise");
+            }
+        }
+
+        /**
+         * Warns about the first placeholder the operator must fill in; placeholders the import filled from an
+         * earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
+         */
+        private void warnPlaceholders(Unit u, Mapping m) {
+            for (int l : u.lines) {
+                Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
+                while (ph.find()) {
+                    if (m.filled.containsKey(ph.group().toLowerCase(Locale.ROOT))) continue;
+                    warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
+                    return;
+                }
             }
         }
 
@@ -751,6 +813,8 @@ public final class ChecklistImporter {
 
         private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
                                   String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
+            m.unit = u;
+            m.current = s;
             String name = checkName(u, s);
             SqlText.Kind kind = SqlText.kind(s.sql);
             String comments = s.comments();
@@ -762,6 +826,8 @@ public final class ChecklistImporter {
                 case META -> mapMeta(u, s, unitText, comments, expected, name, m);
                 case READ -> {
                     if (placeholder != null) {
+                        // Stated but not automatable: it counts against the ratio, as a machine could verify it.
+                        if (phrase != null) m.stated = true;
                         leftover(u, s, "contains the placeholder " + placeholder + "; fill it in by hand", m);
                         return;
                     }
@@ -802,20 +868,36 @@ public final class ChecklistImporter {
                             + "|indexes\\s+(are\\s+)?(being\\s+)?used|use\\s+indexes).*");
                     boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
                     if (placeholder != null || !(indexScan || noSeq)) {
+                        if (indexScan || noSeq) m.stated = true;
                         leftover(u, s, placeholder != null ? "contains the placeholder " + placeholder
                                 : "no expected plan written next to it", m);
                         return;
                     }
                     m.stated = true;
                     String target = SqlText.explainTarget(s.sql);
+                    String expect = indexScan ? "indexScan" : "noSeqScan";
+                    Set<String> joined = new LinkedHashSet<>();
+                    Matcher jm = JOINED_TABLE.matcher(SqlText.withoutStrings(SqlText.withoutComments(target)));
+                    while (jm.find()) joined.add(jm.group(1));
+                    if (!joined.isEmpty()) {
+                        // A join's driving table is read whole when nothing filters it; "uses indexes" is about the
+                        // lookups into the joined tables, so each of those gets its own plan check.
+                        for (String t : joined) {
+                            Map<String, Object> body = new LinkedHashMap<>();
+                            body.put("name", truncate(name, 140) + " — " + t);
+                            body.put("sql", stripSemicolon(target));
+                            body.put("expect", expect);
+                            body.put("table", t);
+                            add(m, "explain", body, s.line);
+                        }
+                        return;
+                    }
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
                     body.put("sql", stripSemicolon(target));
-                    body.put("expect", indexScan ? "indexScan" : "noSeqScan");
+                    body.put("expect", expect);
                     String table = SqlText.firstTable(target);
-                    if (table != null && indexScan && !target.toLowerCase(Locale.ROOT).contains(" join ")) {
-                        body.put("table", table);
-                    }
+                    if (table != null && indexScan) body.put("table", table);
                     add(m, "explain", body, s.line);
                 }
                 case WRITE -> {
@@ -830,25 +912,17 @@ public final class ChecklistImporter {
                         leftover(u, s, "writes, and no expected error or success is written next to it", m);
                         return;
                     }
-                    String setupPlaceholder = null;
-                    for (SqlText.Stmt x : setup) {
-                        if (SqlText.placeholder(x.sql) != null) setupPlaceholder = SqlText.placeholder(x.sql);
-                    }
-                    if (placeholder != null || setupPlaceholder != null) {
-                        leftover(u, s, "contains the placeholder "
-                                + (placeholder != null ? placeholder : setupPlaceholder) + "; fill it in by hand", m);
+                    m.stated = true;
+                    Filled f = fillFromReturning(setup, s);
+                    if (f.unfilled() != null) {
+                        leftover(u, s, "contains the placeholder " + f.unfilled() + "; fill it in by hand", m);
                         if (succeeds) setup.add(s);
                         return;
                     }
-                    m.stated = true;
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
-                    if (!setup.isEmpty()) {
-                        StringBuilder sb = new StringBuilder();
-                        for (SqlText.Stmt x : setup) sb.append(x.sql.endsWith(";") ? x.sql : x.sql + ";").append('\n');
-                        body.put("setup", sb.toString().strip());
-                    }
-                    body.put("sql", stripSemicolon(s.sql));
+                    if (!f.setup().isEmpty()) body.put("setup", String.join(";\n", f.setup()));
+                    body.put("sql", f.sql());
                     if (fails) {
                         String error = ExpectationText.errorText(about);
                         String state = ExpectationText.sqlstate(error != null ? error : about);
@@ -867,10 +941,89 @@ public final class ChecklistImporter {
                         setup.add(s);
                     }
                     promoteSetupOutOfLeftovers(setup, m);
+                    for (Map.Entry<String, Integer> e : f.filled().entrySet()) {
+                        if (m.filled.putIfAbsent(e.getKey(), e.getValue()) == null) {
+                            warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
+                                    + e.getValue() + " returns (kept in a temporary table inside the check's "
+                                    + "rolled-back transaction); review the rewritten SQL");
+                        }
+                    }
                 }
                 case CONTROL -> leftover(u, s, "transaction control or session setting; the checks manage their own "
                         + "transactions", m);
             }
+        }
+
+        private static final Pattern JOINED_TABLE = Pattern.compile(
+                "(?i)\\bjoin\\s+(?:lateral\\s+)?((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)");
+
+        /**
+         * A probe's setup and statement with placeholders filled in, or the first placeholder that could not be.
+         *
+         * @param filled placeholder (lower case, with its angle brackets) -> line of the statement returning it
+         */
+        private record Filled(List<String> setup, String sql, Map<String, Integer> filled, String unfilled) {}
+
+        private static final Pattern ANGLE_PLACEHOLDER = Pattern.compile("'<([A-Za-z_]\\w*)>'|<([A-Za-z_]\\w*)>");
+        private static final Pattern RETURNING = Pattern.compile(
+                "(?is)^\\s*(?:insert\\s+into|update|delete\\s+from)\\s+((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)\\b.*"
+                        + "\\breturning\\s+([A-Za-z_][\\w$]*(?:\\s*,\\s*[A-Za-z_][\\w$]*)*)\\s*$");
+
+        /**
+         * Checklists save a generated key by hand ({@code RETURNING user_id; -- Save user_id: ____}) and paste it
+         * into later statements as {@code '<user_id>'}. Inside the probe's one transaction the import does the same
+         * without a person: the returning statement's rows go to a temporary table ({@code ON COMMIT DROP}, and the
+         * probe rolls back anyway) and the placeholder becomes a scalar subquery of it, typed like the column. A
+         * placeholder no earlier statement returns stays unfilled, and the item manual. If the statement returns
+         * more than one row the subquery raises an error, so the check errs rather than passing on a guess.
+         */
+        private static Filled fillFromReturning(List<SqlText.Stmt> setup, SqlText.Stmt target) {
+            List<SqlText.Stmt> all = new ArrayList<>(setup);
+            all.add(target);
+            Set<String> used = new HashSet<>();
+            for (SqlText.Stmt x : all) {
+                Matcher pm = ANGLE_PLACEHOLDER.matcher(x.sql);
+                while (pm.find()) used.add((pm.group(1) != null ? pm.group(1) : pm.group(2)).toLowerCase(Locale.ROOT));
+            }
+            Map<String, String> source = new HashMap<>();
+            Map<String, Integer> sourceLine = new HashMap<>();
+            Map<String, Integer> filled = new LinkedHashMap<>();
+            List<String> out = new ArrayList<>();
+            int temp = 0;
+            for (int i = 0; i < all.size(); i++) {
+                SqlText.Stmt x = all.get(i);
+                Matcher pm = ANGLE_PLACEHOLDER.matcher(x.sql);
+                StringBuilder b = new StringBuilder();
+                while (pm.find()) {
+                    String key = (pm.group(1) != null ? pm.group(1) : pm.group(2)).toLowerCase(Locale.ROOT);
+                    String src = source.get(key);
+                    if (src == null) return new Filled(List.of(), x.sql, Map.of(), pm.group().replace("'", ""));
+                    pm.appendReplacement(b, Matcher.quoteReplacement(src));
+                    filled.putIfAbsent("<" + key + ">", sourceLine.get(key));
+                }
+                pm.appendTail(b);
+                String sql = stripSemicolon(b.toString());
+                String left = SqlText.placeholder(sql);
+                if (left != null) return new Filled(List.of(), x.sql, Map.of(), left);
+                if (i == all.size() - 1) return new Filled(out, sql, filled, null);
+                Matcher r = RETURNING.matcher(SqlText.withoutComments(sql).strip());
+                List<String> columns = r.matches() ? List.of(r.group(2).split("\\s*,\\s*")) : List.of();
+                if (columns.stream().anyMatch(c -> used.contains(c.toLowerCase(Locale.ROOT)))) {
+                    String table = "rp_returned_" + (++temp);
+                    String cols = String.join(", ", columns);
+                    out.add("CREATE TEMP TABLE " + table + " ON COMMIT DROP AS SELECT " + cols + " FROM " + r.group(1)
+                            + " WITH NO DATA");
+                    out.add("WITH returned AS (\n" + SqlText.withoutComments(sql).strip() + "\n) INSERT INTO " + table
+                            + " SELECT " + cols + " FROM returned");
+                    for (String c : columns) {
+                        source.put(c.toLowerCase(Locale.ROOT), "(SELECT " + c + " FROM " + table + ")");
+                        sourceLine.put(c.toLowerCase(Locale.ROOT), x.line);
+                    }
+                } else {
+                    out.add(sql);
+                }
+            }
+            throw new IllegalStateException("unreachable: the target is the last statement");
         }
 
         /** Statements that became setup of a rejects/accepts check are part of that check, not leftovers. */
@@ -889,7 +1042,18 @@ public final class ChecklistImporter {
             else m.leftoverReads.add(s);
         }
 
+        /** Kinds that look at the database as it is, so they must not run before writes the operator still has to do. */
+        private static final Set<String> READS_STATE = Set.of("query", "tables", "indexes", "columns", "views",
+                "sequences", "functions", "extensions", "explain");
+
         private void add(Mapping m, String kind, Map<String, Object> body, int line) {
+            if (READS_STATE.contains(kind) && !m.leftoverWrites.isEmpty()) {
+                // The engine would run it at once, before the operator ran the writes above it in the same block.
+                leftover(m.unit, m.current, "runs after statements left to the operator in the same block (from line "
+                        + m.leftoverWrites.get(0).line + "); what it finds depends on them, so it is checked by "
+                        + "hand after them", m);
+                return;
+            }
             Map<String, Object> check = new LinkedHashMap<>();
             check.put(kind, body);
             m.checks.add(check);
