@@ -304,7 +304,9 @@ public final class StartViewModel {
     static String summary(String markdown) {
         if (markdown == null) return "";
         String first = markdown.strip().split("\\R\\s*\\R", 2)[0];
-        String plain = first.replaceAll("[*_`]", "").replaceAll("\\s+", " ").strip();
+        // Emphasis markers go; underscores inside names (app_prod) stay.
+        String plain = first.replace("**", "").replace("`", "")
+                .replaceAll("(?<=\\s|^)[*_]|[*_](?=\\s|$|[.,;:])", "").replaceAll("\\s+", " ").strip();
         return plain.length() <= SUMMARY_CHARS ? plain : plain.substring(0, SUMMARY_CHARS - 1).stripTrailing() + "…";
     }
 
