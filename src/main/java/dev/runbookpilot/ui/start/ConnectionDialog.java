@@ -25,11 +25,13 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.controlsfx.validation.ValidationSupport;
 import org.controlsfx.validation.Validator;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -61,7 +63,6 @@ public final class ConnectionDialog extends Dialog<Target> {
         getDialogPane().getStyleClass().add("connection-dialog");
         getDialogPane().getButtonTypes().addAll(CONNECT, ButtonType.CANCEL);
         getDialogPane().setContent(content());
-        getDialogPane().setPrefWidth(640);
         setResultConverter(button -> null);
 
         Button connect = (Button) getDialogPane().lookupButton(CONNECT);
@@ -98,7 +99,11 @@ public final class ConnectionDialog extends Dialog<Target> {
         });
         vm.modeProperty().addListener((obs, was, is) -> modes.getToggles().stream()
                 .filter(t -> t.getUserData() == is).findFirst().ifPresent(modes::selectToggle));
-        HBox modeRow = new HBox(16, fields, uri, service, demo);
+        GridPane modeRow = new GridPane();
+        modeRow.setHgap(24);
+        modeRow.setVgap(6);
+        modeRow.addRow(0, fields, uri);
+        modeRow.addRow(1, service, demo);
 
         Label target = new Label("Runbook target: " + vm.runbook().target().environment().yamlName()
                 + (vm.runbook().target().database() == null ? "" : ", database " + vm.runbook().target().database()));
@@ -135,7 +140,9 @@ public final class ConnectionDialog extends Dialog<Target> {
         Label notice = messageLabel("connectNotice", Styles.SUCCESS);
         notice.textProperty().bind(vm.noticeProperty());
 
+        for (Label l : List.of(demoText, passwords, progress, error, notice)) l.setMinHeight(Region.USE_PREF_SIZE);
         VBox box = new VBox(12, target, modeRow, server, demoText, passwords, busyRow, error, notice);
+        box.setPrefWidth(660);
         box.setPadding(new Insets(8, 0, 0, 0));
         return box;
     }

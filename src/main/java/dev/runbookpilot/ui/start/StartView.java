@@ -32,7 +32,6 @@ import javafx.stage.Window;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -238,6 +237,9 @@ public final class StartView extends BorderPane {
         connect.disableProperty().bind(vm.canConnectProperty().not());
         connect.setOnAction(e -> openConnectionDialog());
 
+        operatorLabel.setMinWidth(Region.USE_PREF_SIZE);
+        connect.setMinWidth(Region.USE_PREF_SIZE);
+        operator.setMinWidth(Region.USE_PREF_SIZE);
         HBox bar = new HBox(12, chosen, busy, operatorLabel, operator, connect);
         bar.setAlignment(Pos.CENTER_LEFT);
 
@@ -340,8 +342,11 @@ public final class StartView extends BorderPane {
             summary.setWrapText(true);
             summary.getStyleClass().add(s.problem() != null ? Styles.DANGER : Styles.TEXT_MUTED);
             summary.setMaxWidth(Double.MAX_VALUE);
-            summary.prefWidthProperty().bind(getListView().widthProperty().subtract(40));
+            summary.setMinHeight(Region.USE_PREF_SIZE);
             VBox box = new VBox(4, top, summary);
+            // Sized to the list, so long titles end in an ellipsis and summaries wrap instead of scrolling sideways.
+            box.prefWidthProperty().bind(getListView().widthProperty().subtract(36));
+            box.maxWidthProperty().bind(box.prefWidthProperty());
             setText(null);
             setGraphic(box);
             setAccessibleText(s.title() + ", " + s.environment());

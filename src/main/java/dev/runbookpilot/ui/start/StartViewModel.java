@@ -19,7 +19,6 @@ import dev.runbookpilot.session.SessionState;
 import dev.runbookpilot.ui.Launch;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.binding.Bindings;
-import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -304,7 +303,9 @@ public final class StartViewModel {
     static String summary(String markdown) {
         if (markdown == null) return "";
         String first = markdown.strip().split("\\R\\s*\\R", 2)[0];
-        String plain = first.replaceAll("[*_`]", "").replaceAll("\\s+", " ").strip();
+        // Emphasis markers go; underscores inside names (app_prod) stay.
+        String plain = first.replace("**", "").replace("`", "")
+                .replaceAll("(?<=\\s|^)[*_]|[*_](?=\\s|$|[.,;:])", "").replaceAll("\\s+", " ").strip();
         return plain.length() <= SUMMARY_CHARS ? plain : plain.substring(0, SUMMARY_CHARS - 1).stripTrailing() + "…";
     }
 

@@ -102,6 +102,30 @@ class ConnectionViewModelTest {
     }
 
     @Test
+    void cancelledConnectClosesWhatItOpenedAndHandsNothingOver() throws Exception {
+        String db = TestPostgres.freshDatabase("conn_cancel");
+        List<Runnable> pending = new ArrayList<>();
+        ConnectionViewModel loaded = model(db);
+        ConnectionViewModel vm = new ConnectionViewModel(new Workspace(home.resolve("ws")),
+                new Targets(Map.of(), home), loaded.runbook(), SAME_THREAD, pending::add);
+        fieldsFor(vm, db, TestPostgres.server().port());
+        List<Target> received = new ArrayList<>();
+
+        vm.connect(received::add);
+        assertThat(vm.busyProperty().get()).isTrue();
+        vm.cancel();
+        while (!pending.isEmpty()) pending.remove(0).run();
+
+        assertThat(received).isEmpty();
+        assertThat(vm.busyProperty().get()).isFalse();
+        try (var c = TestPostgres.connect("postgres"); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isZero();
+        }
+    }
+
+    @Test
     void wrongPortGivesAClearErrorAndNoResult() throws Exception {
         ConnectionViewModel vm = model(null);
         fieldsFor(vm, "postgres", freePort());

@@ -23,12 +23,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,11 +42,12 @@ class StartViewTest {
     private final List<Launch> launches = new CopyOnWriteArrayList<>();
     private ExecutorService background;
     private StartViewModel vm;
+    private Path home;
 
     @Start
     void start(Stage stage) throws Exception {
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        Path home = Files.createTempDirectory("start-view");
+        home = Files.createTempDirectory("start-view");
         background = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "start-view-test-background");
             t.setDaemon(true);
@@ -58,9 +61,12 @@ class StartViewTest {
     }
 
     @AfterEach
-    void closeTargets() {
+    void closeTargetsAndRemoveTheDemoData() throws Exception {
         launches.forEach(l -> l.target().close());
         background.shutdownNow();
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     @Test
