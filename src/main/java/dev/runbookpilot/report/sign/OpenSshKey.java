@@ -130,7 +130,7 @@ public final class OpenSshKey {
         pem.append(END).append('\n');
         SecretFiles.write(file, out -> out.write(pem.toString().getBytes(StandardCharsets.US_ASCII)));
         Path pub = file.resolveSibling(file.getFileName() + ".pub");
-        Files.writeString(pub, publicKeyLine() + "\n", StandardCharsets.US_ASCII);
+        Files.writeString(pub, publicKeyLine() + "\n", StandardCharsets.UTF_8);
     }
 
     public static OpenSshKey read(Path file, PassphrasePrompt prompt) throws IOException, SigningException {
