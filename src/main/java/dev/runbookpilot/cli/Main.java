@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "runbook-pilot", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Walks a PostgreSQL migration runbook against a live database: every check evaluated, "
                 + "everything journaled, a report at the end.",
-        subcommands = {ValidateCommand.class, RunCommand.class, ResumeCommand.class, ReportCommand.class, ImportCommand.class,
-                DemoCommand.class, GuiCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GuiCommand.class, ValidateCommand.class, RunCommand.class, ResumeCommand.class,
+                ReportCommand.class, VerifyCommand.class, ImportCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,38 +1,65 @@
 package dev.runbookpilot.cli;
 
-import dev.runbookpilot.report.MarkdownReport;
-import dev.runbookpilot.report.ReportBuilder;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.report.ExportResult;
+import dev.runbookpilot.report.PassphrasePrompt;
+import dev.runbookpilot.report.ReportExporter;
+import dev.runbookpilot.report.ReportFormat;
+import dev.runbookpilot.report.SigningException;
+import dev.runbookpilot.report.SigningIdentity;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.SessionState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 
-@Command(name = "report", description = "Write a session's report from its journal alone.")
+@Command(name = "report", description = {"Write a session's report from its journal alone, optionally signed.",
+        "PDF reports carry an embedded PAdES signature (check with pdfsig or 'runbook-pilot verify'); Markdown "
+                + "reports get a detached SSH signature FILE.sig (check with 'ssh-keygen -Y verify').",
+        "Key passphrases are asked on the terminal, or read from the environment variable "
+                + ReportCommand.PASSPHRASE_ENV + " when there is no terminal."})
 final class ReportCommand implements Callable<Integer> {
+    static final String PASSPHRASE_ENV = "RUNBOOK_PILOT_KEY_PASSPHRASE";
 
-    enum Format { md }
+    enum Format {
+        md(ReportFormat.MARKDOWN), pdf(ReportFormat.PDF);
+
+        final ReportFormat format;
+
+        Format(ReportFormat format) {
+            this.format = format;
+        }
+    }
 
     @Parameters(index = "0", paramLabel = "SESSION", description = "session id (or prefix) or journal path")
     String sessionRef;
 
-    @Option(names = "--format", defaultValue = "md", description = "report format: ${COMPLETION-CANDIDATES}"
-            + " (PDF and signing arrive with the reports work)")
+    @Option(names = "--format", defaultValue = "md", description = "report format: ${COMPLETION-CANDIDATES}")
     Format format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "where to write the report")
     Path out;
 
+    @Option(names = "--sign", description = "sign the report; without --key, with the identity generated on first "
+            + "use in the config directory")
+    boolean sign;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "signing key: a PKCS#12 file (.p12) for pdf, an "
+            + "OpenSSH private key (e.g. ~/.ssh/id_ed25519) for md; implies --sign")
+    Path key;
+
     @Option(names = "--session-dir", paramLabel = "DIR", description = "where session journals live")
     Path sessionDir;
+
+    @Option(names = "--config-dir", paramLabel = "DIR", description = "where generated signing identities live "
+            + "(default: the workspace's config directory)")
+    Path configDir;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -40,36 +67,64 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
+        PrintWriter stdout = spec.commandLine().getOut();
         try {
             Path journal = SessionFiles.find(sessionRef,
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());
             SessionState state = SessionState.replay(Journal.read(journal));
-            write(state, out);
-            spec.commandLine().getOut().println("Report written to " + out);
+            SigningIdentity identity = identity();
+            ExportResult result = ReportExporter.export(state, format.format, out, identity);
+            stdout.println("Report written to " + result.report());
+            if (result.verification() != null) {
+                stdout.println("Signed by " + result.verification().signer() + " with " + identity.describe());
+                stdout.println("Fingerprint: " + result.verification().fingerprint());
+                stdout.println("Verified: " + result.verification().reason());
+            }
+            if (result.signature() != null) {
+                stdout.println("Signature written to " + result.signature());
+                stdout.println("allowed_signers line (for ssh-keygen -Y verify -f FILE -I "
+                        + result.verification().signer() + " -n file -s " + result.signature() + "):");
+                stdout.println(result.verification().allowedSignersLine());
+            }
             return ExitCodes.OK;
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
             return f.exitCode;
+        } catch (SigningException e) {
+            err.println("cannot sign the report: " + e.getMessage());
+            return ExitCodes.USAGE;
         } catch (IOException | IllegalArgumentException e) {
             err.println("cannot write the report: " + e.getMessage());
             return ExitCodes.USAGE;
         }
     }
 
-    /**
-     * Writes next to the target and moves into place, so a crash never leaves a half-written report under the
-     * final name.
-     */
+    private SigningIdentity identity() {
+        if (!sign && key == null) return null;
+        if (key != null) {
+            return format == Format.pdf ? SigningIdentity.pkcs12(key, terminalPrompt())
+                    : SigningIdentity.sshKey(key, terminalPrompt());
+        }
+        Path config = configDir != null ? configDir : Workspace.fromEnvironment().config();
+        return SigningIdentity.generated(config, format.format);
+    }
+
+    /** The environment variable for scripts; otherwise the terminal, without echo; no terminal means no answer. */
+    static PassphrasePrompt terminalPrompt() {
+        return what -> {
+            String env = System.getenv(PASSPHRASE_ENV);
+            if (env != null) return env.toCharArray();
+            Console console = System.console();
+            return console == null ? null : console.readPassword("Passphrase for %s: ", what);
+        };
+    }
+
+    /** Writes the unsigned Markdown report (for {@code run --report} and {@code resume --report}). */
     static void write(SessionState state, Path file) throws IOException {
-        String md = MarkdownReport.render(ReportBuilder.build(state));
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
         try {
-            Files.writeString(tmp, md, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+            ReportExporter.export(state, ReportFormat.MARKDOWN, file, null);
+        } catch (SigningException e) {
+            throw new IllegalStateException("an unsigned export never signs", e);
         }
     }
 

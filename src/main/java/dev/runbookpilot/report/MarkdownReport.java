@@ -20,6 +20,14 @@ public final class MarkdownReport {
     private MarkdownReport() {}
 
     public static String render(Report r) {
+        return render(r, null, null);
+    }
+
+    /**
+     * The report with a closing section naming the SSH key that signs it in {@code report.md.sig}; the signature
+     * itself is detached, so the text can say who signs but not when.
+     */
+    public static String render(Report r, String signer, String keyFingerprint) {
         StringBuilder b = new StringBuilder();
         b.append("# Sign-off report: ").append(inline(r.title())).append("\n\n");
         b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
@@ -96,6 +104,11 @@ public final class MarkdownReport {
             b.append("- ").append(inline(l.role())).append(": ")
                     .append(l.name() == null ? "_not signed_" : "**" + inline(l.name()) + "**, " + time(l.at()))
                     .append('\n');
+        }
+        if (signer != null) {
+            b.append("\n## Signature\n\n").append("Signed by ").append(inline(signer)).append(" with SSH key `")
+                    .append(keyFingerprint).append("` in the detached signature file next to this report (`.sig`, ")
+                    .append("namespace `file`). Check it with `ssh-keygen -Y verify` or `runbook-pilot verify`.\n");
         }
         return b.toString();
     }

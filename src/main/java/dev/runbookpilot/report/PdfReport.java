@@ -1,0 +1,481 @@
+package dev.runbookpilot.report;
+
+import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder;
+import com.openhtmltopdf.pdfboxout.PagePosition;
+import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
+import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
+import com.openhtmltopdf.render.Box;
+import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.check.Status;
+import org.apache.pdfbox.cos.COSArray;
+import org.apache.pdfbox.cos.COSName;
+import org.apache.pdfbox.cos.COSString;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.Calendar;
+import java.util.GregorianCalendar;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a {@link Report} as a PDF laid out for print: XHTML generated here (every journal text escaped), laid out
+ * by openhtmltopdf with embedded font subsets. The same report always gives the same bytes: document dates come
+ * from the journal and the document id from the content.
+ */
+public final class PdfReport {
+    /**
+     * Tried glyph by glyph in the CSS font-family order: DejaVu covers Latin, Greek and Cyrillic; Droid Sans Fallback
+     * covers CJK. (Registering them as renderer-wide fallbacks instead made openhtmltopdf ignore the families.)
+     */
+    private static final String FONT_DIR = "/dev/runbookpilot/report/fonts/";
+    private static final String SIGNATURE_BOX_ID = "signature-box";
+    private static final String COLS_PEOPLE = "<colgroup><col style=\"width:13%\"/><col style=\"width:24%\"/>"
+            + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+
+    /** Who will sign the PDF: named on the cover, and a box is kept free for the visible signature. */
+    public record Signer(String name, String fingerprint) {}
+
+    /**
+     * A rendered PDF and, when a signer was given, where the visible signature goes.
+     *
+     * @param signaturePage zero-based page index of the signature box; -1 when unsigned
+     * @param signatureBox  the box in PDF user space (origin bottom left); null when unsigned
+     */
+    public record Rendered(byte[] pdf, int signaturePage, PDRectangle signatureBox) {}
+
+    private PdfReport() {}
+
+    public static byte[] render(Report r) throws IOException {
+        return render(r, null).pdf();
+    }
+
+    public static Rendered render(Report r, Signer signer) throws IOException {
+        RendererLog.install();
+        String xhtml = xhtml(r, signer);
+        PdfRendererBuilder builder = new PdfRendererBuilder();
+        builder.useFastMode();
+        builder.withHtmlContent(xhtml, null);
+        builder.withProducer("Runbook Pilot " + r.toolVersion());
+        // Nothing in the report may make the renderer fetch a file or a URL.
+        builder.useExternalResourceAccessControl((uri, type) -> false,
+                com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
+        font(builder, "DejaVuSans.ttf", "DejaVu Sans", 400);
+        font(builder, "DejaVuSans-Bold.ttf", "DejaVu Sans", 700);
+        font(builder, "DejaVuSansMono.ttf", "DejaVu Sans Mono", 400);
+        font(builder, "DroidSansFallbackFull.ttf", "Droid Sans Fallback", 400);
+        font(builder, "DroidSansFallbackFull.ttf", "Droid Sans Fallback", 700);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * 1024);
+        builder.toStream(out);
+        try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
+            renderer.layout();
+            renderer.createPDFWithoutClosing();
+            PDDocument doc = renderer.getPdfDocument();
+            int page = -1;
+            PDRectangle box = null;
+            if (signer != null) {
+                List<PagePosition<Box>> found = renderer.findPagePositionsByID(Pattern.compile(SIGNATURE_BOX_ID));
+                if (found.isEmpty()) throw new IOException("the PDF layout lost the signature box");
+                PagePosition<Box> p = found.get(found.size() - 1);
+                page = p.getPageNo();
+                box = new PDRectangle(p.getX(), p.getY(), p.getWidth(), p.getHeight());
+            }
+            PDDocumentInformation info = doc.getDocumentInformation();
+            info.setTitle("Sign-off report: " + r.title());
+            info.setAuthor(r.operator());
+            info.setSubject("Runbook " + r.runbookSha256() + ", session " + r.sessionId());
+            info.setCreator("Runbook Pilot " + r.toolVersion());
+            info.setProducer("Runbook Pilot " + r.toolVersion());
+            Instant created = r.end() != null ? r.end() : r.start();
+            if (created != null) {
+                info.setCreationDate(calendar(created));
+                info.setModificationDate(calendar(created));
+            }
+            doc.getDocumentCatalog().setLanguage("en");
+            ByteArrayOutputStream first = new ByteArrayOutputStream(256 * 1024);
+            doc.getDocument().getTrailer().setItem(COSName.ID, documentId(xhtml));
+            doc.save(first);
+            return new Rendered(first.toByteArray(), page, box);
+        }
+    }
+
+    private static void font(PdfRendererBuilder b, String file, String family, int weight) {
+        b.useFont(() -> {
+            InputStream in = PdfReport.class.getResourceAsStream(FONT_DIR + file);
+            if (in == null) throw new IllegalStateException("font " + file + " missing from the application");
+            return in;
+        }, family, weight, BaseRendererBuilder.FontStyle.NORMAL, true);
+    }
+
+    private static Calendar calendar(Instant t) {
+        GregorianCalendar c = new GregorianCalendar(TimeZone.getTimeZone("UTC"));
+        c.setTimeInMillis(t.toEpochMilli());
+        return c;
+    }
+
+    /** The same report gets the same id; PDF readers only need it to be unique per content. */
+    private static COSArray documentId(String xhtml) {
+        try {
+            byte[] h = Arrays.copyOf(MessageDigest.getInstance("SHA-256")
+                    .digest(xhtml.getBytes(StandardCharsets.UTF_8)), 16);
+            COSArray id = new COSArray();
+            id.add(new COSString(h));
+            id.add(new COSString(h));
+            return id;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    static String xhtml(Report r, Signer signer) {
+        StringBuilder b = new StringBuilder(64 * 1024);
+        b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\"/><title>")
+                .append(esc("Sign-off report: " + r.title())).append("</title><style>").append(CSS)
+                .append("</style></head><body>\n");
+        b.append("<div id=\"running-header\"><span class=\"rh-title\">").append(esc(r.title()))
+                .append("</span> · session ").append(esc(r.sessionId())).append(" · verdict ")
+                .append(r.verdict()).append("</div>\n");
+
+        cover(b, r, signer);
+        summary(b, r.summary());
+        for (Report.PhaseReport p : r.phases()) {
+            b.append("<h2>").append(esc(p.name())).append("</h2>\n");
+            for (Report.StepReport st : p.steps()) step(b, st);
+        }
+        waivers(b, r);
+        confirmations(b, r);
+        timeline(b, r);
+        signoffs(b, r);
+        if (signer != null) {
+            b.append("<div class=\"keep\"><h2>Digital signature</h2><p>This PDF carries an embedded PAdES "
+                    + "signature by <b>").append(esc(signer.name())).append("</b> (certificate SHA-256 <span "
+                    + "class=\"mono\">").append(esc(signer.fingerprint())).append("</span>). Any change to "
+                    + "the file after signing invalidates it; check it with <span class=\"mono\">pdfsig</span> "
+                    + "or <span class=\"mono\">runbook-pilot verify</span>.</p><div id=\"").append(SIGNATURE_BOX_ID)
+                    .append("\"></div></div>\n");
+        }
+        b.append("</body></html>\n");
+        return b.toString();
+    }
+
+    private static void cover(StringBuilder b, Report r, Signer signer) {
+        Report.Target t = r.target();
+        b.append("<div class=\"cover\"><p class=\"kicker\">Runbook Pilot · sign-off report</p><h1>")
+                .append(esc(r.title())).append("</h1>");
+        b.append("<p class=\"verdict v-").append(r.verdict().name().toLowerCase()).append("\">Verdict: ")
+                .append(r.verdict()).append("</p>\n<table class=\"kv\">");
+        kv(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
+        kvMono(b, "Runbook SHA-256", r.runbookSha256());
+        kvMono(b, "Session", r.sessionId());
+        kv(b, "Environment", r.environment());
+        kv(b, "Host", t.host() + ":" + t.port());
+        kv(b, "Database", t.database() + " (user " + t.user() + ")");
+        kv(b, "Server", "PostgreSQL " + t.serverVersion()
+                + (t.systemIdentifier() == null ? "" : ", system identifier " + t.systemIdentifier()));
+        kv(b, "Operator", r.operator());
+        kv(b, "Window start", time(r.start()));
+        kv(b, "Window end", time(r.end()));
+        kv(b, "Duration", MarkdownReport.duration(r.duration()));
+        kv(b, "Tool", "Runbook Pilot " + r.toolVersion());
+        if (signer != null) {
+            kv(b, "Signed by", signer.name());
+            kvMono(b, "Signer SHA-256", signer.fingerprint());
+        }
+        b.append("</table></div>\n");
+    }
+
+    private static void summary(StringBuilder b, Report.Summary s) {
+        b.append("<h2>Summary</h2>\n<table class=\"grid summary\"><tr><th>Checks</th><th>Passed</th>"
+                + "<th>Failed</th><th>Errors</th><th>Waived</th><th>Confirmed</th><th>Pending</th>"
+                + "<th>Skipped</th></tr><tr>");
+        for (int n : new int[] {s.checks(), s.passed(), s.failed(), s.errors(), s.waived(), s.confirmed(),
+                s.pending(), s.skipped()}) {
+            b.append("<td class=\"num\">").append(n).append("</td>");
+        }
+        b.append("</tr></table>\n");
+    }
+
+    private static void step(StringBuilder b, Report.StepReport st) {
+        b.append("<h3>").append(esc(st.title())).append(' ').append(badge(st.status()))
+                .append("</h3>\n<p class=\"stepid\">Step <span class=\"mono\">").append(esc(st.id()))
+                .append("</span></p>\n");
+        if (st.checks().isEmpty()) return;
+        b.append("<table class=\"grid checks\"><colgroup><col style=\"width:5%\"/><col style=\"width:23%\"/>"
+                + "<col style=\"width:14%\"/><col style=\"width:26%\"/><col style=\"width:26%\"/>"
+                + "<col style=\"width:6%\"/></colgroup><thead><tr><th>#</th><th>Check</th><th>Status</th>"
+                + "<th>Expected</th><th>Actual</th><th>ms</th></tr></thead><tbody>\n");
+        for (Report.CheckReport c : st.checks()) {
+            b.append("<tr class=\"check\"><td class=\"num\">").append(c.index() + 1).append("</td><td>")
+                    .append(esc(c.label())).append("</td><td>").append(badge(c.status())).append("</td><td>")
+                    .append(esc(c.expected())).append("</td><td>").append(esc(c.actual()))
+                    .append("</td><td class=\"num\">")
+                    .append(c.durationMillis() == null ? "" : c.durationMillis()).append("</td></tr>\n");
+            StringBuilder more = new StringBuilder();
+            details(more, c);
+            if (more.length() > 0) {
+                b.append("<tr class=\"more\"><td></td><td colspan=\"5\">").append(more).append("</td></tr>\n");
+            }
+        }
+        b.append("</tbody></table>\n");
+    }
+
+    private static void details(StringBuilder b, Report.CheckReport c) {
+        if (c.error() != null) {
+            b.append("<p class=\"error\">Error").append(c.sqlState() == null ? "" : " (SQLSTATE "
+                    + esc(c.sqlState()) + ")").append(": ").append(esc(c.error())).append("</p>");
+        }
+        if (c.sql() != null && !c.sql().isBlank()) {
+            b.append("<pre class=\"sql\">").append(esc(c.sql().strip())).append("</pre>");
+        }
+        CheckDetail d = c.detail();
+        if (d instanceof CheckDetail.RowCountDiff rc) {
+            rowCounts(b, rc);
+        } else if (d instanceof CheckDetail.SchemaChanges sc) {
+            b.append("<table class=\"grid inner\"><tr><th>Change</th><th>Object</th><th>Declared</th>"
+                    + "<th>Happened</th><th>Before</th><th>After</th></tr>");
+            for (CheckDetail.SchemaChange ch : sc.changes()) {
+                b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.object()))
+                        .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append("</td><td>")
+                        .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(esc(ch.before()))
+                        .append("</td><td>").append(esc(ch.after())).append("</td></tr>");
+            }
+            b.append("</table>");
+        } else if (d instanceof CheckDetail.ObjectsDiff od) {
+            list(b, "Missing", od.missing());
+            list(b, "Unexpected", od.unexpected());
+            list(b, "Mismatched", od.mismatched());
+            list(b, "Found", od.found());
+        } else if (d instanceof CheckDetail.Plan plan) {
+            b.append("<pre class=\"sql\">").append(esc(plan.text())).append("</pre>");
+        } else if (d instanceof CheckDetail.Notices n) {
+            list(b, "Notices received", n.received());
+            list(b, "Expected notices missing", n.missing());
+        } else if (d instanceof CheckDetail.SnapshotTaken snap) {
+            b.append("<table class=\"grid inner\"><tr><th>Table</th><th>Rows</th></tr>");
+            snap.rowCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(e -> b.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"num\">")
+                            .append(String.format("%,d", e.getValue())).append("</td></tr>"));
+            b.append("</table>");
+        } else if (d instanceof CheckDetail.Rows rows && !rows.columns().isEmpty()) {
+            b.append("<table class=\"grid inner\"><tr>");
+            for (String col : rows.columns()) b.append("<th>").append(esc(col)).append("</th>");
+            b.append("</tr>");
+            for (List<String> row : rows.rows()) {
+                b.append("<tr>");
+                for (String v : row) b.append("<td>").append(v == null ? "<i>NULL</i>" : esc(v)).append("</td>");
+                b.append("</tr>");
+            }
+            b.append("</table>");
+            if (rows.truncated()) b.append("<p>(more rows not shown)</p>");
+        }
+    }
+
+    /** A table of counts with a before-vs-after bar pair per line, scaled to the largest count in the table. */
+    private static void rowCounts(StringBuilder b, CheckDetail.RowCountDiff rc) {
+        long max = 1;
+        for (CheckDetail.RowCountLine l : rc.lines()) {
+            if (l.before() != null) max = Math.max(max, l.before());
+            if (l.after() != null) max = Math.max(max, l.after());
+        }
+        b.append("<table class=\"grid inner rowcounts\"><colgroup><col style=\"width:17%\"/><col style=\"width:17%\"/>"
+                + "<col style=\"width:10%\"/><col style=\"width:10%\"/><col style=\"width:8%\"/>"
+                + "<col style=\"width:14%\"/><col style=\"width:24%\"/></colgroup><tr><th>Table (before)</th>"
+                + "<th>Table (after)</th><th>Before</th><th>After</th><th>Delta</th><th>Status</th>"
+                + "<th>Before / after</th></tr>");
+        for (CheckDetail.RowCountLine l : rc.lines()) {
+            b.append("<tr><td>").append(esc(l.beforeTable())).append("</td><td>").append(esc(l.afterTable()))
+                    .append("</td><td class=\"num\">").append(num(l.before())).append("</td><td class=\"num\">")
+                    .append(num(l.after())).append("</td><td class=\"num\">")
+                    .append(l.delta() == null ? "" : (l.delta() > 0 ? "+" : "") + l.delta()).append("</td><td>")
+                    .append(badge(l.status()));
+            if (l.note() != null && !l.note().isBlank()) b.append(' ').append(esc(l.note()));
+            b.append("</td><td>").append(bar("before", l.before(), max)).append(bar("after", l.after(), max))
+                    .append("</td></tr>");
+        }
+        b.append("</table><p class=\"legend\"><span class=\"swatch before\"></span> before "
+                + "<span class=\"swatch after\"></span> after</p>");
+    }
+
+    private static String bar(String kind, Long n, long max) {
+        if (n == null) return "<div class=\"bar none\">—</div>";
+        double pct = Math.max(0.5, 100.0 * n / max);
+        return "<div class=\"bar " + kind + "\" style=\"width:" + String.format(java.util.Locale.ROOT, "%.1f", pct)
+                + "%\"></div>";
+    }
+
+    private static void waivers(StringBuilder b, Report r) {
+        b.append("<h2>Waivers</h2>\n");
+        if (r.waivers().isEmpty()) {
+            b.append("<p>None.</p>\n");
+            return;
+        }
+        b.append("<table class=\"grid fixed\">").append(COLS_PEOPLE).append("<tr><th>Step</th><th>Check</th>"
+                + "<th>Waived by</th><th>At</th><th>Reason</th></tr>");
+        for (Report.Waiver w : r.waivers()) {
+            b.append("<tr><td class=\"mono\">").append(esc(w.stepId())).append("</td><td>").append(esc(w.check()))
+                    .append("</td><td>").append(esc(w.operator())).append("</td><td>").append(time(w.at()))
+                    .append("</td><td>").append(esc(w.reason())).append("</td></tr>");
+        }
+        b.append("</table>\n");
+    }
+
+    private static void confirmations(StringBuilder b, Report r) {
+        b.append("<h2>Manual confirmations</h2>\n");
+        if (r.confirmations().isEmpty()) {
+            b.append("<p>None.</p>\n");
+            return;
+        }
+        b.append("<table class=\"grid fixed\">").append(COLS_PEOPLE).append("<tr><th>Step</th><th>Confirmed</th>"
+                + "<th>By</th><th>At</th><th>Note</th></tr>");
+        for (Report.Confirmation c : r.confirmations()) {
+            b.append("<tr><td class=\"mono\">").append(esc(c.stepId())).append("</td><td>").append(esc(c.text()))
+                    .append("</td><td>").append(esc(c.operator())).append("</td><td>").append(time(c.at()))
+                    .append("</td><td>").append(esc(c.note())).append("</td></tr>");
+        }
+        b.append("</table>\n");
+    }
+
+    private static void timeline(StringBuilder b, Report r) {
+        b.append("<h2>Timeline</h2>\n<table class=\"grid timeline\"><colgroup><col style=\"width:24%\"/>"
+                + "<col style=\"width:76%\"/></colgroup>");
+        for (Report.TimelineEntry e : r.timeline()) {
+            b.append("<tr><td>").append(time(e.at())).append("</td><td>").append(esc(e.what())).append("</td></tr>");
+        }
+        b.append("</table>\n");
+    }
+
+    private static void signoffs(StringBuilder b, Report r) {
+        b.append("<h2>Sign-off</h2>\n");
+        if (r.signoffs().isEmpty()) {
+            b.append("<p>This runbook has no sign-off step.</p>\n");
+            return;
+        }
+        b.append("<table class=\"grid\"><tr><th>Role</th><th>Name</th><th>Signed at</th></tr>");
+        for (Report.SignoffLine l : r.signoffs()) {
+            b.append("<tr><td>").append(esc(l.role())).append("</td><td>")
+                    .append(l.name() == null ? "<i>not signed</i>" : "<b>" + esc(l.name()) + "</b>")
+                    .append("</td><td>").append(l.name() == null ? "" : time(l.at())).append("</td></tr>");
+        }
+        b.append("</table>\n");
+    }
+
+    private static void list(StringBuilder b, String title, List<String> items) {
+        if (items.isEmpty()) return;
+        b.append("<p>").append(title).append(":</p><ul>");
+        for (String i : items) b.append("<li>").append(esc(i)).append("</li>");
+        b.append("</ul>");
+    }
+
+    private static void kv(StringBuilder b, String key, String value) {
+        b.append("<tr><th>").append(key).append("</th><td>").append(esc(value)).append("</td></tr>");
+    }
+
+    private static void kvMono(StringBuilder b, String key, String value) {
+        b.append("<tr><th>").append(key).append("</th><td class=\"mono\">").append(esc(value)).append("</td></tr>");
+    }
+
+    private static String badge(Status s) {
+        return "<span class=\"badge s-" + s.name().toLowerCase() + "\">" + s + "</span>";
+    }
+
+    private static String num(Long n) {
+        return n == null ? "—" : String.format("%,d", n);
+    }
+
+    private static String time(Instant t) {
+        return t == null ? "—" : TIME.format(t);
+    }
+
+    /**
+     * Escapes journal text for XHTML. Characters XML cannot carry at all (most C0 controls, lone surrogates) become
+     * U+FFFD so a name can never make the document unparseable.
+     */
+    static String esc(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> {
+                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
+                            && Character.isLowSurrogate(s.charAt(i + 1))) {
+                        b.append(c).append(s.charAt(++i));
+                    } else if (Character.isSurrogate(c) || (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+                            || c == 0xFFFE || c == 0xFFFF) {
+                        b.append('\uFFFD');
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    private static final String CSS = """
+            @page { size: A4; margin: 20mm 15mm 18mm 15mm;
+              @top-center { content: element(header); }
+              @bottom-right { content: "Page " counter(page) " of " counter(pages);
+                font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; }
+              @bottom-left { content: "Runbook Pilot sign-off report";
+                font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; } }
+            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8.5pt; color: #111; }
+            #running-header { position: running(header); font-size: 8pt; color: #555;
+              border-bottom: 0.5pt solid #999; padding-bottom: 2pt; width: 100%; text-align: center; }
+            .cover { page-break-after: always; }
+            .kicker { color: #555; font-size: 10pt; margin-top: 20mm; }
+            h1 { font-size: 22pt; margin: 4mm 0 6mm 0; }
+            h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
+            h3 { font-size: 10pt; margin: 4mm 0 1mm 0; page-break-after: avoid; }
+            .stepid { margin: 0 0 1.5mm 0; color: #555; }
+            .verdict { font-size: 16pt; font-weight: bold; padding: 2mm 4mm; }
+            .v-passed { color: #0a5d1a; border: 1.5pt solid #0a5d1a; }
+            .v-failed { color: #a30000; border: 1.5pt solid #a30000; }
+            .v-incomplete { color: #8a5a00; border: 1.5pt solid #8a5a00; }
+            table { border-collapse: collapse; width: 100%; }
+            table.checks, table.rowcounts, table.timeline, table.fixed { table-layout: fixed; }
+            .kv th { text-align: left; width: 32%; padding: 1.5mm 2mm; vertical-align: top; color: #333; }
+            .kv td { padding: 1.5mm 2mm; border-bottom: 0.3pt solid #ccc; word-wrap: break-word; }
+            .grid th { background: #e8e8e8; text-align: left; font-weight: bold; }
+            .grid th, .grid td { border: 0.4pt solid #999; padding: 1mm 1.5mm; vertical-align: top;
+              word-wrap: break-word; }
+            .grid tr.more td { border-top: none; background: #fafafa; }
+            tr { page-break-inside: avoid; }
+            .num { text-align: right; }
+            .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
+            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 7.5pt; margin: 1mm 0;
+              padding: 1mm; border-left: 1.5pt solid #999; }
+            .error { color: #a30000; margin: 1mm 0; }
+            .badge { font-weight: bold; font-size: 7.5pt; }
+            .s-passed { color: #0a5d1a; } .s-failed { color: #a30000; } .s-error { color: #a30000; }
+            .s-waived { color: #8a5a00; } .s-confirmed { color: #1b4f9c; } .s-pending { color: #666; }
+            .s-skipped { color: #666; } .s-running { color: #666; }
+            .bar { height: 2.2mm; margin: 0.6mm 0; }
+            .bar.before, .swatch.before { background: #9aa7b8; }
+            .bar.after, .swatch.after { background: #1b4f9c; }
+            .swatch { display: inline-block; width: 3mm; height: 2mm; }
+            .legend { font-size: 7pt; color: #555; margin: 0.5mm 0 1mm 0; }
+            .keep { page-break-inside: avoid; }
+            #signature-box { height: 28mm; width: 110mm; margin-top: 3mm; }
+            """;
+}

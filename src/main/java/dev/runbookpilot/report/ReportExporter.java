@@ -1,0 +1,95 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.report.sign.OpenSshKey;
+import dev.runbookpilot.report.sign.PadesSigner;
+import dev.runbookpilot.report.sign.PdfIdentity;
+import dev.runbookpilot.report.sign.PdfSignatureCheck;
+import dev.runbookpilot.report.sign.SshSig;
+import dev.runbookpilot.session.SessionState;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.GeneralSecurityException;
+import java.time.Instant;
+
+/** Writes a session's report in a format, signed when an identity is given, and checks the signature it made. */
+public final class ReportExporter {
+    private ReportExporter() {}
+
+    /**
+     * Writes atomically (temporary file, then a move), signs when {@code identity} is not null, and verifies the
+     * written files right after signing.
+     *
+     * @throws SigningException when the identity cannot sign (wrong format, unreadable key, no passphrase), or the
+     *                          signature just made does not verify
+     */
+    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity)
+            throws IOException, SigningException {
+        if (identity != null && identity.format() != format) {
+            throw new SigningException(identity.describe() + " signs " + identity.format() + " reports; choose "
+                    + (format == ReportFormat.PDF ? "a PKCS#12 file or the generated certificate"
+                    : "an SSH key or the generated key") + " for " + format);
+        }
+        Report report = ReportBuilder.build(state);
+        return format == ReportFormat.PDF ? pdf(report, out, identity) : markdown(report, out, identity);
+    }
+
+    private static ExportResult pdf(Report report, Path out, SigningIdentity identity)
+            throws IOException, SigningException {
+        if (identity == null) {
+            writeAtomically(out, PdfReport.render(report));
+            return new ExportResult(out, null, null);
+        }
+        PdfIdentity id = identity.pdfIdentity();
+        PdfReport.Rendered rendered = PdfReport.render(report, new PdfReport.Signer(id.signerName(),
+                id.fingerprint()));
+        byte[] signed = PadesSigner.sign(rendered.pdf(), id,
+                new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()), Instant.now());
+        writeAtomically(out, signed);
+        Verification v = PdfSignatureCheck.verify(Files.readAllBytes(out));
+        if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
+        return new ExportResult(out, null, v);
+    }
+
+    private static ExportResult markdown(Report report, Path out, SigningIdentity identity)
+            throws IOException, SigningException {
+        if (identity == null) {
+            writeAtomically(out, MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8));
+            return new ExportResult(out, null, null);
+        }
+        OpenSshKey key = identity.sshKey();
+        String principal = SigningIdentity.principal(key);
+        byte[] md = MarkdownReport.render(report, principal, key.fingerprint()).getBytes(StandardCharsets.UTF_8);
+        String sig;
+        try {
+            sig = SshSig.sign(key, md);
+        } catch (GeneralSecurityException e) {
+            throw new SigningException("cannot sign with " + identity.describe() + ": " + e.getMessage(), e);
+        }
+        Path sigFile = out.resolveSibling(out.getFileName() + ".sig");
+        writeAtomically(out, md);
+        writeAtomically(sigFile, sig.getBytes(StandardCharsets.US_ASCII));
+        Verification v = SshSig.verify(Files.readAllBytes(out), Files.readString(sigFile, StandardCharsets.ISO_8859_1),
+                null);
+        if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
+        return new ExportResult(out, sigFile, new Verification(true, principal, v.fingerprint(), "Valid signature by "
+                + principal + " (key " + v.fingerprint() + ") covering the whole file.",
+                SshSig.allowedSignersLine(principal, key)));
+    }
+
+    /** A crash never leaves a half-written report under the final name. */
+    public static void writeAtomically(Path file, byte[] content) throws IOException {
+        Path abs = file.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, content);
+            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

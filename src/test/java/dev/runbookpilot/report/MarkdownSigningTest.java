@@ -1,0 +1,164 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.session.SessionFixture;
+import dev.runbookpilot.session.SessionState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MarkdownSigningTest {
+    @TempDir
+    static Path dir;
+    private static SessionFixture fx;
+    private static SessionState state;
+
+    @BeforeAll
+    static void runSession() throws Exception {
+        fx = SessionFixture.open("mdsign", SignedReportFixture.SETUP, dir);
+        state = SignedReportFixture.finishedSession(fx);
+    }
+
+    @AfterAll
+    static void close() {
+        if (fx != null) fx.close();
+    }
+
+    private static Path sshKeygen(String name, String... typeArgs) throws Exception {
+        Path key = dir.resolve(name);
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-C", "ops@example.org", "-f", key.toString()));
+        cmd.addAll(List.of(typeArgs));
+        Tools.Result r = Tools.run(cmd, null);
+        assertThat(r.exit()).as(r.output()).isZero();
+        return key;
+    }
+
+    /** Writes the line our export printed, then asks OpenSSH itself. */
+    private static Tools.Result sshKeygenVerifies(ExportResult result) throws Exception {
+        Path allowed = dir.resolve("allowed_signers-" + System.nanoTime());
+        Files.writeString(allowed, result.verification().allowedSignersLine() + "\n");
+        return Tools.sshVerify(allowed, result.verification().signer(), result.signature(), result.report());
+    }
+
+    @Test
+    void theGeneratedEd25519KeySignsWhatSshKeygenAccepts() throws Exception {
+        Path config = dir.resolve("config");
+        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("gen.md"),
+                SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Zoë Ops"));
+
+        assertThat(result.signature()).isEqualTo(dir.resolve("gen.md.sig"));
+        assertThat(result.verification().valid()).isTrue();
+        assertThat(result.verification().signer()).isEqualTo("Zoë_Ops");
+        assertThat(result.verification().allowedSignersLine()).startsWith("Zoë_Ops namespaces=\"file\" ssh-ed25519 ");
+        Tools.Result ssh = sshKeygenVerifies(result);
+        assertThat(ssh.exit()).as(ssh.output()).isZero();
+        assertThat(ssh.output()).contains("Good \"file\" signature for Zoë_Ops");
+        // ssh-keygen reads the key we stored and prints the fingerprint we computed.
+        Tools.Result fp = Tools.run(List.of("ssh-keygen", "-l", "-f",
+                config.resolve(SigningIdentity.GENERATED_SSH_KEY).toString()), null);
+        assertThat(fp.output()).contains(result.verification().fingerprint());
+        assertThat(Files.readString(result.report())).contains("## Signature")
+                .contains(result.verification().fingerprint());
+    }
+
+    @Test
+    void ed25519AndRsaKeysMadeBySshKeygenSignWhatSshKeygenAccepts() throws Exception {
+        for (Path key : List.of(sshKeygen("id_ed25519", "-t", "ed25519", "-N", ""),
+                sshKeygen("id_rsa", "-t", "rsa", "-b", "3072", "-N", ""))) {
+            Path out = dir.resolve(key.getFileName() + ".md");
+            ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+                    SigningIdentity.sshKey(key, PassphrasePrompt.NONE));
+            assertThat(result.verification().signer()).isEqualTo("ops@example.org");
+            Tools.Result ssh = sshKeygenVerifies(result);
+            assertThat(ssh.exit()).as(key + ": " + ssh.output()).isZero();
+
+            Path allowed = dir.resolve(key.getFileName() + ".allowed");
+            Files.writeString(allowed, "# team\nops@example.org " + Files.readString(Path.of(key + ".pub")));
+            Verification ours = ReportVerifier.verify(out, null, allowed);
+            assertThat(ours.valid()).as(ours.reason()).isTrue();
+            assertThat(ours.signer()).isEqualTo("ops@example.org");
+        }
+    }
+
+    @Test
+    void aPassphraseProtectedKeyIsOpenedWithThePassphraseAskedOnce() throws Exception {
+        Path key = sshKeygen("id_locked", "-t", "ed25519", "-N", "corrèct horse");
+        AtomicInteger asked = new AtomicInteger();
+        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("locked.md"),
+                SigningIdentity.sshKey(key, what -> {
+                    asked.incrementAndGet();
+                    assertThat(what).contains(key.toString());
+                    return "corrèct horse".toCharArray();
+                }));
+        assertThat(asked).hasValue(1);
+        assertThat(sshKeygenVerifies(result).exit()).isZero();
+
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("no.md"),
+                SigningIdentity.sshKey(key, what -> "wrong".toCharArray())))
+                .isInstanceOf(SigningException.class).hasMessageContaining("wrong passphrase");
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("no.md"),
+                SigningIdentity.sshKey(key, PassphrasePrompt.NONE)))
+                .isInstanceOf(SigningException.class).hasMessageContaining("none was given");
+        assertThat(Files.exists(dir.resolve("no.md"))).isFalse();
+    }
+
+    @Test
+    void anyFlippedByteInTheReportOrItsSignatureMakesBothVerifiersReject() throws Exception {
+        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("flip.md"),
+                SigningIdentity.generated(dir.resolve("config-flip"), ReportFormat.MARKDOWN, "flipper"));
+        Path allowed = dir.resolve("flip.allowed");
+        Files.writeString(allowed, result.verification().allowedSignersLine() + "\n");
+        for (Path target : List.of(result.report(), result.signature())) {
+            byte[] good = Files.readAllBytes(target);
+            String text = new String(good, StandardCharsets.ISO_8859_1);
+            // OpenSSH reads the armor up to its footer and ignores what follows; we refuse anything after it.
+            int afterFooter = target.equals(result.signature())
+                    ? text.lastIndexOf("-----END SSH SIGNATURE-----") + "-----END SSH SIGNATURE-----".length()
+                    : good.length;
+            List<Integer> positions = new ArrayList<>(List.of(0, 1, good.length / 2, good.length - 2,
+                    good.length - 1));
+            for (int i = 1; i <= 16; i++) positions.add(good.length * i / 17);
+            for (int pos : positions) {
+                byte[] bad = good.clone();
+                bad[pos] ^= (byte) 0xFF;
+                Files.write(target, bad);
+                Verification ours = ReportVerifier.verify(result.report(), result.signature(), allowed);
+                assertThat(ours.valid()).as("%s byte %d: %s", target.getFileName(), pos, ours.reason()).isFalse();
+                if (pos >= afterFooter) continue;
+                Tools.Result ssh = Tools.sshVerify(allowed, "flipper", result.signature(), result.report());
+                assertThat(ssh.exit()).as("ssh-keygen, %s byte %d", target.getFileName(), pos).isNotZero();
+            }
+            Files.write(target, good);
+        }
+        assertThat(ReportVerifier.verify(result.report(), null, allowed).valid()).isTrue();
+    }
+
+    @Test
+    void anUnlistedKeyIsAnUnknownSignerAndAMissingSigMeansNotSigned() throws Exception {
+        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("who.md"),
+                SigningIdentity.generated(dir.resolve("config-who"), ReportFormat.MARKDOWN, "who"));
+        ExportResult other = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("other.md"),
+                SigningIdentity.generated(dir.resolve("config-other"), ReportFormat.MARKDOWN, "who"));
+        Path allowed = dir.resolve("other.allowed");
+        Files.writeString(allowed, other.verification().allowedSignersLine() + "\n");
+        Verification unknown = ReportVerifier.verify(result.report(), null, allowed);
+        assertThat(unknown.valid()).isFalse();
+        assertThat(unknown.reason()).startsWith("Unknown signer");
+
+        Path plain = dir.resolve("plain.md");
+        Files.writeString(plain, "# not signed\n", StandardCharsets.UTF_8);
+        Verification none = ReportVerifier.verify(plain, null, null);
+        assertThat(none.valid()).isFalse();
+        assertThat(none.reason()).startsWith("Not signed");
+    }
+}

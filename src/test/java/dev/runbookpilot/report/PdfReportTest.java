@@ -1,0 +1,89 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.session.SessionFixture;
+import dev.runbookpilot.session.SessionState;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PdfReportTest {
+    @TempDir
+    static Path dir;
+    private static SessionFixture fx;
+    private static SessionState state;
+
+    @BeforeAll
+    static void runSession() throws Exception {
+        fx = SessionFixture.open("pdfreport", SignedReportFixture.SETUP, dir);
+        state = SignedReportFixture.finishedSession(fx);
+    }
+
+    @AfterAll
+    static void close() {
+        if (fx != null) fx.close();
+    }
+
+    /** Text layout breaks lines anywhere; what matters is that every character made it, in order. */
+    private static String squash(String s) {
+        return s.replaceAll("\\s+", "");
+    }
+
+    @Test
+    void theTextOfThePdfHoldsEveryExpectedAndActualValueAndEveryName() throws Exception {
+        Report report = ReportBuilder.build(state);
+        byte[] pdf = PdfReport.render(report);
+        String text;
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            text = new PDFTextStripper().getText(doc);
+            assertThat(doc.getNumberOfPages()).isGreaterThan(1);
+        }
+        String flat = squash(text);
+        int checks = 0;
+        for (Report.PhaseReport p : report.phases()) {
+            for (Report.StepReport st : p.steps()) {
+                for (Report.CheckReport c : st.checks()) {
+                    checks++;
+                    assertThat(flat).as(st.id() + "#" + c.index() + " label").contains(squash(c.label()));
+                    if (c.expected() != null) {
+                        assertThat(flat).as(st.id() + "#" + c.index() + " expected").contains(squash(c.expected()));
+                    }
+                    if (c.actual() != null) {
+                        assertThat(flat).as(st.id() + "#" + c.index() + " actual").contains(squash(c.actual()));
+                    }
+                    if (c.sql() != null) assertThat(flat).contains(squash(c.sql()));
+                    if (c.error() != null) assertThat(flat).contains(squash(c.error()));
+                }
+            }
+        }
+        assertThat(checks).isGreaterThanOrEqualTo(8);
+        assertThat(text)
+                .contains(SignedReportFixture.OPERATOR)
+                .contains(SignedReportFixture.SIGNER)
+                .contains("Ана Петрова")
+                .contains(report.runbookSha256())
+                .contains("Verdict: FAILED")
+                .contains("Page 1 of ")
+                .contains("SQLSTATE 42P01");
+        assertThat(flat).contains(squash(report.title()))
+                .contains(squash("order count differs by design, see OPS-42 <script>"));
+        assertThat(flat).contains("s3://backups/shop-2024-05-01.dump—“checked”by山田");
+    }
+
+    @Test
+    void theSameJournalAlwaysGivesTheSameBytes() throws Exception {
+        Report report = ReportBuilder.build(state);
+        byte[] first = PdfReport.render(report);
+        byte[] second = PdfReport.render(ReportBuilder.build(SessionState.replay(state.events())));
+        assertThat(second).isEqualTo(first);
+        Files.write(dir.resolve("unsigned.pdf"), first);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.report.sign.PdfIdentity;
+import dev.runbookpilot.session.SessionFixture;
+import dev.runbookpilot.session.SessionState;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.interactive.digitalsignature.PDSignature;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PdfSigningTest {
+    private static final char[] P12_PASSWORD = "p12-password".toCharArray();
+
+    @TempDir
+    static Path dir;
+    private static SessionFixture fx;
+    private static SessionState state;
+    private static Path p12;
+
+    @BeforeAll
+    static void runSession() throws Exception {
+        fx = SessionFixture.open("pdfsign", SignedReportFixture.SETUP, dir);
+        state = SignedReportFixture.finishedSession(fx);
+        PdfIdentity made = PdfIdentity.selfSigned(SignedReportFixture.SIGNER);
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("me", made.privateKey(), P12_PASSWORD, made.chain().toArray(new Certificate[0]));
+        p12 = dir.resolve("signer.p12");
+        try (OutputStream out = Files.newOutputStream(p12)) {
+            ks.store(out, P12_PASSWORD);
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        if (fx != null) fx.close();
+    }
+
+    private static SigningIdentity chosenP12(AtomicInteger prompts) {
+        return SigningIdentity.pkcs12(p12, what -> {
+            prompts.incrementAndGet();
+            return P12_PASSWORD.clone();
+        });
+    }
+
+    @Test
+    void aPkcs12SignedReportIsValidForPdfsigAndForUs() throws Exception {
+        AtomicInteger prompts = new AtomicInteger();
+        SigningIdentity id = chosenP12(prompts);
+        Path out = dir.resolve("signed.pdf");
+        ExportResult result = ReportExporter.export(state, ReportFormat.PDF, out, id);
+
+        assertThat(prompts).hasValue(1);
+        assertThat(result.report()).isEqualTo(out);
+        assertThat(result.signature()).isNull();
+        Verification v = result.verification();
+        assertThat(v.valid()).as(v.reason()).isTrue();
+        assertThat(v.signer()).isEqualTo(SignedReportFixture.SIGNER);
+        assertThat(v.fingerprint()).isEqualTo(id.fingerprint()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
+        assertThat(ReportVerifier.verify(out, null, null)).isEqualTo(v);
+
+        Tools.Result pdfsig = Tools.pdfsig(out);
+        assertThat(pdfsig.output()).as(pdfsig.output())
+                .contains("Signature is Valid")
+                .contains("Total document signed")
+                .contains("ETSI.CAdES.detached");
+
+        try (PDDocument doc = Loader.loadPDF(out.toFile())) {
+            List<PDSignature> sigs = doc.getSignatureDictionaries();
+            assertThat(sigs).hasSize(1);
+            assertThat(sigs.get(0).getSubFilter()).isEqualTo("ETSI.CAdES.detached");
+            assertThat(sigs.get(0).getName()).isEqualTo(SignedReportFixture.SIGNER);
+            // The visible block sits on the last page.
+            var widget = doc.getDocumentCatalog().getAcroForm().getFields().get(0).getWidgets().get(0);
+            assertThat(doc.getPages().indexOf(widget.getPage())).isEqualTo(doc.getNumberOfPages() - 1);
+            assertThat(widget.getRectangle().getWidth()).isGreaterThan(100);
+            String cover = new PDFTextStripper() {{ setEndPage(1); }}.getText(doc);
+            assertThat(cover.replaceAll("\\s+", "")).contains(id.fingerprint());
+            assertThat(cover).contains(SignedReportFixture.SIGNER);
+        }
+    }
+
+    @Test
+    void theGeneratedIdentityIsMadeOnceInTheConfigDirectoryAndReused() throws Exception {
+        Path config = dir.resolve("config-" + System.nanoTime());
+        SigningIdentity first = SigningIdentity.generated(config, ReportFormat.PDF, "Ærøskøbing Operator 王");
+        ExportResult a = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-a.pdf"), first);
+        SigningIdentity again = SigningIdentity.generated(config, ReportFormat.PDF, "someone else");
+        ExportResult b = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-b.pdf"), again);
+
+        assertThat(Files.exists(config.resolve(PdfIdentity.GENERATED_FILE))).isTrue();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                config.resolve(PdfIdentity.GENERATED_FILE)))).isEqualTo("rw-------");
+        assertThat(a.verification().fingerprint()).isEqualTo(b.verification().fingerprint());
+        assertThat(b.verification().signer()).isEqualTo("Ærøskøbing Operator 王");
+        assertThat(Tools.pdfsigAccepts(dir.resolve("gen-b.pdf"))).isTrue();
+        Files.copy(dir.resolve("gen-b.pdf"), Path.of("/tmp/rp-gen-b.pdf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void anyFlippedByteMakesEveryVerifierRejectTheFile() throws Exception {
+        Path out = dir.resolve("flip-source.pdf");
+        ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
+        byte[] good = Files.readAllBytes(out);
+        String text = new String(good, StandardCharsets.ISO_8859_1);
+        int contents = text.lastIndexOf("/Contents <");
+        assertThat(contents).isPositive();
+
+        List<Integer> positions = new ArrayList<>(List.of(0, 1, 5, 9, good.length - 1, good.length - 2,
+                good.length - 7, contents + 11, contents + 12, contents + 200, text.indexOf('>', contents) - 1,
+                text.lastIndexOf("/ByteRange") + 13));
+        for (int i = 1; i <= 24; i++) positions.add((int) ((long) good.length * i / 25));
+        Path flipped = dir.resolve("flipped.pdf");
+        for (int pos : positions) {
+            byte[] bad = good.clone();
+            bad[pos] ^= (byte) 0xFF;
+            Files.write(flipped, bad);
+            Verification ours = ReportVerifier.verify(flipped, null, null);
+            assertThat(ours.valid()).as("our verify with byte %d flipped: %s", pos, ours.reason()).isFalse();
+            assertThat(Tools.pdfsigAccepts(flipped)).as("pdfsig with byte %d flipped", pos).isFalse();
+        }
+    }
+
+    @Test
+    void changesAppendedAfterSigningAndUnsignedFilesAreReportedAsSuch() throws Exception {
+        Path out = dir.resolve("appended.pdf");
+        ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
+        Files.write(out, "\n% an incremental update after signing\n".getBytes(StandardCharsets.US_ASCII),
+                java.nio.file.StandardOpenOption.APPEND);
+        Verification appended = ReportVerifier.verify(out, null, null);
+        assertThat(appended.valid()).isFalse();
+        assertThat(appended.reason()).contains("does not cover the whole file");
+        assertThat(Tools.pdfsig(out).output()).doesNotContain("Total document signed");
+
+        Path unsigned = dir.resolve("unsigned.pdf");
+        ExportResult plain = ReportExporter.export(state, ReportFormat.PDF, unsigned, null);
+        assertThat(plain.verification()).isNull();
+        Verification none = ReportVerifier.verify(unsigned, null, null);
+        assertThat(none.valid()).isFalse();
+        assertThat(none.reason()).isEqualTo("The PDF is not signed.");
+    }
+
+    @Test
+    void aWrongPasswordOrAMarkdownIdentityIsRefusedWithAClearMessage() {
+        SigningIdentity wrong = SigningIdentity.pkcs12(p12, what -> "not it".toCharArray());
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("x.pdf"), wrong))
+                .isInstanceOf(SigningException.class).hasMessageContaining("wrong password");
+        SigningIdentity declined = SigningIdentity.pkcs12(p12, PassphrasePrompt.NONE);
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("x.pdf"), declined))
+                .isInstanceOf(SigningException.class).hasMessageContaining("needs a password");
+        SigningIdentity ssh = SigningIdentity.generated(dir.resolve("cfg-md"), ReportFormat.MARKDOWN, "a");
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("x.pdf"), ssh))
+                .isInstanceOf(SigningException.class).hasMessageContaining("signs MARKDOWN reports");
+        assertThat(Files.exists(dir.resolve("x.pdf"))).isFalse();
+    }
+}
