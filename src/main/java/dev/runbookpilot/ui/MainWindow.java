@@ -8,6 +8,9 @@ import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.ui.start.ConnectionDialog;
+import dev.runbookpilot.ui.start.StartView;
+import dev.runbookpilot.ui.start.StartViewModel;
 import dev.runbookpilot.ui.widgets.AppStyles;
 import dev.runbookpilot.ui.wizard.ExportDialog;
 import dev.runbookpilot.ui.wizard.WizardView;
@@ -69,8 +72,11 @@ public final class MainWindow {
     public void showStart(String operator) {
         disposeWizard();
         stage.setTitle("Runbook Pilot");
-        scene.setRoot(new dev.runbookpilot.ui.start.StartView(workspace, FxExecutors.UI, background, operator,
-                this::showWizard));
+        StartViewModel vm = new StartViewModel(workspace, Targets.fromEnvironment(), StartView.defaultSampleRoots(),
+                FxExecutors.UI,
+                background, this::showWizard);
+        if (operator != null && !operator.isBlank()) vm.operatorProperty().set(operator);
+        scene.setRoot(new StartView(vm));
     }
 
     /** Loads the runbook and connects (or starts the demo) in the background, showing progress meanwhile. */
@@ -89,7 +95,7 @@ public final class MainWindow {
                 } else {
                     FxExecutors.UI.execute(() -> what.setText("Connecting …"));
                     target = Targets.fromEnvironment().connect(s.connectionSpec(),
-                            new FxPasswordPrompt(stage));
+                            ConnectionDialog.passwordPrompt(stage));
                 }
                 Launch launch = new Launch(rb, target, s.operator(), null);
                 FxExecutors.UI.execute(() -> showWizard(launch));

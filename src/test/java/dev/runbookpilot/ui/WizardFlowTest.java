@@ -93,6 +93,17 @@ class WizardFlowTest {
         Path report = Path.of(robot.lookup("#report-path").queryAs(TextField.class).getText());
         String md = Files.readString(report, StandardCharsets.UTF_8);
         assertThat(md).contains("Schema alignment").contains("alice").contains("PASSED");
+
+        // The default export is a signed PDF, verified as soon as it is written.
+        robot.clickOn("#format-pdf");
+        robot.clickOn("#sign-generated");
+        robot.clickOn("#do-export");
+        WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS,
+                () -> robot.lookup("#export-result").queryAs(TextArea.class).getText().contains("Verifi"));
+        assertThat(robot.lookup("#export-result").queryAs(TextArea.class).getText())
+                .contains("✔ Verified").contains("Fingerprint (SHA-256)");
+        Path pdf = Path.of(robot.lookup("#report-path").queryAs(TextField.class).getText());
+        assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes(StandardCharsets.US_ASCII));
         closeDialogs(robot);
     }
 
@@ -264,7 +275,7 @@ class WizardFlowTest {
 
     @SuppressWarnings("unchecked")
     private CheckRow firstRow(FxRobot robot) {
-        return ((TableView<CheckRow>) robot.lookup("#checks").queryTableView()).getItems().get(0);
+        return ((TableView<CheckRow>) robot.lookup("#checks").queryAs(TableView.class)).getItems().get(0);
     }
 
     private static Button button(FxRobot robot, String query) {

@@ -33,7 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -137,9 +136,8 @@ public final class StartViewModel {
         if (!begin("Importing " + markdown.getFileName() + "…")) return;
         background.execute(() -> {
             try {
-                String text = Files.readString(markdown, StandardCharsets.UTF_8);
-                ImportResult result = ChecklistImporter.importMarkdown(text, markdown.getFileName().toString());
-                Path written = writeImported(markdown, result.yaml());
+                Path written = importedRunbookPath(markdown);
+                ImportResult result = ChecklistImporter.importFile(markdown, written);
                 String summary = result.summary().render() + "\nRunbook written to " + written;
                 Runbook loaded;
                 try {
@@ -161,23 +159,13 @@ public final class StartViewModel {
         });
     }
 
-    private Path writeImported(Path markdown, String yaml) throws IOException {
+    /** Next to the checklist when that folder is writable, else in the workspace. */
+    private Path importedRunbookPath(Path markdown) {
         String base = markdown.getFileName().toString().replaceFirst("(?i)\\.(md|markdown)$", "");
         String name = base + ".runbook.yaml";
         Path dir = markdown.toAbsolutePath().getParent();
-        if (dir != null && Files.isWritable(dir)) {
-            try {
-                Path out = dir.resolve(name);
-                AtomicWrite.writeString(out, yaml);
-                return out;
-            } catch (IOException e) {
-                log.info("cannot write the imported runbook next to {} ({}); using the workspace", markdown,
-                        e.getMessage());
-            }
-        }
-        Path out = workspace.home().resolve("imported").resolve(name);
-        AtomicWrite.writeString(out, yaml);
-        return out;
+        if (dir != null && Files.isWritable(dir)) return dir.resolve(name);
+        return workspace.home().resolve("imported").resolve(name);
     }
 
     /** The dialog model for connecting the chosen runbook's target. */
