@@ -125,25 +125,27 @@ public final class RowCountDiffView extends VBox {
         table.setId("row-count-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No tables compared"));
-        table.getColumns().add(textColumn("Table", 2.2, RowCountDiffView::tableName, false));
-        table.getColumns().add(textColumn("Before", 1, l -> formatCount(l.before()), true));
-        table.getColumns().add(textColumn("After", 1, l -> formatCount(l.after()), true));
-        table.getColumns().add(textColumn("Delta", 1, l -> formatDelta(l.delta()), true));
+        table.getColumns().add(textColumn("Table", 170, 90, RowCountDiffView::tableName, false));
+        table.getColumns().add(textColumn("Before", 85, 70, l -> formatCount(l.before()), true));
+        table.getColumns().add(textColumn("After", 85, 70, l -> formatCount(l.after()), true));
+        table.getColumns().add(textColumn("Delta", 80, 65, l -> formatDelta(l.delta()), true));
         TableColumn<CheckDetail.RowCountLine, Status> status = new TableColumn<>("Status");
         status.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().status()));
         status.setCellFactory(c -> new StatusCell<>());
-        status.setMaxWidth(1.2 * 1000);
+        // Wide enough for the longest badge, "☑ CONFIRMED": the word must never be cut.
+        status.setMinWidth(125);
+        status.setPrefWidth(125);
         table.getColumns().add(status);
-        table.getColumns().add(textColumn("Note", 2.2, l -> Objects.toString(l.note(), ""), false));
+        table.getColumns().add(textColumn("Note", 200, 80, l -> Objects.toString(l.note(), ""), false));
     }
 
     private static TableColumn<CheckDetail.RowCountLine, String> textColumn(
-            String title, double weight, java.util.function.Function<CheckDetail.RowCountLine, String> value,
-            boolean numeric) {
+            String title, double width, double minWidth,
+            java.util.function.Function<CheckDetail.RowCountLine, String> value, boolean numeric) {
         TableColumn<CheckDetail.RowCountLine, String> col = new TableColumn<>(title);
         col.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
-        // Constrained resizing shares the width in proportion to the maximum widths.
-        col.setMaxWidth(weight * 1000);
+        col.setPrefWidth(width);
+        col.setMinWidth(minWidth);
         if (numeric) col.getStyleClass().add("numeric-column");
         return col;
     }
