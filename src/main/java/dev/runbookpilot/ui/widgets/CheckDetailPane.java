@@ -10,9 +10,11 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -74,6 +76,10 @@ public final class CheckDetailPane extends VBox {
         error.getStyleClass().add("check-error");
         error.setWrapText(true);
         error.setMaxWidth(Double.MAX_VALUE);
+        // The operator quotes the SQLSTATE and message in tickets: a label cannot be selected, so offer a copy.
+        MenuItem copyError = new MenuItem("Copy error");
+        copyError.setOnAction(e -> copyToClipboard(error.getText()));
+        error.setContextMenu(new ContextMenu(copyError));
 
         sql.setId("check-sql");
         sql.setEditable(false);
@@ -81,11 +87,7 @@ public final class CheckDetailPane extends VBox {
         sql.getStyleClass().addAll("monospace", "check-sql");
         Button copy = new Button("Copy SQL");
         copy.setId("check-copy-sql");
-        copy.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(sql.getText());
-            Clipboard.getSystemClipboard().setContent(content);
-        });
+        copy.setOnAction(e -> copyToClipboard(sql.getText()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox sqlBar = new HBox(8, caption("SQL"), gap, copy);
@@ -101,6 +103,8 @@ public final class CheckDetailPane extends VBox {
     /** Nothing selected. */
     public void clear() {
         show(null, "Select a check to see its SQL, result and evidence.", null);
+        setShown(badge, false);
+        setShown(facts, false);
     }
 
     /** A check from the runbook, with its result or null when it has not run. */
@@ -120,6 +124,7 @@ public final class CheckDetailPane extends VBox {
     public void show(CheckResult result, String label, String specSql) {
         Status status = result == null ? Status.PENDING : result.status();
         badge.setStatus(status);
+        setShown(badge, true);
         String name = result != null && result.label() != null ? result.label() : label;
         title.setText(name == null ? "" : name);
 
@@ -284,11 +289,7 @@ public final class CheckDetailPane extends VBox {
         cost.setId("check-plan-cost");
         cost.getStyleClass().add("detail-note");
         Button copy = new Button("Copy plan");
-        copy.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(plan.text() == null ? "" : plan.text());
-            Clipboard.getSystemClipboard().setContent(content);
-        });
+        copy.setOnAction(e -> copyToClipboard(plan.text() == null ? "" : plan.text()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox bar = new HBox(8, cost, gap, copy);
@@ -368,6 +369,12 @@ public final class CheckDetailPane extends VBox {
     /** Room for a few rows of a themed list or table (about 40 px a row with its header), growing with space. */
     private static double listHeight(int rows) {
         return Math.min(360, 48 + 40 * Math.max(3, rows));
+    }
+
+    private static void copyToClipboard(String text) {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(text);
+        Clipboard.getSystemClipboard().setContent(content);
     }
 
     private static <T extends Node> T grow(T node) {

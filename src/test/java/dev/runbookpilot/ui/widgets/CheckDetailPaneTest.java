@@ -53,6 +53,16 @@ class CheckDetailPaneTest {
     }
 
     @Test
+    void nothingSelectedShowsOnlyAPrompt(FxRobot robot) {
+        robot.interact(() -> pane.show(result(Status.PASSED, null, null, null)));
+        robot.interact(pane::clear);
+        assertThat(label(robot, "#check-title").getText()).startsWith("Select a check");
+        assertThat(label(robot, "#check-status").isVisible()).isFalse();
+        assertThat(robot.lookup("#check-sql").query().getParent().isVisible()).isFalse();
+        assertThat(label(robot, "#check-actual").getParent().isVisible()).isFalse();
+    }
+
+    @Test
     void resultRowsFillATableWithNullSetApart(FxRobot robot) {
         CheckDetail.Rows rows = new CheckDetail.Rows(List.of("id", "email"),
                 List.of(Arrays.asList("1", null), Arrays.asList("2", "NULL")), true);

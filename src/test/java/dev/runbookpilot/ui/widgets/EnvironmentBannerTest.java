@@ -29,6 +29,8 @@ class EnvironmentBannerTest {
         assertThat(banner.getText()).isEqualTo("PRODUCTION · db1.example.com:5432 / app_prod");
         assertThat(banner.getStyleClass()).contains("env-production").doesNotContain("env-none");
         assertThat(banner.getWidth()).isEqualTo(1024.0);
+        assertThat(EnvironmentBanner.bannerText(Environment.STAGING, "::1", 5432, "app", false))
+                .isEqualTo("STAGING · [::1]:5432 / app");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.runbookpilot.ui.widgets;
 import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.Status;
 import javafx.scene.chart.XYChart;
+import javafx.scene.control.TableCell;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -36,18 +37,17 @@ class RowCountDiffViewTest {
                 new CheckDetail.RowCountLine("sessions", null, 3_000L, null, Status.PASSED, "dropped as declared"));
         robot.interact(() -> view.setDiff(new CheckDetail.RowCountDiff("before", lines)));
 
-        var table = view.getTable();
-        assertThat(table.getItems()).hasSize(4);
-        assertThat(cell(table, 0, 0)).isEqualTo("orders");
-        assertThat(cell(table, 1, 0)).isEqualTo("10,000");
-        assertThat(cell(table, 2, 0)).isEqualTo("11,200");
-        assertThat(cell(table, 3, 0)).isEqualTo("+1,200");
-        assertThat(cell(table, 3, 1)).isEqualTo("-20");
-        assertThat(cell(table, 0, 2)).isEqualTo("addr → addresses");
-        assertThat(cell(table, 3, 2)).isEqualTo("0");
-        assertThat(cell(table, 2, 3)).isEqualTo("absent");
-        assertThat(cell(table, 3, 3)).isEmpty();
-        assertThat(table.getColumns().get(4).getCellData(0)).isEqualTo(Status.FAILED);
+        assertThat(view.getTable().getItems()).hasSize(4);
+        assertThat(cell(robot, "Table", 0)).isEqualTo("orders");
+        assertThat(cell(robot, "Before", 0)).isEqualTo("10,000");
+        assertThat(cell(robot, "After", 0)).isEqualTo("11,200");
+        assertThat(cell(robot, "Delta", 0)).isEqualTo("+1,200");
+        assertThat(cell(robot, "Delta", 1)).isEqualTo("-20");
+        assertThat(cell(robot, "Table", 2)).isEqualTo("addr → addresses");
+        assertThat(cell(robot, "Delta", 2)).isEqualTo("0");
+        assertThat(cell(robot, "After", 3)).isEqualTo("absent");
+        assertThat(cell(robot, "Delta", 3)).isEmpty();
+        assertThat(view.getTable().getColumns().get(4).getCellData(0)).isEqualTo(Status.FAILED);
 
         List<XYChart.Series<Number, String>> series = view.getChart().getData();
         assertThat(series).extracting(XYChart.Series::getName).containsExactly("before", "after");
@@ -75,7 +75,10 @@ class RowCountDiffViewTest {
         assertThat(view.getChartNote()).contains("30 of 46 tables");
     }
 
-    private static String cell(javafx.scene.control.TableView<CheckDetail.RowCountLine> table, int column, int row) {
-        return (String) table.getColumns().get(column).getCellData(row);
+    /** The text a cell shows, as rendered. */
+    private static String cell(FxRobot robot, String column, int row) {
+        return robot.lookup("#row-count-table .table-cell").queryAllAs(TableCell.class).stream()
+                .filter(c -> c.getIndex() == row && c.getTableColumn().getText().equals(column))
+                .map(c -> c.getText() == null ? "" : c.getText()).findFirst().orElseThrow();
     }
 }
