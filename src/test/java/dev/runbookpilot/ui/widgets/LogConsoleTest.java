@@ -3,6 +3,7 @@ package dev.runbookpilot.ui.widgets;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import javafx.application.Platform;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +89,30 @@ class LogConsoleTest {
         // Strictly increasing: nothing duplicated or reordered by the coalesced refreshes.
         for (int i = 1; i < lines.size(); i++) assertThat(lines.get(i).seq()).isGreaterThan(lines.get(i - 1).seq());
         assertThat(console.getText()).isEqualTo("Log — ⚠ 1 warning");
+    }
+
+    @Test
+    void aBurstOfLoggingWhileTheFxThreadIsBusyCostsOneRefresh(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        int before = console.refreshCount();
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Platform.runLater(() -> {
+            busy.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+        for (int i = 0; i < 300; i++) logger.info("burst {}", i);
+        release.countDown();
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(console.refreshCount() - before).isEqualTo(1);
+        assertThat(console.getLines()).hasSize(CAPACITY);
+        assertThat(console.getLines().get(CAPACITY - 1).message()).isEqualTo("burst 299");
     }
 
     @Test
