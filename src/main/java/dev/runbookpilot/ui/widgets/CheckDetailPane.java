@@ -10,9 +10,11 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -74,6 +76,10 @@ public final class CheckDetailPane extends VBox {
         error.getStyleClass().add("check-error");
         error.setWrapText(true);
         error.setMaxWidth(Double.MAX_VALUE);
+        // The operator quotes the SQLSTATE and message in tickets: a label cannot be selected, so offer a copy.
+        MenuItem copyError = new MenuItem("Copy error");
+        copyError.setOnAction(e -> copyToClipboard(error.getText()));
+        error.setContextMenu(new ContextMenu(copyError));
 
         sql.setId("check-sql");
         sql.setEditable(false);
@@ -81,11 +87,7 @@ public final class CheckDetailPane extends VBox {
         sql.getStyleClass().addAll("monospace", "check-sql");
         Button copy = new Button("Copy SQL");
         copy.setId("check-copy-sql");
-        copy.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(sql.getText());
-            Clipboard.getSystemClipboard().setContent(content);
-        });
+        copy.setOnAction(e -> copyToClipboard(sql.getText()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox sqlBar = new HBox(8, caption("SQL"), gap, copy);
@@ -101,6 +103,8 @@ public final class CheckDetailPane extends VBox {
     /** Nothing selected. */
     public void clear() {
         show(null, "Select a check to see its SQL, result and evidence.", null);
+        setShown(badge, false);
+        setShown(facts, false);
     }
 
     /** A check from the runbook, with its result or null when it has not run. */
@@ -120,6 +124,7 @@ public final class CheckDetailPane extends VBox {
     public void show(CheckResult result, String label, String specSql) {
         Status status = result == null ? Status.PENDING : result.status();
         badge.setStatus(status);
+        setShown(badge, true);
         String name = result != null && result.label() != null ? result.label() : label;
         title.setText(name == null ? "" : name);
 
@@ -194,16 +199,28 @@ public final class CheckDetailPane extends VBox {
                     index < c.getValue().size() ? c.getValue().get(index) : null));
             col.setCellFactory(c -> new NullAwareCell());
             col.setSortable(false);
+            col.setPrefWidth(columnWidth(rows.columns().get(i), rows.rows(), index));
             table.getColumns().add(col);
         }
         table.getItems().setAll(rows.rows());
-        table.setPrefHeight(Math.min(320, 34 + 26 * Math.max(2, rows.rows().size())));
+        table.setPrefHeight(listHeight(rows.rows().size()));
         VBox.setVgrow(table, Priority.ALWAYS);
         Label count = new Label(rows.rows().size() + " row" + (rows.rows().size() == 1 ? "" : "s")
                 + (rows.truncated() ? " shown — truncated: the query returned more rows than are kept" : ""));
         count.setId("check-rows-note");
         count.getStyleClass().add(rows.truncated() ? "detail-warning" : "detail-note");
         return grow(new VBox(4, count, table));
+    }
+
+    /** Wide enough for the header and the longest of the first rows, in approximate character widths. */
+    private static double columnWidth(String header, List<List<String>> rows, int index) {
+        int chars = header == null ? 4 : header.length() + 2;
+        for (int r = 0; r < Math.min(rows.size(), 200); r++) {
+            List<String> row = rows.get(r);
+            String v = index < row.size() ? row.get(index) : null;
+            chars = Math.max(chars, v == null ? 4 : v.length());
+        }
+        return Math.min(420, 24 + chars * 8.5);
     }
 
     /** One entry of a catalog comparison, its category spelled out. */
@@ -231,7 +248,8 @@ public final class CheckDetailPane extends VBox {
                 getStyleClass().add(item.category().equals("found") ? "entry-ok" : "entry-bad");
             }
         });
-        list.setPrefHeight(Math.min(300, 30 + 26 * Math.max(2, entries.size())));
+        list.setPrefHeight(listHeight(entries.size()));
+        VBox.setVgrow(list, Priority.ALWAYS);
         Label counts = new Label(diff.found().size() + " found, " + diff.missing().size() + " missing, "
                 + diff.unexpected().size() + " unexpected, " + diff.mismatched().size() + " mismatched");
         counts.setId("check-objects-summary");
@@ -263,18 +281,15 @@ public final class CheckDetailPane extends VBox {
                 if (finding) getStyleClass().add("plan-finding");
             }
         });
-        lines.setPrefHeight(Math.min(320, 30 + 24 * Math.max(2, lines.getItems().size())));
+        lines.setPrefHeight(listHeight(lines.getItems().size()));
+        VBox.setVgrow(lines, Priority.ALWAYS);
         Label cost = new Label("Total cost: " + (plan.totalCost() == null ? "unknown"
                 : String.format(Locale.ROOT, "%,.2f", plan.totalCost()))
                 + (plan.findings().isEmpty() ? "" : " · ▶ marks the lines that decided the verdict"));
         cost.setId("check-plan-cost");
         cost.getStyleClass().add("detail-note");
         Button copy = new Button("Copy plan");
-        copy.setOnAction(e -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(plan.text() == null ? "" : plan.text());
-            Clipboard.getSystemClipboard().setContent(content);
-        });
+        copy.setOnAction(e -> copyToClipboard(plan.text() == null ? "" : plan.text()));
         Region gap = new Region();
         HBox.setHgrow(gap, Priority.ALWAYS);
         HBox bar = new HBox(8, cost, gap, copy);
@@ -309,7 +324,8 @@ public final class CheckDetailPane extends VBox {
                 if (!empty && item != null && item.startsWith("✖")) getStyleClass().add("entry-bad");
             }
         });
-        list.setPrefHeight(Math.min(260, 30 + 26 * Math.max(2, items.size())));
+        list.setPrefHeight(listHeight(items.size()));
+        VBox.setVgrow(list, Priority.ALWAYS);
         Label summary = new Label(String.format(Locale.ROOT, "%,d row%s affected · %d notice%s received",
                 notices.rowsAffected(), notices.rowsAffected() == 1 ? "" : "s", notices.received().size(),
                 notices.received().size() == 1 ? "" : "s")
@@ -341,12 +357,24 @@ public final class CheckDetailPane extends VBox {
         table.getColumns().add(rows);
         Map<String, Long> sorted = new TreeMap<>(snap.rowCounts());
         sorted.forEach((t, n) -> table.getItems().add(new CountRow(t, n)));
-        table.setPrefHeight(Math.min(320, 34 + 26 * Math.max(2, sorted.size())));
+        table.setPrefHeight(listHeight(sorted.size()));
+        VBox.setVgrow(table, Priority.ALWAYS);
         Label summary = new Label("Snapshot '" + snap.name() + "': " + sorted.size() + " table"
                 + (sorted.size() == 1 ? "" : "s") + " counted, " + snap.schemaObjects() + " schema objects recorded");
         summary.setId("check-snapshot-summary");
         summary.getStyleClass().add("detail-note");
         return grow(new VBox(4, summary, table));
+    }
+
+    /** Room for a few rows of a themed list or table (about 40 px a row with its header), growing with space. */
+    private static double listHeight(int rows) {
+        return Math.min(360, 48 + 40 * Math.max(3, rows));
+    }
+
+    private static void copyToClipboard(String text) {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(text);
+        Clipboard.getSystemClipboard().setContent(content);
     }
 
     private static <T extends Node> T grow(T node) {

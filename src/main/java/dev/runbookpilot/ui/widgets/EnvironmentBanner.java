@@ -56,11 +56,16 @@ public final class EnvironmentBanner extends HBox {
         return label.getText();
     }
 
-    /** E.g. "PRODUCTION · db1.example.com:5432 / app_prod", or "... · embedded demo". */
+    /**
+     * E.g. "PRODUCTION · db1.example.com:5432 / app_prod", or "... · embedded demo"; an IPv6 host is bracketed
+     * so the port stays readable.
+     */
     public static String bannerText(Environment env, String host, int port, String database, boolean demo) {
         StringBuilder b = new StringBuilder();
         b.append(env == null ? "UNKNOWN ENVIRONMENT" : env.name());
-        b.append(" · ").append(host == null || host.isBlank() ? "(local socket)" : host);
+        String shownHost = host == null || host.isBlank() ? "(local socket)"
+                : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        b.append(" · ").append(shownHost);
         if (port > 0) b.append(':').append(port);
         b.append(" / ").append(database == null || database.isBlank() ? "(default database)" : database);
         if (demo) b.append(" · embedded demo");

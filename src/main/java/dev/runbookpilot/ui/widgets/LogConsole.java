@@ -45,6 +45,7 @@ public final class LogConsole extends TitledPane {
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final Runnable onLines = this::scheduleRefresh;
     private long lastSeq;
+    private int refreshes;
     private int warnings;
     private int errors;
 
@@ -98,6 +99,11 @@ public final class LogConsole extends TitledPane {
         return list;
     }
 
+    /** How many refreshes have run on the FX thread: tests check a burst of logging costs few. */
+    int refreshCount() {
+        return refreshes;
+    }
+
     /** Lines at this level and above are shown. */
     public void setLevel(Level minimum) {
         level.setValue(minimum);
@@ -117,6 +123,7 @@ public final class LogConsole extends TitledPane {
     private void refresh() {
         // Cleared before reading, so lines arriving during this refresh queue the next one.
         refreshQueued.set(false);
+        refreshes++;
         List<UiLogAppender.Line> fresh = appender.linesAfter(lastSeq);
         if (fresh.isEmpty()) return;
         lastSeq = fresh.get(fresh.size() - 1).seq();

@@ -88,10 +88,7 @@ public final class MarkdownView extends VBox {
 
     private Node block(org.commonmark.node.Node n, int depth) {
         if (depth > MAX_DEPTH) return plainFlow(literalText(n));
-        if (n instanceof Heading h) {
-            TextFlow flow = flow(n, "md-heading", "md-h" + Math.max(1, Math.min(6, h.getLevel())));
-            return flow;
-        }
+        if (n instanceof Heading h) return flow(n, "md-heading", "md-h" + Math.max(1, Math.min(6, h.getLevel())));
         if (n instanceof Paragraph) return flow(n, "md-paragraph");
         if (n instanceof FencedCodeBlock f) return codeBlock(f.getLiteral());
         if (n instanceof IndentedCodeBlock c) return codeBlock(c.getLiteral());

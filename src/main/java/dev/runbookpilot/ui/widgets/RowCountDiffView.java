@@ -23,6 +23,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A row-count comparison: a table of every line (table, before, after, signed delta, status, note) and a
@@ -125,26 +126,49 @@ public final class RowCountDiffView extends VBox {
         table.setId("row-count-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No tables compared"));
-        table.getColumns().add(textColumn("Table", 2.2, RowCountDiffView::tableName, false));
-        table.getColumns().add(textColumn("Before", 1, l -> formatCount(l.before()), true));
-        table.getColumns().add(textColumn("After", 1, l -> formatCount(l.after()), true));
-        table.getColumns().add(textColumn("Delta", 1, l -> formatDelta(l.delta()), true));
+        table.getColumns().add(textColumn("Table", 170, 90, RowCountDiffView::tableName));
+        table.getColumns().add(countColumn("Before", 85, 70, CheckDetail.RowCountLine::before,
+                RowCountDiffView::formatCount));
+        table.getColumns().add(countColumn("After", 85, 70, CheckDetail.RowCountLine::after,
+                RowCountDiffView::formatCount));
+        table.getColumns().add(countColumn("Delta", 80, 65, CheckDetail.RowCountLine::delta,
+                RowCountDiffView::formatDelta));
         TableColumn<CheckDetail.RowCountLine, Status> status = new TableColumn<>("Status");
         status.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().status()));
         status.setCellFactory(c -> new StatusCell<>());
-        status.setMaxWidth(1.2 * 1000);
+        // Wide enough for the longest badge, "☑ CONFIRMED": the word must never be cut.
+        status.setMinWidth(125);
+        status.setPrefWidth(125);
         table.getColumns().add(status);
-        table.getColumns().add(textColumn("Note", 2.2, l -> Objects.toString(l.note(), ""), false));
+        table.getColumns().add(textColumn("Note", 200, 80, l -> Objects.toString(l.note(), "")));
     }
 
     private static TableColumn<CheckDetail.RowCountLine, String> textColumn(
-            String title, double weight, java.util.function.Function<CheckDetail.RowCountLine, String> value,
-            boolean numeric) {
+            String title, double width, double minWidth, Function<CheckDetail.RowCountLine, String> value) {
         TableColumn<CheckDetail.RowCountLine, String> col = new TableColumn<>(title);
         col.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
-        // Constrained resizing shares the width in proportion to the maximum widths.
-        col.setMaxWidth(weight * 1000);
-        if (numeric) col.getStyleClass().add("numeric-column");
+        col.setPrefWidth(width);
+        col.setMinWidth(minWidth);
+        return col;
+    }
+
+    /** A number column: sorts by value (absent first), shows the formatted text, right-aligned. */
+    private static TableColumn<CheckDetail.RowCountLine, Long> countColumn(
+            String title, double width, double minWidth, Function<CheckDetail.RowCountLine, Long> value,
+            Function<Long, String> format) {
+        TableColumn<CheckDetail.RowCountLine, Long> col = new TableColumn<>(title);
+        col.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
+        col.setComparator(Comparator.nullsFirst(Comparator.naturalOrder()));
+        col.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(Long item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : format.apply(item));
+            }
+        });
+        col.setPrefWidth(width);
+        col.setMinWidth(minWidth);
+        col.getStyleClass().add("numeric-column");
         return col;
     }
 

@@ -1,6 +1,7 @@
 package dev.runbookpilot.ui.widgets;
 
 import dev.runbookpilot.check.CheckDetail;
+import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
@@ -33,6 +34,8 @@ public final class SchemaDiffTree extends SplitPane {
         }
     }
 
+    /** A short diff opens fully; a long one opens only where something failed. */
+    private static final int EXPAND_ALL_UP_TO = 25;
     private static final List<String> KIND_ORDER = List.of("renamed", "added", "removed", "changed");
 
     private final TreeView<Item> tree = new TreeView<>();
@@ -53,6 +56,7 @@ public final class SchemaDiffTree extends SplitPane {
         summary.getStyleClass().add("detail-summary");
         summary.setWrapText(true);
         VBox left = new VBox(6, summary, tree);
+        left.setPadding(new Insets(4, 4, 0, 4));
         VBox.setVgrow(tree, Priority.ALWAYS);
 
         title.setId("schema-detail-title");
@@ -109,7 +113,7 @@ public final class SchemaDiffTree extends SplitPane {
                 }
                 objectItem.setValue(new Item(groupText(object.getKey(), object.getValue().size(), objectProblems),
                         null));
-                objectItem.setExpanded(objectProblems > 0);
+                objectItem.setExpanded(objectProblems > 0 || all.size() <= EXPAND_ALL_UP_TO);
                 kindItem.getChildren().add(objectItem);
                 kindProblems += objectProblems;
             }
