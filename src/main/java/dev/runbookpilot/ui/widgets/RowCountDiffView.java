@@ -4,14 +4,12 @@ import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.Status;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.geometry.Orientation;
 import javafx.scene.chart.BarChart;
 import javafx.scene.chart.CategoryAxis;
 import javafx.scene.chart.NumberAxis;
 import javafx.scene.chart.XYChart;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
@@ -65,11 +63,11 @@ public final class RowCountDiffView extends VBox {
         chartScroll.getStyleClass().add("edge-to-edge");
         VBox chartBox = new VBox(chartNote, chartScroll);
         VBox.setVgrow(chartScroll, Priority.ALWAYS);
-        SplitPane split = new SplitPane(table, chartBox);
-        split.setOrientation(Orientation.HORIZONTAL);
-        split.setDividerPositions(0.55);
-        VBox.setVgrow(split, Priority.ALWAYS);
-        getChildren().addAll(summary, split);
+        // Stacked, not side by side: table names like "a → b + c" need the full width in the table and on the
+        // chart's axis alike.
+        table.setPrefHeight(200);
+        VBox.setVgrow(chartBox, Priority.ALWAYS);
+        getChildren().addAll(summary, table, chartBox);
         setSpacing(6);
     }
 

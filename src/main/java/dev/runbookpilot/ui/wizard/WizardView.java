@@ -100,10 +100,12 @@ public final class WizardView extends BorderPane {
         setTop(new VBox(banner, header));
 
         setLeft(outline());
-        setCenter(new StackPane(stepPane(), summary));
+        Node step = stepPane();
+        setCenter(new StackPane(step, summary));
         setBottom(bottom());
 
         summary.visibleProperty().bind(vm.onSummaryProperty());
+        step.visibleProperty().bind(vm.onSummaryProperty().not());
         vm.currentProperty().addListener((o, a, b) -> showStep());
         vm.checks().addListener((ListChangeListener<CheckRow>) c -> {
             draftNotes.clear();
@@ -158,7 +160,7 @@ public final class WizardView extends BorderPane {
         elapsed.setTooltip(new Tooltip("Time since the session started (until it ended)"));
         VBox box = new VBox(8, sectionLabel("Runbook"), steps, progress, progressText, elapsed);
         box.setPadding(new Insets(8));
-        box.setPrefWidth(290);
+        box.setPrefWidth(300);
         box.setMinWidth(220);
         return box;
     }
@@ -183,6 +185,8 @@ public final class WizardView extends BorderPane {
                         || !vm.steps().get(item.position() - 1).phase().equals(item.phase());
                 Label name = new Label((item.position() + 1) + ". " + item.step().title());
                 name.setWrapText(true);
+                // A cell otherwise grows to its text; held to the list's width, long titles wrap instead.
+                name.maxWidthProperty().bind(getListView().widthProperty().subtract(36));
                 StatusBadge badge = new StatusBadge(item.status());
                 VBox cell = firstOfPhase ? new VBox(2, phase, name, badge) : new VBox(2, name, badge);
                 setGraphic(cell);
@@ -229,15 +233,21 @@ public final class WizardView extends BorderPane {
         signoffBox.setId("signoff-entries");
         ScrollPane descriptionScroll = new ScrollPane(description);
         descriptionScroll.setFitToWidth(true);
-        descriptionScroll.setPrefViewportHeight(110);
-        descriptionScroll.setMaxHeight(200);
+        descriptionScroll.setPrefViewportHeight(72);
+        descriptionScroll.setMaxHeight(140);
         VBox top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
         top.setPadding(new Insets(8, 12, 8, 12));
+        table.setPrefHeight(150);
+        table.setMinHeight(90);
         VBox.setVgrow(table, Priority.ALWAYS);
         detail.setId("check-detail");
-        SplitPane split = new SplitPane(top, detail);
+        detail.setPadding(new Insets(0, 12, 8, 12));
+        ScrollPane detailScroll = new ScrollPane(detail);
+        detailScroll.setFitToWidth(true);
+        // The evidence (rows, row-count diff and chart, schema tree) needs the room more than the description.
+        SplitPane split = new SplitPane(top, detailScroll);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.6);
+        split.setDividerPositions(0.42);
         return split;
     }
 
