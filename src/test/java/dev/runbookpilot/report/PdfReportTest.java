@@ -69,11 +69,10 @@ class PdfReportTest {
                 .contains(SignedReportFixture.OPERATOR)
                 .contains(SignedReportFixture.SIGNER)
                 .contains("Ана Петрова")
-                .contains(report.runbookSha256())
                 .contains("Verdict: FAILED")
                 .contains("Page 1 of ")
                 .contains("SQLSTATE 42P01");
-        assertThat(flat).contains(squash(report.title()))
+        assertThat(flat).contains(squash(report.title())).contains(report.runbookSha256())
                 .contains(squash("order count differs by design, see OPS-42 <script>"));
         assertThat(flat).contains("s3://backups/shop-2024-05-01.dump—“checked”by山田");
     }
