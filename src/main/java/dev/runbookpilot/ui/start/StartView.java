@@ -339,12 +339,14 @@ public final class StartView extends BorderPane {
             HBox top = new HBox(8, env, title);
             top.setAlignment(Pos.CENTER_LEFT);
             Label summary = new Label(s.problem() != null ? s.problem() : s.summary());
-            summary.setWrapText(true);
+            // One line with an ellipsis: a ListView cell does not grow for wrapped text, so wrapping overlapped
+            // the next sample. A load problem keeps its full text in the tooltip.
+            summary.setWrapText(false);
             summary.getStyleClass().add(s.problem() != null ? Styles.DANGER : Styles.TEXT_MUTED);
             summary.setMaxWidth(Double.MAX_VALUE);
-            summary.setMinHeight(Region.USE_PREF_SIZE);
+            summary.setTooltip(new javafx.scene.control.Tooltip(summary.getText()));
             VBox box = new VBox(4, top, summary);
-            // Sized to the list, so long titles end in an ellipsis and summaries wrap instead of scrolling sideways.
+            // Sized to the list, so long titles and summaries end in an ellipsis instead of scrolling sideways.
             box.prefWidthProperty().bind(getListView().widthProperty().subtract(36));
             box.maxWidthProperty().bind(box.prefWidthProperty());
             setText(null);
