@@ -844,6 +844,17 @@ public final class ChecklistImporter {
                         m.stated = true;
                         return;
                     }
+                    if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
+                            "(?is).*\\bno\\s+(?:active\\s+|open\\s+)*long[- ]running\\s+(?:queries|transactions"
+                                    + "|statements)\\b.*")) {
+                        // The engine's notion of long: open longer than longTransactionAge (default 5 minutes).
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("name", name);
+                        body.put("longTransactions", 0);
+                        add(m, "activity", body, s.line);
+                        m.stated = true;
+                        return;
+                    }
                     if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
                     if (phrase == null) {
                         leftover(u, s, "no expected result written next to it", m);
@@ -851,6 +862,7 @@ public final class ChecklistImporter {
                     }
                     m.stated = true;
                     var g = ExpectationText.grammar(phrase);
+                    if (g.isEmpty() && mapRowValues(s, phrase, comments + "\n" + unitText, name, m)) return;
                     if (g.isEmpty()) {
                         leftover(u, s, "expected result '" + truncate(phrase, 60) + "' is not a single value or "
                                 + "comparison", m);
@@ -1128,6 +1140,63 @@ public final class ChecklistImporter {
                 body.put("expect", expect);
                 add(m, "query", body, s.line);
             }
+            return true;
+        }
+
+        private static final Pattern ROW_VALUES = Pattern.compile("[^|]*\\S[^|]*(?:\\|[^|]*\\S[^|]*)+");
+        private static final Pattern QUANTIFIER = Pattern.compile(
+                "(?i)\\b(both|all|each|every\\s+row|all\\s+(\\d+|two|three|four|five))\\b[^\\n]*?\\b(should|must)\\b");
+
+        /**
+         * "Both should be: character varying | 200" — psql's row format: the last columns of every row the query
+         * returns hold these values. The query is wrapped so that it counts the rows that match; "both" (or "all
+         * three") also fixes how many rows there must be, "all"/"each" needs at least one. Values compare as psql
+         * prints them (text). Only a plain select list whose column names are visible in the SQL is wrapped.
+         */
+        private boolean mapRowValues(SqlText.Stmt s, String phrase, String about, String name, Mapping m) {
+            if (!ROW_VALUES.matcher(phrase).matches()) return false;
+            List<String> values = new ArrayList<>();
+            for (String v : phrase.split("\\|")) values.add(v.strip());
+            List<String> columns = SqlText.selectColumns(s.sql);
+            if (columns == null || columns.size() < values.size()) return false;
+            Matcher q = QUANTIFIER.matcher(about);
+            Integer rows = null;
+            if (q.find()) {
+                String word = q.group(2) != null ? q.group(2).toLowerCase(Locale.ROOT) : q.group(1).toLowerCase(Locale.ROOT);
+                rows = switch (word) {
+                    case "both", "two" -> 2;
+                    case "three" -> 3;
+                    case "four" -> 4;
+                    case "five" -> 5;
+                    default -> word.matches("\\d+") ? Integer.valueOf(word) : null;
+                };
+            }
+            List<String> conds = new ArrayList<>();
+            int offset = columns.size() - values.size();
+            for (int i = 0; i < values.size(); i++) {
+                conds.add("q." + columns.get(offset + i) + "::text IS NOT DISTINCT FROM "
+                        + (values.get(i).isEmpty() || values.get(i).equalsIgnoreCase("null") ? "NULL"
+                        : "'" + values.get(i).replace("'", "''") + "'"));
+            }
+            String cond = String.join(" AND ", conds);
+            String inner = "(\n" + stripSemicolon(s.sql) + "\n) AS q";
+            String sql;
+            String expect;
+            if (rows != null) {
+                sql = "SELECT count(*) FILTER (WHERE " + cond + ") || ' of ' || count(*) || ' match' FROM " + inner;
+                expect = "'" + rows + " of " + rows + " match'";
+            } else {
+                sql = "SELECT CASE WHEN count(*) > 0 AND count(*) FILTER (WHERE " + cond + ") = count(*) THEN "
+                        + "'all match' ELSE count(*) FILTER (WHERE " + cond + ") || ' of ' || count(*) || ' match' END "
+                        + "FROM " + inner;
+                expect = "'all match'";
+            }
+            m.stated = true;
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("sql", sql);
+            body.put("expect", expect);
+            add(m, "query", body, s.line);
             return true;
         }
 

@@ -420,4 +420,43 @@ final class SqlText {
         Matcher m = FROM.matcher(withoutStrings(sql));
         return m.find() ? m.group(1) : null;
     }
+
+    private static final Pattern OUTPUT_COLUMN = Pattern.compile(
+            "(?is)^(?:[A-Za-z_][\\w$]*\\.)?([A-Za-z_][\\w$]*)$|^.+?\\s+as\\s+([A-Za-z_][\\w$]*)$");
+
+    /**
+     * The output column names of a plain {@code SELECT a, t.b, expr AS c FROM ...} (lower case), or null when the
+     * statement is not one, or an item's name cannot be told without the database (unaliased expressions, quoted
+     * names, {@code *}). A scan that skips string literals and parentheses.
+     */
+    static List<String> selectColumns(String sql) {
+        String s = withoutStrings(withoutComments(sql)).strip();
+        if (!s.regionMatches(true, 0, "select", 0, 6) || s.length() < 7 || !Character.isWhitespace(s.charAt(6))) {
+            return null;
+        }
+        List<String> items = new ArrayList<>();
+        int depth = 0;
+        int start = 6;
+        for (int i = 6; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (depth == 0 && c == ',') {
+                items.add(s.substring(start, i).strip());
+                start = i + 1;
+            } else if (depth == 0 && Character.isWhitespace(c) && s.regionMatches(true, i + 1, "from", 0, 4)
+                    && (i + 5 >= s.length() || !Character.isLetterOrDigit(s.charAt(i + 5)) && s.charAt(i + 5) != '_')) {
+                items.add(s.substring(start, i).strip());
+                List<String> names = new ArrayList<>();
+                for (String item : items) {
+                    if (item.regionMatches(true, 0, "distinct", 0, 8)) return null;
+                    Matcher m = OUTPUT_COLUMN.matcher(item);
+                    if (!m.matches()) return null;
+                    names.add((m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT));
+                }
+                return names;
+            }
+        }
+        return null;
+    }
 }
