@@ -106,6 +106,8 @@ public final class ChecklistImporter {
         final Set<Integer> lines = new LinkedHashSet<>();
         String tableSql;
         String tableExpect;
+        /** A table row's other cells (not the SQL, the expectation or a row number): what the row checks. */
+        String tableLabel;
         boolean requireNote;
         final int indent;
 
@@ -444,9 +446,9 @@ public final class ChecklistImporter {
                 "(?i)\\b((?:[A-Z][\\w-]*\\s+)?(?:DBA|DBE|SRE|lead|manager|owner|approver|reviewer|on-call|operator"
                         + "|engineer|administrator))\\b");
 
-        /** A role named in the step title or just above the signature line, else a generic one (warned). */
+        /** A role named on the signature line, just above it or in the step title, else a generic one (warned). */
         private String roleNear(StepDraft step, int line) {
-            for (int l = line - 1; l >= Math.max(1, line - 3); l--) {
+            for (int l = line; l >= Math.max(1, line - 3); l--) {
                 Matcher m = ROLE_WORD.matcher(raw(l));
                 if (m.find()) return m.group(1).strip();
             }
@@ -497,6 +499,14 @@ public final class ChecklistImporter {
                     Unit u = new Unit(row.line, row.text, row.indent);
                     u.tableSql = cells.get(sqlCol).replaceAll("^`+|`+$", "").strip();
                     u.tableExpect = expectCol >= 0 && expectCol < cells.size() ? cells.get(expectCol) : null;
+                    List<String> label = new ArrayList<>();
+                    for (int c = 0; c < cells.size(); c++) {
+                        String cell = clean(cells.get(c));
+                        if (c != sqlCol && c != expectCol && !cell.isEmpty() && !cell.matches("\\d+\\.?")) {
+                            label.add(cell);
+                        }
+                    }
+                    u.tableLabel = String.join(" — ", label);
                     step.units.add(u);
                 } else if (box || sqlCol >= 0) {
                     step.units.add(new Unit(row.line, row.text, row.indent));
@@ -1093,6 +1103,7 @@ public final class ChecklistImporter {
             String prose = clean(INLINE_CODE.matcher(u.text).replaceAll(" ")).replaceAll("\\s+", " ")
                     .replaceAll("[\\s:]+$", "");
             String base = prose.length() >= 3 ? prose : clean(u.text).replaceAll(":\\s*$", "");
+            if (u.tableSql != null) base = u.tableLabel;
             if (u.text.isBlank() && !s.before.isEmpty()) base = String.join("; ", s.before);
             if (base.isBlank()) base = firstLine(s.sql);
             return truncate(base, 120) + " (line " + s.line + ")";

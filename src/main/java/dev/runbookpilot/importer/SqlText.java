@@ -50,6 +50,8 @@ final class SqlText {
         String dollarTag = null;
         Stmt last = null;
         boolean blankSinceLast = true;
+        // Comment lines right after the last statement, with no blank line yet: they may announce the next one.
+        List<String> sandwich = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             int no = firstLine + i;
             String line = lines.get(i);
@@ -61,14 +63,21 @@ final class SqlText {
                         pendingComments.clear();
                     }
                     blankSinceLast = true;
+                    sandwich.clear();
                     continue;
                 }
                 if (t.startsWith("--") || t.startsWith("#")) {
                     String c = t.replaceFirst("^(--+|#+)\\s*", "");
-                    if (last != null && !blankSinceLast) last.after.add(c);
-                    else pendingComments.add(c);
+                    if (last != null && !blankSinceLast) {
+                        last.after.add(c);
+                        sandwich.add(c);
+                    } else {
+                        pendingComments.add(c);
+                    }
                     continue;
                 }
+                if (last != null && !blankSinceLast) announceNext(last, sandwich, pendingComments);
+                sandwich.clear();
                 if (t.startsWith("\\")) {
                     Stmt s = new Stmt(no, no, t);
                     s.before.addAll(pendingComments);
@@ -157,6 +166,27 @@ final class SqlText {
         }
         if (!pendingComments.isEmpty() && last != null) last.after.addAll(pendingComments);
         return out;
+    }
+
+    private static final Pattern ANNOUNCES = Pattern.compile(
+            "(?i)^(?:(?:this|the\\s+next|next|now|then)\\b[^:]*?)?\\b(?:should|must|will)\\s+(?:not\\s+)?"
+                    + "(?:fail|succeed|error|work|pass|be\\s+rejected|be\\s+accepted|be\\s+allowed)\\b.*");
+
+    /**
+     * Between two statements with no blank line, a comment ending in ':' or saying "Should FAIL" announces the
+     * next statement; "Expected error: ..." and the like stay with the one before. Announcing comments (and
+     * those after them) move from the previous statement's {@code after} to the next one's {@code before}.
+     */
+    private static void announceNext(Stmt last, List<String> sandwich, List<String> pending) {
+        int k = 0;
+        while (k < sandwich.size() && !(sandwich.get(k).endsWith(":") || ANNOUNCES.matcher(sandwich.get(k)).matches()
+                && !sandwich.get(k).toLowerCase(Locale.ROOT).contains("expected"))) {
+            k++;
+        }
+        if (k == sandwich.size()) return;
+        List<String> moved = sandwich.subList(k, sandwich.size());
+        last.after.subList(last.after.size() - moved.size(), last.after.size()).clear();
+        pending.addAll(0, moved);
     }
 
     enum Kind { READ, WRITE, CONTROL, META, EXPLAIN }
