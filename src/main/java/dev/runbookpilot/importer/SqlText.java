@@ -209,6 +209,8 @@ final class SqlText {
             }
             case "explain" -> {
                 String inner = explainTarget(s);
+                // An EXPLAIN whose options cannot be read (or that explains nothing) is not a plan check.
+                if (inner.length() >= s.length() || inner.isBlank()) return Kind.WRITE;
                 return kind(inner) == Kind.READ ? Kind.EXPLAIN : Kind.WRITE;
             }
             case "begin", "commit", "rollback", "start", "end", "savepoint", "release", "set", "reset", "abort",

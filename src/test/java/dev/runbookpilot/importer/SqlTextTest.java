@@ -65,4 +65,11 @@ class SqlTextTest {
         assertEquals(200_000, SqlText.labelled(huge).label().length());
         assertEquals("SELECT '', 1", SqlText.withoutStrings(huge));
     }
+
+    @Test
+    void anExplainWhoseOptionsCannotBeReadIsNeverAPlanCheckAndNeverLoops() {
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("EXPLAIN"));
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("EXPLAIN(ANALYZE SELECT 1"));
+        assertEquals(SqlText.Kind.EXPLAIN, SqlText.kind("EXPLAIN ANALYZE SELECT 1"));
+    }
 }
