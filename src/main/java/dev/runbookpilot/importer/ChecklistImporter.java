@@ -110,6 +110,9 @@ public final class ChecklistImporter {
         String tableLabel;
         boolean requireNote;
         final int indent;
+        /** Its statements and other code, collected before mapping so that a later item can borrow plans. */
+        final List<SqlText.Stmt> stmts = new ArrayList<>();
+        final List<String> otherCode = new ArrayList<>();
 
         Unit(int line, String text, int indent) {
             this.line = line;
@@ -520,7 +523,36 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
+            for (Unit u : step.units) collectStatements(u, u.stmts, u.otherCode);
+            borrowPlans(step);
             for (Unit u : step.units) mapUnit(phase, step, u);
+        }
+
+        private static final Pattern PLAN_VERDICT = Pattern.compile(
+                "(?is)(?=.*\\bexplain\\b).*\\b(index(es)?\\s+(are\\s+)?(being\\s+)?used|uses?\\s+(an\\s+)?index(es)?"
+                        + "|index\\s+scan|no\\s+seq(uential)?\\s*scans?)\\b.*");
+
+        /**
+         * "- [ ] Indexes being used (check EXPLAIN output)" after an item whose block runs EXPLAINs with no expected
+         * plan: the later item states what the plans must show, so the EXPLAINs move to it and become its checks.
+         * The earlier item keeps its block verbatim in its manual text.
+         */
+        private void borrowPlans(StepDraft step) {
+            for (int k = 1; k < step.units.size(); k++) {
+                Unit later = step.units.get(k);
+                if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !PLAN_VERDICT.matcher(unitText(later)).matches()) {
+                    continue;
+                }
+                for (int j = k - 1; j >= 0; j--) {
+                    Unit earlier = step.units.get(j);
+                    List<SqlText.Stmt> plans = earlier.stmts.stream()
+                            .filter(x -> SqlText.kind(x.sql) == SqlText.Kind.EXPLAIN && x.comments().isBlank()).toList();
+                    if (plans.isEmpty()) continue;
+                    earlier.stmts.removeAll(plans);
+                    later.stmts.addAll(plans);
+                    break;
+                }
+            }
         }
 
         private String uniqueId(String text) {
@@ -552,9 +584,8 @@ public final class ChecklistImporter {
         private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
             items++;
             Mapping m = new Mapping();
-            List<SqlText.Stmt> stmts = new ArrayList<>();
-            List<String> otherCode = new ArrayList<>();
-            collectStatements(u, stmts, otherCode);
+            List<SqlText.Stmt> stmts = u.stmts;
+            List<String> otherCode = u.otherCode;
             String unitText = unitText(u);
             String unitPhrase = u.tableExpect != null && !u.tableExpect.isBlank() ? u.tableExpect
                     : ExpectationText.phrase(u.text);

@@ -129,6 +129,22 @@ class ChecklistImporterTest {
     }
 
     @Test
+    void aLaterItemThatSaysWhatTheExplainOutputMustShowTurnsTheEarlierItemsExplainsIntoPlanChecks() throws Exception {
+        ImportResult result = importFixture("seeds/000_e9387a216e638fd6.txt");
+        Runbook r = ImportFixtures.load(result);
+        List<CheckSpec.Explain> plans = checks(r, CheckSpec.Explain.class);
+        assertEquals(List.of("codebase_snapshots", "git_agent_sessions", "technology_templates"),
+                plans.stream().map(CheckSpec.Explain::table).toList());
+        assertTrue(plans.stream().allMatch(p -> p.label().startsWith("Indexes being used (check EXPLAIN output)")
+                && p.expect() == CheckSpec.PlanExpectation.INDEX_SCAN));
+        // The item that ran them ("should be same or better") keeps its block for the operator to compare.
+        assertTrue(checks(r, CheckSpec.Manual.class).stream().anyMatch(m -> m.text().startsWith("Check query "
+                + "performance (should be same or better):") && m.text().contains("EXPLAIN ANALYZE SELECT * FROM "
+                + "git_agent_sessions")));
+        assertTrue(result.summary().unmapped().stream().noneMatch(u -> u.sql().startsWith("EXPLAIN")));
+    }
+
+    @Test
     void fillsPlaceholdersFromAnEarlierReturningInsideTheProbesTransactionAndSaysSo() throws Exception {
         ImportResult result = importFixture("seeds/002_77f05fae06ba39ae.txt");
         Runbook r = ImportFixtures.load(result);
