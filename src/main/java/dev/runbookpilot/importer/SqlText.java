@@ -179,14 +179,20 @@ final class SqlText {
      */
     private static void announceNext(Stmt last, List<String> sandwich, List<String> pending) {
         int k = 0;
-        while (k < sandwich.size() && !(sandwich.get(k).endsWith(":") || ANNOUNCES.matcher(sandwich.get(k)).matches()
-                && !sandwich.get(k).toLowerCase(Locale.ROOT).contains("expected"))) {
-            k++;
-        }
+        while (k < sandwich.size() && !announces(sandwich.get(k))) k++;
         if (k == sandwich.size()) return;
         List<String> moved = sandwich.subList(k, sandwich.size());
         last.after.subList(last.after.size() - moved.size(), last.after.size()).clear();
         pending.addAll(0, moved);
+    }
+
+    /** "-- Should return:" (its value on the next line) speaks of the statement before, whatever its colon. */
+    private static final Pattern RESULT_WORDS = Pattern.compile(
+            "(?i)\\b(expect\\w*|result|output|should\\s+(?:return|be|equal|show)|must\\s+(?:return|be|equal))\\b");
+
+    private static boolean announces(String comment) {
+        if (RESULT_WORDS.matcher(comment).find()) return false;
+        return comment.endsWith(":") || ANNOUNCES.matcher(comment).matches();
     }
 
     enum Kind { READ, WRITE, CONTROL, META, EXPLAIN }
