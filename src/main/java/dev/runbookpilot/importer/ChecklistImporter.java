@@ -525,7 +525,44 @@ public final class ChecklistImporter {
             step.id = uniqueId(step.title);
             for (Unit u : step.units) collectStatements(u, u.stmts, u.otherCode);
             borrowPlans(step);
+            borrowDescribedTables(step);
             for (Unit u : step.units) mapUnit(phase, step, u);
+        }
+
+        private static final Pattern TABLES_EXIST = Pattern.compile(
+                "(?i)^\\W*(?:all\\s+)?(?:the\\s+)?(?:expected|new|migrated)\\s+tables\\s+(?:exist|are\\s+present|were\\s+created)"
+                        + "\\b.*");
+        private static final Pattern DESCRIBE_TABLE = Pattern.compile("^\\\\d\\+?\\s+([A-Za-z_][\\w$]*(?:\\.[A-Za-z_][\\w$]*)?)\\s*;?$");
+
+        /**
+         * "- [ ] All expected tables exist" after a block that describes tables one by one ({@code \d jobs},
+         * {@code \d users}, ...): the tables the block names are the ones expected, so the item becomes a
+         * {@code tables: exist} check of them. The {@code \d} lines themselves stay with the block (they list
+         * columns nobody stated).
+         */
+        private void borrowDescribedTables(StepDraft step) {
+            for (int k = 1; k < step.units.size(); k++) {
+                Unit later = step.units.get(k);
+                if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !TABLES_EXIST.matcher(later.text).matches()) {
+                    continue;
+                }
+                for (int j = k - 1; j >= 0; j--) {
+                    List<String> names = new ArrayList<>();
+                    int first = 0;
+                    for (SqlText.Stmt x : step.units.get(j).stmts) {
+                        Matcher d = DESCRIBE_TABLE.matcher(x.sql.strip());
+                        if (d.matches() && !names.contains(d.group(1))) {
+                            if (names.isEmpty()) first = x.line;
+                            names.add(d.group(1));
+                        }
+                    }
+                    if (names.size() < 2) continue;
+                    SqlText.Stmt tables = new SqlText.Stmt(first, first, "\\dt");
+                    tables.grepNames = names;
+                    later.stmts.add(tables);
+                    break;
+                }
+            }
         }
 
         private static final Pattern PLAN_VERDICT = Pattern.compile(

@@ -52,7 +52,7 @@ class SeedAcceptanceTest {
                                 "data-integrity-check#4 query")),
                 Arguments.of("002_77f05fae06ba39ae.txt", "staging-core-schema",
                         List.of(),
-                        List.of("step-10-test-constraints#0 rejects", "step-10-test-constraints#1 accepts",
+                        List.of("step-9-verify-schema-changes#1 tables", "step-10-test-constraints#0 rejects", "step-10-test-constraints#1 accepts",
                                 "step-10-test-constraints#2 accepts", "step-10-test-constraints#3 rejects",
                                 "step-10-test-constraints#4 rejects", "step-10-test-constraints#5 rejects",
                                 "step-11-performance-check#0 explain", "step-11-performance-check#1 explain")));
