@@ -31,6 +31,10 @@ final class ImportCommand implements Callable<Integer> {
         ImportResult result;
         try {
             result = ChecklistImporter.importFile(checklist, out);
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("no such file: " + e.getFile() + " (give the path of a Markdown checklist, and an --out path "
+                    + "in a folder that can be created)");
+            return ExitCodes.USAGE;
         } catch (IOException e) {
             err.println("cannot import " + checklist + " to " + out + ": " + e);
             return ExitCodes.USAGE;

@@ -106,8 +106,13 @@ public final class ChecklistImporter {
         final Set<Integer> lines = new LinkedHashSet<>();
         String tableSql;
         String tableExpect;
+        /** A table row's other cells (not the SQL, the expectation or a row number): what the row checks. */
+        String tableLabel;
         boolean requireNote;
         final int indent;
+        /** Its statements and other code, collected before mapping so that a later item can borrow plans. */
+        final List<SqlText.Stmt> stmts = new ArrayList<>();
+        final List<String> otherCode = new ArrayList<>();
 
         Unit(int line, String text, int indent) {
             this.line = line;
@@ -444,9 +449,9 @@ public final class ChecklistImporter {
                 "(?i)\\b((?:[A-Z][\\w-]*\\s+)?(?:DBA|DBE|SRE|lead|manager|owner|approver|reviewer|on-call|operator"
                         + "|engineer|administrator))\\b");
 
-        /** A role named in the step title or just above the signature line, else a generic one (warned). */
+        /** A role named on the signature line, just above it or in the step title, else a generic one (warned). */
         private String roleNear(StepDraft step, int line) {
-            for (int l = line - 1; l >= Math.max(1, line - 3); l--) {
+            for (int l = line; l >= Math.max(1, line - 3); l--) {
                 Matcher m = ROLE_WORD.matcher(raw(l));
                 if (m.find()) return m.group(1).strip();
             }
@@ -497,6 +502,14 @@ public final class ChecklistImporter {
                     Unit u = new Unit(row.line, row.text, row.indent);
                     u.tableSql = cells.get(sqlCol).replaceAll("^`+|`+$", "").strip();
                     u.tableExpect = expectCol >= 0 && expectCol < cells.size() ? cells.get(expectCol) : null;
+                    List<String> label = new ArrayList<>();
+                    for (int c = 0; c < cells.size(); c++) {
+                        String cell = clean(cells.get(c));
+                        if (c != sqlCol && c != expectCol && !cell.isEmpty() && !cell.matches("\\d+\\.?")) {
+                            label.add(cell);
+                        }
+                    }
+                    u.tableLabel = String.join(" — ", label);
                     step.units.add(u);
                 } else if (box || sqlCol >= 0) {
                     step.units.add(new Unit(row.line, row.text, row.indent));
@@ -510,7 +523,73 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
+            for (Unit u : step.units) collectStatements(u, u.stmts, u.otherCode);
+            borrowPlans(step);
+            borrowDescribedTables(step);
             for (Unit u : step.units) mapUnit(phase, step, u);
+        }
+
+        private static final Pattern TABLES_EXIST = Pattern.compile(
+                "(?i)^\\W*(?:all\\s+)?(?:the\\s+)?(?:expected|new|migrated)\\s+tables\\s+(?:exist|are\\s+present|were\\s+created)"
+                        + "\\b.*");
+        private static final Pattern DESCRIBE_TABLE = Pattern.compile("^\\\\d\\+?\\s+([A-Za-z_][\\w$]*(?:\\.[A-Za-z_][\\w$]*)?)\\s*;?$");
+
+        /**
+         * "- [ ] All expected tables exist" after a block that describes tables one by one ({@code \d jobs},
+         * {@code \d users}, ...): the tables the block names are the ones expected, so the item becomes a
+         * {@code tables: exist} check of them. The {@code \d} lines themselves stay with the block (they list
+         * columns nobody stated).
+         */
+        private void borrowDescribedTables(StepDraft step) {
+            for (int k = 1; k < step.units.size(); k++) {
+                Unit later = step.units.get(k);
+                if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !TABLES_EXIST.matcher(later.text).matches()) {
+                    continue;
+                }
+                for (int j = k - 1; j >= 0; j--) {
+                    List<String> names = new ArrayList<>();
+                    int first = 0;
+                    for (SqlText.Stmt x : step.units.get(j).stmts) {
+                        Matcher d = DESCRIBE_TABLE.matcher(x.sql.strip());
+                        if (d.matches() && !names.contains(d.group(1))) {
+                            if (names.isEmpty()) first = x.line;
+                            names.add(d.group(1));
+                        }
+                    }
+                    if (names.size() < 2) continue;
+                    SqlText.Stmt tables = new SqlText.Stmt(first, first, "\\dt");
+                    tables.grepNames = names;
+                    later.stmts.add(tables);
+                    break;
+                }
+            }
+        }
+
+        private static final Pattern PLAN_VERDICT = Pattern.compile(
+                "(?is)(?=.*\\bexplain\\b).*\\b(index(es)?\\s+(are\\s+)?(being\\s+)?used|uses?\\s+(an\\s+)?index(es)?"
+                        + "|index\\s+scan|no\\s+seq(uential)?\\s*scans?)\\b.*");
+
+        /**
+         * "- [ ] Indexes being used (check EXPLAIN output)" after an item whose block runs EXPLAINs with no expected
+         * plan: the later item states what the plans must show, so the EXPLAINs move to it and become its checks.
+         * The earlier item keeps its block verbatim in its manual text.
+         */
+        private void borrowPlans(StepDraft step) {
+            for (int k = 1; k < step.units.size(); k++) {
+                Unit later = step.units.get(k);
+                if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !PLAN_VERDICT.matcher(unitText(later)).matches()) {
+                    continue;
+                }
+                for (int j = k - 1; j >= 0; j--) {
+                    Unit earlier = step.units.get(j);
+                    List<SqlText.Stmt> plans = earlier.stmts.stream()
+                            .filter(x -> SqlText.kind(x.sql) == SqlText.Kind.EXPLAIN && x.comments().isBlank()).toList();
+                    if (plans.isEmpty()) continue;
+                    earlier.stmts.removeAll(plans);
+                    later.stmts.addAll(plans);
+                    break;
+                }
+            }
         }
 
         private String uniqueId(String text) {
@@ -542,9 +621,8 @@ public final class ChecklistImporter {
         private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
             items++;
             Mapping m = new Mapping();
-            List<SqlText.Stmt> stmts = new ArrayList<>();
-            List<String> otherCode = new ArrayList<>();
-            collectStatements(u, stmts, otherCode);
+            List<SqlText.Stmt> stmts = u.stmts;
+            List<String> otherCode = u.otherCode;
             String unitText = unitText(u);
             String unitPhrase = u.tableExpect != null && !u.tableExpect.isBlank() ? u.tableExpect
                     : ExpectationText.phrase(u.text);
@@ -844,6 +922,17 @@ public final class ChecklistImporter {
                         m.stated = true;
                         return;
                     }
+                    if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
+                            "(?is).*\\bno\\s+(?:active\\s+|open\\s+)*long[- ]running\\s+(?:queries|transactions"
+                                    + "|statements)\\b.*")) {
+                        // The engine's notion of long: open longer than longTransactionAge (default 5 minutes).
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("name", name);
+                        body.put("longTransactions", 0);
+                        add(m, "activity", body, s.line);
+                        m.stated = true;
+                        return;
+                    }
                     if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
                     if (phrase == null) {
                         leftover(u, s, "no expected result written next to it", m);
@@ -851,6 +940,7 @@ public final class ChecklistImporter {
                     }
                     m.stated = true;
                     var g = ExpectationText.grammar(phrase);
+                    if (g.isEmpty() && mapRowValues(s, phrase, comments + "\n" + unitText, name, m)) return;
                     if (g.isEmpty()) {
                         leftover(u, s, "expected result '" + truncate(phrase, 60) + "' is not a single value or "
                                 + "comparison", m);
@@ -1081,6 +1171,7 @@ public final class ChecklistImporter {
             String prose = clean(INLINE_CODE.matcher(u.text).replaceAll(" ")).replaceAll("\\s+", " ")
                     .replaceAll("[\\s:]+$", "");
             String base = prose.length() >= 3 ? prose : clean(u.text).replaceAll(":\\s*$", "");
+            if (u.tableSql != null) base = u.tableLabel;
             if (u.text.isBlank() && !s.before.isEmpty()) base = String.join("; ", s.before);
             if (base.isBlank()) base = firstLine(s.sql);
             return truncate(base, 120) + " (line " + s.line + ")";
@@ -1128,6 +1219,63 @@ public final class ChecklistImporter {
                 body.put("expect", expect);
                 add(m, "query", body, s.line);
             }
+            return true;
+        }
+
+        private static final Pattern ROW_VALUES = Pattern.compile("[^|]*\\S[^|]*(?:\\|[^|]*\\S[^|]*)+");
+        private static final Pattern QUANTIFIER = Pattern.compile(
+                "(?i)\\b(both|all|each|every\\s+row|all\\s+(\\d+|two|three|four|five))\\b[^\\n]*?\\b(should|must)\\b");
+
+        /**
+         * "Both should be: character varying | 200" — psql's row format: the last columns of every row the query
+         * returns hold these values. The query is wrapped so that it counts the rows that match; "both" (or "all
+         * three") also fixes how many rows there must be, "all"/"each" needs at least one. Values compare as psql
+         * prints them (text). Only a plain select list whose column names are visible in the SQL is wrapped.
+         */
+        private boolean mapRowValues(SqlText.Stmt s, String phrase, String about, String name, Mapping m) {
+            if (!ROW_VALUES.matcher(phrase).matches()) return false;
+            List<String> values = new ArrayList<>();
+            for (String v : phrase.split("\\|")) values.add(v.strip());
+            List<String> columns = SqlText.selectColumns(s.sql);
+            if (columns == null || columns.size() < values.size()) return false;
+            Matcher q = QUANTIFIER.matcher(about);
+            Integer rows = null;
+            if (q.find()) {
+                String word = q.group(2) != null ? q.group(2).toLowerCase(Locale.ROOT) : q.group(1).toLowerCase(Locale.ROOT);
+                rows = switch (word) {
+                    case "both", "two" -> 2;
+                    case "three" -> 3;
+                    case "four" -> 4;
+                    case "five" -> 5;
+                    default -> word.matches("\\d+") ? Integer.valueOf(word) : null;
+                };
+            }
+            List<String> conds = new ArrayList<>();
+            int offset = columns.size() - values.size();
+            for (int i = 0; i < values.size(); i++) {
+                conds.add("q." + columns.get(offset + i) + "::text IS NOT DISTINCT FROM "
+                        + (values.get(i).isEmpty() || values.get(i).equalsIgnoreCase("null") ? "NULL"
+                        : "'" + values.get(i).replace("'", "''") + "'"));
+            }
+            String cond = String.join(" AND ", conds);
+            String inner = "(\n" + stripSemicolon(s.sql) + "\n) AS q";
+            String sql;
+            String expect;
+            if (rows != null) {
+                sql = "SELECT count(*) FILTER (WHERE " + cond + ") || ' of ' || count(*) || ' match' FROM " + inner;
+                expect = "'" + rows + " of " + rows + " match'";
+            } else {
+                sql = "SELECT CASE WHEN count(*) > 0 AND count(*) FILTER (WHERE " + cond + ") = count(*) THEN "
+                        + "'all match' ELSE count(*) FILTER (WHERE " + cond + ") || ' of ' || count(*) || ' match' END "
+                        + "FROM " + inner;
+                expect = "'all match'";
+            }
+            m.stated = true;
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("name", name);
+            body.put("sql", sql);
+            body.put("expect", expect);
+            add(m, "query", body, s.line);
             return true;
         }
 

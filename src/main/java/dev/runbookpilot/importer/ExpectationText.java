@@ -26,7 +26,14 @@ final class ExpectationText {
         String t = text.replace("**", "").replace("__", "");
         Matcher m = MARKER.matcher(t);
         if (!m.find()) return null;
-        String p = m.group(1).strip().replaceAll("[:.;,]+$", "").strip();
+        String p = m.group(1);
+        // "Revision moved on (should return 1.2): `psql ...`": a marker inside parentheses ends at their close.
+        String head = t.substring(0, m.start());
+        if (head.chars().filter(c -> c == '(').count() > head.chars().filter(c -> c == ')').count()
+                && p.indexOf(')') >= 0) {
+            p = p.substring(0, p.indexOf(')'));
+        }
+        p = p.strip().replaceAll("[:.;,]+$", "").strip();
         if (p.endsWith(")") && !p.contains("(")) p = p.substring(0, p.length() - 1).strip();
         return p.isEmpty() ? null : p;
     }

@@ -50,6 +50,8 @@ final class SqlText {
         String dollarTag = null;
         Stmt last = null;
         boolean blankSinceLast = true;
+        // Comment lines right after the last statement, with no blank line yet: they may announce the next one.
+        List<String> sandwich = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             int no = firstLine + i;
             String line = lines.get(i);
@@ -61,14 +63,21 @@ final class SqlText {
                         pendingComments.clear();
                     }
                     blankSinceLast = true;
+                    sandwich.clear();
                     continue;
                 }
                 if (t.startsWith("--") || t.startsWith("#")) {
                     String c = t.replaceFirst("^(--+|#+)\\s*", "");
-                    if (last != null && !blankSinceLast) last.after.add(c);
-                    else pendingComments.add(c);
+                    if (last != null && !blankSinceLast) {
+                        last.after.add(c);
+                        sandwich.add(c);
+                    } else {
+                        pendingComments.add(c);
+                    }
                     continue;
                 }
+                if (last != null && !blankSinceLast) announceNext(last, sandwich, pendingComments);
+                sandwich.clear();
                 if (t.startsWith("\\")) {
                     Stmt s = new Stmt(no, no, t);
                     s.before.addAll(pendingComments);
@@ -159,6 +168,33 @@ final class SqlText {
         return out;
     }
 
+    private static final Pattern ANNOUNCES = Pattern.compile(
+            "(?i)^(?:(?:this|the\\s+next|next|now|then)\\b[^:]*?)?\\b(?:should|must|will)\\s+(?:not\\s+)?"
+                    + "(?:fail|succeed|error|work|pass|be\\s+rejected|be\\s+accepted|be\\s+allowed)\\b.*");
+
+    /**
+     * Between two statements with no blank line, a comment ending in ':' or saying "Should FAIL" announces the
+     * next statement; "Expected error: ..." and the like stay with the one before. Announcing comments (and
+     * those after them) move from the previous statement's {@code after} to the next one's {@code before}.
+     */
+    private static void announceNext(Stmt last, List<String> sandwich, List<String> pending) {
+        int k = 0;
+        while (k < sandwich.size() && !announces(sandwich.get(k))) k++;
+        if (k == sandwich.size()) return;
+        List<String> moved = sandwich.subList(k, sandwich.size());
+        last.after.subList(last.after.size() - moved.size(), last.after.size()).clear();
+        pending.addAll(0, moved);
+    }
+
+    /** "-- Should return:" (its value on the next line) speaks of the statement before, whatever its colon. */
+    private static final Pattern RESULT_WORDS = Pattern.compile(
+            "(?i)\\b(expect\\w*|result|output|should\\s+(?:return|be|equal|show)|must\\s+(?:return|be|equal))\\b");
+
+    private static boolean announces(String comment) {
+        if (RESULT_WORDS.matcher(comment).find()) return false;
+        return comment.endsWith(":") || ANNOUNCES.matcher(comment).matches();
+    }
+
     enum Kind { READ, WRITE, CONTROL, META, EXPLAIN }
 
     private static final Pattern WRITE_WORDS = Pattern.compile(
@@ -179,6 +215,8 @@ final class SqlText {
             }
             case "explain" -> {
                 String inner = explainTarget(s);
+                // An EXPLAIN whose options cannot be read (or that explains nothing) is not a plan check.
+                if (inner.length() >= s.length() || inner.isBlank()) return Kind.WRITE;
                 return kind(inner) == Kind.READ ? Kind.EXPLAIN : Kind.WRITE;
             }
             case "begin", "commit", "rollback", "start", "end", "savepoint", "release", "set", "reset", "abort",
@@ -419,5 +457,44 @@ final class SqlText {
     static String firstTable(String sql) {
         Matcher m = FROM.matcher(withoutStrings(sql));
         return m.find() ? m.group(1) : null;
+    }
+
+    private static final Pattern OUTPUT_COLUMN = Pattern.compile(
+            "(?is)^(?:[A-Za-z_][\\w$]*\\.)?([A-Za-z_][\\w$]*)$|^.+?\\s+as\\s+([A-Za-z_][\\w$]*)$");
+
+    /**
+     * The output column names of a plain {@code SELECT a, t.b, expr AS c FROM ...} (lower case), or null when the
+     * statement is not one, or an item's name cannot be told without the database (unaliased expressions, quoted
+     * names, {@code *}). A scan that skips string literals and parentheses.
+     */
+    static List<String> selectColumns(String sql) {
+        String s = withoutStrings(withoutComments(sql)).strip();
+        if (!s.regionMatches(true, 0, "select", 0, 6) || s.length() < 7 || !Character.isWhitespace(s.charAt(6))) {
+            return null;
+        }
+        List<String> items = new ArrayList<>();
+        int depth = 0;
+        int start = 6;
+        for (int i = 6; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (depth == 0 && c == ',') {
+                items.add(s.substring(start, i).strip());
+                start = i + 1;
+            } else if (depth == 0 && Character.isWhitespace(c) && s.regionMatches(true, i + 1, "from", 0, 4)
+                    && (i + 5 >= s.length() || !Character.isLetterOrDigit(s.charAt(i + 5)) && s.charAt(i + 5) != '_')) {
+                items.add(s.substring(start, i).strip());
+                List<String> names = new ArrayList<>();
+                for (String item : items) {
+                    if (item.regionMatches(true, 0, "distinct", 0, 8)) return null;
+                    Matcher m = OUTPUT_COLUMN.matcher(item);
+                    if (!m.matches()) return null;
+                    names.add((m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT));
+                }
+                return names;
+            }
+        }
+        return null;
     }
 }

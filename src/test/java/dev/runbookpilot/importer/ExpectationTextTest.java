@@ -45,4 +45,12 @@ class ExpectationTextTest {
         assertEquals("audit_event table is append-only",
                 ExpectationText.errorText("-- Expected error: audit_event table is append-only"));
     }
+
+    @Test
+    void aMarkerInsideParenthesesEndsAtTheirClose() {
+        assertEquals("e4c2f81a9b3d", ExpectationText.phrase(
+                "Revision moved on (should return e4c2f81a9b3d): `psql -c \"SELECT v FROM m\"`"));
+        assertEquals("0", ExpectationText.phrase("Check for invalid data (should return 0):"));
+        assertEquals("3.6.0 (or previous version)", ExpectationText.phrase("# Should return: 3.6.0 (or previous version)"));
+    }
 }

@@ -69,6 +69,15 @@ class ImporterFuzzTest {
         "\u2028line sep\u2029para", "\u0085nel", "\uFEFFbom inside", "emoji 👩‍💻 zwj", "\uD800 lone high", "\uDC00 lone low",
         "\"quotes\" 'single' \\backslash\\ {braces} [brackets] # hash: colon - dash", "key: value", "- key: value",
         "&anchor *alias !tag %directive @at `back", "||| ||| |||", "#not a heading", "    indented code",
+        "```sql\nINSERT INTO u (e) VALUES ('x') RETURNING id;\n-- Should SUCCEED\nINSERT INTO m (o) VALUES ('<id>');\n"
+            + "-- Should FAIL:\nINSERT INTO m (o) VALUES ('<id>', '<other>');\n-- Expected error: not null\n```",
+        "```sql\nINSERT INTO u (e) VALUES ('x') RETURNING id, e\n```",
+        "```sql\nSELECT a, b.c, d AS e FROM t WHERE x IN ('|', '(');\n-- Both should be: varchar | 200\n```",
+        "```sql\nSELECT (a, b FROM t;\n-- All should be: x | | y\n```",
+        "```sql\nEXPLAIN SELECT * FROM a JOIN b ON a.id = b.a JOIN LATERAL (SELECT 1) z ON true;\n-- uses an index\n```",
+        "- [ ] Verify no active long-running queries:\n  ```sql\n  SELECT pid FROM pg_stat_activity WHERE state <> 'idle';\n  ```",
+        "1. Version moved on (should return 2.0): `psql -c \"SELECT v FROM m\"`", "Signed (DBA lead): ____ Date: ___",
+        "```sql\nDROP TABLE t;\n\\dt\n-- Should not show 't'\n```",
     };
 
     @Test

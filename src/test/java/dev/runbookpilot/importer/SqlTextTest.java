@@ -65,4 +65,41 @@ class SqlTextTest {
         assertEquals(200_000, SqlText.labelled(huge).label().length());
         assertEquals("SELECT '', 1", SqlText.withoutStrings(huge));
     }
+
+    @Test
+    void anExplainWhoseOptionsCannotBeReadIsNeverAPlanCheckAndNeverLoops() {
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("EXPLAIN"));
+        assertEquals(SqlText.Kind.WRITE, SqlText.kind("EXPLAIN(ANALYZE SELECT 1"));
+        assertEquals(SqlText.Kind.EXPLAIN, SqlText.kind("EXPLAIN ANALYZE SELECT 1"));
+    }
+
+    @Test
+    void aCommentBetweenTwoStatementsGoesWithTheNextOnlyWhenItAnnouncesIt() {
+        List<SqlText.Stmt> s = SqlText.split(List.of(
+                "INSERT INTO t VALUES (1);",
+                "-- Should FAIL:",
+                "INSERT INTO t VALUES (1);",
+                "-- Expected error: duplicate key",
+                "SELECT count(*) FROM t;",
+                "-- Should return:",
+                "-- 1",
+                "SELECT 2;"), 10);
+        assertEquals(List.of(), s.get(0).after);
+        assertEquals(List.of("Should FAIL:"), s.get(1).before);
+        assertEquals(List.of("Expected error: duplicate key"), s.get(1).after);
+        assertEquals(List.of(), s.get(2).before);
+        assertEquals(List.of("Should return:", "1"), s.get(2).after);
+    }
+
+    @Test
+    void readsTheOutputColumnsOfAPlainSelectListAndNothingElse() {
+        assertEquals(List.of("table_name", "c", "total"), SqlText.selectColumns(
+                "SELECT table_name, t.c, count(*) AS total FROM x t WHERE y IN ('a, b', 'from') GROUP BY 1, 2"));
+        assertEquals(List.of("a", "b"), SqlText.selectColumns("select a, coalesce(b, 'x') as b\nfrom t"));
+        assertNull(SqlText.selectColumns("SELECT count(*) FROM t"));
+        assertNull(SqlText.selectColumns("SELECT * FROM t"));
+        assertNull(SqlText.selectColumns("SELECT DISTINCT a FROM t"));
+        assertNull(SqlText.selectColumns("SELECT \"Mixed\" FROM t"));
+        assertNull(SqlText.selectColumns("UPDATE t SET a = 1"));
+    }
 }
