@@ -2,7 +2,6 @@ package dev.runbookpilot.ui.wizard;
 
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.runbook.CheckSpec;
-import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.ui.widgets.CheckDetailPane;
 import dev.runbookpilot.ui.widgets.EnvironmentBanner;
 import dev.runbookpilot.ui.widgets.LogConsole;
@@ -138,6 +137,8 @@ public final class WizardView extends BorderPane {
         steps.setCellFactory(lv -> new StepCell());
         steps.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         vm.currentProperty().addListener((o, a, b) -> steps.getSelectionModel().select(b));
+        // Whether a later step is reachable changes when an earlier one settles: re-render every cell then.
+        vm.progressProperty().addListener((o, a, b) -> steps.refresh());
         steps.setOnMouseClicked(e -> {
             StepItem picked = steps.getSelectionModel().getSelectedItem();
             if (picked != null && picked != vm.currentProperty().get()) {
@@ -474,9 +475,5 @@ public final class WizardView extends BorderPane {
         Label l = new Label(text);
         l.getStyleClass().add("section-label");
         return l;
-    }
-
-    Runbook runbook() {
-        return vm.runbook();
     }
 }
