@@ -56,6 +56,7 @@ public final class WizardView extends BorderPane {
     private final Label stepTitle = new Label();
     private final Label stepPhase = new Label();
     private final MarkdownView description = new MarkdownView();
+    private ScrollPane descriptionScroll;
     private final TableView<CheckRow> table = new TableView<>();
     private final CheckDetailPane detail = new CheckDetailPane();
     private final VBox manualBox = new VBox(8);
@@ -232,7 +233,7 @@ public final class WizardView extends BorderPane {
                 migrationLog);
         manualBox.setId("manual-items");
         signoffBox.setId("signoff-entries");
-        ScrollPane descriptionScroll = new ScrollPane(description);
+        descriptionScroll = new ScrollPane(description);
         descriptionScroll.setFitToWidth(true);
         descriptionScroll.setPrefViewportHeight(72);
         descriptionScroll.setMaxHeight(140);
@@ -301,6 +302,9 @@ public final class WizardView extends BorderPane {
         stepTitle.setText(item.step().title());
         String text = item.step().description();
         description.setMarkdown(text == null ? "" : text);
+        boolean described = text != null && !text.isBlank();
+        descriptionScroll.setVisible(described);
+        descriptionScroll.setManaged(described);
         rebuildStepExtras();
         if (!table.getItems().isEmpty()) table.getSelectionModel().clearAndSelect(0);
         else showDetail(null);
