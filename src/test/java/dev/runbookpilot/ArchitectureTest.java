@@ -33,6 +33,12 @@ class ArchitectureTest {
 
     @Test
     void lowerLayersNeverReachUp() {
+        noClasses().that().resideInAnyPackage("dev.runbookpilot.io..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.runbookpilot.runbook..",
+                        "dev.runbookpilot.db..", "dev.runbookpilot.check..", "dev.runbookpilot.session..",
+                        "dev.runbookpilot.report..", "dev.runbookpilot.app..", "dev.runbookpilot.cli..",
+                        "dev.runbookpilot.ui..", "dev.runbookpilot.importer..", "dev.runbookpilot.demo..")
+                .check(classes);
         noClasses().that().resideInAnyPackage("dev.runbookpilot.runbook..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.runbookpilot.db..",
                         "dev.runbookpilot.check..", "dev.runbookpilot.session..", "dev.runbookpilot.report..",

@@ -1,5 +1,7 @@
 package dev.runbookpilot.app;
 
+import dev.runbookpilot.io.AtomicWrite;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,7 @@
 package dev.runbookpilot.report;
 
+import dev.runbookpilot.io.AtomicWrite;
+
 import dev.runbookpilot.report.sign.OpenSshKey;
 import dev.runbookpilot.report.sign.PadesSigner;
 import dev.runbookpilot.report.sign.PdfIdentity;
@@ -11,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 
@@ -40,7 +41,7 @@ public final class ReportExporter {
     private static ExportResult pdf(Report report, Path out, SigningIdentity identity)
             throws IOException, SigningException {
         if (identity == null) {
-            writeAtomically(out, PdfReport.render(report));
+            AtomicWrite.write(out, PdfReport.render(report));
             return new ExportResult(out, null, null);
         }
         PdfIdentity id = identity.pdfIdentity();
@@ -48,7 +49,7 @@ public final class ReportExporter {
                 id.fingerprint()));
         byte[] signed = PadesSigner.sign(rendered.pdf(), id,
                 new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()), Instant.now());
-        writeAtomically(out, signed);
+        AtomicWrite.write(out, signed);
         Verification v = PdfSignatureCheck.verify(Files.readAllBytes(out));
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
         return new ExportResult(out, null, v);
@@ -57,7 +58,7 @@ public final class ReportExporter {
     private static ExportResult markdown(Report report, Path out, SigningIdentity identity)
             throws IOException, SigningException {
         if (identity == null) {
-            writeAtomically(out, MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8));
+            AtomicWrite.write(out, MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8));
             return new ExportResult(out, null, null);
         }
         OpenSshKey key = identity.sshKey();
@@ -70,26 +71,13 @@ public final class ReportExporter {
             throw new SigningException("cannot sign with " + identity.describe() + ": " + e.getMessage(), e);
         }
         Path sigFile = out.resolveSibling(out.getFileName() + ".sig");
-        writeAtomically(out, md);
-        writeAtomically(sigFile, sig.getBytes(StandardCharsets.US_ASCII));
+        AtomicWrite.write(out, md);
+        AtomicWrite.write(sigFile, sig.getBytes(StandardCharsets.US_ASCII));
         Verification v = SshSig.verify(Files.readAllBytes(out), Files.readString(sigFile, StandardCharsets.ISO_8859_1),
                 null);
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
         return new ExportResult(out, sigFile, new Verification(true, principal, v.fingerprint(), "Valid signature by "
                 + principal + " (key " + v.fingerprint() + ") covering the whole file.",
                 SshSig.allowedSignersLine(principal, key)));
-    }
-
-    /** A crash never leaves a half-written report under the final name. */
-    public static void writeAtomically(Path file, byte[] content) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), abs.getFileName().toString(), ".tmp");
-        try {
-            Files.write(tmp, content);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.runbookpilot.ui.start;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.runbookpilot.app.AtomicWrite;
+import dev.runbookpilot.io.AtomicWrite;
 import dev.runbookpilot.app.SessionCatalog;
 import dev.runbookpilot.app.Target;
 import dev.runbookpilot.app.TargetException;
