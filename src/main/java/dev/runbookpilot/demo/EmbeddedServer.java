@@ -122,10 +122,46 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** Runs a SQL script (many statements) against a database, as one simple-protocol batch. */
     public void runScript(String database, Path script) throws SQLException, IOException {
-        String sql = Files.readString(script, StandardCharsets.UTF_8);
+        execute(database, Files.readString(script, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs SQL text (several statements allowed) as the superuser on its own connection, and returns only once
+     * that connection's server process has gone. Closing a JDBC connection does not wait for the backend to exit,
+     * so without this a check for "nobody else is connected" run right after the demo set-up could see the
+     * set-up's own session, idle, in {@code pg_stat_activity}.
+     */
+    public void execute(String database, String sql) throws SQLException {
+        int pid;
         try (Connection c = connect(database); Statement s = c.createStatement()) {
+            try (var rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
             s.execute(sql);
         }
+        awaitBackendExit(pid);
+    }
+
+    private void awaitBackendExit(int pid) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection c = connect("postgres");
+             var gone = c.prepareStatement("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)")) {
+            gone.setInt(1, pid);
+            while (System.nanoTime() < deadline) {
+                try (var rs = gone.executeQuery()) {
+                    rs.next();
+                    if (rs.getBoolean(1)) return;
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        log.warn("the server process {} was still listed 10 s after its connection closed", pid);
     }
 
     @Override

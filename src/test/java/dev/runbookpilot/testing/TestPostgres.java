@@ -63,9 +63,7 @@ public final class TestPostgres {
 
     /** Runs SQL text (several statements allowed) as the superuser. */
     public static void exec(String database, String sql) throws SQLException {
-        try (Connection c = connect(database); var s = c.createStatement()) {
-            s.execute(sql);
-        }
+        server().execute(database, sql);
     }
 
     /** The project folder, for samples under runbooks/. */

@@ -2,6 +2,8 @@ package dev.runbookpilot.testing;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.ResultSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +16,28 @@ class TestPostgresTest {
              ResultSet rs = s.executeQuery("SHOW server_version_num")) {
             rs.next();
             assertThat(rs.getInt(1)).isBetween(170000, 179999);
+        }
+    }
+
+    /** The demo set-up runs a script and the first step checks that nobody else is connected. */
+    @Test
+    void aScriptsSessionHasLeftTheServerWhenItReturns() throws Exception {
+        String db = TestPostgres.freshDatabase("script_exit");
+        Path script = Files.createTempFile("script", ".sql");
+        // Opened beforehand so the count runs the instant the script returns, as a wizard's first check would.
+        try (var c = TestPostgres.connect("postgres"); var count = c.prepareStatement(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = ?")) {
+            Files.writeString(script, "CREATE TABLE IF NOT EXISTS t (id int); INSERT INTO t VALUES (1);");
+            count.setString(1, db);
+            for (int i = 0; i < 30; i++) {
+                TestPostgres.runScript(db, script);
+                try (ResultSet rs = count.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("sessions on %s after script %d", db, i).isZero();
+                }
+            }
+        } finally {
+            Files.delete(script);
         }
     }
 }
