@@ -7,12 +7,14 @@ import dev.runbookpilot.check.Status;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.testing.TestPostgres;
+import dev.runbookpilot.ui.start.Sample;
 import dev.runbookpilot.ui.wizard.CheckRow;
 import dev.runbookpilot.ui.wizard.WizardViewModel;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Labeled;
+import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -71,9 +73,24 @@ class WizardFlowTest {
     }
 
     @Test
-    void walksASampleRunbookOnTheEmbeddedDemoFromConnectionToTheExportedReport(FxRobot robot) throws Exception {
-        Path sample = TestPostgres.projectDir().resolve("runbooks/schema-alignment/runbook.yaml");
-        robot.interact(() -> window.start(new Startup(sample, true, null, "alice")));
+    void walksASampleRunbookOnTheEmbeddedDemoFromTheStartScreenToTheExportedReport(FxRobot robot)
+            throws Exception {
+        robot.interact(() -> window.start(Startup.startScreen("alice")));
+        ListView<Sample> samples = robot.lookup("#samples").queryListView();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> samples.getItems().stream()
+                .anyMatch(s -> s.file().getParent().getFileName().toString().equals("schema-alignment")));
+        Sample sample = samples.getItems().stream()
+                .filter(s -> s.file().getParent().getFileName().toString().equals("schema-alignment"))
+                .findFirst().orElseThrow();
+        robot.interact(() -> samples.scrollTo(sample));
+        robot.clickOn(sample.title());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> text(robot, "#chosenRunbook").startsWith(sample.title()));
+        robot.clickOn("#connect");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#modeDemo").tryQuery().map(n -> !n.isDisabled()).orElse(false));
+        robot.clickOn("#modeDemo");
+        robot.clickOn("#connectTarget");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.wizard() != null
                 && window.wizard().viewModel().openedProperty().get());
         assertThat(robot.lookup("#environment-text").queryAs(Labeled.class).getText())
@@ -105,6 +122,33 @@ class WizardFlowTest {
         Path pdf = Path.of(robot.lookup("#report-path").queryAs(TextField.class).getText());
         assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes(StandardCharsets.US_ASCII));
         closeDialogs(robot);
+    }
+
+    @Test
+    void aRunbookAndAConnectionGivenOnTheCommandLineOpenStraightInTheWizard(FxRobot robot) throws Exception {
+        database = TestPostgres.freshDatabase("wizardfx");
+        TestPostgres.exec(database, SETUP);
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: Direct
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: count
+                        title: Three items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 3" }
+                """.formatted(database), StandardCharsets.UTF_8);
+
+        robot.interact(() -> window.start(new Startup(file, false, TestPostgres.server().uri(database), "alice")));
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.wizard() != null
+                && window.wizard().viewModel().openedProperty().get());
+
+        assertThat(text(robot, "#environment-text")).containsIgnoringCase("staging").contains(database);
+        robot.clickOn("#run");
+        waitIdle();
+        assertThat(firstRow(robot).status()).isEqualTo(Status.PASSED);
     }
 
     @Test

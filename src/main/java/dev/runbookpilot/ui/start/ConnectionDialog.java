@@ -71,10 +71,8 @@ public final class ConnectionDialog extends Dialog<Target> {
         connect.addEventFilter(ActionEvent.ACTION, e -> {
             // The dialog closes only once the target is open; until then it shows progress.
             e.consume();
-            vm.connect(target -> {
-                setResult(target);
-                close();
-            });
+            // Setting the result closes the dialog; a further close() would report it hidden a second time.
+            vm.connect(this::setResult);
         });
         Button cancel = (Button) getDialogPane().lookupButton(ButtonType.CANCEL);
         cancel.setId("cancelConnect");

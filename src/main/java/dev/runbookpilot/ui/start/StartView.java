@@ -10,6 +10,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -261,6 +262,8 @@ public final class StartView extends BorderPane {
     private void openConnectionDialog() {
         ConnectionDialog dialog = new ConnectionDialog(vm.connectionViewModel(), window());
         dialog.setOnHidden(e -> {
+            // The target is handed over exactly once: two wizards on one target would close it under each other.
+            dialog.setOnHidden(null);
             if (dialog.getResult() != null) vm.launch(dialog.getResult());
         });
         dialog.show();
@@ -282,7 +285,12 @@ public final class StartView extends BorderPane {
         chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Markdown (*.md)", "*.md", "*.markdown"));
         initialDirectory(chooser);
         File file = chooser.showOpenDialog(window());
-        if (file != null) vm.importChecklist(file.toPath(), this::showImportSummary);
+        if (file != null) importChecklist(file.toPath());
+    }
+
+    /** Imports a checklist, shows what became automated, and offers to connect the new runbook. */
+    void importChecklist(Path markdown) {
+        vm.importChecklist(markdown, this::showImportSummary);
     }
 
     private void initialDirectory(FileChooser chooser) {
@@ -291,12 +299,15 @@ public final class StartView extends BorderPane {
         if (dir != null) chooser.setInitialDirectory(dir.toFile());
     }
 
-    private void showImportSummary(String summary) {
-        Alert alert = new Alert(Alert.AlertType.INFORMATION, "", ButtonType.OK);
+    private void showImportSummary(StartViewModel.Imported imported) {
+        ButtonType connect = new ButtonType("Connect…", ButtonBar.ButtonData.OK_DONE);
+        Alert alert = imported.runbook() == null ? new Alert(Alert.AlertType.WARNING, "", ButtonType.CLOSE)
+                : new Alert(Alert.AlertType.INFORMATION, "", connect, ButtonType.CLOSE);
         alert.initOwner(window());
         alert.setTitle("Checklist imported");
-        alert.setHeaderText("Review what became automated and what stays manual");
-        TextArea text = new TextArea(summary);
+        alert.setHeaderText(imported.runbook() == null ? "The imported runbook cannot be used yet (see below)"
+                : "Review what became automated and what stays manual, then connect to run it");
+        TextArea text = new TextArea(imported.summary());
         text.setId("importSummary");
         text.setEditable(false);
         text.setWrapText(false);
@@ -304,6 +315,17 @@ public final class StartView extends BorderPane {
         text.setPrefSize(640, 320);
         alert.getDialogPane().setContent(text);
         alert.getDialogPane().getStylesheets().add(STYLESHEET);
+        if (imported.runbook() != null) {
+            Button connectButton = (Button) alert.getDialogPane().lookupButton(connect);
+            connectButton.setId("connectImported");
+            // The operator's name is asked on this screen; without it the wizard could not start.
+            connectButton.disableProperty().bind(vm.canConnectProperty().not());
+        }
+        alert.setOnHidden(e -> {
+            if (alert.getResult() == connect && vm.runbookProperty().get() == imported.runbook()) {
+                openConnectionDialog();
+            }
+        });
         alert.show();
     }
 

@@ -128,11 +128,15 @@ public final class StartViewModel {
         });
     }
 
+    /** What an import produced: the importer's summary, and the runbook when it can be used (else null). */
+    public record Imported(String summary, Runbook runbook) {}
+
     /**
      * Imports a Markdown checklist into {@code <name>.runbook.yaml} next to it (or into the workspace when that
-     * folder is read-only), hands the importer's summary to {@code showSummary}, then opens the new runbook.
+     * folder is read-only), makes the new runbook the chosen one, then hands the importer's summary to
+     * {@code showSummary} so the view can offer to connect it.
      */
-    public void importChecklist(Path markdown, Consumer<String> showSummary) {
+    public void importChecklist(Path markdown, Consumer<Imported> showSummary) {
         if (!begin("Importing " + markdown.getFileName() + "…")) return;
         background.execute(() -> {
             try {
@@ -143,13 +147,13 @@ public final class StartViewModel {
                 try {
                     loaded = RunbookLoader.load(written);
                 } catch (RunbookException e) {
-                    done(() -> showSummary.accept(summary));
+                    done(() -> showSummary.accept(new Imported(summary, null)));
                     failed("the runbook imported from " + markdown + " cannot be used:\n" + e.getMessage());
                     return;
                 }
                 done(() -> {
                     runbook.set(loaded);
-                    showSummary.accept(summary);
+                    showSummary.accept(new Imported(summary, loaded));
                 });
             } catch (IOException e) {
                 failed("cannot import " + markdown + ": " + e.getMessage());

@@ -153,7 +153,7 @@ class StartViewModelTest {
                 - [ ] Take a backup
                 - [ ] Tell the team
                 """);
-        List<String> summaries = new ArrayList<>();
+        List<StartViewModel.Imported> summaries = new ArrayList<>();
         StartViewModel vm = model(new Workspace(dir.resolve("ws")), List.of());
 
         vm.importChecklist(md, summaries::add);
@@ -161,6 +161,9 @@ class StartViewModelTest {
         assertThat(vm.errorProperty().get()).isEmpty();
         assertThat(dir.resolve("upgrade.runbook.yaml")).exists();
         assertThat(vm.runbookProperty().get().file()).isEqualTo(dir.resolve("upgrade.runbook.yaml"));
-        assertThat(summaries).singleElement().asString().contains("Imported").contains("upgrade.runbook.yaml");
+        assertThat(summaries).singleElement().satisfies(i -> {
+            assertThat(i.summary()).contains("Imported").contains("upgrade.runbook.yaml");
+            assertThat(i.runbook()).isSameAs(vm.runbookProperty().get());
+        });
     }
 }

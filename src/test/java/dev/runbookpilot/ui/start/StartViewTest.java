@@ -8,7 +8,9 @@ import dev.runbookpilot.ui.Launch;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ class StartViewTest {
     private ExecutorService background;
     private StartViewModel vm;
     private Path home;
+    private StartView view;
 
     @Start
     void start(Stage stage) throws Exception {
@@ -56,7 +59,8 @@ class StartViewTest {
         vm = new StartViewModel(new Workspace(home), new Targets(Map.of(), home),
                 List.of(TestPostgres.projectDir().resolve("runbooks")), Platform::runLater, background,
                 launches::add);
-        stage.setScene(new Scene(new StartView(vm), 1024, 700));
+        view = new StartView(vm);
+        stage.setScene(new Scene(view, 1024, 700));
         stage.show();
     }
 
@@ -89,6 +93,8 @@ class StartViewTest {
         robot.clickOn("#connectTarget");
 
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> !launches.isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(launches).as("the target is handed to exactly one wizard").hasSize(1);
         Launch launch = launches.get(0);
         assertThat(launch.resumeJournal()).isNull();
         assertThat(launch.operator()).isEqualTo(System.getProperty("user.name"));
@@ -99,5 +105,39 @@ class StartViewTest {
             assertThat(rs.getString(1)).isEqualTo(launch.runbook().target().database()).isEqualTo("xmarket_staging");
         }
         assertThat(robot.lookup("#connectTarget").tryQuery()).isEmpty();
+    }
+
+    @Test
+    void anImportedChecklistIsConnectedFromItsSummaryAndLaunches(FxRobot robot) throws Exception {
+        Path checklist = home.resolve("billing.md");
+        Files.copy(TestPostgres.projectDir().resolve("src/test/resources/checklists/numbered-oneliners.md"),
+                checklist);
+        String database = TestPostgres.freshDatabase("imported");
+        TestPostgres.runScript(database, TestPostgres.projectDir().resolve("runbooks/alembic-upgrade/demo/setup.sql"));
+
+        robot.interact(() -> view.importChecklist(checklist));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#connectImported").tryQuery().isPresent());
+        assertThat(robot.lookup("#importSummary").queryAs(TextArea.class).getText())
+                .contains("automated").contains("billing.runbook.yaml");
+        assertThat(robot.lookup("#chosenRunbook").queryAs(Label.class).getText())
+                .startsWith("Billing upgrade — revision e4c2f81a9b3d");
+
+        robot.clickOn("#connectImported");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#modeUri").tryQuery().isPresent());
+        robot.clickOn("#modeUri");
+        robot.clickOn("#uri").write(TestPostgres.server().uri(database));
+        robot.clickOn("#connectTarget");
+
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !launches.isEmpty());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(launches).as("the target is handed to exactly one wizard").hasSize(1);
+        Launch launch = launches.get(0);
+        assertThat(launch.runbook().file()).isEqualTo(home.resolve("billing.runbook.yaml"));
+        assertThat(launch.runbook().title()).isEqualTo("Billing upgrade — revision e4c2f81a9b3d");
+        try (Connection c = launch.target().db().readConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_database()")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(database);
+        }
     }
 }
