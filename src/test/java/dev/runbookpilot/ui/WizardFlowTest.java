@@ -348,6 +348,11 @@ class WizardFlowTest {
                 robot.clickOn("#run");
                 if (step.step().mutates()) robot.clickOn(dialogButton(robot, "Run migration"));
                 waitIdle();
+                if (step.step().mutates()) {
+                    // The outcome of a migration is also announced in a notification, for a DBA who looked away.
+                    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup((Node n) ->
+                            n instanceof Labeled l && "Migration applied".equals(l.getText())).tryQuery().isPresent());
+                }
             }
             // Each confirmation or signature rebuilds the step's extras, so look the fields up afresh every time.
             for (Node note = pending(robot, ".manual-note"); note != null; note = pending(robot, ".manual-note")) {

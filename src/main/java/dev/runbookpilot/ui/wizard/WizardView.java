@@ -39,6 +39,7 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
 import org.controlsfx.control.StatusBar;
 
 import java.util.ArrayList;
@@ -113,6 +114,11 @@ public final class WizardView extends BorderPane {
             rebuildStepExtras();
         });
         vm.revisionProperty().addListener((o, a, b) -> refreshAfterChange());
+        vm.announcements().addListener((ListChangeListener<WizardViewModel.Announcement>) c -> {
+            while (c.next()) {
+                if (c.wasAdded()) c.getAddedSubList().forEach(this::announce);
+            }
+        });
         clock = new Timeline(new KeyFrame(Duration.seconds(1), e -> vm.tick()));
         clock.setCycleCount(Timeline.INDEFINITE);
         clock.play();
@@ -128,6 +134,25 @@ public final class WizardView extends BorderPane {
     /** Stops the clock; the model is closed by the window. */
     public void dispose() {
         clock.stop();
+    }
+
+    /** A notification in the window's corner: it outlives a glance away, and failures stay up longer. */
+    private void announce(WizardViewModel.Announcement a) {
+        if (getScene() == null || getScene().getWindow() == null) return;
+        Notifications n = Notifications.create().owner(getScene().getWindow()).title(a.title()).text(a.text())
+                .position(Pos.BOTTOM_RIGHT)
+                .hideAfter(Duration.seconds(a.tone() == WizardViewModel.Announcement.Tone.FAILURE ? 30 : 8));
+        switch (a.tone()) {
+            case FAILURE:
+                n.showError();
+                break;
+            case WARNING:
+                n.showWarning();
+                break;
+            default:
+                n.showInformation();
+                break;
+        }
     }
 
     // ---------------------------------------------------------------- left: the outline

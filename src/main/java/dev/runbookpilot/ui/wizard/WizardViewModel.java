@@ -57,6 +57,17 @@ public final class WizardViewModel {
     /** Counts for the sign-off screen. */
     public record Summary(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending) {}
 
+    /**
+     * Something worth telling the operator even when they looked away: a migration's outcome, a long run's result,
+     * a resumed session. The view shows each once, as a notification.
+     */
+    public record Announcement(Tone tone, String title, String text) {
+        public enum Tone { SUCCESS, WARNING, FAILURE }
+    }
+
+    /** A run shorter than this needs no notification: the operator is still watching the table fill in. */
+    static final Duration ANNOUNCE_RUNS_FROM = Duration.ofSeconds(5);
+
     /** A role's line on the sign-off screen; name and time are null while unsigned. */
     public record SignoffEntry(String stepId, String role, String name, Instant at) {}
 
@@ -77,6 +88,7 @@ public final class WizardViewModel {
     private final ObservableList<CheckRow> checks = FXCollections.observableArrayList();
     private final ObservableList<String> migrationLog = FXCollections.observableArrayList();
     private final ObservableList<SignoffEntry> signoffs = FXCollections.observableArrayList();
+    private final ObservableList<Announcement> announcements = FXCollections.observableArrayList();
     private final ObjectProperty<StepItem> current = new SimpleObjectProperty<>(this, "current");
     private final ObjectProperty<Summary> summary = new SimpleObjectProperty<>(this, "summary");
     private final BooleanProperty opened = new SimpleBooleanProperty(this, "opened");
@@ -152,6 +164,7 @@ public final class WizardViewModel {
                     tick();
                     info.set((resumeJournal == null ? "Session " : "Resumed session ") + s.id() + " · journal "
                             + s.journalFile());
+                    if (resumeJournal != null) announceResumed();
                 },
                 e -> busy.set(false));
     }
@@ -296,13 +309,14 @@ public final class WizardViewModel {
         busy.set(true);
         error.set("");
         migrationLog.clear();
+        Instant startedAt = clock.instant();
         submit(() -> {
             s.runChecks(item.step(), scope);
             return null;
-        }, ignored -> finishRun(item), e -> finishRun(item));
+        }, ignored -> finishRun(item, startedAt), e -> finishRun(item, startedAt));
     }
 
-    private void finishRun(StepItem item) {
+    private void finishRun(StepItem item, Instant startedAt) {
         running.set(false);
         busy.set(false);
         runningKeys.clear();
@@ -311,6 +325,50 @@ public final class WizardViewModel {
         if (st.isBlocking()) {
             error.set("'" + item.step().title() + "' is " + st + ": fix the cause and re-run, or waive with a reason");
         }
+        if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()));
+    }
+
+    private void announceRun(StepItem item, Duration took) {
+        String title = item.step().title();
+        String counts = countsOf(item) + " in " + CheckRow.formatMillis(took.toMillis());
+        boolean blocking = item.status().isBlocking();
+        if (item.step().mutates()) {
+            announcements.add(blocking
+                    ? new Announcement(Announcement.Tone.FAILURE, "Migration did not complete",
+                            "'" + title + "' is " + item.status() + " · " + counts + ". The migration log shows why.")
+                    : new Announcement(Announcement.Tone.SUCCESS, "Migration applied", "'" + title + "' · " + counts));
+        } else if (took.compareTo(ANNOUNCE_RUNS_FROM) >= 0) {
+            announcements.add(new Announcement(blocking ? Announcement.Tone.WARNING : Announcement.Tone.SUCCESS,
+                    "'" + title + "' checked", counts));
+        }
+    }
+
+    private void announceResumed() {
+        int results = 0;
+        for (StepItem item : steps) {
+            for (int i = 0; i < item.step().checks().size(); i++) {
+                if (session.state().result(item.step().id(), i).isPresent()) results++;
+            }
+        }
+        StepItem at = current.get();
+        announcements.add(new Announcement(Announcement.Tone.SUCCESS, "Session resumed", results
+                + (results == 1 ? " result" : " results") + " restored from the journal"
+                + (onSummary.get() || at == null ? "" : " · continuing at '" + at.step().title() + "'")));
+    }
+
+    /** "3 passed · 1 failed" over a step's checks, in the order a DBA reads them. */
+    private String countsOf(StepItem item) {
+        java.util.Map<Status, Integer> n = new java.util.EnumMap<>(Status.class);
+        for (int i = 0; i < item.step().checks().size(); i++) {
+            n.merge(session.checkStatus(item.step(), i), 1, Integer::sum);
+        }
+        List<String> parts = new ArrayList<>();
+        for (Status st : List.of(Status.PASSED, Status.FAILED, Status.ERROR, Status.WAIVED, Status.CONFIRMED,
+                Status.SKIPPED, Status.PENDING)) {
+            Integer count = n.get(st);
+            if (count != null) parts.add(count + " " + st.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return String.join(" · ", parts);
     }
 
     /** Cancels the checks running now; each is journaled as ERROR "cancelled by the operator". */
@@ -573,6 +631,11 @@ public final class WizardViewModel {
 
     public ObservableList<String> migrationLog() {
         return FXCollections.unmodifiableObservableList(migrationLog);
+    }
+
+    /** Appended on the ui executor; each entry is announced once. */
+    public ObservableList<Announcement> announcements() {
+        return announcements;
     }
 
     public ObservableList<SignoffEntry> signoffs() {

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -199,11 +200,68 @@ class WizardViewModelTest {
 
         assertThat(vm.runMigration(database)).isTrue();
         assertThat(row(0).status()).isEqualTo(Status.PASSED);
+        assertThat(vm.announcements()).last().satisfies(a -> {
+            assertThat(a.tone()).isEqualTo(WizardViewModel.Announcement.Tone.SUCCESS);
+            assertThat(a.title()).isEqualTo("Migration applied");
+            assertThat(a.text()).startsWith("'Add a column' · 1 passed in ");
+        });
         try (var c = TestPostgres.connect(database); var rs = c.createStatement().executeQuery(
                 "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aMigrationThatFailsIsAnnouncedAsNotCompleted() throws Exception {
+        Runbook rb = runbook("development");
+        Files.writeString(dir.resolve("migration.sql"), "ALTER TABLE no_such_table ADD COLUMN note text;\n",
+                StandardCharsets.UTF_8);
+        open(rb, sameThread, null);
+        walkTo("migrate");
+
+        vm.runMigration(null);
+
+        assertThat(row(0).status()).isEqualTo(Status.ERROR);
+        assertThat(vm.announcements()).last().satisfies(a -> {
+            assertThat(a.tone()).isEqualTo(WizardViewModel.Announcement.Tone.FAILURE);
+            assertThat(a.title()).isEqualTo("Migration did not complete");
+            assertThat(a.text()).contains("'Add a column' is ERROR").contains("1 error");
+        });
+    }
+
+    @Test
+    void onlyARunLongerThanTheOperatorWouldWatchIsAnnounced() throws Exception {
+        Runbook rb = runbook("development");
+        // Every reading of this clock is six seconds after the last: each run "takes" longer than five seconds.
+        Instant[] now = {Instant.parse("2026-11-21T10:00:00Z")};
+        Clock slow = new Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return now[0] = now[0].plusSeconds(6); }
+        };
+        vm = new WizardViewModel(rb, connect(), ui, sameThread, slow);
+        vm.open("alice", dir.resolve("sessions"), null);
+        vm.run();
+        vm.next();
+        vm.run();
+
+        assertThat(vm.announcements()).extracting(WizardViewModel.Announcement::title)
+                .containsExactly("'Three items' checked", "'A check that fails' checked");
+        assertThat(vm.announcements().get(0).text()).startsWith("1 passed in 6.0 s");
+        assertThat(vm.announcements().get(1).tone()).isEqualTo(WizardViewModel.Announcement.Tone.WARNING);
+        assertThat(vm.announcements().get(1).text()).startsWith("1 failed in ");
+    }
+
+    @Test
+    void aQuickRunIsNotAnnounced() throws Exception {
+        Runbook rb = runbook("development");
+        // A stopped clock: the run takes no time at all, whatever the machine's load.
+        vm = new WizardViewModel(rb, connect(), ui, sameThread, Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
+        vm.open("alice", dir.resolve("sessions"), null);
+        vm.run();
+        assertThat(row(0).status()).isEqualTo(Status.PASSED);
+        assertThat(vm.announcements()).isEmpty();
     }
 
     @Test
@@ -247,6 +305,10 @@ class WizardViewModelTest {
         assertThat(row(0).actualProperty().get()).isEqualTo("3");
         assertThat(vm.steps().get(0).status()).isEqualTo(Status.PASSED);
         assertThat(vm.infoProperty().get()).startsWith("Resumed session");
+        assertThat(vm.announcements()).singleElement().satisfies(a -> {
+            assertThat(a.title()).isEqualTo("Session resumed");
+            assertThat(a.text()).isEqualTo("2 results restored from the journal · continuing at 'A check that fails'");
+        });
     }
 
     @Test
