@@ -89,6 +89,16 @@ public final class WizardViewModel {
     private final ObservableList<String> migrationLog = FXCollections.observableArrayList();
     private final ObservableList<SignoffEntry> signoffs = FXCollections.observableArrayList();
     private final ObservableList<Announcement> announcements = FXCollections.observableArrayList();
+    /*
+     * The read-only views handed out are made once and kept: an unmodifiable wrapper listens to its list weakly, so a
+     * wrapper made per call is garbage collected and silently stops telling its listeners anything.
+     */
+    private final ObservableList<StepItem> stepsView = FXCollections.unmodifiableObservableList(steps);
+    private final ObservableList<CheckRow> checksView = FXCollections.unmodifiableObservableList(checks);
+    private final ObservableList<String> migrationLogView = FXCollections.unmodifiableObservableList(migrationLog);
+    private final ObservableList<SignoffEntry> signoffsView = FXCollections.unmodifiableObservableList(signoffs);
+    private final ObservableList<Announcement> announcementsView =
+            FXCollections.unmodifiableObservableList(announcements);
     private final ObjectProperty<StepItem> current = new SimpleObjectProperty<>(this, "current");
     private final ObjectProperty<Summary> summary = new SimpleObjectProperty<>(this, "summary");
     private final BooleanProperty opened = new SimpleBooleanProperty(this, "opened");
@@ -622,24 +632,24 @@ public final class WizardViewModel {
     }
 
     public ObservableList<StepItem> steps() {
-        return FXCollections.unmodifiableObservableList(steps);
+        return stepsView;
     }
 
     public ObservableList<CheckRow> checks() {
-        return FXCollections.unmodifiableObservableList(checks);
+        return checksView;
     }
 
     public ObservableList<String> migrationLog() {
-        return FXCollections.unmodifiableObservableList(migrationLog);
+        return migrationLogView;
     }
 
     /** Appended on the ui executor; each entry is announced once. */
     public ObservableList<Announcement> announcements() {
-        return announcements;
+        return announcementsView;
     }
 
     public ObservableList<SignoffEntry> signoffs() {
-        return FXCollections.unmodifiableObservableList(signoffs);
+        return signoffsView;
     }
 
     /** Bumped after every refresh of the current step's rows: something journaled may have changed them. */

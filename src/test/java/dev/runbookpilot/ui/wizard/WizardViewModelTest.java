@@ -254,6 +254,20 @@ class WizardViewModelTest {
     }
 
     @Test
+    void theListsHandedToTheViewKeepNotifyingAfterAGarbageCollection() throws Exception {
+        open(runbook("development"), sameThread, null);
+        java.util.concurrent.atomic.AtomicInteger changes = new java.util.concurrent.atomic.AtomicInteger();
+        vm.checks().addListener((javafx.collections.ListChangeListener<CheckRow>) c -> changes.incrementAndGet());
+        System.gc();
+
+        vm.run();
+        vm.next();
+
+        assertThat(changes.get()).isPositive();
+        assertThat(vm.checks()).isSameAs(vm.checks());
+    }
+
+    @Test
     void aQuickRunIsNotAnnounced() throws Exception {
         Runbook rb = runbook("development");
         // A stopped clock: the run takes no time at all, whatever the machine's load.
