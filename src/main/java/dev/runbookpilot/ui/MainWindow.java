@@ -18,12 +18,14 @@ import dev.runbookpilot.ui.wizard.WizardViewModel;
 import javafx.application.Application;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.layout.VBox;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 import org.slf4j.Logger;
@@ -52,12 +54,14 @@ public final class MainWindow {
         this.stage = stage;
         this.workspace = workspace;
         this.background = background;
-        this.scene = new Scene(new VBox(), 1280, 800);
+        // 1280x800 where the screen allows, never larger than it: a laptop at 1024x700 sees the whole window.
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        this.scene = new Scene(new VBox(), Math.min(1280, screen.getWidth()), Math.min(800, screen.getHeight()));
         AppStyles.apply(scene);
         applyTheme();
         stage.setTitle("Runbook Pilot");
-        stage.setMinWidth(1024);
-        stage.setMinHeight(700);
+        stage.setMinWidth(Math.min(1024, screen.getWidth()));
+        stage.setMinHeight(Math.min(700, screen.getHeight()));
         stage.setScene(scene);
         stage.setOnCloseRequest(this::closeRequested);
     }

@@ -25,7 +25,8 @@ public final class CheckRow {
     CheckRow(int index, CheckSpec spec) {
         this.index = index;
         this.spec = spec;
-        expected.set(spec.describe());
+        // The Check column already names the kind; a query's expectation alone reads as the engine will report it.
+        expected.set(spec instanceof CheckSpec.Query q ? q.expect().describe() : spec.describe());
     }
 
     public int index() {

@@ -58,7 +58,10 @@ public final class WizardView extends BorderPane {
     private final Label stepPhase = new Label();
     private final MarkdownView description = new MarkdownView();
     private ScrollPane descriptionScroll;
+    private SplitPane split;
     private final TableView<CheckRow> table = new TableView<>();
+    /** Who waived or confirmed what; shown only on a step where something was, so the text columns get room. */
+    private final TableColumn<CheckRow, String> accepted = new TableColumn<>("Accepted");
     private final CheckDetailPane detail = new CheckDetailPane();
     private final VBox manualBox = new VBox(8);
     private final VBox signoffBox = new VBox(8);
@@ -88,22 +91,14 @@ public final class WizardView extends BorderPane {
         EnvironmentBanner banner = new EnvironmentBanner();
         var rec = vm.target().record();
         banner.show(vm.runbook().target().environment(), rec.host(), rec.port(), rec.database(), rec.demo());
-        Label title = new Label(vm.runbook().title());
-        title.getStyleClass().add("runbook-title");
-        Region spacer = new Region();
-        HBox.setHgrow(spacer, Priority.ALWAYS);
-        Button theme = new Button("◐ Theme");
-        theme.setTooltip(new Tooltip("Switch between the light and the dark theme"));
-        theme.setOnAction(e -> onToggleTheme.run());
-        HBox header = new HBox(12, title, spacer, theme);
-        header.setAlignment(Pos.CENTER_LEFT);
-        header.setPadding(new Insets(6, 12, 6, 12));
-        setTop(new VBox(banner, header));
+        // No header row of its own: at 700 px every line of height goes to the step. The runbook's title heads the
+        // outline, the theme switch sits in the status bar.
+        setTop(banner);
 
         setLeft(outline());
         Node step = stepPane();
         setCenter(new StackPane(step, summary));
-        setBottom(bottom());
+        setBottom(bottom(onToggleTheme));
 
         summary.visibleProperty().bind(vm.onSummaryProperty());
         step.visibleProperty().bind(vm.onSummaryProperty().not());
@@ -136,11 +131,13 @@ public final class WizardView extends BorderPane {
         clock.stop();
     }
 
-    /** A notification in the window's corner: it outlives a glance away, and failures stay up longer. */
+    /**
+     * A notification in the top corner, clear of Next: it outlives a glance away, and failures stay up longer.
+     */
     private void announce(WizardViewModel.Announcement a) {
         if (getScene() == null || getScene().getWindow() == null) return;
         Notifications n = Notifications.create().owner(getScene().getWindow()).title(a.title()).text(a.text())
-                .position(Pos.BOTTOM_RIGHT)
+                .position(Pos.TOP_RIGHT)
                 .hideAfter(Duration.seconds(a.tone() == WizardViewModel.Announcement.Tone.FAILURE ? 30 : 8));
         switch (a.tone()) {
             case FAILURE:
@@ -185,7 +182,11 @@ public final class WizardView extends BorderPane {
         elapsed.setId("elapsed");
         elapsed.textProperty().bind(Bindings.concat("Window open ", vm.elapsedProperty()));
         elapsed.setTooltip(new Tooltip("Time since the session started (until it ended)"));
-        VBox box = new VBox(8, sectionLabel("Runbook"), steps, progress, progressText, elapsed);
+        Label title = new Label(vm.runbook().title());
+        title.getStyleClass().add("runbook-title");
+        title.setWrapText(true);
+        title.setMinHeight(Region.USE_PREF_SIZE);
+        VBox box = new VBox(8, title, steps, progress, progressText, elapsed);
         box.setPadding(new Insets(8));
         box.setPrefWidth(300);
         box.setMinWidth(220);
@@ -260,21 +261,33 @@ public final class WizardView extends BorderPane {
         signoffBox.setId("signoff-entries");
         descriptionScroll = new ScrollPane(description);
         descriptionScroll.setFitToWidth(true);
-        descriptionScroll.setPrefViewportHeight(72);
-        descriptionScroll.setMaxHeight(140);
+        // A short description shows whole; a long one gets up to 140 px and scrolls, so the checks stay in view.
+        description.heightProperty().addListener((o, a, h) -> {
+            double shown = Math.min(h.doubleValue() + 4, 140);
+            descriptionScroll.setMinViewportHeight(shown);
+            descriptionScroll.setPrefViewportHeight(shown);
+        });
         VBox top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
         top.setPadding(new Insets(8, 12, 8, 12));
         table.setPrefHeight(150);
         table.setMinHeight(90);
         VBox.setVgrow(table, Priority.ALWAYS);
+        // On a small window nothing is squeezed to a clipped line: the step scrolls instead.
+        for (Region r : List.of(stepTitle, descriptionScroll, manualBox, signoffBox, migrationBox)) {
+            r.setMinHeight(Region.USE_PREF_SIZE);
+        }
+        ScrollPane topScroll = new ScrollPane(top);
+        topScroll.setFitToWidth(true);
+        topScroll.setFitToHeight(true);
+        topScroll.getStyleClass().add("edge-to-edge");
         detail.setId("check-detail");
         detail.setPadding(new Insets(0, 12, 8, 12));
         ScrollPane detailScroll = new ScrollPane(detail);
         detailScroll.setFitToWidth(true);
         // The evidence (rows, row-count diff and chart, schema tree) needs the room more than the description.
-        SplitPane split = new SplitPane(top, detailScroll);
+        split = new SplitPane(topScroll, detailScroll);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
-        split.setDividerPositions(0.42);
+        split.setDividerPositions(0.5);
         return split;
     }
 
@@ -285,9 +298,12 @@ public final class WizardView extends BorderPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         TableColumn<CheckRow, String> check = new TableColumn<>("Check");
+        // An unnamed check's label is its description, which already starts with the kind.
         check.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
-                c.getValue().kind() + " · " + c.getValue().label()));
+                c.getValue().label().startsWith(c.getValue().kind()) ? c.getValue().label()
+                        : c.getValue().kind() + " · " + c.getValue().label()));
         check.setPrefWidth(300);
+        check.setMinWidth(160);
         TableColumn<CheckRow, String> expected = new TableColumn<>("Expected");
         expected.setCellValueFactory(c -> c.getValue().expectedProperty());
         TableColumn<CheckRow, String> actual = new TableColumn<>("Actual");
@@ -302,12 +318,15 @@ public final class WizardView extends BorderPane {
                 setGraphic(empty || s == null ? null : new StatusBadge(s));
             }
         });
-        status.setPrefWidth(130);
+        // Fixed-width columns keep the badge and the duration whole at 1024 px; text columns share the rest.
+        status.setMinWidth(120);
+        status.setMaxWidth(130);
         TableColumn<CheckRow, String> duration = new TableColumn<>("Duration");
         duration.setCellValueFactory(c -> c.getValue().durationProperty());
-        duration.setPrefWidth(90);
-        TableColumn<CheckRow, String> accepted = new TableColumn<>("Accepted");
+        duration.setMinWidth(92);
+        duration.setMaxWidth(100);
         accepted.setCellValueFactory(c -> c.getValue().acceptedProperty());
+        accepted.setVisible(false);
         table.getColumns().setAll(List.of(check, expected, actual, status, duration, accepted));
         table.getSelectionModel().selectedItemProperty().addListener((o, a, row) -> showDetail(row));
     }
@@ -325,6 +344,8 @@ public final class WizardView extends BorderPane {
         if (item == null) return;
         stepPhase.setText(item.phase() + " · step " + (item.position() + 1) + " of " + vm.steps().size());
         stepTitle.setText(item.step().title());
+        // A step of manual items and sign-offs has no evidence to show: its instructions get the room instead.
+        split.setDividerPositions(vm.checks().stream().anyMatch(CheckRow::isAutomated) ? 0.5 : 0.8);
         String text = item.step().description();
         description.setMarkdown(text == null ? "" : text);
         boolean described = text != null && !text.isBlank();
@@ -337,6 +358,7 @@ public final class WizardView extends BorderPane {
 
     /** Manual items get a checkbox and a note field, sign-offs a name field per role, migrations their log. */
     private void rebuildStepExtras() {
+        accepted.setVisible(vm.checks().stream().anyMatch(r -> !r.acceptedProperty().get().isEmpty()));
         manualBox.getChildren().clear();
         signoffBox.getChildren().clear();
         StepItem item = vm.currentProperty().get();
@@ -364,6 +386,8 @@ public final class WizardView extends BorderPane {
 
     private Node manualItem(CheckRow row, CheckSpec.Manual m) {
         CheckBox done = new CheckBox(m.text());
+        // Runbook text is shown as written: "pg_restore" must not lose its underscore to a keyboard mnemonic.
+        done.setMnemonicParsing(false);
         done.setWrapText(true);
         done.getStyleClass().add("manual-item");
         TextField note = new TextField();
@@ -404,6 +428,7 @@ public final class WizardView extends BorderPane {
         name.setText(draftNames.getOrDefault(role, ""));
         name.textProperty().addListener((o, a, b) -> draftNames.put(role, b));
         Button sign = new Button("Sign as " + role);
+        sign.setMnemonicParsing(false);
         sign.disableProperty().bind(name.textProperty().isEmpty().or(vm.busyProperty()));
         sign.setOnAction(e -> vm.sign(role, name.getText()));
         HBox.setHgrow(name, Priority.ALWAYS);
@@ -414,7 +439,7 @@ public final class WizardView extends BorderPane {
 
     // ---------------------------------------------------------------- bottom: controls and status
 
-    private Node bottom() {
+    private Node bottom(Runnable onToggleTheme) {
         back.setId("back");
         run.setId("run");
         rerun.setId("rerun");
@@ -456,7 +481,12 @@ public final class WizardView extends BorderPane {
         javafx.scene.control.ProgressIndicator spinner = new javafx.scene.control.ProgressIndicator();
         spinner.setPrefSize(16, 16);
         spinner.visibleProperty().bind(vm.busyProperty());
-        status.getRightItems().add(spinner);
+        Button theme = new Button("◐ Theme");
+        theme.setTooltip(new Tooltip("Switch between the light and the dark theme"));
+        theme.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, atlantafx.base.theme.Styles.SMALL);
+        theme.setOnAction(e -> onToggleTheme.run());
+        theme.setMinWidth(Region.USE_PREF_SIZE);
+        status.getRightItems().addAll(spinner, theme);
         return new VBox(buttons, new LogConsole(UiLogAppender.install()), status);
     }
 
