@@ -124,7 +124,8 @@ public final class RowCountDiffView extends VBox {
         table.setId("row-count-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPlaceholder(new Label("No tables compared"));
-        table.getColumns().add(textColumn("Table", 170, 90, RowCountDiffView::tableName));
+        // Numbers and badges have a natural width; the rest goes to the table name ("old → new" can be long).
+        table.getColumns().add(textColumn("Table", 320, 160, RowCountDiffView::tableName));
         table.getColumns().add(countColumn("Before", 85, 70, CheckDetail.RowCountLine::before,
                 RowCountDiffView::formatCount));
         table.getColumns().add(countColumn("After", 85, 70, CheckDetail.RowCountLine::after,
@@ -137,8 +138,9 @@ public final class RowCountDiffView extends VBox {
         // Wide enough for the longest badge, "☑ CONFIRMED": the word must never be cut.
         status.setMinWidth(125);
         status.setPrefWidth(125);
+        status.setMaxWidth(140);
         table.getColumns().add(status);
-        table.getColumns().add(textColumn("Note", 200, 80, l -> Objects.toString(l.note(), "")));
+        table.getColumns().add(textColumn("Note", 160, 80, l -> Objects.toString(l.note(), "")));
     }
 
     private static TableColumn<CheckDetail.RowCountLine, String> textColumn(
@@ -157,6 +159,7 @@ public final class RowCountDiffView extends VBox {
         TableColumn<CheckDetail.RowCountLine, Long> col = new TableColumn<>(title);
         col.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
         col.setComparator(Comparator.nullsFirst(Comparator.naturalOrder()));
+        col.setMaxWidth(width * 1.5);
         col.setCellFactory(c -> new TableCell<>() {
             @Override
             protected void updateItem(Long item, boolean empty) {
