@@ -8,6 +8,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.io.FileOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,39 +29,43 @@ public final class Journal implements AutoCloseable {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final Path file;
-    private final FileChannel channel;
+    /*
+     * A stream, not a FileChannel: a FileChannel is interruptible, and a check worker interrupted while it writes
+     * (a pool shut down, a cancelled future) would close it for good, losing that result and every later one.
+     */
+    private final FileOutputStream out;
 
-    private Journal(Path file, FileChannel channel) {
+    private Journal(Path file) throws IOException {
         this.file = file;
-        this.channel = channel;
+        this.out = new FileOutputStream(file.toFile(), true);
     }
 
     /** Creates a new journal; fails if the file already exists. */
     public static Journal create(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.createFile(file);
         syncDirectory(file.toAbsolutePath().getParent());
-        return new Journal(file, ch);
+        return new Journal(file);
     }
 
     /** Opens an existing journal for appending, cutting off a torn last line first. */
     public static Journal reopen(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
-        long size = ch.size();
-        long keep = size;
-        ByteBuffer one = ByteBuffer.allocate(1);
-        while (keep > 0) {
-            one.clear();
-            ch.read(one, keep - 1);
-            if (one.get(0) == '\n') break;
-            keep--;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
+            long size = ch.size();
+            long keep = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                ch.read(one, keep - 1);
+                if (one.get(0) == '\n') break;
+                keep--;
+            }
+            if (keep < size) {
+                ch.truncate(keep);
+                ch.force(true);
+            }
         }
-        if (keep < size) {
-            ch.truncate(keep);
-            ch.force(true);
-        }
-        ch.position(keep);
-        return new Journal(file, ch);
+        return new Journal(file);
     }
 
     public Path file() {
@@ -74,9 +79,8 @@ public final class Journal implements AutoCloseable {
         } catch (JsonProcessingException e) {
             throw new IOException("cannot serialise " + event.getClass().getSimpleName(), e);
         }
-        ByteBuffer buf = ByteBuffer.wrap(line);
-        while (buf.hasRemaining()) channel.write(buf);
-        channel.force(false);
+        out.write(line);
+        out.getFD().sync();
     }
 
     /**
@@ -116,6 +120,6 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        if (channel.isOpen()) channel.close();
+        out.close();
     }
 }

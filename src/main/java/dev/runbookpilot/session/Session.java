@@ -492,12 +492,17 @@ public final class Session implements AutoCloseable {
     @Override
     public void close() throws IOException {
         cancel();
-        checkWorkers.shutdownNow();
-        countWorkers.shutdownNow();
+        // Cancelled checks end on their own within moments and journal their ERROR; only stragglers are interrupted.
+        checkWorkers.shutdown();
+        countWorkers.shutdown();
         try {
+            if (!checkWorkers.awaitTermination(5, TimeUnit.SECONDS)) checkWorkers.shutdownNow();
+            if (!countWorkers.awaitTermination(5, TimeUnit.SECONDS)) countWorkers.shutdownNow();
             checkWorkers.awaitTermination(5, TimeUnit.SECONDS);
             countWorkers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
+            checkWorkers.shutdownNow();
+            countWorkers.shutdownNow();
             Thread.currentThread().interrupt();
         }
         journal.close();

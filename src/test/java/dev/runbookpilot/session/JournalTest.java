@@ -155,4 +155,22 @@ class JournalTest {
         assertThatThrownBy(() -> Journal.create(file)).isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }
+
+    @Test
+    void aThreadInterruptedWhileItAppendsStillJournalsAndLeavesTheJournalUsable() throws IOException {
+        Path file = dir.resolve("s.jsonl");
+        List<JournalEvent> events = oneOfEach();
+        try (Journal j = Journal.create(file)) {
+            // A check worker interrupted by a pool shutdown writes its result with the flag set.
+            Thread.currentThread().interrupt();
+            try {
+                j.append(events.get(0));
+            } finally {
+                assertThat(Thread.interrupted()).as("the interrupt is left for the caller").isTrue();
+            }
+            j.append(events.get(1));
+        }
+
+        assertThat(Journal.read(file)).containsExactly(events.get(0), events.get(1));
+    }
 }
