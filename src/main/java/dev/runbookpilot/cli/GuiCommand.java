@@ -52,7 +52,7 @@ final class GuiCommand implements Callable<Integer> {
         String who = operator != null && !operator.isBlank() ? operator
                 : System.getProperty("user.name", "operator");
         boolean direct = runbook != null && (demo || db != null);
-        WizardApp.launch(direct ? new Startup(runbook, demo, db, who) : Startup.startScreen(who));
+        WizardApp.launch(direct ? new Startup(runbook, demo, db, who) : Startup.startScreen(operator));
         return ExitCodes.OK;
     }
 

@@ -19,7 +19,6 @@ import javafx.application.Application;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.geometry.Rectangle2D;
-import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -79,7 +78,7 @@ public final class MainWindow {
         StartViewModel vm = new StartViewModel(workspace, Targets.fromEnvironment(), StartView.defaultSampleRoots(),
                 FxExecutors.UI,
                 background, this::showWizard);
-        if (operator != null && !operator.isBlank()) vm.operatorProperty().set(operator);
+        if (operator != null && !operator.isBlank()) vm.giveOperator(operator);
         scene.setRoot(new StartView(vm));
     }
 
@@ -186,10 +185,5 @@ public final class MainWindow {
         wizard = null;
         old.dispose();
         old.viewModel().close(() -> { });
-    }
-
-    /** The root of the scene, for tests that look for nodes. */
-    Parent root() {
-        return scene.getRoot();
     }
 }

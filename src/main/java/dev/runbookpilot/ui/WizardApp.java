@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutorService;
 /** The desktop app. Launched by {@code runbook-pilot} with no arguments, or {@code runbook-pilot gui}. */
 public final class WizardApp extends Application {
     /** Application.launch takes a class, not an instance: the command line's request waits here. */
-    private static volatile Startup pending = Startup.startScreen(System.getProperty("user.name", "operator"));
+    private static volatile Startup pending = Startup.startScreen(null);
 
     private ExecutorService background;
 

@@ -323,6 +323,55 @@ class WizardFlowTest {
         assertThat(window.wizard().viewModel().steps().get(0).status()).isEqualTo(Status.PASSED);
     }
 
+    @Test
+    void closingTheWindowMidRunThenRestartingResumesFromTheStartScreenOnTheSameStep(FxRobot robot)
+            throws Exception {
+        open(robot, """
+                runbook: Restart
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: first
+                        title: First
+                        checks:
+                          - query: { name: three items, sql: "SELECT count(*) FROM items", expect: "= 3" }
+                      - id: slow
+                        title: Slow
+                        checks:
+                          - query: { name: a long look, sql: "SELECT pg_sleep(30)::text", expect: "''" }
+                """);
+        robot.clickOn("#run");
+        waitIdle();
+        robot.clickOn("#next");
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> firstRow(robot).status() == Status.RUNNING);
+
+        robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !stage.isShowing());
+
+        // A new window on the same workspace, as after restarting the app.
+        robot.interact(() -> {
+            window = new MainWindow(stage, new Workspace(dir.resolve("home")), background);
+            window.start(Startup.startScreen("alice"));
+        });
+        TableView<?> sessions = robot.lookup("#sessions").queryTableView();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !sessions.getItems().isEmpty());
+        robot.interact(() -> sessions.getSelectionModel().select(0));
+        robot.clickOn("#resume");
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> window.wizard() != null
+                && window.wizard().viewModel().openedProperty().get());
+        waitIdle();
+
+        assertThat(text(robot, "#step-title")).isEqualTo("Slow");
+        assertThat(firstRow(robot).status()).isEqualTo(Status.ERROR);
+        assertThat(firstRow(robot).result().error()).isEqualTo("cancelled by the operator");
+        assertThat(window.wizard().viewModel().steps().get(0).status()).isEqualTo(Status.PASSED);
+        robot.clickOn("#back");
+        assertThat(firstRow(robot).actualProperty().get()).isEqualTo("3");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private String database;

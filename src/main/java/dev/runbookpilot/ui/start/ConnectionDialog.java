@@ -30,6 +30,8 @@ import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import org.controlsfx.validation.ValidationSupport;
 import org.controlsfx.validation.Validator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +50,8 @@ import java.util.concurrent.ExecutionException;
  * }</pre>
  */
 public final class ConnectionDialog extends Dialog<Target> {
+    private static final Logger log = LoggerFactory.getLogger(ConnectionDialog.class);
+
     public static final ButtonType CONNECT = new ButtonType("Connect", ButtonBar.ButtonData.OK_DONE);
     private static final String[] SSLMODES = {"", "disable", "allow", "prefer", "require", "verify-ca",
         "verify-full"};
@@ -294,6 +298,8 @@ public final class ConnectionDialog extends Dialog<Target> {
                 Thread.currentThread().interrupt();
                 return null;
             } catch (ExecutionException e) {
+                // Connecting goes on without a password and the server's refusal says so; the cause is logged.
+                log.warn("the password dialog failed: {}", e.getCause().toString());
                 return null;
             }
         };

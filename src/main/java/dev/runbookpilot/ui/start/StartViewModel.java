@@ -67,6 +67,8 @@ public final class StartViewModel {
     private final ReadOnlyObjectWrapper<Path> samplesDir = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Runbook> runbook = new ReadOnlyObjectWrapper<>();
     private final StringProperty operator = new SimpleStringProperty(System.getProperty("user.name", ""));
+    /** A name given on the command line outranks the one remembered from the last session. */
+    private boolean operatorGiven;
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper progress = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
@@ -89,6 +91,12 @@ public final class StartViewModel {
                 && !busy.get(), runbook, operator, busy);
     }
 
+    /** The operator named on the command line: offered instead of the remembered name. */
+    public void giveOperator(String name) {
+        operator.set(name);
+        operatorGiven = true;
+    }
+
     /** Reads sessions, samples and the remembered operator name. */
     public void refresh() {
         background.execute(() -> {
@@ -109,7 +117,7 @@ public final class StartViewModel {
                 sessions.setAll(entries);
                 samplesDir.set(dir);
                 samples.setAll(listed);
-                if (remembered != null) operator.set(remembered);
+                if (remembered != null && !operatorGiven) operator.set(remembered);
                 if (!failure.isEmpty()) error.set(failure);
             });
         });

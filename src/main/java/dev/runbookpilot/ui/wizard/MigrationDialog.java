@@ -1,6 +1,8 @@
 package dev.runbookpilot.ui.wizard;
 
 import javafx.beans.binding.Bindings;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
@@ -17,6 +19,8 @@ final class MigrationDialog extends Dialog<String> {
     static final ButtonType RUN = new ButtonType("Run migration", ButtonBar.ButtonData.OK_DONE);
 
     private final TextArea sql = new TextArea("Loading the SQL…");
+    /** Nothing is approved unseen: Run stays disabled until the SQL is on screen. */
+    private final BooleanProperty shown = new SimpleBooleanProperty(false);
 
     MigrationDialog(String stepTitle, String database, boolean production) {
         setTitle("Approve migration");
@@ -36,10 +40,11 @@ final class MigrationDialog extends Dialog<String> {
             typed.setPromptText(database);
             box.getChildren().addAll(warn, typed);
             getDialogPane().lookupButton(RUN).disableProperty().bind(Bindings.createBooleanBinding(
-                    () -> !typed.getText().strip().equals(database), typed.textProperty()));
+                    () -> !shown.get() || !typed.getText().strip().equals(database), shown, typed.textProperty()));
             setResultConverter(b -> b == RUN ? typed.getText().strip() : null);
             setOnShown(e -> typed.requestFocus());
         } else {
+            getDialogPane().lookupButton(RUN).disableProperty().bind(shown.not());
             setResultConverter(b -> b == RUN ? "" : null);
         }
         getDialogPane().setContent(box);
@@ -47,5 +52,11 @@ final class MigrationDialog extends Dialog<String> {
 
     void showSql(String text) {
         sql.setText(text);
+        shown.set(true);
+    }
+
+    void showLoadFailure(String reason) {
+        sql.setText("Cannot show the SQL, so it cannot be approved:\n" + reason);
+        shown.set(false);
     }
 }

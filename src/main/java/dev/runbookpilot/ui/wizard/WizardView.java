@@ -73,6 +73,7 @@ public final class WizardView extends BorderPane {
     private final java.util.Map<Integer, String> draftNotes = new java.util.HashMap<>();
     private final java.util.Map<String, String> draftNames = new java.util.HashMap<>();
     private final Timeline clock;
+    private final LogConsole logConsole = new LogConsole(UiLogAppender.install());
 
     final Button back = new Button("◀ Back");
     final Button run = new Button("▶ Run checks");
@@ -126,9 +127,10 @@ public final class WizardView extends BorderPane {
         return vm;
     }
 
-    /** Stops the clock; the model is closed by the window. */
+    /** Stops the clock and detaches the log console; the model is closed by the window. */
     public void dispose() {
         clock.stop();
+        logConsole.dispose();
     }
 
     /**
@@ -395,16 +397,19 @@ public final class WizardView extends BorderPane {
         note.getStyleClass().add("manual-note");
         boolean confirmed = row.status() == Status.CONFIRMED;
         done.setSelected(confirmed);
-        done.setDisable(confirmed);
-        note.setDisable(confirmed);
+        if (confirmed) {
+            done.setDisable(true);
+            note.setDisable(true);
+        } else {
+            done.disableProperty().bind(vm.busyProperty());
+        }
         note.setText(confirmed ? row.acceptedProperty().get() : draftNotes.getOrDefault(row.index(), ""));
         note.textProperty().addListener((o, a, b) -> draftNotes.put(row.index(), b));
         done.setOnAction(e -> {
             if (!done.isSelected()) return;
-            if (m.requireNote() && note.getText().isBlank()) {
-                done.setSelected(false);
-                note.requestFocus();
-            }
+            // The tick appears when the journal has the confirmation: the rebuild after it shows it ticked.
+            done.setSelected(false);
+            if (m.requireNote() && note.getText().isBlank()) note.requestFocus();
             vm.confirm(row, note.getText());
         });
         HBox.setHgrow(note, Priority.ALWAYS);
@@ -448,7 +453,7 @@ public final class WizardView extends BorderPane {
         next.setId("next");
         back.disableProperty().bind(vm.canBackProperty().not());
         run.disableProperty().bind(vm.canRunProperty().not());
-        rerun.disableProperty().bind(vm.canRunProperty().not().or(vm.canWaiveProperty().not()));
+        rerun.disableProperty().bind(vm.canRerunFailedProperty().not());
         cancel.disableProperty().bind(vm.runningProperty().not());
         waive.disableProperty().bind(vm.canWaiveProperty().not());
         next.disableProperty().bind(vm.canNextProperty().not());
@@ -487,7 +492,7 @@ public final class WizardView extends BorderPane {
         theme.setOnAction(e -> onToggleTheme.run());
         theme.setMinWidth(Region.USE_PREF_SIZE);
         status.getRightItems().addAll(spinner, theme);
-        return new VBox(buttons, new LogConsole(UiLogAppender.install()), status);
+        return new VBox(buttons, logConsole, status);
     }
 
     private void runCurrent() {
@@ -500,7 +505,7 @@ public final class WizardView extends BorderPane {
         MigrationDialog dialog = new MigrationDialog(item.step().title(), vm.databaseName(),
                 vm.requiresTypedDatabaseName());
         dialog.initOwner(getScene().getWindow());
-        vm.loadMigrationSql(item.step(), dialog::showSql);
+        vm.loadMigrationSql(item.step(), dialog::showSql, dialog::showLoadFailure);
         dialog.showAndWait().ifPresent(vm::runMigration);
     }
 

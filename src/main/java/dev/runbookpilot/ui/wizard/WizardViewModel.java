@@ -84,6 +84,8 @@ public final class WizardViewModel {
     private final Clock clock;
 
     private Session session;
+    /** Set by {@link #close}: a session that finishes opening after it is closed at once, not shown. */
+    private boolean closed;
     private final ObservableList<StepItem> steps = FXCollections.observableArrayList();
     private final ObservableList<CheckRow> checks = FXCollections.observableArrayList();
     private final ObservableList<String> migrationLog = FXCollections.observableArrayList();
@@ -120,6 +122,7 @@ public final class WizardViewModel {
     private final BooleanBinding canNext;
     private final BooleanBinding canBack;
     private final BooleanBinding canWaive;
+    private final BooleanBinding canRerunFailed;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -147,6 +150,10 @@ public final class WizardViewModel {
         canWaive = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
                         && checks.stream().anyMatch(c -> c.status().isBlocking()),
                 opened, busy, ended, checks, anyRowStatus);
+        // A migration is never re-run piecemeal: its step runs whole, through the approval dialog.
+        canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
+                        && !current.get().step().mutates(),
+                canRun, canWaive, current);
     }
 
     /** Changes whenever any step's status does, so bindings on "is the current step satisfied" stay live. */
@@ -165,6 +172,10 @@ public final class WizardViewModel {
                         ? Session.start(runbook, target.db(), target.record(), operator, sessionDir, listener())
                         : Session.resume(resumeJournal, runbook, target.db(), operator, listener()),
                 s -> {
+                    if (closed) {
+                        closeQuietly(s);
+                        return;
+                    }
                     session = s;
                     opened.set(true);
                     busy.set(false);
@@ -192,8 +203,12 @@ public final class WizardViewModel {
         if (ended.get()) showSummary();
     }
 
-    /** Cancels whatever runs, closes the journal and the connection. Safe to call twice. */
+    /**
+     * Cancels whatever runs, closes the journal and the connection. Safe to call twice, and while the session is
+     * still opening: it is then closed as soon as it has opened.
+     */
     public void close(Runnable whenClosed) {
+        closed = true;
         Session s = session;
         session = null;
         background.execute(() -> {
@@ -204,6 +219,17 @@ public final class WizardViewModel {
             } finally {
                 target.close();
                 ui.execute(whenClosed);
+            }
+        });
+    }
+
+    private void closeQuietly(Session s) {
+        background.execute(() -> {
+            try {
+                s.close();
+            } catch (IOException e) {
+                log.warn("closing the journal of a session opened after the window closed failed: {}",
+                        e.getMessage());
             }
         });
     }
@@ -268,7 +294,7 @@ public final class WizardViewModel {
     /** Re-runs only the checks that have no result or whose result fails the step. */
     public void rerunFailed() {
         StepItem item = current.get();
-        if (!canRun.get() || item.step().mutates()) return;
+        if (!canRerunFailed.get()) return;
         runChecks(item, Session.Scope.UNSETTLED);
     }
 
@@ -298,8 +324,11 @@ public final class WizardViewModel {
         return true;
     }
 
-    /** The migration files of a step, read in the background for the approval dialog. */
-    public void loadMigrationSql(Step step, Consumer<String> onLoaded) {
+    /**
+     * The migration files of a step, read in the background for the approval dialog; {@code onFailed} gets the
+     * reason when a file cannot be read, so nothing is approved unseen.
+     */
+    public void loadMigrationSql(Step step, Consumer<String> onLoaded, Consumer<String> onFailed) {
         submit(() -> {
             StringBuilder b = new StringBuilder();
             for (CheckSpec c : step.checks()) {
@@ -310,7 +339,7 @@ public final class WizardViewModel {
                 }
             }
             return b.toString();
-        }, onLoaded, e -> { });
+        }, onLoaded, e -> onFailed.accept(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     }
 
     private void runChecks(StepItem item, Session.Scope scope) {
@@ -394,7 +423,7 @@ public final class WizardViewModel {
 
     /** Confirms a manual item; refused with a message when a required note is missing. */
     public void confirm(CheckRow row, String note) {
-        if (!(row.spec() instanceof CheckSpec.Manual m)) return;
+        if (!(row.spec() instanceof CheckSpec.Manual m) || refusedWhileBusy()) return;
         if (m.requireNote() && (note == null || note.isBlank())) {
             error.set("A note is required to confirm: " + m.text());
             return;
@@ -405,6 +434,7 @@ public final class WizardViewModel {
 
     /** Waives failed checks of the current step with a written reason, recorded with the operator's name. */
     public void waive(List<CheckRow> rows, String reason) {
+        if (!canWaive.get()) return;
         if (reason == null || reason.isBlank()) {
             error.set("A waiver needs a written reason");
             return;
@@ -418,6 +448,7 @@ public final class WizardViewModel {
     }
 
     public void sign(String role, String name) {
+        if (refusedWhileBusy()) return;
         if (name == null || name.isBlank()) {
             error.set("Type the name of the person signing as " + role);
             return;
@@ -438,6 +469,16 @@ public final class WizardViewModel {
             }
         }
         return roles;
+    }
+
+    /**
+     * One thing at a time: a confirmation journaled while checks run would end the busy state under them and
+     * offer Run (or a migration) a second time.
+     */
+    private boolean refusedWhileBusy() {
+        if (!busy.get() && opened.get()) return false;
+        error.set("Wait until the running work has finished");
+        return true;
     }
 
     @FunctionalInterface
@@ -719,5 +760,9 @@ public final class WizardViewModel {
 
     public BooleanBinding canWaiveProperty() {
         return canWaive;
+    }
+
+    public BooleanBinding canRerunFailedProperty() {
+        return canRerunFailed;
     }
 }

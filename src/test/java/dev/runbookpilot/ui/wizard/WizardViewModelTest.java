@@ -371,6 +371,56 @@ class WizardViewModelTest {
         }
     }
 
+    @Test
+    void aManualItemCannotBeConfirmedWhileTheStepsChecksRunSoRunIsNeverOfferedTwice() throws Exception {
+        runbook("development");
+        Path file = dir.resolve("mixed.yaml");
+        Files.writeString(file, """
+                runbook: Mixed
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: mixed
+                        title: A slow check and a manual item
+                        checks:
+                          - query: { sql: "SELECT pg_sleep(30)::text", expect: "''" }
+                          - manual: The application is stopped.
+                """.formatted(database), StandardCharsets.UTF_8);
+        ExecutorService background = Executors.newCachedThreadPool();
+        try {
+            CountDownLatch started = new CountDownLatch(1);
+            open(RunbookLoader.load(file), background, null);
+            awaitTrue(() -> vm.openedProperty().get());
+            vm.checks().get(0).statusProperty().addListener((o, a, b) -> {
+                if (b == Status.RUNNING) started.countDown();
+            });
+            synchronized (uiLock) {
+                vm.run();
+            }
+            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+
+            synchronized (uiLock) {
+                vm.confirm(row(1), "stopped");
+                assertThat(vm.errorProperty().get()).contains("Wait");
+                assertThat(vm.canRunProperty().get()).isFalse();
+                assertThat(vm.busyProperty().get()).isTrue();
+                vm.cancel();
+            }
+            awaitTrue(() -> !vm.runningProperty().get());
+            assertThat(journal()).noneMatch(e -> e instanceof JournalEvent.Confirmed);
+
+            synchronized (uiLock) {
+                vm.confirm(row(1), "stopped");
+            }
+            awaitTrue(() -> row(1).status() == Status.CONFIRMED);
+        } finally {
+            closeModel();
+            vm = null;
+            background.shutdownNow();
+        }
+    }
+
     private void walkTo(String stepId) {
         while (!vm.currentProperty().get().step().id().equals(stepId)) {
             if (vm.canRunProperty().get()) vm.run();
