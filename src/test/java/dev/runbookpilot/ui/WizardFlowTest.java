@@ -33,6 +33,7 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -370,6 +371,72 @@ class WizardFlowTest {
         assertThat(window.wizard().viewModel().steps().get(0).status()).isEqualTo(Status.PASSED);
         robot.clickOn("#back");
         assertThat(firstRow(robot).actualProperty().get()).isEqualTo("3");
+    }
+
+    @Test
+    void atTheSmallestWindowTheKeyboardRunsAMigrationWhoseNoticesStreamIntoTheLog(FxRobot robot) throws Exception {
+        Files.writeString(dir.resolve("migration.sql"), """
+                DO $$ BEGIN RAISE NOTICE 'adding the note column'; END $$;
+                ALTER TABLE items ADD COLUMN note text;
+                DO $$ BEGIN RAISE NOTICE 'note column added'; END $$;
+                """, StandardCharsets.UTF_8);
+        open(robot, """
+                runbook: Keys
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: count
+                        title: Three items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 3" }
+                      - id: migrate
+                        title: Add the note column
+                        checks:
+                          - execute: { file: migration.sql }
+                      - id: after
+                        title: The column is there
+                        checks:
+                          - columns: { table: items, include: [note] }
+                """);
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        for (String control : List.of("#back", "#run", "#rerun", "#cancel", "#waive", "#next", "#checks")) {
+            javafx.geometry.Bounds b = robot.lookup(control).query().localToScene(
+                    robot.lookup(control).query().getBoundsInLocal());
+            assertThat(b.getMaxX()).as("%s fits the width", control).isLessThanOrEqualTo(1024);
+            assertThat(b.getMaxY()).as("%s fits the height", control).isLessThanOrEqualTo(700);
+        }
+
+        robot.clickOn("#step-title").push(javafx.scene.input.KeyCode.F5);
+        waitIdle();
+        assertThat(firstRow(robot).status()).isEqualTo(Status.PASSED);
+        robot.push(javafx.scene.input.KeyCode.ALT, javafx.scene.input.KeyCode.RIGHT);
+        assertThat(text(robot, "#step-title")).isEqualTo("Add the note column");
+
+        robot.push(javafx.scene.input.KeyCode.F5);
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> robot.lookup("#migration-sql").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> !dialogButton(robot, "Run migration").isDisabled());
+        assertThat(robot.lookup("#migration-sql").queryAs(TextArea.class).getText())
+                .contains("ALTER TABLE items ADD COLUMN note text");
+        robot.clickOn(dialogButton(robot, "Run migration"));
+        waitIdle();
+
+        assertThat(firstRow(robot).status()).isEqualTo(Status.PASSED);
+        assertThat(robot.lookup("#migration-log").queryListView().getItems())
+                .anySatisfy(n -> assertThat(n.toString()).contains("adding the note column"))
+                .anySatisfy(n -> assertThat(n.toString()).contains("note column added"));
+        robot.push(javafx.scene.input.KeyCode.ALT, javafx.scene.input.KeyCode.RIGHT);
+        robot.push(javafx.scene.input.KeyCode.F5);
+        waitIdle();
+        assertThat(firstRow(robot).status()).isEqualTo(Status.PASSED);
+        robot.push(javafx.scene.input.KeyCode.ALT, javafx.scene.input.KeyCode.LEFT);
+        assertThat(text(robot, "#step-title")).isEqualTo("Add the note column");
     }
 
     // ---------------------------------------------------------------- helpers
