@@ -10,6 +10,7 @@ import dev.runbookpilot.ui.widgets.StatusBadge;
 import dev.runbookpilot.ui.widgets.UiLogAppender;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
@@ -59,6 +60,9 @@ public final class WizardView extends BorderPane {
     private final MarkdownView description = new MarkdownView();
     private ScrollPane descriptionScroll;
     private SplitPane split;
+    private VBox top;
+    private static final double TABLE_HEADER = 40;
+    private static final double TABLE_ROW = 38;
     private final TableView<CheckRow> table = new TableView<>();
     /** Who waived or confirmed what; shown only on a step where something was, so the text columns get room. */
     private final TableColumn<CheckRow, String> accepted = new TableColumn<>("Accepted");
@@ -269,11 +273,12 @@ public final class WizardView extends BorderPane {
             descriptionScroll.setMinViewportHeight(shown);
             descriptionScroll.setPrefViewportHeight(shown);
         });
-        VBox top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
+        top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
         top.setPadding(new Insets(8, 12, 8, 12));
-        table.setPrefHeight(150);
-        table.setMinHeight(90);
-        VBox.setVgrow(table, Priority.ALWAYS);
+        table.setFixedCellSize(TABLE_ROW);
+        table.setMinHeight(TABLE_HEADER + TABLE_ROW + 4);
+        // Only as tall as its rows: the room left goes to the manual items, sign-offs and evidence, not to blank rows.
+        table.setMaxHeight(Region.USE_PREF_SIZE);
         // On a small window nothing is squeezed to a clipped line: the step scrolls instead.
         for (Region r : List.of(stepTitle, descriptionScroll, manualBox, signoffBox, migrationBox)) {
             r.setMinHeight(Region.USE_PREF_SIZE);
@@ -346,8 +351,7 @@ public final class WizardView extends BorderPane {
         if (item == null) return;
         stepPhase.setText(item.phase() + " · step " + (item.position() + 1) + " of " + vm.steps().size());
         stepTitle.setText(item.step().title());
-        // A step of manual items and sign-offs has no evidence to show: its instructions get the room instead.
-        split.setDividerPositions(vm.checks().stream().anyMatch(CheckRow::isAutomated) ? 0.5 : 0.8);
+        fitSplitToStep();
         String text = item.step().description();
         description.setMarkdown(text == null ? "" : text);
         boolean described = text != null && !text.isBlank();
@@ -356,6 +360,27 @@ public final class WizardView extends BorderPane {
         rebuildStepExtras();
         if (!table.getItems().isEmpty()) table.getSelectionModel().clearAndSelect(0);
         else showDetail(null);
+    }
+
+    /**
+     * The checks table is as tall as its rows (up to six, then it scrolls) and the evidence below gets the rest: a
+     * one-check step shows its row-count diff or plan, not an empty table. A step of manual items and sign-offs
+     * has no evidence, so its instructions get the room instead.
+     */
+    private void fitSplitToStep() {
+        int rows = Math.max(1, Math.min(6, vm.checks().size()));
+        table.setPrefHeight(TABLE_HEADER + rows * TABLE_ROW + 4);
+        if (vm.checks().stream().noneMatch(CheckRow::isAutomated)) {
+            split.setDividerPositions(0.8);
+            return;
+        }
+        // The wanted height is known only once the new description has been laid out.
+        Platform.runLater(() -> {
+            double height = split.getHeight();
+            if (height <= 0) return;
+            double wanted = top.prefHeight(split.getWidth()) + 14;
+            split.setDividerPositions(Math.max(0.25, Math.min(0.6, wanted / height)));
+        });
     }
 
     /** Manual items get a checkbox and a note field, sign-offs a name field per role, migrations their log. */
