@@ -84,7 +84,7 @@ class MarkdownSigningTest {
 
             Path allowed = dir.resolve(key.getFileName() + ".allowed");
             Files.writeString(allowed, "# team\nops@example.org " + Files.readString(Path.of(key + ".pub")));
-            Verification ours = ReportVerifier.verify(out, null, allowed);
+            Verification ours = ReportVerifier.verifyMarkdown(out, null, allowed);
             assertThat(ours.valid()).as(ours.reason()).isTrue();
             assertThat(ours.signer()).isEqualTo("ops@example.org");
         }
@@ -132,7 +132,7 @@ class MarkdownSigningTest {
                 byte[] bad = good.clone();
                 bad[pos] ^= (byte) 0xFF;
                 Files.write(target, bad);
-                Verification ours = ReportVerifier.verify(result.report(), result.signature(), allowed);
+                Verification ours = ReportVerifier.verifyMarkdown(result.report(), result.signature(), allowed);
                 assertThat(ours.valid()).as("%s byte %d: %s", target.getFileName(), pos, ours.reason()).isFalse();
                 if (pos >= afterFooter) continue;
                 Tools.Result ssh = Tools.sshVerify(allowed, "flipper", result.signature(), result.report());
@@ -140,7 +140,7 @@ class MarkdownSigningTest {
             }
             Files.write(target, good);
         }
-        assertThat(ReportVerifier.verify(result.report(), null, allowed).valid()).isTrue();
+        assertThat(ReportVerifier.verifyMarkdown(result.report(), null, allowed).valid()).isTrue();
     }
 
     @Test
@@ -151,13 +151,13 @@ class MarkdownSigningTest {
                 SigningIdentity.generated(dir.resolve("config-other"), ReportFormat.MARKDOWN, "who"));
         Path allowed = dir.resolve("other.allowed");
         Files.writeString(allowed, other.verification().allowedSignersLine() + "\n");
-        Verification unknown = ReportVerifier.verify(result.report(), null, allowed);
+        Verification unknown = ReportVerifier.verifyMarkdown(result.report(), null, allowed);
         assertThat(unknown.valid()).isFalse();
         assertThat(unknown.reason()).startsWith("Unknown signer");
 
         Path plain = dir.resolve("plain.md");
         Files.writeString(plain, "# not signed\n", StandardCharsets.UTF_8);
-        Verification none = ReportVerifier.verify(plain, null, null);
+        Verification none = ReportVerifier.verifyMarkdown(plain, null, null);
         assertThat(none.valid()).isFalse();
         assertThat(none.reason()).startsWith("Not signed");
     }

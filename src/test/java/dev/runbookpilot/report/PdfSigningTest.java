@@ -21,6 +21,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +76,18 @@ class PdfSigningTest {
         assertThat(v.valid()).as(v.reason()).isTrue();
         assertThat(v.signer()).isEqualTo(SignedReportFixture.SIGNER);
         assertThat(v.fingerprint()).isEqualTo(id.fingerprint()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
-        assertThat(ReportVerifier.verify(out, null, null)).isEqualTo(v);
+        Verification unpinned = ReportVerifier.verifyPdf(out, Set.of());
+        assertThat(unpinned.valid()).isTrue();
+        assertThat(unpinned.reason()).isEqualTo(v.reason() + " The signer was not checked against a trust list: "
+                + "any self-signed certificate can carry that name.");
+        Verification pinned = ReportVerifier.verifyPdf(out, Set.of(id.fingerprint()));
+        assertThat(pinned.valid()).isTrue();
+        assertThat(pinned.reason()).endsWith("The certificate is one of the trusted certificates given.");
+        Verification stranger = ReportVerifier.verifyPdf(out,
+                Set.of(PdfIdentity.selfSigned(SignedReportFixture.SIGNER).fingerprint()));
+        assertThat(stranger.valid()).isFalse();
+        assertThat(stranger.reason()).isEqualTo("Unknown signer: " + SignedReportFixture.SIGNER + " "
+                + id.fingerprint() + " is not one of the trusted certificates given.");
 
         Tools.Result pdfsig = Tools.pdfsig(out);
         assertThat(pdfsig.output()).as(pdfsig.output())
@@ -132,7 +144,7 @@ class PdfSigningTest {
             byte[] bad = good.clone();
             bad[pos] ^= (byte) 0xFF;
             Files.write(flipped, bad);
-            Verification ours = ReportVerifier.verify(flipped, null, null);
+            Verification ours = ReportVerifier.verifyPdf(flipped, Set.of());
             assertThat(ours.valid()).as("our verify with byte %d flipped: %s", pos, ours.reason()).isFalse();
             assertThat(Tools.pdfsigAccepts(flipped)).as("pdfsig with byte %d flipped", pos).isFalse();
         }
@@ -144,7 +156,7 @@ class PdfSigningTest {
         ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
         Files.write(out, "\n% an incremental update after signing\n".getBytes(StandardCharsets.US_ASCII),
                 java.nio.file.StandardOpenOption.APPEND);
-        Verification appended = ReportVerifier.verify(out, null, null);
+        Verification appended = ReportVerifier.verifyPdf(out, Set.of());
         assertThat(appended.valid()).isFalse();
         assertThat(appended.reason()).contains("does not cover the whole file");
         assertThat(Tools.pdfsig(out).output()).doesNotContain("Total document signed");
@@ -152,7 +164,7 @@ class PdfSigningTest {
         Path unsigned = dir.resolve("unsigned.pdf");
         ExportResult plain = ReportExporter.export(state, ReportFormat.PDF, unsigned, null);
         assertThat(plain.verification()).isNull();
-        Verification none = ReportVerifier.verify(unsigned, null, null);
+        Verification none = ReportVerifier.verifyPdf(unsigned, Set.of());
         assertThat(none.valid()).isFalse();
         assertThat(none.reason()).isEqualTo("The PDF is not signed.");
     }

@@ -30,10 +30,13 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HexFormat;
@@ -73,6 +76,44 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(h);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot hash a certificate", e);
+        }
+    }
+
+    /**
+     * A SHA-256 certificate fingerprint as a person may paste it, in the form {@link #fingerprint(X509Certificate)}
+     * prints: {@code AB:CD:...} or {@code abcd...} (what openssl and keytool print), or {@code SHA256:} with
+     * base64 (the form ssh-keygen uses for keys).
+     *
+     * @throws IllegalArgumentException when it is none of these or not 32 bytes long
+     */
+    public static String canonicalFingerprint(String text) {
+        String t = text.strip();
+        byte[] hash;
+        try {
+            if (t.regionMatches(true, 0, "SHA256:", 0, 7)) {
+                String b64 = t.substring(7);
+                hash = Base64.getDecoder().decode(b64.length() % 4 == 0 ? b64 : b64 + "=".repeat(4 - b64.length() % 4));
+            } else {
+                hash = HexFormat.of().parseHex(t.replace(":", ""));
+            }
+        } catch (IllegalArgumentException e) {
+            hash = null;
+        }
+        if (hash == null || hash.length != 32) {
+            throw new IllegalArgumentException("'" + t + "' is not a SHA-256 certificate fingerprint; expected "
+                    + "64 hex digits (AB:CD:... as openssl x509 -fingerprint -sha256 prints) or SHA256:base64");
+        }
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(hash);
+    }
+
+    /** The fingerprint of an X.509 certificate in a PEM or DER file. */
+    public static String certificateFileFingerprint(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return fingerprint((X509Certificate) cert);
+        } catch (CertificateException | ClassCastException e) {
+            throw new IOException(file + " is not an X.509 certificate in PEM or DER form (" + e.getMessage() + ")",
+                    e);
         }
     }
 
