@@ -20,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MarkdownSigningTest {
     @TempDir
     static Path dir;
+    private static final int BEGIN_LENGTH = "-----BEGIN SSH SIGNATURE-----".length();
     private static SessionFixture fx;
     private static SessionState state;
 
@@ -113,34 +114,73 @@ class MarkdownSigningTest {
     }
 
     @Test
-    void anyFlippedByteInTheReportOrItsSignatureMakesBothVerifiersReject() throws Exception {
+    void anyChangedByteInTheReportOrItsSignatureMakesOurVerifyReject() throws Exception {
         ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("flip.md"),
                 SigningIdentity.generated(dir.resolve("config-flip"), ReportFormat.MARKDOWN, "flipper"));
         Path allowed = dir.resolve("flip.allowed");
         Files.writeString(allowed, result.verification().allowedSignersLine() + "\n");
+        List<String> sshKeygenAccepted = new ArrayList<>();
         for (Path target : List.of(result.report(), result.signature())) {
             byte[] good = Files.readAllBytes(target);
             String text = new String(good, StandardCharsets.ISO_8859_1);
-            // OpenSSH reads the armor up to its footer and ignores what follows; we refuse anything after it.
-            int afterFooter = target.equals(result.signature())
-                    ? text.lastIndexOf("-----END SSH SIGNATURE-----") + "-----END SSH SIGNATURE-----".length()
-                    : good.length;
             List<Integer> positions = new ArrayList<>(List.of(0, 1, good.length / 2, good.length - 2,
                     good.length - 1));
             for (int i = 1; i <= 16; i++) positions.add(good.length * i / 17);
+            if (target.equals(result.signature())) positions.add(text.indexOf('\n', BEGIN_LENGTH + 1));
+            int afterFooter = target.equals(result.signature())
+                    ? text.lastIndexOf("-----END SSH SIGNATURE-----") + "-----END SSH SIGNATURE-----".length()
+                    : good.length;
             for (int pos : positions) {
-                byte[] bad = good.clone();
-                bad[pos] ^= (byte) 0xFF;
-                Files.write(target, bad);
-                Verification ours = ReportVerifier.verifyMarkdown(result.report(), result.signature(), allowed);
-                assertThat(ours.valid()).as("%s byte %d: %s", target.getFileName(), pos, ours.reason()).isFalse();
-                if (pos >= afterFooter) continue;
-                Tools.Result ssh = Tools.sshVerify(allowed, "flipper", result.signature(), result.report());
-                assertThat(ssh.exit()).as("ssh-keygen, %s byte %d", target.getFileName(), pos).isNotZero();
+                for (int mask : new int[] {0xFF, 0x20, 0x01}) {
+                    byte[] bad = good.clone();
+                    bad[pos] ^= (byte) mask;
+                    Files.write(target, bad);
+                    Verification ours = ReportVerifier.verifyMarkdown(result.report(), result.signature(), allowed);
+                    assertThat(ours.valid()).as("%s byte %d ^ 0x%02X: %s", target.getFileName(), pos, mask,
+                            ours.reason()).isFalse();
+                    Tools.Result ssh = Tools.sshVerify(allowed, "flipper", result.signature(), result.report());
+                    boolean invisibleToSshKeygen = target.equals(result.signature()) && (pos >= afterFooter
+                            || good[pos] == '\n' && Character.isWhitespace(bad[pos]));
+                    if (ssh.exit() == 0 && !invisibleToSshKeygen) {
+                        sshKeygenAccepted.add(target.getFileName() + " byte " + pos + " ^ " + mask);
+                    }
+                }
             }
             Files.write(target, good);
         }
+        // OpenSSH skips whitespace inside the armor and ignores what follows the footer; everything else it refuses.
+        assertThat(sshKeygenAccepted).isEmpty();
         assertThat(ReportVerifier.verifyMarkdown(result.report(), null, allowed).valid()).isTrue();
+    }
+
+    @Test
+    void ourSignatureFileIsByteForByteWhatSshKeygenWritesForTheSameKey() throws Exception {
+        Path key = sshKeygen("id_same", "-t", "ed25519", "-N", "");
+        Path out = dir.resolve("same.md");
+        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+                SigningIdentity.sshKey(key, PassphrasePrompt.NONE));
+        Path copy = dir.resolve("same-by-ssh-keygen.md");
+        Files.copy(out, copy);
+        Tools.Result sign = Tools.run(List.of("ssh-keygen", "-Y", "sign", "-f", key.toString(), "-n", "file",
+                copy.toString()), null);
+        assertThat(sign.exit()).as(sign.output()).isZero();
+        // Ed25519 signatures are deterministic, so the same key and file give the same bytes.
+        assertThat(Files.readString(Path.of(copy + ".sig"))).isEqualTo(Files.readString(result.signature()));
+    }
+
+    @Test
+    void aSignatureWithTrailingWhitespaceOrCrLfLineEndsIsRefused() throws Exception {
+        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("ws.md"),
+                SigningIdentity.generated(dir.resolve("config-ws"), ReportFormat.MARKDOWN, "ws"));
+        String good = Files.readString(result.signature());
+        for (String bad : List.of(good + "\n", good + " ", good.strip(), " " + good, good.replace("\n", "\r\n"))) {
+            Files.writeString(result.signature(), bad);
+            Verification v = ReportVerifier.verifyMarkdown(result.report(), null, null);
+            assertThat(v.valid()).as(bad).isFalse();
+        }
+        Files.writeString(result.signature(), good + "\n");
+        assertThat(ReportVerifier.verifyMarkdown(result.report(), null, null).reason())
+                .startsWith("The signature file has been altered: it is not exactly the text ssh-keygen writes");
     }
 
     @Test
