@@ -20,19 +20,60 @@ public final class AtomicWrite {
 
     /** Writes {@code content} to a temporary file next to {@code target}, then moves it into place. */
     public static void write(Path target, byte[] content) throws IOException {
+        try (Staged staged = stage(target, content)) {
+            staged.commit();
+        }
+    }
+
+    /**
+     * Writes {@code content} to a temporary file next to {@code target} and leaves it there until
+     * {@link Staged#commit()}: files that belong together (a report and its signature) are first all written,
+     * then all moved, so the slow and failure-prone part is over before any target changes.
+     */
+    public static Staged stage(Path target, byte[] content) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
             Files.write(tmp, content);
-            try {
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
+            throw e;
+        }
+        return new Staged(abs, tmp);
+    }
+
+    /** Removes {@code target} if it is there. */
+    public static void delete(Path target) throws IOException {
+        Files.deleteIfExists(target.toAbsolutePath());
+    }
+
+    /** A file written next to its target and not yet moved into place; closing without a commit discards it. */
+    public static final class Staged implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private boolean committed;
+
+        private Staged(Path target, Path tmp) {
+            this.target = target;
+            this.tmp = tmp;
+        }
+
+        /** Moves the file into place, replacing the target. */
+        public void commit() throws IOException {
+            if (committed) throw new IllegalStateException(target + " is already in place");
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!committed) Files.deleteIfExists(tmp);
         }
     }
 }

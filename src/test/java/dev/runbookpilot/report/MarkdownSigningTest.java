@@ -8,9 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -181,6 +183,46 @@ class MarkdownSigningTest {
         Files.writeString(result.signature(), good + "\n");
         assertThat(ReportVerifier.verifyMarkdown(result.report(), null, null).reason())
                 .startsWith("The signature file has been altered: it is not exactly the text ssh-keygen writes");
+    }
+
+    @Test
+    void anUnsignedReExportRemovesTheStaleSignatureSoVerifySaysNotSigned() throws Exception {
+        Path out = dir.resolve("reexport.md");
+        Path sig = dir.resolve("reexport.md.sig");
+        ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+                SigningIdentity.generated(dir.resolve("config-re"), ReportFormat.MARKDOWN, "re"));
+        assertThat(sig).exists();
+
+        ExportResult unsigned = ReportExporter.export(state, ReportFormat.MARKDOWN, out, null);
+        assertThat(unsigned.signature()).isNull();
+        assertThat(sig).doesNotExist();
+        assertThat(ReportVerifier.verifyMarkdown(out, null, null).reason())
+                .isEqualTo("Not signed: there is no signature file " + sig + ".");
+
+        ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+                SigningIdentity.generated(dir.resolve("config-re"), ReportFormat.MARKDOWN, "re"));
+        assertThat(ReportVerifier.verifyMarkdown(out, null, null).valid()).isTrue();
+    }
+
+    @Test
+    void aReportIsNotReplacedWhileTheOldSignatureCannotBeRemovedAndNoTemporaryFileIsLeft() throws Exception {
+        Path stuck = Files.createDirectories(dir.resolve("stuck"));
+        Path out = stuck.resolve("report.md");
+        Files.writeString(out, "the old report\n");
+        // A directory with something in it cannot be deleted: the old signature stays, so must the old report.
+        Path sig = Files.createDirectories(stuck.resolve("report.md.sig"));
+        Files.writeString(sig.resolve("keep"), "x");
+
+        for (SigningIdentity id : Arrays.asList(null,
+                SigningIdentity.generated(dir.resolve("config-stuck"), ReportFormat.MARKDOWN, "stuck"))) {
+            assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, out, id))
+                    .isInstanceOf(DirectoryNotEmptyException.class);
+            assertThat(Files.readString(out)).isEqualTo("the old report\n");
+            try (var files = Files.list(stuck)) {
+                assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("report.md",
+                        "report.md.sig");
+            }
+        }
     }
 
     @Test
