@@ -1,15 +1,24 @@
 package dev.runbookpilot.io;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
- * Files replaced whole: a crash leaves the old content or the new, never half of the new. The lowest layer, so
- * reports, profiles and preferences all write the same way.
+ * Files replaced whole: a crash, or a power loss, leaves the old content or the new, never half of the new. The
+ * lowest layer, so reports, profiles and preferences all write the same way.
+ *
+ * <p>A rename is atomic but says nothing of when the data reaches the disk: after a power loss a journaling file
+ * system may replay the rename and not the data, leaving an empty or partly written file under the target's name.
+ * So the temporary file is forced to disk before the move, and the directory after it (where the platform can
+ * open a directory at all: Linux and macOS can, Windows cannot and commits renames itself).
  */
 public final class AtomicWrite {
     private AtomicWrite() {}
@@ -35,8 +44,10 @@ public final class AtomicWrite {
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        try {
-            Files.write(tmp, content);
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) channel.write(buffer);
+            channel.force(true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
@@ -44,9 +55,22 @@ public final class AtomicWrite {
         return new Staged(abs, tmp);
     }
 
-    /** Removes {@code target} if it is there. */
+    /** Removes {@code target} if it is there, durably: the removal reaches the disk before this returns. */
     public static void delete(Path target) throws IOException {
-        Files.deleteIfExists(target.toAbsolutePath());
+        Path abs = target.toAbsolutePath();
+        if (Files.deleteIfExists(abs)) syncDirectory(abs.getParent());
+    }
+
+    private static void syncDirectory(Path dir) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(dir, StandardOpenOption.READ);
+        } catch (AccessDeniedException | UnsupportedOperationException e) {
+            return; // Windows: a directory cannot be opened, and NTFS commits the rename with its metadata.
+        }
+        try (channel) {
+            channel.force(true);
+        }
     }
 
     /** A file written next to its target and not yet moved into place; closing without a commit discards it. */
@@ -66,9 +90,11 @@ public final class AtomicWrite {
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
+                // Some file systems (network shares) cannot rename atomically; a plain replace still beats no file.
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             committed = true;
+            syncDirectory(target.getParent());
         }
 
         @Override
