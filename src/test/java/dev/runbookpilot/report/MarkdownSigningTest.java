@@ -68,10 +68,44 @@ class MarkdownSigningTest {
         assertThat(ssh.output()).contains("Good \"file\" signature for Zoë_Ops");
         // ssh-keygen reads the key we stored and prints the fingerprint we computed.
         Tools.Result fp = Tools.run(List.of("ssh-keygen", "-l", "-f",
-                config.resolve(SigningIdentity.GENERATED_SSH_KEY).toString()), null);
+                SigningIdentity.generatedFile(config, ReportFormat.MARKDOWN, "Zoë Ops").toString()), null);
         assertThat(fp.output()).contains(result.verification().fingerprint());
         assertThat(Files.readString(result.report())).contains("## Signature")
                 .contains(result.verification().fingerprint());
+    }
+
+    @Test
+    void eachSignerNameGetsItsOwnGeneratedKeyMadeOnceAndReused() throws Exception {
+        Path config = dir.resolve("config-two");
+        ExportResult ann = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("ann.md"),
+                SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Ann Ops"));
+        ExportResult bob = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("bob.md"),
+                SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Bob Ops"));
+        ExportResult annAgain = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("ann2.md"),
+                SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Ann Ops"));
+
+        assertThat(ann.verification().signer()).isEqualTo("Ann_Ops");
+        assertThat(bob.verification().signer()).isEqualTo("Bob_Ops");
+        assertThat(bob.verification().fingerprint()).isNotEqualTo(ann.verification().fingerprint());
+        assertThat(annAgain.verification().fingerprint()).isEqualTo(ann.verification().fingerprint());
+        assertThat(Files.readString(bob.report())).contains(bob.verification().fingerprint())
+                .doesNotContain(ann.verification().fingerprint());
+        assertThat(SigningIdentity.generatedFile(config, ReportFormat.MARKDOWN, "Bob Ops").getFileName().toString())
+                .matches("report-signing-ed25519-[0-9a-f]{12}");
+        assertThat(sshKeygenVerifies(bob).exit()).isZero();
+    }
+
+    @Test
+    void aGeneratedKeyFileNamingSomeoneElseIsRefused() throws Exception {
+        Path config = dir.resolve("config-swapped");
+        ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("carl.md"),
+                SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Carl"));
+        Path dana = SigningIdentity.generatedFile(config, ReportFormat.MARKDOWN, "Dana");
+        Files.copy(SigningIdentity.generatedFile(config, ReportFormat.MARKDOWN, "Carl"), dana);
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("dana.md"),
+                SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Dana")))
+                .isInstanceOf(SigningException.class).hasMessageContaining("names Carl, not Dana");
+        assertThat(dir.resolve("dana.md")).doesNotExist();
     }
 
     @Test

@@ -112,19 +112,35 @@ class PdfSigningTest {
     }
 
     @Test
-    void theGeneratedIdentityIsMadeOnceInTheConfigDirectoryAndReused() throws Exception {
+    void eachSignerNameGetsItsOwnGeneratedCertificateMadeOnceAndReused() throws Exception {
         Path config = dir.resolve("config-" + System.nanoTime());
-        SigningIdentity first = SigningIdentity.generated(config, ReportFormat.PDF, "Ærøskøbing Operator 王");
-        ExportResult a = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-a.pdf"), first);
-        SigningIdentity again = SigningIdentity.generated(config, ReportFormat.PDF, "someone else");
-        ExportResult b = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-b.pdf"), again);
+        String first = "Ærøskøbing Operator 王";
+        String second = "Doe, Jane";
+        ExportResult a = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-a.pdf"),
+                SigningIdentity.generated(config, ReportFormat.PDF, first));
+        ExportResult again = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-again.pdf"),
+                SigningIdentity.generated(config, ReportFormat.PDF, " " + first + " "));
+        ExportResult b = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-b.pdf"),
+                SigningIdentity.generated(config, ReportFormat.PDF, second));
 
-        assertThat(Files.exists(config.resolve(PdfIdentity.GENERATED_FILE))).isTrue();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                config.resolve(PdfIdentity.GENERATED_FILE)))).isEqualTo("rw-------");
-        assertThat(a.verification().fingerprint()).isEqualTo(b.verification().fingerprint());
-        assertThat(b.verification().signer()).isEqualTo("Ærøskøbing Operator 王");
+        assertThat(again.verification().fingerprint()).isEqualTo(a.verification().fingerprint());
+        assertThat(b.verification().fingerprint()).isNotEqualTo(a.verification().fingerprint());
+        assertThat(a.verification().signer()).isEqualTo(first);
+        assertThat(b.verification().signer()).isEqualTo(second);
+        for (String name : List.of(first, second)) {
+            Path file = SigningIdentity.generatedFile(config, ReportFormat.PDF, name);
+            assertThat(file.getFileName().toString()).matches("report-signing-[0-9a-f]{12}\\.p12");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        try (PDDocument doc = Loader.loadPDF(dir.resolve("gen-b.pdf").toFile())) {
+            PDSignature sig = doc.getSignatureDictionaries().get(0);
+            assertThat(sig.getName()).isEqualTo(second);
+            String cover = new PDFTextStripper() {{ setEndPage(1); }}.getText(doc);
+            assertThat(cover).contains(second).doesNotContain(first);
+            assertThat(cover.replaceAll("\\s+", "")).contains(b.verification().fingerprint());
+        }
         assertThat(Tools.pdfsigAccepts(dir.resolve("gen-b.pdf"))).isTrue();
+        assertThat(Tools.pdfsig(dir.resolve("gen-b.pdf")).output()).contains("Signer Certificate Common Name: Doe, Jane");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.runbookpilot.report.sign;
 
+import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -50,7 +51,6 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
      * not by this password; it is fixed so that {@code openssl pkcs12} and {@code keytool} can open the file.
      */
     public static final char[] GENERATED_PASSWORD = "runbook-pilot".toCharArray();
-    public static final String GENERATED_FILE = "report-signing.p12";
 
     public PdfIdentity {
         if (chain.isEmpty()) throw new IllegalArgumentException("a signing identity needs a certificate");
@@ -120,7 +120,10 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
     public static String commonName(X509Certificate cert) {
         X500Name name = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
         RDN[] cn = name.getRDNs(BCStyle.CN);
-        return cn.length == 0 ? name.toString() : IETFUtils.valueToString(cn[0].getFirst().getValue());
+        if (cn.length == 0) return name.toString();
+        // The name as written, not RFC 4514's escaped form ("Doe, Jane" rather than "Doe\\, Jane").
+        return cn[0].getFirst().getValue() instanceof ASN1String text ? text.getString()
+                : IETFUtils.valueToString(cn[0].getFirst().getValue());
     }
 
     /**
@@ -150,9 +153,8 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
         throw new GeneralSecurityException(file + " holds no private key with a certificate");
     }
 
-    /** Loads the generated identity from {@code configDir}, making it on first use. */
-    public static PdfIdentity generated(Path configDir, String signerName) throws IOException, GeneralSecurityException {
-        Path file = configDir.resolve(GENERATED_FILE);
+    /** Loads the generated identity of {@code signerName} from {@code file}, making it on first use. */
+    public static PdfIdentity generated(Path file, String signerName) throws IOException, GeneralSecurityException {
         if (!Files.exists(file)) {
             PdfIdentity made = selfSigned(signerName);
             KeyStore ks = KeyStore.getInstance("PKCS12");
