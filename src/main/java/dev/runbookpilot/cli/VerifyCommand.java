@@ -1,7 +1,9 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.ReportVerifier;
 import dev.runbookpilot.report.Verification;
+import dev.runbookpilot.report.sign.PdfIdentity;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -10,24 +12,39 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = {"Check a signed report: a PDF's embedded signature, or a Markdown report "
         + "against its detached SSH signature.",
-        "Exit 0 when the signature is valid and covers the whole file, 1 when it is not (the reason is printed), "
-                + "2 when a file cannot be read."})
+        "Without a trust list (--signer-fingerprint/--trusted-cert for PDF, --allowed-signers for Markdown) the "
+                + "signature is checked but not who made it; the output says so.",
+        "Exit 0 when the signature is valid, covers the whole file and (when a trust list is given) comes from a "
+                + "trusted signer; 1 when not (the reason is printed); 2 when a file cannot be read or an option "
+                + "does not apply to the file."})
 final class VerifyCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the report (.pdf or .md)")
     Path file;
 
-    @Option(names = "--sig", paramLabel = "FILE", description = "detached signature of a Markdown report "
+    @Option(names = "--sig", paramLabel = "FILE", description = "Markdown only: detached signature "
             + "(default: FILE.sig)")
     Path sig;
 
-    @Option(names = "--allowed-signers", paramLabel = "FILE", description = "an ssh allowed_signers file; the "
-            + "Markdown signer's key must be listed in it")
+    @Option(names = "--allowed-signers", paramLabel = "FILE", description = "Markdown only: an ssh "
+            + "allowed_signers file; the signer's key must be listed in it")
     Path allowedSigners;
+
+    @Option(names = "--signer-fingerprint", paramLabel = "SHA256", description = "PDF only, repeatable: the "
+            + "SHA-256 fingerprint (AB:CD:... or SHA256:base64) of a certificate allowed to sign")
+    List<String> signerFingerprints = new ArrayList<>();
+
+    @Option(names = "--trusted-cert", paramLabel = "FILE", description = "PDF only, repeatable: a certificate "
+            + "(PEM or DER) allowed to sign")
+    List<Path> trustedCerts = new ArrayList<>();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,18 +58,50 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
-            Verification v = ReportVerifier.verify(file, sig, allowedSigners);
-            if (v.valid()) {
-                out.println("VALID: " + v.reason());
-                if (v.signer() != null) out.println("Signer: " + v.signer());
-                out.println("Fingerprint: " + v.fingerprint());
-                return ExitCodes.OK;
+            boolean pdf = ReportVerifier.formatOf(file) == ReportFormat.PDF;
+            String misplaced = pdf ? misplaced("a PDF report (its signature is embedded)", sig != null, "--sig",
+                    allowedSigners != null, "--allowed-signers")
+                    : misplaced("a Markdown report (trust its signers with --allowed-signers)",
+                    !signerFingerprints.isEmpty(), "--signer-fingerprint", !trustedCerts.isEmpty(), "--trusted-cert");
+            if (misplaced != null) {
+                err.println("cannot verify: " + misplaced);
+                return ExitCodes.USAGE;
             }
-            out.println("INVALID: " + v.reason());
-            return ExitCodes.CHECK_FAILED;
-        } catch (IOException e) {
+            boolean trustChecked = pdf ? !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
+                    : allowedSigners != null;
+            Verification v = pdf ? ReportVerifier.verifyPdf(file, trusted())
+                    : ReportVerifier.verifyMarkdown(file, sig, allowedSigners);
+            if (!v.valid()) {
+                out.println("INVALID: " + v.reason());
+                return ExitCodes.CHECK_FAILED;
+            }
+            out.println("VALID: " + v.reason());
+            if (v.signer() != null) out.println("Signer: " + v.signer());
+            out.println("Fingerprint: " + v.fingerprint());
+            if (!trustChecked) {
+                out.println("Signer NOT checked against a trust list; to require it, give "
+                        + (pdf ? "--signer-fingerprint or --trusted-cert." : "--allowed-signers."));
+            }
+            return ExitCodes.OK;
+        } catch (IllegalArgumentException | IOException e) {
             err.println("cannot verify: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+    }
+
+    /** The options given that do not apply to this kind of report, as a sentence; null when there are none. */
+    private String misplaced(String kind, boolean firstGiven, String first, boolean secondGiven, String second) {
+        List<String> names = new ArrayList<>();
+        if (firstGiven) names.add(first);
+        if (secondGiven) names.add(second);
+        return names.isEmpty() ? null : String.join(" and ", names) + (names.size() == 1 ? " does" : " do")
+                + " not apply to " + file + ", " + kind + ".";
+    }
+
+    private Set<String> trusted() throws IOException {
+        Set<String> fingerprints = new LinkedHashSet<>();
+        for (String f : signerFingerprints) fingerprints.add(PdfIdentity.canonicalFingerprint(f));
+        for (Path cert : trustedCerts) fingerprints.add(PdfIdentity.certificateFileFingerprint(cert));
+        return fingerprints;
     }
 }

@@ -11,7 +11,6 @@ import dev.runbookpilot.session.SessionState;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
@@ -21,8 +20,14 @@ public final class ReportExporter {
     private ReportExporter() {}
 
     /**
-     * Writes atomically (temporary file, then a move), signs when {@code identity} is not null, and verifies the
-     * written files right after signing.
+     * Signs when {@code identity} is not null and verifies the signed bytes in memory; only then writes, atomically
+     * (temporary files, then moves), so a signature that does not verify never reaches the disk.
+     *
+     * <p>A Markdown report and its {@code FILE.sig} are two files, and no move replaces both at once. Whatever is
+     * at {@code FILE.sig} is deleted before the report is moved into place, then the new signature is moved: a
+     * crash in between leaves a report with no signature ("not signed", the truth, fixed by exporting again),
+     * never a report next to the signature of another one (which would read as "digest mismatch", i.e. tampering).
+     * An unsigned export removes a stale {@code FILE.sig} the same way.
      *
      * @throws SigningException when the identity cannot sign (wrong format, unreadable key, no passphrase), or the
      *                          signature just made does not verify
@@ -49,16 +54,21 @@ public final class ReportExporter {
                 id.fingerprint()));
         byte[] signed = PadesSigner.sign(rendered.pdf(), id,
                 new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()), Instant.now());
-        AtomicWrite.write(out, signed);
-        Verification v = PdfSignatureCheck.verify(Files.readAllBytes(out));
+        Verification v = PdfSignatureCheck.verify(signed);
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
+        AtomicWrite.write(out, signed);
         return new ExportResult(out, null, v);
     }
 
     private static ExportResult markdown(Report report, Path out, SigningIdentity identity)
             throws IOException, SigningException {
+        Path sigFile = ReportVerifier.signatureFileOf(out, null);
         if (identity == null) {
-            AtomicWrite.write(out, MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8));
+            try (AtomicWrite.Staged md = AtomicWrite.stage(out,
+                    MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8))) {
+                AtomicWrite.delete(sigFile);
+                md.commit();
+            }
             return new ExportResult(out, null, null);
         }
         OpenSshKey key = identity.sshKey();
@@ -70,12 +80,14 @@ public final class ReportExporter {
         } catch (GeneralSecurityException e) {
             throw new SigningException("cannot sign with " + identity.describe() + ": " + e.getMessage(), e);
         }
-        Path sigFile = out.resolveSibling(out.getFileName() + ".sig");
-        AtomicWrite.write(out, md);
-        AtomicWrite.write(sigFile, sig.getBytes(StandardCharsets.US_ASCII));
-        Verification v = SshSig.verify(Files.readAllBytes(out), Files.readString(sigFile, StandardCharsets.ISO_8859_1),
-                null);
+        Verification v = SshSig.verify(md, sig, null);
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
+        try (AtomicWrite.Staged reportFile = AtomicWrite.stage(out, md);
+             AtomicWrite.Staged signatureFile = AtomicWrite.stage(sigFile, sig.getBytes(StandardCharsets.US_ASCII))) {
+            AtomicWrite.delete(sigFile);
+            reportFile.commit();
+            signatureFile.commit();
+        }
         return new ExportResult(out, sigFile, new Verification(true, principal, v.fingerprint(), "Valid signature by "
                 + principal + " (key " + v.fingerprint() + ") covering the whole file.",
                 SshSig.allowedSignersLine(principal, key)));

@@ -4,24 +4,60 @@ import dev.runbookpilot.report.sign.PdfSignatureCheck;
 import dev.runbookpilot.report.sign.SshSig;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 
-/** Checks a signed report: a PDF's embedded signature, or a Markdown file against its detached {@code .sig}. */
+/**
+ * Checks a signed report: a PDF's embedded signature, optionally against certificates the caller trusts, or a
+ * Markdown file against its detached {@code .sig}, optionally against an {@code allowed_signers} file.
+ */
 public final class ReportVerifier {
     private ReportVerifier() {}
 
-    /**
-     * @param signature      the detached signature of a Markdown report; null means {@code FILE.sig}
-     * @param allowedSigners an {@code allowed_signers} file the Markdown signer must be listed in; null to skip
-     */
-    public static Verification verify(Path file, Path signature, Path allowedSigners) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        if (isPdf(bytes) || file.getFileName().toString().toLowerCase().endsWith(".pdf")) {
-            return PdfSignatureCheck.verify(bytes);
+    /** PDF when the file starts like one or is named {@code .pdf}; Markdown otherwise. */
+    public static ReportFormat formatOf(Path file) throws IOException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(5);
         }
-        Path sig = signature != null ? signature : file.resolveSibling(file.getFileName() + ".sig");
+        boolean pdf = head.length == 5 && head[0] == '%' && head[1] == 'P' && head[2] == 'D' && head[3] == 'F'
+                && head[4] == '-';
+        return pdf || file.getFileName().toString().toLowerCase().endsWith(".pdf") ? ReportFormat.PDF
+                : ReportFormat.MARKDOWN;
+    }
+
+    /**
+     * @param trustedFingerprints SHA-256 fingerprints ({@code AB:CD:...}, see
+     *                            {@link dev.runbookpilot.report.sign.PdfIdentity#canonicalFingerprint}) of the
+     *                            certificates allowed to sign; empty when the signer is not to be checked, and then
+     *                            the reason says so
+     */
+    public static Verification verifyPdf(Path file, Set<String> trustedFingerprints) throws IOException {
+        Verification v = PdfSignatureCheck.verify(Files.readAllBytes(file));
+        if (!v.valid()) return v;
+        if (trustedFingerprints.isEmpty()) {
+            return new Verification(true, v.signer(), v.fingerprint(), v.reason() + " The signer was not checked "
+                    + "against a trust list: any self-signed certificate can carry that name.", null);
+        }
+        if (!trustedFingerprints.contains(v.fingerprint())) {
+            return new Verification(false, v.signer(), v.fingerprint(), "Unknown signer: " + v.signer() + " "
+                    + v.fingerprint() + " is not one of the trusted certificates given.", null);
+        }
+        return new Verification(true, v.signer(), v.fingerprint(), v.reason() + " The certificate is one of the "
+                + "trusted certificates given.", null);
+    }
+
+    /**
+     * @param signature      the detached signature; null means {@code FILE.sig}
+     * @param allowedSigners an {@code allowed_signers} file the signer must be listed in; null to skip that check
+     *                       (the reason then says the signer was not checked)
+     */
+    public static Verification verifyMarkdown(Path file, Path signature, Path allowedSigners) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        Path sig = signatureFileOf(file, signature);
         if (!Files.isRegularFile(sig)) {
             return Verification.invalid("Not signed: there is no signature file " + sig + ".");
         }
@@ -31,8 +67,8 @@ public final class ReportVerifier {
         return SshSig.verify(bytes, Files.readString(sig, StandardCharsets.ISO_8859_1), allowedSigners);
     }
 
-    static boolean isPdf(byte[] bytes) {
-        return bytes.length >= 5 && bytes[0] == '%' && bytes[1] == 'P' && bytes[2] == 'D' && bytes[3] == 'F'
-                && bytes[4] == '-';
+    /** Where a Markdown report's detached signature is: {@code signature} when given, else {@code FILE.sig}. */
+    public static Path signatureFileOf(Path report, Path signature) {
+        return signature != null ? signature : report.resolveSibling(report.getFileName() + ".sig");
     }
 }

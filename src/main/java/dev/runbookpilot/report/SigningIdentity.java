@@ -5,10 +5,14 @@ import dev.runbookpilot.report.sign.PdfIdentity;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -17,9 +21,6 @@ import java.util.Objects;
  * passphrase prompt), so the wizard can build one while the person is still choosing.
  */
 public final class SigningIdentity {
-    /** File names of generated identities inside the config directory. */
-    public static final String GENERATED_SSH_KEY = "report-signing-ed25519";
-
     private enum Source { PKCS12, SSH_KEY, GENERATED }
 
     private final Source source;
@@ -50,16 +51,37 @@ public final class SigningIdentity {
     }
 
     /**
-     * The identity kept in {@code configDir} for the format, made on first use: a self-signed RSA certificate for
-     * PDF, an Ed25519 key for Markdown. Named after the account that makes it.
+     * The identity kept in {@code configDir} for the format and signer, made on first use: a self-signed RSA
+     * certificate for PDF, an Ed25519 key for Markdown, named after the signer. Each signer name has its own file
+     * (see {@link #generatedFile}), so operators sharing a workstation never sign under each other's names.
      */
     public static SigningIdentity generated(Path configDir, ReportFormat format) {
         return generated(configDir, format, defaultSignerName());
     }
 
+    /**
+     * Where the generated identity of {@code signerName} lives: {@code report-signing-HASH.p12} (PDF) or
+     * {@code report-signing-ed25519-HASH} (Markdown), HASH being the first 12 hex digits of the SHA-256 of the
+     * name (NFC, trimmed). A hash rather than the name itself: names hold spaces, accents and characters no file
+     * system agrees on.
+     */
+    public static Path generatedFile(Path configDir, ReportFormat format, String signerName) {
+        String name = Normalizer.normalize(signerName.strip(), Normalizer.Form.NFC);
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(name.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
+        }
+        return configDir.resolve(format == ReportFormat.PDF ? "report-signing-" + hash + ".p12"
+                : "report-signing-ed25519-" + hash);
+    }
+
     public static SigningIdentity generated(Path configDir, ReportFormat format, String signerName) {
         if (signerName == null || signerName.isBlank()) throw new IllegalArgumentException("a signer name is needed");
-        return new SigningIdentity(Source.GENERATED, format, configDir, null, signerName.strip());
+        return new SigningIdentity(Source.GENERATED, format, configDir, null,
+                Normalizer.normalize(signerName.strip(), Normalizer.Form.NFC));
     }
 
     public ReportFormat format() {
@@ -71,9 +93,8 @@ public final class SigningIdentity {
         return switch (source) {
             case PKCS12 -> "PKCS#12 certificate " + path;
             case SSH_KEY -> "SSH key " + path;
-            case GENERATED -> format == ReportFormat.PDF
-                    ? "generated self-signed certificate " + path.resolve(PdfIdentity.GENERATED_FILE)
-                    : "generated Ed25519 key " + path.resolve(GENERATED_SSH_KEY);
+            case GENERATED -> (format == ReportFormat.PDF ? "generated self-signed certificate "
+                    : "generated Ed25519 key ") + generatedFile(path, format, signerName);
         };
     }
 
@@ -92,7 +113,9 @@ public final class SigningIdentity {
         if (pdf != null) return pdf;
         try {
             if (source == Source.GENERATED) {
-                pdf = PdfIdentity.generated(path, signerName);
+                PdfIdentity made = PdfIdentity.generated(generatedFile(path, format, signerName), signerName);
+                requireNamed(made.signerName(), signerName);
+                pdf = made;
             } else {
                 if (!Files.isRegularFile(path)) throw new SigningException("no PKCS#12 file at " + path);
                 pdf = openPkcs12();
@@ -127,12 +150,14 @@ public final class SigningIdentity {
         if (ssh != null) return ssh;
         try {
             if (source == Source.GENERATED) {
-                Path file = path.resolve(GENERATED_SSH_KEY);
+                Path file = generatedFile(path, format, signerName);
                 if (!Files.exists(file)) {
                     OpenSshKey made = OpenSshKey.generateEd25519(principalOf(signerName));
                     made.writeUnencrypted(file);
                 }
-                ssh = OpenSshKey.read(file, PassphrasePrompt.NONE);
+                OpenSshKey read = OpenSshKey.read(file, PassphrasePrompt.NONE);
+                requireNamed(principal(read), principalOf(signerName));
+                ssh = read;
             } else {
                 if (!Files.isRegularFile(path)) throw new SigningException("no SSH private key at " + path);
                 ssh = OpenSshKey.read(path, prompt);
@@ -140,6 +165,17 @@ public final class SigningIdentity {
             return ssh;
         } catch (IOException | GeneralSecurityException e) {
             throw new SigningException("cannot use " + describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A generated identity must carry the name of whoever signs with it: the report shows that name as the signer.
+     * It can differ only when the file was replaced by hand or two names share a hash.
+     */
+    private void requireNamed(String carried, String expected) throws SigningException {
+        if (!carried.equals(expected)) {
+            throw new SigningException(describe() + " names " + carried + ", not " + expected + "; move that file "
+                    + "away to have a new identity made for " + expected);
         }
     }
 

@@ -1,14 +1,23 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.report.sign.PdfIdentity;
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,6 +93,99 @@ class ReportSigningCliTest {
         Run none = cli("verify", unsigned.toString());
         assertThat(none.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(none.output()).contains("INVALID: The PDF is not signed.");
+    }
+
+    @Test
+    void aPdfVerifiesAgainstPinnedSignersAndNamesAnUnknownOne() throws Exception {
+        PdfIdentity ada = PdfIdentity.selfSigned("Ada Lovelace");
+        Path p12 = dir.resolve("pin/ada.p12");
+        Files.createDirectories(p12.getParent());
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry("ada", ada.privateKey(), new char[0], ada.chain().toArray(new Certificate[0]));
+        try (OutputStream o = Files.newOutputStream(p12)) {
+            ks.store(o, new char[0]);
+        }
+        Path adaPem = dir.resolve("pin/ada.pem");
+        Files.writeString(adaPem, "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(ada.certificate().getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Path malloryDer = dir.resolve("pin/mallory.der");
+        Files.write(malloryDer, PdfIdentity.selfSigned("Ada Lovelace").certificate().getEncoded());
+        String fp = ada.fingerprint();
+
+        Path pdf = dir.resolve("pin/report.pdf");
+        Run report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--key", p12.toString());
+        assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
+
+        Run unpinned = cli("verify", pdf.toString());
+        assertThat(unpinned.code()).as(unpinned.output()).isEqualTo(ExitCodes.OK);
+        assertThat(unpinned.output()).contains("Signer: Ada Lovelace\n", "Fingerprint: " + fp + "\n",
+                "The signer was not checked against a trust list",
+                "Signer NOT checked against a trust list; to require it, give --signer-fingerprint or --trusted-cert.");
+
+        byte[] hash = HexFormat.ofDelimiter(":").parseHex(fp);
+        for (String[] pin : List.of(new String[] {"--signer-fingerprint", fp.replace(":", "").toLowerCase()},
+                new String[] {"--signer-fingerprint", "SHA256:" + Base64.getEncoder().withoutPadding()
+                        .encodeToString(hash)},
+                new String[] {"--trusted-cert", adaPem.toString()},
+                new String[] {"--trusted-cert", malloryDer.toString(), "--trusted-cert", adaPem.toString()})) {
+            List<String> args = new ArrayList<>(List.of("verify", pdf.toString()));
+            args.addAll(List.of(pin));
+            Run pinned = cli(args.toArray(new String[0]));
+            assertThat(pinned.code()).as(args + ": " + pinned.output()).isEqualTo(ExitCodes.OK);
+            assertThat(pinned.output()).contains("The certificate is one of the trusted certificates given.")
+                    .doesNotContain("NOT checked");
+        }
+
+        Run unknown = cli("verify", pdf.toString(), "--trusted-cert", malloryDer.toString());
+        assertThat(unknown.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(unknown.output()).isEqualTo("INVALID: Unknown signer: Ada Lovelace " + fp
+                + " is not one of the trusted certificates given.\n");
+
+        byte[] bytes = Files.readAllBytes(pdf);
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        bytes[text.indexOf("stream") + 20] ^= 0x01;
+        Path tampered = dir.resolve("pin/tampered.pdf");
+        Files.write(tampered, bytes);
+        Run digest = cli("verify", tampered.toString(), "--trusted-cert", adaPem.toString());
+        assertThat(digest.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(digest.output()).isEqualTo("INVALID: Digest mismatch: the file was changed after it was signed "
+                + "by Ada Lovelace.\n");
+    }
+
+    @Test
+    void optionsThatDoNotApplyToTheFileOrCannotBeReadAreUsageErrors() throws Exception {
+        Path pdf = dir.resolve("usage/report.pdf");
+        assertThat(cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign", "--config-dir",
+                dir.resolve("config").toString()).code()).isZero();
+        Path md = dir.resolve("usage/report.md");
+        assertThat(cli("report", session, "--format", "md", "--out", md.toString(), "--sign", "--config-dir",
+                dir.resolve("config").toString()).code()).isZero();
+        Path text = dir.resolve("usage/not-a-cert.pem");
+        Files.writeString(text, "hello\n");
+
+        Run sig = cli("verify", pdf.toString(), "--sig", md + ".sig");
+        assertThat(sig.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(sig.output()).isEqualTo("cannot verify: --sig does not apply to " + pdf
+                + ", a PDF report (its signature is embedded).\n");
+        Run both = cli("verify", pdf.toString(), "--sig", md + ".sig", "--allowed-signers", text.toString());
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(both.output()).contains("--sig and --allowed-signers do not apply to " + pdf);
+        Run pinMd = cli("verify", md.toString(), "--signer-fingerprint", "AB");
+        assertThat(pinMd.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(pinMd.output()).isEqualTo("cannot verify: --signer-fingerprint does not apply to " + md
+                + ", a Markdown report (trust its signers with --allowed-signers).\n");
+        Run badFingerprint = cli("verify", pdf.toString(), "--signer-fingerprint", "AB:CD");
+        assertThat(badFingerprint.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badFingerprint.output()).startsWith("cannot verify: 'AB:CD' is not a SHA-256 certificate "
+                + "fingerprint");
+        Run badCert = cli("verify", pdf.toString(), "--trusted-cert", text.toString());
+        assertThat(badCert.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badCert.output()).startsWith("cannot verify: " + text + " is not an X.509 certificate");
+        Run mdUnchecked = cli("verify", md.toString());
+        assertThat(mdUnchecked.code()).isEqualTo(ExitCodes.OK);
+        assertThat(mdUnchecked.output()).contains("give an allowed_signers file to check who holds that key",
+                "Signer NOT checked against a trust list; to require it, give --allowed-signers.");
     }
 
     @Test

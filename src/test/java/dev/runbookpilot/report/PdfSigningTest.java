@@ -20,7 +20,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +77,18 @@ class PdfSigningTest {
         assertThat(v.valid()).as(v.reason()).isTrue();
         assertThat(v.signer()).isEqualTo(SignedReportFixture.SIGNER);
         assertThat(v.fingerprint()).isEqualTo(id.fingerprint()).matches("([0-9A-F]{2}:){31}[0-9A-F]{2}");
-        assertThat(ReportVerifier.verify(out, null, null)).isEqualTo(v);
+        Verification unpinned = ReportVerifier.verifyPdf(out, Set.of());
+        assertThat(unpinned.valid()).isTrue();
+        assertThat(unpinned.reason()).isEqualTo(v.reason() + " The signer was not checked against a trust list: "
+                + "any self-signed certificate can carry that name.");
+        Verification pinned = ReportVerifier.verifyPdf(out, Set.of(id.fingerprint()));
+        assertThat(pinned.valid()).isTrue();
+        assertThat(pinned.reason()).endsWith("The certificate is one of the trusted certificates given.");
+        Verification stranger = ReportVerifier.verifyPdf(out,
+                Set.of(PdfIdentity.selfSigned(SignedReportFixture.SIGNER).fingerprint()));
+        assertThat(stranger.valid()).isFalse();
+        assertThat(stranger.reason()).isEqualTo("Unknown signer: " + SignedReportFixture.SIGNER + " "
+                + id.fingerprint() + " is not one of the trusted certificates given.");
 
         Tools.Result pdfsig = Tools.pdfsig(out);
         assertThat(pdfsig.output()).as(pdfsig.output())
@@ -99,43 +112,89 @@ class PdfSigningTest {
     }
 
     @Test
-    void theGeneratedIdentityIsMadeOnceInTheConfigDirectoryAndReused() throws Exception {
+    void eachSignerNameGetsItsOwnGeneratedCertificateMadeOnceAndReused() throws Exception {
         Path config = dir.resolve("config-" + System.nanoTime());
-        SigningIdentity first = SigningIdentity.generated(config, ReportFormat.PDF, "Ærøskøbing Operator 王");
-        ExportResult a = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-a.pdf"), first);
-        SigningIdentity again = SigningIdentity.generated(config, ReportFormat.PDF, "someone else");
-        ExportResult b = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-b.pdf"), again);
+        String first = "Ærøskøbing Operator 王";
+        String second = "Doe, Jane";
+        ExportResult a = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-a.pdf"),
+                SigningIdentity.generated(config, ReportFormat.PDF, first));
+        ExportResult again = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-again.pdf"),
+                SigningIdentity.generated(config, ReportFormat.PDF, " " + first + " "));
+        ExportResult b = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-b.pdf"),
+                SigningIdentity.generated(config, ReportFormat.PDF, second));
 
-        assertThat(Files.exists(config.resolve(PdfIdentity.GENERATED_FILE))).isTrue();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
-                config.resolve(PdfIdentity.GENERATED_FILE)))).isEqualTo("rw-------");
-        assertThat(a.verification().fingerprint()).isEqualTo(b.verification().fingerprint());
-        assertThat(b.verification().signer()).isEqualTo("Ærøskøbing Operator 王");
+        assertThat(again.verification().fingerprint()).isEqualTo(a.verification().fingerprint());
+        assertThat(b.verification().fingerprint()).isNotEqualTo(a.verification().fingerprint());
+        assertThat(a.verification().signer()).isEqualTo(first);
+        assertThat(b.verification().signer()).isEqualTo(second);
+        for (String name : List.of(first, second)) {
+            Path file = SigningIdentity.generatedFile(config, ReportFormat.PDF, name);
+            assertThat(file.getFileName().toString()).matches("report-signing-[0-9a-f]{12}\\.p12");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+        try (PDDocument doc = Loader.loadPDF(dir.resolve("gen-b.pdf").toFile())) {
+            PDSignature sig = doc.getSignatureDictionaries().get(0);
+            assertThat(sig.getName()).isEqualTo(second);
+            String cover = new PDFTextStripper() {{ setEndPage(1); }}.getText(doc);
+            assertThat(cover).contains(second).doesNotContain(first);
+            assertThat(cover.replaceAll("\\s+", "")).contains(b.verification().fingerprint());
+        }
         assertThat(Tools.pdfsigAccepts(dir.resolve("gen-b.pdf"))).isTrue();
+        assertThat(Tools.pdfsig(dir.resolve("gen-b.pdf")).output()).contains("Signer Certificate Common Name: Doe, Jane");
     }
 
     @Test
-    void anyFlippedByteMakesEveryVerifierRejectTheFile() throws Exception {
+    void anyChangedByteMakesOurVerifyRejectTheFileAndPdfsigTooExceptForAHexLetterCaseInContents()
+            throws Exception {
         Path out = dir.resolve("flip-source.pdf");
         ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
         byte[] good = Files.readAllBytes(out);
         String text = new String(good, StandardCharsets.ISO_8859_1);
-        int contents = text.lastIndexOf("/Contents <");
+        int contents = text.lastIndexOf("/Contents <") + "/Contents ".length();
+        int contentsEnd = text.indexOf('>', contents);
         assertThat(contents).isPositive();
+        // PDFBox writes the signature in uppercase hex; that one spelling is what our verify accepts.
+        assertThat(text.substring(contents + 1, contentsEnd)).matches("[0-9A-F]+");
 
         List<Integer> positions = new ArrayList<>(List.of(0, 1, 5, 9, good.length - 1, good.length - 2,
-                good.length - 7, contents + 11, contents + 12, contents + 200, text.indexOf('>', contents) - 1,
+                good.length - 7, contents, contents + 1, contents + 2, contents + 200, contentsEnd - 1, contentsEnd,
                 text.lastIndexOf("/ByteRange") + 13));
-        for (int i = 1; i <= 24; i++) positions.add((int) ((long) good.length * i / 25));
-        Path flipped = dir.resolve("flipped.pdf");
-        for (int pos : positions) {
-            byte[] bad = good.clone();
-            bad[pos] ^= (byte) 0xFF;
-            Files.write(flipped, bad);
-            Verification ours = ReportVerifier.verify(flipped, null, null);
-            assertThat(ours.valid()).as("our verify with byte %d flipped: %s", pos, ours.reason()).isFalse();
-            assertThat(Tools.pdfsigAccepts(flipped)).as("pdfsig with byte %d flipped", pos).isFalse();
+        for (int i = contents + 1, letters = 0; letters < 3; i++) {
+            if (Character.isLetter(good[i])) {
+                positions.add(i);
+                letters++;
+            }
         }
+        for (int i = 1; i <= 24; i++) positions.add((int) ((long) good.length * i / 25));
+        // Where, inside /Contents, the embedded certificate's own signature (its last 384 bytes) is written.
+        byte[] cert = PdfIdentity.loadPkcs12(p12, P12_PASSWORD).certificate().getEncoded();
+        int certEnd = text.indexOf(HexFormat.of().withUpperCase().formatHex(cert), contents) + 2 * cert.length;
+        int certSignature = certEnd - 2 * 384;
+        positions.add(certSignature + 10);
+        Path flipped = dir.resolve("flipped.pdf");
+        List<String> pdfsigAccepted = new ArrayList<>();
+        for (int pos : positions) {
+            for (int mask : new int[] {0xFF, 0x20, 0x01}) {
+                byte[] bad = good.clone();
+                bad[pos] ^= (byte) mask;
+                Files.write(flipped, bad);
+                Verification ours = ReportVerifier.verifyPdf(flipped, Set.of());
+                assertThat(ours.valid()).as("our verify with byte %d ^ 0x%02X: %s", pos, mask, ours.reason())
+                        .isFalse();
+                boolean hexCase = pos > contents && pos < contentsEnd && mask == 0x20
+                        && Character.isLetter(good[pos]);
+                if (hexCase) {
+                    assertThat(ours.reason()).contains("not a hex string of uppercase digits");
+                }
+                boolean inCertSignature = pos >= certSignature && pos < certEnd;
+                if (Tools.pdfsigAccepts(flipped) && !hexCase && !inCertSignature) {
+                    pdfsigAccepted.add("byte " + pos + " ^ " + mask);
+                }
+            }
+        }
+        // Poppler decodes /Contents case-insensitively, and neither checks the signing-certificate-v2 attribute
+        // nor the self-signed certificate's own signature: changes there it cannot see. Everything else it refuses.
+        assertThat(pdfsigAccepted).isEmpty();
     }
 
     @Test
@@ -144,7 +203,7 @@ class PdfSigningTest {
         ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
         Files.write(out, "\n% an incremental update after signing\n".getBytes(StandardCharsets.US_ASCII),
                 java.nio.file.StandardOpenOption.APPEND);
-        Verification appended = ReportVerifier.verify(out, null, null);
+        Verification appended = ReportVerifier.verifyPdf(out, Set.of());
         assertThat(appended.valid()).isFalse();
         assertThat(appended.reason()).contains("does not cover the whole file");
         assertThat(Tools.pdfsig(out).output()).doesNotContain("Total document signed");
@@ -152,7 +211,7 @@ class PdfSigningTest {
         Path unsigned = dir.resolve("unsigned.pdf");
         ExportResult plain = ReportExporter.export(state, ReportFormat.PDF, unsigned, null);
         assertThat(plain.verification()).isNull();
-        Verification none = ReportVerifier.verify(unsigned, null, null);
+        Verification none = ReportVerifier.verifyPdf(unsigned, Set.of());
         assertThat(none.valid()).isFalse();
         assertThat(none.reason()).isEqualTo("The PDF is not signed.");
     }

@@ -1,5 +1,6 @@
 package dev.runbookpilot.report.sign;
 
+import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.x500.RDN;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
@@ -30,10 +31,13 @@ import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.UnrecoverableKeyException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.Date;
 import java.util.HexFormat;
@@ -47,7 +51,6 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
      * not by this password; it is fixed so that {@code openssl pkcs12} and {@code keytool} can open the file.
      */
     public static final char[] GENERATED_PASSWORD = "runbook-pilot".toCharArray();
-    public static final String GENERATED_FILE = "report-signing.p12";
 
     public PdfIdentity {
         if (chain.isEmpty()) throw new IllegalArgumentException("a signing identity needs a certificate");
@@ -76,10 +79,51 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
         }
     }
 
+    /**
+     * A SHA-256 certificate fingerprint as a person may paste it, in the form {@link #fingerprint(X509Certificate)}
+     * prints: {@code AB:CD:...} or {@code abcd...} (what openssl and keytool print), or {@code SHA256:} with
+     * base64 (the form ssh-keygen uses for keys).
+     *
+     * @throws IllegalArgumentException when it is none of these or not 32 bytes long
+     */
+    public static String canonicalFingerprint(String text) {
+        String t = text.strip();
+        byte[] hash;
+        try {
+            if (t.regionMatches(true, 0, "SHA256:", 0, 7)) {
+                String b64 = t.substring(7);
+                hash = Base64.getDecoder().decode(b64.length() % 4 == 0 ? b64 : b64 + "=".repeat(4 - b64.length() % 4));
+            } else {
+                hash = HexFormat.of().parseHex(t.replace(":", ""));
+            }
+        } catch (IllegalArgumentException e) {
+            hash = null;
+        }
+        if (hash == null || hash.length != 32) {
+            throw new IllegalArgumentException("'" + t + "' is not a SHA-256 certificate fingerprint; expected "
+                    + "64 hex digits (AB:CD:... as openssl x509 -fingerprint -sha256 prints) or SHA256:base64");
+        }
+        return HexFormat.ofDelimiter(":").withUpperCase().formatHex(hash);
+    }
+
+    /** The fingerprint of an X.509 certificate in a PEM or DER file. */
+    public static String certificateFileFingerprint(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            Certificate cert = CertificateFactory.getInstance("X.509").generateCertificate(in);
+            return fingerprint((X509Certificate) cert);
+        } catch (CertificateException | ClassCastException e) {
+            throw new IOException(file + " is not an X.509 certificate in PEM or DER form (" + e.getMessage() + ")",
+                    e);
+        }
+    }
+
     public static String commonName(X509Certificate cert) {
         X500Name name = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
         RDN[] cn = name.getRDNs(BCStyle.CN);
-        return cn.length == 0 ? name.toString() : IETFUtils.valueToString(cn[0].getFirst().getValue());
+        if (cn.length == 0) return name.toString();
+        // The name as written, not RFC 4514's escaped form ("Doe, Jane" rather than "Doe\\, Jane").
+        return cn[0].getFirst().getValue() instanceof ASN1String text ? text.getString()
+                : IETFUtils.valueToString(cn[0].getFirst().getValue());
     }
 
     /**
@@ -109,9 +153,8 @@ public record PdfIdentity(PrivateKey privateKey, List<X509Certificate> chain, St
         throw new GeneralSecurityException(file + " holds no private key with a certificate");
     }
 
-    /** Loads the generated identity from {@code configDir}, making it on first use. */
-    public static PdfIdentity generated(Path configDir, String signerName) throws IOException, GeneralSecurityException {
-        Path file = configDir.resolve(GENERATED_FILE);
+    /** Loads the generated identity of {@code signerName} from {@code file}, making it on first use. */
+    public static PdfIdentity generated(Path file, String signerName) throws IOException, GeneralSecurityException {
         if (!Files.exists(file)) {
             PdfIdentity made = selfSigned(signerName);
             KeyStore ks = KeyStore.getInstance("PKCS12");

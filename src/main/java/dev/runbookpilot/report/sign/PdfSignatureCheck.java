@@ -48,21 +48,24 @@ public final class PdfSignatureCheck {
             }
             byte[] cms = contents(file, range[1], range[2]);
             if (cms == null) {
-                return Verification.invalid("The signature does not cover the whole file: the bytes between its "
-                        + "byte ranges are not a hex string.");
+                return Verification.invalid("The signature has been altered: the bytes between its byte ranges "
+                        + "are not a hex string of uppercase digits, as the signer wrote it.");
             }
             byte[] signed = new byte[range[1] + range[3]];
             System.arraycopy(file, 0, signed, 0, range[1]);
             System.arraycopy(file, range[2], signed, range[1], range[3]);
             return checkCms(signed, cms);
-        } catch (java.io.IOException e) {
+        } catch (java.io.IOException | RuntimeException e) {
+            // A damaged file may trip the parser anywhere; it is then simply not a valid signed PDF.
             return Verification.invalid("The file is not a readable PDF: " + e.getMessage());
         }
     }
 
     /**
-     * The hex string between the byte ranges, decoded. Bytes after the DER object must be zero padding and there
-     * must be nothing else there: the gap is the one part of the file no digest covers.
+     * The hex string between the byte ranges, decoded; null unless it is exactly what PDFBox writes: {@code <},
+     * uppercase hex digits, {@code >}, nothing else. The gap is the one part of the file no digest covers, so it
+     * must have a single spelling: a lowercase {@code a} decodes to the same byte as {@code A}, and accepting it
+     * would let a changed file verify (pdfsig does accept it). Bytes after the DER object are checked elsewhere.
      */
     private static byte[] contents(byte[] file, int start, int end) {
         if (file[start] != '<' || file[end - 1] != '>') return null;
@@ -70,17 +73,25 @@ public final class PdfSignatureCheck {
         if (digits % 2 != 0) return null;
         byte[] out = new byte[digits / 2];
         for (int i = 0; i < out.length; i++) {
-            int hi = Character.digit(file[start + 1 + 2 * i], 16);
-            int lo = Character.digit(file[start + 2 + 2 * i], 16);
+            int hi = upperHexDigit(file[start + 1 + 2 * i]);
+            int lo = upperHexDigit(file[start + 2 + 2 * i]);
             if (hi < 0 || lo < 0) return null;
             out[i] = (byte) (hi << 4 | lo);
         }
         return out;
     }
 
+    private static int upperHexDigit(byte b) {
+        if (b >= '0' && b <= '9') return b - '0';
+        if (b >= 'A' && b <= 'F') return b - 'A' + 10;
+        return -1;
+    }
+
     private static Verification checkCms(byte[] signed, byte[] contents) {
-        CMSSignedData cms;
+        SignerInformation si;
+        Collection<X509CertificateHolder> certs;
         int derLength;
+        // BouncyCastle parses lazily: a damaged CMS can throw from any of these calls, not only the constructor.
         try {
             derLength = derLength(contents);
             if (derLength < 0) {
@@ -93,17 +104,19 @@ public final class PdfSignatureCheck {
                             + "signature data inside /Contents.");
                 }
             }
-            cms = new CMSSignedData(new CMSProcessableByteArray(signed), Arrays.copyOf(contents, derLength));
+            CMSSignedData cms = new CMSSignedData(new CMSProcessableByteArray(signed),
+                    Arrays.copyOf(contents, derLength));
+            Collection<SignerInformation> signers = cms.getSignerInfos().getSigners();
+            if (signers.size() != 1) return Verification.invalid("The signature holds " + signers.size()
+                    + " signers; exactly one is expected.");
+            si = signers.iterator().next();
+            @SuppressWarnings("unchecked")
+            Collection<X509CertificateHolder> matches = cms.getCertificates().getMatches(si.getSID());
+            certs = matches;
         } catch (Exception e) {
             return Verification.invalid("The signature has been altered: its CMS data cannot be read ("
                     + e.getMessage() + ").");
         }
-        Collection<SignerInformation> signers = cms.getSignerInfos().getSigners();
-        if (signers.size() != 1) return Verification.invalid("The signature holds " + signers.size()
-                + " signers; exactly one is expected.");
-        SignerInformation si = signers.iterator().next();
-        @SuppressWarnings("unchecked")
-        Collection<X509CertificateHolder> certs = cms.getCertificates().getMatches(si.getSID());
         if (certs.isEmpty()) return Verification.invalid("Unknown signer: the signature does not include the "
                 + "certificate it was made with.");
         try {

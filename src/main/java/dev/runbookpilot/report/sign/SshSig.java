@@ -28,11 +28,15 @@ public final class SshSig {
     /** The armored signature of {@code message}, as ssh-keygen writes it to {@code FILE.sig}. */
     public static String sign(OpenSshKey key, byte[] message) throws GeneralSecurityException {
         byte[] signature = key.sign(signedData(NAMESPACE, "sha512", sha(message, "sha512")));
-        byte[] blob = new SshWire.Writer().raw(MAGIC).uint32(1).bytes(key.publicBlob()).string(NAMESPACE)
-                .string("").string("sha512").bytes(signature).toByteArray();
+        return armor(new SshWire.Writer().raw(MAGIC).uint32(1).bytes(key.publicBlob()).string(NAMESPACE)
+                .string("").string("sha512").bytes(signature).toByteArray());
+    }
+
+    /** The one text ssh-keygen writes for a signature: header, base64 in 70-column lines, footer, newline. */
+    private static String armor(byte[] blob) {
         String b64 = Base64.getEncoder().encodeToString(blob);
         StringBuilder out = new StringBuilder(BEGIN).append('\n');
-        for (int i = 0; i < b64.length(); i += 76) out.append(b64, i, Math.min(b64.length(), i + 76)).append('\n');
+        for (int i = 0; i < b64.length(); i += 70) out.append(b64, i, Math.min(b64.length(), i + 70)).append('\n');
         return out.append(END).append('\n').toString();
     }
 
@@ -50,14 +54,21 @@ public final class SshSig {
      * {@code file} namespace) and the signer is its principals.
      */
     public static Verification verify(byte[] message, String sig, Path allowedSigners) {
-        String text = sig.strip();
-        if (!text.startsWith(BEGIN) || !text.endsWith(END)) {
-            return Verification.invalid("Not signed: the signature file is not an SSH signature (no '" + BEGIN
-                    + "').");
+        int footer = sig.indexOf(END);
+        if (!sig.startsWith(BEGIN) || footer < 0) {
+            return Verification.invalid("Not signed: the signature file is not an SSH signature (it does not "
+                    + "start with '" + BEGIN + "' and hold '" + END + "').");
         }
-        byte[] blob = strictBase64(text.substring(BEGIN.length(), text.length() - END.length()));
+        byte[] blob = base64Lines(sig.substring(BEGIN.length(), footer));
         if (blob == null) {
             return Verification.invalid("The signature file is damaged: its base64 does not decode.");
+        }
+        // Only the exact text that was written verifies: a changed byte must never pass, even one ssh-keygen
+        // would skip (a line break turned into another space character, bytes after the footer).
+        if (!armor(blob).equals(sig)) {
+            return Verification.invalid("The signature file has been altered: it is not exactly the text "
+                    + "ssh-keygen writes (header, base64 in 70-column lines ending in \\n, footer, one final "
+                    + "newline, nothing else).");
         }
         try {
             if (blob.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(blob, MAGIC.length), MAGIC)) {
@@ -159,15 +170,10 @@ public final class SshSig {
         return out;
     }
 
-    /**
-     * Base64 lines with nothing else in between: a lenient decoder would skip a damaged byte, and a signature file
-     * that was changed must not pass as the one that was written.
-     */
-    private static byte[] strictBase64(String armored) {
-        String joined = armored.replace("\r\n", "\n").replace("\n", "");
+    /** Base64 lines; null when they do not decode (the exact layout is checked against {@link #armor}). */
+    private static byte[] base64Lines(String armored) {
         try {
-            byte[] out = Base64.getDecoder().decode(joined);
-            return Base64.getEncoder().encodeToString(out).equals(joined) ? out : null;
+            return Base64.getDecoder().decode(armored.replace("\n", ""));
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -2,6 +2,7 @@ package dev.runbookpilot.ui.wizard;
 
 import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.report.ExportResult;
+import dev.runbookpilot.report.PassphrasePrompt;
 import dev.runbookpilot.report.ReportExporter;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.SigningIdentity;
@@ -14,7 +15,6 @@ import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
-import javafx.scene.control.PasswordField;
 import javafx.scene.control.RadioButton;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -44,7 +44,6 @@ public final class ExportDialog extends Dialog<Void> {
     private final RadioButton generated = new RadioButton("Sign with this workstation's Runbook Pilot identity");
     private final RadioButton keyFile = new RadioButton("Sign with a key file (PKCS#12 for PDF, SSH key for Markdown)");
     private final TextField keyPath = new TextField();
-    private final PasswordField passphrase = new PasswordField();
     private final TextField out = new TextField();
     private final TextArea result = new TextArea();
     private final Button export = new Button("Export");
@@ -68,10 +67,7 @@ public final class ExportDialog extends Dialog<Void> {
         keyFile.setId("sign-key");
         generated.setSelected(true);
         keyPath.setId("key-path");
-        passphrase.setId("key-passphrase");
-        passphrase.setPromptText("passphrase, if the key has one");
         keyPath.disableProperty().bind(keyFile.selectedProperty().not());
-        passphrase.disableProperty().bind(keyFile.selectedProperty().not());
         out.setId("report-path");
         result.setId("export-result");
         result.setEditable(false);
@@ -92,7 +88,8 @@ public final class ExportDialog extends Dialog<Void> {
         grid.addRow(1, new Label("Signature"), unsigned);
         grid.add(generated, 1, 2);
         grid.add(keyFile, 1, 3);
-        grid.add(new HBox(6, keyPath, passphrase), 1, 4);
+        keyPath.setPromptText("key file; its passphrase, if it has one, is asked when signing");
+        grid.add(keyPath, 1, 4);
         grid.addRow(5, new Label("Write to"), outRow);
         grid.add(result, 0, 6, 2, 1);
         GridPane.setHgrow(outRow, Priority.ALWAYS);
@@ -132,25 +129,21 @@ public final class ExportDialog extends Dialog<Void> {
         boolean useKey = keyFile.isSelected();
         boolean useGenerated = generated.isSelected();
         String key = keyPath.getText().strip();
-        char[] pass = passphrase.getText().toCharArray();
+        PassphrasePrompt prompt = new FxPassphrasePrompt(getDialogPane().getScene().getWindow());
         export.setDisable(true);
         result.setText("Writing " + target + " …");
         background.execute(() -> {
             String text;
             try {
-                // The passphrase was typed in this dialog before export; the identity asks for it at most once.
-                dev.runbookpilot.report.PassphrasePrompt typed = what -> pass.length == 0 ? null : pass.clone();
                 SigningIdentity identity = useGenerated
                         ? SigningIdentity.generated(workspace.config(), f, state.started().operator())
                         : !useKey ? null
-                        : f == ReportFormat.PDF ? SigningIdentity.pkcs12(Path.of(key), typed)
-                        : SigningIdentity.sshKey(Path.of(key), typed);
+                        : f == ReportFormat.PDF ? SigningIdentity.pkcs12(Path.of(key), prompt)
+                        : SigningIdentity.sshKey(Path.of(key), prompt);
                 ExportResult r = ReportExporter.export(state, f, target, identity);
                 text = describe(r);
             } catch (Exception e) {
                 text = "Not exported: " + e.getMessage();
-            } finally {
-                java.util.Arrays.fill(pass, '\0');
             }
             String shown = text;
             Platform.runLater(() -> {
