@@ -3,7 +3,10 @@ package dev.runbookpilot.report;
 import dev.runbookpilot.session.SessionFixture;
 import dev.runbookpilot.session.SessionState;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -84,5 +87,29 @@ class PdfReportTest {
         byte[] second = PdfReport.render(ReportBuilder.build(SessionState.replay(state.events())));
         assertThat(second).isEqualTo(first);
         Files.write(dir.resolve("unsigned.pdf"), first);
+    }
+
+    @Test
+    void everyPageCarriesTheRunningHeaderAndItsNumberAndEveryFontIsEmbedded() throws Exception {
+        Report report = ReportBuilder.build(state);
+        try (PDDocument doc = Loader.loadPDF(PdfReport.render(report))) {
+            int pages = doc.getNumberOfPages();
+            for (int page = 1; page <= pages; page++) {
+                PDFTextStripper stripper = new PDFTextStripper();
+                stripper.setStartPage(page);
+                stripper.setEndPage(page);
+                String text = squash(stripper.getText(doc));
+                assertThat(text).as("page %d header", page).contains(squash(report.title()))
+                        .contains(squash("verdict " + report.verdict()));
+                assertThat(text).as("page %d number", page).contains(squash("Page " + page + " of " + pages));
+            }
+            for (PDPage page : doc.getPages()) {
+                for (COSName name : page.getResources().getFontNames()) {
+                    PDFont font = page.getResources().getFont(name);
+                    // A font left to the reader's machine may lack a glyph: names in Cyrillic or CJK would vanish.
+                    assertThat(font.isEmbedded()).as(font.getName()).isTrue();
+                }
+            }
+        }
     }
 }

@@ -229,4 +229,19 @@ class PdfSigningTest {
                 .isInstanceOf(SigningException.class).hasMessageContaining("signs MARKDOWN reports");
         assertThat(Files.exists(dir.resolve("x.pdf"))).isFalse();
     }
+
+    @Test
+    void signingAppendsToTheRenderedReportWithoutChangingAByteOfIt() throws Exception {
+        Report report = ReportBuilder.build(state);
+        PdfIdentity id = PdfIdentity.selfSigned(SignedReportFixture.SIGNER);
+        PdfReport.Rendered rendered = PdfReport.render(report, new PdfReport.Signer(id.signerName(),
+                id.fingerprint()));
+        byte[] signed = dev.runbookpilot.report.sign.PadesSigner.sign(rendered.pdf(), id,
+                new dev.runbookpilot.report.sign.PadesSigner.Placement(rendered.signaturePage(),
+                        rendered.signatureBox()), java.time.Instant.now());
+
+        // An incremental update: a reader can still show exactly what was rendered before the signature.
+        assertThat(signed.length).isGreaterThan(rendered.pdf().length);
+        assertThat(java.util.Arrays.copyOf(signed, rendered.pdf().length)).isEqualTo(rendered.pdf());
+    }
 }
