@@ -211,12 +211,17 @@ class WizardFlowTest {
         assertThat(done.isSelected()).isFalse();
         assertThat(firstRow(robot).status()).isEqualTo(Status.PENDING);
         assertThat(button(robot, "#next").isDisabled()).isTrue();
+        assertThat(text(robot, "#check-actual")).isEqualTo("awaiting confirmation (tick it above)");
 
         robot.clickOn(".manual-note").write("s3://backups/manual.dump");
         robot.clickOn(".manual-item");
         waitIdle();
 
         assertThat(firstRow(robot).status()).isEqualTo(Status.CONFIRMED);
+        assertThat(robot.lookup(".manual-item").queryAs(CheckBox.class).isSelected()).isTrue();
+        assertThat(text(robot, "#check-actual")).isEqualTo("confirmed by alice: s3://backups/manual.dump");
+        assertThat(robot.lookup("#check-status").queryAs(dev.runbookpilot.ui.widgets.StatusBadge.class)
+                .getStatus()).isEqualTo(Status.CONFIRMED);
         assertThat(button(robot, "#next").isDisabled()).isFalse();
     }
 
@@ -503,12 +508,17 @@ class WizardFlowTest {
                 }
             }
             // Each confirmation or signature rebuilds the step's extras, so look the fields up afresh every time.
+            int people = 0;
             for (Node note = pending(robot, ".manual-note"); note != null; note = pending(robot, ".manual-note")) {
+                assertThat(people++).as("'%s': a manual item would not take its confirmation", step.step().title())
+                        .isLessThan(10);
                 robot.clickOn(note).write("done");
                 robot.clickOn(note.getParent().lookup(".manual-item"));
                 waitIdle();
             }
             for (Node name = pending(robot, ".signoff-name"); name != null; name = pending(robot, ".signoff-name")) {
+                assertThat(people++).as("'%s': a role would not take its signature", step.step().title())
+                        .isLessThan(10);
                 robot.clickOn(name).write("Test Signer");
                 Button sign = (Button) name.getParent().getChildrenUnmodifiable().stream()
                         .filter(n -> n instanceof Button).findFirst().orElseThrow();

@@ -60,6 +60,7 @@ public final class CheckDetailPane extends VBox {
         title.getStyleClass().add("detail-title");
         title.setWrapText(true);
         badge.setId("check-status");
+        actual.setId("check-actual");
         badge.setMinWidth(Region.USE_PREF_SIZE);
         HBox header = new HBox(10, badge, title);
         header.setAlignment(Pos.CENTER_LEFT);
@@ -112,6 +113,15 @@ public final class CheckDetailPane extends VBox {
         show(result, spec == null ? null : spec.label(), sqlOf(spec));
     }
 
+    /**
+     * A manual item or a sign-off: people, not SQL, so no result to show; its status and what it waits for, or
+     * who accepted it.
+     */
+    public void showPeopleCheck(CheckSpec spec, Status status, String text) {
+        show(null, spec.label(), null, text);
+        badge.setStatus(status);
+    }
+
     /** A result only: its own label and SQL. */
     public void show(CheckResult result) {
         show(result, null, null);
@@ -122,6 +132,10 @@ public final class CheckDetailPane extends VBox {
      * wins over the runbook's.
      */
     public void show(CheckResult result, String label, String specSql) {
+        show(result, label, specSql, "not run yet");
+    }
+
+    private void show(CheckResult result, String label, String specSql, String notRunText) {
         Status status = result == null ? Status.PENDING : result.status();
         badge.setStatus(status);
         setShown(badge, true);
@@ -131,7 +145,7 @@ public final class CheckDetailPane extends VBox {
         boolean ran = result != null;
         setShown(facts, ran || label != null);
         expected.setText(ran && result.expected() != null ? result.expected() : ran ? "" : "—");
-        actual.setText(ran ? nonNull(result.actual()) : "not run yet");
+        actual.setText(ran ? nonNull(result.actual()) : notRunText);
         duration.setText(ran && status.isFinished() ? formatDuration(result.durationMillis()) : "—");
 
         String errorText = ran ? errorText(result) : null;

@@ -343,6 +343,14 @@ public final class WizardView extends BorderPane {
             detail.clear();
             return;
         }
+        if (row.resultProperty().get() == null && !row.isAutomated()) {
+            String accepted = row.acceptedProperty().get();
+            detail.showPeopleCheck(row.spec(), row.status(), !accepted.isEmpty() ? accepted
+                    : row.status() == Status.CONFIRMED ? "signed in every role (see above)"
+                    : row.spec() instanceof CheckSpec.Signoff ? "awaiting a signature in every role (above)"
+                    : "awaiting confirmation (tick it above)");
+            return;
+        }
         detail.show(row.spec(), row.resultProperty().get());
     }
 
@@ -374,10 +382,13 @@ public final class WizardView extends BorderPane {
             split.setDividerPositions(0.8);
             return;
         }
-        // The wanted height is known only once the new description has been laid out.
+        // The wanted height is known only once the new description, items and fields have their CSS and layout:
+        // measured earlier, a step of manual items came out short and hid them below the divider.
         Platform.runLater(() -> {
             double height = split.getHeight();
             if (height <= 0) return;
+            top.applyCss();
+            top.layout();
             double wanted = top.prefHeight(split.getWidth()) + 14;
             split.setDividerPositions(Math.max(0.25, Math.min(0.6, wanted / height)));
         });
