@@ -110,9 +110,8 @@ public final class ChecklistImporter {
         String tableLabel;
         boolean requireNote;
         final int indent;
-        /** Its statements and other code, collected before mapping so that a later item can borrow plans. */
+        /** Its statements, collected before mapping so that a later item can borrow plans. */
         final List<SqlText.Stmt> stmts = new ArrayList<>();
-        final List<String> otherCode = new ArrayList<>();
 
         Unit(int line, String text, int indent) {
             this.line = line;
@@ -523,7 +522,7 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
-            for (Unit u : step.units) collectStatements(u, u.stmts, u.otherCode);
+            for (Unit u : step.units) collectStatements(u, u.stmts);
             borrowPlans(step);
             borrowDescribedTables(step);
             for (Unit u : step.units) mapUnit(phase, step, u);
@@ -605,6 +604,8 @@ public final class ChecklistImporter {
         private final class Mapping {
             final List<Map<String, Object>> checks = new ArrayList<>();
             final List<Integer> checkLines = new ArrayList<>();
+            /** Source lines of the statements that became checks, wrappers and continuation lines included. */
+            final Set<Integer> checkedLines = new HashSet<>();
             final List<SqlText.Stmt> leftoverReads = new ArrayList<>();
             final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
             /** Placeholders ({@code <user_id>}, lower case) filled from an earlier RETURNING, and from which line. */
@@ -622,7 +623,6 @@ public final class ChecklistImporter {
             items++;
             Mapping m = new Mapping();
             List<SqlText.Stmt> stmts = u.stmts;
-            List<String> otherCode = u.otherCode;
             String unitText = unitText(u);
             String unitPhrase = u.tableExpect != null && !u.tableExpect.isBlank() ? u.tableExpect
                     : ExpectationText.phrase(u.text);
@@ -649,21 +649,35 @@ public final class ChecklistImporter {
                 Set<Integer> writeLines = new LinkedHashSet<>();
                 for (SqlText.Stmt s : m.leftoverWrites) for (int l = s.line; l <= s.endLine; l++) writeLines.add(l);
                 writeLines.removeAll(leftoverLines);
+                int firstCheck = step.checks.size();
                 for (int k = 0; k < m.checks.size(); k++) {
                     step.checks.add(m.checks.get(k));
                     step.checkComments.add(sourceComment(u, m.checkLines.get(k)));
                 }
-                for (int l : u.lines) use(l, Use.AUTOMATED, step.id, raw(l).strip());
-                if (!leftoverLines.isEmpty() || !otherCode.isEmpty()) {
+                List<Integer> byHand = new ArrayList<>(leftoverLines);
+                List<Integer> uncarried = new ArrayList<>();
+                sortAutomatedItemLines(u, m, leftoverLines, writeLines, byHand, uncarried, step.id);
+                byHand.sort(null);
+                if (!byHand.isEmpty()) {
                     StringBuilder t = new StringBuilder("Also do by hand (from the checklist item at line ")
-                            .append(u.line).append("; no expected result was written for these):\n");
-                    for (int l : leftoverLines) {
+                            .append(u.line).append("; the automated checks above do not cover these):\n");
+                    for (int l : byHand) {
                         t.append(kept(l)).append('\n');
                         use(l, Use.MANUAL, step.id, kept(l));
                     }
-                    for (String code : otherCode) t.append(code).append('\n');
-                    step.checks.add(manual(withoutLastNewline(t), false));
-                    step.checkComments.add(List.of("line " + u.line + ": statements left for the operator"));
+                    // A command written before every checked statement (a pg_dump before the check) is done first.
+                    int at = byHand.get(0) < m.checkedLines.stream().mapToInt(Integer::intValue).min().orElse(0)
+                            ? firstCheck : step.checks.size();
+                    step.checks.add(at, manual(withoutLastNewline(t), false));
+                    step.checkComments.add(at, List.of("line " + u.line + ": commands left for the operator"));
+                }
+                if (!uncarried.isEmpty()) {
+                    step.extraDescription.add("From the checklist item at line " + u.line + " (text the checks "
+                            + "below do not quote):");
+                    for (int l : uncarried) {
+                        step.extraDescription.add(kept(l));
+                        use(l, Use.DESCRIPTION, step.id, kept(l));
+                    }
                 }
                 if (!writeLines.isEmpty()) {
                     step.extraDescription.add("Statements at lines " + range(writeLines) + " were not imported as "
@@ -687,6 +701,46 @@ public final class ChecklistImporter {
             if (isConditional(phase.name + " " + step.title) && isAutomated) {
                 warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                         + "that situation happened; skip or waive the step otherwise");
+            }
+        }
+
+        /**
+         * An automated item's lines beyond its leftover statements: a line whose text the checks carry (the item's
+         * words in a check name, a statement in its sql) is automated; a command in the item's code that no check
+         * runs ({@code pg_dump}, {@code mix ecto.migrate}, code in another language) is for the operator to do by
+         * hand; any other line (a sub-bullet "if non-zero, page the on-call DBA", an expectation comment, the psql
+         * wrapper around a checked statement) goes to the step description, so no line of the item is lost.
+         */
+        private void sortAutomatedItemLines(Unit u, Mapping m, Set<Integer> leftoverLines, Set<Integer> writeLines,
+                                            List<Integer> byHand, List<Integer> uncarried, String stepId) {
+            StringBuilder text = new StringBuilder();
+            for (Map<String, Object> c : m.checks) strings(c, text);
+            String carried = SourceTrace.normalise(text.toString());
+            Set<Integer> code = new HashSet<>();
+            for (Block b : u.blocks) {
+                int last = b.closed ? b.endLine - 1 : b.endLine;
+                for (int l = b.line + 1; l <= last; l++) code.add(l);
+            }
+            for (int l : u.lines) {
+                if (leftoverLines.contains(l) || writeLines.contains(l)) continue;
+                String t = kept(l).strip();
+                if (SourceTrace.carriedIn(raw(l), carried)) {
+                    use(l, Use.AUTOMATED, stepId, raw(l).strip());
+                } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#") && !t.startsWith("--")) {
+                    byHand.add(l);
+                } else {
+                    uncarried.add(l);
+                }
+            }
+        }
+
+        private static void strings(Object o, StringBuilder out) {
+            if (o instanceof Map<?, ?> map) {
+                for (Object v : map.values()) strings(v, out);
+            } else if (o instanceof List<?> list) {
+                for (Object v : list) strings(v, out);
+            } else if (o != null) {
+                out.append(o).append('\n');
             }
         }
 
@@ -740,7 +794,7 @@ public final class ChecklistImporter {
 
         private static final Pattern INLINE_CODE = Pattern.compile("(`+)(.+?)\\1");
 
-        private void collectStatements(Unit u, List<SqlText.Stmt> stmts, List<String> otherCode) {
+        private void collectStatements(Unit u, List<SqlText.Stmt> stmts) {
             if (u.tableSql != null) addCommand(u.tableSql, u.line, stmts);
             List<Block> texts = new ArrayList<>();
             if (u.tableSql == null) {
@@ -761,8 +815,6 @@ public final class ChecklistImporter {
                     stmts.addAll(SqlText.split(b.content, b.line + 1));
                 } else if (shellLang) {
                     shellStatements(b, stmts);
-                } else {
-                    otherCode.add("(" + lang + " code at lines " + b.line + "–" + b.endLine + ", shown above)");
                 }
             }
         }
@@ -1031,6 +1083,8 @@ public final class ChecklistImporter {
                         setup.add(s);
                     }
                     promoteSetupOutOfLeftovers(setup, m);
+                    // The setup ran as part of the check (placeholders rewritten), so its lines are no work left to do.
+                    for (SqlText.Stmt x : setup) for (int l = x.line; l <= x.endLine; l++) m.checkedLines.add(l);
                     for (Map.Entry<String, Integer> e : f.filled().entrySet()) {
                         if (m.filled.putIfAbsent(e.getKey(), e.getValue()) == null) {
                             warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
@@ -1148,6 +1202,7 @@ public final class ChecklistImporter {
             check.put(kind, body);
             m.checks.add(check);
             m.checkLines.add(line);
+            for (int l = m.current.line; l <= m.current.endLine; l++) m.checkedLines.add(l);
         }
 
         /**

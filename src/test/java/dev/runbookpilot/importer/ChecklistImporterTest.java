@@ -49,7 +49,7 @@ class ChecklistImporterTest {
         assertTrue(s.automatedRatio() >= 0.7, name + ": " + s.render());
         assertEquals(s.items(), s.automated() + s.manual());
         assertFalse(runbook.phases().isEmpty());
-        assertTrue(result.lines().stream().noneMatch(u -> u.use() == null));
+        assertEquals(List.of(), LineAccounting.lostLines(ImportFixtures.read(name), result));
         assertTrue(s.render().contains("machine-verifiable items: " + s.verifiable()));
     }
 
@@ -308,5 +308,41 @@ class ChecklistImporterTest {
         String text = result.summary().render();
         assertTrue(text.contains("machine-verifiable items: 4, automated: 3 (75%)"), text);
         assertTrue(text.contains("line 9: SELECT reltuples"), text);
+    }
+
+    @Test
+    void anAutomatedItemKeepsItsOtherCommandsAsByHandWorkAndItsNotesInTheStepDescription() throws Exception {
+        String md = "# T\n## Checks\n"
+                + "1. Back up and confirm the config exists:\n"
+                + "   ```bash\n"
+                + "   pg_dump -Fc -t orders shop > orders.dump\n"
+                + "   psql -d shop -c \"SELECT count(*) FROM part_config\"\n"
+                + "   # Expected: 1\n"
+                + "   ```\n"
+                + "   - if non-zero, stop here and page the on-call DBA\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        Runbook r = ImportFixtures.load(result);
+        Step step = r.steps().findFirst().orElseThrow();
+        assertEquals(2, step.checks().size());
+        // The dump comes before the checked statement, so the operator is asked to do it first.
+        CheckSpec.Manual byHand = (CheckSpec.Manual) step.checks().get(0);
+        assertTrue(byHand.text().startsWith("Also do by hand"), byHand.text());
+        assertTrue(byHand.text().contains("pg_dump -Fc -t orders shop > orders.dump"), byHand.text());
+        assertTrue(step.checks().get(1) instanceof CheckSpec.Query);
+        assertTrue(step.description().contains("if non-zero, stop here and page the on-call DBA"));
+        assertEquals(Use.MANUAL, result.lines().get(4).use());
+        assertEquals(Use.DESCRIPTION, result.lines().get(8).use());
+        assertEquals(List.of(), LineAccounting.lostLines(md, result));
+    }
+
+    @Test
+    void anAutomatedItemKeepsCodeInAnotherLanguageAsByHandWork() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Orphans (should return 0): `SELECT count(*) FROM o WHERE p IS NULL;`\n"
+                + "  ```elixir\n  Repo.delete_all(Orphan)\n  ```\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        Step step = ImportFixtures.load(result).steps().findFirst().orElseThrow();
+        assertTrue(step.checks().stream().anyMatch(c -> c instanceof CheckSpec.Manual m
+                && m.text().contains("Repo.delete_all(Orphan)")));
+        assertEquals(List.of(), LineAccounting.lostLines(md, result));
     }
 }

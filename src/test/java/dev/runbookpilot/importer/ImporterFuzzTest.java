@@ -182,6 +182,9 @@ class ImporterFuzzTest {
                 case HEADING -> assertFalse(raw.isBlank() && !raw.contains("#"), "a heading line has text");
             }
         }
+        List<String> lost = LineAccounting.lostLines(doc, result);
+        assertEquals(List.of(), lost, "document " + index + " lost lines\n--- markdown\n" + doc + "\n--- yaml\n"
+                + result.yaml());
         ImportSummary s = result.summary();
         assertEquals(s.items(), s.automated() + s.manual());
         assertTrue(s.automatedRatio() >= 0 && s.automatedRatio() <= 1);
