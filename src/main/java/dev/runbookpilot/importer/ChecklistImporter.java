@@ -194,16 +194,21 @@ public final class ChecklistImporter {
         ImportResult run() {
             List<Block> blocks = MarkdownBlocks.parse(lines);
             keptText = new String[lines.size()];
+            fenceOf = new int[lines.size()];
             for (Block b : blocks) {
                 if (b.type == Type.ITEM) {
                     keptText[b.line - 1] = b.text;
                 } else if (b.type == Type.FENCE) {
-                    for (int k = 0; k < b.content.size(); k++) keptText[b.line + k] = b.content.get(k);
+                    for (int k = 0; k < b.content.size(); k++) {
+                        keptText[b.line + k] = b.content.get(k);
+                        fenceOf[b.line + k] = b.line;
+                    }
                 }
             }
             findRenames();
             structure(blocks);
             for (PhaseDraft p : phases) for (StepDraft s : p.steps) mapStep(p, s);
+            findUnrecognised();
             foldEmpty();
             String yaml = emit();
             for (int i = 0; i < uses.length; i++) {
@@ -213,12 +218,106 @@ public final class ChecklistImporter {
             double ratio = verifiable == 0 ? 1.0 : Math.min(1.0, (double) countAutomatedVerifiable / verifiable);
             warnings.sort((a, b) -> Integer.compare(a.line(), b.line()));
             unmapped.sort((a, b) -> Integer.compare(a.line(), b.line()));
-            ImportSummary summary = new ImportSummary(sourceName, items, automated, manual, verifiable, ratio,
+            ImportSummary summary = new ImportSummary(sourceName, items, automated, manual, verifiable,
+                    countAutomatedVerifiable, ratio,
                     warnings, unmapped);
             return new ImportResult(yaml, summary, List.of(uses));
         }
 
         private int countAutomatedVerifiable;
+        /** Per line, the opening line of the fence whose content it is, else 0. */
+        private int[] fenceOf;
+        /** Lines some statement the importer parsed spans, and the entry each line belongs to. */
+        private final Set<Integer> parsedLines = new HashSet<>();
+        private final Map<Integer, Unit> unitOfLine = new HashMap<>();
+
+        private static final Pattern SQL_SHAPE = Pattern.compile(
+                "(?is)^(select\\s.*\\bfrom\\s|select\\s+\\w+\\s*\\(|insert\\s+into\\s|update\\s+\\S+\\s+set\\s"
+                        + "|delete\\s+from\\s|explain\\s|with\\s+\\w+\\s+as\\s*\\(|alter\\s+table\\s|truncate\\s).*");
+        /**
+         * A psql invocation that carries SQL: -c/--command (combined flags too), a heredoc, or SQL echoed into it
+         * (a dump piped into psql restores, it checks nothing).
+         */
+        private static final Pattern PSQL_WITH_SQL = Pattern.compile(
+                "(?s).*(\\bpsql\\b[^|;&]*?(\\s-[A-Za-z]*c|\\s--command\\b|<<)|\\b(echo|printf)\\b.*\\|\\s*psql\\b).*");
+        private static final Pattern NEW_ENTRY = Pattern.compile("^\\s*(?:[-*+•]|\\d{1,9}[.)]|#{1,6})\\s");
+        private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
+
+        /**
+         * SQL or a psql command the importer did not parse into a statement (an unknown psql flag, a heredoc, SQL
+         * in a plain list item of a checkbox checklist, ...). Listed as unmapped so that it never disappears
+         * silently, and, when an expected result is written near it, counted as verifiable and not automated:
+         * the ratio must not look better because the importer failed to read something.
+         */
+        private void findUnrecognised() {
+            List<Integer> group = new ArrayList<>();
+            for (int l = 1; l <= lines.size(); l++) {
+                boolean candidate = !parsedLines.contains(l)
+                        && (uses[l - 1] == null || uses[l - 1].use() != Use.HEADING) && carriesSql(l);
+                // A statement spans lines only inside a code block (a heredoc and its SQL); list items are one each.
+                boolean continues = !group.isEmpty() && group.get(group.size() - 1) == l - 1 && fenceOf[l - 1] > 0
+                        && fenceOf[l - 1] == fenceOf[group.get(0) - 1];
+                if (candidate && (group.isEmpty() || continues)) {
+                    group.add(l);
+                    continue;
+                }
+                unrecognised(group);
+                group.clear();
+                if (candidate) group.add(l);
+            }
+            unrecognised(group);
+        }
+
+        private boolean carriesSql(int l) {
+            String raw = raw(l);
+            String t = raw.strip();
+            if (t.startsWith("--") || t.startsWith("#") && fenceOf[l - 1] > 0) return false;
+            if (fenceOf[l - 1] > 0) return PSQL_WITH_SQL.matcher(raw).matches() || SqlText.looksLikeSql(t);
+            List<String> pieces = new ArrayList<>();
+            if (t.startsWith("|")) {
+                for (String cell : MarkdownBlocks.cells(t)) pieces.add(cell.replaceAll("^`+|`+$", "").strip());
+            } else {
+                Matcher code = CODE_SPAN.matcher(raw);
+                while (code.find()) pieces.add(code.group(2).strip());
+            }
+            // The same test as for code the importer reads (a lone `ALTER TABLE` in prose is a name, not SQL).
+            for (String p : pieces) {
+                if (PSQL_WITH_SQL.matcher(p).matches() || SqlText.looksLikeSql(p)
+                        && (p.endsWith(";") || p.split("\\s+").length >= 3)) {
+                    return true;
+                }
+            }
+            if (!pieces.isEmpty() || t.startsWith("|")) return false;
+            if (PSQL_WITH_SQL.matcher(raw).matches()) return true;
+            String plain = t.replaceFirst("^(?:[-*+•]|\\d{1,9}[.)])\\s+(?:\\[[ xX]]\\s*)?", "");
+            return SQL_SHAPE.matcher(plain).matches();
+        }
+
+        private void unrecognised(List<Integer> group) {
+            if (group.isEmpty()) return;
+            int first = group.get(0);
+            StringBuilder near = new StringBuilder();
+            Unit u = unitOfLine.get(first);
+            if (u != null) {
+                near.append(unitText(u)).append('\n');
+                for (int l : u.lines) near.append(raw(l)).append('\n');
+            } else {
+                int last = group.get(group.size() - 1);
+                // The two lines after it, unless they start something else (a blank, a list item, a heading).
+                for (int l = first; l <= Math.min(lines.size(), last + 2); l++) {
+                    if (l > last && (raw(l).isBlank() || NEW_ENTRY.matcher(raw(l)).find())) break;
+                    near.append(raw(l)).append('\n');
+                }
+            }
+            String about = near.toString();
+            if (ExpectationText.phrase(about) != null || ExpectationText.saysFails(about)
+                    || ExpectationText.saysSucceeds(about)) {
+                verifiable++;
+            }
+            StringBuilder sql = new StringBuilder();
+            for (int l : group) sql.append(raw(l).strip()).append('\n');
+            unmapped.add(new UnmappedSql(first, withoutLastNewline(sql), "not recognised"));
+        }
 
         // -------------------------------------------------------------- structure: title, phases, steps, units
 
@@ -522,7 +621,11 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
-            for (Unit u : step.units) collectStatements(u, u.stmts);
+            for (Unit u : step.units) {
+                collectStatements(u, u.stmts);
+                for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
+                for (int l : u.lines) unitOfLine.putIfAbsent(l, u);
+            }
             borrowPlans(step);
             borrowDescribedTables(step);
             for (Unit u : step.units) mapUnit(phase, step, u);
@@ -600,7 +703,7 @@ public final class ChecklistImporter {
             return id;
         }
 
-        /** What one unit produced: automated checks, statements left for the operator, and whether it stated results. */
+        /** What one unit produced: automated checks, statements left for the operator, and which stated results. */
         private final class Mapping {
             final List<Map<String, Object>> checks = new ArrayList<>();
             final List<Integer> checkLines = new ArrayList<>();
@@ -610,7 +713,13 @@ public final class ChecklistImporter {
             final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
             /** Placeholders ({@code <user_id>}, lower case) filled from an earlier RETURNING, and from which line. */
             final Map<String, Integer> filled = new LinkedHashMap<>();
-            boolean stated;
+            /**
+             * Statements with an expected result written for them, whether or not they became checks: the ratio's
+             * denominator counts statements, so an item with three stated queries and one check is one of three.
+             */
+            final Set<SqlText.Stmt> stated = new HashSet<>();
+            /** Statements that became at least one automated check. */
+            final Set<SqlText.Stmt> checked = new HashSet<>();
             Unit unit;
             SqlText.Stmt current;
         }
@@ -640,10 +749,13 @@ public final class ChecklistImporter {
             for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
             warnPlaceholders(u, m);
             boolean isAutomated = !m.checks.isEmpty();
-            if (m.stated) verifiable++;
+            // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
+            Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
+            verifiableStmts.addAll(m.checked);
+            verifiable += verifiableStmts.size();
+            countAutomatedVerifiable += m.checked.size();
             if (isAutomated) {
                 automated++;
-                if (m.stated) countAutomatedVerifiable++;
                 Set<Integer> leftoverLines = new LinkedHashSet<>();
                 for (SqlText.Stmt s : m.leftoverReads) for (int l = s.line; l <= s.endLine; l++) leftoverLines.add(l);
                 Set<Integer> writeLines = new LinkedHashSet<>();
@@ -957,11 +1069,12 @@ public final class ChecklistImporter {
                 case READ -> {
                     if (placeholder != null) {
                         // Stated but not automatable: it counts against the ratio, as a machine could verify it.
-                        if (phrase != null) m.stated = true;
+                        if (phrase != null) m.stated.add(m.current);
                         leftover(u, s, "contains the placeholder " + placeholder + "; fill it in by hand", m);
                         return;
                     }
                     if (s.piped) {
+                        if (phrase != null) m.stated.add(m.current);
                         leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
                         return;
                     }
@@ -971,7 +1084,7 @@ public final class ChecklistImporter {
                         body.put("name", name);
                         body.put("otherSessions", 0);
                         add(m, "activity", body, s.line);
-                        m.stated = true;
+                        m.stated.add(m.current);
                         return;
                     }
                     if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
@@ -982,7 +1095,7 @@ public final class ChecklistImporter {
                         body.put("name", name);
                         body.put("longTransactions", 0);
                         add(m, "activity", body, s.line);
-                        m.stated = true;
+                        m.stated.add(m.current);
                         return;
                     }
                     if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
@@ -990,7 +1103,7 @@ public final class ChecklistImporter {
                         leftover(u, s, "no expected result written next to it", m);
                         return;
                     }
-                    m.stated = true;
+                    m.stated.add(m.current);
                     var g = ExpectationText.grammar(phrase);
                     if (g.isEmpty() && mapRowValues(s, phrase, comments + "\n" + unitText, name, m)) return;
                     if (g.isEmpty()) {
@@ -1010,12 +1123,12 @@ public final class ChecklistImporter {
                             + "|indexes\\s+(are\\s+)?(being\\s+)?used|use\\s+indexes).*");
                     boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
                     if (placeholder != null || !(indexScan || noSeq)) {
-                        if (indexScan || noSeq) m.stated = true;
+                        if (indexScan || noSeq) m.stated.add(m.current);
                         leftover(u, s, placeholder != null ? "contains the placeholder " + placeholder
                                 : "no expected plan written next to it", m);
                         return;
                     }
-                    m.stated = true;
+                    m.stated.add(m.current);
                     String target = SqlText.explainTarget(s.sql);
                     String expect = indexScan ? "indexScan" : "noSeqScan";
                     Set<String> joined = new LinkedHashSet<>();
@@ -1054,7 +1167,7 @@ public final class ChecklistImporter {
                         leftover(u, s, "writes, and no expected error or success is written next to it", m);
                         return;
                     }
-                    m.stated = true;
+                    m.stated.add(m.current);
                     Filled f = fillFromReturning(setup, s);
                     if (f.unfilled() != null) {
                         leftover(u, s, "contains the placeholder " + f.unfilled() + "; fill it in by hand", m);
@@ -1202,6 +1315,7 @@ public final class ChecklistImporter {
             check.put(kind, body);
             m.checks.add(check);
             m.checkLines.add(line);
+            m.checked.add(m.current);
             for (int l = m.current.line; l <= m.current.endLine; l++) m.checkedLines.add(l);
         }
 
@@ -1261,7 +1375,7 @@ public final class ChecklistImporter {
                 return true;
             }
             if (g.isEmpty() && !allPass) return false;
-            m.stated = true;
+            m.stated.add(m.current);
             for (SqlText.Labelled l : labelled) {
                 String expect = g.orElse(null);
                 if (expect == null) {
@@ -1325,7 +1439,7 @@ public final class ChecklistImporter {
                         + "FROM " + inner;
                 expect = "'all match'";
             }
-            m.stated = true;
+            m.stated.add(m.current);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
             body.put("sql", sql);
@@ -1338,7 +1452,7 @@ public final class ChecklistImporter {
                 "(?i)\\b(compare|after|post|match|matches|verify|same|unchanged|still)\\b");
 
         private void rowCountBlock(Unit u, SqlText.Stmt s, List<String> tables, String about, String name, Mapping m) {
-            m.stated = true;
+            m.stated.add(m.current);
             boolean after = !snapshots.isEmpty() && AFTER_WORDS.matcher(about).find();
             if (!after) {
                 String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
@@ -1405,13 +1519,13 @@ public final class ChecklistImporter {
             String about = comments + "\n" + unitText;
             if (letter.isEmpty()) {
                 if (pattern == null || !SqlText.isIdentifier(pattern) || !expected.clean()) {
-                    if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated = true;
+                    if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated.add(m.current);
                     leftover(u, s, pattern == null || !SqlText.isIdentifier(pattern)
                             ? "no table named, or a placeholder instead of a table name"
                             : "no expected column list written next to it", m);
                     return;
                 }
-                m.stated = true;
+                m.stated.add(m.current);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", name);
                 body.put("table", pattern);
@@ -1438,7 +1552,7 @@ public final class ChecklistImporter {
                 if (!q.isEmpty()) names = q;
             }
             if (kindKey == null || names == null || names.isEmpty()) {
-                if (expected.label() != null) m.stated = true;
+                if (expected.label() != null) m.stated.add(m.current);
                 leftover(u, s, "no expected list of names written next to it", m);
                 return;
             }
@@ -1452,7 +1566,7 @@ public final class ChecklistImporter {
             else if (EXIST_WORDS.matcher(expectNote).find() || expected.clean() && s.grepNames == null) direction = "exist";
             else if (ABSENT_WORDS.matcher(about).find()) direction = "absent";
             else if (EXIST_WORDS.matcher(about).find()) direction = "exist";
-            m.stated = direction != null || m.stated;
+            if (direction != null) m.stated.add(m.current);
             if (direction == null) {
                 leftover(u, s, "lists names but the checklist does not say whether they must exist or be absent", m);
                 return;

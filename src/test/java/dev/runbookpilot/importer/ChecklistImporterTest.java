@@ -45,12 +45,12 @@ class ChecklistImporterTest {
         ImportResult result = importFixture(name);
         Runbook runbook = ImportFixtures.load(result);
         ImportSummary s = result.summary();
-        assertTrue(s.verifiable() > 0, name + " has verifiable items");
+        assertTrue(s.verifiable() > 0, name + " has verifiable statements");
         assertTrue(s.automatedRatio() >= 0.7, name + ": " + s.render());
         assertEquals(s.items(), s.automated() + s.manual());
         assertFalse(runbook.phases().isEmpty());
         assertEquals(List.of(), LineAccounting.lostLines(ImportFixtures.read(name), result));
-        assertTrue(s.render().contains("machine-verifiable items: " + s.verifiable()));
+        assertTrue(s.render().contains("machine-verifiable statements: " + s.verifiable()));
     }
 
     @Test
@@ -185,9 +185,9 @@ class ChecklistImporterTest {
         assertTrue(objects(r, ObjectKind.TABLES).stream().noneMatch(t -> t.absent().contains("jobs")));
         assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.line() == 327
                 && u.reason().contains("left to the operator in the same block (from line 322)")));
-        // It states its expectation, so it still counts as machine-verifiable: honestly 5 of 6, not 5 of 5.
-        assertEquals(6, result.summary().verifiable());
-        assertEquals(5, result.summary().automated());
+        // It states its expectation, so it still counts as machine-verifiable and not automated.
+        assertEquals(10, result.summary().verifiable());
+        assertEquals(9, result.summary().verifiedAutomatically());
     }
 
     @Test
@@ -306,7 +306,7 @@ class ChecklistImporterTest {
     void theSummaryListsUnmappedSqlWithLineNumbersAndTheRatio() throws Exception {
         ImportResult result = importFixture("table-checks.md");
         String text = result.summary().render();
-        assertTrue(text.contains("machine-verifiable items: 4, automated: 3 (75%)"), text);
+        assertTrue(text.contains("machine-verifiable statements: 4, automated: 3 (75%)"), text);
         assertTrue(text.contains("line 9: SELECT reltuples"), text);
     }
 
@@ -344,5 +344,26 @@ class ChecklistImporterTest {
         assertTrue(step.checks().stream().anyMatch(c -> c instanceof CheckSpec.Manual m
                 && m.text().contains("Repo.delete_all(Orphan)")));
         assertEquals(List.of(), LineAccounting.lostLines(md, result));
+    }
+
+    @Test
+    void countsEveryStatedStatementOfAnItemNotTheItemOnce() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Nothing invalid (all should return 0):\n  ```sql\n"
+                + "  SELECT count(*) FROM a WHERE bad;\n  SELECT count(*) FROM c WHERE id = '<id>';\n  ```\n";
+        ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
+        assertEquals(1, s.automated());
+        assertEquals(2, s.verifiable());
+        assertEquals(1, s.verifiedAutomatically());
+    }
+
+    @Test
+    void listsSqlTheImporterCannotReadAsNotRecognisedAndCountsItWhenAResultIsStated() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Done\n\n1. Check sessions: `SELECT * FROM pg_stat_activity;`\n"
+                + "2. Old rows gone: `SELECT count(*) FROM t WHERE old;` must return 0\n";
+        ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
+        assertEquals(List.of(5, 6), s.unmapped().stream().filter(u -> u.reason().equals("not recognised"))
+                .map(ImportSummary.UnmappedSql::line).toList());
+        assertEquals(1, s.verifiable());
+        assertEquals(0.0, s.automatedRatio());
     }
 }

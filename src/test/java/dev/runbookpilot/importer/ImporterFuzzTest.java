@@ -188,6 +188,7 @@ class ImporterFuzzTest {
         ImportSummary s = result.summary();
         assertEquals(s.items(), s.automated() + s.manual());
         assertTrue(s.automatedRatio() >= 0 && s.automatedRatio() <= 1);
+        assertTrue(s.verifiedAutomatically() <= s.verifiable(), "automated verifiable statements are verifiable");
         for (ImportSummary.UnmappedSql u : s.unmapped()) assertTrue(u.line() >= 1 && u.line() <= source.size());
         return true;
     }
