@@ -524,7 +524,7 @@ public final class ChecklistImporter {
                 "(?i)^[*_\\s-]*(signed|signature|sign[- ]?off\\s+by|approved\\s+by|signed\\s+off\\s+by)\\b[^_]*_{3,}.*");
         private static final Pattern FIELD = Pattern.compile("^\\s*[*_]*([^_:]{1,80}?)[*_]*\\s*:\\s*[*_]*\\s*_{3,}.*");
         private static final Pattern SIGNER_LABEL = Pattern.compile(
-                "(?i).*\\b(signed|approved|applied|performed|executed|reviewed|verified|completed|signature|person"
+                "(?i).*\\b(signed|sign[- ]?off|approved|applied|performed|executed|reviewed|verified|completed|signature|person"
                         + "|operator|dba|engineer|lead|owner|approver|reviewer|by)\\b.*");
 
         private static boolean isSignature(String text) {
@@ -560,12 +560,29 @@ public final class ChecklistImporter {
             return "Signer";
         }
 
+        private static final Pattern ROLE_AFTER_BLANK = Pattern.compile("_{3,}\\s*\\(([^()_]{1,60})\\)");
+        private static final Pattern SIGN_WORDS = Pattern.compile("(?i)\\b(sign[- ]?off|signature|signed)\\b");
+
+        /**
+         * The role a fill-in signature field names: in parentheses after the blank ({@code Sign-off: ___ (on-call
+         * DBA)}), else the label without the words that only say "sign here" ({@code DBA sign-off} -> DBA), else a
+         * role named near it.
+         */
+        private String signerRole(String label, String text, StepDraft step, int line) {
+            Matcher after = ROLE_AFTER_BLANK.matcher(text);
+            if (after.find() && !after.group(1).isBlank()) return after.group(1).strip();
+            String rest = SIGN_WORDS.matcher(label).replaceAll(" ").replaceAll("[^\\p{L}\\p{N}&/ -]", " ")
+                    .replaceAll("\\s+", " ").strip().replaceAll("^-+\\s*|\\s*-+$", "");
+            if (!rest.isEmpty()) return rest;
+            return roleNear(step, line);
+        }
+
         private void field(StepDraft step, Block b) {
             Matcher m = FIELD.matcher(b.text);
             String label = m.matches() ? m.group(1).replace("*", "").strip() : b.text;
             if (SIGNER_LABEL.matcher(label).matches() && !label.toLowerCase(Locale.ROOT).startsWith("date")) {
                 step.signLines.add(b.line);
-                step.roles.add(label);
+                step.roles.add(signerRole(label, b.text, step, b.line));
                 return;
             }
             Unit u = new Unit(b.line, b.text, b.indent);
@@ -573,8 +590,10 @@ public final class ChecklistImporter {
             step.units.add(u);
         }
 
-        private static final Pattern SQL_HEADER = Pattern.compile("(?i).*\\b(sql|query|command|statement)\\b.*");
-        private static final Pattern EXPECT_HEADER = Pattern.compile("(?i).*\\b(expect\\w*|result|should)\\b.*");
+        private static final Pattern SQL_HEADER = Pattern.compile(
+                "(?i).*\\b(sql|psql|query|queries|command|cmd|statement)\\b.*");
+        private static final Pattern EXPECT_HEADER = Pattern.compile(
+                "(?i).*\\b(expect\\w*|results?|should|pass(?:es)?(?:\\s+(?:if|when|criteri\\w*))?|criteri\\w*|outcome)\\b.*");
 
         private void table(PhaseDraft phase, StepDraft step, List<Block> rows) {
             List<String> header = MarkdownBlocks.cells(rows.get(0).text);
@@ -720,6 +739,8 @@ public final class ChecklistImporter {
             final Set<SqlText.Stmt> stated = new HashSet<>();
             /** Statements that became at least one automated check. */
             final Set<SqlText.Stmt> checked = new HashSet<>();
+            /** The item's sub-steps (nested list items) that carry a statement on their own line, by line. */
+            final Map<Integer, Block> subSteps = new HashMap<>();
             Unit unit;
             SqlText.Stmt current;
         }
@@ -733,10 +754,16 @@ public final class ChecklistImporter {
             Mapping m = new Mapping();
             List<SqlText.Stmt> stmts = u.stmts;
             String unitText = unitText(u);
-            String unitPhrase = u.tableExpect != null && !u.tableExpect.isBlank() ? u.tableExpect
-                    : ExpectationText.phrase(u.text);
-            if (unitPhrase == null) {
+            // A sub-step that carries its own statement ("1. Version bumped: `SELECT ...` → 7.2") speaks for that
+            // statement only; its expectation must not reach its siblings' statements.
+            for (Block n : u.notes) {
+                if (n.type == Type.ITEM && stmts.stream().anyMatch(x -> x.line == n.line)) m.subSteps.put(n.line, n);
+            }
+            String unitPhrase = tablePhrase(u);
+            if (unitPhrase == null && u.tableSql == null) unitPhrase = ExpectationText.phrase(u.text);
+            if (unitPhrase == null && u.tableSql == null) {
                 for (Block n : u.notes) {
+                    if (m.subSteps.containsKey(n.line)) continue;
                     String p = ExpectationText.phrase(n.text);
                     if (p != null) {
                         unitPhrase = p;
@@ -861,12 +888,20 @@ public final class ChecklistImporter {
          * earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
          */
         private void warnPlaceholders(Unit u, Mapping m) {
+            Set<String> warned = new HashSet<>(m.filled.keySet());
+            // Every form the statements are kept manual for (${VAR}, :var, HHMMSS, ...), once per item.
+            for (SqlText.Stmt s : u.stmts) {
+                String p = SqlText.placeholder(s.sql);
+                if (p != null && warned.add(p.toLowerCase(Locale.ROOT))) {
+                    warn(s.line, "placeholder " + p + " in the SQL: the operator fills it in, so this statement "
+                            + "stays a manual step");
+                }
+            }
             for (int l : u.lines) {
                 Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
                 while (ph.find()) {
-                    if (m.filled.containsKey(ph.group().toLowerCase(Locale.ROOT))) continue;
+                    if (!warned.add(ph.group().toLowerCase(Locale.ROOT))) continue;
                     warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
-                    return;
                 }
             }
         }
@@ -915,7 +950,13 @@ public final class ChecklistImporter {
             texts.addAll(u.notes);
             for (Block t : texts) {
                 Matcher m = INLINE_CODE.matcher(t.text);
-                while (m.find()) addCommand(m.group(2).strip(), t.line, stmts);
+                boolean spans = false;
+                while (m.find()) {
+                    spans = true;
+                    addCommand(m.group(2).strip(), t.line, stmts);
+                }
+                // An indented "psql -c '\dt x*'" under an item, written without backticks.
+                if (!spans && !SqlText.psqlCommands(t.text).isEmpty()) addCommand(t.text.strip(), t.line, stmts);
             }
             for (Block b : u.blocks) {
                 String lang = b.lang == null ? "" : b.lang;
@@ -1053,11 +1094,29 @@ public final class ChecklistImporter {
         private static final Pattern EXIST_WORDS = Pattern.compile(
                 "(?i)\\b(exist|exists|appear|appears|present|created|restored|listed|show|shows|should see)\\b");
 
+        /**
+         * A table row's expected result comes from its own expected cell ("must return 0" read as a phrase, "7.1"
+         * as it is); a blank cell states nothing. Without an expected column, the row's other cells may state it.
+         */
+        private static String tablePhrase(Unit u) {
+            if (u.tableSql == null) return null;
+            if (u.tableExpect == null) return ExpectationText.phrase(u.tableLabel);
+            String cell = u.tableExpect.replace("`", "").strip();
+            if (cell.isEmpty()) return null;
+            String p = ExpectationText.phrase(cell);
+            return p != null ? p : cell;
+        }
+
         private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
                                   String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
             m.unit = u;
             m.current = s;
-            String name = checkName(u, s);
+            Block sub = m.subSteps.get(s.line);
+            if (sub != null) {
+                unitText = sub.text;
+                unitPhrase = ExpectationText.phrase(sub.text);
+            }
+            String name = checkName(u, s, sub);
             SqlText.Kind kind = SqlText.kind(s.sql);
             String comments = s.comments();
             String stmtPhrase = ExpectationText.phrase(String.join("\n", s.after));
@@ -1114,7 +1173,7 @@ public final class ChecklistImporter {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
                     body.put("sql", stripSemicolon(s.sql));
-                    body.put("expect", versionAsText(g.get(), s.sql));
+                    body.put("expect", countAsValue(versionAsText(g.get(), s.sql), s.sql));
                     add(m, "query", body, s.line);
                 }
                 case EXPLAIN -> {
@@ -1159,7 +1218,7 @@ public final class ChecklistImporter {
                     // The item's own text speaks for its statement only when there is no other write to mean.
                     long writes = all.stream().filter(x -> SqlText.kind(x.sql) == SqlText.Kind.WRITE).count();
                     String about = ExpectationText.saysFails(comments) || ExpectationText.saysSucceeds(comments)
-                            || writes != 1 ? comments : comments + "\n" + unitText;
+                            || writes != 1 && sub == null ? comments : comments + "\n" + unitText;
                     boolean fails = ExpectationText.saysFails(about);
                     boolean succeeds = !fails && ExpectationText.saysSucceeds(about);
                     if (!fails && !succeeds) {
@@ -1330,16 +1389,31 @@ public final class ChecklistImporter {
             return grammar;
         }
 
+        private static final Pattern SINGLE_COUNT = Pattern.compile(
+                "(?is)^\\s*select\\s+count\\s*\\([^)]*\\)(?:\\s*::\\s*\\w+)?(?:\\s+(?:as\\s+)?\\w+)?\\s+from\\b(?!.*\\bgroup\\s+by\\b).*");
+
+        /**
+         * "Result: 0 rows" under {@code SELECT count(*) FROM ...}: a count always returns one row, so the checklist
+         * means the count; read as {@code empty} the check could never pass.
+         */
+        private static String countAsValue(String grammar, String sql) {
+            if (!SINGLE_COUNT.matcher(SqlText.withoutComments(sql)).matches()) return grammar;
+            if (grammar.equals("empty")) return "= 0";
+            if (grammar.startsWith("rows = ")) return "= " + grammar.substring("rows = ".length());
+            return grammar;
+        }
+
         private static String stripSemicolon(String sql) {
             String s = sql.strip();
             while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
             return s;
         }
 
-        private String checkName(Unit u, SqlText.Stmt s) {
-            String prose = clean(INLINE_CODE.matcher(u.text).replaceAll(" ")).replaceAll("\\s+", " ")
+        private String checkName(Unit u, SqlText.Stmt s, Block sub) {
+            String text = sub != null ? sub.text : u.text;
+            String prose = clean(INLINE_CODE.matcher(text).replaceAll(" ")).replaceAll("\\s+", " ")
                     .replaceAll("[\\s:]+$", "");
-            String base = prose.length() >= 3 ? prose : clean(u.text).replaceAll(":\\s*$", "");
+            String base = prose.length() >= 3 ? prose : clean(text).replaceAll(":\\s*$", "");
             if (u.tableSql != null) base = u.tableLabel;
             if (u.text.isBlank() && !s.before.isEmpty()) base = String.join("; ", s.before);
             if (base.isBlank()) base = firstLine(s.sql);

@@ -366,4 +366,48 @@ class ChecklistImporterTest {
         assertEquals(1, s.verifiable());
         assertEquals(0.0, s.automatedRatio());
     }
+
+    @Test
+    void readsNumberedPsqlOneLinersHeredocsAndWrittenSqlstates() throws Exception {
+        ImportResult result = importFixture("numbered-psql.md");
+        Runbook r = ImportFixtures.load(result);
+        List<CheckSpec.Query> queries = checks(r, CheckSpec.Query.class);
+        assertEquals("SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::int", queries.get(0).sql());
+        assertEquals("< 5", queries.get(0).expect().describe());
+        // "Result: 0 rows" under a count(*) means the count: one row always comes back.
+        assertEquals("= 0", queries.get(1).expect().describe());
+        assertTrue(queries.stream().anyMatch(q -> q.sql().equals("SELECT count(*) FROM orders_default")
+                && q.expect().describe().equals("= 0")), "the heredoc's SQL with the comment after it");
+        assertEquals("23503", checks(r, CheckSpec.Statement.class).get(0).sqlstate());
+        assertEquals(List.of("DBA"), checks(r, CheckSpec.Signoff.class).get(0).roles());
+        assertEquals(1.0, result.summary().automatedRatio());
+    }
+
+    @Test
+    void readsTablesByTheirPsqlAndPassCriterionColumnsAndSubStepsByTheirOwnExpectation() throws Exception {
+        ImportResult result = importFixture("tables-nested.md");
+        Runbook r = ImportFixtures.load(result);
+        List<CheckSpec.Query> queries = checks(r, CheckSpec.Query.class);
+        assertEquals(List.of("'7.1'", "empty", "= 0", "= 1", "'7.2'", "= 1", "'O'"),
+                queries.stream().map(q -> q.expect().describe()).toList());
+        assertTrue(queries.get(2).meta().name().startsWith("Locks held"), queries.get(2).meta().name());
+        assertTrue(queries.get(4).meta().name().startsWith("Version bumped"), queries.get(4).meta().name());
+        assertEquals("23503", checks(r, CheckSpec.Statement.class).get(0).sqlstate());
+        assertEquals(List.of("accounts", "accounts_audit"), objects(r, ObjectKind.TABLES).get(0).exist().stream()
+                .map(CheckSpec.ObjectSpec::name).toList());
+        assertEquals(List.of("on-call DBA"), checks(r, CheckSpec.Signoff.class).get(0).roles());
+    }
+
+    @Test
+    void warnsAboutEveryPlaceholderFormTheSqlCanCarry() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Rows of the tenant (should return 0):\n  ```sql\n"
+                + "  SELECT count(*) FROM t WHERE tenant = :tenant;\n  SELECT count(*) FROM ${SCHEMA}.t;\n"
+                + "  SELECT count(*) FROM backup_HHMMSS;\n  ```\n";
+        List<String> warnings = ChecklistImporter.importMarkdown(md, "c.md").summary().warnings().stream()
+                .map(ImportSummary.Warning::message).filter(w -> w.startsWith("placeholder")).toList();
+        assertEquals(3, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("placeholder :tenant"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("placeholder ${SCHEMA}"), warnings.get(1));
+        assertTrue(warnings.get(2).startsWith("placeholder HHMMSS"), warnings.get(2));
+    }
 }
