@@ -240,6 +240,10 @@ public final class ChecklistImporter {
          */
         private static final Pattern PSQL_WITH_SQL = Pattern.compile(
                 "(?s).*(\\bpsql\\b[^|;&]*?(\\s-[A-Za-z]*c|\\s--command\\b|<<)|\\b(echo|printf)\\b.*\\|\\s*psql\\b).*");
+        /** psql's command tags in pasted output ("INSERT 0 1", "UPDATE 3", "CREATE INDEX"): results, not SQL. */
+        private static final Pattern COMMAND_TAG = Pattern.compile(
+                "(?i)(?:insert\\s+\\d+\\s+\\d+|(?:update|delete|select|copy|move|fetch|merge)\\s+\\d+"
+                        + "|(?:create|alter|drop|truncate|grant|revoke)(?:\\s+[a-z]+){1,2})");
         private static final Pattern NEW_ENTRY = Pattern.compile("^\\s*(?:[-*+•]|\\d{1,9}[.)]|#{1,6})\\s");
         private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
 
@@ -271,7 +275,9 @@ public final class ChecklistImporter {
         private boolean carriesSql(int l) {
             String raw = raw(l);
             String t = raw.strip();
-            if (t.startsWith("--") || t.startsWith("#") && fenceOf[l - 1] > 0) return false;
+            if (t.startsWith("--") || t.startsWith("#") && fenceOf[l - 1] > 0 || COMMAND_TAG.matcher(t).matches()) {
+                return false;
+            }
             if (fenceOf[l - 1] > 0) return PSQL_WITH_SQL.matcher(raw).matches() || SqlText.looksLikeSql(t);
             List<String> pieces = new ArrayList<>();
             if (t.startsWith("|")) {

@@ -410,4 +410,12 @@ class ChecklistImporterTest {
         assertTrue(warnings.get(1).startsWith("placeholder ${SCHEMA}"), warnings.get(1));
         assertTrue(warnings.get(2).startsWith("placeholder HHMMSS"), warnings.get(2));
     }
+
+    @Test
+    void pastedPsqlOutputIsNotListedAsSqlTheImporterCouldNotRead() throws Exception {
+        String md = "# T\n## Run\n- [ ] Apply it; psql prints:\n  ```text\n  BEGIN\n  CREATE TABLE\n  INSERT 0 1\n"
+                + "  UPDATE 3\n  COMMIT\n  ```\n";
+        ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
+        assertTrue(s.unmapped().isEmpty(), s.render());
+    }
 }
