@@ -49,6 +49,8 @@ final class ExpectationText {
     private static final Pattern WORD_OP = Pattern.compile(
             "(at least|no less than|at most|no more than|more than|greater than|over|less than|fewer than|under"
                     + "|exactly)\\s+" + NUM, Pattern.CASE_INSENSITIVE);
+    private static final Pattern OR_MORE = Pattern.compile(NUM + "\\s+or\\s+(more|greater|higher|above|less|fewer|lower|below)",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern BETWEEN = Pattern.compile("between\\s+" + NUM + "\\s+and\\s+" + NUM,
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ROWS = Pattern.compile(NUM + "\\s+rows?", Pattern.CASE_INSENSITIVE);
@@ -82,6 +84,11 @@ final class ExpectationText {
                 default -> "=";
             };
             return checked(op + " " + m.group(2));
+        }
+        m = OR_MORE.matcher(p);
+        if (m.matches()) {
+            boolean atLeast = m.group(2).toLowerCase(Locale.ROOT).matches("more|greater|higher|above");
+            return checked((atLeast ? ">= " : "<= ") + m.group(1));
         }
         m = BETWEEN.matcher(p);
         if (m.matches()) return checked("between " + m.group(1) + " and " + m.group(2));

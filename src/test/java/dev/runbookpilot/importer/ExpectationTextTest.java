@@ -19,7 +19,8 @@ class ExpectationTextTest {
             "Expected: at least 2|>= 2", "expect fewer than 10|< 10", "Expected: 3 rows|rows = 3",
             "Expected: no rows|empty", "should be between 1 and 9|between 1 and 9", "Expected: 'PASS'|'PASS'",
             "Should be ≤ 5|<= 5", "Result: 0 rows|empty", "returns 5|= 5", "must return < 5|< 5",
-            "`SELECT v FROM m` → 7.2|= 7.2", "should be O|'O'"})
+            "`SELECT v FROM m` → 7.2|= 7.2", "should be O|'O'", "expect 100 or more|>= 100",
+            "Expected: 5 or fewer|<= 5"})
     void readsTheExpectationsChecklistsWrite(String text, String grammar) {
         assertEquals(Optional.of(grammar), ExpectationText.grammar(ExpectationText.phrase(text)));
     }
