@@ -245,7 +245,6 @@ public final class ChecklistImporter {
                 "(?i)(?:insert\\s+\\d+\\s+\\d+|(?:update|delete|select|copy|move|fetch|merge)\\s+\\d+"
                         + "|(?:create|alter|drop|truncate|grant|revoke)(?:\\s+[a-z]+){1,2})");
         private static final Pattern NEW_ENTRY = Pattern.compile("^\\s*(?:[-*+•]|\\d{1,9}[.)]|#{1,6})\\s");
-        private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
 
         /**
          * SQL or a psql command the importer did not parse into a statement (an unknown psql flag, a heredoc, SQL
@@ -283,7 +282,7 @@ public final class ChecklistImporter {
             if (t.startsWith("|")) {
                 for (String cell : MarkdownBlocks.cells(t)) pieces.add(cell.replaceAll("^`+|`+$", "").strip());
             } else {
-                Matcher code = CODE_SPAN.matcher(raw);
+                Matcher code = INLINE_CODE.matcher(raw);
                 while (code.find()) pieces.add(code.group(2).strip());
             }
             // The same test as for code the importer reads (a lone `ALTER TABLE` in prose is a name, not SQL).
@@ -305,7 +304,6 @@ public final class ChecklistImporter {
             StringBuilder near = new StringBuilder();
             Unit u = unitOfLine.get(first);
             if (u != null) {
-                near.append(unitText(u)).append('\n');
                 for (int l : u.lines) near.append(raw(l)).append('\n');
             } else {
                 int last = group.get(group.size() - 1);
@@ -530,8 +528,8 @@ public final class ChecklistImporter {
                 "(?i)^[*_\\s-]*(signed|signature|sign[- ]?off\\s+by|approved\\s+by|signed\\s+off\\s+by)\\b[^_]*_{3,}.*");
         private static final Pattern FIELD = Pattern.compile("^\\s*[*_]*([^_:]{1,80}?)[*_]*\\s*:\\s*[*_]*\\s*_{3,}.*");
         private static final Pattern SIGNER_LABEL = Pattern.compile(
-                "(?i).*\\b(signed|sign[- ]?off|approved|applied|performed|executed|reviewed|verified|completed|signature|person"
-                        + "|operator|dba|engineer|lead|owner|approver|reviewer|by)\\b.*");
+                "(?i).*\\b(signed|sign[- ]?off|approved|applied|performed|executed|reviewed|verified|completed"
+                        + "|signature|person|operator|dba|engineer|lead|owner|approver|reviewer|by)\\b.*");
 
         private static boolean isSignature(String text) {
             return SIGNATURE.matcher(text).matches();
@@ -599,7 +597,8 @@ public final class ChecklistImporter {
         private static final Pattern SQL_HEADER = Pattern.compile(
                 "(?i).*\\b(sql|psql|query|queries|command|cmd|statement)\\b.*");
         private static final Pattern EXPECT_HEADER = Pattern.compile(
-                "(?i).*\\b(expect\\w*|results?|should|pass(?:es)?(?:\\s+(?:if|when|criteri\\w*))?|criteri\\w*|outcome)\\b.*");
+                "(?i).*\\b(expect\\w*|results?|should|pass(?:es)?(?:\\s+(?:if|when|criteri\\w*))?|criteri\\w*"
+                        + "|outcome)\\b.*");
 
         private void table(PhaseDraft phase, StepDraft step, List<Block> rows) {
             List<String> header = MarkdownBlocks.cells(rows.get(0).text);
@@ -745,7 +744,10 @@ public final class ChecklistImporter {
             final Set<SqlText.Stmt> stated = new HashSet<>();
             /** Statements that became at least one automated check. */
             final Set<SqlText.Stmt> checked = new HashSet<>();
-            /** The item's sub-steps (nested list items) that carry a statement on their own line, by line. */
+            /**
+             * The item's notes that speak for the statement on their own line, by line: sub-steps (nested list
+             * items) and notes that state their statement's result.
+             */
             final Map<Integer, Block> subSteps = new HashMap<>();
             Unit unit;
             SqlText.Stmt current;
@@ -760,16 +762,20 @@ public final class ChecklistImporter {
             Mapping m = new Mapping();
             List<SqlText.Stmt> stmts = u.stmts;
             String unitText = unitText(u);
-            // A sub-step that carries its own statement ("1. Version bumped: `SELECT ...` → 7.2") speaks for that
-            // statement only; its expectation must not reach its siblings' statements.
+            // A sub-step that carries its own statement ("1. Version bumped: `SELECT ...` → 7.2"), or a note that
+            // states its own statement's result, speaks for that statement only: its expectation must not reach
+            // its siblings' statements.
+            Set<Integer> noteStatements = new HashSet<>();
             for (Block n : u.notes) {
-                if (n.type == Type.ITEM && stmts.stream().anyMatch(x -> x.line == n.line)) m.subSteps.put(n.line, n);
+                if (stmts.stream().noneMatch(x -> x.line == n.line)) continue;
+                noteStatements.add(n.line);
+                if (n.type == Type.ITEM || ExpectationText.phrase(n.text) != null) m.subSteps.put(n.line, n);
             }
             String unitPhrase = tablePhrase(u);
             if (unitPhrase == null && u.tableSql == null) unitPhrase = ExpectationText.phrase(u.text);
             if (unitPhrase == null && u.tableSql == null) {
                 for (Block n : u.notes) {
-                    if (m.subSteps.containsKey(n.line)) continue;
+                    if (noteStatements.contains(n.line)) continue;
                     String p = ExpectationText.phrase(n.text);
                     if (p != null) {
                         unitPhrase = p;
@@ -871,7 +877,8 @@ public final class ChecklistImporter {
                 String t = kept(l).strip();
                 if (SourceTrace.carriedIn(raw(l), carried)) {
                     use(l, Use.AUTOMATED, stepId, raw(l).strip());
-                } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#") && !t.startsWith("--")) {
+                } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#")
+                        && !t.startsWith("--")) {
                     byHand.add(l);
                 } else {
                     uncarried.add(l);
@@ -890,8 +897,8 @@ public final class ChecklistImporter {
         }
 
         /**
-         * Warns about the first placeholder the operator must fill in; placeholders the import filled from an
-         * earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
+         * Warns about each placeholder the operator must fill in, once per item; placeholders the import filled
+         * from an earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
          */
         private void warnPlaceholders(Unit u, Mapping m) {
             Set<String> warned = new HashSet<>(m.filled.keySet());
@@ -1122,7 +1129,7 @@ public final class ChecklistImporter {
                 unitText = sub.text;
                 unitPhrase = ExpectationText.phrase(sub.text);
             }
-            String name = checkName(u, s, sub);
+            String name = checkName(u, s, sub != null && sub.type == Type.ITEM ? sub : null);
             SqlText.Kind kind = SqlText.kind(s.sql);
             String comments = s.comments();
             String stmtPhrase = ExpectationText.phrase(String.join("\n", s.after));

@@ -418,4 +418,16 @@ class ChecklistImporterTest {
         ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
         assertTrue(s.unmapped().isEmpty(), s.render());
     }
+
+    @Test
+    void aNoteStatingItsOwnStatementsResultDoesNotLendItToTheNextStatement() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Counts\n  `SELECT count(*) FROM a;` should return 1\n"
+                + "  `SELECT count(*) FROM b;`\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        List<CheckSpec.Query> queries = checks(ImportFixtures.load(result), CheckSpec.Query.class);
+        assertEquals(1, queries.size());
+        assertEquals("SELECT count(*) FROM a", queries.get(0).sql());
+        assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.line() == 5
+                && u.reason().contains("no expected result")), result.summary().render());
+    }
 }
