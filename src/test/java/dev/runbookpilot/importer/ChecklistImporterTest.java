@@ -39,8 +39,9 @@ class ChecklistImporterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"seeds/000_e9387a216e638fd6.txt", "seeds/001_d6444c5d4bc6e301.txt",
-            "seeds/002_77f05fae06ba39ae.txt", "numbered-setext.md", "table-checks.md", "html-nested.md"})
-    void importsChecklistIntoARunbookTheLoaderAcceptsWithAtLeast70PercentOfVerifiableItemsAutomated(String name)
+            "seeds/002_77f05fae06ba39ae.txt", "numbered-setext.md", "table-checks.md", "html-nested.md",
+            "numbered-psql.md", "tables-nested.md"})
+    void importsChecklistIntoARunbookTheLoaderAcceptsWithAtLeast70PercentOfVerifiableStatementsAutomated(String name)
             throws Exception {
         ImportResult result = importFixture(name);
         Runbook runbook = ImportFixtures.load(result);
