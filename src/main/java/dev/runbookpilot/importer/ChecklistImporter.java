@@ -110,9 +110,8 @@ public final class ChecklistImporter {
         String tableLabel;
         boolean requireNote;
         final int indent;
-        /** Its statements and other code, collected before mapping so that a later item can borrow plans. */
+        /** Its statements, collected before mapping so that a later item can borrow plans. */
         final List<SqlText.Stmt> stmts = new ArrayList<>();
-        final List<String> otherCode = new ArrayList<>();
 
         Unit(int line, String text, int indent) {
             this.line = line;
@@ -195,16 +194,21 @@ public final class ChecklistImporter {
         ImportResult run() {
             List<Block> blocks = MarkdownBlocks.parse(lines);
             keptText = new String[lines.size()];
+            fenceOf = new int[lines.size()];
             for (Block b : blocks) {
                 if (b.type == Type.ITEM) {
                     keptText[b.line - 1] = b.text;
                 } else if (b.type == Type.FENCE) {
-                    for (int k = 0; k < b.content.size(); k++) keptText[b.line + k] = b.content.get(k);
+                    for (int k = 0; k < b.content.size(); k++) {
+                        keptText[b.line + k] = b.content.get(k);
+                        fenceOf[b.line + k] = b.line;
+                    }
                 }
             }
             findRenames();
             structure(blocks);
             for (PhaseDraft p : phases) for (StepDraft s : p.steps) mapStep(p, s);
+            findUnrecognised();
             foldEmpty();
             String yaml = emit();
             for (int i = 0; i < uses.length; i++) {
@@ -214,12 +218,110 @@ public final class ChecklistImporter {
             double ratio = verifiable == 0 ? 1.0 : Math.min(1.0, (double) countAutomatedVerifiable / verifiable);
             warnings.sort((a, b) -> Integer.compare(a.line(), b.line()));
             unmapped.sort((a, b) -> Integer.compare(a.line(), b.line()));
-            ImportSummary summary = new ImportSummary(sourceName, items, automated, manual, verifiable, ratio,
+            ImportSummary summary = new ImportSummary(sourceName, items, automated, manual, verifiable,
+                    countAutomatedVerifiable, ratio,
                     warnings, unmapped);
             return new ImportResult(yaml, summary, List.of(uses));
         }
 
         private int countAutomatedVerifiable;
+        /** Per line, the opening line of the fence whose content it is, else 0. */
+        private int[] fenceOf;
+        /** Lines some statement the importer parsed spans, and the entry each line belongs to. */
+        private final Set<Integer> parsedLines = new HashSet<>();
+        private final Map<Integer, Unit> unitOfLine = new HashMap<>();
+
+        private static final Pattern SQL_SHAPE = Pattern.compile(
+                "(?is)^(select\\s.*\\bfrom\\s|select\\s+\\w+\\s*\\(|insert\\s+into\\s|update\\s+\\S+\\s+set\\s"
+                        + "|delete\\s+from\\s|explain\\s|with\\s+\\w+\\s+as\\s*\\(|alter\\s+table\\s|truncate\\s).*");
+        /**
+         * A psql invocation that carries SQL: -c/--command (combined flags too), a heredoc, or SQL echoed into it
+         * (a dump piped into psql restores, it checks nothing).
+         */
+        private static final Pattern PSQL_WITH_SQL = Pattern.compile(
+                "(?s).*(\\bpsql\\b[^|;&]*?(\\s-[A-Za-z]*c|\\s--command\\b|<<)|\\b(echo|printf)\\b.*\\|\\s*psql\\b).*");
+        /** psql's command tags in pasted output ("INSERT 0 1", "UPDATE 3", "CREATE INDEX"): results, not SQL. */
+        private static final Pattern COMMAND_TAG = Pattern.compile(
+                "(?i)(?:insert\\s+\\d+\\s+\\d+|(?:update|delete|select|copy|move|fetch|merge)\\s+\\d+"
+                        + "|(?:create|alter|drop|truncate|grant|revoke)(?:\\s+[a-z]+){1,2})");
+        private static final Pattern NEW_ENTRY = Pattern.compile("^\\s*(?:[-*+•]|\\d{1,9}[.)]|#{1,6})\\s");
+
+        /**
+         * SQL or a psql command the importer did not parse into a statement (an unknown psql flag, a heredoc, SQL
+         * in a plain list item of a checkbox checklist, ...). Listed as unmapped so that it never disappears
+         * silently, and, when an expected result is written near it, counted as verifiable and not automated:
+         * the ratio must not look better because the importer failed to read something.
+         */
+        private void findUnrecognised() {
+            List<Integer> group = new ArrayList<>();
+            for (int l = 1; l <= lines.size(); l++) {
+                boolean candidate = !parsedLines.contains(l)
+                        && (uses[l - 1] == null || uses[l - 1].use() != Use.HEADING) && carriesSql(l);
+                // A statement spans lines only inside a code block (a heredoc and its SQL); list items are one each.
+                boolean continues = !group.isEmpty() && group.get(group.size() - 1) == l - 1 && fenceOf[l - 1] > 0
+                        && fenceOf[l - 1] == fenceOf[group.get(0) - 1];
+                if (candidate && (group.isEmpty() || continues)) {
+                    group.add(l);
+                    continue;
+                }
+                unrecognised(group);
+                group.clear();
+                if (candidate) group.add(l);
+            }
+            unrecognised(group);
+        }
+
+        private boolean carriesSql(int l) {
+            String raw = raw(l);
+            String t = raw.strip();
+            if (t.startsWith("--") || t.startsWith("#") && fenceOf[l - 1] > 0 || COMMAND_TAG.matcher(t).matches()) {
+                return false;
+            }
+            if (fenceOf[l - 1] > 0) return PSQL_WITH_SQL.matcher(raw).matches() || SqlText.looksLikeSql(t);
+            List<String> pieces = new ArrayList<>();
+            if (t.startsWith("|")) {
+                for (String cell : MarkdownBlocks.cells(t)) pieces.add(cell.replaceAll("^`+|`+$", "").strip());
+            } else {
+                Matcher code = INLINE_CODE.matcher(raw);
+                while (code.find()) pieces.add(code.group(2).strip());
+            }
+            // The same test as for code the importer reads (a lone `ALTER TABLE` in prose is a name, not SQL).
+            for (String p : pieces) {
+                if (PSQL_WITH_SQL.matcher(p).matches() || SqlText.looksLikeSql(p)
+                        && (p.endsWith(";") || p.split("\\s+").length >= 3)) {
+                    return true;
+                }
+            }
+            if (!pieces.isEmpty() || t.startsWith("|")) return false;
+            if (PSQL_WITH_SQL.matcher(raw).matches()) return true;
+            String plain = t.replaceFirst("^(?:[-*+•]|\\d{1,9}[.)])\\s+(?:\\[[ xX]]\\s*)?", "");
+            return SQL_SHAPE.matcher(plain).matches();
+        }
+
+        private void unrecognised(List<Integer> group) {
+            if (group.isEmpty()) return;
+            int first = group.get(0);
+            StringBuilder near = new StringBuilder();
+            Unit u = unitOfLine.get(first);
+            if (u != null) {
+                for (int l : u.lines) near.append(raw(l)).append('\n');
+            } else {
+                int last = group.get(group.size() - 1);
+                // The two lines after it, unless they start something else (a blank, a list item, a heading).
+                for (int l = first; l <= Math.min(lines.size(), last + 2); l++) {
+                    if (l > last && (raw(l).isBlank() || NEW_ENTRY.matcher(raw(l)).find())) break;
+                    near.append(raw(l)).append('\n');
+                }
+            }
+            String about = near.toString();
+            if (ExpectationText.phrase(about) != null || ExpectationText.saysFails(about)
+                    || ExpectationText.saysSucceeds(about)) {
+                verifiable++;
+            }
+            StringBuilder sql = new StringBuilder();
+            for (int l : group) sql.append(raw(l).strip()).append('\n');
+            unmapped.add(new UnmappedSql(first, withoutLastNewline(sql), "not recognised"));
+        }
 
         // -------------------------------------------------------------- structure: title, phases, steps, units
 
@@ -426,8 +528,8 @@ public final class ChecklistImporter {
                 "(?i)^[*_\\s-]*(signed|signature|sign[- ]?off\\s+by|approved\\s+by|signed\\s+off\\s+by)\\b[^_]*_{3,}.*");
         private static final Pattern FIELD = Pattern.compile("^\\s*[*_]*([^_:]{1,80}?)[*_]*\\s*:\\s*[*_]*\\s*_{3,}.*");
         private static final Pattern SIGNER_LABEL = Pattern.compile(
-                "(?i).*\\b(signed|approved|applied|performed|executed|reviewed|verified|completed|signature|person"
-                        + "|operator|dba|engineer|lead|owner|approver|reviewer|by)\\b.*");
+                "(?i).*\\b(signed|sign[- ]?off|approved|applied|performed|executed|reviewed|verified|completed"
+                        + "|signature|person|operator|dba|engineer|lead|owner|approver|reviewer|by)\\b.*");
 
         private static boolean isSignature(String text) {
             return SIGNATURE.matcher(text).matches();
@@ -462,12 +564,29 @@ public final class ChecklistImporter {
             return "Signer";
         }
 
+        private static final Pattern ROLE_AFTER_BLANK = Pattern.compile("_{3,}\\s*\\(([^()_]{1,60})\\)");
+        private static final Pattern SIGN_WORDS = Pattern.compile("(?i)\\b(sign[- ]?off|signature|signed)\\b");
+
+        /**
+         * The role a fill-in signature field names: in parentheses after the blank ({@code Sign-off: ___ (on-call
+         * DBA)}), else the label without the words that only say "sign here" ({@code DBA sign-off} -> DBA), else a
+         * role named near it.
+         */
+        private String signerRole(String label, String text, StepDraft step, int line) {
+            Matcher after = ROLE_AFTER_BLANK.matcher(text);
+            if (after.find() && !after.group(1).isBlank()) return after.group(1).strip();
+            String rest = SIGN_WORDS.matcher(label).replaceAll(" ").replaceAll("[^\\p{L}\\p{N}&/ -]", " ")
+                    .replaceAll("\\s+", " ").strip().replaceAll("^-+\\s*|\\s*-+$", "");
+            if (!rest.isEmpty()) return rest;
+            return roleNear(step, line);
+        }
+
         private void field(StepDraft step, Block b) {
             Matcher m = FIELD.matcher(b.text);
             String label = m.matches() ? m.group(1).replace("*", "").strip() : b.text;
             if (SIGNER_LABEL.matcher(label).matches() && !label.toLowerCase(Locale.ROOT).startsWith("date")) {
                 step.signLines.add(b.line);
-                step.roles.add(label);
+                step.roles.add(signerRole(label, b.text, step, b.line));
                 return;
             }
             Unit u = new Unit(b.line, b.text, b.indent);
@@ -475,8 +594,11 @@ public final class ChecklistImporter {
             step.units.add(u);
         }
 
-        private static final Pattern SQL_HEADER = Pattern.compile("(?i).*\\b(sql|query|command|statement)\\b.*");
-        private static final Pattern EXPECT_HEADER = Pattern.compile("(?i).*\\b(expect\\w*|result|should)\\b.*");
+        private static final Pattern SQL_HEADER = Pattern.compile(
+                "(?i).*\\b(sql|psql|query|queries|command|cmd|statement)\\b.*");
+        private static final Pattern EXPECT_HEADER = Pattern.compile(
+                "(?i).*\\b(expect\\w*|results?|should|pass(?:es)?(?:\\s+(?:if|when|criteri\\w*))?|criteri\\w*"
+                        + "|outcome)\\b.*");
 
         private void table(PhaseDraft phase, StepDraft step, List<Block> rows) {
             List<String> header = MarkdownBlocks.cells(rows.get(0).text);
@@ -523,7 +645,11 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
-            for (Unit u : step.units) collectStatements(u, u.stmts, u.otherCode);
+            for (Unit u : step.units) {
+                collectStatements(u, u.stmts);
+                for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
+                for (int l : u.lines) unitOfLine.putIfAbsent(l, u);
+            }
             borrowPlans(step);
             borrowDescribedTables(step);
             for (Unit u : step.units) mapUnit(phase, step, u);
@@ -601,15 +727,28 @@ public final class ChecklistImporter {
             return id;
         }
 
-        /** What one unit produced: automated checks, statements left for the operator, and whether it stated results. */
+        /** What one unit produced: automated checks, statements left for the operator, and which stated results. */
         private final class Mapping {
             final List<Map<String, Object>> checks = new ArrayList<>();
             final List<Integer> checkLines = new ArrayList<>();
+            /** Source lines of the statements that became checks, wrappers and continuation lines included. */
+            final Set<Integer> checkedLines = new HashSet<>();
             final List<SqlText.Stmt> leftoverReads = new ArrayList<>();
             final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
             /** Placeholders ({@code <user_id>}, lower case) filled from an earlier RETURNING, and from which line. */
             final Map<String, Integer> filled = new LinkedHashMap<>();
-            boolean stated;
+            /**
+             * Statements with an expected result written for them, whether or not they became checks: the ratio's
+             * denominator counts statements, so an item with three stated queries and one check is one of three.
+             */
+            final Set<SqlText.Stmt> stated = new HashSet<>();
+            /** Statements that became at least one automated check. */
+            final Set<SqlText.Stmt> checked = new HashSet<>();
+            /**
+             * The item's notes that speak for the statement on their own line, by line: sub-steps (nested list
+             * items) and notes that state their statement's result.
+             */
+            final Map<Integer, Block> subSteps = new HashMap<>();
             Unit unit;
             SqlText.Stmt current;
         }
@@ -622,12 +761,21 @@ public final class ChecklistImporter {
             items++;
             Mapping m = new Mapping();
             List<SqlText.Stmt> stmts = u.stmts;
-            List<String> otherCode = u.otherCode;
             String unitText = unitText(u);
-            String unitPhrase = u.tableExpect != null && !u.tableExpect.isBlank() ? u.tableExpect
-                    : ExpectationText.phrase(u.text);
-            if (unitPhrase == null) {
+            // A sub-step that carries its own statement ("1. Version bumped: `SELECT ...` → 7.2"), or a note that
+            // states its own statement's result, speaks for that statement only: its expectation must not reach
+            // its siblings' statements.
+            Set<Integer> noteStatements = new HashSet<>();
+            for (Block n : u.notes) {
+                if (stmts.stream().noneMatch(x -> x.line == n.line)) continue;
+                noteStatements.add(n.line);
+                if (n.type == Type.ITEM || ExpectationText.phrase(n.text) != null) m.subSteps.put(n.line, n);
+            }
+            String unitPhrase = tablePhrase(u);
+            if (unitPhrase == null && u.tableSql == null) unitPhrase = ExpectationText.phrase(u.text);
+            if (unitPhrase == null && u.tableSql == null) {
                 for (Block n : u.notes) {
+                    if (noteStatements.contains(n.line)) continue;
                     String p = ExpectationText.phrase(n.text);
                     if (p != null) {
                         unitPhrase = p;
@@ -640,30 +788,47 @@ public final class ChecklistImporter {
             for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
             warnPlaceholders(u, m);
             boolean isAutomated = !m.checks.isEmpty();
-            if (m.stated) verifiable++;
+            // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
+            Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
+            verifiableStmts.addAll(m.checked);
+            verifiable += verifiableStmts.size();
+            countAutomatedVerifiable += m.checked.size();
             if (isAutomated) {
                 automated++;
-                if (m.stated) countAutomatedVerifiable++;
                 Set<Integer> leftoverLines = new LinkedHashSet<>();
                 for (SqlText.Stmt s : m.leftoverReads) for (int l = s.line; l <= s.endLine; l++) leftoverLines.add(l);
                 Set<Integer> writeLines = new LinkedHashSet<>();
                 for (SqlText.Stmt s : m.leftoverWrites) for (int l = s.line; l <= s.endLine; l++) writeLines.add(l);
                 writeLines.removeAll(leftoverLines);
+                int firstCheck = step.checks.size();
                 for (int k = 0; k < m.checks.size(); k++) {
                     step.checks.add(m.checks.get(k));
                     step.checkComments.add(sourceComment(u, m.checkLines.get(k)));
                 }
-                for (int l : u.lines) use(l, Use.AUTOMATED, step.id, raw(l).strip());
-                if (!leftoverLines.isEmpty() || !otherCode.isEmpty()) {
+                List<Integer> byHand = new ArrayList<>(leftoverLines);
+                List<Integer> uncarried = new ArrayList<>();
+                sortAutomatedItemLines(u, m, leftoverLines, writeLines, byHand, uncarried, step.id);
+                byHand.sort(null);
+                if (!byHand.isEmpty()) {
                     StringBuilder t = new StringBuilder("Also do by hand (from the checklist item at line ")
-                            .append(u.line).append("; no expected result was written for these):\n");
-                    for (int l : leftoverLines) {
+                            .append(u.line).append("; the automated checks above do not cover these):\n");
+                    for (int l : byHand) {
                         t.append(kept(l)).append('\n');
                         use(l, Use.MANUAL, step.id, kept(l));
                     }
-                    for (String code : otherCode) t.append(code).append('\n');
-                    step.checks.add(manual(withoutLastNewline(t), false));
-                    step.checkComments.add(List.of("line " + u.line + ": statements left for the operator"));
+                    // A command written before every checked statement (a pg_dump before the check) is done first.
+                    int at = byHand.get(0) < m.checkedLines.stream().mapToInt(Integer::intValue).min().orElse(0)
+                            ? firstCheck : step.checks.size();
+                    step.checks.add(at, manual(withoutLastNewline(t), false));
+                    step.checkComments.add(at, List.of("line " + u.line + ": commands left for the operator"));
+                }
+                if (!uncarried.isEmpty()) {
+                    step.extraDescription.add("From the checklist item at line " + u.line + " (text the checks "
+                            + "below do not quote):");
+                    for (int l : uncarried) {
+                        step.extraDescription.add(kept(l));
+                        use(l, Use.DESCRIPTION, step.id, kept(l));
+                    }
                 }
                 if (!writeLines.isEmpty()) {
                     step.extraDescription.add("Statements at lines " + range(writeLines) + " were not imported as "
@@ -691,16 +856,65 @@ public final class ChecklistImporter {
         }
 
         /**
-         * Warns about the first placeholder the operator must fill in; placeholders the import filled from an
-         * earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
+         * An automated item's lines beyond its leftover statements: a line whose text the checks carry (the item's
+         * words in a check name, a statement in its sql) is automated; a command in the item's code that no check
+         * runs ({@code pg_dump}, {@code mix ecto.migrate}, code in another language) is for the operator to do by
+         * hand; any other line (a sub-bullet "if non-zero, page the on-call DBA", an expectation comment, the psql
+         * wrapper around a checked statement) goes to the step description, so no line of the item is lost.
+         */
+        private void sortAutomatedItemLines(Unit u, Mapping m, Set<Integer> leftoverLines, Set<Integer> writeLines,
+                                            List<Integer> byHand, List<Integer> uncarried, String stepId) {
+            StringBuilder text = new StringBuilder();
+            for (Map<String, Object> c : m.checks) strings(c, text);
+            String carried = SourceTrace.normalise(text.toString());
+            Set<Integer> code = new HashSet<>();
+            for (Block b : u.blocks) {
+                int last = b.closed ? b.endLine - 1 : b.endLine;
+                for (int l = b.line + 1; l <= last; l++) code.add(l);
+            }
+            for (int l : u.lines) {
+                if (leftoverLines.contains(l) || writeLines.contains(l)) continue;
+                String t = kept(l).strip();
+                if (SourceTrace.carriedIn(raw(l), carried)) {
+                    use(l, Use.AUTOMATED, stepId, raw(l).strip());
+                } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#")
+                        && !t.startsWith("--")) {
+                    byHand.add(l);
+                } else {
+                    uncarried.add(l);
+                }
+            }
+        }
+
+        private static void strings(Object o, StringBuilder out) {
+            if (o instanceof Map<?, ?> map) {
+                for (Object v : map.values()) strings(v, out);
+            } else if (o instanceof List<?> list) {
+                for (Object v : list) strings(v, out);
+            } else if (o != null) {
+                out.append(o).append('\n');
+            }
+        }
+
+        /**
+         * Warns about each placeholder the operator must fill in, once per item; placeholders the import filled
+         * from an earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
          */
         private void warnPlaceholders(Unit u, Mapping m) {
+            Set<String> warned = new HashSet<>(m.filled.keySet());
+            // Every form the statements are kept manual for (${VAR}, :var, HHMMSS, ...), once per item.
+            for (SqlText.Stmt s : u.stmts) {
+                String p = SqlText.placeholder(s.sql);
+                if (p != null && warned.add(p.toLowerCase(Locale.ROOT))) {
+                    warn(s.line, "placeholder " + p + " in the SQL: the operator fills it in, so this statement "
+                            + "stays a manual step");
+                }
+            }
             for (int l : u.lines) {
                 Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
                 while (ph.find()) {
-                    if (m.filled.containsKey(ph.group().toLowerCase(Locale.ROOT))) continue;
+                    if (!warned.add(ph.group().toLowerCase(Locale.ROOT))) continue;
                     warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
-                    return;
                 }
             }
         }
@@ -740,7 +954,7 @@ public final class ChecklistImporter {
 
         private static final Pattern INLINE_CODE = Pattern.compile("(`+)(.+?)\\1");
 
-        private void collectStatements(Unit u, List<SqlText.Stmt> stmts, List<String> otherCode) {
+        private void collectStatements(Unit u, List<SqlText.Stmt> stmts) {
             if (u.tableSql != null) addCommand(u.tableSql, u.line, stmts);
             List<Block> texts = new ArrayList<>();
             if (u.tableSql == null) {
@@ -749,7 +963,13 @@ public final class ChecklistImporter {
             texts.addAll(u.notes);
             for (Block t : texts) {
                 Matcher m = INLINE_CODE.matcher(t.text);
-                while (m.find()) addCommand(m.group(2).strip(), t.line, stmts);
+                boolean spans = false;
+                while (m.find()) {
+                    spans = true;
+                    addCommand(m.group(2).strip(), t.line, stmts);
+                }
+                // An indented "psql -c '\dt x*'" under an item, written without backticks.
+                if (!spans && !SqlText.psqlCommands(t.text).isEmpty()) addCommand(t.text.strip(), t.line, stmts);
             }
             for (Block b : u.blocks) {
                 String lang = b.lang == null ? "" : b.lang;
@@ -761,8 +981,6 @@ public final class ChecklistImporter {
                     stmts.addAll(SqlText.split(b.content, b.line + 1));
                 } else if (shellLang) {
                     shellStatements(b, stmts);
-                } else {
-                    otherCode.add("(" + lang + " code at lines " + b.line + "–" + b.endLine + ", shown above)");
                 }
             }
         }
@@ -889,11 +1107,29 @@ public final class ChecklistImporter {
         private static final Pattern EXIST_WORDS = Pattern.compile(
                 "(?i)\\b(exist|exists|appear|appears|present|created|restored|listed|show|shows|should see)\\b");
 
+        /**
+         * A table row's expected result comes from its own expected cell ("must return 0" read as a phrase, "7.1"
+         * as it is); a blank cell states nothing. Without an expected column, the row's other cells may state it.
+         */
+        private static String tablePhrase(Unit u) {
+            if (u.tableSql == null) return null;
+            if (u.tableExpect == null) return ExpectationText.phrase(u.tableLabel);
+            String cell = u.tableExpect.replace("`", "").strip();
+            if (cell.isEmpty()) return null;
+            String p = ExpectationText.phrase(cell);
+            return p != null ? p : cell;
+        }
+
         private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
                                   String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
             m.unit = u;
             m.current = s;
-            String name = checkName(u, s);
+            Block sub = m.subSteps.get(s.line);
+            if (sub != null) {
+                unitText = sub.text;
+                unitPhrase = ExpectationText.phrase(sub.text);
+            }
+            String name = checkName(u, s, sub != null && sub.type == Type.ITEM ? sub : null);
             SqlText.Kind kind = SqlText.kind(s.sql);
             String comments = s.comments();
             String stmtPhrase = ExpectationText.phrase(String.join("\n", s.after));
@@ -905,11 +1141,12 @@ public final class ChecklistImporter {
                 case READ -> {
                     if (placeholder != null) {
                         // Stated but not automatable: it counts against the ratio, as a machine could verify it.
-                        if (phrase != null) m.stated = true;
+                        if (phrase != null) m.stated.add(m.current);
                         leftover(u, s, "contains the placeholder " + placeholder + "; fill it in by hand", m);
                         return;
                     }
                     if (s.piped) {
+                        if (phrase != null) m.stated.add(m.current);
                         leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
                         return;
                     }
@@ -919,7 +1156,7 @@ public final class ChecklistImporter {
                         body.put("name", name);
                         body.put("otherSessions", 0);
                         add(m, "activity", body, s.line);
-                        m.stated = true;
+                        m.stated.add(m.current);
                         return;
                     }
                     if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
@@ -930,7 +1167,7 @@ public final class ChecklistImporter {
                         body.put("name", name);
                         body.put("longTransactions", 0);
                         add(m, "activity", body, s.line);
-                        m.stated = true;
+                        m.stated.add(m.current);
                         return;
                     }
                     if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
@@ -938,7 +1175,7 @@ public final class ChecklistImporter {
                         leftover(u, s, "no expected result written next to it", m);
                         return;
                     }
-                    m.stated = true;
+                    m.stated.add(m.current);
                     var g = ExpectationText.grammar(phrase);
                     if (g.isEmpty() && mapRowValues(s, phrase, comments + "\n" + unitText, name, m)) return;
                     if (g.isEmpty()) {
@@ -949,7 +1186,7 @@ public final class ChecklistImporter {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
                     body.put("sql", stripSemicolon(s.sql));
-                    body.put("expect", versionAsText(g.get(), s.sql));
+                    body.put("expect", countAsValue(versionAsText(g.get(), s.sql), s.sql));
                     add(m, "query", body, s.line);
                 }
                 case EXPLAIN -> {
@@ -958,12 +1195,12 @@ public final class ChecklistImporter {
                             + "|indexes\\s+(are\\s+)?(being\\s+)?used|use\\s+indexes).*");
                     boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
                     if (placeholder != null || !(indexScan || noSeq)) {
-                        if (indexScan || noSeq) m.stated = true;
+                        if (indexScan || noSeq) m.stated.add(m.current);
                         leftover(u, s, placeholder != null ? "contains the placeholder " + placeholder
                                 : "no expected plan written next to it", m);
                         return;
                     }
-                    m.stated = true;
+                    m.stated.add(m.current);
                     String target = SqlText.explainTarget(s.sql);
                     String expect = indexScan ? "indexScan" : "noSeqScan";
                     Set<String> joined = new LinkedHashSet<>();
@@ -994,7 +1231,7 @@ public final class ChecklistImporter {
                     // The item's own text speaks for its statement only when there is no other write to mean.
                     long writes = all.stream().filter(x -> SqlText.kind(x.sql) == SqlText.Kind.WRITE).count();
                     String about = ExpectationText.saysFails(comments) || ExpectationText.saysSucceeds(comments)
-                            || writes != 1 ? comments : comments + "\n" + unitText;
+                            || writes != 1 && sub == null ? comments : comments + "\n" + unitText;
                     boolean fails = ExpectationText.saysFails(about);
                     boolean succeeds = !fails && ExpectationText.saysSucceeds(about);
                     if (!fails && !succeeds) {
@@ -1002,7 +1239,7 @@ public final class ChecklistImporter {
                         leftover(u, s, "writes, and no expected error or success is written next to it", m);
                         return;
                     }
-                    m.stated = true;
+                    m.stated.add(m.current);
                     Filled f = fillFromReturning(setup, s);
                     if (f.unfilled() != null) {
                         leftover(u, s, "contains the placeholder " + f.unfilled() + "; fill it in by hand", m);
@@ -1031,6 +1268,8 @@ public final class ChecklistImporter {
                         setup.add(s);
                     }
                     promoteSetupOutOfLeftovers(setup, m);
+                    // The setup ran as part of the check (placeholders rewritten), so its lines are no work left to do.
+                    for (SqlText.Stmt x : setup) for (int l = x.line; l <= x.endLine; l++) m.checkedLines.add(l);
                     for (Map.Entry<String, Integer> e : f.filled().entrySet()) {
                         if (m.filled.putIfAbsent(e.getKey(), e.getValue()) == null) {
                             warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
@@ -1148,6 +1387,8 @@ public final class ChecklistImporter {
             check.put(kind, body);
             m.checks.add(check);
             m.checkLines.add(line);
+            m.checked.add(m.current);
+            for (int l = m.current.line; l <= m.current.endLine; l++) m.checkedLines.add(l);
         }
 
         /**
@@ -1161,16 +1402,31 @@ public final class ChecklistImporter {
             return grammar;
         }
 
+        private static final Pattern SINGLE_COUNT = Pattern.compile(
+                "(?is)^\\s*select\\s+count\\s*\\([^)]*\\)(?:\\s*::\\s*\\w+)?(?:\\s+(?:as\\s+)?\\w+)?\\s+from\\b(?!.*\\bgroup\\s+by\\b).*");
+
+        /**
+         * "Result: 0 rows" under {@code SELECT count(*) FROM ...}: a count always returns one row, so the checklist
+         * means the count; read as {@code empty} the check could never pass.
+         */
+        private static String countAsValue(String grammar, String sql) {
+            if (!SINGLE_COUNT.matcher(SqlText.withoutComments(sql)).matches()) return grammar;
+            if (grammar.equals("empty")) return "= 0";
+            if (grammar.startsWith("rows = ")) return "= " + grammar.substring("rows = ".length());
+            return grammar;
+        }
+
         private static String stripSemicolon(String sql) {
             String s = sql.strip();
             while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
             return s;
         }
 
-        private String checkName(Unit u, SqlText.Stmt s) {
-            String prose = clean(INLINE_CODE.matcher(u.text).replaceAll(" ")).replaceAll("\\s+", " ")
+        private String checkName(Unit u, SqlText.Stmt s, Block sub) {
+            String text = sub != null ? sub.text : u.text;
+            String prose = clean(INLINE_CODE.matcher(text).replaceAll(" ")).replaceAll("\\s+", " ")
                     .replaceAll("[\\s:]+$", "");
-            String base = prose.length() >= 3 ? prose : clean(u.text).replaceAll(":\\s*$", "");
+            String base = prose.length() >= 3 ? prose : clean(text).replaceAll(":\\s*$", "");
             if (u.tableSql != null) base = u.tableLabel;
             if (u.text.isBlank() && !s.before.isEmpty()) base = String.join("; ", s.before);
             if (base.isBlank()) base = firstLine(s.sql);
@@ -1206,7 +1462,7 @@ public final class ChecklistImporter {
                 return true;
             }
             if (g.isEmpty() && !allPass) return false;
-            m.stated = true;
+            m.stated.add(m.current);
             for (SqlText.Labelled l : labelled) {
                 String expect = g.orElse(null);
                 if (expect == null) {
@@ -1270,7 +1526,7 @@ public final class ChecklistImporter {
                         + "FROM " + inner;
                 expect = "'all match'";
             }
-            m.stated = true;
+            m.stated.add(m.current);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
             body.put("sql", sql);
@@ -1283,7 +1539,7 @@ public final class ChecklistImporter {
                 "(?i)\\b(compare|after|post|match|matches|verify|same|unchanged|still)\\b");
 
         private void rowCountBlock(Unit u, SqlText.Stmt s, List<String> tables, String about, String name, Mapping m) {
-            m.stated = true;
+            m.stated.add(m.current);
             boolean after = !snapshots.isEmpty() && AFTER_WORDS.matcher(about).find();
             if (!after) {
                 String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
@@ -1350,13 +1606,13 @@ public final class ChecklistImporter {
             String about = comments + "\n" + unitText;
             if (letter.isEmpty()) {
                 if (pattern == null || !SqlText.isIdentifier(pattern) || !expected.clean()) {
-                    if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated = true;
+                    if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated.add(m.current);
                     leftover(u, s, pattern == null || !SqlText.isIdentifier(pattern)
                             ? "no table named, or a placeholder instead of a table name"
                             : "no expected column list written next to it", m);
                     return;
                 }
-                m.stated = true;
+                m.stated.add(m.current);
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", name);
                 body.put("table", pattern);
@@ -1383,7 +1639,7 @@ public final class ChecklistImporter {
                 if (!q.isEmpty()) names = q;
             }
             if (kindKey == null || names == null || names.isEmpty()) {
-                if (expected.label() != null) m.stated = true;
+                if (expected.label() != null) m.stated.add(m.current);
                 leftover(u, s, "no expected list of names written next to it", m);
                 return;
             }
@@ -1397,7 +1653,7 @@ public final class ChecklistImporter {
             else if (EXIST_WORDS.matcher(expectNote).find() || expected.clean() && s.grepNames == null) direction = "exist";
             else if (ABSENT_WORDS.matcher(about).find()) direction = "absent";
             else if (EXIST_WORDS.matcher(about).find()) direction = "exist";
-            m.stated = direction != null || m.stated;
+            if (direction != null) m.stated.add(m.current);
             if (direction == null) {
                 leftover(u, s, "lists names but the checklist does not say whether they must exist or be absent", m);
                 return;

@@ -3,6 +3,7 @@ package dev.runbookpilot.importer;
 import dev.runbookpilot.runbook.Expectation;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,8 +19,13 @@ final class ExpectationText {
 
     /** The phrase after an expectation marker, or null when the text states no expected result. */
     private static final Pattern MARKER = Pattern.compile(
-            "(?i)(?:\\bexpected(?:\\s+(?:result|output|value|count))?|\\bshould\\s+(?:return|be|equal|show)"
-                    + "|\\bmust\\s+(?:return|be|equal)|\\bexpect)\\b\\s*[:=]?\\s*(.*)");
+            "(?i)(?:(?:\\bexpected(?:\\s+(?:result|output|value|count))?|\\bshould\\s+(?:return|be|equal|show)"
+                    + "|\\bmust\\s+(?:return|be|equal)|\\bexpect)\\b\\s*[:=]?"
+                    + "|\\bresults?\\s*[:=]"
+                    // "returns 5", "→ 7.2": only before something that reads as a value, since both also occur
+                    // in prose ("the function returns the rows", "Renamed a → b").
+                    + "|\\breturns?\\b(?=\\s*(?:[<>=≥≤≠]|[-+]?\\d|'|no\\b|zero\\b|empty\\b|nothing\\b))"
+                    + "|(?<=^|[\\s`)])[→⇒](?=\\s*(?:[<>=≥≤≠]|[-+]?\\d|'|\"|no\\b|zero\\b|empty\\b)))\\s*(.*)");
 
     static String phrase(String text) {
         if (text == null) return null;
@@ -43,6 +49,8 @@ final class ExpectationText {
     private static final Pattern WORD_OP = Pattern.compile(
             "(at least|no less than|at most|no more than|more than|greater than|over|less than|fewer than|under"
                     + "|exactly)\\s+" + NUM, Pattern.CASE_INSENSITIVE);
+    private static final Pattern OR_MORE = Pattern.compile(NUM + "\\s+or\\s+(more|greater|higher|above|less|fewer|lower|below)",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern BETWEEN = Pattern.compile("between\\s+" + NUM + "\\s+and\\s+" + NUM,
             Pattern.CASE_INSENSITIVE);
     private static final Pattern ROWS = Pattern.compile(NUM + "\\s+rows?", Pattern.CASE_INSENSITIVE);
@@ -76,6 +84,11 @@ final class ExpectationText {
                 default -> "=";
             };
             return checked(op + " " + m.group(2));
+        }
+        m = OR_MORE.matcher(p);
+        if (m.matches()) {
+            boolean atLeast = m.group(2).toLowerCase(Locale.ROOT).matches("more|greater|higher|above");
+            return checked((atLeast ? ">= " : "<= ") + m.group(1));
         }
         m = BETWEEN.matcher(p);
         if (m.matches()) return checked("between " + m.group(1) + " and " + m.group(2));
@@ -114,7 +127,8 @@ final class ExpectationText {
 
     private static final Pattern FAILS = Pattern.compile(
             "(?i)\\b(?:should|must|will|expect(?:ed)?\\s+to)\\s+(?:fail|error|be\\s+rejected|raise|violate)"
-                    + "|\\bexpected\\s+(?:error|failure|exception)|\\bshould\\s+not\\s+(?:succeed|be\\s+allowed|work)");
+                    + "|\\bexpect(?:s|ed)?\\s+(?:an?\\s+)?(?:error|failure|exception)"
+                    + "|\\bshould\\s+not\\s+(?:succeed|be\\s+allowed|work)");
     private static final Pattern SUCCEEDS = Pattern.compile(
             "(?i)\\b(?:should|must|will)\\s+(?:succeed|work|pass|be\\s+accepted|be\\s+allowed)\\b|\\bexpected:?\\s+success");
 
@@ -137,12 +151,39 @@ final class ExpectationText {
         return e.isEmpty() ? null : e;
     }
 
-    /** The SQLSTATE an error description names, when it names one unambiguously. */
+    private static final Pattern EXPLICIT_STATE = Pattern.compile(
+            "(?i)\\b(?:sqlstate|code|error|errors|fails?|failure|raises?|rejected|with)\\b\\W{0,3}([0-9][0-9A-Z]{4})\\b");
+    private static final Pattern BARE_STATE = Pattern.compile("\\s*[\"'`(]?([0-9][0-9A-Z]{4})[\"'`)]?\\s*");
+    /** PostgreSQL's condition names (Appendix A) for the errors checklists probe for. */
+    private static final Map<String, String> CONDITIONS = Map.ofEntries(
+            Map.entry("unique_violation", "23505"), Map.entry("foreign_key_violation", "23503"),
+            Map.entry("check_violation", "23514"), Map.entry("not_null_violation", "23502"),
+            Map.entry("exclusion_violation", "23P01"), Map.entry("restrict_violation", "23001"),
+            Map.entry("insufficient_privilege", "42501"), Map.entry("undefined_table", "42P01"),
+            Map.entry("undefined_column", "42703"), Map.entry("undefined_function", "42883"),
+            Map.entry("duplicate_table", "42P07"), Map.entry("duplicate_object", "42710"),
+            Map.entry("read_only_sql_transaction", "25006"), Map.entry("division_by_zero", "22012"),
+            Map.entry("string_data_right_truncation", "22001"), Map.entry("numeric_value_out_of_range", "22003"),
+            Map.entry("invalid_text_representation", "22P02"), Map.entry("raise_exception", "P0001"),
+            Map.entry("lock_not_available", "55P03"), Map.entry("syntax_error", "42601"));
+    private static final Pattern CONDITION = Pattern.compile("(?i)\\b([a-z]+(?:_[a-z]+)+)\\b");
+
+    /**
+     * The SQLSTATE an error description names, when it names one unambiguously: a code after a word such as
+     * "error" or "SQLSTATE" ({@code expect error 23503}), the whole description being a code, a condition name
+     * ({@code unique_violation}), or the usual wording of a constraint error.
+     */
     static String sqlstate(String text) {
         if (text == null) return null;
-        Matcher explicit = Pattern.compile("\\b(?:sqlstate|code)\\s*:?\\s*([0-9A-Z]{5})\\b",
-                Pattern.CASE_INSENSITIVE).matcher(text);
+        Matcher explicit = EXPLICIT_STATE.matcher(text);
         if (explicit.find()) return explicit.group(1).toUpperCase(Locale.ROOT);
+        Matcher bare = BARE_STATE.matcher(text);
+        if (bare.matches()) return bare.group(1).toUpperCase(Locale.ROOT);
+        Matcher condition = CONDITION.matcher(text);
+        while (condition.find()) {
+            String state = CONDITIONS.get(condition.group(1).toLowerCase(Locale.ROOT));
+            if (state != null) return state;
+        }
         String t = text.toLowerCase(Locale.ROOT);
         if (t.contains("duplicate key") || t.contains("unique constraint") || t.contains("unique violation")) {
             return "23505";

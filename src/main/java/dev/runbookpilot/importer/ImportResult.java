@@ -20,7 +20,11 @@ public record ImportResult(String yaml, ImportSummary summary, List<LineUse> lin
         FORMAT,
         /** The runbook title, a phase name or a step title. */
         HEADING,
-        /** An automated check (query, tables, rowCounts, ...) was derived from it. */
+        /**
+         * An automated check (query, tables, rowCounts, ...) was derived from it and carries its text: the item's
+         * words in the check's name, its statement in the check's SQL. Lines of an automated item the checks do
+         * not carry are {@link #MANUAL} ("also do by hand") or {@link #DESCRIPTION}.
+         */
         AUTOMATED,
         /** The text of a manual confirmation carries it verbatim. */
         MANUAL,

@@ -9,14 +9,15 @@ import java.util.Locale;
  * @param items          checklist entries (list items, table rows, code blocks outside items, fill-in fields)
  * @param automated      entries that became at least one automated check
  * @param manual         entries that became manual confirmations only
- * @param verifiable     entries a machine could verify: SQL or a psql command with an expected result written
- *                       next to it, or a row-count block
- * @param automatedRatio automated / verifiable (1.0 when nothing was verifiable)
+ * @param verifiable     statements a machine could verify: each SQL statement or psql command (recognised by
+ *                       the importer or not) with an expected result written next to it, each row-count block
+ * @param verifiedAutomatically the verifiable statements that became automated checks
+ * @param automatedRatio verifiedAutomatically / verifiable (1.0 when nothing was verifiable)
  * @param warnings       everything the operator should review, with the source line
  * @param unmapped       every SQL statement or psql command that did not become an automated check
  */
 public record ImportSummary(String source, int items, int automated, int manual, int verifiable,
-                            double automatedRatio, List<Warning> warnings, List<UnmappedSql> unmapped) {
+                            int verifiedAutomatically, double automatedRatio, List<Warning> warnings, List<UnmappedSql> unmapped) {
     public ImportSummary {
         warnings = List.copyOf(warnings);
         unmapped = List.copyOf(unmapped);
@@ -36,8 +37,8 @@ public record ImportSummary(String source, int items, int automated, int manual,
         StringBuilder b = new StringBuilder();
         b.append("Imported ").append(source).append('\n');
         b.append(String.format(Locale.ROOT, "  items: %d (automated %d, manual %d)%n", items, automated, manual));
-        b.append(String.format(Locale.ROOT, "  machine-verifiable items: %d, automated: %d (%.0f%%)%n",
-                verifiable, Math.min(automated, verifiable), automatedRatio * 100));
+        b.append(String.format(Locale.ROOT, "  machine-verifiable statements: %d, automated: %d (%.0f%%)%n",
+                verifiable, verifiedAutomatically, automatedRatio * 100));
         if (!unmapped.isEmpty()) {
             b.append("SQL not mapped to an automated check (").append(unmapped.size()).append("):\n");
             for (UnmappedSql u : unmapped) {

@@ -323,13 +323,46 @@ final class SqlText {
         return t.split("\\s+").length >= 2 || t.endsWith(";");
     }
 
-    /** A psql invocation with its -c/--command SQL, the rest of the command line, and where the quote ended. */
+    /**
+     * A psql invocation with its SQL, the rest of the command line after it, and where the SQL's text starts and
+     * ends in the shell text.
+     */
     record PsqlCommand(String sql, int start, int end, String tail) {}
 
-    private static final Pattern PSQL_C = Pattern.compile("\\bpsql\\b[^|;&\\n]{0,400}?(?:\\s-c|\\s--command(?:=|\\s))\\s*(['\"])");
+    /** {@code -c}, also as the last of combined single-letter flags ({@code -XAtc}), or {@code --command}. */
+    private static final Pattern PSQL_C = Pattern.compile(
+            "\\bpsql\\b[^|;&\\n]{0,400}?(?:\\s-[A-Za-z]*c|\\s--command(?:=|\\s))\\s*(['\"])");
+    /** {@code psql ... <<'SQL'} (or {@code <<-EOF}, unquoted), the SQL running to the terminator line. */
+    private static final Pattern PSQL_HEREDOC = Pattern.compile(
+            "\\bpsql\\b[^|;&\\n<]{0,400}?<<-?\\s*(['\"]?)([A-Za-z_]\\w*)\\1([^\\n]*)\\n");
+    /** {@code echo "SQL" | psql ...} or printf. */
+    private static final Pattern ECHO_PSQL = Pattern.compile(
+            "\\b(?:echo|printf)\\s+(?:-\\w+\\s+)*(['\"])((?:(?!\\1)[^\\\\]|\\\\.)*)\\1\\s*\\|\\s*psql\\b[^|\\n]*");
 
-    /** psql -c commands in shell text (which may span lines inside the quotes). */
+    /** The SQL psql is given in shell text: -c commands (which may span lines inside the quotes), heredocs, echo. */
     static List<PsqlCommand> psqlCommands(String shell) {
+        List<PsqlCommand> out = new ArrayList<>(dashC(shell));
+        Matcher h = PSQL_HEREDOC.matcher(shell);
+        while (h.find()) {
+            Matcher end = Pattern.compile("(?m)^\\s*" + h.group(2) + "\\s*$").matcher(shell);
+            if (!end.find(h.end())) continue;
+            String body = shell.substring(h.end(), end.start());
+            if (out.stream().noneMatch(c -> c.start() >= h.start() && c.start() < end.end())) {
+                out.add(new PsqlCommand(body.endsWith("\n") ? body.substring(0, body.length() - 1) : body,
+                        h.start(), end.end(), h.group(3)));
+            }
+        }
+        Matcher e = ECHO_PSQL.matcher(shell);
+        while (e.find()) {
+            String sql = e.group(1).equals("\"") ? e.group(2).replaceAll("\\\\([\"\\\\$`])", "$1") : e.group(2);
+            int eol = shell.indexOf('\n', e.end());
+            out.add(new PsqlCommand(sql, e.start(), e.end(), shell.substring(e.end(), eol < 0 ? shell.length() : eol)));
+        }
+        out.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        return out;
+    }
+
+    private static List<PsqlCommand> dashC(String shell) {
         List<PsqlCommand> out = new ArrayList<>();
         Matcher m = PSQL_C.matcher(shell);
         int from = 0;

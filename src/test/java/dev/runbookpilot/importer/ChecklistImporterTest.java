@@ -39,18 +39,19 @@ class ChecklistImporterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"seeds/000_e9387a216e638fd6.txt", "seeds/001_d6444c5d4bc6e301.txt",
-            "seeds/002_77f05fae06ba39ae.txt", "numbered-setext.md", "table-checks.md", "html-nested.md"})
-    void importsChecklistIntoARunbookTheLoaderAcceptsWithAtLeast70PercentOfVerifiableItemsAutomated(String name)
+            "seeds/002_77f05fae06ba39ae.txt", "numbered-setext.md", "table-checks.md", "html-nested.md",
+            "numbered-psql.md", "tables-nested.md"})
+    void importsChecklistIntoARunbookTheLoaderAcceptsWithAtLeast70PercentOfVerifiableStatementsAutomated(String name)
             throws Exception {
         ImportResult result = importFixture(name);
         Runbook runbook = ImportFixtures.load(result);
         ImportSummary s = result.summary();
-        assertTrue(s.verifiable() > 0, name + " has verifiable items");
+        assertTrue(s.verifiable() > 0, name + " has verifiable statements");
         assertTrue(s.automatedRatio() >= 0.7, name + ": " + s.render());
         assertEquals(s.items(), s.automated() + s.manual());
         assertFalse(runbook.phases().isEmpty());
-        assertTrue(result.lines().stream().noneMatch(u -> u.use() == null));
-        assertTrue(s.render().contains("machine-verifiable items: " + s.verifiable()));
+        assertEquals(List.of(), LineAccounting.lostLines(ImportFixtures.read(name), result));
+        assertTrue(s.render().contains("machine-verifiable statements: " + s.verifiable()));
     }
 
     @Test
@@ -185,9 +186,9 @@ class ChecklistImporterTest {
         assertTrue(objects(r, ObjectKind.TABLES).stream().noneMatch(t -> t.absent().contains("jobs")));
         assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.line() == 327
                 && u.reason().contains("left to the operator in the same block (from line 322)")));
-        // It states its expectation, so it still counts as machine-verifiable: honestly 5 of 6, not 5 of 5.
-        assertEquals(6, result.summary().verifiable());
-        assertEquals(5, result.summary().automated());
+        // It states its expectation, so it still counts as machine-verifiable and not automated.
+        assertEquals(10, result.summary().verifiable());
+        assertEquals(9, result.summary().verifiedAutomatically());
     }
 
     @Test
@@ -306,7 +307,128 @@ class ChecklistImporterTest {
     void theSummaryListsUnmappedSqlWithLineNumbersAndTheRatio() throws Exception {
         ImportResult result = importFixture("table-checks.md");
         String text = result.summary().render();
-        assertTrue(text.contains("machine-verifiable items: 4, automated: 3 (75%)"), text);
+        assertTrue(text.contains("machine-verifiable statements: 4, automated: 3 (75%)"), text);
         assertTrue(text.contains("line 9: SELECT reltuples"), text);
+    }
+
+    @Test
+    void anAutomatedItemKeepsItsOtherCommandsAsByHandWorkAndItsNotesInTheStepDescription() throws Exception {
+        String md = "# T\n## Checks\n"
+                + "1. Back up and confirm the config exists:\n"
+                + "   ```bash\n"
+                + "   pg_dump -Fc -t orders shop > orders.dump\n"
+                + "   psql -d shop -c \"SELECT count(*) FROM part_config\"\n"
+                + "   # Expected: 1\n"
+                + "   ```\n"
+                + "   - if non-zero, stop here and page the on-call DBA\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        Runbook r = ImportFixtures.load(result);
+        Step step = r.steps().findFirst().orElseThrow();
+        assertEquals(2, step.checks().size());
+        // The dump comes before the checked statement, so the operator is asked to do it first.
+        CheckSpec.Manual byHand = (CheckSpec.Manual) step.checks().get(0);
+        assertTrue(byHand.text().startsWith("Also do by hand"), byHand.text());
+        assertTrue(byHand.text().contains("pg_dump -Fc -t orders shop > orders.dump"), byHand.text());
+        assertTrue(step.checks().get(1) instanceof CheckSpec.Query);
+        assertTrue(step.description().contains("if non-zero, stop here and page the on-call DBA"));
+        assertEquals(Use.MANUAL, result.lines().get(4).use());
+        assertEquals(Use.DESCRIPTION, result.lines().get(8).use());
+        assertEquals(List.of(), LineAccounting.lostLines(md, result));
+    }
+
+    @Test
+    void anAutomatedItemKeepsCodeInAnotherLanguageAsByHandWork() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Orphans (should return 0): `SELECT count(*) FROM o WHERE p IS NULL;`\n"
+                + "  ```elixir\n  Repo.delete_all(Orphan)\n  ```\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        Step step = ImportFixtures.load(result).steps().findFirst().orElseThrow();
+        assertTrue(step.checks().stream().anyMatch(c -> c instanceof CheckSpec.Manual m
+                && m.text().contains("Repo.delete_all(Orphan)")));
+        assertEquals(List.of(), LineAccounting.lostLines(md, result));
+    }
+
+    @Test
+    void countsEveryStatedStatementOfAnItemNotTheItemOnce() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Nothing invalid (all should return 0):\n  ```sql\n"
+                + "  SELECT count(*) FROM a WHERE bad;\n  SELECT count(*) FROM c WHERE id = '<id>';\n  ```\n";
+        ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
+        assertEquals(1, s.automated());
+        assertEquals(2, s.verifiable());
+        assertEquals(1, s.verifiedAutomatically());
+    }
+
+    @Test
+    void listsSqlTheImporterCannotReadAsNotRecognisedAndCountsItWhenAResultIsStated() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Done\n\n1. Check sessions: `SELECT * FROM pg_stat_activity;`\n"
+                + "2. Old rows gone: `SELECT count(*) FROM t WHERE old;` must return 0\n";
+        ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
+        assertEquals(List.of(5, 6), s.unmapped().stream().filter(u -> u.reason().equals("not recognised"))
+                .map(ImportSummary.UnmappedSql::line).toList());
+        assertEquals(1, s.verifiable());
+        assertEquals(0.0, s.automatedRatio());
+    }
+
+    @Test
+    void readsNumberedPsqlOneLinersHeredocsAndWrittenSqlstates() throws Exception {
+        ImportResult result = importFixture("numbered-psql.md");
+        Runbook r = ImportFixtures.load(result);
+        List<CheckSpec.Query> queries = checks(r, CheckSpec.Query.class);
+        assertEquals("SELECT extract(epoch FROM now() - pg_last_xact_replay_timestamp())::int", queries.get(0).sql());
+        assertEquals("< 5", queries.get(0).expect().describe());
+        // "Result: 0 rows" under a count(*) means the count: one row always comes back.
+        assertEquals("= 0", queries.get(1).expect().describe());
+        assertTrue(queries.stream().anyMatch(q -> q.sql().equals("SELECT count(*) FROM orders_default")
+                && q.expect().describe().equals("= 0")), "the heredoc's SQL with the comment after it");
+        assertEquals("23503", checks(r, CheckSpec.Statement.class).get(0).sqlstate());
+        assertEquals(List.of("DBA"), checks(r, CheckSpec.Signoff.class).get(0).roles());
+        assertEquals(1.0, result.summary().automatedRatio());
+    }
+
+    @Test
+    void readsTablesByTheirPsqlAndPassCriterionColumnsAndSubStepsByTheirOwnExpectation() throws Exception {
+        ImportResult result = importFixture("tables-nested.md");
+        Runbook r = ImportFixtures.load(result);
+        List<CheckSpec.Query> queries = checks(r, CheckSpec.Query.class);
+        assertEquals(List.of("'7.1'", "empty", "= 0", "= 1", "'7.2'", "= 1", "'O'"),
+                queries.stream().map(q -> q.expect().describe()).toList());
+        assertTrue(queries.get(2).meta().name().startsWith("Locks held"), queries.get(2).meta().name());
+        assertTrue(queries.get(4).meta().name().startsWith("Version bumped"), queries.get(4).meta().name());
+        assertEquals("23503", checks(r, CheckSpec.Statement.class).get(0).sqlstate());
+        assertEquals(List.of("accounts", "accounts_audit"), objects(r, ObjectKind.TABLES).get(0).exist().stream()
+                .map(CheckSpec.ObjectSpec::name).toList());
+        assertEquals(List.of("on-call DBA"), checks(r, CheckSpec.Signoff.class).get(0).roles());
+    }
+
+    @Test
+    void warnsAboutEveryPlaceholderFormTheSqlCanCarry() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Rows of the tenant (should return 0):\n  ```sql\n"
+                + "  SELECT count(*) FROM t WHERE tenant = :tenant;\n  SELECT count(*) FROM ${SCHEMA}.t;\n"
+                + "  SELECT count(*) FROM backup_HHMMSS;\n  ```\n";
+        List<String> warnings = ChecklistImporter.importMarkdown(md, "c.md").summary().warnings().stream()
+                .map(ImportSummary.Warning::message).filter(w -> w.startsWith("placeholder")).toList();
+        assertEquals(3, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("placeholder :tenant"), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("placeholder ${SCHEMA}"), warnings.get(1));
+        assertTrue(warnings.get(2).startsWith("placeholder HHMMSS"), warnings.get(2));
+    }
+
+    @Test
+    void pastedPsqlOutputIsNotListedAsSqlTheImporterCouldNotRead() throws Exception {
+        String md = "# T\n## Run\n- [ ] Apply it; psql prints:\n  ```text\n  BEGIN\n  CREATE TABLE\n  INSERT 0 1\n"
+                + "  UPDATE 3\n  COMMIT\n  ```\n";
+        ImportSummary s = ChecklistImporter.importMarkdown(md, "c.md").summary();
+        assertTrue(s.unmapped().isEmpty(), s.render());
+    }
+
+    @Test
+    void aNoteStatingItsOwnStatementsResultDoesNotLendItToTheNextStatement() throws Exception {
+        String md = "# T\n## Checks\n- [ ] Counts\n  `SELECT count(*) FROM a;` should return 1\n"
+                + "  `SELECT count(*) FROM b;`\n";
+        ImportResult result = ChecklistImporter.importMarkdown(md, "c.md");
+        List<CheckSpec.Query> queries = checks(ImportFixtures.load(result), CheckSpec.Query.class);
+        assertEquals(1, queries.size());
+        assertEquals("SELECT count(*) FROM a", queries.get(0).sql());
+        assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.line() == 5
+                && u.reason().contains("no expected result")), result.summary().render());
     }
 }

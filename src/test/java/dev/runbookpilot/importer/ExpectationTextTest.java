@@ -18,7 +18,9 @@ class ExpectationTextTest {
             "-- Expected: 0|= 0", "Should return: 3.7.0|'3.7.0'", "Should be >= 4|>= 4", "(should return 0):|= 0",
             "Expected: at least 2|>= 2", "expect fewer than 10|< 10", "Expected: 3 rows|rows = 3",
             "Expected: no rows|empty", "should be between 1 and 9|between 1 and 9", "Expected: 'PASS'|'PASS'",
-            "Should be ≤ 5|<= 5"})
+            "Should be ≤ 5|<= 5", "Result: 0 rows|empty", "returns 5|= 5", "must return < 5|< 5",
+            "`SELECT v FROM m` → 7.2|= 7.2", "should be O|'O'", "expect 100 or more|>= 100",
+            "Expected: 5 or fewer|<= 5"})
     void readsTheExpectationsChecklistsWrite(String text, String grammar) {
         assertEquals(Optional.of(grammar), ExpectationText.grammar(ExpectationText.phrase(text)));
     }
@@ -30,9 +32,27 @@ class ExpectationTextTest {
         assertTrue(ExpectationText.grammar(ExpectationText.phrase(text)).isEmpty());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Run the migration", "the function returns the rows it changed",
+            "Renamed detection_events → codebase_snapshots", "The result is stored in a file"})
+    void findsNoExpectationInPlainText(String text) {
+        assertNull(ExpectationText.phrase(text));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {"-- expect error 23503|23503", "Expected error 23505|23505",
+            "Expected error: 42P01|42P01", "should fail with unique_violation|23505",
+            "Expected error: foreign_key_violation|23503", "must fail (check_violation)|23514",
+            "expected to fail: not_null_violation|23502", "should fail with SQLSTATE 23P01|23P01"})
+    void readsBareSqlstatesAndConditionNamesAsTheFailureToExpect(String text, String sqlstate) {
+        assertTrue(ExpectationText.saysFails(text), text);
+        String error = ExpectationText.errorText(text);
+        assertEquals(sqlstate, ExpectationText.sqlstate(error != null ? error : text));
+    }
+
     @Test
-    void findsNoExpectationInPlainText() {
-        assertNull(ExpectationText.phrase("Run the migration"));
+    void aNumberThatIsNotAfterAnErrorWordIsNoSqlstate() {
+        assertNull(ExpectationText.sqlstate("should fail: the order 48213 has lines"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 class SqlTextTest {
@@ -101,5 +102,24 @@ class SqlTextTest {
         assertNull(SqlText.selectColumns("SELECT DISTINCT a FROM t"));
         assertNull(SqlText.selectColumns("SELECT \"Mixed\" FROM t"));
         assertNull(SqlText.selectColumns("UPDATE t SET a = 1"));
+    }
+
+    @Test
+    void readsSqlFromCombinedFlagsHeredocsAndEchoIntoPsql() {
+        assertEquals(List.of("SELECT 1"), SqlText.psqlCommands("psql -XAtc \"SELECT 1\"").stream()
+                .map(SqlText.PsqlCommand::sql).toList());
+        assertEquals(List.of("SELECT 2"), SqlText.psqlCommands("psql -d db -Atc 'SELECT 2' | wc -l").stream()
+                .map(SqlText.PsqlCommand::sql).toList());
+        String heredoc = "pg_dump x > y\npsql -d shop <<'SQL'\nSELECT count(*)\nFROM t;\nSQL\n# Expected: 0";
+        List<SqlText.PsqlCommand> h = SqlText.psqlCommands(heredoc);
+        assertEquals(1, h.size());
+        assertEquals("SELECT count(*)\nFROM t;", h.get(0).sql());
+        assertEquals(heredoc.indexOf("psql"), h.get(0).start());
+        assertEquals(heredoc.indexOf("\n# Expected"), h.get(0).end());
+        List<SqlText.PsqlCommand> echo = SqlText.psqlCommands("echo \"SELECT \\\"x\\\" FROM t\" | psql -At | grep 1");
+        assertEquals("SELECT \"x\" FROM t", echo.get(0).sql());
+        assertEquals("| grep 1", echo.get(0).tail());
+        assertTrue(SqlText.psqlCommands("pg_dump db | psql other").isEmpty());
+        assertTrue(SqlText.psqlCommands("psql -d db <<EOF\nSELECT 1;\n").isEmpty(), "an unterminated heredoc");
     }
 }

@@ -148,9 +148,12 @@ public final class StartViewModel {
         if (!begin("Importing " + markdown.getFileName() + "…")) return;
         background.execute(() -> {
             try {
-                Path written = importedRunbookPath(markdown);
+                Path first = importedRunbookPath(markdown);
+                Path written = firstFree(first);
                 ImportResult result = ChecklistImporter.importFile(markdown, written);
-                String summary = result.summary().render() + "\nRunbook written to " + written;
+                String summary = result.summary().render() + "\nRunbook written to " + written
+                        + (written.equals(first) ? "" : "\n(" + first.getFileName() + " already exists and was "
+                        + "left as it was)");
                 Runbook loaded;
                 try {
                     loaded = RunbookLoader.load(written);
@@ -178,6 +181,20 @@ public final class StartViewModel {
         Path dir = markdown.toAbsolutePath().getParent();
         if (dir != null && Files.isWritable(dir)) return dir.resolve(name);
         return workspace.home().resolve("imported").resolve(name);
+    }
+
+    /**
+     * The runbook path, or the first of {@code name.runbook-2.yaml}, {@code -3}, ... that does not exist: an
+     * earlier import may have been edited by the DBA since, and importing again must not overwrite that work.
+     */
+    private static Path firstFree(Path path) {
+        if (!Files.exists(path)) return path;
+        String name = path.getFileName().toString();
+        String stem = name.substring(0, name.length() - ".yaml".length());
+        for (int n = 2; ; n++) {
+            Path candidate = path.resolveSibling(stem + "-" + n + ".yaml");
+            if (!Files.exists(candidate)) return candidate;
+        }
     }
 
     /** The dialog model for connecting the chosen runbook's target. */

@@ -166,4 +166,24 @@ class StartViewModelTest {
             assertThat(i.runbook()).isSameAs(vm.runbookProperty().get());
         });
     }
+
+    @Test
+    void importingAgainWritesANewRunbookAndLeavesTheEarlierOneAsTheDbaEditedIt() throws Exception {
+        Path md = dir.resolve("upgrade.md");
+        Files.writeString(md, "# Upgrade\n\n- [ ] Take a backup\n");
+        Path edited = dir.resolve("upgrade.runbook.yaml");
+        Files.writeString(edited, "# edited by hand\n");
+        Files.writeString(dir.resolve("upgrade.runbook-2.yaml"), "# an earlier re-import\n");
+        List<StartViewModel.Imported> summaries = new ArrayList<>();
+        StartViewModel vm = model(new Workspace(dir.resolve("ws")), List.of());
+
+        vm.importChecklist(md, summaries::add);
+
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(edited).hasContent("# edited by hand");
+        assertThat(dir.resolve("upgrade.runbook-2.yaml")).hasContent("# an earlier re-import");
+        assertThat(vm.runbookProperty().get().file()).isEqualTo(dir.resolve("upgrade.runbook-3.yaml"));
+        assertThat(summaries).singleElement().satisfies(i -> assertThat(i.summary())
+                .contains("upgrade.runbook-3.yaml").contains("upgrade.runbook.yaml already exists"));
+    }
 }
