@@ -56,17 +56,23 @@ final class SourceTrace {
     }
 
     /**
-     * Text as compared: emphasis markers and backticks dropped, whitespace runs (Unicode line separators too: the
+     * Text as compared: control characters dropped (the YAML writer cannot carry them, so it leaves them out),
+     * emphasis markers and backticks dropped, whitespace runs (Unicode line separators too: the
      * YAML reader turns them into line breaks) made one space, and the
      * punctuation a check name or a split statement drops at the ends trimmed.
      */
     static String normalise(String text) {
-        return text.replace("**", "").replace("__", "").replace("`", "").replaceAll("(?U)\\s+", " ")
+        return text.replaceAll("[\\p{Cc}&&[^\\t\\n\\r]]", "").replace("**", "").replace("__", "").replace("`", "")
+                .replaceAll("(?U)\\s+", " ")
                 .replaceAll("(?U)^[\\s:;,.]+|[\\s:;,.]+$", "");
     }
 
-    /** Whether every fragment of the line is in the (already normalised) text. */
+    /** Whether the line, verbatim or as every one of its fragments, is in the (already normalised) text. */
     static boolean carriedIn(String rawLine, String normalisedText) {
+        // A line kept as written (a table row with an escaped pipe, say) is carried even where its cells, unescaped,
+        // read differently.
+        String whole = normalise(rawLine);
+        if (!whole.isEmpty() && normalisedText.contains(whole)) return true;
         for (String f : fragments(rawLine)) if (!normalisedText.contains(f)) return false;
         return true;
     }

@@ -132,8 +132,15 @@ final class SqlText {
                     break;
                 }
                 if (c == ';') {
-                    cur.append(code).append(';');
+                    cur.append(code);
                     code.setLength(0);
+                    if (cur.toString().isBlank()) {
+                        // A stray ';' (";;" ends a statement twice) is no statement: a check of nothing.
+                        cur.setLength(0);
+                        j++;
+                        continue;
+                    }
+                    cur.append(';');
                     Stmt s = new Stmt(curStart, no, cur.toString().strip());
                     s.before.addAll(pendingComments);
                     pendingComments.clear();
@@ -335,9 +342,13 @@ final class SqlText {
     /** {@code psql ... <<'SQL'} (or {@code <<-EOF}, unquoted), the SQL running to the terminator line. */
     private static final Pattern PSQL_HEREDOC = Pattern.compile(
             "\\bpsql\\b[^|;&\\n<]{0,400}?<<-?\\s*(['\"]?)([A-Za-z_]\\w*)\\1([^\\n]*)\\n");
-    /** {@code echo "SQL" | psql ...} or printf. */
-    private static final Pattern ECHO_PSQL = Pattern.compile(
-            "\\b(?:echo|printf)\\s+(?:-\\w+\\s+)*(['\"])((?:(?!\\1)[^\\\\]|\\\\.)*)\\1\\s*\\|\\s*psql\\b[^|\\n]*");
+    /**
+     * {@code echo "SQL" | psql ...} or printf: the opening quote here, the closing one found by {@link #closingQuote}
+     * (a regular expression alternating per character recursed once per character and overflowed the stack on a
+     * long quoted string), then the pipe into psql.
+     */
+    private static final Pattern ECHO_START = Pattern.compile("\\b(?:echo|printf)\\s+(?:-\\w+\\s+)*(['\"])");
+    private static final Pattern PIPE_PSQL = Pattern.compile("\\s*\\|\\s*psql\\b[^|\\n]*");
 
     /** The SQL psql is given in shell text: -c commands (which may span lines inside the quotes), heredocs, echo. */
     static List<PsqlCommand> psqlCommands(String shell) {
@@ -352,14 +363,35 @@ final class SqlText {
                         h.start(), end.end(), h.group(3)));
             }
         }
-        Matcher e = ECHO_PSQL.matcher(shell);
-        while (e.find()) {
-            String sql = e.group(1).equals("\"") ? e.group(2).replaceAll("\\\\([\"\\\\$`])", "$1") : e.group(2);
-            int eol = shell.indexOf('\n', e.end());
-            out.add(new PsqlCommand(sql, e.start(), e.end(), shell.substring(e.end(), eol < 0 ? shell.length() : eol)));
+        Matcher e = ECHO_START.matcher(shell);
+        int from = 0;
+        while (from < shell.length() && e.find(from)) {
+            from = e.end();
+            char q = e.group(1).charAt(0);
+            int close = closingQuote(shell, e.end(), q);
+            if (close < 0) continue;
+            Matcher pipe = PIPE_PSQL.matcher(shell).region(close + 1, shell.length());
+            if (!pipe.lookingAt()) continue;
+            String quoted = shell.substring(e.end(), close);
+            String sql = q == '"' ? quoted.replaceAll("\\\\([\"\\\\$`])", "$1") : quoted;
+            int eol = shell.indexOf('\n', pipe.end());
+            out.add(new PsqlCommand(sql, e.start(), pipe.end(),
+                    shell.substring(pipe.end(), eol < 0 ? shell.length() : eol)));
+            from = pipe.end();
         }
         out.sort((a, b) -> Integer.compare(a.start(), b.start()));
         return out;
+    }
+
+    /** Where the quote {@code q} opened before {@code from} closes, a backslash escaping the next character; -1 if never. */
+    private static int closingQuote(String s, int from, char q) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) != '\n') i++;
+            else if (c == q) return i;
+            else if (c == '\n' && i + 1 < s.length() && s.charAt(i + 1) == '\n') return -1;
+        }
+        return -1;
     }
 
     private static List<PsqlCommand> dashC(String shell) {

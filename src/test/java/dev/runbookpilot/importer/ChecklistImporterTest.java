@@ -431,4 +431,18 @@ class ChecklistImporterTest {
         assertTrue(result.summary().unmapped().stream().anyMatch(u -> u.line() == 5
                 && u.reason().contains("no expected result")), result.summary().render());
     }
+
+    @Test
+    void aStatementEndedTwiceBecomesOneRejectsCheckThatLoads() throws Exception {
+        // Found by the fuzz test: ";;" made a second, empty statement and a rejects check the loader refused.
+        ImportResult r = ChecklistImporter.importMarkdown("""
+                - [ ] Verify:
+                  1. Rejected: `INSERT INTO a VALUES (1);;` Expected error 23503
+                """, "double-semicolon.md");
+        List<CheckSpec.Statement> rejects = checks(ImportFixtures.load(r), CheckSpec.Statement.class);
+        assertEquals(1, rejects.size());
+        assertTrue(rejects.get(0).expectRejection());
+        assertEquals("INSERT INTO a VALUES (1)", rejects.get(0).sql());
+        assertEquals("23503", rejects.get(0).sqlstate());
+    }
 }

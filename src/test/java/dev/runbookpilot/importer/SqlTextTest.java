@@ -122,4 +122,20 @@ class SqlTextTest {
         assertTrue(SqlText.psqlCommands("pg_dump db | psql other").isEmpty());
         assertTrue(SqlText.psqlCommands("psql -d db <<EOF\nSELECT 1;\n").isEmpty(), "an unterminated heredoc");
     }
+
+    @Test
+    void aLongQuotedStringAfterEchoIsScannedWithoutRecursion() {
+        // Found by the fuzz test: a regular expression alternating per character overflowed the stack here.
+        String words = "x ".repeat(50_000);
+        assertEquals(List.of("SELECT '" + words + "'"), SqlText.psqlCommands("echo \"SELECT '" + words + "'\" | psql")
+                .stream().map(SqlText.PsqlCommand::sql).toList());
+        assertTrue(SqlText.psqlCommands("echo \"" + words).isEmpty(), "an unclosed quote");
+        assertTrue(SqlText.psqlCommands("echo 'SELECT 1' > out.sql").isEmpty(), "not piped into psql");
+    }
+
+    @Test
+    void aStraySemicolonIsNoStatement() {
+        List<SqlText.Stmt> stmts = SqlText.split(List.of("INSERT INTO a VALUES (1);;", ";", "SELECT 1;"), 1);
+        assertEquals(List.of("INSERT INTO a VALUES (1);", "SELECT 1;"), stmts.stream().map(st -> st.sql).toList());
+    }
 }
