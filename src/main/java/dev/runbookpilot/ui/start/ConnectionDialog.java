@@ -5,6 +5,7 @@ import dev.runbookpilot.app.ConnectionProfile;
 import dev.runbookpilot.app.Target;
 import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.db.ServerInfo;
+import dev.runbookpilot.ui.FxExecutors;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.event.ActionEvent;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -284,17 +284,10 @@ public final class ConnectionDialog extends Dialog<Target> {
     public static Targets.PasswordPrompt passwordPrompt(Window owner) {
         return target -> {
             if (Platform.isFxApplicationThread()) return askPassword(owner, target);
-            CompletableFuture<char[]> answer = new CompletableFuture<>();
-            Platform.runLater(() -> {
-                try {
-                    answer.complete(askPassword(owner, target));
-                } catch (RuntimeException e) {
-                    answer.completeExceptionally(e);
-                }
-            });
             try {
-                return answer.get();
+                return FxExecutors.askFromBackground(answer -> answer.complete(askPassword(owner, target)));
             } catch (InterruptedException e) {
+                // As if the operator cancelled (null, the prompt's contract); the caller still sees the interrupt.
                 Thread.currentThread().interrupt();
                 return null;
             } catch (ExecutionException e) {

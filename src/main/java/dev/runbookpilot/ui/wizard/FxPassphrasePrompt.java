@@ -1,6 +1,7 @@
 package dev.runbookpilot.ui.wizard;
 
 import dev.runbookpilot.report.PassphrasePrompt;
+import dev.runbookpilot.ui.FxExecutors;
 import javafx.application.Platform;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.Dialog;
@@ -31,16 +32,8 @@ final class FxPassphrasePrompt implements PassphrasePrompt {
         if (Platform.isFxApplicationThread()) {
             throw new IllegalStateException("a passphrase was asked for on the JavaFX thread; sign in the background");
         }
-        CompletableFuture<char[]> answer = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                fxShow(what, answer);
-            } catch (RuntimeException e) {
-                answer.completeExceptionally(e);
-            }
-        });
         try {
-            return answer.get();
+            return FxExecutors.askFromBackground(answer -> fxShow(what, answer));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancellationException("interrupted while waiting for the passphrase of " + what);

@@ -116,7 +116,9 @@ class StartViewTest {
         TestPostgres.runScript(database, TestPostgres.projectDir().resolve("runbooks/alembic-upgrade/demo/setup.sql"));
 
         robot.interact(() -> view.importChecklist(checklist));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#connectImported").tryQuery().isPresent());
+        // Visible, not merely built: the summary's window shows a moment after its nodes exist.
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#connectImported")
+                .match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery().isPresent());
         assertThat(robot.lookup("#importSummary").queryAs(TextArea.class).getText())
                 .contains("automated").contains("billing.runbook.yaml");
         assertThat(robot.lookup("#chosenRunbook").queryAs(Label.class).getText())
