@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.NodeQueryUtils;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.charset.StandardCharsets;
@@ -89,7 +90,8 @@ class WizardFlowTest {
                 () -> text(robot, "#chosenRunbook").startsWith(sample.title()));
         robot.clickOn("#connect");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> robot.lookup("#modeDemo").tryQuery().map(n -> !n.isDisabled()).orElse(false));
+                () -> robot.lookup("#modeDemo").match(NodeQueryUtils.isVisible()).tryQuery()
+                        .map(n -> !n.isDisabled()).orElse(false));
         robot.clickOn("#modeDemo");
         robot.clickOn("#connectTarget");
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS, () -> window.wizard() != null
@@ -424,7 +426,7 @@ class WizardFlowTest {
 
         robot.push(javafx.scene.input.KeyCode.F5);
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
-                () -> robot.lookup("#migration-sql").tryQuery().isPresent());
+                () -> robot.lookup("#migration-sql").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
                 () -> !dialogButton(robot, "Run migration").isDisabled());
         assertThat(robot.lookup("#migration-sql").queryAs(TextArea.class).getText())

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.NodeQueryUtils;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
@@ -88,7 +89,8 @@ class StartViewTest {
 
         robot.clickOn("#connect");
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                () -> robot.lookup("#modeDemo").tryQuery().map(n -> !n.isDisabled()).orElse(false));
+                () -> robot.lookup("#modeDemo").match(NodeQueryUtils.isVisible()).tryQuery()
+                        .map(n -> !n.isDisabled()).orElse(false));
         robot.clickOn("#modeDemo");
         robot.clickOn("#connectTarget");
 
@@ -118,14 +120,15 @@ class StartViewTest {
         robot.interact(() -> view.importChecklist(checklist));
         // Visible, not merely built: the summary's window shows a moment after its nodes exist.
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#connectImported")
-                .match(org.testfx.util.NodeQueryUtils.isVisible()).tryQuery().isPresent());
+                .match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         assertThat(robot.lookup("#importSummary").queryAs(TextArea.class).getText())
                 .contains("automated").contains("billing.runbook.yaml");
         assertThat(robot.lookup("#chosenRunbook").queryAs(Label.class).getText())
                 .startsWith("Billing upgrade — revision e4c2f81a9b3d");
 
         robot.clickOn("#connectImported");
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#modeUri").tryQuery().isPresent());
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#modeUri").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         robot.clickOn("#modeUri");
         robot.clickOn("#uri").write(TestPostgres.server().uri(database));
         robot.clickOn("#connectTarget");

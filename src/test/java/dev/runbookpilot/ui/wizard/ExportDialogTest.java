@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.NodeQueryUtils;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Files;
@@ -114,7 +115,7 @@ class ExportDialogTest {
         Path out = dir.resolve("asked.md");
         exportWithTheEncryptedKey(robot, out);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
-                () -> robot.lookup("#passphrase-prompt").tryQuery().isPresent());
+                () -> robot.lookup("#passphrase-prompt").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         // The export is waiting for the answer and the JavaFX thread is not: the dialog takes input.
         assertThat(result(robot)).startsWith("Writing ");
         robot.clickOn("#passphrase-prompt").write("pass");
@@ -131,7 +132,7 @@ class ExportDialogTest {
         Path out = dir.resolve("cancelled.md");
         exportWithTheEncryptedKey(robot, out);
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
-                () -> robot.lookup("#passphrase-prompt").tryQuery().isPresent());
+                () -> robot.lookup("#passphrase-prompt").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         robot.clickOn("#passphrase-cancel");
 
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> result(robot).startsWith("Not exported"));
