@@ -133,7 +133,10 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public void execute(String database, String sql) throws SQLException {
         int pid;
-        try (Connection c = connect(database); Statement s = c.createStatement()) {
+        // Named as the tool's own, so that "nobody else is connected" never counts the demo's set-up session.
+        java.util.Properties named = new java.util.Properties();
+        named.setProperty("ApplicationName", "Runbook Pilot (demo set-up)");
+        try (Connection c = DriverManager.getConnection(jdbcUrl(database), named); Statement s = c.createStatement()) {
             try (var rs = s.executeQuery("SELECT pg_backend_pid()")) {
                 rs.next();
                 pid = rs.getInt(1);

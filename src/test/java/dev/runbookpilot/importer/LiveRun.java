@@ -77,6 +77,8 @@ final class LiveRun {
         TestPostgres.runScript(database, sampleDir.resolve("demo/setup.sql"));
         Properties props = new Properties();
         props.setProperty("user", "postgres");
+        // As the app names its connections (ConnectionSettings): the activity checks exclude the tool's own.
+        props.setProperty("ApplicationName", "Runbook Pilot");
         Map<String, CheckResult> preResults;
         Map<String, CheckResult> postResults;
         try (Database db = Database.open(TestPostgres.jdbcUrl(database), props, 4, CheckDefaults.LOCK_TIMEOUT);
