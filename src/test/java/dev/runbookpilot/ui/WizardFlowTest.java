@@ -313,9 +313,7 @@ class WizardFlowTest {
         waitIdle();
         Path journal = window.wizard().viewModel().session().journalFile();
         WizardViewModel first = window.wizard().viewModel();
-        robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
-                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !stage.isShowing());
+        closeTheWindow(robot);
         assertThat(first.session()).isNull();
 
         Target again = connect();
@@ -355,9 +353,7 @@ class WizardFlowTest {
         robot.clickOn("#run");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> firstRow(robot).status() == Status.RUNNING);
 
-        robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
-                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !stage.isShowing());
+        closeTheWindow(robot);
 
         // A new window on the same workspace, as after restarting the app.
         robot.interact(() -> {
@@ -447,6 +443,13 @@ class WizardFlowTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** As the operator closing the window (its close box): the wizard closes its session, then the window goes. */
+    private void closeTheWindow(FxRobot robot) throws Exception {
+        robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> !stage.isShowing());
+    }
 
     private String database;
 

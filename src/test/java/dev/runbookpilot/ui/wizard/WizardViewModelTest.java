@@ -328,8 +328,9 @@ class WizardViewModelTest {
     @Test
     void aSlowCheckIsCancelledAndEndsAsErrorNeverAsPass() throws Exception {
         runbook("development");
-        Path file = dir.resolve("slow.yaml");
-        Files.writeString(file, """
+        ExecutorService background = Executors.newCachedThreadPool();
+        try {
+            runUntilTheFirstCheckRuns("""
                 runbook: Slow
                 target: { environment: development, database: %s }
                 phases:
@@ -339,21 +340,8 @@ class WizardViewModelTest {
                         title: A thirty-second check
                         checks:
                           - query: { sql: "SELECT pg_sleep(30)::text", expect: "''" }
-                """.formatted(database), StandardCharsets.UTF_8);
-        ExecutorService background = Executors.newCachedThreadPool();
-        try {
-            CountDownLatch started = new CountDownLatch(1);
-            open(RunbookLoader.load(file), background, null);
-            awaitTrue(() -> vm.openedProperty().get());
-            vm.checks().get(0).statusProperty().addListener((o, a, b) -> {
-                if (b == Status.RUNNING) started.countDown();
-            });
+                """, background);
             AtomicReference<Boolean> runningSeen = new AtomicReference<>(false);
-
-            synchronized (uiLock) {
-                vm.run();
-            }
-            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
             synchronized (uiLock) {
                 runningSeen.set(vm.runningProperty().get());
                 vm.cancel();
@@ -374,8 +362,9 @@ class WizardViewModelTest {
     @Test
     void aManualItemCannotBeConfirmedWhileTheStepsChecksRunSoRunIsNeverOfferedTwice() throws Exception {
         runbook("development");
-        Path file = dir.resolve("mixed.yaml");
-        Files.writeString(file, """
+        ExecutorService background = Executors.newCachedThreadPool();
+        try {
+            runUntilTheFirstCheckRuns("""
                 runbook: Mixed
                 target: { environment: development, database: %s }
                 phases:
@@ -386,20 +375,7 @@ class WizardViewModelTest {
                         checks:
                           - query: { sql: "SELECT pg_sleep(30)::text", expect: "''" }
                           - manual: The application is stopped.
-                """.formatted(database), StandardCharsets.UTF_8);
-        ExecutorService background = Executors.newCachedThreadPool();
-        try {
-            CountDownLatch started = new CountDownLatch(1);
-            open(RunbookLoader.load(file), background, null);
-            awaitTrue(() -> vm.openedProperty().get());
-            vm.checks().get(0).statusProperty().addListener((o, a, b) -> {
-                if (b == Status.RUNNING) started.countDown();
-            });
-            synchronized (uiLock) {
-                vm.run();
-            }
-            assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
-
+                """, background);
             synchronized (uiLock) {
                 vm.confirm(row(1), "stopped");
                 assertThat(vm.errorProperty().get()).contains("Wait");
@@ -419,6 +395,25 @@ class WizardViewModelTest {
             vm = null;
             background.shutdownNow();
         }
+    }
+
+    /**
+     * Opens the runbook (its database filled in) with a real background pool, as the app does, and runs its first
+     * step until its first check is RUNNING on the server.
+     */
+    private void runUntilTheFirstCheckRuns(String yamlTemplate, ExecutorService background) throws Exception {
+        Path file = dir.resolve("running.yaml");
+        Files.writeString(file, yamlTemplate.formatted(database), StandardCharsets.UTF_8);
+        CountDownLatch started = new CountDownLatch(1);
+        open(RunbookLoader.load(file), background, null);
+        awaitTrue(() -> vm.openedProperty().get());
+        vm.checks().get(0).statusProperty().addListener((o, a, b) -> {
+            if (b == Status.RUNNING) started.countDown();
+        });
+        synchronized (uiLock) {
+            vm.run();
+        }
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     }
 
     private void walkTo(String stepId) {
