@@ -339,7 +339,7 @@ public final class WizardViewModel {
                 }
             }
             return b.toString();
-        }, onLoaded, e -> onFailed.accept(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }, onLoaded, e -> onFailed.accept(messageOf(e)));
     }
 
     private void runChecks(StepItem item, Session.Scope scope) {
@@ -640,6 +640,10 @@ public final class WizardViewModel {
                 d.toSecondsPart()));
     }
 
+    private static String messageOf(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
     private <T> void submit(Work<T> work, Consumer<T> onUi, Consumer<Exception> onFailure) {
         background.execute(() -> {
             try {
@@ -648,7 +652,7 @@ public final class WizardViewModel {
             } catch (Exception e) {
                 if (e instanceof InterruptedException) Thread.currentThread().interrupt();
                 log.warn("wizard action failed: {}", e.getMessage(), e);
-                String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                String message = messageOf(e);
                 ui.execute(() -> {
                     error.set(message);
                     onFailure.accept(e);
