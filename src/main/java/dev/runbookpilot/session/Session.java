@@ -314,10 +314,11 @@ public final class Session implements AutoCloseable {
             record(new JournalEvent.MigrationBegan(step.id(), index, NO_TRANSACTION, fileSha(ex.file()),
                     Instant.now()));
         }
-        listener.checkStarted(step, index);
+        // Cancellable before it is shown running: a Cancel pressed the moment the row says RUNNING must reach it.
         CancelToken token = new CancelToken();
         running.add(token);
         try {
+            listener.checkStarted(step, index);
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
                     token, migrationListener(step, index, spec));
             CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);

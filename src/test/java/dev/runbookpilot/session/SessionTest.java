@@ -302,6 +302,37 @@ class SessionTest {
     }
 
     @Test
+    void aCancelSentTheMomentACheckIsAnnouncedAsRunningReachesIt() throws Exception {
+        SessionFixture f = fixture();
+        Runbook rb = f.runbook("""
+                runbook: Cancel at once
+                target: { environment: development }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: slow
+                        title: Slow
+                        checks:
+                          - query: { sql: "SELECT pg_sleep(30)::text", expect: "''" }
+                """);
+        AtomicReference<Session> session = new AtomicReference<>();
+        // The operator's Cancel, as early as the screen can offer it: when the row first says RUNNING.
+        RunListener cancelAtOnce = new RunListener() {
+            @Override
+            public void checkStarted(Step step, int index) {
+                session.get().cancel();
+            }
+        };
+        try (Session s = f.start(rb, "alice", cancelAtOnce)) {
+            session.set(s);
+            s.runChecks(step(rb, "slow"), Session.Scope.ALL);
+
+            assertThat(s.checkStatus(step(rb, "slow"), 0)).isEqualTo(Status.ERROR);
+            assertThat(s.state().result("slow", 0).orElseThrow().error()).isEqualTo("cancelled by the operator");
+        }
+    }
+
+    @Test
     void resumeRefusesARunbookWhoseBytesChangedAndOtherwiseContinuesWithPriorResults() throws Exception {
         SessionFixture f = fixture();
         Runbook rb = f.runbook(RUNBOOK);
