@@ -1,6 +1,7 @@
 package dev.runbookpilot.app;
 
 import dev.runbookpilot.db.CheckDefaults;
+import dev.runbookpilot.db.CheckPrivileges;
 import dev.runbookpilot.db.ConnectionResolver;
 import dev.runbookpilot.db.ConnectionSettings;
 import dev.runbookpilot.db.ConnectionSpecException;
@@ -131,7 +132,9 @@ public final class Targets {
 
     private static Target open(ConnectionSettings s, boolean demo, String dataDir, EmbeddedServer server)
             throws SQLException {
-        Database db = Database.open(s.jdbcUrl(), s.jdbcProperties(), POOL_SIZE, CheckDefaults.LOCK_TIMEOUT);
+        String checkRole = System.getenv(CheckPrivileges.ENVIRONMENT);
+        Database db = Database.open(s.jdbcUrl(), s.jdbcProperties(), POOL_SIZE, CheckDefaults.LOCK_TIMEOUT,
+                checkRole == null || checkRole.isBlank() ? null : checkRole.strip());
         return new Target(db, new JournalEvent.Connection(s.host(), s.port(), s.database(), s.user(), s.sslmode(),
                 demo, dataDir), server);
     }

@@ -1,7 +1,7 @@
 package dev.runbookpilot.check;
 
-import dev.runbookpilot.db.SqlScript;
 import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.sql.SqlStatements;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +47,7 @@ public final class CheckEngine {
             sqlState = e.sqlException().getSQLState();
             error = e.sqlException().getMessage();
             outcome = new CheckOutcome(Status.ERROR, null, null, null, null);
-        } catch (SqlScript.MetaCommandException e) {
+        } catch (SqlStatements.MetaCommandException e) {
             error = spec instanceof CheckSpec.Execute x ? x.file().getFileName() + " " + e.getMessage() : e.getMessage();
             outcome = new CheckOutcome(Status.ERROR, null, null, null, null);
         } catch (IOException e) {
@@ -73,7 +73,7 @@ public final class CheckEngine {
     }
 
     private static CheckOutcome dispatch(CheckSpec spec, EvalContext ctx) throws SQLException, IOException,
-            InterruptedException, SqlScript.MetaCommandException {
+            InterruptedException, SqlStatements.MetaCommandException {
         if (spec instanceof CheckSpec.Query q) return ReadChecks.query(q, ctx);
         if (spec instanceof CheckSpec.CatalogObjects o) return ReadChecks.objects(o, ctx);
         if (spec instanceof CheckSpec.SchemaDiff d) return ReadChecks.schemaDiff(d, ctx);

@@ -6,7 +6,7 @@ import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.CatalogReader;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
-import dev.runbookpilot.db.SqlScript;
+import dev.runbookpilot.sql.StatementGuard;
 import dev.runbookpilot.runbook.CheckSpec;
 
 import java.sql.Connection;
@@ -24,83 +24,36 @@ final class ReadChecks {
 
     private ReadChecks() {}
 
-    /** Runs {@code sql} on a read-only connection with the check's statement timeout, cancellable. */
+    /** Runs our own {@code sql} (never a runbook's) on a read-only connection with a timeout, cancellable. */
     static QueryData query(EvalContext ctx, Duration timeout, String sql, Object... params) throws SQLException {
-        try (Connection c = ctx.db().readConnection()) {
-            return inReadOnlyTransaction(c, timeout, () -> query(c, ctx.token(), sql, params));
-        }
-    }
-
-    interface SqlWork<T> {
-        T run() throws SQLException;
+        return ReadOnlyExecution.ours(ctx.db(), timeout, Connection.TRANSACTION_READ_COMMITTED,
+                c -> ReadOnlyExecution.query(c, ctx.token(), sql, params));
     }
 
     /**
-     * Every check runs inside its own {@code BEGIN READ ONLY} transaction that is always rolled back. The pool's
-     * {@code default_transaction_read_only} alone is not enough: a check could switch it off with set_config, and
-     * pgjdbc does not wrap autocommit statements in read-only transactions. Inside a read-only transaction
-     * PostgreSQL refuses both the write (25006) and the switch (25001), and the rollback undoes any SET.
+     * Runs a runbook's own statement: the guard first (one statement, an allowed kind, no denied function), with the
+     * connection's own reading of string literals, then the connection's layers ({@link ReadOnlyExecution}).
      */
-    static <T> T inReadOnlyTransaction(Connection c, Duration timeout, SqlWork<T> work) throws SQLException {
-        c.setReadOnly(true);
-        c.setAutoCommit(false);
+    static QueryData runbookQuery(EvalContext ctx, Duration timeout, String sql, StatementGuard.Use use,
+                                  String prefix) throws SQLException {
         try {
-            try (Statement set = c.createStatement()) {
-                set.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
-            }
-            return work.run();
-        } finally {
-            c.rollback();
-            c.setAutoCommit(true);
+            StatementGuard.check(sql, use, ctx.db().standardConformingStrings());
+        } catch (StatementGuard.Refusal r) {
+            throw r.asSqlException();
         }
-    }
-
-    private static QueryData query(Connection c, CancelToken token, String sql, Object... params)
-            throws SQLException {
-        // A runbook's own SQL goes through a plain Statement: JSON operators like ?| must not become parameters.
-        try (Statement st = params.length == 0 ? c.createStatement() : c.prepareStatement(sql)) {
-            if (st instanceof PreparedStatement ps) {
-                for (int i = 0; i < params.length; i++) ps.setObject(i + 1, params[i]);
-            }
-            token.register(st);
-            try (ResultSet rs = st instanceof PreparedStatement ps ? ps.executeQuery() : st.executeQuery(sql)) {
-                return QueryData.read(rs, QueryData.DEFAULT_LIMIT);
-            } finally {
-                token.unregister(st);
-            }
-        }
-    }
-
-    /**
-     * A check runs exactly one statement: a script could end the read-only transaction pgjdbc opened and start
-     * another, so "COMMIT; DELETE ..." never reaches the server.
-     */
-    static void requireSingleStatement(String sql) throws SQLException {
-        int n;
-        try {
-            n = SqlScript.split(sql).size();
-        } catch (SqlScript.MetaCommandException e) {
-            throw new SQLException("a check's SQL must be plain SQL: " + e.getMessage(), "42601");
-        }
-        if (n != 1) {
-            throw new SQLException("a check runs exactly one statement, this SQL has " + n
-                    + "; split it into several checks", "42601");
-        }
+        return ReadOnlyExecution.runbook(ctx.db(), ctx.token(), timeout, prefix + sql);
     }
 
     static CheckOutcome query(CheckSpec.Query spec, EvalContext ctx) throws SQLException {
-        requireSingleStatement(spec.sql());
-        QueryData data = query(ctx, spec.meta().timeout(), spec.sql());
+        QueryData data = runbookQuery(ctx, spec.meta().timeout(), spec.sql(), StatementGuard.Use.READ, "");
         Expectations.Verdict v = Expectations.test(spec.expect(), data);
         CheckDetail rows = new CheckDetail.Rows(data.columns(), data.rows(), data.truncated());
         return new CheckOutcome(v.status(), spec.expect().describe(), v.actual(), spec.sql(), rows);
     }
 
     static SchemaSnapshot catalog(EvalContext ctx, String schema, Duration timeout) throws SQLException {
-        try (Connection c = ctx.db().readConnection()) {
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            return inReadOnlyTransaction(c, timeout, () -> CatalogReader.read(c, schema));
-        }
+        return ReadOnlyExecution.ours(ctx.db(), timeout, Connection.TRANSACTION_REPEATABLE_READ,
+                c -> CatalogReader.read(c, schema));
     }
 
     static CheckOutcome objects(CheckSpec.CatalogObjects spec, EvalContext ctx) throws SQLException {
@@ -118,9 +71,10 @@ final class ReadChecks {
     }
 
     static CheckOutcome explain(CheckSpec.Explain spec, EvalContext ctx) throws SQLException {
-        requireSingleStatement(spec.sql());
-        String sql = "EXPLAIN (FORMAT JSON" + (spec.analyze() ? ", ANALYZE" : "") + ") " + spec.sql();
-        QueryData data = query(ctx, spec.meta().timeout(), sql);
+        String prefix = "EXPLAIN (FORMAT JSON" + (spec.analyze() ? ", ANALYZE" : "") + ") ";
+        String sql = prefix + spec.sql();
+        QueryData data = runbookQuery(ctx, spec.meta().timeout(), spec.sql(),
+                spec.analyze() ? StatementGuard.Use.EXPLAIN_ANALYZE : StatementGuard.Use.EXPLAIN, prefix);
         JsonNode plan;
         try {
             plan = JSON.readTree(data.rows().get(0).get(0)).get(0).get("Plan");
@@ -204,8 +158,11 @@ final class ReadChecks {
     }
 
     static CheckOutcome activity(CheckSpec.Activity spec, EvalContext ctx) throws SQLException {
+        // A backend still authenticating has no application name yet (state NULL, or 'starting' on 17+): the pool
+        // replaces every connection a runbook's SQL ran on, so one of ours is often in that state for a moment.
         String others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                + "AND backend_type = 'client backend' AND coalesce(application_name, '') NOT LIKE 'Runbook Pilot%'";
+                + "AND backend_type = 'client backend' AND coalesce(state, 'starting') <> 'starting' "
+                + "AND coalesce(application_name, '') NOT LIKE 'Runbook Pilot%'";
         String columns = "SELECT pid, usename AS user, application_name, client_addr::text AS client, state, "
                 + "date_trunc('second', now() - xact_start)::text AS transaction_age, left(query, 200) AS query ";
         List<String> problems = new ArrayList<>();

@@ -1,7 +1,9 @@
 package dev.runbookpilot.check;
 
-import dev.runbookpilot.db.SqlScript;
 import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.sql.SqlStatements;
+import dev.runbookpilot.sql.StatementGuard;
+import org.postgresql.core.BaseConnection;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +23,10 @@ final class WriteChecks {
     private WriteChecks() {}
 
     /**
-     * rejects / accepts: setup and statement run in one transaction that is rolled back whatever happens, with
-     * the check's statement timeout and the writer's lock timeout, so a probe cannot leave a trace or queue.
+     * rejects / accepts: the guard first (the statement and each setup statement one by one, each an allowed kind
+     * with no denied function), then setup and statement in one transaction that is rolled back whatever happens,
+     * with the check's statement timeout and the writer's lock timeout, so a probe cannot leave a trace or queue.
+     * After every statement the server's transaction state must still be ours: one that ended it is an alarm.
      */
     static CheckOutcome probe(CheckSpec.Statement spec, EvalContext ctx) throws SQLException {
         String expected = spec.expectRejection()
@@ -30,17 +34,28 @@ final class WriteChecks {
                 + (spec.messageContains() == null ? "" : " mentioning '" + spec.messageContains() + "'")
                 : "accepted";
         String shownSql = spec.setup() == null ? spec.sql() : spec.setup() + ";\n" + spec.sql();
+        boolean scs = ctx.db().standardConformingStrings();
+        List<String> setup;
+        try {
+            setup = spec.setup() == null ? List.of() : StatementGuard.probeSetup(spec.setup(), scs);
+            StatementGuard.check(spec.sql(), StatementGuard.Use.PROBE, scs);
+        } catch (StatementGuard.Refusal r) {
+            throw r.asSqlException();
+        }
         try (Connection c = ctx.db().openWriter()) {
+            BaseConnection pg = c.unwrap(BaseConnection.class);
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 ctx.token().register(s);
                 try {
                     s.execute("SET LOCAL statement_timeout = " + spec.meta().timeout().toMillis());
-                    if (spec.setup() != null) {
+                    for (String statement : setup) {
                         try {
-                            s.execute(spec.setup());
+                            s.execute(statement);
                         } catch (SQLException e) {
                             throw new SQLException("setup failed: " + e.getMessage(), e.getSQLState(), e);
+                        } finally {
+                            ReadOnlyExecution.requireOurTransaction(pg, statement);
                         }
                     }
                     SQLException refusal = null;
@@ -49,6 +64,7 @@ final class WriteChecks {
                     } catch (SQLException e) {
                         refusal = e;
                     }
+                    ReadOnlyExecution.requireOurTransaction(pg, spec.sql());
                     return judge(spec, expected, shownSql, refusal);
                 } finally {
                     ctx.token().unregister(s);
@@ -91,9 +107,9 @@ final class WriteChecks {
      * did not say what it was expected to say is not left half-trusted in the database.
      */
     static CheckOutcome execute(CheckSpec.Execute spec, EvalContext ctx) throws SQLException, IOException,
-            SqlScript.MetaCommandException {
+            SqlStatements.MetaCommandException {
         String text = Files.readString(spec.file(), StandardCharsets.UTF_8);
-        List<SqlScript.Statement> statements = SqlScript.split(text);
+        List<SqlStatements.Statement> statements = SqlStatements.split(text);
         List<String> notices = new ArrayList<>();
         long rows = 0;
         String shownSql = "-- " + spec.file().getFileName() + " (" + statements.size() + " statements)";
@@ -114,7 +130,7 @@ final class WriteChecks {
                                 + spec.meta().timeout().toMillis());
                     }
                     int i = 0;
-                    for (SqlScript.Statement st : statements) {
+                    for (SqlStatements.Statement st : statements) {
                         i++;
                         ctx.listener().statementStarted(i, statements.size(), st.line());
                         try {

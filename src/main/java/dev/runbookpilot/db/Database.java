@@ -2,6 +2,9 @@ package dev.runbookpilot.db;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.jdbc.PreferQueryMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +18,11 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The connected target. Checks borrow from a pool whose sessions cannot write: every connection starts with
- * {@code default_transaction_read_only=on} and timeouts in its startup options, and pgjdbc's
- * {@code readOnlyMode=always} makes even autocommit statements run in READ ONLY transactions. Only
- * {@link #openWriter()} hands out a connection that can write, for migrations and rejects/accepts probes.
+ * The connected target. Checks borrow from a pool whose sessions start with {@code default_transaction_read_only=on}
+ * and timeouts in their startup options; each check then runs in its own READ ONLY transaction that is rolled back
+ * (see {@code check.ReadOnlyExecution}). Every connection of this class speaks the extended query protocol, whose
+ * single Parse per statement makes the server refuse a second command hidden in one. Only {@link #openWriter()}
+ * hands out a connection that can write, for migrations and rejects/accepts probes.
  */
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -28,13 +32,18 @@ public final class Database implements AutoCloseable {
     private final Properties properties;
     private final HikariDataSource checkPool;
     private final Duration lockTimeout;
+    private final CheckPrivileges checkPrivileges;
+    private final boolean standardConformingStrings;
     private volatile boolean closed;
 
-    private Database(String jdbcUrl, Properties properties, HikariDataSource checkPool, Duration lockTimeout) {
+    private Database(String jdbcUrl, Properties properties, HikariDataSource checkPool, Duration lockTimeout,
+                     CheckPrivileges checkPrivileges, boolean standardConformingStrings) {
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
         this.checkPool = checkPool;
         this.lockTimeout = lockTimeout;
+        this.checkPrivileges = checkPrivileges;
+        this.standardConformingStrings = standardConformingStrings;
     }
 
     /**
@@ -44,8 +53,17 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(String jdbcUrl, Properties properties, int poolSize, Duration lockTimeout)
             throws SQLException {
+        return open(jdbcUrl, properties, poolSize, lockTimeout, null);
+    }
+
+    /**
+     * @param checkRole the role checks of runbook SQL switch to ({@link CheckPrivileges}), or null for the login's
+     */
+    public static Database open(String jdbcUrl, Properties properties, int poolSize, Duration lockTimeout,
+                                String checkRole) throws SQLException {
         Properties checks = new Properties();
         checks.putAll(properties);
+        checks.setProperty("preferQueryMode", "extended");
         checks.setProperty("ApplicationName", APPLICATION_NAME + " (checks)");
         checks.setProperty("readOnly", "true");
         checks.setProperty("readOnlyMode", "always");
@@ -76,12 +94,36 @@ public final class Database implements AutoCloseable {
             if (cause instanceof SQLException sql) throw sql;
             throw new SQLException("cannot connect: " + e.getMessage(), "08001", e);
         }
-        return new Database(jdbcUrl, properties, pool, lockTimeout);
+        try (Connection c = pool.getConnection()) {
+            return new Database(jdbcUrl, properties, pool, lockTimeout, CheckPrivileges.of(c, checkRole),
+                    c.unwrap(BaseConnection.class).getStandardConformingStrings());
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     /** A connection from the read-only pool; close it to return it. */
     public Connection readConnection() throws SQLException {
-        return checkPool.getConnection();
+        return requireExtendedProtocol(checkPool.getConnection());
+    }
+
+    /**
+     * Closes a pooled connection for good instead of returning it: after a runbook's own SQL ran on it, whatever
+     * session state that SQL could have left (locks, settings, listeners, loaded libraries) dies with the backend.
+     */
+    public void discard(Connection c) {
+        checkPool.evictConnection(c);
+    }
+
+    /** How the server reads backslashes in plain string literals, which decides where a statement ends. */
+    public boolean standardConformingStrings() {
+        return standardConformingStrings;
+    }
+
+    /** The role read checks of runbook SQL switch to, and how that reads in the journal and the report. */
+    public CheckPrivileges checkPrivileges() {
+        return checkPrivileges;
     }
 
     /**
@@ -93,7 +135,21 @@ public final class Database implements AutoCloseable {
         p.putAll(properties);
         p.setProperty("ApplicationName", APPLICATION_NAME + " (migration)");
         p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());
-        return DriverManager.getConnection(jdbcUrl, p);
+        p.setProperty("preferQueryMode", "extended");
+        return requireExtendedProtocol(DriverManager.getConnection(jdbcUrl, p));
+    }
+
+    /**
+     * The simple query protocol sends a whole text for the server to split, so one "statement" could carry many;
+     * a connection URL may ask for it (preferQueryMode=simple) and would win over our properties. Refuse it.
+     */
+    private static Connection requireExtendedProtocol(Connection c) throws SQLException {
+        if (c.unwrap(PGConnection.class).getPreferQueryMode() == PreferQueryMode.SIMPLE) {
+            c.close();
+            throw new SQLException("the connection asks for preferQueryMode=simple; Runbook Pilot needs the extended"
+                    + " query protocol (remove preferQueryMode from the connection URL)", "08004");
+        }
+        return c;
     }
 
     public ServerInfo serverInfo() throws SQLException {
@@ -105,7 +161,7 @@ public final class Database implements AutoCloseable {
             rs.next();
             return new ServerInfo(hostOf(jdbcUrl), rs.getInt(6) == 0 ? portOf(jdbcUrl) : rs.getInt(6),
                     rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), systemIdentifier(c),
-                    rs.getBoolean(7));
+                    rs.getBoolean(7), checkPrivileges.describe());
         }
     }
 

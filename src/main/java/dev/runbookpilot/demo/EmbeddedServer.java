@@ -52,6 +52,9 @@ public final class EmbeddedServer implements AutoCloseable {
                 .setServerConfig("synchronous_commit", "off")
                 .setServerConfig("full_page_writes", "off")
                 .setServerConfig("shared_buffers", "128MB")
+                // Lets a demo (and the tests) show that a check cannot leave a prepared transaction behind: with the
+                // default of 0 PREPARE TRANSACTION could not succeed even if a check reached it.
+                .setServerConfig("max_prepared_transactions", "10")
                 .setLocaleConfig("locale", "C.UTF-8")
                 .setLocaleConfig("encoding", "UTF8")
                 .start();

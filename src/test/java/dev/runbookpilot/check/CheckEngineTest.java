@@ -72,11 +72,11 @@ class CheckEngineTest {
     }
 
     @Test
-    void aCheckThatTriesToDeleteIsRefusedAsReadOnlyAndNoRowIsLost() throws Exception {
+    void aCheckThatTriesToDeleteIsRefusedBeforeItRunsAndNoRowIsLost() throws Exception {
         CheckResult r = h.run(query("DELETE FROM accounts RETURNING 1", "empty"));
         assertThat(r.status()).isEqualTo(Status.ERROR);
-        assertThat(r.sqlState()).isEqualTo("25006");
-        assertThat(r.error()).contains("read-only");
+        assertThat(r.sqlState()).isEqualTo("42501");
+        assertThat(r.error()).contains("refused before it ran").contains("'DELETE' is not allowed");
         try (var c = TestPostgres.connect(h.database); var s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM accounts")) {
             rs.next();
@@ -85,9 +85,11 @@ class CheckEngineTest {
     }
 
     @Test
-    void aCheckCannotSwitchItsTransactionToReadWrite() throws Exception {
+    void aCheckCannotSwitchItsTransactionToReadWriteAndAWriteThatPassesTheGuardMeetsTheReadOnlyTransaction()
+            throws Exception {
         CheckResult r = h.run(query("SELECT set_config('default_transaction_read_only', 'off', false)", "not empty"));
-        assertThat(r.status()).isEqualTo(Status.PASSED);
+        assertThat(r.status()).isEqualTo(Status.ERROR);
+        assertThat(r.error()).contains("set_config");
         CheckResult write = h.run(query("WITH d AS (DELETE FROM accounts RETURNING 1) SELECT count(*) FROM d", "= 0"));
         assertThat(write.status()).isEqualTo(Status.ERROR);
         assertThat(write.sqlState()).isEqualTo("25006");

@@ -43,7 +43,7 @@ class JournalTest {
                 new JournalEvent.StepOutline("verify", "Verify the data", "Markdown *text*", List.of(query)),
                 new JournalEvent.StepOutline("signoff", "Sign-off", null, List.of(signoff))));
         ServerInfo server = new ServerInfo("db.example", 5433, "shop", "dba", "17.2", 170002, "7312345678901234567",
-                true);
+                true, "checks ran as pg_read_all_data (read-only role) from login dba");
         JournalEvent.Connection conn = new JournalEvent.Connection("db.example", 5433, "shop", "dba", "require",
                 false, null);
         CheckResult failed = new CheckResult("verify", 0, "rowCounts", "counts", Status.FAILED, "counts match",

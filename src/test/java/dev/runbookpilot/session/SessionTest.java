@@ -413,7 +413,7 @@ class SessionTest {
         JournalEvent.Started st = (JournalEvent.Started) events.get(0);
         ServerInfo was = st.server();
         ServerInfo other = new ServerInfo(was.host(), was.port(), was.database(), was.user(), was.serverVersion(),
-                was.serverVersionNum(), "6999999999999999999", was.superuser());
+                was.serverVersionNum(), "6999999999999999999", was.superuser(), was.checkPrivileges());
         events.set(0, new JournalEvent.Started(st.sessionId(), st.runbookFile(), st.runbookSha256(),
                 st.runbookTitle(), st.runbookVersion(), st.environment(), st.targetDatabase(), st.outline(),
                 st.connection(), other, st.operator(), st.toolVersion(), st.at()));
