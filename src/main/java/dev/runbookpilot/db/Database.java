@@ -94,7 +94,7 @@ public final class Database implements AutoCloseable {
             if (cause instanceof SQLException sql) throw sql;
             throw new SQLException("cannot connect: " + e.getMessage(), "08001", e);
         }
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = requireExtendedProtocol(pool.getConnection())) {
             return new Database(jdbcUrl, properties, pool, lockTimeout, CheckPrivileges.of(c, checkRole),
                     c.unwrap(BaseConnection.class).getStandardConformingStrings());
         } catch (SQLException | RuntimeException e) {
