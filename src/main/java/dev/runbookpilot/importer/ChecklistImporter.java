@@ -1246,9 +1246,16 @@ public final class ChecklistImporter {
                         if (succeeds) setup.add(s);
                         return;
                     }
+                    String probeSetup = f.setup().isEmpty() ? null : String.join(";\n", f.setup());
+                    if (!SqlText.probeAllowed(probeSetup, f.sql())) {
+                        leftover(u, s, "as a probe, the check guard would refuse it or its setup (a statement whose"
+                                + " effect a rollback does not undo, or SQL read two ways); try it by hand", m);
+                        if (succeeds) setup.add(s);
+                        return;
+                    }
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
-                    if (!f.setup().isEmpty()) body.put("setup", String.join(";\n", f.setup()));
+                    if (probeSetup != null) body.put("setup", probeSetup);
                     body.put("sql", f.sql());
                     if (fails) {
                         String error = ExpectationText.errorText(about);

@@ -1,5 +1,7 @@
 package dev.runbookpilot.importer;
 
+import dev.runbookpilot.sql.StatementGuard;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -208,7 +210,42 @@ final class SqlText {
             "(?i)\\b(insert|update|delete|merge|alter|drop|create|truncate|grant|revoke|comment\\s+on|vacuum|analyze"
                     + "|reindex|cluster|refresh|copy|lock|call|do|security\\s+label|import|reassign|discard)\\b");
 
+    /**
+     * What a statement can become: the importer's reading of its intent, then the same guard the engine applies, so
+     * a statement no check would be allowed to run (a function with effects, a second statement) is never offered
+     * as one: a refused read is an action, and a refused write is one a probe cannot try.
+     */
     static Kind kind(String sql) {
+        Kind k = intent(sql);
+        if (k == Kind.READ && !allowed(sql, StatementGuard.Use.READ)) k = Kind.WRITE;
+        if (k == Kind.EXPLAIN && !allowed(explainTarget(withoutComments(sql).strip()), StatementGuard.Use.EXPLAIN)) {
+            k = Kind.WRITE;
+        }
+        if (k == Kind.WRITE && !allowed(sql, StatementGuard.Use.PROBE)) k = Kind.CONTROL;
+        return k;
+    }
+
+    /** Whether the engine would run this probe: its setup (may be null) and its statement pass the guard. */
+    static boolean probeAllowed(String setup, String sql) {
+        try {
+            if (setup != null) StatementGuard.probeSetup(setup, true);
+            StatementGuard.check(sql, StatementGuard.Use.PROBE, true);
+            return true;
+        } catch (StatementGuard.Refusal r) {
+            return false;
+        }
+    }
+
+    private static boolean allowed(String sql, StatementGuard.Use use) {
+        try {
+            StatementGuard.check(sql, use, true);
+            return true;
+        } catch (StatementGuard.Refusal r) {
+            return false;
+        }
+    }
+
+    private static Kind intent(String sql) {
         String s = withoutComments(sql).strip();
         if (s.startsWith("\\")) return Kind.META;
         String first = s.split("[\\s(;]+", 2)[0].toLowerCase(Locale.ROOT);
@@ -224,7 +261,7 @@ final class SqlText {
                 String inner = explainTarget(s);
                 // An EXPLAIN whose options cannot be read (or that explains nothing) is not a plan check.
                 if (inner.length() >= s.length() || inner.isBlank()) return Kind.WRITE;
-                return kind(inner) == Kind.READ ? Kind.EXPLAIN : Kind.WRITE;
+                return intent(inner) == Kind.READ ? Kind.EXPLAIN : Kind.WRITE;
             }
             case "begin", "commit", "rollback", "start", "end", "savepoint", "release", "set", "reset", "abort",
                  "prepare", "deallocate", "listen", "notify", "checkpoint", "load" -> {

@@ -6,6 +6,7 @@ import dev.runbookpilot.runbook.YamlTree.ListNode;
 import dev.runbookpilot.runbook.YamlTree.MapNode;
 import dev.runbookpilot.runbook.YamlTree.Node;
 import dev.runbookpilot.runbook.YamlTree.ScalarNode;
+import dev.runbookpilot.sql.StatementGuard;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -350,6 +351,7 @@ public final class RunbookLoader {
         String sql = f.requiredText("sql", "give the query: sql: \"SELECT count(*) FROM ...\"");
         Expectation expect = f.has("expect") ? expectation(f.get("expect"))
                 : missing(f, "expect", "say what the result must be, e.g. expect: \"= 0\"");
+        guard(f, "sql", sql, StatementGuard.Use.READ);
         return sql == null || expect == null ? null : new CheckSpec.Query(meta(f, at), sql, expect);
     }
 
@@ -606,6 +608,8 @@ public final class RunbookLoader {
             }
         }
         Boolean analyze = f.bool("analyze");
+        guard(f, "sql", sql, analyze != null && analyze ? StatementGuard.Use.EXPLAIN_ANALYZE
+                : StatementGuard.Use.EXPLAIN);
         return sql == null || pe == null ? null
                 : new CheckSpec.Explain(meta(f, at), sql, pe, f.text("table"), maxCost, analyze != null && analyze);
     }
@@ -623,8 +627,17 @@ public final class RunbookLoader {
             problem(at, "a rejects check needs sqlstate or message",
                     "say how it must fail, e.g. sqlstate: \"23505\"; any failure is not proof enough");
         }
+        guard(f, "sql", sql, StatementGuard.Use.PROBE);
+        String setup = f.text("setup");
+        if (setup != null) {
+            try {
+                StatementGuard.probeSetup(setup, true);
+            } catch (StatementGuard.Refusal r) {
+                refused(f, "setup", r);
+            }
+        }
         return sql == null ? null
-                : new CheckSpec.Statement(meta(f, at), rejects, f.text("setup"), sql, sqlstate, f.text("message"));
+                : new CheckSpec.Statement(meta(f, at), rejects, setup, sql, sqlstate, f.text("message"));
     }
 
     private CheckSpec activity(Node body, SourceLocation at) {
@@ -758,6 +771,25 @@ public final class RunbookLoader {
     private <T> T missing(Fields f, String key, String hint) {
         problem(f.map.location(), "missing '" + key + "'", hint);
         return null;
+    }
+
+    /**
+     * The same guard the engine applies before running the SQL, here so {@code validate} names the problem and its
+     * place before a window starts. Strings are read as with {@code standard_conforming_strings} on, the server
+     * default; the engine checks again with the connection's own setting.
+     */
+    private void guard(Fields f, String field, String sql, StatementGuard.Use use) {
+        if (sql == null) return;
+        try {
+            StatementGuard.check(sql, use, true);
+        } catch (StatementGuard.Refusal r) {
+            refused(f, field, r);
+        }
+    }
+
+    private void refused(Fields f, String field, StatementGuard.Refusal r) {
+        problem(f.get(field).location(), r.getMessage() + " (at line " + r.line() + ", column " + r.column()
+                + " of the SQL)", r.hint());
     }
 
     private void problem(SourceLocation at, String message, String hint) {
