@@ -43,6 +43,11 @@ public record CheckPrivileges(String role, String login, boolean superuser) {
         }
     }
 
+    /** A few words for the wizard's banner. */
+    public String shortText() {
+        return role != null ? "checks run as " + role : "checks run as " + login + (superuser ? " (superuser)" : "");
+    }
+
     /** One line for the journal, the wizard and the report. */
     public String describe() {
         if (role != null) return "checks ran as role " + role + " (SET LOCAL ROLE) from login " + login;

@@ -40,6 +40,7 @@ public final class MarkdownReport {
         row(b, "Target", t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database());
         row(b, "Server", "PostgreSQL " + t.serverVersion()
                 + (t.systemIdentifier() == null ? "" : ", system identifier " + t.systemIdentifier()));
+        row(b, "Checks", t.checkSafety());
         row(b, "Operator", r.operator());
         row(b, "Start", time(r.start()));
         row(b, "End", time(r.end()));

@@ -187,6 +187,7 @@ public final class PdfReport {
         kv(b, "Database", t.database() + " (user " + t.user() + ")");
         kv(b, "Server", "PostgreSQL " + t.serverVersion()
                 + (t.systemIdentifier() == null ? "" : ", system identifier " + t.systemIdentifier()));
+        kv(b, "Checks", t.checkSafety());
         kv(b, "Operator", r.operator());
         kv(b, "Window start", time(r.start()));
         kv(b, "Window end", time(r.end()));

@@ -19,8 +19,11 @@ public record Report(String title, String runbookVersion, String runbookFile, St
 
     public enum Verdict { PASSED, FAILED, INCOMPLETE }
 
+    /**
+     * @param checkSafety with which privileges the checks ran and what probes may leave, as the journal recorded it
+     */
     public record Target(String host, int port, String database, String user, String serverVersion,
-                         String systemIdentifier) {}
+                         String systemIdentifier, String checkSafety) {}
 
     public record Summary(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending,
                           int skipped) {}

@@ -2,6 +2,7 @@ package dev.runbookpilot.report;
 
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.SessionState;
 
@@ -61,10 +62,19 @@ public final class ReportBuilder {
         Instant end = state.ended().map(JournalEvent.Ended::at).orElse(lastEventTime(state));
         var server = st.server();
         Report.Target target = new Report.Target(st.connection().host(), st.connection().port(), server.database(),
-                server.user(), server.serverVersion(), server.systemIdentifier());
+                server.user(), server.serverVersion(), server.systemIdentifier(), checkSafety(server));
         return new Report(st.runbookTitle(), st.runbookVersion(), st.runbookFile(), st.runbookSha256(),
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, verdict, summary, phases,
                 waivers, confirmations, signoffs, timeline(state), st.toolVersion());
+    }
+
+    /** Says plainly with which privileges checks ran; journals from before it was recorded say that instead. */
+    static String checkSafety(ServerInfo server) {
+        String privileges = server.checkPrivileges() != null ? server.checkPrivileges()
+                : "check privileges not recorded (journal from an earlier version)";
+        return "read checks ran in read-only transactions that were rolled back; " + privileges
+                + ". Probes (rejects/accepts) ran in transactions that were rolled back; a sequence value a probe"
+                + " drew stays drawn.";
     }
 
     private static String label(JournalEvent.CheckOutline c, int index) {

@@ -19,6 +19,7 @@ public final class EnvironmentBanner extends HBox {
             "env-unknown", "env-none");
 
     private final Label label = new Label();
+    private final Label privileges = new Label();
 
     public EnvironmentBanner() {
         getStyleClass().add("environment-banner");
@@ -30,7 +31,10 @@ public final class EnvironmentBanner extends HBox {
         setAlignment(Pos.CENTER_LEFT);
         setFillHeight(true);
         setMaxWidth(Double.MAX_VALUE);
-        getChildren().add(label);
+        privileges.getStyleClass().add("environment-privileges");
+        privileges.setId("check-privileges");
+        privileges.setMinWidth(Label.USE_PREF_SIZE);
+        getChildren().addAll(label, privileges);
         clear();
     }
 
@@ -45,8 +49,19 @@ public final class EnvironmentBanner extends HBox {
         applyEnvClass(env == null ? "env-unknown" : "env-" + env.name().toLowerCase(Locale.ROOT));
     }
 
+    /**
+     * With which privileges the runbook's check SQL runs, said plainly next to the target: the full detail goes to
+     * the tooltip and the report.
+     */
+    public void showCheckPrivileges(String shortText, String detail) {
+        privileges.setText(shortText);
+        privileges.setTooltip(new javafx.scene.control.Tooltip(detail));
+        setAccessibleText(label.getText() + ". " + detail);
+    }
+
     /** No target yet. */
     public void clear() {
+        privileges.setText("");
         label.setText("Not connected");
         setAccessibleText("Not connected");
         applyEnvClass("env-none");

@@ -96,6 +96,8 @@ public final class WizardView extends BorderPane {
         EnvironmentBanner banner = new EnvironmentBanner();
         var rec = vm.target().record();
         banner.show(vm.runbook().target().environment(), rec.host(), rec.port(), rec.database(), rec.demo());
+        var privileges = vm.target().db().checkPrivileges();
+        banner.showCheckPrivileges(privileges.shortText(), privileges.describe());
         // No header row of its own: at 700 px every line of height goes to the step. The runbook's title heads the
         // outline, the theme switch sits in the status bar.
         setTop(banner);
