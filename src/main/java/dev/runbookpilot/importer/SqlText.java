@@ -1,5 +1,7 @@
 package dev.runbookpilot.importer;
 
+import dev.runbookpilot.sql.SqlLexer;
+import dev.runbookpilot.sql.SqlStatements;
 import dev.runbookpilot.sql.StatementGuard;
 
 import java.util.ArrayList;
@@ -47,9 +49,11 @@ final class SqlText {
         List<String> pendingComments = new ArrayList<>();
         StringBuilder cur = new StringBuilder();
         int curStart = -1;
-        boolean inQuote = false;
-        boolean inDollar = false;
-        String dollarTag = null;
+        // Where the previous SQL line left off (inside a string, a dollar quote, a block comment), and psql's
+        // statement boundaries: one lexer for the whole product, fed line by line because lines that are not
+        // SQL (shell comments, meta-commands) are skipped between statements.
+        SqlLexer.Carry carry = null;
+        SqlStatements.Boundaries boundaries = new SqlStatements.Boundaries();
         Stmt last = null;
         boolean blankSinceLast = true;
         // Comment lines right after the last statement, with no blank line yet: they may announce the next one.
@@ -58,7 +62,7 @@ final class SqlText {
             int no = firstLine + i;
             String line = lines.get(i);
             String t = line.strip();
-            if (cur.length() == 0 && !inQuote && !inDollar) {
+            if (cur.length() == 0 && carry == null) {
                 if (t.isEmpty()) {
                     if (!pendingComments.isEmpty() && last != null && !blankSinceLast) {
                         last.after.addAll(pendingComments);
@@ -91,73 +95,37 @@ final class SqlText {
                 }
             }
             if (cur.length() == 0) curStart = no;
-            int j = 0;
             StringBuilder code = new StringBuilder();
             String trailing = null;
-            while (j < line.length()) {
-                char c = line.charAt(j);
-                if (inDollar) {
-                    if (line.startsWith(dollarTag, j)) {
-                        code.append(dollarTag);
-                        j += dollarTag.length();
-                        inDollar = false;
-                        continue;
-                    }
-                    code.append(c);
-                    j++;
-                    continue;
-                }
-                if (inQuote) {
-                    code.append(c);
-                    if (c == '\'') inQuote = false;
-                    j++;
-                    continue;
-                }
-                if (c == '\'') {
-                    inQuote = true;
-                    code.append(c);
-                    j++;
-                    continue;
-                }
-                if (c == '$') {
-                    Matcher m = Pattern.compile("\\$[A-Za-z_]*\\$").matcher(line).region(j, line.length());
-                    if (m.lookingAt()) {
-                        dollarTag = m.group();
-                        inDollar = true;
-                        code.append(dollarTag);
-                        j += dollarTag.length();
-                        continue;
-                    }
-                }
-                if (c == '-' && j + 1 < line.length() && line.charAt(j + 1) == '-') {
-                    trailing = line.substring(j).replaceFirst("^--+\\s*", "");
+            SqlLexer.Scan scan = SqlLexer.resume(line, carry, true);
+            carry = scan.carry();
+            for (SqlLexer.Token tok : scan.tokens()) {
+                if (tok.kind() == SqlLexer.Kind.LINE_COMMENT) {
+                    trailing = tok.text(line).replaceFirst("^--+\\s*", "");
                     break;
                 }
-                if (c == ';') {
-                    cur.append(code);
-                    code.setLength(0);
-                    if (cur.toString().isBlank()) {
-                        // A stray ';' (";;" ends a statement twice) is no statement: a check of nothing.
-                        cur.setLength(0);
-                        j++;
-                        continue;
-                    }
-                    cur.append(';');
-                    Stmt s = new Stmt(curStart, no, cur.toString().strip());
-                    s.before.addAll(pendingComments);
-                    pendingComments.clear();
-                    out.add(s);
-                    last = s;
-                    blankSinceLast = false;
-                    cur.setLength(0);
-                    curStart = no;
-                    j++;
+                if (!boundaries.endsStatement(tok, line)) {
+                    code.append(tok.text(line));
                     continue;
                 }
-                code.append(c);
-                j++;
+                cur.append(code);
+                code.setLength(0);
+                if (cur.toString().isBlank()) {
+                    // A stray ';' (";;" ends a statement twice) is no statement: a check of nothing.
+                    cur.setLength(0);
+                    continue;
+                }
+                cur.append(';');
+                Stmt st = new Stmt(curStart, no, cur.toString().strip());
+                st.before.addAll(pendingComments);
+                pendingComments.clear();
+                out.add(st);
+                last = st;
+                blankSinceLast = false;
+                cur.setLength(0);
+                curStart = no;
             }
-            if (!code.toString().isBlank() || cur.length() > 0 || inQuote || inDollar) {
+            if (!code.toString().isBlank() || cur.length() > 0 || carry != null) {
                 if (cur.length() == 0) curStart = no;
                 cur.append(code).append('\n');
                 if (trailing != null) pendingComments.add(trailing);

@@ -59,16 +59,64 @@ public final class SqlLexer {
         }
     }
 
+    /**
+     * A literal or comment still open at the end of a piece of text, so the next piece can be read from inside it
+     * (the checklist importer reads SQL line by line, skipping lines that are not SQL).
+     */
+    public record Carry(Kind kind, String dollarTag, int commentDepth) {}
+
+    /** The tokens of one piece, and what is still open at its end (null when nothing is). */
+    public record Scan(List<Token> tokens, Carry carry) {}
+
     private final String text;
     private final boolean standardConformingStrings;
     private final List<Token> out = new ArrayList<>();
     private int pos;
     private int line = 1;
     private int lineStart;
+    private int commentDepth;
 
     private SqlLexer(String text, boolean standardConformingStrings) {
         this.text = text;
         this.standardConformingStrings = standardConformingStrings;
+    }
+
+    /** Reads {@code text} as the continuation of a piece that ended inside {@code carry} (null: outside anything). */
+    public static Scan resume(String text, Carry carry, boolean standardConformingStrings) {
+        SqlLexer lexer = new SqlLexer(text, standardConformingStrings);
+        if (carry != null) lexer.finishCarried(carry);
+        lexer.run();
+        Token last = lexer.out.isEmpty() ? null : lexer.out.get(lexer.out.size() - 1);
+        Carry open = null;
+        if (last != null && !last.terminated()) {
+            String tag = null;
+            if (last.kind() == Kind.DOLLAR_STRING) {
+                tag = carry != null && lexer.out.size() == 1 && carry.kind() == Kind.DOLLAR_STRING ? carry.dollarTag()
+                        : text.substring(last.start(), lexer.dollarTagEnd(last.start()));
+            }
+            open = new Carry(last.kind(), tag, lexer.commentDepth);
+        }
+        return new Scan(lexer.out, open);
+    }
+
+    private void finishCarried(Carry carry) {
+        boolean terminated;
+        switch (carry.kind()) {
+            case DOLLAR_STRING -> {
+                int close = text.indexOf(carry.dollarTag());
+                terminated = close >= 0;
+                advanceTo(close < 0 ? text.length() : close + carry.dollarTag().length());
+            }
+            case BLOCK_COMMENT -> {
+                commentDepth = carry.commentDepth();
+                terminated = blockCommentBody();
+            }
+            case QUOTED_IDENT, UNICODE_IDENT -> terminated = quoted('"', false);
+            case ESCAPE_STRING -> terminated = quoted('\'', true);
+            case UNICODE_STRING -> terminated = quoted('\'', false);
+            default -> terminated = quoted('\'', !standardConformingStrings);
+        }
+        out.add(new Token(carry.kind(), 0, pos, 1, 1, terminated));
     }
 
     /** Tokens of {@code sql} as PostgreSQL reads it with {@code standard_conforming_strings = on}. */
@@ -190,16 +238,22 @@ public final class SqlLexer {
     }
 
     private boolean blockComment() {
-        int depth = 0;
+        commentDepth = 1;
+        pos += 2;
+        return blockCommentBody();
+    }
+
+    /** Past the end of a block comment already {@code commentDepth} deep; false when the text ends first. */
+    private boolean blockCommentBody() {
         int n = text.length();
         while (pos < n) {
             if (text.startsWith("/*", pos)) {
-                depth++;
+                commentDepth++;
                 pos += 2;
             } else if (text.startsWith("*/", pos)) {
-                depth--;
+                commentDepth--;
                 pos += 2;
-                if (depth == 0) return true;
+                if (commentDepth == 0) return true;
             } else {
                 advance();
             }

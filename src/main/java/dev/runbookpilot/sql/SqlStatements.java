@@ -47,61 +47,77 @@ public final class SqlStatements {
     }
 
     public static List<Statement> split(String text, boolean standardConformingStrings) throws MetaCommandException {
-        List<SqlLexer.Token> tokens = SqlLexer.tokenize(text, standardConformingStrings);
         List<Statement> out = new ArrayList<>();
-        int parenDepth = 0;
-        int beginDepth = 0;
-        char[] leading = new char[4];
-        int words = 0;
+        Boundaries boundaries = new Boundaries();
         int from = 0;
         SqlLexer.Token first = null;
-        for (SqlLexer.Token t : tokens) {
+        for (SqlLexer.Token t : SqlLexer.tokenize(text, standardConformingStrings)) {
+            if (t.kind() == SqlLexer.Kind.BACKSLASH) {
+                int end = text.indexOf('\n', t.start());
+                String command = text.substring(t.start(), end < 0 ? text.length() : end).strip();
+                throw new MetaCommandException(command.length() > 40 ? command.substring(0, 40) + "…" : command,
+                        t.line(), t.column());
+            }
+            if (boundaries.endsStatement(t, text)) {
+                add(out, text, first, from, t.start());
+                from = t.end();
+                first = null;
+                continue;
+            }
+            if (first == null && !t.isTrivia()) first = t;
+        }
+        add(out, text, first, from, text.length());
+        return out;
+    }
+
+    /**
+     * psql's rule for which semicolon ends a statement, fed one token at a time, so a reader that goes line by line
+     * (the checklist importer) splits exactly as {@link #split} does.
+     */
+    public static final class Boundaries {
+        private int parenDepth;
+        private int beginDepth;
+        private char[] leading = new char[4];
+        private int words;
+
+        /** True when {@code t} is a semicolon that ends the statement; the next token starts a new one. */
+        public boolean endsStatement(SqlLexer.Token t, String text) {
             switch (t.kind()) {
-                case BACKSLASH -> {
-                    int end = text.indexOf('\n', t.start());
-                    String command = text.substring(t.start(), end < 0 ? text.length() : end).strip();
-                    throw new MetaCommandException(command.length() > 40 ? command.substring(0, 40) + "…" : command,
-                            t.line(), t.column());
-                }
                 case OPEN_PAREN -> parenDepth++;
                 case CLOSE_PAREN -> parenDepth = Math.max(0, parenDepth - 1);
-                case WORD -> {
-                    String w = t.word(text);
-                    if (words < leading.length) {
-                        leading[words] = switch (w) {
-                            case "create", "function", "procedure", "or", "replace" -> w.charAt(0);
-                            default -> 0;
-                        };
-                    }
-                    words++;
-                    if (routineDefinition(leading) && parenDepth == 0) {
-                        if (w.equals("begin")) {
-                            beginDepth++;
-                        } else if (w.equals("case") && beginDepth > 0) {
-                            beginDepth++;
-                        } else if (w.equals("end") && beginDepth > 0) {
-                            beginDepth--;
-                        }
-                    }
-                }
+                case WORD -> word(t.word(text));
                 case SEMICOLON -> {
                     if (parenDepth == 0 && beginDepth == 0) {
-                        add(out, text, first, from, t.start());
-                        from = t.end();
-                        first = null;
                         words = 0;
                         leading = new char[4];
-                        continue;
+                        return true;
                     }
                 }
                 default -> {
                     // literals, comments, operators: nothing to track
                 }
             }
-            if (first == null && !t.isTrivia()) first = t;
+            return false;
         }
-        add(out, text, first, from, text.length());
-        return out;
+
+        private void word(String w) {
+            if (words < leading.length) {
+                leading[words] = switch (w) {
+                    case "create", "function", "procedure", "or", "replace" -> w.charAt(0);
+                    default -> 0;
+                };
+            }
+            words++;
+            if (routineDefinition(leading) && parenDepth == 0) {
+                if (w.equals("begin")) {
+                    beginDepth++;
+                } else if (w.equals("case") && beginDepth > 0) {
+                    beginDepth++;
+                } else if (w.equals("end") && beginDepth > 0) {
+                    beginDepth--;
+                }
+            }
+        }
     }
 
     /** {@code CREATE FUNCTION}, {@code CREATE PROCEDURE}, {@code CREATE OR REPLACE FUNCTION|PROCEDURE}. */

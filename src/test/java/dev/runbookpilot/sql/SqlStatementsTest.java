@@ -76,6 +76,24 @@ class SqlStatementsTest {
         assertThat(SqlStatements.split(sql)).extracting(SqlStatements.Statement::sql).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("psqlSplits")
+    void readingLineByLineEndsTheSameStatements(String behaviour, String sql, List<String> expected) {
+        String text = sql.replace("; ", ";\n").replace(" ", "\n ");
+        int ends = 0;
+        SqlLexer.Carry carry = null;
+        SqlStatements.Boundaries boundaries = new SqlStatements.Boundaries();
+        for (String line : text.split("\n", -1)) {
+            SqlLexer.Scan scan = SqlLexer.resume(line, carry, true);
+            carry = scan.carry();
+            for (SqlLexer.Token t : scan.tokens()) if (boundaries.endsStatement(t, line)) ends++;
+        }
+        int whole = 0;
+        SqlStatements.Boundaries once = new SqlStatements.Boundaries();
+        for (SqlLexer.Token t : SqlLexer.tokenize(text)) if (once.endsStatement(t, text)) whole++;
+        assertThat(ends).isEqualTo(whole);
+    }
+
     @Test
     void withStandardConformingStringsOffABackslashEscapesAQuoteInAPlainString() throws Exception {
         assertThat(SqlStatements.split("SELECT 'a\\'; b'; SELECT 2", false))
