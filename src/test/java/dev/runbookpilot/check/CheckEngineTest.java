@@ -278,6 +278,22 @@ class CheckEngineTest {
     }
 
     @Test
+    void executeRunsASqlStandardFunctionBodyAsOneStatementAsPsqlDoes(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("atomic.sql");
+        Files.writeString(file, """
+                CREATE FUNCTION ex_double(i int) RETURNS int LANGUAGE sql
+                BEGIN ATOMIC
+                  SELECT CASE WHEN i IS NULL THEN 0 ELSE i * 2 END;
+                END;
+                CREATE TABLE ex_atomic AS SELECT ex_double(21) AS v;
+                """);
+        CheckResult r = h.run(new CheckSpec.Execute(new CheckSpec.Meta(null, Duration.ZERO, null), file, true,
+                List.of()));
+        assertThat(r.status()).as(r.actual() + " " + r.error()).isEqualTo(Status.PASSED);
+        assertThat(h.run(query("SELECT v FROM ex_atomic", "= 42")).status()).isEqualTo(Status.PASSED);
+    }
+
+    @Test
     void executeCommitsAndCapturesNotices(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("m.sql");
         Files.writeString(file, """

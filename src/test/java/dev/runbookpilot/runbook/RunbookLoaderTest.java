@@ -584,6 +584,30 @@ class RunbookLoaderTest {
     }
 
     @Test
+    void aCheckOfSeveralStatementsIsRefusedWhereItsSqlIsWithThePlaceInsideTheSql() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - query: { sql: "SELECT 1 AS a$$b$; COMMIT; SELECT 2 AS c$b$", expect: "= 1" }
+                """);
+        assertThat(at(p)).isEqualTo("9:27");
+        assertThat(p.message()).contains("exactly one statement").contains("line 1, column 19 of the SQL");
+        assertThat(p.hint()).contains("split it");
+    }
+
+    @Test
+    void aProbeSetupThatEndsItsTransactionIsRefusedBeforeAnythingRuns() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - accepts: { setup: "DELETE FROM t; COMMIT", sql: "SELECT 1" }
+                """);
+        assertThat(p.message()).contains("'COMMIT' is not allowed");
+    }
+
+    @Test
     void badSqlstateIsReportedWithAnExample() {
         RunbookProblem p = onlyProblem(HEAD + """
                       - id: a
