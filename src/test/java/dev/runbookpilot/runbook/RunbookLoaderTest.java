@@ -592,7 +592,7 @@ class RunbookLoaderTest {
                           - query: { sql: "SELECT 1 AS a$$b$; COMMIT; SELECT 2 AS c$b$", expect: "= 1" }
                 """);
         assertThat(at(p)).isEqualTo("9:27");
-        assertThat(p.message()).contains("exactly one statement").contains("line 1, column 19 of the SQL");
+        assertThat(p.message()).contains("exactly one statement").contains("line 1, column 20 of the SQL");
         assertThat(p.hint()).contains("split it");
     }
 
