@@ -8,7 +8,10 @@ import dev.runbookpilot.runbook.YamlTree.Node;
 import dev.runbookpilot.runbook.YamlTree.ScalarNode;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,6 +94,14 @@ public final class RunbookLoader {
     /** A compareTo whose snapshot was not taken before it; judged once the whole file is read. */
     private record SnapshotReference(String name, SourceLocation location, Set<String> takenBefore) {}
 
+    /**
+     * The largest runbook read. Runbooks are checklists with short SQL; a larger file is refused before it is
+     * decoded or parsed, so a stray multi-megabyte scalar costs milliseconds, not the parser's time and memory.
+     */
+    public static final int MAX_BYTES = 1024 * 1024;
+    /** The same limit for text handed over already decoded. */
+    static final int MAX_CHARS = MAX_BYTES;
+
     private final List<RunbookProblem> problems = new ArrayList<>();
     private final Map<String, SourceLocation> snapshots = new LinkedHashMap<>();
     private final List<SnapshotReference> unresolved = new ArrayList<>();
@@ -107,16 +118,35 @@ public final class RunbookLoader {
             throw new RunbookException(List.of(new RunbookProblem(new SourceLocation(file, 0, 0),
                     "cannot read the runbook: " + e.getMessage(), "check the path and permissions")));
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new RunbookException(List.of(new RunbookProblem(new SourceLocation(file, 0, 0),
-                    "the file is not valid UTF-8", "save it as UTF-8")));
+        return parse(bytes, file);
+    }
+
+    /** Parses a runbook file's bytes: size, encoding, then YAML, each refusal with its line and column. */
+    static Runbook parse(byte[] bytes, Path file) throws RunbookException {
+        if (bytes.length > MAX_BYTES) {
+            throw new RunbookException(List.of(new RunbookProblem(locationOfByte(bytes, MAX_BYTES, file),
+                    YamlTree.tooLarge(), YamlTree.tooLargeHint())));
         }
+        String text;
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) result = decoder.flush(out);
+        if (result.isError()) {
+            throw new RunbookException(List.of(new RunbookProblem(locationOfByte(bytes, in.position(), file),
+                    "the file is not valid UTF-8",
+                    "save it as UTF-8; the character here was written in another encoding")));
+        }
+        text = out.flip().toString();
         return parse(text, file, sha256(bytes));
+    }
+
+    /** Line and column of the byte at {@code offset}: the valid UTF-8 before it, decoded, tells both. */
+    static SourceLocation locationOfByte(byte[] bytes, int offset, Path file) {
+        String before = new String(bytes, 0, Math.min(offset, bytes.length), StandardCharsets.UTF_8);
+        return YamlTree.locationOf(before, before.length(), file);
     }
 
     /** Parses runbook text as if it were read from {@code file} (which anchors relative paths and messages). */
