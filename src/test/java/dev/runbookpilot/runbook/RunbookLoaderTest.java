@@ -828,8 +828,9 @@ class RunbookLoaderTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
                 assertThat(e.problems()).singleElement().satisfies(p -> {
-                    assertThat(p.message()).isEqualTo("the runbook is larger than 1024 KiB");
-                    assertThat(at(p)).isEqualTo("2:" + (RunbookLoader.MAX_BYTES - 11 - 13 + 1 + 13));
+                    assertThat(p.message()).isEqualTo("the runbook is larger than 256 KiB");
+                    // Line 2 starts at byte 11; the first byte beyond the limit is byte MAX_BYTES (from 0).
+                    assertThat(at(p)).isEqualTo("2:" + (RunbookLoader.MAX_BYTES - 11 + 1));
                 }));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
         assertThat(problems("runbook: " + "x".repeat(RunbookLoader.MAX_CHARS))).singleElement()
