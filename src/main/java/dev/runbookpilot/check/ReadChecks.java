@@ -16,7 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Checks that only read, each on a connection of the read-only pool. */
 final class ReadChecks {
@@ -117,10 +120,20 @@ final class ReadChecks {
         return SchemaDiffs.evaluate(spec, before.catalog(), catalog(ctx, before.schema(), spec.meta().timeout()));
     }
 
+    /** A plan and the names that count as the check's table, read in one transaction. */
+    private record PlanRead(QueryData plan, Set<String> tableAndChildren) {}
+
     static CheckOutcome explain(CheckSpec.Explain spec, EvalContext ctx) throws SQLException {
         requireSingleStatement(spec.sql());
         String sql = "EXPLAIN (FORMAT JSON" + (spec.analyze() ? ", ANALYZE" : "") + ") " + spec.sql();
-        QueryData data = query(ctx, spec.meta().timeout(), sql);
+        boolean named = spec.table() != null && spec.expect() != CheckSpec.PlanExpectation.MAX_COST;
+        PlanRead read;
+        try (Connection c = ctx.db().readConnection()) {
+            read = inReadOnlyTransaction(c, spec.meta().timeout(), () -> new PlanRead(query(c, ctx.token(), sql),
+                    named ? tableAndChildren(c, ctx.token(), spec.table()) : Set.of()));
+        }
+        QueryData data = read.plan();
+        Set<String> tableAndChildren = read.tableAndChildren();
         JsonNode plan;
         try {
             plan = JSON.readTree(data.rows().get(0).get(0)).get(0).get("Plan");
@@ -129,11 +142,18 @@ final class ReadChecks {
         }
         List<String> lines = new ArrayList<>();
         render(plan, 0, lines);
-        String table = spec.table() == null ? null : unqualified(spec.table());
         List<String> seqScans = new ArrayList<>();
         List<String> indexScans = new ArrayList<>();
-        collect(plan, table, seqScans, indexScans);
+        Set<String> scanned = new TreeSet<>();
+        collect(plan, named ? tableAndChildren : null, seqScans, indexScans, scanned);
         double cost = plan.path("Total Cost").asDouble();
+        CheckDetail.Plan detail = new CheckDetail.Plan(String.join("\n", lines), List.of(), cost);
+        if (named && scanned.stream().noneMatch(tableAndChildren::contains)) {
+            // Nothing about a table the plan never reads is proven: a typo, or the wrong query.
+            return new CheckOutcome(Status.ERROR, spec.describe(), "table '" + spec.table()
+                    + "' is in no scan of this plan; the plan scans " + (scanned.isEmpty() ? "no table"
+                    : String.join(", ", scanned)), spec.sql(), detail);
+        }
         List<String> findings = new ArrayList<>();
         boolean passed;
         String actual;
@@ -164,11 +184,31 @@ final class ReadChecks {
         return dot < 0 ? table : table.substring(dot + 1);
     }
 
-    /** Walks the plan tree; scans on other tables than the named one are ignored when a table is named. */
-    private static void collect(JsonNode node, String table, List<String> seq, List<String> index) {
+    /**
+     * The named table and every table that inherits from it, partitions of partitions included: a plan on a
+     * partitioned table scans its partitions under their own names, and those scans are scans of the table. Read
+     * in the check's own read-only transaction. A table the server does not know yields just its own name.
+     */
+    private static Set<String> tableAndChildren(Connection c, CancelToken token, String table) throws SQLException {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(unqualified(table));
+        QueryData d = query(c, token, "WITH RECURSIVE tree(oid) AS (SELECT to_regclass(?)::oid"
+                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)"
+                + " SELECT c.relname FROM tree JOIN pg_class c ON c.oid = tree.oid", table);
+        for (List<String> row : d.rows()) names.add(row.get(0));
+        return names;
+    }
+
+    /**
+     * Walks the plan tree, adding every scanned relation to {@code scanned}; when {@code tables} is given, scans
+     * of other tables are ignored.
+     */
+    private static void collect(JsonNode node, Set<String> tables, List<String> seq, List<String> index,
+                                Set<String> scanned) {
         String type = node.path("Node Type").asText();
         String relation = node.path("Relation Name").asText(null);
-        boolean onTable = table == null || table.equals(relation);
+        if (relation != null) scanned.add(relation);
+        boolean onTable = tables == null || tables.contains(relation);
         if (type.equals("Seq Scan") && onTable) {
             seq.add("Seq Scan on " + relation);
         } else if ((type.equals("Index Scan") || type.equals("Index Only Scan")) && onTable) {
@@ -182,7 +222,7 @@ final class ReadChecks {
             }
             index.add("Bitmap Heap Scan on " + relation + " using " + String.join(", ", names));
         }
-        for (JsonNode child : node.path("Plans")) collect(child, table, seq, index);
+        for (JsonNode child : node.path("Plans")) collect(child, tables, seq, index, scanned);
     }
 
     private static void render(JsonNode node, int depth, List<String> out) {
