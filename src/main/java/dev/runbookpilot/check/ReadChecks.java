@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.CatalogReader;
+import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
 import dev.runbookpilot.db.SqlScript;
@@ -244,8 +245,10 @@ final class ReadChecks {
     }
 
     static CheckOutcome activity(CheckSpec.Activity spec, EvalContext ctx) throws SQLException {
+        // This process's own connections, and only those, carry its tag (see Database.PROCESS_TAG).
         String others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                + "AND backend_type = 'client backend' AND coalesce(application_name, '') NOT LIKE 'Runbook Pilot%'";
+                + "AND backend_type = 'client backend' AND right(coalesce(application_name, ''), ?) <> ?";
+        Object[] own = {Database.PROCESS_TAG.length(), Database.PROCESS_TAG};
         String columns = "SELECT pid, usename AS user, application_name, client_addr::text AS client, state, "
                 + "date_trunc('second', now() - xact_start)::text AS transaction_age, left(query, 200) AS query ";
         List<String> problems = new ArrayList<>();
@@ -255,7 +258,7 @@ final class ReadChecks {
         QueryData shown = null;
         if (spec.otherSessions() != null) {
             String q = columns + others + " ORDER BY pid";
-            QueryData d = query(ctx, spec.meta().timeout(), q);
+            QueryData d = query(ctx, spec.meta().timeout(), q, own);
             sql.add(q);
             demanded.add("other sessions <= " + spec.otherSessions());
             seen.add("other sessions = " + d.rowCount());
@@ -264,7 +267,8 @@ final class ReadChecks {
         }
         if (spec.longTransactions() != null) {
             String q = columns + others + " AND xact_start < now() - make_interval(secs => ?) ORDER BY xact_start";
-            QueryData d = query(ctx, spec.meta().timeout(), q, (double) spec.longTransactionAge().toMillis() / 1000);
+            QueryData d = query(ctx, spec.meta().timeout(), q, own[0], own[1],
+                    (double) spec.longTransactionAge().toMillis() / 1000);
             sql.add(q);
             demanded.add("transactions older than " + spec.longTransactionAge().toSeconds() + "s <= "
                     + spec.longTransactions());

@@ -305,6 +305,24 @@ class CheckEngineTest {
         }
     }
 
+    /** A colleague's Runbook Pilot migrating the same database is another session, however it is named. */
+    @Test
+    void activityCountsAnotherRunbookPilotInstance() throws Exception {
+        var spec = new CheckSpec.Activity(EngineHarness.meta(), 0, null, Duration.ofMinutes(5), null);
+        java.util.Properties colleague = new java.util.Properties();
+        colleague.setProperty("user", "postgres");
+        colleague.setProperty("ApplicationName", "Runbook Pilot (migration) [rp-0123456789abcdef]");
+        try (var other = java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl(h.database), colleague)) {
+            CheckResult r = h.run(spec);
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.FAILED);
+            assertThat(r.actual()).contains("other sessions = 1");
+        }
+        // This process's own writer is not "another session".
+        try (var own = h.db.openWriter()) {
+            assertThat(h.run(spec).status()).isEqualTo(Status.PASSED);
+        }
+    }
+
     @Test
     void executeCommitsAndCapturesNotices(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("m.sql");
