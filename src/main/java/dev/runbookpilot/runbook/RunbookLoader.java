@@ -46,7 +46,7 @@ public final class RunbookLoader {
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "signoff");
+            "requireNote", "execute", "signoff", "optional");
     /** Options every check kind accepts besides its own. */
     static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -319,8 +319,14 @@ public final class RunbookLoader {
             problem(node.location(), "step '" + id + "' does nothing",
                     "give it checks, a manual confirmation (manual: ...), execute or signoff");
         }
+        Boolean optional = f.bool("optional");
+        if (Boolean.TRUE.equals(optional) && f.has("signoff")) {
+            problem(f.keyLocation("optional"), "a sign-off step cannot be optional",
+                    "remove optional: the window ends with its sign-off");
+            return null;
+        }
         if (id == null || title == null) return null;
-        return new Step(id, title, description, checks, node.location());
+        return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional));
     }
 
     // ---------------------------------------------------------------- checks

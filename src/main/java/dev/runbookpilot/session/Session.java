@@ -228,22 +228,14 @@ public final class Session implements AutoCloseable {
      * has not run, otherwise PASSED — or CONFIRMED / WAIVED when that is what made it pass.
      */
     public Status stepStatus(Step step) {
-        boolean pending = false;
-        boolean waived = false;
-        boolean failed = false;
-        boolean allConfirmed = true;
-        for (int i = 0; i < step.checks().size(); i++) {
-            Status s = checkStatus(step, i);
-            if (s == Status.ERROR) return Status.ERROR;
-            if (s == Status.FAILED) failed = true;
-            if (s == Status.PENDING || s == Status.RUNNING) pending = true;
-            if (s == Status.WAIVED) waived = true;
-            if (s != Status.CONFIRMED) allConfirmed = false;
-        }
-        if (failed) return Status.FAILED;
-        if (pending) return Status.PENDING;
-        if (waived) return Status.WAIVED;
-        return allConfirmed && !step.checks().isEmpty() ? Status.CONFIRMED : Status.PASSED;
+        List<Status> checks = new ArrayList<>();
+        for (int i = 0; i < step.checks().size(); i++) checks.add(checkStatus(step, i));
+        return Outcome.stepStatus(checks);
+    }
+
+    /** Counts, waivers, skips and verdict of this session so far. */
+    public Outcome.Summary outcome() {
+        return Outcome.of(state);
     }
 
     // ---------------------------------------------------------------- running checks
@@ -263,6 +255,7 @@ public final class Session implements AutoCloseable {
      * is first settled by asking the server about its transaction.
      */
     public void runChecks(Step step, Scope scope) throws IOException, InterruptedException {
+        if (state.skip(step.id()).isPresent()) return;
         List<Integer> parallel = new ArrayList<>();
         List<Integer> sequential = new ArrayList<>();
         for (int i = 0; i < step.checks().size(); i++) {
@@ -466,11 +459,53 @@ public final class Session implements AutoCloseable {
     }
 
     public void waive(Step step, int index, String reason) throws IOException {
+        waive(step, index, reason, false);
+    }
+
+    /**
+     * Accepts a failed or errored check with a written reason.
+     *
+     * @param inAdvance granted before the failure was seen ({@code run --waive}); the report says so
+     */
+    public void waive(Step step, int index, String reason, boolean inAdvance) throws IOException {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a waiver needs a written reason");
         if (!checkStatus(step, index).isBlocking()) {
             throw new IllegalArgumentException(step.id() + "#" + index + " has not failed; nothing to waive");
         }
-        record(new JournalEvent.Waived(step.id(), index, operator, reason.strip(), Instant.now()));
+        if (!isWaivable(step, index)) {
+            throw new IllegalArgumentException("'" + step.title() + "' is a migration that did not complete; it "
+                    + "cannot be waived. Fix the cause and re-run it, settle what it did, roll it back, or end the"
+                    + " window as failed");
+        }
+        record(new JournalEvent.Waived(step.id(), index, operator, reason.strip(), Instant.now(), inAdvance));
+    }
+
+    /**
+     * Whether a failure of this check may be accepted with a reason. A migration's may not: whatever it left
+     * behind is the database now, and a waiver would carry the window on to sign-off as if it had run.
+     */
+    public static boolean isWaivable(Step step, int index) {
+        return !(step.checks().get(index) instanceof CheckSpec.Execute);
+    }
+
+    /**
+     * Skips an optional step with a written reason: its checks become SKIPPED, never passed, and do not run. A
+     * step whose migration began cannot be skipped: what it did must be settled, not hidden.
+     */
+    public void skip(Step step, String reason) throws IOException {
+        if (!step.optional()) {
+            throw new IllegalArgumentException("'" + step.title() + "' is not optional; only steps marked"
+                    + " optional: true may be skipped");
+        }
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a skip needs a written reason");
+        if (state.skip(step.id()).isPresent()) return;
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (step.checks().get(i) instanceof CheckSpec.Execute
+                    && (state.result(step.id(), i).isPresent() || state.interruptedMigration(step.id(), i).isPresent())) {
+                throw new IllegalArgumentException("'" + step.title() + "' ran its migration; it cannot be skipped");
+            }
+        }
+        record(new JournalEvent.Skipped(step.id(), operator, reason.strip(), Instant.now()));
     }
 
     public void sign(Step step, String role, String name) throws IOException {
