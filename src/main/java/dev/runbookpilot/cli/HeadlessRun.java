@@ -41,6 +41,7 @@ final class HeadlessRun {
         this.waivers = Interaction.pairs(options.waivers);
         this.errorWaivers = Interaction.pairs(options.errorWaivers);
         this.skips = Interaction.pairs(options.skips);
+        session.recheckActivityAfter(java.time.Duration.ofMinutes(Math.max(0, options.recheckActivityAfterMinutes)));
     }
 
     /** Prints each result as it is journaled. */

@@ -46,6 +46,11 @@ final class Interaction {
                     + " as passed")
     List<String> skips = new ArrayList<>();
 
+    @Option(names = "--recheck-activity-after", paramLabel = "MINUTES", defaultValue = "5",
+            description = "before a migration runs, pre-flight activity checks whose result is older than this run"
+                    + " again; the migration runs only if they still pass (default: ${DEFAULT-VALUE})")
+    int recheckActivityAfterMinutes = 5;
+
     @Option(names = "--session-dir", paramLabel = "DIR",
             description = "where session journals live (default: ~/.runbook-pilot/sessions)")
     Path sessionDir;

@@ -67,6 +67,9 @@ public final class Session implements AutoCloseable {
     private final ExecutorService countWorkers;
     private final int countParallelism;
     private final Set<CancelToken> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How old a pre-flight activity result may be when a migration is about to run; see {@link #recheckActivityAfter}. */
+    public static final java.time.Duration DEFAULT_ACTIVITY_MAX_AGE = java.time.Duration.ofMinutes(5);
+    private volatile java.time.Duration activityMaxAge = DEFAULT_ACTIVITY_MAX_AGE;
 
     private Session(Runbook runbook, Database db, Journal journal, SessionState state, RunListener listener,
                     String operator) {
@@ -300,6 +303,12 @@ public final class Session implements AutoCloseable {
                 listener.checkFinished(step, settled);
                 return;
             }
+            CheckResult refused = recheckStaleActivity(step, index, ex);
+            if (refused != null) {
+                record(new JournalEvent.CheckFinished(refused, Instant.now()));
+                listener.checkFinished(step, refused);
+                return;
+            }
         }
         record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
         if (spec instanceof CheckSpec.Execute ex && !ex.transaction()) {
@@ -323,6 +332,50 @@ public final class Session implements AutoCloseable {
         } finally {
             running.remove(token);
         }
+    }
+
+    /**
+     * A migration may only run on the strength of a pre-flight activity check that is recent: "nobody else is
+     * connected" from the journal of a session resumed an hour later proves nothing about now. Every activity check
+     * of an earlier step whose result is older than {@link #recheckActivityAfter} runs again (journaled like any
+     * run); if one of them no longer passes, the migration does not run and its result says why.
+     *
+     * @return the ERROR result for a migration that must not run now, or null to run it
+     */
+    private CheckResult recheckStaleActivity(Step writer, int index, CheckSpec.Execute spec) throws IOException {
+        Instant now = Instant.now();
+        List<String> blocking = new ArrayList<>();
+        for (Step earlier : runbook.steps().toList()) {
+            if (earlier.id().equals(writer.id())) break;
+            for (int i = 0; i < earlier.checks().size(); i++) {
+                if (!(earlier.checks().get(i) instanceof CheckSpec.Activity)) continue;
+                CheckResult last = state.result(earlier.id(), i).orElse(null);
+                if (last == null || state.skip(earlier.id()).isPresent()) continue;
+                if (last.finishedAt() != null && !last.finishedAt().plus(activityMaxAge).isBefore(now)) continue;
+                runOne(earlier, i);
+                if (checkStatus(earlier, i).isBlocking()) {
+                    CheckResult fresh = state.result(earlier.id(), i).orElseThrow();
+                    blocking.add("'" + fresh.label() + "' of step '" + earlier.title() + "' is " + fresh.status()
+                            + " now (" + fresh.actual() + ")");
+                }
+            }
+        }
+        if (blocking.isEmpty()) return null;
+        String actual = "not run: the pre-flight activity checks were older than " + activityMaxAge.toMinutes()
+                + " min and were run again; " + String.join("; ", blocking) + ". Resolve that, then run this step"
+                + " again";
+        Instant at = Instant.now();
+        return new CheckResult(writer.id(), index, spec.kind(), spec.label(), Status.ERROR, spec.describe(), actual,
+                null, 0, null, actual, null, at, at);
+    }
+
+    /**
+     * How old a pre-flight activity check's result may be when a migration is about to run before it is run again
+     * (default {@link #DEFAULT_ACTIVITY_MAX_AGE}).
+     */
+    public void recheckActivityAfter(java.time.Duration maxAge) {
+        if (maxAge == null || maxAge.isNegative()) throw new IllegalArgumentException("a maximum age >= 0");
+        this.activityMaxAge = maxAge;
     }
 
     private EvalContext.ExecuteListener migrationListener(Step step, int index, CheckSpec spec) {

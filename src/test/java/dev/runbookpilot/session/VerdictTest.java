@@ -91,6 +91,49 @@ class VerdictTest {
         }
     }
 
+    /** "Nobody else is connected", journaled an hour before a resume, proves nothing about the moment of the migration. */
+    @Test
+    void aStalePreflightActivityCheckRunsAgainBeforeTheMigrationAndStopsIt(@TempDir Path dir) throws Exception {
+        String yaml = """
+                runbook: Stale pre-flight
+                target:
+                  environment: development
+                phases:
+                  - name: Only
+                    steps:
+                      - id: quiet
+                        title: Nobody else connected
+                        checks:
+                          - activity: { otherSessions: 0 }
+                      - id: migrate
+                        title: Migrate
+                        execute: { file: m.sql }
+                """;
+        try (SessionFixture f = SessionFixture.open("stale", null, dir)) {
+            Runbook rb = f.runbook(yaml, Map.of("m.sql", "CREATE TABLE applied (id int);"));
+            Path journal;
+            try (Session s = f.start(rb, "ada", RunListener.NONE)) {
+                s.runChecks(step(rb, "quiet"), Session.Scope.ALL);
+                assertThat(s.checkStatus(step(rb, "quiet"), 0)).isEqualTo(Status.PASSED);
+                journal = s.journalFile();
+            }
+            try (var colleague = dev.runbookpilot.testing.TestPostgres.connect(f.database);
+                 Session s = Session.resume(journal, rb, f.db, "ada", RunListener.NONE)) {
+                s.recheckActivityAfter(java.time.Duration.ZERO);
+                s.runChecks(step(rb, "migrate"), Session.Scope.UNSETTLED);
+                assertThat(s.checkStatus(step(rb, "quiet"), 0)).isEqualTo(Status.FAILED);
+                assertThat(s.checkStatus(step(rb, "migrate"), 0)).isEqualTo(Status.ERROR);
+                assertThat(s.state().result("migrate", 0).orElseThrow().actual())
+                        .startsWith("not run: the pre-flight activity checks").contains("Nobody else connected");
+                try (var st = colleague.createStatement();
+                     var rs = st.executeQuery("SELECT to_regclass('applied') IS NULL")) {
+                    rs.next();
+                    assertThat(rs.getBoolean(1)).as("the migration did not run").isTrue();
+                }
+            }
+        }
+    }
+
     @Test
     void onlyOptionalStepsAreSkippedAndASkippedStepDoesNotRun(@TempDir Path dir) throws Exception {
         try (SessionFixture f = SessionFixture.open("verdict", null, dir)) {
