@@ -66,7 +66,8 @@ final class SummaryPane extends VBox {
 
     private void show(WizardViewModel.Summary s) {
         boolean clean = s.verdict() == Outcome.Verdict.PASSED;
-        verdict.setText("Verdict: " + s.verdict() + switch (s.verdict()) {
+        verdict.setText((clean ? "✔" : s.verdict() == Outcome.Verdict.PASSED_WITH_WAIVERS ? "⚠" : "✖") + " Verdict: "
+                + s.verdict() + switch (s.verdict()) {
             case PASSED -> " · every check passed or was confirmed";
             case PASSED_WITH_WAIVERS -> " · " + s.waived() + " accepted by a waiver, listed below";
             case FAILED -> " · " + s.failed() + " failed, " + s.errors() + " could not run";

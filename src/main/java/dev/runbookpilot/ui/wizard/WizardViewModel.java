@@ -132,6 +132,7 @@ public final class WizardViewModel {
     private final BooleanBinding canBack;
     private final BooleanBinding canWaive;
     private final BooleanBinding canRerunFailed;
+    private final BooleanBinding canSkip;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -159,6 +160,11 @@ public final class WizardViewModel {
         canWaive = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
                         && checks.stream().anyMatch(c -> c.status().isBlocking() && isWaivable(c)),
                 opened, busy, ended, checks, anyRowStatus);
+        // An optional step not yet settled may be skipped; once skipped (or passed) there is nothing to skip.
+        canSkip = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && current.get() != null && current.get().step().optional()
+                        && !current.get().status().isSatisfied(),
+                opened, busy, ended, current, anyRowStatus);
         // A migration is never re-run piecemeal: its step runs whole, through the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
                         && !current.get().step().mutates(),
@@ -785,6 +791,10 @@ public final class WizardViewModel {
 
     public BooleanBinding canBackProperty() {
         return canBack;
+    }
+
+    public BooleanBinding canSkipProperty() {
+        return canSkip;
     }
 
     public BooleanBinding canWaiveProperty() {

@@ -419,6 +419,40 @@ class WizardViewModelTest {
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
     }
 
+    @Test
+    void anOptionalStepCanBeSkippedWithAReasonAndIsNeverAPass() throws Exception {
+        Runbook rb = runbook("development");
+        Files.writeString(rb.file(), Files.readString(rb.file()).replace("""
+                        title: A check that fails
+                """, """
+                        title: A check that fails
+                        optional: true
+                """));
+        open(RunbookLoader.load(rb.file()), sameThread, null);
+        walkTo("wrong");
+        assertThat(vm.canSkipProperty().get()).isTrue();
+        vm.skip("  ");
+        assertThat(vm.errorProperty().get()).isEqualTo("A skip needs a written reason");
+        vm.skip("checked by hand on the replica");
+        assertThat(vm.currentProperty().get().status()).isEqualTo(Status.SKIPPED);
+        assertThat(vm.canSkipProperty().get()).isFalse();
+        assertThat(vm.canNextProperty().get()).isTrue();
+        assertThat(vm.session().outcome().counts().skipped()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedMigrationOffersNoWaiver() throws Exception {
+        Runbook rb = runbook("development");
+        Files.writeString(dir.resolve("migration.sql"), "ALTER TABLE no_such_table ADD COLUMN note text;\n");
+        open(rb, sameThread, null);
+        walkTo("migrate");
+        vm.runMigration(null);
+        assertThat(vm.currentProperty().get().status().isBlocking()).isTrue();
+        assertThat(vm.canWaiveProperty().get()).isFalse();
+        vm.waive(vm.checks(), "looks fine to me");
+        assertThat(vm.session().state().waiver("migrate", 0)).isEmpty();
+    }
+
     private void walkTo(String stepId) {
         while (!vm.currentProperty().get().step().id().equals(stepId)) {
             if (vm.canRunProperty().get()) vm.run();
