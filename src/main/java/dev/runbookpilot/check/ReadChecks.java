@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.CatalogReader;
+import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
 import dev.runbookpilot.sql.StatementGuard;
@@ -16,7 +17,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /** Checks that only read, each on a connection of the read-only pool. */
 final class ReadChecks {
@@ -73,8 +77,13 @@ final class ReadChecks {
     static CheckOutcome explain(CheckSpec.Explain spec, EvalContext ctx) throws SQLException {
         String prefix = "EXPLAIN (FORMAT JSON" + (spec.analyze() ? ", ANALYZE" : "") + ") ";
         String sql = prefix + spec.sql();
+        boolean named = spec.table() != null && spec.expect() != CheckSpec.PlanExpectation.MAX_COST;
         QueryData data = runbookQuery(ctx, spec.meta().timeout(), spec.sql(),
                 spec.analyze() ? StatementGuard.Use.EXPLAIN_ANALYZE : StatementGuard.Use.EXPLAIN, prefix);
+        // Our own catalog read, after the plan: the runbook's statement ran on a connection of its own.
+        Set<String> tableAndChildren = named ? ReadOnlyExecution.ours(ctx.db(), spec.meta().timeout(),
+                Connection.TRANSACTION_READ_COMMITTED, c -> tableAndChildren(c, ctx.token(), spec.table()))
+                : Set.of();
         JsonNode plan;
         try {
             plan = JSON.readTree(data.rows().get(0).get(0)).get(0).get("Plan");
@@ -83,11 +92,18 @@ final class ReadChecks {
         }
         List<String> lines = new ArrayList<>();
         render(plan, 0, lines);
-        String table = spec.table() == null ? null : unqualified(spec.table());
         List<String> seqScans = new ArrayList<>();
         List<String> indexScans = new ArrayList<>();
-        collect(plan, table, seqScans, indexScans);
+        Set<String> scanned = new TreeSet<>();
+        collect(plan, named ? tableAndChildren : null, seqScans, indexScans, scanned);
         double cost = plan.path("Total Cost").asDouble();
+        CheckDetail.Plan detail = new CheckDetail.Plan(String.join("\n", lines), List.of(), cost);
+        if (named && scanned.stream().noneMatch(tableAndChildren::contains)) {
+            // Nothing about a table the plan never reads is proven: a typo, or the wrong query.
+            return new CheckOutcome(Status.ERROR, spec.describe(), "table '" + spec.table()
+                    + "' is in no scan of this plan; the plan scans " + (scanned.isEmpty() ? "no table"
+                    : String.join(", ", scanned)), spec.sql(), detail);
+        }
         List<String> findings = new ArrayList<>();
         boolean passed;
         String actual;
@@ -118,11 +134,31 @@ final class ReadChecks {
         return dot < 0 ? table : table.substring(dot + 1);
     }
 
-    /** Walks the plan tree; scans on other tables than the named one are ignored when a table is named. */
-    private static void collect(JsonNode node, String table, List<String> seq, List<String> index) {
+    /**
+     * The named table and every table that inherits from it, partitions of partitions included: a plan on a
+     * partitioned table scans its partitions under their own names, and those scans are scans of the table. Read
+     * in the check's own read-only transaction. A table the server does not know yields just its own name.
+     */
+    private static Set<String> tableAndChildren(Connection c, CancelToken token, String table) throws SQLException {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(unqualified(table));
+        QueryData d = ReadOnlyExecution.query(c, token, "WITH RECURSIVE tree(oid) AS (SELECT to_regclass(?)::oid"
+                + " UNION SELECT i.inhrelid FROM pg_inherits i JOIN tree ON i.inhparent = tree.oid)"
+                + " SELECT c.relname FROM tree JOIN pg_class c ON c.oid = tree.oid", table);
+        for (List<String> row : d.rows()) names.add(row.get(0));
+        return names;
+    }
+
+    /**
+     * Walks the plan tree, adding every scanned relation to {@code scanned}; when {@code tables} is given, scans
+     * of other tables are ignored.
+     */
+    private static void collect(JsonNode node, Set<String> tables, List<String> seq, List<String> index,
+                                Set<String> scanned) {
         String type = node.path("Node Type").asText();
         String relation = node.path("Relation Name").asText(null);
-        boolean onTable = table == null || table.equals(relation);
+        if (relation != null) scanned.add(relation);
+        boolean onTable = tables == null || tables.contains(relation);
         if (type.equals("Seq Scan") && onTable) {
             seq.add("Seq Scan on " + relation);
         } else if ((type.equals("Index Scan") || type.equals("Index Only Scan")) && onTable) {
@@ -136,7 +172,7 @@ final class ReadChecks {
             }
             index.add("Bitmap Heap Scan on " + relation + " using " + String.join(", ", names));
         }
-        for (JsonNode child : node.path("Plans")) collect(child, table, seq, index);
+        for (JsonNode child : node.path("Plans")) collect(child, tables, seq, index, scanned);
     }
 
     private static void render(JsonNode node, int depth, List<String> out) {
@@ -158,11 +194,13 @@ final class ReadChecks {
     }
 
     static CheckOutcome activity(CheckSpec.Activity spec, EvalContext ctx) throws SQLException {
-        // A backend still authenticating has no application name yet (state NULL, or 'starting' on 17+): the pool
-        // replaces every connection a runbook's SQL ran on, so one of ours is often in that state for a moment.
+        // This process's own connections, and only those, carry its tag (see Database.PROCESS_TAG). A backend still
+        // authenticating has no application name yet (state NULL, or 'starting' on 17+): the pool replaces every
+        // connection a runbook's SQL ran on, so one of ours is often in that state for a moment.
         String others = "FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
                 + "AND backend_type = 'client backend' AND coalesce(state, 'starting') <> 'starting' "
-                + "AND coalesce(application_name, '') NOT LIKE 'Runbook Pilot%'";
+                + "AND right(coalesce(application_name, ''), ?) <> ?";
+        Object[] own = {Database.PROCESS_TAG.length(), Database.PROCESS_TAG};
         String columns = "SELECT pid, usename AS user, application_name, client_addr::text AS client, state, "
                 + "date_trunc('second', now() - xact_start)::text AS transaction_age, left(query, 200) AS query ";
         List<String> problems = new ArrayList<>();
@@ -172,7 +210,7 @@ final class ReadChecks {
         QueryData shown = null;
         if (spec.otherSessions() != null) {
             String q = columns + others + " ORDER BY pid";
-            QueryData d = query(ctx, spec.meta().timeout(), q);
+            QueryData d = query(ctx, spec.meta().timeout(), q, own);
             sql.add(q);
             demanded.add("other sessions <= " + spec.otherSessions());
             seen.add("other sessions = " + d.rowCount());
@@ -181,7 +219,8 @@ final class ReadChecks {
         }
         if (spec.longTransactions() != null) {
             String q = columns + others + " AND xact_start < now() - make_interval(secs => ?) ORDER BY xact_start";
-            QueryData d = query(ctx, spec.meta().timeout(), q, (double) spec.longTransactionAge().toMillis() / 1000);
+            QueryData d = query(ctx, spec.meta().timeout(), q, own[0], own[1],
+                    (double) spec.longTransactionAge().toMillis() / 1000);
             sql.add(q);
             demanded.add("transactions older than " + spec.longTransactionAge().toSeconds() + "s <= "
                     + spec.longTransactions());

@@ -7,6 +7,7 @@ import dev.runbookpilot.runbook.Environment;
 import dev.runbookpilot.runbook.Phase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 
@@ -27,6 +28,8 @@ final class HeadlessRun {
     private final Map<String, String> confirmations;
     private final Map<String, String> signatures;
     private final Map<String, String> waivers;
+    private final Map<String, String> errorWaivers;
+    private final Map<String, String> skips;
 
     HeadlessRun(Session session, Interaction options, PrintWriter out) {
         this.session = session;
@@ -36,6 +39,9 @@ final class HeadlessRun {
         this.confirmations = Interaction.pairs(options.confirmations);
         this.signatures = Interaction.pairs(options.signatures);
         this.waivers = Interaction.pairs(options.waivers);
+        this.errorWaivers = Interaction.pairs(options.errorWaivers);
+        this.skips = Interaction.pairs(options.skips);
+        session.recheckActivityAfter(java.time.Duration.ofMinutes(Math.max(0, options.recheckActivityAfterMinutes)));
     }
 
     /** Prints each result as it is journaled. */
@@ -75,7 +81,15 @@ final class HeadlessRun {
             }
         }
         session.finish();
-        out.printf("%nAll steps complete.%n");
+        Outcome.Summary outcome = session.outcome();
+        out.printf("%nAll steps complete. Verdict: %s%n", outcome.verdict());
+        for (Outcome.Waiver w : outcome.waivers()) {
+            out.printf("    waived  %s %s by %s%s: %s%n", w.stepId(), w.check(), w.operator(),
+                    w.inAdvance() ? " (granted in advance, before the failure was seen)" : "", w.reason());
+        }
+        for (Outcome.Skip k : outcome.skips()) {
+            out.printf("    skipped %s by %s: %s%n", k.stepId(), k.operator(), k.reason());
+        }
         out.flush();
         return ExitCodes.OK;
     }
@@ -85,6 +99,22 @@ final class HeadlessRun {
         out.printf("%n-- %s [%s]%n", step.title(), step.id());
         if (before.isSatisfied()) {
             out.printf("    %s (from the journal)%n", before);
+            return ExitCodes.OK;
+        }
+        String skipReason = skips.get(step.id());
+        if (skipReason != null) {
+            if (!step.optional() || skipReason.isBlank()) {
+                out.printf("    --skip %s: %s%n", step.id(), !step.optional() ? "this step is not optional"
+                        : "a skip needs a reason: --skip " + step.id() + "=\"why it is not done\"");
+                return ExitCodes.USAGE;
+            }
+            try {
+                session.skip(step, skipReason);
+            } catch (IllegalArgumentException e) {
+                out.printf("    --skip %s: %s%n", step.id(), e.getMessage());
+                return ExitCodes.USAGE;
+            }
+            out.printf("    SKIPPED   by %s: %s%n", session.operator(), skipReason.strip());
             return ExitCodes.OK;
         }
         if (step.mutates() && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
@@ -103,26 +133,37 @@ final class HeadlessRun {
         out.printf("    => %s%n", after);
         out.flush();
         if (after.isBlocking()) {
-            out.printf("%nStopped: step '%s' is %s. Fix the cause and 'resume' the session, or waive it with "
-                    + "--waive %s=REASON.%n", step.id(), after, step.id());
+            boolean migration = step.mutates();
+            out.printf("%nStopped: step '%s' is %s. %s%n", step.id(), after, migration
+                    ? "A migration that did not complete cannot be waived: fix the cause and 'resume' to re-run it,"
+                    + " or end the window as failed."
+                    : "Fix the cause and 'resume' the session, or waive it with " + (after == Status.ERROR
+                    ? "--waive-error " : "--waive ") + step.id() + "=REASON.");
             return ExitCodes.CHECK_FAILED;
         }
         return ExitCodes.OK;
     }
 
+    /**
+     * Applies the waivers given on the command line: granted before the failure was seen, so journaled as given in
+     * advance. {@code --waive} covers FAILED only; a check that could not look (ERROR) needs {@code --waive-error};
+     * a migration is never waived.
+     */
     private void applyWaiver(Step step) throws IOException {
-        String reason = waivers.get(step.id());
-        if (reason == null) return;
         for (int i = 0; i < step.checks().size(); i++) {
-            if (session.checkStatus(step, i).isBlocking()) {
-                if (reason.isBlank()) {
-                    out.printf("    --waive %s needs a reason: --waive %s=\"why this is acceptable\"%n", step.id(),
-                            step.id());
-                    return;
-                }
-                session.waive(step, i, reason);
-                out.printf("    WAIVED    #%d by %s: %s%n", i + 1, session.operator(), reason);
+            Status status = session.checkStatus(step, i);
+            if (!status.isBlocking() || !Session.isWaivable(step, i)) continue;
+            String option = status == Status.ERROR ? "--waive-error" : "--waive";
+            String reason = (status == Status.ERROR ? errorWaivers : waivers).get(step.id());
+            if (reason == null) continue;
+            if (reason.isBlank()) {
+                out.printf("    %s %s needs a reason: %s %s=\"why this is acceptable\"%n", option, step.id(), option,
+                        step.id());
+                return;
             }
+            session.waive(step, i, reason, true);
+            out.printf("    WAIVED    #%d (%s) by %s, granted in advance with %s: %s%n", i + 1, status,
+                    session.operator(), option, reason);
         }
     }
 

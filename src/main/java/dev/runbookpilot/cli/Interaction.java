@@ -31,8 +31,25 @@ final class Interaction {
     List<String> signatures = new ArrayList<>();
 
     @Option(names = "--waive", paramLabel = "STEP_ID=REASON",
-            description = "waive the failed checks of a step, with a written reason (repeatable)")
+            description = "waive the FAILED checks of a step, with a written reason (repeatable). Granted before the"
+                    + " failure is seen, and reported so; never covers ERROR (a check that could not look) nor a"
+                    + " migration")
     List<String> waivers = new ArrayList<>();
+
+    @Option(names = "--waive-error", paramLabel = "STEP_ID=REASON",
+            description = "also waive the checks of a step that could not look (ERROR), with a written reason"
+                    + " (repeatable); never a migration")
+    List<String> errorWaivers = new ArrayList<>();
+
+    @Option(names = "--skip", paramLabel = "STEP_ID=REASON",
+            description = "skip an optional step, with a written reason (repeatable); reported as SKIPPED, never"
+                    + " as passed")
+    List<String> skips = new ArrayList<>();
+
+    @Option(names = "--recheck-activity-after", paramLabel = "MINUTES", defaultValue = "5",
+            description = "before a migration runs, pre-flight activity checks whose result is older than this run"
+                    + " again; the migration runs only if they still pass (default: ${DEFAULT-VALUE})")
+    int recheckActivityAfterMinutes = 5;
 
     @Option(names = "--session-dir", paramLabel = "DIR",
             description = "where session journals live (default: ~/.runbook-pilot/sessions)")

@@ -14,7 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Properties;
 
 /**
@@ -27,6 +29,12 @@ import java.util.Properties;
 public final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     public static final String APPLICATION_NAME = "Runbook Pilot";
+    /**
+     * Ends the application_name of every connection this process opens, and no other process's: an activity
+     * check leaves out exactly this process's own sessions, and still counts a colleague's Runbook Pilot running a
+     * migration on the same database.
+     */
+    public static final String PROCESS_TAG = "[rp-" + randomHex() + "]";
 
     private final String jdbcUrl;
     private final Properties properties;
@@ -64,7 +72,7 @@ public final class Database implements AutoCloseable {
         Properties checks = new Properties();
         checks.putAll(properties);
         checks.setProperty("preferQueryMode", "extended");
-        checks.setProperty("ApplicationName", APPLICATION_NAME + " (checks)");
+        checks.setProperty("ApplicationName", applicationName("checks"));
         checks.setProperty("readOnly", "true");
         checks.setProperty("readOnlyMode", "always");
         checks.setProperty("options", "-c default_transaction_read_only=on"
@@ -103,6 +111,17 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** The application_name of this process's connections for one purpose, e.g. "Runbook Pilot (checks) [rp-…]". */
+    public static String applicationName(String purpose) {
+        return APPLICATION_NAME + " (" + purpose + ") " + PROCESS_TAG;
+    }
+
+    private static String randomHex() {
+        byte[] b = new byte[8];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
     /** A connection from the read-only pool; close it to return it. */
     public Connection readConnection() throws SQLException {
         return requireExtendedProtocol(checkPool.getConnection());
@@ -133,7 +152,7 @@ public final class Database implements AutoCloseable {
     public Connection openWriter() throws SQLException {
         Properties p = new Properties();
         p.putAll(properties);
-        p.setProperty("ApplicationName", APPLICATION_NAME + " (migration)");
+        p.setProperty("ApplicationName", applicationName("migration"));
         p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());
         p.setProperty("preferQueryMode", "extended");
         return requireExtendedProtocol(DriverManager.getConnection(jdbcUrl, p));

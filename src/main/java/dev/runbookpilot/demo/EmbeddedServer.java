@@ -136,9 +136,9 @@ public final class EmbeddedServer implements AutoCloseable {
      */
     public void execute(String database, String sql) throws SQLException {
         int pid;
-        // Named as the tool's own, so that "nobody else is connected" never counts the demo's set-up session.
+        // Named as this process's own, so that "nobody else is connected" never counts the demo's set-up session.
         java.util.Properties named = new java.util.Properties();
-        named.setProperty("ApplicationName", "Runbook Pilot (demo set-up)");
+        named.setProperty("ApplicationName", dev.runbookpilot.db.Database.applicationName("demo set-up"));
         try (Connection c = DriverManager.getConnection(jdbcUrl(database), named); Statement s = c.createStatement()) {
             try (var rs = s.executeQuery("SELECT pg_backend_pid()")) {
                 rs.next();

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
  */
 public final class ChecklistImporter {
 
-    /** Runbook YAML above this size would exceed what the YAML reader accepts (3 MB of code points). */
-    static final int MAX_YAML_CHARS = 3_000_000;
+    /** Runbook YAML above this size would exceed what the runbook loader accepts. */
+    static final int MAX_YAML_CHARS = RunbookLoader.MAX_CHARS;
 
     private ChecklistImporter() {}
 

@@ -31,6 +31,21 @@ public final class MarkdownReport {
         StringBuilder b = new StringBuilder();
         b.append("# Sign-off report: ").append(inline(r.title())).append("\n\n");
         b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
+        // What the verdict rests on besides passes, where the reader of the verdict sees it: not on page 28.
+        if (!r.waivers().isEmpty()) {
+            b.append("Accepted with a waiver:\n\n");
+            for (Report.Waiver w : r.waivers()) waiverLine(b, w);
+            b.append('\n');
+        }
+        if (!r.skips().isEmpty()) {
+            b.append("Skipped (optional steps, not counted as passed):\n\n");
+            for (Report.Skip k : r.skips()) {
+                b.append("- `").append(k.stepId()).append("` ").append(inline(k.title())).append(": skipped by ")
+                        .append(inline(k.operator())).append(" at ").append(time(k.at())).append(" — ")
+                        .append(inline(k.reason())).append('\n');
+            }
+            b.append('\n');
+        }
         b.append("| | |\n|---|---|\n");
         row(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
         renderedRow(b, "Runbook SHA-256", code(r.runbookSha256()));
@@ -77,11 +92,7 @@ public final class MarkdownReport {
 
         b.append("## Waivers\n\n");
         if (r.waivers().isEmpty()) b.append("None.\n\n");
-        for (Report.Waiver w : r.waivers()) {
-            b.append("- `").append(w.stepId()).append("` ").append(inline(w.check())).append(": waived by ")
-                    .append(inline(w.operator())).append(" at ").append(time(w.at())).append(" — ")
-                    .append(inline(w.reason())).append('\n');
-        }
+        for (Report.Waiver w : r.waivers()) waiverLine(b, w);
         if (!r.waivers().isEmpty()) b.append('\n');
 
         b.append("## Manual confirmations\n\n");
@@ -112,6 +123,14 @@ public final class MarkdownReport {
                     .append("namespace `file`). Check it with `ssh-keygen -Y verify` or `runbook-pilot verify`.\n");
         }
         return b.toString();
+    }
+
+    private static void waiverLine(StringBuilder b, Report.Waiver w) {
+        b.append("- `").append(w.stepId()).append("` ").append(inline(w.check()))
+                .append(w.coversError() ? " (could not look: ERROR)" : " (FAILED)").append(": waived by ")
+                .append(inline(w.operator())).append(" at ").append(time(w.at()))
+                .append(w.inAdvance() ? ", granted in advance (run --waive) before anyone saw the failure" : "")
+                .append(" — ").append(inline(w.reason())).append('\n');
     }
 
     private static void details(StringBuilder b, Report.CheckReport c) {

@@ -178,7 +178,21 @@ public final class PdfReport {
         b.append("<div class=\"cover\"><p class=\"kicker\">Runbook Pilot · sign-off report</p><h1>")
                 .append(esc(r.title())).append("</h1>");
         b.append("<p class=\"verdict v-").append(r.verdict().name().toLowerCase()).append("\">Verdict: ")
-                .append(r.verdict()).append("</p>\n<table class=\"kv\">");
+                .append(r.verdict()).append("</p>\n");
+        // The waivers and skips the verdict rests on, on the first page with it.
+        for (Report.Waiver w : r.waivers()) {
+            b.append("<p class=\"cover-waiver\">Waived: <span class=\"mono\">").append(esc(w.stepId()))
+                    .append("</span> ").append(esc(w.check())).append(w.coversError() ? " (ERROR)" : " (FAILED)")
+                    .append(" by ").append(esc(w.operator())).append(", ").append(time(w.at()))
+                    .append(w.inAdvance() ? ", granted in advance (run --waive) before anyone saw the failure" : "")
+                    .append(": ").append(esc(w.reason())).append("</p>\n");
+        }
+        for (Report.Skip k : r.skips()) {
+            b.append("<p class=\"cover-waiver\">Skipped: <span class=\"mono\">").append(esc(k.stepId()))
+                    .append("</span> ").append(esc(k.title())).append(" by ").append(esc(k.operator())).append(", ")
+                    .append(time(k.at())).append(": ").append(esc(k.reason())).append("</p>\n");
+        }
+        b.append("<table class=\"kv\">");
         kv(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
         kvMono(b, "Runbook SHA-256", r.runbookSha256());
         kvMono(b, "Session", r.sessionId());
@@ -451,6 +465,8 @@ public final class PdfReport {
             .stepid { margin: 0 0 1.5mm 0; color: #555; }
             .verdict { font-size: 16pt; font-weight: bold; padding: 2mm 4mm; }
             .v-passed { color: #0a5d1a; border: 1.5pt solid #0a5d1a; }
+            .v-passed_with_waivers { color: #8a5a00; border: 1.5pt solid #8a5a00; }
+            .cover-waiver { color: #8a5a00; margin: 1mm 0; }
             .v-failed { color: #a30000; border: 1.5pt solid #a30000; }
             .v-incomplete { color: #8a5a00; border: 1.5pt solid #8a5a00; }
             table { border-collapse: collapse; width: 100%; }

@@ -2,6 +2,7 @@ package dev.runbookpilot.report;
 
 import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.session.Outcome;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +14,9 @@ import java.util.List;
  */
 public record Report(String title, String runbookVersion, String runbookFile, String runbookSha256,
                      String sessionId, Target target, String environment, String operator, Instant start,
-                     Instant end, Verdict verdict, Summary summary, List<PhaseReport> phases, List<Waiver> waivers,
-                     List<Confirmation> confirmations, List<SignoffLine> signoffs, List<TimelineEntry> timeline,
-                     String toolVersion) {
-
-    public enum Verdict { PASSED, FAILED, INCOMPLETE }
+                     Instant end, Outcome.Verdict verdict, Summary summary, List<PhaseReport> phases,
+                     List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
+                     List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion) {
 
     /**
      * @param checkSafety with which privileges the checks ran and what probes may leave, as the journal recorded it
@@ -35,7 +34,14 @@ public record Report(String title, String runbookVersion, String runbookFile, St
 
     public record PhaseReport(String name, List<StepReport> steps) {}
 
-    public record Waiver(String stepId, String check, String operator, String reason, Instant at) {}
+    /**
+     * @param inAdvance   granted before the failure was seen ({@code run --waive})
+     * @param coversError the waived check could not look (ERROR), as opposed to looking and failing
+     */
+    public record Waiver(String stepId, String check, String operator, String reason, Instant at, boolean inAdvance,
+                         boolean coversError) {}
+
+    public record Skip(String stepId, String title, String operator, String reason, Instant at) {}
 
     public record Confirmation(String stepId, String text, String operator, String note, Instant at) {}
 

@@ -4,6 +4,7 @@ import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.SessionState;
 
 import java.time.Instant;
@@ -19,11 +20,8 @@ public final class ReportBuilder {
     public static Report build(SessionState state) {
         JournalEvent.Started st = state.started();
         List<Report.PhaseReport> phases = new ArrayList<>();
-        List<Report.Waiver> waivers = new ArrayList<>();
         List<Report.Confirmation> confirmations = new ArrayList<>();
         List<Report.SignoffLine> signoffs = new ArrayList<>();
-        int[] counts = new int[Status.values().length];
-        int total = 0;
         for (JournalEvent.PhaseOutline p : st.outline()) {
             List<Report.StepReport> steps = new ArrayList<>();
             for (JournalEvent.StepOutline s : p.steps()) {
@@ -32,12 +30,7 @@ public final class ReportBuilder {
                     JournalEvent.CheckOutline c = s.checks().get(i);
                     List<String> roles = c.roles();
                     Status status = state.status(s.id(), i, c.kind(), roles);
-                    counts[status.ordinal()]++;
-                    total++;
                     checks.add(check(state, s, i, c, status));
-                    int index = i;
-                    state.waiver(s.id(), i).filter(w -> status == Status.WAIVED).ifPresent(w -> waivers.add(
-                            new Report.Waiver(s.id(), label(c, index), w.operator(), w.reason(), w.at())));
                     state.confirmation(s.id(), i).ifPresent(cf -> confirmations.add(
                             new Report.Confirmation(s.id(), c.label(), cf.operator(), cf.note(), cf.at())));
                     if ("signoff".equals(c.kind())) {
@@ -49,23 +42,26 @@ public final class ReportBuilder {
                         }
                     }
                 }
-                steps.add(new Report.StepReport(s.id(), s.title(), stepStatus(checks), checks));
+                steps.add(new Report.StepReport(s.id(), s.title(),
+                        Outcome.stepStatus(checks.stream().map(Report.CheckReport::status).toList()), checks));
             }
             phases.add(new Report.PhaseReport(p.name(), steps));
         }
-        Report.Summary summary = new Report.Summary(total, counts[Status.PASSED.ordinal()],
-                counts[Status.FAILED.ordinal()], counts[Status.ERROR.ordinal()], counts[Status.WAIVED.ordinal()],
-                counts[Status.CONFIRMED.ordinal()], counts[Status.PENDING.ordinal()] + counts[Status.RUNNING.ordinal()],
-                counts[Status.SKIPPED.ordinal()]);
-        Report.Verdict verdict = summary.failed() + summary.errors() > 0 ? Report.Verdict.FAILED
-                : summary.pending() > 0 ? Report.Verdict.INCOMPLETE : Report.Verdict.PASSED;
+        Outcome.Summary outcome = Outcome.of(state);
+        Outcome.Counts n = outcome.counts();
+        Report.Summary summary = new Report.Summary(n.checks(), n.passed(), n.failed(), n.errors(), n.waived(),
+                n.confirmed(), n.pending(), n.skipped());
+        List<Report.Waiver> waivers = outcome.waivers().stream().map(w -> new Report.Waiver(w.stepId(), w.check(),
+                w.operator(), w.reason(), w.at(), w.inAdvance(), w.coversError())).toList();
+        List<Report.Skip> skips = outcome.skips().stream().map(k -> new Report.Skip(k.stepId(), k.title(),
+                k.operator(), k.reason(), k.at())).toList();
         Instant end = state.ended().map(JournalEvent.Ended::at).orElse(lastEventTime(state));
         var server = st.server();
         Report.Target target = new Report.Target(st.connection().host(), st.connection().port(), server.database(),
                 server.user(), server.serverVersion(), server.systemIdentifier(), checkSafety(server));
         return new Report(st.runbookTitle(), st.runbookVersion(), st.runbookFile(), st.runbookSha256(),
-                st.sessionId(), target, st.environment(), st.operator(), st.at(), end, verdict, summary, phases,
-                waivers, confirmations, signoffs, timeline(state), st.toolVersion());
+                st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
+                phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion());
     }
 
     /** Says plainly with which privileges checks ran; journals from before it was recorded say that instead. */
@@ -75,10 +71,6 @@ public final class ReportBuilder {
         return "read checks ran in read-only transactions that were rolled back; " + privileges
                 + ". Probes (rejects/accepts) ran in transactions that were rolled back; a sequence value a probe"
                 + " drew stays drawn.";
-    }
-
-    private static String label(JournalEvent.CheckOutline c, int index) {
-        return "#" + (index + 1) + " " + c.label();
     }
 
     private static Report.CheckReport check(SessionState state, JournalEvent.StepOutline s, int i,
@@ -101,15 +93,6 @@ public final class ReportBuilder {
                 r.durationMillis(), r.sqlState(), r.error(), r.detail());
     }
 
-    private static Status stepStatus(List<Report.CheckReport> checks) {
-        if (checks.stream().anyMatch(c -> c.status() == Status.ERROR)) return Status.ERROR;
-        if (checks.stream().anyMatch(c -> c.status() == Status.FAILED)) return Status.FAILED;
-        if (checks.stream().anyMatch(c -> !c.status().isFinished())) return Status.PENDING;
-        if (checks.stream().anyMatch(c -> c.status() == Status.WAIVED)) return Status.WAIVED;
-        if (!checks.isEmpty() && checks.stream().allMatch(c -> c.status() == Status.CONFIRMED)) return Status.CONFIRMED;
-        return Status.PASSED;
-    }
-
     private static Instant lastEventTime(SessionState state) {
         List<JournalEvent> events = state.events();
         return events.isEmpty() ? null : events.get(events.size() - 1).at();
@@ -128,7 +111,8 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Confirmed c) what = c.stepId() + "#" + c.index() + " confirmed by "
                     + c.operator();
             else if (e instanceof JournalEvent.Waived w) what = w.stepId() + "#" + w.index() + " waived by "
-                    + w.operator();
+                    + w.operator() + (w.inAdvance() ? " (granted in advance)" : "");
+            else if (e instanceof JournalEvent.Skipped sk) what = sk.stepId() + " skipped by " + sk.operator();
             else if (e instanceof JournalEvent.Signed sg) what = sg.stepId() + " signed as " + sg.role() + " by "
                     + sg.name();
             else if (e instanceof JournalEvent.Ended en) what = "session ended";

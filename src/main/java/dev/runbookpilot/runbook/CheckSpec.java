@@ -8,6 +8,10 @@ import java.util.Map;
 /**
  * One check of a step, exactly as the runbook declares it. The YAML key of each kind is {@link #kind()};
  * docs/runbook-format.md documents every field.
+ *
+ * <p>Each record refuses, in its constructor, a spec that could pass without proving anything (a rejects with no
+ * SQLSTATE and no message, an activity check with no limit, an object check with nothing to look for): the loader
+ * reports these with their location first, and code that builds a spec without it cannot get around them.
  */
 public sealed interface CheckSpec {
 
@@ -17,6 +21,7 @@ public sealed interface CheckSpec {
     record Meta(String name, Duration timeout, SourceLocation location) {
         public Meta {
             timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+            if (timeout.isNegative()) throw new IllegalArgumentException("a timeout cannot be negative");
             location = location == null ? SourceLocation.UNKNOWN : location;
         }
     }
@@ -35,6 +40,10 @@ public sealed interface CheckSpec {
 
     /** A scalar or a row set meets an expectation. */
     record Query(Meta meta, String sql, Expectation expect) implements CheckSpec {
+        public Query {
+            requireText(sql, "a query check needs its SQL");
+            java.util.Objects.requireNonNull(expect, "a query check needs an expectation");
+        }
         public String kind() { return "query"; }
         public String describe() { return "query " + expect.describe(); }
     }
@@ -53,6 +62,14 @@ public sealed interface CheckSpec {
                    List<String> absent, List<ObjectSpec> exact, Expectation count, Map<String, String> filter)
             implements CheckSpec {
         public CatalogObjects {
+            java.util.Objects.requireNonNull(objectKind, "objectKind");
+            if (exist.isEmpty() && absent.isEmpty() && exact == null && count == null) {
+                throw new IllegalArgumentException("a " + objectKind.yamlKey()
+                        + " check needs exist, absent, exact or count");
+            }
+            if (objectKind == ObjectKind.COLUMNS && table == null) {
+                throw new IllegalArgumentException("a columns check needs its table");
+            }
             exist = List.copyOf(exist);
             absent = List.copyOf(absent);
             exact = exact == null ? null : List.copyOf(exact);
@@ -88,6 +105,7 @@ public sealed interface CheckSpec {
     record Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema)
             implements CheckSpec {
         public Snapshot {
+            requireText(name, "a snapshot needs a name");
             tables = List.copyOf(tables);
         }
         public String kind() { return "snapshot"; }
@@ -106,6 +124,7 @@ public sealed interface CheckSpec {
     record RowCounts(Meta meta, String compareTo, List<String> tables, Map<String, List<String>> map,
                      List<String> dropped, Tolerance tolerance) implements CheckSpec {
         public RowCounts {
+            requireText(compareTo, "a rowCounts check needs the snapshot it compares to");
             tables = List.copyOf(tables);
             map = Map.copyOf(map);
             dropped = List.copyOf(dropped);
@@ -137,6 +156,7 @@ public sealed interface CheckSpec {
     record SchemaDiff(Meta meta, String compareTo, List<String> added, List<String> removed, List<String> changed,
                       Map<String, String> renamed) implements CheckSpec {
         public SchemaDiff {
+            requireText(compareTo, "a schemaDiff check needs the snapshot it compares to");
             added = List.copyOf(added);
             removed = List.copyOf(removed);
             changed = List.copyOf(changed);
@@ -156,7 +176,14 @@ public sealed interface CheckSpec {
     record Explain(Meta meta, String sql, PlanExpectation expect, String table, Double maxCost, boolean analyze)
             implements CheckSpec {
         public Explain {
+            requireText(sql, "an explain check needs its SQL");
             java.util.Objects.requireNonNull(expect, "expect");
+            if ((expect == PlanExpectation.MAX_COST) != (maxCost != null)) {
+                throw new IllegalArgumentException("maxCost goes with expect MAX_COST, and only with it");
+            }
+            if (maxCost != null && (maxCost.isNaN() || maxCost < 0)) {
+                throw new IllegalArgumentException("maxCost must be a number of at least 0");
+            }
         }
         public String kind() { return "explain"; }
         public String describe() {
@@ -174,6 +201,16 @@ public sealed interface CheckSpec {
      */
     record Statement(Meta meta, boolean expectRejection, String setup, String sql, String sqlstate,
                      String messageContains) implements CheckSpec {
+        public Statement {
+            requireText(sql, "a rejects or accepts check needs its SQL");
+            if (expectRejection && sqlstate == null && messageContains == null) {
+                // Any failure at all (a typo, a missing table) would pass it.
+                throw new IllegalArgumentException("a rejects check needs sqlstate or message");
+            }
+            if (!expectRejection && (sqlstate != null || messageContains != null)) {
+                throw new IllegalArgumentException("an accepts check has no sqlstate or message");
+            }
+        }
         public String kind() { return expectRejection ? "rejects" : "accepts"; }
         public String describe() {
             return expectRejection ? "rejected" + (sqlstate == null ? "" : " with SQLSTATE " + sqlstate) : "accepted";
@@ -187,6 +224,18 @@ public sealed interface CheckSpec {
      */
     record Activity(Meta meta, Integer otherSessions, Integer longTransactions, Duration longTransactionAge,
                     Integer blockingLocks) implements CheckSpec {
+        public Activity {
+            if (otherSessions == null && longTransactions == null && blockingLocks == null) {
+                throw new IllegalArgumentException("an activity check needs a limit");
+            }
+            for (Integer limit : new Integer[] {otherSessions, longTransactions, blockingLocks}) {
+                if (limit != null && limit < 0) throw new IllegalArgumentException("a limit cannot be negative");
+            }
+            if (longTransactions != null && (longTransactionAge == null || longTransactionAge.isNegative()
+                    || longTransactionAge.isZero())) {
+                throw new IllegalArgumentException("longTransactions needs a positive longTransactionAge");
+            }
+        }
         public String kind() { return "activity"; }
         public String describe() {
             StringBuilder b = new StringBuilder("activity:");
@@ -199,6 +248,9 @@ public sealed interface CheckSpec {
 
     /** The operator confirms something a machine cannot check, with a note where required. */
     record Manual(Meta meta, String text, boolean requireNote) implements CheckSpec {
+        public Manual {
+            requireText(text, "a manual check says what the operator confirms");
+        }
         public String kind() { return "manual"; }
         public String describe() { return text; }
     }
@@ -213,11 +265,16 @@ public sealed interface CheckSpec {
         public String describe() { return "execute " + file + (transaction ? " in a transaction" : ""); }
     }
 
+    private static void requireText(String value, String message) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(message);
+    }
+
     /** Named people sign in their roles. */
     record Signoff(Meta meta, List<String> roles) implements CheckSpec {
         public Signoff {
             roles = List.copyOf(roles);
             if (roles.isEmpty()) throw new IllegalArgumentException("a sign-off needs at least one role");
+            roles.forEach(r -> requireText(r, "a sign-off role needs a name"));
         }
         public String kind() { return "signoff"; }
         public String describe() { return "sign-off by " + String.join(", ", roles); }

@@ -9,7 +9,10 @@ import dev.runbookpilot.runbook.YamlTree.ScalarNode;
 import dev.runbookpilot.sql.StatementGuard;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,7 +47,7 @@ public final class RunbookLoader {
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "signoff");
+            "requireNote", "execute", "signoff", "optional");
     /** Options every check kind accepts besides its own. */
     static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -92,6 +95,15 @@ public final class RunbookLoader {
     /** A compareTo whose snapshot was not taken before it; judged once the whole file is read. */
     private record SnapshotReference(String name, SourceLocation location, Set<String> takenBefore) {}
 
+    /**
+     * The largest runbook read: 256 KiB, over fifteen times the largest sample runbook. The YAML reader's time
+     * grows with the square of a long scalar or flow list (a 4 MB scalar took 21 s and 850 MB), so a larger file is
+     * refused before it is decoded or parsed; at this size the worst shape parses in well under a second.
+     */
+    public static final int MAX_BYTES = 256 * 1024;
+    /** The same limit for text handed over already decoded (by the checklist importer, for one). */
+    public static final int MAX_CHARS = MAX_BYTES;
+
     private final List<RunbookProblem> problems = new ArrayList<>();
     private final Map<String, SourceLocation> snapshots = new LinkedHashMap<>();
     private final List<SnapshotReference> unresolved = new ArrayList<>();
@@ -108,16 +120,35 @@ public final class RunbookLoader {
             throw new RunbookException(List.of(new RunbookProblem(new SourceLocation(file, 0, 0),
                     "cannot read the runbook: " + e.getMessage(), "check the path and permissions")));
         }
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new RunbookException(List.of(new RunbookProblem(new SourceLocation(file, 0, 0),
-                    "the file is not valid UTF-8", "save it as UTF-8")));
+        return parse(bytes, file);
+    }
+
+    /** Parses a runbook file's bytes: size, encoding, then YAML, each refusal with its line and column. */
+    static Runbook parse(byte[] bytes, Path file) throws RunbookException {
+        if (bytes.length > MAX_BYTES) {
+            throw new RunbookException(List.of(new RunbookProblem(locationOfByte(bytes, MAX_BYTES, file),
+                    YamlTree.tooLarge(), YamlTree.tooLargeHint())));
         }
+        String text;
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) result = decoder.flush(out);
+        if (result.isError()) {
+            throw new RunbookException(List.of(new RunbookProblem(locationOfByte(bytes, in.position(), file),
+                    "the file is not valid UTF-8",
+                    "save it as UTF-8; the character here was written in another encoding")));
+        }
+        text = out.flip().toString();
         return parse(text, file, sha256(bytes));
+    }
+
+    /** Line and column of the byte at {@code offset}: the valid UTF-8 before it, decoded, tells both. */
+    static SourceLocation locationOfByte(byte[] bytes, int offset, Path file) {
+        String before = new String(bytes, 0, Math.min(offset, bytes.length), StandardCharsets.UTF_8);
+        return YamlTree.locationOf(before, before.length(), file);
     }
 
     /** Parses runbook text as if it were read from {@code file} (which anchors relative paths and messages). */
@@ -289,8 +320,14 @@ public final class RunbookLoader {
             problem(node.location(), "step '" + id + "' does nothing",
                     "give it checks, a manual confirmation (manual: ...), execute or signoff");
         }
+        Boolean optional = f.bool("optional");
+        if (Boolean.TRUE.equals(optional) && f.has("signoff")) {
+            problem(f.keyLocation("optional"), "a sign-off step cannot be optional",
+                    "remove optional: the window ends with its sign-off");
+            return null;
+        }
         if (id == null || title == null) return null;
-        return new Step(id, title, description, checks, node.location());
+        return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional));
     }
 
     // ---------------------------------------------------------------- checks
@@ -375,6 +412,17 @@ public final class RunbookLoader {
         if (!f.has("exist") && !f.has("include") && !f.has("absent") && !f.has("exact") && !f.has("count")) {
             problem(at, "a " + kind.yamlKey() + " check needs exist, absent, exact or count",
                     "e.g. exist: [name_one, name_two]");
+            return null;
+        }
+        if (exist.isEmpty() && absent.isEmpty() && exact == null && count == null) {
+            // exist: [] alone would pass without looking at anything.
+            problem(at, "this " + kind.yamlKey() + " check names nothing to look for",
+                    "list names under exist or absent, or give exact or count");
+            return null;
+        }
+        if (kind == ObjectKind.COLUMNS && table == null) {
+            if (f.has("table")) problem(f.get("table").location(), "'table' is empty", "name the table");
+            return null;
         }
         return new CheckSpec.CatalogObjects(meta(f, at), kind, f.text("schema"), table, exist, absent, exact, count,
                 filter);
@@ -586,8 +634,10 @@ public final class RunbookLoader {
             String c = f.text("maxCost");
             try {
                 maxCost = c == null ? null : Double.parseDouble(c);
+                if (maxCost != null && (maxCost.isNaN() || maxCost < 0)) throw new NumberFormatException(c);
             } catch (NumberFormatException e) {
-                problem(f.get("maxCost").location(), "maxCost must be a number", "e.g. maxCost: 1000");
+                problem(f.get("maxCost").location(), "maxCost must be a number of at least 0", "e.g. maxCost: 1000");
+                return null;
             }
         }
         if (expect == null) {
@@ -605,6 +655,7 @@ public final class RunbookLoader {
             } else if (maxCost != null) {
                 problem(f.keyLocation("maxCost"), "give either expect or maxCost, not both",
                         "split them into two explain checks");
+                return null;
             }
         }
         Boolean analyze = f.bool("analyze");
@@ -623,9 +674,10 @@ public final class RunbookLoader {
             problem(f.get("sqlstate").location(), "'" + sqlstate + "' is not a SQLSTATE",
                     "a SQLSTATE is five characters, e.g. 23505 for unique_violation; quote it: sqlstate: \"23505\"");
         }
-        if (rejects && sqlstate == null && !f.has("message")) {
+        if (rejects && sqlstate == null && f.text("message") == null) {
             problem(at, "a rejects check needs sqlstate or message",
                     "say how it must fail, e.g. sqlstate: \"23505\"; any failure is not proof enough");
+            return null;
         }
         guard(f, "sql", sql, StatementGuard.Use.PROBE);
         String setup = f.text("setup");
@@ -650,6 +702,12 @@ public final class RunbookLoader {
         if (!f.has("otherSessions") && !f.has("longTransactions") && !f.has("blockingLocks")) {
             problem(at, "an activity check needs a limit",
                     "set otherSessions, longTransactions or blockingLocks, e.g. otherSessions: 0");
+            return null;
+        }
+        // A limit or age that did not parse was reported where it stands; without it the check proves less.
+        if ((f.has("otherSessions") && other == null) || (f.has("longTransactions") && longTx == null)
+                || (f.has("blockingLocks") && blocking == null) || age == null) {
+            return null;
         }
         return new CheckSpec.Activity(meta(f, at), other, longTx, age, blocking);
     }
@@ -699,6 +757,10 @@ public final class RunbookLoader {
         List<String> names = textList(roles);
         if (names.isEmpty()) {
             problem(roles.location(), "no roles", "list who signs: roles: [DBA, Backend lead]");
+            return null;
+        }
+        if (names.stream().anyMatch(String::isBlank)) {
+            problem(roles.location(), "a role without a name", "list who signs: roles: [DBA, Backend lead]");
             return null;
         }
         return new CheckSpec.Signoff(meta(f, at), names);

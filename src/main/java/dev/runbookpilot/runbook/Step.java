@@ -5,10 +5,20 @@ import java.util.List;
 /**
  * One wizard screen. Its checks are evaluated together; manual confirmations, migrations ({@code execute})
  * and sign-offs are checks too, so every outcome in a session is a check result.
+ *
+ * @param optional the operator may skip the step with a written reason (a sign-off step never is optional)
  */
-public record Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location) {
+public record Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
+                   boolean optional) {
     public Step {
         checks = List.copyOf(checks);
+        if (optional && checks.stream().anyMatch(c -> c instanceof CheckSpec.Signoff)) {
+            throw new IllegalArgumentException("a sign-off step cannot be optional");
+        }
+    }
+
+    public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location) {
+        this(id, title, description, checks, location, false);
     }
 
     /** A step that writes to the target: it must be confirmed before it runs. */

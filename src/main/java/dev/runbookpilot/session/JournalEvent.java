@@ -23,6 +23,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.MigrationBegan.class, name = "migrationBegan"),
         @JsonSubTypes.Type(value = JournalEvent.Confirmed.class, name = "confirmed"),
         @JsonSubTypes.Type(value = JournalEvent.Waived.class, name = "waived"),
+        @JsonSubTypes.Type(value = JournalEvent.Skipped.class, name = "skipped"),
         @JsonSubTypes.Type(value = JournalEvent.Signed.class, name = "signed"),
         @JsonSubTypes.Type(value = JournalEvent.Ended.class, name = "ended"),
 })
@@ -63,7 +64,19 @@ public sealed interface JournalEvent {
 
     record Confirmed(String stepId, int index, String operator, String note, Instant at) implements JournalEvent {}
 
-    record Waived(String stepId, int index, String operator, String reason, Instant at) implements JournalEvent {}
+    /**
+     * A failure accepted with a reason. {@code inAdvance}: granted before the failure was seen ({@code run --waive}
+     * names the step before it runs); journals from before this field read as false.
+     */
+    record Waived(String stepId, int index, String operator, String reason, Instant at, boolean inAdvance)
+            implements JournalEvent {
+        public Waived(String stepId, int index, String operator, String reason, Instant at) {
+            this(stepId, index, operator, reason, at, false);
+        }
+    }
+
+    /** An optional step not carried out, with the operator's reason. Never a pass. */
+    record Skipped(String stepId, String operator, String reason, Instant at) implements JournalEvent {}
 
     record Signed(String stepId, String role, String name, Instant at) implements JournalEvent {}
 

@@ -67,6 +67,9 @@ public final class Session implements AutoCloseable {
     private final ExecutorService countWorkers;
     private final int countParallelism;
     private final Set<CancelToken> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** How old a pre-flight activity result may be when a migration is about to run; see {@link #recheckActivityAfter}. */
+    public static final java.time.Duration DEFAULT_ACTIVITY_MAX_AGE = java.time.Duration.ofMinutes(5);
+    private volatile java.time.Duration activityMaxAge = DEFAULT_ACTIVITY_MAX_AGE;
 
     private Session(Runbook runbook, Database db, Journal journal, SessionState state, RunListener listener,
                     String operator) {
@@ -228,22 +231,14 @@ public final class Session implements AutoCloseable {
      * has not run, otherwise PASSED — or CONFIRMED / WAIVED when that is what made it pass.
      */
     public Status stepStatus(Step step) {
-        boolean pending = false;
-        boolean waived = false;
-        boolean failed = false;
-        boolean allConfirmed = true;
-        for (int i = 0; i < step.checks().size(); i++) {
-            Status s = checkStatus(step, i);
-            if (s == Status.ERROR) return Status.ERROR;
-            if (s == Status.FAILED) failed = true;
-            if (s == Status.PENDING || s == Status.RUNNING) pending = true;
-            if (s == Status.WAIVED) waived = true;
-            if (s != Status.CONFIRMED) allConfirmed = false;
-        }
-        if (failed) return Status.FAILED;
-        if (pending) return Status.PENDING;
-        if (waived) return Status.WAIVED;
-        return allConfirmed && !step.checks().isEmpty() ? Status.CONFIRMED : Status.PASSED;
+        List<Status> checks = new ArrayList<>();
+        for (int i = 0; i < step.checks().size(); i++) checks.add(checkStatus(step, i));
+        return Outcome.stepStatus(checks);
+    }
+
+    /** Counts, waivers, skips and verdict of this session so far. */
+    public Outcome.Summary outcome() {
+        return Outcome.of(state);
     }
 
     // ---------------------------------------------------------------- running checks
@@ -263,6 +258,7 @@ public final class Session implements AutoCloseable {
      * is first settled by asking the server about its transaction.
      */
     public void runChecks(Step step, Scope scope) throws IOException, InterruptedException {
+        if (state.skip(step.id()).isPresent()) return;
         List<Integer> parallel = new ArrayList<>();
         List<Integer> sequential = new ArrayList<>();
         for (int i = 0; i < step.checks().size(); i++) {
@@ -307,6 +303,12 @@ public final class Session implements AutoCloseable {
                 listener.checkFinished(step, settled);
                 return;
             }
+            CheckResult refused = recheckStaleActivity(step, index, ex);
+            if (refused != null) {
+                record(new JournalEvent.CheckFinished(refused, Instant.now()));
+                listener.checkFinished(step, refused);
+                return;
+            }
         }
         record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
         if (spec instanceof CheckSpec.Execute ex && !ex.transaction()) {
@@ -330,6 +332,50 @@ public final class Session implements AutoCloseable {
         } finally {
             running.remove(token);
         }
+    }
+
+    /**
+     * A migration may only run on the strength of a pre-flight activity check that is recent: "nobody else is
+     * connected" from the journal of a session resumed an hour later proves nothing about now. Every activity check
+     * of an earlier step whose result is older than {@link #recheckActivityAfter} runs again (journaled like any
+     * run); if one of them no longer passes, the migration does not run and its result says why.
+     *
+     * @return the ERROR result for a migration that must not run now, or null to run it
+     */
+    private CheckResult recheckStaleActivity(Step writer, int index, CheckSpec.Execute spec) throws IOException {
+        Instant now = Instant.now();
+        List<String> blocking = new ArrayList<>();
+        for (Step earlier : runbook.steps().toList()) {
+            if (earlier.id().equals(writer.id())) break;
+            for (int i = 0; i < earlier.checks().size(); i++) {
+                if (!(earlier.checks().get(i) instanceof CheckSpec.Activity)) continue;
+                CheckResult last = state.result(earlier.id(), i).orElse(null);
+                if (last == null || state.skip(earlier.id()).isPresent()) continue;
+                if (last.finishedAt() != null && !last.finishedAt().plus(activityMaxAge).isBefore(now)) continue;
+                runOne(earlier, i);
+                if (checkStatus(earlier, i).isBlocking()) {
+                    CheckResult fresh = state.result(earlier.id(), i).orElseThrow();
+                    blocking.add("'" + fresh.label() + "' of step '" + earlier.title() + "' is " + fresh.status()
+                            + " now (" + fresh.actual() + ")");
+                }
+            }
+        }
+        if (blocking.isEmpty()) return null;
+        String actual = "not run: the pre-flight activity checks were older than " + activityMaxAge.toMinutes()
+                + " min and were run again; " + String.join("; ", blocking) + ". Resolve that, then run this step"
+                + " again";
+        Instant at = Instant.now();
+        return new CheckResult(writer.id(), index, spec.kind(), spec.label(), Status.ERROR, spec.describe(), actual,
+                null, 0, null, actual, null, at, at);
+    }
+
+    /**
+     * How old a pre-flight activity check's result may be when a migration is about to run before it is run again
+     * (default {@link #DEFAULT_ACTIVITY_MAX_AGE}).
+     */
+    public void recheckActivityAfter(java.time.Duration maxAge) {
+        if (maxAge == null || maxAge.isNegative()) throw new IllegalArgumentException("a maximum age >= 0");
+        this.activityMaxAge = maxAge;
     }
 
     private EvalContext.ExecuteListener migrationListener(Step step, int index, CheckSpec spec) {
@@ -466,11 +512,53 @@ public final class Session implements AutoCloseable {
     }
 
     public void waive(Step step, int index, String reason) throws IOException {
+        waive(step, index, reason, false);
+    }
+
+    /**
+     * Accepts a failed or errored check with a written reason.
+     *
+     * @param inAdvance granted before the failure was seen ({@code run --waive}); the report says so
+     */
+    public void waive(Step step, int index, String reason, boolean inAdvance) throws IOException {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a waiver needs a written reason");
         if (!checkStatus(step, index).isBlocking()) {
             throw new IllegalArgumentException(step.id() + "#" + index + " has not failed; nothing to waive");
         }
-        record(new JournalEvent.Waived(step.id(), index, operator, reason.strip(), Instant.now()));
+        if (!isWaivable(step, index)) {
+            throw new IllegalArgumentException("'" + step.title() + "' is a migration that did not complete; it "
+                    + "cannot be waived. Fix the cause and re-run it, settle what it did, roll it back, or end the"
+                    + " window as failed");
+        }
+        record(new JournalEvent.Waived(step.id(), index, operator, reason.strip(), Instant.now(), inAdvance));
+    }
+
+    /**
+     * Whether a failure of this check may be accepted with a reason. A migration's may not: whatever it left
+     * behind is the database now, and a waiver would carry the window on to sign-off as if it had run.
+     */
+    public static boolean isWaivable(Step step, int index) {
+        return !(step.checks().get(index) instanceof CheckSpec.Execute);
+    }
+
+    /**
+     * Skips an optional step with a written reason: its checks become SKIPPED, never passed, and do not run. A
+     * step whose migration began cannot be skipped: what it did must be settled, not hidden.
+     */
+    public void skip(Step step, String reason) throws IOException {
+        if (!step.optional()) {
+            throw new IllegalArgumentException("'" + step.title() + "' is not optional; only steps marked"
+                    + " optional: true may be skipped");
+        }
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a skip needs a written reason");
+        if (state.skip(step.id()).isPresent()) return;
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (step.checks().get(i) instanceof CheckSpec.Execute
+                    && (state.result(step.id(), i).isPresent() || state.interruptedMigration(step.id(), i).isPresent())) {
+                throw new IllegalArgumentException("'" + step.title() + "' ran its migration; it cannot be skipped");
+            }
+        }
+        record(new JournalEvent.Skipped(step.id(), operator, reason.strip(), Instant.now()));
     }
 
     public void sign(Step step, String role, String name) throws IOException {

@@ -20,6 +20,7 @@ public final class SessionState implements Snapshots {
     private final List<JournalEvent> events = new ArrayList<>();
     private final Map<String, CheckResult> results = new LinkedHashMap<>();
     private final Map<String, JournalEvent.Waived> waivers = new LinkedHashMap<>();
+    private final Map<String, JournalEvent.Skipped> skips = new LinkedHashMap<>();
     private final Map<String, JournalEvent.Confirmed> confirmations = new LinkedHashMap<>();
     private final Map<String, Map<String, JournalEvent.Signed>> signatures = new LinkedHashMap<>();
     private final Map<String, JournalEvent.MigrationBegan> migrations = new LinkedHashMap<>();
@@ -48,6 +49,8 @@ public final class SessionState implements Snapshots {
             if (f.result().status() != Status.ERROR) migrations.remove(key);
         } else if (e instanceof JournalEvent.Waived w) {
             waivers.put(key(w.stepId(), w.index()), w);
+        } else if (e instanceof JournalEvent.Skipped sk) {
+            skips.put(sk.stepId(), sk);
         } else if (e instanceof JournalEvent.Confirmed c) {
             confirmations.put(key(c.stepId(), c.index()), c);
         } else if (e instanceof JournalEvent.Signed sg) {
@@ -81,6 +84,11 @@ public final class SessionState implements Snapshots {
         return Optional.ofNullable(waivers.get(key(stepId, index)));
     }
 
+    /** The skip of an optional step, if it was skipped. */
+    public synchronized Optional<JournalEvent.Skipped> skip(String stepId) {
+        return Optional.ofNullable(skips.get(stepId));
+    }
+
     public synchronized Optional<JournalEvent.Confirmed> confirmation(String stepId, int index) {
         return Optional.ofNullable(confirmations.get(key(stepId, index)));
     }
@@ -108,10 +116,12 @@ public final class SessionState implements Snapshots {
 
     /**
      * The status the operator sees for a check: its latest result, WAIVED when a waiver followed a failure,
-     * CONFIRMED for a confirmed manual check or a fully signed sign-off, PENDING when nothing happened yet.
+     * CONFIRMED for a confirmed manual check or a fully signed sign-off, SKIPPED for every check of a skipped
+     * step, PENDING when nothing happened yet.
      */
     public synchronized Status status(String stepId, int index, String kind, List<String> signoffRoles) {
         String key = key(stepId, index);
+        if (skips.containsKey(stepId)) return Status.SKIPPED;
         if ("manual".equals(kind)) return confirmations.containsKey(key) ? Status.CONFIRMED : Status.PENDING;
         if ("signoff".equals(kind)) {
             Map<String, JournalEvent.Signed> signed = signatures.getOrDefault(stepId, Map.of());

@@ -218,6 +218,36 @@ class CheckEngineTest {
         assertThat(seq.actual()).contains("Seq Scan on accounts");
     }
 
+    /** A typo in the table once passed noSeqScan: nothing was looked at, so nothing may pass. */
+    @Test
+    void explainOfATableThePlanNeverScansIsAnErrorNamingWhatItScans() {
+        CheckResult r = h.run(new CheckSpec.Explain(EngineHarness.meta(),
+                "SELECT * FROM accounts WHERE score > 0.1", CheckSpec.PlanExpectation.NO_SEQ_SCAN, "acounts", null,
+                false));
+        assertThat(r.status()).isEqualTo(Status.ERROR);
+        assertThat(r.actual()).isEqualTo("table 'acounts' is in no scan of this plan; the plan scans accounts");
+        CheckResult index = h.run(new CheckSpec.Explain(EngineHarness.meta(), "SELECT 1",
+                CheckSpec.PlanExpectation.INDEX_SCAN, "accounts", null, false));
+        assertThat(index.status()).isEqualTo(Status.ERROR);
+        assertThat(index.actual()).endsWith("the plan scans no table");
+    }
+
+    /** A partitioned table's scans carry its partitions' names; they are scans of the table all the same. */
+    @Test
+    void explainCountsScansOfPartitionsForTheirParent() throws Exception {
+        TestPostgres.exec(h.database, """
+                CREATE TABLE events (id int, at date) PARTITION BY RANGE (at);
+                CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')
+                    PARTITION BY RANGE (id);
+                CREATE TABLE events_2024_low PARTITION OF events_2024 FOR VALUES FROM (0) TO (1000);
+                CREATE TABLE events_2025 PARTITION OF events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+                """);
+        CheckResult r = h.run(new CheckSpec.Explain(EngineHarness.meta(), "SELECT * FROM events WHERE id = 3",
+                CheckSpec.PlanExpectation.NO_SEQ_SCAN, "events", null, false));
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.FAILED);
+        assertThat(r.actual()).contains("Seq Scan on events_2024_low").contains("Seq Scan on events_2025");
+    }
+
     @Test
     void explainMaxCostComparesThePlannersTotalCost() {
         CheckResult cheap = h.run(new CheckSpec.Explain(EngineHarness.meta(), "SELECT 1",
@@ -274,6 +304,24 @@ class CheckEngineTest {
             assertThat(r.status()).isEqualTo(Status.FAILED);
             assertThat(r.actual()).contains("other sessions = 1");
             assertThat(r.detail()).isInstanceOf(CheckDetail.Rows.class);
+        }
+    }
+
+    /** A colleague's Runbook Pilot migrating the same database is another session, however it is named. */
+    @Test
+    void activityCountsAnotherRunbookPilotInstance() throws Exception {
+        var spec = new CheckSpec.Activity(EngineHarness.meta(), 0, null, Duration.ofMinutes(5), null);
+        java.util.Properties colleague = new java.util.Properties();
+        colleague.setProperty("user", "postgres");
+        colleague.setProperty("ApplicationName", "Runbook Pilot (migration) [rp-0123456789abcdef]");
+        try (var other = java.sql.DriverManager.getConnection(TestPostgres.jdbcUrl(h.database), colleague)) {
+            CheckResult r = h.run(spec);
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.FAILED);
+            assertThat(r.actual()).contains("other sessions = 1");
+        }
+        // This process's own writer is not "another session".
+        try (var own = h.db.openWriter()) {
+            assertThat(h.run(spec).status()).isEqualTo(Status.PASSED);
         }
     }
 

@@ -105,6 +105,51 @@ class CliTest {
         assertThat(Files.readString(report)).contains("one extra row is the canary").contains("WAIVED");
     }
 
+    /** --waive is granted before anyone saw the failure: it covers a check that looked and failed, never ERROR. */
+    @Test
+    void waiveDoesNotCoverACheckThatCouldNotLookUnlessWaiveErrorSaysSo(@TempDir Path dir) throws Exception {
+        String broken = RUNBOOK.replace("SELECT count(*) FROM t", "SELECT count(*) FROM no_such_table");
+        String db = TestPostgres.jdbcUrl(tableWith(3));
+        Run waived = cli("run", runbook(dir, broken).toString(), "--db", db, "--waive", "count=fine",
+                "--confirm", "backup=s3://b", "--sign", "DBA=Ada", "--session-dir", dir.resolve("s1").toString());
+        assertThat(waived.code()).as(waived.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(waived.output()).contains("is ERROR").contains("--waive-error count=REASON");
+
+        Path report = dir.resolve("r.md");
+        Run errorWaived = cli("run", runbook(dir, broken).toString(), "--db", db, "--waive-error",
+                "count=table is created next week", "--confirm", "backup=s3://b", "--sign", "DBA=Ada",
+                "--session-dir", dir.resolve("s2").toString(), "--report", report.toString());
+        assertThat(errorWaived.code()).as(errorWaived.output()).isEqualTo(ExitCodes.OK);
+        assertThat(errorWaived.output()).contains("Verdict: PASSED WITH WAIVERS");
+        assertThat(Files.readString(report)).contains("**Verdict: PASSED WITH WAIVERS**")
+                .contains("(could not look: ERROR)")
+                .contains("granted in advance (run --waive) before anyone saw the failure");
+    }
+
+    @Test
+    void skipNeedsAnOptionalStepAndIsNeverCountedAsPassed(@TempDir Path dir) throws Exception {
+        String optional = RUNBOOK.replace("""
+                        title: Count rows
+                """, """
+                        title: Count rows
+                        optional: true
+                """);
+        assertThat(optional).contains("optional: true");
+        String db = TestPostgres.jdbcUrl(tableWith(4));
+        Path report = dir.resolve("r.md");
+        Run run = cli("run", runbook(dir, optional).toString(), "--db", db, "--skip", "count=done by hand",
+                "--confirm", "backup=s3://b", "--sign", "DBA=Ada", "--session-dir", dir.resolve("s").toString(),
+                "--report", report.toString());
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(run.output()).contains("SKIPPED").contains("skipped count by");
+        assertThat(Files.readString(report)).contains("| 3 | 0 | 0 | 0 | 0 | 2 | 0 | 1 |").contains("done by hand");
+
+        Run notOptional = cli("run", runbook(dir, RUNBOOK).toString(), "--db", db, "--skip", "count=no time",
+                "--session-dir", dir.resolve("s2").toString());
+        assertThat(notOptional.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notOptional.output()).contains("not optional");
+    }
+
     @Test
     void runExitsThreeWhenTheDatabaseCannotBeReached(@TempDir Path dir) throws Exception {
         int freePort;

@@ -798,6 +798,70 @@ class RunbookLoaderTest {
     }
 
     @Test
+    void invalidUtf8IsRefusedAtTheLineAndColumnOfTheByte(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("runbook.yaml");
+        byte[] head = "runbook: Tëst\ntarget: { environment: development }\nversion: x".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = new byte[head.length + 3];
+        System.arraycopy(head, 0, bytes, 0, head.length);
+        bytes[head.length] = (byte) 0xE9;
+        bytes[head.length + 1] = 'y';
+        bytes[head.length + 2] = '\n';
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
+                assertThat(e.problems()).extracting(RunbookLoaderTest::at).containsExactly("3:11"));
+    }
+
+    @Test
+    void deepNestingIsRefusedWhereItGoesTooDeep() {
+        RunbookProblem p = onlyProblem("runbook: " + "[".repeat(5000) + "]".repeat(5000) + "\n");
+        assertThat(p.message()).isEqualTo("nested deeper than 64 levels");
+        assertThat(at(p)).isEqualTo("1:73");
+    }
+
+    /** Jackson hands an alias over as the anchor's name: {@code sql: *q} would run the SQL "q". */
+    @Test
+    void aliasIsRefusedWhereItStands() {
+        String yaml = HEAD + """
+                      - id: s
+                        title: S
+                        checks:
+                          - query: { sql: &q "SELECT 1", expect: "= 1" }
+                          - query: { sql: *q, expect: "= 1" }
+                """;
+        List<RunbookProblem> all = problems(yaml);
+        assertThat(all).singleElement().satisfies(p -> {
+            assertThat(p.message()).isEqualTo("YAML alias '*q' is not supported");
+            assertThat(p.location().line()).isEqualTo(yaml.split("\n").length);
+        });
+    }
+
+    @Test
+    void secondYamlDocumentIsRefusedWhereItStarts() throws Exception {
+        String valid = Files.readString(fixture("valid/minimal/runbook.yaml"));
+        int lines = valid.split("\n", -1).length;
+        RunbookProblem p = onlyProblem(valid + (valid.endsWith("\n") ? "" : "\n") + "---\nrunbook: other\n");
+        assertThat(p.message()).isEqualTo("a second YAML document: a runbook file holds one");
+        assertThat(p.location().line()).isGreaterThanOrEqualTo(lines);
+    }
+
+    /** A multi-megabyte scalar once took 21 s and 850 MB before the parser gave up on it. */
+    @Test
+    void oversizedFileIsRefusedQuicklyAtTheLimit(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, "runbook: T\ndescription: " + "x".repeat(4 * 1024 * 1024) + "\n");
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
+                assertThat(e.problems()).singleElement().satisfies(p -> {
+                    assertThat(p.message()).isEqualTo("the runbook is larger than 256 KiB");
+                    // Line 2 starts at byte 11; the first byte beyond the limit is byte MAX_BYTES (from 0).
+                    assertThat(at(p)).isEqualTo("2:" + (RunbookLoader.MAX_BYTES - 11 + 1));
+                }));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        assertThat(problems("runbook: " + "x".repeat(RunbookLoader.MAX_CHARS))).singleElement()
+                .satisfies(p -> assertThat(p.message()).startsWith("the runbook is larger than"));
+    }
+
+    @Test
     void missingFileIsRejectedCleanly(@TempDir Path dir) {
         assertThatThrownBy(() -> RunbookLoader.load(dir.resolve("nope.yaml")))
                 .isInstanceOfSatisfying(RunbookException.class, e ->
@@ -840,12 +904,13 @@ class RunbookLoaderTest {
     }
 
     /**
-     * Whatever an editor leaves behind, loading ends in a runbook or a RunbookException with problems: never
-     * another exception. Mutations of a valid runbook reach the odd corners (cut quotes, broken indentation,
-     * stray indicators) that hand-written cases miss.
+     * Whatever an editor leaves behind, loading ends in a runbook or a RunbookException whose every problem says
+     * where (line and column): never another exception, never a message without a place. Mutations of a valid
+     * runbook reach the odd corners (cut quotes, broken indentation, stray indicators, bytes of another encoding,
+     * runs of brackets) that hand-written cases miss.
      */
     @Test
-    void mutatedRunbooksOnlyEverFailWithProblems() throws Exception {
+    void mutatedRunbooksOnlyEverFailWithProblemsThatSayWhere() throws Exception {
         Path file = fixture("valid/all-kinds/runbook.yaml");
         String original = Files.readString(file, StandardCharsets.UTF_8);
         Random random = new Random(20240611L);
@@ -855,18 +920,34 @@ class RunbookLoaderTest {
             StringBuilder text = new StringBuilder(original);
             int mutations = 1 + random.nextInt(3);
             for (int m = 0; m < mutations; m++) mutate(text, random, indicators);
-            String mutated = text.toString();
+            byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+            if (random.nextInt(8) == 0) bytes = withForeignByte(bytes, random);
             try {
-                RunbookLoader.parse(mutated, file, "0");
+                RunbookLoader.parse(bytes, file);
                 loaded++;
             } catch (RunbookException e) {
                 assertThat(e.problems()).as("iteration %d", i).isNotEmpty();
-                e.problems().forEach(p -> assertThat(p.message()).isNotBlank());
+                for (RunbookProblem p : e.problems()) {
+                    assertThat(p.message()).isNotBlank();
+                    assertThat(p.location().line()).as("line of '%s' (iteration %d)", p, i).isPositive();
+                    assertThat(p.location().column()).as("column of '%s' (iteration %d)", p, i).isPositive();
+                }
             } catch (RuntimeException | StackOverflowError e) {
-                fail("iteration " + i + " threw " + e + " for:\n" + mutated, e);
+                fail("iteration " + i + " threw " + e + " for:\n" + new String(bytes, StandardCharsets.UTF_8), e);
             }
         }
         assertThat(loaded).as("some mutations are harmless (comments, values)").isPositive();
+    }
+
+    /** A Latin-1 or stray continuation byte, as a file edited in another encoding would hold. */
+    private static byte[] withForeignByte(byte[] bytes, Random random) {
+        byte[] foreign = {(byte) 0xE9, (byte) 0xFF, (byte) 0x80, (byte) 0xC3, (byte) 0xF0};
+        int at = random.nextInt(bytes.length + 1);
+        byte[] out = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, out, 0, at);
+        out[at] = foreign[random.nextInt(foreign.length)];
+        System.arraycopy(bytes, at, out, at + 1, bytes.length - at);
+        return out;
     }
 
     private static void mutate(StringBuilder text, Random random, String indicators) {
@@ -875,8 +956,9 @@ class RunbookLoaderTest {
             return;
         }
         int at = random.nextInt(text.length());
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(8)) {
             case 0 -> text.deleteCharAt(at);
+            case 7 -> text.insert(at, String.valueOf("[{".charAt(random.nextInt(2))).repeat(50 + random.nextInt(2000)));
             case 1 -> text.insert(at, text.charAt(at));
             case 2 -> {
                 int next = Math.min(at + 1, text.length() - 1);

@@ -72,6 +72,8 @@ class JournalTest {
                 new JournalEvent.Confirmed("backup", 0, "alice", "s3://backups/shop.dump\nsecond line",
                         T0.plusSeconds(6)),
                 new JournalEvent.Waived("verify", 0, "alice", "known drift, ticket OPS-12", T0.plusSeconds(7)),
+                new JournalEvent.Waived("verify", 1, "alice", "granted up front", T0.plusSeconds(7), true),
+                new JournalEvent.Skipped("vacuum", "alice", "autovacuum ran", T0.plusSeconds(7)),
                 new JournalEvent.Signed("signoff", "DBA", "Alice Smith", T0.plusSeconds(8)),
                 new JournalEvent.Ended("alice", T0.plusSeconds(9)));
     }

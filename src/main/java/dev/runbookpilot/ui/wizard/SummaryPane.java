@@ -1,5 +1,6 @@
 package dev.runbookpilot.ui.wizard;
 
+import dev.runbookpilot.session.Outcome;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
@@ -17,6 +18,8 @@ final class SummaryPane extends VBox {
     private final Label verdict = new Label();
     private final GridPane counts = new GridPane();
     private final Label journal = new Label();
+    /** The waivers and skips the verdict rests on, each with its reason, who and when. */
+    private final VBox acceptances = new VBox(2);
 
     SummaryPane(WizardViewModel vm, Runnable onExport) {
         super(12);
@@ -53,7 +56,8 @@ final class SummaryPane extends VBox {
         journal.setWrapText(true);
         journal.getStyleClass().add("muted");
 
-        getChildren().addAll(title, verdict, counts, WizardView.sectionLabel("Sign-offs"), signoffs, export, journal);
+        acceptances.setId("acceptances");
+        getChildren().addAll(title, verdict, acceptances, counts, WizardView.sectionLabel("Sign-offs"), signoffs, export, journal);
         vm.summaryProperty().addListener((o, a, s) -> {
             if (s != null) show(s);
             if (vm.session() != null) journal.setText("Journal: " + vm.session().journalFile());
@@ -61,18 +65,27 @@ final class SummaryPane extends VBox {
     }
 
     private void show(WizardViewModel.Summary s) {
-        boolean clean = s.failed() == 0 && s.errors() == 0 && s.pending() == 0;
-        verdict.setText(clean ? "✔ Every check passed, was confirmed or waived with a reason"
-                : "✖ Not clean: " + s.failed() + " failed, " + s.errors() + " could not run, " + s.pending()
-                + " pending");
+        boolean clean = s.verdict() == Outcome.Verdict.PASSED;
+        verdict.setText((clean ? "✔" : s.verdict() == Outcome.Verdict.PASSED_WITH_WAIVERS ? "⚠" : "✖") + " Verdict: "
+                + s.verdict() + switch (s.verdict()) {
+            case PASSED -> " · every check passed or was confirmed";
+            case PASSED_WITH_WAIVERS -> " · " + s.waived() + " accepted by a waiver, listed below";
+            case FAILED -> " · " + s.failed() + " failed, " + s.errors() + " could not run";
+            case INCOMPLETE -> " · " + s.pending() + " pending";
+        });
         verdict.getStyleClass().removeAll("verdict-pass", "verdict-fail");
         verdict.getStyleClass().add(clean ? "verdict-pass" : "verdict-fail");
+        acceptances.getChildren().setAll(s.acceptances().stream().map(text -> {
+            Label l = new Label(text);
+            l.setWrapText(true);
+            return l;
+        }).toList());
         counts.getChildren().clear();
         String[][] rows = {
                 {"Checks", String.valueOf(s.checks())}, {"Passed", String.valueOf(s.passed())},
                 {"Failed", String.valueOf(s.failed())}, {"Could not run (error)", String.valueOf(s.errors())},
                 {"Waived", String.valueOf(s.waived())}, {"Confirmed / signed", String.valueOf(s.confirmed())},
-                {"Pending", String.valueOf(s.pending())}};
+                {"Pending", String.valueOf(s.pending())}, {"Skipped (not passed)", String.valueOf(s.skipped())}};
         for (int i = 0; i < rows.length; i++) {
             Label k = new Label(rows[i][0]);
             Label v = new Label(rows[i][1]);

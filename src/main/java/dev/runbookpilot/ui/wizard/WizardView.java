@@ -84,6 +84,7 @@ public final class WizardView extends BorderPane {
     final Button rerun = new Button("↻ Re-run failed");
     final Button cancel = new Button("■ Cancel");
     final Button waive = new Button("Waive…");
+    final Button skip = new Button("Skip…");
     final Button next = new Button("Next ▶");
 
     public WizardView(WizardViewModel vm, String operator, Runnable onExport, Runnable onToggleTheme) {
@@ -488,6 +489,12 @@ public final class WizardView extends BorderPane {
         rerun.setId("rerun");
         cancel.setId("cancel");
         waive.setId("waive");
+        skip.setId("skip");
+        skip.visibleProperty().bind(vm.canSkipProperty());
+        skip.managedProperty().bind(skip.visibleProperty());
+        skip.setOnAction(e -> skipCurrent());
+        skip.setTooltip(new Tooltip("Skip this optional step with a written reason; it is reported as SKIPPED,"
+                + " never as passed"));
         next.setId("next");
         back.disableProperty().bind(vm.canBackProperty().not());
         run.disableProperty().bind(vm.canRunProperty().not());
@@ -512,7 +519,7 @@ public final class WizardView extends BorderPane {
         next.setTooltip(new Tooltip("Next step; disabled until this one passed, was confirmed or waived (Alt+Right)"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox buttons = new HBox(8, back, spacer, run, rerun, cancel, waive, next);
+        HBox buttons = new HBox(8, back, spacer, run, rerun, cancel, skip, waive, next);
         buttons.setPadding(new Insets(8, 12, 8, 12));
         buttons.setAlignment(Pos.CENTER_RIGHT);
 
@@ -545,6 +552,19 @@ public final class WizardView extends BorderPane {
         dialog.initOwner(getScene().getWindow());
         vm.loadMigrationSql(item.step(), dialog::showSql, dialog::showLoadFailure);
         dialog.showAndWait().ifPresent(vm::runMigration);
+    }
+
+    private void skipCurrent() {
+        StepItem item = vm.currentProperty().get();
+        if (item == null) return;
+        javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog();
+        dialog.initOwner(getScene().getWindow());
+        dialog.setTitle("Skip an optional step");
+        dialog.setHeaderText("Skip '" + item.step().title() + "'? It is reported as SKIPPED, recorded as skipped by "
+                + operator + ", never counted as passed.");
+        dialog.setContentText("Why is it not done? (required)");
+        dialog.getEditor().setId("skip-reason");
+        dialog.showAndWait().filter(r -> !r.isBlank()).ifPresent(vm::skip);
     }
 
     private void waiveSelected() {

@@ -9,6 +9,7 @@ import dev.runbookpilot.runbook.Phase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionState;
@@ -54,8 +55,16 @@ import java.util.function.Consumer;
 public final class WizardViewModel {
     private static final Logger log = LoggerFactory.getLogger(WizardViewModel.class);
 
-    /** Counts for the sign-off screen. */
-    public record Summary(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending) {}
+    /**
+     * The sign-off screen: the verdict, the counts (from {@link Outcome}, as the report has them) and, for a verdict
+     * that rests on them, every waiver and skip with its reason, who and when.
+     */
+    public record Summary(Outcome.Verdict verdict, int checks, int passed, int failed, int errors, int waived,
+                          int confirmed, int pending, int skipped, List<String> acceptances) {
+        public Summary {
+            acceptances = List.copyOf(acceptances);
+        }
+    }
 
     /**
      * Something worth telling the operator even when they looked away: a migration's outcome, a long run's result,
@@ -123,6 +132,7 @@ public final class WizardViewModel {
     private final BooleanBinding canBack;
     private final BooleanBinding canWaive;
     private final BooleanBinding canRerunFailed;
+    private final BooleanBinding canSkip;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -148,8 +158,13 @@ public final class WizardViewModel {
         // Row statuses change in place; the list itself does not, so bindings listen to a counter bumped by refresh.
         javafx.beans.Observable anyRowStatus = rowStatusChanges;
         canWaive = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
-                        && checks.stream().anyMatch(c -> c.status().isBlocking()),
+                        && checks.stream().anyMatch(c -> c.status().isBlocking() && isWaivable(c)),
                 opened, busy, ended, checks, anyRowStatus);
+        // An optional step not yet settled may be skipped; once skipped (or passed) there is nothing to skip.
+        canSkip = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && current.get() != null && current.get().step().optional()
+                        && !current.get().status().isSatisfied(),
+                opened, busy, ended, current, anyRowStatus);
         // A migration is never re-run piecemeal: its step runs whole, through the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
                         && !current.get().step().mutates(),
@@ -440,11 +455,28 @@ public final class WizardViewModel {
             return;
         }
         StepItem item = current.get();
-        List<CheckRow> blocking = rows.stream().filter(r -> r.status().isBlocking()).toList();
+        List<CheckRow> blocking = rows.stream().filter(r -> r.status().isBlocking() && isWaivable(r)).toList();
         if (blocking.isEmpty()) return;
         act(() -> {
             for (CheckRow r : blocking) session.waive(item.step(), r.index(), reason);
         }, item);
+    }
+
+    /** A migration that did not complete is fixed and re-run, settled, rolled back or ends the window: never waived. */
+    private boolean isWaivable(CheckRow row) {
+        StepItem item = current.get();
+        return item != null && Session.isWaivable(item.step(), row.index());
+    }
+
+    /** Skips the current step, when the runbook marks it optional, with a written reason; it is never a pass. */
+    public void skip(String reason) {
+        StepItem item = current.get();
+        if (item == null || !item.step().optional() || refusedWhileBusy()) return;
+        if (reason == null || reason.isBlank()) {
+            error.set("A skip needs a written reason");
+            return;
+        }
+        act(() -> session.skip(item.step(), reason), item);
     }
 
     public void sign(String role, String name) {
@@ -596,21 +628,20 @@ public final class WizardViewModel {
     }
 
     private Summary computeSummary() {
-        int checksN = 0, passed = 0, failed = 0, errors = 0, waived = 0, confirmed = 0, pending = 0;
-        for (StepItem item : steps) {
-            for (int i = 0; i < item.step().checks().size(); i++) {
-                checksN++;
-                switch (session.checkStatus(item.step(), i)) {
-                    case PASSED: case SKIPPED: passed++; break;
-                    case FAILED: failed++; break;
-                    case ERROR: errors++; break;
-                    case WAIVED: waived++; break;
-                    case CONFIRMED: confirmed++; break;
-                    default: pending++; break;
-                }
-            }
+        Outcome.Summary o = session.outcome();
+        Outcome.Counts n = o.counts();
+        List<String> acceptances = new ArrayList<>();
+        for (Outcome.Waiver w : o.waivers()) {
+            acceptances.add("Waived " + w.stepId() + " " + w.check() + (w.coversError() ? " (ERROR)" : " (FAILED)")
+                    + " by " + w.operator() + ", " + Formats.time(w.at())
+                    + (w.inAdvance() ? ", granted in advance before the failure was seen" : "") + ": " + w.reason());
         }
-        return new Summary(checksN, passed, failed, errors, waived, confirmed, pending);
+        for (Outcome.Skip k : o.skips()) {
+            acceptances.add("Skipped " + k.stepId() + " by " + k.operator() + ", " + Formats.time(k.at()) + ": "
+                    + k.reason());
+        }
+        return new Summary(o.verdict(), n.checks(), n.passed(), n.failed(), n.errors(), n.waived(), n.confirmed(),
+                n.pending(), n.skipped(), acceptances);
     }
 
     private List<SignoffEntry> computeSignoffs() {
@@ -760,6 +791,10 @@ public final class WizardViewModel {
 
     public BooleanBinding canBackProperty() {
         return canBack;
+    }
+
+    public BooleanBinding canSkipProperty() {
+        return canSkip;
     }
 
     public BooleanBinding canWaiveProperty() {

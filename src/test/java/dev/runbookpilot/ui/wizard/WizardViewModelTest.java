@@ -292,8 +292,11 @@ class WizardViewModelTest {
 
         assertThat(vm.onSummaryProperty().get()).isTrue();
         assertThat(vm.endedProperty().get()).isTrue();
-        assertThat(vm.summaryProperty().get())
-                .isEqualTo(new WizardViewModel.Summary(5, 2, 0, 0, 1, 2, 0));
+        WizardViewModel.Summary summary = vm.summaryProperty().get();
+        assertThat(List.of(summary.checks(), summary.passed(), summary.failed(), summary.errors(), summary.waived(),
+                summary.confirmed(), summary.pending(), summary.skipped())).containsExactly(5, 2, 0, 0, 1, 2, 0, 0);
+        assertThat(summary.verdict()).isEqualTo(dev.runbookpilot.session.Outcome.Verdict.PASSED_WITH_WAIVERS);
+        assertThat(summary.acceptances()).singleElement().asString().startsWith("Waived ");
         assertThat(vm.signoffs()).singleElement().satisfies(s -> {
             assertThat(s.role()).isEqualTo("DBA");
             assertThat(s.name()).isEqualTo("Zoë Ångström");
@@ -414,6 +417,40 @@ class WizardViewModelTest {
             vm.run();
         }
         assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void anOptionalStepCanBeSkippedWithAReasonAndIsNeverAPass() throws Exception {
+        Runbook rb = runbook("development");
+        Files.writeString(rb.file(), Files.readString(rb.file()).replace("""
+                        title: A check that fails
+                """, """
+                        title: A check that fails
+                        optional: true
+                """));
+        open(RunbookLoader.load(rb.file()), sameThread, null);
+        walkTo("wrong");
+        assertThat(vm.canSkipProperty().get()).isTrue();
+        vm.skip("  ");
+        assertThat(vm.errorProperty().get()).isEqualTo("A skip needs a written reason");
+        vm.skip("checked by hand on the replica");
+        assertThat(vm.currentProperty().get().status()).isEqualTo(Status.SKIPPED);
+        assertThat(vm.canSkipProperty().get()).isFalse();
+        assertThat(vm.canNextProperty().get()).isTrue();
+        assertThat(vm.session().outcome().counts().skipped()).isEqualTo(1);
+    }
+
+    @Test
+    void aFailedMigrationOffersNoWaiver() throws Exception {
+        Runbook rb = runbook("development");
+        Files.writeString(dir.resolve("migration.sql"), "ALTER TABLE no_such_table ADD COLUMN note text;\n");
+        open(rb, sameThread, null);
+        walkTo("migrate");
+        vm.runMigration(null);
+        assertThat(vm.currentProperty().get().status().isBlocking()).isTrue();
+        assertThat(vm.canWaiveProperty().get()).isFalse();
+        vm.waive(vm.checks(), "looks fine to me");
+        assertThat(vm.session().state().waiver("migrate", 0)).isEmpty();
     }
 
     private void walkTo(String stepId) {

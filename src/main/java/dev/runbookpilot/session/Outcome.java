@@ -1,0 +1,112 @@
+package dev.runbookpilot.session;
+
+import dev.runbookpilot.check.Status;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The one place that derives a step's status from its checks, and a session's counts and verdict from its
+ * journal. The wizard, the CLI and the report all ask here, so none of them can count a skip as a pass or call a
+ * waived loss PASSED while another says otherwise.
+ */
+public final class Outcome {
+
+    private Outcome() {}
+
+    /** What the window proved, in the words the report's first page and the summary screen use. */
+    public enum Verdict {
+        /** Every check passed or was confirmed; skipped optional steps are listed apart, never as passes. */
+        PASSED("PASSED"),
+        /** Nothing is open, but at least one failure or error was accepted by someone: see the waivers. */
+        PASSED_WITH_WAIVERS("PASSED WITH WAIVERS"),
+        /** A check failed or could not look, and nobody accepted it. */
+        FAILED("FAILED"),
+        /** Something has not run, been confirmed or signed yet. */
+        INCOMPLETE("INCOMPLETE");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** How many checks of the session are in each state; every check is counted exactly once. */
+    public record Counts(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending,
+                         int skipped) {}
+
+    /**
+     * A waiver as the verdict's reader needs it: what, why, who and when, and whether it was granted in advance
+     * ({@code run --waive}), before anyone saw the failure it covers.
+     */
+    public record Waiver(String stepId, int index, String check, String operator, String reason, Instant at,
+                         boolean inAdvance, boolean coversError) {}
+
+    /** A skipped optional step with its journaled reason. */
+    public record Skip(String stepId, String title, String operator, String reason, Instant at) {}
+
+    public record Summary(Verdict verdict, Counts counts, List<Waiver> waivers, List<Skip> skips) {
+        public Summary {
+            waivers = List.copyOf(waivers);
+            skips = List.copyOf(skips);
+        }
+    }
+
+    /**
+     * A step's status from its checks': ERROR or FAILED while any check is (unwaived), PENDING while any has not
+     * run, SKIPPED when the step was skipped, otherwise PASSED, or CONFIRMED / WAIVED when that made it pass.
+     */
+    public static Status stepStatus(List<Status> checks) {
+        if (checks.contains(Status.ERROR)) return Status.ERROR;
+        if (checks.contains(Status.FAILED)) return Status.FAILED;
+        if (checks.stream().anyMatch(s -> !s.isFinished())) return Status.PENDING;
+        if (!checks.isEmpty() && checks.stream().allMatch(s -> s == Status.SKIPPED)) return Status.SKIPPED;
+        if (checks.contains(Status.WAIVED)) return Status.WAIVED;
+        if (!checks.isEmpty() && checks.stream().allMatch(s -> s == Status.CONFIRMED)) return Status.CONFIRMED;
+        return Status.PASSED;
+    }
+
+    /** Counts, waivers, skips and verdict of a session, from its journal alone. */
+    public static Summary of(SessionState state) {
+        int[] n = new int[Status.values().length];
+        int total = 0;
+        List<Waiver> waivers = new ArrayList<>();
+        List<Skip> skips = new ArrayList<>();
+        for (JournalEvent.PhaseOutline p : state.started().outline()) {
+            for (JournalEvent.StepOutline s : p.steps()) {
+                state.skip(s.id()).ifPresent(sk -> skips.add(new Skip(s.id(), s.title(), sk.operator(),
+                        sk.reason(), sk.at())));
+                for (int i = 0; i < s.checks().size(); i++) {
+                    JournalEvent.CheckOutline c = s.checks().get(i);
+                    Status status = state.status(s.id(), i, c.kind(), c.roles());
+                    n[status.ordinal()]++;
+                    total++;
+                    if (status == Status.WAIVED) {
+                        int index = i;
+                        boolean error = state.result(s.id(), i).map(r -> r.status() == Status.ERROR).orElse(false);
+                        state.waiver(s.id(), i).ifPresent(w -> waivers.add(new Waiver(s.id(), index,
+                                "#" + (index + 1) + " " + c.label(), w.operator(), w.reason(), w.at(),
+                                w.inAdvance(), error)));
+                    }
+                }
+            }
+        }
+        Counts counts = new Counts(total, n[Status.PASSED.ordinal()], n[Status.FAILED.ordinal()],
+                n[Status.ERROR.ordinal()], n[Status.WAIVED.ordinal()], n[Status.CONFIRMED.ordinal()],
+                n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()]);
+        return new Summary(verdict(counts), counts, waivers, skips);
+    }
+
+    static Verdict verdict(Counts c) {
+        if (c.failed() + c.errors() > 0) return Verdict.FAILED;
+        if (c.pending() > 0) return Verdict.INCOMPLETE;
+        return c.waived() > 0 ? Verdict.PASSED_WITH_WAIVERS : Verdict.PASSED;
+    }
+}
