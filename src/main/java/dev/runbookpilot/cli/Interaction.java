@@ -34,6 +34,11 @@ final class Interaction {
             description = "waive the failed checks of a step, with a written reason (repeatable)")
     List<String> waivers = new ArrayList<>();
 
+    @Option(names = "--settle", paramLabel = "STEP_ID=applied|not-applied|run-again:NOTE",
+            description = "settle a migration whose outcome is unknown (it ran without a transaction and did not"
+                    + " pass, or its transaction's fate is unknown), with a note on what you found (repeatable)")
+    List<String> settles = new ArrayList<>();
+
     @Option(names = "--session-dir", paramLabel = "DIR",
             description = "where session journals live (default: ~/.runbook-pilot/sessions)")
     Path sessionDir;

@@ -566,6 +566,19 @@ public final class Session implements AutoCloseable {
 
     // ---------------------------------------------------------------- settling migrations
 
+    /** What ran, when and by whom, for a migration that is applied (it passed, or was settled as applied). */
+    public Optional<Writers.Applied> applied(Step step, int index) {
+        return Writers.applied(state, step.id(), index);
+    }
+
+    /** Whether running the step would run a migration: one of its migrations is not applied yet. */
+    public boolean hasMigrationToRun(Step step) {
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (step.checks().get(i) instanceof CheckSpec.Execute && applied(step, i).isEmpty()) return true;
+        }
+        return false;
+    }
+
     /** Why a migration needs a settle decision before anything runs it again; empty when it does not. */
     public Optional<String> unsettled(Step step, int index) {
         return Writers.unsettled(state, step.id(), index);

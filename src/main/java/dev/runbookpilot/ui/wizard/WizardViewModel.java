@@ -113,6 +113,12 @@ public final class WizardViewModel {
     private final StringProperty elapsed = new SimpleStringProperty(this, "elapsed", "0:00:00");
     private final StringProperty migrationProgress = new SimpleStringProperty(this, "migrationProgress", "");
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress");
+    /** What ran, when and by whom, for the current step's applied migrations; empty when none is applied. */
+    private final StringProperty applied = new SimpleStringProperty(this, "applied", "");
+    /** Why the current step's migration needs a settle decision (what ran, what the server said); empty if not. */
+    private final StringProperty unsettled = new SimpleStringProperty(this, "unsettled", "");
+    /** The current step has an automated check that Run would run (an applied migration is never run again). */
+    private final BooleanProperty runnable = new SimpleBooleanProperty(this, "runnable");
     /** Checks started but not yet journaled as finished; the journal has no RUNNING state. Touched on ui only. */
     private final Set<String> runningKeys = new HashSet<>();
     private final javafx.beans.property.IntegerProperty rowStatusChanges =
@@ -123,6 +129,7 @@ public final class WizardViewModel {
     private final BooleanBinding canBack;
     private final BooleanBinding canWaive;
     private final BooleanBinding canRerunFailed;
+    private final BooleanBinding canSettle;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -136,9 +143,11 @@ public final class WizardViewModel {
         }
         javafx.beans.Observable anyStepStatus = statusTrigger();
         canRun = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
-                        && current.get() != null && !onSummary.get()
-                        && checks.stream().anyMatch(CheckRow::isAutomated),
-                opened, busy, ended, current, onSummary, checks);
+                        && current.get() != null && !onSummary.get() && runnable.get(),
+                opened, busy, ended, current, onSummary, runnable);
+        canSettle = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && !onSummary.get() && !unsettled.get().isEmpty(),
+                opened, busy, ended, onSummary, unsettled);
         canNext = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && current.get() != null
                         && !onSummary.get() && current.get().status().isSatisfied(),
                 opened, busy, current, onSummary, anyStepStatus);
@@ -283,8 +292,8 @@ public final class WizardViewModel {
     /** Runs every automated check of the current step. A migration needs {@link #runMigration} instead. */
     public void run() {
         StepItem item = current.get();
-        if (!canRun.get()) return;
-        if (item.step().mutates()) {
+        if (!canRun.get() || refusedUnsettled(item)) return;
+        if (session.hasMigrationToRun(item.step())) {
             error.set("'" + item.step().title() + "' changes the database: review the SQL and approve it first");
             return;
         }
@@ -313,7 +322,11 @@ public final class WizardViewModel {
      */
     public boolean runMigration(String typedDatabaseName) {
         StepItem item = current.get();
-        if (!canRun.get() || !item.step().mutates()) return false;
+        if (!canRun.get() || !item.step().mutates() || refusedUnsettled(item)) return false;
+        if (!session.hasMigrationToRun(item.step())) {
+            error.set("'" + item.step().title() + "' is applied (" + applied.get() + "); a migration never runs twice");
+            return false;
+        }
         if (requiresTypedDatabaseName()
                 && (typedDatabaseName == null || !typedDatabaseName.strip().equals(databaseName()))) {
             error.set("Not run: this writes to PRODUCTION; type the database name '" + databaseName()
@@ -322,6 +335,39 @@ public final class WizardViewModel {
         }
         runChecks(item, Session.Scope.UNSETTLED);
         return true;
+    }
+
+    /** Whether Run on the current step means approving a migration (one is not applied yet). */
+    public boolean migrationToRun() {
+        StepItem item = current.get();
+        return session != null && item != null && session.hasMigrationToRun(item.step());
+    }
+
+    private boolean refusedUnsettled(StepItem item) {
+        if (session.unsettled(item.step()).isEmpty()) return false;
+        error.set("'" + item.step().title() + "' must be settled first: " + unsettled.get());
+        return true;
+    }
+
+    /**
+     * Settles the current step's migrations whose outcome is unknown, with what the operator found. Nothing runs
+     * them again before this; a settle decision is journaled as such, never as a waiver.
+     */
+    public void settle(JournalEvent.Settlement decision, String note) {
+        if (!canSettle.get()) return;
+        if (decision == null) {
+            error.set("Choose what became of the migration: applied, not applied or run again");
+            return;
+        }
+        if (note == null || note.isBlank()) {
+            error.set("A settle decision needs a note: what you found in the database");
+            return;
+        }
+        StepItem item = current.get();
+        List<Integer> which = session.unsettled(item.step());
+        act(s -> {
+            for (int i : which) s.settle(item.step(), i, decision, note);
+        }, item);
     }
 
     /**
@@ -344,6 +390,7 @@ public final class WizardViewModel {
 
     private void runChecks(StepItem item, Session.Scope scope) {
         Session s = session;
+        boolean migrates = s.hasMigrationToRun(item.step());
         running.set(true);
         busy.set(true);
         error.set("");
@@ -352,10 +399,10 @@ public final class WizardViewModel {
         submit(() -> {
             s.runChecks(item.step(), scope);
             return null;
-        }, ignored -> finishRun(item, startedAt), e -> finishRun(item, startedAt));
+        }, ignored -> finishRun(item, startedAt, migrates), e -> finishRun(item, startedAt, migrates));
     }
 
-    private void finishRun(StepItem item, Instant startedAt) {
+    private void finishRun(StepItem item, Instant startedAt, boolean migrates) {
         running.set(false);
         busy.set(false);
         runningKeys.clear();
@@ -364,14 +411,14 @@ public final class WizardViewModel {
         if (st.isBlocking()) {
             error.set("'" + item.step().title() + "' is " + st + ": fix the cause and re-run, or waive with a reason");
         }
-        if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()));
+        if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()), migrates);
     }
 
-    private void announceRun(StepItem item, Duration took) {
+    private void announceRun(StepItem item, Duration took, boolean migrates) {
         String title = item.step().title();
         String counts = countsOf(item) + " in " + CheckRow.formatMillis(took.toMillis());
-        boolean blocking = item.status().isBlocking();
-        if (item.step().mutates()) {
+        boolean blocking = item.status().isBlocking() || !session.unsettled(item.step()).isEmpty();
+        if (migrates) {
             announcements.add(blocking
                     ? new Announcement(Announcement.Tone.FAILURE, "Migration did not complete",
                             "'" + title + "' is " + item.status() + " · " + counts + ". The migration log shows why.")
@@ -429,7 +476,7 @@ public final class WizardViewModel {
             return;
         }
         StepItem item = current.get();
-        act(() -> session.confirm(item.step(), row.index(), note), item);
+        act(s -> s.confirm(item.step(), row.index(), note), item);
     }
 
     /** Waives failed checks of the current step with a written reason, recorded with the operator's name. */
@@ -442,8 +489,8 @@ public final class WizardViewModel {
         StepItem item = current.get();
         List<CheckRow> blocking = rows.stream().filter(r -> r.status().isBlocking()).toList();
         if (blocking.isEmpty()) return;
-        act(() -> {
-            for (CheckRow r : blocking) session.waive(item.step(), r.index(), reason);
+        act(s -> {
+            for (CheckRow r : blocking) s.waive(item.step(), r.index(), reason);
         }, item);
     }
 
@@ -454,7 +501,7 @@ public final class WizardViewModel {
             return;
         }
         StepItem item = current.get();
-        act(() -> session.sign(item.step(), role, name), item);
+        act(s -> s.sign(item.step(), role, name), item);
     }
 
     /** Roles of the current step's sign-off not signed yet. */
@@ -481,16 +528,21 @@ public final class WizardViewModel {
         return true;
     }
 
+    /**
+     * Journaled work on the session, handed the session it was asked on: background work never reads the field,
+     * which {@link #close} clears while the work may still be queued.
+     */
     @FunctionalInterface
     private interface Journaled {
-        void run() throws IOException;
+        void run(Session session) throws IOException;
     }
 
     private void act(Journaled action, StepItem item) {
+        Session s = session;
         busy.set(true);
         error.set("");
         submit(() -> {
-            action.run();
+            action.run(s);
             return null;
         }, ignored -> {
             busy.set(false);
@@ -503,9 +555,10 @@ public final class WizardViewModel {
             showSummary();
             return;
         }
+        Session s = session;
         busy.set(true);
         submit(() -> {
-            session.finish();
+            s.finish();
             return null;
         }, ignored -> {
             busy.set(false);
@@ -554,6 +607,12 @@ public final class WizardViewModel {
             public void notice(Step step, String message) {
                 ui.execute(() -> migrationLog.add(message));
             }
+
+            @Override
+            public void previousAttempt(Step step, int index, String outcome) {
+                ui.execute(() -> announcements.add(new Announcement(Announcement.Tone.WARNING,
+                        "Interrupted migration", "'" + step.title() + "': " + outcome)));
+            }
         };
     }
 
@@ -592,6 +651,20 @@ public final class WizardViewModel {
                     st.effectiveResult(id, row.index()).orElse(null),
                     st.waiver(id, row.index()).orElse(null), st.confirmation(id, row.index()).orElse(null));
         }
+        List<String> appliedLines = new ArrayList<>();
+        List<String> unsettledLines = new ArrayList<>();
+        boolean anyToRun = false;
+        for (CheckRow row : checks) {
+            if (!row.isAutomated()) continue;
+            var done = session.applied(item.step(), row.index());
+            done.ifPresent(a -> appliedLines.add("Applied " + Formats.time(a.at()) + " by " + a.operator() + ": "
+                    + a.what()));
+            session.unsettled(item.step(), row.index()).ifPresent(unsettledLines::add);
+            if (!(row.spec() instanceof CheckSpec.Execute) || done.isEmpty()) anyToRun = true;
+        }
+        applied.set(String.join("\n", appliedLines));
+        unsettled.set(String.join("\n", unsettledLines));
+        runnable.set(anyToRun);
         rowStatusChanges.set(rowStatusChanges.get() + 1);
     }
 
@@ -768,5 +841,17 @@ public final class WizardViewModel {
 
     public BooleanBinding canRerunFailedProperty() {
         return canRerunFailed;
+    }
+
+    public BooleanBinding canSettleProperty() {
+        return canSettle;
+    }
+
+    public ReadOnlyStringProperty appliedProperty() {
+        return applied;
+    }
+
+    public ReadOnlyStringProperty unsettledProperty() {
+        return unsettled;
     }
 }
