@@ -350,10 +350,9 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
             if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
-            if (scope == Scope.UNSETTLED && !checkStatus(step, i).isBlocking()
-                    && state.result(step.id(), i).isPresent()) {
-                continue;
-            }
+            // Pending (no result yet, or settled to run again) and blocking results run; settled ones do not.
+            Status now = checkStatus(step, i);
+            if (scope == Scope.UNSETTLED && now.isFinished() && !now.isBlocking()) continue;
             if (spec instanceof CheckSpec.Execute && Writers.applied(state, step.id(), i).isPresent()) continue;
             (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
         }
