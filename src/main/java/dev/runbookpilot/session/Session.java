@@ -625,10 +625,11 @@ public final class Session implements AutoCloseable {
         try {
             List<String> cancelled = new ArrayList<>(running.values());
             cancelled.sort(null);
-            running.keySet().forEach(t -> t.cancel(reason));
             long deadline = System.nanoTime() + wait.toNanos();
             while (!running.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+                // Again and again: a statement caught between registering and executing ignores a cancel request.
+                running.keySet().forEach(t -> t.cancel(reason));
+                Thread.sleep(100);
             }
             if (journalAlways || !cancelled.isEmpty()) {
                 record(new JournalEvent.Stopped(operator, reason, cancelled, Instant.now()));

@@ -322,11 +322,12 @@ public final class WizardViewModel {
      */
     public boolean runMigration(String typedDatabaseName) {
         StepItem item = current.get();
-        if (!canRun.get() || !item.step().mutates() || refusedUnsettled(item)) return false;
+        if (item == null || session == null || !item.step().mutates()) return false;
         if (!session.hasMigrationToRun(item.step())) {
             error.set("'" + item.step().title() + "' is applied (" + applied.get() + "); a migration never runs twice");
             return false;
         }
+        if (!canRun.get() || refusedUnsettled(item)) return false;
         if (requiresTypedDatabaseName()
                 && (typedDatabaseName == null || !typedDatabaseName.strip().equals(databaseName()))) {
             error.set("Not run: this writes to PRODUCTION; type the database name '" + databaseName()
