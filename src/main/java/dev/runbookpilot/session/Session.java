@@ -205,13 +205,14 @@ public final class Session implements AutoCloseable {
                 for (int i = 0; i < step.checks().size(); i++) {
                     if (!(step.checks().get(i) instanceof CheckSpec.Execute ex)) continue;
                     Writers.Attempt a = Writers.latestAttempt(state, step.id(), i).orElse(null);
-                    if (a == null || a.result() != null || state.interruptedMigration(step.id(), i).isEmpty()) {
-                        continue;
-                    }
-                    if (!a.inTransaction() && a.statementsBegun() > 0) {
+                    if (a == null || state.interruptedMigration(step.id(), i).isEmpty()) continue;
+                    if (a.inTransaction()) {
+                        // Crashed, or ended in ERROR (cancelled, connection lost): the server knows its fate.
+                        if (a.resolved() == null) resolvePreviousAttempt(step, i, ex);
+                    } else if (a.result() == null && a.statementsBegun() > 0) {
                         finish(step, result(step, i, ex, Status.ERROR, Writers.unsettled(state, step.id(), i)
                                 .orElseThrow() + ". Settle it: applied, not applied or run again", null));
-                    } else {
+                    } else if (a.result() == null) {
                         resolvePreviousAttempt(step, i, ex);
                     }
                 }

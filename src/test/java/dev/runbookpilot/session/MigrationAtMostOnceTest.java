@@ -245,6 +245,30 @@ class MigrationAtMostOnceTest {
     }
 
     @Test
+    void aTransactionTheServerCannotPlaceIsSettledByAPersonAndNotRunAgain() throws Exception {
+        fx = SessionFixture.open("never_twice", SETUP, dir);
+        Runbook rb = fx.runbook(IN_TX, Map.of("migrate.sql", "INSERT INTO log VALUES (1);\n"));
+        Path journalFile;
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            journalFile = s.journalFile();
+        }
+        try (Journal j = Journal.reopen(journalFile)) {
+            // Older than the server's commit log: txid_status answers NULL.
+            j.append(new JournalEvent.MigrationBegan("migrate", 0, 500, null, Instant.now()));
+        }
+        try (Session s = Session.resume(journalFile, rb, fx.db, "bob", RunListener.NONE)) {
+            Step migrate = step(rb, "migrate");
+            assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.ERROR);
+            assertThat(s.unsettled(migrate, 0)).get().asString().contains("transaction 500")
+                    .contains(JournalEvent.MigrationResolved.FATE_UNKNOWN);
+            s.settle(migrate, 0, JournalEvent.Settlement.APPLIED, "schema_version says 42: it was applied");
+            assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.CONFIRMED);
+            s.runChecks(migrate, Session.Scope.ALL);
+        }
+        assertThat(rows()).as("never run").isZero();
+    }
+
+    @Test
     void aSessionIsOwnedByOneOpenerAtATimeAndTheSecondIsToldWho() throws Exception {
         fx = SessionFixture.open("never_twice", SETUP, dir);
         Runbook rb = fx.runbook(IN_TX, Map.of("migrate.sql", "INSERT INTO log VALUES (1);\n"));
