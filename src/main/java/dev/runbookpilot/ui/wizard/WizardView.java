@@ -76,6 +76,8 @@ public final class WizardView extends BorderPane {
     private final Label migrationApplied = new Label();
     /** What is known of a migration whose outcome must be settled by a person. */
     private final Label migrationUnsettled = new Label();
+    /** What became of an interrupted attempt of a migration that is pending again. */
+    private final Label migrationPrevious = new Label();
     private final SummaryPane summary;
     /** What the operator typed but has not confirmed or signed yet survives the extras being rebuilt. */
     private final java.util.Map<Integer, String> draftNotes = new java.util.HashMap<>();
@@ -277,8 +279,13 @@ public final class WizardView extends BorderPane {
                 vm.unsettledProperty()));
         migrationUnsettled.visibleProperty().bind(vm.unsettledProperty().isNotEmpty());
         migrationUnsettled.managedProperty().bind(migrationUnsettled.visibleProperty());
+        migrationPrevious.setId("migration-previous");
+        migrationPrevious.setWrapText(true);
+        migrationPrevious.textProperty().bind(vm.previousAttemptProperty());
+        migrationPrevious.visibleProperty().bind(vm.previousAttemptProperty().isNotEmpty());
+        migrationPrevious.managedProperty().bind(migrationPrevious.visibleProperty());
         migrationBox.getChildren().addAll(sectionLabel("Migration progress and notices"), migrationApplied,
-                migrationUnsettled, migrationProgress, migrationLog);
+                migrationUnsettled, migrationPrevious, migrationProgress, migrationLog);
         manualBox.setId("manual-items");
         signoffBox.setId("signoff-entries");
         descriptionScroll = new ScrollPane(description);

@@ -12,6 +12,7 @@ import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionState;
+import dev.runbookpilot.session.Writers;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -117,6 +118,8 @@ public final class WizardViewModel {
     private final StringProperty applied = new SimpleStringProperty(this, "applied", "");
     /** Why the current step's migration needs a settle decision (what ran, what the server said); empty if not. */
     private final StringProperty unsettled = new SimpleStringProperty(this, "unsettled", "");
+    /** What became of the current step's interrupted migration attempt, when it is pending again because of it. */
+    private final StringProperty previous = new SimpleStringProperty(this, "previous", "");
     /** The current step has an automated check that Run would run (an applied migration is never run again). */
     private final BooleanProperty runnable = new SimpleBooleanProperty(this, "runnable");
     /** Checks started but not yet journaled as finished; the journal has no RUNNING state. Touched on ui only. */
@@ -653,6 +656,7 @@ public final class WizardViewModel {
                     st.waiver(id, row.index()).orElse(null), st.confirmation(id, row.index()).orElse(null));
         }
         List<String> appliedLines = new ArrayList<>();
+        List<String> previousLines = new ArrayList<>();
         List<String> unsettledLines = new ArrayList<>();
         boolean anyToRun = false;
         for (CheckRow row : checks) {
@@ -661,12 +665,25 @@ public final class WizardViewModel {
             done.ifPresent(a -> appliedLines.add("Applied " + Formats.time(a.at()) + " by " + a.operator() + ": "
                     + a.what()));
             session.unsettled(item.step(), row.index()).ifPresent(unsettledLines::add);
+            if (row.spec() instanceof CheckSpec.Execute && row.status() == Status.PENDING) {
+                previousAttempt(id, row.index()).ifPresent(previousLines::add);
+            }
             if (!(row.spec() instanceof CheckSpec.Execute) || done.isEmpty()) anyToRun = true;
         }
         applied.set(String.join("\n", appliedLines));
         unsettled.set(String.join("\n", unsettledLines));
+        previous.set(String.join("\n", previousLines));
         runnable.set(anyToRun);
         rowStatusChanges.set(rowStatusChanges.get() + 1);
+    }
+
+    /** A pending migration whose earlier attempt was interrupted: what became of it, not a bare PENDING. */
+    private java.util.Optional<String> previousAttempt(String stepId, int index) {
+        return Writers.latestAttempt(session.state(), stepId, index)
+                .filter(a -> a.resolved() != null && a.resolved().cleared())
+                .map(a -> "Previous attempt " + (a.inTransaction() ? "rolled back (transaction " + a.began().xid()
+                        + " " + a.resolved().fate() + ", txid_status)" : "stopped before its first statement")
+                        + " at " + Formats.time(a.resolved().at()) + "; it runs again when approved");
     }
 
     private Summary computeSummary() {
@@ -854,5 +871,9 @@ public final class WizardViewModel {
 
     public ReadOnlyStringProperty unsettledProperty() {
         return unsettled;
+    }
+
+    public ReadOnlyStringProperty previousAttemptProperty() {
+        return previous;
     }
 }

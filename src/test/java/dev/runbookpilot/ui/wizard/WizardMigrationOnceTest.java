@@ -172,4 +172,39 @@ class WizardMigrationOnceTest {
         assertThat(Journal.read(journal)).filteredOn(e -> e instanceof JournalEvent.Confirmed).singleElement()
                 .extracting(e -> ((JournalEvent.Confirmed) e).note()).isEqualTo("s3://backups/1");
     }
+
+    @Test
+    void aResumedSessionSaysWhatBecameOfAnInterruptedMigrationInsteadOfABarePending() throws Exception {
+        open("");
+        Path journal = vm.session().journalFile();
+        CountDownLatch closed = new CountDownLatch(1);
+        vm.close(closed::countDown);
+        drain();
+        assertThat(closed.await(30, TimeUnit.SECONDS)).isTrue();
+        long xid;
+        try (var c = TestPostgres.connect(database); var st = c.createStatement()) {
+            c.setAutoCommit(false);
+            try (ResultSet rs = st.executeQuery("SELECT txid_current()")) {
+                rs.next();
+                xid = rs.getLong(1);
+            }
+            c.rollback();
+        }
+        try (Journal j = Journal.reopen(journal)) {
+            // As if the window had been killed inside the migration's transaction.
+            j.append(new JournalEvent.CheckStarted("migrate", 0, java.time.Instant.now()));
+            j.append(new JournalEvent.MigrationBegan("migrate", 0, xid, null, java.time.Instant.now()));
+        }
+
+        vm = new WizardViewModel(RunbookLoader.load(dir.resolve("runbook.yaml")), Targets.fromEnvironment().connect(
+                TestPostgres.server().uri(database), Targets.PasswordPrompt.NONE), ui, queued, Clock.systemUTC());
+        vm.open("bob", dir.resolve("sessions"), journal);
+        drain();
+
+        assertThat(vm.currentProperty().get().step().id()).isEqualTo("migrate");
+        assertThat(vm.checks().get(0).status()).isEqualTo(Status.PENDING);
+        assertThat(vm.previousAttemptProperty().get()).contains("rolled back (transaction " + xid + " aborted");
+        assertThat(vm.announcements()).anySatisfy(a -> assertThat(a.text()).contains("rolled back"));
+        assertThat(vm.migrationToRun()).isTrue();
+    }
 }
