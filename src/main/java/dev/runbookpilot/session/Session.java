@@ -568,6 +568,7 @@ public final class Session implements AutoCloseable {
 
     /** What ran, when and by whom, for a migration that is applied (it passed, or was settled as applied). */
     public Optional<Writers.Applied> applied(Step step, int index) {
+        if (!(step.checks().get(index) instanceof CheckSpec.Execute)) return Optional.empty();
         return Writers.applied(state, step.id(), index);
     }
 

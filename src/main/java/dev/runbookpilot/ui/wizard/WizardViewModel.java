@@ -661,14 +661,16 @@ public final class WizardViewModel {
         boolean anyToRun = false;
         for (CheckRow row : checks) {
             if (!row.isAutomated()) continue;
+            if (!(row.spec() instanceof CheckSpec.Execute)) {
+                anyToRun = true;
+                continue;
+            }
             var done = session.applied(item.step(), row.index());
             done.ifPresent(a -> appliedLines.add("Applied " + Formats.time(a.at()) + " by " + a.operator() + ": "
                     + a.what()));
             session.unsettled(item.step(), row.index()).ifPresent(unsettledLines::add);
-            if (row.spec() instanceof CheckSpec.Execute && row.status() == Status.PENDING) {
-                previousAttempt(id, row.index()).ifPresent(previousLines::add);
-            }
-            if (!(row.spec() instanceof CheckSpec.Execute) || done.isEmpty()) anyToRun = true;
+            if (row.status() == Status.PENDING) previousAttempt(id, row.index()).ifPresent(previousLines::add);
+            if (done.isEmpty()) anyToRun = true;
         }
         applied.set(String.join("\n", appliedLines));
         unsettled.set(String.join("\n", unsettledLines));
