@@ -91,7 +91,8 @@ public final class Writers {
         if (n == 0) return Optional.empty();
         JournalEvent.StatementBegan last = a.lastStatement();
         String position = "statement " + n + " of " + last.total() + " (line " + last.line() + ")";
-        String committed = n == 1 ? "no earlier statement" : "statements 1–" + (n - 1) + " committed";
+        String committed = n == 1 ? "no earlier statement" : n == 2 ? "statement 1 committed"
+                : "statements 1–" + (n - 1) + " committed";
         if (r == null) {
             return Optional.of("interrupted while " + position + " ran (began " + last.at() + by(a) + "); "
                     + committed + ", and " + position + " may have committed too");
