@@ -559,9 +559,30 @@ public final class Session implements AutoCloseable {
                 "SELECT txid_status(xid)", 0, sqlState, status == Status.ERROR ? actual : null, null, now, now);
     }
 
-    /** Cancels every check running now; each ends as ERROR "cancelled by the operator". */
+    /**
+     * Cancels every check running now; each ends as ERROR "cancelled by the operator". Returns at once; for up to
+     * 2 s a daemon thread re-sends the cancel while those checks still run, because a statement caught between
+     * registering and executing ignores a cancel request and would otherwise run to its end.
+     */
     public void cancel() {
-        running.keySet().forEach(CancelToken::cancel);
+        Set<CancelToken> tokens = new java.util.HashSet<>(running.keySet());
+        tokens.forEach(CancelToken::cancel);
+        if (tokens.isEmpty()) return;
+        Thread resend = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            try {
+                while (System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    tokens.retainAll(running.keySet());
+                    if (tokens.isEmpty()) return;
+                    tokens.forEach(CancelToken::cancel);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cancel-resend");
+        resend.setDaemon(true);
+        resend.start();
     }
 
     // ---------------------------------------------------------------- settling migrations
