@@ -89,7 +89,7 @@ public final class CheckEngine {
         String state = e.getSQLState();
         String first = WriteChecks.firstLine(e.getMessage());
         if ("57014".equals(state)) {
-            return ctx.token().isCancelled() ? "cancelled by the operator"
+            return ctx.token().isCancelled() ? ctx.token().reason()
                     : "timed out after " + spec.meta().timeout().toSeconds() + " s (statement_timeout): " + first;
         }
         if ("25006".equals(state)) {

@@ -7,10 +7,15 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * Everything an evaluator may use. {@code countWorkers} is separate from the executor that runs checks, so a
- * snapshot waiting on its counting workers can never starve them.
+ * snapshot waiting on its counting workers can never starve them. {@code migrationLock} names the server-side lock
+ * a migration holds while it runs (its runbook and database), so two workstations never apply one at once.
  */
 public record EvalContext(Database db, String defaultSchema, Snapshots snapshots, ExecutorService countWorkers,
-                          int countParallelism, CancelToken token, ExecuteListener listener) {
+                          int countParallelism, CancelToken token, ExecuteListener listener, String migrationLock) {
+
+    public EvalContext {
+        java.util.Objects.requireNonNull(migrationLock, "migrationLock");
+    }
 
     /** Hears what a running migration does, so it can be journaled and shown while it happens. */
     public interface ExecuteListener {

@@ -1,5 +1,6 @@
 package dev.runbookpilot.check;
 
+import dev.runbookpilot.db.MigrationLock;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.sql.SqlStatements;
 import dev.runbookpilot.sql.StatementGuard;
@@ -102,7 +103,8 @@ final class WriteChecks {
     }
 
     /**
-     * Runs a migration file statement by statement on a writer connection. In a transaction (the default) the
+     * Runs a migration file statement by statement on a writer connection, holding the runbook's migration lock on
+     * the server so no other workstation applies one at the same time. In a transaction (the default) the
      * expected notices are verified before COMMIT, and a missing one rolls everything back: a migration that
      * did not say what it was expected to say is not left half-trusted in the database.
      */
@@ -114,6 +116,8 @@ final class WriteChecks {
         long rows = 0;
         String shownSql = "-- " + spec.file().getFileName() + " (" + statements.size() + " statements)";
         try (Connection c = ctx.db().openWriter()) {
+            // Held by this backend until it ends, past COMMIT: released when the connection closes below.
+            MigrationLock.take(c, ctx.migrationLock());
             c.setAutoCommit(!spec.transaction());
             boolean committed = false;
             try (Statement s = c.createStatement()) {

@@ -7,6 +7,7 @@ import dev.runbookpilot.runbook.Environment;
 import dev.runbookpilot.runbook.Phase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
@@ -30,6 +31,8 @@ final class HeadlessRun {
     private final Map<String, String> waivers;
     private final Map<String, String> errorWaivers;
     private final Map<String, String> skips;
+    /** {@code --settle} decisions by step; each is used once, so a migration that fails again is not looped. */
+    private final Map<String, String> settles;
 
     HeadlessRun(Session session, Interaction options, PrintWriter out) {
         this.session = session;
@@ -42,6 +45,7 @@ final class HeadlessRun {
         this.errorWaivers = Interaction.pairs(options.errorWaivers);
         this.skips = Interaction.pairs(options.skips);
         session.recheckActivityAfter(java.time.Duration.ofMinutes(Math.max(0, options.recheckActivityAfterMinutes)));
+        this.settles = Interaction.pairs(options.settles);
     }
 
     /** Prints each result as it is journaled. */
@@ -55,6 +59,14 @@ final class HeadlessRun {
                         out.printf("              expected: %s%n              actual:   %s%s%n", r.expected(),
                                 r.actual(), r.sqlState() == null ? "" : "  [SQLSTATE " + r.sqlState() + "]");
                     }
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void previousAttempt(Step step, int index, String outcome) {
+                synchronized (out) {
+                    out.printf("    PREVIOUS  '%s': %s%n", step.title(), outcome);
                     out.flush();
                 }
             }
@@ -99,6 +111,7 @@ final class HeadlessRun {
         out.printf("%n-- %s [%s]%n", step.title(), step.id());
         if (before.isSatisfied()) {
             out.printf("    %s (from the journal)%n", before);
+            printApplied(step);
             return ExitCodes.OK;
         }
         String skipReason = skips.get(step.id());
@@ -117,9 +130,19 @@ final class HeadlessRun {
             out.printf("    SKIPPED   by %s: %s%n", session.operator(), skipReason.strip());
             return ExitCodes.OK;
         }
-        if (step.mutates() && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
-        out.flush();
-        session.runChecks(step, Session.Scope.UNSETTLED);
+        while (true) {
+            if (!session.unsettled(step).isEmpty() && !settle(step)) return ExitCodes.UNCONFIRMED;
+            // An applied migration is never offered again: only a step with one still to run asks for approval.
+            if (session.hasMigrationToRun(step) && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
+            out.flush();
+            session.runChecks(step, Session.Scope.UNSETTLED);
+            // It ran and its outcome is in doubt: settle it now if a decision is at hand, else stop and say how.
+            if (session.unsettled(step).isEmpty() || !settles.containsKey(step.id()) && console == null) break;
+        }
+        if (!session.unsettled(step).isEmpty()) {
+            settle(step);
+            return ExitCodes.UNCONFIRMED;
+        }
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
             if (spec instanceof CheckSpec.Manual m && session.checkStatus(step, i) == Status.PENDING) {
@@ -142,6 +165,51 @@ final class HeadlessRun {
             return ExitCodes.CHECK_FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    private void printApplied(Step step) {
+        for (int i = 0; i < step.checks().size(); i++) {
+            session.applied(step, i).ifPresent(a -> out.printf("    applied %s by %s: %s%n", a.at(), a.operator(),
+                    a.what()));
+        }
+    }
+
+    /**
+     * Asks for (or takes from {@code --settle}) a decision on each migration of the step whose outcome is unknown,
+     * after showing what ran. False when a decision is missing; how to give one is printed.
+     */
+    private boolean settle(Step step) throws IOException {
+        for (int i : session.unsettled(step)) {
+            String evidence = session.unsettled(step, i).orElseThrow();
+            out.printf("    UNSETTLED %s: %s%n", step.title(), evidence);
+            String given = settles.remove(step.id());
+            JournalEvent.Settlement decision = null;
+            String note = null;
+            if (given != null) {
+                int colon = given.indexOf(':');
+                decision = JournalEvent.Settlement.parse(colon < 0 ? given : given.substring(0, colon));
+                note = colon < 0 ? "" : given.substring(colon + 1).strip();
+            } else if (console != null) {
+                out.flush();
+                String answer = console.readLine("    What became of it? [a]pplied, [n]ot applied, [r]un again"
+                        + " (Enter leaves it unsettled): ");
+                decision = answer == null ? null : switch (answer.strip().toLowerCase(java.util.Locale.ROOT)) {
+                    case "a", "applied" -> JournalEvent.Settlement.APPLIED;
+                    case "n", "not applied" -> JournalEvent.Settlement.NOT_APPLIED;
+                    case "r", "run again" -> JournalEvent.Settlement.RUN_AGAIN;
+                    default -> null;
+                };
+                if (decision != null) note = readNote(true);
+            }
+            if (decision == null || note == null || note.isBlank()) {
+                out.printf("    Not settled: look at the database, then settle it with --settle %s=applied|not-applied"
+                        + "|run-again:\"what you found\" (nothing runs it again before that)%n", step.id());
+                return false;
+            }
+            session.settle(step, i, decision, note);
+            out.printf("    SETTLED   %s by %s: %s%n", decision.words(), session.operator(), note);
+        }
+        return true;
     }
 
     /**

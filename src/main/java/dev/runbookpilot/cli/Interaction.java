@@ -51,6 +51,11 @@ final class Interaction {
                     + " again; the migration runs only if they still pass (default: ${DEFAULT-VALUE})")
     int recheckActivityAfterMinutes = 5;
 
+    @Option(names = "--settle", paramLabel = "STEP_ID=applied|not-applied|run-again:NOTE",
+            description = "settle a migration whose outcome is unknown (it ran without a transaction and did not"
+                    + " pass, or its transaction's fate is unknown), with a note on what you found (repeatable)")
+    List<String> settles = new ArrayList<>();
+
     @Option(names = "--session-dir", paramLabel = "DIR",
             description = "where session journals live (default: ~/.runbook-pilot/sessions)")
     Path sessionDir;

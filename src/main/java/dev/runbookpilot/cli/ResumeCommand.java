@@ -81,7 +81,8 @@ final class ResumeCommand implements Callable<Integer> {
         }
         try (connected;
              Session session = Session.resume(journal, runbook, connected.db(), interaction.operatorName(),
-                     HeadlessRun.printer(out))) {
+                     HeadlessRun.printer(out));
+             StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
             ReportCommand.writeIfAsked(session.state(), interaction.report, out);
             return code;

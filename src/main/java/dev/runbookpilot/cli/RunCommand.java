@@ -79,7 +79,8 @@ final class RunCommand implements Callable<Integer> {
         }
         try (connected;
              Session session = Session.start(runbook, connected.db(), connected.record(),
-                     interaction.operatorName(), interaction.sessionDirectory(), HeadlessRun.printer(out))) {
+                     interaction.operatorName(), interaction.sessionDirectory(), HeadlessRun.printer(out));
+             StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
             ReportCommand.writeIfAsked(session.state(), interaction.report, out);
             if (code != ExitCodes.OK) out.printf("Resume with: runbook-pilot resume %s%n", session.journalFile());

@@ -17,12 +17,13 @@ public final class CancelToken {
 
     private final Set<Statement> running = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
+    private volatile String reason = "cancelled by the operator";
 
     public void register(Statement statement) throws SQLException {
         running.add(statement);
         if (cancelled) {
             statement.cancel();
-            throw new SQLException("cancelled by the operator", "57014");
+            throw new SQLException(reason, "57014");
         }
     }
 
@@ -39,6 +40,17 @@ public final class CancelToken {
                 log.warn("cancel request failed: {}", e.getMessage());
             }
         }
+    }
+
+    /** Cancels with a reason other than the operator's Cancel, e.g. the process being stopped. */
+    public void cancel(String why) {
+        reason = "cancelled: " + why;
+        cancel();
+    }
+
+    /** What a cancelled check reports as its error. */
+    public String reason() {
+        return reason;
     }
 
     public boolean isCancelled() {

@@ -89,7 +89,10 @@ public final class ReportBuilder {
             return new Report.CheckReport(i, c.kind(), c.label(), status, c.description(), actual, c.sql(), null,
                     null, null, null);
         }
-        return new Report.CheckReport(i, r.kind(), r.label(), status, r.expected(), r.actual(), r.sql(),
+        // A settle decision stands beside the evidence of the attempt it settled: it is not a result of its own.
+        String actual = state.settlement(s.id(), i).map(st -> "settled as " + st.decision().words() + " by "
+                + st.operator() + " (" + st.note() + "); last attempt: " + r.actual()).orElse(r.actual());
+        return new Report.CheckReport(i, r.kind(), r.label(), status, r.expected(), actual, r.sql(),
                 r.durationMillis(), r.sqlState(), r.error(), r.detail());
     }
 
@@ -116,6 +119,14 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Signed sg) what = sg.stepId() + " signed as " + sg.role() + " by "
                     + sg.name();
             else if (e instanceof JournalEvent.Ended en) what = "session ended";
+            else if (e instanceof JournalEvent.MigrationResolved r) what = r.stepId() + "#" + r.index()
+                    + " interrupted migration's transaction " + r.xid() + ": " + r.fate() + " (txid_status)";
+            else if (e instanceof JournalEvent.Settled st) what = st.stepId() + "#" + st.index() + " settled as "
+                    + st.decision().words() + " by " + st.operator() + ": " + st.note() + " (what was known: "
+                    + st.evidence() + ")";
+            else if (e instanceof JournalEvent.Stopped sp) what = "stopped: " + sp.reason()
+                    + (sp.cancelled().isEmpty() ? "" : "; cancelled on the server: " + String.join(", ",
+                    sp.cancelled()));
             if (what != null) out.add(new Report.TimelineEntry(e.at(), what));
         }
         return out;

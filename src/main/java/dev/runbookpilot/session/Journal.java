@@ -40,11 +40,31 @@ public final class Journal implements AutoCloseable {
         this.out = new FileOutputStream(file.toFile(), true);
     }
 
-    /** Creates a new journal; fails if the file already exists. */
-    public static Journal create(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.createFile(file);
-        syncDirectory(file.toAbsolutePath().getParent());
+    /**
+     * Creates a new journal holding {@code first}; fails if the file already exists. The file appears under its name
+     * only with its first line on disk (written beside it, forced, then moved into place), so a kill at any moment
+     * leaves either no journal or one that says what it is — never an empty file nothing can resume.
+     */
+    public static Journal create(Path file, JournalEvent first) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        if (Files.exists(file)) throw new java.nio.file.FileAlreadyExistsException(file.toString());
+        Path draft = file.resolveSibling(file.getFileName() + ".new");
+        try (FileOutputStream o = new FileOutputStream(draft.toFile())) {
+            o.write(line(first));
+            o.getFD().sync();
+        }
+        try {
+            // A hard link fails if the name is taken, where a rename would silently replace another journal.
+            Files.createLink(file, draft);
+        } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+            if (e instanceof java.nio.file.FileAlreadyExistsException taken) throw taken;
+            // No hard links here (some network and FAT drives): the name was free a moment ago and ids are random.
+            Files.move(draft, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(draft);
+        }
+        syncDirectory(dir);
         return new Journal(file);
     }
 
@@ -73,14 +93,16 @@ public final class Journal implements AutoCloseable {
     }
 
     public synchronized void append(JournalEvent event) throws IOException {
-        byte[] line;
+        out.write(line(event));
+        out.getFD().sync();
+    }
+
+    private static byte[] line(JournalEvent event) throws IOException {
         try {
-            line = (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IOException("cannot serialise " + event.getClass().getSimpleName(), e);
         }
-        out.write(line);
-        out.getFD().sync();
     }
 
     /**

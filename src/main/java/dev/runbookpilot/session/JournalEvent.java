@@ -26,6 +26,10 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.Skipped.class, name = "skipped"),
         @JsonSubTypes.Type(value = JournalEvent.Signed.class, name = "signed"),
         @JsonSubTypes.Type(value = JournalEvent.Ended.class, name = "ended"),
+        @JsonSubTypes.Type(value = JournalEvent.StatementBegan.class, name = "statementBegan"),
+        @JsonSubTypes.Type(value = JournalEvent.MigrationResolved.class, name = "migrationResolved"),
+        @JsonSubTypes.Type(value = JournalEvent.Settled.class, name = "settled"),
+        @JsonSubTypes.Type(value = JournalEvent.Stopped.class, name = "stopped"),
 })
 public sealed interface JournalEvent {
 
@@ -81,4 +85,73 @@ public sealed interface JournalEvent {
     record Signed(String stepId, String role, String name, Instant at) implements JournalEvent {}
 
     record Ended(String operator, Instant at) implements JournalEvent {}
+
+    /**
+     * A migration without a transaction is about to run statement {@code number} of {@code total} (at {@code line}
+     * of its file): every earlier statement committed on its own. After a crash this says how far it got.
+     */
+    record StatementBegan(String stepId, int index, int number, int total, int line, Instant at)
+            implements JournalEvent {}
+
+    /**
+     * What the server said became of an interrupted migration's transaction ({@code txid_status}): one of the
+     * {@code FATE_} constants. Aborted (or never started) clears the way to run it again; committed is followed by
+     * its PASSED result; in progress or unknown needs a person's {@link Settled} decision.
+     */
+    record MigrationResolved(String stepId, int index, long xid, String fate, Instant at) implements JournalEvent {
+        public static final String FATE_COMMITTED = "committed";
+        public static final String FATE_ABORTED = "aborted";
+        public static final String FATE_IN_PROGRESS = "in progress";
+        public static final String FATE_UNKNOWN = "unknown";
+        public static final String FATE_NOT_STARTED = "not started";
+
+        /** Nothing of that attempt is in the database: the migration may run again without anyone deciding. */
+        public boolean cleared() {
+            return FATE_ABORTED.equals(fate) || FATE_NOT_STARTED.equals(fate);
+        }
+    }
+
+    /** A person's decision about a migration whose outcome the tool could not know. Not a waiver. */
+    enum Settlement {
+        /** It took effect: never run again; the check counts as confirmed by that person. */
+        APPLIED("applied"),
+        /** Nothing of it is in the database (checked, or undone by hand): it runs again when approved. */
+        NOT_APPLIED("not applied"),
+        /** Part of it may be in the database and running the whole file again is safe: it runs again when approved. */
+        RUN_AGAIN("run again");
+
+        private final String words;
+
+        Settlement(String words) {
+            this.words = words;
+        }
+
+        public String words() {
+            return words;
+        }
+
+        /** {@code applied}, {@code not-applied}, {@code run-again} (as typed on the command line), or null. */
+        public static Settlement parse(String text) {
+            String t = text == null ? "" : text.strip().toLowerCase(java.util.Locale.ROOT).replace(' ', '-')
+                    .replace('_', '-');
+            for (Settlement s : values()) {
+                if (s.words.replace(' ', '-').equals(t)) return s;
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Settles a migration whose outcome was not a clean PASS or a clean rollback. {@code evidence} is what the
+     * operator was shown when deciding (how far it got, what the server said).
+     */
+    record Settled(String stepId, int index, String operator, Settlement decision, String note, String evidence,
+                   Instant at) implements JournalEvent {}
+
+    /** The process was stopped or the session closed while work ran; {@code cancelled} lists the checks cancelled. */
+    record Stopped(String operator, String reason, List<String> cancelled, Instant at) implements JournalEvent {
+        public Stopped {
+            cancelled = cancelled == null ? List.of() : List.copyOf(cancelled);
+        }
+    }
 }

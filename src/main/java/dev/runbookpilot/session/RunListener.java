@@ -16,5 +16,8 @@ public interface RunListener {
 
     default void notice(Step step, String message) {}
 
+    /** What became of a migration's interrupted attempt, learned on resume or before it runs again. */
+    default void previousAttempt(Step step, int index, String outcome) {}
+
     RunListener NONE = new RunListener() {};
 }

@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -31,7 +32,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +61,8 @@ public final class Session implements AutoCloseable {
     /** The xid journaled for a migration that runs without a transaction. */
     private static final long NO_TRANSACTION = -1;
     private static final java.time.Duration MIGRATION_SETTLE = java.time.Duration.ofSeconds(30);
+    /** How long a closing session waits for cancelled checks to journal their end. */
+    public static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
     private final Runbook runbook;
     private final Database db;
@@ -66,13 +73,19 @@ public final class Session implements AutoCloseable {
     private final ExecutorService checkWorkers;
     private final ExecutorService countWorkers;
     private final int countParallelism;
-    private final Set<CancelToken> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Each running check's cancel token, with its key. */
+    private final Map<CancelToken, String> running = new ConcurrentHashMap<>();
+    private final SessionLock lock;
+    /** Why the session stops, once it does: nothing new starts after that. */
+    private volatile String stopping;
+    private final CountDownLatch stopped = new CountDownLatch(1);
     /** How old a pre-flight activity result may be when a migration is about to run; see {@link #recheckActivityAfter}. */
     public static final java.time.Duration DEFAULT_ACTIVITY_MAX_AGE = java.time.Duration.ofMinutes(5);
     private volatile java.time.Duration activityMaxAge = DEFAULT_ACTIVITY_MAX_AGE;
 
     private Session(Runbook runbook, Database db, Journal journal, SessionState state, RunListener listener,
-                    String operator) {
+                    String operator, SessionLock lock) {
+        this.lock = lock;
         this.runbook = runbook;
         this.db = db;
         this.journal = journal;
@@ -100,14 +113,22 @@ public final class Session implements AutoCloseable {
         ServerInfo server = serverInfo(db);
         requireTargetDatabase(runbook, server);
         String id = newId(runbook);
-        Journal journal = Journal.create(sessionDir.resolve(id + ".jsonl"));
-        SessionState state = new SessionState();
-        Session s = new Session(runbook, db, journal, state, listener, operator);
-        s.record(new JournalEvent.Started(id, runbook.file().toAbsolutePath().toString(), runbook.sha256(),
-                runbook.title(), runbook.version(), runbook.target().environment().yamlName(),
-                runbook.target().database(), outline(runbook), connection, server, operator, Version.current(),
-                Instant.now()));
-        return s;
+        Path file = sessionDir.resolve(id + ".jsonl");
+        Files.createDirectories(sessionDir);
+        SessionLock lock = SessionLock.acquire(file, operator);
+        try {
+            JournalEvent.Started started = new JournalEvent.Started(id, runbook.file().toAbsolutePath().toString(),
+                    runbook.sha256(), runbook.title(), runbook.version(), runbook.target().environment().yamlName(),
+                    runbook.target().database(), outline(runbook), connection, server, operator, Version.current(),
+                    Instant.now());
+            Journal journal = Journal.create(file, started);
+            SessionState state = new SessionState();
+            state.apply(started);
+            return new Session(runbook, db, journal, state, listener, operator, lock);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /**
@@ -116,7 +137,33 @@ public final class Session implements AutoCloseable {
      */
     public static Session resume(Path journalFile, Runbook runbook, Database db, String operator,
                                  RunListener listener) throws SessionException, IOException {
-        SessionState state = SessionState.replay(Journal.read(journalFile));
+        // Owned before it is read: another process appending meanwhile would make this replay a lie.
+        SessionLock lock = SessionLock.acquire(journalFile, operator);
+        Session s;
+        try {
+            s = reopen(journalFile, runbook, db, operator, listener, lock);
+        } catch (SessionException | IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        try {
+            s.resolveInterruptedMigrations();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private static Session reopen(Path journalFile, Runbook runbook, Database db, String operator,
+                                  RunListener listener, SessionLock lock) throws SessionException, IOException {
+        List<JournalEvent> events = Journal.read(journalFile);
+        if (events.isEmpty()) {
+            // Journals written by this version appear with their first line; an older one may be empty.
+            throw new SessionException(journalFile + " is empty: the session was stopped before it began, so"
+                    + " nothing ran. Start the window again with 'run' on its runbook");
+        }
+        SessionState state = SessionState.replay(events);
         JournalEvent.Started st = state.started();
         if (!st.runbookSha256().equals(runbook.sha256())) {
             throw new SessionException("the runbook changed since this session began (SHA-256 was "
@@ -140,9 +187,40 @@ public final class Session implements AutoCloseable {
                     + server.database() + "'); connect to the server the session began on");
         }
         Journal journal = Journal.reopen(journalFile);
-        Session s = new Session(runbook, db, journal, state, listener, operator);
-        s.record(new JournalEvent.Resumed(operator, server, Instant.now()));
+        Session s = new Session(runbook, db, journal, state, listener, operator, lock);
+        try {
+            s.record(new JournalEvent.Resumed(operator, server, Instant.now()));
+        } catch (IOException e) {
+            s.closeWithoutLock();
+            throw e;
+        }
         return s;
+    }
+
+    /**
+     * On resume, every migration a crash interrupted gets an outcome at once, so the operator sees what became of
+     * it before deciding anything: committed (PASSED, never run again), rolled back (ready to run again), or in
+     * doubt (ERROR, to be settled by a person).
+     */
+    private void resolveInterruptedMigrations() throws IOException {
+        for (Phase p : runbook.phases()) {
+            for (Step step : p.steps()) {
+                for (int i = 0; i < step.checks().size(); i++) {
+                    if (!(step.checks().get(i) instanceof CheckSpec.Execute ex)) continue;
+                    Writers.Attempt a = Writers.latestAttempt(state, step.id(), i).orElse(null);
+                    if (a == null || state.interruptedMigration(step.id(), i).isEmpty()) continue;
+                    if (a.inTransaction()) {
+                        // Crashed, or ended in ERROR (cancelled, connection lost): the server knows its fate.
+                        if (a.resolved() == null) resolvePreviousAttempt(step, i, ex);
+                    } else if (a.result() == null && a.statementsBegun() > 0) {
+                        finish(step, result(step, i, ex, Status.ERROR, Writers.unsettled(state, step.id(), i)
+                                .orElseThrow() + ". Settle it: applied, not applied or run again", null));
+                    } else if (a.result() == null) {
+                        resolvePreviousAttempt(step, i, ex);
+                    }
+                }
+            }
+        }
     }
 
     private static ServerInfo serverInfo(Database db) throws SessionException {
@@ -214,6 +292,11 @@ public final class Session implements AutoCloseable {
     }
 
     private void record(JournalEvent e) throws IOException {
+        // Once stopping, only the ends of checks already running are journaled, and the stop itself.
+        if (stopping != null && !(e instanceof JournalEvent.CheckFinished || e instanceof JournalEvent.SnapshotRecorded
+                || e instanceof JournalEvent.Stopped)) {
+            throw new IOException("the session is stopping (" + stopping + "); nothing new starts");
+        }
         journal.append(e);
         state.apply(e);
     }
@@ -264,11 +347,10 @@ public final class Session implements AutoCloseable {
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
             if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
-            if (scope == Scope.UNSETTLED && !checkStatus(step, i).isBlocking()
-                    && state.result(step.id(), i).isPresent()) {
-                continue;
-            }
-            if (spec instanceof CheckSpec.Execute && committed(step, i)) continue;
+            // Pending (no result yet, or settled to run again) and blocking results run; settled ones do not.
+            Status now = checkStatus(step, i);
+            if (scope == Scope.UNSETTLED && now.isFinished() && !now.isBlocking()) continue;
+            if (spec instanceof CheckSpec.Execute && Writers.applied(state, step.id(), i).isPresent()) continue;
             (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
         }
         List<Future<?>> futures = new ArrayList<>();
@@ -289,20 +371,11 @@ public final class Session implements AutoCloseable {
         for (int i : sequential) runOne(step, i);
     }
 
-    /** A migration whose journaled result says it committed. */
-    private boolean committed(Step step, int index) {
-        return state.result(step.id(), index).map(r -> r.status() == Status.PASSED).orElse(false);
-    }
-
     private void runOne(Step step, int index) throws IOException {
         CheckSpec spec = step.checks().get(index);
+        if (stopping != null) return;
         if (spec instanceof CheckSpec.Execute ex) {
-            CheckResult settled = settleInterruptedMigration(step, index, ex);
-            if (settled != null) {
-                record(new JournalEvent.CheckFinished(settled, Instant.now()));
-                listener.checkFinished(step, settled);
-                return;
-            }
+            if (!resolvePreviousAttempt(step, index, ex)) return;
             CheckResult refused = recheckStaleActivity(step, index, ex);
             if (refused != null) {
                 record(new JournalEvent.CheckFinished(refused, Instant.now()));
@@ -318,17 +391,17 @@ public final class Session implements AutoCloseable {
         }
         // Cancellable before it is shown running: a Cancel pressed the moment the row says RUNNING must reach it.
         CancelToken token = new CancelToken();
-        running.add(token);
+        running.put(token, SessionState.key(step.id(), index));
         try {
             listener.checkStarted(step, index);
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
-                    token, migrationListener(step, index, spec));
+                    token, migrationListener(step, index, spec),
+                    runbook.title() + " @ " + state.started().server().database());
             CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);
             if (ev.snapshot() != null) {
                 record(new JournalEvent.SnapshotRecorded(step.id(), index, ev.snapshot(), Instant.now()));
             }
-            record(new JournalEvent.CheckFinished(ev.result(), Instant.now()));
-            listener.checkFinished(step, ev.result());
+            finish(step, ev.result());
         } finally {
             running.remove(token);
         }
@@ -393,6 +466,15 @@ public final class Session implements AutoCloseable {
 
             @Override
             public void statementStarted(int number, int total, int line) {
+                if (!ex.transaction()) {
+                    try {
+                        // Each earlier statement committed on its own: after a crash this line says how far it got.
+                        record(new JournalEvent.StatementBegan(step.id(), index, number, total, line,
+                                Instant.now()));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot journal statement " + number + " before it runs", e);
+                    }
+                }
                 listener.migrationProgress(step, number, total, line);
             }
 
@@ -411,46 +493,79 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    private void finish(Step step, CheckResult result) throws IOException {
+        record(new JournalEvent.CheckFinished(result, Instant.now()));
+        listener.checkFinished(step, result);
+    }
+
     /**
-     * A migration that began but whose end was never journaled: ask the server what became of its transaction.
-     * Committed means it ran (and its expected notices were verified before COMMIT); aborted means it can run
-     * again; still in progress, or too old to tell, means someone must look before anything else happens.
+     * Before a migration runs: learns what became of an earlier attempt that had no clean outcome, and says whether
+     * the file may run now. In a transaction, the server is asked ({@code txid_status}): committed is PASSED without
+     * running again; aborted runs again; still in progress, or too old to tell, is ERROR until the server can say or
+     * a person settles it. Without a transaction, an attempt that got past its first statement waits for a person's
+     * {@link #settle} decision; one that never began a statement, or whose first was refused, may simply run.
      */
-    private CheckResult settleInterruptedMigration(Step step, int index, CheckSpec.Execute spec) {
+    private boolean resolvePreviousAttempt(Step step, int index, CheckSpec.Execute spec) throws IOException {
         JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
-        if (began == null) return null;
+        if (began == null) return true;
         if (began.xid() == NO_TRANSACTION) {
-            return result(step, index, spec, Status.ERROR, "a migration without a transaction was interrupted; some"
-                    + " of its statements may have run. Inspect the database, then waive this check with what you"
-                    + " found, or repair and re-run the step", null);
+            if (Writers.unsettled(state, step.id(), index).isPresent()) {
+                log.info("migration {}#{} waits for a settle decision; not run", step.id(), index);
+                return false;
+            }
+            Writers.Attempt a = Writers.latestAttempt(state, step.id(), index).orElseThrow();
+            if (a.result() == null) resolved(step, index, began.xid(), JournalEvent.MigrationResolved.FATE_NOT_STARTED);
+            return true;
         }
         String fate;
         try {
             fate = awaitFate(began.xid());
         } catch (SQLException e) {
-            return result(step, index, spec, Status.ERROR, "cannot learn the fate of interrupted migration"
-                    + " transaction " + began.xid() + ": " + e.getMessage(), e.getSQLState());
+            finish(step, result(step, index, spec, Status.ERROR, "cannot learn the fate of interrupted migration"
+                    + " transaction " + began.xid() + ": " + e.getMessage(), e.getSQLState()));
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return result(step, index, spec, Status.ERROR, "interrupted while waiting for transaction "
-                    + began.xid(), null);
+            finish(step, result(step, index, spec, Status.ERROR, "interrupted while waiting for transaction "
+                    + began.xid(), null));
+            return false;
         }
         log.info("interrupted migration {} (xid {}) is {}", step.id(), began.xid(), fate);
-        if ("committed".equals(fate)) {
-            return result(step, index, spec, Status.PASSED, "committed before the interruption (xid "
-                    + began.xid() + ")", null);
+        if (fate == null) fate = JournalEvent.MigrationResolved.FATE_UNKNOWN;
+        resolved(step, index, began.xid(), fate);
+        switch (fate) {
+            case JournalEvent.MigrationResolved.FATE_COMMITTED:
+                finish(step, result(step, index, spec, Status.PASSED, "committed before the interruption (xid "
+                        + began.xid() + ")", null));
+                return false;
+            case JournalEvent.MigrationResolved.FATE_ABORTED:
+                return true;
+            case JournalEvent.MigrationResolved.FATE_IN_PROGRESS:
+                finish(step, result(step, index, spec, Status.ERROR, "transaction " + began.xid()
+                        + " is still in progress on the server; wait for it to end (or terminate it) and run again,"
+                        + " or settle it: applied, not applied or run again", null));
+                return false;
+            default:
+                // Too old for the commit log: it may have committed. Running the file again could apply it twice.
+                finish(step, result(step, index, spec, Status.ERROR, "transaction " + began.xid() + " is too old for"
+                        + " the server to say whether it committed; check by hand whether the migration was applied,"
+                        + " then settle it: applied, not applied or run again", null));
+                return false;
         }
-        if ("in progress".equals(fate)) {
-            return result(step, index, spec, Status.ERROR, "transaction " + began.xid()
-                    + " is still in progress on the server; wait for it or terminate it, then re-run", null);
-        }
-        if (fate == null) {
-            // Too old for the commit log: it may have committed. Running the file again could apply it twice.
-            return result(step, index, spec, Status.ERROR, "transaction " + began.xid() + " is too old for the"
-                    + " server to say whether it committed; check by hand whether the migration was applied, then"
-                    + " waive this check with what you found, or start a new session", null);
-        }
-        return null;
+    }
+
+    private void resolved(Step step, int index, long xid, String fate) throws IOException {
+        record(new JournalEvent.MigrationResolved(step.id(), index, xid, fate, Instant.now()));
+        listener.previousAttempt(step, index, switch (fate) {
+            case JournalEvent.MigrationResolved.FATE_COMMITTED -> "the previous attempt committed (transaction " + xid
+                    + "): it is not run again";
+            case JournalEvent.MigrationResolved.FATE_ABORTED -> "the previous attempt was rolled back (transaction "
+                    + xid + " aborted): it runs again when approved";
+            case JournalEvent.MigrationResolved.FATE_NOT_STARTED -> "the previous attempt stopped before its first"
+                    + " statement: nothing ran, it runs again when approved";
+            default -> "the previous attempt's transaction " + xid + " is " + fate + ": settle it before anything"
+                    + " runs it again";
+        });
     }
 
     /**
@@ -492,9 +607,119 @@ public final class Session implements AutoCloseable {
                 "SELECT txid_status(xid)", 0, sqlState, status == Status.ERROR ? actual : null, null, now, now);
     }
 
-    /** Cancels every check running now; each ends as ERROR "cancelled by the operator". */
+    /**
+     * Cancels every check running now; each ends as ERROR "cancelled by the operator". Returns at once; for up to
+     * 2 s a daemon thread re-sends the cancel while those checks still run, because a statement caught between
+     * registering and executing ignores a cancel request and would otherwise run to its end.
+     */
     public void cancel() {
-        running.forEach(CancelToken::cancel);
+        Set<CancelToken> tokens = new java.util.HashSet<>(running.keySet());
+        tokens.forEach(CancelToken::cancel);
+        if (tokens.isEmpty()) return;
+        Thread resend = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+            try {
+                while (System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                    tokens.retainAll(running.keySet());
+                    if (tokens.isEmpty()) return;
+                    tokens.forEach(CancelToken::cancel);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "cancel-resend");
+        resend.setDaemon(true);
+        resend.start();
+    }
+
+    // ---------------------------------------------------------------- settling migrations
+
+    /** What ran, when and by whom, for a migration that is applied (it passed, or was settled as applied). */
+    public Optional<Writers.Applied> applied(Step step, int index) {
+        if (!(step.checks().get(index) instanceof CheckSpec.Execute)) return Optional.empty();
+        return Writers.applied(state, step.id(), index);
+    }
+
+    /** Whether running the step would run a migration: one of its migrations is not applied yet. */
+    public boolean hasMigrationToRun(Step step) {
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (step.checks().get(i) instanceof CheckSpec.Execute && applied(step, i).isEmpty()) return true;
+        }
+        return false;
+    }
+
+    /** Why a migration needs a settle decision before anything runs it again; empty when it does not. */
+    public Optional<String> unsettled(Step step, int index) {
+        return Writers.unsettled(state, step.id(), index);
+    }
+
+    /** The step's migrations that wait for a settle decision. */
+    public List<Integer> unsettled(Step step) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (step.checks().get(i) instanceof CheckSpec.Execute && unsettled(step, i).isPresent()) out.add(i);
+        }
+        return out;
+    }
+
+    /**
+     * A person's decision about a migration whose outcome was not a clean PASS or a clean rollback, journaled with
+     * what they were shown. Not a waiver: applied counts as confirmed by them and is never run again; not applied
+     * and run again let it run again, with approval.
+     */
+    public void settle(Step step, int index, JournalEvent.Settlement decision, String note) throws IOException {
+        if (decision == null) throw new IllegalArgumentException("choose applied, not applied or run again");
+        if (note == null || note.isBlank()) {
+            throw new IllegalArgumentException("a settle decision needs a note: what you found in the database");
+        }
+        String evidence = unsettled(step, index).orElseThrow(() -> new IllegalArgumentException(step.id() + "#"
+                + index + " has nothing to settle: only a migration whose outcome is unknown is settled"));
+        record(new JournalEvent.Settled(step.id(), index, operator, decision, note.strip(), evidence, Instant.now()));
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /**
+     * The process is going away (a signal, the window closing): nothing new starts, every statement running on the
+     * server is cancelled, and each check gets up to {@code wait} to journal how it ended. Then the stop itself is
+     * journaled — always when {@code journalAlways}, else only if something was cancelled. Safe to call twice.
+     */
+    public void stop(String reason, Duration wait, boolean journalAlways) {
+        synchronized (stopped) {
+            if (stopping != null) {
+                awaitStopped(wait);
+                return;
+            }
+            stopping = reason;
+        }
+        try {
+            List<String> cancelled = new ArrayList<>(running.values());
+            cancelled.sort(null);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (!running.isEmpty() && System.nanoTime() < deadline) {
+                // Again and again: a statement caught between registering and executing ignores a cancel request.
+                running.keySet().forEach(t -> t.cancel(reason));
+                Thread.sleep(100);
+            }
+            if (journalAlways || !cancelled.isEmpty()) {
+                record(new JournalEvent.Stopped(operator, reason, cancelled, Instant.now()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            log.warn("cannot journal the stop: {}", e.getMessage());
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private void awaitStopped(Duration wait) {
+        try {
+            stopped.await(wait.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- people
@@ -580,7 +805,16 @@ public final class Session implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        cancel();
+        try {
+            closeWithoutLock();
+        } finally {
+            lock.close();
+        }
+    }
+
+    /** Everything but giving up the session's ownership. */
+    private void closeWithoutLock() throws IOException {
+        stop("the session was closed while work ran", STOP_WAIT, false);
         // Cancelled checks end on their own within moments and journal their ERROR; only stragglers are interrupted.
         checkWorkers.shutdown();
         countWorkers.shutdown();

@@ -24,6 +24,7 @@ public final class SessionState implements Snapshots {
     private final Map<String, JournalEvent.Confirmed> confirmations = new LinkedHashMap<>();
     private final Map<String, Map<String, JournalEvent.Signed>> signatures = new LinkedHashMap<>();
     private final Map<String, JournalEvent.MigrationBegan> migrations = new LinkedHashMap<>();
+    private final Map<String, JournalEvent.Settled> settlements = new LinkedHashMap<>();
     private final Map<String, Snapshots.Data> snapshots = new LinkedHashMap<>();
     private JournalEvent.Ended ended;
 
@@ -41,12 +42,18 @@ public final class SessionState implements Snapshots {
         } else if (e instanceof JournalEvent.CheckFinished f) {
             String key = f.result().key();
             results.put(key, f.result());
-            // A fresh result supersedes an older waiver of the same check.
+            // A fresh result supersedes an older waiver or settlement of the same check.
             waivers.remove(key);
-            // PASSED (committed) or FAILED (rolled back) settles a migration's transaction. After an ERROR its
-            // fate may be unknown (still running, connection lost during COMMIT): keep it, so the next run asks
-            // the server again instead of running the file a second time.
-            if (f.result().status() != Status.ERROR) migrations.remove(key);
+            settlements.remove(key);
+            // PASSED settles a migration; FAILED settles one that ran in a transaction (it was rolled back). After an
+            // ERROR a transaction's fate may be unknown (still running, connection lost during COMMIT), and a
+            // migration without a transaction that FAILED ran some or all of its statements: keep the marker, so
+            // nothing runs the file again before the server or a person has said what became of it.
+            JournalEvent.MigrationBegan began = migrations.get(key);
+            if (f.result().status() == Status.PASSED
+                    || f.result().status() == Status.FAILED && began != null && began.xid() >= 0) {
+                migrations.remove(key);
+            }
         } else if (e instanceof JournalEvent.Waived w) {
             waivers.put(key(w.stepId(), w.index()), w);
         } else if (e instanceof JournalEvent.Skipped sk) {
@@ -57,6 +64,11 @@ public final class SessionState implements Snapshots {
             signatures.computeIfAbsent(sg.stepId(), k -> new LinkedHashMap<>()).put(sg.role(), sg);
         } else if (e instanceof JournalEvent.MigrationBegan m) {
             migrations.put(key(m.stepId(), m.index()), m);
+        } else if (e instanceof JournalEvent.MigrationResolved r) {
+            if (r.cleared()) migrations.remove(key(r.stepId(), r.index()));
+        } else if (e instanceof JournalEvent.Settled st) {
+            settlements.put(key(st.stepId(), st.index()), st);
+            migrations.remove(key(st.stepId(), st.index()));
         } else if (e instanceof JournalEvent.SnapshotRecorded sr) {
             snapshots.put(sr.data().name(), sr.data());
         } else if (e instanceof JournalEvent.Ended en) {
@@ -105,6 +117,11 @@ public final class SessionState implements Snapshots {
         return Optional.ofNullable(migrations.get(key(stepId, index)));
     }
 
+    /** The settle decision that stands for a migration: none once a later result replaced it. */
+    public synchronized Optional<JournalEvent.Settled> settlement(String stepId, int index) {
+        return Optional.ofNullable(settlements.get(key(stepId, index)));
+    }
+
     @Override
     public synchronized Optional<Snapshots.Data> get(String name) {
         return Optional.ofNullable(snapshots.get(name));
@@ -127,6 +144,8 @@ public final class SessionState implements Snapshots {
             Map<String, JournalEvent.Signed> signed = signatures.getOrDefault(stepId, Map.of());
             return signed.keySet().containsAll(signoffRoles) ? Status.CONFIRMED : Status.PENDING;
         }
+        JournalEvent.Settled settled = settlements.get(key);
+        if (settled != null) return settledStatus(settled);
         CheckResult r = results.get(key);
         if (r == null) return Status.PENDING;
         if (r.status().isBlocking() && waivers.containsKey(key)) return Status.WAIVED;
@@ -137,10 +156,17 @@ public final class SessionState implements Snapshots {
     public synchronized Optional<CheckResult> effectiveResult(String stepId, int index) {
         CheckResult r = results.get(key(stepId, index));
         if (r == null) return Optional.empty();
+        JournalEvent.Settled settled = settlements.get(key(stepId, index));
+        if (settled != null) return Optional.of(r.withStatus(settledStatus(settled), r.detail()));
         JournalEvent.Waived w = waivers.get(key(stepId, index));
         if (w != null && r.status().isBlocking()) {
             return Optional.of(r.withStatus(Status.WAIVED, r.detail()));
         }
         return Optional.of(r);
+    }
+
+    /** Settled as applied, a person confirmed the migration took effect; otherwise it waits to run again. */
+    private static Status settledStatus(JournalEvent.Settled settled) {
+        return settled.decision() == JournalEvent.Settlement.APPLIED ? Status.CONFIRMED : Status.PENDING;
     }
 }

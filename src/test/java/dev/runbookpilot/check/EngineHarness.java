@@ -31,7 +31,8 @@ final class EngineHarness implements AutoCloseable {
 
     EvalContext context(CancelToken token) {
         Snapshots store = name -> Optional.ofNullable(snapshots.get(name));
-        return new EvalContext(db, "public", store, workers, 4, token, EvalContext.ExecuteListener.NONE);
+        return new EvalContext(db, "public", store, workers, 4, token, EvalContext.ExecuteListener.NONE,
+                "engine tests @ " + database);
     }
 
     CheckResult run(CheckSpec spec) {

@@ -225,7 +225,7 @@ class ReadOnlyAttackTest {
             default -> throw new IllegalArgumentException(kind);
         };
         EvalContext ctx = new EvalContext(db, "public", name -> Optional.empty(), workers, 2, new CancelToken(),
-                EvalContext.ExecuteListener.NONE);
+                EvalContext.ExecuteListener.NONE, "attack tests @ " + database);
         return CheckEngine.evaluate("attack", 0, spec, ctx).result();
     }
 

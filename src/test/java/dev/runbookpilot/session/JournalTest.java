@@ -75,7 +75,14 @@ class JournalTest {
                 new JournalEvent.Waived("verify", 1, "alice", "granted up front", T0.plusSeconds(7), true),
                 new JournalEvent.Skipped("vacuum", "alice", "autovacuum ran", T0.plusSeconds(7)),
                 new JournalEvent.Signed("signoff", "DBA", "Alice Smith", T0.plusSeconds(8)),
-                new JournalEvent.Ended("alice", T0.plusSeconds(9)));
+                new JournalEvent.Ended("alice", T0.plusSeconds(9)),
+                new JournalEvent.StatementBegan("migrate", 0, 3, 7, 42, T0.plusSeconds(10)),
+                new JournalEvent.MigrationResolved("migrate", 0, 4_294_967_999L,
+                        JournalEvent.MigrationResolved.FATE_ABORTED, T0.plusSeconds(11)),
+                new JournalEvent.Settled("migrate", 0, "bob", JournalEvent.Settlement.RUN_AGAIN,
+                        "rows 1-3 deleted by hand", "statement 3 of 7 (line 42)", T0.plusSeconds(12)),
+                new JournalEvent.Stopped("bob", "the process was stopped", List.of("migrate#0", "verify#1"),
+                        T0.plusSeconds(13)));
     }
 
     @Test
@@ -86,8 +93,8 @@ class JournalTest {
                 .containsExactlyInAnyOrder(JournalEvent.class.getPermittedSubclasses());
 
         Path file = dir.resolve("s.jsonl");
-        try (Journal j = Journal.create(file)) {
-            for (JournalEvent e : events) j.append(e);
+        try (Journal j = Journal.create(file, events.get(0))) {
+            for (JournalEvent e : events.subList(1, events.size())) j.append(e);
         }
 
         assertThat(Journal.read(file)).containsExactlyElementsOf(events);
@@ -95,11 +102,46 @@ class JournalTest {
     }
 
     @Test
+    void aJournalNeverExistsWithoutItsFirstLine() throws Exception {
+        // A watcher looks as fast as it can while journals are created: under the journal's name there is never an
+        // empty file, the state a kill at that moment used to leave and no resume could read.
+        JournalEvent first = oneOfEach().get(0);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger emptySeen = new java.util.concurrent.atomic.AtomicInteger();
+        Thread watcher = new Thread(() -> {
+            while (!done.get()) {
+                for (int i = 0; i < 30; i++) {
+                    Path p = dir.resolve("s" + i + ".jsonl");
+                    try {
+                        if (Files.exists(p) && Files.size(p) == 0) emptySeen.incrementAndGet();
+                    } catch (IOException gone) {
+                        // between exists and size: not a finding
+                    }
+                }
+            }
+        });
+        watcher.start();
+        try {
+            for (int i = 0; i < 30; i++) {
+                try (Journal j = Journal.create(dir.resolve("s" + i + ".jsonl"), first)) {
+                    assertThat(Journal.read(j.file())).containsExactly(first);
+                }
+            }
+        } finally {
+            done.set(true);
+            watcher.join();
+        }
+        assertThat(emptySeen).hasValue(0);
+        try (var files = Files.list(dir)) {
+            assertThat(files.filter(f -> !f.toString().endsWith(".jsonl")).toList()).as("no draft left").isEmpty();
+        }
+    }
+
+    @Test
     void aTornLastLineIsIgnoredByReadAndCutOffByReopen() throws IOException {
         List<JournalEvent> events = oneOfEach();
         Path file = dir.resolve("s.jsonl");
-        try (Journal j = Journal.create(file)) {
-            j.append(events.get(0));
+        try (Journal j = Journal.create(file, events.get(0))) {
             j.append(events.get(2));
         }
         // The process died halfway through writing the next event: half a JSON object, no newline.
@@ -134,8 +176,8 @@ class JournalTest {
     void aBrokenLineInTheMiddleIsAnErrorNamingFileAndLine() throws IOException {
         List<JournalEvent> events = oneOfEach();
         Path file = dir.resolve("s.jsonl");
-        try (Journal j = Journal.create(file)) {
-            for (int i = 0; i < 4; i++) j.append(events.get(i));
+        try (Journal j = Journal.create(file, events.get(0))) {
+            for (int i = 1; i < 4; i++) j.append(events.get(i));
         }
         List<String> lines = Files.readAllLines(file);
         lines.set(2, lines.get(2).substring(0, 20));
@@ -149,12 +191,13 @@ class JournalTest {
     @Test
     void createRefusesAnExistingFileAndLeavesItUntouched() throws IOException {
         Path file = dir.resolve("s.jsonl");
-        try (Journal j = Journal.create(file)) {
-            j.append(oneOfEach().get(0));
+        try (Journal j = Journal.create(file, oneOfEach().get(0))) {
+            j.append(oneOfEach().get(1));
         }
         byte[] before = Files.readAllBytes(file);
 
-        assertThatThrownBy(() -> Journal.create(file)).isInstanceOf(FileAlreadyExistsException.class);
+        assertThatThrownBy(() -> Journal.create(file, oneOfEach().get(0)))
+                .isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readAllBytes(file)).isEqualTo(before);
     }
 
@@ -162,17 +205,17 @@ class JournalTest {
     void aThreadInterruptedWhileItAppendsStillJournalsAndLeavesTheJournalUsable() throws IOException {
         Path file = dir.resolve("s.jsonl");
         List<JournalEvent> events = oneOfEach();
-        try (Journal j = Journal.create(file)) {
+        try (Journal j = Journal.create(file, events.get(0))) {
             // A check worker interrupted by a pool shutdown writes its result with the flag set.
             Thread.currentThread().interrupt();
             try {
-                j.append(events.get(0));
+                j.append(events.get(1));
             } finally {
                 assertThat(Thread.interrupted()).as("the interrupt is left for the caller").isTrue();
             }
-            j.append(events.get(1));
+            j.append(events.get(2));
         }
 
-        assertThat(Journal.read(file)).containsExactly(events.get(0), events.get(1));
+        assertThat(Journal.read(file)).containsExactly(events.get(0), events.get(1), events.get(2));
     }
 }

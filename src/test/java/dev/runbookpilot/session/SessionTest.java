@@ -418,8 +418,8 @@ class SessionTest {
                 st.runbookTitle(), st.runbookVersion(), st.environment(), st.targetDatabase(), st.outline(),
                 st.connection(), other, st.operator(), st.toolVersion(), st.at()));
         Path elsewhere = f.sessionDir.resolve("elsewhere.jsonl");
-        try (Journal j = Journal.create(elsewhere)) {
-            for (JournalEvent e : events) j.append(e);
+        try (Journal j = Journal.create(elsewhere, events.get(0))) {
+            for (JournalEvent e : events.subList(1, events.size())) j.append(e);
         }
         byte[] before = Files.readAllBytes(elsewhere);
 

@@ -370,7 +370,7 @@ class WizardFlowTest {
 
         assertThat(text(robot, "#step-title")).isEqualTo("Slow");
         assertThat(firstRow(robot).status()).isEqualTo(Status.ERROR);
-        assertThat(firstRow(robot).result().error()).isEqualTo("cancelled by the operator");
+        assertThat(firstRow(robot).result().error()).isEqualTo("cancelled: the session was closed while work ran");
         assertThat(window.wizard().viewModel().steps().get(0).status()).isEqualTo(Status.PASSED);
         robot.clickOn("#back");
         assertThat(firstRow(robot).actualProperty().get()).isEqualTo("3");

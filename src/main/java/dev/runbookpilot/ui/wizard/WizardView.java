@@ -72,6 +72,12 @@ public final class WizardView extends BorderPane {
     private final VBox migrationBox = new VBox(6);
     private final ListView<String> migrationLog = new ListView<>();
     private final Label migrationProgress = new Label();
+    /** What ran, when and by whom, once the step's migration is applied. */
+    private final Label migrationApplied = new Label();
+    /** What is known of a migration whose outcome must be settled by a person. */
+    private final Label migrationUnsettled = new Label();
+    /** What became of an interrupted attempt of a migration that is pending again. */
+    private final Label migrationPrevious = new Label();
     private final SummaryPane summary;
     /** What the operator typed but has not confirmed or signed yet survives the extras being rebuilt. */
     private final java.util.Map<Integer, String> draftNotes = new java.util.HashMap<>();
@@ -85,6 +91,7 @@ public final class WizardView extends BorderPane {
     final Button cancel = new Button("■ Cancel");
     final Button waive = new Button("Waive…");
     final Button skip = new Button("Skip…");
+    final Button settle = new Button("Settle…");
     final Button next = new Button("Next ▶");
 
     public WizardView(WizardViewModel vm, String operator, Runnable onExport, Runnable onToggleTheme) {
@@ -264,8 +271,24 @@ public final class WizardView extends BorderPane {
         migrationLog.setPrefHeight(110);
         migrationProgress.textProperty().bind(vm.migrationProgressProperty());
         migrationLog.setItems(vm.migrationLog());
-        migrationBox.getChildren().addAll(sectionLabel("Migration progress and notices"), migrationProgress,
-                migrationLog);
+        migrationApplied.setId("migration-applied");
+        migrationApplied.setWrapText(true);
+        migrationApplied.textProperty().bind(vm.appliedProperty());
+        migrationApplied.visibleProperty().bind(vm.appliedProperty().isNotEmpty());
+        migrationApplied.managedProperty().bind(migrationApplied.visibleProperty());
+        migrationUnsettled.setId("migration-unsettled");
+        migrationUnsettled.setWrapText(true);
+        migrationUnsettled.textProperty().bind(Bindings.concat("⚠ Outcome unknown — settle it (Settle…): ",
+                vm.unsettledProperty()));
+        migrationUnsettled.visibleProperty().bind(vm.unsettledProperty().isNotEmpty());
+        migrationUnsettled.managedProperty().bind(migrationUnsettled.visibleProperty());
+        migrationPrevious.setId("migration-previous");
+        migrationPrevious.setWrapText(true);
+        migrationPrevious.textProperty().bind(vm.previousAttemptProperty());
+        migrationPrevious.visibleProperty().bind(vm.previousAttemptProperty().isNotEmpty());
+        migrationPrevious.managedProperty().bind(migrationPrevious.visibleProperty());
+        migrationBox.getChildren().addAll(sectionLabel("Migration progress and notices"), migrationApplied,
+                migrationUnsettled, migrationPrevious, migrationProgress, migrationLog);
         manualBox.setId("manual-items");
         signoffBox.setId("signoff-entries");
         descriptionScroll = new ScrollPane(description);
@@ -495,6 +518,10 @@ public final class WizardView extends BorderPane {
         skip.setOnAction(e -> skipCurrent());
         skip.setTooltip(new Tooltip("Skip this optional step with a written reason; it is reported as SKIPPED,"
                 + " never as passed"));
+        settle.setId("settle");
+        settle.disableProperty().bind(vm.canSettleProperty().not());
+        settle.setOnAction(e -> settleCurrent());
+        settle.setTooltip(new Tooltip("Say what became of a migration whose outcome is unknown"));
         next.setId("next");
         back.disableProperty().bind(vm.canBackProperty().not());
         run.disableProperty().bind(vm.canRunProperty().not());
@@ -519,7 +546,7 @@ public final class WizardView extends BorderPane {
         next.setTooltip(new Tooltip("Next step; disabled until this one passed, was confirmed or waived (Alt+Right)"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox buttons = new HBox(8, back, spacer, run, rerun, cancel, skip, waive, next);
+        HBox buttons = new HBox(8, back, spacer, run, rerun, cancel, settle, skip, waive, next);
         buttons.setPadding(new Insets(8, 12, 8, 12));
         buttons.setAlignment(Pos.CENTER_RIGHT);
 
@@ -543,7 +570,12 @@ public final class WizardView extends BorderPane {
     private void runCurrent() {
         StepItem item = vm.currentProperty().get();
         if (item == null) return;
-        if (!item.step().mutates()) {
+        if (!vm.unsettledProperty().get().isEmpty()) {
+            settleCurrent();
+            return;
+        }
+        // An applied migration is never offered for approval again; the step's other checks run as usual.
+        if (!vm.migrationToRun()) {
             vm.run();
             return;
         }
@@ -565,6 +597,14 @@ public final class WizardView extends BorderPane {
         dialog.setContentText("Why is it not done? (required)");
         dialog.getEditor().setId("skip-reason");
         dialog.showAndWait().filter(r -> !r.isBlank()).ifPresent(vm::skip);
+    }
+
+    private void settleCurrent() {
+        StepItem item = vm.currentProperty().get();
+        if (item == null || !vm.canSettleProperty().get()) return;
+        SettleDialog dialog = new SettleDialog(item.step().title(), vm.unsettledProperty().get(), operator);
+        dialog.initOwner(getScene().getWindow());
+        dialog.showAndWait().ifPresent(d -> vm.settle(d.settlement(), d.note()));
     }
 
     private void waiveSelected() {

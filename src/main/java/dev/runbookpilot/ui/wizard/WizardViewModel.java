@@ -13,6 +13,7 @@ import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionState;
+import dev.runbookpilot.session.Writers;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -122,6 +123,14 @@ public final class WizardViewModel {
     private final StringProperty elapsed = new SimpleStringProperty(this, "elapsed", "0:00:00");
     private final StringProperty migrationProgress = new SimpleStringProperty(this, "migrationProgress", "");
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress");
+    /** What ran, when and by whom, for the current step's applied migrations; empty when none is applied. */
+    private final StringProperty applied = new SimpleStringProperty(this, "applied", "");
+    /** Why the current step's migration needs a settle decision (what ran, what the server said); empty if not. */
+    private final StringProperty unsettled = new SimpleStringProperty(this, "unsettled", "");
+    /** What became of the current step's interrupted migration attempt, when it is pending again because of it. */
+    private final StringProperty previous = new SimpleStringProperty(this, "previous", "");
+    /** The current step has an automated check that Run would run (an applied migration is never run again). */
+    private final BooleanProperty runnable = new SimpleBooleanProperty(this, "runnable");
     /** Checks started but not yet journaled as finished; the journal has no RUNNING state. Touched on ui only. */
     private final Set<String> runningKeys = new HashSet<>();
     private final javafx.beans.property.IntegerProperty rowStatusChanges =
@@ -133,6 +142,7 @@ public final class WizardViewModel {
     private final BooleanBinding canWaive;
     private final BooleanBinding canRerunFailed;
     private final BooleanBinding canSkip;
+    private final BooleanBinding canSettle;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -146,9 +156,11 @@ public final class WizardViewModel {
         }
         javafx.beans.Observable anyStepStatus = statusTrigger();
         canRun = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
-                        && current.get() != null && !onSummary.get()
-                        && checks.stream().anyMatch(CheckRow::isAutomated),
-                opened, busy, ended, current, onSummary, checks);
+                        && current.get() != null && !onSummary.get() && runnable.get(),
+                opened, busy, ended, current, onSummary, runnable);
+        canSettle = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && !onSummary.get() && !unsettled.get().isEmpty(),
+                opened, busy, ended, onSummary, unsettled);
         canNext = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && current.get() != null
                         && !onSummary.get() && current.get().status().isSatisfied(),
                 opened, busy, current, onSummary, anyStepStatus);
@@ -298,8 +310,8 @@ public final class WizardViewModel {
     /** Runs every automated check of the current step. A migration needs {@link #runMigration} instead. */
     public void run() {
         StepItem item = current.get();
-        if (!canRun.get()) return;
-        if (item.step().mutates()) {
+        if (!canRun.get() || refusedUnsettled(item)) return;
+        if (session.hasMigrationToRun(item.step())) {
             error.set("'" + item.step().title() + "' changes the database: review the SQL and approve it first");
             return;
         }
@@ -328,7 +340,12 @@ public final class WizardViewModel {
      */
     public boolean runMigration(String typedDatabaseName) {
         StepItem item = current.get();
-        if (!canRun.get() || !item.step().mutates()) return false;
+        if (item == null || session == null || !item.step().mutates()) return false;
+        if (!session.hasMigrationToRun(item.step())) {
+            error.set("'" + item.step().title() + "' is applied (" + applied.get() + "); a migration never runs twice");
+            return false;
+        }
+        if (!canRun.get() || refusedUnsettled(item)) return false;
         if (requiresTypedDatabaseName()
                 && (typedDatabaseName == null || !typedDatabaseName.strip().equals(databaseName()))) {
             error.set("Not run: this writes to PRODUCTION; type the database name '" + databaseName()
@@ -337,6 +354,39 @@ public final class WizardViewModel {
         }
         runChecks(item, Session.Scope.UNSETTLED);
         return true;
+    }
+
+    /** Whether Run on the current step means approving a migration (one is not applied yet). */
+    public boolean migrationToRun() {
+        StepItem item = current.get();
+        return session != null && item != null && session.hasMigrationToRun(item.step());
+    }
+
+    private boolean refusedUnsettled(StepItem item) {
+        if (session.unsettled(item.step()).isEmpty()) return false;
+        error.set("'" + item.step().title() + "' must be settled first: " + unsettled.get());
+        return true;
+    }
+
+    /**
+     * Settles the current step's migrations whose outcome is unknown, with what the operator found. Nothing runs
+     * them again before this; a settle decision is journaled as such, never as a waiver.
+     */
+    public void settle(JournalEvent.Settlement decision, String note) {
+        if (!canSettle.get()) return;
+        if (decision == null) {
+            error.set("Choose what became of the migration: applied, not applied or run again");
+            return;
+        }
+        if (note == null || note.isBlank()) {
+            error.set("A settle decision needs a note: what you found in the database");
+            return;
+        }
+        StepItem item = current.get();
+        List<Integer> which = session.unsettled(item.step());
+        act(s -> {
+            for (int i : which) s.settle(item.step(), i, decision, note);
+        }, item);
     }
 
     /**
@@ -359,6 +409,7 @@ public final class WizardViewModel {
 
     private void runChecks(StepItem item, Session.Scope scope) {
         Session s = session;
+        boolean migrates = s.hasMigrationToRun(item.step());
         running.set(true);
         busy.set(true);
         error.set("");
@@ -367,10 +418,10 @@ public final class WizardViewModel {
         submit(() -> {
             s.runChecks(item.step(), scope);
             return null;
-        }, ignored -> finishRun(item, startedAt), e -> finishRun(item, startedAt));
+        }, ignored -> finishRun(item, startedAt, migrates), e -> finishRun(item, startedAt, migrates));
     }
 
-    private void finishRun(StepItem item, Instant startedAt) {
+    private void finishRun(StepItem item, Instant startedAt, boolean migrates) {
         running.set(false);
         busy.set(false);
         runningKeys.clear();
@@ -379,14 +430,14 @@ public final class WizardViewModel {
         if (st.isBlocking()) {
             error.set("'" + item.step().title() + "' is " + st + ": fix the cause and re-run, or waive with a reason");
         }
-        if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()));
+        if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()), migrates);
     }
 
-    private void announceRun(StepItem item, Duration took) {
+    private void announceRun(StepItem item, Duration took, boolean migrates) {
         String title = item.step().title();
         String counts = countsOf(item) + " in " + CheckRow.formatMillis(took.toMillis());
-        boolean blocking = item.status().isBlocking();
-        if (item.step().mutates()) {
+        boolean blocking = item.status().isBlocking() || !session.unsettled(item.step()).isEmpty();
+        if (migrates) {
             announcements.add(blocking
                     ? new Announcement(Announcement.Tone.FAILURE, "Migration did not complete",
                             "'" + title + "' is " + item.status() + " · " + counts + ". The migration log shows why.")
@@ -444,7 +495,7 @@ public final class WizardViewModel {
             return;
         }
         StepItem item = current.get();
-        act(() -> session.confirm(item.step(), row.index(), note), item);
+        act(s -> s.confirm(item.step(), row.index(), note), item);
     }
 
     /** Waives failed checks of the current step with a written reason, recorded with the operator's name. */
@@ -457,8 +508,8 @@ public final class WizardViewModel {
         StepItem item = current.get();
         List<CheckRow> blocking = rows.stream().filter(r -> r.status().isBlocking() && isWaivable(r)).toList();
         if (blocking.isEmpty()) return;
-        act(() -> {
-            for (CheckRow r : blocking) session.waive(item.step(), r.index(), reason);
+        act(s -> {
+            for (CheckRow r : blocking) s.waive(item.step(), r.index(), reason);
         }, item);
     }
 
@@ -476,7 +527,7 @@ public final class WizardViewModel {
             error.set("A skip needs a written reason");
             return;
         }
-        act(() -> session.skip(item.step(), reason), item);
+        act(s -> s.skip(item.step(), reason), item);
     }
 
     public void sign(String role, String name) {
@@ -486,7 +537,7 @@ public final class WizardViewModel {
             return;
         }
         StepItem item = current.get();
-        act(() -> session.sign(item.step(), role, name), item);
+        act(s -> s.sign(item.step(), role, name), item);
     }
 
     /** Roles of the current step's sign-off not signed yet. */
@@ -513,16 +564,21 @@ public final class WizardViewModel {
         return true;
     }
 
+    /**
+     * Journaled work on the session, handed the session it was asked on: background work never reads the field,
+     * which {@link #close} clears while the work may still be queued.
+     */
     @FunctionalInterface
     private interface Journaled {
-        void run() throws IOException;
+        void run(Session session) throws IOException;
     }
 
     private void act(Journaled action, StepItem item) {
+        Session s = session;
         busy.set(true);
         error.set("");
         submit(() -> {
-            action.run();
+            action.run(s);
             return null;
         }, ignored -> {
             busy.set(false);
@@ -535,9 +591,10 @@ public final class WizardViewModel {
             showSummary();
             return;
         }
+        Session s = session;
         busy.set(true);
         submit(() -> {
-            session.finish();
+            s.finish();
             return null;
         }, ignored -> {
             busy.set(false);
@@ -586,6 +643,12 @@ public final class WizardViewModel {
             public void notice(Step step, String message) {
                 ui.execute(() -> migrationLog.add(message));
             }
+
+            @Override
+            public void previousAttempt(Step step, int index, String outcome) {
+                ui.execute(() -> announcements.add(new Announcement(Announcement.Tone.WARNING,
+                        "Interrupted migration", "'" + step.title() + "': " + outcome)));
+            }
         };
     }
 
@@ -624,7 +687,37 @@ public final class WizardViewModel {
                     st.effectiveResult(id, row.index()).orElse(null),
                     st.waiver(id, row.index()).orElse(null), st.confirmation(id, row.index()).orElse(null));
         }
+        List<String> appliedLines = new ArrayList<>();
+        List<String> previousLines = new ArrayList<>();
+        List<String> unsettledLines = new ArrayList<>();
+        boolean anyToRun = false;
+        for (CheckRow row : checks) {
+            if (!row.isAutomated()) continue;
+            if (!(row.spec() instanceof CheckSpec.Execute)) {
+                anyToRun = true;
+                continue;
+            }
+            var done = session.applied(item.step(), row.index());
+            done.ifPresent(a -> appliedLines.add("Applied " + Formats.time(a.at()) + " by " + a.operator() + ": "
+                    + a.what()));
+            session.unsettled(item.step(), row.index()).ifPresent(unsettledLines::add);
+            if (row.status() == Status.PENDING) previousAttempt(id, row.index()).ifPresent(previousLines::add);
+            if (done.isEmpty()) anyToRun = true;
+        }
+        applied.set(String.join("\n", appliedLines));
+        unsettled.set(String.join("\n", unsettledLines));
+        previous.set(String.join("\n", previousLines));
+        runnable.set(anyToRun);
         rowStatusChanges.set(rowStatusChanges.get() + 1);
+    }
+
+    /** A pending migration whose earlier attempt was interrupted: what became of it, not a bare PENDING. */
+    private java.util.Optional<String> previousAttempt(String stepId, int index) {
+        return Writers.latestAttempt(session.state(), stepId, index)
+                .filter(a -> a.resolved() != null && a.resolved().cleared())
+                .map(a -> "Previous attempt " + (a.inTransaction() ? "rolled back (transaction " + a.began().xid()
+                        + " " + a.resolved().fate() + ", txid_status)" : "stopped before its first statement")
+                        + " at " + Formats.time(a.resolved().at()) + "; it runs again when approved");
     }
 
     private Summary computeSummary() {
@@ -803,5 +896,21 @@ public final class WizardViewModel {
 
     public BooleanBinding canRerunFailedProperty() {
         return canRerunFailed;
+    }
+
+    public BooleanBinding canSettleProperty() {
+        return canSettle;
+    }
+
+    public ReadOnlyStringProperty appliedProperty() {
+        return applied;
+    }
+
+    public ReadOnlyStringProperty unsettledProperty() {
+        return unsettled;
+    }
+
+    public ReadOnlyStringProperty previousAttemptProperty() {
+        return previous;
     }
 }
