@@ -133,7 +133,7 @@ final class HeadlessRun {
         while (true) {
             if (!session.unsettled(step).isEmpty() && !settle(step)) return ExitCodes.UNCONFIRMED;
             // An applied migration is never offered again: only a step with one still to run asks for approval.
-            if (session.hasMigrationToRun(step) && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
+            if (session.needsApproval(step) && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
             out.flush();
             session.runChecks(step, Session.Scope.UNSETTLED);
             // It ran and its outcome is in doubt: settle it now if a decision is at hand, else stop and say how.

@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
 public final class RunbookLoader {
 
     static final Set<String> TOP_KEYS = Set.of("runbook", "version", "description", "target", "phases");
-    static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema");
+    static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
             "requireNote", "execute", "signoff", "optional");
@@ -231,7 +231,9 @@ public final class RunbookLoader {
         }
         String database = f.text("database");
         String schema = f.text("schema");
-        return environment == null ? null : new Target(environment, database, schema);
+        Boolean approveProbes = f.bool("approveProbes");
+        return environment == null ? null
+                : new Target(environment, database, schema, approveProbes == null || approveProbes);
     }
 
     private Phase phase(Node node, Map<String, SourceLocation> stepIds) {

@@ -649,6 +649,14 @@ public final class Session implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether running the step needs the operator's approval first: a migration not applied yet, or, against
+     * production, probes (they write, then roll back) unless the runbook's target says {@code approveProbes: false}.
+     */
+    public boolean needsApproval(Step step) {
+        return hasMigrationToRun(step) || runbook.target().probesNeedApproval(step);
+    }
+
     /** Why a migration needs a settle decision before anything runs it again; empty when it does not. */
     public Optional<String> unsettled(Step step, int index) {
         return Writers.unsettled(state, step.id(), index);

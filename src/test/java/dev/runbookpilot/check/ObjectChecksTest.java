@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ObjectChecksTest {
 
@@ -218,12 +219,11 @@ class ObjectChecksTest {
     }
 
     @Test
-    void aCheckThatComparesNothingIsAnError() {
-        CheckOutcome o = ObjectChecks.evaluate(spec(ObjectKind.TABLES, null, List.of(), List.of(), null, null,
-                Map.of()), SHOP);
-        assertThat(o.status()).isEqualTo(Status.ERROR);
-        assertThat(ObjectChecks.evaluate(spec(ObjectKind.COLUMNS, null, List.of(named("id")), List.of(), null, null,
-                Map.of()), SHOP).status()).isEqualTo(Status.ERROR);
+    void aCheckThatComparesNothingOrColumnsWithoutATableCannotBeBuilt() {
+        assertThatThrownBy(() -> spec(ObjectKind.TABLES, null, List.of(), List.of(), null, null, Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> spec(ObjectKind.COLUMNS, null, List.of(named("id")), List.of(), null, null,
+                Map.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -56,6 +56,40 @@ class CliTest {
         return db;
     }
 
+    /** Probes write, then roll back: against production they are approved like a migration unless the runbook says. */
+    @Test
+    void againstProductionAProbeAsksForTheSameApprovalAsAMigration(@TempDir Path dir) throws Exception {
+        String db = tableWith(3);
+        String probe = """
+                runbook: Probe on production
+                target: { environment: production%s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: probe
+                        title: An insert is accepted
+                        checks:
+                          - accepts: { sql: "INSERT INTO t VALUES (4)" }
+                """;
+        Run unapproved = cli("run", runbook(dir, probe.formatted("")).toString(), "--db", TestPostgres.jdbcUrl(db),
+                "--session-dir", dir.resolve("s1").toString());
+        assertThat(unapproved.code()).as(unapproved.output()).isEqualTo(ExitCodes.UNCONFIRMED);
+        assertThat(unapproved.output()).contains("--confirm-production " + db).doesNotContain("PASSED");
+
+        Run approved = cli("run", runbook(dir, probe.formatted("")).toString(), "--db", TestPostgres.jdbcUrl(db),
+                "--confirm-production", db, "--session-dir", dir.resolve("s2").toString());
+        assertThat(approved.code()).as(approved.output()).isEqualTo(ExitCodes.OK);
+
+        Run optedOut = cli("run", runbook(dir, probe.formatted(", approveProbes: false")).toString(), "--db",
+                TestPostgres.jdbcUrl(db), "--session-dir", dir.resolve("s3").toString());
+        assertThat(optedOut.code()).as(optedOut.output()).isEqualTo(ExitCodes.OK);
+        try (var c = TestPostgres.connect(db); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("the probes rolled back").isEqualTo(3);
+        }
+    }
+
     @Test
     void validateExitsZeroForAValidRunbookAndTwoWithLocatedProblems(@TempDir Path dir) throws Exception {
         assertThat(cli("validate", runbook(dir, RUNBOOK).toString()).code()).isEqualTo(ExitCodes.OK);

@@ -177,9 +177,11 @@ public final class WizardViewModel {
                         && current.get() != null && current.get().step().optional()
                         && !current.get().status().isSatisfied(),
                 opened, busy, ended, current, anyRowStatus);
-        // A migration is never re-run piecemeal: its step runs whole, through the approval dialog.
+        // A migration is never re-run piecemeal, nor are probes against production: the step runs whole, through
+        // the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
-                        && !current.get().step().mutates(),
+                        && !current.get().step().mutates()
+                        && !runbook.target().probesNeedApproval(current.get().step()),
                 canRun, canWaive, current);
     }
 
@@ -311,7 +313,7 @@ public final class WizardViewModel {
     public void run() {
         StepItem item = current.get();
         if (!canRun.get() || refusedUnsettled(item)) return;
-        if (session.hasMigrationToRun(item.step())) {
+        if (session.needsApproval(item.step())) {
             error.set("'" + item.step().title() + "' changes the database: review the SQL and approve it first");
             return;
         }
@@ -340,9 +342,12 @@ public final class WizardViewModel {
      */
     public boolean runMigration(String typedDatabaseName) {
         StepItem item = current.get();
-        if (item == null || session == null || !item.step().mutates()) return false;
-        if (!session.hasMigrationToRun(item.step())) {
-            error.set("'" + item.step().title() + "' is applied (" + applied.get() + "); a migration never runs twice");
+        if (item == null || session == null) return false;
+        if (!session.needsApproval(item.step())) {
+            if (item.step().mutates()) {
+                error.set("'" + item.step().title() + "' is applied (" + applied.get() + "); a migration never runs"
+                        + " twice");
+            }
             return false;
         }
         if (!canRun.get() || refusedUnsettled(item)) return false;
@@ -356,10 +361,13 @@ public final class WizardViewModel {
         return true;
     }
 
-    /** Whether Run on the current step means approving a migration (one is not applied yet). */
+    /**
+     * Whether Run on the current step means approving what it writes: a migration not applied yet, or probes
+     * against production.
+     */
     public boolean migrationToRun() {
         StepItem item = current.get();
-        return session != null && item != null && session.hasMigrationToRun(item.step());
+        return session != null && item != null && session.needsApproval(item.step());
     }
 
     private boolean refusedUnsettled(StepItem item) {
@@ -401,6 +409,11 @@ public final class WizardViewModel {
                     b.append("-- ").append(runbook.baseDir().relativize(ex.file())).append(ex.transaction()
                             ? " (one transaction)" : " (no transaction: statements commit one by one)").append('\n');
                     b.append(Files.readString(ex.file(), StandardCharsets.UTF_8)).append('\n');
+                } else if (c instanceof CheckSpec.Statement probe && runbook.target().probesNeedApproval(step)) {
+                    b.append("-- ").append(probe.kind()).append(" probe (in a transaction that is rolled back; a"
+                            + " sequence value it draws stays drawn)\n");
+                    if (probe.setup() != null) b.append(probe.setup()).append(";\n");
+                    b.append(probe.sql()).append(";\n");
                 }
             }
             return b.toString();
