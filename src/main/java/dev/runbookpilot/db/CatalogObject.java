@@ -45,7 +45,7 @@ public record CatalogObject(ObjectKind kind, String name, String table, Map<Stri
     /** The name as it appears in a key, without the kind: {@code users.email}, {@code f(integer, text)}. */
     public String qualifiedName() {
         if (kind == ObjectKind.FUNCTIONS) return name + "(" + properties.getOrDefault("argumentTypes", "") + ")";
-        if (table != null && kind != ObjectKind.INDEXES) return table + "." + name;
+        if (table != null && kind != ObjectKind.INDEXES && kind != ObjectKind.STATISTICS) return table + "." + name;
         return name;
     }
 

@@ -78,7 +78,7 @@ class SchemaDiffsTest {
         assertThat(o.status()).isEqualTo(Status.PASSED);
         assertThat(o.actual()).isEqualTo("1 added, 0 removed, 1 changed as declared");
         assertThat(changes(o)).contains(new CheckDetail.SchemaChange("changed", "column:users.id", "type integer",
-                "type bigint", true, true));
+                "type bigint", true, true, "type integer → bigint"));
     }
 
     @Test
