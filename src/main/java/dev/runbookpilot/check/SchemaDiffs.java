@@ -344,7 +344,10 @@ public final class SchemaDiffs {
         List<CatalogObject> out = new ArrayList<>(objects.size());
         for (CatalogObject o : objects) {
             Map<String, String> props = new TreeMap<>(o.properties());
-            props.keySet().removeIf(p -> ignore.contains(ChangeWords.classOf(p)));
+            props.keySet().removeIf(p -> {
+                CheckSpec.Ignorable c = ChangeWords.classOf(p);
+                return c != null && ignore.contains(c);
+            });
             out.add(new CatalogObject(o.kind(), o.name(), o.table(), props, o.definition()));
         }
         return out;
