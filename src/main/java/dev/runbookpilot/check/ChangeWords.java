@@ -35,13 +35,13 @@ final class ChangeWords {
             Map.entry("security", "SECURITY"), Map.entry("statistics", "STATISTICS"), Map.entry("storage", "STORAGE"),
             Map.entry("compression", "COMPRESSION"), Map.entry("collation", "COLLATE"),
             Map.entry("attachedTo", "attached to index"), Map.entry("fires", "fires"),
-            Map.entry("argumentTypes", "argument types"));
+            Map.entry("argumentTypes", "argument types"), Map.entry("ofType", "OF type"));
 
     private ChangeWords() {}
 
     /** The class a runbook may ignore that a property belongs to, or null. */
     static CheckSpec.Ignorable classOf(String property) {
-        if (property.equals("comment") || property.startsWith("comment on column ")) {
+        if (property.equals("comment") || property.startsWith("comment on ")) {
             return CheckSpec.Ignorable.COMMENTS;
         }
         if (property.startsWith("grant ")) return CheckSpec.Ignorable.PRIVILEGES;
@@ -79,7 +79,7 @@ final class ChangeWords {
             if (after == null) return List.of("detached from " + before);
             return List.of("moved from partition of " + before + " to partition of " + after);
         }
-        if (property.equals("comment") || property.startsWith("comment on column ")
+        if (property.equals("comment") || property.startsWith("comment on ")
                 || property.startsWith("constraint ") || property.startsWith("default of column ")) {
             String what = property.equals("comment") ? "comment" : property;
             if (before == null) return List.of(what + " added: " + after);

@@ -337,7 +337,8 @@ public final class SchemaDiffs {
 
     /**
      * The objects without the properties of the classes a runbook chose to ignore: comments ({@code comment},
-     * {@code comment on column ...}), privileges ({@code grant ...}) and owners ({@code ownerRole}).
+     * {@code comment on column ...}, {@code comment on constraint ...}), privileges ({@code grant ...}) and owners
+     * ({@code ownerRole}).
      */
     private static List<CatalogObject> withoutIgnored(List<CatalogObject> objects, Set<CheckSpec.Ignorable> ignore) {
         if (ignore.isEmpty()) return objects;

@@ -71,10 +71,14 @@ final class SchemaChangeCatalogue {
             CREATE TABLE payment_2025 PARTITION OF payment FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
             CREATE TABLE payment_2026 (payment_id bigint NOT NULL, customer_id integer NOT NULL,
                                        amount numeric(5,2) NOT NULL, payment_date timestamptz NOT NULL);
+            CREATE INDEX customer_lower_email_idx ON customer (lower(email));
+            CREATE TYPE note_row AS (body text);
+            CREATE TABLE note (body text);
             CREATE VIEW active_customers AS SELECT customer_id, email FROM customer WHERE active;
             CREATE VIEW film_list AS SELECT film_id, title, rating FROM film;
             CREATE MATERIALIZED VIEW sales_by_customer AS
               SELECT customer_id, sum(amount) AS total FROM payment GROUP BY customer_id;
+            CREATE INDEX sales_by_customer_idx ON sales_by_customer (customer_id);
             CREATE FUNCTION film_in_stock(p_film_id integer, p_store_id integer) RETURNS SETOF integer
               LANGUAGE sql STABLE AS $$ SELECT p_film_id WHERE p_store_id > 0 $$;
             CREATE FUNCTION last_day(timestamptz) RETURNS date LANGUAGE sql IMMUTABLE STRICT
@@ -144,6 +148,8 @@ final class SchemaChangeCatalogue {
             Change.of(CheckSpec.Ignorable.COMMENTS, "COMMENT ON CONSTRAINT film_pkey ON film IS 'Key'", null),
             Change.of(CheckSpec.Ignorable.COMMENTS, "COMMENT ON INDEX film_title_idx IS 'Lookup'", null),
             new Change("ALTER INDEX film_title_idx SET (fillfactor = 80)"),
+            new Change("ALTER INDEX customer_lower_email_idx ALTER COLUMN 1 SET STATISTICS 100"),
+            Change.words("ALTER TABLE note OF note_row", "OF type (none) → note_row"),
             // triggers
             Change.words("ALTER TABLE film ENABLE ALWAYS TRIGGER film_last_update", "fires (none) → always"),
             new Change("ALTER TABLE film ENABLE REPLICA TRIGGER film_last_update"),
@@ -160,6 +166,8 @@ final class SchemaChangeCatalogue {
             new Change("ALTER VIEW film_list ALTER COLUMN rating SET DEFAULT 'PG'"),
             new Change("ALTER MATERIALIZED VIEW sales_by_customer SET (fillfactor = 50)"),
             Change.of(CheckSpec.Ignorable.OWNERS, "ALTER MATERIALIZED VIEW sales_by_customer OWNER TO sd_owner", null),
+            new Change("ALTER MATERIALIZED VIEW sales_by_customer ALTER COLUMN total SET STATISTICS 200"),
+            new Change("ALTER MATERIALIZED VIEW sales_by_customer CLUSTER ON sales_by_customer_idx"),
             // functions and procedures
             Change.words("ALTER FUNCTION film_in_stock(integer, integer) STRICT", "STRICT added"),
             Change.words("ALTER FUNCTION film_in_stock(integer, integer) PARALLEL SAFE", "PARALLEL unsafe → safe"),
@@ -212,6 +220,7 @@ final class SchemaChangeCatalogue {
             new Change("ALTER DOMAIN year DROP CONSTRAINT year_check"),
             Change.words("ALTER DOMAIN year SET DEFAULT 2000", "default (none) → 2000"),
             new Change("ALTER DOMAIN year SET NOT NULL"),
+            Change.of(CheckSpec.Ignorable.COMMENTS, "COMMENT ON CONSTRAINT year_check ON DOMAIN year IS 'Years'", null),
             new Change("ALTER TYPE money_pair ADD ATTRIBUTE note text"),
             new Change("CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%')"),
             Change.of(CheckSpec.Ignorable.COMMENTS, "COMMENT ON TYPE mpaa_rating IS 'Film ratings'", null),

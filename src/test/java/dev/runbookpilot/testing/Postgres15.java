@@ -53,7 +53,7 @@ public final class Postgres15 {
             throw new IOException("the PostgreSQL 15 binaries are missing (" + jar + "); run the tests through Maven,"
                     + " which copies them in generate-test-resources");
         }
-        String entryName = "postgres-" + system + "-" + hardware + ".txz";
+        String entryName = ("postgres-" + system + "-" + hardware + ".txz").toLowerCase(java.util.Locale.ROOT);
         try (ZipFile zip = new ZipFile(jar)) {
             ZipEntry entry = zip.getEntry(entryName);
             if (entry == null) {
