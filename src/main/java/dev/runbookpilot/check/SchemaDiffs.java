@@ -248,6 +248,13 @@ public final class SchemaDiffs {
                     }
                 }
                 if (from.kind() == ObjectKind.FUNCTIONS) replaceValue(props, "function", oldName, newName);
+                if (from.kind() == ObjectKind.TYPES) {
+                    // Columns, domains, functions and composite types name the type they use.
+                    for (String p : List.of("type", "baseType", "returns", "arguments", "argumentTypes",
+                            "attributes")) {
+                        if (props.containsKey(p)) props.put(p, replaceIdentifier(props.get(p), oldName, newName));
+                    }
+                }
                 definition = replaceIdentifier(definition, oldName, newName);
                 if (props.containsKey("default")) {
                     props.put("default", replaceIdentifier(props.get("default"), oldName, newName));

@@ -250,9 +250,10 @@ public final class CatalogReader {
 
     /*
      * A function's body is prosrc, or for a SQL-standard body (BEGIN ATOMIC, RETURN expr) the parsed prosqlbody,
-     * printed by pg_get_function_sqlbody (PostgreSQL 14 and newer). The definition is pg_get_functiondef's whole
-     * CREATE FUNCTION, as an md5: it carries every attribute pg_dump writes, so an attribute this query does not
-     * name still shows as a change. Aggregates have no pg_get_functiondef; their definition is their pg_aggregate
+     * printed by pg_get_function_sqlbody (PostgreSQL 14 and newer). The definition is pg_get_functiondef's
+     * CREATE FUNCTION as an md5, its first line (which names the function) replaced by the arguments with their
+     * defaults, so that a declared rename is not also a change: it carries every attribute pg_dump writes, so an
+     * attribute this query does not name still shows as a change. Aggregates have no pg_get_functiondef; their definition is their pg_aggregate
      * row spelt as CREATE AGGREGATE options.
      */
     private static final String FUNCTIONS = """
@@ -289,7 +290,8 @@ public final class CatalogReader {
                         'MINITCOND = ' || quote_literal(ag.aggminitval),
                         CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator::text END,
                         CASE ag.aggkind WHEN 'o' THEN 'ORDERED SET' WHEN 'h' THEN 'HYPOTHETICAL' END)
-                   ELSE md5(pg_catalog.pg_get_functiondef(p.oid)) END AS definition
+                   ELSE md5(pg_catalog.pg_get_function_arguments(p.oid)
+                            || regexp_replace(pg_catalog.pg_get_functiondef(p.oid), '^[^\n]*\n', '')) END AS definition
             FROM pg_catalog.pg_proc p
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang

@@ -122,6 +122,23 @@ class SchemaChangeCatalogueTest {
     }
 
     @Test
+    void declaredRenamesOfObjectsOthersDependOnPass() throws SQLException {
+        Map<String, Map<String, String>> renames = Map.of(
+                "ALTER FUNCTION film_in_stock(integer, integer) RENAME TO film_available",
+                Map.of("function:film_in_stock(integer, integer)", "function:film_available(integer, integer)"),
+                "ALTER TABLE payment RENAME TO payments",
+                Map.of("table:payment", "table:payments"),
+                "ALTER TYPE mpaa_rating RENAME TO film_rating",
+                Map.of("type:mpaa_rating", "type:film_rating"));
+        for (Map.Entry<String, Map<String, String>> r : renames.entrySet()) {
+            CheckSpec.SchemaDiff declared = new CheckSpec.SchemaDiff(new CheckSpec.Meta(null, null, null), "before",
+                    List.of(), List.of(), List.of(), r.getValue(), Set.of());
+            CheckOutcome o = SchemaDiffs.evaluate(declared, before, apply(r.getKey()));
+            assertThat(o.status()).as("%s: %s", r.getKey(), o.actual()).isEqualTo(Status.PASSED);
+        }
+    }
+
+    @Test
     void noOpsPass() throws SQLException {
         String noOps = TestPostgres.freshDatabase("catalogue_noop");
         try (Connection c = connect(noOps); Statement s = c.createStatement()) {
