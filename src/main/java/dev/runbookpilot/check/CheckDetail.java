@@ -56,10 +56,25 @@ public sealed interface CheckDetail {
 
     /**
      * One schema change. {@code expected}: the runbook declared it; a change that happened undeclared or that
-     * was declared but did not happen fails the check.
+     * was declared but did not happen fails the check. {@code what}: for a changed object, each difference in
+     * words ("fillfactor 100 → 70; STRICT added"); null otherwise.
      */
     record SchemaChange(String change, String object, String before, String after, boolean expected,
-                        boolean happened) {}
+                        boolean happened, String what) {
+
+        public SchemaChange(String change, String object, String before, String after, boolean expected,
+                            boolean happened) {
+            this(change, object, before, after, expected, happened, null);
+        }
+
+        /**
+         * The object and, for a change to one, what changed in a DBA's words: "function:f(integer): STRICT added;
+         * owner alice → bob".
+         */
+        public String label() {
+            return what == null || what.isEmpty() ? object : object + ": " + what;
+        }
+    }
 
     record SchemaChanges(String snapshot, List<SchemaChange> changes) implements CheckDetail {
         public SchemaChanges {

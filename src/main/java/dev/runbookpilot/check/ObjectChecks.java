@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 public final class ObjectChecks {
 
     private static final Set<ObjectKind> TABLE_SCOPED = EnumSet.of(ObjectKind.COLUMNS, ObjectKind.INDEXES,
-            ObjectKind.CONSTRAINTS, ObjectKind.TRIGGERS, ObjectKind.POLICIES);
+            ObjectKind.CONSTRAINTS, ObjectKind.TRIGGERS, ObjectKind.POLICIES, ObjectKind.RULES,
+            ObjectKind.STATISTICS);
     private static final Set<String> BOOLEANS = Set.of("rls", "nullable", "unique", "primary", "partial",
             "materialized", "enabled", "permissive", "valid", "validated", "deferrable", "partitioned", "unlogged");
     private static final Set<String> KEYWORDS = Set.of("timing", "method", "language", "level", "volatility",
@@ -176,7 +177,8 @@ public final class ObjectChecks {
         /** How an object is named to the operator: as the runbook would name it. */
         String display(CatalogObject o) {
             if (o.kind() == ObjectKind.FUNCTIONS) return o.qualifiedName();
-            if (scoped || o.table() == null || o.kind() == ObjectKind.INDEXES) return o.name();
+            if (scoped || o.table() == null || o.kind() == ObjectKind.INDEXES
+                    || o.kind() == ObjectKind.STATISTICS) return o.name();
             return o.table() + "." + o.name();
         }
 

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 public final class SchemaDiffs {
 
     private static final Set<ObjectKind> SCHEMA_LEVEL = EnumSet.of(ObjectKind.TABLES, ObjectKind.VIEWS,
-            ObjectKind.SEQUENCES, ObjectKind.FUNCTIONS, ObjectKind.EXTENSIONS);
+            ObjectKind.SEQUENCES, ObjectKind.FUNCTIONS, ObjectKind.EXTENSIONS, ObjectKind.TYPES,
+            ObjectKind.STATISTICS, ObjectKind.SCHEMAS);
     private static final Pattern SIMPLE_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
     // Reserved words PostgreSQL's quote_ident quotes; a name among them appears quoted in printed definitions.
     private static final Set<String> RESERVED = Set.of("all", "analyse", "analyze", "and", "any", "array", "as",
@@ -48,8 +49,12 @@ public final class SchemaDiffs {
         String text() { return from + " -> " + to; }
     }
 
-    private record Change(String type, CatalogObject object, String before, String after) {
+    private record Change(String type, CatalogObject object, String before, String after, String what) {
         String key() { return object.key(); }
+
+        String describe() {
+            return object.key() + " " + type + (what == null ? "" : ": " + what);
+        }
     }
 
     public static CheckOutcome evaluate(CheckSpec.SchemaDiff spec, SchemaSnapshot before, SchemaSnapshot now) {
@@ -60,8 +65,8 @@ public final class SchemaDiffs {
             return new CheckOutcome(Status.ERROR, expected, "snapshot '" + spec.compareTo() + "' is of schema "
                     + before.schema() + ", not " + now.schema(), sql, null);
         }
-        Map<String, CatalogObject> was = byKey(before.objects());
-        Map<String, CatalogObject> is = byKey(now.objects());
+        Map<String, CatalogObject> was = byKey(withoutIgnored(before.objects(), spec.ignore()));
+        Map<String, CatalogObject> is = byKey(withoutIgnored(now.objects(), spec.ignore()));
 
         List<CheckDetail.SchemaChange> report = new ArrayList<>();
         List<String> notHappened = new ArrayList<>();
@@ -114,9 +119,9 @@ public final class SchemaDiffs {
         int[] counts = new int[3];
         for (Change c : changes) {
             boolean ok = covered.contains(c.type() + " " + c.key());
-            if (!ok) unexpected.add(c.key() + " " + c.type());
+            if (!ok) unexpected.add(c.describe());
             counts[List.of("added", "removed", "changed").indexOf(c.type())]++;
-            report.add(new CheckDetail.SchemaChange(c.type(), c.key(), c.before(), c.after(), ok, true));
+            report.add(new CheckDetail.SchemaChange(c.type(), c.key(), c.before(), c.after(), ok, true, c.what()));
         }
         for (Map.Entry<String, List<String>> d : declared.entrySet()) {
             for (String pattern : d.getValue()) {
@@ -235,12 +240,21 @@ public final class SchemaDiffs {
                     if (oldName.equals(table)) table = newName;
                     replaceValue(props, "table", oldName, newName);
                     replaceValue(props, "references", oldName, newName);
+                    replaceValue(props, "partitionOf", oldName, newName);
+                    replaceValue(props, "inherits", oldName, newName);
                     String owner = props.get("owner");
                     if (owner != null && owner.startsWith(oldName + ".")) {
                         props.put("owner", newName + owner.substring(oldName.length()));
                     }
                 }
                 if (from.kind() == ObjectKind.FUNCTIONS) replaceValue(props, "function", oldName, newName);
+                if (from.kind() == ObjectKind.TYPES) {
+                    // Columns, domains, functions and composite types name the type they use.
+                    for (String p : List.of("type", "baseType", "returns", "arguments", "argumentTypes",
+                            "attributes")) {
+                        if (props.containsKey(p)) props.put(p, replaceIdentifier(props.get(p), oldName, newName));
+                    }
+                }
                 definition = replaceIdentifier(definition, oldName, newName);
                 if (props.containsKey("default")) {
                     props.put("default", replaceIdentifier(props.get("default"), oldName, newName));
@@ -296,28 +310,55 @@ public final class SchemaDiffs {
             CatalogObject b = was.get(key);
             CatalogObject a = is.get(key);
             if (b == null) {
-                changes.add(new Change("added", a, null, summary(a)));
+                changes.add(new Change("added", a, null, summary(a), null));
             } else if (a == null) {
-                changes.add(new Change("removed", b, summary(b), null));
+                changes.add(new Change("removed", b, summary(b), null, null));
             } else if (!b.properties().equals(a.properties()) || !Objects.equals(b.definition(), a.definition())) {
                 List<String> was1 = new ArrayList<>();
                 List<String> is1 = new ArrayList<>();
+                List<String> what = new ArrayList<>();
                 Set<String> props = new TreeSet<>(b.properties().keySet());
                 props.addAll(a.properties().keySet());
+                boolean attributeChanged = false;
                 for (String p : props) {
                     if (!Objects.equals(b.property(p), a.property(p))) {
                         was1.add(p + " " + describeValue(b.property(p)));
                         is1.add(p + " " + describeValue(a.property(p)));
+                        what.addAll(ChangeWords.of(p, b.property(p), a.property(p)));
+                        attributeChanged |= !p.equals("ownerRole") && !p.equals("comment") && !p.startsWith("grant ");
                     }
                 }
                 if (!Objects.equals(b.definition(), a.definition())) {
                     was1.add("definition " + describeValue(b.definition()));
                     is1.add("definition " + describeValue(a.definition()));
+                    // A function's definition is pg_get_functiondef as an md5: it changes with every attribute
+                    // and is named only when no attribute explains it (a parameter default, say).
+                    if (a.kind() != ObjectKind.FUNCTIONS || !attributeChanged) what.add("definition changed");
                 }
-                changes.add(new Change("changed", a, String.join("; ", was1), String.join("; ", is1)));
+                changes.add(new Change("changed", a, String.join("; ", was1), String.join("; ", is1),
+                        String.join("; ", what)));
             }
         }
         return changes;
+    }
+
+    /**
+     * The objects without the properties of the classes a runbook chose to ignore: comments ({@code comment},
+     * {@code comment on column ...}, {@code comment on constraint ...}), privileges ({@code grant ...}) and owners
+     * ({@code ownerRole}).
+     */
+    private static List<CatalogObject> withoutIgnored(List<CatalogObject> objects, Set<CheckSpec.Ignorable> ignore) {
+        if (ignore.isEmpty()) return objects;
+        List<CatalogObject> out = new ArrayList<>(objects.size());
+        for (CatalogObject o : objects) {
+            Map<String, String> props = new TreeMap<>(o.properties());
+            props.keySet().removeIf(p -> {
+                CheckSpec.Ignorable c = ChangeWords.classOf(p);
+                return c != null && ignore.contains(c);
+            });
+            out.add(new CatalogObject(o.kind(), o.name(), o.table(), props, o.definition()));
+        }
+        return out;
     }
 
     private static String describeValue(String v) {

@@ -1,10 +1,13 @@
 package dev.runbookpilot.db;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbookpilot.runbook.ObjectKind;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -28,6 +31,8 @@ public final class CatalogReader {
                 + " AND dep.objid = " + rel + ".oid AND dep.deptype = 'e')";
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private static final String SCHEMA_EXISTS =
             "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = ?";
 
@@ -40,24 +45,97 @@ public final class CatalogReader {
             "SELECT current_setting('search_path'), set_config('search_path', quote_ident(?) || ', public', true)";
     private static final String RESTORE_SEARCH_PATH = "SELECT set_config('search_path', ?, true)";
 
+    /**
+     * The object's comment as {@code alias.description} (objsubid 0: the object itself). A lateral lookup on
+     * pg_description's unique index, once per row; LIMIT 1 keeps the planner from flattening it into a join,
+     * which it ran as a rescan of all of pg_description for every column of a 2,000-table schema.
+     */
+    private static String commentJoin(String alias, String catalog, String objectOid) {
+        return commentJoin(alias, catalog, objectOid, "0");
+    }
+
+    private static String commentJoin(String alias, String catalog, String objectOid, String subId) {
+        return "LEFT JOIN LATERAL (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = "
+                + objectOid + " AND d.classoid = 'pg_catalog." + catalog + "'::regclass AND d.objsubid = " + subId
+                + " LIMIT 1) " + alias + " ON true";
+    }
+
+    /*
+     * Privileges as a JSON object {"grant <grantee>": "DELETE, SELECT WITH GRANT OPTION", ...}, one entry per
+     * grantee, read with aclexplode. A NULL ACL means the built-in default (acldefault), so REVOKE ALL from the
+     * owner shows as a change; the owner is named "owner", so a change of owner alone is not also a change of
+     * privileges. Who granted is left out (pg_dump only shows it when it is not the owner).
+     */
+    private static String grants(String acl, String defaultKind, String ownerOid) {
+        String source = defaultKind == null ? acl
+                : "coalesce(" + acl + ", pg_catalog.acldefault('" + defaultKind + "', " + ownerOid + "))";
+        return """
+                (SELECT pg_catalog.json_object_agg('grant ' || g.grantee, g.privileges) FROM (
+                    SELECT CASE WHEN x.grantee = 0 THEN 'PUBLIC' WHEN x.grantee = %s THEN 'owner'
+                                ELSE pg_catalog.pg_get_userbyid(x.grantee) END AS grantee,
+                           string_agg(x.privilege_type || CASE WHEN x.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                                      ', ' ORDER BY x.privilege_type) AS privileges
+                      FROM pg_catalog.aclexplode(%s) x GROUP BY 1) g)""".formatted(ownerOid, source);
+    }
+
+    /** A text[] of name=value settings (reloptions, proconfig) as a JSON object with {@code prefix} on each name. */
+    private static String settings(String array, String prefix) {
+        return "(SELECT pg_catalog.json_object_agg('" + prefix + "' || split_part(o, '=', 1),"
+                + " substr(o, strpos(o, '=') + 1)) FROM unnest(" + array + ") o)";
+    }
+
     private static final String TABLES = """
-            SELECT c.relname, c.relrowsecurity, c.relkind = 'p' AS partitioned, c.relpersistence = 'u' AS unlogged
+            SELECT c.relname, c.relrowsecurity, c.relkind = 'p' AS partitioned, c.relpersistence = 'u' AS unlogged,
+                   c.relforcerowsecurity, pg_catalog.pg_get_userbyid(c.relowner) AS owner_role,
+                   ds.description AS comment,
+                   CASE c.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full'
+                        WHEN 'i' THEN 'using index ' || (SELECT ic.relname FROM pg_catalog.pg_index x
+                                 JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+                                 WHERE x.indrelid = c.oid AND x.indisreplident) END AS replica_identity,
+                   (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+                     WHERE x.indrelid = c.oid AND x.indisclustered) AS cluster_on,
+                   CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
+                   CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+                   (SELECT string_agg(CASE WHEN pn.oid = n.oid THEN p.relname ELSE pn.nspname || '.' || p.relname END,
+                                      ', ' ORDER BY i.inhseqno)
+                      FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
+                      JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+                     WHERE i.inhrelid = c.oid) AS parents,
+                   c.relispartition,
+                   CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END AS of_type,
+                   (SELECT spcname FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace) AS tablespace,
+                   CASE WHEN am.amname <> 'heap' THEN am.amname END AS access_method,
+                   %s AS json_options, %s AS json_grants
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
+            %s
             WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND %s
-            """.formatted(notExtensionMember("c"));
+            """.formatted(settings("c.reloptions", "option "), grants("c.relacl", "r", "c.relowner"),
+            commentJoin("ds", "pg_class", "c.oid"), notExtensionMember("c"));
 
     private static final String COLUMNS = """
             SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
                    CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS "default",
                    CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END AS generated,
-                   CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity
+                   CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END AS identity,
+                   CASE WHEN a.attcollation <> ty.typcollation THEN co.collname END AS collation,
+                   CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END AS statistics,
+                   CASE WHEN a.attstorage <> ty.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain'
+                        WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' WHEN 'x' THEN 'extended' END END AS storage,
+                   CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END AS compression,
+                   ds.description AS comment,
+                   %s AS json_options, %s AS json_grants
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid
+            LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
             LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+            %s
             WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped AND %s
-            """.formatted(notExtensionMember("c"));
+            """.formatted(settings("a.attoptions", "option "), grants("a.attacl", null, "c.relowner"),
+            commentJoin("ds", "pg_class", "c.oid", "a.attnum"), notExtensionMember("c"));
 
     // Key columns are named as stored; an expression column is printed by PostgreSQL. INCLUDE columns are apart.
     private static final String INDEXES = """
@@ -72,14 +150,22 @@ public final class CatalogReader {
                       FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
                       JOIN pg_catalog.pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
                      WHERE k.ord > x.indnkeyatts) AS include,
-                   pg_catalog.pg_get_indexdef(x.indexrelid) AS definition
+                   pg_catalog.pg_get_indexdef(x.indexrelid) AS definition,
+                   (SELECT spcname FROM pg_catalog.pg_tablespace WHERE oid = i.reltablespace) AS tablespace,
+                   (SELECT p.relname FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
+                     WHERE h.inhrelid = i.oid) AS attached_to,
+                   (SELECT pg_catalog.json_object_agg('statistics of column ' || a.attnum, a.attstattarget::text)
+                      FROM pg_catalog.pg_attribute a
+                     WHERE a.attrelid = i.oid AND a.attnum > 0 AND a.attstattarget >= 0) AS json_statistics,
+                   ds.description AS comment
             FROM pg_catalog.pg_index x
             JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
             JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
             JOIN pg_catalog.pg_am am ON am.oid = i.relam
+            %s
             WHERE n.nspname = ? AND %s
-            """.formatted(notExtensionMember("t"));
+            """.formatted(commentJoin("ds", "pg_class", "i.oid"), notExtensionMember("t"));
 
     private static final String CONSTRAINTS = """
             SELECT con.conname, t.relname AS table_name,
@@ -92,14 +178,16 @@ public final class CatalogReader {
                    CASE WHEN rt.oid IS NULL THEN NULL WHEN rn.nspname = n.nspname THEN rt.relname
                         ELSE rn.nspname || '.' || rt.relname END AS "references",
                    con.convalidated, con.condeferrable,
-                   pg_catalog.pg_get_constraintdef(con.oid, true) AS definition
+                   pg_catalog.pg_get_constraintdef(con.oid, true) AS definition,
+                   ds.description AS comment
             FROM pg_catalog.pg_constraint con
             JOIN pg_catalog.pg_class t ON t.oid = con.conrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
             LEFT JOIN pg_catalog.pg_class rt ON rt.oid = con.confrelid
             LEFT JOIN pg_catalog.pg_namespace rn ON rn.oid = rt.relnamespace
+            %s
             WHERE n.nspname = ? AND %s
-            """.formatted(notExtensionMember("t"));
+            """.formatted(commentJoin("ds", "pg_constraint", "con.oid"), notExtensionMember("t"));
 
     // tgtype bits (pg_trigger.h): 1 row, 2 before, 4 insert, 8 delete, 16 update, 32 truncate, 64 instead.
     private static final String TRIGGERS = """
@@ -112,36 +200,108 @@ public final class CatalogReader {
                                    CASE WHEN tg.tgtype::int & 32 <> 0 THEN 'truncate' END) AS events,
                    CASE WHEN tg.tgtype::int & 1 <> 0 THEN 'row' ELSE 'statement' END AS level,
                    p.proname AS function, tg.tgenabled <> 'D' AS enabled,
-                   pg_catalog.pg_get_triggerdef(tg.oid, true) AS definition
+                   CASE tg.tgenabled WHEN 'A' THEN 'always' WHEN 'R' THEN 'replica' END AS fires,
+                   pg_catalog.pg_get_triggerdef(tg.oid, true) AS definition,
+                   ds.description AS comment
             FROM pg_catalog.pg_trigger tg
             JOIN pg_catalog.pg_class t ON t.oid = tg.tgrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
             JOIN pg_catalog.pg_proc p ON p.oid = tg.tgfoid
+            %s
             WHERE n.nspname = ? AND NOT tg.tgisinternal AND %s
-            """.formatted(notExtensionMember("t"));
+            """.formatted(commentJoin("ds", "pg_trigger", "tg.oid"), notExtensionMember("t"));
 
     private static final String VIEWS = """
-            SELECT c.relname, c.relkind = 'm' AS materialized, pg_catalog.pg_get_viewdef(c.oid, true) AS definition
+            SELECT c.relname, c.relkind = 'm' AS materialized, pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+                   pg_catalog.pg_get_userbyid(c.relowner) AS owner_role, ds.description AS comment,
+                   (SELECT spcname FROM pg_catalog.pg_tablespace WHERE oid = c.reltablespace) AS tablespace,
+                   CASE WHEN am.amname <> 'heap' THEN am.amname END AS access_method,
+                   (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+                     WHERE x.indrelid = c.oid AND x.indisclustered) AS cluster_on,
+                   (SELECT pg_catalog.json_object_agg(s.key, s.value) FROM pg_catalog.pg_attribute a
+                      JOIN pg_catalog.pg_type ty ON ty.oid = a.atttypid,
+                      LATERAL (VALUES ('statistics of column ' || a.attname,
+                                       CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END),
+                                      ('storage of column ' || a.attname,
+                                       CASE WHEN a.attstorage <> ty.typstorage THEN a.attstorage::text END),
+                                      ('compression of column ' || a.attname,
+                                       CASE WHEN a.attcompression <> '' THEN a.attcompression::text END))
+                           AS s(key, value)
+                     WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND s.value IS NOT NULL)
+                       AS json_column_settings,
+                   %s AS json_options, %s AS json_grants,
+                   (SELECT pg_catalog.json_object_agg('comment on column ' || a.attname, cd.description)
+                      FROM pg_catalog.pg_description cd
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = cd.objsubid
+                     WHERE cd.objoid = c.oid AND cd.classoid = 'pg_catalog.pg_class'::regclass
+                       AND cd.objsubid > 0) AS json_column_comments,
+                   (SELECT pg_catalog.json_object_agg('default of column ' || a.attname,
+                                                      pg_catalog.pg_get_expr(d.adbin, d.adrelid))
+                      FROM pg_catalog.pg_attrdef d
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.adnum
+                     WHERE d.adrelid = c.oid) AS json_column_defaults
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
+            %s
             WHERE n.nspname = ? AND c.relkind IN ('v', 'm') AND %s
-            """.formatted(notExtensionMember("c"));
+            """.formatted(settings("c.reloptions", "option "), grants("c.relacl", "r", "c.relowner"),
+            commentJoin("ds", "pg_class", "c.oid"), notExtensionMember("c"));
 
+    /*
+     * A function's body is prosrc, or for a SQL-standard body (BEGIN ATOMIC, RETURN expr) the parsed prosqlbody,
+     * printed by pg_get_function_sqlbody (PostgreSQL 14 and newer). The definition is pg_get_functiondef's
+     * CREATE FUNCTION as an md5, its first line (which names the function) replaced by the arguments with their
+     * defaults, so that a declared rename is not also a change: it carries every attribute pg_dump writes, so an
+     * attribute this query does not name still shows as a change. Aggregates have no pg_get_functiondef; their definition is their pg_aggregate
+     * row spelt as CREATE AGGREGATE options.
+     */
     private static final String FUNCTIONS = """
             SELECT p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
                    pg_catalog.oidvectortypes(p.proargtypes) AS argument_types,
                    pg_catalog.pg_get_function_result(p.oid) AS returns, l.lanname AS language,
-                   CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END AS kind,
+                   CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window'
+                        ELSE 'function' END AS kind,
                    CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END AS volatility,
                    CASE WHEN p.prosecdef THEN 'definer' ELSE 'invoker' END AS security,
-                   md5(p.prosrc) AS definition
+                   p.proisstrict, p.proleakproof,
+                   CASE p.proparallel WHEN 's' THEN 'safe' WHEN 'r' THEN 'restricted' ELSE 'unsafe' END AS parallel,
+                   CASE WHEN p.prokind <> 'a' THEN p.procost::text END AS cost,
+                   CASE WHEN p.proretset THEN p.prorows::text END AS rows,
+                   CASE WHEN p.prokind <> 'a' THEN md5(CASE WHEN p.prosqlbody IS NOT NULL
+                        THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END) END AS body,
+                   pg_catalog.pg_get_userbyid(p.proowner) AS owner_role, ds.description AS comment,
+                   %s AS json_config, %s AS json_grants,
+                   CASE WHEN p.prokind = 'a' THEN concat_ws(', ',
+                        'SFUNC = ' || ag.aggtransfn::regproc::text,
+                        'STYPE = ' || pg_catalog.format_type(ag.aggtranstype, NULL),
+                        CASE WHEN ag.aggtransspace <> 0 THEN 'SSPACE = ' || ag.aggtransspace END,
+                        CASE WHEN ag.aggfinalfn::oid <> 0 THEN 'FINALFUNC = ' || ag.aggfinalfn::regproc::text END,
+                        CASE WHEN ag.aggfinalextra THEN 'FINALFUNC_EXTRA' END,
+                        'FINALFUNC_MODIFY = ' || ag.aggfinalmodify::text,
+                        CASE WHEN ag.aggcombinefn::oid <> 0 THEN 'COMBINEFUNC = ' || ag.aggcombinefn::regproc::text END,
+                        CASE WHEN ag.aggserialfn::oid <> 0 THEN 'SERIALFUNC = ' || ag.aggserialfn::regproc::text END,
+                        CASE WHEN ag.aggdeserialfn::oid <> 0 THEN 'DESERIALFUNC = ' || ag.aggdeserialfn::regproc::text END,
+                        'INITCOND = ' || quote_literal(ag.agginitval),
+                        CASE WHEN ag.aggmtransfn::oid <> 0 THEN 'MSFUNC = ' || ag.aggmtransfn::regproc::text END,
+                        CASE WHEN ag.aggminvtransfn::oid <> 0 THEN 'MINVFUNC = ' || ag.aggminvtransfn::regproc::text END,
+                        CASE WHEN ag.aggmtranstype <> 0 THEN 'MSTYPE = ' || pg_catalog.format_type(ag.aggmtranstype, NULL) END,
+                        CASE WHEN ag.aggmfinalfn::oid <> 0 THEN 'MFINALFUNC = ' || ag.aggmfinalfn::regproc::text END,
+                        'MINITCOND = ' || quote_literal(ag.aggminitval),
+                        CASE WHEN ag.aggsortop <> 0 THEN 'SORTOP = ' || ag.aggsortop::regoperator::text END,
+                        CASE ag.aggkind WHEN 'o' THEN 'ORDERED SET' WHEN 'h' THEN 'HYPOTHETICAL' END)
+                   ELSE md5(pg_catalog.pg_get_function_arguments(p.oid)
+                            || regexp_replace(pg_catalog.pg_get_functiondef(p.oid), '^[^\n]*\n', '')) END AS definition
             FROM pg_catalog.pg_proc p
             JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
             JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-            WHERE n.nspname = ? AND p.prokind IN ('f', 'p')
+            LEFT JOIN pg_catalog.pg_aggregate ag ON ag.aggfnoid = p.oid
+            %s
+            WHERE n.nspname = ? AND p.prokind IN ('f', 'p', 'a', 'w')
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_proc'::regclass
                               AND dep.objid = p.oid AND dep.deptype = 'e')
-            """;
+            """.formatted(settings("p.proconfig", "set "), grants("p.proacl", "f", "p.proowner"),
+            commentJoin("ds", "pg_proc", "p.oid"));
 
     // A sequence is owned by a column through an 'a' (serial, OWNED BY) or 'i' (identity) dependency.
     private static final String SEQUENCES = """
@@ -152,12 +312,19 @@ public final class CatalogReader {
                       JOIN pg_catalog.pg_attribute oa ON oa.attrelid = d.refobjid AND oa.attnum = d.refobjsubid
                      WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid
                        AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.deptype IN ('a', 'i')
-                     LIMIT 1) AS owner
+                     LIMIT 1) AS owner,
+                   s.seqstart::text AS start, s.seqincrement::text AS increment, s.seqmin::text AS min_value,
+                   s.seqmax::text AS max_value, s.seqcache::text AS cache, s.seqcycle,
+                   c.relpersistence = 'u' AS unlogged,
+                   pg_catalog.pg_get_userbyid(c.relowner) AS owner_role, ds.description AS comment,
+                   %s AS json_grants
             FROM pg_catalog.pg_class c
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+            %s
             WHERE n.nspname = ? AND c.relkind = 'S' AND %s
-            """.formatted(notExtensionMember("c"));
+            """.formatted(grants("c.relacl", "s", "c.relowner"), commentJoin("ds", "pg_class", "c.oid"),
+            notExtensionMember("c"));
 
     // Extensions are database-wide; the parameter is bound only so every catalog query has the same shape.
     private static final String EXTENSIONS = """
@@ -177,12 +344,105 @@ public final class CatalogReader {
                       LEFT JOIN pg_catalog.pg_roles r ON r.oid = ro.oid) AS roles,
                    concat_ws(' ', 'USING (' || pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) || ')',
                              'WITH CHECK (' || pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) || ')')
-                       AS definition
+                       AS definition,
+                   ds.description AS comment
             FROM pg_catalog.pg_policy pol
             JOIN pg_catalog.pg_class t ON t.oid = pol.polrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+            %s
             WHERE n.nspname = ? AND %s
-            """.formatted(notExtensionMember("t"));
+            """.formatted(commentJoin("ds", "pg_policy", "pol.oid"), notExtensionMember("t"));
+
+    /*
+     * Enums, domains, composite types and ranges: the types a schema's DDL creates (array types, table row types
+     * and the multirange made with each range come along by themselves). Enum labels are quoted literals in sort
+     * order, so a renamed or inserted label shows where it is.
+     */
+    private static final String TYPES = """
+            SELECT t.typname,
+                   CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' WHEN 'c' THEN 'composite'
+                        WHEN 'r' THEN 'range' END AS type,
+                   CASE WHEN t.typtype = 'e' THEN (SELECT string_agg(quote_literal(e.enumlabel), ', '
+                                                                      ORDER BY e.enumsortorder)
+                                                     FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) END AS "values",
+                   CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type,
+                   CASE WHEN t.typtype = 'd' THEN pg_catalog.pg_get_expr(t.typdefaultbin, 0) END AS "default",
+                   CASE WHEN t.typtype = 'd' THEN (NOT t.typnotnull)::text END AS nullable,
+                   CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation THEN co.collname END AS collation,
+                   CASE WHEN t.typtype = 'c' THEN
+                        (SELECT string_agg(quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+                                           || CASE WHEN a.attcollation <> at.typcollation
+                                                   THEN ' COLLATE ' || quote_ident(ac.collname) ELSE '' END,
+                                           ', ' ORDER BY a.attnum)
+                           FROM pg_catalog.pg_attribute a
+                           JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+                           LEFT JOIN pg_catalog.pg_collation ac ON ac.oid = a.attcollation
+                          WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END AS attributes,
+                   (SELECT concat_ws(', ', 'SUBTYPE = ' || pg_catalog.format_type(r.rngsubtype, NULL),
+                                     'SUBTYPE_OPCLASS = ' || oc.opcname,
+                                     CASE WHEN r.rngcollation <> 0 THEN 'COLLATION = ' || rc.collname END,
+                                     CASE WHEN r.rngcanonical::oid <> 0 THEN 'CANONICAL = ' || r.rngcanonical::text END,
+                                     CASE WHEN r.rngsubdiff::oid <> 0 THEN 'SUBTYPE_DIFF = ' || r.rngsubdiff::text END)
+                      FROM pg_catalog.pg_range r
+                      JOIN pg_catalog.pg_opclass oc ON oc.oid = r.rngsubopc
+                      LEFT JOIN pg_catalog.pg_collation rc ON rc.oid = r.rngcollation
+                     WHERE r.rngtypid = t.oid) AS range,
+                   pg_catalog.pg_get_userbyid(t.typowner) AS owner_role, ds.description AS comment,
+                   (SELECT pg_catalog.json_object_agg('constraint ' || con.conname,
+                                                      pg_catalog.pg_get_constraintdef(con.oid, true))
+                      FROM pg_catalog.pg_constraint con WHERE con.contypid = t.oid) AS json_constraints,
+                   (SELECT pg_catalog.json_object_agg('comment on constraint ' || con.conname, cd.description)
+                      FROM pg_catalog.pg_constraint con
+                      JOIN pg_catalog.pg_description cd ON cd.objoid = con.oid
+                           AND cd.classoid = 'pg_catalog.pg_constraint'::regclass
+                     WHERE con.contypid = t.oid) AS json_constraint_comments,
+                   %s AS json_grants
+            FROM pg_catalog.pg_type t
+            JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+            LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
+            LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+            LEFT JOIN pg_catalog.pg_collation co ON co.oid = t.typcollation
+            %s
+            WHERE n.nspname = ? AND (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))
+              AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = 'pg_catalog.pg_type'::regclass
+                              AND dep.objid = t.oid AND dep.deptype = 'e')
+            """.formatted(grants("t.typacl", "T", "t.typowner"), commentJoin("ds", "pg_type", "t.oid"));
+
+    // The _RETURN rule of every view is the view itself, read by VIEWS.
+    private static final String RULES = """
+            SELECT r.rulename, t.relname AS table_name,
+                   CASE r.ev_type WHEN '1' THEN 'select' WHEN '2' THEN 'update' WHEN '3' THEN 'insert'
+                        WHEN '4' THEN 'delete' END AS event,
+                   r.ev_enabled <> 'D' AS enabled,
+                   CASE r.ev_enabled WHEN 'A' THEN 'always' WHEN 'R' THEN 'replica' END AS fires,
+                   pg_catalog.pg_get_ruledef(r.oid, true) AS definition,
+                   ds.description AS comment
+            FROM pg_catalog.pg_rewrite r
+            JOIN pg_catalog.pg_class t ON t.oid = r.ev_class
+            JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+            %s
+            WHERE n.nspname = ? AND r.rulename <> '_RETURN' AND %s
+            """.formatted(commentJoin("ds", "pg_rewrite", "r.oid"), notExtensionMember("t"));
+
+    private static final String STATISTICS = """
+            SELECT s.stxname, t.relname AS table_name, pg_catalog.pg_get_statisticsobjdef(s.oid) AS definition,
+                   CASE WHEN s.stxstattarget >= 0 THEN s.stxstattarget::text END AS statistics,
+                   pg_catalog.pg_get_userbyid(s.stxowner) AS owner_role, ds.description AS comment
+            FROM pg_catalog.pg_statistic_ext s
+            JOIN pg_catalog.pg_class t ON t.oid = s.stxrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace
+            %s
+            WHERE n.nspname = ? AND %s
+            """.formatted(commentJoin("ds", "pg_statistic_ext", "s.oid"), notExtensionMember("t"));
+
+    // The schema itself: its owner, privileges and comment are in pg_dump's output too.
+    private static final String SCHEMAS = """
+            SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner) AS owner_role, ds.description AS comment,
+                   %s AS json_grants
+            FROM pg_catalog.pg_namespace n
+            %s
+            WHERE n.nspname = ?
+            """.formatted(grants("n.nspacl", "n", "n.nspowner"), commentJoin("ds", "pg_namespace", "n.oid"));
 
     @FunctionalInterface
     private interface RowReader {
@@ -194,41 +454,78 @@ public final class CatalogReader {
     private static final Map<ObjectKind, Catalog> CATALOGS = new EnumMap<>(ObjectKind.class);
 
     static {
-        CATALOGS.put(ObjectKind.TABLES, new Catalog(TABLES, rs -> object(ObjectKind.TABLES, rs.getString(1), null,
+        CATALOGS.put(ObjectKind.TABLES, new Catalog(TABLES, rs -> object(rs, ObjectKind.TABLES, rs.getString(1), null,
                 null, "rls", bool(rs, "relrowsecurity"), "partitioned", bool(rs, "partitioned"),
-                "unlogged", bool(rs, "unlogged"))));
-        CATALOGS.put(ObjectKind.COLUMNS, new Catalog(COLUMNS, rs -> object(ObjectKind.COLUMNS, rs.getString(2),
+                "unlogged", bool(rs, "unlogged"), "forceRls", bool(rs, "relforcerowsecurity"),
+                "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"),
+                "replicaIdentity", rs.getString("replica_identity"), "clusterOn", rs.getString("cluster_on"),
+                "partitionKey", rs.getString("partition_key"), "partitionBound", rs.getString("partition_bound"),
+                rs.getBoolean("relispartition") ? "partitionOf" : "inherits", rs.getString("parents"),
+                "tablespace", rs.getString("tablespace"), "accessMethod", rs.getString("access_method"),
+                "ofType", rs.getString("of_type"))));
+        CATALOGS.put(ObjectKind.COLUMNS, new Catalog(COLUMNS, rs -> object(rs, ObjectKind.COLUMNS, rs.getString(2),
                 rs.getString(1), null, "type", rs.getString("type"), "nullable", String.valueOf(!rs.getBoolean("attnotnull")),
                 "default", rs.getString("default"), "generated", rs.getString("generated"),
-                "identity", rs.getString("identity"))));
-        CATALOGS.put(ObjectKind.INDEXES, new Catalog(INDEXES, rs -> object(ObjectKind.INDEXES, rs.getString(1),
+                "identity", rs.getString("identity"), "collation", rs.getString("collation"),
+                "statistics", rs.getString("statistics"), "storage", rs.getString("storage"),
+                "compression", rs.getString("compression"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.INDEXES, new Catalog(INDEXES, rs -> object(rs, ObjectKind.INDEXES, rs.getString(1),
                 rs.getString("table_name"), rs.getString("definition"), "table", rs.getString("table_name"),
                 "unique", bool(rs, "indisunique"), "primary", bool(rs, "indisprimary"), "partial", bool(rs, "partial"),
                 "valid", bool(rs, "indisvalid"), "method", rs.getString("amname"), "columns", rs.getString("columns"),
-                "include", rs.getString("include"))));
-        CATALOGS.put(ObjectKind.CONSTRAINTS, new Catalog(CONSTRAINTS, rs -> object(ObjectKind.CONSTRAINTS,
+                "include", rs.getString("include"), "tablespace", rs.getString("tablespace"),
+                "attachedTo", rs.getString("attached_to"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.CONSTRAINTS, new Catalog(CONSTRAINTS, rs -> object(rs, ObjectKind.CONSTRAINTS,
                 rs.getString(1), rs.getString("table_name"), rs.getString("definition"), "table",
                 rs.getString("table_name"), "type", rs.getString("type"), "columns", rs.getString("columns"),
                 "references", rs.getString("references"), "validated", bool(rs, "convalidated"),
-                "deferrable", bool(rs, "condeferrable"))));
-        CATALOGS.put(ObjectKind.TRIGGERS, new Catalog(TRIGGERS, rs -> object(ObjectKind.TRIGGERS, rs.getString(1),
+                "deferrable", bool(rs, "condeferrable"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.TRIGGERS, new Catalog(TRIGGERS, rs -> object(rs, ObjectKind.TRIGGERS, rs.getString(1),
                 rs.getString("table_name"), rs.getString("definition"), "table", rs.getString("table_name"),
                 "timing", rs.getString("timing"), "events", rs.getString("events"), "level", rs.getString("level"),
-                "function", rs.getString("function"), "enabled", bool(rs, "enabled"))));
-        CATALOGS.put(ObjectKind.VIEWS, new Catalog(VIEWS, rs -> object(ObjectKind.VIEWS, rs.getString(1), null,
-                rs.getString("definition"), "materialized", bool(rs, "materialized"))));
-        CATALOGS.put(ObjectKind.FUNCTIONS, new Catalog(FUNCTIONS, rs -> object(ObjectKind.FUNCTIONS,
+                "function", rs.getString("function"), "enabled", bool(rs, "enabled"), "fires", rs.getString("fires"),
+                "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.VIEWS, new Catalog(VIEWS, rs -> object(rs, ObjectKind.VIEWS, rs.getString(1), null,
+                rs.getString("definition"), "materialized", bool(rs, "materialized"),
+                "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"),
+                "tablespace", rs.getString("tablespace"), "accessMethod", rs.getString("access_method"),
+                "clusterOn", rs.getString("cluster_on"))));
+        CATALOGS.put(ObjectKind.FUNCTIONS, new Catalog(FUNCTIONS, rs -> object(rs, ObjectKind.FUNCTIONS,
                 rs.getString(1), null, rs.getString("definition"), "arguments", rs.getString("arguments"),
                 "argumentTypes", rs.getString("argument_types"), "returns", rs.getString("returns"), "language", rs.getString("language"), "kind",
-                rs.getString("kind"), "volatility", rs.getString("volatility"), "security", rs.getString("security"))));
-        CATALOGS.put(ObjectKind.SEQUENCES, new Catalog(SEQUENCES, rs -> object(ObjectKind.SEQUENCES,
-                rs.getString(1), null, null, "type", rs.getString("type"), "owner", rs.getString("owner"))));
-        CATALOGS.put(ObjectKind.EXTENSIONS, new Catalog(EXTENSIONS, rs -> object(ObjectKind.EXTENSIONS,
+                rs.getString("kind"), "volatility", rs.getString("volatility"), "security", rs.getString("security"),
+                "strict", bool(rs, "proisstrict"), "leakproof", bool(rs, "proleakproof"),
+                "parallel", rs.getString("parallel"), "cost", rs.getString("cost"), "rows", rs.getString("rows"),
+                "body", rs.getString("body"), "ownerRole", rs.getString("owner_role"),
+                "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.SEQUENCES, new Catalog(SEQUENCES, rs -> object(rs, ObjectKind.SEQUENCES,
+                rs.getString(1), null, null, "type", rs.getString("type"), "owner", rs.getString("owner"),
+                "start", rs.getString("start"), "increment", rs.getString("increment"),
+                "minValue", rs.getString("min_value"), "maxValue", rs.getString("max_value"),
+                "cache", rs.getString("cache"), "cycle", bool(rs, "seqcycle"), "unlogged", bool(rs, "unlogged"),
+                "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.EXTENSIONS, new Catalog(EXTENSIONS, rs -> object(rs, ObjectKind.EXTENSIONS,
                 rs.getString(1), null, null, "version", rs.getString("version"), "schema", rs.getString("schema"))));
-        CATALOGS.put(ObjectKind.POLICIES, new Catalog(POLICIES, rs -> object(ObjectKind.POLICIES, rs.getString(1),
+        CATALOGS.put(ObjectKind.POLICIES, new Catalog(POLICIES, rs -> object(rs, ObjectKind.POLICIES, rs.getString(1),
                 rs.getString("table_name"), emptyToNull(rs.getString("definition")), "table",
                 rs.getString("table_name"), "command", rs.getString("command"), "permissive",
-                bool(rs, "polpermissive"), "roles", rs.getString("roles"))));
+                bool(rs, "polpermissive"), "roles", rs.getString("roles"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.TYPES, new Catalog(TYPES, rs -> object(rs, ObjectKind.TYPES, rs.getString(1), null,
+                null, "type", rs.getString("type"), "values", rs.getString("values"),
+                "baseType", rs.getString("base_type"), "default", rs.getString("default"),
+                "nullable", rs.getString("nullable"), "collation", rs.getString("collation"),
+                "attributes", rs.getString("attributes"), "range", rs.getString("range"),
+                "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.RULES, new Catalog(RULES, rs -> object(rs, ObjectKind.RULES, rs.getString(1),
+                rs.getString("table_name"), rs.getString("definition"), "table", rs.getString("table_name"),
+                "event", rs.getString("event"), "enabled", bool(rs, "enabled"), "fires", rs.getString("fires"),
+                "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.STATISTICS, new Catalog(STATISTICS, rs -> object(rs, ObjectKind.STATISTICS,
+                rs.getString(1), rs.getString("table_name"), rs.getString("definition"), "table",
+                rs.getString("table_name"), "statistics", rs.getString("statistics"),
+                "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
+        CATALOGS.put(ObjectKind.SCHEMAS, new Catalog(SCHEMAS, rs -> object(rs, ObjectKind.SCHEMAS, rs.getString(1),
+                null, null, "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
     }
 
     private CatalogReader() {}
@@ -331,10 +628,25 @@ public final class CatalogReader {
         return s == null || s.isEmpty() ? null : s;
     }
 
-    private static CatalogObject object(ObjectKind kind, String name, String table, String definition,
-                                        String... keyValues) {
+    /**
+     * Builds an object from named values plus every {@code json_*} column of the row: a JSON object of properties
+     * whose names are data (one per storage parameter, per grantee, per SET, per domain constraint).
+     */
+    private static CatalogObject object(ResultSet rs, ObjectKind kind, String name, String table, String definition,
+                                        String... keyValues) throws SQLException {
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) properties.put(keyValues[i], keyValues[i + 1]);
+        ResultSetMetaData meta = rs.getMetaData();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (!meta.getColumnLabel(i).startsWith("json_")) continue;
+            String json = rs.getString(i);
+            if (json == null) continue;
+            try {
+                JSON.readTree(json).properties().forEach(e -> properties.put(e.getKey(), e.getValue().asText()));
+            } catch (JsonProcessingException e) {
+                throw new SQLException("unreadable catalog value in " + meta.getColumnLabel(i) + ": " + json, e);
+            }
+        }
         return new CatalogObject(kind, name, table, properties, definition);
     }
 }

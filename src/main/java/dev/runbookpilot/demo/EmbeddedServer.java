@@ -1,6 +1,7 @@
 package dev.runbookpilot.demo;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.embedded.PgBinaryResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /** A throw-away server in a temporary directory. */
     public static EmbeddedServer start() throws IOException {
-        return start(null);
+        return start((Path) null);
     }
 
     /**
@@ -39,7 +40,20 @@ public final class EmbeddedServer implements AutoCloseable {
      * can be resumed after a crash. A server left running by a killed process is stopped first.
      */
     public static EmbeddedServer start(Path dataDir) throws IOException {
+        return start(dataDir, null);
+    }
+
+    /**
+     * A throw-away server run from the given binaries instead of the ones on the class path (the tests use it to
+     * start the PostgreSQL major that the installed pg_dump can read).
+     */
+    public static EmbeddedServer start(PgBinaryResolver binaries) throws IOException {
+        return start(null, binaries);
+    }
+
+    private static EmbeddedServer start(Path dataDir, PgBinaryResolver binaries) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (binaries != null) builder.setPgBinaryResolver(binaries);
         if (dataDir != null) {
             stopOrphan(dataDir);
             Files.createDirectories(dataDir);

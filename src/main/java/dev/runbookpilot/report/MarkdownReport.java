@@ -158,7 +158,7 @@ public final class MarkdownReport {
         } else if (d instanceof CheckDetail.SchemaChanges sc) {
             b.append("| Change | Object | Declared | Happened | Before | After |\n|---|---|---|---|---|---|\n");
             for (CheckDetail.SchemaChange ch : sc.changes()) {
-                b.append("| ").append(cell(ch.change())).append(" | ").append(cell(ch.object())).append(" | ")
+                b.append("| ").append(cell(ch.change())).append(" | ").append(cell(ch.label())).append(" | ")
                         .append(ch.expected() ? "yes" : "**no**").append(" | ")
                         .append(ch.happened() ? "yes" : "**no**").append(" | ").append(cell(ch.before()))
                         .append(" | ").append(cell(ch.after())).append(" |\n");

@@ -264,7 +264,7 @@ public final class PdfReport {
             b.append("<table class=\"grid inner\"><tr><th>Change</th><th>Object</th><th>Declared</th>"
                     + "<th>Happened</th><th>Before</th><th>After</th></tr>");
             for (CheckDetail.SchemaChange ch : sc.changes()) {
-                b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.object()))
+                b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
                         .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append("</td><td>")
                         .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(esc(ch.before()))
                         .append("</td><td>").append(esc(ch.after())).append("</td></tr>");

@@ -154,16 +154,43 @@ public sealed interface CheckSpec {
      * Entries are {@code kind:name} patterns ({@code table:users}, {@code index:users_*}, {@code column:users.email}).
      */
     record SchemaDiff(Meta meta, String compareTo, List<String> added, List<String> removed, List<String> changed,
-                      Map<String, String> renamed) implements CheckSpec {
+                      Map<String, String> renamed, java.util.Set<Ignorable> ignore) implements CheckSpec {
         public SchemaDiff {
             requireText(compareTo, "a schemaDiff check needs the snapshot it compares to");
             added = List.copyOf(added);
             removed = List.copyOf(removed);
             changed = List.copyOf(changed);
             renamed = Map.copyOf(renamed);
+            ignore = ignore.isEmpty() ? java.util.Set.of() : java.util.Set.copyOf(java.util.EnumSet.copyOf(ignore));
+        }
+
+        /** A schemaDiff that compares everything: owners, privileges and comments count. */
+        public SchemaDiff(Meta meta, String compareTo, List<String> added, List<String> removed, List<String> changed,
+                          Map<String, String> renamed) {
+            this(meta, compareTo, added, removed, changed, renamed, java.util.Set.of());
         }
         public String kind() { return "schemaDiff"; }
         public String describe() { return "schema vs '" + compareTo + "'"; }
+    }
+
+    /**
+     * Classes of schema change a {@code schemaDiff} may leave out ({@code ignore: [comments]}); by default every
+     * one of them counts, as pg_dump writes them all.
+     */
+    enum Ignorable {
+        COMMENTS("comments"), PRIVILEGES("privileges"), OWNERS("owners");
+
+        private final String yamlName;
+
+        Ignorable(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        public String yamlName() { return yamlName; }
+
+        public static java.util.Optional<Ignorable> ofYamlName(String name) {
+            return java.util.Arrays.stream(values()).filter(i -> i.yamlName.equals(name)).findFirst();
+        }
     }
 
     enum PlanExpectation { INDEX_SCAN, NO_SEQ_SCAN, MAX_COST }

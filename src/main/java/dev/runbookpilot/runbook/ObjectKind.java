@@ -15,7 +15,11 @@ public enum ObjectKind {
     FUNCTIONS("functions", "function", Set.of("arguments", "returns", "language")),
     SEQUENCES("sequences", "sequence", Set.of("owner")),
     EXTENSIONS("extensions", "extension", Set.of("version")),
-    POLICIES("policies", "policy", Set.of("table", "command", "permissive", "roles"));
+    POLICIES("policies", "policy", Set.of("table", "command", "permissive", "roles")),
+    TYPES("types", "type", Set.of("type")),
+    RULES("rules", "rule", Set.of("table", "event")),
+    STATISTICS("statistics", "statistics", Set.of("table")),
+    SCHEMAS("schemas", "schema", Set.of());
 
     private final String yamlKey;
     private final String singular;
@@ -33,6 +37,13 @@ public enum ObjectKind {
     public String singular() { return singular; }
 
     public Set<String> properties() { return properties; }
+
+    /**
+     * Whether runbooks may use the kind as an object check. A snapshot holds only its own schema, so a
+     * {@code schemas} check could only ever see that one and "absent" would pass without having looked; the schema
+     * is in snapshots for schemaDiff (its owner, privileges and comment).
+     */
+    public boolean checkable() { return this != SCHEMAS; }
 
     public static Optional<ObjectKind> ofYamlKey(String key) {
         return Arrays.stream(values()).filter(k -> k.yamlKey.equals(key)).findFirst();

@@ -58,7 +58,8 @@ public final class RunbookLoader {
 
     /** The keys a check list item may start with, in the order the format reference lists them. */
     public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
-            "triggers", "views", "functions", "sequences", "extensions", "policies", "snapshot", "rowCounts",
+            "triggers", "views", "functions", "sequences", "extensions", "policies", "types", "rules", "statistics",
+            "snapshot", "rowCounts",
             "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "signoff");
 
     /**
@@ -71,11 +72,12 @@ public final class RunbookLoader {
         Map<String, Set<String>> own = new LinkedHashMap<>();
         own.put("query", Set.of("sql", "expect"));
         for (ObjectKind k : ObjectKind.values()) {
+            if (!k.checkable()) continue;
             own.put(k.yamlKey(), Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
         }
         own.put("snapshot", Set.of("rowCounts", "schema"));
         own.put("rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
-        own.put("schemaDiff", Set.of("compareTo", "expect"));
+        own.put("schemaDiff", Set.of("compareTo", "expect", "ignore"));
         own.put("explain", Set.of("sql", "expect", "table", "maxCost", "analyze"));
         own.put("rejects", Set.of("sql", "setup", "sqlstate", "message"));
         own.put("accepts", Set.of("sql", "setup"));
@@ -591,8 +593,35 @@ public final class RunbookLoader {
                 }
             }
         }
+        Set<CheckSpec.Ignorable> ignore = f.has("ignore") ? ignorables(f.get("ignore")) : Set.of();
         return compareTo == null ? null
-                : new CheckSpec.SchemaDiff(meta(f, at), compareTo, added, removed, changed, renamed);
+                : new CheckSpec.SchemaDiff(meta(f, at), compareTo, added, removed, changed, renamed, ignore);
+    }
+
+    private Set<CheckSpec.Ignorable> ignorables(Node node) {
+        List<Node> items;
+        if (node instanceof ScalarNode s && !s.isNull()) {
+            items = List.of(s);
+        } else {
+            ListNode list = asList(node, "a list of change classes (comments, privileges, owners)");
+            if (list == null) return Set.of();
+            items = list.items();
+        }
+        Set<CheckSpec.Ignorable> out = new java.util.LinkedHashSet<>();
+        List<String> names = Arrays.stream(CheckSpec.Ignorable.values()).map(CheckSpec.Ignorable::yamlName).toList();
+        for (Node item : items) {
+            String t = text(item);
+            if (t == null) continue;
+            Optional<CheckSpec.Ignorable> i = CheckSpec.Ignorable.ofYamlName(t);
+            if (i.isPresent()) {
+                out.add(i.get());
+            } else {
+                problem(item.location(), "schemaDiff cannot ignore '" + t + "'",
+                        closest(t, names).map(c -> "did you mean '" + c + "'?")
+                                .orElse("it can ignore " + String.join(", ", names)));
+            }
+        }
+        return out;
     }
 
     private List<String> diffEntries(Node node) {

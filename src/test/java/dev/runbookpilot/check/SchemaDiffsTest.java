@@ -59,6 +59,19 @@ class SchemaDiffsTest {
     }
 
     @Test
+    void enumLabelsWithCommasAreComparedAsWholeLabels() {
+        CatalogObject was = obj(ObjectKind.TYPES, "size", null, "type", "enum", "values", "'S', 'M, L'");
+        CatalogObject is = obj(ObjectKind.TYPES, "size", null, "type", "enum", "values", "'S', 'M, L', 'XL'");
+        CheckOutcome added = SchemaDiffs.evaluate(spec(List.of(), List.of(), List.of(), Map.of()),
+                snapshot(List.of(was)), snapshot(List.of(is)));
+        assertThat(added.actual()).isEqualTo("1 unexpected change: type:size changed: value 'XL' added");
+        CatalogObject renamed = obj(ObjectKind.TYPES, "size", null, "type", "enum", "values", "'S', 'M, or L'");
+        CheckOutcome o = SchemaDiffs.evaluate(spec(List.of(), List.of(), List.of(), Map.of()),
+                snapshot(List.of(was)), snapshot(List.of(renamed)));
+        assertThat(o.actual()).isEqualTo("1 unexpected change: type:size changed: value 'M, L' renamed to 'M, or L'");
+    }
+
+    @Test
     void anUndeclaredChangeFailsAndIsNamed() {
         SchemaSnapshot now = snapshot(with(BASE, List.of("index:users_email_idx")));
         CheckOutcome o = SchemaDiffs.evaluate(spec(List.of(), List.of(), List.of(), Map.of()), snapshot(BASE), now);
@@ -78,7 +91,7 @@ class SchemaDiffsTest {
         assertThat(o.status()).isEqualTo(Status.PASSED);
         assertThat(o.actual()).isEqualTo("1 added, 0 removed, 1 changed as declared");
         assertThat(changes(o)).contains(new CheckDetail.SchemaChange("changed", "column:users.id", "type integer",
-                "type bigint", true, true));
+                "type bigint", true, true, "type integer → bigint"));
     }
 
     @Test

@@ -193,6 +193,34 @@ class MarkdownReportTest {
     }
 
     @Test
+    void anUndeclaredSchemaChangeIsNamedInWordsInTheReport() throws Exception {
+        SessionFixture f = fixture(SETUP);
+        Runbook rb = f.runbook("""
+                runbook: Storage tuning
+                target: { environment: staging }
+                phases:
+                  - name: Change
+                    steps:
+                      - id: before
+                        title: Before
+                        checks:
+                          - snapshot: { name: before, rowCounts: [orders] }
+                      - id: migrate
+                        title: Tune
+                        execute: { file: migrate.sql }
+                      - id: verify
+                        title: Nothing else changed
+                        checks:
+                          - schemaDiff: { compareTo: before }
+                """, Map.of("migrate.sql", "ALTER TABLE orders SET (fillfactor = 70);\n"));
+        try (Session s = f.start(rb, "alice", RunListener.NONE)) {
+            for (String id : List.of("before", "migrate", "verify")) s.runChecks(step(rb, id), Session.Scope.ALL);
+            assertThat(s.state().result("verify", 0).orElseThrow().status()).isEqualTo(Status.FAILED);
+            assertThat(render(s.state())).contains("| changed | table:orders: fillfactor (default) → 70 | **no** |");
+        }
+    }
+
+    @Test
     void textFromTheRunbookOrTheOperatorCannotBreakTablesOrAddHtml() throws Exception {
         SessionFixture f = fixture(SETUP);
         String evilSql = "SELECT 0\\n~~~~\\n<script>alert('sql')</script>\\n```\\n-- end";

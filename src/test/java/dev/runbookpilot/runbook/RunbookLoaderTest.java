@@ -174,6 +174,7 @@ class RunbookLoaderTest {
         assertThat(diff.removed()).containsExactly("column:customers.legacy");
         assertThat(diff.changed()).containsExactly("function:audit");
         assertThat(diff.renamed()).isEqualTo(Map.of("table:orders", "table:purchases"));
+        assertThat(diff.ignore()).containsExactly(CheckSpec.Ignorable.COMMENTS);
 
         List<CheckSpec> plans = checks(rb, "plans");
         CheckSpec.Explain indexScan = (CheckSpec.Explain) plans.get(0);
@@ -194,9 +195,9 @@ class RunbookLoaderTest {
         CheckSpec.Statement accepts = (CheckSpec.Statement) plans.get(4);
         assertThat(accepts.expectRejection()).isFalse();
         assertThat(accepts.kind()).isEqualTo("accepts");
-        assertThat(plans.get(5)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 75, 13),
+        assertThat(plans.get(5)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 79, 13),
                 "Application smoke test passed", true));
-        assertThat(plans.get(6)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 76, 13),
+        assertThat(plans.get(6)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 80, 13),
                 "Dashboards look normal", false));
 
         Step signoff = rb.step("signoff").orElseThrow();
@@ -651,6 +652,44 @@ class RunbookLoaderTest {
         assertThat(all.get(0).hint()).isEqualTo("did you mean 'table:'?");
         assertThat(all.get(1).hint()).startsWith("e.g. table:users, column:users.email, index:users_*; kinds: table,");
         assertThat(all.get(2).hint()).isEqualTo("did you mean 'column:'?");
+    }
+
+    @Test
+    void schemaDiffIgnoresOnlyTheClassesItNames() throws Exception {
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                          - schemaDiff: { compareTo: before, ignore: [comments, owners] }
+                          - schemaDiff: { compareTo: before }
+                """, FILE, "0");
+        List<CheckSpec> checks = rb.steps().findFirst().orElseThrow().checks();
+        assertThat(((CheckSpec.SchemaDiff) checks.get(1)).ignore())
+                .containsExactlyInAnyOrder(CheckSpec.Ignorable.COMMENTS, CheckSpec.Ignorable.OWNERS);
+        assertThat(((CheckSpec.SchemaDiff) checks.get(2)).ignore()).isEmpty();
+    }
+
+    @Test
+    void aSchemaDiffCannotIgnoreAnythingButCommentsPrivilegesAndOwners() {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                          - schemaDiff: { compareTo: before, ignore: [coments] }
+                """);
+        assertThat(at(p)).isEqualTo("10:55");
+        assertThat(p.message()).isEqualTo("schemaDiff cannot ignore 'coments'");
+        assertThat(p.hint()).isEqualTo("did you mean 'comments'?");
+        RunbookProblem everything = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        checks:
+                          - snapshot: { name: before }
+                          - schemaDiff: { compareTo: before, ignore: [tables] }
+                """);
+        assertThat(everything.hint()).isEqualTo("it can ignore comments, privileges, owners");
     }
 
     @Test

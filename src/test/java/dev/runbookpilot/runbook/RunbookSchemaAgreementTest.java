@@ -132,6 +132,7 @@ class RunbookSchemaAgreementTest {
     @Test
     void schemaKnowsEachObjectKindsProperties() {
         for (ObjectKind kind : ObjectKind.values()) {
+            if (!kind.checkable()) continue;
             Set<String> expected = new HashSet<>(kind.properties());
             expected.add("name");
             assertThat(propertyNames(def(kind.singular() + "Object"))).as("properties of a %s", kind.singular())

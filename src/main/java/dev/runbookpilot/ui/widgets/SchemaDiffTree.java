@@ -152,9 +152,9 @@ public final class SchemaDiffTree extends SplitPane {
 
     /** A leaf's label: "✖ UNEXPECTED — table:users" or "✔ table:users". */
     public static String leafText(CheckDetail.SchemaChange c) {
-        if (!c.expected() && c.happened()) return "✖ UNEXPECTED — " + c.object();
-        if (!c.happened()) return "✖ DID NOT HAPPEN — " + c.object();
-        return "✔ " + c.object();
+        if (!c.expected() && c.happened()) return "✖ UNEXPECTED — " + c.label();
+        if (!c.happened()) return "✖ DID NOT HAPPEN — " + c.label();
+        return "✔ " + c.label();
     }
 
     private static String groupText(String name, int count, int problems) {
@@ -179,7 +179,7 @@ public final class SchemaDiffTree extends SplitPane {
             after.setText("");
             return;
         }
-        title.setText(c.change() + " " + c.object());
+        title.setText(c.change() + " " + c.label());
         verdict.setText(verdictText(c));
         verdict.getStyleClass().add(isProblem(c) ? "schema-problem" : "schema-ok");
         before.setText(c.before() == null ? "(nothing)" : c.before());

@@ -69,6 +69,19 @@ class SchemaDiffTreeTest {
     }
 
     @Test
+    void anUndeclaredChangeSaysWhatChangedInWords(FxRobot robot) {
+        CheckDetail.SchemaChange strict = new CheckDetail.SchemaChange("changed",
+                "function:film_in_stock(integer, integer)", "strict false", "strict true", false, true,
+                "STRICT added");
+        robot.interact(() -> view.setChanges(new CheckDetail.SchemaChanges("before", List.of(strict))));
+        assertThat(leaf(0, 0, 0)).isEqualTo("✖ UNEXPECTED — function:film_in_stock(integer, integer): STRICT added");
+        robot.interact(() -> view.getTree().getSelectionModel().select(view.getTree().getRoot().getChildren().get(0)
+                .getChildren().get(0).getChildren().get(0)));
+        assertThat(robot.lookup("#schema-detail-title").queryAs(Label.class).getText())
+                .isEqualTo("changed function:film_in_stock(integer, integer): STRICT added");
+    }
+
+    @Test
     void anEmptyDiffSaysSo(FxRobot robot) {
         robot.interact(() -> view.setChanges(new CheckDetail.SchemaChanges("before", List.of())));
         assertThat(view.getTree().getRoot().getChildren()).isEmpty();
