@@ -77,12 +77,16 @@ public final class StatementGuard {
     private static final Set<String> PLANNED_STARTS = Set.of("select", "with", "values", "table");
     private static final Set<String> PLANNED_WRITES = Set.of("insert", "update", "delete", "merge");
     private static final Set<String> PROBE_STARTS = Set.of("select", "with", "values", "table", "insert", "update",
-            "delete", "merge", "create", "alter", "drop", "truncate", "grant", "revoke", "comment", "call", "do", "lock",
+            "delete", "merge", "create", "alter", "drop", "truncate", "grant", "revoke", "comment", "call", "lock",
             "set", "reset", "refresh", "explain");
-    /** Utility forms a probe's first word allows but whose effect is not undone by ROLLBACK. */
+    /**
+     * Forms a probe's first word allows but that it may not run: their effect is not undone by ROLLBACK, or they
+     * define code (a function, a procedure) that could build SQL from pieces at run time, which no guard can read.
+     */
     private static final Pattern PROBE_NON_TRANSACTIONAL = Pattern.compile(
             "(?is)^\\s*(alter\\s+system|(create|drop|alter)\\s+(database|tablespace|subscription|role|user|group)"
-                    + "|set\\s+(session\\s+authorization|role))\\b");
+                    + "|set\\s+(session\\s+authorization|role)"
+                    + "|create\\s+(or\\s+replace\\s+)?(function|procedure|language|event\\s+trigger))\\b");
 
     /**
      * Functions whose effect survives ROLLBACK, or that execute SQL given as a string. Matched as whole names,
@@ -95,7 +99,7 @@ public final class StatementGuard {
             "pg_log_backend_memory_contexts", "pg_promote", "pg_wal_replay_pause", "pg_wal_replay_resume",
             "pg_switch_wal", "pg_switch_xlog", "pg_create_restore_point", "pg_log_standby_snapshot",
             "pg_backup_start", "pg_backup_stop", "pg_start_backup", "pg_stop_backup", "pg_stat_reset*",
-            "pg_stat_statements_reset", "pg_import_system_collations", "pg_restore_relation_stats",
+            "pg_stat_statements_reset", "pg_import_system_collations", "setval", "pg_restore_relation_stats",
             "pg_restore_attribute_stats", "pg_clear_relation_stats", "pg_clear_attribute_stats", "binary_upgrade_*",
             // replication
             "pg_create_physical_replication_slot", "pg_create_logical_replication_slot", "pg_drop_replication_slot",
@@ -150,8 +154,9 @@ public final class StatementGuard {
                 Matcher m = PROBE_NON_TRANSACTIONAL.matcher(sql.substring(first.start()));
                 if (m.lookingAt()) {
                     throw new Refusal("'" + m.group(1).replaceAll("\\s+", " ").toUpperCase(Locale.ROOT)
-                            + "' is not undone by a rollback", first.line(), first.column(),
-                            "a probe may only try what its transaction rolls back");
+                            + "' is not allowed in a probe: a rollback does not undo it, or it defines code that could"
+                            + " run SQL no guard can read", first.line(), first.column(),
+                            "a probe may only try plain DML or DDL that its transaction rolls back");
                 }
             }
         }

@@ -110,6 +110,12 @@ class ReadOnlyAttackTest {
                         .replace("'", "''") + ")', true, true, '')", false),
                 new Attack("anonymous block", "DO $$BEGIN PERFORM pg_cancel_backend(" + bystanderPid + "); END$$",
                         false),
+                new Attack("name built from pieces in a block", "DO $$BEGIN EXECUTE 'SELECT pg_' || 'cancel_backend('"
+                        + " || " + bystanderPid + " || ')'; END$$", false),
+                new Attack("function that builds a name, then called", "CREATE FUNCTION rp_evil() RETURNS void"
+                        + " LANGUAGE plpgsql AS $f$BEGIN EXECUTE 'SELECT pg_' || 'cancel_backend(' || " + bystanderPid
+                        + " || ')'; END$f$; SELECT rp_evil()", false),
+                new Attack("sequence reset", "SELECT setval('guard_seq', 1)", false),
                 new Attack("checkpoint", "CHECKPOINT", false),
                 new Attack("discard", "DISCARD ALL", false),
                 new Attack("load a library", "LOAD 'plpgsql'", false),
@@ -134,9 +140,12 @@ class ReadOnlyAttackTest {
                 CREATE TABLE victim (id int PRIMARY KEY, v text NOT NULL);
                 INSERT INTO victim SELECT g, 'row ' || g FROM generate_series(1, 10) g;
                 CREATE SEQUENCE victim_seq;
+                CREATE SEQUENCE guard_seq;
+                SELECT setval('guard_seq', 500);
                 CREATE ROLE %1$s LOGIN;
                 GRANT SELECT, INSERT, UPDATE, DELETE ON victim TO %1$s;
                 GRANT USAGE ON SEQUENCE victim_seq TO %1$s;
+                GRANT USAGE, UPDATE ON SEQUENCE guard_seq TO %1$s;
                 GRANT CREATE ON SCHEMA public TO %1$s;
                 """.formatted(ordinaryRole));
         superuser = open("postgres");
@@ -239,6 +248,8 @@ class ReadOnlyAttackTest {
             boolean probe = !kind.equals("query") && !kind.equals("explain analyze");
             // A probe's nextval survives its rollback: the one documented trace a probe may leave.
             if (!probe) s.put("sequence", one(st, "SELECT last_value || '/' || is_called FROM victim_seq"));
+            // setval is not undone by a rollback either, and no harmless probe here touches this one.
+            s.put("guarded sequence", one(st, "SELECT last_value || '/' || is_called FROM guard_seq"));
             s.put("advisory locks", one(st, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"));
             s.put("prepared transactions", one(st, "SELECT count(*) FROM pg_prepared_xacts"));
             s.put("replication slots", one(st, "SELECT count(*) FROM pg_replication_slots"));

@@ -71,7 +71,7 @@ class StatementGuardTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"INSERT INTO t VALUES (1)", "UPDATE t SET a = 1", "ALTER TABLE t ADD COLUMN c int",
-            "SELECT nextval('s')", "DO $$ BEGIN INSERT INTO t VALUES (1); END $$", "SET LOCAL work_mem = '1MB'",
+            "SELECT nextval('s')", "CREATE TABLE x (id int)", "SET LOCAL work_mem = '1MB'",
             "SELECT set_config('work_mem', '1MB', true)"})
     void aProbeMayTryWhatItsRollbackUndoes(String sql) {
         assertThatCode(() -> StatementGuard.check(sql, PROBE, true)).doesNotThrowAnyException();
@@ -81,7 +81,10 @@ class StatementGuardTest {
     @ValueSource(strings = {"COMMIT", "BEGIN", "END", "ROLLBACK", "SAVEPOINT s", "PREPARE TRANSACTION 'x'",
             "VACUUM t", "ANALYZE t", "CHECKPOINT", "COPY t TO '/tmp/x'", "ALTER SYSTEM SET work_mem = '1MB'",
             "CREATE DATABASE x", "DROP TABLESPACE x", "SET SESSION AUTHORIZATION x", "LOAD 'x'", "DISCARD ALL",
-            "INSERT INTO t VALUES (1); COMMIT", "SELECT lo_export(1, '/tmp/x')"})
+            "INSERT INTO t VALUES (1); COMMIT", "SELECT lo_export(1, '/tmp/x')", "SELECT setval('s', 1)",
+            "DO $$ BEGIN EXECUTE 'SELECT pg_' || 'cancel_backend(1)'; END $$",
+            "CREATE OR REPLACE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$BEGIN EXECUTE 'x'; END$$",
+            "create procedure p() language sql as 'select 1'"})
     void aProbeRefusesWhatARollbackDoesNotUndo(String sql) {
         assertThatThrownBy(() -> StatementGuard.check(sql, PROBE, true)).isInstanceOf(StatementGuard.Refusal.class);
     }
