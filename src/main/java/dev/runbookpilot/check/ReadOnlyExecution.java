@@ -49,12 +49,16 @@ final class ReadOnlyExecution {
      */
     static <T> T ours(Database db, Duration timeout, int isolation, WithConnection<T> work) throws SQLException {
         try (Connection c = db.readConnection()) {
-            int was = c.getTransactionIsolation();
+            // Pooled connections are READ COMMITTED, PostgreSQL's default, and go back to the pool so: a change of
+            // level costs a round trip each way, so only the reads that need another level pay it.
+            if (isolation == Connection.TRANSACTION_READ_COMMITTED) {
+                return inReadOnlyTransaction(c, timeout, null, () -> work.run(c));
+            }
             c.setTransactionIsolation(isolation);
             try {
                 return inReadOnlyTransaction(c, timeout, null, () -> work.run(c));
             } finally {
-                c.setTransactionIsolation(was);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         }
     }
