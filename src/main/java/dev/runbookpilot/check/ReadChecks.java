@@ -7,14 +7,11 @@ import dev.runbookpilot.db.CatalogReader;
 import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
-import dev.runbookpilot.sql.StatementGuard;
 import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.sql.StatementGuard;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

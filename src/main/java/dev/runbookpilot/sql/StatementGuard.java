@@ -125,10 +125,11 @@ public final class StatementGuard {
     public static void check(String sql, Use use, boolean standardConformingStrings) throws Refusal {
         List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql, standardConformingStrings);
         lexicalProblems(sql, tokens);
-        requireOneStatement(sql, tokens, standardConformingStrings);
+        List<NativeQuery> driver = driverStatements(sql, standardConformingStrings);
+        requireOneStatement(tokens, driver);
         int at = firstSignificant(tokens, 0);
+        while (at >= 0 && tokens.get(at).kind() == SqlLexer.Kind.OPEN_PAREN) at = firstSignificant(tokens, at + 1);
         if (at < 0) throw new Refusal("there is no statement", 1, 1, "give the SQL to run");
-        while (tokens.get(at).kind() == SqlLexer.Kind.OPEN_PAREN) at = firstSignificant(tokens, at + 1);
         SqlLexer.Token first = tokens.get(at);
         String word = first.word(sql);
         switch (use) {
@@ -136,7 +137,7 @@ public final class StatementGuard {
                 requireStart(word, READ_STARTS, first, "a query check reads: SELECT, WITH, VALUES, TABLE, SHOW or"
                         + " EXPLAIN; statements that change anything belong in an execute step or a probe");
                 if ("explain".equals(word)) explainOptions(sql, tokens, at);
-                requireNotWriting(sql, standardConformingStrings, first);
+                requireNotWriting(driver.get(0), first);
             }
             case EXPLAIN, EXPLAIN_ANALYZE -> {
                 boolean planOnly = use == Use.EXPLAIN && PLANNED_WRITES.contains(word);
@@ -226,14 +227,17 @@ public final class StatementGuard {
         };
     }
 
-    /** pgjdbc's parser decides what is sent; ours must agree with it, and both must see exactly one statement. */
-    private static void requireOneStatement(String sql, List<SqlLexer.Token> tokens, boolean scs) throws Refusal {
-        List<NativeQuery> driver;
+    /** The statements pgjdbc would send for this text: its parser, not ours, decides that. */
+    private static List<NativeQuery> driverStatements(String sql, boolean scs) throws Refusal {
         try {
-            driver = Parser.parseJdbcSql(sql, scs, false, true, false, false);
+            return Parser.parseJdbcSql(sql, scs, false, true, false, false);
         } catch (SQLException e) {
             throw new Refusal("the driver cannot parse it: " + e.getMessage(), 1, 1, "fix the SQL");
         }
+    }
+
+    /** pgjdbc's parser decides what is sent; ours must agree with it, and both must see exactly one statement. */
+    private static void requireOneStatement(List<SqlLexer.Token> tokens, List<NativeQuery> driver) throws Refusal {
         int ours = 0;
         SqlLexer.Token secondStart = null;
         boolean inStatement = false;
@@ -278,16 +282,12 @@ public final class StatementGuard {
     }
 
     /** pgjdbc classifies a few statement kinds itself; a write it sees is refused whatever our lexer read. */
-    private static void requireNotWriting(String sql, boolean scs, SqlLexer.Token first) throws Refusal {
-        try {
-            SqlCommandType type = Parser.parseJdbcSql(sql, scs, false, true, false, false).get(0).command.getType();
-            if (type == SqlCommandType.INSERT || type == SqlCommandType.UPDATE || type == SqlCommandType.DELETE
-                    || type == SqlCommandType.CREATE || type == SqlCommandType.ALTER || type == SqlCommandType.MOVE) {
-                throw new Refusal("the driver reads this as " + type, first.line(), first.column(),
-                        "a query check reads only");
-            }
-        } catch (SQLException e) {
-            throw new Refusal("the driver cannot parse it: " + e.getMessage(), 1, 1, "fix the SQL");
+    private static void requireNotWriting(NativeQuery statement, SqlLexer.Token first) throws Refusal {
+        SqlCommandType type = statement.command.getType();
+        if (type == SqlCommandType.INSERT || type == SqlCommandType.UPDATE || type == SqlCommandType.DELETE
+                || type == SqlCommandType.CREATE || type == SqlCommandType.ALTER || type == SqlCommandType.MOVE) {
+            throw new Refusal("the driver reads this as " + type, first.line(), first.column(),
+                    "a query check reads only");
         }
     }
 

@@ -111,5 +111,6 @@ class StatementGuardTest {
         assertThatThrownBy(() -> StatementGuard.check("SELECT 1 \\gexec", READ, true))
                 .hasMessageContaining("meta-command");
         assertThatThrownBy(() -> StatementGuard.check("  ", READ, true)).hasMessageContaining("no statement");
+        assertThatThrownBy(() -> StatementGuard.check("((", READ, true)).hasMessageContaining("no statement");
     }
 }
