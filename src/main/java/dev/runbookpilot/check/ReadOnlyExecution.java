@@ -51,14 +51,12 @@ final class ReadOnlyExecution {
         try (Connection c = db.readConnection()) {
             // Pooled connections are READ COMMITTED, PostgreSQL's default, and go back to the pool so: a change of
             // level costs a round trip each way, so only the reads that need another level pay it.
-            if (isolation == Connection.TRANSACTION_READ_COMMITTED) {
-                return inReadOnlyTransaction(c, timeout, null, () -> work.run(c));
-            }
-            c.setTransactionIsolation(isolation);
+            boolean other = isolation != Connection.TRANSACTION_READ_COMMITTED;
+            if (other) c.setTransactionIsolation(isolation);
             try {
                 return inReadOnlyTransaction(c, timeout, null, () -> work.run(c));
             } finally {
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                if (other) c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         }
     }
@@ -100,13 +98,11 @@ final class ReadOnlyExecution {
         c.setReadOnly(true);
         c.setAutoCommit(false);
         try {
+            // One round trip: pgjdbc sends these statements of ours together, before every check.
+            String settings = "SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + timeout.toMillis()
+                    + (role == null ? "" : "; SET LOCAL ROLE " + Sql.ident(role) + "; SET LOCAL row_security = off");
             try (Statement set = c.createStatement()) {
-                set.execute("SET TRANSACTION READ ONLY");
-                set.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
-                if (role != null) {
-                    set.execute("SET LOCAL ROLE " + Sql.ident(role));
-                    set.execute("SET LOCAL row_security = off");
-                }
+                set.execute(settings);
             }
             return work.run();
         } finally {
