@@ -124,7 +124,8 @@ public final class Database implements AutoCloseable {
 
     /** A connection from the read-only pool; close it to return it. */
     public Connection readConnection() throws SQLException {
-        return requireExtendedProtocol(checkPool.getConnection());
+        // Every pooled connection has the URL and properties of the one checked in open(): no check per borrow.
+        return checkPool.getConnection();
     }
 
     /**
