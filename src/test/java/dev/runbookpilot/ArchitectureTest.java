@@ -35,6 +35,7 @@ class ArchitectureTest {
                 .layer("sql").definedBy("dev.runbookpilot.sql..")
                 .layer("runbook").definedBy("dev.runbookpilot.runbook..")
                 .layer("db").definedBy("dev.runbookpilot.db..")
+                .layer("proc").definedBy("dev.runbookpilot.proc..")
                 .layer("check").definedBy("dev.runbookpilot.check..")
                 .layer("session").definedBy("dev.runbookpilot.session..")
                 .layer("report").definedBy("dev.runbookpilot.report..")
@@ -51,8 +52,11 @@ class ArchitectureTest {
                 .whereLayer("report").mayOnlyBeAccessedByLayers("app", "ui", "cli")
                 .whereLayer("session").mayOnlyBeAccessedByLayers("report", "app", "ui", "cli")
                 .whereLayer("check").mayOnlyBeAccessedByLayers("session", "report", "app", "ui", "cli")
-                .whereLayer("db").mayOnlyBeAccessedByLayers("check", "session", "report", "demo", "app", "ui", "cli")
-                .whereLayer("runbook").mayOnlyBeAccessedByLayers("db", "check", "session", "report", "demo",
+                // Child processes against the target (migration tools, pg_dump): judged by check, run by session.
+                .whereLayer("proc").mayOnlyBeAccessedByLayers("check", "session", "report", "app", "ui", "cli")
+                .whereLayer("db").mayOnlyBeAccessedByLayers("proc", "check", "session", "report", "demo", "app", "ui",
+                        "cli")
+                .whereLayer("runbook").mayOnlyBeAccessedByLayers("db", "proc", "check", "session", "report", "demo",
                         "importer", "app", "ui", "cli")
                 // The one SQL lexer and the check guard: the loader, the engine and the importer all read SQL with it.
                 .whereLayer("sql").mayOnlyBeAccessedByLayers("runbook", "db", "check", "session", "report", "demo",

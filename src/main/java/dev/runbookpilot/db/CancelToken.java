@@ -16,6 +16,7 @@ public final class CancelToken {
     private static final Logger log = LoggerFactory.getLogger(CancelToken.class);
 
     private final Set<Statement> running = ConcurrentHashMap.newKeySet();
+    private final Set<Runnable> actions = ConcurrentHashMap.newKeySet();
     private volatile boolean cancelled;
     private volatile String reason = "cancelled by the operator";
 
@@ -31,8 +32,27 @@ public final class CancelToken {
         running.remove(statement);
     }
 
+    /** Ends an {@link #onCancel} registration. */
+    public interface Registration extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Runs {@code action} when this token is cancelled, or at once if it already is: how work that is not a
+     * statement (a child process) is stopped. The action runs on the cancelling thread and must not block.
+     */
+    public Registration onCancel(Runnable action) {
+        actions.add(action);
+        if (cancelled && actions.remove(action)) action.run();
+        return () -> actions.remove(action);
+    }
+
     public void cancel() {
         cancelled = true;
+        for (Runnable action : actions) {
+            if (actions.remove(action)) action.run();
+        }
         for (Statement s : running) {
             try {
                 s.cancel();

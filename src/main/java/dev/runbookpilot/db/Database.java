@@ -172,6 +172,31 @@ public final class Database implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Where this database is, as a child process must be told (host, port, database, user, password, sslmode and
+     * SSL files), read the way pgjdbc itself reads the URL and properties the pools connect with, so a tool run
+     * against the target reaches exactly the server the checks look at.
+     */
+    public ConnectionSettings connectionSettings() {
+        Properties p = org.postgresql.Driver.parseURL(jdbcUrl, properties);
+        if (p == null) throw new IllegalStateException("pgjdbc cannot read its own connection URL");
+        String host = p.getProperty("PGHOST", "localhost");
+        String port = p.getProperty("PGPORT", "5432");
+        if (host.contains(",") || port.contains(",")) {
+            throw new IllegalStateException("a multi-host connection (" + host + ") cannot be handed to a tool;"
+                    + " connect to one host");
+        }
+        java.util.Map<String, String> extras = new java.util.LinkedHashMap<>();
+        for (String key : new String[] {"sslrootcert", "sslcert", "sslkey", "connectTimeout"}) {
+            String v = p.getProperty(key);
+            if (v != null) extras.put(key, v);
+        }
+        String sslmode = p.getProperty("sslmode", "prefer");
+        return new ConnectionSettings(host, Integer.parseInt(port), p.getProperty("PGDBNAME"),
+                p.getProperty("user", System.getProperty("user.name")), p.getProperty("password"),
+                PgKeywords.SSLMODES.contains(sslmode) ? sslmode : "prefer", null, extras);
+    }
+
     public ServerInfo serverInfo() throws SQLException {
         try (Connection c = readConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT current_database(), current_user, "

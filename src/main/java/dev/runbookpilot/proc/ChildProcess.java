@@ -1,0 +1,317 @@
+package dev.runbookpilot.proc;
+
+import dev.runbookpilot.db.CancelToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs one external program to its end, its timeout or its cancellation, and keeps what it printed.
+ *
+ * <p>Both output streams are read line by line as they come, each line stamped with the time it ended and
+ * masked before anyone sees it (the listener, the retained head and tail). A timeout or a cancellation stops the
+ * whole process tree, not just the program started: a migration tool may run its work in a child (a shell running
+ * {@code psql}, a JVM forked by a wrapper script), and killing only the parent would leave that child writing to
+ * the database while the step says it stopped.
+ */
+public final class ChildProcess {
+    private static final Logger log = LoggerFactory.getLogger(ChildProcess.class);
+
+    /** Longest line kept whole; a tool printing megabytes without a newline cannot exhaust memory. */
+    static final int MAX_LINE_CHARS = 8192;
+    /** How long a stopped tree gets to exit after SIGTERM before it is killed. */
+    static final Duration GRACE = Duration.ofSeconds(5);
+    /** How long output may stay open after the program exited (a background child still holding the pipe). */
+    static final Duration DRAIN = Duration.ofSeconds(5);
+
+    private ChildProcess() {}
+
+    public enum Stream { OUT, ERR }
+
+    /** One line of output, already masked. */
+    public record Line(Instant at, Stream stream, String text) {}
+
+    /** How the program's run ended. */
+    public enum Ending {
+        EXITED, TIMED_OUT, CANCELLED;
+    }
+
+    /**
+     * @param argv     program and arguments, no shell involved (wrap in {@code sh -c} for a shell line)
+     * @param cwd      working directory; must exist
+     * @param set      variables set on top of the inherited environment
+     * @param unset    inherited variables removed first
+     * @param timeout  zero for none
+     * @param mask     applied to every line before it is kept or shown
+     * @param keep     how many lines the result keeps at the head and, separately, at the tail
+     */
+    public record Spec(List<String> argv, Path cwd, Map<String, String> set, Set<String> unset, Duration timeout,
+                       UnaryOperator<String> mask, int keep) {
+        public Spec {
+            argv = List.copyOf(argv);
+            if (argv.isEmpty() || argv.get(0).isBlank()) throw new IllegalArgumentException("no program to run");
+            Objects.requireNonNull(cwd, "cwd");
+            set = Map.copyOf(set);
+            unset = Set.copyOf(unset);
+            timeout = timeout == null ? Duration.ZERO : timeout;
+            mask = mask == null ? UnaryOperator.identity() : mask;
+            if (keep < 1) throw new IllegalArgumentException("keep at least one line");
+        }
+
+        /** A program run with the target's environment, output masked with its secrets. */
+        public static Spec against(List<String> argv, Path cwd, ClientEnvironment env, Duration timeout, int keep) {
+            return new Spec(argv, cwd, env.variables(), ClientEnvironment.OVERRIDDEN, timeout, env::mask, keep);
+        }
+    }
+
+    /**
+     * @param exitCode     the program's exit code; null when it was stopped (timeout or cancel)
+     * @param head         the first {@code keep} lines
+     * @param tail         the last lines after the head, at most {@code keep}
+     * @param omitted      lines between head and tail that were not kept
+     * @param outputLeftOpen the program exited but a process it started still held its output open, and was not
+     *                     waited for
+     */
+    public record Result(Integer exitCode, Ending ending, Duration duration, List<Line> head, List<Line> tail,
+                         long omitted, boolean outputLeftOpen) {
+        public Result {
+            head = List.copyOf(head);
+            tail = List.copyOf(tail);
+        }
+
+        public List<Line> kept() {
+            List<Line> all = new ArrayList<>(head);
+            all.addAll(tail);
+            return all;
+        }
+
+        public long lines() {
+            return head.size() + omitted + tail.size();
+        }
+    }
+
+    /** The program could not be started at all: it did not run. */
+    public static final class CannotStart extends Exception {
+        CannotStart(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Runs the program and waits for it. Lines reach {@code onLine} in the order each stream produced them, from
+     * reader threads; the listener must not block for long.
+     *
+     * @throws CannotStart when the working directory is missing or the program cannot be found or executed
+     * @throws InterruptedException when this thread is interrupted: the process tree is stopped first
+     */
+    public static Result run(Spec spec, CancelToken token, Consumer<Line> onLine)
+            throws CannotStart, InterruptedException {
+        if (!Files.isDirectory(spec.cwd())) {
+            throw new CannotStart("working directory " + spec.cwd() + " does not exist", null);
+        }
+        ProcessBuilder pb = new ProcessBuilder(spec.argv()).directory(spec.cwd().toFile());
+        Map<String, String> env = pb.environment();
+        spec.unset().forEach(env::remove);
+        env.putAll(spec.set());
+        Output output = new Output(spec.keep(), spec.mask(), onLine);
+        Instant start = Instant.now();
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new CannotStart(cannotStart(spec.argv().get(0), e), e);
+        }
+        Thread out = output.reader(p.getInputStream(), Stream.OUT, p.pid());
+        Thread err = output.reader(p.getErrorStream(), Stream.ERR, p.pid());
+        Ending ending = Ending.EXITED;
+        // The token may be cancelled from the FX thread, which must not wait out the grace period.
+        AtomicReference<Thread> stopper = new AtomicReference<>();
+        try (CancelToken.Registration ignored = token.onCancel(() -> {
+            Thread t = stopper(p.toHandle());
+            stopper.set(t);
+            t.start();
+        })) {
+            boolean exited = spec.timeout().isZero() ? waitFor(p) : p.waitFor(spec.timeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
+            if (token.isCancelled()) {
+                ending = Ending.CANCELLED;
+                p.waitFor();
+                // "Stopped" must mean the whole tree: wait for the stop to reach every descendant.
+                Thread t = stopper.get();
+                if (t != null) t.join();
+            } else if (!exited) {
+                ending = Ending.TIMED_OUT;
+                stopTree(p.toHandle());
+            }
+            p.waitFor();
+        } catch (InterruptedException e) {
+            stopTree(p.toHandle());
+            throw e;
+        }
+        boolean leftOpen = !join(out, err);
+        if (leftOpen) {
+            closeQuietly(p.getInputStream());
+            closeQuietly(p.getErrorStream());
+            join(out, err);
+        }
+        return output.result(ending == Ending.EXITED ? p.exitValue() : null, ending,
+                Duration.between(start, Instant.now()), leftOpen);
+    }
+
+    private static boolean waitFor(Process p) throws InterruptedException {
+        p.waitFor();
+        return true;
+    }
+
+    private static boolean join(Thread a, Thread b) throws InterruptedException {
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        a.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        b.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        return !a.isAlive() && !b.isAlive();
+    }
+
+    private static Thread stopper(ProcessHandle root) {
+        Thread t = new Thread(() -> stopTree(root), "stop-" + root.pid());
+        t.setDaemon(true);
+        return t;
+    }
+
+    /**
+     * SIGTERM to the program and every descendant (listed before anything is signalled: once a parent dies its
+     * children are re-parented and no longer found), then SIGKILL to whatever still runs after {@link #GRACE}.
+     */
+    static void stopTree(ProcessHandle root) {
+        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+        tree.add(root);
+        tree.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + GRACE.toNanos();
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (Exception timeoutOrInterrupt) {
+                // Fall through to SIGKILL, which does not wait.
+            }
+        }
+        // Children forked while the first signals were on their way.
+        root.descendants().forEach(tree::add);
+        for (ProcessHandle h : tree) {
+            if (h.isAlive()) {
+                log.warn("process {} did not stop on SIGTERM within {} s; killing it", h.pid(), GRACE.toSeconds());
+                h.destroyForcibly();
+            }
+        }
+    }
+
+    private static String cannotStart(String program, IOException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("error=2,")) return program + ": not found (not on PATH, or no such file)";
+        if (m.contains("error=13,")) return program + ": not executable (permission denied)";
+        return program + ": cannot start: " + m;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // The reader thread ends either way.
+        }
+    }
+
+    /** Retains the head and a rolling tail of both streams, in the order lines completed. */
+    private static final class Output {
+        private final int keep;
+        private final UnaryOperator<String> mask;
+        private final Consumer<Line> onLine;
+        private final List<Line> head = new ArrayList<>();
+        private final Deque<Line> tail = new ArrayDeque<>();
+        private long omitted;
+
+        Output(int keep, UnaryOperator<String> mask, Consumer<Line> onLine) {
+            this.keep = keep;
+            this.mask = mask;
+            this.onLine = onLine;
+        }
+
+        Thread reader(InputStream in, Stream stream, long pid) {
+            Thread t = new Thread(() -> read(in, stream), "child-" + pid + "-" + stream.name().toLowerCase());
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+
+        private void read(InputStream in, Stream stream) {
+            // Tools print in the platform's encoding, nearly always UTF-8; a stray byte becomes U+FFFD, not an error.
+            Reader r = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE));
+            StringBuilder line = new StringBuilder();
+            char[] buf = new char[4096];
+            try (r) {
+                int n;
+                while ((n = r.read(buf)) >= 0) {
+                    for (int i = 0; i < n; i++) {
+                        char c = buf[i];
+                        if (c == '\n') {
+                            emit(stream, line);
+                        } else if (line.length() >= MAX_LINE_CHARS) {
+                            emit(stream, line);
+                            line.append(c);
+                        } else {
+                            line.append(c);
+                        }
+                    }
+                }
+            } catch (IOException closed) {
+                // The stream was closed under us (output left open past the drain time): keep what came.
+            }
+            if (!line.isEmpty()) emit(stream, line);
+        }
+
+        private void emit(Stream stream, StringBuilder raw) {
+            int end = raw.length();
+            if (end > 0 && raw.charAt(end - 1) == '\r') end--;
+            Line line = new Line(Instant.now(), stream, mask.apply(raw.substring(0, end)));
+            raw.setLength(0);
+            synchronized (this) {
+                if (head.size() < keep) {
+                    head.add(line);
+                } else {
+                    tail.addLast(line);
+                    if (tail.size() > keep) {
+                        tail.removeFirst();
+                        omitted++;
+                    }
+                }
+            }
+            try {
+                onLine.accept(line);
+            } catch (RuntimeException e) {
+                log.warn("output listener failed: {}", e.toString());
+            }
+        }
+
+        synchronized Result result(Integer exitCode, Ending ending, Duration duration, boolean leftOpen) {
+            return new Result(exitCode, ending, duration, head, new ArrayList<>(tail), omitted, leftOpen);
+        }
+    }
+}
