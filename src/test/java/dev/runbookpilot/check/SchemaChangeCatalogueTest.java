@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Every change of the catalogue fails a schemaDiff that does not declare it, in words a DBA reads, and every
- * no-op passes, on the default server (PostgreSQL 17). Each change runs in a transaction that is rolled back, so
+ * no-op passes, on the default server (PostgreSQL 15; {@link CatalogAcrossMajorsTest} reads the fixture on 17). Each change runs in a transaction that is rolled back, so
  * each starts from the same schema. {@link SchemaDumpOracleTest} checks the same catalogue against pg_dump.
  */
 class SchemaChangeCatalogueTest {

@@ -2,7 +2,7 @@ package dev.runbookpilot.check;
 
 import dev.runbookpilot.db.CatalogReader;
 import dev.runbookpilot.db.SchemaSnapshot;
-import dev.runbookpilot.testing.Postgres15;
+import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * pg_dump shows that the snapshot misses fails this test; so does a no-op either of them reports. When PostgreSQL
  * adds an attribute that pg_dump writes, a catalogue entry for it fails here until the snapshot reads it.
  *
- * <p>Runs on an embedded PostgreSQL 15 because pg_dump refuses a newer server than itself and Debian 12's
- * postgresql-client is 15. Every change runs in a fresh copy of the schema's database, since pg_dump sees only
+ * <p>Runs on the default embedded server, PostgreSQL 15, because pg_dump refuses a newer server than itself and
+ * Debian 12's postgresql-client is 15. Every change runs in a fresh copy of the schema's database, since pg_dump sees only
  * committed work. Without pg_dump the test fails; it never skips.
  */
 class SchemaDumpOracleTest {
@@ -36,19 +36,19 @@ class SchemaDumpOracleTest {
 
     @BeforeAll
     static void createTemplate() throws Exception {
-        Postgres15.server().recreateDatabase(TEMPLATE);
+        TestPostgres.server().recreateDatabase(TEMPLATE);
         try (Connection c = connect(TEMPLATE); Statement s = c.createStatement()) {
             s.execute(SchemaChangeCatalogue.FIXTURE);
             before = CatalogReader.read(c, "app");
         }
-        dumpBefore = schema(Postgres15.schemaDump(TEMPLATE, "app"));
+        dumpBefore = schema(TestPostgres.schemaDump(TEMPLATE, "app"));
     }
 
     /** Simple query mode: the server splits statements, so a BEGIN ATOMIC body stays whole. */
     private static Connection connect(String database) throws SQLException {
         Properties simple = new Properties();
         simple.setProperty("preferQueryMode", "simple");
-        return DriverManager.getConnection(Postgres15.server().jdbcUrl(database), simple);
+        return DriverManager.getConnection(TestPostgres.server().jdbcUrl(database), simple);
     }
 
     /**
@@ -75,7 +75,7 @@ class SchemaDumpOracleTest {
             s.execute(sql);
             after = CatalogReader.read(c, "app");
         }
-        boolean dumpChanged = !schema(Postgres15.schemaDump(db, "app")).equals(dumpBefore);
+        boolean dumpChanged = !schema(TestPostgres.schemaDump(db, "app")).equals(dumpBefore);
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE " + db + " WITH (FORCE)");
         }

@@ -4,13 +4,16 @@ import dev.runbookpilot.demo.EmbeddedServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One embedded PostgreSQL per test JVM, started on first use and stopped at exit; each test takes a fresh
+ * One embedded PostgreSQL per test JVM, of the client tools' major (pg_dump, pg_restore and psql can reach it), started on first use and stopped at exit; each test takes a fresh
  * database of its own so tests never see each other's tables.
  */
 public final class TestPostgres {
@@ -69,5 +72,31 @@ public final class TestPostgres {
     /** The project folder, for samples under runbooks/. */
     public static Path projectDir() {
         return Path.of(System.getProperty("runbookpilot.projectDir", ".")).toAbsolutePath();
+    }
+
+    /**
+     * {@code pg_dump --schema-only} of one schema, as text. A missing pg_dump or a failed dump throws: these tests
+     * fail without their oracle, they never skip.
+     */
+    public static String schemaDump(String database, String schema) throws IOException, InterruptedException {
+        EmbeddedServer s = server();
+        ProcessBuilder pb = new ProcessBuilder(List.of("pg_dump", "--schema-only", "--no-password",
+                "--schema=" + schema, "--host=localhost", "--port=" + s.port(), "--username=" + s.user(), database));
+        pb.redirectErrorStream(true);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new IOException("pg_dump is not installed; install Debian's postgresql-client (15), as .ci/run"
+                    + " does", e);
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("pg_dump did not finish within 60 s");
+        }
+        String text = new String(out, StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) throw new IOException("pg_dump failed (exit " + p.exitValue() + "): " + text);
+        return text;
     }
 }

@@ -117,7 +117,7 @@ public final class ConnectionDialog extends Dialog<Target> {
                         "a [section] of ~/.pg_service.conf"), testRow());
         showWhen(server, vm.modeProperty().isNotEqualTo(ConnectionViewModel.Mode.DEMO));
 
-        Label demoText = new Label("Starts PostgreSQL 17 on this machine and loads this runbook's demo before-state"
+        Label demoText = new Label("Starts PostgreSQL 15 on this machine and loads this runbook's demo before-state"
                 + " (takes a few seconds). Nothing is sent anywhere; the server stops when the session closes.");
         demoText.setWrapText(true);
         showWhen(demoText, vm.modeProperty().isEqualTo(ConnectionViewModel.Mode.DEMO));
