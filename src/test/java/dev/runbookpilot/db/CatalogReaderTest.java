@@ -132,7 +132,8 @@ class CatalogReaderTest {
     @Test
     void readsViewsAndMaterializedViews() {
         assertThat(object("view:big_orders").property("materialized")).isEqualTo("false");
-        assertThat(object("view:big_orders").definition()).contains("WHERE total > 100");
+        // PostgreSQL 15 qualifies the column (orders.total), 16 and later do not.
+        assertThat(object("view:big_orders").definition()).containsPattern("WHERE (orders\\.)?total > 100");
         assertThat(object("view:totals").property("materialized")).isEqualTo("true");
     }
 
