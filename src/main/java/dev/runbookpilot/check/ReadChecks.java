@@ -172,7 +172,7 @@ final class ReadChecks {
         for (JsonNode child : node.path("Plans")) collect(child, tables, seq, index, scanned);
     }
 
-    private static void render(JsonNode node, int depth, List<String> out) {
+    static void render(JsonNode node, int depth, List<String> out) {
         StringBuilder b = new StringBuilder("  ".repeat(depth)).append(depth == 0 ? "" : "->  ");
         b.append(node.path("Node Type").asText());
         if (node.has("Index Name")) b.append(" using ").append(node.path("Index Name").asText());
