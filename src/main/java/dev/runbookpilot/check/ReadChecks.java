@@ -187,6 +187,11 @@ final class ReadChecks {
         for (String key : List.of("Index Cond", "Filter", "Recheck Cond", "Hash Cond", "Join Filter")) {
             if (node.has(key)) out.add("  ".repeat(depth + 2) + key + ": " + node.path(key).asText());
         }
+        if (node.has("Shared Hit Blocks")) {
+            // Present only with EXPLAIN (BUFFERS): whether the rows came from the cache or from disk.
+            out.add("  ".repeat(depth + 2) + "Buffers: shared hit=" + node.path("Shared Hit Blocks").asLong()
+                    + " read=" + node.path("Shared Read Blocks").asLong());
+        }
         for (JsonNode child : node.path("Plans")) render(child, depth + 1, out);
     }
 

@@ -264,8 +264,9 @@ public sealed interface CheckSpec {
      * timings are too noisy to tell (docs/decisions/0010-query-baselines.md has the rule).
      *
      * @param query the baseline's name in the snapshot; null to find it by {@code sql}
-     * @param sql   the query to time now; null to run the baseline's own SQL (a migration that renames a table
-     *              gives the new text here, with {@code query} naming the baseline)
+     * @param sql   the query to time now (a migration that renames a table gives the new text here, with
+     *              {@code query} naming the baseline); the loader fills in the snapshot's SQL when the runbook gives
+     *              none, and null runs the SQL the baseline recorded
      * @param runs  timed runs now; null for as many as the baseline had
      */
     record ExplainCompare(Meta meta, String compareTo, String query, String sql, double slowerByPercent,

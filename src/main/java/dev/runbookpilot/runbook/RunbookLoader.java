@@ -808,7 +808,9 @@ public final class RunbookLoader {
                 || f.has("sql") && sql == null) {
             return null;
         }
-        return new CheckSpec.ExplainCompare(meta(f, at), compareTo, query, sql, slowerBy, runs);
+        // The SQL that runs now comes from the runbook, whose digest the journal pins, never from the journal.
+        String now = sql != null ? sql : timed != null ? timed.get(query) : null;
+        return new CheckSpec.ExplainCompare(meta(f, at), compareTo, query, now, slowerBy, runs);
     }
 
     private static final Pattern SLOWER_BY = Pattern.compile("(?:<=?|≤)?\\s*(\\d+(?:\\.\\d+)?)\\s*%");

@@ -67,7 +67,8 @@ class QueryBaselineTest {
         assertThat(lookup.indexes()).containsExactly("orders_customer_idx");
         assertThat(lookup.indexOids()).containsKey("orders_customer_idx");
         assertThat(lookup.nodes()).anySatisfy(n -> assertThat(n.relation()).isEqualTo("orders"));
-        assertThat(lookup.planText()).contains("orders_customer_idx").contains("actual time=");
+        assertThat(lookup.planText()).contains("orders_customer_idx").contains("actual time=")
+                .contains("Buffers: shared hit=");
         CheckDetail.Measurement scan = h.snapshots.get("before").queries().get("scan");
         assertThat(scan.runsMs()).hasSize(3);
         assertThat(scan.nodes()).anySatisfy(n -> assertThat(n.type()).isEqualTo("Seq Scan"));

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Hot queries in a snapshot and explain checks that compare to them, as the loader reads and refuses them. */
 class QueryBaselineLoaderTest {
@@ -72,7 +73,8 @@ class QueryBaselineLoaderTest {
         CheckSpec.ExplainCompare byName = (CheckSpec.ExplainCompare) after.get(0);
         assertThat(byName.kind()).isEqualTo("explain");
         assertThat(byName.query()).isEqualTo("by_customer");
-        assertThat(byName.sql()).isNull();
+        assertThat(byName.sql()).as("what runs now is the runbook's text, not the journal's")
+                .isEqualTo("SELECT * FROM orders WHERE customer_id = 42");
         assertThat(byName.slowerByPercent()).isEqualTo(10);
         assertThat(byName.runs()).isNull();
         CheckSpec.ExplainCompare renamed = (CheckSpec.ExplainCompare) after.get(1);
@@ -82,6 +84,21 @@ class QueryBaselineLoaderTest {
         CheckSpec.ExplainCompare bySql = (CheckSpec.ExplainCompare) after.get(2);
         assertThat(bySql.query()).isNull();
         assertThat(bySql.slowerByPercent()).as("the seed checklists' 10% when not given").isEqualTo(10);
+    }
+
+    @Test
+    void specsBuiltWithoutTheLoaderCannotRestOnTooFewRunsOrNameNoQuery() {
+        CheckSpec.Meta meta = new CheckSpec.Meta(null, null, null);
+        assertThatThrownBy(() -> new CheckSpec.HotQuery("q", "SELECT 1", 1)).hasMessageContaining("between 3");
+        assertThatThrownBy(() -> new CheckSpec.ExplainCompare(meta, "before", "q", null, 10, 2))
+                .hasMessageContaining("between 3");
+        assertThatThrownBy(() -> new CheckSpec.ExplainCompare(meta, "before", null, " ", 10, null))
+                .hasMessageContaining("name or its SQL");
+        assertThatThrownBy(() -> new CheckSpec.ExplainCompare(meta, "before", "q", null, -1, null))
+                .hasMessageContaining("at least 0");
+        assertThatThrownBy(() -> new CheckSpec.Snapshot(meta, "before", List.of(), true, null, List.of(
+                new CheckSpec.HotQuery("q", "SELECT 1", 3), new CheckSpec.HotQuery("q", "SELECT 2", 3))))
+                .hasMessageContaining("its own name");
     }
 
     @Test
