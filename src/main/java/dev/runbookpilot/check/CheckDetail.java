@@ -19,6 +19,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = CheckDetail.Plan.class, name = "plan"),
         @JsonSubTypes.Type(value = CheckDetail.Notices.class, name = "notices"),
         @JsonSubTypes.Type(value = CheckDetail.SnapshotTaken.class, name = "snapshot"),
+        @JsonSubTypes.Type(value = CheckDetail.PlanComparison.class, name = "planComparison"),
 })
 public sealed interface CheckDetail {
 
@@ -97,10 +98,80 @@ public sealed interface CheckDetail {
         }
     }
 
-    /** What a snapshot recorded: exact row counts and the number of catalog objects. */
-    record SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects) implements CheckDetail {
+    /**
+     * What a snapshot recorded: exact row counts, the number of catalog objects and the baseline of each hot query
+     * (none in journals written before snapshots timed queries).
+     */
+    record SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects, List<Measurement> queries)
+            implements CheckDetail {
         public SnapshotTaken {
             rowCounts = Map.copyOf(rowCounts);
+            queries = queries == null ? List.of() : List.copyOf(queries);
+        }
+
+        public SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects) {
+            this(name, rowCounts, schemaObjects, List.of());
+        }
+    }
+
+    /** One node of a plan, as far as its shape goes: what it does, to which relation, with which index. */
+    record PlanNode(int depth, String type, String relation, String index) {}
+
+    /**
+     * A hot query measured with EXPLAIN (ANALYZE, BUFFERS): the server's execution time of each timed run (the
+     * warm-up run is not among them), in the order they ran, and the plan of the run with the median time.
+     *
+     * @param indexOids the catalog's oids of each index the plan used, so an index renamed by the migration is still
+     *                  recognised as the same index
+     */
+    record Measurement(String name, String sql, List<Double> runsMs, String planText, List<PlanNode> nodes,
+                       Map<String, List<Long>> indexOids) {
+        public Measurement {
+            runsMs = List.copyOf(runsMs);
+            nodes = List.copyOf(nodes);
+            indexOids = indexOids == null ? Map.of() : Map.copyOf(indexOids);
+        }
+
+        /** The runs' times, fastest first. */
+        public List<Double> sortedMs() {
+            return runsMs.stream().sorted().toList();
+        }
+
+        /** The median run's time (the mean of the two middle ones for an even number of runs). */
+        public double medianMs() {
+            List<Double> s = sortedMs();
+            int n = s.size();
+            return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+        }
+
+        public double minMs() {
+            return sortedMs().get(0);
+        }
+
+        public double maxMs() {
+            return sortedMs().get(runsMs.size() - 1);
+        }
+
+        /** Index names the plan used, in plan order, each once. */
+        public List<String> indexes() {
+            return nodes.stream().map(PlanNode::index).filter(java.util.Objects::nonNull).distinct().toList();
+        }
+
+        /** "median 4.210 ms (3.980–4.650 ms over 5 runs)". */
+        public String summary() {
+            return String.format(java.util.Locale.ROOT, "median %.3f ms (%.3f–%.3f ms over %d runs)", medianMs(),
+                    minMs(), maxMs(), runsMs.size());
+        }
+    }
+
+    /**
+     * A hot query now against its baseline: both measurements side by side, the indexes the plan no longer uses,
+     * and how the times were judged ({@code timing}: the rule's verdict in words).
+     */
+    record PlanComparison(String snapshot, Measurement before, Measurement after, double slowerByPercent,
+                          List<String> lostIndexes, String timing) implements CheckDetail {
+        public PlanComparison {
+            lostIndexes = List.copyOf(lostIndexes);
         }
     }
 }

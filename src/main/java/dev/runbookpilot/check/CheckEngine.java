@@ -78,6 +78,7 @@ public final class CheckEngine {
         if (spec instanceof CheckSpec.CatalogObjects o) return ReadChecks.objects(o, ctx);
         if (spec instanceof CheckSpec.SchemaDiff d) return ReadChecks.schemaDiff(d, ctx);
         if (spec instanceof CheckSpec.Explain x) return ReadChecks.explain(x, ctx);
+        if (spec instanceof CheckSpec.ExplainCompare x) return QueryBaselines.compare(x, ctx);
         if (spec instanceof CheckSpec.Activity a) return ReadChecks.activity(a, ctx);
         if (spec instanceof CheckSpec.RowCounts r) return SnapshotChecks.rowCounts(r, ctx);
         if (spec instanceof CheckSpec.Statement s) return WriteChecks.probe(s, ctx);
@@ -102,6 +103,7 @@ public final class CheckEngine {
     private static String sqlOf(CheckSpec spec) {
         if (spec instanceof CheckSpec.Query q) return q.sql();
         if (spec instanceof CheckSpec.Explain x) return x.sql();
+        if (spec instanceof CheckSpec.ExplainCompare x) return x.sql();
         if (spec instanceof CheckSpec.Statement s) return s.setup() == null ? s.sql() : s.setup() + ";\n" + s.sql();
         if (spec instanceof CheckSpec.Execute x) return "-- " + x.file().getFileName();
         return null;

@@ -172,7 +172,7 @@ final class ReadChecks {
         for (JsonNode child : node.path("Plans")) collect(child, tables, seq, index, scanned);
     }
 
-    private static void render(JsonNode node, int depth, List<String> out) {
+    static void render(JsonNode node, int depth, List<String> out) {
         StringBuilder b = new StringBuilder("  ".repeat(depth)).append(depth == 0 ? "" : "->  ");
         b.append(node.path("Node Type").asText());
         if (node.has("Index Name")) b.append(" using ").append(node.path("Index Name").asText());
@@ -186,6 +186,11 @@ final class ReadChecks {
         out.add(b.toString());
         for (String key : List.of("Index Cond", "Filter", "Recheck Cond", "Hash Cond", "Join Filter")) {
             if (node.has(key)) out.add("  ".repeat(depth + 2) + key + ": " + node.path(key).asText());
+        }
+        if (node.has("Shared Hit Blocks")) {
+            // Present only with EXPLAIN (BUFFERS): whether the rows came from the cache or from disk.
+            out.add("  ".repeat(depth + 2) + "Buffers: shared hit=" + node.path("Shared Hit Blocks").asLong()
+                    + " read=" + node.path("Shared Read Blocks").asLong());
         }
         for (JsonNode child : node.path("Plans")) render(child, depth + 1, out);
     }

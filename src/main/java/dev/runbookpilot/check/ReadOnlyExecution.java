@@ -16,6 +16,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How a read check's SQL meets the database: the layers of the read-only guarantee that live on the connection.
@@ -81,6 +83,33 @@ final class ReadOnlyExecution {
                     requireOurTransaction(pg, sql);
                 }
                 return data;
+            });
+        } finally {
+            db.discard(c);
+        }
+    }
+
+    /**
+     * A runbook's own statement, already through the guard, run {@code times} times one after another in one
+     * read-only transaction on one connection (so the runs meet the same session and the same warmed caches),
+     * with every layer of {@link #runbook}: least privilege, the transaction state verified after each run,
+     * the connection discarded afterwards. The statement timeout applies to each run.
+     */
+    static List<QueryData> runbookRepeated(Database db, CancelToken token, Duration timeout, String sql, int times)
+            throws SQLException {
+        Connection c = db.readConnection();
+        try {
+            BaseConnection pg = c.unwrap(BaseConnection.class);
+            return inReadOnlyTransaction(c, timeout, db.checkPrivileges().role(), () -> {
+                List<QueryData> results = new ArrayList<>(times);
+                for (int i = 0; i < times; i++) {
+                    try {
+                        results.add(query(c, token, sql));
+                    } finally {
+                        requireOurTransaction(pg, sql);
+                    }
+                }
+                return results;
             });
         } finally {
             db.discard(c);

@@ -37,10 +37,12 @@ final class SnapshotChecks {
         List<String> absent = counts.counts().entrySet().stream().filter(e -> e.getValue() == null)
                 .map(Map.Entry::getKey).toList();
         long total = counts.counts().values().stream().filter(v -> v != null).mapToLong(Long::longValue).sum();
+        // Timed after the counts, one at a time, so no count competes with a timed run.
+        Map<String, CheckDetail.Measurement> queries = QueryBaselines.baseline(spec, ctx);
         Snapshots.Data data = new Snapshots.Data(spec.name(), schema, counts.counts(), counts.inSnapshot(),
-                Instant.now());
+                Instant.now(), queries);
         CheckDetail detail = new CheckDetail.SnapshotTaken(spec.name(), withoutNulls(counts.counts()),
-                counts.inSnapshot().objects().size());
+                counts.inSnapshot().objects().size(), List.copyOf(queries.values()));
         String sql = "SELECT count(*) FROM <each table> -- in one exported snapshot";
         if (!absent.isEmpty()) {
             // A table named for counting that does not exist means the runbook and the database disagree.
@@ -49,7 +51,10 @@ final class SnapshotChecks {
         }
         return new Taken(new CheckOutcome(Status.PASSED, "record counts of " + counts.counts().size() + " tables",
                 counts.counts().size() + " tables, " + total + " rows, "
-                        + counts.inSnapshot().objects().size() + " schema objects", sql, detail), data);
+                        + counts.inSnapshot().objects().size() + " schema objects"
+                        + (queries.isEmpty() ? "" : ", " + queries.size() + " hot queries timed: "
+                        + queries.values().stream().map(m -> m.name() + " " + m.summary())
+                        .collect(java.util.stream.Collectors.joining("; "))), sql, detail), data);
     }
 
     private static Map<String, Long> withoutNulls(Map<String, Long> counts) {

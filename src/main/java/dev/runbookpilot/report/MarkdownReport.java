@@ -180,6 +180,9 @@ public final class MarkdownReport {
                     .forEach(e -> b.append("| ").append(cell(e.getKey())).append(" | ").append(e.getValue())
                             .append(" |\n"));
             b.append('\n');
+            hotQueries(b, snap.queries());
+        } else if (d instanceof CheckDetail.PlanComparison pc) {
+            planComparison(b, pc);
         } else if (d instanceof CheckDetail.Rows rows && !rows.columns().isEmpty()) {
             b.append("| ").append(String.join(" | ", rows.columns().stream().map(MarkdownReport::cell).toList()))
                     .append(" |\n|").append("---|".repeat(rows.columns().size())).append('\n');
@@ -191,6 +194,49 @@ public final class MarkdownReport {
             b.append('\n');
         }
         b.append("</details>\n\n");
+    }
+
+    /** The baselines a snapshot timed: one line each, then each plan. */
+    private static void hotQueries(StringBuilder b, List<CheckDetail.Measurement> queries) {
+        if (queries.isEmpty()) return;
+        b.append("| Hot query | Median | Fastest | Slowest | Runs | Indexes |\n|---|---:|---:|---:|---:|---|\n");
+        for (CheckDetail.Measurement m : queries) {
+            b.append("| ").append(cell(m.name())).append(" | ").append(ms(m.medianMs())).append(" | ")
+                    .append(ms(m.minMs())).append(" | ").append(ms(m.maxMs())).append(" | ").append(m.runsMs().size())
+                    .append(" | ").append(cell(String.join(", ", m.indexes()))).append(" |\n");
+        }
+        b.append('\n');
+        for (CheckDetail.Measurement m : queries) {
+            b.append("Plan of ").append(inline(m.name())).append(" (the median run):\n\n");
+            fence(b, "text", m.planText());
+        }
+    }
+
+    /** A hot query before and after: timings side by side, the verdict on them and on indexes, then both plans. */
+    private static void planComparison(StringBuilder b, CheckDetail.PlanComparison pc) {
+        CheckDetail.Measurement before = pc.before();
+        CheckDetail.Measurement after = pc.after();
+        b.append("| ").append(cell(before.name())).append(" | Before (snapshot ").append(cell(pc.snapshot()))
+                .append(") | Now |\n|---|---:|---:|\n");
+        b.append("| Median | ").append(ms(before.medianMs())).append(" | ").append(ms(after.medianMs())).append(" |\n");
+        b.append("| Fastest | ").append(ms(before.minMs())).append(" | ").append(ms(after.minMs())).append(" |\n");
+        b.append("| Slowest | ").append(ms(before.maxMs())).append(" | ").append(ms(after.maxMs())).append(" |\n");
+        b.append("| Runs | ").append(before.runsMs().size()).append(" | ").append(after.runsMs().size())
+                .append(" |\n");
+        b.append("| Indexes | ").append(cell(String.join(", ", before.indexes()))).append(" | ")
+                .append(cell(String.join(", ", after.indexes()))).append(" |\n\n");
+        b.append("Time: ").append(inline(pc.timing())).append("\n\n");
+        if (!pc.lostIndexes().isEmpty()) {
+            b.append("Indexes no longer used: ").append(inline(String.join(", ", pc.lostIndexes()))).append("\n\n");
+        }
+        b.append("Plan before:\n\n");
+        fence(b, "text", before.planText());
+        b.append("Plan now:\n\n");
+        fence(b, "text", after.planText());
+    }
+
+    private static String ms(double millis) {
+        return String.format(java.util.Locale.ROOT, "%.3f ms", millis);
     }
 
     private static void list(StringBuilder b, String title, List<String> items) {

@@ -286,6 +286,9 @@ public final class PdfReport {
                     .forEach(e -> b.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"num\">")
                             .append(String.format("%,d", e.getValue())).append("</td></tr>"));
             b.append("</table>");
+            hotQueries(b, snap.queries());
+        } else if (d instanceof CheckDetail.PlanComparison pc) {
+            planComparison(b, pc);
         } else if (d instanceof CheckDetail.Rows rows && !rows.columns().isEmpty()) {
             b.append("<table class=\"grid inner\"><tr>");
             for (String col : rows.columns()) b.append("<th>").append(esc(col)).append("</th>");
@@ -298,6 +301,56 @@ public final class PdfReport {
             b.append("</table>");
             if (rows.truncated()) b.append("<p>(more rows not shown)</p>");
         }
+    }
+
+    /** The baselines a snapshot timed: one row each, then each plan. */
+    private static void hotQueries(StringBuilder b, List<CheckDetail.Measurement> queries) {
+        if (queries.isEmpty()) return;
+        b.append("<table class=\"grid inner\"><tr><th>Hot query</th><th>Median</th><th>Fastest</th><th>Slowest</th>"
+                + "<th>Runs</th><th>Indexes</th></tr>");
+        for (CheckDetail.Measurement m : queries) {
+            b.append("<tr><td>").append(esc(m.name())).append("</td><td class=\"num\">").append(ms(m.medianMs()))
+                    .append("</td><td class=\"num\">").append(ms(m.minMs())).append("</td><td class=\"num\">")
+                    .append(ms(m.maxMs())).append("</td><td class=\"num\">").append(m.runsMs().size())
+                    .append("</td><td>").append(esc(String.join(", ", m.indexes()))).append("</td></tr>");
+        }
+        b.append("</table>");
+        for (CheckDetail.Measurement m : queries) {
+            b.append("<p>Plan of ").append(esc(m.name())).append(" (the median run):</p><pre class=\"sql\">")
+                    .append(esc(m.planText())).append("</pre>");
+        }
+    }
+
+    /** A hot query before and after: timings, then the two plans side by side. */
+    private static void planComparison(StringBuilder b, CheckDetail.PlanComparison pc) {
+        CheckDetail.Measurement before = pc.before();
+        CheckDetail.Measurement after = pc.after();
+        b.append("<table class=\"grid inner\"><tr><th>").append(esc(before.name())).append("</th><th>Before (snapshot ")
+                .append(esc(pc.snapshot())).append(")</th><th>Now</th></tr>");
+        timingRow(b, "Median", ms(before.medianMs()), ms(after.medianMs()));
+        timingRow(b, "Fastest", ms(before.minMs()), ms(after.minMs()));
+        timingRow(b, "Slowest", ms(before.maxMs()), ms(after.maxMs()));
+        timingRow(b, "Runs", String.valueOf(before.runsMs().size()), String.valueOf(after.runsMs().size()));
+        b.append("<tr><td>Indexes</td><td>").append(esc(String.join(", ", before.indexes()))).append("</td><td>")
+                .append(esc(String.join(", ", after.indexes()))).append("</td></tr></table>");
+        b.append("<p>Time: ").append(esc(pc.timing())).append("</p>");
+        if (!pc.lostIndexes().isEmpty()) {
+            b.append("<p class=\"error\">Indexes no longer used: ").append(esc(String.join(", ", pc.lostIndexes())))
+                    .append("</p>");
+        }
+        b.append("<table class=\"grid inner\"><colgroup><col style=\"width:50%\"/><col style=\"width:50%\"/>"
+                + "</colgroup><tr><th>Plan before</th><th>Plan now</th></tr><tr><td><pre class=\"sql\">")
+                .append(esc(before.planText())).append("</pre></td><td><pre class=\"sql\">")
+                .append(esc(after.planText())).append("</pre></td></tr></table>");
+    }
+
+    private static void timingRow(StringBuilder b, String what, String before, String after) {
+        b.append("<tr><td>").append(what).append("</td><td class=\"num\">").append(before)
+                .append("</td><td class=\"num\">").append(after).append("</td></tr>");
+    }
+
+    private static String ms(double millis) {
+        return String.format(java.util.Locale.ROOT, "%.3f ms", millis);
     }
 
     /** A table of counts with a before-vs-after bar pair per line, scaled to the largest count in the table. */

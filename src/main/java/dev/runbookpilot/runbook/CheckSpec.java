@@ -102,15 +102,51 @@ public sealed interface CheckSpec {
      *
      * @param tables row-count tables; empty with {@code allTables} counts every table of the schema
      */
-    record Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema)
-            implements CheckSpec {
+    record Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema,
+                    List<HotQuery> queries) implements CheckSpec {
         public Snapshot {
             requireText(name, "a snapshot needs a name");
             tables = List.copyOf(tables);
+            queries = queries == null ? List.of() : List.copyOf(queries);
+            if (queries.stream().map(HotQuery::name).distinct().count() != queries.size()) {
+                throw new IllegalArgumentException("each hot query of a snapshot needs its own name");
+            }
+        }
+
+        /** A snapshot of row counts and schema only, with no hot query timed. */
+        public Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema) {
+            this(meta, name, tables, allTables, schema, List.of());
         }
         public String kind() { return "snapshot"; }
         public String describe() {
-            return "snapshot '" + name + "' of " + (allTables ? "all tables" : tables.size() + " tables");
+            return "snapshot '" + name + "' of " + (allTables ? "all tables" : tables.size() + " tables")
+                    + (queries.isEmpty() ? "" : ", " + queries.size() + " hot " + (queries.size() == 1 ? "query"
+                    : "queries") + " timed");
+        }
+    }
+
+    /** Fewest timed runs of a hot query: a median of fewer would rest on one or two samples. */
+    int MIN_RUNS = 3;
+    /** Most timed runs: each runs the query for real, within the check's timeout. */
+    int MAX_RUNS = 100;
+    /** Timed runs of a hot query when the runbook does not say (after one untimed warm-up run). */
+    int DEFAULT_RUNS = 5;
+
+    /**
+     * A hot query a snapshot times for a later {@link ExplainCompare}: its plan and the execution times of
+     * {@code runs} EXPLAIN ANALYZE runs after a warm-up. The statement runs for real, read-only.
+     */
+    record HotQuery(String name, String sql, int runs) {
+        public HotQuery {
+            requireText(name, "a hot query needs a name");
+            requireText(sql, "a hot query needs its SQL");
+            requireRuns(runs);
+        }
+    }
+
+    private static void requireRuns(int runs) {
+        if (runs < MIN_RUNS || runs > MAX_RUNS) {
+            throw new IllegalArgumentException("runs must be between " + MIN_RUNS + " and " + MAX_RUNS);
         }
     }
 
@@ -219,6 +255,40 @@ public sealed interface CheckSpec {
                 case NO_SEQ_SCAN -> "plan has no Seq Scan" + (table == null ? "" : " on " + table);
                 case MAX_COST -> "plan cost <= " + maxCost;
             };
+        }
+    }
+
+    /**
+     * A hot query now against the baseline a snapshot recorded for it: FAILS when its median execution time grew by
+     * more than {@code slowerByPercent} or its plan lost an index it used; ERROR when there is no baseline or the
+     * timings are too noisy to tell (docs/decisions/0010-query-baselines.md has the rule).
+     *
+     * @param query the baseline's name in the snapshot; null to find it by {@code sql}
+     * @param sql   the query to time now (a migration that renames a table gives the new text here, with
+     *              {@code query} naming the baseline); the loader fills in the snapshot's SQL when the runbook gives
+     *              none, and null runs the SQL the baseline recorded
+     * @param runs  timed runs now; null for as many as the baseline had
+     */
+    record ExplainCompare(Meta meta, String compareTo, String query, String sql, double slowerByPercent,
+                          Integer runs) implements CheckSpec {
+        public ExplainCompare {
+            requireText(compareTo, "a plan comparison needs the snapshot it compares to");
+            if ((query == null || query.isBlank()) && (sql == null || sql.isBlank())) {
+                throw new IllegalArgumentException("a plan comparison needs the query's name or its SQL");
+            }
+            if (Double.isNaN(slowerByPercent) || slowerByPercent < 0) {
+                throw new IllegalArgumentException("slowerBy must be a percentage of at least 0");
+            }
+            if (runs != null) requireRuns(runs);
+        }
+        public String kind() { return "explain"; }
+        public String describe() {
+            return (query == null ? "query" : "'" + query + "'") + " at most " + percent(slowerByPercent)
+                    + " slower than in '" + compareTo + "', indexes kept";
+        }
+
+        static String percent(double p) {
+            return (p == Math.rint(p) ? String.valueOf((long) p) : String.valueOf(p)) + "%";
         }
     }
 

@@ -75,10 +75,11 @@ public final class RunbookLoader {
             if (!k.checkable()) continue;
             own.put(k.yamlKey(), Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
         }
-        own.put("snapshot", Set.of("rowCounts", "schema"));
+        own.put("snapshot", Set.of("rowCounts", "schema", "queries"));
         own.put("rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
         own.put("schemaDiff", Set.of("compareTo", "expect", "ignore"));
-        own.put("explain", Set.of("sql", "expect", "table", "maxCost", "analyze"));
+        own.put("explain", Set.of("sql", "expect", "table", "maxCost", "analyze", "compareTo", "query", "slowerBy",
+                "runs"));
         own.put("rejects", Set.of("sql", "setup", "sqlstate", "message"));
         own.put("accepts", Set.of("sql", "setup"));
         own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
@@ -108,6 +109,8 @@ public final class RunbookLoader {
 
     private final List<RunbookProblem> problems = new ArrayList<>();
     private final Map<String, SourceLocation> snapshots = new LinkedHashMap<>();
+    /** The hot queries each snapshot times, name to SQL, for the explain checks that compare to them. */
+    private final Map<String, Map<String, String>> snapshotQueries = new LinkedHashMap<>();
     private final List<SnapshotReference> unresolved = new ArrayList<>();
     private Path file;
     private Path baseDir;
@@ -505,9 +508,68 @@ public final class RunbookLoader {
                         "first taken at " + first + "; give each snapshot its own name, e.g. before and after");
             }
         }
+        List<CheckSpec.HotQuery> queries = f.has("queries") ? hotQueries(f.get("queries")) : List.of();
+        if (name != null && !snapshotQueries.containsKey(name)) {
+            Map<String, String> byName = new LinkedHashMap<>();
+            queries.forEach(q -> byName.put(q.name(), q.sql()));
+            snapshotQueries.put(name, byName);
+        }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : null;
         CheckSpec.Meta meta = new CheckSpec.Meta(null, timeout, at);
-        return name == null ? null : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"));
+        return name == null ? null : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"), queries);
+    }
+
+    /** {@code queries:} of a snapshot: {@code name: SQL} or {@code name: { sql: ..., runs: 9 }}. */
+    private List<CheckSpec.HotQuery> hotQueries(Node node) {
+        Fields q = fields(node, null, "queries (name: SQL)");
+        List<CheckSpec.HotQuery> out = new ArrayList<>();
+        if (q == null) return out;
+        if (q.map.entries().isEmpty()) {
+            problem(node.location(), "no queries", "name each hot query and give its SQL: queries: { by_customer:"
+                    + " \"SELECT ...\" }, or leave queries out");
+        }
+        for (Entry e : q.map.entries().values()) {
+            String sql;
+            Integer runs = null;
+            Fields body = null;
+            if (e.value() instanceof MapNode) {
+                body = fields(e.value(), Set.of("sql", "runs"), "hot query '" + e.key() + "'");
+                sql = body.requiredText("sql", "give the query to time: sql: \"SELECT ...\"");
+                runs = runs(body);
+            } else {
+                sql = text(e.value());
+                if (sql == null || sql.isBlank()) {
+                    problem(e.value().location(), "hot query '" + e.key() + "' has no SQL",
+                            "give the query to time: " + e.key() + ": \"SELECT ...\"");
+                    sql = null;
+                }
+            }
+            if (sql == null) continue;
+            try {
+                StatementGuard.check(sql, StatementGuard.Use.EXPLAIN_ANALYZE, true);
+            } catch (StatementGuard.Refusal r) {
+                problem(e.value() instanceof MapNode ? body.get("sql").location() : e.value().location(),
+                        "hot query '" + e.key() + "': " + r.getMessage() + " (at line " + r.line() + ", column "
+                                + r.column() + " of the SQL)", "it runs for real under EXPLAIN ANALYZE, so it must"
+                                + " only read: " + r.hint());
+                continue;
+            }
+            out.add(new CheckSpec.HotQuery(e.key(), sql, runs == null ? CheckSpec.DEFAULT_RUNS : runs));
+        }
+        return out;
+    }
+
+    /** {@code runs:} between {@link CheckSpec#MIN_RUNS} and {@link CheckSpec#MAX_RUNS}; null when absent or wrong. */
+    private Integer runs(Fields f) {
+        if (!f.has("runs")) return null;
+        Integer runs = f.integer("runs");
+        if (runs != null && (runs < CheckSpec.MIN_RUNS || runs > CheckSpec.MAX_RUNS)) {
+            problem(f.get("runs").location(), "runs must be between " + CheckSpec.MIN_RUNS + " and "
+                    + CheckSpec.MAX_RUNS + ", found " + runs, "a median of fewer than " + CheckSpec.MIN_RUNS
+                    + " runs rests on one or two samples; the default is " + CheckSpec.DEFAULT_RUNS);
+            return null;
+        }
+        return runs;
     }
 
     private String snapshotReference(Fields f) {
@@ -657,6 +719,14 @@ public final class RunbookLoader {
     private CheckSpec explain(Node body, SourceLocation at) {
         Fields f = checkFields(body, "explain");
         if (f == null) return null;
+        if (f.has("compareTo")) return explainCompare(f, at);
+        for (String key : List.of("query", "slowerBy", "runs")) {
+            if (f.has(key)) {
+                problem(f.keyLocation(key), "'" + key + "' compares with a baseline, and this check names none",
+                        "add compareTo: <the snapshot that timed the query>");
+                return null;
+            }
+        }
         String sql = f.requiredText("sql", "give the query whose plan is checked");
         String expect = f.text("expect");
         CheckSpec.PlanExpectation pe = null;
@@ -694,6 +764,66 @@ public final class RunbookLoader {
                 : StatementGuard.Use.EXPLAIN);
         return sql == null || pe == null ? null
                 : new CheckSpec.Explain(meta(f, at), sql, pe, f.text("table"), maxCost, analyze != null && analyze);
+    }
+
+    /** An explain check with {@code compareTo}: a hot query against the baseline a snapshot timed. */
+    private CheckSpec explainCompare(Fields f, SourceLocation at) {
+        for (String key : List.of("expect", "maxCost", "table", "analyze")) {
+            if (f.has(key)) {
+                problem(f.keyLocation(key), "'" + key + "' does not go with compareTo",
+                        "a comparison judges time and indexes against the baseline; put " + key
+                                + " in an explain check of its own");
+                return null;
+            }
+        }
+        String compareTo = snapshotReference(f);
+        String query = f.has("query") ? f.requiredText("query", "name the snapshot's hot query: query: by_customer")
+                : null;
+        String sql = f.has("sql") ? f.requiredText("sql", "give the query to time now, or leave sql out to run"
+                + " the baseline's own") : null;
+        if (!f.has("query") && !f.has("sql")) {
+            problem(at, "a comparison needs the hot query: its name in the snapshot (query) or its SQL (sql)",
+                    "e.g. query: by_customer");
+            return null;
+        }
+        if (sql != null) guard(f, "sql", sql, StatementGuard.Use.EXPLAIN_ANALYZE);
+        Map<String, String> timed = compareTo == null ? null : snapshotQueries.get(compareTo);
+        if (timed != null && query != null && !timed.containsKey(query)) {
+            problem(f.get("query").location(), "snapshot '" + compareTo + "' times no query '" + query + "'",
+                    timed.isEmpty() ? "add it to the snapshot: queries: { " + query + ": \"SELECT ...\" }"
+                            : closest(query, timed.keySet()).map(c -> "did you mean '" + c + "'?")
+                            .orElse("it times " + String.join(", ", timed.keySet())));
+            return null;
+        }
+        if (timed != null && query == null && sql != null
+                && timed.values().stream().noneMatch(q -> q.strip().equals(sql.strip()))) {
+            problem(f.get("sql").location(), "snapshot '" + compareTo + "' times no query with this SQL",
+                    timed.isEmpty() ? "add it to the snapshot's queries"
+                            : "name the baseline with query: (one of " + String.join(", ", timed.keySet()) + ")");
+            return null;
+        }
+        Double slowerBy = f.has("slowerBy") ? slowerBy(f.get("slowerBy")) : Double.valueOf(10);
+        Integer runs = runs(f);
+        if (compareTo == null || slowerBy == null || f.has("runs") && runs == null || f.has("query") && query == null
+                || f.has("sql") && sql == null) {
+            return null;
+        }
+        // The SQL that runs now comes from the runbook, whose digest the journal pins, never from the journal.
+        String now = sql != null ? sql : timed != null ? timed.get(query) : null;
+        return new CheckSpec.ExplainCompare(meta(f, at), compareTo, query, now, slowerBy, runs);
+    }
+
+    private static final Pattern SLOWER_BY = Pattern.compile("(?:<=?|≤)?\\s*(\\d+(?:\\.\\d+)?)\\s*%");
+
+    /** {@code slowerBy: "< 10%"} (or {@code "10%"}, {@code "<= 10%"}): how much slower the median may get. */
+    private Double slowerBy(Node node) {
+        String t = text(node);
+        if (t == null) return null;
+        Matcher m = SLOWER_BY.matcher(t.strip());
+        if (m.matches()) return Double.parseDouble(m.group(1));
+        problem(node.location(), "slowerBy '" + t + "' is not a percentage",
+                "write how much slower the median may get, e.g. slowerBy: \"< 10%\" (0% for same or better)");
+        return null;
     }
 
     private CheckSpec statement(Node body, SourceLocation at, boolean rejects) {

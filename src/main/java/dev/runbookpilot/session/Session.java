@@ -351,7 +351,9 @@ public final class Session implements AutoCloseable {
             Status now = checkStatus(step, i);
             if (scope == Scope.UNSETTLED && now.isFinished() && !now.isBlocking()) continue;
             if (spec instanceof CheckSpec.Execute && Writers.applied(state, step.id(), i).isPresent()) continue;
-            (PARALLEL_KINDS.contains(spec.kind()) ? parallel : sequential).add(i);
+            // A timed comparison runs alone: checks running beside it would slow the runs it measures.
+            boolean alone = spec instanceof CheckSpec.ExplainCompare;
+            (PARALLEL_KINDS.contains(spec.kind()) && !alone ? parallel : sequential).add(i);
         }
         List<Future<?>> futures = new ArrayList<>();
         for (int i : parallel) futures.add(checkWorkers.submit(() -> {

@@ -178,6 +178,11 @@ public final class CheckDetailPane extends VBox {
         if (spec == null) return null;
         if (spec instanceof CheckSpec.Query q) return q.sql();
         if (spec instanceof CheckSpec.Explain e) return (e.analyze() ? "EXPLAIN ANALYZE " : "EXPLAIN ") + e.sql();
+        if (spec instanceof CheckSpec.ExplainCompare c) {
+            return c.sql() != null ? "EXPLAIN (ANALYZE, BUFFERS) " + c.sql()
+                    : "-- EXPLAIN (ANALYZE, BUFFERS) of hot query '" + c.query() + "' as snapshot '" + c.compareTo()
+                    + "' recorded it";
+        }
         if (spec instanceof CheckSpec.Statement s) {
             return s.setup() == null || s.setup().isBlank() ? s.sql() : s.setup() + "\n" + s.sql();
         }
@@ -199,6 +204,7 @@ public final class CheckDetailPane extends VBox {
         if (d instanceof CheckDetail.Plan plan) return planView(plan);
         if (d instanceof CheckDetail.Notices notices) return noticesView(notices);
         if (d instanceof CheckDetail.SnapshotTaken snap) return snapshotView(snap);
+        if (d instanceof CheckDetail.PlanComparison pc) return planComparisonView(pc);
         return new Label(String.valueOf(d));
     }
 
@@ -377,7 +383,48 @@ public final class CheckDetailPane extends VBox {
                 + (sorted.size() == 1 ? "" : "s") + " counted, " + snap.schemaObjects() + " schema objects recorded");
         summary.setId("check-snapshot-summary");
         summary.getStyleClass().add("detail-note");
-        return grow(new VBox(4, summary, table));
+        VBox box = new VBox(4, summary, table);
+        if (!snap.queries().isEmpty()) {
+            Label timed = new Label("Hot queries timed: " + snap.queries().stream()
+                    .map(m -> m.name() + " " + m.summary()).collect(java.util.stream.Collectors.joining("; ")));
+            timed.setId("check-snapshot-queries");
+            timed.setWrapText(true);
+            timed.getStyleClass().add("detail-note");
+            box.getChildren().add(timed);
+        }
+        return grow(box);
+    }
+
+    /** A hot query now against its baseline: the verdict on time and indexes, then the two plans side by side. */
+    private Node planComparisonView(CheckDetail.PlanComparison pc) {
+        Label timing = new Label(pc.timing());
+        timing.setId("check-comparison-timing");
+        timing.setWrapText(true);
+        timing.getStyleClass().add("detail-note");
+        Label indexes = new Label(pc.lostIndexes().isEmpty()
+                ? "Indexes kept: " + (pc.before().indexes().isEmpty() ? "(the plan used none before)"
+                : String.join(", ", pc.before().indexes()))
+                : "✖ Indexes no longer used: " + String.join(", ", pc.lostIndexes()));
+        indexes.setId("check-comparison-indexes");
+        indexes.getStyleClass().add(pc.lostIndexes().isEmpty() ? "detail-note" : "detail-warning");
+        HBox plans = new HBox(8, planColumn("check-plan-before", "Before (snapshot '" + pc.snapshot() + "'): "
+                + pc.before().summary(), pc.before().planText()), planColumn("check-plan-after", "Now: "
+                + pc.after().summary(), pc.after().planText()));
+        VBox.setVgrow(plans, Priority.ALWAYS);
+        return grow(new VBox(4, timing, indexes, plans));
+    }
+
+    private static Node planColumn(String id, String title, String plan) {
+        TextArea text = new TextArea(plan);
+        text.setId(id);
+        text.setEditable(false);
+        text.getStyleClass().add("monospace");
+        VBox.setVgrow(text, Priority.ALWAYS);
+        Label heading = new Label(title);
+        heading.setWrapText(true);
+        VBox column = new VBox(4, heading, text);
+        HBox.setHgrow(column, Priority.ALWAYS);
+        return column;
     }
 
     /** Room for a few rows of a themed list or table (about 40 px a row with its header), growing with space. */

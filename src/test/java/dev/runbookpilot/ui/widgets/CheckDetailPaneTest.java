@@ -143,6 +143,27 @@ class CheckDetailPaneTest {
         assertThat(robot.lookup(".row-count-diff").tryQuery()).isEmpty();
     }
 
+    @Test
+    void aComparisonShowsItsTimingVerdictTheLostIndexAndBothPlansSideBySide(FxRobot robot) {
+        CheckDetail.Measurement before = new CheckDetail.Measurement("by_customer", SQL, List.of(4.0, 4.2, 4.1),
+                "Index Scan using orders_customer_idx on orders", List.of(new CheckDetail.PlanNode(0, "Index Scan",
+                "orders", "orders_customer_idx")), Map.of("orders_customer_idx", List.of(16390L)));
+        CheckDetail.Measurement after = new CheckDetail.Measurement("by_customer", SQL, List.of(9.0, 9.5, 9.1),
+                "Seq Scan on orders", List.of(new CheckDetail.PlanNode(0, "Seq Scan", "orders", null)), Map.of());
+        robot.interact(() -> pane.show(result(Status.FAILED, new CheckDetail.PlanComparison("before", before, after,
+                10, List.of("orders_customer_idx"), "slower: median 9.100 ms against 4.100 ms"), null, null)));
+
+        assertThat(label(robot, "#check-comparison-timing").getText()).startsWith("slower: median 9.100 ms");
+        assertThat(label(robot, "#check-comparison-indexes").getText())
+                .isEqualTo("✖ Indexes no longer used: orders_customer_idx");
+        TextArea planBefore = robot.lookup("#check-plan-before").queryAs(TextArea.class);
+        TextArea planNow = robot.lookup("#check-plan-after").queryAs(TextArea.class);
+        assertThat(planBefore.getText()).contains("orders_customer_idx");
+        assertThat(planNow.getText()).isEqualTo("Seq Scan on orders");
+        assertThat(planBefore.localToScene(0, 0).getY()).as("side by side").isEqualTo(planNow.localToScene(0, 0).getY());
+        assertThat(planBefore.localToScene(0, 0).getX()).isLessThan(planNow.localToScene(0, 0).getX());
+    }
+
     /** The texts of the filled cells matching a query, in row order. */
     private static List<String> cellTexts(FxRobot robot, String query) {
         return robot.lookup(query).queryAllAs(ListCell.class).stream().filter(c -> !c.isEmpty())
