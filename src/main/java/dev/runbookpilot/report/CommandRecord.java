@@ -12,16 +12,16 @@ import java.util.Map;
 /**
  * A command step's record as the reports print it, the same in Markdown and PDF: what ran, where, with which
  * variables (names only: some values are secrets), how it ended, which patterns matched where, and the output
- * (head and tail with how many lines were left out).
+ * (head and tail with how many lines were left out). The wizard's check detail shows the same.
  */
-final class CommandRecord {
+public final class CommandRecord {
     private static final DateTimeFormatter LINE_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
     private CommandRecord() {}
 
     /** Label and value pairs, in reading order; the values are plain text for the caller to escape. */
-    static Map<String, String> facts(CheckDetail.CommandRun run) {
+    public static Map<String, String> facts(CheckDetail.CommandRun run) {
         Map<String, String> f = new LinkedHashMap<>();
         if (run.command() != null) f.put("Command", run.command());
         if (run.cwd() != null) f.put("Working directory", run.cwd());
@@ -58,14 +58,14 @@ final class CommandRecord {
     }
 
     /** The heading of the output block: how many lines, and how many were left out between head and tail. */
-    static String outputTitle(CheckDetail.CommandRun run) {
+    public static String outputTitle(CheckDetail.CommandRun run) {
         return "Output (" + run.lines() + " line" + (run.lines() == 1 ? "" : "s")
                 + (run.omitted() > 0 ? ", " + run.omitted() + " lines omitted between head and tail" : "")
                 + "; time UTC, stream, text)";
     }
 
     /** The kept lines, one per line: time, stream, text; a marker where lines were left out. */
-    static String outputText(CheckDetail.CommandRun run) {
+    public static String outputText(CheckDetail.CommandRun run) {
         List<String> out = new ArrayList<>();
         run.head().forEach(l -> out.add(line(l)));
         if (run.omitted() > 0) out.add("… " + run.omitted() + " lines omitted …");

@@ -712,6 +712,28 @@ public final class Session implements AutoCloseable {
         return hasMigrationToRun(step) || runbook.target().probesNeedApproval(step);
     }
 
+    /**
+     * What a command step will run, for the operator to approve: the exact command line, the working directory and
+     * every variable it gets, secret values masked. Reads no database (only this session's connection settings).
+     */
+    public String commandPreview(CheckSpec.Command spec) {
+        StringBuilder b = new StringBuilder("$ ").append(spec.run().shown()).append('\n');
+        if (spec.run().argv().isEmpty()) b.append("  (a shell line: runs as sh -c)\n");
+        b.append("in ").append(spec.cwd()).append(java.nio.file.Files.isDirectory(spec.cwd()) ? ""
+                : "  (DOES NOT EXIST: the command cannot start)").append('\n');
+        try {
+            dev.runbookpilot.proc.ClientEnvironment env = dev.runbookpilot.proc.ClientEnvironment
+                    .of(db.connectionSettings(), "Runbook Pilot (command)").with(spec.env());
+            b.append("with variables (secret values hidden):\n");
+            env.shown().forEach((k, v) -> b.append("  ").append(k).append('=').append(v).append('\n'));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            b.append("cannot set its variables: ").append(e.getMessage()).append('\n');
+        }
+        if (!spec.meta().timeout().isZero()) b.append("stopped (with every process it starts) after ")
+                .append(spec.meta().timeout().toSeconds()).append(" s\n");
+        return b.toString();
+    }
+
     /** Why a migration needs a settle decision before anything runs it again; empty when it does not. */
     public Optional<String> unsettled(Step step, int index) {
         return Writers.unsettled(state, step.id(), index);
