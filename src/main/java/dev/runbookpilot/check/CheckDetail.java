@@ -20,6 +20,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = CheckDetail.Notices.class, name = "notices"),
         @JsonSubTypes.Type(value = CheckDetail.SnapshotTaken.class, name = "snapshot"),
         @JsonSubTypes.Type(value = CheckDetail.PlanComparison.class, name = "planComparison"),
+        @JsonSubTypes.Type(value = CheckDetail.CommandRun.class, name = "command"),
 })
 public sealed interface CheckDetail {
 
@@ -172,6 +173,48 @@ public sealed interface CheckDetail {
                           List<String> lostIndexes, String timing) implements CheckDetail {
         public PlanComparison {
             lostIndexes = List.copyOf(lostIndexes);
+        }
+    }
+
+    /**
+     * One line a command printed, masked: its number across both streams (from 1), when it ended, {@code OUT} or
+     * {@code ERR}, and the text.
+     */
+    record OutputLine(long number, java.time.Instant at, String stream, String text) {}
+
+    /** An {@code expectOutput} or {@code rejectOutput} pattern and the first line it matched; null when none did. */
+    record PatternMatch(String pattern, OutputLine line) {}
+
+    /**
+     * What a command step ran and what came of it.
+     *
+     * @param command     the command line as the operator approved it
+     * @param cwd         the working directory
+     * @param variables   the names of the variables set for it (values are not kept: some are secrets)
+     * @param started     whether the process started at all (false: nothing ran)
+     * @param exitCode    null when it did not exit by itself (stopped, or not started)
+     * @param ending      EXITED, TIMED_OUT or CANCELLED; null when it did not start
+     * @param expected    every {@code expectOutput} pattern with the line that matched it, or none
+     * @param rejected    every {@code rejectOutput} pattern that matched, with the first line it matched
+     * @param head        the first lines of output
+     * @param tail        the last lines after the head
+     * @param omitted     lines between head and tail that were not kept
+     * @param outputLeftOpen a process it started still held its output when it exited, and was not waited for
+     */
+    record CommandRun(String command, String cwd, List<String> variables, boolean started, Integer exitCode,
+                      String ending, long durationMillis, List<PatternMatch> expected, List<PatternMatch> rejected,
+                      List<OutputLine> head, List<OutputLine> tail, long omitted, boolean outputLeftOpen)
+            implements CheckDetail {
+        public CommandRun {
+            variables = List.copyOf(variables);
+            expected = List.copyOf(expected);
+            rejected = List.copyOf(rejected);
+            head = List.copyOf(head);
+            tail = List.copyOf(tail);
+        }
+
+        public long lines() {
+            return head.size() + omitted + tail.size();
         }
     }
 }

@@ -83,6 +83,7 @@ public final class CheckEngine {
         if (spec instanceof CheckSpec.RowCounts r) return SnapshotChecks.rowCounts(r, ctx);
         if (spec instanceof CheckSpec.Statement s) return WriteChecks.probe(s, ctx);
         if (spec instanceof CheckSpec.Execute x) return WriteChecks.execute(x, ctx);
+        if (spec instanceof CheckSpec.Command c) return CommandChecks.run(c, ctx);
         throw new IllegalArgumentException(spec.kind() + " needs a person; the session handles it");
     }
 
@@ -105,7 +106,8 @@ public final class CheckEngine {
         if (spec instanceof CheckSpec.Explain x) return x.sql();
         if (spec instanceof CheckSpec.ExplainCompare x) return x.sql();
         if (spec instanceof CheckSpec.Statement s) return s.setup() == null ? s.sql() : s.setup() + ";\n" + s.sql();
-        if (spec instanceof CheckSpec.Execute x) return "-- " + x.file().getFileName();
+        if (spec instanceof CheckSpec.Execute x) return WriteChecks.shownSql(x);
+        if (spec instanceof CheckSpec.Command c) return CommandChecks.shown(c);
         return null;
     }
 }

@@ -26,6 +26,15 @@ public record EvalContext(Database db, String defaultSchema, Snapshots snapshots
 
         void notice(String message);
 
+        /**
+         * A command is about to start; once this returns, what runs, where and with which variables (secret values
+         * masked) is on disk. Throws when it cannot be recorded: then the command must not start.
+         */
+        default void commandStarting(String commandLine, String cwd, java.util.Map<String, String> shownVariables) {}
+
+        /** A line the running command printed, already masked. Called on the process's reader threads. */
+        default void output(dev.runbookpilot.proc.ChildProcess.Line line) {}
+
         ExecuteListener NONE = new ExecuteListener() {
             public void transactionStarted(long xid) {}
 

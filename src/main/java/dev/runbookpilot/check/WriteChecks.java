@@ -110,11 +110,12 @@ final class WriteChecks {
      */
     static CheckOutcome execute(CheckSpec.Execute spec, EvalContext ctx) throws SQLException, IOException,
             SqlStatements.MetaCommandException {
-        String text = Files.readString(spec.file(), StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(spec.file());
+        String text = new String(bytes, StandardCharsets.UTF_8);
         List<SqlStatements.Statement> statements = SqlStatements.split(text);
         List<String> notices = new ArrayList<>();
         long rows = 0;
-        String shownSql = "-- " + spec.file().getFileName() + " (" + statements.size() + " statements)";
+        String shownSql = shownSql(spec, bytes, text, statements.size());
         try (Connection c = ctx.db().openWriter()) {
             // Held by this backend until it ends, past COMMIT: released when the connection closes below.
             MigrationLock.take(c, ctx.migrationLock());
@@ -169,6 +170,26 @@ final class WriteChecks {
             } finally {
                 if (spec.transaction() && !committed) rollbackQuietly(c);
             }
+        }
+    }
+
+    /**
+     * The exact text that ran, headed by its file and the SHA-256 of the bytes read (the very bytes split and run),
+     * so the step and the report show what ran and an auditor can hash the file to compare.
+     */
+    static String shownSql(CheckSpec.Execute spec, byte[] bytes, String text, int statements) {
+        return "-- " + spec.file().getFileName() + " (" + statements + " statements)\n-- SHA-256 "
+                + dev.runbookpilot.runbook.RunbookLoader.sha256(bytes) + "\n" + text;
+    }
+
+    /** The same record for a migration that stopped with an error: the file as it is on disk now. */
+    static String shownSql(CheckSpec.Execute spec) {
+        try {
+            byte[] bytes = Files.readAllBytes(spec.file());
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            return shownSql(spec, bytes, text, SqlStatements.split(text).size());
+        } catch (IOException | SqlStatements.MetaCommandException | RuntimeException e) {
+            return "-- " + spec.file().getFileName();
         }
     }
 

@@ -78,6 +78,14 @@ final class HeadlessRun {
                     out.flush();
                 }
             }
+
+            @Override
+            public void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {
+                synchronized (out) {
+                    out.printf("              %s | %s%n", line.stream().toLowerCase(java.util.Locale.ROOT), line.text());
+                    out.flush();
+                }
+            }
         };
     }
 
@@ -237,6 +245,12 @@ final class HeadlessRun {
 
     private boolean approveExecute(Step step) {
         Runbook rb = session.runbook();
+        // What will run is shown before anyone approves it, --yes included: the transcript records it.
+        for (int i = 0; i < step.checks().size(); i++) {
+            if (step.checks().get(i) instanceof CheckSpec.Command c && session.applied(step, i).isEmpty()) {
+                session.commandPreview(c).lines().forEach(l -> out.printf("    %s%n", l));
+            }
+        }
         boolean production = rb.target().environment() == Environment.PRODUCTION;
         String database = session.state().started().server().database();
         if (production) {

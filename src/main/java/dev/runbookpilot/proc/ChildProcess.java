@@ -41,7 +41,7 @@ public final class ChildProcess {
     /** Longest line kept whole; a tool printing megabytes without a newline cannot exhaust memory. */
     static final int MAX_LINE_CHARS = 8192;
     /** How long a stopped tree gets to exit after SIGTERM before it is killed. */
-    static final Duration GRACE = Duration.ofSeconds(5);
+    public static final Duration GRACE = Duration.ofSeconds(5);
     /** How long output may stay open after the program exited (a background child still holding the pipe). */
     static final Duration DRAIN = Duration.ofSeconds(5);
 
@@ -49,8 +49,11 @@ public final class ChildProcess {
 
     public enum Stream { OUT, ERR }
 
-    /** One line of output, already masked. */
-    public record Line(Instant at, Stream stream, String text) {}
+    /**
+     * One line of output, already masked. {@code number} counts from 1 across both streams, in the order lines
+     * completed: the same order as {@link Result#head()} and {@link Result#tail()}.
+     */
+    public record Line(long number, Instant at, Stream stream, String text) {}
 
     /** How the program's run ended. */
     public enum Ending {
@@ -246,6 +249,7 @@ public final class ChildProcess {
         private final List<Line> head = new ArrayList<>();
         private final Deque<Line> tail = new ArrayDeque<>();
         private long omitted;
+        private long count;
 
         Output(int keep, UnaryOperator<String> mask, Consumer<Line> onLine) {
             this.keep = keep;
@@ -290,9 +294,11 @@ public final class ChildProcess {
         private void emit(Stream stream, StringBuilder raw) {
             int end = raw.length();
             if (end > 0 && raw.charAt(end - 1) == '\r') end--;
-            Line line = new Line(Instant.now(), stream, mask.apply(raw.substring(0, end)));
+            String text = mask.apply(raw.substring(0, end));
             raw.setLength(0);
+            Line line;
             synchronized (this) {
+                line = new Line(++count, Instant.now(), stream, text);
                 if (head.size() < keep) {
                     head.add(line);
                 } else {

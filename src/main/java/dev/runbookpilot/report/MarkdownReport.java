@@ -143,8 +143,16 @@ public final class MarkdownReport {
             b.append("Error").append(c.sqlState() == null ? "" : " (SQLSTATE " + c.sqlState() + ")").append(": ")
                     .append(inline(c.error())).append("\n\n");
         }
-        if (hasSql) fence(b, "sql", c.sql());
-        if (d instanceof CheckDetail.RowCountDiff rc) {
+        if (hasSql) fence(b, "command".equals(c.kind()) ? "sh" : "sql", c.sql());
+        if (d instanceof CheckDetail.CommandRun run) {
+            b.append("| | |\n|---|---|\n");
+            CommandRecord.facts(run).forEach((k, v) -> row(b, k, v));
+            b.append('\n');
+            if (run.lines() > 0) {
+                b.append(inline(CommandRecord.outputTitle(run))).append(":\n\n");
+                fence(b, "text", CommandRecord.outputText(run));
+            }
+        } else if (d instanceof CheckDetail.RowCountDiff rc) {
             b.append("| Table (before) | Table (after) | Before | After | Delta | Status |\n");
             b.append("|---|---|---:|---:|---:|---|\n");
             for (CheckDetail.RowCountLine l : rc.lines()) {

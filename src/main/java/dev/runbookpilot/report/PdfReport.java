@@ -258,7 +258,15 @@ public final class PdfReport {
             b.append("<pre class=\"sql\">").append(esc(c.sql().strip())).append("</pre>");
         }
         CheckDetail d = c.detail();
-        if (d instanceof CheckDetail.RowCountDiff rc) {
+        if (d instanceof CheckDetail.CommandRun run) {
+            b.append("<table class=\"grid inner\">");
+            CommandRecord.facts(run).forEach((k, v) -> kv(b, esc(k), v));
+            b.append("</table>");
+            if (run.lines() > 0) {
+                b.append("<p>").append(esc(CommandRecord.outputTitle(run))).append(":</p><pre class=\"sql\">")
+                        .append(esc(CommandRecord.outputText(run))).append("</pre>");
+            }
+        } else if (d instanceof CheckDetail.RowCountDiff rc) {
             rowCounts(b, rc);
         } else if (d instanceof CheckDetail.SchemaChanges sc) {
             b.append("<table class=\"grid inner\"><tr><th>Change</th><th>Object</th><th>Declared</th>"

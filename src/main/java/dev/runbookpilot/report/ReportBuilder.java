@@ -111,6 +111,8 @@ public final class ReportBuilder {
                     + ": " + f.result().status();
             else if (e instanceof JournalEvent.MigrationBegan m) what = m.stepId() + " migration began (xid "
                     + m.xid() + ")";
+            else if (e instanceof JournalEvent.CommandBegan cb) what = cb.stepId() + "#" + cb.index()
+                    + " command started in " + cb.cwd() + ": " + cb.command();
             else if (e instanceof JournalEvent.Confirmed c) what = c.stepId() + "#" + c.index() + " confirmed by "
                     + c.operator();
             else if (e instanceof JournalEvent.Waived w) what = w.stepId() + "#" + w.index() + " waived by "

@@ -352,14 +352,84 @@ public sealed interface CheckSpec {
         public String describe() { return text; }
     }
 
+    /**
+     * A check that changes the target for good: approved before it runs, journaled before it starts, never run
+     * twice, and never waived when it did not complete.
+     */
+    sealed interface Writer extends CheckSpec permits Execute, Command {}
+
     /** Runs a migration SQL file; the only check that writes for good. Needs confirmation. */
-    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) implements CheckSpec {
+    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) implements Writer {
         public Execute {
             java.util.Objects.requireNonNull(file, "file");
             expectNotices = List.copyOf(expectNotices);
         }
         public String kind() { return "execute"; }
         public String describe() { return "execute " + file + (transaction ? " in a transaction" : ""); }
+    }
+
+    /**
+     * Runs the team's own migration tool against the connected target (a {@code sh -c} line or an argv list) and
+     * judges it by its exit code and what it printed. A writer exactly like {@link Execute}.
+     *
+     * @param run          what runs
+     * @param cwd          working directory (resolved against the runbook's folder)
+     * @param env          extra variables; values may reference the target's as {@code ${PGHOST}}
+     * @param expectOutput regexes that must each match some output line
+     * @param rejectOutput regexes no output line may match
+     * @param rollback     how to undo it, kept for the rollback step; never run by this check
+     * @param verify       read checks of the step that run on the target right after the command, in order; they
+     *                     follow the command in {@link Step#checks()}
+     */
+    record Command(Meta meta, Run run, Path cwd, Map<String, String> env, int expectExit, List<String> expectOutput,
+                   List<String> rejectOutput, Run rollback, List<CheckSpec> verify) implements Writer {
+        public Command {
+            java.util.Objects.requireNonNull(run, "a command check needs what to run");
+            java.util.Objects.requireNonNull(cwd, "cwd");
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+            expectOutput = List.copyOf(expectOutput);
+            rejectOutput = List.copyOf(rejectOutput);
+            verify = List.copyOf(verify);
+            // A pattern that does not compile would make the check fail (or pass) for a reason nobody wrote.
+            expectOutput.forEach(java.util.regex.Pattern::compile);
+            rejectOutput.forEach(java.util.regex.Pattern::compile);
+            if (verify.stream().anyMatch(v -> v instanceof Writer || v instanceof Manual || v instanceof Signoff
+                    || v instanceof Snapshot)) {
+                throw new IllegalArgumentException("a command's verify checks only read");
+            }
+        }
+        public String kind() { return "command"; }
+        public String describe() { return "command " + run.shown(); }
+    }
+
+    /**
+     * A program to run: a shell line (run as {@code sh -c LINE}) or an argv list run as is, without a shell.
+     * Exactly one of the two is set.
+     */
+    record Run(String shell, List<String> argv) {
+        public Run {
+            argv = argv == null ? List.of() : List.copyOf(argv);
+            if ((shell == null || shell.isBlank()) == argv.isEmpty()) {
+                throw new IllegalArgumentException("a command is a shell line or an argv list");
+            }
+            if (!argv.isEmpty() && argv.get(0).isBlank()) throw new IllegalArgumentException("no program to run");
+        }
+
+        /** The program and arguments handed to the operating system. */
+        public List<String> program() {
+            return shell != null ? List.of("sh", "-c", shell) : argv;
+        }
+
+        /** The command line as the operator reads it: the shell line, or the argv list quoted for a shell. */
+        public String shown() {
+            if (shell != null) return shell;
+            return argv.stream().map(Run::quote).collect(java.util.stream.Collectors.joining(" "));
+        }
+
+        private static String quote(String arg) {
+            if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_@%+=:,./-]+")) return arg;
+            return "'" + arg.replace("'", "'\\''") + "'";
+        }
     }
 
     private static void requireText(String value, String message) {

@@ -47,7 +47,7 @@ public final class RunbookLoader {
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "signoff", "optional");
+            "requireNote", "execute", "command", "signoff", "optional");
     /** Options every check kind accepts besides its own. */
     static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -60,7 +60,22 @@ public final class RunbookLoader {
     public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
             "triggers", "views", "functions", "sequences", "extensions", "policies", "types", "rules", "statistics",
             "snapshot", "rowCounts",
-            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "signoff");
+            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff");
+
+    /** What a command's {@code verify:} may hold: checks that only read the target. */
+    static final Set<String> VERIFY_KINDS = verifyKinds();
+
+    private static Set<String> verifyKinds() {
+        Set<String> kinds = new java.util.LinkedHashSet<>(List.of("query", "rowCounts", "schemaDiff", "explain"));
+        for (ObjectKind k : ObjectKind.values()) if (k.checkable()) kinds.add(k.yamlKey());
+        return java.util.Collections.unmodifiableSet(kinds);
+    }
+
+    /** The variables a command's {@code env:} values may reference: those Runbook Pilot sets for every tool. */
+    static final List<String> COMMAND_VARIABLES = List.of("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE",
+            "PGAPPNAME", "PGPASSWORD", "DATABASE_URL", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "PGCONNECT_TIMEOUT");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
 
     /**
      * Every key each check kind accepts in its mapping, {@link #META_KEYS} included. The loader validates with it
@@ -85,6 +100,8 @@ public final class RunbookLoader {
         own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
         own.put("manual", Set.of("text", "requireNote"));
         own.put("execute", Set.of("file", "transaction", "expectNotices"));
+        own.put("command", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput", "rollback",
+                "verify"));
         own.put("signoff", Set.of("roles"));
         Map<String, Set<String>> all = new LinkedHashMap<>();
         own.forEach((kind, keys) -> {
@@ -285,6 +302,7 @@ public final class RunbookLoader {
             for (Node n : list.items()) {
                 CheckSpec c = check(n);
                 if (c != null) checks.add(c);
+                if (c instanceof CheckSpec.Command cmd) checks.addAll(cmd.verify());
             }
         }
         if (f.has("manual")) {
@@ -304,28 +322,44 @@ public final class RunbookLoader {
             if (c != null) checks.add(c);
             standalone = true;
         }
+        if (f.has("command")) {
+            CheckSpec.Command c = command(f.get("command"), f.get("command").location());
+            if (c != null) {
+                checks.add(c);
+                checks.addAll(c.verify());
+            }
+            if (standalone) {
+                problem(f.keyLocation("command"), "a step runs one writer: execute or command, not both",
+                        "put the command in a step of its own");
+            }
+            standalone = true;
+        }
         if (f.has("signoff")) {
             CheckSpec c = signoff(f.get("signoff"), f.get("signoff").location());
             if (c != null) checks.add(c);
             if (standalone) {
-                problem(f.keyLocation("signoff"), "a step cannot both execute and sign off",
-                        "put the sign-off in a step of its own");
+                problem(f.keyLocation("signoff"), "a step cannot both " + (f.has("command") ? "run a command"
+                        : "execute") + " and sign off", "put the sign-off in a step of its own");
             }
             standalone = true;
         }
         if (standalone && (f.has("checks") || f.has("manual"))) {
             problem(f.keyLocation(f.has("checks") ? "checks" : "manual"),
-                    "an execute or sign-off step stands alone",
-                    "move these checks to a step of their own before or after it");
+                    "an execute, command or sign-off step stands alone",
+                    "move these checks to a step of their own before or after it"
+                            + (f.has("command") ? ", or under the command's verify:" : ""));
         }
-        long mutating = checks.stream().filter(c -> c instanceof CheckSpec.Execute).count();
-        if (mutating > 0 && checks.size() > 1 && !standalone) {
-            problem(node.location(), "an execute check stands alone in its step",
-                    "move the other checks to a step of their own");
+        long mutating = checks.stream().filter(c -> c instanceof CheckSpec.Writer).count();
+        long verifying = checks.stream().mapToLong(c -> c instanceof CheckSpec.Command cmd ? cmd.verify().size() : 0)
+                .sum();
+        if (mutating > 0 && checks.size() - verifying > 1 && !standalone) {
+            problem(node.location(), "an execute or command check stands alone in its step",
+                    "move the other checks to a step of their own (a command's own checks go under its verify:)");
         }
-        if (checks.isEmpty() && !f.has("checks") && !f.has("manual") && !f.has("execute") && !f.has("signoff")) {
+        if (checks.isEmpty() && !f.has("checks") && !f.has("manual") && !f.has("execute") && !f.has("command")
+                && !f.has("signoff")) {
             problem(node.location(), "step '" + id + "' does nothing",
-                    "give it checks, a manual confirmation (manual: ...), execute or signoff");
+                    "give it checks, a manual confirmation (manual: ...), execute, command or signoff");
         }
         Boolean optional = f.bool("optional");
         if (Boolean.TRUE.equals(optional) && f.has("signoff")) {
@@ -374,6 +408,7 @@ public final class RunbookLoader {
             case "activity" -> activity(body, at);
             case "manual" -> manual(body, at);
             case "execute" -> execute(body, at);
+            case "command" -> command(body, at);
             case "signoff" -> signoff(body, at);
             default -> throw new IllegalStateException("kind listed but not handled: " + kind);
         };
@@ -908,6 +943,168 @@ public final class RunbookLoader {
         }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
         return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices);
+    }
+
+    private CheckSpec.Command command(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "command");
+        if (f == null) return null;
+        boolean ok = true;
+        CheckSpec.Run run = f.has("run") ? run(f.get("run"))
+                : missing(f, "run", "say what runs: run: alembic upgrade head (a shell line) or run: [flyway, migrate]");
+        Path cwd = baseDir;
+        if (f.has("cwd")) {
+            String dir = f.text("cwd");
+            try {
+                if (dir != null) cwd = baseDir.resolve(expandHome(dir)).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                problem(f.get("cwd").location(), "'" + dir + "' is not a folder path", e.getReason());
+                ok = false;
+            }
+        }
+        Map<String, String> env = f.has("env") ? commandEnv(f.get("env")) : Map.of();
+        Integer expectExit = f.has("expectExit") ? f.integer("expectExit") : Integer.valueOf(0);
+        if (expectExit != null && expectExit > 255) {
+            problem(f.get("expectExit").location(), "exit code " + expectExit + " cannot happen",
+                    "a process exits with 0 to 255; 0 means success");
+            ok = false;
+        }
+        List<String> expectOutput = f.has("expectOutput") ? patterns(f.get("expectOutput")) : List.of();
+        List<String> rejectOutput = f.has("rejectOutput") ? patterns(f.get("rejectOutput")) : List.of();
+        CheckSpec.Run rollback = null;
+        if (f.has("rollback")) {
+            Fields r = fields(f.get("rollback"), Set.of("run"), "a command's rollback");
+            if (r != null) {
+                rollback = r.has("run") ? run(r.get("run"))
+                        : missing(r, "run", "say what undoes the command: rollback: { run: alembic downgrade -1 }");
+            }
+        }
+        List<CheckSpec> verify = new ArrayList<>();
+        if (f.has("verify")) {
+            ListNode list = f.list("verify");
+            if (list != null) {
+                if (list.items().isEmpty()) {
+                    problem(list.location(), "verify is empty", "list checks that prove the command took effect,"
+                            + " e.g. - query: { sql: \"SELECT version_num FROM alembic_version\", expect: \"'9c1d'\" },"
+                            + " or remove verify");
+                }
+                for (Node n : list.items()) {
+                    String kind = n instanceof MapNode m && m.entries().size() == 1
+                            ? m.entries().keySet().iterator().next() : null;
+                    if (kind != null && CHECK_KINDS.contains(kind) && !VERIFY_KINDS.contains(kind)) {
+                        problem(m(n).entries().get(kind).keyLocation(), "a command's verify checks only read;"
+                                + " '" + kind + "' cannot be one", "use " + String.join(", ", VERIFY_KINDS)
+                                + "; put a " + kind + " in a step of its own");
+                        continue;
+                    }
+                    CheckSpec c = check(n);
+                    if (c != null) verify.add(c);
+                }
+            }
+        }
+        Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
+        if (!ok || run == null || expectExit == null || (f.has("rollback") && rollback == null)) return null;
+        return new CheckSpec.Command(new CheckSpec.Meta(f.text("name"), timeout == null ? Duration.ZERO : timeout, at),
+                run, cwd, env, expectExit, expectOutput, rejectOutput, rollback, verify);
+    }
+
+    private static MapNode m(Node n) {
+        return (MapNode) n;
+    }
+
+    /** {@code ~/x} means the home folder, as in a shell; anything else is relative to the runbook's folder. */
+    private static String expandHome(String dir) {
+        if (dir.equals("~") || dir.startsWith("~/")) return System.getProperty("user.home") + dir.substring(1);
+        return dir;
+    }
+
+    /** A shell line (text) or an argv list (a list of texts, the program first). */
+    private CheckSpec.Run run(Node node) {
+        if (node instanceof ScalarNode s) {
+            if (s.isNull() || s.text().isBlank()) {
+                problem(s.location(), "'run' is empty", "say what runs: run: alembic upgrade head");
+                return null;
+            }
+            return new CheckSpec.Run(s.text(), List.of());
+        }
+        if (node instanceof ListNode l) {
+            List<String> argv = new ArrayList<>();
+            for (Node item : l.items()) {
+                if (!(item instanceof ScalarNode s) || s.isNull()) {
+                    problem(item.location(), "each argument of an argv list is a single value, found "
+                            + item.typeName(), "quote it: run: [psql, \"-f\", migration.sql]");
+                    return null;
+                }
+                argv.add(s.text());
+            }
+            if (argv.isEmpty() || argv.get(0).isBlank()) {
+                problem(l.location(), "the argv list names no program", "the first item is the program: run: [flyway,"
+                        + " migrate]");
+                return null;
+            }
+            return new CheckSpec.Run(null, argv);
+        }
+        problem(node.location(), "'run' is a shell line or an argv list, found " + node.typeName(),
+                "run: alembic upgrade head, or run: [alembic, upgrade, head]");
+        return null;
+    }
+
+    private Map<String, String> commandEnv(Node node) {
+        Fields f = fields(node, null, "env");
+        Map<String, String> env = new LinkedHashMap<>();
+        if (f == null) return env;
+        for (Entry e : f.map.entries().values()) {
+            if (!ENV_NAME.matcher(e.key()).matches()) {
+                problem(e.keyLocation(), "'" + e.key() + "' is not a variable name",
+                        "letters, digits and '_', not starting with a digit");
+                continue;
+            }
+            // Any libpq variable could send the tool elsewhere (PGHOSTADDR, PGSERVICE, PGOPTIONS...).
+            if (e.key().startsWith("PG") || e.key().equals("DATABASE_URL")) {
+                problem(e.keyLocation(), "env cannot set " + e.key() + ": Runbook Pilot sets the libpq variables"
+                        + " and DATABASE_URL to the connected target", "the tool connects where the checks look;"
+                        + " reference them instead, e.g. FLYWAY_URL: jdbc:postgresql://${PGHOST}:${PGPORT}/${PGDATABASE}");
+                continue;
+            }
+            String value = e.value() instanceof ScalarNode s ? (s.isNull() ? "" : s.text()) : null;
+            if (value == null) {
+                problem(e.value().location(), "the value of " + e.key() + " must be a single value, found "
+                        + e.value().typeName(), null);
+                continue;
+            }
+            Matcher m = ENV_REFERENCE.matcher(value);
+            while (m.find()) {
+                if (!COMMAND_VARIABLES.contains(m.group(1))) {
+                    problem(e.value().location(), e.key() + " references ${" + m.group(1) + "}, which Runbook Pilot"
+                            + " does not set", closest(m.group(1), COMMAND_VARIABLES).map(c -> "did you mean ${" + c
+                            + "}?").orElse("it sets " + String.join(", ", COMMAND_VARIABLES)));
+                }
+            }
+            env.put(e.key(), value);
+        }
+        return env;
+    }
+
+    /** Regular expressions (Java syntax), each compiled here so a mistake is reported where it is written. */
+    private List<String> patterns(Node node) {
+        List<Node> items = node instanceof ListNode l ? l.items() : List.of(node);
+        List<String> out = new ArrayList<>();
+        for (Node item : items) {
+            String p = text(item);
+            if (p == null) continue;
+            if (p.isEmpty()) {
+                problem(item.location(), "an empty pattern matches every line", "write the text the line must contain");
+                continue;
+            }
+            try {
+                Pattern.compile(p);
+                out.add(p);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                problem(item.location(), "'" + p + "' is not a regular expression: " + e.getDescription()
+                        + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""),
+                        "escape special characters with \\ (in YAML double quotes write \\\\), or use single quotes");
+            }
+        }
+        return out;
     }
 
     private CheckSpec signoff(Node body, SourceLocation at) {

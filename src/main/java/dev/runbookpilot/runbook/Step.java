@@ -23,7 +23,18 @@ public record Step(String id, String title, String description, List<CheckSpec> 
 
     /** A step that writes to the target: it must be confirmed before it runs. */
     public boolean mutates() {
-        return checks.stream().anyMatch(c -> c instanceof CheckSpec.Execute);
+        return checks.stream().anyMatch(c -> c instanceof CheckSpec.Writer);
+    }
+
+    /**
+     * The index of the {@code command} whose {@code verify:} check this is (they follow it in {@link #checks()}),
+     * or -1.
+     */
+    public int verifies(int index) {
+        for (int i = 0; i < index; i++) {
+            if (checks.get(i) instanceof CheckSpec.Command c && index <= i + c.verify().size()) return i;
+        }
+        return -1;
     }
 
     public boolean isSignoff() {

@@ -30,6 +30,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.MigrationResolved.class, name = "migrationResolved"),
         @JsonSubTypes.Type(value = JournalEvent.Settled.class, name = "settled"),
         @JsonSubTypes.Type(value = JournalEvent.Stopped.class, name = "stopped"),
+        @JsonSubTypes.Type(value = JournalEvent.CommandBegan.class, name = "commandBegan"),
+        @JsonSubTypes.Type(value = JournalEvent.CommandOutput.class, name = "commandOutput"),
 })
 public sealed interface JournalEvent {
 
@@ -152,6 +154,25 @@ public sealed interface JournalEvent {
     record Stopped(String operator, String reason, List<String> cancelled, Instant at) implements JournalEvent {
         public Stopped {
             cancelled = cancelled == null ? List.of() : List.copyOf(cancelled);
+        }
+    }
+
+    /**
+     * A command step is about to start its process, written right after its {@link MigrationBegan} and before the
+     * process exists: after a crash the journal says what ran, where, and with which variables ({@code variables}
+     * as the operator saw them, secret values masked), and the command is never started again blindly.
+     */
+    record CommandBegan(String stepId, int index, String command, String cwd,
+                        java.util.Map<String, String> variables, Instant at) implements JournalEvent {}
+
+    /**
+     * Lines a running command printed (masked), journaled in small batches as they come, up to a limit; the
+     * result keeps the head and the tail beyond it.
+     */
+    record CommandOutput(String stepId, int index, List<dev.runbookpilot.check.CheckDetail.OutputLine> lines,
+                         Instant at) implements JournalEvent {
+        public CommandOutput {
+            lines = List.copyOf(lines);
         }
     }
 }

@@ -16,6 +16,9 @@ public interface RunListener {
 
     default void notice(Step step, String message) {}
 
+    /** A line a running command printed, masked and journaled (within the journal's limit) before it is heard. */
+    default void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {}
+
     /** What became of a migration's interrupted attempt, learned on resume or before it runs again. */
     default void previousAttempt(Step step, int index, String outcome) {}
 

@@ -206,15 +206,19 @@ public final class Session implements AutoCloseable {
         for (Phase p : runbook.phases()) {
             for (Step step : p.steps()) {
                 for (int i = 0; i < step.checks().size(); i++) {
-                    if (!(step.checks().get(i) instanceof CheckSpec.Execute ex)) continue;
+                    if (!(step.checks().get(i) instanceof CheckSpec.Writer ex)) continue;
                     Writers.Attempt a = Writers.latestAttempt(state, step.id(), i).orElse(null);
                     if (a == null || state.interruptedMigration(step.id(), i).isEmpty()) continue;
                     if (a.inTransaction()) {
                         // Crashed, or ended in ERROR (cancelled, connection lost): the server knows its fate.
                         if (a.resolved() == null) resolvePreviousAttempt(step, i, ex);
-                    } else if (a.result() == null && a.statementsBegun() > 0) {
-                        finish(step, result(step, i, ex, Status.ERROR, Writers.unsettled(state, step.id(), i)
-                                .orElseThrow() + ". Settle it: applied, not applied or run again", null));
+                    } else if (a.result() == null && a.mayHaveWritten()) {
+                        // Never run again on its own: a person settles what it did.
+                        String why = Writers.unsettled(state, step.id(), i).orElseThrow()
+                                + ". Settle it: applied, not applied or run again";
+                        finish(step, ex instanceof CheckSpec.Command cmd
+                                ? CommandJournal.interrupted(state, step, i, cmd, why)
+                                : result(step, i, ex, Status.ERROR, why, null));
                     } else if (a.result() == null) {
                         resolvePreviousAttempt(step, i, ex);
                     }
@@ -260,6 +264,7 @@ public final class Session implements AutoCloseable {
                             : c instanceof CheckSpec.Explain x ? x.sql()
                             : c instanceof CheckSpec.Statement st ? st.sql()
                             : c instanceof CheckSpec.Execute ex ? runbook.baseDir().relativize(ex.file()).toString()
+                            : c instanceof CheckSpec.Command cmd ? "$ " + cmd.run().shown()
                             : null;
                     List<String> roles = c instanceof CheckSpec.Signoff so ? so.roles() : List.of();
                     checks.add(new JournalEvent.CheckOutline(c.kind(), c.label(), c.describe(), sql, roles));
@@ -294,7 +299,7 @@ public final class Session implements AutoCloseable {
     private void record(JournalEvent e) throws IOException {
         // Once stopping, only the ends of checks already running are journaled, and the stop itself.
         if (stopping != null && !(e instanceof JournalEvent.CheckFinished || e instanceof JournalEvent.SnapshotRecorded
-                || e instanceof JournalEvent.Stopped)) {
+                || e instanceof JournalEvent.CommandOutput || e instanceof JournalEvent.Stopped)) {
             throw new IOException("the session is stopping (" + stopping + "); nothing new starts");
         }
         journal.append(e);
@@ -344,16 +349,24 @@ public final class Session implements AutoCloseable {
         if (state.skip(step.id()).isPresent()) return;
         List<Integer> parallel = new ArrayList<>();
         List<Integer> sequential = new ArrayList<>();
+        Set<Integer> commandsToRun = new java.util.HashSet<>();
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
             if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
+            // A command's verify checks run right after it, in order; all of them again whenever it runs.
+            int verifies = step.verifies(i);
+            if (verifies >= 0 && commandsToRun.contains(verifies)) {
+                sequential.add(i);
+                continue;
+            }
             // Pending (no result yet, or settled to run again) and blocking results run; settled ones do not.
             Status now = checkStatus(step, i);
             if (scope == Scope.UNSETTLED && now.isFinished() && !now.isBlocking()) continue;
-            if (spec instanceof CheckSpec.Execute && Writers.applied(state, step.id(), i).isPresent()) continue;
+            if (spec instanceof CheckSpec.Writer && Writers.applied(state, step.id(), i).isPresent()) continue;
+            if (spec instanceof CheckSpec.Command) commandsToRun.add(i);
             // A timed comparison runs alone: checks running beside it would slow the runs it measures.
             boolean alone = spec instanceof CheckSpec.ExplainCompare;
-            (PARALLEL_KINDS.contains(spec.kind()) && !alone ? parallel : sequential).add(i);
+            (PARALLEL_KINDS.contains(spec.kind()) && verifies < 0 && !alone ? parallel : sequential).add(i);
         }
         List<Future<?>> futures = new ArrayList<>();
         for (int i : parallel) futures.add(checkWorkers.submit(() -> {
@@ -376,7 +389,7 @@ public final class Session implements AutoCloseable {
     private void runOne(Step step, int index) throws IOException {
         CheckSpec spec = step.checks().get(index);
         if (stopping != null) return;
-        if (spec instanceof CheckSpec.Execute ex) {
+        if (spec instanceof CheckSpec.Writer ex) {
             if (!resolvePreviousAttempt(step, index, ex)) return;
             CheckResult refused = recheckStaleActivity(step, index, ex);
             if (refused != null) {
@@ -394,18 +407,24 @@ public final class Session implements AutoCloseable {
         // Cancellable before it is shown running: a Cancel pressed the moment the row says RUNNING must reach it.
         CancelToken token = new CancelToken();
         running.put(token, SessionState.key(step.id(), index));
+        CommandRecorder output = spec instanceof CheckSpec.Command
+                ? new CommandRecorder(step, index, this::record, listener) : null;
         try {
             listener.checkStarted(step, index);
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
-                    token, migrationListener(step, index, spec),
+                    token, output != null ? commandListener(step, index, (CheckSpec.Command) spec, output)
+                    : migrationListener(step, index, spec),
                     runbook.title() + " @ " + state.started().server().database());
             CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);
+            // Every line journaled before the result, so the journal reads in the order things happened.
+            if (output != null) output.close();
             if (ev.snapshot() != null) {
                 record(new JournalEvent.SnapshotRecorded(step.id(), index, ev.snapshot(), Instant.now()));
             }
             finish(step, ev.result());
         } finally {
             running.remove(token);
+            if (output != null) output.close();
         }
     }
 
@@ -417,7 +436,7 @@ public final class Session implements AutoCloseable {
      *
      * @return the ERROR result for a migration that must not run now, or null to run it
      */
-    private CheckResult recheckStaleActivity(Step writer, int index, CheckSpec.Execute spec) throws IOException {
+    private CheckResult recheckStaleActivity(Step writer, int index, CheckSpec spec) throws IOException {
         Instant now = Instant.now();
         List<String> blocking = new ArrayList<>();
         for (Step earlier : runbook.steps().toList()) {
@@ -487,6 +506,42 @@ public final class Session implements AutoCloseable {
         };
     }
 
+    /**
+     * Journals a command's start (a {@link JournalEvent.MigrationBegan} without a transaction, then what runs) before
+     * its process exists, and its output as it comes.
+     */
+    private EvalContext.ExecuteListener commandListener(Step step, int index, CheckSpec.Command spec,
+                                                        CommandRecorder output) {
+        return new EvalContext.ExecuteListener() {
+            @Override
+            public void transactionStarted(long xid) {}
+
+            @Override
+            public void statementStarted(int number, int total, int line) {}
+
+            @Override
+            public void notice(String message) {}
+
+            @Override
+            public void commandStarting(String commandLine, String cwd, Map<String, String> shownVariables) {
+                try {
+                    Instant now = Instant.now();
+                    record(new JournalEvent.MigrationBegan(step.id(), index, NO_TRANSACTION,
+                            RunbookLoader.sha256(commandLine.getBytes(java.nio.charset.StandardCharsets.UTF_8)), now));
+                    record(new JournalEvent.CommandBegan(step.id(), index, commandLine, cwd, shownVariables, now));
+                } catch (IOException e) {
+                    // Without these lines a crash would leave a command that ran looking as if it never began.
+                    throw new UncheckedIOException("cannot journal the command's start; it was not started", e);
+                }
+            }
+
+            @Override
+            public void output(dev.runbookpilot.proc.ChildProcess.Line line) {
+                output.accept(line);
+            }
+        };
+    }
+
     private static String fileSha(Path file) {
         try {
             return RunbookLoader.sha256(Files.readAllBytes(file));
@@ -507,7 +562,7 @@ public final class Session implements AutoCloseable {
      * a person settles it. Without a transaction, an attempt that got past its first statement waits for a person's
      * {@link #settle} decision; one that never began a statement, or whose first was refused, may simply run.
      */
-    private boolean resolvePreviousAttempt(Step step, int index, CheckSpec.Execute spec) throws IOException {
+    private boolean resolvePreviousAttempt(Step step, int index, CheckSpec spec) throws IOException {
         JournalEvent.MigrationBegan began = state.interruptedMigration(step.id(), index).orElse(null);
         if (began == null) return true;
         if (began.xid() == NO_TRANSACTION) {
@@ -639,14 +694,14 @@ public final class Session implements AutoCloseable {
 
     /** What ran, when and by whom, for a migration that is applied (it passed, or was settled as applied). */
     public Optional<Writers.Applied> applied(Step step, int index) {
-        if (!(step.checks().get(index) instanceof CheckSpec.Execute)) return Optional.empty();
+        if (!(step.checks().get(index) instanceof CheckSpec.Writer)) return Optional.empty();
         return Writers.applied(state, step.id(), index);
     }
 
     /** Whether running the step would run a migration: one of its migrations is not applied yet. */
     public boolean hasMigrationToRun(Step step) {
         for (int i = 0; i < step.checks().size(); i++) {
-            if (step.checks().get(i) instanceof CheckSpec.Execute && applied(step, i).isEmpty()) return true;
+            if (step.checks().get(i) instanceof CheckSpec.Writer && applied(step, i).isEmpty()) return true;
         }
         return false;
     }
@@ -659,6 +714,28 @@ public final class Session implements AutoCloseable {
         return hasMigrationToRun(step) || runbook.target().probesNeedApproval(step);
     }
 
+    /**
+     * What a command step will run, for the operator to approve: the exact command line, the working directory and
+     * every variable it gets, secret values masked. Reads no database (only this session's connection settings).
+     */
+    public String commandPreview(CheckSpec.Command spec) {
+        StringBuilder b = new StringBuilder("$ ").append(spec.run().shown()).append('\n');
+        if (spec.run().argv().isEmpty()) b.append("  (a shell line: runs as sh -c)\n");
+        b.append("in ").append(spec.cwd()).append(java.nio.file.Files.isDirectory(spec.cwd()) ? ""
+                : "  (DOES NOT EXIST: the command cannot start)").append('\n');
+        try {
+            dev.runbookpilot.proc.ClientEnvironment env = dev.runbookpilot.proc.ClientEnvironment
+                    .of(db.connectionSettings(), "Runbook Pilot (command)").with(spec.env());
+            b.append("with variables (secret values hidden):\n");
+            env.shown().forEach((k, v) -> b.append("  ").append(k).append('=').append(v).append('\n'));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            b.append("cannot set its variables: ").append(e.getMessage()).append('\n');
+        }
+        if (!spec.meta().timeout().isZero()) b.append("stopped (with every process it starts) after ")
+                .append(spec.meta().timeout().toSeconds()).append(" s\n");
+        return b.toString();
+    }
+
     /** Why a migration needs a settle decision before anything runs it again; empty when it does not. */
     public Optional<String> unsettled(Step step, int index) {
         return Writers.unsettled(state, step.id(), index);
@@ -668,7 +745,7 @@ public final class Session implements AutoCloseable {
     public List<Integer> unsettled(Step step) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < step.checks().size(); i++) {
-            if (step.checks().get(i) instanceof CheckSpec.Execute && unsettled(step, i).isPresent()) out.add(i);
+            if (step.checks().get(i) instanceof CheckSpec.Writer && unsettled(step, i).isPresent()) out.add(i);
         }
         return out;
     }
@@ -773,7 +850,7 @@ public final class Session implements AutoCloseable {
      * behind is the database now, and a waiver would carry the window on to sign-off as if it had run.
      */
     public static boolean isWaivable(Step step, int index) {
-        return !(step.checks().get(index) instanceof CheckSpec.Execute);
+        return !(step.checks().get(index) instanceof CheckSpec.Writer);
     }
 
     /**
@@ -788,7 +865,7 @@ public final class Session implements AutoCloseable {
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a skip needs a written reason");
         if (state.skip(step.id()).isPresent()) return;
         for (int i = 0; i < step.checks().size(); i++) {
-            if (step.checks().get(i) instanceof CheckSpec.Execute
+            if (step.checks().get(i) instanceof CheckSpec.Writer
                     && (state.result(step.id(), i).isPresent() || state.interruptedMigration(step.id(), i).isPresent())) {
                 throw new IllegalArgumentException("'" + step.title() + "' ran its migration; it cannot be skipped");
             }

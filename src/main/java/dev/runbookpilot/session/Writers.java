@@ -15,9 +15,13 @@ public final class Writers {
 
     private Writers() {}
 
-    /** The latest attempt of one migration: its start, the last statement begun, its result, the server's word. */
+    /**
+     * The latest attempt of one migration: its start, the last statement begun, its result, the server's word;
+     * for a command step, what it started ({@code command}, null for a SQL file).
+     */
     public record Attempt(JournalEvent.MigrationBegan began, JournalEvent.StatementBegan lastStatement,
-                          CheckResult result, JournalEvent.MigrationResolved resolved, String operator) {
+                          CheckResult result, JournalEvent.MigrationResolved resolved, String operator,
+                          JournalEvent.CommandBegan command) {
 
         public boolean inTransaction() {
             return began.xid() >= 0;
@@ -26,6 +30,14 @@ public final class Writers {
         /** Statements begun (each earlier one committed, for a migration without a transaction). */
         public int statementsBegun() {
             return lastStatement == null ? 0 : lastStatement.number();
+        }
+
+        /**
+         * Whether the attempt may have changed the database: a statement without a transaction began, or a command
+         * was about to start (nothing tells how far a tool got).
+         */
+        public boolean mayHaveWritten() {
+            return statementsBegun() > 0 || command != null;
         }
     }
 
@@ -36,6 +48,7 @@ public final class Writers {
         JournalEvent.StatementBegan statement = null;
         CheckResult result = null;
         JournalEvent.MigrationResolved resolved = null;
+        JournalEvent.CommandBegan command = null;
         String attemptOperator = null;
         for (JournalEvent e : state.events()) {
             if (e instanceof JournalEvent.Started s) operator = s.operator();
@@ -45,9 +58,12 @@ public final class Writers {
                 statement = null;
                 result = null;
                 resolved = null;
+                command = null;
                 attemptOperator = operator;
             } else if (began == null) {
                 continue;
+            } else if (e instanceof JournalEvent.CommandBegan cb && matches(cb.stepId(), cb.index(), stepId, index)) {
+                command = cb;
             } else if (e instanceof JournalEvent.StatementBegan sb && matches(sb.stepId(), sb.index(), stepId, index)) {
                 statement = sb;
             } else if (e instanceof JournalEvent.CheckFinished f && f.result().key().equals(SessionState.key(stepId,
@@ -59,7 +75,7 @@ public final class Writers {
             }
         }
         return began == null ? Optional.empty()
-                : Optional.of(new Attempt(began, statement, result, resolved, attemptOperator));
+                : Optional.of(new Attempt(began, statement, result, resolved, attemptOperator, command));
     }
 
     private static boolean matches(String aStep, int aIndex, String stepId, int index) {
@@ -87,6 +103,7 @@ public final class Writers {
                     + by(a) + "); the server says that transaction is " + fate.fate() + " (txid_status), so whether"
                     + " it committed is not known");
         }
+        if (a.command() != null) return commandUnsettled(a);
         int n = a.statementsBegun();
         if (n == 0) return Optional.empty();
         JournalEvent.StatementBegan last = a.lastStatement();
@@ -107,6 +124,30 @@ public final class Writers {
         if (r.status() == Status.FAILED) {
             return Optional.of("all " + last.total() + " statements ran and committed one by one" + by(a)
                     + ", but: " + r.actual());
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A command that began and did not end in a clean PASS: nobody can tell from outside how far a migration tool
+     * got, so a person decides. One that could not start at all ran nothing.
+     */
+    private static Optional<String> commandUnsettled(Attempt a) {
+        CheckResult r = a.result();
+        String what = "the command `" + a.command().command() + "` (began " + a.command().at() + by(a) + ")";
+        if (r == null) {
+            return Optional.of("interrupted — outcome unknown: " + what + " was running when Runbook Pilot stopped;"
+                    + " it may have done part, all or none of its work");
+        }
+        // Without a started process in its evidence (refused by the lock, could not start) this run did nothing.
+        if (!(r.detail() instanceof dev.runbookpilot.check.CheckDetail.CommandRun run) || !run.started()) {
+            return Optional.empty();
+        }
+        if (r.status() == Status.ERROR) {
+            return Optional.of("outcome unknown: " + what + " did not finish: " + r.actual());
+        }
+        if (r.status() == Status.FAILED) {
+            return Optional.of(what + " ran, but: " + r.actual() + "; what it changed is not known");
         }
         return Optional.empty();
     }

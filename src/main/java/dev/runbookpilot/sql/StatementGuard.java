@@ -140,7 +140,7 @@ public final class StatementGuard {
                 requireNotWriting(driver.get(0), first);
             }
             case EXPLAIN, EXPLAIN_ANALYZE -> {
-                boolean planOnly = use == Use.EXPLAIN && PLANNED_WRITES.contains(word);
+                boolean planOnly = use == Use.EXPLAIN && word != null && PLANNED_WRITES.contains(word);
                 if (!planOnly) {
                     requireStart(word, PLANNED_STARTS, first, use == Use.EXPLAIN
                             ? "give the query whose plan is checked: SELECT, WITH, VALUES, TABLE, or a DML statement"

@@ -84,10 +84,12 @@ class RunbookLoaderTest {
         assertThat(rb.target()).isEqualTo(new Target(Environment.PRODUCTION, "shop", "app"));
         assertThat(rb.file()).isEqualTo(file);
         assertThat(rb.sha256()).isEqualTo(RunbookLoader.sha256(Files.readAllBytes(file)));
-        assertThat(rb.phases()).extracting(Phase::name).containsExactly("Pre-migration", "Execute", "Verify", "Sign-off");
+        assertThat(rb.phases()).extracting(Phase::name).containsExactly("Pre-migration", "Execute", "Verify", "Sign-off",
+                "Follow-up");
         assertThat(rb.phases().get(0).description()).isEqualTo("Before anything changes");
         assertThat(rb.steps().map(Step::id))
-                .containsExactly("quiet", "baseline", "backup", "migrate", "objects", "data", "plans", "signoff");
+                .containsExactly("quiet", "baseline", "backup", "migrate", "objects", "data", "plans", "signoff",
+                        "tool");
         Set<String> kinds = new HashSet<>();
         rb.steps().forEach(s -> s.checks().forEach(c -> kinds.add(c.kind())));
         assertThat(kinds).as("the fixture uses every kind").containsExactlyInAnyOrderElementsOf(RunbookLoader.CHECK_KINDS);
@@ -199,6 +201,25 @@ class RunbookLoaderTest {
                 "Application smoke test passed", true));
         assertThat(plans.get(6)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 80, 13),
                 "Dashboards look normal", false));
+
+        Step tool = rb.step("tool").orElseThrow();
+        assertThat(tool.mutates()).isTrue();
+        assertThat(tool.checks()).hasSize(3);
+        CheckSpec.Command command = (CheckSpec.Command) tool.checks().get(0);
+        assertThat(command.label()).isEqualTo("Flyway migrate");
+        assertThat(command.run().program()).containsExactly("flyway", "-url=${FLYWAY_URL}", "migrate");
+        assertThat(command.run().shown()).isEqualTo("flyway '-url=${FLYWAY_URL}' migrate");
+        assertThat(command.cwd()).isEqualTo(file.getParent().resolve("demo"));
+        assertThat(command.env()).containsExactly(Map.entry("FLYWAY_URL",
+                "jdbc:postgresql://${PGHOST}:${PGPORT}/${PGDATABASE}"));
+        assertThat(command.expectOutput()).containsExactly("Successfully applied \\d+ migrations?");
+        assertThat(command.rejectOutput()).containsExactly("(?i)\\berror\\b");
+        assertThat(command.meta().timeout()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(command.rollback()).isEqualTo(new CheckSpec.Run("flyway undo", List.of()));
+        assertThat(command.verify()).containsExactlyElementsOf(tool.checks().subList(1, 3));
+        assertThat(tool.verifies(1)).isZero();
+        assertThat(tool.verifies(2)).isZero();
+        assertThat(tool.verifies(0)).isEqualTo(-1);
 
         Step signoff = rb.step("signoff").orElseThrow();
         assertThat(signoff.isSignoff()).isTrue();
@@ -758,8 +779,53 @@ class RunbookLoaderTest {
                 """, dir.resolve("runbook.yaml"));
         assertThat(all).singleElement().satisfies(p -> {
             assertThat(at(p)).isEqualTo("9:9");
-            assertThat(p.message()).isEqualTo("an execute or sign-off step stands alone");
+            assertThat(p.message()).isEqualTo("an execute, command or sign-off step stands alone");
         });
+    }
+
+    @Test
+    void aCommandsMistakesAreReportedWhereTheyAreWritten() {
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: m
+                        title: M
+                        command:
+                          run: alembic upgrade head
+                          expectOutput: ["Running upgrade (3f2a"]
+                          rejectOutput: ["", Traceback]
+                          env: { PGHOST: elsewhere, FLYWAY_URL: "jdbc:postgresql://${PGHOTS}/x" }
+                          expectExti: 0
+                          verify:
+                            - execute: { file: m.sql }
+                """);
+        assertThat(all).extracting(p -> at(p) + " " + p.message()).containsExactly(
+                "10:26 'Running upgrade (3f2a' is"
+                        + " not a regular expression: Unclosed group at character 22",
+                "11:26 an empty pattern matches every line",
+                "12:18 env cannot set PGHOST: Runbook Pilot sets the libpq variables and DATABASE_URL to the connected"
+                        + " target",
+                "12:49 FLYWAY_URL references ${PGHOTS}, which Runbook Pilot does not set",
+                "13:11 unknown key 'expectExti' in a command check",
+                "15:15 a command's verify checks only read; 'execute' cannot be one");
+        assertThat(all.get(3).hint()).isEqualTo("did you mean ${PGHOST}?");
+        assertThat(all.get(4).hint()).isEqualTo("did you mean 'expectExit'?");
+    }
+
+    @Test
+    void aCommandNeedsSomethingToRunAndStandsAloneWithItsVerifyChecks() {
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: m
+                        title: M
+                        command: { cwd: app }
+                      - id: n
+                        title: N
+                        command: { run: [] }
+                        checks:
+                          - query: { sql: "SELECT 1", expect: "= 1" }
+                """);
+        assertThat(all).extracting(p -> at(p) + " " + p.message()).containsExactly(
+                "8:18 missing 'run'",
+                "11:25 the argv list names no program",
+                "12:9 an execute, command or sign-off step stands alone");
     }
 
     // ------------------------------------------------------------------ all problems in one pass

@@ -69,6 +69,12 @@ class StatementGuardTest {
                 .isInstanceOf(StatementGuard.Refusal.class);
     }
 
+    @Test
+    void anExplainThatDoesNotStartWithAWordIsRefusedNotACrash() {
+        assertThatThrownBy(() -> StatementGuard.check("{{SELECT 1", EXPLAIN, true))
+                .isInstanceOf(StatementGuard.Refusal.class).hasMessageContaining("is not allowed here");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"INSERT INTO t VALUES (1)", "UPDATE t SET a = 1", "ALTER TABLE t ADD COLUMN c int",
             "SELECT nextval('s')", "CREATE TABLE x (id int)", "SET LOCAL work_mem = '1MB'",

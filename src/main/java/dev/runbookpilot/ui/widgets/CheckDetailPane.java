@@ -187,6 +187,7 @@ public final class CheckDetailPane extends VBox {
             return s.setup() == null || s.setup().isBlank() ? s.sql() : s.setup() + "\n" + s.sql();
         }
         if (spec instanceof CheckSpec.Execute x) return "-- runs " + x.file();
+        if (spec instanceof CheckSpec.Command c) return "$ " + c.run().shown() + "\n# in " + c.cwd();
         return null;
     }
 
@@ -205,6 +206,7 @@ public final class CheckDetailPane extends VBox {
         if (d instanceof CheckDetail.Notices notices) return noticesView(notices);
         if (d instanceof CheckDetail.SnapshotTaken snap) return snapshotView(snap);
         if (d instanceof CheckDetail.PlanComparison pc) return planComparisonView(pc);
+        if (d instanceof CheckDetail.CommandRun run) return commandView(run);
         return new Label(String.valueOf(d));
     }
 
@@ -353,6 +355,26 @@ public final class CheckDetailPane extends VBox {
         summary.setId("check-notices-summary");
         summary.getStyleClass().add(notices.missing().isEmpty() ? "detail-note" : "detail-warning");
         return grow(new VBox(4, summary, list));
+    }
+
+    /** What the command ran and how it ended, then its output as the report prints it. */
+    private Node commandView(CheckDetail.CommandRun run) {
+        StringBuilder facts = new StringBuilder();
+        dev.runbookpilot.report.CommandRecord.facts(run).forEach((k, v) -> facts.append(k).append(": ").append(v)
+                .append('\n'));
+        Label summary = new Label(facts.toString().strip());
+        summary.setId("check-command-summary");
+        summary.setWrapText(true);
+        summary.getStyleClass().add(run.rejected().isEmpty() && run.expected().stream().allMatch(m -> m.line() != null)
+                ? "detail-note" : "detail-warning");
+        javafx.scene.control.TextArea output = new javafx.scene.control.TextArea(
+                dev.runbookpilot.report.CommandRecord.outputTitle(run) + "\n"
+                        + dev.runbookpilot.report.CommandRecord.outputText(run));
+        output.setId("check-command-output");
+        output.setEditable(false);
+        output.setStyle("-fx-font-family: monospace;");
+        VBox.setVgrow(output, Priority.ALWAYS);
+        return grow(new VBox(4, summary, output));
     }
 
     private record CountRow(String table, Long rows) {}

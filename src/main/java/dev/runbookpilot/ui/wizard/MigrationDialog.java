@@ -29,7 +29,7 @@ final class MigrationDialog extends Dialog<String> {
         sql.setEditable(false);
         sql.setPrefRowCount(18);
         sql.setStyle("-fx-font-family: monospace;");
-        VBox box = new VBox(10, new Label("The SQL that will run, exactly:"), sql);
+        VBox box = new VBox(10, new Label("What will run, exactly (SQL, or a command with its folder and variables):"), sql);
         box.setPrefWidth(760);
         getDialogPane().getButtonTypes().setAll(RUN, ButtonType.CANCEL);
         if (production) {

@@ -287,7 +287,7 @@ public final class WizardView extends BorderPane {
         migrationPrevious.textProperty().bind(vm.previousAttemptProperty());
         migrationPrevious.visibleProperty().bind(vm.previousAttemptProperty().isNotEmpty());
         migrationPrevious.managedProperty().bind(migrationPrevious.visibleProperty());
-        migrationBox.getChildren().addAll(sectionLabel("Migration progress and notices"), migrationApplied,
+        migrationBox.getChildren().addAll(sectionLabel("Migration progress, notices and command output"), migrationApplied,
                 migrationUnsettled, migrationPrevious, migrationProgress, migrationLog);
         manualBox.setId("manual-items");
         signoffBox.setId("signoff-entries");

@@ -99,6 +99,13 @@ public final class WizardViewModel {
     private final ObservableList<StepItem> steps = FXCollections.observableArrayList();
     private final ObservableList<CheckRow> checks = FXCollections.observableArrayList();
     private final ObservableList<String> migrationLog = FXCollections.observableArrayList();
+    /** The most lines the step view keeps of a command's output; the journal and the report keep the record. */
+    static final int MAX_LOG_LINES = 2000;
+    /** Output lines heard on worker threads, handed to the FX thread in batches, not one runLater per line. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<String> outputLines =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean outputScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ObservableList<SignoffEntry> signoffs = FXCollections.observableArrayList();
     private final ObservableList<Announcement> announcements = FXCollections.observableArrayList();
     /*
@@ -409,6 +416,10 @@ public final class WizardViewModel {
                     b.append("-- ").append(runbook.baseDir().relativize(ex.file())).append(ex.transaction()
                             ? " (one transaction)" : " (no transaction: statements commit one by one)").append('\n');
                     b.append(Files.readString(ex.file(), StandardCharsets.UTF_8)).append('\n');
+                } else if (c instanceof CheckSpec.Command cmd) {
+                    b.append("# command, against the connected database").append('\n')
+                            .append(session.commandPreview(cmd));
+                    for (CheckSpec v : cmd.verify()) b.append("# then verify: ").append(v.label()).append('\n');
                 } else if (c instanceof CheckSpec.Statement probe && runbook.target().probesNeedApproval(step)) {
                     b.append("-- ").append(probe.kind()).append(" probe (in a transaction that is rolled back; a"
                             + " sequence value it draws stays drawn)\n");
@@ -658,11 +669,29 @@ public final class WizardViewModel {
             }
 
             @Override
+            public void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {
+                outputLines.add(String.format("%5d %s %s", line.number(),
+                        line.stream().equals("ERR") ? "!" : "|", line.text()));
+                if (!outputScheduled.getAndSet(true)) ui.execute(() -> drainOutput());
+            }
+
+            @Override
             public void previousAttempt(Step step, int index, String outcome) {
                 ui.execute(() -> announcements.add(new Announcement(Announcement.Tone.WARNING,
                         "Interrupted migration", "'" + step.title() + "': " + outcome)));
             }
         };
+    }
+
+    /** On the FX thread: everything heard since the last batch in one change, the oldest lines dropped past the cap. */
+    private void drainOutput() {
+        outputScheduled.set(false);
+        List<String> batch = new ArrayList<>();
+        for (String l; (l = outputLines.poll()) != null; ) batch.add(l);
+        if (batch.isEmpty()) return;
+        migrationLog.addAll(batch);
+        int over = migrationLog.size() - MAX_LOG_LINES;
+        if (over > 0) migrationLog.remove(0, over);
     }
 
     private StepItem itemOf(Step step) {
@@ -706,7 +735,7 @@ public final class WizardViewModel {
         boolean anyToRun = false;
         for (CheckRow row : checks) {
             if (!row.isAutomated()) continue;
-            if (!(row.spec() instanceof CheckSpec.Execute)) {
+            if (!(row.spec() instanceof CheckSpec.Writer)) {
                 anyToRun = true;
                 continue;
             }

@@ -1,0 +1,179 @@
+package dev.runbookpilot.check;
+
+import dev.runbookpilot.db.Database;
+import dev.runbookpilot.db.MigrationLock;
+import dev.runbookpilot.proc.ChildProcess;
+import dev.runbookpilot.proc.ClientEnvironment;
+import dev.runbookpilot.runbook.CheckSpec;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Runs a {@code command} step: the team's own migration tool, against the connected target, judged by its exit
+ * code and by what it printed. Like a migration file it holds the runbook's migration lock on the server while it
+ * runs, so a second workstation cannot run it at the same time.
+ */
+final class CommandChecks {
+
+    /** Lines kept at the head and, separately, at the tail: output up to twice this is kept whole. */
+    static final int KEEP = 500;
+
+    private CommandChecks() {}
+
+    /** The command as the check's "SQL": what the operator would type to run it by hand, and where. */
+    static String shown(CheckSpec.Command spec) {
+        return "$ " + spec.run().shown() + "\n# in " + spec.cwd();
+    }
+
+    static CheckOutcome run(CheckSpec.Command spec, EvalContext ctx) throws SQLException, InterruptedException {
+        String expected = expectedText(spec);
+        ClientEnvironment env;
+        try {
+            env = ClientEnvironment.of(ctx.db().connectionSettings(), Database.applicationName("command"))
+                    .with(spec.env());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return notStarted(spec, expected, "could not start: " + e.getMessage(), List.copyOf(spec.env().keySet()));
+        }
+        List<String> names = List.copyOf(env.variables().keySet());
+        try (Connection c = ctx.db().openWriter()) {
+            // Held by this backend for as long as the command runs; released when the connection closes below.
+            MigrationLock.take(c, ctx.migrationLock());
+            ctx.listener().commandStarting(spec.run().shown(), spec.cwd().toString(), env.shown());
+            Judge judge = new Judge(spec);
+            ChildProcess.Result r;
+            try {
+                r = ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env,
+                        spec.meta().timeout(), KEEP), ctx.token(), line -> {
+                    judge.accept(line);
+                    ctx.listener().output(line);
+                });
+            } catch (ChildProcess.CannotStart e) {
+                return notStarted(spec, expected, "could not start: " + e.getMessage(), names);
+            } catch (InterruptedException e) {
+                // The tree was stopped before this was thrown; the result must still say the command had started.
+                Thread.currentThread().interrupt();
+                CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(),
+                        names, true, null, ChildProcess.Ending.CANCELLED.name(), 0, List.of(), List.of(), List.of(),
+                        List.of(), 0, false);
+                return new CheckOutcome(Status.ERROR, expected, "interrupted: the command and every process it"
+                        + " started were stopped; what it changed before that is not known", shown(spec), detail);
+            }
+            return judge.outcome(r, expected, names, ctx);
+        }
+    }
+
+    private static CheckOutcome notStarted(CheckSpec.Command spec, String expected, String why, List<String> names) {
+        CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(), names,
+                false, null, null, 0, List.of(), List.of(), List.of(), List.of(), 0, false);
+        return new CheckOutcome(Status.ERROR, expected, why + "; nothing ran", shown(spec), detail);
+    }
+
+    static String expectedText(CheckSpec.Command spec) {
+        StringBuilder b = new StringBuilder("exits with " + spec.expectExit());
+        if (!spec.expectOutput().isEmpty()) {
+            b.append(", prints ").append(String.join(" and ", spec.expectOutput().stream().map(p -> "/" + p + "/")
+                    .toList()));
+        }
+        if (!spec.rejectOutput().isEmpty()) {
+            b.append(", never ").append(String.join(" or ", spec.rejectOutput().stream().map(p -> "/" + p + "/")
+                    .toList()));
+        }
+        if (!spec.meta().timeout().isZero()) b.append(", within ").append(human(spec.meta().timeout()));
+        return b.toString();
+    }
+
+    /**
+     * Matches every line as it comes, kept or not: a rejected line in the middle of a long output is found even
+     * when only the head and the tail are kept.
+     */
+    private static final class Judge {
+        private final CheckSpec.Command spec;
+        private final Map<String, Pattern> expect = new LinkedHashMap<>();
+        private final Map<String, Pattern> reject = new LinkedHashMap<>();
+        private final Map<String, CheckDetail.OutputLine> expectedAt = new LinkedHashMap<>();
+        private final Map<String, CheckDetail.OutputLine> rejectedAt = new LinkedHashMap<>();
+
+        Judge(CheckSpec.Command spec) {
+            this.spec = spec;
+            spec.expectOutput().forEach(p -> expect.put(p, Pattern.compile(p)));
+            spec.rejectOutput().forEach(p -> reject.put(p, Pattern.compile(p)));
+        }
+
+        synchronized void accept(ChildProcess.Line line) {
+            for (Map.Entry<String, Pattern> e : expect.entrySet()) {
+                if (firstOf(expectedAt, e.getKey(), line) && e.getValue().matcher(line.text()).find()) {
+                    expectedAt.put(e.getKey(), of(line));
+                }
+            }
+            for (Map.Entry<String, Pattern> e : reject.entrySet()) {
+                if (firstOf(rejectedAt, e.getKey(), line) && e.getValue().matcher(line.text()).find()) {
+                    rejectedAt.put(e.getKey(), of(line));
+                }
+            }
+        }
+
+        /** Lines of the two streams reach us out of order by a hair: keep the lowest-numbered match. */
+        private static boolean firstOf(Map<String, CheckDetail.OutputLine> found, String pattern,
+                                       ChildProcess.Line line) {
+            CheckDetail.OutputLine at = found.get(pattern);
+            return at == null || line.number() < at.number();
+        }
+
+        synchronized CheckOutcome outcome(ChildProcess.Result r, String expected, List<String> names,
+                                          EvalContext ctx) {
+            List<CheckDetail.PatternMatch> expectedMatches = new ArrayList<>();
+            expect.keySet().forEach(p -> expectedMatches.add(new CheckDetail.PatternMatch(p, expectedAt.get(p))));
+            List<CheckDetail.PatternMatch> rejectedMatches = new ArrayList<>();
+            rejectedAt.forEach((p, line) -> rejectedMatches.add(new CheckDetail.PatternMatch(p, line)));
+            CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(),
+                    names, true, r.exitCode(), r.ending().name(), r.duration().toMillis(), expectedMatches,
+                    rejectedMatches, r.head().stream().map(CommandChecks::of).toList(),
+                    r.tail().stream().map(CommandChecks::of).toList(), r.omitted(), r.outputLeftOpen());
+            String ran = human(r.duration()) + ", " + r.lines() + " output line" + (r.lines() == 1 ? "" : "s");
+            if (r.ending() != ChildProcess.Ending.EXITED) {
+                String why = r.ending() == ChildProcess.Ending.TIMED_OUT
+                        ? "timed out after " + human(spec.meta().timeout()) : ctx.token().reason();
+                return new CheckOutcome(Status.ERROR, expected, why + ": the command and every process it started"
+                        + " were stopped (SIGTERM, then SIGKILL after " + ChildProcess.GRACE.toSeconds() + " s) after "
+                        + ran + "; what it changed before that is not known", shown(spec), detail);
+            }
+            List<String> reasons = new ArrayList<>();
+            if (r.exitCode() != spec.expectExit()) {
+                reasons.add("exit code " + r.exitCode() + ", expected " + spec.expectExit());
+            }
+            expectedMatches.stream().filter(m -> m.line() == null)
+                    .forEach(m -> reasons.add("no line matched expected /" + m.pattern() + "/"));
+            rejectedMatches.stream().sorted(java.util.Comparator.comparingLong(m -> m.line().number()))
+                    .forEach(m -> reasons.add("line " + m.line().number() + " (" + m.line().at() + ", "
+                            + m.line().stream().toLowerCase(java.util.Locale.ROOT) + ") matches rejected /"
+                            + m.pattern() + "/: " + m.line().text()));
+            if (r.outputLeftOpen()) {
+                reasons.add("a process it started was still running with its output open when it exited (it may"
+                        + " still be working on the database); it was not waited for");
+            }
+            String actual = (reasons.isEmpty() ? "exited with " + r.exitCode() : String.join("; ", reasons))
+                    + " (" + ran + ")";
+            return new CheckOutcome(reasons.isEmpty() ? Status.PASSED : Status.FAILED, expected, actual, shown(spec),
+                    detail);
+        }
+    }
+
+    static CheckDetail.OutputLine of(ChildProcess.Line line) {
+        return new CheckDetail.OutputLine(line.number(), line.at(), line.stream().name(), line.text());
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        if (s == 0) return d.toMillis() + " ms";
+        if (s < 120) return s + " s";
+        if (s < 7200) return (s / 60) + " min" + (s % 60 == 0 ? "" : " " + (s % 60) + " s");
+        return (s / 3600) + " h" + (s % 3600 == 0 ? "" : " " + (s % 3600 / 60) + " min");
+    }
+}
