@@ -30,6 +30,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.MigrationResolved.class, name = "migrationResolved"),
         @JsonSubTypes.Type(value = JournalEvent.Settled.class, name = "settled"),
         @JsonSubTypes.Type(value = JournalEvent.Stopped.class, name = "stopped"),
+        @JsonSubTypes.Type(value = JournalEvent.BackupBegan.class, name = "backupBegan"),
+        @JsonSubTypes.Type(value = JournalEvent.BackupCleaned.class, name = "backupCleaned"),
 })
 public sealed interface JournalEvent {
 
@@ -154,4 +156,17 @@ public sealed interface JournalEvent {
             cancelled = cancelled == null ? List.of() : List.copyOf(cancelled);
         }
     }
+
+    /**
+     * Written before a backup creates anything: the temporary path pg_dump writes to and, for a restore drill, the
+     * scratch database and where it lives. After a crash, resume removes both before anything else happens.
+     *
+     * @param scratchServer  {@code embedded}, {@code target} or the scratch server's connection; null without a drill
+     * @param scratchDataDir the throw-away embedded server's data directory; null otherwise
+     */
+    record BackupBegan(String stepId, int index, String partialPath, String scratchServer, String scratchDatabase,
+                       String scratchDataDir, Instant at) implements JournalEvent {}
+
+    /** Nothing of the backup's temporary work is left: no partial dump, no scratch database. */
+    record BackupCleaned(String stepId, int index, String note, Instant at) implements JournalEvent {}
 }
