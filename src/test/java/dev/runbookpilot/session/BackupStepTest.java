@@ -51,6 +51,10 @@ class BackupStepTest {
     }
 
     static String runbook(String backup) {
+        return runbook("[items, sales.orders]", backup);
+    }
+
+    static String runbook(String snapshotTables, String backup) {
         return """
                 runbook: Backup drill
                 target: { environment: development }
@@ -60,16 +64,20 @@ class BackupStepTest {
                       - id: baseline
                         title: Baseline
                         checks:
-                          - snapshot: { name: before, rowCounts: [items, sales.orders] }
+                          - snapshot: { name: before, rowCounts: %s }
                       - id: backup
                         title: Backup taken and proven
                         backup: %s
-                """.formatted(backup);
+                """.formatted(snapshotTables, backup);
     }
 
     private CheckResult runBackup(String backupYaml) throws Exception {
-        fx = SessionFixture.open("backup", SETUP, dir);
-        Runbook rb = fx.runbook(runbook(backupYaml));
+        return runBackup(runbook(backupYaml), new java.util.Properties());
+    }
+
+    private CheckResult runBackup(String runbookYaml, java.util.Properties properties) throws Exception {
+        if (fx == null) fx = SessionFixture.open("backup", SETUP, dir, properties);
+        Runbook rb = fx.runbook(runbookYaml);
         try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
             s.runChecks(step(rb, "baseline"), Session.Scope.ALL);
             Step backup = step(rb, "backup");
@@ -129,5 +137,129 @@ class BackupStepTest {
                 .map(e -> (JournalEvent.BackupBegan) e).findFirst().orElseThrow();
         assertThat(began.scratchServer()).isEqualTo("embedded");
         assertThat(Path.of(began.scratchDataDir())).doesNotExist();
+    }
+
+    private static List<String> scratchDatabases() throws Exception {
+        try (Connection c = TestPostgres.connect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE 'rp_scratch%'")) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) out.add(rs.getString(1));
+            return out;
+        }
+    }
+
+    @Test
+    void aRestoreDrillOnTheTargetServerDropsItsScratchDatabaseAfterwards() throws Exception {
+        CheckResult r = runBackup("{ dir: dumps, verify: restore, scratch: target }");
+
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.PASSED);
+        CheckDetail.BackupProof proof = (CheckDetail.BackupProof) r.detail();
+        assertThat(proof.scratch()).contains("target server");
+        assertThat(proof.counts()).hasSize(4).allMatch(CheckDetail.RestoredCount::matches);
+        JournalEvent.BackupBegan began = journal.stream().filter(e -> e instanceof JournalEvent.BackupBegan)
+                .map(e -> (JournalEvent.BackupBegan) e).findFirst().orElseThrow();
+        assertThat(began.scratchDatabase()).startsWith("rp_scratch_");
+        assertThat(scratchDatabases()).doesNotContain(began.scratchDatabase());
+    }
+
+    /**
+     * Another connection inserts rows all through the backup. The counts come from the snapshot pg_dump dumped, so
+     * the restored copy matches them exactly although the table grew meanwhile; had pg_dump taken a snapshot of its
+     * own, the restored copy would hold more rows than were counted.
+     */
+    @Test
+    void rowsWrittenByAnotherSessionDuringTheDumpDoNotBreakTheCountComparison() throws Exception {
+        fx = SessionFixture.open("backup_live", SETUP, dir, new java.util.Properties());
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong inserted = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            try (Connection c = TestPostgres.connect(fx.database); Statement st = c.createStatement()) {
+                while (!stop.get()) {
+                    st.execute("INSERT INTO items (name) VALUES ('live')");
+                    inserted.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "live-writer");
+        writer.start();
+        CheckResult r;
+        try {
+            while (inserted.get() < 50) Thread.sleep(5);
+            r = runBackup(runbook("{ dir: dumps, verify: restore, scratch: target }"), new java.util.Properties());
+            long before = inserted.get();
+            while (inserted.get() < before + 50) Thread.sleep(5);
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.PASSED);
+        CheckDetail.RestoredCount items = ((CheckDetail.BackupProof) r.detail()).counts().stream()
+                .filter(c -> c.table().equals("public.items")).findFirst().orElseThrow();
+        assertThat(items.restored()).isEqualTo(items.snapshot());
+        try (Connection c = TestPostgres.connect(fx.database); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("rows went on arriving after the snapshot").isGreaterThan(items.snapshot());
+        }
+    }
+
+    @Test
+    void aTableTheRunbooksSnapshotCountsOnThatTheDumpLacksFailsTheBackup() throws Exception {
+        CheckResult r = runBackup(runbook("[items, ghost]", "{ dir: dumps, verify: list }"),
+                new java.util.Properties());
+
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.FAILED);
+        assertThat(((CheckDetail.BackupProof) r.detail()).missing()).containsExactly("public.ghost");
+        assertThat(r.actual()).contains("public.ghost");
+    }
+
+    @Test
+    void withNoScratchDatabasePossibleTheDrillIsAnErrorSaidBeforeAnyDumpIsTaken() throws Exception {
+        CheckResult r = runBackup("{ dir: dumps, verify: restore, scratch: \"postgresql://postgres@127.0.0.1:1/postgres\" }");
+
+        assertThat(r.status()).isEqualTo(Status.ERROR);
+        assertThat(r.actual()).contains("no scratch database", "cannot connect");
+        assertThat(filesIn(dir.resolve("dumps"))).as("no dump, no partial file").isEmpty();
+        assertThat(journal).anyMatch(e -> e instanceof JournalEvent.BackupCleaned);
+    }
+
+    /**
+     * What a crash in the middle of a backup leaves: its start journaled, a partial dump on disk and a scratch
+     * database on the target. Resume removes both before anything else, and the backup is ERROR, not a backup.
+     */
+    @Test
+    void aResumeAfterACrashMidBackupRemovesThePartialDumpAndDropsTheScratchDatabase() throws Exception {
+        fx = SessionFixture.open("backup_crash", SETUP, dir, new java.util.Properties());
+        Runbook rb = fx.runbook(runbook("{ dir: dumps, verify: restore, scratch: target }"));
+        Path dumps = Files.createDirectories(dir.resolve("dumps"));
+        Path partial = Files.writeString(dumps.resolve(".half.dump.partial"), "PGDMP half written");
+        Path journalFile;
+        String scratch;
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            scratch = BackupChecks.scratchDatabaseName(s.id(), "backup");
+            TestPostgres.exec("postgres", "CREATE DATABASE " + scratch);
+            s.record(new JournalEvent.CheckStarted("backup", 0, Instant.now()));
+            s.record(new JournalEvent.BackupBegan("backup", 0, partial.toString(), "target", scratch, null,
+                    Instant.now()));
+            journalFile = s.journalFile();
+        }
+        assertThat(scratchDatabases()).contains(scratch);
+
+        try (Session s = Session.resume(journalFile, rb, fx.db, "bob", RunListener.NONE)) {
+            assertThat(partial).doesNotExist();
+            assertThat(scratchDatabases()).doesNotContain(scratch);
+            CheckResult interrupted = s.state().result("backup", 0).orElseThrow();
+            assertThat(interrupted.status()).isEqualTo(Status.ERROR);
+            assertThat(interrupted.actual()).contains("interrupted", "no backup");
+
+            s.runChecks(step(rb, "backup"), Session.Scope.UNSETTLED);
+            assertThat(s.state().result("backup", 0).orElseThrow().status()).isEqualTo(Status.PASSED);
+        }
+        try (Session s = Session.resume(journalFile, rb, fx.db, "carol", RunListener.NONE)) {
+            assertThat(s.state().result("backup", 0).orElseThrow().status()).as("cleaned once, not again")
+                    .isEqualTo(Status.PASSED);
+        }
     }
 }
