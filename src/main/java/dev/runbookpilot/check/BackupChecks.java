@@ -129,7 +129,8 @@ public final class BackupChecks {
         String commandLine;
     }
 
-    public static Done run(Request req, Hooks hooks) {
+    public static Done run(Request req, Hooks session) {
+        Hooks hooks = logged(req, session);
         Instant start = Instant.now();
         long t0 = System.nanoTime();
         CheckSpec.Backup spec = req.spec();
@@ -222,10 +223,27 @@ public final class BackupChecks {
                 proof.snapshotId, proof.entries, proof.missing, spec.verify().yamlName(), proof.scratch,
                 proof.restore, proof.counts, proof.commandLine);
         if (!leftovers.isEmpty()) actual = actual + "; left behind: " + String.join("; ", leftovers);
+        log.info("backup {}#{} {}: {} ({})", req.stepId(), req.index(), status, actual, proof.commandLine);
         CheckResult result = new CheckResult(req.stepId(), req.index(), spec.kind(), spec.label(), status,
                 spec.describe(), actual, null, Duration.ofNanos(System.nanoTime() - t0).toMillis(), null,
                 status == Status.ERROR ? actual : null, detail, start, Instant.now());
         return new Done(result, leftovers.isEmpty(), String.join("; ", leftovers));
+    }
+
+    /** The session's hooks, with every output line also in the log (masked like everything a tool prints). */
+    private static Hooks logged(Request req, Hooks session) {
+        return new Hooks() {
+            @Override
+            public void began(Path partial, String server, String database, Path dataDir) throws IOException {
+                session.began(partial, server, database, dataDir);
+            }
+
+            @Override
+            public void output(String line) {
+                log.debug("backup {}#{}: {}", req.stepId(), req.index(), line);
+                session.output(line);
+            }
+        };
     }
 
     // ---------------------------------------------------------------- dump

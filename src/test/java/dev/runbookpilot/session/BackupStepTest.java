@@ -6,6 +6,12 @@ import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.db.CheckDefaults;
+import dev.runbookpilot.db.Database;
+import dev.runbookpilot.proc.PgTools;
+import dev.runbookpilot.report.MarkdownReport;
+import dev.runbookpilot.report.ReportBuilder;
+import dev.runbookpilot.testing.Postgres17;
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -261,5 +267,77 @@ class BackupStepTest {
             assertThat(s.state().result("backup", 0).orElseThrow().status()).as("cleaned once, not again")
                     .isEqualTo(Status.PASSED);
         }
+    }
+
+    @Test
+    void aPgDumpOlderThanTheServerIsRefusedWithBothVersionsBeforeAnythingRuns() throws Exception {
+        String database = Postgres17.freshDatabase("backup_newer");
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", "postgres");
+        Files.writeString(dir.resolve("runbook.yaml"), runbook("{ dir: dumps, verify: restore }"));
+        Runbook rb = dev.runbookpilot.runbook.RunbookLoader.load(dir.resolve("runbook.yaml"));
+        try (Database db = Database.open(Postgres17.server().jdbcUrl(database), props, 4,
+                CheckDefaults.LOCK_TIMEOUT);
+             Session s = Session.start(rb, db, new JournalEvent.Connection("localhost", Postgres17.server().port(),
+                     database, "postgres", "disable", false, null), "alice", dir.resolve("sessions"),
+                     RunListener.NONE)) {
+            s.runChecks(step(rb, "backup"), Session.Scope.ALL);
+            CheckResult r = s.state().result("backup", 0).orElseThrow();
+
+            assertThat(r.status()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).containsPattern("pg_dump 15\\.\\d+").containsPattern("PostgreSQL 17\\.\\d+")
+                    .contains("postgresql-client-17", PgTools.BIN_DIR_VARIABLE);
+            assertThat(dir.resolve("dumps")).doesNotExist();
+            assertThat(Journal.read(s.journalFile())).noneMatch(e -> e instanceof JournalEvent.BackupBegan);
+        }
+    }
+
+    @Test
+    void thePasswordIsNeverInTheJournalTheReportOrTheLog() throws Exception {
+        String secret = "s3cr3t-Pa55-backup";
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("dev.runbookpilot");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Level previous = root.getLevel();
+        root.setLevel(ch.qos.logback.classic.Level.ALL);
+        appender.start();
+        root.addAppender(appender);
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("password", secret);
+        CheckResult r;
+        try {
+            r = runBackup(runbook("{ dir: dumps, verify: restore, scratch: target }"), props);
+        } finally {
+            root.detachAppender(appender);
+            root.setLevel(previous);
+        }
+
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.PASSED);
+        Path journalFile;
+        try (Stream<Path> files = Files.list(dir.resolve("sessions"))) {
+            journalFile = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readString(journalFile)).doesNotContain(secret);
+        SessionState state = SessionState.replay(Journal.read(journalFile));
+        assertThat(MarkdownReport.render(ReportBuilder.build(state))).doesNotContain(secret)
+                .contains(((CheckDetail.BackupProof) r.detail()).sha256());
+        assertThat(appender.list).isNotEmpty()
+                .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain(secret));
+    }
+
+    @Test
+    void aDirectoryDumpsHashIsTheOneTheReportsShellCommandComputes() throws Exception {
+        CheckResult r = runBackup("{ dir: dumps, format: directory, jobs: 2, verify: restore, scratch: target }");
+
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.PASSED);
+        CheckDetail.BackupProof proof = (CheckDetail.BackupProof) r.detail();
+        assertThat(Path.of(proof.file())).isDirectory();
+        assertThat(proof.file()).endsWith(".dumpdir");
+        Process p = new ProcessBuilder("sh", "-c", dev.runbookpilot.report.BackupEvidence.rehash(proof))
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out.split("\\s+")[0]).isEqualTo(proof.sha256());
     }
 }
