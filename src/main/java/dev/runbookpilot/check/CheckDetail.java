@@ -21,6 +21,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = CheckDetail.SnapshotTaken.class, name = "snapshot"),
         @JsonSubTypes.Type(value = CheckDetail.PlanComparison.class, name = "planComparison"),
         @JsonSubTypes.Type(value = CheckDetail.CommandRun.class, name = "command"),
+        @JsonSubTypes.Type(value = CheckDetail.BackupProof.class, name = "backup"),
 })
 public sealed interface CheckDetail {
 
@@ -215,6 +216,34 @@ public sealed interface CheckDetail {
 
         public long lines() {
             return head.size() + omitted + tail.size();
+        }
+    }
+
+    /**
+     * One table of a restore drill: its exact row count in the snapshot the dump saw, and in the restored copy
+     * ({@code restored} null where the table is missing from the restore).
+     */
+    record RestoredCount(String table, long snapshot, Long restored) {
+        public boolean matches() {
+            return restored != null && restored == snapshot;
+        }
+    }
+
+    /**
+     * The proof of a backup. {@code sha256} is of the file, or for the directory format of the {@code sha256sum}
+     * lines of its files (see docs/runbook-format.md), so an auditor can compute it again. {@code entries} is the
+     * number of entries {@code pg_restore --list} read back (null when it was not read); {@code missing} names
+     * tables the dump lacks; {@code counts} are per table; {@code restore} says what the drill found, or why it did
+     * not run; {@code command} is the pg_dump command line (the connection comes from PG* variables, never a
+     * password on it).
+     */
+    record BackupProof(String file, String format, Long sizeBytes, String sha256, long dumpMillis,
+                       String pgDumpVersion, String pgRestoreVersion, String serverVersion, String snapshotId,
+                       Integer entries, List<String> missing, String verify, String scratch, String restore,
+                       List<RestoredCount> counts, String command) implements CheckDetail {
+        public BackupProof {
+            missing = missing == null ? List.of() : List.copyOf(missing);
+            counts = counts == null ? List.of() : List.copyOf(counts);
         }
     }
 }

@@ -160,6 +160,23 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * A new read-only connection for a backup's snapshot: its REPEATABLE READ transaction exports the snapshot
+     * pg_dump dumps and counts rows in it, so it must stay open as long as the dump runs. Not from the check pool,
+     * whose idle-in-transaction timeout would end it while pg_dump works; no statement timeout either (the backup
+     * step's own timeout and Cancel bound it).
+     */
+    public Connection openBackupSnapshot() throws SQLException {
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("ApplicationName", applicationName("backup"));
+        p.setProperty("options", "-c default_transaction_read_only=on -c statement_timeout=0"
+                + " -c idle_in_transaction_session_timeout=0 -c lock_timeout=" + lockTimeout.toMillis());
+        p.setProperty("preferQueryMode", "extended");
+        p.setProperty("readOnly", "true");
+        return requireExtendedProtocol(DriverManager.getConnection(jdbcUrl, p));
+    }
+
+    /**
      * The simple query protocol sends a whole text for the server to split, so one "statement" could carry many;
      * a connection URL may ask for it (preferQueryMode=simple) and would win over our properties. Refuse it.
      */

@@ -77,6 +77,18 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
+     * Stops a server left running on {@code dataDir} (its JVM was killed) and deletes the directory: a throw-away
+     * server, such as a backup's scratch server, leaves nothing behind after a crash.
+     */
+    public static void discard(Path dataDir) throws IOException {
+        if (!Files.exists(dataDir)) return;
+        stopOrphan(dataDir);
+        try (var paths = Files.walk(dataDir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    /**
      * A postmaster whose JVM was killed keeps running and holds the data directory; ask it to stop (SIGINT is
      * PostgreSQL's fast shutdown) and wait for it to go.
      */

@@ -182,6 +182,22 @@ public final class MarkdownReport {
         } else if (d instanceof CheckDetail.Notices n) {
             list(b, "Notices received", n.received());
             list(b, "Expected notices missing", n.missing());
+        } else if (d instanceof CheckDetail.BackupProof proof) {
+            b.append("| Backup | |\n|---|---|\n");
+            for (String[] row : BackupEvidence.rows(proof)) {
+                b.append("| ").append(cell(row[0])).append(" | ").append(cell(row[1])).append(" |\n");
+            }
+            b.append('\n');
+            list(b, "Missing from the dump", proof.missing());
+            if (!proof.counts().isEmpty()) {
+                b.append("| Table | Rows in the dump's snapshot | Rows restored | |\n|---|---:|---:|---|\n");
+                for (CheckDetail.RestoredCount rc : proof.counts()) {
+                    b.append("| ").append(cell(rc.table())).append(" | ").append(rc.snapshot()).append(" | ")
+                            .append(rc.restored() == null ? "missing" : rc.restored().toString()).append(" | ")
+                            .append(rc.matches() ? "=" : "**differs**").append(" |\n");
+                }
+                b.append('\n');
+            }
         } else if (d instanceof CheckDetail.SnapshotTaken snap) {
             b.append("| Table | Rows |\n|---|---:|\n");
             snap.rowCounts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())

@@ -288,6 +288,24 @@ public final class PdfReport {
         } else if (d instanceof CheckDetail.Notices n) {
             list(b, "Notices received", n.received());
             list(b, "Expected notices missing", n.missing());
+        } else if (d instanceof CheckDetail.BackupProof proof) {
+            b.append("<table class=\"grid inner\">");
+            for (String[] row : BackupEvidence.rows(proof)) {
+                b.append("<tr><th>").append(esc(row[0])).append("</th><td>").append(esc(row[1])).append("</td></tr>");
+            }
+            b.append("</table>");
+            list(b, "Missing from the dump", proof.missing());
+            if (!proof.counts().isEmpty()) {
+                b.append("<table class=\"grid inner\"><tr><th>Table</th><th>Rows in the dump's snapshot</th>"
+                        + "<th>Rows restored</th><th></th></tr>");
+                for (CheckDetail.RestoredCount rc : proof.counts()) {
+                    b.append("<tr><td>").append(esc(rc.table())).append("</td><td class=\"num\">")
+                            .append(String.format("%,d", rc.snapshot())).append("</td><td class=\"num\">")
+                            .append(rc.restored() == null ? "missing" : String.format("%,d", rc.restored()))
+                            .append("</td><td>").append(rc.matches() ? "=" : "<b>differs</b>").append("</td></tr>");
+                }
+                b.append("</table>");
+            }
         } else if (d instanceof CheckDetail.SnapshotTaken snap) {
             b.append("<table class=\"grid inner\"><tr><th>Table</th><th>Rows</th></tr>");
             snap.rowCounts().entrySet().stream().sorted(Map.Entry.comparingByKey())

@@ -432,6 +432,87 @@ public sealed interface CheckSpec {
         }
     }
 
+    /**
+     * Takes a backup of the connected database with {@code pg_dump} and proves it: read back with
+     * {@code pg_restore --list}, or restored into a scratch database whose row counts must equal those counted in
+     * the snapshot the dump saw. Reads the target only (unless the scratch database is on the target itself).
+     *
+     * @param dir     where the dump goes ({@code ~} expanded and relative paths resolved by the loader)
+     * @param jobs    parallel jobs of pg_dump (directory format only) and of pg_restore
+     * @param scratch where a restore drill restores; null with {@code verify: list}
+     */
+    record Backup(Meta meta, Path dir, BackupFormat format, int jobs, BackupVerify verify, Scratch scratch)
+            implements CheckSpec {
+        public Backup {
+            java.util.Objects.requireNonNull(dir, "dir");
+            java.util.Objects.requireNonNull(format, "format");
+            java.util.Objects.requireNonNull(verify, "verify");
+            if (jobs < 1) throw new IllegalArgumentException("jobs must be at least 1");
+            if (jobs > 1 && format != BackupFormat.DIRECTORY) {
+                throw new IllegalArgumentException("pg_dump runs parallel jobs only in the directory format");
+            }
+            if (verify == BackupVerify.RESTORE && scratch == null) scratch = Scratch.EMBEDDED;
+            if (verify == BackupVerify.LIST && scratch != null) {
+                throw new IllegalArgumentException("a scratch database is only used by verify: restore");
+            }
+        }
+        public String kind() { return "backup"; }
+        public String describe() {
+            return "backup (" + format.yamlName() + ") proven by " + (verify == BackupVerify.LIST
+                    ? "pg_restore --list" : "a restore into " + scratch.describe());
+        }
+    }
+
+    enum BackupFormat {
+        CUSTOM("custom"), DIRECTORY("directory");
+
+        private final String yamlName;
+
+        BackupFormat(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        public String yamlName() { return yamlName; }
+    }
+
+    enum BackupVerify {
+        LIST("list"), RESTORE("restore");
+
+        private final String yamlName;
+
+        BackupVerify(String yamlName) {
+            this.yamlName = yamlName;
+        }
+
+        public String yamlName() { return yamlName; }
+    }
+
+    /**
+     * Where a restore drill restores: a throw-away embedded server, the target server itself (explicit opt-in), or
+     * another server named by a libpq connection string or URI without a password ({@code connection}).
+     */
+    record Scratch(ScratchKind where, String connection) {
+        public static final Scratch EMBEDDED = new Scratch(ScratchKind.EMBEDDED, null);
+        public static final Scratch TARGET = new Scratch(ScratchKind.TARGET, null);
+
+        public Scratch {
+            java.util.Objects.requireNonNull(where, "where");
+            if ((where == ScratchKind.SERVER) != (connection != null && !connection.isBlank())) {
+                throw new IllegalArgumentException("a scratch server is named by its connection, and only it");
+            }
+        }
+
+        public String describe() {
+            return switch (where) {
+                case EMBEDDED -> "a throw-away embedded PostgreSQL";
+                case TARGET -> "a scratch database on the target server";
+                case SERVER -> "a scratch database on " + connection;
+            };
+        }
+    }
+
+    enum ScratchKind { EMBEDDED, TARGET, SERVER }
+
     private static void requireText(String value, String message) {
         if (value == null || value.isBlank()) throw new IllegalArgumentException(message);
     }

@@ -47,12 +47,15 @@ public final class RunbookLoader {
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "command", "signoff", "optional");
+            "requireNote", "execute", "command", "signoff", "optional", "backup");
     /** Options every check kind accepts besides its own. */
     static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");
     private static final Pattern SQLSTATE = Pattern.compile("[0-9A-Z]{5}");
+    /** A password in a libpq connection string or URI ({@code password=}, {@code user:secret@}). */
+    private static final Pattern SCRATCH_PASSWORD =
+            Pattern.compile("(?i)password\\s*=|^[a-z]+://[^/@]*:[^/@]*@");
     private static final Pattern ATTEMPTED_EXPRESSION =
             Pattern.compile("\\s*(?:[=!<>]|between\\s|rows\\s*[=!<>])", Pattern.CASE_INSENSITIVE);
 
@@ -60,7 +63,8 @@ public final class RunbookLoader {
     public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
             "triggers", "views", "functions", "sequences", "extensions", "policies", "types", "rules", "statistics",
             "snapshot", "rowCounts",
-            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff");
+            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff",
+            "backup");
 
     /** What a command's {@code verify:} may hold: checks that only read the target. */
     static final Set<String> VERIFY_KINDS = verifyKinds();
@@ -103,6 +107,7 @@ public final class RunbookLoader {
         own.put("command", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput", "rollback",
                 "verify"));
         own.put("signoff", Set.of("roles"));
+        own.put("backup", Set.of("dir", "format", "jobs", "verify", "scratch"));
         Map<String, Set<String>> all = new LinkedHashMap<>();
         own.forEach((kind, keys) -> {
             Set<String> withMeta = new HashSet<>(keys);
@@ -316,6 +321,10 @@ public final class RunbookLoader {
             problem(f.keyLocation("requireNote"), "'requireNote' without 'manual'",
                     "requireNote applies to the step's manual confirmation; add manual: <what to confirm>");
         }
+        if (f.has("backup")) {
+            CheckSpec c = backup(f.get("backup"), f.get("backup").location());
+            if (c != null) checks.add(c);
+        }
         boolean standalone = false;
         if (f.has("execute")) {
             CheckSpec c = execute(f.get("execute"), f.get("execute").location());
@@ -343,8 +352,8 @@ public final class RunbookLoader {
             }
             standalone = true;
         }
-        if (standalone && (f.has("checks") || f.has("manual"))) {
-            problem(f.keyLocation(f.has("checks") ? "checks" : "manual"),
+        if (standalone && (f.has("checks") || f.has("manual") || f.has("backup"))) {
+            problem(f.keyLocation(f.has("checks") ? "checks" : f.has("manual") ? "manual" : "backup"),
                     "an execute, command or sign-off step stands alone",
                     "move these checks to a step of their own before or after it"
                             + (f.has("command") ? ", or under the command's verify:" : ""));
@@ -357,7 +366,7 @@ public final class RunbookLoader {
                     "move the other checks to a step of their own (a command's own checks go under its verify:)");
         }
         if (checks.isEmpty() && !f.has("checks") && !f.has("manual") && !f.has("execute") && !f.has("command")
-                && !f.has("signoff")) {
+                && !f.has("signoff") && !f.has("backup")) {
             problem(node.location(), "step '" + id + "' does nothing",
                     "give it checks, a manual confirmation (manual: ...), execute, command or signoff");
         }
@@ -410,6 +419,7 @@ public final class RunbookLoader {
             case "execute" -> execute(body, at);
             case "command" -> command(body, at);
             case "signoff" -> signoff(body, at);
+            case "backup" -> backup(body, at);
             default -> throw new IllegalStateException("kind listed but not handled: " + kind);
         };
     }
@@ -1122,6 +1132,81 @@ public final class RunbookLoader {
             return null;
         }
         return new CheckSpec.Signoff(meta(f, at), names);
+    }
+
+    private CheckSpec backup(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "backup");
+        if (f == null) return null;
+        String dirText = f.requiredText("dir", "say where the dump goes: dir: ~/backups");
+        CheckSpec.BackupFormat format = CheckSpec.BackupFormat.CUSTOM;
+        String formatText = f.text("format");
+        if (formatText != null) {
+            format = java.util.Arrays.stream(CheckSpec.BackupFormat.values())
+                    .filter(v -> v.yamlName().equals(formatText)).findFirst().orElse(null);
+            if (format == null) {
+                problem(f.get("format").location(), "unknown backup format '" + formatText + "'",
+                        "use custom or directory (a plain SQL dump cannot be read back with pg_restore --list)");
+                return null;
+            }
+        }
+        CheckSpec.BackupVerify verify = CheckSpec.BackupVerify.RESTORE;
+        String verifyText = f.text("verify");
+        if (verifyText != null) {
+            verify = java.util.Arrays.stream(CheckSpec.BackupVerify.values())
+                    .filter(v -> v.yamlName().equals(verifyText)).findFirst().orElse(null);
+            if (verify == null) {
+                problem(f.get("verify").location(), "unknown backup verification '" + verifyText + "'",
+                        "use list (pg_restore --list reads it back) or restore (a restore drill with row counts)");
+                return null;
+            }
+        }
+        Integer jobs = f.integer("jobs");
+        if (jobs != null && jobs < 1) {
+            problem(f.get("jobs").location(), "jobs must be at least 1", null);
+            return null;
+        }
+        if (jobs != null && jobs > 1 && format != CheckSpec.BackupFormat.DIRECTORY) {
+            problem(f.get("jobs").location(), "parallel jobs need format: directory",
+                    "pg_dump writes in parallel only to a directory; add format: directory or remove jobs");
+            return null;
+        }
+        CheckSpec.Scratch scratch = null;
+        if (f.has("scratch")) {
+            String where = f.text("scratch");
+            if (verify != CheckSpec.BackupVerify.RESTORE) {
+                problem(f.keyLocation("scratch"), "'scratch' without verify: restore",
+                        "only a restore drill uses a scratch database; remove scratch or use verify: restore");
+                return null;
+            }
+            if (where == null || where.isBlank()) {
+                problem(f.get("scratch").location(), "'scratch' is empty",
+                        "embedded, target, or a connection string such as postgresql://drill-host/postgres");
+                return null;
+            }
+            if (SCRATCH_PASSWORD.matcher(where).find()) {
+                problem(f.get("scratch").location(), "the scratch server's connection holds a password",
+                        "keep passwords out of the runbook: put it in ~/.pgpass or a service file");
+                return null;
+            }
+            scratch = switch (where) {
+                case "embedded" -> CheckSpec.Scratch.EMBEDDED;
+                case "target" -> CheckSpec.Scratch.TARGET;
+                default -> new CheckSpec.Scratch(CheckSpec.ScratchKind.SERVER, where);
+            };
+        }
+        if (dirText == null) return null;
+        Path dir;
+        try {
+            String expanded = dirText.equals("~") || dirText.startsWith("~/")
+                    ? System.getProperty("user.home") + dirText.substring(1) : dirText;
+            dir = baseDir.resolve(expanded).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            problem(f.get("dir").location(), "'" + dirText + "' is not a directory path", e.getReason());
+            return null;
+        }
+        Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
+        return new CheckSpec.Backup(new CheckSpec.Meta(f.text("name"), timeout, at), dir, format,
+                jobs == null ? 1 : jobs, verify, scratch);
     }
 
     // ---------------------------------------------------------------- values

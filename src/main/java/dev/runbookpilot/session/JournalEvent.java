@@ -32,6 +32,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.Stopped.class, name = "stopped"),
         @JsonSubTypes.Type(value = JournalEvent.CommandBegan.class, name = "commandBegan"),
         @JsonSubTypes.Type(value = JournalEvent.CommandOutput.class, name = "commandOutput"),
+        @JsonSubTypes.Type(value = JournalEvent.BackupBegan.class, name = "backupBegan"),
+        @JsonSubTypes.Type(value = JournalEvent.BackupCleaned.class, name = "backupCleaned"),
 })
 public sealed interface JournalEvent {
 
@@ -175,4 +177,17 @@ public sealed interface JournalEvent {
             lines = List.copyOf(lines);
         }
     }
+
+    /**
+     * Written before a backup creates anything: the temporary path pg_dump writes to and, for a restore drill, the
+     * scratch database and where it lives. After a crash, resume removes both before anything else happens.
+     *
+     * @param scratchServer  {@code embedded}, {@code target} or the scratch server's connection; null without a drill
+     * @param scratchDataDir the throw-away embedded server's data directory; null otherwise
+     */
+    record BackupBegan(String stepId, int index, String partialPath, String scratchServer, String scratchDatabase,
+                       String scratchDataDir, Instant at) implements JournalEvent {}
+
+    /** Nothing of the backup's temporary work is left: no partial dump, no scratch database. */
+    record BackupCleaned(String stepId, int index, String note, Instant at) implements JournalEvent {}
 }

@@ -148,6 +148,7 @@ public final class Session implements AutoCloseable {
         }
         try {
             s.resolveInterruptedMigrations();
+            s.cleanUpInterruptedBackups();
             return s;
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -227,6 +228,19 @@ public final class Session implements AutoCloseable {
         }
     }
 
+    /** A crash during a backup left a partial dump or a scratch database: both go before anything else runs. */
+    private void cleanUpInterruptedBackups() throws IOException {
+        SessionBackups.cleanUpInterrupted(this, Journal.read(journal.file()));
+    }
+
+    Database database() {
+        return db;
+    }
+
+    RunListener listener() {
+        return listener;
+    }
+
     private static ServerInfo serverInfo(Database db) throws SessionException {
         try {
             return db.serverInfo();
@@ -296,7 +310,7 @@ public final class Session implements AutoCloseable {
         return operator;
     }
 
-    private void record(JournalEvent e) throws IOException {
+    void record(JournalEvent e) throws IOException {
         // Once stopping, only the ends of checks already running are journaled, and the stop itself.
         if (stopping != null && !(e instanceof JournalEvent.CheckFinished || e instanceof JournalEvent.SnapshotRecorded
                 || e instanceof JournalEvent.CommandOutput || e instanceof JournalEvent.Stopped)) {
@@ -411,6 +425,10 @@ public final class Session implements AutoCloseable {
                 ? new CommandRecorder(step, index, this::record, listener) : null;
         try {
             listener.checkStarted(step, index);
+            if (spec instanceof CheckSpec.Backup backup) {
+                SessionBackups.run(this, step, index, backup, token);
+                return;
+            }
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
                     token, output != null ? commandListener(step, index, (CheckSpec.Command) spec, output)
                     : migrationListener(step, index, spec),
@@ -550,7 +568,7 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private void finish(Step step, CheckResult result) throws IOException {
+    void finish(Step step, CheckResult result) throws IOException {
         record(new JournalEvent.CheckFinished(result, Instant.now()));
         listener.checkFinished(step, result);
     }
@@ -711,7 +729,8 @@ public final class Session implements AutoCloseable {
      * production, probes (they write, then roll back) unless the runbook's target says {@code approveProbes: false}.
      */
     public boolean needsApproval(Step step) {
-        return hasMigrationToRun(step) || runbook.target().probesNeedApproval(step);
+        return hasMigrationToRun(step) || runbook.target().probesNeedApproval(step)
+                || SessionBackups.needsApproval(runbook, step);
     }
 
     /**
