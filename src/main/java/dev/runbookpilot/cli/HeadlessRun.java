@@ -93,13 +93,19 @@ final class HeadlessRun {
         Runbook rb = session.runbook();
         out.printf("Session %s%nRunbook %s (%s)%nJournal %s%n", session.id(), rb.title(),
                 rb.target().environment().yamlName(), session.journalFile());
+        boolean failed = false;
         for (Phase phase : rb.phases()) {
             out.printf("%n== %s%n", phase.name());
             for (Step step : phase.steps()) {
-                int code = step(step);
-                if (code != ExitCodes.OK) return code;
+                int code = failed ? inspect(step) : step(step);
+                if (code == ExitCodes.CHECK_FAILED && options.keepGoing) {
+                    failed = true;
+                } else if (code != ExitCodes.OK) {
+                    return code;
+                }
             }
         }
+        if (failed) return listFailures();
         session.finish();
         Outcome.Summary outcome = session.outcome();
         out.printf("%nAll steps complete. Verdict: %s%n", outcome.verdict());
@@ -163,6 +169,10 @@ final class HeadlessRun {
         Status after = session.stepStatus(step);
         out.printf("    => %s%n", after);
         out.flush();
+        if (after.isBlocking() && options.keepGoing) {
+            out.printf("    Going on (--keep-going): later steps' read-only checks run; nothing writes after this.%n");
+            return ExitCodes.CHECK_FAILED;
+        }
         if (after.isBlocking()) {
             boolean migration = step.mutates();
             out.printf("%nStopped: step '%s' is %s. %s%n", step.id(), after, migration
@@ -173,6 +183,55 @@ final class HeadlessRun {
             return ExitCodes.CHECK_FAILED;
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * A step after a failure, under {@code --keep-going}: its read-only checks run so every failure shows at once,
+     * but nothing that writes or needs a person happens on top of a failed window. A step with a writer, or one that
+     * needs approval, does not run at all: its read checks may depend on what the writer would have done.
+     */
+    private int inspect(Step step) throws IOException, InterruptedException {
+        out.printf("%n-- %s [%s]%n", step.title(), step.id());
+        Status before = session.stepStatus(step);
+        if (before.isSatisfied()) {
+            out.printf("    %s (from the journal)%n", before);
+            return ExitCodes.OK;
+        }
+        if (step.mutates() || session.needsApproval(step)) {
+            out.printf("    NOT RUN   it writes or needs approval, and an earlier step failed%n");
+            return ExitCodes.OK;
+        }
+        boolean automated = step.checks().stream()
+                .anyMatch(c -> !(c instanceof CheckSpec.Manual) && !(c instanceof CheckSpec.Signoff));
+        if (!automated) {
+            out.printf("    NOT RUN   it needs a person, and an earlier step failed%n");
+            return ExitCodes.OK;
+        }
+        session.runChecks(step, Session.Scope.UNSETTLED);
+        Status after = session.stepStatus(step);
+        out.printf("    => %s%n", after);
+        out.flush();
+        return after.isBlocking() ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+    }
+
+    /** Every check that failed or could not look, with expected and actual, after a {@code --keep-going} run. */
+    private int listFailures() {
+        out.printf("%nFailures (--keep-going; nothing was waived, and the window is not complete):%n");
+        int n = 0;
+        for (Phase phase : session.runbook().phases()) {
+            for (Step step : phase.steps()) {
+                for (int i = 0; i < step.checks().size(); i++) {
+                    if (!session.checkStatus(step, i).isBlocking()) continue;
+                    CheckResult r = session.state().result(step.id(), i).orElse(null);
+                    if (r == null) continue;
+                    n++;
+                    out.printf("  %d. [%s] %s — %s%n       expected: %s%n       actual:   %s%n", n, step.id(),
+                            r.label(), r.status(), r.expected(), r.actual());
+                }
+            }
+        }
+        out.flush();
+        return ExitCodes.CHECK_FAILED;
     }
 
     private void printApplied(Step step) {

@@ -41,6 +41,12 @@ final class Interaction {
                     + " (repeatable); never a migration")
     List<String> errorWaivers = new ArrayList<>();
 
+    @Option(names = "--keep-going",
+            description = "after a step fails, go on evaluating the read-only checks of every later step and list"
+                    + " every failure at the end (exit 1, nothing waived); no migration, command or backup runs after"
+                    + " the first failure, and no later step is confirmed or signed")
+    boolean keepGoing;
+
     @Option(names = "--skip", paramLabel = "STEP_ID=REASON",
             description = "skip an optional step, with a written reason (repeatable); reported as SKIPPED, never"
                     + " as passed")

@@ -184,6 +184,47 @@ class CliTest {
         assertThat(notOptional.output()).contains("not optional");
     }
 
+    /** Like pg_prove: every failure of the runbook in one run, nothing waived, and nothing written after one. */
+    @Test
+    void keepGoingListsEveryFailureButRunsNoWriterAfterTheFirst(@TempDir Path dir) throws Exception {
+        String db = tableWith(3);
+        Path rb = runbook(dir, """
+                runbook: Keep going
+                target: { environment: development }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: first
+                        title: First failure
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM t", expect: "= 4" }
+                      - id: migrate
+                        title: Migration
+                        execute: { file: migrate.sql }
+                      - id: second
+                        title: Second failure
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM t", expect: "= 5" }
+                      - id: passes
+                        title: Passes
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM t", expect: "= 3" }
+                """);
+        Files.writeString(rb.resolveSibling("migrate.sql"), "CREATE TABLE written (id int);\n");
+
+        Run r = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--yes", "--keep-going",
+                "--session-dir", dir.resolve("s").toString());
+
+        assertThat(r.code()).as(r.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(r.output()).contains("1. [first]", "2. [second]").doesNotContain("3. [")
+                .contains("NOT RUN   it writes").contains("expected: = 5");
+        try (var c = TestPostgres.connect(db); var st = c.createStatement();
+             var rs = st.executeQuery("SELECT to_regclass('written') IS NULL")) {
+            rs.next();
+            assertThat(rs.getBoolean(1)).as("the migration after the failure did not run").isTrue();
+        }
+    }
+
     @Test
     void runExitsThreeWhenTheDatabaseCannotBeReached(@TempDir Path dir) throws Exception {
         int freePort;
