@@ -63,8 +63,13 @@ public final class RowCounter {
                 try {
                     extra = alsoRead == null ? null : alsoRead.apply(coordinator);
                 } catch (RuntimeException e) {
+                    // The read's failure is the error; the workers' cancellation it causes is only its echo.
                     token.cancel("the read beside the row counts failed");
-                    awaitCounts(counting, token);
+                    try {
+                        awaitCounts(counting, token);
+                    } catch (SQLException cancelled) {
+                        e.addSuppressed(cancelled);
+                    }
                     throw e;
                 }
                 awaitCounts(counting, token);
