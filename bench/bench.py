@@ -29,6 +29,17 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
+class Rows(list):
+    """The result rows; each is also logged as soon as it is measured, so a stopped run keeps what it had."""
+
+    def append(self, row):
+        label, ours, theirs = row
+        med = statistics.median
+        log(f"  {label}: ours median {med(ours):,.0f}" + (f", reference {med(theirs):,.0f}, ratio"
+                                                          f" {med(ours) / med(theirs):.2f}x" if theirs else ""))
+        super().append(row)
+
+
 class Bench:
     def __init__(self, args):
         self.args = args
@@ -40,7 +51,7 @@ class Bench:
             self.env.pop(k, None)
         self.server = None
         self.xvfb = None
-        self.rows = []      # (label, ours samples, theirs samples or None, unit)
+        self.rows = Rows()  # (label, ours samples, theirs samples or None)
         self.growth = []    # (label, {n: samples})
         self.notes = []
 
@@ -302,8 +313,12 @@ phases:
         if self.xvfb:
             self.xvfb.terminate()
         if self.server:
+            # SIGTERM runs the demo command's shutdown hook, which stops the server; give a loaded machine time.
             self.server.terminate()
-            self.server.wait(60)
+            try:
+                self.server.wait(300)
+            except subprocess.TimeoutExpired:
+                log(f"the embedded server's JVM (pid {self.server.pid}) did not stop; its PostgreSQL may still run")
         if not self.args.keep:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
