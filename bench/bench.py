@@ -265,7 +265,7 @@ phases:
             demo.append(shown("dev.runbookpilot.cli.Main", "gui", "--demo", str(SAMPLE), title="Runbook Pilot — .*"))
         self.rows.append(("wizard on the embedded demo, PostgreSQL already unpacked (target <= 3,000 ms)", demo,
                           None))
-        left = sorted(p.name for p in (self.tmp / "home").glob("demo-*"))
+        left = sorted(p.name for p in (self.tmp / "home").glob("demo-*") if p.name != "demo-templates")
         self.notes.append(f"demo data directories left in the workspace after {self.args.repeat + 1} demo launches:"
                           f" {len(left)}")
 
