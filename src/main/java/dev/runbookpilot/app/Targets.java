@@ -83,15 +83,16 @@ public final class Targets {
     }
 
     /**
-     * Starts the embedded PostgreSQL in {@code dataDir} and loads the runbook's demo before-state. The server
+     * Starts the embedded PostgreSQL in {@code dataDir} with the runbook's demo before-state, copied from the
+     * sample's template cluster in {@code demo-templates} beside it (built on the sample's first launch). The server
      * stops when the returned target is closed.
      */
     public Target startDemo(Runbook runbook, Path dataDir) throws TargetException {
         EmbeddedServer server = null;
         try {
-            server = EmbeddedServer.start(dataDir);
-            String database = DemoDatabase.prepare(server, runbook);
-            return openDemo(server, database, dataDir);
+            Path templates = dataDir.toAbsolutePath().getParent().resolve("demo-templates");
+            server = DemoDatabase.start(runbook, dataDir, templates);
+            return openDemo(server, DemoDatabase.databaseName(runbook), dataDir);
         } catch (IOException | SQLException e) {
             closeQuietly(server);
             throw new TargetException(TargetException.Kind.CANNOT_CONNECT,

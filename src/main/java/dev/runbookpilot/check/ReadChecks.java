@@ -8,12 +8,14 @@ import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
 import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.ObjectKind;
 import dev.runbookpilot.sql.StatementGuard;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,7 +61,11 @@ final class ReadChecks {
 
     static CheckOutcome objects(CheckSpec.CatalogObjects spec, EvalContext ctx) throws SQLException {
         String schema = spec.schema() != null ? spec.schema() : ctx.defaultSchema();
-        return ObjectChecks.evaluate(spec, catalog(ctx, schema, spec.meta().timeout()));
+        // Only the catalog the check compares, plus tables and views to find the table it is scoped to: reading
+        // all fifteen kinds per check made a step of object checks on a big schema read the whole catalog each time.
+        Set<ObjectKind> kinds = EnumSet.of(spec.objectKind(), ObjectKind.TABLES, ObjectKind.VIEWS);
+        return ObjectChecks.evaluate(spec, ReadOnlyExecution.ours(ctx.db(), spec.meta().timeout(),
+                Connection.TRANSACTION_REPEATABLE_READ, c -> CatalogReader.read(c, schema, kinds)));
     }
 
     static CheckOutcome schemaDiff(CheckSpec.SchemaDiff spec, EvalContext ctx) throws SQLException {

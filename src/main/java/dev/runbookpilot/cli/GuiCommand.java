@@ -2,6 +2,7 @@ package dev.runbookpilot.cli;
 
 import dev.runbookpilot.ui.Startup;
 import dev.runbookpilot.ui.WizardApp;
+import dev.runbookpilot.ui.widgets.UiLogAppender;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -52,6 +53,8 @@ final class GuiCommand implements Callable<Integer> {
         String who = operator != null && !operator.isBlank() ? operator
                 : System.getProperty("user.name", "operator");
         boolean direct = runbook != null && (demo || db != null);
+        // Logback's configuration runs while the JavaFX toolkit starts, not before the first window on its thread.
+        UiLogAppender.installInBackground();
         WizardApp.launch(direct ? new Startup(runbook, demo, db, who) : Startup.startScreen(operator));
         return ExitCodes.OK;
     }

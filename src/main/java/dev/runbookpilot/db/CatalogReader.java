@@ -14,6 +14,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a {@link SchemaSnapshot} from the system catalogs: one query per object kind for the whole schema, so a
@@ -539,6 +540,15 @@ public final class CatalogReader {
      *                      would be empty and make every "absent" check pass without having looked
      */
     public static SchemaSnapshot read(Connection readOnlyConnection, String schema) throws SQLException {
+        return read(readOnlyConnection, schema, CATALOGS.keySet());
+    }
+
+    /**
+     * Reads only the given object kinds of {@code schema}, as {@link #read(Connection, String)} otherwise: an object
+     * check asks for the one catalog it compares (plus tables and views to find its table), not all fifteen.
+     */
+    public static SchemaSnapshot read(Connection readOnlyConnection, String schema, Set<ObjectKind> kinds)
+            throws SQLException {
         Connection c = readOnlyConnection;
         boolean ownTransaction = c.getAutoCommit();
         int isolation = c.getTransactionIsolation();
@@ -547,7 +557,7 @@ public final class CatalogReader {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         }
         try {
-            List<CatalogObject> objects = readAll(c, schema, ownTransaction);
+            List<CatalogObject> objects = readAll(c, schema, kinds, ownTransaction);
             if (ownTransaction) c.rollback();
             return new SchemaSnapshot(schema, objects);
         } catch (SQLException | RuntimeException e) {
@@ -567,7 +577,8 @@ public final class CatalogReader {
         }
     }
 
-    private static List<CatalogObject> readAll(Connection c, String schema, boolean ownTransaction)
+    private static List<CatalogObject> readAll(Connection c, String schema, Set<ObjectKind> kinds,
+                                               boolean ownTransaction)
             throws SQLException {
         String previousSearchPath;
         try (PreparedStatement ps = c.prepareStatement(PIN_SEARCH_PATH)) {
@@ -577,7 +588,7 @@ public final class CatalogReader {
                 previousSearchPath = rs.getString(1);
             }
         }
-        List<CatalogObject> objects = readPinned(c, schema);
+        List<CatalogObject> objects = readPinned(c, schema, kinds);
         if (!ownTransaction) {
             // Inside the caller's transaction the pinned path would outlive this read.
             try (PreparedStatement ps = c.prepareStatement(RESTORE_SEARCH_PATH)) {
@@ -588,7 +599,8 @@ public final class CatalogReader {
         return objects;
     }
 
-    private static List<CatalogObject> readPinned(Connection c, String schema) throws SQLException {
+    private static List<CatalogObject> readPinned(Connection c, String schema, Set<ObjectKind> kinds)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SCHEMA_EXISTS)) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
@@ -599,7 +611,9 @@ public final class CatalogReader {
             }
         }
         List<CatalogObject> objects = new ArrayList<>();
-        for (Catalog catalog : CATALOGS.values()) {
+        for (Map.Entry<ObjectKind, Catalog> e : CATALOGS.entrySet()) {
+            if (!kinds.contains(e.getKey())) continue;
+            Catalog catalog = e.getValue();
             try (PreparedStatement ps = c.prepareStatement(catalog.sql())) {
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -50,13 +50,29 @@ public final class RowCounter {
                     snapshotId = rs.getString(1);
                 }
                 Map<String, Long> sizes = existingTables(coordinator, schema);
+                Map<String, Long> counted = new ConcurrentHashMap<>();
                 List<String> wanted = tables == null ? new ArrayList<>(sizes.keySet()) : tables;
                 // Largest first, so one huge table does not start last and leave the other workers idle.
                 List<String> present = wanted.stream().filter(sizes::containsKey).distinct()
                         .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
-                Map<String, Long> counted = countAll(db, schema, present, snapshotId, workers, parallelism, token,
-                        timeout);
-                T extra = alsoRead == null ? null : alsoRead.apply(coordinator);
+                // The workers count while the coordinator reads: a schema snapshot's catalog read overlaps the
+                // counts instead of following them.
+                List<Future<Void>> counting = startCounting(db, schema, present, snapshotId, workers, parallelism,
+                        token, timeout, counted);
+                T extra;
+                try {
+                    extra = alsoRead == null ? null : alsoRead.apply(coordinator);
+                } catch (RuntimeException e) {
+                    // The read's failure is the error; the workers' cancellation it causes is only its echo.
+                    token.cancel("the read beside the row counts failed");
+                    try {
+                        awaitCounts(counting, token);
+                    } catch (SQLException cancelled) {
+                        e.addSuppressed(cancelled);
+                    }
+                    throw e;
+                }
+                awaitCounts(counting, token);
                 Map<String, Long> ordered = new LinkedHashMap<>();
                 for (String t : wanted) ordered.put(t, counted.get(t));
                 return new Counts<>(ordered, extra);
@@ -81,20 +97,25 @@ public final class RowCounter {
         return sizes;
     }
 
-    private static Map<String, Long> countAll(Database db, String schema, List<String> tables, String snapshotId,
-                                              ExecutorService workers, int parallelism, CancelToken token,
-                                              Duration timeout) throws SQLException, InterruptedException {
-        Map<String, Long> counts = new ConcurrentHashMap<>();
-        if (tables.isEmpty()) return counts;
+    private static List<Future<Void>> startCounting(Database db, String schema, List<String> tables,
+                                                    String snapshotId, ExecutorService workers, int parallelism,
+                                                    CancelToken token, Duration timeout, Map<String, Long> counts) {
+        List<Future<Void>> futures = new ArrayList<>();
+        if (tables.isEmpty()) return futures;
         ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(tables);
         int n = Math.max(1, Math.min(parallelism, tables.size()));
-        List<Future<Void>> futures = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             futures.add(workers.submit(() -> {
                 worker(db, schema, snapshotId, queue, counts, token, timeout);
                 return null;
             }));
         }
+        return futures;
+    }
+
+    /** Waits for every worker; the first failure cancels the others and is thrown once all have stopped. */
+    private static void awaitCounts(List<Future<Void>> futures, CancelToken token)
+            throws SQLException, InterruptedException {
         SQLException failure = null;
         for (Future<Void> f : futures) {
             try {
@@ -111,7 +132,6 @@ public final class RowCounter {
             }
         }
         if (failure != null) throw failure;
-        return counts;
     }
 
     private static void worker(Database db, String schema, String snapshotId, ConcurrentLinkedQueue<String> queue,

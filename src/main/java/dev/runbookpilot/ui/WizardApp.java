@@ -22,7 +22,9 @@ public final class WizardApp extends Application {
 
     @Override
     public void start(Stage stage) {
-        UiLogAppender.install();
+        // The log console's appender: started in the background by the command line; the wizard's console waits
+        // for it, the first window does not.
+        UiLogAppender.installInBackground();
         background = FxExecutors.background();
         new MainWindow(stage, Workspace.fromEnvironment(), background).start(pending);
     }

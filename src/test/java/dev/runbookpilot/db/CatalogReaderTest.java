@@ -270,6 +270,36 @@ class CatalogReaderTest {
     }
 
     @Test
+    void anObjectCheckReadsOnlyTheCatalogsItAsksForAndSeesThemWhole() throws Exception {
+        String db = TestPostgres.freshDatabase("catalog_kinds");
+        TestPostgres.exec(db, "CREATE TABLE t0 (id int PRIMARY KEY, v text); CREATE VIEW v0 AS SELECT id FROM t0;"
+                + " CREATE SEQUENCE s0; CREATE FUNCTION f0() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        int all;
+        SchemaSnapshot whole;
+        try (Connection c = TestPostgres.connect(db)) {
+            AtomicInteger count = new AtomicInteger();
+            whole = CatalogReader.read(countingStatements(c, count), "public");
+            all = count.get();
+        }
+        try (Connection c = TestPostgres.connect(db)) {
+            AtomicInteger count = new AtomicInteger();
+            java.util.Set<ObjectKind> asked = java.util.EnumSet.of(ObjectKind.COLUMNS, ObjectKind.TABLES,
+                    ObjectKind.VIEWS);
+            SchemaSnapshot part = CatalogReader.read(countingStatements(c, count), "public", asked);
+            assertThat(count.get()).isEqualTo(all - (ObjectKind.values().length - asked.size()));
+            assertThat(part.objects()).isEqualTo(whole.objects().stream()
+                    .filter(o -> asked.contains(o.kind())).toList());
+            assertThat(part.of(ObjectKind.COLUMNS, "t0")).hasSize(2);
+            assertThat(part.of(ObjectKind.SEQUENCES)).isEmpty();
+        }
+        try (Connection c = TestPostgres.connect(db)) {
+            assertThatThrownBy(() -> CatalogReader.read(c, "Public", java.util.EnumSet.of(ObjectKind.COLUMNS)))
+                    .as("a misspelt schema is an error, never an empty catalog, however few kinds are read")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("does not exist");
+        }
+    }
+
+    @Test
     void snapshotSurvivesAJsonRoundTripUnchanged() throws Exception {
         ObjectMapper mapper = new ObjectMapper().findAndRegisterModules();
         String json = mapper.writeValueAsString(shop);

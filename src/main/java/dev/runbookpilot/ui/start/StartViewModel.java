@@ -51,7 +51,10 @@ import java.util.stream.Stream;
  */
 public final class StartViewModel {
     private static final Logger log = LoggerFactory.getLogger(StartViewModel.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's ~400 classes load with the first preferences read, in the background, not on the first screen. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final int SUMMARY_CHARS = 240;
 
     private final Workspace workspace;
@@ -331,7 +334,7 @@ public final class StartViewModel {
     private String readOperator() {
         if (!Files.isRegularFile(preferences)) return null;
         try {
-            Object name = JSON.readValue(preferences.toFile(), Map.class).get("operator");
+            Object name = Json.MAPPER.readValue(preferences.toFile(), Map.class).get("operator");
             return name instanceof String && !((String) name).isBlank() ? (String) name : null;
         } catch (IOException e) {
             log.warn("ignoring unreadable preferences {}: {}", preferences, e.getMessage());
@@ -344,7 +347,8 @@ public final class StartViewModel {
             try {
                 Map<String, Object> prefs = new LinkedHashMap<>();
                 prefs.put("operator", name);
-                AtomicWrite.writeString(preferences, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(prefs));
+                AtomicWrite.writeString(preferences,
+                        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(prefs));
             } catch (IOException e) {
                 log.warn("cannot remember the operator name in {}: {}", preferences, e.getMessage());
             }

@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -24,6 +26,7 @@ public final class UiLogAppender extends AppenderBase<ILoggingEvent> {
 
     public static final int DEFAULT_CAPACITY = 2000;
     static final String NAME = "RUNBOOK_PILOT_UI";
+    private static volatile CompletableFuture<UiLogAppender> early;
 
     /** One log line; {@code seq} increases by one per line appended. */
     public record Line(long seq, Instant time, Level level, String thread, String logger, String message) {}
@@ -46,6 +49,41 @@ public final class UiLogAppender extends AppenderBase<ILoggingEvent> {
      * calling again returns the same one. Without Logback behind SLF4J, returns an appender nothing feeds.
      */
     public static UiLogAppender install() {
+        CompletableFuture<UiLogAppender> started = early;
+        if (started != null) {
+            try {
+                return started.join();
+            } catch (CompletionException e) {
+                // The early attempt failed; try once more here, where a failure is seen.
+            }
+        }
+        return attachToRoot();
+    }
+
+    /**
+     * Configures Logback (it reads logback.xml through an XML parser: some 700 classes) and installs the appender
+     * on a thread of its own, so that work overlaps the JavaFX toolkit's start instead of delaying the first window
+     * on the FX thread. {@link #install()} afterwards returns the same appender, waiting for it only if called
+     * before it is ready. Loggers taken meanwhile are SLF4J's substitutes, which forward once Logback is up.
+     */
+    public static void installInBackground() {
+        synchronized (UiLogAppender.class) {
+            if (early != null) return;
+            CompletableFuture<UiLogAppender> f = new CompletableFuture<>();
+            early = f;
+            Thread t = new Thread(() -> {
+                try {
+                    f.complete(attachToRoot());
+                } catch (Throwable e) {
+                    f.completeExceptionally(e);
+                }
+            }, "logging-start");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static UiLogAppender attachToRoot() {
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context)) return new UiLogAppender(DEFAULT_CAPACITY);
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -141,4 +141,17 @@ class LogConsoleTest {
         assertThat(first.capacity()).isEqualTo(UiLogAppender.DEFAULT_CAPACITY);
         assertThat(first.isStarted()).isTrue();
     }
+
+    @Test
+    void theAppenderStartedInTheBackgroundIsTheConsolesAndHearsLoggersTakenMeanwhile() {
+        UiLogAppender.installInBackground();
+        org.slf4j.Logger meanwhile = LoggerFactory.getLogger("dev.runbookpilot.test.Meanwhile");
+        UiLogAppender console = UiLogAppender.install();
+        UiLogAppender.installInBackground();
+        assertThat(UiLogAppender.install()).isSameAs(console);
+        assertThat(console.isStarted()).isTrue();
+        meanwhile.warn("logged through a logger taken while Logback may still have been starting");
+        assertThat(console.lines()).extracting(UiLogAppender.Line::message)
+                .contains("logged through a logger taken while Logback may still have been starting");
+    }
 }
