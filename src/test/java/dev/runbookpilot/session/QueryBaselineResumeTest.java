@@ -17,7 +17,10 @@ import java.util.List;
 import static dev.runbookpilot.session.SessionFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A hot query's baseline is journaled with its snapshot: it survives a crash, and older journals still load. */
+/**
+ * A hot query's baseline is journaled with its snapshot: it survives a crash, and older journals still load. And the
+ * session times a comparison with nothing else of the step running beside it.
+ */
 class QueryBaselineResumeTest {
     private static final String SETUP = """
             CREATE TABLE items (id int PRIMARY KEY, name text);
@@ -86,6 +89,33 @@ class QueryBaselineResumeTest {
         assertThat(c.lostIndexes()).containsExactly("items_name_idx");
         assertThat(events.stream().filter(e -> e instanceof JournalEvent.SnapshotRecorded).count())
                 .as("the snapshot was not taken again").isEqualTo(1);
+    }
+
+    @Test
+    void aComparisonStartsOnlyOnceTheStepsOtherChecksHaveFinished() throws Exception {
+        f = SessionFixture.open("baseline_alone", SETUP, dir);
+        Runbook rb = f.runbook(RUNBOOK.replace("\"SELECT count(*) FROM items\", expect: \"= 5000\"",
+                "\"SELECT count(*) FROM items, pg_sleep(0.5)\", expect: \"= 5000\""));
+        List<String> events = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        RunListener order = new RunListener() {
+            @Override
+            public void checkStarted(Step step, int index) {
+                events.add("start " + step.id() + "#" + index);
+            }
+
+            @Override
+            public void checkFinished(Step step, CheckResult result) {
+                events.add("finish " + result.key());
+            }
+        };
+        try (Session s = f.start(rb, "alice", order)) {
+            s.runChecks(step(rb, "baseline"), Session.Scope.ALL);
+            events.clear();
+            s.runChecks(step(rb, "compare"), Session.Scope.ALL);
+            assertThat(s.checkStatus(step(rb, "compare"), 0)).isEqualTo(Status.PASSED);
+        }
+        assertThat(events).containsExactly("start compare#0", "finish compare#0", "start compare#1",
+                "finish compare#1");
     }
 
     @Test
