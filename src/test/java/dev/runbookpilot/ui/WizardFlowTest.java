@@ -178,9 +178,6 @@ class WizardFlowTest {
                 .contains("matched at line");
         assertThat(robot.lookup("#check-command-output").queryAs(TextArea.class).getText())
                 .contains("Created 9 partial indexes");
-
-        walkToSummary(robot);
-        assertThat(text(robot, "#verdict")).startsWith("✔");
     }
 
     @Test
