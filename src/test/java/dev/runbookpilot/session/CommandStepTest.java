@@ -324,6 +324,31 @@ class CommandStepTest {
     }
 
     @Test
+    void anExecuteResultAndTheReportCarryTheExactSqlAndTheSha256OfItsFile() throws Exception {
+        fx = SessionFixture.open("command", SETUP, dir);
+        String sql = "-- add a row\nINSERT INTO log VALUES (42);\n";
+        Runbook rb = fx.runbook("""
+                runbook: Execute record
+                target: { environment: development }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: migrate
+                        title: Insert
+                        execute: { file: m.sql }
+                """, Map.of("m.sql", sql));
+        String sha = dev.runbookpilot.runbook.RunbookLoader.sha256(sql.getBytes(StandardCharsets.UTF_8));
+        try (Session s = fx.start(rb, "ada", RunListener.NONE)) {
+            s.runChecks(step(rb, "migrate"), Session.Scope.ALL);
+            CheckResult r = result(s, "migrate", 0);
+            assertThat(r.status()).isEqualTo(Status.PASSED);
+            assertThat(r.sql()).isEqualTo("-- m.sql (1 statements)\n-- SHA-256 " + sha + "\n" + sql);
+            assertThat(MarkdownReport.render(ReportBuilder.build(s.state()))).contains("-- SHA-256 " + sha)
+                    .contains("INSERT INTO log VALUES (42);");
+        }
+    }
+
+    @Test
     void aStalePreflightActivityCheckRunsAgainBeforeTheCommandAndStopsIt() throws Exception {
         fx = SessionFixture.open("command", SETUP, dir);
         Runbook rb = fx.runbook("""
