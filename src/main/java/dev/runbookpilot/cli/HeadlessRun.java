@@ -82,7 +82,8 @@ final class HeadlessRun {
             @Override
             public void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {
                 synchronized (out) {
-                    out.printf("              %s | %s%n", line.stream().toLowerCase(java.util.Locale.ROOT), line.text());
+                    out.printf("              %s | %s%n", line.stream().toLowerCase(java.util.Locale.ROOT),
+                            line.text());
                     out.flush();
                 }
             }

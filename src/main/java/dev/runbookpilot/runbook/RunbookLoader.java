@@ -1072,7 +1072,8 @@ public final class RunbookLoader {
             if (e.key().startsWith("PG") || e.key().equals("DATABASE_URL")) {
                 problem(e.keyLocation(), "env cannot set " + e.key() + ": Runbook Pilot sets the libpq variables"
                         + " and DATABASE_URL to the connected target", "the tool connects where the checks look;"
-                        + " reference them instead, e.g. FLYWAY_URL: jdbc:postgresql://${PGHOST}:${PGPORT}/${PGDATABASE}");
+                        + " reference them instead, e.g. FLYWAY_URL:"
+                        + " jdbc:postgresql://${PGHOST}:${PGPORT}/${PGDATABASE}");
                 continue;
             }
             String value = e.value() instanceof ScalarNode s ? (s.isNull() ? "" : s.text()) : null;

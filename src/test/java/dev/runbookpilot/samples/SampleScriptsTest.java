@@ -121,7 +121,7 @@ class SampleScriptsTest {
             assertThat(runbook.target().database()).as(name).matches("[a-z_][a-z0-9_]*");
             assertThat(runbook.phases()).as(name).extracting(Phase::name)
                     .containsExactly("Pre-migration", "Execute", "Verify", "Sign-off");
-            assertThat(execute(runbook).file()).as(name).isEqualTo(
+            assertThat(migration(runbook).file()).as(name).isEqualTo(
                     RUNBOOKS.resolve(name).resolve("demo/migration.sql").toAbsolutePath().normalize());
         }
     }
@@ -138,7 +138,7 @@ class SampleScriptsTest {
                 .as("rows in the largest table of " + name).isGreaterThanOrEqualTo(100_000);
 
         List<String> notices = runInTransaction(db, demo(name, "migration.sql"));
-        assertThat(notices).as("notices of " + name).containsAll(execute(runbook).expectNotices());
+        migration(runbook).assertRaised(notices, name);
         assertThat(text(db, SCHEMA_FINGERPRINT)).as("schema after the migration").isNotEqualTo(schemaBefore);
 
         runInTransaction(db, demo(name, "rollback.sql"));
@@ -170,7 +170,7 @@ class SampleScriptsTest {
         // The broken variant must get past Execute exactly like the real one, so only Verify can catch it.
         String db = freshSample(name);
         List<String> notices = runInTransaction(db, BROKEN.resolve(name + ".sql"));
-        assertThat(notices).containsAll(execute(runbook).expectNotices());
+        migration(runbook).assertRaised(notices, name);
         for (String defect : DEFECTS.get(name)) assertThat(bool(db, defect)).as(defect).isTrue();
         if (DEGRADED_PLANS.containsKey(name)) {
             assertThat(plan(db, DEGRADED_PLANS.get(name))).contains("Seq Scan");
@@ -304,10 +304,31 @@ class SampleScriptsTest {
         return RunbookLoader.load(RUNBOOKS.resolve(name).resolve("runbook.yaml"));
     }
 
-    private static CheckSpec.Execute execute(Runbook runbook) {
-        return runbook.phases().stream().flatMap(p -> p.steps().stream()).flatMap(s -> s.checks().stream())
-                .filter(c -> c instanceof CheckSpec.Execute).map(c -> (CheckSpec.Execute) c)
-                .findFirst().orElseThrow(() -> new AssertionError("no execute step in " + runbook.title()));
+    /**
+     * A sample's migration: the file an {@code execute} step runs and the notices it expects, or the file a
+     * {@code command} step hands to {@code psql -f} and the output patterns it expects (psql prints each notice as
+     * {@code NOTICE:  text}).
+     */
+    private record Migration(Path file, List<String> notices, List<String> patterns) {
+        void assertRaised(List<String> raised, String name) {
+            assertThat(raised).as("notices of " + name).containsAll(notices);
+            for (String p : patterns) {
+                assertThat(raised).as("a notice of " + name + " matching /" + p + "/")
+                        .anyMatch(n -> java.util.regex.Pattern.compile(p).matcher("NOTICE:  " + n).find());
+            }
+        }
+    }
+
+    private static Migration migration(Runbook runbook) {
+        CheckSpec.Writer w = runbook.phases().stream().flatMap(p -> p.steps().stream())
+                .flatMap(s -> s.checks().stream()).filter(c -> c instanceof CheckSpec.Writer)
+                .map(c -> (CheckSpec.Writer) c).findFirst()
+                .orElseThrow(() -> new AssertionError("no execute or command step in " + runbook.title()));
+        if (w instanceof CheckSpec.Execute ex) return new Migration(ex.file(), ex.expectNotices(), List.of());
+        CheckSpec.Command c = (CheckSpec.Command) w;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-f (\\S+)").matcher(c.run().shown());
+        assertThat(m.find()).as("psql -f FILE in " + c.run().shown()).isTrue();
+        return new Migration(c.cwd().resolve(m.group(1)).normalize(), List.of(), c.expectOutput());
     }
 
     private static Path demo(String name, String file) {

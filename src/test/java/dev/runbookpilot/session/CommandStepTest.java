@@ -324,6 +324,62 @@ class CommandStepTest {
     }
 
     @Test
+    void anExecuteResultAndTheReportCarryTheExactSqlAndTheSha256OfItsFile() throws Exception {
+        fx = SessionFixture.open("command", SETUP, dir);
+        String sql = "-- add a row\nINSERT INTO log VALUES (42);\n";
+        Runbook rb = fx.runbook("""
+                runbook: Execute record
+                target: { environment: development }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: migrate
+                        title: Insert
+                        execute: { file: m.sql }
+                """, Map.of("m.sql", sql));
+        String sha = dev.runbookpilot.runbook.RunbookLoader.sha256(sql.getBytes(StandardCharsets.UTF_8));
+        try (Session s = fx.start(rb, "ada", RunListener.NONE)) {
+            s.runChecks(step(rb, "migrate"), Session.Scope.ALL);
+            CheckResult r = result(s, "migrate", 0);
+            assertThat(r.status()).isEqualTo(Status.PASSED);
+            assertThat(r.sql()).isEqualTo("-- m.sql (1 statements)\n-- SHA-256 " + sha + "\n" + sql);
+            assertThat(MarkdownReport.render(ReportBuilder.build(s.state()))).contains("-- SHA-256 " + sha)
+                    .contains("INSERT INTO log VALUES (42);");
+        }
+    }
+
+    @Test
+    void aStalePreflightActivityCheckRunsAgainBeforeTheCommandAndStopsIt() throws Exception {
+        fx = SessionFixture.open("command", SETUP, dir);
+        Runbook rb = fx.runbook("""
+                runbook: Stale pre-flight
+                target: { environment: development }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: quiet
+                        title: Nobody else connected
+                        checks:
+                          - activity: { otherSessions: 0 }
+                      - id: migrate
+                        title: Run the tool
+                        command: { run: echo ran >> runs.txt }
+                """);
+        try (Session s = fx.start(rb, "ada", RunListener.NONE)) {
+            s.runChecks(step(rb, "quiet"), Session.Scope.ALL);
+            assertThat(s.checkStatus(step(rb, "quiet"), 0)).isEqualTo(Status.PASSED);
+            try (Connection colleague = TestPostgres.connect(fx.database)) {
+                s.recheckActivityAfter(java.time.Duration.ZERO);
+                s.runChecks(step(rb, "migrate"), Session.Scope.UNSETTLED);
+                assertThat(s.checkStatus(step(rb, "quiet"), 0)).isEqualTo(Status.FAILED);
+                assertThat(result(s, "migrate", 0).actual()).startsWith("not run: the pre-flight activity checks");
+                assertThat(s.unsettled(step(rb, "migrate"))).as("nothing started").isEmpty();
+            }
+        }
+        assertThat(runs()).isZero();
+    }
+
+    @Test
     void aCommandInterruptedByACrashIsAnErrorOnResumeAndIsNotRunAgain() throws Exception {
         fx = SessionFixture.open("command", SETUP, dir);
         Runbook rb = load("run: echo ran >> runs.txt\n");

@@ -82,7 +82,18 @@ class JournalTest {
                 new JournalEvent.Settled("migrate", 0, "bob", JournalEvent.Settlement.RUN_AGAIN,
                         "rows 1-3 deleted by hand", "statement 3 of 7 (line 42)", T0.plusSeconds(12)),
                 new JournalEvent.Stopped("bob", "the process was stopped", List.of("migrate#0", "verify#1"),
-                        T0.plusSeconds(13)));
+                        T0.plusSeconds(13)),
+                new JournalEvent.CommandBegan("tool", 0, "alembic upgrade head", "/srv/app",
+                        java.util.Map.of("PGHOST", "db1", "PGPASSWORD", "*****"), T0.plusSeconds(14)),
+                new JournalEvent.CommandOutput("tool", 0, List.of(new CheckDetail.OutputLine(1, T0.plusSeconds(15),
+                        "ERR", "INFO  [alembic] Running upgrade 3f2a -> 9c1d")), T0.plusSeconds(15)),
+                new JournalEvent.CheckFinished(new CheckResult("tool", 0, "command", "Alembic", Status.FAILED,
+                        "exits with 0", "exit code 1, expected 0", "$ alembic upgrade head", 1200, null, null,
+                        new CheckDetail.CommandRun("alembic upgrade head", "/srv/app", List.of("PGHOST"), true, 1,
+                                "EXITED", 1200, List.of(new CheckDetail.PatternMatch("Running", new CheckDetail
+                                .OutputLine(1, T0.plusSeconds(15), "ERR", "Running upgrade"))), List.of(),
+                                List.of(), List.of(), 0, false), T0.plusSeconds(14), T0.plusSeconds(16)),
+                        T0.plusSeconds(16)));
     }
 
     @Test

@@ -31,7 +31,8 @@ final class SettleDialog extends Dialog<SettleDialog.Decision> {
                 JournalEvent.Settlement.APPLIED);
         RadioButton notApplied = option(group, "Not applied — nothing of it is in the database; run it when"
                 + " approved", "settle-not-applied", JournalEvent.Settlement.NOT_APPLIED);
-        RadioButton again = option(group, "Run again — running the whole file again is safe; run it when approved",
+        RadioButton again = option(group, "Run again — running the whole file or command again is safe; run it"
+                + " when approved",
                 "settle-run-again", JournalEvent.Settlement.RUN_AGAIN);
         TextArea note = new TextArea();
         note.setId("settle-note");
