@@ -200,11 +200,11 @@ public sealed interface CheckDetail {
      * @param head        the first lines of output
      * @param tail        the last lines after the head
      * @param omitted     lines between head and tail that were not kept
-     * @param outputLeftOpen a process it started still held its output when it exited, and was not waited for
+     * @param leftRunning a process it started was still running when it exited, and was not waited for
      */
     record CommandRun(String command, String cwd, List<String> variables, boolean started, Integer exitCode,
                       String ending, long durationMillis, List<PatternMatch> expected, List<PatternMatch> rejected,
-                      List<OutputLine> head, List<OutputLine> tail, long omitted, boolean outputLeftOpen)
+                      List<OutputLine> head, List<OutputLine> tail, long omitted, boolean leftRunning)
             implements CheckDetail {
         public CommandRun {
             variables = List.copyOf(variables);

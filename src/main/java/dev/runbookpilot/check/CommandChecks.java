@@ -135,7 +135,7 @@ final class CommandChecks {
             CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(),
                     names, true, r.exitCode(), r.ending().name(), r.duration().toMillis(), expectedMatches,
                     rejectedMatches, r.head().stream().map(CommandChecks::of).toList(),
-                    r.tail().stream().map(CommandChecks::of).toList(), r.omitted(), r.outputLeftOpen());
+                    r.tail().stream().map(CommandChecks::of).toList(), r.omitted(), r.leftRunning());
             String ran = human(r.duration()) + ", " + r.lines() + " output line" + (r.lines() == 1 ? "" : "s");
             if (r.ending() != ChildProcess.Ending.EXITED) {
                 String why = r.ending() == ChildProcess.Ending.TIMED_OUT
@@ -154,8 +154,8 @@ final class CommandChecks {
                     .forEach(m -> reasons.add("line " + m.line().number() + " (" + m.line().at() + ", "
                             + m.line().stream().toLowerCase(java.util.Locale.ROOT) + ") matches rejected /"
                             + m.pattern() + "/: " + m.line().text()));
-            if (r.outputLeftOpen()) {
-                reasons.add("a process it started was still running with its output open when it exited (it may"
+            if (r.leftRunning()) {
+                reasons.add("a process it started was still running when it exited (it may"
                         + " still be working on the database); it was not waited for");
             }
             String actual = (reasons.isEmpty() ? "exited with " + r.exitCode() : String.join("; ", reasons))

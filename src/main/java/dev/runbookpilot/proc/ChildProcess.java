@@ -93,11 +93,11 @@ public final class ChildProcess {
      * @param head         the first {@code keep} lines
      * @param tail         the last lines after the head, at most {@code keep}
      * @param omitted      lines between head and tail that were not kept
-     * @param outputLeftOpen the program exited but a process it started still held its output open, and was not
-     *                     waited for
+     * @param leftRunning the program exited but a process it started was still running (seen while the program
+     *                     ran, or holding its output open); it was not waited for
      */
     public record Result(Integer exitCode, Ending ending, Duration duration, List<Line> head, List<Line> tail,
-                         long omitted, boolean outputLeftOpen) {
+                         long omitted, boolean leftRunning) {
         public Result {
             head = List.copyOf(head);
             tail = List.copyOf(tail);
@@ -145,13 +145,14 @@ public final class ChildProcess {
         } catch (IOException e) {
             throw new CannotStart(cannotStart(spec.argv().get(0), e), e);
         }
+        Tree tree = new Tree(p.toHandle());
         Thread out = output.reader(p.getInputStream(), Stream.OUT, p.pid());
         Thread err = output.reader(p.getErrorStream(), Stream.ERR, p.pid());
         Ending ending = Ending.EXITED;
         // The token may be cancelled from the FX thread, which must not wait out the grace period.
         AtomicReference<Thread> stopper = new AtomicReference<>();
         try (CancelToken.Registration ignored = token.onCancel(() -> {
-            Thread t = stopper(p.toHandle());
+            Thread t = stopper(tree);
             stopper.set(t);
             t.start();
         })) {
@@ -165,12 +166,17 @@ public final class ChildProcess {
                 if (t != null) t.join();
             } else if (!exited) {
                 ending = Ending.TIMED_OUT;
-                stopTree(p.toHandle());
+                tree.stop();
             }
             p.waitFor();
         } catch (InterruptedException e) {
-            stopTree(p.toHandle());
+            tree.stop();
             throw e;
+        }
+        List<ProcessHandle> orphans = tree.stillRunning();
+        if (!orphans.isEmpty()) {
+            log.warn("{} exited but left processes running: {}", spec.argv().get(0),
+                    orphans.stream().map(h -> Long.toString(h.pid())).toList());
         }
         boolean leftOpen = !join(out, err);
         if (leftOpen) {
@@ -179,7 +185,7 @@ public final class ChildProcess {
             join(out, err);
         }
         return output.result(ending == Ending.EXITED ? p.exitValue() : null, ending,
-                Duration.between(start, Instant.now()), leftOpen);
+                Duration.between(start, Instant.now()), leftOpen || !orphans.isEmpty());
     }
 
     private static boolean waitFor(Process p) throws InterruptedException {
@@ -194,22 +200,62 @@ public final class ChildProcess {
         return !a.isAlive() && !b.isAlive();
     }
 
-    private static Thread stopper(ProcessHandle root) {
-        Thread t = new Thread(() -> stopTree(root), "stop-" + root.pid());
+    private static Thread stopper(Tree tree) {
+        Thread t = new Thread(tree::stop, "stop-" + tree.root.pid());
         t.setDaemon(true);
         return t;
     }
 
     /**
-     * SIGTERM to the program and every descendant (listed before anything is signalled: once a parent dies its
-     * children are re-parented and no longer found), then SIGKILL to whatever still runs after {@link #GRACE}.
+     * The program and every process it started, as seen while it ran: once a parent exits, its children are
+     * re-parented and are no longer anyone's descendants, so they are remembered from earlier looks. (A handle
+     * compares its process's start time as well, so a reused pid is never taken for one of ours.)
      */
-    static void stopTree(ProcessHandle root) {
-        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+    private static final class Tree {
+        /** How often the descendants are listed while the program runs. */
+        private static final long LOOK_MILLIS = 200;
+        private final ProcessHandle root;
+        private final java.util.Set<ProcessHandle> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        Tree(ProcessHandle root) {
+            this.root = root;
+            Thread watcher = new Thread(() -> {
+                while (root.isAlive()) {
+                    root.descendants().forEach(seen::add);
+                    try {
+                        Thread.sleep(LOOK_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "tree-" + root.pid());
+            watcher.setDaemon(true);
+            watcher.start();
+        }
+
+        /** Processes it started that still run after it exited. */
+        List<ProcessHandle> stillRunning() {
+            return seen.stream().filter(ProcessHandle::isAlive).toList();
+        }
+
+        void stop() {
+            root.descendants().forEach(seen::add);
+            stopTree(root, seen);
+        }
+    }
+
+    /**
+     * SIGTERM to the program, every descendant and every process seen as one earlier (listed before anything is
+     * signalled: once a parent dies its children are re-parented and no longer found), then SIGKILL to whatever
+     * still runs after {@link #GRACE}.
+     */
+    static void stopTree(ProcessHandle root, java.util.Collection<ProcessHandle> seenBefore) {
+        java.util.Set<ProcessHandle> tree = new java.util.LinkedHashSet<>(root.descendants().toList());
+        tree.addAll(seenBefore);
         tree.add(root);
         tree.forEach(ProcessHandle::destroy);
         long deadline = System.nanoTime() + GRACE.toNanos();
-        for (ProcessHandle h : tree) {
+        for (ProcessHandle h : List.copyOf(tree)) {
             try {
                 h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (Exception timeoutOrInterrupt) {

@@ -37,8 +37,8 @@ public final class CommandRecord {
         for (CheckDetail.PatternMatch m : run.rejected()) {
             f.put("Rejected /" + m.pattern() + "/", "MATCHED " + where(m.line()) + ": " + m.line().text());
         }
-        if (run.outputLeftOpen()) {
-            f.put("Left running", "a process it started still held its output open when it exited");
+        if (run.leftRunning()) {
+            f.put("Left running", "a process it started was still running when it exited");
         }
         return f;
     }
