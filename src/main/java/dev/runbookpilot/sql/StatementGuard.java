@@ -140,7 +140,8 @@ public final class StatementGuard {
                 requireNotWriting(driver.get(0), first);
             }
             case EXPLAIN, EXPLAIN_ANALYZE -> {
-                boolean planOnly = use == Use.EXPLAIN && PLANNED_WRITES.contains(word);
+                // A statement starting with no word (a number, a string) has no word to look up: it is simply refused.
+                boolean planOnly = use == Use.EXPLAIN && word != null && PLANNED_WRITES.contains(word);
                 if (!planOnly) {
                     requireStart(word, PLANNED_STARTS, first, use == Use.EXPLAIN
                             ? "give the query whose plan is checked: SELECT, WITH, VALUES, TABLE, or a DML statement"

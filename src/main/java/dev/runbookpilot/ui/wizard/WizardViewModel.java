@@ -409,6 +409,11 @@ public final class WizardViewModel {
                     b.append("-- ").append(runbook.baseDir().relativize(ex.file())).append(ex.transaction()
                             ? " (one transaction)" : " (no transaction: statements commit one by one)").append('\n');
                     b.append(Files.readString(ex.file(), StandardCharsets.UTF_8)).append('\n');
+                } else if (c instanceof CheckSpec.Backup backup) {
+                    b.append("-- backup: pg_dump of ").append(databaseName()).append(" into ").append(backup.dir())
+                            .append(" (").append(backup.format().yamlName()).append("), proven by ")
+                            .append(backup.verify() == CheckSpec.BackupVerify.LIST ? "pg_restore --list"
+                                    : "a restore into " + backup.scratch().describe()).append('\n');
                 } else if (c instanceof CheckSpec.Statement probe && runbook.target().probesNeedApproval(step)) {
                     b.append("-- ").append(probe.kind()).append(" probe (in a transaction that is rolled back; a"
                             + " sequence value it draws stays drawn)\n");
