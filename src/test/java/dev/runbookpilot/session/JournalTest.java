@@ -82,7 +82,10 @@ class JournalTest {
                 new JournalEvent.Settled("migrate", 0, "bob", JournalEvent.Settlement.RUN_AGAIN,
                         "rows 1-3 deleted by hand", "statement 3 of 7 (line 42)", T0.plusSeconds(12)),
                 new JournalEvent.Stopped("bob", "the process was stopped", List.of("migrate#0", "verify#1"),
-                        T0.plusSeconds(13)));
+                        T0.plusSeconds(13)),
+                new JournalEvent.BackupBegan("backup", 0, "/backups/.shop-x.dump.partial", "embedded",
+                        "rp_scratch_x_backup", "/tmp/rp_scratch_x_backup", T0.plusSeconds(14)),
+                new JournalEvent.BackupCleaned("backup", 0, "removed when the backup ended", T0.plusSeconds(15)));
     }
 
     @Test

@@ -177,11 +177,13 @@ public final class WizardViewModel {
                         && current.get() != null && current.get().step().optional()
                         && !current.get().status().isSatisfied(),
                 opened, busy, ended, current, anyRowStatus);
-        // A migration is never re-run piecemeal, nor are probes against production: the step runs whole, through
-        // the approval dialog.
+        // A migration is never re-run piecemeal, nor are probes or a backup against production: the step runs whole,
+        // through the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
                         && !current.get().step().mutates()
-                        && !runbook.target().probesNeedApproval(current.get().step()),
+                        && !runbook.target().probesNeedApproval(current.get().step())
+                        && !(requiresTypedDatabaseName() && current.get().step().checks().stream()
+                                .anyMatch(c -> c instanceof CheckSpec.Backup)),
                 canRun, canWaive, current);
     }
 
