@@ -188,8 +188,8 @@ final class HeadlessRun {
 
     /**
      * A step after a failure, under {@code --keep-going}: its read-only checks run so every failure shows at once,
-     * but nothing that writes or needs a person happens on top of a failed window. A step with a writer, or one that
-     * needs approval, does not run at all: its read checks may depend on what the writer would have done.
+     * but nothing that writes, backs up or needs a person happens on top of a failed window. A step with a writer, a
+     * backup, or one that needs approval, does not run at all: its read checks may depend on what it would have done.
      */
     private int inspect(Step step) throws IOException, InterruptedException {
         out.printf("%n-- %s [%s]%n", step.title(), step.id());
@@ -198,8 +198,9 @@ final class HeadlessRun {
             out.printf("    %s (from the journal)%n", before);
             return ExitCodes.OK;
         }
-        if (step.mutates() || session.needsApproval(step)) {
-            out.printf("    NOT RUN   it writes or needs approval, and an earlier step failed%n");
+        if (step.mutates() || session.needsApproval(step)
+                || step.checks().stream().anyMatch(c -> c instanceof CheckSpec.Backup)) {
+            out.printf("    NOT RUN   it writes, takes a backup or needs approval, and an earlier step failed%n");
             return ExitCodes.OK;
         }
         boolean automated = step.checks().stream()
@@ -320,8 +321,10 @@ final class HeadlessRun {
                         database, step.title());
                 if (database.equals(typed == null ? null : typed.strip())) return true;
             }
-            out.printf("    Not run: '%s' writes to PRODUCTION database %s; confirm with --confirm-production %s%n",
-                    step.title(), database, database);
+            out.printf("    Not run: '%s' %s PRODUCTION database %s; confirm with --confirm-production %s%n",
+                    step.title(), step.mutates() ? "writes to" : step.checks().stream()
+                            .anyMatch(c -> c instanceof CheckSpec.Backup) ? "backs up (and loads) the"
+                            : "probes the", database, database);
             return false;
         }
         if (options.yes) return true;

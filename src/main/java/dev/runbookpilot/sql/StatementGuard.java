@@ -140,6 +140,7 @@ public final class StatementGuard {
                 requireNotWriting(driver.get(0), first);
             }
             case EXPLAIN, EXPLAIN_ANALYZE -> {
+                // A statement starting with no word (a number, a string) has no word to look up: it is simply refused.
                 boolean planOnly = use == Use.EXPLAIN && word != null && PLANNED_WRITES.contains(word);
                 if (!planOnly) {
                     requireStart(word, PLANNED_STARTS, first, use == Use.EXPLAIN

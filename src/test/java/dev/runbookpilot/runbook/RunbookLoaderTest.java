@@ -5,6 +5,7 @@ import dev.runbookpilot.runbook.CheckSpec.ObjectSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
@@ -104,21 +105,23 @@ class RunbookLoaderTest {
                 "everything", List.of(), true, null));
 
         Step backup = rb.step("backup").orElseThrow();
-        assertThat(backup.isManual()).isTrue();
-        assertThat(backup.checks()).extracting(c -> (CheckSpec.Manual) c).singleElement()
-                .satisfies(m -> {
-                    assertThat(m.text()).isEqualTo("Copy the dump to external storage and paste its location.");
-                    assertThat(m.requireNote()).isTrue();
-                });
+        assertThat(backup.checks()).hasSize(2);
+        assertThat(backup.checks().get(0)).isInstanceOfSatisfying(CheckSpec.Manual.class, m -> {
+            assertThat(m.text()).isEqualTo("Copy the dump to external storage and paste its location.");
+            assertThat(m.requireNote()).isTrue();
+        });
+        assertThat(backup.checks().get(1)).isEqualTo(new CheckSpec.Backup(meta(null, Duration.ofHours(2), file, 27, 17),
+                Path.of(System.getProperty("user.home"), "dumps"), CheckSpec.BackupFormat.DIRECTORY, 2,
+                CheckSpec.BackupVerify.RESTORE, CheckSpec.Scratch.TARGET));
 
         Step migrate = rb.step("migrate").orElseThrow();
         assertThat(migrate.mutates()).isTrue();
         assertThat(migrate.checks()).containsExactly(new CheckSpec.Execute(
-                meta(null, Duration.ofMinutes(10), file, 32, 11),
+                meta(null, Duration.ofMinutes(10), file, 33, 11),
                 file.getParent().resolve("demo/migration.sql"), false, List.of("renamed orders")));
 
         List<CheckSpec> objects = checks(rb, "objects");
-        assertThat(objects.get(0)).isEqualTo(new CheckSpec.Query(meta("No orphans", Duration.ofSeconds(30), file, 42, 13),
+        assertThat(objects.get(0)).isEqualTo(new CheckSpec.Query(meta("No orphans", Duration.ofSeconds(30), file, 43, 13),
                 "SELECT count(*) FROM order_lines", new Expectation.Compare(Expectation.Op.EQ, BigDecimal.ZERO)));
         assertThat(((CheckSpec.Query) objects.get(1)).expect()).isEqualTo(new Expectation.Text("3.7.0"));
         assertThat(((CheckSpec.Query) objects.get(2)).expect())
@@ -197,9 +200,9 @@ class RunbookLoaderTest {
         CheckSpec.Statement accepts = (CheckSpec.Statement) plans.get(4);
         assertThat(accepts.expectRejection()).isFalse();
         assertThat(accepts.kind()).isEqualTo("accepts");
-        assertThat(plans.get(5)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 79, 13),
+        assertThat(plans.get(5)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 80, 13),
                 "Application smoke test passed", true));
-        assertThat(plans.get(6)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 80, 13),
+        assertThat(plans.get(6)).isEqualTo(new CheckSpec.Manual(meta(null, null, file, 81, 13),
                 "Dashboards look normal", false));
 
         Step tool = rb.step("tool").orElseThrow();
@@ -560,6 +563,63 @@ class RunbookLoaderTest {
                           - query: { sql: "SELECT 1", expect: %s }
                 """.formatted(expect));
         assertThat(at(p)).isEqualTo("9:47");
+    }
+
+    @Test
+    void aBackupDirIsRelativeToTheRunbookAndTildeIsTheHomeDirectory() throws Exception {
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: a
+                        title: A
+                        backup: { dir: ../dumps }
+                      - id: b
+                        title: B
+                        checks:
+                          - backup: { dir: "~/backups", verify: list }
+                """, FILE, "0");
+        CheckSpec.Backup a = (CheckSpec.Backup) rb.step("a").orElseThrow().checks().get(0);
+        assertThat(a.dir()).isEqualTo(FILE.toAbsolutePath().getParent().resolve("../dumps").normalize());
+        assertThat(a.format()).isEqualTo(CheckSpec.BackupFormat.CUSTOM);
+        assertThat(a.verify()).as("proven by a restore unless the runbook says otherwise")
+                .isEqualTo(CheckSpec.BackupVerify.RESTORE);
+        assertThat(a.scratch()).isEqualTo(CheckSpec.Scratch.EMBEDDED);
+        assertThat(a.meta().timeout()).isEqualTo(Duration.ZERO);
+        CheckSpec.Backup b = (CheckSpec.Backup) rb.step("b").orElseThrow().checks().get(0);
+        assertThat(b.dir()).isEqualTo(Path.of(System.getProperty("user.home"), "backups"));
+        assertThat(b.scratch()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "{ dir: d, format: plain }|8:35|unknown backup format 'plain'",
+            "{ dir: d, verify: checksum }|8:35|unknown backup verification 'checksum'",
+            "{ dir: d, jobs: 4 }|8:33|parallel jobs need format: directory",
+            "{ dir: d, verify: list, scratch: target }|8:41|'scratch' without verify: restore",
+            "{ dir: d, scratch: 'postgresql://u:hunter2@h/postgres' }|8:36|the scratch server's connection holds a"
+                    + " password",
+            "{ dir: d, scratch: 'host=h password=hunter2' }|8:36|the scratch server's connection holds a password",
+            "{ format: custom }|8:17|missing 'dir'",
+    })
+    void aBackupThatCannotProveAnythingIsRefusedAtItsPlace(String backup, String where, String message) {
+        RunbookProblem p = onlyProblem(HEAD + """
+                      - id: a
+                        title: A
+                        backup: %s
+                """.formatted(backup));
+        assertThat(p.message()).isEqualTo(message);
+        assertThat(at(p)).isEqualTo(where);
+        assertThat(p.hint()).isNotBlank();
+    }
+
+    @Test
+    void aBackupCannotShareAStepWithAMigration(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("m.sql"), "SELECT 1;");
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: a
+                        title: A
+                        backup: { dir: d }
+                        execute: { file: m.sql }
+                """, dir.resolve("runbook.yaml"));
+        assertThat(all).extracting(RunbookProblem::message).contains("an execute or sign-off step stands alone");
     }
 
     @Test

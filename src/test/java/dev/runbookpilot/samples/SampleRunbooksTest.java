@@ -39,8 +39,10 @@ class SampleRunbooksTest {
     @ValueSource(strings = {"schema-alignment", "schema-fixes-3.7.0", "staging-core-schema", "production-cleanup",
             "alembic-upgrade"})
     void everyCheckPassesWithTheRealMigration(String sample, @TempDir Path dir) throws Exception {
-        Runbook runbook = RunbookLoader.load(sampleDir(sample).resolve("runbook.yaml"));
-        Map<String, Status> statuses = walk(runbook, dir);
+        Path copy = dir.resolve(sample);
+        copyTree(sampleDir(sample), copy);
+        Runbook runbook = withBackupsIn(copy, dir.resolve("backups"));
+        Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"));
         assertThat(statuses).allSatisfy((key, status) ->
                 assertThat(status).as(key).isIn(Status.PASSED, Status.CONFIRMED));
     }
@@ -56,7 +58,7 @@ class SampleRunbooksTest {
         Set<String> expected = Files.readAllLines(broken.resolveSibling(sample + ".expected-failures.txt")).stream()
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
 
-        Runbook runbook = RunbookLoader.load(copy.resolve("runbook.yaml"));
+        Runbook runbook = withBackupsIn(copy, dir.resolve("backups"));
         Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"));
         Set<String> failed = statuses.entrySet().stream().filter(e -> e.getValue() != Status.PASSED
                 && e.getValue() != Status.CONFIRMED).map(e -> e.getKey() + "=" + e.getValue())
@@ -64,6 +66,13 @@ class SampleRunbooksTest {
         Set<String> wanted = expected.stream().map(k -> k + "=" + Status.FAILED)
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(failed).isEqualTo(wanted);
+    }
+
+    /** The copied sample, its backups written under the test's folder instead of the home directory. */
+    private static Runbook withBackupsIn(Path copy, Path backups) throws Exception {
+        Path file = copy.resolve("runbook.yaml");
+        Files.writeString(file, Files.readString(file).replace("~/runbook-pilot-backups", backups.toString()));
+        return RunbookLoader.load(file);
     }
 
     private static Path sampleDir(String sample) {

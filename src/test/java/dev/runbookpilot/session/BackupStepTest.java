@@ -340,4 +340,20 @@ class BackupStepTest {
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out.split("\\s+")[0]).isEqualTo(proof.sha256());
     }
+
+    @Test
+    void aRestoreDrillOnAScratchServerTheRunbookNamesRunsThereAndLeavesNothing() throws Exception {
+        String scratchUri = "postgresql://postgres@localhost:" + Postgres17.server().port() + "/postgres";
+        CheckResult r = runBackup("{ dir: dumps, verify: restore, scratch: \"" + scratchUri + "\" }");
+
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.PASSED);
+        CheckDetail.BackupProof proof = (CheckDetail.BackupProof) r.detail();
+        assertThat(proof.scratch()).contains(":" + Postgres17.server().port()).contains("PostgreSQL 17.");
+        assertThat(proof.counts()).hasSize(4).allMatch(CheckDetail.RestoredCount::matches);
+        try (Connection c = Postgres17.server().connect("postgres"); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'rp_scratch%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isZero();
+        }
+    }
 }

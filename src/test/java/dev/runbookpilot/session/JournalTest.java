@@ -93,7 +93,10 @@ class JournalTest {
                                 "EXITED", 1200, List.of(new CheckDetail.PatternMatch("Running", new CheckDetail
                                 .OutputLine(1, T0.plusSeconds(15), "ERR", "Running upgrade"))), List.of(),
                                 List.of(), List.of(), 0, false), T0.plusSeconds(14), T0.plusSeconds(16)),
-                        T0.plusSeconds(16)));
+                        T0.plusSeconds(16)),
+                new JournalEvent.BackupBegan("backup", 0, "/backups/.shop-x.dump.partial", "embedded",
+                        "rp_scratch_x_backup", "/tmp/rp_scratch_x_backup", T0.plusSeconds(14)),
+                new JournalEvent.BackupCleaned("backup", 0, "removed when the backup ended", T0.plusSeconds(15)));
     }
 
     @Test

@@ -62,6 +62,13 @@ class WizardFlowTest {
         stage.show();
     }
 
+    private String previousHome;
+
+    @AfterEach
+    void restoreHome() {
+        if (previousHome != null) System.setProperty("user.home", previousHome);
+    }
+
     @AfterEach
     void closeWindow(FxRobot robot) throws Exception {
         if (window.wizard() != null) {
@@ -77,6 +84,9 @@ class WizardFlowTest {
     @Test
     void walksASampleRunbookOnTheEmbeddedDemoFromTheStartScreenToTheExportedReport(FxRobot robot)
             throws Exception {
+        // The sample's backup step writes to ~/runbook-pilot-backups: here, under the test's own folder.
+        previousHome = System.getProperty("user.home");
+        System.setProperty("user.home", Files.createDirectories(dir.resolve("home")).toString());
         robot.interact(() -> window.start(Startup.startScreen("alice")));
         ListView<Sample> samples = robot.lookup("#samples").queryListView();
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> samples.getItems().stream()
@@ -113,6 +123,8 @@ class WizardFlowTest {
         Path report = Path.of(robot.lookup("#report-path").queryAs(TextField.class).getText());
         String md = Files.readString(report, StandardCharsets.UTF_8);
         assertThat(md).contains("Schema alignment").contains("alice").contains("PASSED");
+        assertThat(md).as("the backup's proof is in the report").contains("SHA-256", "Rows restored",
+                dir.resolve("home").resolve("runbook-pilot-backups").toString());
 
         // The default export is a signed PDF, verified as soon as it is written.
         robot.clickOn("#format-pdf");
@@ -522,6 +534,29 @@ class WizardFlowTest {
         return Targets.fromEnvironment().connect(TestPostgres.server().uri(database), Targets.PasswordPrompt.NONE);
     }
 
+    private static boolean hasBackup(dev.runbookpilot.runbook.Step step) {
+        return step.checks().stream().anyMatch(c -> c instanceof dev.runbookpilot.runbook.CheckSpec.Backup);
+    }
+
+    /**
+     * A backup step streamed pg_dump's own lines while it ran (the FX thread never waited: they arrived as the
+     * dump went), and its row shows the proof: the file's SHA-256 and the restored counts.
+     */
+    @SuppressWarnings("unchecked")
+    private void seeBackupProof(FxRobot robot, dev.runbookpilot.runbook.Step step) throws Exception {
+        WizardViewModel vm = window.wizard().viewModel();
+        assertThat(vm.migrationLog()).anyMatch(l -> l.startsWith("pg_dump: ")).anyMatch(l -> l.startsWith("pg_restore: "));
+        assertThat(robot.lookup("#migration-log").match(NodeQueryUtils.isVisible()).tryQuery()).isPresent();
+        int index = 0;
+        while (!(step.checks().get(index) instanceof dev.runbookpilot.runbook.CheckSpec.Backup)) index++;
+        int backup = index;
+        TableView<CheckRow> table = robot.lookup("#checks").queryAs(TableView.class);
+        robot.interact(() -> table.getSelectionModel().select(backup));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#backup-sha-256").queryAs(Labeled.class).getText()).matches("[0-9a-f]{64}");
+        assertThat(robot.lookup("#check-backup-counts").queryTableView().getItems()).isNotEmpty();
+    }
+
     private void waitIdle() throws Exception {
         WaitForAsyncUtils.waitForFxEvents();
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.wizard().viewModel().busyProperty().get());
@@ -567,6 +602,7 @@ class WizardFlowTest {
                 robot.clickOn("#run");
                 if (step.step().mutates()) robot.clickOn(dialogButton(robot, "Run migration"));
                 waitIdle();
+                if (hasBackup(step.step())) seeBackupProof(robot, step.step());
                 if (step.step().mutates()) {
                     // The outcome of a migration is also announced in a notification, for a DBA who looked away.
                     WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup((Node n) ->

@@ -207,6 +207,7 @@ public final class CheckDetailPane extends VBox {
         if (d instanceof CheckDetail.SnapshotTaken snap) return snapshotView(snap);
         if (d instanceof CheckDetail.PlanComparison pc) return planComparisonView(pc);
         if (d instanceof CheckDetail.CommandRun run) return commandView(run);
+        if (d instanceof CheckDetail.BackupProof proof) return backupView(proof);
         return new Label(String.valueOf(d));
     }
 
@@ -447,6 +448,66 @@ public final class CheckDetailPane extends VBox {
         VBox column = new VBox(4, heading, text);
         HBox.setHgrow(column, Priority.ALWAYS);
         return column;
+    }
+
+    private record RestoredRow(String table, Long snapshot, Long restored, boolean matches) {}
+
+    /** A backup's proof: what an auditor re-hashes, what was read back, and the drill's counts per table. */
+    private Node backupView(CheckDetail.BackupProof proof) {
+        javafx.scene.layout.GridPane facts = new javafx.scene.layout.GridPane();
+        facts.setId("check-backup-proof");
+        facts.setHgap(12);
+        facts.setVgap(2);
+        int row = 0;
+        for (String[] fact : dev.runbookpilot.report.BackupEvidence.rows(proof)) {
+            Label label = new Label(fact[0]);
+            label.getStyleClass().add("detail-note");
+            Label value = new Label(fact[1]);
+            value.setWrapText(true);
+            value.setId("backup-" + fact[0].toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                    .replaceAll("-$", ""));
+            facts.addRow(row++, label, value);
+        }
+        VBox box = new VBox(6, facts);
+        if (!proof.missing().isEmpty()) {
+            Label missing = new Label("Missing from the dump: " + String.join(", ", proof.missing()));
+            missing.setId("check-backup-missing");
+            missing.setWrapText(true);
+            box.getChildren().add(missing);
+        }
+        if (!proof.counts().isEmpty()) {
+            TableView<RestoredRow> table = new TableView<>();
+            table.setId("check-backup-counts");
+            table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+            TableColumn<RestoredRow, String> name = new TableColumn<>("Table");
+            name.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().table()));
+            table.getColumns().add(name);
+            table.getColumns().add(countColumn("In the dump's snapshot", RestoredRow::snapshot));
+            table.getColumns().add(countColumn("Restored", RestoredRow::restored));
+            TableColumn<RestoredRow, String> same = new TableColumn<>("");
+            same.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue().matches() ? "=" : "differs"));
+            table.getColumns().add(same);
+            proof.counts().forEach(c -> table.getItems().add(new RestoredRow(c.table(), c.snapshot(), c.restored(),
+                    c.matches())));
+            table.setPrefHeight(listHeight(proof.counts().size()));
+            box.getChildren().add(grow(table));
+        }
+        return grow(box);
+    }
+
+    private static TableColumn<RestoredRow, Long> countColumn(String title,
+                                                             java.util.function.Function<RestoredRow, Long> value) {
+        TableColumn<RestoredRow, Long> col = new TableColumn<>(title);
+        col.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(value.apply(c.getValue())));
+        col.setCellFactory(c -> new TableCell<>() {
+            @Override
+            protected void updateItem(Long item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty ? null : item == null ? "missing" : RowCountDiffView.formatCount(item));
+            }
+        });
+        col.getStyleClass().add("numeric-column");
+        return col;
     }
 
     /** Room for a few rows of a themed list or table (about 40 px a row with its header), growing with space. */

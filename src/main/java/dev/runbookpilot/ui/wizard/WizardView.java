@@ -287,7 +287,7 @@ public final class WizardView extends BorderPane {
         migrationPrevious.textProperty().bind(vm.previousAttemptProperty());
         migrationPrevious.visibleProperty().bind(vm.previousAttemptProperty().isNotEmpty());
         migrationPrevious.managedProperty().bind(migrationPrevious.visibleProperty());
-        migrationBox.getChildren().addAll(sectionLabel("Migration progress, notices and command output"), migrationApplied,
+        migrationBox.getChildren().addAll(sectionLabel("Progress and output"), migrationApplied,
                 migrationUnsettled, migrationPrevious, migrationProgress, migrationLog);
         manualBox.setId("manual-items");
         signoffBox.setId("signoff-entries");
@@ -426,7 +426,9 @@ public final class WizardView extends BorderPane {
         manualBox.getChildren().clear();
         signoffBox.getChildren().clear();
         StepItem item = vm.currentProperty().get();
-        boolean mutates = item != null && item.step().mutates();
+        // A backup streams pg_dump's lines here as a migration streams its notices.
+        boolean mutates = item != null && (item.step().mutates() || item.step().checks().stream()
+                .anyMatch(c -> c instanceof dev.runbookpilot.runbook.CheckSpec.Backup));
         migrationBox.setVisible(mutates);
         migrationBox.setManaged(mutates);
         for (CheckRow row : vm.checks()) {

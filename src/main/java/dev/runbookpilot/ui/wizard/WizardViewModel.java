@@ -184,11 +184,13 @@ public final class WizardViewModel {
                         && current.get() != null && current.get().step().optional()
                         && !current.get().status().isSatisfied(),
                 opened, busy, ended, current, anyRowStatus);
-        // A migration is never re-run piecemeal, nor are probes against production: the step runs whole, through
-        // the approval dialog.
+        // A migration is never re-run piecemeal, nor are probes or a backup against production: the step runs whole,
+        // through the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
                         && !current.get().step().mutates()
-                        && !runbook.target().probesNeedApproval(current.get().step()),
+                        && !runbook.target().probesNeedApproval(current.get().step())
+                        && !(requiresTypedDatabaseName() && current.get().step().checks().stream()
+                                .anyMatch(c -> c instanceof CheckSpec.Backup)),
                 canRun, canWaive, current);
     }
 
@@ -420,6 +422,11 @@ public final class WizardViewModel {
                     b.append("# command, against the connected database").append('\n')
                             .append(session.commandPreview(cmd));
                     for (CheckSpec v : cmd.verify()) b.append("# then verify: ").append(v.label()).append('\n');
+                } else if (c instanceof CheckSpec.Backup backup) {
+                    b.append("-- backup: pg_dump of ").append(databaseName()).append(" into ").append(backup.dir())
+                            .append(" (").append(backup.format().yamlName()).append("), proven by ")
+                            .append(backup.verify() == CheckSpec.BackupVerify.LIST ? "pg_restore --list"
+                                    : "a restore into " + backup.scratch().describe()).append('\n');
                 } else if (c instanceof CheckSpec.Statement probe && runbook.target().probesNeedApproval(step)) {
                     b.append("-- ").append(probe.kind()).append(" probe (in a transaction that is rolled back; a"
                             + " sequence value it draws stays drawn)\n");
