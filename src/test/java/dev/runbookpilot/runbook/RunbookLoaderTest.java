@@ -619,7 +619,7 @@ class RunbookLoaderTest {
                         backup: { dir: d }
                         execute: { file: m.sql }
                 """, dir.resolve("runbook.yaml"));
-        assertThat(all).extracting(RunbookProblem::message).contains("an execute or sign-off step stands alone");
+        assertThat(all).extracting(RunbookProblem::message).contains("an execute, command or sign-off step stands alone");
     }
 
     @Test
