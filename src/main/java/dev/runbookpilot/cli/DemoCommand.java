@@ -52,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  URL:   %s%n", server.uri(db));
         out.printf("  JDBC:  %s%n", server.jdbcUrl(db));
         out.printf("  psql:  psql '%s'%n", server.uri(db));
-        out.printf("  run:   java -jar target/runbook-pilot.jar run %s --db '%s'%n%n", runbookFile, server.uri(db));
+        out.printf("  run:   %s run %s --db '%s'%n%n", Invocation.command(), runbookFile, server.uri(db));
         out.println("Press Ctrl-C to stop the server (its data is discarded).");
         out.flush();
         stopped.await();

@@ -73,7 +73,11 @@ public final class StartView extends BorderPane {
         roots.add(Path.of("runbooks").toAbsolutePath());
         try {
             Path code = Path.of(StartView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (code.getParent() != null) roots.add(code.getParent().resolve("../runbooks").normalize());
+            if (code.getParent() != null) {
+                roots.add(code.getParent().resolve("../runbooks").normalize());
+                // The installed packages keep the samples beside the jar (jpackage's lib/app).
+                roots.add(code.getParent().resolve("runbooks"));
+            }
         } catch (URISyntaxException | RuntimeException e) {
             // Without a code source (unusual class loaders) only the working directory is searched.
         }
