@@ -57,7 +57,7 @@ ok "dpkg -i $(basename "$DEB")"
 # Every command below runs as a user's shell would after installing: no JDK, no Maven, a fresh home.
 mkdir -p "$work/home"
 user() {
-    env -i PATH=/usr/bin:/bin HOME="$work/home" LANG=C.UTF-8 USER=dba "$@"
+    env -i PATH=/usr/bin:/bin HOME="$work/home" RUNBOOK_PILOT_HOME="$work/home/.runbook-pilot" LANG=C.UTF-8 "$@"
 }
 
 [ "$(user sh -c 'command -v runbook-pilot')" = /usr/bin/runbook-pilot ] || fail "runbook-pilot is not on the PATH"
@@ -101,12 +101,12 @@ ok "messages name the command runbook-pilot"
 # A whole headless window on the embedded demo database: the bundled runtime unpacks and starts PostgreSQL.
 sample=$APP_DIR/lib/app/runbooks/schema-alignment/runbook.yaml
 if ! user runbook-pilot run "$sample" --demo --yes --operator "CI" \
-        --confirm quiet --confirm "backup=ci" --confirm app-smoke \
+        --confirm quiet --confirm "backup=ci" --confirm "app-smoke=ci" \
         --sign "DBA=CI" --sign "Backend lead=CI" --report "$work/window.md" > "$work/run.log" 2>&1; then
     cat "$work/run.log" >&2
     fail "run --demo --yes of schema-alignment"
 fi
-grep -q '^PASSED' "$work/run.log" || { cat "$work/run.log" >&2; fail "the demo run did not end PASSED"; }
+grep -q "Verdict: PASSED$" "$work/run.log" || { tail -n 15 "$work/run.log" >&2; fail "the demo run did not end PASSED"; }
 [ -s "$work/window.md" ] || fail "the demo run wrote no report"
 ok "run --demo --yes of schema-alignment: PASSED"
 
