@@ -97,6 +97,12 @@ if user runbook-pilot gui > "$work/gui-nodisplay.log" 2>&1; then fail "gui witho
 grep -q "Use 'runbook-pilot run'" "$work/gui-nodisplay.log" \
     || { cat "$work/gui-nodisplay.log" >&2; fail "the no-display hint does not name runbook-pilot"; }
 ok "messages name the command runbook-pilot"
+# ... and the jar, run with java -jar, names itself that way.
+(cd "$ROOT" && env -u DISPLAY -u WAYLAND_DISPLAY java -jar target/runbook-pilot.jar gui) > "$work/gui-jar.log" 2>&1 \
+    && fail "gui without a display succeeded"
+grep -q "Use 'java -jar target/runbook-pilot.jar run'" "$work/gui-jar.log" \
+    || { cat "$work/gui-jar.log" >&2; fail "the no-display hint of the jar does not name java -jar"; }
+ok "messages of the jar name java -jar target/runbook-pilot.jar"
 
 # A whole headless window on the embedded demo database: the bundled runtime unpacks and starts PostgreSQL.
 sample=$APP_DIR/lib/app/runbooks/schema-alignment/runbook.yaml
