@@ -139,6 +139,7 @@ DPKG_DEB_COMPRESSOR_TYPE=zstd DPKG_DEB_COMPRESSOR_LEVEL=9 \
 
 if command -v rpmbuild >/dev/null; then
     say "building the .rpm"
+    cp "$HERE/linux/$NAME.spec" "$OUT/resources/$NAME.spec"
     "$JDK/bin/jpackage" --type rpm "${PACKAGE_OPTS[@]}" --linux-rpm-license-type "ASL 2.0"
 else
     say "no rpmbuild: .rpm skipped"
