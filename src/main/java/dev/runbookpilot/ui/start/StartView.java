@@ -69,17 +69,25 @@ public final class StartView extends BorderPane {
 
     /** Where samples are looked for: {@code runbooks/} in the working directory, then next to the jar. */
     public static List<Path> defaultSampleRoots() {
-        List<Path> roots = new ArrayList<>();
-        roots.add(Path.of("runbooks").toAbsolutePath());
+        Path code;
         try {
-            Path code = Path.of(StartView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (code.getParent() != null) {
-                roots.add(code.getParent().resolve("../runbooks").normalize());
-                // The installed packages keep the samples beside the jar (jpackage's lib/app).
-                roots.add(code.getParent().resolve("runbooks"));
-            }
+            code = Path.of(StartView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException | RuntimeException e) {
-            // Without a code source (unusual class loaders) only the working directory is searched.
+            code = null; // without a code source (unusual class loaders) only the working directory is searched
+        }
+        return sampleRoots(Path.of("").toAbsolutePath(), code);
+    }
+
+    /**
+     * @param codeSource the jar (or classes directory) the app runs from: {@code target/} in a build, whose samples
+     *                   are the project's {@code runbooks/}; {@code lib/app/} when installed, samples beside it
+     */
+    static List<Path> sampleRoots(Path workingDir, Path codeSource) {
+        List<Path> roots = new ArrayList<>();
+        roots.add(workingDir.resolve("runbooks"));
+        if (codeSource != null && codeSource.getParent() != null) {
+            roots.add(codeSource.getParent().resolve("../runbooks").normalize());
+            roots.add(codeSource.getParent().resolve("runbooks"));
         }
         return roots;
     }
