@@ -26,7 +26,9 @@ say "$(basename "$DEB"): $size_mb MB"
 [ "$size_mb" -le 90 ] || fail "the package is $size_mb MB, more than the 90 MB target"
 ok "package size $size_mb MB <= 90 MB"
 
-if dpkg -s "$NAME" >/dev/null 2>&1; then
+# Installed, not merely known to dpkg (a removed package stays known, in state config-files).
+installed_now() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$NAME" 2>/dev/null)" = installed ]; }
+if installed_now; then
     say "removing an installed $NAME first"
     dpkg -r "$NAME" >/dev/null
 fi
@@ -44,7 +46,7 @@ fi
 work=$(mktemp -d)
 installed=
 cleanup() {
-    if [ -n "$installed" ] && dpkg -s "$NAME" >/dev/null 2>&1; then dpkg -r "$NAME" >/dev/null 2>&1 || true; fi
+    if [ -n "$installed" ] && installed_now; then dpkg -r "$NAME" >/dev/null 2>&1 || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
