@@ -46,8 +46,9 @@ final class GuiCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         if (!hasDisplay()) {
-            err.println("no display to open the wizard on (DISPLAY is not set). Use '" + Invocation.command() + " run' in a"
-                    + " terminal, or start a desktop session (for a virtual one: Xvfb :99 & export DISPLAY=:99).");
+            err.println("no display to open the wizard on (DISPLAY is not set). Use '" + Invocation.command()
+                    + " run' in a terminal, or start a desktop session (for a virtual one: Xvfb :99 & export"
+                    + " DISPLAY=:99).");
             return ExitCodes.USAGE;
         }
         String who = operator != null && !operator.isBlank() ? operator
