@@ -134,8 +134,12 @@ PACKAGE_OPTS=(--app-image "$IMAGE" --dest "$OUT/packages" --name "$NAME" --app-v
 say "building the .deb"
 # zstd, not dpkg's default xz: xz takes minutes on the runtime's 100 MB on two cores, zstd -9 seconds, for a
 # package a few MB larger. dpkg reads zstd from Debian 12 and Ubuntu 21.10 on.
+# jpackage derives the dependencies from the libraries the runtime links; JavaFX's own native libraries come out
+# of its jars at run time, unseen, and need GTK 3 (the window) and libGL (the hardware pipeline; without it JavaFX
+# falls back to software rendering).
 DPKG_DEB_COMPRESSOR_TYPE=zstd DPKG_DEB_COMPRESSOR_LEVEL=9 \
-    "$JDK/bin/jpackage" --type deb "${PACKAGE_OPTS[@]}" --linux-deb-maintainer "runbook-pilot@users.noreply.github.com"
+    "$JDK/bin/jpackage" --type deb "${PACKAGE_OPTS[@]}" --linux-deb-maintainer "runbook-pilot@users.noreply.github.com" \
+    --linux-package-deps "libgtk-3-0, libgl1"
 
 if command -v rpmbuild >/dev/null; then
     say "building the .rpm"
