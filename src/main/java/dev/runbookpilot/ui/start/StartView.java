@@ -3,6 +3,7 @@ package dev.runbookpilot.ui.start;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
 import dev.runbookpilot.app.SessionCatalog;
+import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -31,11 +32,9 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 import java.io.File;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -67,29 +66,9 @@ public final class StartView extends BorderPane {
         vm.refresh();
     }
 
-    /** Where samples are looked for: {@code runbooks/} in the working directory, then next to the jar. */
+    /** Where samples are looked for: {@code runbooks/} in the working directory, then beside the app. */
     public static List<Path> defaultSampleRoots() {
-        Path code;
-        try {
-            code = Path.of(StartView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) {
-            code = null; // without a code source (unusual class loaders) only the working directory is searched
-        }
-        return sampleRoots(Path.of("").toAbsolutePath(), code);
-    }
-
-    /**
-     * @param codeSource the jar (or classes directory) the app runs from: {@code target/} in a build, whose samples
-     *                   are the project's {@code runbooks/}; {@code lib/app/} when installed, samples beside it
-     */
-    static List<Path> sampleRoots(Path workingDir, Path codeSource) {
-        List<Path> roots = new ArrayList<>();
-        roots.add(workingDir.resolve("runbooks"));
-        if (codeSource != null && codeSource.getParent() != null) {
-            roots.add(codeSource.getParent().resolve("../runbooks").normalize());
-            roots.add(codeSource.getParent().resolve("runbooks"));
-        }
-        return roots;
+        return SampleFolders.roots();
     }
 
     private Node header() {

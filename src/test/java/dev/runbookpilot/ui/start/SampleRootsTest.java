@@ -2,6 +2,7 @@ package dev.runbookpilot.ui.start;
 
 import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.demo.SampleFolders;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +38,7 @@ class SampleRootsTest {
         Path home = Files.createDirectories(dir.resolve("home/dba"));
 
         StartViewModel vm = new StartViewModel(new Workspace(dir.resolve("ws")), new Targets(Map.of(), dir),
-                StartView.sampleRoots(home, app.resolve("runbook-pilot.jar")), SAME_THREAD, SAME_THREAD, l -> { });
+                SampleFolders.roots(home, app.resolve("runbook-pilot.jar")), SAME_THREAD, SAME_THREAD, l -> { });
         vm.refresh();
 
         assertThat(vm.samplesDirProperty().get()).isEqualTo(app.resolve("runbooks"));
@@ -48,7 +49,7 @@ class SampleRootsTest {
     void aBuildListsTheProjectsSamplesBesideTarget() {
         Path project = dir.resolve("project");
 
-        assertThat(StartView.sampleRoots(dir.resolve("elsewhere"), project.resolve("target/runbook-pilot.jar")))
+        assertThat(SampleFolders.roots(dir.resolve("elsewhere"), project.resolve("target/runbook-pilot.jar")))
                 .contains(project.resolve("runbooks"));
     }
 }
