@@ -2,6 +2,7 @@ package dev.runbookpilot.cli;
 
 import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.demo.EmbeddedServer;
+import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
@@ -17,8 +18,11 @@ import java.util.concurrent.CountDownLatch;
         + "running until Ctrl-C, so you can point psql or 'run --db' at it.")
 final class DemoCommand implements Callable<Integer> {
 
+    /** The sample the demo starts when no runbook is given, looked for in the sample folders. */
+    static final String DEFAULT_SAMPLE = "schema-alignment/runbook.yaml";
+
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUNBOOK",
-            defaultValue = "runbooks/schema-alignment/runbook.yaml", description = "default: ${DEFAULT-VALUE}")
+            description = "default: the " + DEFAULT_SAMPLE + " sample (runbooks/ here, or the installed samples)")
     Path runbookFile;
 
     @picocli.CommandLine.Spec
@@ -27,6 +31,16 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (runbookFile == null) {
+            // Installed, the app starts anywhere (a home directory): the samples are found beside it.
+            var roots = SampleFolders.roots();
+            var folder = SampleFolders.first(roots);
+            if (folder.isEmpty()) {
+                spec.commandLine().getErr().println("no sample runbooks in " + roots + "; give a RUNBOOK");
+                return ExitCodes.USAGE;
+            }
+            runbookFile = folder.get().resolve(DEFAULT_SAMPLE);
+        }
         Runbook runbook;
         try {
             runbook = RunbookLoader.load(runbookFile);
@@ -52,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  URL:   %s%n", server.uri(db));
         out.printf("  JDBC:  %s%n", server.jdbcUrl(db));
         out.printf("  psql:  psql '%s'%n", server.uri(db));
-        out.printf("  run:   java -jar target/runbook-pilot.jar run %s --db '%s'%n%n", runbookFile, server.uri(db));
+        out.printf("  run:   %s run %s --db '%s'%n%n", Invocation.command(), runbookFile, server.uri(db));
         out.println("Press Ctrl-C to stop the server (its data is discarded).");
         out.flush();
         stopped.await();

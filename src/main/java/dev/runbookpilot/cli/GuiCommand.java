@@ -12,7 +12,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "gui", description = "Open the desktop wizard (the default with no arguments). With a runbook and"
-        + " --demo or --db, the wizard opens on it directly.")
+        + " --demo or --db, the wizard opens on it directly; with a runbook alone, the start screen opens with it"
+        + " loaded.")
 final class GuiCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "RUNBOOK", description = "a runbook.yaml to open")
@@ -46,8 +47,9 @@ final class GuiCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         if (!hasDisplay()) {
-            err.println("no display to open the wizard on (DISPLAY is not set). Use 'runbook-pilot run' in a"
-                    + " terminal, or start a desktop session (for a virtual one: Xvfb :99 & export DISPLAY=:99).");
+            err.println("no display to open the wizard on (DISPLAY is not set). Use '" + Invocation.command()
+                    + " run' in a terminal, or start a desktop session (for a virtual one: Xvfb :99 & export"
+                    + " DISPLAY=:99).");
             return ExitCodes.USAGE;
         }
         String who = operator != null && !operator.isBlank() ? operator
@@ -55,7 +57,10 @@ final class GuiCommand implements Callable<Integer> {
         boolean direct = runbook != null && (demo || db != null);
         // Logback's configuration runs while the JavaFX toolkit starts, not before the first window on its thread.
         UiLogAppender.installInBackground();
-        WizardApp.launch(direct ? new Startup(runbook, demo, db, who) : Startup.startScreen(operator));
+        // A runbook without a target (the file manager's "Open with") opens on the start screen, loaded.
+        WizardApp.launch(direct ? new Startup(runbook, demo, db, who)
+                : runbook != null ? Startup.startScreen(runbook.toAbsolutePath(), operator)
+                : Startup.startScreen(operator));
         return ExitCodes.OK;
     }
 

@@ -44,7 +44,7 @@ final class ImportCommand implements Callable<Integer> {
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println(result.summary().render());
-        o.println("Runbook written to " + out + "; check it with: runbook-pilot validate " + out);
+        o.println("Runbook written to " + out + "; check it with: " + Invocation.command() + " validate " + out);
         return ExitCodes.OK;
     }
 }

@@ -3,7 +3,7 @@ package dev.runbookpilot.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of {@code java -jar runbook-pilot.jar}. */
+/** Entry point of {@code java -jar runbook-pilot.jar} and of the installed {@code runbook-pilot} launcher. */
 @Command(name = "runbook-pilot", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Walks a PostgreSQL migration runbook against a live database: every check evaluated, "
                 + "everything journaled, a report at the end.",
@@ -27,6 +27,8 @@ public final class Main implements Runnable {
     /** Runs a command line with its output going to the given writers (tests, embedding). */
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // Usage lines and hints show the command as typed here: the installed launcher or java -jar.
+        cli.setCommandName(Invocation.command());
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> ExitCodes.USAGE);

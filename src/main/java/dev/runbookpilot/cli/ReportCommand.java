@@ -20,7 +20,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", description = {"Write a session's report from its journal alone, optionally signed.",
-        "PDF reports carry an embedded PAdES signature (check with pdfsig or 'runbook-pilot verify'); Markdown "
+        "PDF reports carry an embedded PAdES signature (check with pdfsig or '${ROOT-COMMAND-NAME} verify'); Markdown "
                 + "reports get a detached SSH signature FILE.sig (check with 'ssh-keygen -Y verify').",
         "Key passphrases are asked on the terminal, or read from the environment variable "
                 + ReportCommand.PASSPHRASE_ENV + " when there is no terminal."})

@@ -83,7 +83,9 @@ final class RunCommand implements Callable<Integer> {
              StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
             ReportCommand.writeIfAsked(session.state(), interaction.report, out);
-            if (code != ExitCodes.OK) out.printf("Resume with: runbook-pilot resume %s%n", session.journalFile());
+            if (code != ExitCodes.OK) {
+                out.printf("Resume with: %s resume %s%n", Invocation.command(), session.journalFile());
+            }
             return code;
         } catch (SessionException e) {
             err.println(e.getMessage());

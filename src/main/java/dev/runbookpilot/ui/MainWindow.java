@@ -30,6 +30,7 @@ import javafx.stage.WindowEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -67,12 +68,17 @@ public final class MainWindow {
 
     /** Opens what the command line asked for. */
     public void start(Startup startup) {
-        if (startup.runbook() == null) showStart(startup.operator());
-        else openDirect(startup);
+        if (startup.direct()) openDirect(startup);
+        else showStart(startup.operator(), startup.runbook());
         stage.show();
     }
 
     public void showStart(String operator) {
+        showStart(operator, null);
+    }
+
+    /** The start screen; {@code runbook}, when given, is loaded there as if chosen with Open runbook…. */
+    public void showStart(String operator, Path runbook) {
         disposeWizard();
         stage.setTitle("Runbook Pilot");
         StartViewModel vm = new StartViewModel(workspace, Targets.fromEnvironment(), StartView.defaultSampleRoots(),
@@ -80,6 +86,7 @@ public final class MainWindow {
                 background, this::showWizard);
         if (operator != null && !operator.isBlank()) vm.giveOperator(operator);
         scene.setRoot(new StartView(vm));
+        if (runbook != null) vm.openRunbook(runbook);
     }
 
     /** Loads the runbook and connects (or starts the demo) in the background, showing progress meanwhile. */

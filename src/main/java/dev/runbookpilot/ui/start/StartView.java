@@ -3,6 +3,7 @@ package dev.runbookpilot.ui.start;
 import atlantafx.base.theme.Styles;
 import atlantafx.base.theme.Tweaks;
 import dev.runbookpilot.app.SessionCatalog;
+import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
@@ -31,11 +32,9 @@ import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 import java.io.File;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -67,17 +66,9 @@ public final class StartView extends BorderPane {
         vm.refresh();
     }
 
-    /** Where samples are looked for: {@code runbooks/} in the working directory, then next to the jar. */
+    /** Where samples are looked for: {@code runbooks/} in the working directory, then beside the app. */
     public static List<Path> defaultSampleRoots() {
-        List<Path> roots = new ArrayList<>();
-        roots.add(Path.of("runbooks").toAbsolutePath());
-        try {
-            Path code = Path.of(StartView.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (code.getParent() != null) roots.add(code.getParent().resolve("../runbooks").normalize());
-        } catch (URISyntaxException | RuntimeException e) {
-            // Without a code source (unusual class loaders) only the working directory is searched.
-        }
-        return roots;
+        return SampleFolders.roots();
     }
 
     private Node header() {
