@@ -492,6 +492,43 @@ public final class BackupChecks {
         return leftovers;
     }
 
+    /**
+     * Why the leftovers a journal names for an interrupted backup are not exactly what this step creates, or null
+     * when they are. Resume deletes files and drops a database on the journal's word; a journal edited by hand or
+     * damaged must not turn that into deleting another directory or dropping another database, so each name must be
+     * the one this session and step would have made: the scratch database {@link #scratchDatabaseName}, on the
+     * server the step names, its embedded data directory named after it, and a partial dump in the step's
+     * {@code dir} named after this session.
+     */
+    public static String untrustedLeftovers(String sessionId, String stepId, CheckSpec.Backup spec,
+                                            String partialPath, String scratchServer, String scratchDatabase,
+                                            String scratchDataDir) {
+        String expected = scratchDatabaseName(sessionId, stepId);
+        if (partialPath != null) {
+            Path p = Path.of(partialPath).toAbsolutePath().normalize();
+            String name = p.getFileName() == null ? "" : p.getFileName().toString();
+            String session = "-" + sessionId.replaceAll("[^A-Za-z0-9_.-]", "_") + "-";
+            if (!spec.dir().toAbsolutePath().normalize().equals(p.getParent()) || !name.startsWith(".")
+                    || !name.endsWith(".partial") || !name.contains(session)) {
+                return "the partial dump " + partialPath + " is not a partial dump of this session in " + spec.dir();
+            }
+        }
+        if (scratchDatabase != null && !scratchDatabase.equals(expected)) {
+            return "the scratch database " + scratchDatabase + " is not this step's (" + expected + ")";
+        }
+        if (scratchServer != null && (spec.scratch() == null
+                || !scratchServer.equals(Scratch.journalName(spec.scratch())))) {
+            return "the scratch server " + scratchServer + " is not the one the step names";
+        }
+        if (scratchDataDir != null) {
+            Path d = Path.of(scratchDataDir).getFileName();
+            if (d == null || !d.toString().equals(expected)) {
+                return "the scratch server's directory " + scratchDataDir + " is not this step's";
+            }
+        }
+        return null;
+    }
+
     // ---------------------------------------------------------------- names and numbers
 
     /**

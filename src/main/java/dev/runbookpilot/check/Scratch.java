@@ -56,6 +56,11 @@ final class Scratch {
 
     /** How the journal names this server: {@code embedded}, {@code target} or the connection as written. */
     String journalName() {
+        return journalName(where);
+    }
+
+    /** How the journal names a scratch server: {@code embedded}, {@code target}, or its connection. */
+    static String journalName(CheckSpec.Scratch where) {
         return switch (where.where()) {
             case EMBEDDED -> EMBEDDED;
             case TARGET -> TARGET;

@@ -118,8 +118,15 @@ final class SessionBackups {
         for (Map.Entry<String, JournalEvent.BackupBegan> entry : open.entrySet()) {
             JournalEvent.BackupBegan b = entry.getValue();
             Step step = session.runbook().steps().filter(s -> s.id().equals(b.stepId())).findFirst().orElse(null);
-            if (step == null) continue;
-            List<String> left = BackupChecks.cleanUp(session.database(), b.partialPath(), b.scratchServer(),
+            if (step == null || b.index() < 0 || b.index() >= step.checks().size()
+                    || !(step.checks().get(b.index()) instanceof CheckSpec.Backup spec)) {
+                continue;
+            }
+            String untrusted = BackupChecks.untrustedLeftovers(session.id(), b.stepId(), spec, b.partialPath(),
+                    b.scratchServer(), b.scratchDatabase(), b.scratchDataDir());
+            List<String> left = untrusted != null
+                    ? List.of("nothing removed: " + untrusted + "; the journal may have been edited, check by hand")
+                    : BackupChecks.cleanUp(session.database(), b.partialPath(), b.scratchServer(),
                     b.scratchDatabase(), b.scratchDataDir());
             String removed = "the partial dump" + (b.scratchDatabase() == null ? "" : " and the scratch database "
                     + b.scratchDatabase());
@@ -130,7 +137,6 @@ final class SessionBackups {
                 log.warn("an interrupted backup left behind: {}", String.join("; ", left));
             }
             if (!finished.contains(entry.getKey())) {
-                CheckSpec spec = step.checks().get(b.index());
                 String why = "interrupted: the backup did not finish, so there is no backup from it; " + (left.isEmpty()
                         ? removed + " were removed" : "left behind: " + String.join("; ", left))
                         + ". Run the step again";

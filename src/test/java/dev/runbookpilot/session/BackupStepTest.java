@@ -4,6 +4,7 @@ import dev.runbookpilot.check.BackupChecks;
 import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.db.CheckDefaults;
@@ -240,10 +241,12 @@ class BackupStepTest {
         fx = SessionFixture.open("backup_crash", SETUP, dir, new java.util.Properties());
         Runbook rb = fx.runbook(runbook("{ dir: dumps, verify: restore, scratch: target }"));
         Path dumps = Files.createDirectories(dir.resolve("dumps"));
-        Path partial = Files.writeString(dumps.resolve(".half.dump.partial"), "PGDMP half written");
+        Path partial;
         Path journalFile;
         String scratch;
         try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            partial = Files.writeString(dumps.resolve(".db-" + s.id() + "-20261202T010000Z.dump.partial"),
+                    "PGDMP half written");
             scratch = BackupChecks.scratchDatabaseName(s.id(), "backup");
             TestPostgres.exec("postgres", "CREATE DATABASE " + scratch);
             s.record(new JournalEvent.CheckStarted("backup", 0, Instant.now()));
@@ -266,6 +269,44 @@ class BackupStepTest {
         try (Session s = Session.resume(journalFile, rb, fx.db, "carol", RunListener.NONE)) {
             assertThat(s.state().result("backup", 0).orElseThrow().status()).as("cleaned once, not again")
                     .isEqualTo(Status.PASSED);
+        }
+    }
+
+    /**
+     * Resume deletes and drops on the journal's word: a journal edited to name the target database and a file the
+     * backup never made must not make resume drop or delete them.
+     */
+    @Test
+    void aResumeRemovesNothingAJournalNamesThatTheBackupDidNotMake() throws Exception {
+        fx = SessionFixture.open("backup_tampered", SETUP, dir, new java.util.Properties());
+        Runbook rb = fx.runbook(runbook("{ dir: dumps, verify: restore, scratch: target }"));
+        Files.createDirectories(dir.resolve("dumps"));
+        Path precious = Files.writeString(dir.resolve("dumps").resolve(".precious.partial"), "not ours");
+        Path journalFile;
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            s.record(new JournalEvent.CheckStarted("backup", 0, Instant.now()));
+            s.record(new JournalEvent.BackupBegan("backup", 0, null, "target", fx.database, null, Instant.now()));
+            journalFile = s.journalFile();
+            CheckSpec.Backup spec = (CheckSpec.Backup) step(rb, "backup").checks().get(0);
+            assertThat(BackupChecks.untrustedLeftovers(s.id(), "backup", spec, precious.toString(), null, null, null))
+                    .as("a file the backup did not name after this session").contains("not a partial dump");
+            assertThat(BackupChecks.untrustedLeftovers(s.id(), "backup", spec, dir.resolve("elsewhere")
+                    .resolve(".db-" + s.id() + "-1.dump.partial").toString(), null, null, null))
+                    .as("a file outside the step's dir").contains("not a partial dump");
+            assertThat(BackupChecks.untrustedLeftovers(s.id(), "backup", spec, null, "target",
+                    BackupChecks.scratchDatabaseName(s.id(), "backup"), "/home/alice")).contains("directory");
+        }
+
+        try (Session s = Session.resume(journalFile, rb, fx.db, "bob", RunListener.NONE)) {
+            assertThat(precious).exists();
+            try (Connection c = TestPostgres.connect(fx.database); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM items")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("the target database is still there").isEqualTo(5000);
+            }
+            CheckResult r = s.state().result("backup", 0).orElseThrow();
+            assertThat(r.status()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).contains("nothing removed", "check by hand");
         }
     }
 

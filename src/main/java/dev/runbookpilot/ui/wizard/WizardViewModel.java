@@ -362,8 +362,9 @@ public final class WizardViewModel {
         if (!canRun.get() || refusedUnsettled(item)) return false;
         if (requiresTypedDatabaseName()
                 && (typedDatabaseName == null || !typedDatabaseName.strip().equals(databaseName()))) {
-            error.set("Not run: this writes to PRODUCTION; type the database name '" + databaseName()
-                    + "' to approve");
+            error.set("Not run: this " + (item.step().mutates() ? "writes to" : item.step().checks().stream()
+                    .anyMatch(c -> c instanceof CheckSpec.Backup) ? "backs up (and loads)" : "probes")
+                    + " PRODUCTION; type the database name '" + databaseName() + "' to approve");
             return false;
         }
         runChecks(item, Session.Scope.UNSETTLED);
