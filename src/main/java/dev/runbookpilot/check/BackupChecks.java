@@ -8,6 +8,7 @@ import dev.runbookpilot.proc.ChildProcess;
 import dev.runbookpilot.proc.ClientEnvironment;
 import dev.runbookpilot.proc.PgTools;
 import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.RunbookLoader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -538,7 +539,7 @@ public final class BackupChecks {
     public static String scratchDatabaseName(String sessionId, String stepId) {
         String raw = ("rp_scratch_" + sessionId + "_" + stepId).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
         if (raw.length() <= 63) return raw;
-        return raw.substring(0, 54) + "_" + sha256Hex(raw.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
+        return raw.substring(0, 54) + "_" + RunbookLoader.sha256(raw.getBytes(StandardCharsets.UTF_8)).substring(0, 8);
     }
 
     static String fileName(String database, String sessionId, Instant at, CheckSpec.BackupFormat format) {
@@ -567,33 +568,27 @@ public final class BackupChecks {
         }
         StringBuilder lines = new StringBuilder();
         for (Path f : files) lines.append(sha256Hex(f)).append("  ").append(f.getFileName()).append('\n');
-        return sha256Hex(lines.toString().getBytes(StandardCharsets.UTF_8));
+        return RunbookLoader.sha256(lines.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static int compareBytes(String a, String b) {
         return java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Streamed: a dump can be larger than memory ({@link RunbookLoader#sha256} takes the bytes whole). */
     private static String sha256Hex(Path file) throws IOException {
-        MessageDigest md = digest();
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    private static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(digest().digest(bytes));
-    }
-
-    private static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java has SHA-256", e);
-        }
     }
 
     static String human(long bytes) {

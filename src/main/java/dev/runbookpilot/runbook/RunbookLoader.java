@@ -75,8 +75,11 @@ public final class RunbookLoader {
         return java.util.Collections.unmodifiableSet(kinds);
     }
 
-    /** The variables a command's {@code env:} values may reference: those Runbook Pilot sets for every tool. */
-    static final List<String> COMMAND_VARIABLES = List.of("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE",
+    /**
+     * The variables a command's {@code env:} values may reference: those Runbook Pilot sets for a tool (the process
+     * layer's {@code ClientEnvironment}; a test keeps the two lists equal).
+     */
+    public static final List<String> COMMAND_VARIABLES = List.of("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE",
             "PGAPPNAME", "PGPASSWORD", "DATABASE_URL", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY", "PGCONNECT_TIMEOUT");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");

@@ -67,4 +67,13 @@ class ClientEnvironmentTest {
                         .filter(k -> !k.startsWith("PGSSL") || k.equals("PGSSLMODE"))
                         .filter(k -> !k.equals("PGCONNECT_TIMEOUT")).toList());
     }
+
+    /** The loader refuses a reference to anything else, and a reference it accepts must have a value here. */
+    @Test
+    void setsExactlyTheVariablesTheLoaderLetsAStepReference() {
+        ConnectionSettings everything = new ConnectionSettings("db", 5432, "shop", "app", "pw", "verify-full",
+                "prompt", Map.of("sslrootcert", "/ca", "sslcert", "/c", "sslkey", "/k", "connectTimeout", "10"));
+        assertThat(ClientEnvironment.of(everything, "x").variables().keySet())
+                .containsExactlyInAnyOrderElementsOf(dev.runbookpilot.runbook.RunbookLoader.COMMAND_VARIABLES);
+    }
 }
