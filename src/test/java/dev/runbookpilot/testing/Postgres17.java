@@ -5,11 +5,8 @@ import dev.runbookpilot.demo.EmbeddedServer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -19,28 +16,13 @@ import java.util.zip.ZipFile;
  * be on the class path, so Maven copies the 17 jar into target/ and its archive is read from there.
  */
 public final class Postgres17 {
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static EmbeddedServer server;
+    private static final SharedServer SERVER = new SharedServer("PostgreSQL 17",
+            () -> EmbeddedServer.start(Postgres17::binaries));
 
     private Postgres17() {}
 
-    public static synchronized EmbeddedServer server() {
-        if (server == null) {
-            try {
-                server = EmbeddedServer.start(Postgres17::binaries);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the embedded PostgreSQL 17", e);
-            }
-            EmbeddedServer s = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting; the data directory is temporary
-                }
-            }, "embedded-postgres17-stop"));
-        }
-        return server;
+    public static EmbeddedServer server() {
+        return SERVER.get();
     }
 
     /** zonky asks for "postgres-{system}-{hardware}.txz"; the copied jar holds the Linux x86-64 one. */
@@ -64,12 +46,6 @@ public final class Postgres17 {
 
     /** Creates an empty database and returns its name. */
     public static String freshDatabase(String prefix) {
-        String name = (prefix + "_" + COUNTER.incrementAndGet()).toLowerCase().replaceAll("[^a-z0-9_]", "_");
-        try {
-            server().recreateDatabase(name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + name, e);
-        }
-        return name;
+        return SERVER.freshDatabase(prefix);
     }
 }

