@@ -133,7 +133,11 @@ public final class ChildProcess {
         if (!Files.isDirectory(spec.cwd())) {
             throw new CannotStart("working directory " + spec.cwd() + " does not exist", null);
         }
-        ProcessBuilder pb = new ProcessBuilder(spec.argv()).directory(spec.cwd().toFile());
+        Launch launch = Launch.of(spec.argv(), spec.cwd());
+        // Nobody can answer a tool's question (a password prompt) during a step: its input is empty, so it fails
+        // at once instead of waiting for its timeout.
+        ProcessBuilder pb = new ProcessBuilder(launch.argv()).directory(spec.cwd().toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Map<String, String> env = pb.environment();
         spec.unset().forEach(env::remove);
         env.putAll(spec.set());
@@ -145,7 +149,7 @@ public final class ChildProcess {
         } catch (IOException e) {
             throw new CannotStart(cannotStart(spec.argv().get(0), e), e);
         }
-        Tree tree = new Tree(p.toHandle());
+        Tree tree = new Tree(p.toHandle(), launch.ownSession());
         Thread out = output.reader(p.getInputStream(), Stream.OUT, p.pid());
         Thread err = output.reader(p.getErrorStream(), Stream.ERR, p.pid());
         Ending ending = Ending.EXITED;
@@ -207,7 +211,59 @@ public final class ChildProcess {
     }
 
     /**
-     * The program and every process it started, as seen while it ran: once a parent exits, its children are
+     * How the program is started. Where the system allows it (Linux with {@code setsid} and {@code /proc}), the
+     * program starts in a session of its own, so every process it starts belongs to that session wherever it is
+     * re-parented, and can be found at any moment, not only while a watcher happens to look: a child forked an
+     * instant before its parent exits is still found. Elsewhere the program starts as is and its tree is followed
+     * by looking at its descendants (see {@link Tree}).
+     *
+     * <p>The program is looked up here, on this process's {@code PATH} as {@link ProcessBuilder} would, so a
+     * missing or non-executable program is still "cannot start" rather than an exit code of {@code setsid}.
+     */
+    record Launch(List<String> argv, boolean ownSession) {
+        private static final Path SETSID = findSetsid();
+
+        static Launch of(List<String> argv, Path cwd) throws CannotStart {
+            if (SETSID == null) return new Launch(argv, false);
+            List<String> wrapped = new ArrayList<>(argv.size() + 1);
+            wrapped.add(SETSID.toString());
+            wrapped.add(resolve(argv.get(0), cwd).toString());
+            wrapped.addAll(argv.subList(1, argv.size()));
+            return new Launch(wrapped, true);
+        }
+
+        private static Path resolve(String program, Path cwd) throws CannotStart {
+            List<Path> candidates = new ArrayList<>();
+            if (program.contains("/")) {
+                candidates.add(cwd.resolve(program));
+            } else {
+                for (String dir : String.valueOf(System.getenv("PATH")).split(":")) {
+                    if (!dir.isEmpty()) candidates.add(Path.of(dir, program));
+                }
+            }
+            Path notExecutable = null;
+            for (Path c : candidates) {
+                if (!Files.isRegularFile(c)) continue;
+                if (Files.isExecutable(c)) return c.toAbsolutePath();
+                if (notExecutable == null) notExecutable = c;
+            }
+            if (notExecutable != null) throw new CannotStart(program + ": not executable (permission denied)", null);
+            throw new CannotStart(program + ": not found (not on PATH, or no such file)", null);
+        }
+
+        private static Path findSetsid() {
+            if (!Files.isReadable(Path.of("/proc/self/stat"))) return null;
+            for (String dir : List.of("/usr/bin", "/bin")) {
+                Path p = Path.of(dir, "setsid");
+                if (Files.isExecutable(p)) return p;
+            }
+            return null;
+        }
+    }
+
+    /**
+     * The program and every process it started. In a session of its own, that is every process of the session
+     * (its id is the program's pid). Otherwise, as seen while it ran: once a parent exits, its children are
      * re-parented and are no longer anyone's descendants, so they are remembered from earlier looks. (A handle
      * compares its process's start time as well, so a reused pid is never taken for one of ours.)
      */
@@ -215,13 +271,15 @@ public final class ChildProcess {
         /** How often the descendants are listed while the program runs. */
         private static final long LOOK_MILLIS = 200;
         private final ProcessHandle root;
+        private final boolean ownSession;
         private final java.util.Set<ProcessHandle> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        Tree(ProcessHandle root) {
+        Tree(ProcessHandle root, boolean ownSession) {
             this.root = root;
+            this.ownSession = ownSession;
             Thread watcher = new Thread(() -> {
                 while (root.isAlive()) {
-                    root.descendants().forEach(seen::add);
+                    look();
                     try {
                         Thread.sleep(LOOK_MILLIS);
                     } catch (InterruptedException e) {
@@ -233,15 +291,54 @@ public final class ChildProcess {
             watcher.start();
         }
 
+        private void look() {
+            root.descendants().forEach(seen::add);
+            if (ownSession) sessionMembers(root.pid()).forEach(seen::add);
+        }
+
         /** Processes it started that still run after it exited. */
         List<ProcessHandle> stillRunning() {
-            return seen.stream().filter(ProcessHandle::isAlive).toList();
+            look();
+            return seen.stream().filter(h -> h.pid() != root.pid() && h.isAlive()).toList();
         }
 
         void stop() {
-            root.descendants().forEach(seen::add);
+            look();
             stopTree(root, seen);
+            if (ownSession) {
+                // Forked while the signals were on their way, after the last look.
+                List<ProcessHandle> late = sessionMembers(root.pid());
+                if (!late.isEmpty()) stopTree(root, late);
+            }
         }
+    }
+
+    /**
+     * Every live process whose session id is {@code sid}, read from {@code /proc}: field 6 of
+     * {@code /proc/PID/stat}, counted after the command name, which is in parentheses and may itself hold spaces or
+     * parentheses. A process that vanishes while it is read is simply not listed.
+     */
+    static List<ProcessHandle> sessionMembers(long sid) {
+        List<ProcessHandle> members = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"),
+                e -> e.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (Path proc : procs) {
+                String stat;
+                try {
+                    stat = Files.readString(proc.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // state ppid pgrp session ...
+                if (after.length > 3 && after[3].equals(Long.toString(sid))) {
+                    ProcessHandle.of(Long.parseLong(proc.getFileName().toString())).ifPresent(members::add);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list the processes of session {}: {}", sid, e.toString());
+        }
+        return members;
     }
 
     /**

@@ -164,4 +164,46 @@ class ChildProcessTest {
         assertThat(r.leftRunning()).isFalse();
         assertThat(r.exitCode()).isZero();
     }
+    @Test
+    void aChildForkedTheInstantBeforeItsParentExitsIsStillFoundLeftRunning() throws Exception {
+        Path pids = dir.resolve("pids");
+        // Detached from the output pipes and forked as the shell exits: no look at the tree while it ran finds it.
+        ChildProcess.Result r = ChildProcess.run(shell("sleep 60 </dev/null >/dev/null 2>&1 & echo $! > " + pids,
+                Duration.ofSeconds(30)), new CancelToken(), l -> {});
+        try {
+            assertThat(r.exitCode()).isZero();
+            assertThat(r.leftRunning()).isTrue();
+        } finally {
+            ProcessHandle.of(Long.parseLong(Files.readString(pids).strip())).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void aTimeoutStopsAGrandchildReParentedBeforeAnyoneLooked() throws Exception {
+        Path pids = dir.resolve("pids");
+        // The subshell exits at once, so its sleep belongs to no one's tree from its first instant.
+        ChildProcess.Result r = ChildProcess.run(shell("(sleep 300 </dev/null >/dev/null 2>&1 & echo $! > " + pids
+                + "); sleep 300", Duration.ofMillis(800)), new CancelToken(), l -> {});
+
+        assertThat(r.ending()).isEqualTo(ChildProcess.Ending.TIMED_OUT);
+        long orphan = Long.parseLong(Files.readString(pids).strip());
+        assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).as("orphan alive").isFalse();
+    }
+
+    @Test
+    void aRelativeProgramIsFoundInTheWorkingDirectory() throws Exception {
+        Path script = Files.writeString(dir.resolve("migrate.sh"), "#!/bin/sh\necho \"args: $*\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        ChildProcess.Result r = ChildProcess.run(new ChildProcess.Spec(List.of("./migrate.sh", "a b", "c"), dir,
+                Map.of(), Set.of(), Duration.ofSeconds(30), null, 10), new CancelToken(), l -> {});
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.kept()).extracting(ChildProcess.Line::text).containsExactly("args: a b c");
+    }
+    @Test
+    void aToolAskingForInputGetsNoneInsteadOfWaitingForever() throws Exception {
+        ChildProcess.Result r = ChildProcess.run(shell("if read answer; then echo got; else echo none; fi",
+                Duration.ofSeconds(20)), new CancelToken(), l -> {});
+        assertThat(r.ending()).isEqualTo(ChildProcess.Ending.EXITED);
+        assertThat(r.kept()).extracting(ChildProcess.Line::text).containsExactly("none");
+    }
 }
