@@ -40,6 +40,12 @@ public final class ChildProcess {
 
     /** Longest line kept whole; a tool printing megabytes without a newline cannot exhaust memory. */
     static final int MAX_LINE_CHARS = 8192;
+    /**
+     * How far past {@link #MAX_LINE_CHARS} a long line is read before it is cut, so the cut can move back before a
+     * secret that would straddle it (each piece is masked on its own). Secrets longer than this are not protected
+     * at a cut.
+     */
+    static final int CUT_LOOKAHEAD = 1024;
     /** How long a stopped tree gets to exit after SIGTERM before it is killed. */
     public static final Duration GRACE = Duration.ofSeconds(5);
     /** How long output may stay open after the program exited (a background child still holding the pipe). */
@@ -420,8 +426,8 @@ public final class ChildProcess {
                         char c = buf[i];
                         if (c == '\n') {
                             emit(stream, line);
-                        } else if (line.length() >= MAX_LINE_CHARS) {
-                            emit(stream, line);
+                        } else if (line.length() >= MAX_LINE_CHARS + CUT_LOOKAHEAD) {
+                            emitPiece(stream, line);
                             line.append(c);
                         } else {
                             line.append(c);
@@ -434,11 +440,38 @@ public final class ChildProcess {
             if (!line.isEmpty()) emit(stream, line);
         }
 
+        /** Emits the first piece of a line too long to keep whole and leaves the rest in {@code raw}. */
+        private void emitPiece(Stream stream, StringBuilder raw) {
+            int cut = safeCut(raw.toString());
+            String piece = raw.substring(0, cut);
+            raw.delete(0, cut);
+            deliver(stream, mask.apply(piece));
+        }
+
+        /**
+         * The last cut at or before {@link #MAX_LINE_CHARS} that splits no secret: the one where masking the two
+         * sides apart gives what masking the whole does (a secret split in two is masked in neither piece).
+         */
+        private int safeCut(String window) {
+            String whole = mask.apply(window);
+            int lowest = Math.max(1, MAX_LINE_CHARS - CUT_LOOKAHEAD);
+            for (int cut = Math.min(MAX_LINE_CHARS, window.length()); cut > lowest; cut--) {
+                if ((mask.apply(window.substring(0, cut)) + mask.apply(window.substring(cut))).equals(whole)) {
+                    return cut;
+                }
+            }
+            return Math.min(MAX_LINE_CHARS, window.length());
+        }
+
         private void emit(Stream stream, StringBuilder raw) {
-            int end = raw.length();
-            if (end > 0 && raw.charAt(end - 1) == '\r') end--;
-            String text = mask.apply(raw.substring(0, end));
+            if (!raw.isEmpty() && raw.charAt(raw.length() - 1) == '\r') raw.setLength(raw.length() - 1);
+            while (raw.length() > MAX_LINE_CHARS) emitPiece(stream, raw);
+            String text = mask.apply(raw.toString());
             raw.setLength(0);
+            deliver(stream, text);
+        }
+
+        private void deliver(Stream stream, String text) {
             Line line;
             synchronized (this) {
                 line = new Line(++count, Instant.now(), stream, text);

@@ -206,4 +206,20 @@ class ChildProcessTest {
         assertThat(r.ending()).isEqualTo(ChildProcess.Ending.EXITED);
         assertThat(r.kept()).extracting(ChildProcess.Line::text).containsExactly("none");
     }
+    @Test
+    void aSecretWhereALongLineIsCutIsStillMasked() throws Exception {
+        String secret = "s3cr%t-pa55word";
+        // The secret straddles the place where an 8K line would be cut in two.
+        int before = ChildProcess.MAX_LINE_CHARS - 5;
+        List<ChildProcess.Line> seen = new CopyOnWriteArrayList<>();
+        ChildProcess.Spec spec = new ChildProcess.Spec(List.of("sh", "-c", "head -c " + before
+                + " /dev/zero | tr '\\0' x; printf '%s' \"$SECRET\"; head -c 20000 /dev/zero | tr '\\0' y; echo"),
+                dir, Map.of("SECRET", secret), Set.of(), Duration.ofSeconds(30), t -> t.replace(secret, "*****"), 10);
+        ChildProcess.Result r = ChildProcess.run(spec, new CancelToken(), seen::add);
+
+        String all = String.join("", seen.stream().map(ChildProcess.Line::text).toList());
+        assertThat(all).doesNotContain("s3cr").doesNotContain("pa55").contains("x*****y");
+        assertThat(seen).allMatch(l -> l.text().length() <= ChildProcess.MAX_LINE_CHARS);
+        assertThat(all.replace("*****", "")).hasSize(before + 20000);
+    }
 }
