@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,12 +86,15 @@ public final class Targets {
     /**
      * Starts the embedded PostgreSQL in {@code dataDir} with the runbook's demo before-state, copied from the
      * sample's template cluster in {@code demo-templates} beside it (built on the sample's first launch). The server
-     * stops when the returned target is closed.
+     * stops when the returned target is closed. The data of earlier demo sessions beside it that have ended is
+     * removed first ({@link DemoLeftovers}); their journals are looked for beside it and in {@code sessions} under it.
      */
     public Target startDemo(Runbook runbook, Path dataDir) throws TargetException {
         EmbeddedServer server = null;
         try {
-            Path templates = dataDir.toAbsolutePath().getParent().resolve("demo-templates");
+            Path parent = dataDir.toAbsolutePath().getParent();
+            DemoLeftovers.sweep(parent, List.of(parent, parent.resolve("sessions")), java.time.Instant.now());
+            Path templates = parent.resolve("demo-templates");
             server = DemoDatabase.start(runbook, dataDir, templates);
             return openDemo(server, DemoDatabase.databaseName(runbook), dataDir);
         } catch (IOException | SQLException e) {

@@ -1,0 +1,120 @@
+package dev.runbookpilot.app;
+
+import dev.runbookpilot.demo.EmbeddedServer;
+import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Removes the data directories of demo sessions nobody can use any more: every demo launch runs on its own copy
+ * of the sample's template cluster (well over 100 MB), and without this each launch stayed on disk for good.
+ *
+ * <p>A directory {@code demo-*} is removed only when no server runs on it and either every session journal that
+ * names it has ended, or no journal names it and it was last changed more than {@link #UNCLAIMED_AGE} ago (a launch
+ * that failed or was abandoned before its session began; the age leaves alone a launch another process is still
+ * copying). The directory of an unfinished session is always kept: resume restarts its server there. The templates
+ * ({@code demo-templates}) are never touched.
+ */
+public final class DemoLeftovers {
+    private static final Logger log = LoggerFactory.getLogger(DemoLeftovers.class);
+    static final Duration UNCLAIMED_AGE = Duration.ofDays(1);
+    private static final String PREFIX = "demo-";
+    private static final String TEMPLATES = "demo-templates";
+
+    private DemoLeftovers() {}
+
+    /**
+     * Sweeps the demo directories directly under {@code parent}, judging them by the journals in
+     * {@code journalDirs}. Never throws: a directory that cannot be judged or removed is logged and kept.
+     *
+     * @return the directories removed
+     */
+    public static List<Path> sweep(Path parent, Collection<Path> journalDirs, Instant now) {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(parent)) return removed;
+        Map<Path, Boolean> endedByDir;
+        try {
+            endedByDir = claims(journalDirs);
+        } catch (IOException e) {
+            log.warn("not removing old demo data: cannot read the session journals: {}", e.toString());
+            return removed;
+        }
+        try (Stream<Path> children = Files.list(parent)) {
+            for (Path dir : children.filter(DemoLeftovers::isDemoDirectory).toList()) {
+                Path key = dir.toAbsolutePath().normalize();
+                try {
+                    Boolean ended = endedByDir.get(key);
+                    boolean unused = ended == null
+                            ? Files.getLastModifiedTime(dir).toInstant().isBefore(now.minus(UNCLAIMED_AGE))
+                            : ended;
+                    if (unused && !serverRuns(dir)) {
+                        EmbeddedServer.discard(dir);
+                        removed.add(dir);
+                        log.info("removed the data of a finished demo session: {}", dir);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    log.warn("could not remove old demo data {}: {}", dir, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list {} for old demo data: {}", parent, e.toString());
+        }
+        return removed;
+    }
+
+    private static boolean isDemoDirectory(Path p) {
+        String name = p.getFileName().toString();
+        return name.startsWith(PREFIX) && !name.equals(TEMPLATES) && Files.isDirectory(p);
+    }
+
+    /**
+     * Each demo data directory the journals name, and whether every session on it has ended. An unreadable journal
+     * fails the whole sweep: it might be the one naming a directory still in use.
+     */
+    private static Map<Path, Boolean> claims(Collection<Path> journalDirs) throws IOException {
+        Map<Path, Boolean> ended = new HashMap<>();
+        for (Path dir : journalDirs) {
+            if (!Files.isDirectory(dir)) continue;
+            List<Path> journals;
+            try (Stream<Path> files = Files.list(dir)) {
+                journals = files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList();
+            }
+            for (Path journal : journals) {
+                List<JournalEvent> events = Journal.read(journal);
+                if (events.isEmpty() || !(events.get(0) instanceof JournalEvent.Started st)) {
+                    throw new IOException(journal + " does not begin with a session start");
+                }
+                JournalEvent.Connection c = st.connection();
+                if (c == null || !c.demo() || c.demoDataDir() == null) continue;
+                boolean over = events.stream().anyMatch(e -> e instanceof JournalEvent.Ended);
+                ended.merge(Path.of(c.demoDataDir()).toAbsolutePath().normalize(), over, Boolean::logicalAnd);
+            }
+        }
+        return ended;
+    }
+
+    /** A server whose process is alive holds the directory (this or another Runbook Pilot, or one orphaned). */
+    private static boolean serverRuns(Path dir) throws IOException {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.isRegularFile(pidFile)) return false;
+        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
+        try {
+            return ProcessHandle.of(Long.parseLong(first)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException unreadable) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.runbookpilot.app;
+
+import dev.runbookpilot.db.ServerInfo;
+import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DemoLeftoversTest {
+
+    @TempDir
+    Path home;
+
+    private final Instant now = Instant.parse("2026-12-02T12:00:00Z");
+
+    @Test
+    void removesOnlyTheDataOfEndedOrLongAbandonedDemoSessionsThatNoServerHolds() throws IOException {
+        Path sessions = Files.createDirectories(home.resolve("sessions"));
+        Path ended = demoDir("demo-ended");
+        journal(sessions.resolve("a.jsonl"), ended, true);
+        Path unfinished = demoDir("demo-unfinished");
+        journal(sessions.resolve("b.jsonl"), unfinished, false);
+        Path resumedElsewhere = demoDir("demo-shared");
+        journal(sessions.resolve("c.jsonl"), resumedElsewhere, true);
+        journal(sessions.resolve("d.jsonl"), resumedElsewhere, false);
+        Path abandoned = demoDir("demo-abandoned");
+        Files.setLastModifiedTime(abandoned, FileTime.from(now.minus(Duration.ofDays(2))));
+        Path beingCopied = demoDir("demo-just-started");
+        Files.setLastModifiedTime(beingCopied, FileTime.from(now.minus(Duration.ofMinutes(1))));
+        Path running = demoDir("demo-running");
+        journal(sessions.resolve("e.jsonl"), running, true);
+        Files.writeString(running.resolve("postmaster.pid"), ProcessHandle.current().pid() + "\n/data\n");
+        Path templates = demoDir("demo-templates");
+        Files.setLastModifiedTime(templates, FileTime.from(now.minus(Duration.ofDays(30))));
+
+        List<Path> removed = DemoLeftovers.sweep(home, List.of(home, sessions), now);
+
+        assertThat(removed).containsExactlyInAnyOrder(ended, abandoned);
+        assertThat(ended).doesNotExist();
+        assertThat(abandoned).doesNotExist();
+        assertThat(unfinished).exists();
+        assertThat(resumedElsewhere).as("another session on it is unfinished").exists();
+        assertThat(beingCopied).exists();
+        assertThat(running).as("a live server holds it").exists();
+        assertThat(templates).exists();
+    }
+
+    @Test
+    void aJournalThatCannotBeReadKeepsEverything() throws IOException {
+        Path sessions = Files.createDirectories(home.resolve("sessions"));
+        Path ended = demoDir("demo-ended");
+        journal(sessions.resolve("a.jsonl"), ended, true);
+        Files.writeString(sessions.resolve("broken.jsonl"), "{not json\n");
+
+        assertThat(DemoLeftovers.sweep(home, List.of(sessions), now)).isEmpty();
+        assertThat(ended).exists();
+    }
+
+    private Path demoDir(String name) throws IOException {
+        Path dir = Files.createDirectories(home.resolve(name).resolve("base"));
+        Files.writeString(dir.resolve("PG_VERSION"), "15\n");
+        return dir.getParent();
+    }
+
+    private static void journal(Path file, Path dataDir, boolean ended) throws IOException {
+        Instant at = Instant.parse("2026-12-01T10:00:00Z");
+        ServerInfo server = new ServerInfo("localhost", 5432, "demo", "postgres", "15.15", 150015, "1", true, null);
+        JournalEvent.Started started = new JournalEvent.Started("s-" + file.getFileName(), "runbook.yaml", "00",
+                "Demo", "1", "demo", "demo", List.of(), new JournalEvent.Connection("localhost", 5432, "demo",
+                "postgres", null, true, dataDir.toAbsolutePath().toString()), server, "op", "test", at);
+        try (Journal j = Journal.create(file, started)) {
+            if (ended) j.append(new JournalEvent.Ended("op", at.plusSeconds(60)));
+        }
+    }
+}
