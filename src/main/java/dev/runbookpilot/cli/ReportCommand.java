@@ -54,6 +54,10 @@ final class ReportCommand implements Callable<Integer> {
             + "OpenSSH private key (e.g. ~/.ssh/id_ed25519) for md; implies --sign")
     Path key;
 
+    @Option(names = "--signer", paramLabel = "NAME", description = "whose generated identity signs (default: the "
+            + "session's operator, as in the wizard); not with --key, whose file names its signer")
+    String signer;
+
     @Option(names = "--session-dir", paramLabel = "DIR", description = "where session journals live")
     Path sessionDir;
 
@@ -72,7 +76,7 @@ final class ReportCommand implements Callable<Integer> {
             Path journal = SessionFiles.find(sessionRef,
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());
             SessionState state = SessionState.replay(Journal.read(journal));
-            SigningIdentity identity = identity();
+            SigningIdentity identity = identity(state.started().operator());
             ExportResult result = ReportExporter.export(state, format.format, out, identity);
             stdout.println("Report written to " + result.report());
             if (result.verification() != null) {
@@ -99,14 +103,20 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
-    private SigningIdentity identity() {
-        if (!sign && key == null) return null;
+    private SigningIdentity identity(String operator) {
+        if (signer != null && key != null) {
+            throw new IllegalArgumentException("--signer names a generated identity; a --key file names its own signer");
+        }
+        if (!sign && key == null) {
+            if (signer != null) throw new IllegalArgumentException("--signer needs --sign");
+            return null;
+        }
         if (key != null) {
             return format == Format.pdf ? SigningIdentity.pkcs12(key, terminalPrompt())
                     : SigningIdentity.sshKey(key, terminalPrompt());
         }
         Path config = configDir != null ? configDir : Workspace.fromEnvironment().config();
-        return SigningIdentity.generated(config, format.format);
+        return SigningIdentity.generated(config, format.format, signer != null ? signer : operator);
     }
 
     /** The environment variable for scripts; otherwise the terminal, without echo; no terminal means no answer. */

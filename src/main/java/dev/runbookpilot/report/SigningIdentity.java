@@ -4,7 +4,6 @@ import dev.runbookpilot.report.sign.OpenSshKey;
 import dev.runbookpilot.report.sign.PdfIdentity;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,15 +50,6 @@ public final class SigningIdentity {
     }
 
     /**
-     * The identity kept in {@code configDir} for the format and signer, made on first use: a self-signed RSA
-     * certificate for PDF, an Ed25519 key for Markdown, named after the signer. Each signer name has its own file
-     * (see {@link #generatedFile}), so operators sharing a workstation never sign under each other's names.
-     */
-    public static SigningIdentity generated(Path configDir, ReportFormat format) {
-        return generated(configDir, format, defaultSignerName());
-    }
-
-    /**
      * Where the generated identity of {@code signerName} lives: {@code report-signing-HASH.p12} (PDF) or
      * {@code report-signing-ed25519-HASH} (Markdown), HASH being the first 12 hex digits of the SHA-256 of the
      * name (NFC, trimmed). A hash rather than the name itself: names hold spaces, accents and characters no file
@@ -78,6 +68,11 @@ public final class SigningIdentity {
                 : "report-signing-ed25519-" + hash);
     }
 
+    /**
+     * The identity kept in {@code configDir} for the format and signer, made on first use: a self-signed RSA
+     * certificate for PDF, an Ed25519 key for Markdown, named after the signer. Each signer name has its own file
+     * (see {@link #generatedFile}), so operators sharing a workstation never sign under each other's names.
+     */
     public static SigningIdentity generated(Path configDir, ReportFormat format, String signerName) {
         if (signerName == null || signerName.isBlank()) throw new IllegalArgumentException("a signer name is needed");
         return new SigningIdentity(Source.GENERATED, format, configDir, null,
@@ -187,15 +182,6 @@ public final class SigningIdentity {
     private static String principalOf(String name) {
         String p = name == null ? "" : name.strip().replaceAll("[\\s,\"#*?!]+", "_");
         return p.isEmpty() ? "runbook-pilot" : p;
-    }
-
-    private static String defaultSignerName() {
-        String user = System.getProperty("user.name", "operator");
-        try {
-            return user + "@" + InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return user;
-        }
     }
 
     @Override

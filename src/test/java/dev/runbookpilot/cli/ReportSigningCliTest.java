@@ -60,7 +60,7 @@ class ReportSigningCliTest {
         Files.writeString(rb, RUNBOOK);
         Path sessions = dir.resolve("sessions");
         Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign", "DBA=Ada",
-                "--session-dir", sessions.toString());
+                "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         try (Stream<Path> files = Files.list(sessions)) {
             session = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
@@ -93,6 +93,26 @@ class ReportSigningCliTest {
         Run none = cli("verify", unsigned.toString());
         assertThat(none.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(none.output()).contains("INVALID: The PDF is not signed.");
+    }
+
+    @Test
+    void aGeneratedIdentitySignsAsTheSessionsOperatorUnlessASignerIsNamed() throws Exception {
+        Path config = dir.resolve("config-signer");
+        Run asOperator = cli("report", session, "--format", "md", "--out", dir.resolve("out/op.md").toString(),
+                "--sign", "--config-dir", config.toString());
+        assertThat(asOperator.code()).as(asOperator.output()).isEqualTo(ExitCodes.OK);
+        // An SSH principal is one word: the name's spaces become underscores.
+        assertThat(asOperator.output()).contains("Signed by Grace_Hopper with");
+
+        Run named = cli("report", session, "--format", "md", "--out", dir.resolve("out/named.md").toString(),
+                "--sign", "--signer", "Ada Lovelace", "--config-dir", config.toString());
+        assertThat(named.code()).as(named.output()).isEqualTo(ExitCodes.OK);
+        assertThat(named.output()).contains("Signed by Ada_Lovelace with");
+
+        Run unsigned = cli("report", session, "--format", "md", "--out", dir.resolve("out/x.md").toString(),
+                "--signer", "Ada Lovelace");
+        assertThat(unsigned.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unsigned.output()).contains("--signer needs --sign");
     }
 
     @Test
