@@ -98,12 +98,15 @@ public sealed interface CheckSpec {
     }
 
     /**
-     * Records exact row counts and the schema under a name, for {@code rowCounts} and {@code schemaDiff}.
+     * Records exact row counts and the schema under a name, for {@code rowCounts}, {@code schemaDiff} and
+     * {@code restored}.
      *
-     * @param tables row-count tables; empty with {@code allTables} counts every table of the schema
+     * @param tables    row-count tables; empty with {@code allTables} counts every table of the schema
+     * @param checksums tables whose content checksum the snapshot records, for a later {@code restored} check; each
+     *                  is a full read of the table
      */
     record Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema,
-                    List<HotQuery> queries) implements CheckSpec {
+                    List<HotQuery> queries, List<String> checksums) implements CheckSpec {
         public Snapshot {
             requireText(name, "a snapshot needs a name");
             tables = List.copyOf(tables);
@@ -111,17 +114,30 @@ public sealed interface CheckSpec {
             if (queries.stream().map(HotQuery::name).distinct().count() != queries.size()) {
                 throw new IllegalArgumentException("each hot query of a snapshot needs its own name");
             }
+            checksums = checksums == null ? List.of() : List.copyOf(checksums);
+            checksums.forEach(t -> requireText(t, "a checksum names its table"));
+            if (checksums.stream().distinct().count() != checksums.size()) {
+                throw new IllegalArgumentException("a snapshot checksums each table once");
+            }
         }
 
-        /** A snapshot of row counts and schema only, with no hot query timed. */
+        /** A snapshot that records no content checksum. */
+        public Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema,
+                        List<HotQuery> queries) {
+            this(meta, name, tables, allTables, schema, queries, List.of());
+        }
+
+        /** A snapshot of row counts and schema only, with no hot query timed and no checksum. */
         public Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema) {
-            this(meta, name, tables, allTables, schema, List.of());
+            this(meta, name, tables, allTables, schema, List.of(), List.of());
         }
         public String kind() { return "snapshot"; }
         public String describe() {
             return "snapshot '" + name + "' of " + (allTables ? "all tables" : tables.size() + " tables")
                     + (queries.isEmpty() ? "" : ", " + queries.size() + " hot " + (queries.size() == 1 ? "query"
-                    : "queries") + " timed");
+                    : "queries") + " timed")
+                    + (checksums.isEmpty() ? "" : ", " + checksums.size() + " content "
+                    + (checksums.size() == 1 ? "checksum" : "checksums"));
         }
     }
 
@@ -168,6 +184,38 @@ public sealed interface CheckSpec {
         }
         public String kind() { return "rowCounts"; }
         public String describe() { return "row counts vs '" + compareTo + "' " + tolerance.describe(); }
+    }
+
+    /**
+     * The database is back at a snapshot taken earlier (after a rollback): PASSED only when the schema shows no change
+     * at all against it, the row count of every table it counted is exactly the same (except the tables in
+     * {@code countsMayDiffer}), and each table in {@code checksums} has the content checksum the snapshot recorded.
+     * Whatever it cannot compare (no such snapshot in the session, a table gone, a checksum never recorded) is ERROR.
+     *
+     * @param baseline        the snapshot's name
+     * @param countsMayDiffer tables the snapshot counted whose counts may legitimately differ now (an audit log the
+     *                        rollback itself writes to)
+     * @param checksums       tables whose content must equal the snapshot's, by the checksum it recorded for them
+     */
+    record Restored(Meta meta, String baseline, List<String> countsMayDiffer, List<String> checksums)
+            implements CheckSpec {
+        public Restored {
+            requireText(baseline, "a restored check needs the baseline snapshot it compares to");
+            countsMayDiffer = countsMayDiffer == null ? List.of() : List.copyOf(countsMayDiffer);
+            checksums = checksums == null ? List.of() : List.copyOf(checksums);
+            countsMayDiffer.forEach(t -> requireText(t, "countsMayDiffer names tables"));
+            checksums.forEach(t -> requireText(t, "checksums names tables"));
+            if (checksums.stream().anyMatch(countsMayDiffer::contains)) {
+                // A table whose row count may differ cannot also have to hold exactly the same rows.
+                throw new IllegalArgumentException("a table is in countsMayDiffer or in checksums, not in both");
+            }
+        }
+        public String kind() { return "restored"; }
+        public String describe() {
+            return "back at '" + baseline + "': no schema change, row counts equal"
+                    + (countsMayDiffer.isEmpty() ? "" : " (except " + String.join(", ", countsMayDiffer) + ")")
+                    + (checksums.isEmpty() ? "" : ", contents equal of " + String.join(", ", checksums));
+        }
     }
 
     /** Allowed difference between a count before and after: absolute rows or a percentage of before. */

@@ -63,7 +63,7 @@ public final class RunbookLoader {
     public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
             "triggers", "views", "functions", "sequences", "extensions", "policies", "types", "rules", "statistics",
             "snapshot", "rowCounts",
-            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff",
+            "schemaDiff", "restored", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff",
             "backup");
 
     /** What a command's {@code verify:} may hold: checks that only read the target. */
@@ -97,9 +97,10 @@ public final class RunbookLoader {
             if (!k.checkable()) continue;
             own.put(k.yamlKey(), Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
         }
-        own.put("snapshot", Set.of("rowCounts", "schema", "queries"));
+        own.put("snapshot", Set.of("rowCounts", "schema", "queries", "checksums"));
         own.put("rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
         own.put("schemaDiff", Set.of("compareTo", "expect", "ignore"));
+        own.put("restored", Set.of("baseline", "countsMayDiffer", "checksums"));
         own.put("explain", Set.of("sql", "expect", "table", "maxCost", "analyze", "compareTo", "query", "slowerBy",
                 "runs"));
         own.put("rejects", Set.of("sql", "setup", "sqlstate", "message"));
@@ -136,6 +137,10 @@ public final class RunbookLoader {
     private final Map<String, SourceLocation> snapshots = new LinkedHashMap<>();
     /** The hot queries each snapshot times, name to SQL, for the explain checks that compare to them. */
     private final Map<String, Map<String, String>> snapshotQueries = new LinkedHashMap<>();
+    /** The tables each snapshot checksums, for the restored checks that compare to them. */
+    private final Map<String, Set<String>> snapshotChecksums = new LinkedHashMap<>();
+    /** The tables each snapshot counts by name; absent for a snapshot that counts every table of its schema. */
+    private final Map<String, Set<String>> snapshotCounted = new LinkedHashMap<>();
     private final List<SnapshotReference> unresolved = new ArrayList<>();
     private Path file;
     private Path baseDir;
@@ -414,6 +419,7 @@ public final class RunbookLoader {
             case "snapshot" -> snapshot(body, at);
             case "rowCounts" -> rowCounts(body, at);
             case "schemaDiff" -> schemaDiff(body, at);
+            case "restored" -> restored(body, at);
             case "explain" -> explain(body, at);
             case "rejects" -> statement(body, at, true);
             case "accepts" -> statement(body, at, false);
@@ -562,9 +568,40 @@ public final class RunbookLoader {
             queries.forEach(q -> byName.put(q.name(), q.sql()));
             snapshotQueries.put(name, byName);
         }
+        List<String> checksums = f.has("checksums") ? distinctTables(f.get("checksums"), "checksums") : List.of();
+        if (name != null && !snapshotChecksums.containsKey(name)) {
+            snapshotChecksums.put(name, new java.util.LinkedHashSet<>(checksums));
+            if (!all) snapshotCounted.put(name, new java.util.LinkedHashSet<>(tables));
+        }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : null;
         CheckSpec.Meta meta = new CheckSpec.Meta(null, timeout, at);
-        return name == null ? null : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"), queries);
+        return name == null ? null
+                : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"), queries, checksums);
+    }
+
+    /**
+     * A list of table names, each once: a name given twice is a problem at its second place (for a checksum it would
+     * read the table twice for nothing; for a restored check it says the writer was unsure what it meant).
+     */
+    private List<String> distinctTables(Node node, String key) {
+        List<String> out = new ArrayList<>();
+        List<Node> items = node instanceof ScalarNode s && !s.isNull() ? List.of(node)
+                : Optional.ofNullable(asList(node, "a list of table names under '" + key + "': [orders, users]"))
+                .map(ListNode::items).orElse(List.of());
+        for (Node item : items) {
+            String t = text(item);
+            if (t == null || t.isBlank()) {
+                if (item instanceof ScalarNode) problem(item.location(), "an empty table name in '" + key + "'",
+                        "name a table of the snapshot's schema, or remove the entry");
+                continue;
+            }
+            if (out.contains(t)) {
+                problem(item.location(), "'" + t + "' is listed twice in '" + key + "'", "list each table once");
+                continue;
+            }
+            out.add(t);
+        }
+        return out;
     }
 
     /** {@code queries:} of a snapshot: {@code name: SQL} or {@code name: { sql: ..., runs: 9 }}. */
@@ -621,12 +658,67 @@ public final class RunbookLoader {
     }
 
     private String snapshotReference(Fields f) {
-        String name = f.requiredText("compareTo", "name the snapshot to compare to: compareTo: before");
+        return snapshotReference(f, "compareTo", "name the snapshot to compare to: compareTo: before");
+    }
+
+    /** The name of a snapshot under {@code key}; one not taken before this check is reported at the end. */
+    private String snapshotReference(Fields f, String key, String hint) {
+        String name = f.requiredText(key, hint);
         if (name != null && !snapshots.containsKey(name)) {
-            unresolved.add(new SnapshotReference(name, f.get("compareTo").location(),
+            unresolved.add(new SnapshotReference(name, f.get(key).location(),
                     new java.util.LinkedHashSet<>(snapshots.keySet())));
         }
         return name;
+    }
+
+    /**
+     * {@code restored}: the database is back at an earlier snapshot. Its tables are judged against that snapshot
+     * here, so a checksum the snapshot never records is a problem before the window, not an ERROR after a rollback.
+     */
+    private CheckSpec restored(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "restored");
+        if (f == null) return null;
+        String baseline = snapshotReference(f, "baseline",
+                "name the snapshot the database must be back at: baseline: before");
+        List<String> mayDiffer = f.has("countsMayDiffer")
+                ? distinctTables(f.get("countsMayDiffer"), "countsMayDiffer") : List.of();
+        List<String> checksums = f.has("checksums") ? distinctTables(f.get("checksums"), "checksums") : List.of();
+        boolean known = baseline != null && snapshots.containsKey(baseline);
+        if (known && f.has("checksums")) {
+            Set<String> recorded = snapshotChecksums.getOrDefault(baseline, Set.of());
+            for (Node item : itemsOf(f.get("checksums"))) {
+                String t = item instanceof ScalarNode s && !s.isNull() ? s.text() : null;
+                if (t == null || recorded.contains(t)) continue;
+                problem(item.location(), "snapshot '" + baseline + "' records no checksum of '" + t + "'",
+                        recorded.isEmpty() ? "add it to the snapshot: checksums: [" + t + "]"
+                                : "add it to the snapshot's checksums (it records " + String.join(", ", recorded)
+                                + ")" + closest(t, recorded).map(c -> ", or did you mean '" + c + "'?").orElse(""));
+            }
+        }
+        Set<String> counted = known ? snapshotCounted.get(baseline) : null;
+        if (counted != null && f.has("countsMayDiffer")) {
+            for (Node item : itemsOf(f.get("countsMayDiffer"))) {
+                String t = item instanceof ScalarNode s && !s.isNull() ? s.text() : null;
+                if (t == null || counted.contains(t)) continue;
+                problem(item.location(), "snapshot '" + baseline + "' does not count '" + t + "'",
+                        "name a table it counts (" + String.join(", ", counted) + ")"
+                                + closest(t, counted).map(c -> ", e.g. '" + c + "'").orElse("")
+                                + ", or remove it");
+            }
+        }
+        for (String t : checksums) {
+            if (mayDiffer.contains(t)) {
+                problem(f.keyLocation("checksums"), "'" + t + "' is in both countsMayDiffer and checksums",
+                        "a table whose count may differ cannot also hold exactly the baseline's rows; keep one");
+                return null;
+            }
+        }
+        return baseline == null ? null : new CheckSpec.Restored(meta(f, at), baseline, mayDiffer, checksums);
+    }
+
+    private static List<Node> itemsOf(Node node) {
+        if (node instanceof ListNode l) return l.items();
+        return node instanceof ScalarNode s && !s.isNull() ? List.of(node) : List.of();
     }
 
     private CheckSpec rowCounts(Node body, SourceLocation at) {
