@@ -318,8 +318,15 @@ final class HeadlessRun {
      * follows. Past a point of no return it runs nothing and shows the backup to restore instead.
      */
     private int rollBack(String reason) throws IOException, InterruptedException {
-        Rollbacks.Plan plan = session.rollbackPlan();
         out.printf("%n== Rollback%n    why: %s%n", reason);
+        if (session.state().ended().isPresent()) {
+            Outcome.Summary ended = session.outcome();
+            out.printf("    The window has ended. Verdict: %s%n    %s%n", ended.verdict(),
+                    ended.rollback() == null ? "" : ended.rollback().statement());
+            out.flush();
+            return ended.verdict() == Outcome.Verdict.ROLLED_BACK ? ExitCodes.ROLLED_BACK : ExitCodes.CHECK_FAILED;
+        }
+        Rollbacks.Plan plan = session.rollbackPlan();
         if (!plan.offered()) {
             out.printf("    No rollback: %s.%n", plan.refusal());
             if (plan.pointOfNoReturn() != null) printBackup(plan);
@@ -335,6 +342,11 @@ final class HeadlessRun {
         out.printf("    Proof: %s%n", plan.baseline() != null ? "back at snapshot '" + plan.baseline().name()
                 + "' (taken " + plan.baseline().takenAt() + ")" : "cannot run: " + plan.baselineProblem());
         out.flush();
+        for (Rollbacks.Item item : plan.runnable()) {
+            if (session.unsettled(item.rollback(), 0).isPresent() && !settle(item.rollback())) {
+                return ExitCodes.UNCONFIRMED;
+            }
+        }
         Session.RollbackRun run = session.rollBack(reason, this::approveRollback);
         Outcome.Summary outcome = session.outcome();
         out.printf("%n%s%nVerdict: %s%n", run.statement(), outcome.verdict());
