@@ -490,7 +490,8 @@ public final class WizardViewModel {
                     run.proved() ? "Rolled back" : "Rollback not complete", run.statement()));
             if (run.proved()) {
                 finishWindow();
-            } else {
+            } else if (error.get().isEmpty()) {
+                // Why a rollback was refused (a wrong database name) says more than "not approved".
                 error.set(run.statement());
             }
         }, e -> {
