@@ -233,4 +233,34 @@ class RollbackTest {
             assertThat(s.state().rollback()).isEmpty();
         }
     }
+
+    @Test
+    void aMigrationThatLostItsConnectionMidTransactionBlocksThePlanUntilTheServerIsAsked() throws Exception {
+        fx = SessionFixture.open("rollback_doubt", SETUP, dir);
+        Runbook rb = fx.runbook(RUNBOOK.formatted("", "drop.sql"), Map.of("add.sql",
+                "ALTER TABLE items ADD COLUMN note text;\nSELECT pg_sleep(30);\n", "drop.sql",
+                "ALTER TABLE items DROP COLUMN note;\n", "backfill.sql", "SELECT 1;\n", "unfill.sql", "SELECT 1;\n"));
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            s.runChecks(step(rb, "baseline"), Session.Scope.ALL);
+            Thread killer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 200; i++) {
+                        Thread.sleep(50);
+                        if (count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                + " WHERE query LIKE 'SELECT pg_sleep(30)%' AND state = 'active'") > 0) return;
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            killer.start();
+            s.runChecks(step(rb, "add-column"), Session.Scope.ALL);
+            killer.join();
+            assertThat(s.checkStatus(step(rb, "add-column"), 0)).isEqualTo(Status.ERROR);
+            Rollbacks.Plan plan = s.rollbackPlan();
+            assertThat(plan.offered()).as("a rollback now could skip a migration that committed").isFalse();
+            assertThat(plan.refusal()).contains("lost its connection").contains("may have committed");
+            assertThatThrownBy(() -> s.rollBack("try", item -> true)).isInstanceOf(IllegalStateException.class);
+        }
+    }
 }
