@@ -286,6 +286,35 @@ class RestoredCheckTest {
         }
     }
 
+    @Test
+    void aRowSecurityPolicyMakesTheChecksumAnErrorInsteadOfSummingFewerRows() throws Exception {
+        String reader = h.database + "_reader";
+        TestPostgres.exec(h.database, "CREATE ROLE " + reader + " LOGIN;"
+                + " CREATE SCHEMA policed; CREATE TABLE policed.orders (id int);"
+                + " INSERT INTO policed.orders SELECT generate_series(1, 100);"
+                + " ALTER TABLE policed.orders ENABLE ROW LEVEL SECURITY;"
+                + " CREATE POLICY some_rows ON policed.orders FOR SELECT USING (id <= 10);"
+                + " GRANT USAGE ON SCHEMA policed TO " + reader + "; GRANT SELECT ON policed.orders TO " + reader);
+        Properties props = new Properties();
+        props.setProperty("user", reader);
+        // Not TestPostgres.jdbcUrl: its user parameter would win over the properties' user.
+        String url = "jdbc:postgresql://localhost:" + TestPostgres.server().port() + "/" + h.database;
+        try (Database asReader = Database.open(url, props, 4, CheckDefaults.LOCK_TIMEOUT)) {
+            assertThat(asReader.serverInfo().user()).isEqualTo(reader);
+            Snapshots store = name -> Optional.empty();
+            EvalContext ctx = new EvalContext(asReader, "public", store, h.workers, 4, new CancelToken(),
+                    EvalContext.ExecuteListener.NONE, "restored tests @ " + h.database);
+            CheckResult r = CheckEngine.evaluate("step", 0, new CheckSpec.Snapshot(EngineHarness.meta(), "policed",
+                    List.of(), false, "policed", List.of(), List.of("orders")), ctx).result();
+            assertThat(r.status()).as(r.toString()).isEqualTo(Status.ERROR);
+            assertThat(r.sqlState()).isEqualTo("42501");
+            assertThat(r.error()).contains("row-level security");
+        } finally {
+            TestPostgres.exec(h.database, "DROP SCHEMA policed CASCADE; DROP OWNED BY " + reader + ";"
+                    + " DROP ROLE " + reader);
+        }
+    }
+
     private static void run(String tool, String... args) throws Exception {
         var s = TestPostgres.server();
         List<String> cmd = new java.util.ArrayList<>(List.of(tool, "--no-password", "--host=localhost",
