@@ -404,13 +404,43 @@ public sealed interface CheckSpec {
      * A check that changes the target for good: approved before it runs, journaled before it starts, never run
      * twice, and never waived when it did not complete.
      */
-    sealed interface Writer extends CheckSpec permits Execute, Command {}
+    sealed interface Writer extends CheckSpec permits Execute, Command {
+        /** How to undo it, run only by a rollback; null when the runbook declares none. */
+        Rollback rollback();
+    }
+
+    /**
+     * A writer's way back: what undoes it ({@link Execute} for a SQL file, {@link Command} for the team's tool; never
+     * with a rollback of its own) and the options of the {@code restored} proof that runs after the rollbacks.
+     *
+     * @param baseline        the snapshot the database must be back at; null: the last snapshot taken before the
+     *                        first applied writer
+     * @param countsMayDiffer tables whose row counts may legitimately differ from the baseline's
+     * @param checksums       tables whose content checksums (recorded by the baseline snapshot) must match
+     */
+    record Rollback(Writer undo, String baseline, List<String> countsMayDiffer, List<String> checksums) {
+        public Rollback {
+            java.util.Objects.requireNonNull(undo, "a rollback needs what undoes the writer");
+            if (undo.rollback() != null) throw new IllegalArgumentException("a rollback has no rollback of its own");
+            if (undo instanceof Command c && !c.verify().isEmpty()) {
+                throw new IllegalArgumentException("a rollback command has no verify checks; the proof checks it");
+            }
+            countsMayDiffer = countsMayDiffer == null ? List.of() : List.copyOf(countsMayDiffer);
+            checksums = checksums == null ? List.of() : List.copyOf(checksums);
+        }
+    }
 
     /** Runs a migration SQL file; the only check that writes for good. Needs confirmation. */
-    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) implements Writer {
+    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices, Rollback rollback)
+            implements Writer {
         public Execute {
             java.util.Objects.requireNonNull(file, "file");
             expectNotices = List.copyOf(expectNotices);
+        }
+
+        /** A SQL file with no way back declared. */
+        public Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) {
+            this(meta, file, transaction, expectNotices, null);
         }
         public String kind() { return "execute"; }
         public String describe() { return "execute " + file + (transaction ? " in a transaction" : ""); }
@@ -425,12 +455,12 @@ public sealed interface CheckSpec {
      * @param env          extra variables; values may reference the target's as {@code ${PGHOST}}
      * @param expectOutput regexes that must each match some output line
      * @param rejectOutput regexes no output line may match
-     * @param rollback     how to undo it, kept for the rollback step; never run by this check
+     * @param rollback     how to undo it, run only by a rollback; null when none is declared
      * @param verify       read checks of the step that run on the target right after the command, in order; they
      *                     follow the command in {@link Step#checks()}
      */
     record Command(Meta meta, Run run, Path cwd, Map<String, String> env, int expectExit, List<String> expectOutput,
-                   List<String> rejectOutput, Run rollback, List<CheckSpec> verify) implements Writer {
+                   List<String> rejectOutput, Rollback rollback, List<CheckSpec> verify) implements Writer {
         public Command {
             java.util.Objects.requireNonNull(run, "a command check needs what to run");
             java.util.Objects.requireNonNull(cwd, "cwd");

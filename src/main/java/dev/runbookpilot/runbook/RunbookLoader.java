@@ -47,7 +47,9 @@ public final class RunbookLoader {
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "command", "signoff", "optional", "backup");
+            "requireNote", "execute", "command", "signoff", "optional", "backup", "pointOfNoReturn");
+    /** What a writer's {@code rollback:} takes besides the fields of its forward kind: the proof's options. */
+    public static final Set<String> ROLLBACK_PROOF_KEYS = Set.of("baseline", "countsMayDiffer", "checksums");
     /** Options every check kind accepts besides its own. */
     static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -107,7 +109,7 @@ public final class RunbookLoader {
         own.put("accepts", Set.of("sql", "setup"));
         own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
         own.put("manual", Set.of("text", "requireNote"));
-        own.put("execute", Set.of("file", "transaction", "expectNotices"));
+        own.put("execute", Set.of("file", "transaction", "expectNotices", "rollback"));
         own.put("command", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput", "rollback",
                 "verify"));
         own.put("signoff", Set.of("roles"));
@@ -384,8 +386,14 @@ public final class RunbookLoader {
                     "remove optional: the window ends with its sign-off");
             return null;
         }
+        Boolean pointOfNoReturn = f.bool("pointOfNoReturn");
+        if (Boolean.TRUE.equals(pointOfNoReturn) && mutating == 0) {
+            problem(f.keyLocation("pointOfNoReturn"), "pointOfNoReturn marks a step that writes",
+                    "put it on the execute or command step past which only the backup can undo the change");
+        }
         if (id == null || title == null) return null;
-        return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional));
+        return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional),
+                Boolean.TRUE.equals(pointOfNoReturn));
     }
 
     // ---------------------------------------------------------------- checks
@@ -1031,6 +1039,15 @@ public final class RunbookLoader {
     private CheckSpec execute(Node body, SourceLocation at) {
         Fields f = checkFields(body, "execute");
         if (f == null) return null;
+        CheckSpec.Rollback rollback = f.has("rollback") ? executeRollback(f.get("rollback")) : null;
+        CheckSpec.Execute forward = executeFields(f, at, null);
+        if (forward == null || (f.has("rollback") && rollback == null)) return null;
+        return new CheckSpec.Execute(forward.meta(), forward.file(), forward.transaction(), forward.expectNotices(),
+                rollback);
+    }
+
+    /** An execute's fields (its rollback aside); {@code rollback} set when these are a rollback's. */
+    private CheckSpec.Execute executeFields(Fields f, SourceLocation at, CheckSpec.Rollback rollback) {
         String fileName = f.requiredText("file", "name the SQL file, relative to the runbook: file: migration.sql");
         Boolean tx = f.bool("transaction");
         List<String> notices = f.has("expectNotices") ? textList(f.get("expectNotices")) : List.of();
@@ -1047,16 +1064,95 @@ public final class RunbookLoader {
                     "looked for " + sql + "; paths are relative to the runbook's folder");
         }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
-        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices);
+        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices,
+                rollback);
+    }
+
+    /** {@code rollback: demo/rollback.sql}, or a mapping with an execute's fields and the proof's options. */
+    private CheckSpec.Rollback executeRollback(Node node) {
+        if (node instanceof ScalarNode s) {
+            if (s.isNull() || s.text().isBlank()) {
+                problem(s.location(), "'rollback' is empty", "name the SQL file that undoes the migration:"
+                        + " rollback: rollback.sql, or rollback: { file: rollback.sql, transaction: true }");
+                return null;
+            }
+            Path sql;
+            try {
+                sql = baseDir.resolve(s.text()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                problem(s.location(), "'" + s.text() + "' is not a file path", e.getReason());
+                return null;
+            }
+            if (!Files.isRegularFile(sql)) {
+                problem(s.location(), "rollback file '" + s.text() + "' does not exist",
+                        "looked for " + sql + "; paths are relative to the runbook's folder");
+            }
+            return new CheckSpec.Rollback(new CheckSpec.Execute(new CheckSpec.Meta(null, Duration.ZERO, s.location()),
+                    sql, true, List.of()), null, List.of(), List.of());
+        }
+        Set<String> keys = new HashSet<>(CHECK_KEYS.get("execute"));
+        keys.remove("rollback");
+        keys.addAll(ROLLBACK_PROOF_KEYS);
+        Fields r = fields(node, keys, "an execute's rollback");
+        if (r == null) return null;
+        CheckSpec.Execute undo = executeFields(r, node.location(), null);
+        return undo == null ? null : rollbackProof(r, undo);
+    }
+
+    /** The proof's options of a rollback mapping, around what undoes the writer. */
+    private CheckSpec.Rollback rollbackProof(Fields r, CheckSpec.Writer undo) {
+        String baseline = r.has("baseline") ? snapshotReference(r, "baseline",
+                "name the snapshot the rollback must restore, taken before this step: baseline: before") : null;
+        List<String> counts = r.has("countsMayDiffer")
+                ? distinctTables(r.get("countsMayDiffer"), "countsMayDiffer") : List.of();
+        List<String> checksums = r.has("checksums") ? distinctTables(r.get("checksums"), "checksums") : List.of();
+        for (String t : checksums) {
+            if (counts.contains(t)) {
+                problem(r.keyLocation("checksums"), "'" + t + "' is in both countsMayDiffer and checksums",
+                        "a table whose count may differ cannot also hold exactly the baseline's rows; keep one");
+                return null;
+            }
+        }
+        if (baseline != null && snapshots.containsKey(baseline) && r.has("checksums")) {
+            Set<String> recorded = snapshotChecksums.getOrDefault(baseline, Set.of());
+            for (String t : checksums) {
+                if (!recorded.contains(t)) {
+                    problem(r.get("checksums").location(), "snapshot '" + baseline + "' records no checksum of '"
+                            + t + "'", "add it to the snapshot's checksums: checksums: [" + t + "]");
+                }
+            }
+        }
+        return new CheckSpec.Rollback(undo, baseline, counts, checksums);
     }
 
     private CheckSpec.Command command(Node body, SourceLocation at) {
         Fields f = checkFields(body, "command");
         if (f == null) return null;
+        CheckSpec.Command forward = commandFields(f, at, null);
+        if (forward == null || !f.has("rollback")) return forward;
+        Set<String> keys = new HashSet<>(CHECK_KEYS.get("command"));
+        keys.removeAll(Set.of("rollback", "verify"));
+        keys.addAll(ROLLBACK_PROOF_KEYS);
+        Fields r = fields(f.get("rollback"), keys, "a command's rollback");
+        if (r == null) return null;
+        if (!r.has("run")) {
+            return missing(r, "run", "say what undoes the command: rollback: { run: alembic downgrade -1 }");
+        }
+        CheckSpec.Command undo = commandFields(r, f.get("rollback").location(), forward);
+        if (undo == null) return null;
+        return new CheckSpec.Command(forward.meta(), forward.run(), forward.cwd(), forward.env(), forward.expectExit(),
+                forward.expectOutput(), forward.rejectOutput(), rollbackProof(r, undo), forward.verify());
+    }
+
+    /**
+     * A command's fields (its rollback aside). With {@code defaults} these are a rollback's: every field it does not
+     * give is the forward command's, and it has no verify checks.
+     */
+    private CheckSpec.Command commandFields(Fields f, SourceLocation at, CheckSpec.Command defaults) {
         boolean ok = true;
         CheckSpec.Run run = f.has("run") ? run(f.get("run"))
                 : missing(f, "run", "say what runs: run: alembic upgrade head (a shell line) or run: [flyway, migrate]");
-        Path cwd = baseDir;
+        Path cwd = defaults == null ? baseDir : defaults.cwd();
         if (f.has("cwd")) {
             String dir = f.text("cwd");
             try {
@@ -1066,25 +1162,22 @@ public final class RunbookLoader {
                 ok = false;
             }
         }
-        Map<String, String> env = f.has("env") ? commandEnv(f.get("env")) : Map.of();
-        Integer expectExit = f.has("expectExit") ? f.integer("expectExit") : Integer.valueOf(0);
+        Map<String, String> env = f.has("env") ? commandEnv(f.get("env"))
+                : defaults == null ? Map.of() : defaults.env();
+        Integer expectExit = f.has("expectExit") ? f.integer("expectExit")
+                : Integer.valueOf(defaults == null ? 0 : defaults.expectExit());
         if (expectExit != null && expectExit > 255) {
             problem(f.get("expectExit").location(), "exit code " + expectExit + " cannot happen",
                     "a process exits with 0 to 255; 0 means success");
             ok = false;
         }
-        List<String> expectOutput = f.has("expectOutput") ? patterns(f.get("expectOutput")) : List.of();
-        List<String> rejectOutput = f.has("rejectOutput") ? patterns(f.get("rejectOutput")) : List.of();
-        CheckSpec.Run rollback = null;
-        if (f.has("rollback")) {
-            Fields r = fields(f.get("rollback"), Set.of("run"), "a command's rollback");
-            if (r != null) {
-                rollback = r.has("run") ? run(r.get("run"))
-                        : missing(r, "run", "say what undoes the command: rollback: { run: alembic downgrade -1 }");
-            }
-        }
+        List<String> expectOutput = f.has("expectOutput") ? patterns(f.get("expectOutput"))
+                : defaults == null ? List.of() : defaults.expectOutput();
+        List<String> rejectOutput = f.has("rejectOutput") ? patterns(f.get("rejectOutput"))
+                : defaults == null ? List.of() : defaults.rejectOutput();
         List<CheckSpec> verify = new ArrayList<>();
-        if (f.has("verify")) {
+        // A rollback's verify: is refused as an unknown key; its proof is the restored check.
+        if (f.has("verify") && defaults == null) {
             ListNode list = f.list("verify");
             if (list != null) {
                 if (list.items().isEmpty()) {
@@ -1106,10 +1199,11 @@ public final class RunbookLoader {
                 }
             }
         }
-        Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
-        if (!ok || run == null || expectExit == null || (f.has("rollback") && rollback == null)) return null;
+        Duration timeout = f.has("timeout") ? duration(f.get("timeout"))
+                : defaults == null ? Duration.ZERO : defaults.meta().timeout();
+        if (!ok || run == null || expectExit == null) return null;
         return new CheckSpec.Command(new CheckSpec.Meta(f.text("name"), timeout == null ? Duration.ZERO : timeout, at),
-                run, cwd, env, expectExit, expectOutput, rejectOutput, rollback, verify);
+                run, cwd, env, expectExit, expectOutput, rejectOutput, null, verify);
     }
 
     private static MapNode m(Node n) {

@@ -34,6 +34,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.CommandOutput.class, name = "commandOutput"),
         @JsonSubTypes.Type(value = JournalEvent.BackupBegan.class, name = "backupBegan"),
         @JsonSubTypes.Type(value = JournalEvent.BackupCleaned.class, name = "backupCleaned"),
+        @JsonSubTypes.Type(value = JournalEvent.RollbackBegan.class, name = "rollbackBegan"),
 })
 public sealed interface JournalEvent {
 
@@ -190,4 +191,17 @@ public sealed interface JournalEvent {
 
     /** Nothing of the backup's temporary work is left: no partial dump, no scratch database. */
     record BackupCleaned(String stepId, int index, String note, Instant at) implements JournalEvent {}
+
+    /**
+     * The operator began rolling the window back (again, after a stop): the forward writers whose rollbacks run, in
+     * the order they run ({@code stepId#index}), and, when the plan stops short, why ({@code stop}: a writer with no
+     * rollback declared). Each rollback then runs as a migration of its own under {@code rollback:<stepId>#<index>},
+     * index 0, and the proof under {@code rollback:proof}, index 0. From here on no forward writer runs.
+     */
+    record RollbackBegan(String operator, String reason, List<String> undo, String stop, Instant at)
+            implements JournalEvent {
+        public RollbackBegan {
+            undo = undo == null ? List.of() : List.copyOf(undo);
+        }
+    }
 }

@@ -27,6 +27,7 @@ public final class SessionState implements Snapshots {
     private final Map<String, JournalEvent.Settled> settlements = new LinkedHashMap<>();
     private final Map<String, Snapshots.Data> snapshots = new LinkedHashMap<>();
     private JournalEvent.Ended ended;
+    private JournalEvent.RollbackBegan rollback;
 
     public static SessionState replay(List<JournalEvent> events) {
         SessionState s = new SessionState();
@@ -73,6 +74,8 @@ public final class SessionState implements Snapshots {
             snapshots.put(sr.data().name(), sr.data());
         } else if (e instanceof JournalEvent.Ended en) {
             ended = en;
+        } else if (e instanceof JournalEvent.RollbackBegan rb) {
+            rollback = rb;
         }
     }
 
@@ -125,6 +128,11 @@ public final class SessionState implements Snapshots {
     @Override
     public synchronized Optional<Snapshots.Data> get(String name) {
         return Optional.ofNullable(snapshots.get(name));
+    }
+
+    /** The latest start of a rollback of this window, if it was rolled back (or began to be). */
+    public synchronized Optional<JournalEvent.RollbackBegan> rollback() {
+        return Optional.ofNullable(rollback);
     }
 
     public synchronized Optional<JournalEvent.Ended> ended() {

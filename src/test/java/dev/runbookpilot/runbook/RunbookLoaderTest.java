@@ -218,7 +218,8 @@ class RunbookLoaderTest {
         assertThat(command.expectOutput()).containsExactly("Successfully applied \\d+ migrations?");
         assertThat(command.rejectOutput()).containsExactly("(?i)\\berror\\b");
         assertThat(command.meta().timeout()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(command.rollback()).isEqualTo(new CheckSpec.Run("flyway undo", List.of()));
+        assertThat(command.rollback().undo()).isInstanceOfSatisfying(CheckSpec.Command.class,
+                undo -> assertThat(undo.run()).isEqualTo(new CheckSpec.Run("flyway undo", List.of())));
         assertThat(command.verify()).containsExactlyElementsOf(tool.checks().subList(1, 3));
         assertThat(tool.verifies(1)).isZero();
         assertThat(tool.verifies(2)).isZero();

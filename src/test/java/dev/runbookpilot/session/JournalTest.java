@@ -96,7 +96,9 @@ class JournalTest {
                         T0.plusSeconds(16)),
                 new JournalEvent.BackupBegan("backup", 0, "/backups/.shop-x.dump.partial", "embedded",
                         "rp_scratch_x_backup", "/tmp/rp_scratch_x_backup", T0.plusSeconds(14)),
-                new JournalEvent.BackupCleaned("backup", 0, "removed when the backup ended", T0.plusSeconds(15)));
+                new JournalEvent.BackupCleaned("backup", 0, "removed when the backup ended", T0.plusSeconds(15)),
+                new JournalEvent.RollbackBegan("alice", "the backfill failed", List.of("migrate#0"),
+                        "'Drop old' has no rollback declared", T0.plusSeconds(16)));
     }
 
     @Test
