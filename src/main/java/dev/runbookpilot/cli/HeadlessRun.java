@@ -92,6 +92,11 @@ final class HeadlessRun {
 
     int run() throws IOException, InterruptedException {
         Runbook rb = session.runbook();
+        if (session.isRehearsal()) {
+            out.printf("REHEARSAL on a copy (%s): not the real window; migrations run on the copy without approval,"
+                    + " manual steps and sign-offs are recorded as rehearsed%n", session.state().started().server()
+                    .database());
+        }
         out.printf("Session %s%nRunbook %s (%s)%nJournal %s%n", session.id(), rb.title(),
                 rb.target().environment().yamlName(), session.journalFile());
         boolean failed = false;
@@ -109,7 +114,8 @@ final class HeadlessRun {
         if (failed) return listFailures();
         session.finish();
         Outcome.Summary outcome = session.outcome();
-        out.printf("%nAll steps complete. Verdict: %s%n", outcome.verdict());
+        out.printf("%nAll steps complete. Verdict: %s%s%n", outcome.verdict(),
+                session.isRehearsal() ? " (REHEARSAL on a copy, not the real window)" : "");
         for (Outcome.Waiver w : outcome.waivers()) {
             out.printf("    waived  %s %s by %s%s: %s%n", w.stepId(), w.check(), w.operator(),
                     w.inAdvance() ? " (granted in advance, before the failure was seen)" : "", w.reason());
@@ -312,8 +318,13 @@ final class HeadlessRun {
                 session.commandPreview(c).lines().forEach(l -> out.printf("    %s%n", l));
             }
         }
-        boolean production = rb.target().environment() == Environment.PRODUCTION;
         String database = session.state().started().server().database();
+        if (session.isRehearsal()) {
+            // The session's only connection is to the copy, proven not to be the original when it began.
+            out.printf("    REHEARSAL runs '%s' on the copy %s without approval%n", step.title(), database);
+            return true;
+        }
+        boolean production = rb.target().environment() == Environment.PRODUCTION;
         if (production) {
             if (database.equals(options.productionDatabase)) return true;
             if (console != null) {
@@ -337,6 +348,11 @@ final class HeadlessRun {
     }
 
     private boolean confirm(Step step, int index, CheckSpec.Manual m) throws IOException {
+        if (session.isRehearsal()) {
+            session.rehearse(step, index);
+            out.printf("    REHEARSED manual: %s (not confirmed: a rehearsal)%n", m.text());
+            return true;
+        }
         String note = confirmations.get(step.id());
         if (note == null && console != null) {
             out.printf("    MANUAL    %s%n", m.text());
@@ -369,6 +385,11 @@ final class HeadlessRun {
     }
 
     private boolean sign(Step step, CheckSpec.Signoff so) throws IOException {
+        if (session.isRehearsal()) {
+            session.rehearse(step, step.checks().indexOf(so));
+            out.printf("    REHEARSED sign-off by %s (nobody signs a rehearsal)%n", String.join(", ", so.roles()));
+            return true;
+        }
         var signed = session.state().signatures(step.id());
         for (String role : so.roles()) {
             if (signed.containsKey(role)) continue;

@@ -303,6 +303,7 @@ public final class MarkdownReport {
             case WAIVED -> "⚠️ WAIVED";
             case CONFIRMED -> "☑️ CONFIRMED";
             case SKIPPED -> "⏭ SKIPPED";
+            case REHEARSED -> "🎭 REHEARSED";
             case RUNNING -> "RUNNING";
             case PENDING -> "⏳ PENDING";
         };

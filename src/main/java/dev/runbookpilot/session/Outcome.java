@@ -39,8 +39,9 @@ public final class Outcome {
     }
 
     /** How many checks of the session are in each state; every check is counted exactly once. */
+    /** {@code rehearsed}: manual checks and sign-offs a rehearsal walked through (never confirmed). */
     public record Counts(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending,
-                         int skipped) {}
+                         int skipped, int rehearsed) {}
 
     /**
      * A waiver as the verdict's reader needs it: what, why, who and when, and whether it was granted in advance
@@ -100,7 +101,8 @@ public final class Outcome {
         }
         Counts counts = new Counts(total, n[Status.PASSED.ordinal()], n[Status.FAILED.ordinal()],
                 n[Status.ERROR.ordinal()], n[Status.WAIVED.ordinal()], n[Status.CONFIRMED.ordinal()],
-                n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()]);
+                n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()],
+                n[Status.REHEARSED.ordinal()]);
         return new Summary(verdict(counts), counts, waivers, skips);
     }
 
