@@ -12,6 +12,12 @@ public final class ExitCodes {
     public static final int CANNOT_CONNECT = 3;
     /** A manual step, sign-off or migration is still waiting for a person. */
     public static final int UNCONFIRMED = 4;
+    /**
+     * The window was rolled back and the proof PASSED: the database is back at its baseline, and the migration is
+     * not applied ({@code --roll-back-on-failure}, or resuming a rollback). A rollback that failed or is not proven
+     * exits 1; one waiting for an approval or a settle decision exits 4.
+     */
+    public static final int ROLLED_BACK = 5;
 
     private ExitCodes() {}
 }

@@ -9,6 +9,7 @@ import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Outcome;
+import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 
@@ -99,11 +100,19 @@ final class HeadlessRun {
         }
         out.printf("Session %s%nRunbook %s (%s)%nJournal %s%n", session.id(), rb.title(),
                 rb.target().environment().yamlName(), session.journalFile());
+        // A rollback that began is carried on: no forward migration runs after it anyway.
+        if (session.state().rollback().isPresent()) return rollBack("carrying on the rollback begun "
+                + session.state().rollback().get().at() + ": " + session.state().rollback().get().reason());
         boolean failed = false;
         for (Phase phase : rb.phases()) {
             out.printf("%n== %s%n", phase.name());
             for (Step step : phase.steps()) {
                 int code = failed ? inspect(step) : step(step);
+                boolean writerFailed = code == ExitCodes.UNCONFIRMED && !session.unsettled(step).isEmpty();
+                if (options.rollBackOnFailure && (code == ExitCodes.CHECK_FAILED || writerFailed)) {
+                    return rollBack("'" + step.title() + "' [" + step.id() + "] is " + session.stepStatus(step)
+                            + (writerFailed ? ", its migration unsettled" : "") + " (--roll-back-on-failure)");
+                }
                 if (code == ExitCodes.CHECK_FAILED && options.keepGoing) {
                     failed = true;
                 } else if (code != ExitCodes.OK) {
@@ -310,14 +319,96 @@ final class HeadlessRun {
         }
     }
 
+    /**
+     * Rolls the window back with the same gates as a migration: each rollback is shown and approved, the proof
+     * follows. Past a point of no return it runs nothing and shows the backup to restore instead.
+     */
+    private int rollBack(String reason) throws IOException, InterruptedException {
+        out.printf("%n== Rollback%n    why: %s%n", reason);
+        if (session.state().ended().isPresent()) {
+            Outcome.Summary ended = session.outcome();
+            out.printf("    The window has ended. Verdict: %s%n    %s%n", ended.verdict(),
+                    ended.rollback() == null ? "" : ended.rollback().statement());
+            out.flush();
+            return ended.verdict() == Outcome.Verdict.ROLLED_BACK ? ExitCodes.ROLLED_BACK : ExitCodes.CHECK_FAILED;
+        }
+        Rollbacks.Plan plan = session.rollbackPlan();
+        if (!plan.offered()) {
+            out.printf("    No rollback: %s.%n", plan.refusal());
+            if (plan.pointOfNoReturn() != null) printBackup(plan);
+            out.flush();
+            return ExitCodes.CHECK_FAILED;
+        }
+        int n = 0;
+        for (Rollbacks.Item item : plan.applied()) {
+            out.printf("    %d. %s — applied: %s%n       %s%n", ++n, item.forward().title(), item.applied(),
+                    item.declared() ? "undone by " + item.undo().describe() : "NO ROLLBACK DECLARED");
+        }
+        if (plan.stop() != null) out.printf("    The plan stops: %s.%n", plan.stop());
+        out.printf("    Proof: %s%n", plan.baseline() != null ? "back at snapshot '" + plan.baseline().name()
+                + "' (taken " + plan.baseline().takenAt() + ")" : "cannot run: " + plan.baselineProblem());
+        out.flush();
+        for (Rollbacks.Item item : plan.runnable()) {
+            if (session.unsettled(item.rollback(), 0).isPresent() && !settle(item.rollback())) {
+                return ExitCodes.UNCONFIRMED;
+            }
+        }
+        Session.RollbackRun run = session.rollBack(reason, this::approveRollback);
+        Outcome.Summary outcome = session.outcome();
+        out.printf("%n%s%nVerdict: %s%n", run.statement(), outcome.verdict());
+        if (run.proved()) {
+            session.finish();
+            out.flush();
+            return ExitCodes.ROLLED_BACK;
+        }
+        if (plan.stop() != null) printBackup(plan);
+        out.flush();
+        return outcome.verdict() == Outcome.Verdict.ROLLBACK_INCOMPLETE && plan.stop() == null
+                ? ExitCodes.UNCONFIRMED : ExitCodes.CHECK_FAILED;
+    }
+
+    /** What rolling back means past a point of no return: the session's proven backup, with its evidence. */
+    private void printBackup(Rollbacks.Plan plan) {
+        if (plan.backup() == null) {
+            out.printf("    No backup of this session was proven: restore from your own last good backup.%n");
+            return;
+        }
+        out.printf("    Restore the backup proven in this session (step %s, %s):%n", plan.backup().stepId(),
+                plan.backup().finishedAt());
+        if (plan.backup().detail() instanceof dev.runbookpilot.check.CheckDetail.BackupProof proof) {
+            for (String[] row : dev.runbookpilot.report.BackupEvidence.rows(proof)) {
+                out.printf("      %-28s %s%n", row[0], row[1]);
+            }
+        } else {
+            out.printf("      %s%n", plan.backup().actual());
+        }
+    }
+
+    /** A rollback is shown, then approved exactly as its forward migration was. */
+    private boolean approveRollback(Rollbacks.Item item) {
+        out.printf("%n-- %s%n", item.rollback().title());
+        if (item.undo() instanceof CheckSpec.Command c) {
+            session.commandPreview(c).lines().forEach(l -> out.printf("    %s%n", l));
+        } else if (item.undo() instanceof CheckSpec.Execute x) {
+            out.printf("    runs %s %s%n", x.file(), x.transaction() ? "in one transaction"
+                    : "statement by statement, without a transaction");
+        }
+        return approve(item.rollback());
+    }
+
     private boolean approveExecute(Step step) {
-        Runbook rb = session.runbook();
         // What will run is shown before anyone approves it, --yes included: the transcript records it.
         for (int i = 0; i < step.checks().size(); i++) {
             if (step.checks().get(i) instanceof CheckSpec.Command c && session.applied(step, i).isEmpty()) {
                 session.commandPreview(c).lines().forEach(l -> out.printf("    %s%n", l));
             }
         }
+        return approve(step);
+    }
+
+    /** The operator's yes: the typed database name on production, else {@code --yes} or a console answer. */
+    private boolean approve(Step step) {
+        Runbook rb = session.runbook();
         String database = session.state().started().server().database();
         if (session.isRehearsal()) {
             // The session's only connection is to the copy, proven not to be the original when it began.

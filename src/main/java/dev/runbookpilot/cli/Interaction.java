@@ -47,6 +47,14 @@ final class Interaction {
                     + " the first failure, and no later step is confirmed or signed")
     boolean keepGoing;
 
+    @Option(names = "--roll-back-on-failure",
+            description = "when a step fails (or a migration is left unsettled) after something was applied, roll the"
+                    + " window back: the rollback of each applied migration or command runs in reverse order, each"
+                    + " approved like a migration (--yes, or --confirm-production on production), then the proof that"
+                    + " the database is back at its baseline. Exit 5 when rolled back and proven. On resume, a rollback"
+                    + " that began is carried on whatever this says")
+    boolean rollBackOnFailure;
+
     @Option(names = "--skip", paramLabel = "STEP_ID=REASON",
             description = "skip an optional step, with a written reason (repeatable); reported as SKIPPED, never"
                     + " as passed")

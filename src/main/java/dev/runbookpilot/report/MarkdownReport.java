@@ -31,6 +31,7 @@ public final class MarkdownReport {
         StringBuilder b = new StringBuilder();
         b.append("# Sign-off report: ").append(inline(r.title())).append("\n\n");
         b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
+        if (r.rollback() != null) b.append(inline(r.rollback().statement())).append("\n\n");
         // What the verdict rests on besides passes, where the reader of the verdict sees it: not on page 28.
         if (!r.waivers().isEmpty()) {
             b.append("Accepted with a waiver:\n\n");
@@ -89,6 +90,8 @@ public final class MarkdownReport {
                 for (Report.CheckReport c : st.checks()) details(b, c);
             }
         }
+
+        if (r.rollback() != null) rollback(b, r.rollback());
 
         b.append("## Waivers\n\n");
         if (r.waivers().isEmpty()) b.append("None.\n\n");
@@ -346,5 +349,33 @@ public final class MarkdownReport {
         if (d == null) return "—";
         long s = d.toSeconds();
         return String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
+    }
+
+    /** Each rollback with its result and output, then the proof with its diff: what the ROLLED BACK verdict rests on. */
+    private static void rollback(StringBuilder b, Report.Rollback rb) {
+        b.append("## Rollback\n\n");
+        b.append("Begun by ").append(inline(rb.operator())).append(" at ").append(time(rb.began())).append(": ")
+                .append(inline(rb.reason())).append("\n\n").append(inline(rb.statement())).append("\n\n");
+        if (rb.stop() != null) b.append("**The plan stopped:** ").append(inline(rb.stop())).append("\n\n");
+        List<Report.StepReport> all = new java.util.ArrayList<>(rb.steps());
+        if (rb.proof() != null) all.add(rb.proof());
+        else b.append("The proof has not run after the last rollback: the database is not proven back at its"
+                + " baseline.\n\n");
+        for (Report.StepReport st : all) {
+            b.append("### ").append(inline(st.title())).append(" — ").append(mark(st.status())).append("\n\n");
+            b.append("Step `").append(st.id()).append("`\n\n");
+            if (st.checks().isEmpty()) {
+                b.append("Not run.\n\n");
+                continue;
+            }
+            b.append("| Check | Status | Expected | Actual | Time |\n|---|---|---|---|---:|\n");
+            for (Report.CheckReport c : st.checks()) {
+                b.append("| ").append(cell(c.label())).append(" | ").append(mark(c.status())).append(" | ")
+                        .append(cell(c.expected())).append(" | ").append(cell(c.actual())).append(" | ")
+                        .append(c.durationMillis() == null ? "" : c.durationMillis() + " ms").append(" |\n");
+            }
+            b.append('\n');
+            for (Report.CheckReport c : st.checks()) details(b, c);
+        }
     }
 }

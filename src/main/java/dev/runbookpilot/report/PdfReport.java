@@ -157,6 +157,7 @@ public final class PdfReport {
             b.append("<h2>").append(esc(p.name())).append("</h2>\n");
             for (Report.StepReport st : p.steps()) step(b, st);
         }
+        if (r.rollback() != null) rollback(b, r.rollback());
         waivers(b, r);
         confirmations(b, r);
         timeline(b, r);
@@ -179,6 +180,9 @@ public final class PdfReport {
                 .append(esc(r.title())).append("</h1>");
         b.append("<p class=\"verdict v-").append(r.verdict().name().toLowerCase()).append("\">Verdict: ")
                 .append(r.verdict()).append("</p>\n");
+        if (r.rollback() != null) {
+            b.append("<p class=\"cover-waiver\">").append(esc(r.rollback().statement())).append("</p>\n");
+        }
         // The waivers and skips the verdict rests on, on the first page with it.
         for (Report.Waiver w : r.waivers()) {
             b.append("<p class=\"cover-waiver\">Waived: <span class=\"mono\">").append(esc(w.stepId()))
@@ -412,6 +416,18 @@ public final class PdfReport {
                 + "%\"></div>";
     }
 
+    /** Each rollback with its result and output, then the proof with its diff. */
+    private static void rollback(StringBuilder b, Report.Rollback rb) {
+        b.append("<h2>Rollback</h2>\n<p>Begun by ").append(esc(rb.operator())).append(" at ")
+                .append(time(rb.began())).append(": ").append(esc(rb.reason())).append("</p>\n<p><b>")
+                .append(esc(rb.statement())).append("</b></p>\n");
+        if (rb.stop() != null) b.append("<p class=\"error\">The plan stopped: ").append(esc(rb.stop())).append("</p>\n");
+        for (Report.StepReport st : rb.steps()) step(b, st);
+        if (rb.proof() != null) step(b, rb.proof());
+        else b.append("<p class=\"error\">The proof has not run after the last rollback: the database is not proven"
+                + " back at its baseline.</p>\n");
+    }
+
     private static void waivers(StringBuilder b, Report r) {
         b.append("<h2>Waivers</h2>\n");
         if (r.waivers().isEmpty()) {
@@ -548,6 +564,9 @@ public final class PdfReport {
             .cover-waiver { color: #8a5a00; margin: 1mm 0; }
             .v-failed { color: #a30000; border: 1.5pt solid #a30000; }
             .v-incomplete { color: #8a5a00; border: 1.5pt solid #8a5a00; }
+            .v-rolled_back { color: #1a4a8a; border: 1.5pt solid #1a4a8a; }
+            .v-rollback_failed { color: #a30000; border: 1.5pt solid #a30000; }
+            .v-rollback_incomplete { color: #8a5a00; border: 1.5pt solid #8a5a00; }
             table { border-collapse: collapse; width: 100%; }
             table.checks, table.rowcounts, table.timeline, table.fixed { table-layout: fixed; }
             .kv th { text-align: left; width: 32%; padding: 1.5mm 2mm; vertical-align: top; color: #333; }

@@ -16,7 +16,18 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      String sessionId, Target target, String environment, String operator, Instant start,
                      Instant end, Outcome.Verdict verdict, Summary summary, List<PhaseReport> phases,
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
-                     List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion) {
+                     List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
+                     Rollback rollback) {
+
+    /**
+     * How the window was rolled back (null when it was not): the statement the verdict rests on, who began it and
+     * why, each rollback as a step of its own in the order it ran (result, command output), then the proof with its
+     * diff in its detail.
+     *
+     * @param stop why the plan stopped short (an applied writer with no rollback declared), or null
+     */
+    public record Rollback(String statement, String operator, String reason, Instant began, String stop,
+                           List<StepReport> steps, StepReport proof) {}
 
     /**
      * @param checkSafety with which privileges the checks ran and what probes may leave, as the journal recorded it

@@ -5,6 +5,7 @@ import dev.runbookpilot.check.Status;
 import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Outcome;
+import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.SessionState;
 
 import java.time.Instant;
@@ -61,7 +62,37 @@ public final class ReportBuilder {
                 server.user(), server.serverVersion(), server.systemIdentifier(), checkSafety(server));
         return new Report(st.runbookTitle(), st.runbookVersion(), st.runbookFile(), st.runbookSha256(),
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
-                phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion());
+                phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
+                rollback(state, outcome.rollback()));
+    }
+
+    /** The rollback section, from the journal: each rollback under its own step id, then the proof. */
+    private static Report.Rollback rollback(SessionState state, Outcome.Rollback o) {
+        if (o == null) return null;
+        Map<String, String> titles = new java.util.HashMap<>();
+        for (JournalEvent.PhaseOutline p : state.started().outline()) {
+            for (JournalEvent.StepOutline s : p.steps()) titles.put(s.id(), s.title());
+        }
+        List<Report.StepReport> steps = new ArrayList<>();
+        for (Outcome.RollbackStep rs : o.steps()) {
+            String forward = rs.forwardKey().substring(0, rs.forwardKey().lastIndexOf('#'));
+            List<Report.CheckReport> checks = rs.result() == null ? List.of()
+                    : List.of(resultCheck(state, rs.stepId(), rs.status(), rs.result()));
+            steps.add(new Report.StepReport(rs.stepId(), "Roll back: " + titles.getOrDefault(forward, forward),
+                    rs.status(), checks));
+        }
+        Report.StepReport proof = o.proof() == null ? null : new Report.StepReport(Rollbacks.PROOF_STEP,
+                "Proof: back at the baseline", o.proof().status(),
+                List.of(resultCheck(state, Rollbacks.PROOF_STEP, o.proof().status(), o.proof())));
+        return new Report.Rollback(o.statement(), o.began().operator(), o.began().reason(), o.began().at(),
+                o.began().stop(), steps, proof);
+    }
+
+    private static Report.CheckReport resultCheck(SessionState state, String stepId, Status status, CheckResult r) {
+        String actual = state.settlement(stepId, 0).map(st -> "settled as " + st.decision().words() + " by "
+                + st.operator() + " (" + st.note() + "); last attempt: " + r.actual()).orElse(r.actual());
+        return new Report.CheckReport(0, r.kind(), r.label(), status, r.expected(), actual, r.sql(),
+                r.durationMillis(), r.sqlState(), r.error(), r.detail());
     }
 
     /** Says plainly with which privileges checks ran; journals from before it was recorded say that instead. */
@@ -121,6 +152,8 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Signed sg) what = sg.stepId() + " signed as " + sg.role() + " by "
                     + sg.name();
             else if (e instanceof JournalEvent.Ended en) what = "session ended";
+            else if (e instanceof JournalEvent.RollbackBegan rb) what = "rollback begun by " + rb.operator() + ": "
+                    + rb.reason();
             else if (e instanceof JournalEvent.MigrationResolved r) what = r.stepId() + "#" + r.index()
                     + " interrupted migration's transaction " + r.xid() + ": " + r.fate() + " (txid_status)";
             else if (e instanceof JournalEvent.Settled st) what = st.stepId() + "#" + st.index() + " settled as "

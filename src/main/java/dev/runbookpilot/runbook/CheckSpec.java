@@ -98,12 +98,15 @@ public sealed interface CheckSpec {
     }
 
     /**
-     * Records exact row counts and the schema under a name, for {@code rowCounts} and {@code schemaDiff}.
+     * Records exact row counts and the schema under a name, for {@code rowCounts}, {@code schemaDiff} and
+     * {@code restored}.
      *
-     * @param tables row-count tables; empty with {@code allTables} counts every table of the schema
+     * @param tables    row-count tables; empty with {@code allTables} counts every table of the schema
+     * @param checksums tables whose content checksum the snapshot records, for a later {@code restored} check; each
+     *                  is a full read of the table
      */
     record Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema,
-                    List<HotQuery> queries) implements CheckSpec {
+                    List<HotQuery> queries, List<String> checksums) implements CheckSpec {
         public Snapshot {
             requireText(name, "a snapshot needs a name");
             tables = List.copyOf(tables);
@@ -111,17 +114,30 @@ public sealed interface CheckSpec {
             if (queries.stream().map(HotQuery::name).distinct().count() != queries.size()) {
                 throw new IllegalArgumentException("each hot query of a snapshot needs its own name");
             }
+            checksums = checksums == null ? List.of() : List.copyOf(checksums);
+            checksums.forEach(t -> requireText(t, "a checksum names its table"));
+            if (checksums.stream().distinct().count() != checksums.size()) {
+                throw new IllegalArgumentException("a snapshot checksums each table once");
+            }
         }
 
-        /** A snapshot of row counts and schema only, with no hot query timed. */
+        /** A snapshot that records no content checksum. */
+        public Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema,
+                        List<HotQuery> queries) {
+            this(meta, name, tables, allTables, schema, queries, List.of());
+        }
+
+        /** A snapshot of row counts and schema only, with no hot query timed and no checksum. */
         public Snapshot(Meta meta, String name, List<String> tables, boolean allTables, String schema) {
-            this(meta, name, tables, allTables, schema, List.of());
+            this(meta, name, tables, allTables, schema, List.of(), List.of());
         }
         public String kind() { return "snapshot"; }
         public String describe() {
             return "snapshot '" + name + "' of " + (allTables ? "all tables" : tables.size() + " tables")
                     + (queries.isEmpty() ? "" : ", " + queries.size() + " hot " + (queries.size() == 1 ? "query"
-                    : "queries") + " timed");
+                    : "queries") + " timed")
+                    + (checksums.isEmpty() ? "" : ", " + checksums.size() + " content "
+                    + (checksums.size() == 1 ? "checksum" : "checksums"));
         }
     }
 
@@ -168,6 +184,38 @@ public sealed interface CheckSpec {
         }
         public String kind() { return "rowCounts"; }
         public String describe() { return "row counts vs '" + compareTo + "' " + tolerance.describe(); }
+    }
+
+    /**
+     * The database is back at a snapshot taken earlier (after a rollback): PASSED only when the schema shows no change
+     * at all against it, the row count of every table it counted is exactly the same (except the tables in
+     * {@code countsMayDiffer}), and each table in {@code checksums} has the content checksum the snapshot recorded.
+     * Whatever it cannot compare (no such snapshot in the session, a table gone, a checksum never recorded) is ERROR.
+     *
+     * @param baseline        the snapshot's name
+     * @param countsMayDiffer tables the snapshot counted whose counts may legitimately differ now (an audit log the
+     *                        rollback itself writes to)
+     * @param checksums       tables whose content must equal the snapshot's, by the checksum it recorded for them
+     */
+    record Restored(Meta meta, String baseline, List<String> countsMayDiffer, List<String> checksums)
+            implements CheckSpec {
+        public Restored {
+            requireText(baseline, "a restored check needs the baseline snapshot it compares to");
+            countsMayDiffer = countsMayDiffer == null ? List.of() : List.copyOf(countsMayDiffer);
+            checksums = checksums == null ? List.of() : List.copyOf(checksums);
+            countsMayDiffer.forEach(t -> requireText(t, "countsMayDiffer names tables"));
+            checksums.forEach(t -> requireText(t, "checksums names tables"));
+            if (checksums.stream().anyMatch(countsMayDiffer::contains)) {
+                // A table whose row count may differ cannot also have to hold exactly the same rows.
+                throw new IllegalArgumentException("a table is in countsMayDiffer or in checksums, not in both");
+            }
+        }
+        public String kind() { return "restored"; }
+        public String describe() {
+            return "back at '" + baseline + "': no schema change, row counts equal"
+                    + (countsMayDiffer.isEmpty() ? "" : " (except " + String.join(", ", countsMayDiffer) + ")")
+                    + (checksums.isEmpty() ? "" : ", contents equal of " + String.join(", ", checksums));
+        }
     }
 
     /** Allowed difference between a count before and after: absolute rows or a percentage of before. */
@@ -356,13 +404,43 @@ public sealed interface CheckSpec {
      * A check that changes the target for good: approved before it runs, journaled before it starts, never run
      * twice, and never waived when it did not complete.
      */
-    sealed interface Writer extends CheckSpec permits Execute, Command {}
+    sealed interface Writer extends CheckSpec permits Execute, Command {
+        /** How to undo it, run only by a rollback; null when the runbook declares none. */
+        Rollback rollback();
+    }
+
+    /**
+     * A writer's way back: what undoes it ({@link Execute} for a SQL file, {@link Command} for the team's tool; never
+     * with a rollback of its own) and the options of the {@code restored} proof that runs after the rollbacks.
+     *
+     * @param baseline        the snapshot the database must be back at; null: the last snapshot taken before the
+     *                        first applied writer
+     * @param countsMayDiffer tables whose row counts may legitimately differ from the baseline's
+     * @param checksums       tables whose content checksums (recorded by the baseline snapshot) must match
+     */
+    record Rollback(Writer undo, String baseline, List<String> countsMayDiffer, List<String> checksums) {
+        public Rollback {
+            java.util.Objects.requireNonNull(undo, "a rollback needs what undoes the writer");
+            if (undo.rollback() != null) throw new IllegalArgumentException("a rollback has no rollback of its own");
+            if (undo instanceof Command c && !c.verify().isEmpty()) {
+                throw new IllegalArgumentException("a rollback command has no verify checks; the proof checks it");
+            }
+            countsMayDiffer = countsMayDiffer == null ? List.of() : List.copyOf(countsMayDiffer);
+            checksums = checksums == null ? List.of() : List.copyOf(checksums);
+        }
+    }
 
     /** Runs a migration SQL file; the only check that writes for good. Needs confirmation. */
-    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) implements Writer {
+    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices, Rollback rollback)
+            implements Writer {
         public Execute {
             java.util.Objects.requireNonNull(file, "file");
             expectNotices = List.copyOf(expectNotices);
+        }
+
+        /** A SQL file with no way back declared. */
+        public Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) {
+            this(meta, file, transaction, expectNotices, null);
         }
         public String kind() { return "execute"; }
         public String describe() { return "execute " + file + (transaction ? " in a transaction" : ""); }
@@ -377,12 +455,12 @@ public sealed interface CheckSpec {
      * @param env          extra variables; values may reference the target's as {@code ${PGHOST}}
      * @param expectOutput regexes that must each match some output line
      * @param rejectOutput regexes no output line may match
-     * @param rollback     how to undo it, kept for the rollback step; never run by this check
+     * @param rollback     how to undo it, run only by a rollback; null when none is declared
      * @param verify       read checks of the step that run on the target right after the command, in order; they
      *                     follow the command in {@link Step#checks()}
      */
     record Command(Meta meta, Run run, Path cwd, Map<String, String> env, int expectExit, List<String> expectOutput,
-                   List<String> rejectOutput, Run rollback, List<CheckSpec> verify) implements Writer {
+                   List<String> rejectOutput, Rollback rollback, List<CheckSpec> verify) implements Writer {
         public Command {
             java.util.Objects.requireNonNull(run, "a command check needs what to run");
             java.util.Objects.requireNonNull(cwd, "cwd");

@@ -47,7 +47,9 @@ public final class RunbookLoader {
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "command", "signoff", "optional", "backup");
+            "requireNote", "execute", "command", "signoff", "optional", "backup", "pointOfNoReturn");
+    /** What a writer's {@code rollback:} takes besides the fields of its forward kind: the proof's options. */
+    public static final Set<String> ROLLBACK_PROOF_KEYS = Set.of("baseline", "countsMayDiffer", "checksums");
     /** Options every check kind accepts besides its own. */
     static final Set<String> META_KEYS = Set.of("name", "timeout");
     private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -63,7 +65,7 @@ public final class RunbookLoader {
     public static final List<String> CHECK_KINDS = List.of("query", "tables", "columns", "indexes", "constraints",
             "triggers", "views", "functions", "sequences", "extensions", "policies", "types", "rules", "statistics",
             "snapshot", "rowCounts",
-            "schemaDiff", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff",
+            "schemaDiff", "restored", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff",
             "backup");
 
     /** What a command's {@code verify:} may hold: checks that only read the target. */
@@ -97,16 +99,17 @@ public final class RunbookLoader {
             if (!k.checkable()) continue;
             own.put(k.yamlKey(), Set.of("schema", "table", "exist", "include", "absent", "exact", "count", "where"));
         }
-        own.put("snapshot", Set.of("rowCounts", "schema", "queries"));
+        own.put("snapshot", Set.of("rowCounts", "schema", "queries", "checksums"));
         own.put("rowCounts", Set.of("compareTo", "tables", "map", "dropped", "tolerance"));
         own.put("schemaDiff", Set.of("compareTo", "expect", "ignore"));
+        own.put("restored", Set.of("baseline", "countsMayDiffer", "checksums"));
         own.put("explain", Set.of("sql", "expect", "table", "maxCost", "analyze", "compareTo", "query", "slowerBy",
                 "runs"));
         own.put("rejects", Set.of("sql", "setup", "sqlstate", "message"));
         own.put("accepts", Set.of("sql", "setup"));
         own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
         own.put("manual", Set.of("text", "requireNote"));
-        own.put("execute", Set.of("file", "transaction", "expectNotices"));
+        own.put("execute", Set.of("file", "transaction", "expectNotices", "rollback"));
         own.put("command", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput", "rollback",
                 "verify"));
         own.put("signoff", Set.of("roles"));
@@ -136,6 +139,10 @@ public final class RunbookLoader {
     private final Map<String, SourceLocation> snapshots = new LinkedHashMap<>();
     /** The hot queries each snapshot times, name to SQL, for the explain checks that compare to them. */
     private final Map<String, Map<String, String>> snapshotQueries = new LinkedHashMap<>();
+    /** The tables each snapshot checksums, for the restored checks that compare to them. */
+    private final Map<String, Set<String>> snapshotChecksums = new LinkedHashMap<>();
+    /** The tables each snapshot counts by name; absent for a snapshot that counts every table of its schema. */
+    private final Map<String, Set<String>> snapshotCounted = new LinkedHashMap<>();
     private final List<SnapshotReference> unresolved = new ArrayList<>();
     private Path file;
     private Path baseDir;
@@ -379,8 +386,14 @@ public final class RunbookLoader {
                     "remove optional: the window ends with its sign-off");
             return null;
         }
+        Boolean pointOfNoReturn = f.bool("pointOfNoReturn");
+        if (Boolean.TRUE.equals(pointOfNoReturn) && mutating == 0) {
+            problem(f.keyLocation("pointOfNoReturn"), "pointOfNoReturn marks a step that writes",
+                    "put it on the execute or command step past which only the backup can undo the change");
+        }
         if (id == null || title == null) return null;
-        return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional));
+        return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional),
+                Boolean.TRUE.equals(pointOfNoReturn));
     }
 
     // ---------------------------------------------------------------- checks
@@ -414,6 +427,7 @@ public final class RunbookLoader {
             case "snapshot" -> snapshot(body, at);
             case "rowCounts" -> rowCounts(body, at);
             case "schemaDiff" -> schemaDiff(body, at);
+            case "restored" -> restored(body, at);
             case "explain" -> explain(body, at);
             case "rejects" -> statement(body, at, true);
             case "accepts" -> statement(body, at, false);
@@ -562,9 +576,40 @@ public final class RunbookLoader {
             queries.forEach(q -> byName.put(q.name(), q.sql()));
             snapshotQueries.put(name, byName);
         }
+        List<String> checksums = f.has("checksums") ? distinctTables(f.get("checksums"), "checksums") : List.of();
+        if (name != null && !snapshotChecksums.containsKey(name)) {
+            snapshotChecksums.put(name, new java.util.LinkedHashSet<>(checksums));
+            if (!all) snapshotCounted.put(name, new java.util.LinkedHashSet<>(tables));
+        }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : null;
         CheckSpec.Meta meta = new CheckSpec.Meta(null, timeout, at);
-        return name == null ? null : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"), queries);
+        return name == null ? null
+                : new CheckSpec.Snapshot(meta, name, tables, all, f.text("schema"), queries, checksums);
+    }
+
+    /**
+     * A list of table names, each once: a name given twice is a problem at its second place (for a checksum it would
+     * read the table twice for nothing; for a restored check it says the writer was unsure what it meant).
+     */
+    private List<String> distinctTables(Node node, String key) {
+        List<String> out = new ArrayList<>();
+        List<Node> items = node instanceof ScalarNode s && !s.isNull() ? List.of(node)
+                : Optional.ofNullable(asList(node, "a list of table names under '" + key + "': [orders, users]"))
+                .map(ListNode::items).orElse(List.of());
+        for (Node item : items) {
+            String t = text(item);
+            if (t == null || t.isBlank()) {
+                if (item instanceof ScalarNode) problem(item.location(), "an empty table name in '" + key + "'",
+                        "name a table of the snapshot's schema, or remove the entry");
+                continue;
+            }
+            if (out.contains(t)) {
+                problem(item.location(), "'" + t + "' is listed twice in '" + key + "'", "list each table once");
+                continue;
+            }
+            out.add(t);
+        }
+        return out;
     }
 
     /** {@code queries:} of a snapshot: {@code name: SQL} or {@code name: { sql: ..., runs: 9 }}. */
@@ -621,12 +666,67 @@ public final class RunbookLoader {
     }
 
     private String snapshotReference(Fields f) {
-        String name = f.requiredText("compareTo", "name the snapshot to compare to: compareTo: before");
+        return snapshotReference(f, "compareTo", "name the snapshot to compare to: compareTo: before");
+    }
+
+    /** The name of a snapshot under {@code key}; one not taken before this check is reported at the end. */
+    private String snapshotReference(Fields f, String key, String hint) {
+        String name = f.requiredText(key, hint);
         if (name != null && !snapshots.containsKey(name)) {
-            unresolved.add(new SnapshotReference(name, f.get("compareTo").location(),
+            unresolved.add(new SnapshotReference(name, f.get(key).location(),
                     new java.util.LinkedHashSet<>(snapshots.keySet())));
         }
         return name;
+    }
+
+    /**
+     * {@code restored}: the database is back at an earlier snapshot. Its tables are judged against that snapshot
+     * here, so a checksum the snapshot never records is a problem before the window, not an ERROR after a rollback.
+     */
+    private CheckSpec restored(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "restored");
+        if (f == null) return null;
+        String baseline = snapshotReference(f, "baseline",
+                "name the snapshot the database must be back at: baseline: before");
+        List<String> mayDiffer = f.has("countsMayDiffer")
+                ? distinctTables(f.get("countsMayDiffer"), "countsMayDiffer") : List.of();
+        List<String> checksums = f.has("checksums") ? distinctTables(f.get("checksums"), "checksums") : List.of();
+        boolean known = baseline != null && snapshots.containsKey(baseline);
+        if (known && f.has("checksums")) {
+            Set<String> recorded = snapshotChecksums.getOrDefault(baseline, Set.of());
+            for (Node item : itemsOf(f.get("checksums"))) {
+                String t = item instanceof ScalarNode s && !s.isNull() ? s.text() : null;
+                if (t == null || recorded.contains(t)) continue;
+                problem(item.location(), "snapshot '" + baseline + "' records no checksum of '" + t + "'",
+                        recorded.isEmpty() ? "add it to the snapshot: checksums: [" + t + "]"
+                                : "add it to the snapshot's checksums (it records " + String.join(", ", recorded)
+                                + ")" + closest(t, recorded).map(c -> ", or did you mean '" + c + "'?").orElse(""));
+            }
+        }
+        Set<String> counted = known ? snapshotCounted.get(baseline) : null;
+        if (counted != null && f.has("countsMayDiffer")) {
+            for (Node item : itemsOf(f.get("countsMayDiffer"))) {
+                String t = item instanceof ScalarNode s && !s.isNull() ? s.text() : null;
+                if (t == null || counted.contains(t)) continue;
+                problem(item.location(), "snapshot '" + baseline + "' does not count '" + t + "'",
+                        "name a table it counts (" + String.join(", ", counted) + ")"
+                                + closest(t, counted).map(c -> ", e.g. '" + c + "'").orElse("")
+                                + ", or remove it");
+            }
+        }
+        for (String t : checksums) {
+            if (mayDiffer.contains(t)) {
+                problem(f.keyLocation("checksums"), "'" + t + "' is in both countsMayDiffer and checksums",
+                        "a table whose count may differ cannot also hold exactly the baseline's rows; keep one");
+                return null;
+            }
+        }
+        return baseline == null ? null : new CheckSpec.Restored(meta(f, at), baseline, mayDiffer, checksums);
+    }
+
+    private static List<Node> itemsOf(Node node) {
+        if (node instanceof ListNode l) return l.items();
+        return node instanceof ScalarNode s && !s.isNull() ? List.of(node) : List.of();
     }
 
     private CheckSpec rowCounts(Node body, SourceLocation at) {
@@ -939,6 +1039,15 @@ public final class RunbookLoader {
     private CheckSpec execute(Node body, SourceLocation at) {
         Fields f = checkFields(body, "execute");
         if (f == null) return null;
+        CheckSpec.Rollback rollback = f.has("rollback") ? executeRollback(f.get("rollback")) : null;
+        CheckSpec.Execute forward = executeFields(f, at, null);
+        if (forward == null || (f.has("rollback") && rollback == null)) return null;
+        return new CheckSpec.Execute(forward.meta(), forward.file(), forward.transaction(), forward.expectNotices(),
+                rollback);
+    }
+
+    /** An execute's fields (its rollback aside); {@code rollback} set when these are a rollback's. */
+    private CheckSpec.Execute executeFields(Fields f, SourceLocation at, CheckSpec.Rollback rollback) {
         String fileName = f.requiredText("file", "name the SQL file, relative to the runbook: file: migration.sql");
         Boolean tx = f.bool("transaction");
         List<String> notices = f.has("expectNotices") ? textList(f.get("expectNotices")) : List.of();
@@ -955,16 +1064,95 @@ public final class RunbookLoader {
                     "looked for " + sql + "; paths are relative to the runbook's folder");
         }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
-        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices);
+        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices,
+                rollback);
+    }
+
+    /** {@code rollback: demo/rollback.sql}, or a mapping with an execute's fields and the proof's options. */
+    private CheckSpec.Rollback executeRollback(Node node) {
+        if (node instanceof ScalarNode s) {
+            if (s.isNull() || s.text().isBlank()) {
+                problem(s.location(), "'rollback' is empty", "name the SQL file that undoes the migration:"
+                        + " rollback: rollback.sql, or rollback: { file: rollback.sql, transaction: true }");
+                return null;
+            }
+            Path sql;
+            try {
+                sql = baseDir.resolve(s.text()).normalize();
+            } catch (java.nio.file.InvalidPathException e) {
+                problem(s.location(), "'" + s.text() + "' is not a file path", e.getReason());
+                return null;
+            }
+            if (!Files.isRegularFile(sql)) {
+                problem(s.location(), "rollback file '" + s.text() + "' does not exist",
+                        "looked for " + sql + "; paths are relative to the runbook's folder");
+            }
+            return new CheckSpec.Rollback(new CheckSpec.Execute(new CheckSpec.Meta(null, Duration.ZERO, s.location()),
+                    sql, true, List.of()), null, List.of(), List.of());
+        }
+        Set<String> keys = new HashSet<>(CHECK_KEYS.get("execute"));
+        keys.remove("rollback");
+        keys.addAll(ROLLBACK_PROOF_KEYS);
+        Fields r = fields(node, keys, "an execute's rollback");
+        if (r == null) return null;
+        CheckSpec.Execute undo = executeFields(r, node.location(), null);
+        return undo == null ? null : rollbackProof(r, undo);
+    }
+
+    /** The proof's options of a rollback mapping, around what undoes the writer. */
+    private CheckSpec.Rollback rollbackProof(Fields r, CheckSpec.Writer undo) {
+        String baseline = r.has("baseline") ? snapshotReference(r, "baseline",
+                "name the snapshot the rollback must restore, taken before this step: baseline: before") : null;
+        List<String> counts = r.has("countsMayDiffer")
+                ? distinctTables(r.get("countsMayDiffer"), "countsMayDiffer") : List.of();
+        List<String> checksums = r.has("checksums") ? distinctTables(r.get("checksums"), "checksums") : List.of();
+        for (String t : checksums) {
+            if (counts.contains(t)) {
+                problem(r.keyLocation("checksums"), "'" + t + "' is in both countsMayDiffer and checksums",
+                        "a table whose count may differ cannot also hold exactly the baseline's rows; keep one");
+                return null;
+            }
+        }
+        if (baseline != null && snapshots.containsKey(baseline) && r.has("checksums")) {
+            Set<String> recorded = snapshotChecksums.getOrDefault(baseline, Set.of());
+            for (String t : checksums) {
+                if (!recorded.contains(t)) {
+                    problem(r.get("checksums").location(), "snapshot '" + baseline + "' records no checksum of '"
+                            + t + "'", "add it to the snapshot's checksums: checksums: [" + t + "]");
+                }
+            }
+        }
+        return new CheckSpec.Rollback(undo, baseline, counts, checksums);
     }
 
     private CheckSpec.Command command(Node body, SourceLocation at) {
         Fields f = checkFields(body, "command");
         if (f == null) return null;
+        CheckSpec.Command forward = commandFields(f, at, null);
+        if (forward == null || !f.has("rollback")) return forward;
+        Set<String> keys = new HashSet<>(CHECK_KEYS.get("command"));
+        keys.removeAll(Set.of("rollback", "verify"));
+        keys.addAll(ROLLBACK_PROOF_KEYS);
+        Fields r = fields(f.get("rollback"), keys, "a command's rollback");
+        if (r == null) return null;
+        if (!r.has("run")) {
+            return missing(r, "run", "say what undoes the command: rollback: { run: alembic downgrade -1 }");
+        }
+        CheckSpec.Command undo = commandFields(r, f.get("rollback").location(), forward);
+        if (undo == null) return null;
+        return new CheckSpec.Command(forward.meta(), forward.run(), forward.cwd(), forward.env(), forward.expectExit(),
+                forward.expectOutput(), forward.rejectOutput(), rollbackProof(r, undo), forward.verify());
+    }
+
+    /**
+     * A command's fields (its rollback aside). With {@code defaults} these are a rollback's: every field it does not
+     * give is the forward command's, and it has no verify checks.
+     */
+    private CheckSpec.Command commandFields(Fields f, SourceLocation at, CheckSpec.Command defaults) {
         boolean ok = true;
         CheckSpec.Run run = f.has("run") ? run(f.get("run"))
                 : missing(f, "run", "say what runs: run: alembic upgrade head (a shell line) or run: [flyway, migrate]");
-        Path cwd = baseDir;
+        Path cwd = defaults == null ? baseDir : defaults.cwd();
         if (f.has("cwd")) {
             String dir = f.text("cwd");
             try {
@@ -974,23 +1162,19 @@ public final class RunbookLoader {
                 ok = false;
             }
         }
-        Map<String, String> env = f.has("env") ? commandEnv(f.get("env")) : Map.of();
-        Integer expectExit = f.has("expectExit") ? f.integer("expectExit") : Integer.valueOf(0);
+        Map<String, String> env = f.has("env") ? commandEnv(f.get("env"))
+                : defaults == null ? Map.of() : defaults.env();
+        Integer expectExit = f.has("expectExit") ? f.integer("expectExit")
+                : Integer.valueOf(defaults == null ? 0 : defaults.expectExit());
         if (expectExit != null && expectExit > 255) {
             problem(f.get("expectExit").location(), "exit code " + expectExit + " cannot happen",
                     "a process exits with 0 to 255; 0 means success");
             ok = false;
         }
-        List<String> expectOutput = f.has("expectOutput") ? patterns(f.get("expectOutput")) : List.of();
-        List<String> rejectOutput = f.has("rejectOutput") ? patterns(f.get("rejectOutput")) : List.of();
-        CheckSpec.Run rollback = null;
-        if (f.has("rollback")) {
-            Fields r = fields(f.get("rollback"), Set.of("run"), "a command's rollback");
-            if (r != null) {
-                rollback = r.has("run") ? run(r.get("run"))
-                        : missing(r, "run", "say what undoes the command: rollback: { run: alembic downgrade -1 }");
-            }
-        }
+        List<String> expectOutput = f.has("expectOutput") ? patterns(f.get("expectOutput"))
+                : defaults == null ? List.of() : defaults.expectOutput();
+        List<String> rejectOutput = f.has("rejectOutput") ? patterns(f.get("rejectOutput"))
+                : defaults == null ? List.of() : defaults.rejectOutput();
         List<CheckSpec> verify = new ArrayList<>();
         if (f.has("verify")) {
             ListNode list = f.list("verify");
@@ -1014,10 +1198,11 @@ public final class RunbookLoader {
                 }
             }
         }
-        Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
-        if (!ok || run == null || expectExit == null || (f.has("rollback") && rollback == null)) return null;
+        Duration timeout = f.has("timeout") ? duration(f.get("timeout"))
+                : defaults == null ? Duration.ZERO : defaults.meta().timeout();
+        if (!ok || run == null || expectExit == null) return null;
         return new CheckSpec.Command(new CheckSpec.Meta(f.text("name"), timeout == null ? Duration.ZERO : timeout, at),
-                run, cwd, env, expectExit, expectOutput, rejectOutput, rollback, verify);
+                run, cwd, env, expectExit, expectOutput, rejectOutput, null, verify);
     }
 
     private static MapNode m(Node n) {

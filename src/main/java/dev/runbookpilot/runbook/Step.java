@@ -6,10 +6,11 @@ import java.util.List;
  * One wizard screen. Its checks are evaluated together; manual confirmations, migrations ({@code execute})
  * and sign-offs are checks too, so every outcome in a session is a check result.
  *
- * @param optional the operator may skip the step with a written reason (a sign-off step never is optional)
+ * @param optional        the operator may skip the step with a written reason (a sign-off step never is optional)
+ * @param pointOfNoReturn once its writer applied, rollback means restoring the backup: no rollback is offered
  */
 public record Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
-                   boolean optional) {
+                   boolean optional, boolean pointOfNoReturn) {
     public Step {
         checks = List.copyOf(checks);
         if (optional && checks.stream().anyMatch(c -> c instanceof CheckSpec.Signoff)) {
@@ -18,7 +19,12 @@ public record Step(String id, String title, String description, List<CheckSpec> 
     }
 
     public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location) {
-        this(id, title, description, checks, location, false);
+        this(id, title, description, checks, location, false, false);
+    }
+
+    public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
+                boolean optional) {
+        this(id, title, description, checks, location, optional, false);
     }
 
     /** A step that writes to the target: it must be confirmed before it runs. */

@@ -38,6 +38,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.RehearsalCopyMade.class, name = "rehearsalCopyMade"),
         @JsonSubTypes.Type(value = JournalEvent.RehearsalCopyDropped.class, name = "rehearsalCopyDropped"),
         @JsonSubTypes.Type(value = JournalEvent.Rehearsed.class, name = "rehearsed"),
+        @JsonSubTypes.Type(value = JournalEvent.RollbackBegan.class, name = "rollbackBegan"),
 })
 public sealed interface JournalEvent {
 
@@ -194,6 +195,19 @@ public sealed interface JournalEvent {
 
     /** Nothing of the backup's temporary work is left: no partial dump, no scratch database. */
     record BackupCleaned(String stepId, int index, String note, Instant at) implements JournalEvent {}
+
+    /**
+     * The operator began rolling the window back (again, after a stop): the forward writers whose rollbacks run, in
+     * the order they run ({@code stepId#index}), and, when the plan stops short, why ({@code stop}: a writer with no
+     * rollback declared). Each rollback then runs as a migration of its own under {@code rollback:<stepId>#<index>},
+     * index 0, and the proof under {@code rollback:proof}, index 0. From here on no forward writer runs.
+     */
+    record RollbackBegan(String operator, String reason, List<String> undo, String stop, Instant at)
+            implements JournalEvent {
+        public RollbackBegan {
+            undo = undo == null ? List.of() : List.copyOf(undo);
+        }
+    }
 
     /**
      * The first line of a rehearsal's journal, written before its copy exists: which copy it makes of which

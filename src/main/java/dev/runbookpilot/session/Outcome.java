@@ -1,5 +1,6 @@
 package dev.runbookpilot.session;
 
+import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 
 import java.time.Instant;
@@ -24,7 +25,16 @@ public final class Outcome {
         /** A check failed or could not look, and nobody accepted it. */
         FAILED("FAILED"),
         /** Something has not run, been confirmed or signed yet. */
-        INCOMPLETE("INCOMPLETE");
+        INCOMPLETE("INCOMPLETE"),
+        /** The window was rolled back: every applied writer's rollback ran and the proof PASSED. */
+        ROLLED_BACK("ROLLED BACK"),
+        /**
+         * A rollback began, and a rollback or its proof failed or could not look: the database is not proven back
+         * at the baseline.
+         */
+        ROLLBACK_FAILED("ROLLBACK FAILED"),
+        /** A rollback began and has not finished: a rollback still to run or settle, a writer without one, no proof. */
+        ROLLBACK_INCOMPLETE("ROLLBACK INCOMPLETE");
 
         private final String label;
 
@@ -53,10 +63,31 @@ public final class Outcome {
     /** A skipped optional step with its journaled reason. */
     public record Skip(String stepId, String title, String operator, String reason, Instant at) {}
 
-    public record Summary(Verdict verdict, Counts counts, List<Waiver> waivers, List<Skip> skips) {
+    /**
+     * @param rollback how the window's rollback stands, when one began (then it decides the verdict); null otherwise
+     */
+    public record Summary(Verdict verdict, Counts counts, List<Waiver> waivers, List<Skip> skips, Rollback rollback) {
         public Summary {
             waivers = List.copyOf(waivers);
             skips = List.copyOf(skips);
+        }
+
+        public Summary(Verdict verdict, Counts counts, List<Waiver> waivers, List<Skip> skips) {
+            this(verdict, counts, waivers, skips, null);
+        }
+    }
+
+    /** One rollback of a rolled-back window: the writer it undoes ({@code stepId#index}) and its latest result. */
+    public record RollbackStep(String forwardKey, String stepId, Status status, CheckResult result) {}
+
+    /**
+     * How a rollback stands: its verdict and, in plain words, why; each rollback in the order it runs; the proof's
+     * result (null until a proof ran after the last rollback).
+     */
+    public record Rollback(Verdict verdict, String statement, JournalEvent.RollbackBegan began,
+                           List<RollbackStep> steps, CheckResult proof) {
+        public Rollback {
+            steps = List.copyOf(steps);
         }
     }
 
@@ -103,7 +134,56 @@ public final class Outcome {
                 n[Status.ERROR.ordinal()], n[Status.WAIVED.ordinal()], n[Status.CONFIRMED.ordinal()],
                 n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()],
                 n[Status.REHEARSED.ordinal()]);
-        return new Summary(verdict(counts), counts, waivers, skips);
+        Rollback rollback = rollback(state);
+        return new Summary(rollback != null ? rollback.verdict() : verdict(counts), counts, waivers, skips, rollback);
+    }
+
+    /**
+     * A window a rollback began on ends ROLLED BACK only when every rollback of its plan ran and then the proof
+     * PASSED; a rollback or proof that failed or could not look makes it ROLLBACK FAILED, anything still open
+     * ROLLBACK INCOMPLETE. Null when no rollback began.
+     */
+    static Rollback rollback(SessionState state) {
+        JournalEvent.RollbackBegan began = state.rollback().orElse(null);
+        if (began == null) return null;
+        List<RollbackStep> steps = new ArrayList<>();
+        String failed = null;
+        String open = null;
+        Instant lastRollback = began.at();
+        for (String key : began.undo()) {
+            int hash = key.lastIndexOf('#');
+            String id = Rollbacks.stepId(key.substring(0, hash), Integer.parseInt(key.substring(hash + 1)));
+            Status status = state.status(id, 0, "rollback", List.of());
+            CheckResult r = state.result(id, 0).orElse(null);
+            steps.add(new RollbackStep(key, id, status, r));
+            if (r != null && r.finishedAt() != null && r.finishedAt().isAfter(lastRollback)) lastRollback = r.finishedAt();
+            String what = "the rollback of " + key + " is " + status + (r == null ? "" : ": " + r.actual());
+            if (status.isBlocking() && failed == null) failed = what;
+            else if (!status.isSatisfied() && open == null) open = what;
+        }
+        Instant after = lastRollback;
+        CheckResult proof = state.result(Rollbacks.PROOF_STEP, 0)
+                .filter(p -> p.finishedAt() != null && !p.finishedAt().isBefore(after)).orElse(null);
+        Verdict verdict;
+        String statement;
+        if (failed != null) {
+            verdict = Verdict.ROLLBACK_FAILED;
+            statement = failed + ": the database is not back at the baseline";
+        } else if (proof != null && proof.status() == Status.PASSED) {
+            verdict = Verdict.ROLLED_BACK;
+            statement = "rolled back and proven: " + proof.actual();
+        } else if (proof != null && proof.status().isBlocking()) {
+            verdict = Verdict.ROLLBACK_FAILED;
+            statement = proof.status() == Status.FAILED
+                    ? "the rollbacks ran, but the database is NOT back at the baseline: " + proof.actual()
+                    : "the rollbacks ran, but the proof could not look (" + proof.actual() + "): the database is not"
+                    + " proven back at the baseline";
+        } else {
+            verdict = Verdict.ROLLBACK_INCOMPLETE;
+            statement = began.stop() != null ? began.stop() : open != null ? open
+                    : "the rollbacks ran; the proof has not run yet";
+        }
+        return new Rollback(verdict, statement, began, steps, proof);
     }
 
     static Verdict verdict(Counts c) {

@@ -3,6 +3,7 @@ package dev.runbookpilot.session;
 import dev.runbookpilot.check.CheckEngine;
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.EvalContext;
+import dev.runbookpilot.check.Snapshots;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.Database;
@@ -235,25 +236,26 @@ public final class Session implements AutoCloseable {
      * doubt (ERROR, to be settled by a person).
      */
     private void resolveInterruptedMigrations() throws IOException {
-        for (Phase p : runbook.phases()) {
-            for (Step step : p.steps()) {
-                for (int i = 0; i < step.checks().size(); i++) {
-                    if (!(step.checks().get(i) instanceof CheckSpec.Writer ex)) continue;
-                    Writers.Attempt a = Writers.latestAttempt(state, step.id(), i).orElse(null);
-                    if (a == null || state.interruptedMigration(step.id(), i).isEmpty()) continue;
-                    if (a.inTransaction()) {
-                        // Crashed, or ended in ERROR (cancelled, connection lost): the server knows its fate.
-                        if (a.resolved() == null) resolvePreviousAttempt(step, i, ex);
-                    } else if (a.result() == null && a.mayHaveWritten()) {
-                        // Never run again on its own: a person settles what it did.
-                        String why = Writers.unsettled(state, step.id(), i).orElseThrow()
-                                + ". Settle it: applied, not applied or run again";
-                        finish(step, ex instanceof CheckSpec.Command cmd
-                                ? CommandJournal.interrupted(state, step, i, cmd, why)
-                                : result(step, i, ex, Status.ERROR, why, null));
-                    } else if (a.result() == null) {
-                        resolvePreviousAttempt(step, i, ex);
-                    }
+        List<Step> steps = new ArrayList<>(runbook.steps().toList());
+        // A rollback is a migration too: one a crash interrupted is settled the same way, before anything runs.
+        steps.addAll(Rollbacks.rollbackSteps(runbook));
+        for (Step step : steps) {
+            for (int i = 0; i < step.checks().size(); i++) {
+                if (!(step.checks().get(i) instanceof CheckSpec.Writer ex)) continue;
+                Writers.Attempt a = Writers.latestAttempt(state, step.id(), i).orElse(null);
+                if (a == null || state.interruptedMigration(step.id(), i).isEmpty()) continue;
+                if (a.inTransaction()) {
+                    // Crashed, or ended in ERROR (cancelled, connection lost): the server knows its fate.
+                    if (a.resolved() == null) resolvePreviousAttempt(step, i, ex);
+                } else if (a.result() == null && a.mayHaveWritten()) {
+                    // Never run again on its own: a person settles what it did.
+                    String why = Writers.unsettled(state, step.id(), i).orElseThrow()
+                            + ". Settle it: applied, not applied or run again";
+                    finish(step, ex instanceof CheckSpec.Command cmd
+                            ? CommandJournal.interrupted(state, step, i, cmd, why)
+                            : result(step, i, ex, Status.ERROR, why, null));
+                } else if (a.result() == null) {
+                    resolvePreviousAttempt(step, i, ex);
                 }
             }
         }
@@ -461,6 +463,12 @@ public final class Session implements AutoCloseable {
     private void runOne(Step step, int index) throws IOException {
         CheckSpec spec = step.checks().get(index);
         if (stopping != null) return;
+        if (spec instanceof CheckSpec.Writer && !Rollbacks.isRollback(step.id()) && state.rollback().isPresent()) {
+            // Running the migration forward again after its rollback began would undo the way back.
+            listener.previousAttempt(step, index, "not run: this window is being rolled back (began "
+                    + state.rollback().get().at() + "); start a new session to apply it again");
+            return;
+        }
         if (spec instanceof CheckSpec.Writer ex) {
             if (!resolvePreviousAttempt(step, index, ex)) return;
             CheckResult refused = recheckStaleActivity(step, index, ex);
@@ -515,8 +523,10 @@ public final class Session implements AutoCloseable {
     private CheckResult recheckStaleActivity(Step writer, int index, CheckSpec spec) throws IOException {
         Instant now = Instant.now();
         List<String> blocking = new ArrayList<>();
+        // A rollback stands where its writer stood: the pre-flight checks before that step hold for it too.
+        String position = Rollbacks.isRollback(writer.id()) ? Rollbacks.forwardStepId(writer.id()) : writer.id();
         for (Step earlier : runbook.steps().toList()) {
-            if (earlier.id().equals(writer.id())) break;
+            if (earlier.id().equals(position)) break;
             for (int i = 0; i < earlier.checks().size(); i++) {
                 if (!(earlier.checks().get(i) instanceof CheckSpec.Activity)) continue;
                 CheckResult last = state.result(earlier.id(), i).orElse(null);
@@ -840,6 +850,107 @@ public final class Session implements AutoCloseable {
         String evidence = unsettled(step, index).orElseThrow(() -> new IllegalArgumentException(step.id() + "#"
                 + index + " has nothing to settle: only a migration whose outcome is unknown is settled"));
         record(new JournalEvent.Settled(step.id(), index, operator, decision, note.strip(), evidence, Instant.now()));
+    }
+
+    // ---------------------------------------------------------------- rolling back
+
+    /** What a rollback of this window would undo now, in order, and the baseline its proof compares to. */
+    public Rollbacks.Plan rollbackPlan() {
+        return Rollbacks.plan(runbook, state);
+    }
+
+    /** Asked before each rollback runs; shows it and returns whether the operator approved it. */
+    @FunctionalInterface
+    public interface RollbackApproval {
+        boolean approve(Rollbacks.Item item) throws InterruptedException;
+    }
+
+    /**
+     * How a call of {@link #rollBack} ended. {@code proved}: every rollback ran and the proof PASSED;
+     * {@code statement} says in plain words where things stand.
+     */
+    public record RollbackRun(boolean proved, String statement) {}
+
+    /**
+     * Rolls the window back: journals the start, then runs the rollback of each applied writer in reverse order, each
+     * after {@code approval} said yes, as a migration (journaled before it runs, crash-safe, never run twice: one that
+     * already ran is skipped), stopping at the first that is not approved, does not pass, or waits for a settle
+     * decision, and at a writer with no rollback declared. When every one ran, the {@code restored} proof runs
+     * against the baseline. Call it again to carry on after a stop; nothing that ran runs again.
+     *
+     * @throws IllegalStateException when no rollback is offered (see {@link Rollbacks.Plan#refusal()}) or the window
+     *                               has ended
+     */
+    public RollbackRun rollBack(String reason, RollbackApproval approval) throws IOException, InterruptedException {
+        if (state.ended().isPresent()) throw new IllegalStateException("the window has ended; it cannot be rolled back");
+        Rollbacks.Plan plan = rollbackPlan();
+        if (!plan.offered()) throw new IllegalStateException(plan.refusal());
+        if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a rollback needs a written reason");
+        List<String> undo = plan.runnable().stream().map(Rollbacks.Item::key).toList();
+        record(new JournalEvent.RollbackBegan(operator, reason.strip(), undo, plan.stop(), Instant.now()));
+        for (Rollbacks.Item item : plan.runnable()) {
+            Step rb = item.rollback();
+            if (checkStatus(rb, 0).isSatisfied()) continue;
+            String title = "the rollback of '" + item.forward().title() + "'";
+            Optional<String> unsettled = unsettled(rb, 0);
+            if (unsettled.isPresent()) {
+                return new RollbackRun(false, title + " waits for a settle decision: " + unsettled.get());
+            }
+            if (!approval.approve(item)) return new RollbackRun(false, title + " was not approved: it did not run");
+            if (stopping != null) return new RollbackRun(false, "the session is stopping (" + stopping + ")");
+            runOne(rb, 0);
+            Status status = checkStatus(rb, 0);
+            if (!status.isSatisfied()) {
+                String actual = state.result(rb.id(), 0).map(CheckResult::actual).orElse("it did not run");
+                String how = unsettled(rb, 0).map(u -> "; settle it (applied, not applied or run again): " + u)
+                        .orElse("");
+                return new RollbackRun(false, title + " is " + status + ": " + actual + how);
+            }
+        }
+        if (plan.stop() != null) return new RollbackRun(false, plan.stop());
+        CheckResult proof = proveRollback();
+        return new RollbackRun(proof.status() == Status.PASSED, switch (proof.status()) {
+            case PASSED -> "ROLLED BACK: the database is back at the baseline ('" + plan.baseline().name() + "')";
+            case FAILED -> "the rollbacks ran, but the database is NOT back at the baseline: " + proof.actual();
+            default -> "the rollbacks ran, but the proof could not look: " + proof.actual()
+                    + ". The database is not proven back at the baseline";
+        });
+    }
+
+    /**
+     * Runs the {@code restored} proof of a rollback against the plan's baseline, as the snapshot was recorded before
+     * the first applied writer began, and journals its result. ERROR, never PASSED, when there is no such baseline.
+     */
+    public CheckResult proveRollback() throws IOException {
+        if (state.rollback().isEmpty()) throw new IllegalStateException("no rollback began; there is nothing to prove");
+        Rollbacks.Plan plan = rollbackPlan();
+        Rollbacks.Proof proof = Rollbacks.proof(plan);
+        Step step = proof.step();
+        CheckSpec spec = step.checks().get(0);
+        record(new JournalEvent.CheckStarted(step.id(), 0, Instant.now()));
+        listener.checkStarted(step, 0);
+        CheckResult result;
+        if (proof.problem() != null) {
+            Instant now = Instant.now();
+            result = new CheckResult(step.id(), 0, spec.kind(), spec.label(), Status.ERROR, spec.describe(),
+                    proof.problem(), null, 0, null, proof.problem(), null, now, now);
+        } else {
+            CancelToken token = new CancelToken();
+            running.put(token, SessionState.key(step.id(), 0));
+            try {
+                Snapshots.Data baseline = plan.baseline();
+                // The snapshot as it was before the migration: one taken again later under the same name is not it.
+                Snapshots frozen = name -> name.equals(baseline.name()) ? Optional.of(baseline) : Optional.empty();
+                EvalContext ctx = new EvalContext(db, runbook.target().schema(), frozen, countWorkers,
+                        countParallelism, token, EvalContext.ExecuteListener.NONE,
+                        runbook.title() + " @ " + state.started().server().database());
+                result = CheckEngine.evaluate(step.id(), 0, spec, ctx).result();
+            } finally {
+                running.remove(token);
+            }
+        }
+        finish(step, result);
+        return result;
     }
 
     // ---------------------------------------------------------------- stopping

@@ -29,6 +29,7 @@ public final class SessionState implements Snapshots {
     private JournalEvent.Ended ended;
     private JournalEvent.RehearsalPlanned rehearsal;
     private final Map<String, JournalEvent.Rehearsed> rehearsed = new LinkedHashMap<>();
+    private JournalEvent.RollbackBegan rollback;
 
     public static SessionState replay(List<JournalEvent> events) {
         SessionState s = new SessionState();
@@ -79,6 +80,8 @@ public final class SessionState implements Snapshots {
             rehearsal = rp;
         } else if (e instanceof JournalEvent.Rehearsed rh) {
             rehearsed.put(key(rh.stepId(), rh.index()), rh);
+        } else if (e instanceof JournalEvent.RollbackBegan rb) {
+            rollback = rb;
         }
     }
 
@@ -131,6 +134,11 @@ public final class SessionState implements Snapshots {
     @Override
     public synchronized Optional<Snapshots.Data> get(String name) {
         return Optional.ofNullable(snapshots.get(name));
+    }
+
+    /** The latest start of a rollback of this window, if it was rolled back (or began to be). */
+    public synchronized Optional<JournalEvent.RollbackBegan> rollback() {
+        return Optional.ofNullable(rollback);
     }
 
     public synchronized Optional<JournalEvent.Ended> ended() {

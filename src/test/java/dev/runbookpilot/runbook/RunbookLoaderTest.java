@@ -90,7 +90,7 @@ class RunbookLoaderTest {
         assertThat(rb.phases().get(0).description()).isEqualTo("Before anything changes");
         assertThat(rb.steps().map(Step::id))
                 .containsExactly("quiet", "baseline", "backup", "migrate", "objects", "data", "plans", "signoff",
-                        "tool");
+                        "tool", "proof");
         Set<String> kinds = new HashSet<>();
         rb.steps().forEach(s -> s.checks().forEach(c -> kinds.add(c.kind())));
         assertThat(kinds).as("the fixture uses every kind").containsExactlyInAnyOrderElementsOf(RunbookLoader.CHECK_KINDS);
@@ -100,7 +100,7 @@ class RunbookLoaderTest {
 
         List<CheckSpec> baseline = checks(rb, "baseline");
         assertThat(baseline.get(0)).isEqualTo(new CheckSpec.Snapshot(meta(null, Duration.ofMinutes(5), file, 21, 13),
-                "before", List.of("orders", "customers", "order_lines"), false, "app"));
+                "before", List.of("orders", "customers", "order_lines"), false, "app", List.of(), List.of("orders")));
         assertThat(baseline.get(1)).isEqualTo(new CheckSpec.Snapshot(meta(null, null, file, 22, 13),
                 "everything", List.of(), true, null));
 
@@ -218,11 +218,15 @@ class RunbookLoaderTest {
         assertThat(command.expectOutput()).containsExactly("Successfully applied \\d+ migrations?");
         assertThat(command.rejectOutput()).containsExactly("(?i)\\berror\\b");
         assertThat(command.meta().timeout()).isEqualTo(Duration.ofMinutes(30));
-        assertThat(command.rollback()).isEqualTo(new CheckSpec.Run("flyway undo", List.of()));
+        assertThat(command.rollback().undo()).isInstanceOfSatisfying(CheckSpec.Command.class,
+                undo -> assertThat(undo.run()).isEqualTo(new CheckSpec.Run("flyway undo", List.of())));
         assertThat(command.verify()).containsExactlyElementsOf(tool.checks().subList(1, 3));
         assertThat(tool.verifies(1)).isZero();
         assertThat(tool.verifies(2)).isZero();
         assertThat(tool.verifies(0)).isEqualTo(-1);
+
+        assertThat(checks(rb, "proof")).containsExactly(new CheckSpec.Restored(
+                meta(null, Duration.ofMinutes(10), file, 107, 13), "before", List.of("customers"), List.of("orders")));
 
         Step signoff = rb.step("signoff").orElseThrow();
         assertThat(signoff.isSignoff()).isTrue();

@@ -66,12 +66,16 @@ final class SummaryPane extends VBox {
 
     private void show(WizardViewModel.Summary s) {
         boolean clean = s.verdict() == Outcome.Verdict.PASSED;
-        verdict.setText((clean ? "✔" : s.verdict() == Outcome.Verdict.PASSED_WITH_WAIVERS ? "⚠" : "✖") + " Verdict: "
+        verdict.setText((clean ? "✔" : s.verdict() == Outcome.Verdict.PASSED_WITH_WAIVERS ? "⚠"
+                : s.verdict() == Outcome.Verdict.ROLLED_BACK ? "↩" : "✖") + " Verdict: "
                 + s.verdict() + switch (s.verdict()) {
             case PASSED -> " · every check passed or was confirmed";
             case PASSED_WITH_WAIVERS -> " · " + s.waived() + " accepted by a waiver, listed below";
             case FAILED -> " · " + s.failed() + " failed, " + s.errors() + " could not run";
             case INCOMPLETE -> " · " + s.pending() + " pending";
+            case ROLLED_BACK -> " · every applied change was rolled back and the proof passed";
+            case ROLLBACK_FAILED -> " · the database is NOT proven back at the baseline";
+            case ROLLBACK_INCOMPLETE -> " · the rollback has not finished";
         });
         verdict.getStyleClass().removeAll("verdict-pass", "verdict-fail");
         verdict.getStyleClass().add(clean ? "verdict-pass" : "verdict-fail");

@@ -774,6 +774,7 @@ public final class WizardViewModel {
         Outcome.Summary o = session.outcome();
         Outcome.Counts n = o.counts();
         List<String> acceptances = new ArrayList<>();
+        if (o.rollback() != null) acceptances.add("Rollback: " + o.rollback().statement());
         for (Outcome.Waiver w : o.waivers()) {
             acceptances.add("Waived " + w.stepId() + " " + w.check() + (w.coversError() ? " (ERROR)" : " (FAILED)")
                     + " by " + w.operator() + ", " + Formats.time(w.at())
