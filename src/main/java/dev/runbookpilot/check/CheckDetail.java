@@ -22,6 +22,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = CheckDetail.PlanComparison.class, name = "planComparison"),
         @JsonSubTypes.Type(value = CheckDetail.CommandRun.class, name = "command"),
         @JsonSubTypes.Type(value = CheckDetail.BackupProof.class, name = "backup"),
+        @JsonSubTypes.Type(value = CheckDetail.RestoredProof.class, name = "restored"),
 })
 public sealed interface CheckDetail {
 
@@ -101,18 +102,24 @@ public sealed interface CheckDetail {
     }
 
     /**
-     * What a snapshot recorded: exact row counts, the number of catalog objects and the baseline of each hot query
-     * (none in journals written before snapshots timed queries).
+     * What a snapshot recorded: exact row counts, the number of catalog objects, the baseline of each hot query
+     * (none in journals written before snapshots timed queries) and the content checksum of each table it was asked
+     * to checksum (none before snapshots took checksums).
      */
-    record SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects, List<Measurement> queries)
-            implements CheckDetail {
+    record SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects, List<Measurement> queries,
+                         Map<String, String> checksums) implements CheckDetail {
         public SnapshotTaken {
             rowCounts = Map.copyOf(rowCounts);
             queries = queries == null ? List.of() : List.copyOf(queries);
+            checksums = checksums == null ? Map.of() : Map.copyOf(checksums);
+        }
+
+        public SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects, List<Measurement> queries) {
+            this(name, rowCounts, schemaObjects, queries, Map.of());
         }
 
         public SnapshotTaken(String name, Map<String, Long> rowCounts, int schemaObjects) {
-            this(name, rowCounts, schemaObjects, List.of());
+            this(name, rowCounts, schemaObjects, List.of(), Map.of());
         }
     }
 
@@ -244,6 +251,38 @@ public sealed interface CheckDetail {
         public BackupProof {
             missing = missing == null ? List.of() : List.copyOf(missing);
             counts = counts == null ? List.of() : List.copyOf(counts);
+        }
+    }
+
+    /**
+     * One table's content against the checksum a snapshot recorded; {@code now} is null where the table is gone.
+     * {@code status} is PASSED when equal, FAILED when the contents differ, ERROR when there was nothing to compare.
+     */
+    record ChecksumLine(String table, String before, String now, Status status, String note) {}
+
+    /**
+     * The proof that the database is back at a snapshot ({@code restored}): every schema change since it (none when
+     * restored), the row count of every table it counted against now (tables allowed to differ are marked in the
+     * note), each checksummed table's contents, and what could not be compared at all ({@code missing}: the reason the
+     * check is ERROR).
+     */
+    record RestoredProof(String snapshot, List<SchemaChange> schema, List<RowCountLine> counts,
+                         List<ChecksumLine> checksums, List<String> missing) implements CheckDetail {
+        public RestoredProof {
+            schema = List.copyOf(schema);
+            counts = List.copyOf(counts);
+            checksums = List.copyOf(checksums);
+            missing = List.copyOf(missing);
+        }
+
+        /** The schema part alone, as a schemaDiff shows it. */
+        public SchemaChanges schemaChanges() {
+            return new SchemaChanges(snapshot, schema);
+        }
+
+        /** The count part alone, as a rowCounts check shows it. */
+        public RowCountDiff countDiff() {
+            return new RowCountDiff(snapshot, counts);
         }
     }
 }

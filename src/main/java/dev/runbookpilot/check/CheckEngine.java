@@ -81,6 +81,7 @@ public final class CheckEngine {
         if (spec instanceof CheckSpec.ExplainCompare x) return QueryBaselines.compare(x, ctx);
         if (spec instanceof CheckSpec.Activity a) return ReadChecks.activity(a, ctx);
         if (spec instanceof CheckSpec.RowCounts r) return SnapshotChecks.rowCounts(r, ctx);
+        if (spec instanceof CheckSpec.Restored r) return RestoredChecks.evaluate(r, ctx);
         if (spec instanceof CheckSpec.Statement s) return WriteChecks.probe(s, ctx);
         if (spec instanceof CheckSpec.Execute x) return WriteChecks.execute(x, ctx);
         if (spec instanceof CheckSpec.Command c) return CommandChecks.run(c, ctx);

@@ -1,6 +1,7 @@
 package dev.runbookpilot.check;
 
 import dev.runbookpilot.db.CatalogReader;
+import dev.runbookpilot.db.ContentChecksum;
 import dev.runbookpilot.db.RowCounter;
 import dev.runbookpilot.db.SchemaSnapshot;
 import dev.runbookpilot.db.Sql;
@@ -26,24 +27,37 @@ final class SnapshotChecks {
     static Taken snapshot(CheckSpec.Snapshot spec, EvalContext ctx) throws SQLException, InterruptedException {
         String schema = spec.schema() != null ? spec.schema() : ctx.defaultSchema();
         RowCounter.Counts<SchemaSnapshot> counts = RowCounter.count(ctx.db(), schema,
-                spec.allTables() ? null : spec.tables(), ctx.countWorkers(), ctx.countParallelism(), ctx.token(),
-                spec.meta().timeout(), c -> {
+                spec.allTables() ? null : spec.tables(), spec.checksums(), ctx.countWorkers(),
+                ctx.countParallelism(), ctx.token(), spec.meta().timeout(), c -> {
                     try {
                         return CatalogReader.read(c, schema);
                     } catch (SQLException e) {
                         throw new CatalogReadFailure(e);
                     }
                 });
-        List<String> absent = counts.counts().entrySet().stream().filter(e -> e.getValue() == null)
-                .map(Map.Entry::getKey).toList();
+        Set<String> absentSet = new LinkedHashSet<>();
+        counts.counts().forEach((t, n) -> {
+            if (n == null) absentSet.add(t);
+        });
+        counts.checksums().forEach((t, sum) -> {
+            if (sum == null) absentSet.add(t);
+        });
+        List<String> absent = List.copyOf(absentSet);
         long total = counts.counts().values().stream().filter(v -> v != null).mapToLong(Long::longValue).sum();
         // Timed after the counts, one at a time, so no count competes with a timed run.
         Map<String, CheckDetail.Measurement> queries = QueryBaselines.baseline(spec, ctx);
         Snapshots.Data data = new Snapshots.Data(spec.name(), schema, counts.counts(), counts.inSnapshot(),
-                Instant.now(), queries);
+                Instant.now(), queries, counts.checksums());
+        Map<String, String> checksums = new LinkedHashMap<>();
+        counts.checksums().forEach((t, sum) -> {
+            if (sum != null) checksums.put(t, sum);
+        });
         CheckDetail detail = new CheckDetail.SnapshotTaken(spec.name(), withoutNulls(counts.counts()),
-                counts.inSnapshot().objects().size(), List.copyOf(queries.values()));
-        String sql = "SELECT count(*) FROM <each table> -- in one exported snapshot";
+                counts.inSnapshot().objects().size(), List.copyOf(queries.values()), checksums);
+        String sql = "SELECT count(*) FROM <each table> -- in one exported snapshot"
+                + (spec.checksums().isEmpty() ? "" : "\n-- content checksum of each of "
+                + String.join(", ", spec.checksums()) + ", in the same snapshot:\n"
+                + ContentChecksum.sql(schema, "<table>"));
         if (!absent.isEmpty()) {
             // A table named for counting that does not exist means the runbook and the database disagree.
             return new Taken(new CheckOutcome(Status.FAILED, "all listed tables exist",
@@ -52,6 +66,8 @@ final class SnapshotChecks {
         return new Taken(new CheckOutcome(Status.PASSED, "record counts of " + counts.counts().size() + " tables",
                 counts.counts().size() + " tables, " + total + " rows, "
                         + counts.inSnapshot().objects().size() + " schema objects"
+                        + (checksums.isEmpty() ? "" : ", " + checksums.size() + " content checksum"
+                        + (checksums.size() == 1 ? "" : "s"))
                         + (queries.isEmpty() ? "" : ", " + queries.size() + " hot queries timed: "
                         + queries.values().stream().map(m -> m.name() + " " + m.summary())
                         .collect(java.util.stream.Collectors.joining("; "))), sql, detail), data);

@@ -20,15 +20,17 @@ import java.util.function.Function;
 /**
  * Exact row counts of many tables, counted in parallel yet all as of one instant: a coordinator transaction
  * exports its snapshot ({@code pg_export_snapshot()}) and every worker imports it ({@code SET TRANSACTION
- * SNAPSHOT}), so a row moved between two tables during the count is seen exactly once.
+ * SNAPSHOT}), so a row moved between two tables during the count is seen exactly once. Content checksums
+ * ({@link ContentChecksum}) asked for alongside are taken by the same workers in the same snapshot.
  */
 public final class RowCounter {
 
     /**
      * @param counts     exact counts by table name, in the order asked; null for a table that does not exist
      * @param inSnapshot what {@code alsoRead} returned, read by the coordinator inside the same snapshot
+     * @param checksums  content checksums by table name, in the order asked; null for a table that does not exist
      */
-    public record Counts<T>(Map<String, Long> counts, T inSnapshot) {}
+    public record Counts<T>(Map<String, Long> counts, T inSnapshot, Map<String, String> checksums) {}
 
     private RowCounter() {}
 
@@ -38,6 +40,15 @@ public final class RowCounter {
      */
     public static <T> Counts<T> count(Database db, String schema, List<String> tables, ExecutorService workers,
                                       int parallelism, CancelToken token, Duration timeout,
+                                      Function<Connection, T> alsoRead) throws SQLException, InterruptedException {
+        return count(db, schema, tables, List.of(), workers, parallelism, token, timeout, alsoRead);
+    }
+
+    /**
+     * @param checksumTables tables of {@code schema} to checksum as well, in the same snapshot; each is a full read
+     */
+    public static <T> Counts<T> count(Database db, String schema, List<String> tables, List<String> checksumTables,
+                                      ExecutorService workers, int parallelism, CancelToken token, Duration timeout,
                                       Function<Connection, T> alsoRead) throws SQLException, InterruptedException {
         try (Connection coordinator = db.readConnection()) {
             coordinator.setAutoCommit(false);
@@ -55,10 +66,13 @@ public final class RowCounter {
                 // Largest first, so one huge table does not start last and leave the other workers idle.
                 List<String> present = wanted.stream().filter(sizes::containsKey).distinct()
                         .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
+                List<String> toChecksum = checksumTables.stream().filter(sizes::containsKey).distinct()
+                        .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
+                Map<String, String> summed = new ConcurrentHashMap<>();
                 // The workers count while the coordinator reads: a schema snapshot's catalog read overlaps the
                 // counts instead of following them.
-                List<Future<Void>> counting = startCounting(db, schema, present, snapshotId, workers, parallelism,
-                        token, timeout, counted);
+                List<Future<Void>> counting = startCounting(db, schema, present, toChecksum, snapshotId, workers,
+                        parallelism, token, timeout, counted, summed);
                 T extra;
                 try {
                     extra = alsoRead == null ? null : alsoRead.apply(coordinator);
@@ -75,7 +89,9 @@ public final class RowCounter {
                 awaitCounts(counting, token);
                 Map<String, Long> ordered = new LinkedHashMap<>();
                 for (String t : wanted) ordered.put(t, counted.get(t));
-                return new Counts<>(ordered, extra);
+                Map<String, String> checksums = new LinkedHashMap<>();
+                for (String t : checksumTables) checksums.put(t, summed.get(t));
+                return new Counts<>(ordered, extra, checksums);
             } finally {
                 coordinator.rollback();
                 coordinator.setAutoCommit(true);
@@ -98,15 +114,18 @@ public final class RowCounter {
     }
 
     private static List<Future<Void>> startCounting(Database db, String schema, List<String> tables,
-                                                    String snapshotId, ExecutorService workers, int parallelism,
-                                                    CancelToken token, Duration timeout, Map<String, Long> counts) {
+                                                    List<String> checksumTables, String snapshotId,
+                                                    ExecutorService workers, int parallelism, CancelToken token,
+                                                    Duration timeout, Map<String, Long> counts,
+                                                    Map<String, String> checksums) {
         List<Future<Void>> futures = new ArrayList<>();
-        if (tables.isEmpty()) return futures;
+        if (tables.isEmpty() && checksumTables.isEmpty()) return futures;
         ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(tables);
-        int n = Math.max(1, Math.min(parallelism, tables.size()));
+        ConcurrentLinkedQueue<String> checksumQueue = new ConcurrentLinkedQueue<>(checksumTables);
+        int n = Math.max(1, Math.min(parallelism, tables.size() + checksumTables.size()));
         for (int i = 0; i < n; i++) {
             futures.add(workers.submit(() -> {
-                worker(db, schema, snapshotId, queue, counts, token, timeout);
+                worker(db, schema, snapshotId, queue, checksumQueue, counts, checksums, token, timeout);
                 return null;
             }));
         }
@@ -135,7 +154,9 @@ public final class RowCounter {
     }
 
     private static void worker(Database db, String schema, String snapshotId, ConcurrentLinkedQueue<String> queue,
-                               Map<String, Long> counts, CancelToken token, Duration timeout) throws SQLException {
+                               ConcurrentLinkedQueue<String> checksumQueue, Map<String, Long> counts,
+                               Map<String, String> checksums, CancelToken token, Duration timeout)
+            throws SQLException {
         try (Connection c = db.readConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -149,6 +170,13 @@ public final class RowCounter {
                         try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.qualified(schema, table))) {
                             rs.next();
                             counts.put(table, rs.getLong(1));
+                        }
+                    }
+                    // After this worker's counts, so the fixed settings and row security apply to checksums only.
+                    if (!checksumQueue.isEmpty()) {
+                        s.execute(ContentChecksum.SETTINGS);
+                        while ((table = checksumQueue.poll()) != null) {
+                            checksums.put(table, ContentChecksum.compute(s, schema, table));
                         }
                     }
                 } finally {
