@@ -104,6 +104,8 @@ final class HeadlessRun {
         if (session.state().rollback().isPresent()) return rollBack("carrying on the rollback begun "
                 + session.state().rollback().get().at() + ": " + session.state().rollback().get().reason());
         boolean failed = false;
+        int forward = ExitCodes.OK;
+        phases:
         for (Phase phase : rb.phases()) {
             out.printf("%n== %s%n", phase.name());
             for (Step step : phase.steps()) {
@@ -115,12 +117,17 @@ final class HeadlessRun {
                 }
                 if (code == ExitCodes.CHECK_FAILED && options.keepGoing) {
                     failed = true;
+                } else if (code != ExitCodes.OK && session.isRehearsal()) {
+                    forward = code;
+                    break phases;
                 } else if (code != ExitCodes.OK) {
                     return code;
                 }
             }
         }
-        if (failed) return listFailures();
+        if (failed && !session.isRehearsal()) return listFailures();
+        if (failed) forward = listFailures();
+        if (session.isRehearsal()) return rehearseTheWayBack(forward);
         session.finish();
         Outcome.Summary outcome = session.outcome();
         out.printf("%nAll steps complete. Verdict: %s%s%n", outcome.verdict(),
@@ -317,6 +324,35 @@ final class HeadlessRun {
             out.printf("    WAIVED    #%d (%s) by %s, granted in advance with %s: %s%n", i + 1, status,
                     session.operator(), option, reason);
         }
+    }
+
+    /**
+     * A rehearsal goes on from wherever the forward run stopped to the way back: the rollbacks of what it applied, in
+     * reverse order, then the proof that the copy is back at its baseline. Green only when the forward run passed and
+     * the way back is proven; with nothing applied there is nothing to roll back, and past a point of no return the
+     * way back is the backup, which a rehearsal cannot rehearse (it says so).
+     */
+    private int rehearseTheWayBack(int forward) throws IOException, InterruptedException {
+        Outcome.Verdict ahead = Outcome.verdict(session.outcome().counts());
+        out.printf("%nREHEARSAL forward run: %s%n", forward == ExitCodes.OK ? ahead : "stopped (exit " + forward + ")");
+        Rollbacks.Plan plan = session.rollbackPlan();
+        if (!plan.offered()) {
+            out.printf("%n== Rollback (rehearsed)%n    Not rehearsed: %s.%n", plan.refusal());
+            if (plan.pointOfNoReturn() != null) printBackup(plan);
+            if (forward == ExitCodes.OK) {
+                session.finish();
+                out.printf("%nAll steps complete. Verdict: %s (REHEARSAL on a copy, not the real window)%n",
+                        session.outcome().verdict());
+            }
+            out.flush();
+            return forward;
+        }
+        int back = rollBack("rehearsal: the way back is tried on the copy after the forward run "
+                + (forward == ExitCodes.OK ? "passed" : "stopped"));
+        out.printf("REHEARSAL way back: %s%n", session.outcome().verdict());
+        out.flush();
+        if (back == ExitCodes.ROLLED_BACK) return forward;
+        return forward == ExitCodes.OK ? ExitCodes.CHECK_FAILED : forward;
     }
 
     /**

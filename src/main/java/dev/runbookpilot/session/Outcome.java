@@ -186,7 +186,8 @@ public final class Outcome {
         return new Rollback(verdict, statement, began, steps, proof);
     }
 
-    static Verdict verdict(Counts c) {
+    /** The verdict of the runbook's own checks, whatever became of a rollback after them. */
+    public static Verdict verdict(Counts c) {
         if (c.failed() + c.errors() > 0) return Verdict.FAILED;
         if (c.pending() > 0) return Verdict.INCOMPLETE;
         return c.waived() > 0 ? Verdict.PASSED_WITH_WAIVERS : Verdict.PASSED;

@@ -41,6 +41,7 @@ class RehearseTest {
                     title: Orders are there
                     checks:
                       - query: { sql: "SELECT count(*) FROM orders", expect: "= 500" }
+                      - snapshot: { name: before, rowCounts: all, schema: public }
                   - id: announce
                     title: Maintenance announced
                     manual: The maintenance banner is up
@@ -49,7 +50,7 @@ class RehearseTest {
                 steps:
                   - id: migrate
                     title: Add and fill status
-                    execute: { file: migration.sql }
+                    execute: { file: migration.sql, rollback: { file: %s, baseline: before } }
                   - id: after
                     title: Every order has a status
                     checks:
@@ -78,12 +79,19 @@ class RehearseTest {
     }
 
     private static Path runbook(Path dir, String db, String migration) throws Exception {
+        return runbook(dir, db, migration, ROLLBACK);
+    }
+
+    private static Path runbook(Path dir, String db, String migration, String rollback) throws Exception {
         Path rb = dir.resolve("rb").resolve("runbook.yaml");
         Files.createDirectories(rb.getParent());
-        Files.writeString(rb, RUNBOOK.formatted(db));
+        Files.writeString(rb, RUNBOOK.formatted(db, "rollback.sql"));
         Files.writeString(rb.resolveSibling("migration.sql"), migration);
+        Files.writeString(rb.resolveSibling("rollback.sql"), rollback);
         return rb;
     }
+
+    private static final String ROLLBACK = "ALTER TABLE orders DROP COLUMN status;\n";
 
     private static final String MIGRATION = "ALTER TABLE orders ADD COLUMN status text;\n"
             + "UPDATE orders SET status = 'open';\n";
@@ -135,8 +143,8 @@ class RehearseTest {
                 sessions.toString(), "--report", dir.resolve("rehearsal.md").toString());
 
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
-        assertThat(run.output()).contains("REHEARSAL").contains("without approval")
-                .doesNotContain("--confirm-production");
+        assertThat(run.output()).contains("REHEARSAL forward run: PASSED").contains("without approval")
+                .contains("REHEARSAL way back: ROLLED BACK").doesNotContain("--confirm-production");
         assertThat(schema(db)).as("the original's schema").isEqualTo(schemaBefore)
                 .doesNotContain("status");
         Thread.sleep(1000);
@@ -147,6 +155,8 @@ class RehearseTest {
         assertThat(planned.copyServer()).isEqualTo("embedded");
         assertThat(state.started().server().database()).isEqualTo(planned.copyDatabase()).isNotEqualTo(db);
         assertThat(state.result("migrate", 0).orElseThrow().status()).isEqualTo(Status.PASSED);
+        assertThat(state.result("rollback:proof", 0).orElseThrow().status()).as("the way back proven on the copy")
+                .isEqualTo(Status.PASSED);
         assertThat(state.status("announce", 0, "manual", List.of())).isEqualTo(Status.REHEARSED);
         assertThat(state.confirmation("announce", 0)).as("rehearsed, never confirmed").isEmpty();
         assertThat(state.signatures("sign")).as("nobody signs a rehearsal").isEmpty();
@@ -207,6 +217,20 @@ class RehearseTest {
         }
     }
 
+    /** The forward run passes, but its rollback leaves the new column behind: the rehearsal fails, with the diff. */
+    @Test
+    void aRollbackThatLeavesTheChangeBehindFailsTheRehearsal(@TempDir Path dir) throws Exception {
+        String db = ordersDatabase("rehearse_rollback", false);
+        Path rb = runbook(dir, db, MIGRATION, "UPDATE orders SET status = NULL;\n");
+
+        Run run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
+                "--session-dir", dir.resolve("sessions").toString());
+
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(run.output()).contains("REHEARSAL forward run: PASSED").contains("REHEARSAL way back: ROLLBACK FAILED")
+                .contains("status");
+    }
+
     @Test
     void aRehearsalKilledMidRunLeavesACopyThatTheNextStartDrops(@TempDir Path dir) throws Exception {
         String db = ordersDatabase("rehearse_crash", false);
@@ -243,7 +267,8 @@ class RehearseTest {
         Path rb = TestPostgres.projectDir().resolve("runbooks").resolve(sample).resolve("runbook.yaml");
         Run run = cli("rehearse", rb.toString(), "--demo", "--session-dir", dir.resolve("sessions").toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
-        assertThat(run.output()).contains("Verdict: PASSED (REHEARSAL").contains("was dropped");
+        assertThat(run.output()).contains("REHEARSAL forward run: PASSED").contains("was dropped")
+                .containsAnyOf("REHEARSAL way back: ROLLED BACK", "is a point of no return");
     }
 
     private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
