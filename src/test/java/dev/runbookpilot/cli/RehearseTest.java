@@ -153,7 +153,12 @@ class RehearseTest {
         SessionState state = SessionState.replay(Journal.read(onlyJournal(sessions)));
         JournalEvent.RehearsalPlanned planned = state.rehearsal().orElseThrow();
         assertThat(planned.copyServer()).isEqualTo("embedded");
-        assertThat(state.started().server().database()).isEqualTo(planned.copyDatabase()).isNotEqualTo(db);
+        // On the throw-away server the copy keeps the original's name (checks of current_database() hold), on
+        // another cluster: the session's connection was never to the original.
+        assertThat(state.started().server().database()).isEqualTo(planned.copyDatabase()).isEqualTo(db);
+        assertThat(state.started().server().systemIdentifier()).isNotNull()
+                .isNotEqualTo(planned.originalServer().systemIdentifier());
+        assertThat(state.started().server().port()).isNotEqualTo(TestPostgres.server().port());
         assertThat(state.result("migrate", 0).orElseThrow().status()).isEqualTo(Status.PASSED);
         assertThat(state.result("rollback:proof", 0).orElseThrow().status()).as("the way back proven on the copy")
                 .isEqualTo(Status.PASSED);
