@@ -151,7 +151,8 @@ final class RehearseCommand implements Callable<Integer> {
                     : "The copy could not be removed: " + String.join("; ", left)
                     + " (the next 'rehearse' tries again)");
         }
-        ReportCommand.writeIfAsked(session.state(), interaction.report, out);
+        ReportCommand.writeIfAsked(session.state(), interaction.report,
+                    session.journalFile().toAbsolutePath().getParent(), out);
         out.printf("Rehearsal journal: %s%n", session.journalFile());
         return code;
     }

@@ -89,7 +89,8 @@ final class ResumeCommand implements Callable<Integer> {
                      HeadlessRun.printer(out));
              StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
-            ReportCommand.writeIfAsked(session.state(), interaction.report, out);
+            ReportCommand.writeIfAsked(session.state(), interaction.report,
+                    session.journalFile().toAbsolutePath().getParent(), out);
             return code;
         } catch (SessionException e) {
             err.println(e.getMessage());
