@@ -2,6 +2,11 @@ package dev.runbookpilot.cli;
 
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.check.TargetCopy;
+import dev.runbookpilot.report.ReportExporter;
+import dev.runbookpilot.report.ReportFormat;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.SessionState;
@@ -96,16 +101,21 @@ class RehearseTest {
     private static final String MIGRATION = "ALTER TABLE orders ADD COLUMN status text;\n"
             + "UPDATE orders SET status = 'open';\n";
 
-    /** What would change if anything wrote to the original: its next transaction id and its tables' write counters. */
+    /**
+     * What would change if anything wrote to the original database: the rows its queries inserted, updated and
+     * deleted (catalog rows too, so DDL counts), its tables' own write counters, and its row count. The cluster's
+     * next transaction id would be stricter, but other databases' autovacuum moves it too.
+     */
     private static String writeFingerprint(String db) throws Exception {
         try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
-            // Every writing transaction on the cluster takes an id: the next one to hand out moves with any write.
             s.execute("SELECT pg_stat_clear_snapshot()");
-            try (ResultSet rs = s.executeQuery("SELECT txid_snapshot_xmax(txid_current_snapshot()),"
+            try (ResultSet rs = s.executeQuery("SELECT (SELECT tup_inserted + tup_updated + tup_deleted"
+                    + " FROM pg_stat_database WHERE datname = current_database()),"
                     + " (SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables),"
                     + " (SELECT count(*) FROM orders)")) {
                 rs.next();
-                return "next xid " + rs.getLong(1) + ", rows written " + rs.getLong(2) + ", orders " + rs.getLong(3);
+                return "database rows written " + rs.getLong(1) + ", table rows written " + rs.getLong(2)
+                        + ", orders " + rs.getLong(3);
             }
         }
     }
@@ -147,8 +157,7 @@ class RehearseTest {
                 .contains("REHEARSAL way back: ROLLED BACK").doesNotContain("--confirm-production");
         assertThat(schema(db)).as("the original's schema").isEqualTo(schemaBefore)
                 .doesNotContain("status");
-        Thread.sleep(1000);
-        assertThat(writeFingerprint(db)).as("no transaction wrote to the original's cluster").isEqualTo(before);
+        assertThat(settledFingerprint(db)).as("nothing wrote to the original").isEqualTo(before);
 
         SessionState state = SessionState.replay(Journal.read(onlyJournal(sessions)));
         JournalEvent.RehearsalPlanned planned = state.rehearsal().orElseThrow();
@@ -167,12 +176,34 @@ class RehearseTest {
         assertThat(state.signatures("sign")).as("nobody signs a rehearsal").isEmpty();
         assertThat(state.events()).anyMatch(e -> e instanceof JournalEvent.RehearsalCopyDropped);
         assertThat(Path.of(planned.copyDataDir())).as("the copy's throw-away server").doesNotExist();
-        assertThat(Files.readString(dir.resolve("rehearsal.md"))).contains("REHEARSAL");
+        assertThat(Files.readString(dir.resolve("rehearsal.md")))
+                .startsWith("# REHEARSAL ON A COPY — not the real window")
+                .contains("| `migrate` Add and fill status |").contains("Planned for the real window")
+                .contains("## Sign-off · REHEARSAL").doesNotContain("CONFIRMED");
+        Path pdf = dir.resolve("rehearsal.pdf");
+        ReportExporter.export(state, ReportFormat.PDF, pdf, null);
+        try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+            assertThat(doc.getNumberOfPages()).isGreaterThan(1);
+            for (int page = 1; page <= doc.getNumberOfPages(); page++) {
+                PDFTextStripper text = new PDFTextStripper();
+                text.setStartPage(page);
+                text.setEndPage(page);
+                assertThat(text.getText(doc)).as("page " + page).contains("REHEARSAL ON A COPY");
+            }
+        }
 
         // The fingerprint is not blind: one write on the original moves it.
-        TestPostgres.exec(db, "UPDATE orders SET region = 'us' WHERE id = 1");
-        Thread.sleep(1000);
-        assertThat(writeFingerprint(db)).isNotEqualTo(before);
+        TestPostgres.exec(db, "CREATE TABLE scratch_note (id int)");
+        assertThat(settledFingerprint(db)).as("DDL on the original moves it").isNotEqualTo(before);
+
+        // The real window of the same runbook shows the rehearsal's times beside its own.
+        Run real = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm-production", db,
+                "--confirm", "announce=banner up", "--sign", "DBA=Dana", "--session-dir", sessions.toString(),
+                "--report", dir.resolve("real.md").toString());
+        assertThat(real.code()).as(real.output()).isEqualTo(ExitCodes.OK);
+        assertThat(Files.readString(dir.resolve("real.md"))).startsWith("# Sign-off report")
+                .doesNotContain("REHEARSAL ON A COPY").contains("| Step | This window | Last rehearsal | Planned |")
+                .containsPattern("\\| `migrate` Add and fill status \\| [^|]+ \\| [0-9][^|]* \\| [0-9:]+ \\|");
     }
 
     /** pg_dump 15.14+ writes a random {@code \restrict} key into every dump: not part of the schema. */
