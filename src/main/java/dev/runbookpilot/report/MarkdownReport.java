@@ -171,25 +171,11 @@ public final class MarkdownReport {
                 fence(b, "text", CommandRecord.outputText(run));
             }
         } else if (d instanceof CheckDetail.RowCountDiff rc) {
-            b.append("| Table (before) | Table (after) | Before | After | Delta | Status |\n");
-            b.append("|---|---|---:|---:|---:|---|\n");
-            for (CheckDetail.RowCountLine l : rc.lines()) {
-                b.append("| ").append(cell(l.beforeTable())).append(" | ").append(cell(l.afterTable())).append(" | ")
-                        .append(num(l.before())).append(" | ").append(num(l.after())).append(" | ")
-                        .append(l.delta() == null ? "" : (l.delta() > 0 ? "+" : "") + l.delta()).append(" | ")
-                        .append(mark(l.status())).append(l.note() == null || l.note().isBlank() ? ""
-                                : " " + cell(l.note())).append(" |\n");
-            }
-            b.append('\n');
+            rowCounts(b, rc.lines());
         } else if (d instanceof CheckDetail.SchemaChanges sc) {
-            b.append("| Change | Object | Declared | Happened | Before | After |\n|---|---|---|---|---|---|\n");
-            for (CheckDetail.SchemaChange ch : sc.changes()) {
-                b.append("| ").append(cell(ch.change())).append(" | ").append(cell(ch.label())).append(" | ")
-                        .append(ch.expected() ? "yes" : "**no**").append(" | ")
-                        .append(ch.happened() ? "yes" : "**no**").append(" | ").append(cell(ch.before()))
-                        .append(" | ").append(cell(ch.after())).append(" |\n");
-            }
-            b.append('\n');
+            schemaChanges(b, sc.changes());
+        } else if (d instanceof CheckDetail.RestoredProof proof) {
+            restored(b, proof);
         } else if (d instanceof CheckDetail.ObjectsDiff od) {
             list(b, "Missing", od.missing());
             list(b, "Unexpected", od.unexpected());
@@ -222,6 +208,12 @@ public final class MarkdownReport {
                     .forEach(e -> b.append("| ").append(cell(e.getKey())).append(" | ").append(e.getValue())
                             .append(" |\n"));
             b.append('\n');
+            if (!snap.checksums().isEmpty()) {
+                b.append("| Table | Content checksum |\n|---|---|\n");
+                new java.util.TreeMap<>(snap.checksums()).forEach((t, sum) -> b.append("| ").append(cell(t))
+                        .append(" | ").append(cell(sum)).append(" |\n"));
+                b.append('\n');
+            }
             hotQueries(b, snap.queries());
         } else if (d instanceof CheckDetail.PlanComparison pc) {
             planComparison(b, pc);
@@ -236,6 +228,53 @@ public final class MarkdownReport {
             b.append('\n');
         }
         b.append("</details>\n\n");
+    }
+
+    private static void rowCounts(StringBuilder b, List<CheckDetail.RowCountLine> lines) {
+        b.append("| Table (before) | Table (after) | Before | After | Delta | Status |\n");
+        b.append("|---|---|---:|---:|---:|---|\n");
+        for (CheckDetail.RowCountLine l : lines) {
+            b.append("| ").append(cell(l.beforeTable())).append(" | ").append(cell(l.afterTable())).append(" | ")
+                    .append(num(l.before())).append(" | ").append(num(l.after())).append(" | ")
+                    .append(l.delta() == null ? "" : (l.delta() > 0 ? "+" : "") + l.delta()).append(" | ")
+                    .append(mark(l.status())).append(l.note() == null || l.note().isBlank() ? ""
+                            : " " + cell(l.note())).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    private static void schemaChanges(StringBuilder b, List<CheckDetail.SchemaChange> changes) {
+        b.append("| Change | Object | Declared | Happened | Before | After |\n|---|---|---|---|---|---|\n");
+        for (CheckDetail.SchemaChange ch : changes) {
+            b.append("| ").append(cell(ch.change())).append(" | ").append(cell(ch.label())).append(" | ")
+                    .append(ch.expected() ? "yes" : "**no**").append(" | ")
+                    .append(ch.happened() ? "yes" : "**no**").append(" | ").append(cell(ch.before()))
+                    .append(" | ").append(cell(ch.after())).append(" |\n");
+        }
+        b.append('\n');
+    }
+
+    /** The proof of the way back: what could not be compared, then schema, counts and contents against the baseline. */
+    private static void restored(StringBuilder b, CheckDetail.RestoredProof proof) {
+        list(b, "Could not compare", proof.missing());
+        b.append("Schema against snapshot ").append(inline(proof.snapshot())).append(": ");
+        if (proof.schema().isEmpty()) {
+            b.append("no change.\n\n");
+        } else {
+            b.append(proof.schema().size()).append(" change").append(proof.schema().size() == 1 ? "" : "s")
+                    .append(".\n\n");
+            schemaChanges(b, proof.schema());
+        }
+        rowCounts(b, proof.counts());
+        if (!proof.checksums().isEmpty()) {
+            b.append("| Table | Checksum in the snapshot | Checksum now | Status |\n|---|---|---|---|\n");
+            for (CheckDetail.ChecksumLine l : proof.checksums()) {
+                b.append("| ").append(cell(l.table())).append(" | ").append(cell(l.before())).append(" | ")
+                        .append(l.now() == null ? "gone" : cell(l.now())).append(" | ")
+                        .append(mark(l.status())).append(" ").append(cell(l.note())).append(" |\n");
+            }
+            b.append('\n');
+        }
     }
 
     /** The baselines a snapshot timed: one line each, then each plan. */

@@ -285,15 +285,9 @@ public final class PdfReport {
         } else if (d instanceof CheckDetail.RowCountDiff rc) {
             rowCounts(b, rc);
         } else if (d instanceof CheckDetail.SchemaChanges sc) {
-            b.append("<table class=\"grid inner\"><tr><th>Change</th><th>Object</th><th>Declared</th>"
-                    + "<th>Happened</th><th>Before</th><th>After</th></tr>");
-            for (CheckDetail.SchemaChange ch : sc.changes()) {
-                b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
-                        .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append("</td><td>")
-                        .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(esc(ch.before()))
-                        .append("</td><td>").append(esc(ch.after())).append("</td></tr>");
-            }
-            b.append("</table>");
+            schemaChanges(b, sc.changes());
+        } else if (d instanceof CheckDetail.RestoredProof proof) {
+            restored(b, proof);
         } else if (d instanceof CheckDetail.ObjectsDiff od) {
             list(b, "Missing", od.missing());
             list(b, "Unexpected", od.unexpected());
@@ -328,6 +322,12 @@ public final class PdfReport {
                     .forEach(e -> b.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"num\">")
                             .append(String.format("%,d", e.getValue())).append("</td></tr>"));
             b.append("</table>");
+            if (!snap.checksums().isEmpty()) {
+                b.append("<table class=\"grid inner\"><tr><th>Table</th><th>Content checksum</th></tr>");
+                new java.util.TreeMap<>(snap.checksums()).forEach((t, sum) -> b.append("<tr><td>").append(esc(t))
+                        .append("</td><td>").append(esc(sum)).append("</td></tr>"));
+                b.append("</table>");
+            }
             hotQueries(b, snap.queries());
         } else if (d instanceof CheckDetail.PlanComparison pc) {
             planComparison(b, pc);
@@ -342,6 +342,38 @@ public final class PdfReport {
             }
             b.append("</table>");
             if (rows.truncated()) b.append("<p>(more rows not shown)</p>");
+        }
+    }
+
+    private static void schemaChanges(StringBuilder b, List<CheckDetail.SchemaChange> changes) {
+        b.append("<table class=\"grid inner\"><tr><th>Change</th><th>Object</th><th>Declared</th>"
+                + "<th>Happened</th><th>Before</th><th>After</th></tr>");
+        for (CheckDetail.SchemaChange ch : changes) {
+            b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
+                    .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append("</td><td>")
+                    .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(esc(ch.before()))
+                    .append("</td><td>").append(esc(ch.after())).append("</td></tr>");
+        }
+        b.append("</table>");
+    }
+
+    /** The proof of the way back: what could not be compared, then schema, counts and contents against the baseline. */
+    private static void restored(StringBuilder b, CheckDetail.RestoredProof proof) {
+        list(b, "Could not compare", proof.missing());
+        b.append("<p>Schema against snapshot ").append(esc(proof.snapshot())).append(": ")
+                .append(proof.schema().isEmpty() ? "no change." : proof.schema().size() + " change"
+                        + (proof.schema().size() == 1 ? "" : "s") + ".").append("</p>");
+        if (!proof.schema().isEmpty()) schemaChanges(b, proof.schema());
+        rowCounts(b, proof.countDiff());
+        if (!proof.checksums().isEmpty()) {
+            b.append("<table class=\"grid inner\"><tr><th>Table</th><th>Checksum in the snapshot</th>"
+                    + "<th>Checksum now</th><th>Status</th></tr>");
+            for (CheckDetail.ChecksumLine l : proof.checksums()) {
+                b.append("<tr><td>").append(esc(l.table())).append("</td><td>").append(esc(l.before()))
+                        .append("</td><td>").append(l.now() == null ? "gone" : esc(l.now())).append("</td><td>")
+                        .append(badge(l.status())).append(' ').append(esc(l.note())).append("</td></tr>");
+            }
+            b.append("</table>");
         }
     }
 

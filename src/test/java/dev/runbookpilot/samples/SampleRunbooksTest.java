@@ -10,6 +10,7 @@ import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.testing.TestPostgres;
@@ -42,9 +43,25 @@ class SampleRunbooksTest {
         Path copy = dir.resolve(sample);
         copyTree(sampleDir(sample), copy);
         Runbook runbook = withBackupsIn(copy, dir.resolve("backups"));
-        Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"));
+        Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"), SampleRunbooksTest::rollBack);
         assertThat(statuses).allSatisfy((key, status) ->
                 assertThat(status).as(key).isIn(Status.PASSED, Status.CONFIRMED));
+    }
+
+    /**
+     * After the whole window: the sample's rollback brings the demo database back to its baseline, proven; past a
+     * point of no return (a migration that drops tables with their rows) no rollback is offered at all.
+     */
+    private static void rollBack(Session session) throws Exception {
+        Rollbacks.Plan plan = session.rollbackPlan();
+        if (plan.pointOfNoReturn() != null) {
+            assertThat(plan.offered()).isFalse();
+            assertThat(plan.refusal()).contains("restoring the backup");
+            return;
+        }
+        assertThat(plan.runnable()).as("every applied writer has a rollback").hasSameSizeAs(plan.applied());
+        Session.RollbackRun run = session.rollBack("sample drill", item -> true);
+        assertThat(run.proved()).as(run.statement()).isTrue();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -59,7 +76,7 @@ class SampleRunbooksTest {
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
 
         Runbook runbook = withBackupsIn(copy, dir.resolve("backups"));
-        Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"));
+        Map<String, Status> statuses = walk(runbook, dir.resolve("sessions"), session -> { });
         Set<String> failed = statuses.entrySet().stream().filter(e -> e.getValue() != Status.PASSED
                 && e.getValue() != Status.CONFIRMED).map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -83,7 +100,7 @@ class SampleRunbooksTest {
      * Walks every step like a diligent operator who never stops at a failure: confirms manual steps, signs,
      * approves the migration, and records every check's status.
      */
-    private static Map<String, Status> walk(Runbook runbook, Path sessionDir) throws Exception {
+    private static Map<String, Status> walk(Runbook runbook, Path sessionDir, AfterWalk after) throws Exception {
         String database = DemoDatabase.databaseName(runbook);
         TestPostgres.server().recreateDatabase(database);
         TestPostgres.runScript(database, DemoDatabase.setupScript(runbook));
@@ -107,10 +124,17 @@ class SampleRunbooksTest {
                     }
                 }
             }
+            after.accept(session);
         } finally {
             TestPostgres.exec("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
         return statuses;
+    }
+
+    /** What happens once every step was walked, before the session closes. */
+    @FunctionalInterface
+    private interface AfterWalk {
+        void accept(Session session) throws Exception;
     }
 
     private static void copyTree(Path from, Path to) throws Exception {

@@ -208,6 +208,7 @@ public final class CheckDetailPane extends VBox {
         if (d instanceof CheckDetail.PlanComparison pc) return planComparisonView(pc);
         if (d instanceof CheckDetail.CommandRun run) return commandView(run);
         if (d instanceof CheckDetail.BackupProof proof) return backupView(proof);
+        if (d instanceof CheckDetail.RestoredProof proof) return restoredView(proof);
         return new Label(String.valueOf(d));
     }
 
@@ -415,7 +416,59 @@ public final class CheckDetailPane extends VBox {
             timed.getStyleClass().add("detail-note");
             box.getChildren().add(timed);
         }
+        if (!snap.checksums().isEmpty()) {
+            Label sums = new Label("Content checksums recorded: " + String.join(", ",
+                    new java.util.TreeSet<>(snap.checksums().keySet())));
+            sums.setId("check-snapshot-checksums");
+            sums.setWrapText(true);
+            sums.getStyleClass().add("detail-note");
+            box.getChildren().add(sums);
+        }
         return grow(box);
+    }
+
+    /**
+     * The proof of the way back: what could not be compared, the schema changes since the baseline (none when back),
+     * every row count against it, and each checksummed table's contents.
+     */
+    private Node restoredView(CheckDetail.RestoredProof proof) {
+        VBox box = new VBox(6);
+        if (!proof.missing().isEmpty()) {
+            Label missing = new Label("⚠ Could not compare: " + String.join("; ", proof.missing()));
+            missing.setId("check-restored-missing");
+            missing.setWrapText(true);
+            missing.getStyleClass().add("detail-warning");
+            box.getChildren().add(missing);
+        }
+        int n = proof.schema().size();
+        Label schema = new Label("Schema against snapshot '" + proof.snapshot() + "': "
+                + (n == 0 ? "no change" : n + " change" + (n == 1 ? "" : "s")));
+        schema.setId("check-restored-schema");
+        schema.getStyleClass().add(n == 0 ? "detail-note" : "detail-warning");
+        box.getChildren().add(schema);
+        if (n > 0) box.getChildren().add(grow(new SchemaDiffTree(proof.schemaChanges())));
+        box.getChildren().add(grow(new RowCountDiffView(proof.countDiff())));
+        if (!proof.checksums().isEmpty()) {
+            TableView<CheckDetail.ChecksumLine> table = new TableView<>();
+            table.setId("check-restored-checksums");
+            table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+            table.getColumns().add(checksumColumn("Table", CheckDetail.ChecksumLine::table));
+            table.getColumns().add(checksumColumn("In the snapshot", CheckDetail.ChecksumLine::before));
+            table.getColumns().add(checksumColumn("Now", l -> l.now() == null ? "gone" : l.now()));
+            table.getColumns().add(checksumColumn("Contents", l -> l.status() + " " + l.note()));
+            table.getItems().setAll(proof.checksums());
+            table.setPrefHeight(listHeight(proof.checksums().size()));
+            box.getChildren().add(grow(table));
+        }
+        return grow(box);
+    }
+
+    private static TableColumn<CheckDetail.ChecksumLine, String> checksumColumn(
+            String title, java.util.function.Function<CheckDetail.ChecksumLine, String> value) {
+        TableColumn<CheckDetail.ChecksumLine, String> col = new TableColumn<>(title);
+        col.setCellValueFactory(c -> new ReadOnlyStringWrapper(value.apply(c.getValue())));
+        col.setSortable(false);
+        return col;
     }
 
     /** A hot query now against its baseline: the verdict on time and indexes, then the two plans side by side. */

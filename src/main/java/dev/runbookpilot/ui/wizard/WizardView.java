@@ -93,6 +93,9 @@ public final class WizardView extends BorderPane {
     final Button skip = new Button("Skip…");
     final Button settle = new Button("Settle…");
     final Button next = new Button("Next ▶");
+    final Button rollBack = new Button("↩ Roll back…");
+    /** Past a point of no return, or once a rollback began: where the way back stands. */
+    private final Label rollbackNotice = new Label();
 
     public WizardView(WizardViewModel vm, String operator, Runnable onExport, Runnable onToggleTheme) {
         this.vm = vm;
@@ -525,6 +528,22 @@ public final class WizardView extends BorderPane {
         settle.setOnAction(e -> settleCurrent());
         settle.setTooltip(new Tooltip("Say what became of a migration whose outcome is unknown"));
         next.setId("next");
+        rollBack.setId("roll-back");
+        rollBack.visibleProperty().bind(vm.canRollBackProperty());
+        rollBack.managedProperty().bind(rollBack.visibleProperty());
+        rollBack.getStyleClass().add("danger");
+        rollBack.setOnAction(e -> rollBackWindow());
+        rollBack.setTooltip(new Tooltip("Undo the applied migrations in reverse order, each approved, then prove the"
+                + " database is back at its baseline"));
+        vm.rollbackApprovalProperty().addListener((o, was, ask) -> {
+            if (ask != null) approveRollback(ask);
+        });
+        rollbackNotice.setId("rollback-notice");
+        rollbackNotice.setWrapText(true);
+        rollbackNotice.getStyleClass().add("production-warning");
+        rollbackNotice.textProperty().bind(vm.rollbackNoticeProperty());
+        rollbackNotice.visibleProperty().bind(vm.rollbackNoticeProperty().isNotEmpty());
+        rollbackNotice.managedProperty().bind(rollbackNotice.visibleProperty());
         back.disableProperty().bind(vm.canBackProperty().not());
         run.disableProperty().bind(vm.canRunProperty().not());
         rerun.disableProperty().bind(vm.canRerunFailedProperty().not());
@@ -548,7 +567,7 @@ public final class WizardView extends BorderPane {
         next.setTooltip(new Tooltip("Next step; disabled until this one passed, was confirmed or waived (Alt+Right)"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox buttons = new HBox(8, back, spacer, run, rerun, cancel, settle, skip, waive, next);
+        HBox buttons = new HBox(8, back, rollBack, spacer, run, rerun, cancel, settle, skip, waive, next);
         buttons.setPadding(new Insets(8, 12, 8, 12));
         buttons.setAlignment(Pos.CENTER_RIGHT);
 
@@ -566,7 +585,8 @@ public final class WizardView extends BorderPane {
         theme.setOnAction(e -> onToggleTheme.run());
         theme.setMinWidth(Region.USE_PREF_SIZE);
         status.getRightItems().addAll(spinner, theme);
-        return new VBox(buttons, logConsole, status);
+        rollbackNotice.setPadding(new Insets(0, 12, 0, 12));
+        return new VBox(rollbackNotice, buttons, logConsole, status);
     }
 
     private void runCurrent() {
@@ -607,6 +627,27 @@ public final class WizardView extends BorderPane {
         SettleDialog dialog = new SettleDialog(item.step().title(), vm.unsettledProperty().get(), operator);
         dialog.initOwner(getScene().getWindow());
         dialog.showAndWait().ifPresent(d -> vm.settle(d.settlement(), d.note()));
+    }
+
+    /** Asks why, then starts the rollback; each rollback is approved in its own dialog as it comes. */
+    private void rollBackWindow() {
+        javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog();
+        dialog.initOwner(getScene().getWindow());
+        dialog.setTitle("Roll back the window");
+        dialog.setHeaderText("Undo every applied migration of this window, last first? Each rollback is shown and"
+                + " approved like a migration; then the database is compared with its baseline. No migration of"
+                + " this window runs forward again afterwards.");
+        dialog.setContentText("Why is the window rolled back? (required)");
+        dialog.getEditor().setId("rollback-reason");
+        dialog.showAndWait().filter(r -> !r.isBlank()).ifPresent(vm::rollBack);
+    }
+
+    private void approveRollback(WizardViewModel.RollbackApproval ask) {
+        MigrationDialog dialog = new MigrationDialog(ask.title(), ask.database(), ask.production());
+        dialog.setTitle("Approve rollback");
+        dialog.initOwner(getScene().getWindow());
+        dialog.showSql(ask.preview());
+        vm.answerRollback(dialog.showAndWait().orElse(null));
     }
 
     private void waiveSelected() {

@@ -10,6 +10,7 @@ import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Outcome;
+import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionState;
@@ -74,6 +75,12 @@ public final class WizardViewModel {
     public record Announcement(Tone tone, String title, String text) {
         public enum Tone { SUCCESS, WARNING, FAILURE }
     }
+
+    /**
+     * A rollback waiting for the operator's approval, shown as its forward migration was: what runs, exactly, and on
+     * production the database name to type. The rollback's worker waits until {@link #answerRollback} is called.
+     */
+    public record RollbackApproval(String title, String preview, boolean production, String database) {}
 
     /** A run shorter than this needs no notification: the operator is still watching the table fill in. */
     static final Duration ANNOUNCE_RUNS_FROM = Duration.ofSeconds(5);
@@ -150,6 +157,18 @@ public final class WizardViewModel {
     private final BooleanBinding canRerunFailed;
     private final BooleanBinding canSkip;
     private final BooleanBinding canSettle;
+    private final BooleanBinding canRollBack;
+    /** Whether the session's rollback plan can be offered now; refreshed with the steps. */
+    private final BooleanProperty rollbackOffered = new SimpleBooleanProperty(this, "rollbackOffered");
+    /**
+     * What the operator must know about the way back: past a point of no return, that it means restoring the backup
+     * (with that backup's proof); once a rollback began, where it stands. Empty otherwise.
+     */
+    private final StringProperty rollbackNotice = new SimpleStringProperty(this, "rollbackNotice", "");
+    private final ObjectProperty<RollbackApproval> rollbackApproval =
+            new SimpleObjectProperty<>(this, "rollbackApproval");
+    /** The answer the rollback's worker waits for; touched on ui only. */
+    private java.util.concurrent.CompletableFuture<String> rollbackAnswer;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -184,6 +203,8 @@ public final class WizardViewModel {
                         && current.get() != null && current.get().step().optional()
                         && !current.get().status().isSatisfied(),
                 opened, busy, ended, current, anyRowStatus);
+        canRollBack = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && rollbackOffered.get(), opened, busy, ended, rollbackOffered);
         // A migration is never re-run piecemeal, nor are probes or a backup against production: the step runs whole,
         // through the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
@@ -247,6 +268,8 @@ public final class WizardViewModel {
      */
     public void close(Runnable whenClosed) {
         closed = true;
+        // A rollback waiting for approval is refused, so its worker ends and the session can close.
+        answerRollback(null);
         Session s = session;
         session = null;
         background.execute(() -> {
@@ -405,6 +428,143 @@ public final class WizardViewModel {
         act(s -> {
             for (int i : which) s.settle(item.step(), i, decision, note);
         }, item);
+    }
+
+    // ---------------------------------------------------------------- rolling back
+
+    /** Reads the journal's state only (no database): cheap enough for every refresh. */
+    private void refreshRollback() {
+        Rollbacks.Plan plan = session.rollbackPlan();
+        rollbackOffered.set(plan.offered() && session.state().ended().isEmpty());
+        Outcome.Rollback began = session.outcome().rollback();
+        if (plan.pointOfNoReturn() != null) {
+            StringBuilder b = new StringBuilder("⚠ " + plan.refusal() + ".");
+            if (plan.backup() == null) {
+                b.append(" No backup of this session was proven: restore from your own last good backup.");
+            } else {
+                b.append(" The backup proven in this session (step ").append(plan.backup().stepId()).append("):");
+                if (plan.backup().detail() instanceof dev.runbookpilot.check.CheckDetail.BackupProof proof) {
+                    for (String[] row : dev.runbookpilot.report.BackupEvidence.rows(proof)) {
+                        b.append("\n  ").append(row[0]).append(": ").append(row[1]);
+                    }
+                } else {
+                    b.append(' ').append(plan.backup().actual());
+                }
+            }
+            rollbackNotice.set(b.toString());
+        } else if (began != null) {
+            rollbackNotice.set("Rollback — " + began.verdict() + ": " + began.statement());
+        } else {
+            rollbackNotice.set("");
+        }
+    }
+
+    /**
+     * Rolls the window back in the background: the rollback of each applied migration in reverse order, each shown
+     * through {@link #rollbackApprovalProperty()} and run only once approved (the typed database name on
+     * production, checked here whatever the dialog allowed), then the proof. Proven, the window ends ROLLED BACK.
+     */
+    public void rollBack(String reason) {
+        if (session == null || !canRollBack.get()) {
+            if (session != null && !rollbackOffered.get()) {
+                String refusal = session.rollbackPlan().refusal();
+                error.set(refusal != null ? refusal : "the window has ended; it cannot be rolled back");
+            }
+            return;
+        }
+        if (reason == null || reason.isBlank()) {
+            error.set("A rollback needs a reason: why the window is rolled back");
+            return;
+        }
+        Session s = session;
+        running.set(true);
+        busy.set(true);
+        error.set("");
+        migrationLog.clear();
+        submit(() -> s.rollBack(reason, item -> approveRollback(s, item)), run -> {
+            running.set(false);
+            busy.set(false);
+            runningKeys.clear();
+            refreshAll();
+            announcements.add(new Announcement(run.proved() ? Announcement.Tone.SUCCESS : Announcement.Tone.FAILURE,
+                    run.proved() ? "Rolled back" : "Rollback not complete", run.statement()));
+            if (run.proved()) {
+                finishWindow();
+            } else if (error.get().isEmpty()) {
+                // Why a rollback was refused (a wrong database name) says more than "not approved".
+                error.set(run.statement());
+            }
+        }, e -> {
+            running.set(false);
+            busy.set(false);
+            refreshAll();
+        });
+    }
+
+    /** On the rollback's worker: shows the rollback and waits for the operator's answer. */
+    private boolean approveRollback(Session s, Rollbacks.Item item) throws InterruptedException {
+        String preview;
+        try {
+            preview = rollbackPreview(s, item.undo());
+        } catch (IOException e) {
+            String why = "Cannot show what '" + item.rollback().title() + "' runs, so it cannot be approved: "
+                    + e.getMessage();
+            ui.execute(() -> error.set(why));
+            return false;
+        }
+        java.util.concurrent.CompletableFuture<String> answer = new java.util.concurrent.CompletableFuture<>();
+        RollbackApproval ask = new RollbackApproval(item.rollback().title(), preview, requiresTypedDatabaseName(),
+                databaseName());
+        ui.execute(() -> {
+            rollbackAnswer = answer;
+            rollbackApproval.set(ask);
+        });
+        String typed;
+        try {
+            typed = answer.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            typed = null;
+        } finally {
+            ui.execute(() -> rollbackApproval.set(null));
+        }
+        if (typed == null) return false;
+        if (requiresTypedDatabaseName() && !typed.strip().equals(databaseName())) {
+            ui.execute(() -> error.set("Not run: '" + item.rollback().title() + "' writes to PRODUCTION; type the"
+                    + " database name '" + databaseName() + "' to approve"));
+            return false;
+        }
+        return true;
+    }
+
+    private String rollbackPreview(Session s, CheckSpec.Writer undo) throws IOException {
+        if (undo instanceof CheckSpec.Execute ex) {
+            return "-- " + runbook.baseDir().relativize(ex.file()) + (ex.transaction() ? " (one transaction)"
+                    : " (no transaction: statements commit one by one)") + "\n"
+                    + Files.readString(ex.file(), StandardCharsets.UTF_8);
+        }
+        return "# command, against the connected database\n" + s.commandPreview((CheckSpec.Command) undo);
+    }
+
+    /**
+     * The operator's answer to the rollback shown in {@link #rollbackApprovalProperty()}: the typed database name
+     * (empty off production) to approve it, null to refuse it.
+     */
+    public void answerRollback(String typedOrNull) {
+        java.util.concurrent.CompletableFuture<String> a = rollbackAnswer;
+        rollbackAnswer = null;
+        if (a != null) a.complete(typedOrNull);
+    }
+
+    public BooleanBinding canRollBackProperty() {
+        return canRollBack;
+    }
+
+    public StringProperty rollbackNoticeProperty() {
+        return rollbackNotice;
+    }
+
+    public ObjectProperty<RollbackApproval> rollbackApprovalProperty() {
+        return rollbackApproval;
     }
 
     /**
@@ -716,6 +876,7 @@ public final class WizardViewModel {
 
     private void refreshStep(StepItem item) {
         if (session == null) return;
+        refreshRollback();
         boolean anyRunning = runningKeys.stream().anyMatch(k -> k.startsWith(item.step().id() + "#"));
         item.setStatus(anyRunning ? Status.RUNNING : session.stepStatus(item.step()));
         if (current.get() == item) refreshCurrentRows();
