@@ -57,6 +57,15 @@ class RestoredProofPaneTest {
     }
 
     @Test
+    void aSnapshotSaysWhichTablesItChecksummed(FxRobot robot) {
+        robot.interact(() -> pane.show(result(Status.PASSED, new CheckDetail.SnapshotTaken("before",
+                java.util.Map.of("orders", 50L), 12, List.of(), java.util.Map.of("orders", "md5-row-sum/1:50:1:2",
+                "lines", "md5-row-sum/1:0:0:0")))));
+        assertThat(robot.lookup("#check-snapshot-checksums").queryAs(Label.class).getText())
+                .isEqualTo("Content checksums recorded: lines, orders");
+    }
+
+    @Test
     void anErrorSaysWhatCouldNotBeComparedAndAPassShowsNoSchemaChange(FxRobot robot) {
         robot.interact(() -> pane.show(result(Status.ERROR, new CheckDetail.RestoredProof("before", List.of(),
                 List.of(new CheckDetail.RowCountLine("orders", "orders", 50L, null, Status.ERROR, "gone")),
