@@ -295,16 +295,53 @@ class RehearseTest {
                 .anyMatch(e -> e instanceof JournalEvent.RehearsalCopyDropped);
     }
 
+    /** One session directory for the demo rehearsals: each sample's demo template is built once for the class. */
+    @TempDir
+    static Path demoSessions;
+
     /** Every sample rehearses green on a copy of its demo database, manual steps and sign-offs rehearsed. */
     @ParameterizedTest
     @ValueSource(strings = {"alembic-upgrade", "production-cleanup", "schema-alignment", "schema-fixes-3.7.0",
             "staging-core-schema"})
-    void everySampleRehearsesGreenOnItsDemo(String sample, @TempDir Path dir) {
+    void everySampleRehearsesGreenOnItsDemo(String sample) {
         Path rb = TestPostgres.projectDir().resolve("runbooks").resolve(sample).resolve("runbook.yaml");
-        Run run = cli("rehearse", rb.toString(), "--demo", "--session-dir", dir.resolve("sessions").toString());
+        Run run = cli("rehearse", rb.toString(), "--demo", "--session-dir", demoSessions.toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("REHEARSAL forward run: PASSED").contains("was dropped")
                 .containsAnyOf("REHEARSAL way back: ROLLED BACK", "is a point of no return");
+    }
+
+    /**
+     * The sample tests' deliberately broken migration (it runs cleanly, only its Verify checks can tell) is caught by
+     * a rehearsal of the sample's own runbook, before any real window.
+     */
+    @Test
+    void aSamplesBrokenMigrationIsCaughtByItsRehearsal(@TempDir Path dir) throws Exception {
+        Path sample = TestPostgres.projectDir().resolve("runbooks").resolve("alembic-upgrade");
+        Path copy = dir.resolve("alembic-upgrade");
+        try (Stream<Path> files = Files.walk(sample)) {
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(sample.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(to);
+                else Files.copy(f, to);
+            }
+        }
+        Path broken = TestPostgres.projectDir().resolve("src/test/resources/broken-migrations");
+        Files.copy(broken.resolve("alembic-upgrade.sql"), copy.resolve("demo").resolve("migration.sql"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Path sessions = dir.resolve("sessions");
+
+        Run run = cli("rehearse", copy.resolve("runbook.yaml").toString(), "--demo", "--session-dir",
+                sessions.toString());
+
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        SessionState state = SessionState.replay(Journal.read(onlyJournal(sessions)));
+        String first = Files.readAllLines(broken.resolve("alembic-upgrade.expected-failures.txt")).get(0).strip();
+        String step = first.substring(0, first.indexOf('#'));
+        int index = Integer.parseInt(first.substring(first.indexOf('#') + 1));
+        assertThat(state.result("upgrade", 0).orElseThrow().status()).as("the broken migration itself runs cleanly")
+                .isEqualTo(Status.PASSED);
+        assertThat(state.result(step, index).orElseThrow().status()).as(first).isEqualTo(Status.FAILED);
     }
 
     private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
