@@ -1176,7 +1176,8 @@ public final class RunbookLoader {
         List<String> rejectOutput = f.has("rejectOutput") ? patterns(f.get("rejectOutput"))
                 : defaults == null ? List.of() : defaults.rejectOutput();
         List<CheckSpec> verify = new ArrayList<>();
-        if (f.has("verify")) {
+        // A rollback's verify: is refused as an unknown key; its proof is the restored check.
+        if (f.has("verify") && defaults == null) {
             ListNode list = f.list("verify");
             if (list != null) {
                 if (list.items().isEmpty()) {

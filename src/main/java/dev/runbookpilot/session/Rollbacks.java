@@ -151,6 +151,12 @@ public final class Rollbacks {
                 if (applied == null && unsettled.isPresent() && a.inTransaction()) {
                     inDoubt = "'" + step.title() + "' must be settled before a rollback is planned: "
                             + unsettled.get();
+                } else if (applied == null && a.inTransaction() && a.resolved() == null && a.result() != null
+                        && a.result().status() == Status.ERROR && Writers.connectionLost(a.result().sqlState())) {
+                    // The connection went during the transaction, maybe during COMMIT: it may have committed.
+                    inDoubt = "'" + step.title() + "' lost its connection in transaction " + a.began().xid()
+                            + ", which may have committed: run the step again (the server is asked what became of"
+                            + " it first, nothing runs twice) or resume, then roll back";
                 }
                 if (applied == null) continue;
                 Step rollback = w.rollback() == null ? null : rollbackStep(step, i, w);

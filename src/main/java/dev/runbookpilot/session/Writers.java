@@ -153,7 +153,7 @@ public final class Writers {
     }
 
     /** A statement that ended with the server's refusal did not commit; a lost connection leaves it unknown. */
-    private static boolean connectionLost(String sqlState) {
+    static boolean connectionLost(String sqlState) {
         return sqlState == null || sqlState.startsWith("08") || sqlState.equals("57P01");
     }
 
