@@ -48,7 +48,9 @@ public final class SessionCatalog {
         SessionState state = SessionState.replay(events);
         JournalEvent.Started st = state.started();
         Instant last = events.get(events.size() - 1).at();
-        return new Entry(journal, st.sessionId(), st.runbookTitle(), st.runbookFile(), st.environment(),
+        // A rehearsal on a copy is listed beside real windows: its title says what it is.
+        String title = (state.rehearsal().isPresent() ? "REHEARSAL on a copy · " : "") + st.runbookTitle();
+        return new Entry(journal, st.sessionId(), title, st.runbookFile(), st.environment(),
                 st.server().database(), st.connection().demo(), st.operator(), st.at(), last,
                 state.ended().isPresent());
     }

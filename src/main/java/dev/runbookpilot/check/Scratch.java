@@ -169,6 +169,36 @@ final class Scratch {
         }
     }
 
+    /**
+     * A copy server the operator names must not be the original's cluster: there the copy would sit beside
+     * production without the free-space check the explicit opt-in ({@code --copy-on-target}) makes.
+     */
+    void requireNotOriginal(Database original) throws BackupChecks.Stop {
+        String mine;
+        String theirs;
+        try (Connection c = maintenance(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+            rs.next();
+            mine = rs.getString(1);
+        } catch (SQLException e) {
+            mine = null;
+        }
+        try (Connection c = original.readConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT system_identifier::text FROM pg_control_system()")) {
+            rs.next();
+            theirs = rs.getString(1);
+        } catch (SQLException e) {
+            theirs = null;
+        }
+        ConnectionSettings o = original.connectionSettings();
+        boolean same = mine != null && theirs != null ? mine.equals(theirs)
+                : o.host().equals(server.host()) && o.port() == server.port();
+        if (same) {
+            throw new BackupChecks.Stop(Status.ERROR, "no scratch database: " + describe() + " is the original's own"
+                    + " server; name another server, or opt in with --copy-on-target (it checks the free space)");
+        }
+    }
+
     /** Creates the scratch database empty, dropping a leftover of the same (unmistakably ours) name first. */
     void create(String name) throws SQLException {
         try (Connection c = maintenance(); Statement s = c.createStatement()) {

@@ -93,12 +93,19 @@ final class HeadlessRun {
 
     int run() throws IOException, InterruptedException {
         Runbook rb = session.runbook();
+        if (session.isRehearsal()) {
+            out.printf("REHEARSAL on a copy (%s): not the real window; migrations run on the copy without approval,"
+                    + " manual steps and sign-offs are recorded as rehearsed%n", session.state().started().server()
+                    .database());
+        }
         out.printf("Session %s%nRunbook %s (%s)%nJournal %s%n", session.id(), rb.title(),
                 rb.target().environment().yamlName(), session.journalFile());
         // A rollback that began is carried on: no forward migration runs after it anyway.
         if (session.state().rollback().isPresent()) return rollBack("carrying on the rollback begun "
                 + session.state().rollback().get().at() + ": " + session.state().rollback().get().reason());
         boolean failed = false;
+        int forward = ExitCodes.OK;
+        phases:
         for (Phase phase : rb.phases()) {
             out.printf("%n== %s%n", phase.name());
             for (Step step : phase.steps()) {
@@ -110,15 +117,21 @@ final class HeadlessRun {
                 }
                 if (code == ExitCodes.CHECK_FAILED && options.keepGoing) {
                     failed = true;
+                } else if (code != ExitCodes.OK && session.isRehearsal()) {
+                    forward = code;
+                    break phases;
                 } else if (code != ExitCodes.OK) {
                     return code;
                 }
             }
         }
-        if (failed) return listFailures();
+        if (failed && !session.isRehearsal()) return listFailures();
+        if (failed) forward = listFailures();
+        if (session.isRehearsal()) return rehearseTheWayBack(forward);
         session.finish();
         Outcome.Summary outcome = session.outcome();
-        out.printf("%nAll steps complete. Verdict: %s%n", outcome.verdict());
+        out.printf("%nAll steps complete. Verdict: %s%s%n", outcome.verdict(),
+                session.isRehearsal() ? " (REHEARSAL on a copy, not the real window)" : "");
         for (Outcome.Waiver w : outcome.waivers()) {
             out.printf("    waived  %s %s by %s%s: %s%n", w.stepId(), w.check(), w.operator(),
                     w.inAdvance() ? " (granted in advance, before the failure was seen)" : "", w.reason());
@@ -314,6 +327,35 @@ final class HeadlessRun {
     }
 
     /**
+     * A rehearsal goes on from wherever the forward run stopped to the way back: the rollbacks of what it applied, in
+     * reverse order, then the proof that the copy is back at its baseline. Green only when the forward run passed and
+     * the way back is proven; with nothing applied there is nothing to roll back, and past a point of no return the
+     * way back is the backup, which a rehearsal cannot rehearse (it says so).
+     */
+    private int rehearseTheWayBack(int forward) throws IOException, InterruptedException {
+        Outcome.Verdict ahead = Outcome.verdict(session.outcome().counts());
+        out.printf("%nREHEARSAL forward run: %s%n", forward == ExitCodes.OK ? ahead : "stopped (exit " + forward + ")");
+        Rollbacks.Plan plan = session.rollbackPlan();
+        if (!plan.offered()) {
+            out.printf("%n== Rollback (rehearsed)%n    Not rehearsed: %s.%n", plan.refusal());
+            if (plan.pointOfNoReturn() != null) printBackup(plan);
+            if (forward == ExitCodes.OK) {
+                session.finish();
+                out.printf("%nAll steps complete. Verdict: %s (REHEARSAL on a copy, not the real window)%n",
+                        session.outcome().verdict());
+            }
+            out.flush();
+            return forward;
+        }
+        int back = rollBack("rehearsal: the way back is tried on the copy after the forward run "
+                + (forward == ExitCodes.OK ? "passed" : "stopped"));
+        out.printf("REHEARSAL way back: %s%n", session.outcome().verdict());
+        out.flush();
+        if (back == ExitCodes.ROLLED_BACK) return forward;
+        return forward == ExitCodes.OK ? ExitCodes.CHECK_FAILED : forward;
+    }
+
+    /**
      * Rolls the window back with the same gates as a migration: each rollback is shown and approved, the proof
      * follows. Past a point of no return it runs nothing and shows the backup to restore instead.
      */
@@ -403,8 +445,13 @@ final class HeadlessRun {
     /** The operator's yes: the typed database name on production, else {@code --yes} or a console answer. */
     private boolean approve(Step step) {
         Runbook rb = session.runbook();
-        boolean production = rb.target().environment() == Environment.PRODUCTION;
         String database = session.state().started().server().database();
+        if (session.isRehearsal()) {
+            // The session's only connection is to the copy, proven not to be the original when it began.
+            out.printf("    REHEARSAL runs '%s' on the copy %s without approval%n", step.title(), database);
+            return true;
+        }
+        boolean production = rb.target().environment() == Environment.PRODUCTION;
         if (production) {
             if (database.equals(options.productionDatabase)) return true;
             if (console != null) {
@@ -428,6 +475,11 @@ final class HeadlessRun {
     }
 
     private boolean confirm(Step step, int index, CheckSpec.Manual m) throws IOException {
+        if (session.isRehearsal()) {
+            session.rehearse(step, index);
+            out.printf("    REHEARSED manual: %s (not confirmed: a rehearsal)%n", m.text());
+            return true;
+        }
         String note = confirmations.get(step.id());
         if (note == null && console != null) {
             out.printf("    MANUAL    %s%n", m.text());
@@ -460,6 +512,11 @@ final class HeadlessRun {
     }
 
     private boolean sign(Step step, CheckSpec.Signoff so) throws IOException {
+        if (session.isRehearsal()) {
+            session.rehearse(step, step.checks().indexOf(so));
+            out.printf("    REHEARSED sign-off by %s (nobody signs a rehearsal)%n", String.join(", ", so.roles()));
+            return true;
+        }
         var signed = session.state().signatures(step.id());
         for (String role : so.roles()) {
             if (signed.containsKey(role)) continue;

@@ -77,7 +77,8 @@ final class ReportCommand implements Callable<Integer> {
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());
             SessionState state = SessionState.replay(Journal.read(journal));
             SigningIdentity identity = identity(state.started().operator());
-            ExportResult result = ReportExporter.export(state, format.format, out, identity);
+            ExportResult result = ReportExporter.export(state, format.format, out, identity,
+                    journal.toAbsolutePath().getParent());
             stdout.println("Report written to " + result.report());
             if (result.verification() != null) {
                 stdout.println("Signed by " + result.verification().signer() + " with " + identity.describe());
@@ -130,17 +131,17 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** Writes the unsigned Markdown report (for {@code run --report} and {@code resume --report}). */
-    static void write(SessionState state, Path file) throws IOException {
+    static void write(SessionState state, Path file, Path sessionDir) throws IOException {
         try {
-            ReportExporter.export(state, ReportFormat.MARKDOWN, file, null);
+            ReportExporter.export(state, ReportFormat.MARKDOWN, file, null, sessionDir);
         } catch (SigningException e) {
             throw new IllegalStateException("an unsigned export never signs", e);
         }
     }
 
-    static void writeIfAsked(SessionState state, Path file, PrintWriter out) throws IOException {
+    static void writeIfAsked(SessionState state, Path file, Path sessionDir, PrintWriter out) throws IOException {
         if (file == null) return;
-        write(state, file);
+        write(state, file, sessionDir);
         out.println("Report written to " + file);
     }
 }

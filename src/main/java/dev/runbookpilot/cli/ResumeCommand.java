@@ -54,6 +54,11 @@ final class ResumeCommand implements Callable<Integer> {
             err.println("cannot read the session: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+        if (state.rehearsal().isPresent()) {
+            err.println(journal.getFileName() + " is a rehearsal on a copy; a rehearsal is not resumed. Run"
+                    + " 'rehearse' again: it first drops the copy this one left behind");
+            return ExitCodes.USAGE;
+        }
         JournalEvent.Started st = state.started();
         Runbook runbook;
         try {
@@ -84,7 +89,8 @@ final class ResumeCommand implements Callable<Integer> {
                      HeadlessRun.printer(out));
              StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
-            ReportCommand.writeIfAsked(session.state(), interaction.report, out);
+            ReportCommand.writeIfAsked(session.state(), interaction.report,
+                    session.journalFile().toAbsolutePath().getParent(), out);
             return code;
         } catch (SessionException e) {
             err.println(e.getMessage());

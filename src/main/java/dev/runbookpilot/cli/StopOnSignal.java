@@ -11,8 +11,15 @@ final class StopOnSignal implements AutoCloseable {
     private final Thread hook;
 
     StopOnSignal(Session session) {
-        hook = new Thread(() -> session.stop("the process was stopped (Ctrl-C or a signal)", Session.STOP_WAIT,
-                true), "stop-session-on-signal");
+        this(session, () -> { });
+    }
+
+    /** Then runs {@code after} (a rehearsal drops its copy there). */
+    StopOnSignal(Session session, Runnable after) {
+        hook = new Thread(() -> {
+            session.stop("the process was stopped (Ctrl-C or a signal)", Session.STOP_WAIT, true);
+            after.run();
+        }, "stop-session-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 

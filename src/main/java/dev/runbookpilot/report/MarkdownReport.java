@@ -29,8 +29,14 @@ public final class MarkdownReport {
      */
     public static String render(Report r, String signer, String keyFingerprint) {
         StringBuilder b = new StringBuilder();
-        b.append("# Sign-off report: ").append(inline(r.title())).append("\n\n");
-        b.append("**Verdict: ").append(r.verdict()).append("**\n\n");
+        Report.Rehearsal rh = r.rehearsal();
+        if (rh != null) {
+            b.append("# REHEARSAL ON A COPY — not the real window: ").append(inline(r.title())).append("\n\n");
+            b.append(REHEARSAL_BANNER).append("\n\n");
+        } else {
+            b.append("# Sign-off report: ").append(inline(r.title())).append("\n\n");
+        }
+        b.append("**Verdict: ").append(r.verdict()).append(rh != null ? " (REHEARSAL)" : "").append("**\n\n");
         if (r.rollback() != null) b.append(inline(r.rollback().statement())).append("\n\n");
         // What the verdict rests on besides passes, where the reader of the verdict sees it: not on page 28.
         if (!r.waivers().isEmpty()) {
@@ -62,6 +68,12 @@ public final class MarkdownReport {
         row(b, "End", time(r.end()));
         row(b, "Duration", duration(r.duration()));
         row(b, "Tool", "Runbook Pilot " + r.toolVersion());
+        if (rh != null) {
+            row(b, "Rehearsal of", rh.original());
+            row(b, "Copy", rh.copy() + " (" + rh.data() + ")");
+            row(b, "Not the original", rh.proof());
+            row(b, "Copy dropped", rh.dropped());
+        }
         b.append('\n');
 
         Report.Summary s = r.summary();
@@ -73,8 +85,10 @@ public final class MarkdownReport {
                 .append(s.confirmed()).append(" | ").append(s.pending()).append(" | ").append(s.skipped())
                 .append(" |\n\n");
 
+        times(b, r);
+
         for (Report.PhaseReport p : r.phases()) {
-            b.append("## ").append(inline(p.name())).append("\n\n");
+            b.append("## ").append(inline(p.name())).append(rh != null ? " · REHEARSAL" : "").append("\n\n");
             for (Report.StepReport st : p.steps()) {
                 b.append("### ").append(inline(st.title())).append(" — ").append(mark(st.status())).append("\n\n");
                 b.append("Step `").append(st.id()).append("`\n\n");
@@ -113,7 +127,7 @@ public final class MarkdownReport {
         }
         b.append('\n');
 
-        b.append("## Sign-off\n\n");
+        b.append("## Sign-off").append(rh != null ? " · REHEARSAL (nobody signs a rehearsal)" : "").append("\n\n");
         if (r.signoffs().isEmpty()) b.append("This runbook has no sign-off step.\n");
         for (Report.SignoffLine l : r.signoffs()) {
             b.append("- ").append(inline(l.role())).append(": ")
@@ -125,6 +139,7 @@ public final class MarkdownReport {
                     .append(keyFingerprint).append("` in the detached signature file next to this report (`.sig`, ")
                     .append("namespace `file`). Check it with `ssh-keygen -Y verify` or `runbook-pilot verify`.\n");
         }
+        if (rh != null) b.append('\n').append(REHEARSAL_BANNER).append('\n');
         return b.toString();
     }
 
@@ -337,6 +352,43 @@ public final class MarkdownReport {
         return s != null && s.matches("[A-Za-z0-9._:-]+") ? "`" + s + "`" : cell(s);
     }
 
+    /** Said at the top, under every section and at the end: a part of the report read alone still says it. */
+    static final String REHEARSAL_BANNER = "> **REHEARSAL** on a copy of the target. Nothing here happened on the real"
+            + " database; manual steps and sign-offs were walked through, not confirmed or signed.";
+
+    /** Per-step times: a rehearsal's with the plan for the real window, or a real window's beside its rehearsal. */
+    private static void times(StringBuilder b, Report r) {
+        if (r.times().isEmpty()) return;
+        boolean rehearsal = r.rehearsal() != null;
+        b.append("## Step times").append(rehearsal ? " · REHEARSAL" : "").append("\n\n");
+        if (rehearsal) {
+            b.append("Planned for the real window: ").append(PLANNED_RULE).append("\n\n");
+            b.append("| Step | Rehearsed | Planned for the window |\n|---|---:|---:|\n");
+            for (Report.StepTime t : r.times()) {
+                b.append("| `").append(t.stepId()).append("` ").append(cell(t.title())).append(" | ")
+                        .append(millis(t.measured())).append(" | ").append(millis(t.planned())).append(" |\n");
+            }
+        } else {
+            b.append("Beside the last rehearsal of this runbook (same SHA-256) before this window.\n\n");
+            b.append("| Step | This window | Last rehearsal | Planned |\n|---|---:|---:|---:|\n");
+            for (Report.StepTime t : r.times()) {
+                b.append("| `").append(t.stepId()).append("` ").append(cell(t.title())).append(" | ")
+                        .append(millis(t.measured())).append(" | ").append(millis(t.rehearsed())).append(" | ")
+                        .append(millis(t.planned())).append(" |\n");
+            }
+        }
+        b.append('\n');
+    }
+
+    /** How a planned duration comes from a rehearsed one, in the words both reports use. */
+    static final String PLANNED_RULE = "1.5 × the rehearsed time, rounded up to whole seconds (the copy had no other"
+            + " load; a schema-only copy had no rows, so data-bound steps will take longer)";
+
+    static String millis(Long ms) {
+        if (ms == null) return "—";
+        return ms < 1000 ? ms + " ms" : duration(Duration.ofMillis(ms));
+    }
+
     static String mark(Status s) {
         return switch (s) {
             case PASSED -> "✅ PASSED";
@@ -345,6 +397,7 @@ public final class MarkdownReport {
             case WAIVED -> "⚠️ WAIVED";
             case CONFIRMED -> "☑️ CONFIRMED";
             case SKIPPED -> "⏭ SKIPPED";
+            case REHEARSED -> "🎭 REHEARSED";
             case RUNNING -> "RUNNING";
             case PENDING -> "⏳ PENDING";
         };

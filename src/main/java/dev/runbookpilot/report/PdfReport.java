@@ -147,12 +147,15 @@ public final class PdfReport {
         b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\"/><title>")
                 .append(esc("Sign-off report: " + r.title())).append("</title><style>").append(CSS)
                 .append("</style></head><body>\n");
-        b.append("<div id=\"running-header\"><span class=\"rh-title\">").append(esc(r.title()))
+        b.append("<div id=\"running-header\">").append(r.rehearsal() == null ? ""
+                : "<span class=\"rehearsal\">REHEARSAL ON A COPY — NOT THE REAL WINDOW</span> · ")
+                .append("<span class=\"rh-title\">").append(esc(r.title()))
                 .append("</span> · session ").append(esc(r.sessionId())).append(" · verdict ")
                 .append(r.verdict()).append("</div>\n");
 
         cover(b, r, signer);
         summary(b, r.summary());
+        times(b, r);
         for (Report.PhaseReport p : r.phases()) {
             b.append("<h2>").append(esc(p.name())).append("</h2>\n");
             for (Report.StepReport st : p.steps()) step(b, st);
@@ -176,8 +179,17 @@ public final class PdfReport {
 
     private static void cover(StringBuilder b, Report r, Signer signer) {
         Report.Target t = r.target();
-        b.append("<div class=\"cover\"><p class=\"kicker\">Runbook Pilot · sign-off report</p><h1>")
+        Report.Rehearsal rh = r.rehearsal();
+        b.append("<div class=\"cover\"><p class=\"kicker\">Runbook Pilot · ")
+                .append(rh == null ? "sign-off report" : "REHEARSAL report").append("</p><h1>")
                 .append(esc(r.title())).append("</h1>");
+        if (rh != null) {
+            b.append("<p class=\"rehearsal-banner\">REHEARSAL ON A COPY — NOT THE REAL WINDOW. Nothing in this report"
+                    + " happened on the real database; manual steps and sign-offs were walked through, not confirmed"
+                    + " or signed.</p>\n<p class=\"cover-waiver\">Copy: ").append(esc(rh.copy())).append(" (")
+                    .append(esc(rh.data())).append(") of ").append(esc(rh.original())).append(". ")
+                    .append(esc(rh.proof())).append(". Dropped: ").append(esc(rh.dropped())).append("</p>\n");
+        }
         b.append("<p class=\"verdict v-").append(r.verdict().name().toLowerCase()).append("\">Verdict: ")
                 .append(r.verdict()).append("</p>\n");
         if (r.rollback() != null) {
@@ -492,6 +504,23 @@ public final class PdfReport {
         b.append("</table>\n");
     }
 
+    private static void times(StringBuilder b, Report r) {
+        if (r.times().isEmpty()) return;
+        boolean rehearsal = r.rehearsal() != null;
+        b.append("<h2>Step times</h2>\n<p>").append(esc(rehearsal
+                ? "Planned for the real window: " + MarkdownReport.PLANNED_RULE
+                : "Beside the last rehearsal of this runbook (same SHA-256) before this window.")).append("</p>\n");
+        b.append("<table class=\"grid\"><tr><th>Step</th><th>").append(rehearsal ? "Rehearsed" : "This window")
+                .append("</th>").append(rehearsal ? "" : "<th>Last rehearsal</th>").append("<th>Planned</th></tr>");
+        for (Report.StepTime t : r.times()) {
+            b.append("<tr><td><span class=\"mono\">").append(esc(t.stepId())).append("</span> ")
+                    .append(esc(t.title())).append("</td><td>").append(MarkdownReport.millis(t.measured()))
+                    .append("</td>").append(rehearsal ? "" : "<td>" + MarkdownReport.millis(t.rehearsed()) + "</td>")
+                    .append("<td>").append(MarkdownReport.millis(t.planned())).append("</td></tr>");
+        }
+        b.append("</table>\n");
+    }
+
     private static void timeline(StringBuilder b, Report r) {
         b.append("<h2>Timeline</h2>\n<table class=\"grid timeline\"><colgroup><col style=\"width:24%\"/>"
                 + "<col style=\"width:76%\"/></colgroup>");
@@ -582,6 +611,9 @@ public final class PdfReport {
               @bottom-left { content: "Runbook Pilot sign-off report";
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; } }
             body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8.5pt; color: #111; }
+            .rehearsal { color: #b00020; font-weight: bold; }
+            .rehearsal-banner { color: #b00020; font-weight: bold; font-size: 13pt; border: 1.5pt solid #b00020;
+              padding: 2mm 4mm; }
             #running-header { position: running(header); font-size: 8pt; color: #555;
               border-bottom: 0.5pt solid #999; padding-bottom: 2pt; width: 100%; text-align: center; }
             .cover { page-break-after: always; }

@@ -17,7 +17,23 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      Instant end, Outcome.Verdict verdict, Summary summary, List<PhaseReport> phases,
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
                      List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
-                     Rollback rollback) {
+                     Rollback rollback, Rehearsal rehearsal, List<StepTime> times) {
+
+    /**
+     * This report is of a rehearsal on a copy, not of a real window (null for a real one): every page says so.
+     *
+     * @param copy  the copy and where it lived
+     * @param proof why the copy was not the original
+     * @param data  {@code schema} or {@code full}
+     */
+    public record Rehearsal(String copy, String original, String data, String proof, String dropped) {}
+
+    /**
+     * A step's times: {@code measured} in this session; {@code rehearsed} in the last rehearsal of the same runbook
+     * (a real session's report); {@code planned} for the real window, from the rehearsal's time. Milliseconds; null
+     * where there is none.
+     */
+    public record StepTime(String stepId, String title, Long measured, Long rehearsed, Long planned) {}
 
     /**
      * How the window was rolled back (null when it was not): the statement the verdict rests on, who began it and

@@ -7,6 +7,7 @@ import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.SessionState;
+import dev.runbookpilot.session.StepTimes;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,14 @@ public final class ReportBuilder {
     private ReportBuilder() {}
 
     public static Report build(SessionState state) {
+        return build(state, null);
+    }
+
+    /**
+     * @param lastRehearsal the last rehearsal of the same runbook, for a real session's report to show its times
+     *                      beside its own; null for none
+     */
+    public static Report build(SessionState state, SessionState lastRehearsal) {
         JournalEvent.Started st = state.started();
         List<Report.PhaseReport> phases = new ArrayList<>();
         List<Report.Confirmation> confirmations = new ArrayList<>();
@@ -63,7 +72,42 @@ public final class ReportBuilder {
         return new Report(st.runbookTitle(), st.runbookVersion(), st.runbookFile(), st.runbookSha256(),
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
                 phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
-                rollback(state, outcome.rollback()));
+                rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal));
+    }
+
+    private static Report.Rehearsal rehearsal(SessionState state) {
+        JournalEvent.RehearsalPlanned p = state.rehearsal().orElse(null);
+        if (p == null) return null;
+        JournalEvent.RehearsalCopyMade made = null;
+        JournalEvent.RehearsalCopyDropped dropped = null;
+        for (JournalEvent e : state.events()) {
+            if (e instanceof JournalEvent.RehearsalCopyMade m) made = m;
+            if (e instanceof JournalEvent.RehearsalCopyDropped d) dropped = d;
+        }
+        String original = p.originalServer().database() + " on " + p.original().host() + ":" + p.original().port()
+                + " (PostgreSQL " + p.originalServer().serverVersion() + ")";
+        return new Report.Rehearsal(made == null ? p.copyDatabase() : made.describe(), original, p.data(),
+                made == null ? "the copy was not made" : made.proof(),
+                dropped == null ? "NOT dropped: the next 'rehearse' drops it" : dropped.note() + " at " + dropped.at());
+    }
+
+    /** Per-step times: a rehearsal's with the plan they give; a real session's beside its last rehearsal's. */
+    private static List<Report.StepTime> times(SessionState state, SessionState lastRehearsal) {
+        boolean rehearsal = state.rehearsal().isPresent();
+        if (!rehearsal && lastRehearsal == null) return List.of();
+        Map<String, Long> own = StepTimes.measured(state);
+        Map<String, Long> rehearsed = rehearsal ? own
+                : lastRehearsal != null ? StepTimes.measured(lastRehearsal) : Map.of();
+        List<Report.StepTime> out = new ArrayList<>();
+        for (JournalEvent.PhaseOutline p : state.started().outline()) {
+            for (JournalEvent.StepOutline s : p.steps()) {
+                Long mine = own.get(s.id());
+                Long before = rehearsed.get(s.id());
+                out.add(new Report.StepTime(s.id(), s.title(), mine, rehearsal ? null : before,
+                        before == null ? null : StepTimes.planned(before)));
+            }
+        }
+        return out;
     }
 
     /** The rollback section, from the journal: each rollback under its own step id, then the proof. */

@@ -34,12 +34,23 @@ public final class ReportExporter {
      */
     public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity)
             throws IOException, SigningException {
+        return export(state, format, out, identity, null);
+    }
+
+    /**
+     * @param sessionDir where to look for the last rehearsal of the same runbook, whose step times a real window's
+     *                   report shows beside its own (the latest that began before this session); null for none
+     */
+    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
+                                      Path sessionDir) throws IOException, SigningException {
         if (identity != null && identity.format() != format) {
             throw new SigningException(identity.describe() + " signs " + identity.format() + " reports; choose "
                     + (format == ReportFormat.PDF ? "a PKCS#12 file or the generated certificate"
                     : "an SSH key or the generated key") + " for " + format);
         }
-        Report report = ReportBuilder.build(state);
+        SessionState rehearsal = state.rehearsal().isPresent() ? null : dev.runbookpilot.session.StepTimes
+                .lastRehearsal(sessionDir, state.started().runbookSha256(), state.started().at()).orElse(null);
+        Report report = ReportBuilder.build(state, rehearsal);
         return format == ReportFormat.PDF ? pdf(report, out, identity) : markdown(report, out, identity);
     }
 

@@ -34,6 +34,10 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.CommandOutput.class, name = "commandOutput"),
         @JsonSubTypes.Type(value = JournalEvent.BackupBegan.class, name = "backupBegan"),
         @JsonSubTypes.Type(value = JournalEvent.BackupCleaned.class, name = "backupCleaned"),
+        @JsonSubTypes.Type(value = JournalEvent.RehearsalPlanned.class, name = "rehearsalPlanned"),
+        @JsonSubTypes.Type(value = JournalEvent.RehearsalCopyMade.class, name = "rehearsalCopyMade"),
+        @JsonSubTypes.Type(value = JournalEvent.RehearsalCopyDropped.class, name = "rehearsalCopyDropped"),
+        @JsonSubTypes.Type(value = JournalEvent.Rehearsed.class, name = "rehearsed"),
         @JsonSubTypes.Type(value = JournalEvent.RollbackBegan.class, name = "rollbackBegan"),
 })
 public sealed interface JournalEvent {
@@ -204,4 +208,31 @@ public sealed interface JournalEvent {
             undo = undo == null ? List.of() : List.copyOf(undo);
         }
     }
+
+    /**
+     * The first line of a rehearsal's journal, written before its copy exists: which copy it makes of which
+     * original, so a crash at any later moment leaves a journal that says what to drop.
+     *
+     * @param copyServer  {@code embedded}, {@code target} (the original's own server) or the copy server's
+     *                    connection as given
+     * @param copyDataDir the throw-away embedded server's data directory; null otherwise
+     * @param data        {@code schema} or {@code full}
+     * @param original    the original as the tool reached it (never a password)
+     */
+    record RehearsalPlanned(String sessionId, String runbookSha256, String copyServer, String copyDatabase,
+                            String copyDataDir, String data, Connection original, ServerInfo originalServer,
+                            String operator, Instant at) implements JournalEvent {}
+
+    /**
+     * The copy exists and the session runs on it. {@code proof} says why it is not the original (another cluster
+     * or another database, read from the copy's own connection).
+     */
+    record RehearsalCopyMade(ServerInfo copy, String describe, String proof, long millis, Instant at)
+            implements JournalEvent {}
+
+    /** The copy is gone (at the rehearsal's end, or removed by a later start after a crash). */
+    record RehearsalCopyDropped(String note, Instant at) implements JournalEvent {}
+
+    /** A manual check or sign-off walked through in a rehearsal: recorded as rehearsed, never as confirmed. */
+    record Rehearsed(String stepId, int index, String operator, Instant at) implements JournalEvent {}
 }

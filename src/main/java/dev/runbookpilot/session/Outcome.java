@@ -49,8 +49,9 @@ public final class Outcome {
     }
 
     /** How many checks of the session are in each state; every check is counted exactly once. */
+    /** {@code rehearsed}: manual checks and sign-offs a rehearsal walked through (never confirmed). */
     public record Counts(int checks, int passed, int failed, int errors, int waived, int confirmed, int pending,
-                         int skipped) {}
+                         int skipped, int rehearsed) {}
 
     /**
      * A waiver as the verdict's reader needs it: what, why, who and when, and whether it was granted in advance
@@ -131,7 +132,8 @@ public final class Outcome {
         }
         Counts counts = new Counts(total, n[Status.PASSED.ordinal()], n[Status.FAILED.ordinal()],
                 n[Status.ERROR.ordinal()], n[Status.WAIVED.ordinal()], n[Status.CONFIRMED.ordinal()],
-                n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()]);
+                n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()],
+                n[Status.REHEARSED.ordinal()]);
         Rollback rollback = rollback(state);
         return new Summary(rollback != null ? rollback.verdict() : verdict(counts), counts, waivers, skips, rollback);
     }
@@ -184,7 +186,8 @@ public final class Outcome {
         return new Rollback(verdict, statement, began, steps, proof);
     }
 
-    static Verdict verdict(Counts c) {
+    /** The verdict of the runbook's own checks, whatever became of a rollback after them. */
+    public static Verdict verdict(Counts c) {
         if (c.failed() + c.errors() > 0) return Verdict.FAILED;
         if (c.pending() > 0) return Verdict.INCOMPLETE;
         return c.waived() > 0 ? Verdict.PASSED_WITH_WAIVERS : Verdict.PASSED;

@@ -133,6 +133,33 @@ public final class Session implements AutoCloseable {
     }
 
     /**
+     * Starts the session of a rehearsal on the copy its plan made: the plan's journal (which names the copy) goes on,
+     * and its lock passes to the session. The database guard is the copy's, not the runbook's: the connection must
+     * be to the copy the plan named, and the copy must not be the original (another cluster, or another database).
+     */
+    static Session startRehearsal(RehearsalPlan plan, Runbook runbook, Database copy, JournalEvent.Connection connection,
+                                  RunListener listener) throws SessionException, IOException {
+        ServerInfo server = serverInfo(copy);
+        JournalEvent.RehearsalPlanned planned = plan.planned();
+        if (!server.database().equals(planned.copyDatabase())) {
+            throw new SessionException("the rehearsal is connected to '" + server.database() + "', not to its copy '"
+                    + planned.copyDatabase() + "'; nothing ran");
+        }
+        if (RehearsalPlan.sameDatabase(server, planned.originalServer(), planned.original(), connection)) {
+            throw new SessionException("the rehearsal's connection reaches the original database itself, not a"
+                    + " copy; nothing ran");
+        }
+        JournalEvent.Started started = new JournalEvent.Started(planned.sessionId(),
+                runbook.file().toAbsolutePath().toString(), runbook.sha256(), runbook.title(), runbook.version(),
+                runbook.target().environment().yamlName(), runbook.target().database(), outline(runbook), connection,
+                server, planned.operator(), Version.current(), Instant.now());
+        Journal journal = plan.journal();
+        journal.append(started);
+        SessionState state = SessionState.replay(Journal.read(journal.file()));
+        return new Session(runbook, copy, journal, state, listener, planned.operator(), plan.handOverLock());
+    }
+
+    /**
      * Reopens a session from its journal. The runbook must be byte-for-byte the one the session began with, and
      * the server the same database.
      */
@@ -166,6 +193,10 @@ public final class Session implements AutoCloseable {
                     + " nothing ran. Start the window again with 'run' on its runbook");
         }
         SessionState state = SessionState.replay(events);
+        if (state.rehearsal().isPresent()) {
+            throw new SessionException(journalFile.getFileName() + " is a rehearsal on a copy; a rehearsal is not"
+                    + " resumed. Run 'rehearse' again: it drops the copy this one left and makes a fresh one");
+        }
         JournalEvent.Started st = state.started();
         if (!st.runbookSha256().equals(runbook.sha256())) {
             throw new SessionException("the runbook changed since this session began (SHA-256 was "
@@ -259,7 +290,7 @@ public final class Session implements AutoCloseable {
         }
     }
 
-    private static String newId(Runbook runbook) {
+    static String newId(Runbook runbook) {
         Path dir = runbook.file().toAbsolutePath().getParent();
         String base = dir == null ? runbook.title() : dir.getFileName().toString();
         String slug = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
@@ -312,10 +343,37 @@ public final class Session implements AutoCloseable {
         return operator;
     }
 
+    /** Whether this session is a rehearsal on a copy (its journal and report say REHEARSAL). */
+    public boolean isRehearsal() {
+        return state.rehearsal().isPresent();
+    }
+
+    /**
+     * In a rehearsal, records a manual check or sign-off as walked through. Never a confirmation or a signature:
+     * nobody did the manual work on the real system, and nobody signed the real window.
+     */
+    public void rehearse(Step step, int index) throws IOException {
+        if (!isRehearsal()) {
+            throw new IllegalArgumentException("only a rehearsal records a step as rehearsed; confirm or sign it");
+        }
+        CheckSpec spec = step.checks().get(index);
+        if (!(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff)) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual check or sign-off");
+        }
+        record(new JournalEvent.Rehearsed(step.id(), index, operator, Instant.now()));
+    }
+
+    /** Journals that the rehearsal's copy is gone; the session's database is closed by then. */
+    public void copyDropped(String note) throws IOException {
+        if (!isRehearsal()) throw new IllegalStateException("not a rehearsal");
+        record(new JournalEvent.RehearsalCopyDropped(note, Instant.now()));
+    }
+
     void record(JournalEvent e) throws IOException {
         // Once stopping, only the ends of checks already running are journaled, and the stop itself.
         if (stopping != null && !(e instanceof JournalEvent.CheckFinished || e instanceof JournalEvent.SnapshotRecorded
-                || e instanceof JournalEvent.CommandOutput || e instanceof JournalEvent.Stopped)) {
+                || e instanceof JournalEvent.CommandOutput || e instanceof JournalEvent.Stopped
+                || e instanceof JournalEvent.RehearsalCopyDropped)) {
             throw new IOException("the session is stopping (" + stopping + "); nothing new starts");
         }
         journal.append(e);
@@ -946,6 +1004,9 @@ public final class Session implements AutoCloseable {
         if (!(spec instanceof CheckSpec.Manual m)) {
             throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual confirmation");
         }
+        if (isRehearsal()) {
+            throw new IllegalArgumentException("a rehearsal records manual steps as rehearsed, never as confirmed");
+        }
         if (m.requireNote() && (note == null || note.isBlank())) {
             throw new IllegalArgumentException("'" + step.title() + "' needs a note: " + m.text());
         }
@@ -1012,6 +1073,9 @@ public final class Session implements AutoCloseable {
                     + String.join(", ", so.roles()));
         }
         if (name == null || name.isBlank()) throw new IllegalArgumentException("a signature needs a name");
+        if (isRehearsal()) {
+            throw new IllegalArgumentException("a rehearsal records sign-offs as rehearsed; nobody signs a rehearsal");
+        }
         record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now()));
     }
 

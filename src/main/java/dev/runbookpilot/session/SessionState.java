@@ -27,6 +27,8 @@ public final class SessionState implements Snapshots {
     private final Map<String, JournalEvent.Settled> settlements = new LinkedHashMap<>();
     private final Map<String, Snapshots.Data> snapshots = new LinkedHashMap<>();
     private JournalEvent.Ended ended;
+    private JournalEvent.RehearsalPlanned rehearsal;
+    private final Map<String, JournalEvent.Rehearsed> rehearsed = new LinkedHashMap<>();
     private JournalEvent.RollbackBegan rollback;
 
     public static SessionState replay(List<JournalEvent> events) {
@@ -74,6 +76,10 @@ public final class SessionState implements Snapshots {
             snapshots.put(sr.data().name(), sr.data());
         } else if (e instanceof JournalEvent.Ended en) {
             ended = en;
+        } else if (e instanceof JournalEvent.RehearsalPlanned rp) {
+            rehearsal = rp;
+        } else if (e instanceof JournalEvent.Rehearsed rh) {
+            rehearsed.put(key(rh.stepId(), rh.index()), rh);
         } else if (e instanceof JournalEvent.RollbackBegan rb) {
             rollback = rb;
         }
@@ -139,6 +145,16 @@ public final class SessionState implements Snapshots {
         return Optional.ofNullable(ended);
     }
 
+    /** What this session rehearses on which copy; empty for a real window. */
+    public synchronized Optional<JournalEvent.RehearsalPlanned> rehearsal() {
+        return Optional.ofNullable(rehearsal);
+    }
+
+    /** The rehearsal's walk-through of a manual check or sign-off, if it was recorded. */
+    public synchronized Optional<JournalEvent.Rehearsed> rehearsed(String stepId, int index) {
+        return Optional.ofNullable(rehearsed.get(key(stepId, index)));
+    }
+
     /**
      * The status the operator sees for a check: its latest result, WAIVED when a waiver followed a failure,
      * CONFIRMED for a confirmed manual check or a fully signed sign-off, SKIPPED for every check of a skipped
@@ -147,6 +163,7 @@ public final class SessionState implements Snapshots {
     public synchronized Status status(String stepId, int index, String kind, List<String> signoffRoles) {
         String key = key(stepId, index);
         if (skips.containsKey(stepId)) return Status.SKIPPED;
+        if (("manual".equals(kind) || "signoff".equals(kind)) && rehearsed.containsKey(key)) return Status.REHEARSED;
         if ("manual".equals(kind)) return confirmations.containsKey(key) ? Status.CONFIRMED : Status.PENDING;
         if ("signoff".equals(kind)) {
             Map<String, JournalEvent.Signed> signed = signatures.getOrDefault(stepId, Map.of());

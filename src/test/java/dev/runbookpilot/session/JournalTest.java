@@ -98,7 +98,13 @@ class JournalTest {
                         "rp_scratch_x_backup", "/tmp/rp_scratch_x_backup", T0.plusSeconds(14)),
                 new JournalEvent.BackupCleaned("backup", 0, "removed when the backup ended", T0.plusSeconds(15)),
                 new JournalEvent.RollbackBegan("alice", "the backfill failed", List.of("migrate#0"),
-                        "'Drop old' has no rollback declared", T0.plusSeconds(16)));
+                        "'Drop old' has no rollback declared", T0.plusSeconds(16)),
+                new JournalEvent.RehearsalPlanned("20240501-101530-shop-ab12", "ab".repeat(32), "embedded", "shop",
+                        "/tmp/rp_rehearsal_20240501_101530_shop_ab12", "full", conn, server, "alice", T0),
+                new JournalEvent.RehearsalCopyMade(server, "shop on a throw-away embedded server",
+                        "another cluster", 1234, T0.plusSeconds(1)),
+                new JournalEvent.Rehearsed("signoff", 0, "alice", T0.plusSeconds(17)),
+                new JournalEvent.RehearsalCopyDropped("dropped at the end of the rehearsal", T0.plusSeconds(18)));
     }
 
     @Test

@@ -65,6 +65,7 @@ public final class StatusBadge extends Label {
             case WAIVED: return "≈";
             case CONFIRMED: return "☑";
             case SKIPPED: return "–";
+            case REHEARSED: return "◇";
             case PENDING:
             default: return "○";
         }
@@ -88,6 +89,7 @@ public final class StatusBadge extends Label {
             case WAIVED: return "Waived: a failure or error accepted by a named operator with a written reason.";
             case CONFIRMED: return "Confirmed: an operator confirmed this manual item.";
             case SKIPPED: return "Skipped: not evaluated because it does not apply to this run.";
+            case REHEARSED: return "Rehearsed: walked through in a rehearsal on a copy; nobody confirmed or signed it.";
             case PENDING:
             default: return "Pending: not run yet.";
         }

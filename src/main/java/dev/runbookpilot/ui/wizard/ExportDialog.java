@@ -140,7 +140,7 @@ public final class ExportDialog extends Dialog<Void> {
                         : !useKey ? null
                         : f == ReportFormat.PDF ? SigningIdentity.pkcs12(Path.of(key), prompt)
                         : SigningIdentity.sshKey(Path.of(key), prompt);
-                ExportResult r = ReportExporter.export(state, f, target, identity);
+                ExportResult r = ReportExporter.export(state, f, target, identity, workspace.sessions());
                 text = describe(r);
             } catch (Exception e) {
                 text = "Not exported: " + e.getMessage();

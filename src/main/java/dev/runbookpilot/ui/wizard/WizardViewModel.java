@@ -661,7 +661,7 @@ public final class WizardViewModel {
         }
         List<String> parts = new ArrayList<>();
         for (Status st : List.of(Status.PASSED, Status.FAILED, Status.ERROR, Status.WAIVED, Status.CONFIRMED,
-                Status.SKIPPED, Status.PENDING)) {
+                Status.REHEARSED, Status.SKIPPED, Status.PENDING)) {
             Integer count = n.get(st);
             if (count != null) parts.add(count + " " + st.name().toLowerCase(java.util.Locale.ROOT));
         }

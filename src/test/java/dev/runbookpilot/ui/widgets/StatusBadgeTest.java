@@ -40,6 +40,7 @@ class StatusBadgeTest {
         expected.put(Status.SKIPPED, "– SKIPPED");
         expected.put(Status.WAIVED, "≈ WAIVED");
         expected.put(Status.CONFIRMED, "☑ CONFIRMED");
+        expected.put(Status.REHEARSED, "◇ REHEARSED");
         assertThat(expected).containsOnlyKeys(Status.values());
         for (StatusBadge badge : badges) {
             assertThat(badge.getText()).isEqualTo(expected.get(badge.getStatus()));
