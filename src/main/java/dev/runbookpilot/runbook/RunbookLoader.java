@@ -106,7 +106,7 @@ public final class RunbookLoader {
         own.put("accepts", Set.of("sql", "setup"));
         own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
         own.put("manual", Set.of("text", "requireNote"));
-        own.put("execute", Set.of("file", "transaction", "expectNotices"));
+        own.put("execute", Set.of("file", "transaction", "expectNotices", "lockTimeout", "lockRetries"));
         own.put("command", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput", "rollback",
                 "verify"));
         own.put("signoff", Set.of("roles"));
@@ -955,7 +955,10 @@ public final class RunbookLoader {
                     "looked for " + sql + "; paths are relative to the runbook's folder");
         }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
-        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices);
+        Duration lockTimeout = f.has("lockTimeout") ? duration(f.get("lockTimeout")) : null;
+        Integer lockRetries = f.integer("lockRetries");
+        return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices,
+                lockTimeout, lockRetries == null ? 0 : lockRetries);
     }
 
     private CheckSpec.Command command(Node body, SourceLocation at) {
