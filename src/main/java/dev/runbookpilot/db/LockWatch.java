@@ -140,9 +140,11 @@ public final class LockWatch implements AutoCloseable {
                     }
                     long oid = rs.getLong(2);
                     if (!sampleHeld || rs.wasNull() || oid < Locks.FIRST_USER_OID) continue;
+                    String name = rs.getString(3);
+                    // Created in a transaction not committed yet: the watcher cannot see its name.
+                    if (name.chars().allMatch(Character::isDigit)) name = "oid " + name + " (created, uncommitted)";
                     synchronized (seen) {
-                        seen.computeIfAbsent(oid, k -> new Seen()).saw(rs.getString(3), rs.getBoolean(6),
-                                rs.getString(4), now);
+                        seen.computeIfAbsent(oid, k -> new Seen()).saw(name, rs.getBoolean(6), rs.getString(4), now);
                     }
                 }
             }
@@ -268,6 +270,9 @@ public final class LockWatch implements AutoCloseable {
         public void after(Statement s, Instant statementStart) throws SQLException {
             try (ResultSet rs = s.executeQuery(OWN)) {
                 while (rs.next()) {
+                    // A name that prints as a bare oid was dropped within this very transaction: a table rewrite's
+                    // transient heap, or a relation the migration made and removed. Nobody else could wait on it.
+                    if (rs.getString(2).chars().allMatch(Character::isDigit)) continue;
                     seen.computeIfAbsent(rs.getLong(1), k -> new Seen()).exact(rs.getString(2), rs.getBoolean(4),
                             rs.getString(3), statementStart);
                 }
