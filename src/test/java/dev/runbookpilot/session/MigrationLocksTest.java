@@ -4,9 +4,15 @@ import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.db.Locks;
+import dev.runbookpilot.report.MarkdownReport;
+import dev.runbookpilot.report.PdfReport;
+import dev.runbookpilot.report.ReportBuilder;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.testing.TestPostgres;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,6 +133,14 @@ class MigrationLocksTest {
             assertThat(locks.held().get(0).relation()).isEqualTo("rewrite_t");
             assertThat(locks.held()).noneMatch(h -> h.relation().startsWith("pg_"));
             assertThat(r.actual()).contains("ACCESS EXCLUSIVE on rewrite_t");
+            // The report's table: ACCESS EXCLUSIVE on the table first and marked, in Markdown and in the PDF.
+            String md = MarkdownReport.render(ReportBuilder.build(s.state()));
+            assertThat(md).contains("| Relation | Strongest mode | Held for |",
+                    "| **rewrite_t** | **ACCESS EXCLUSIVE (blocks every reader)** |", "rewrite_t_pkey (index)");
+            try (PDDocument pdf = Loader.loadPDF(PdfReport.render(ReportBuilder.build(s.state())))) {
+                String text = new PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
+                assertThat(text).contains("Strongest mode", "rewrite_t", "ACCESS EXCLUSIVE (blocks every reader)");
+            }
         }
     }
 
@@ -198,6 +212,10 @@ class MigrationLocksTest {
                 assertThat(b.user()).isEqualTo("postgres");
                 assertThat(b.transactionMillis()).isNotNull();
             });
+            assertThat(MarkdownReport.render(ReportBuilder.build(s.state()))).contains(
+                    "| Pid | User | Application | State | Transaction age | Query |",
+                    "| " + pid + " | postgres | nightly-report | idle in transaction |",
+                    "Attempt 1: statement 1 (line 1) waited 1.0 s for a lock; not tried again");
             List<JournalEvent.LockWaited> waits = Journal.read(s.journalFile()).stream()
                     .filter(e -> e instanceof JournalEvent.LockWaited).map(e -> (JournalEvent.LockWaited) e).toList();
             assertThat(waits).singleElement().satisfies(w -> assertThat(w.lockWait().retryInMillis()).isNull());
