@@ -136,7 +136,7 @@ class MigrationLocksTest {
             // The report's table: ACCESS EXCLUSIVE on the table first and marked, in Markdown and in the PDF.
             String md = MarkdownReport.render(ReportBuilder.build(s.state()));
             assertThat(md).contains("| Relation | Strongest mode | Held for |",
-                    "| **rewrite_t** | **ACCESS EXCLUSIVE (blocks every reader)** |", "rewrite_t_pkey (index)");
+                    "| **rewrite\\_t** | **ACCESS EXCLUSIVE (blocks every reader)** |", "rewrite\\_t\\_pkey (index)");
             try (PDDocument pdf = Loader.loadPDF(PdfReport.render(ReportBuilder.build(s.state())))) {
                 String text = new PDFTextStripper().getText(pdf).replaceAll("\\s+", " ");
                 assertThat(text).contains("Strongest mode", "rewrite_t", "ACCESS EXCLUSIVE (blocks every reader)");
