@@ -59,10 +59,8 @@ final class CommandChecks {
                     ctx.listener().output(line);
                 });
             } catch (ChildProcess.CannotStart e) {
-                watch.close();
                 return notStarted(spec, expected, "could not start: " + e.getMessage(), names);
             } catch (InterruptedException e) {
-                watch.close();
                 // The tree was stopped before this was thrown; the result must still say the command had started.
                 Thread.currentThread().interrupt();
                 CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(),
@@ -70,6 +68,8 @@ final class CommandChecks {
                         List.of(), 0, false);
                 return new CheckOutcome(Status.ERROR, expected, "interrupted: the command and every process it"
                         + " started were stopped; what it changed before that is not known", shown(spec), detail);
+            } finally {
+                watch.close();
             }
             return judge.outcome(r, expected, names, ctx, new Locks.Report(watch.method(), watch.held(), List.of()));
         }
