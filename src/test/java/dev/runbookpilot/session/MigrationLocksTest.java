@@ -337,6 +337,10 @@ class MigrationLocksTest {
             assertThat(alive(pid)).isFalse();
             assertThat(alive(bystanderPid)).isTrue();
 
+            // The report's timeline says who stopped which session, why, and how it was approved.
+            assertThat(MarkdownReport.render(ReportBuilder.build(s.state()))).contains("migrate\\#0 terminate of"
+                    + " blocking pid " + pid, "signalled by alice (database name '" + fx.database.replace("_", "\\_")
+                    + "' typed): left open by the nightly report");
             s.runChecks(st, Session.Scope.UNSETTLED);
             assertThat(result(s).status()).isEqualTo(Status.PASSED);
             // A blocker of an earlier failure cannot be signalled any more once the migration passed.
