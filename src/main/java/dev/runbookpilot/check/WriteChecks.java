@@ -173,7 +173,8 @@ final class WriteChecks {
     private static String lockMessage(CheckSpec.Execute spec, Run run, int attempts, List<Locks.Blocker> blockers,
                                       boolean nothingApplied) {
         int n = run.failedAt.number();
-        String who = blockers.isEmpty() ? "the session holding the lock let go before the watcher saw it"
+        String who = blockers.isEmpty() ? "the lock watcher did not see who held it (it looks every "
+                + LockWatch.INTERVAL.toMillis() + " ms: the wait was shorter, or the holder let go in between)"
                 : "blocked by " + String.join("; ", blockers.stream().map(Locks.Blocker::describe).toList());
         String applied = spec.transaction() ? "the transaction rolled back: nothing was applied"
                 : nothingApplied ? "nothing was applied"

@@ -75,6 +75,15 @@ final class HeadlessRun {
             }
 
             @Override
+            public void lockWaited(Step step, int index, dev.runbookpilot.db.Locks.LockWait wait) {
+                synchronized (out) {
+                    out.printf("    LOCK      %s%n", dev.runbookpilot.report.LockRecord.waitLine(wait));
+                    wait.blockers().forEach(b -> out.printf("              waited for %s%n", b.describe()));
+                    out.flush();
+                }
+            }
+
+            @Override
             public void notice(Step step, String message) {
                 synchronized (out) {
                     out.printf("              NOTICE: %s%n", message);

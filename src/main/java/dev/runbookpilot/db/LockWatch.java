@@ -164,7 +164,7 @@ public final class LockWatch implements AutoCloseable {
                     Long age = rs.wasNull() ? null : tx;
                     OffsetDateTime started = rs.getObject(7, OffsetDateTime.class);
                     out.add(new Locks.Blocker(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            rs.getString(5), age, started == null ? null : started.toInstant()));
+                            Locks.redact(rs.getString(5)), age, started == null ? null : started.toInstant()));
                 }
             }
         }

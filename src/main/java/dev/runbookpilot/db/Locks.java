@@ -94,6 +94,18 @@ public final class Locks {
         }
     }
 
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "(?i)(password\\s*)'(?:[^']|'')*'?");
+
+    /**
+     * Another session's query as it may be journaled and reported: a quoted password ({@code ALTER ROLE … PASSWORD
+     * '…'}, {@code CREATE USER … WITH PASSWORD '…'}) is masked, since the report travels further than the server's
+     * own activity view.
+     */
+    public static String redact(String query) {
+        return query == null ? null : SECRET.matcher(query).replaceAll("$1'*****'");
+    }
+
     /** "AccessExclusiveLock" -> "ACCESS EXCLUSIVE". */
     static String words(String pgMode) {
         String m = pgMode.endsWith("Lock") ? pgMode.substring(0, pgMode.length() - 4) : pgMode;

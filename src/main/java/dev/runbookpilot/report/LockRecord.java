@@ -54,7 +54,7 @@ public final class LockRecord {
     public static String waitLine(Locks.LockWait w) {
         return "Attempt " + w.attempt() + ": statement " + w.statement() + " (line " + w.line() + ") waited "
                 + Locks.human(w.lockTimeoutMillis()) + " for a lock"
-                + (w.blockers().isEmpty() ? " (its holder let go before the watcher saw it)" : "")
+                + (w.blockers().isEmpty() ? " (the watcher did not see who held it)" : "")
                 + (w.retryInMillis() == null ? "; not tried again" : "; tried again after "
                 + Locks.human(w.retryInMillis()));
     }
