@@ -93,11 +93,19 @@ public sealed interface CheckDetail {
         }
     }
 
-    /** Server notices raised by a migration and the expected ones that never came. */
-    record Notices(List<String> received, List<String> missing, long rowsAffected) implements CheckDetail {
+    /**
+     * Server notices raised by a migration and the expected ones that never came; {@code locks}: what it held and
+     * waited for (null in journals written before locks were recorded).
+     */
+    record Notices(List<String> received, List<String> missing, long rowsAffected,
+                   dev.runbookpilot.db.Locks.Report locks) implements CheckDetail {
         public Notices {
             received = List.copyOf(received);
             missing = List.copyOf(missing);
+        }
+
+        public Notices(List<String> received, List<String> missing, long rowsAffected) {
+            this(received, missing, rowsAffected, null);
         }
     }
 
@@ -208,10 +216,13 @@ public sealed interface CheckDetail {
      * @param tail        the last lines after the head
      * @param omitted     lines between head and tail that were not kept
      * @param leftRunning a process it started was still running when it exited, and was not waited for
+     * @param locks       the locks its database sessions were seen holding and waiting for (sampled); null when it
+     *                    did not start, and in journals written before locks were recorded
      */
     record CommandRun(String command, String cwd, List<String> variables, boolean started, Integer exitCode,
                       String ending, long durationMillis, List<PatternMatch> expected, List<PatternMatch> rejected,
-                      List<OutputLine> head, List<OutputLine> tail, long omitted, boolean leftRunning)
+                      List<OutputLine> head, List<OutputLine> tail, long omitted, boolean leftRunning,
+                      dev.runbookpilot.db.Locks.Report locks)
             implements CheckDetail {
         public CommandRun {
             variables = List.copyOf(variables);
@@ -219,6 +230,13 @@ public sealed interface CheckDetail {
             rejected = List.copyOf(rejected);
             head = List.copyOf(head);
             tail = List.copyOf(tail);
+        }
+
+        public CommandRun(String command, String cwd, List<String> variables, boolean started, Integer exitCode,
+                          String ending, long durationMillis, List<PatternMatch> expected, List<PatternMatch> rejected,
+                          List<OutputLine> head, List<OutputLine> tail, long omitted, boolean leftRunning) {
+            this(command, cwd, variables, started, exitCode, ending, durationMillis, expected, rejected, head, tail,
+                    omitted, leftRunning, null);
         }
 
         public long lines() {

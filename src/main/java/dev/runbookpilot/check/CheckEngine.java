@@ -41,7 +41,7 @@ public final class CheckEngine {
         } catch (SQLException e) {
             sqlState = e.getSQLState();
             error = describe(e, spec, ctx);
-            outcome = new CheckOutcome(Status.ERROR, null, null, null, null);
+            outcome = new CheckOutcome(Status.ERROR, null, null, null, e instanceof LockTimedOut t ? t.detail() : null);
             log.info("check {}#{} ({}) could not be evaluated: {} {}", stepId, index, spec.kind(), sqlState, error);
         } catch (SnapshotChecks.CatalogReadFailure e) {
             sqlState = e.sqlException().getSQLState();
@@ -98,6 +98,7 @@ public final class CheckEngine {
         if ("25006".equals(state)) {
             return "the check tried to write, and checks run read-only: " + first;
         }
+        if (e instanceof LockTimedOut) return first;
         if ("55P03".equals(state)) return "could not get a lock in time (lock_timeout): " + first;
         return first;
     }

@@ -1,6 +1,8 @@
 package dev.runbookpilot.check;
 
 import dev.runbookpilot.db.Database;
+import dev.runbookpilot.db.LockWatch;
+import dev.runbookpilot.db.Locks;
 import dev.runbookpilot.db.MigrationLock;
 import dev.runbookpilot.proc.ChildProcess;
 import dev.runbookpilot.proc.ClientEnvironment;
@@ -48,6 +50,8 @@ final class CommandChecks {
             ctx.listener().commandStarting(spec.run().shown(), spec.cwd().toString(), env.shown());
             Judge judge = new Judge(spec);
             ChildProcess.Result r;
+            // The tool's sessions carry this application_name (PGAPPNAME): their locks are sampled while it runs.
+            LockWatch watch = LockWatch.start(ctx.db(), Database.applicationName("command"), true);
             try {
                 r = ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env,
                         spec.meta().timeout(), KEEP), ctx.token(), line -> {
@@ -64,8 +68,10 @@ final class CommandChecks {
                         List.of(), 0, false);
                 return new CheckOutcome(Status.ERROR, expected, "interrupted: the command and every process it"
                         + " started were stopped; what it changed before that is not known", shown(spec), detail);
+            } finally {
+                watch.close();
             }
-            return judge.outcome(r, expected, names, ctx);
+            return judge.outcome(r, expected, names, ctx, new Locks.Report(watch.method(), watch.held(), List.of()));
         }
     }
 
@@ -127,7 +133,7 @@ final class CommandChecks {
         }
 
         synchronized CheckOutcome outcome(ChildProcess.Result r, String expected, List<String> names,
-                                          EvalContext ctx) {
+                                          EvalContext ctx, Locks.Report locks) {
             List<CheckDetail.PatternMatch> expectedMatches = new ArrayList<>();
             expect.keySet().forEach(p -> expectedMatches.add(new CheckDetail.PatternMatch(p, expectedAt.get(p))));
             List<CheckDetail.PatternMatch> rejectedMatches = new ArrayList<>();
@@ -135,7 +141,7 @@ final class CommandChecks {
             CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(),
                     names, true, r.exitCode(), r.ending().name(), r.duration().toMillis(), expectedMatches,
                     rejectedMatches, r.head().stream().map(CommandChecks::of).toList(),
-                    r.tail().stream().map(CommandChecks::of).toList(), r.omitted(), r.leftRunning());
+                    r.tail().stream().map(CommandChecks::of).toList(), r.omitted(), r.leftRunning(), locks);
             String ran = human(r.duration()) + ", " + r.lines() + " output line" + (r.lines() == 1 ? "" : "s");
             if (r.ending() != ChildProcess.Ending.EXITED) {
                 String why = r.ending() == ChildProcess.Ending.TIMED_OUT

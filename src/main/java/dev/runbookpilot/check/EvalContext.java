@@ -35,6 +35,12 @@ public record EvalContext(Database db, String defaultSchema, Snapshots snapshots
         /** A line the running command printed, already masked. Called on the process's reader threads. */
         default void output(dev.runbookpilot.proc.ChildProcess.Line line) {}
 
+        /**
+         * An attempt of a migration timed out waiting for a lock; once this returns it is on disk. Throws when it
+         * cannot be recorded: then no further attempt starts.
+         */
+        default void lockWaited(dev.runbookpilot.db.Locks.LockWait wait) {}
+
         ExecuteListener NONE = new ExecuteListener() {
             public void transactionStarted(long xid) {}
 

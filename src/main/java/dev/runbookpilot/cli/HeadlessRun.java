@@ -34,6 +34,8 @@ final class HeadlessRun {
     private final Map<String, String> skips;
     /** {@code --settle} decisions by step; each is used once, so a migration that fails again is not looped. */
     private final Map<String, String> settles;
+    /** {@code --stop-blocker} decisions by step; each is used once, so a migration blocked again is not looped. */
+    private final Map<String, String> stopBlockers;
 
     HeadlessRun(Session session, Interaction options, PrintWriter out) {
         this.session = session;
@@ -47,6 +49,7 @@ final class HeadlessRun {
         this.skips = Interaction.pairs(options.skips);
         session.recheckActivityAfter(java.time.Duration.ofMinutes(Math.max(0, options.recheckActivityAfterMinutes)));
         this.settles = Interaction.pairs(options.settles);
+        this.stopBlockers = Interaction.pairs(options.stopBlockers);
     }
 
     /** Prints each result as it is journaled. */
@@ -68,6 +71,15 @@ final class HeadlessRun {
             public void previousAttempt(Step step, int index, String outcome) {
                 synchronized (out) {
                     out.printf("    PREVIOUS  '%s': %s%n", step.title(), outcome);
+                    out.flush();
+                }
+            }
+
+            @Override
+            public void lockWaited(Step step, int index, dev.runbookpilot.db.Locks.LockWait wait) {
+                synchronized (out) {
+                    out.printf("    LOCK      %s%n", dev.runbookpilot.report.LockRecord.waitLine(wait));
+                    wait.blockers().forEach(b -> out.printf("              waited for %s%n", b.describe()));
                     out.flush();
                 }
             }
@@ -173,6 +185,9 @@ final class HeadlessRun {
             if (session.needsApproval(step) && !approveExecute(step)) return ExitCodes.UNCONFIRMED;
             out.flush();
             session.runChecks(step, Session.Scope.UNSETTLED);
+            int stopped = stopBlockers(step);
+            if (stopped < 0) return ExitCodes.USAGE;
+            if (stopped > 0) continue;
             // It ran and its outcome is in doubt: settle it now if a decision is at hand, else stop and say how.
             if (session.unsettled(step).isEmpty() || !settles.containsKey(step.id()) && console == null) break;
         }
@@ -430,6 +445,50 @@ final class HeadlessRun {
                     : "statement by statement, without a transaction");
         }
         return approve(item.rollback());
+    }
+
+    /**
+     * Applies the step's {@code --stop-blocker} (once) when its migration timed out on a lock: each session it
+     * waited for is cancelled or terminated through the session, which checks the approval and journals it.
+     *
+     * @return how many were stopped (then the step runs again), 0 when there is nothing to do, -1 on a bad option
+     */
+    private int stopBlockers(Step step) throws IOException {
+        String option = stopBlockers.get(step.id());
+        int stopped = 0;
+        for (int i = 0; i < step.checks().size(); i++) {
+            var blockers = session.blockers(step, i);
+            if (blockers.isEmpty()) continue;
+            if (option == null) {
+                out.printf("    To stop the session(s) it waited for: --stop-blocker %s=terminate:REASON (or cancel:"
+                        + "REASON), then resume%n", step.id());
+                continue;
+            }
+            stopBlockers.remove(step.id());
+            int colon = option.indexOf(':');
+            String action = colon < 0 ? option.strip() : option.substring(0, colon).strip();
+            String reason = colon < 0 ? "" : option.substring(colon + 1).strip();
+            if (!action.equals("cancel") && !action.equals("terminate") || reason.isBlank()) {
+                out.printf("    --stop-blocker %s: write cancel:REASON or terminate:REASON%n", step.id());
+                return -1;
+            }
+            for (var b : blockers) {
+                try {
+                    String outcome = session.stopBlocker(step, i, b.pid(), action.equals("terminate"), reason,
+                            options.productionDatabase);
+                    out.printf("    %-9s %s (%s, journaled)%n", action.equals("terminate") ? "TERMINATED" : "CANCELLED",
+                            b.describe(), outcome);
+                    stopped++;
+                } catch (IllegalArgumentException e) {
+                    out.printf("    --stop-blocker %s: %s%n", step.id(), e.getMessage());
+                    return -1;
+                } catch (java.sql.SQLException e) {
+                    out.printf("    --stop-blocker %s: the server refused: %s%n", step.id(), e.getMessage());
+                    return -1;
+                }
+            }
+        }
+        return stopped;
     }
 
     private boolean approveExecute(Step step) {

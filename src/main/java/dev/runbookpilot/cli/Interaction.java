@@ -70,6 +70,12 @@ final class Interaction {
                     + " pass, or its transaction's fate is unknown), with a note on what you found (repeatable)")
     List<String> settles = new ArrayList<>();
 
+    @Option(names = "--stop-blocker", paramLabel = "STEP_ID=cancel|terminate:REASON",
+            description = "when the step's migration times out on a lock, cancel the statement of (cancel) or"
+                    + " terminate (terminate) each session it waited for, then run it again once; with a written"
+                    + " reason, journaled (repeatable). Against production it also needs --confirm-production")
+    List<String> stopBlockers = new ArrayList<>();
+
     @Option(names = "--session-dir", paramLabel = "DIR",
             description = "where session journals live (default: ~/.runbook-pilot/sessions)")
     Path sessionDir;

@@ -160,6 +160,23 @@ public final class Database implements AutoCloseable {
     }
 
     /**
+     * A new read-only connection that watches a running writer's locks ({@link LockWatch}): never from the check
+     * pool, so a long migration does not hold one of its connections, and short timeouts so a watcher can never
+     * hang or queue.
+     */
+    public Connection openLockWatcher() throws SQLException {
+        Properties p = new Properties();
+        p.putAll(properties);
+        p.setProperty("ApplicationName", applicationName("lock watch"));
+        p.setProperty("options", "-c default_transaction_read_only=on -c statement_timeout=2000"
+                + " -c lock_timeout=1000 -c idle_in_transaction_session_timeout=" + CheckDefaults.IDLE_IN_TRANSACTION
+                .toMillis());
+        p.setProperty("preferQueryMode", "extended");
+        p.setProperty("readOnly", "true");
+        return requireExtendedProtocol(DriverManager.getConnection(jdbcUrl, p));
+    }
+
+    /**
      * A new read-only connection for a backup's snapshot: its REPEATABLE READ transaction exports the snapshot
      * pg_dump dumps and counts rows in it, so it must stay open as long as the dump runs. Not from the check pool,
      * whose idle-in-transaction timeout would end it while pg_dump works; no statement timeout either (the backup

@@ -227,6 +227,7 @@ public final class MarkdownReport {
             if (rows.truncated()) b.append("\n(more rows not shown)\n");
             b.append('\n');
         }
+        locks(b, LockRecord.of(d));
         b.append("</details>\n\n");
     }
 
@@ -272,6 +273,35 @@ public final class MarkdownReport {
                 b.append("| ").append(cell(l.table())).append(" | ").append(cell(l.before())).append(" | ")
                         .append(l.now() == null ? "gone" : cell(l.now())).append(" | ")
                         .append(mark(l.status())).append(" ").append(cell(l.note())).append(" |\n");
+            }
+            b.append('\n');
+        }
+    }
+
+    /** What a writer held (ACCESS EXCLUSIVE on a table in bold) and every lock it timed out on, with whom. */
+    private static void locks(StringBuilder b, dev.runbookpilot.db.Locks.Report r) {
+        if (r == null) return;
+        b.append(inline(LockRecord.heldTitle(r))).append(":\n\n");
+        if (!r.held().isEmpty()) {
+            b.append("| ").append(String.join(" | ", LockRecord.HELD_HEADINGS)).append(" |\n|---|---|---:|\n");
+            List<String[]> rows = LockRecord.heldRows(r);
+            for (int i = 0; i < rows.size(); i++) {
+                boolean strong = r.held().get(i).blocksReaders();
+                String[] row = rows.get(i);
+                b.append("| ").append(strong ? "**" + cell(row[0]) + "**" : cell(row[0])).append(" | ")
+                        .append(strong ? "**" + cell(row[1]) + "**" : cell(row[1])).append(" | ")
+                        .append(cell(row[2])).append(" |\n");
+            }
+            b.append('\n');
+        }
+        for (dev.runbookpilot.db.Locks.LockWait w : r.waits()) {
+            b.append(inline(LockRecord.waitLine(w))).append("\n\n");
+            if (w.blockers().isEmpty()) continue;
+            b.append("| ").append(String.join(" | ", LockRecord.BLOCKER_HEADINGS)).append(" |\n")
+                    .append("|---:|---|---|---|---:|---|\n");
+            for (String[] row : LockRecord.blockerRows(w.blockers())) {
+                b.append("| ").append(String.join(" | ", java.util.Arrays.stream(row).map(MarkdownReport::cell)
+                        .toList())).append(" |\n");
             }
             b.append('\n');
         }

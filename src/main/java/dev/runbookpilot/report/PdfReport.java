@@ -343,6 +343,39 @@ public final class PdfReport {
             b.append("</table>");
             if (rows.truncated()) b.append("<p>(more rows not shown)</p>");
         }
+        locks(b, LockRecord.of(d));
+    }
+
+    /** What a writer held (ACCESS EXCLUSIVE on a table first, in red) and every lock it timed out on, with whom. */
+    private static void locks(StringBuilder b, dev.runbookpilot.db.Locks.Report r) {
+        if (r == null) return;
+        b.append("<p>").append(esc(LockRecord.heldTitle(r))).append(":</p>");
+        if (!r.held().isEmpty()) {
+            b.append("<table class=\"grid inner\"><tr>");
+            LockRecord.HELD_HEADINGS.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+            b.append("</tr>");
+            List<String[]> rows = LockRecord.heldRows(r);
+            for (int i = 0; i < rows.size(); i++) {
+                String[] row = rows.get(i);
+                b.append(r.held().get(i).blocksReaders() ? "<tr class=\"exclusive\">" : "<tr>")
+                        .append("<td>").append(esc(row[0])).append("</td><td>").append(esc(row[1]))
+                        .append("</td><td class=\"num\">").append(esc(row[2])).append("</td></tr>");
+            }
+            b.append("</table>");
+        }
+        for (dev.runbookpilot.db.Locks.LockWait w : r.waits()) {
+            b.append("<p>").append(esc(LockRecord.waitLine(w))).append("</p>");
+            if (w.blockers().isEmpty()) continue;
+            b.append("<table class=\"grid inner\"><tr>");
+            LockRecord.BLOCKER_HEADINGS.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+            b.append("</tr>");
+            for (String[] row : LockRecord.blockerRows(w.blockers())) {
+                b.append("<tr>");
+                for (String v : row) b.append("<td>").append(esc(v)).append("</td>");
+                b.append("</tr>");
+            }
+            b.append("</table>");
+        }
     }
 
     private static void schemaChanges(StringBuilder b, List<CheckDetail.SchemaChange> changes) {
@@ -645,6 +678,7 @@ public final class PdfReport {
             pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 7.5pt; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }
+            tr.exclusive td { color: #a30000; font-weight: bold; }
             .badge { font-weight: bold; font-size: 7.5pt; }
             .s-passed { color: #0a5d1a; } .s-failed { color: #a30000; } .s-error { color: #a30000; }
             .s-waived { color: #8a5a00; } .s-confirmed { color: #1b4f9c; } .s-pending { color: #666; }

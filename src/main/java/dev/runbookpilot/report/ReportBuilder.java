@@ -203,6 +203,13 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Settled st) what = st.stepId() + "#" + st.index() + " settled as "
                     + st.decision().words() + " by " + st.operator() + ": " + st.note() + " (what was known: "
                     + st.evidence() + ")";
+            else if (e instanceof JournalEvent.LockWaited lw) what = lw.stepId() + "#" + lw.index() + " "
+                    + LockRecord.waitLine(lw.lockWait()).replaceFirst("^A", "a") + (lw.lockWait().blockers().isEmpty()
+                    ? "" : "; waited for " + String.join("; ", lw.lockWait().blockers().stream()
+                    .map(dev.runbookpilot.db.Locks.Blocker::describe).toList()));
+            else if (e instanceof JournalEvent.BlockerStopped bs) what = bs.stepId() + "#" + bs.index() + " "
+                    + bs.action() + " of blocking " + bs.blocker().describe() + " " + bs.outcome() + " by "
+                    + bs.operator() + " (" + bs.approval() + "): " + bs.reason();
             else if (e instanceof JournalEvent.Stopped sp) what = "stopped: " + sp.reason()
                     + (sp.cancelled().isEmpty() ? "" : "; cancelled on the server: " + String.join(", ",
                     sp.cancelled()));

@@ -430,17 +430,32 @@ public sealed interface CheckSpec {
         }
     }
 
-    /** Runs a migration SQL file; the only check that writes for good. Needs confirmation. */
-    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices, Rollback rollback)
-            implements Writer {
+    /**
+     * Runs a migration SQL file; the only check that writes for good. Needs confirmation.
+     *
+     * @param lockTimeout how long one statement waits for a lock before it fails ({@code lock_timeout})
+     * @param lockRetries how many more attempts follow a lock timeout that left nothing applied (a transaction
+     *                    rolled back whole, or the first statement of a file without one), with a growing pause
+     * @param rollback    how to undo it; null when the runbook declares none
+     */
+    record Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices, java.time.Duration lockTimeout,
+                   int lockRetries, Rollback rollback) implements Writer {
+        /** Today's default: a migration never queues behind traffic for longer than this. */
+        public static final java.time.Duration DEFAULT_LOCK_TIMEOUT = java.time.Duration.ofSeconds(5);
+
         public Execute {
             java.util.Objects.requireNonNull(file, "file");
             expectNotices = List.copyOf(expectNotices);
+            if (lockTimeout == null) lockTimeout = DEFAULT_LOCK_TIMEOUT;
+            if (lockTimeout.isNegative() || lockTimeout.isZero()) {
+                throw new IllegalArgumentException("a lock timeout is longer than zero");
+            }
+            if (lockRetries < 0) throw new IllegalArgumentException("lock retries are 0 or more");
         }
 
-        /** A SQL file with no way back declared. */
+        /** A SQL file with the default lock timeout, no retries and no way back declared. */
         public Execute(Meta meta, Path file, boolean transaction, List<String> expectNotices) {
-            this(meta, file, transaction, expectNotices, null);
+            this(meta, file, transaction, expectNotices, DEFAULT_LOCK_TIMEOUT, 0, null);
         }
         public String kind() { return "execute"; }
         public String describe() { return "execute " + file + (transaction ? " in a transaction" : ""); }

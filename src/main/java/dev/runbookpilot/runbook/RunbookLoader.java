@@ -109,7 +109,7 @@ public final class RunbookLoader {
         own.put("accepts", Set.of("sql", "setup"));
         own.put("activity", Set.of("otherSessions", "longTransactions", "longTransactionAge", "blockingLocks"));
         own.put("manual", Set.of("text", "requireNote"));
-        own.put("execute", Set.of("file", "transaction", "expectNotices", "rollback"));
+        own.put("execute", Set.of("file", "transaction", "expectNotices", "lockTimeout", "lockRetries", "rollback"));
         own.put("command", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput", "rollback",
                 "verify"));
         own.put("signoff", Set.of("roles"));
@@ -1043,7 +1043,7 @@ public final class RunbookLoader {
         CheckSpec.Execute forward = executeFields(f, at, null);
         if (forward == null || (f.has("rollback") && rollback == null)) return null;
         return new CheckSpec.Execute(forward.meta(), forward.file(), forward.transaction(), forward.expectNotices(),
-                rollback);
+                forward.lockTimeout(), forward.lockRetries(), rollback);
     }
 
     /** An execute's fields (its rollback aside); {@code rollback} set when these are a rollback's. */
@@ -1064,8 +1064,10 @@ public final class RunbookLoader {
                     "looked for " + sql + "; paths are relative to the runbook's folder");
         }
         Duration timeout = f.has("timeout") ? duration(f.get("timeout")) : Duration.ZERO;
+        Duration lockTimeout = f.has("lockTimeout") ? duration(f.get("lockTimeout")) : null;
+        Integer lockRetries = f.integer("lockRetries");
         return new CheckSpec.Execute(new CheckSpec.Meta(f.text("name"), timeout, at), sql, tx == null || tx, notices,
-                rollback);
+                lockTimeout, lockRetries == null ? 0 : lockRetries, rollback);
     }
 
     /** {@code rollback: demo/rollback.sql}, or a mapping with an execute's fields and the proof's options. */

@@ -39,6 +39,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.RehearsalCopyDropped.class, name = "rehearsalCopyDropped"),
         @JsonSubTypes.Type(value = JournalEvent.Rehearsed.class, name = "rehearsed"),
         @JsonSubTypes.Type(value = JournalEvent.RollbackBegan.class, name = "rollbackBegan"),
+        @JsonSubTypes.Type(value = JournalEvent.LockWaited.class, name = "lockWaited"),
+        @JsonSubTypes.Type(value = JournalEvent.BlockerStopped.class, name = "blockerStopped"),
 })
 public sealed interface JournalEvent {
 
@@ -235,4 +237,28 @@ public sealed interface JournalEvent {
 
     /** A manual check or sign-off walked through in a rehearsal: recorded as rehearsed, never as confirmed. */
     record Rehearsed(String stepId, int index, String operator, Instant at) implements JournalEvent {}
+
+    /**
+     * An attempt of a migration timed out waiting for a lock: which statement, who held it, and whether (after
+     * what pause) another attempt follows.
+     */
+    record LockWaited(String stepId, int index, dev.runbookpilot.db.Locks.LockWait lockWait, Instant at)
+            implements JournalEvent {}
+
+    /**
+     * The operator cancelled the statement of, or terminated, a session that blocked a migration. Written twice:
+     * {@code outcome} {@code requested} before the signal is sent (so a crash cannot hide it), then what the server
+     * answered ({@code signalled}, or {@code gone}: that backend had already ended or was another by now).
+     *
+     * @param action    {@code cancel} (pg_cancel_backend) or {@code terminate} (pg_terminate_backend)
+     * @param blocker   the session as the migration's failure named it
+     * @param approval  how it was approved (the database name typed, on production), as shown
+     */
+    record BlockerStopped(String stepId, int index, String operator, String action, String reason,
+                          dev.runbookpilot.db.Locks.Blocker blocker, String approval, String outcome, Instant at)
+            implements JournalEvent {
+        public static final String REQUESTED = "requested";
+        public static final String SIGNALLED = "signalled";
+        public static final String GONE = "gone";
+    }
 }

@@ -22,5 +22,8 @@ public interface RunListener {
     /** What became of a migration's interrupted attempt, learned on resume or before it runs again. */
     default void previousAttempt(Step step, int index, String outcome) {}
 
+    /** A migration's attempt timed out on a lock (journaled before this is heard); another may follow. */
+    default void lockWaited(Step step, int index, dev.runbookpilot.db.Locks.LockWait wait) {}
+
     RunListener NONE = new RunListener() {};
 }

@@ -589,6 +589,16 @@ public final class Session implements AutoCloseable {
             public void notice(String message) {
                 listener.notice(step, message);
             }
+
+            @Override
+            public void lockWaited(dev.runbookpilot.db.Locks.LockWait wait) {
+                try {
+                    record(new JournalEvent.LockWaited(step.id(), index, wait, Instant.now()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot journal the lock timeout; no further attempt", e);
+                }
+                listener.lockWaited(step, index, wait);
+            }
         };
     }
 
@@ -951,6 +961,79 @@ public final class Session implements AutoCloseable {
         }
         finish(step, result);
         return result;
+    }
+
+    // ---------------------------------------------------------------- blockers
+
+    /**
+     * The sessions the latest attempt of this migration timed out waiting for, as its ERROR result names them; empty
+     * when it did not end that way. Only these may be cancelled or terminated through {@link #stopBlocker}.
+     */
+    public List<dev.runbookpilot.db.Locks.Blocker> blockers(Step step, int index) {
+        CheckResult r = state.result(step.id(), index).orElse(null);
+        if (r == null || r.status() != Status.ERROR || !"55P03".equals(r.sqlState())
+                || !(r.detail() instanceof dev.runbookpilot.check.CheckDetail.Notices n) || n.locks() == null) {
+            return List.of();
+        }
+        return n.locks().lastBlockers();
+    }
+
+    /** Whether stopping a blocker needs the database name typed: against production, as for a migration. */
+    public boolean stopBlockerNeedsTypedName() {
+        return runbook.target().environment() == dev.runbookpilot.runbook.Environment.PRODUCTION;
+    }
+
+    /**
+     * Cancels the running statement of ({@code pg_cancel_backend}), or terminates ({@code pg_terminate_backend}),
+     * a session that made this migration time out: only one its failure named, only that very backend (same pid and
+     * start time; a later backend that reuses the pid is left alone), with a written reason, and against production
+     * only with the database name typed. Journaled before the signal is sent, and again with what the server said.
+     *
+     * @param typedDatabase the database name the operator typed (needed on production; ignored elsewhere)
+     * @return {@link JournalEvent.BlockerStopped#SIGNALLED} or {@link JournalEvent.BlockerStopped#GONE}
+     * @throws IllegalArgumentException when the pid is not a blocker of this step, the reason is blank, or the typed
+     *                                  name does not match; nothing is journaled or sent then
+     */
+    public String stopBlocker(Step step, int index, int pid, boolean terminate, String reason, String typedDatabase)
+            throws IOException, SQLException {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("stopping another session needs a written reason");
+        }
+        dev.runbookpilot.db.Locks.Blocker blocker = blockers(step, index).stream().filter(b -> b.pid() == pid)
+                .findFirst().orElseThrow(() -> new IllegalArgumentException("pid " + pid + " is not a session '"
+                        + step.title() + "' last waited for; only those can be stopped here"));
+        String database = state.started().server().database();
+        String approval;
+        if (stopBlockerNeedsTypedName()) {
+            if (typedDatabase == null || !database.equals(typedDatabase.strip())) {
+                throw new IllegalArgumentException("PRODUCTION: type the database name (" + database + ") to "
+                        + (terminate ? "terminate" : "cancel") + " pid " + pid);
+            }
+            approval = "database name '" + database + "' typed";
+        } else {
+            approval = "approved by the operator (" + runbook.target().environment().yamlName() + ")";
+        }
+        String action = terminate ? "terminate" : "cancel";
+        record(new JournalEvent.BlockerStopped(step.id(), index, operator, action, reason.strip(), blocker, approval,
+                JournalEvent.BlockerStopped.REQUESTED, Instant.now()));
+        boolean signalled;
+        try (Connection c = db.openWriter();
+             PreparedStatement ps = c.prepareStatement("SELECT " + (terminate ? "pg_terminate_backend"
+                     : "pg_cancel_backend") + "(a.pid) FROM pg_stat_get_activity(?) a"
+                     + " WHERE ?::timestamptz IS NULL OR a.backend_start = ?::timestamptz")) {
+            java.time.OffsetDateTime started = blocker.backendStart() == null ? null
+                    : blocker.backendStart().atOffset(ZoneOffset.UTC);
+            ps.setInt(1, pid);
+            ps.setObject(2, started);
+            ps.setObject(3, started);
+            try (ResultSet rs = ps.executeQuery()) {
+                signalled = rs.next() && rs.getBoolean(1);
+            }
+        }
+        String outcome = signalled ? JournalEvent.BlockerStopped.SIGNALLED : JournalEvent.BlockerStopped.GONE;
+        record(new JournalEvent.BlockerStopped(step.id(), index, operator, action, reason.strip(), blocker, approval,
+                outcome, Instant.now()));
+        return outcome;
     }
 
     // ---------------------------------------------------------------- stopping

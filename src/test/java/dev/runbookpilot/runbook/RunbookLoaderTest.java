@@ -257,6 +257,38 @@ class RunbookLoaderTest {
     }
 
     @Test
+    void executeWaitsFiveSecondsForALockAndDoesNotRetryUnlessTold(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("m.sql"), "SELECT 1;");
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: plain
+                        title: Plain
+                        execute: { file: m.sql }
+                      - id: patient
+                        title: Patient
+                        execute: { file: m.sql, lockTimeout: 30s, lockRetries: 4 }
+                """, dir.resolve("runbook.yaml"), "0");
+        CheckSpec.Execute plain = (CheckSpec.Execute) rb.step("plain").orElseThrow().checks().get(0);
+        assertThat(plain.lockTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(plain.lockRetries()).isZero();
+        CheckSpec.Execute patient = (CheckSpec.Execute) rb.step("patient").orElseThrow().checks().get(0);
+        assertThat(patient.lockTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(patient.lockRetries()).isEqualTo(4);
+    }
+
+    @Test
+    void aLockTimeoutOfZeroOrNegativeRetriesAreProblemsAtTheirValue(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("m.sql"), "SELECT 1;");
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: m
+                        title: M
+                        execute: { file: m.sql, lockTimeout: 0s, lockRetries: -1 }
+                """, dir.resolve("runbook.yaml"));
+        assertThat(all).extracting(RunbookLoaderTest::at).containsExactlyInAnyOrder("8:46", "8:63");
+        assertThat(all).extracting(RunbookProblem::message).anyMatch(m -> m.contains("'0s' is not a duration"))
+                .anyMatch(m -> m.contains("'lockRetries' must be a whole number of at least 0"));
+    }
+
+    @Test
     void stepCombinesChecksWithAManualConfirmation() throws Exception {
         Runbook rb = RunbookLoader.parse(HEAD + """
                       - id: both

@@ -1,6 +1,7 @@
 package dev.runbookpilot.session;
 
 import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.db.Locks;
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Snapshots;
 import dev.runbookpilot.check.Status;
@@ -104,8 +105,21 @@ class JournalTest {
                 new JournalEvent.RehearsalCopyMade(server, "shop on a throw-away embedded server",
                         "another cluster", 1234, T0.plusSeconds(1)),
                 new JournalEvent.Rehearsed("signoff", 0, "alice", T0.plusSeconds(17)),
-                new JournalEvent.RehearsalCopyDropped("dropped at the end of the rehearsal", T0.plusSeconds(18)));
+                new JournalEvent.RehearsalCopyDropped("dropped at the end of the rehearsal", T0.plusSeconds(18)),
+                new JournalEvent.LockWaited("migrate", 0, new Locks.LockWait(1, 2, 7, 5000, List.of(BLOCKER), 1000L,
+                        T0.plusSeconds(16)), T0.plusSeconds(16)),
+                new JournalEvent.CheckFinished(new CheckResult("migrate", 0, "execute", "Migrate", Status.PASSED,
+                        "runs without error", "committed", "ALTER TABLE t ...", 900, null, null,
+                        new CheckDetail.Notices(List.of(), List.of(), 0, new Locks.Report("read exactly",
+                                List.of(new Locks.HeldLock("t", false, "ACCESS EXCLUSIVE", T0.plusSeconds(17), 850,
+                                        800)), List.of(new Locks.LockWait(1, 2, 7, 5000, List.of(BLOCKER), null,
+                                T0.plusSeconds(16))))), T0.plusSeconds(17), T0.plusSeconds(18)), T0.plusSeconds(18)),
+                new JournalEvent.BlockerStopped("migrate", 0, "alice", "terminate", "left open", BLOCKER,
+                        "database name 'shop' typed", JournalEvent.BlockerStopped.REQUESTED, T0.plusSeconds(19)));
     }
+
+    private static final Locks.Blocker BLOCKER = new Locks.Blocker(4711, "report", "nightly", "idle in transaction",
+            "SELECT * FROM t", 12_000L, T0);
 
     @Test
     void everyEventTypeRoundTripsThroughAppendAndRead() throws IOException {

@@ -198,6 +198,81 @@ public final class CheckDetailPane extends VBox {
     }
 
     private Node evidence(CheckDetail d) {
+        dev.runbookpilot.db.Locks.Report locks = dev.runbookpilot.report.LockRecord.of(d);
+        if (locks == null) return evidenceOnly(d);
+        return grow(new VBox(6, evidenceOnly(d), locksView(locks)));
+    }
+
+    /**
+     * What a writer held, ACCESS EXCLUSIVE on a table said first and marked, and every lock timeout with the
+     * sessions it waited for: the same rows as the report.
+     */
+    private Node locksView(dev.runbookpilot.db.Locks.Report locks) {
+        VBox box = new VBox(4);
+        box.setId("check-locks-box");
+        List<String> exclusive = locks.held().stream().filter(dev.runbookpilot.db.Locks.HeldLock::blocksReaders)
+                .map(h -> h.relation() + " for " + dev.runbookpilot.db.Locks.human(h.strongestMillis())).toList();
+        if (!exclusive.isEmpty()) {
+            Label warn = new Label("⚠ ACCESS EXCLUSIVE (" + dev.runbookpilot.report.LockRecord.BLOCKS_READERS + ") on "
+                    + String.join(", ", exclusive));
+            warn.setId("check-locks-exclusive");
+            warn.setWrapText(true);
+            warn.getStyleClass().add("detail-warning");
+            box.getChildren().add(warn);
+        }
+        Label title = new Label(dev.runbookpilot.report.LockRecord.heldTitle(locks));
+        title.setId("check-locks-title");
+        title.setWrapText(true);
+        title.getStyleClass().add("detail-note");
+        box.getChildren().add(title);
+        if (!locks.held().isEmpty()) {
+            List<String[]> rows = dev.runbookpilot.report.LockRecord.heldRows(locks);
+            TableView<String[]> table = textTable("check-locks", dev.runbookpilot.report.LockRecord.HELD_HEADINGS,
+                    rows);
+            table.setRowFactory(t -> new javafx.scene.control.TableRow<>() {
+                @Override
+                protected void updateItem(String[] item, boolean empty) {
+                    super.updateItem(item, empty);
+                    getStyleClass().remove("entry-bad");
+                    int i = getIndex();
+                    if (!empty && item != null && i >= 0 && i < locks.held().size()
+                            && locks.held().get(i).blocksReaders()) {
+                        getStyleClass().add("entry-bad");
+                    }
+                }
+            });
+            box.getChildren().add(table);
+        }
+        for (dev.runbookpilot.db.Locks.LockWait w : locks.waits()) {
+            Label line = new Label(dev.runbookpilot.report.LockRecord.waitLine(w));
+            line.setWrapText(true);
+            line.getStyleClass().add("detail-warning");
+            box.getChildren().add(line);
+            if (!w.blockers().isEmpty()) {
+                box.getChildren().add(textTable("check-blockers", dev.runbookpilot.report.LockRecord.BLOCKER_HEADINGS,
+                        dev.runbookpilot.report.LockRecord.blockerRows(w.blockers())));
+            }
+        }
+        return box;
+    }
+
+    private static TableView<String[]> textTable(String id, List<String> headings, List<String[]> rows) {
+        TableView<String[]> table = new TableView<>();
+        table.setId(id);
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        for (int i = 0; i < headings.size(); i++) {
+            int index = i;
+            TableColumn<String[], String> col = new TableColumn<>(headings.get(i));
+            col.setCellValueFactory(c -> new ReadOnlyStringWrapper(c.getValue()[index]));
+            col.setSortable(false);
+            table.getColumns().add(col);
+        }
+        table.getItems().setAll(rows);
+        table.setPrefHeight(Math.min(200, 36 + 28 * Math.max(1, rows.size())));
+        return table;
+    }
+
+    private Node evidenceOnly(CheckDetail d) {
         if (d instanceof CheckDetail.Rows rows) return rowsView(rows);
         if (d instanceof CheckDetail.ObjectsDiff diff) return objectsView(diff);
         if (d instanceof CheckDetail.RowCountDiff diff) return grow(new RowCountDiffView(diff));

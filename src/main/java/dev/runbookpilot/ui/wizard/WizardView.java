@@ -92,6 +92,7 @@ public final class WizardView extends BorderPane {
     final Button waive = new Button("Waive…");
     final Button skip = new Button("Skip…");
     final Button settle = new Button("Settle…");
+    final Button stopBlocker = new Button("Stop blocker…");
     final Button next = new Button("Next ▶");
     final Button rollBack = new Button("↩ Roll back…");
     /** Past a point of no return, or once a rollback began: where the way back stands. */
@@ -527,6 +528,12 @@ public final class WizardView extends BorderPane {
         settle.disableProperty().bind(vm.canSettleProperty().not());
         settle.setOnAction(e -> settleCurrent());
         settle.setTooltip(new Tooltip("Say what became of a migration whose outcome is unknown"));
+        stopBlocker.setId("stop-blocker");
+        stopBlocker.visibleProperty().bind(vm.canStopBlockerProperty());
+        stopBlocker.managedProperty().bind(stopBlocker.visibleProperty());
+        stopBlocker.setOnAction(e -> stopBlockerOfCurrent());
+        stopBlocker.setTooltip(new Tooltip("Cancel or terminate a session the migration timed out waiting for,"
+                + " with its own approval; then run the step again"));
         next.setId("next");
         rollBack.setId("roll-back");
         rollBack.visibleProperty().bind(vm.canRollBackProperty());
@@ -567,7 +574,7 @@ public final class WizardView extends BorderPane {
         next.setTooltip(new Tooltip("Next step; disabled until this one passed, was confirmed or waived (Alt+Right)"));
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox buttons = new HBox(8, back, rollBack, spacer, run, rerun, cancel, settle, skip, waive, next);
+        HBox buttons = new HBox(8, back, rollBack, spacer, run, rerun, cancel, settle, stopBlocker, skip, waive, next);
         buttons.setPadding(new Insets(8, 12, 8, 12));
         buttons.setAlignment(Pos.CENTER_RIGHT);
 
@@ -619,6 +626,15 @@ public final class WizardView extends BorderPane {
         dialog.setContentText("Why is it not done? (required)");
         dialog.getEditor().setId("skip-reason");
         dialog.showAndWait().filter(r -> !r.isBlank()).ifPresent(vm::skip);
+    }
+
+    private void stopBlockerOfCurrent() {
+        StepItem item = vm.currentProperty().get();
+        if (item == null || !vm.canStopBlockerProperty().get()) return;
+        StopBlockerDialog dialog = new StopBlockerDialog(item.step().title(), List.copyOf(vm.blockers()),
+                vm.databaseName(), vm.stopBlockerNeedsTypedName(), operator);
+        dialog.initOwner(getScene().getWindow());
+        dialog.showAndWait().ifPresent(d -> vm.stopBlocker(d.pid(), d.terminate(), d.reason(), d.typedDatabase()));
     }
 
     private void settleCurrent() {

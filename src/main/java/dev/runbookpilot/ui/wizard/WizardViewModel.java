@@ -141,6 +141,13 @@ public final class WizardViewModel {
     private final StringProperty applied = new SimpleStringProperty(this, "applied", "");
     /** Why the current step's migration needs a settle decision (what ran, what the server said); empty if not. */
     private final StringProperty unsettled = new SimpleStringProperty(this, "unsettled", "");
+    /**
+     * The sessions the current step's migration last timed out waiting for, with its check index; empty when it did
+     * not fail that way. Only these can be cancelled or terminated from the wizard.
+     */
+    private final javafx.collections.ObservableList<dev.runbookpilot.db.Locks.Blocker> blockers =
+            javafx.collections.FXCollections.observableArrayList();
+    private int blockedIndex = -1;
     /** What became of the current step's interrupted migration attempt, when it is pending again because of it. */
     private final StringProperty previous = new SimpleStringProperty(this, "previous", "");
     /** The current step has an automated check that Run would run (an applied migration is never run again). */
@@ -169,6 +176,7 @@ public final class WizardViewModel {
             new SimpleObjectProperty<>(this, "rollbackApproval");
     /** The answer the rollback's worker waits for; touched on ui only. */
     private java.util.concurrent.CompletableFuture<String> rollbackAnswer;
+    private final BooleanBinding canStopBlocker;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -187,6 +195,9 @@ public final class WizardViewModel {
         canSettle = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
                         && !onSummary.get() && !unsettled.get().isEmpty(),
                 opened, busy, ended, onSummary, unsettled);
+        canStopBlocker = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
+                        && !onSummary.get() && !blockers.isEmpty(),
+                opened, busy, ended, onSummary, blockers);
         canNext = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && current.get() != null
                         && !onSummary.get() && current.get().status().isSatisfied(),
                 opened, busy, current, onSummary, anyStepStatus);
@@ -568,6 +579,37 @@ public final class WizardViewModel {
     }
 
     /**
+     * Cancels the statement of, or terminates, a session the current step's migration timed out waiting for, with
+     * the operator's reason and (on production) the database name they typed: checked and journaled by the session,
+     * off the FX thread. The step is then run again with Run, under its own approval.
+     */
+    public void stopBlocker(int pid, boolean terminate, String reason, String typedDatabase) {
+        if (!canStopBlocker.get()) return;
+        if (reason == null || reason.isBlank()) {
+            error.set("Stopping another session needs a written reason");
+            return;
+        }
+        StepItem item = current.get();
+        int index = blockedIndex;
+        Session s = session;
+        busy.set(true);
+        error.set("");
+        submit(() -> s.stopBlocker(item.step(), index, pid, terminate, reason, typedDatabase), outcome -> {
+            busy.set(false);
+            info.set(dev.runbookpilot.session.JournalEvent.BlockerStopped.SIGNALLED.equals(outcome)
+                    ? (terminate ? "Terminated" : "Cancelled the statement of") + " pid " + pid
+                    + " (journaled). Run the step again when ready."
+                    : "pid " + pid + " had already ended; nothing was sent. Run the step again when ready.");
+            refreshStep(item);
+        }, e -> busy.set(false));
+    }
+
+    /** Whether stopping a blocker needs the database name typed (production). */
+    public boolean stopBlockerNeedsTypedName() {
+        return session != null && session.stopBlockerNeedsTypedName();
+    }
+
+    /**
      * The migration files of a step, read in the background for the approval dialog; {@code onFailed} gets the
      * reason when a file cannot be read, so nothing is approved unseen.
      */
@@ -915,6 +957,17 @@ public final class WizardViewModel {
             if (row.status() == Status.PENDING) previousAttempt(id, row.index()).ifPresent(previousLines::add);
             if (done.isEmpty()) anyToRun = true;
         }
+        List<dev.runbookpilot.db.Locks.Blocker> waitedFor = new ArrayList<>();
+        blockedIndex = -1;
+        for (CheckRow row : checks) {
+            if (!(row.spec() instanceof CheckSpec.Execute)) continue;
+            List<dev.runbookpilot.db.Locks.Blocker> b = session.blockers(item.step(), row.index());
+            if (!b.isEmpty()) {
+                waitedFor.addAll(b);
+                blockedIndex = row.index();
+            }
+        }
+        blockers.setAll(waitedFor);
         applied.set(String.join("\n", appliedLines));
         unsettled.set(String.join("\n", unsettledLines));
         previous.set(String.join("\n", previousLines));
@@ -1112,6 +1165,15 @@ public final class WizardViewModel {
 
     public BooleanBinding canSettleProperty() {
         return canSettle;
+    }
+
+    public BooleanBinding canStopBlockerProperty() {
+        return canStopBlocker;
+    }
+
+    /** The sessions the current step's migration last waited for; see {@link #stopBlocker}. */
+    public javafx.collections.ObservableList<dev.runbookpilot.db.Locks.Blocker> blockers() {
+        return javafx.collections.FXCollections.unmodifiableObservableList(blockers);
     }
 
     public ReadOnlyStringProperty appliedProperty() {
