@@ -16,7 +16,8 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      String sessionId, Target target, String environment, String operator, Instant start,
                      Instant end, Outcome.Verdict verdict, Summary summary, List<PhaseReport> phases,
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
-                     List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion) {
+                     List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
+                     String description, List<Migration> migrations) {
 
     /**
      * @param checkSafety with which privileges the checks ran and what probes may leave, as the journal recorded it
@@ -49,6 +50,12 @@ public record Report(String title, String runbookVersion, String runbookFile, St
     public record SignoffLine(String stepId, String role, String name, Instant at) {}
 
     public record TimelineEntry(Instant at, String what) {}
+
+    /**
+     * An {@code execute} check of the runbook: what it runs and, once it began, the SHA-256 of the file as it ran
+     * ({@code sha256} null if it never began).
+     */
+    public record Migration(String stepId, int index, String what, String sha256, Status status) {}
 
     public Duration duration() {
         return end == null || start == null ? null : Duration.between(start, end);

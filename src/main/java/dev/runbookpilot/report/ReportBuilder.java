@@ -61,7 +61,29 @@ public final class ReportBuilder {
                 server.user(), server.serverVersion(), server.systemIdentifier(), checkSafety(server));
         return new Report(st.runbookTitle(), st.runbookVersion(), st.runbookFile(), st.runbookSha256(),
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
-                phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion());
+                phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
+                st.runbookDescription(), migrations(state, phases));
+    }
+
+    /** Every execute check in runbook order, with the file hash its last start journaled. */
+    private static List<Report.Migration> migrations(SessionState state, List<Report.PhaseReport> phases) {
+        Map<String, String> began = new java.util.HashMap<>();
+        for (JournalEvent e : state.events()) {
+            if (e instanceof JournalEvent.MigrationBegan m) {
+                began.put(SessionState.key(m.stepId(), m.index()), m.fileSha256());
+            }
+        }
+        List<Report.Migration> out = new ArrayList<>();
+        for (Report.PhaseReport p : phases) {
+            for (Report.StepReport s : p.steps()) {
+                for (Report.CheckReport c : s.checks()) {
+                    if (!"execute".equals(c.kind())) continue;
+                    out.add(new Report.Migration(s.id(), c.index(), c.label(),
+                            began.get(SessionState.key(s.id(), c.index())), c.status()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Says plainly with which privileges checks ran; journals from before it was recorded say that instead. */
