@@ -45,7 +45,8 @@ final class ColumnWidths {
     static double[] percentages(List<List<String>> rowsWithHeader, double lineEm) {
         int n = rowsWithHeader.stream().mapToInt(List::size).max().orElse(0);
         double[] need = new double[n];
-        double[] want = new double[n];
+        List<List<Double>> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) lines.add(new java.util.ArrayList<>());
         for (int r = 0; r < rowsWithHeader.size(); r++) {
             List<String> row = rowsWithHeader.get(r);
             double scale = r == 0 ? BOLD : 1.0;
@@ -53,10 +54,17 @@ final class ColumnWidths {
                 String cell = row.get(i) == null ? "" : row.get(i);
                 for (String line : cell.split("\n")) {
                     for (String word : line.split("\\s+")) need[i] = Math.max(need[i], scale * width(word));
-                    // A very long cell wraps anyway: it should not take the whole line from its neighbours.
-                    want[i] = Math.max(want[i], Math.min(scale * width(line), lineEm * 0.6));
+                    lines.get(i).add(scale * width(line));
                 }
             }
+        }
+        // What a column wants is room for nine lines in ten on one line: one very long cell wraps rather than
+        // widening its column for every other row, and never takes more than most of the line.
+        double[] want = new double[n];
+        for (int i = 0; i < n; i++) {
+            List<Double> sorted = lines.get(i).stream().sorted().toList();
+            want[i] = sorted.isEmpty() ? 0 : Math.min(sorted.get((int) Math.floor(0.9 * (sorted.size() - 1))),
+                    lineEm * 0.6);
         }
         double needed = 0;
         double extra = 0;

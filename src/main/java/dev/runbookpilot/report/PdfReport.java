@@ -47,10 +47,10 @@ public final class PdfReport {
     private static final String SIGNATURE_BOX_ID = "signature-box";
     private static final String COLS_PEOPLE = "<colgroup><col style=\"width:13%\"/><col style=\"width:24%\"/>"
             + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
-    /** How many em of the 7.5 pt font of a table inside a check's details fit on one line of an A4 page. */
-    private static final double INNER_LINE_EM = 66;
+    /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
+    private static final double INNER_LINE_EM = 70;
     /** Characters of an expected or actual text that still read well in its column of the checks table. */
-    private static final int LONG_TEXT = 300;
+    private static final int LONG_TEXT = 120;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -521,7 +521,7 @@ public final class PdfReport {
      */
     private static void schemaChanges(StringBuilder b, CheckDetail.SchemaChanges sc) {
         List<List<String>> cells = new ArrayList<>();
-        cells.add(List.of("Change", "Object", "Declared / happened", "Before and after"));
+        cells.add(List.of("Change", "Object", "Declared / happened", "Definition"));
         List<String> shown = new ArrayList<>();
         for (CheckDetail.SchemaChange ch : sc.changes()) {
             String definitions = definitions(ch);
@@ -531,7 +531,7 @@ public final class PdfReport {
         }
         b.append("<table class=\"grid inner fixed\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
                 .append("<thead><tr><th>Change</th><th>Object</th><th>Declared / happened</th>"
-                        + "<th>Before and after</th></tr></thead>");
+                        + "<th>Definition</th></tr></thead>");
         for (int i = 0; i < sc.changes().size(); i++) {
             CheckDetail.SchemaChange ch = sc.changes().get(i);
             b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
@@ -546,15 +546,17 @@ public final class PdfReport {
         return b ? "yes" : "no";
     }
 
-    /** Escaped XHTML; empty for a rename whose object cell already reads "before -> after". */
+    /**
+     * Escaped XHTML: the one definition an added or removed object has, both of a changed one; empty for a rename
+     * whose object cell already reads "before -> after".
+     */
     private static String definitions(CheckDetail.SchemaChange ch) {
         String before = ch.before() == null || ch.before().isBlank() ? null : ch.before();
         String after = ch.after() == null || ch.after().isBlank() ? null : ch.after();
         if (before != null && after != null && ch.object().equals(before + " -> " + after)) return "";
-        StringBuilder d = new StringBuilder();
-        if (before != null) d.append("before: ").append(esc(before));
-        if (after != null) d.append(d.length() == 0 ? "" : "<br/>").append("after: ").append(esc(after));
-        return d.toString();
+        if (before == null) return after == null ? "" : esc(after);
+        if (after == null) return esc(before);
+        return "before: " + esc(before) + "<br/>after: " + esc(after);
     }
 
     private static void waivers(StringBuilder b, Report r) {
@@ -695,10 +697,10 @@ public final class PdfReport {
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; }
               @bottom-left { content: "Runbook Pilot sign-off report";
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; } }
-            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8.5pt; color: #111; }
+            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #111; }
             #running-header { position: running(header); font-size: 8pt; color: #555;
               border-bottom: 0.5pt solid #999; padding-bottom: 2pt; width: 100%; text-align: center; }
-            .cover { page-break-after: always; }
+            .cover { margin-bottom: 4mm; }
             .kicker { color: #555; font-size: 9pt; margin-top: 0; }
             h1 { font-size: 18pt; margin: 2mm 0 3mm 0; }
             h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
@@ -724,21 +726,22 @@ public final class PdfReport {
             table.grid { -fs-table-paginate: paginate; }
             .time { white-space: nowrap; }
             .ref { color: #555; font-size: 7.5pt; }
-            .inner { font-size: 7.5pt; margin: 0.5mm 0; }
+            .inner { font-size: 7pt; margin: 0.5mm 0; }
             .sqlentry h3 { font-size: 8.5pt; margin: 2mm 0 0.5mm 0; }
             .grid th { background: #e8e8e8; text-align: left; font-weight: bold; }
-            .grid th, .grid td { border: 0.4pt solid #999; padding: 1mm 1.5mm; vertical-align: top;
+            .grid th, .grid td { border: 0.4pt solid #999; padding: 0.6mm 1.2mm; vertical-align: top;
               word-wrap: break-word; }
             .grid tr.more td { border-top: none; background: #fafafa; }
             tr { page-break-inside: avoid; }
             tr.more { page-break-inside: auto; }
             h2, h3 { -fs-page-break-min-height: 28mm; }
             table.inner { -fs-page-break-min-height: 12mm; }
-            .inner th, .inner td { padding: 0.5mm 1.2mm; }
+            .inner th, .inner td { padding: 0.3mm 1mm; }
+            .timeline td { padding: 0.3mm 1.2mm; font-size: 7.5pt; }
             p.row, p.list { margin: 0.5mm 0; }
             .num { text-align: right; }
             .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
-            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 7.5pt; margin: 1mm 0;
+            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.15; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }
             .badge { font-weight: bold; font-size: 7.5pt; }
