@@ -48,9 +48,11 @@ final class WorkstationPaths {
             spelled.add(f[0]);
             for (UnaryOperator<String> s : spellings) spelled.add(s.apply(f[0]));
             for (String s : spelled) {
-                // Not the tail of a longer path ("/data/home/x") and not a longer name ("/home/xy").
-                Pattern p = Pattern.compile("(?<![\\w.~/-])" + Pattern.quote(s) + "(/|(?![\\w.\\\\-]))");
-                rules.add(new Rule(p, f[1], f[1].isEmpty() ? "." : f[1]));
+                // Not the tail of a longer path ("/data/home/x") and not a longer name ("/home/xy", "/home/x.old");
+                // a full stop that ends the sentence still ends the path.
+                Pattern p = Pattern.compile("(?<![\\w.~/-])" + Pattern.quote(s) + "(/|(?![\\w\\\\-]|\\.\\w))");
+                // The runbook's folder itself is "./": a lone "." before a full stop would read as "..".
+                rules.add(new Rule(p, f[1], f[1].isEmpty() ? "./" : f[1]));
             }
         }
     }

@@ -13,7 +13,8 @@ class WorkstationPathsTest {
         assertThat(paths.apply("execute /home/jo_smith/runbooks/shop/demo/migration.sql in a transaction"))
                 .isEqualTo("execute demo/migration.sql in a transaction");
         assertThat(paths.apply("command started in /home/jo_smith/runbooks/shop: make"))
-                .isEqualTo("command started in .: make");
+                .isEqualTo("command started in ./: make");
+        assertThat(paths.apply("copied to /home/jo_smith/runbooks/shop.")).isEqualTo("copied to ./.");
     }
 
     @Test
@@ -33,8 +34,8 @@ class WorkstationPathsTest {
 
     @Test
     void aLongerNameOrAnotherMachinesPathIsLeftAlone() {
-        assertThat(paths.apply("/home/jo_smith2/notes and /srv/home/jo_smith/x and /usr/bin/pg_dump"))
-                .isEqualTo("/home/jo_smith2/notes and /srv/home/jo_smith/x and /usr/bin/pg_dump");
+        assertThat(paths.apply("/home/jo_smith2/notes, /srv/home/jo_smith/x, /home/jo_smith.old, /usr/bin/pg_dump"))
+                .isEqualTo("/home/jo_smith2/notes, /srv/home/jo_smith/x, /home/jo_smith.old, /usr/bin/pg_dump");
     }
 
     @Test
