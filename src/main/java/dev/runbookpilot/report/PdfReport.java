@@ -749,7 +749,7 @@ public final class PdfReport {
             .s-waived { color: #8a5a00; } .s-confirmed { color: #1b4f9c; } .s-pending { color: #666; }
             .s-skipped { color: #666; } .s-running { color: #666; }
             .bar { height: 2.2mm; margin: 0.6mm 0; }
-            .changebar { border-left: 0; height: 3.4mm; }
+            .changebar { height: 3.4mm; }
             .changebar .axis { width: 50%; height: 3.4mm; border-right: 0.6pt solid #333; }
             .bar.removed, .swatch.removed { background: #a30000; }
             .bar.added, .swatch.added { background: #0a5d1a; }
