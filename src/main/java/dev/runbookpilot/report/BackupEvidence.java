@@ -1,6 +1,7 @@
 package dev.runbookpilot.report;
 
 import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.io.Durations;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class BackupEvidence {
                 ? " (of the sha256sum lines of its files)" : ""));
         add(out, "Re-hash with", rehash(p));
         if (p.entries() != null) add(out, "Entries (pg_restore --list)", Integer.toString(p.entries()));
-        add(out, "Dump took", p.file() == null ? null : String.format(Locale.ROOT, "%.1f s", p.dumpMillis() / 1000.0));
+        add(out, "Dump took", p.file() == null ? null : Durations.human(p.dumpMillis()));
         add(out, "Snapshot", p.snapshotId());
         add(out, "pg_dump", p.pgDumpVersion());
         add(out, "pg_restore", p.pgRestoreVersion());

@@ -1,6 +1,7 @@
 package dev.runbookpilot.report;
 
 import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.io.Durations;
 
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,7 +31,7 @@ public final class CommandRecord {
         f.put("Exit code", !run.started() ? "did not start (nothing ran)"
                 : run.exitCode() != null ? Integer.toString(run.exitCode())
                 : "none: " + ending(run.ending()));
-        if (run.started()) f.put("Duration", run.durationMillis() + " ms");
+        if (run.started()) f.put("Duration", Durations.human(run.durationMillis()));
         for (CheckDetail.PatternMatch m : run.expected()) {
             f.put("Expected /" + m.pattern() + "/", m.line() == null ? "NOT SEEN" : "matched " + where(m.line()));
         }

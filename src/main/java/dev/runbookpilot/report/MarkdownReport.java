@@ -2,8 +2,8 @@ package dev.runbookpilot.report;
 
 import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.io.Durations;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +29,7 @@ public final class MarkdownReport {
      */
     public static String render(Report r, String signer, String keyFingerprint) {
         StringBuilder b = new StringBuilder();
+        SqlAppendix sql = SqlAppendix.of(r);
         Report.Rehearsal rh = r.rehearsal();
         if (rh != null) {
             b.append("# REHEARSAL ON A COPY — not the real window: ").append(inline(r.title())).append("\n\n");
@@ -55,6 +56,7 @@ public final class MarkdownReport {
         }
         b.append("| | |\n|---|---|\n");
         row(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
+        if (r.runbookFile() != null) row(b, "Runbook file", r.runbookFile());
         renderedRow(b, "Runbook SHA-256", code(r.runbookSha256()));
         renderedRow(b, "Session", code(r.sessionId()));
         row(b, "Environment", r.environment());
@@ -66,7 +68,7 @@ public final class MarkdownReport {
         row(b, "Operator", r.operator());
         row(b, "Start", time(r.start()));
         row(b, "End", time(r.end()));
-        row(b, "Duration", duration(r.duration()));
+        row(b, "Duration", Durations.human(r.duration()));
         row(b, "Tool", "Runbook Pilot " + r.toolVersion());
         if (rh != null) {
             row(b, "Rehearsal of", rh.original());
@@ -75,6 +77,25 @@ public final class MarkdownReport {
             row(b, "Copy dropped", rh.dropped());
         }
         b.append('\n');
+        b.append("Paths are relative to the runbook's folder; `~` is the home folder.\n\n");
+
+        b.append("## Migrations\n\n");
+        if (r.migrations().isEmpty()) b.append("This runbook runs no migration file.\n\n");
+        else b.append("| Step | Migration | SHA-256 of the file as it ran | Status |\n|---|---|---|---|\n");
+        for (Report.Migration m : r.migrations()) {
+            b.append("| `").append(m.stepId()).append("` | ").append(cell(m.what())).append(" | ")
+                    .append(m.sha256() == null ? "not started" : code(m.sha256())).append(" | ")
+                    .append(mark(m.status())).append(" |\n");
+        }
+        if (!r.migrations().isEmpty()) b.append('\n');
+        if (r.description() != null && !r.description().isBlank()) {
+            // The runbook author's Markdown, quoted: it cannot forge a heading or a verdict of the report.
+            b.append("## About this runbook\n\n");
+            for (String line : r.description().strip().split("\r?\n|\r", -1)) {
+                b.append(line.isBlank() ? ">" : "> " + html(line)).append('\n');
+            }
+            b.append('\n');
+        }
 
         Report.Summary s = r.summary();
         b.append("## Summary\n\n");
@@ -95,17 +116,20 @@ public final class MarkdownReport {
                 if (st.checks().isEmpty()) continue;
                 b.append("| # | Check | Status | Expected | Actual | Time |\n|---:|---|---|---|---|---:|\n");
                 for (Report.CheckReport c : st.checks()) {
-                    b.append("| ").append(c.index() + 1).append(" | ").append(cell(c.label())).append(" | ")
+                    b.append("| ").append(c.index() + 1).append(" | ").append(cell(c.label()))
+                            .append(sqlReference(sql, c))
+                            .append(" | ")
                             .append(mark(c.status())).append(" | ").append(cell(c.expected())).append(" | ")
                             .append(cell(c.actual())).append(" | ")
-                            .append(c.durationMillis() == null ? "" : c.durationMillis() + " ms").append(" |\n");
+                            .append(c.durationMillis() == null ? "" : Durations.human(c.durationMillis()))
+                            .append(" |\n");
                 }
                 b.append('\n');
                 for (Report.CheckReport c : st.checks()) details(b, c);
             }
         }
 
-        if (r.rollback() != null) rollback(b, r.rollback());
+        if (r.rollback() != null) rollback(b, r.rollback(), sql);
 
         b.append("## Waivers\n\n");
         if (r.waivers().isEmpty()) b.append("None.\n\n");
@@ -134,13 +158,23 @@ public final class MarkdownReport {
                     .append(l.name() == null ? "_not signed_" : "**" + inline(l.name()) + "**, " + time(l.at()))
                     .append('\n');
         }
+        if (!sql.entries().isEmpty()) {
+            b.append("\n## Appendix: SQL of the checks\n\nEach check names the SQL it ran; a text several checks "
+                    + "ran is printed once.\n");
+            for (SqlAppendix.Entry e : sql.entries()) {
+                b.append("\n### ").append(e.name()).append("\n\nRun by ").append(inline(String.join(", ", e.usedBy())))
+                        .append(".\n\n");
+                fence(b, "sql", e.sql());
+            }
+        }
         if (signer != null) {
             b.append("\n## Signature\n\n").append("Signed by ").append(inline(signer)).append(" with SSH key `")
                     .append(keyFingerprint).append("` in the detached signature file next to this report (`.sig`, ")
                     .append("namespace `file`). Check it with `ssh-keygen -Y verify` or `runbook-pilot verify`.\n");
         }
         if (rh != null) b.append('\n').append(REHEARSAL_BANNER).append('\n');
-        return b.toString();
+        return new WorkstationPaths(r.runbookFile(), System.getProperty("user.home"), MarkdownReport::inline,
+                MarkdownReport::cell, MarkdownReport::html).apply(b.toString());
     }
 
     private static void waiverLine(StringBuilder b, Report.Waiver w) {
@@ -152,7 +186,8 @@ public final class MarkdownReport {
     }
 
     private static void details(StringBuilder b, Report.CheckReport c) {
-        boolean hasSql = c.sql() != null && !c.sql().isBlank();
+        // SQL is in the appendix; only a command line stays with its check.
+        boolean hasSql = c.sql() != null && !c.sql().isBlank() && !SqlAppendix.holds(c);
         CheckDetail d = c.detail();
         if (!hasSql && d == null && c.error() == null) return;
         b.append("<details><summary>#").append(c.index() + 1).append(" ").append(html(c.label()))
@@ -410,13 +445,19 @@ public final class MarkdownReport {
         b.append('\n');
     }
 
+    /** " (SQL Q3)" linking to the appendix entry of the check's SQL; empty when its SQL stays with it. */
+    private static String sqlReference(SqlAppendix sql, Report.CheckReport c) {
+        if (!SqlAppendix.holds(c)) return "";
+        String name = sql.entry(c).name();
+        return " (SQL [" + name + "](#" + name.toLowerCase(java.util.Locale.ROOT) + "))";
+    }
+
     /** How a planned duration comes from a rehearsed one, in the words both reports use. */
     static final String PLANNED_RULE = "1.5 × the rehearsed time, rounded up to whole seconds (the copy had no other"
             + " load; a schema-only copy had no rows, so data-bound steps will take longer)";
 
     static String millis(Long ms) {
-        if (ms == null) return "—";
-        return ms < 1000 ? ms + " ms" : duration(Duration.ofMillis(ms));
+        return Durations.human(ms);
     }
 
     static String mark(Status s) {
@@ -466,14 +507,8 @@ public final class MarkdownReport {
         return t == null ? "—" : TIME.format(t);
     }
 
-    static String duration(Duration d) {
-        if (d == null) return "—";
-        long s = d.toSeconds();
-        return String.format("%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60);
-    }
-
     /** Each rollback with its result and output, then the proof with its diff: what the ROLLED BACK verdict rests on. */
-    private static void rollback(StringBuilder b, Report.Rollback rb) {
+    private static void rollback(StringBuilder b, Report.Rollback rb, SqlAppendix sql) {
         b.append("## Rollback\n\n");
         b.append("Begun by ").append(inline(rb.operator())).append(" at ").append(time(rb.began())).append(": ")
                 .append(inline(rb.reason())).append("\n\n").append(inline(rb.statement())).append("\n\n");
@@ -491,7 +526,8 @@ public final class MarkdownReport {
             }
             b.append("| Check | Status | Expected | Actual | Time |\n|---|---|---|---|---:|\n");
             for (Report.CheckReport c : st.checks()) {
-                b.append("| ").append(cell(c.label())).append(" | ").append(mark(c.status())).append(" | ")
+                b.append("| ").append(cell(c.label())).append(sqlReference(sql, c)).append(" | ")
+                        .append(mark(c.status())).append(" | ")
                         .append(cell(c.expected())).append(" | ").append(cell(c.actual())).append(" | ")
                         .append(c.durationMillis() == null ? "" : c.durationMillis() + " ms").append(" |\n");
             }

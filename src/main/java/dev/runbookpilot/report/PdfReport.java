@@ -7,6 +7,7 @@ import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.render.Box;
 import dev.runbookpilot.check.CheckDetail;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.io.Durations;
 import org.apache.pdfbox.cos.COSArray;
 import org.apache.pdfbox.cos.COSName;
 import org.apache.pdfbox.cos.COSString;
@@ -23,6 +24,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
 import java.util.GregorianCalendar;
@@ -45,6 +47,10 @@ public final class PdfReport {
     private static final String SIGNATURE_BOX_ID = "signature-box";
     private static final String COLS_PEOPLE = "<colgroup><col style=\"width:13%\"/><col style=\"width:24%\"/>"
             + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
+    /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
+    private static final double INNER_LINE_EM = 70;
+    /** Characters of an expected or actual text that still read well in its column of the checks table. */
+    private static final int LONG_TEXT = 120;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
             .withZone(ZoneOffset.UTC);
 
@@ -153,18 +159,19 @@ public final class PdfReport {
                 .append("</span> · session ").append(esc(r.sessionId())).append(" · verdict ")
                 .append(r.verdict()).append("</div>\n");
 
+        SqlAppendix sql = SqlAppendix.of(r);
         cover(b, r, signer);
-        summary(b, r.summary());
         times(b, r);
         for (Report.PhaseReport p : r.phases()) {
             b.append("<h2>").append(esc(p.name())).append("</h2>\n");
-            for (Report.StepReport st : p.steps()) step(b, st);
+            for (Report.StepReport st : p.steps()) step(b, st, sql);
         }
-        if (r.rollback() != null) rollback(b, r.rollback());
+        if (r.rollback() != null) rollback(b, r.rollback(), sql);
         waivers(b, r);
         confirmations(b, r);
         timeline(b, r);
         signoffs(b, r);
+        appendix(b, sql);
         if (signer != null) {
             b.append("<div class=\"keep\"><h2>Digital signature</h2><p>This PDF carries an embedded PAdES "
                     + "signature by <b>").append(esc(signer.name())).append("</b> (certificate SHA-256 <span "
@@ -174,7 +181,8 @@ public final class PdfReport {
                     .append("\"></div></div>\n");
         }
         b.append("</body></html>\n");
-        return b.toString();
+        return new WorkstationPaths(r.runbookFile(), System.getProperty("user.home"), PdfReport::esc)
+                .apply(b.toString());
     }
 
     private static void cover(StringBuilder b, Report r, Signer signer) {
@@ -208,30 +216,76 @@ public final class PdfReport {
                     .append("</span> ").append(esc(k.title())).append(" by ").append(esc(k.operator())).append(", ")
                     .append(time(k.at())).append(": ").append(esc(k.reason())).append("</p>\n");
         }
+        summary(b, r.summary());
         b.append("<table class=\"kv\">");
-        kv(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")"));
-        kvMono(b, "Runbook SHA-256", r.runbookSha256());
-        kvMono(b, "Session", r.sessionId());
-        kv(b, "Environment", r.environment());
-        kv(b, "Host", t.host() + ":" + t.port());
-        kv(b, "Database", t.database() + " (user " + t.user() + ")");
+        kv(b, "Window", time(r.start()) + " to " + time(r.end()) + " (" + Durations.human(r.duration()) + ")");
+        kv(b, "Target", t.database() + " on " + t.host() + ":" + t.port() + " as " + t.user() + ", "
+                + r.environment());
         kv(b, "Server", "PostgreSQL " + t.serverVersion()
                 + (t.systemIdentifier() == null ? "" : ", system identifier " + t.systemIdentifier()));
-        kv(b, "Checks", t.checkSafety());
+        kv(b, "Runbook", r.title() + (r.runbookVersion() == null ? "" : " (version " + r.runbookVersion() + ")")
+                + (r.runbookFile() == null ? "" : ", " + r.runbookFile()));
+        kvMono(b, "Runbook SHA-256", r.runbookSha256());
+        kvMono(b, "Session", r.sessionId());
         kv(b, "Operator", r.operator());
-        kv(b, "Window start", time(r.start()));
-        kv(b, "Window end", time(r.end()));
-        kv(b, "Duration", MarkdownReport.duration(r.duration()));
         kv(b, "Tool", "Runbook Pilot " + r.toolVersion());
         if (signer != null) {
             kv(b, "Signed by", signer.name());
             kvMono(b, "Signer SHA-256", signer.fingerprint());
         }
-        b.append("</table></div>\n");
+        kv(b, "Checks", t.checkSafety());
+        b.append("</table>\n");
+        migrations(b, r.migrations());
+        if (r.description() != null && !r.description().isBlank()) {
+            b.append("<h3>About this runbook</h3><div class=\"description\">").append(markdown(r.description()))
+                    .append("</div>\n");
+        }
+        b.append("<p class=\"legend\">Paths are relative to the runbook's folder; ~ is the home folder.</p></div>\n");
+    }
+
+    /** What ran against the target, with the SHA-256 of each file as it ran. */
+    private static void migrations(StringBuilder b, List<Report.Migration> migrations) {
+        b.append("<h3>Migrations</h3>\n");
+        if (migrations.isEmpty()) {
+            b.append("<p>This runbook runs no migration file.</p>\n");
+            return;
+        }
+        b.append("<table class=\"grid fixed\"><colgroup><col style=\"width:18%\"/><col style=\"width:66%\"/>"
+                + "<col style=\"width:16%\"/></colgroup><thead><tr><th>Step</th><th>Migration, SHA-256 of the file "
+                + "as it ran</th><th>Status</th></tr></thead><tbody>");
+        for (Report.Migration m : migrations) {
+            b.append("<tr><td class=\"mono\">").append(esc(m.stepId())).append("</td><td>").append(esc(m.what()))
+                    .append("<br/><span class=\"mono hash\">")
+                    .append(m.sha256() == null ? "not started" : esc(m.sha256())).append("</span></td><td>")
+                    .append(badge(m.status())).append("</td></tr>");
+        }
+        b.append("</tbody></table>\n");
+    }
+
+    /**
+     * The runbook's Markdown description as XHTML: raw HTML in it is shown as text, never interpreted, and line
+     * breaks are kept so a table written in Markdown stays one row per line.
+     */
+    private static String markdown(String text) {
+        org.commonmark.node.Node doc = org.commonmark.parser.Parser.builder().build().parse(xmlSafe(text));
+        return org.commonmark.renderer.html.HtmlRenderer.builder().escapeHtml(true).sanitizeUrls(true)
+                .softbreak("<br />").build().render(doc);
+    }
+
+    /** Every SQL text the checks ran, once, with the checks that ran it. */
+    private static void appendix(StringBuilder b, SqlAppendix sql) {
+        if (sql.entries().isEmpty()) return;
+        b.append("<h2>Appendix: SQL of the checks</h2>\n<p>Each check names the SQL it ran by number; a text "
+                + "several checks ran is printed once.</p>\n");
+        for (SqlAppendix.Entry e : sql.entries()) {
+            b.append("<div class=\"sqlentry\"><h3 id=\"").append(e.name()).append("\">").append(e.name())
+                    .append(" <span class=\"legend\">run by ").append(esc(String.join(", ", e.usedBy())))
+                    .append("</span></h3><pre class=\"sql\">").append(esc(e.sql())).append("</pre></div>\n");
+        }
     }
 
     private static void summary(StringBuilder b, Report.Summary s) {
-        b.append("<h2>Summary</h2>\n<table class=\"grid summary\"><tr><th>Checks</th><th>Passed</th>"
+        b.append("<table class=\"grid summary\"><tr><th>Checks</th><th>Passed</th>"
                 + "<th>Failed</th><th>Errors</th><th>Waived</th><th>Confirmed</th><th>Pending</th>"
                 + "<th>Skipped</th></tr><tr>");
         for (int n : new int[] {s.checks(), s.passed(), s.failed(), s.errors(), s.waived(), s.confirmed(),
@@ -241,36 +295,49 @@ public final class PdfReport {
         b.append("</tr></table>\n");
     }
 
-    private static void step(StringBuilder b, Report.StepReport st) {
+    private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql) {
         b.append("<h3>").append(esc(st.title())).append(' ').append(badge(st.status()))
-                .append("</h3>\n<p class=\"stepid\">Step <span class=\"mono\">").append(esc(st.id()))
-                .append("</span></p>\n");
+                .append(" <span class=\"stepid\">step <span class=\"mono\">").append(esc(st.id()))
+                .append("</span></span></h3>\n");
         if (st.checks().isEmpty()) return;
-        b.append("<table class=\"grid checks\"><colgroup><col style=\"width:5%\"/><col style=\"width:23%\"/>"
-                + "<col style=\"width:14%\"/><col style=\"width:26%\"/><col style=\"width:26%\"/>"
-                + "<col style=\"width:6%\"/></colgroup><thead><tr><th>#</th><th>Check</th><th>Status</th>"
-                + "<th>Expected</th><th>Actual</th><th>ms</th></tr></thead><tbody>\n");
+        b.append("<table class=\"grid checks\"><colgroup><col style=\"width:4%\"/><col style=\"width:23%\"/>"
+                + "<col style=\"width:13%\"/><col style=\"width:25%\"/><col style=\"width:25%\"/>"
+                + "<col style=\"width:10%\"/></colgroup><thead><tr><th>#</th><th>Check</th><th>Status</th>"
+                + "<th>Expected</th><th>Actual</th><th class=\"time\">Time</th></tr></thead><tbody>\n");
         for (Report.CheckReport c : st.checks()) {
             b.append("<tr class=\"check\"><td class=\"num\">").append(c.index() + 1).append("</td><td>")
-                    .append(esc(c.label())).append("</td><td>").append(badge(c.status())).append("</td><td>")
-                    .append(esc(c.expected())).append("</td><td>").append(esc(c.actual()))
-                    .append("</td><td class=\"num\">")
-                    .append(c.durationMillis() == null ? "" : c.durationMillis()).append("</td></tr>\n");
+                    .append(esc(c.label()));
+            if (SqlAppendix.holds(c)) {
+                b.append("<br/><span class=\"ref\">SQL: ").append(sql.entry(c).name()).append("</span>");
+            }
+            b.append("</td><td>").append(badge(c.status())).append("</td><td>")
+                    .append(fits(c.expected()) ? esc(c.expected()) : "<i>below</i>").append("</td><td>")
+                    .append(fits(c.actual()) ? esc(c.actual()) : "<i>below</i>")
+                    .append("</td><td class=\"num time\">")
+                    .append(c.durationMillis() == null ? "" : Durations.human(c.durationMillis()))
+                    .append("</td></tr>\n");
             StringBuilder more = new StringBuilder();
             details(more, c);
             if (more.length() > 0) {
-                b.append("<tr class=\"more\"><td></td><td colspan=\"5\">").append(more).append("</td></tr>\n");
+                b.append("<tr class=\"more\"><td colspan=\"6\">").append(more).append("</td></tr>\n");
             }
         }
         b.append("</tbody></table>\n");
     }
 
+    /** A text short enough for a quarter of the line; a longer one is printed at full width under its check. */
+    private static boolean fits(String text) {
+        return text == null || text.length() <= LONG_TEXT;
+    }
+
     private static void details(StringBuilder b, Report.CheckReport c) {
+        if (!fits(c.expected())) b.append("<p><b>Expected:</b> ").append(esc(c.expected())).append("</p>");
+        if (!fits(c.actual())) b.append("<p><b>Actual:</b> ").append(esc(c.actual())).append("</p>");
         if (c.error() != null) {
             b.append("<p class=\"error\">Error").append(c.sqlState() == null ? "" : " (SQLSTATE "
                     + esc(c.sqlState()) + ")").append(": ").append(esc(c.error())).append("</p>");
         }
-        if (c.sql() != null && !c.sql().isBlank()) {
+        if (c.sql() != null && !c.sql().isBlank() && !SqlAppendix.holds(c)) {
             b.append("<pre class=\"sql\">").append(esc(c.sql().strip())).append("</pre>");
         }
         CheckDetail d = c.detail();
@@ -285,7 +352,7 @@ public final class PdfReport {
         } else if (d instanceof CheckDetail.RowCountDiff rc) {
             rowCounts(b, rc);
         } else if (d instanceof CheckDetail.SchemaChanges sc) {
-            schemaChanges(b, sc.changes());
+            schemaChanges(b, sc);
         } else if (d instanceof CheckDetail.RestoredProof proof) {
             restored(b, proof);
         } else if (d instanceof CheckDetail.ObjectsDiff od) {
@@ -331,10 +398,23 @@ public final class PdfReport {
             hotQueries(b, snap.queries());
         } else if (d instanceof CheckDetail.PlanComparison pc) {
             planComparison(b, pc);
+        } else if (d instanceof CheckDetail.Rows rows && rows.rows().size() == 1 && !rows.truncated()) {
+            // One row reads as one line: a table header and its row for "count = 0" would take three.
+            b.append("<p class=\"row\">Row: ");
+            for (int i = 0; i < rows.columns().size(); i++) {
+                String v = i < rows.rows().get(0).size() ? rows.rows().get(0).get(i) : null;
+                b.append(i == 0 ? "" : "; ").append("<b>").append(esc(rows.columns().get(i))).append("</b> = ")
+                        .append(v == null ? "<i>NULL</i>" : esc(v));
+            }
+            b.append("</p>");
         } else if (d instanceof CheckDetail.Rows rows && !rows.columns().isEmpty()) {
-            b.append("<table class=\"grid inner\"><tr>");
+            List<List<String>> cells = new ArrayList<>();
+            cells.add(rows.columns());
+            for (List<String> row : rows.rows()) cells.add(row.stream().map(v -> v == null ? "NULL" : v).toList());
+            b.append("<table class=\"grid inner fixed\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
+                    .append("<thead><tr>");
             for (String col : rows.columns()) b.append("<th>").append(esc(col)).append("</th>");
-            b.append("</tr>");
+            b.append("</tr></thead>");
             for (List<String> row : rows.rows()) {
                 b.append("<tr>");
                 for (String v : row) b.append("<td>").append(v == null ? "<i>NULL</i>" : esc(v)).append("</td>");
@@ -396,7 +476,7 @@ public final class PdfReport {
         b.append("<p>Schema against snapshot ").append(esc(proof.snapshot())).append(": ")
                 .append(proof.schema().isEmpty() ? "no change." : proof.schema().size() + " change"
                         + (proof.schema().size() == 1 ? "" : "s") + ".").append("</p>");
-        if (!proof.schema().isEmpty()) schemaChanges(b, proof.schema());
+        if (!proof.schema().isEmpty()) schemaChanges(b, new CheckDetail.SchemaChanges(proof.snapshot(), proof.schema()));
         rowCounts(b, proof.countDiff());
         if (!proof.checksums().isEmpty()) {
             b.append("<table class=\"grid inner\"><tr><th>Table</th><th>Checksum in the snapshot</th>"
@@ -460,47 +540,122 @@ public final class PdfReport {
         return String.format(java.util.Locale.ROOT, "%.3f ms", millis);
     }
 
-    /** A table of counts with a before-vs-after bar pair per line, scaled to the largest count in the table. */
-    private static void rowCounts(StringBuilder b, CheckDetail.RowCountDiff rc) {
-        long max = 1;
+    /**
+     * A table of counts with the change of each table drawn to the scale of the largest change, not of the largest
+     * table: -400 rows next to a table of 120,000 is a bar as long as the change deserves, not a pixel.
+     */
+    static void rowCounts(StringBuilder b, CheckDetail.RowCountDiff rc) {
+        long maxChange = 0;
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(List.of("Table", "Before", "After", "Change", "Status"));
         for (CheckDetail.RowCountLine l : rc.lines()) {
-            if (l.before() != null) max = Math.max(max, l.before());
-            if (l.after() != null) max = Math.max(max, l.after());
+            if (l.delta() != null) maxChange = Math.max(maxChange, Math.abs(l.delta()));
+            cells.add(List.of(tables(l), num(l.before()), num(l.after()), change(l),
+                    l.status() + (l.note() == null ? "" : " " + l.note())));
         }
-        b.append("<table class=\"grid inner rowcounts\"><colgroup><col style=\"width:17%\"/><col style=\"width:17%\"/>"
-                + "<col style=\"width:10%\"/><col style=\"width:10%\"/><col style=\"width:8%\"/>"
-                + "<col style=\"width:14%\"/><col style=\"width:24%\"/></colgroup><tr><th>Table (before)</th>"
-                + "<th>Table (after)</th><th>Before</th><th>After</th><th>Delta</th><th>Status</th>"
-                + "<th>Before / after</th></tr>");
+        double[] pct = ColumnWidths.percentages(cells, INNER_LINE_EM * 0.75);
+        b.append("<table class=\"grid inner fixed rowcounts\"><colgroup>");
+        for (double p : pct) {
+            b.append("<col style=\"width:").append(String.format(java.util.Locale.ROOT, "%.1f", p * 0.75))
+                    .append("%\"/>");
+        }
+        b.append("<col style=\"width:25%\"/></colgroup><thead><tr><th>Table</th><th>Before</th><th>After</th>"
+                + "<th>Change</th><th>Status</th><th>Change, to scale</th></tr></thead>");
         for (CheckDetail.RowCountLine l : rc.lines()) {
-            b.append("<tr><td>").append(esc(l.beforeTable())).append("</td><td>").append(esc(l.afterTable()))
-                    .append("</td><td class=\"num\">").append(num(l.before())).append("</td><td class=\"num\">")
-                    .append(num(l.after())).append("</td><td class=\"num\">")
-                    .append(l.delta() == null ? "" : (l.delta() > 0 ? "+" : "") + l.delta()).append("</td><td>")
-                    .append(badge(l.status()));
+            b.append("<tr><td>").append(esc(tables(l))).append("</td><td class=\"num\">").append(num(l.before()))
+                    .append("</td><td class=\"num\">").append(num(l.after())).append("</td><td class=\"num\">")
+                    .append(esc(change(l))).append("</td><td>").append(badge(l.status()));
             if (l.note() != null && !l.note().isBlank()) b.append(' ').append(esc(l.note()));
-            b.append("</td><td>").append(bar("before", l.before(), max)).append(bar("after", l.after(), max))
-                    .append("</td></tr>");
+            b.append("</td><td>").append(changeBar(l.delta(), maxChange)).append("</td></tr>");
         }
-        b.append("</table><p class=\"legend\"><span class=\"swatch before\"></span> before "
-                + "<span class=\"swatch after\"></span> after</p>");
+        b.append("</table><p class=\"legend\"><span class=\"swatch removed\"></span> rows fewer "
+                + "<span class=\"swatch added\"></span> rows more, each bar to the scale of the largest change in "
+                + "this table (").append(String.format("%,d", maxChange)).append(" rows)</p>");
     }
 
-    private static String bar(String kind, Long n, long max) {
-        if (n == null) return "<div class=\"bar none\">—</div>";
-        double pct = Math.max(0.5, 100.0 * n / max);
-        return "<div class=\"bar " + kind + "\" style=\"width:" + String.format(java.util.Locale.ROOT, "%.1f", pct)
-                + "%\"></div>";
+    /** One name, or both when the table was renamed. */
+    private static String tables(CheckDetail.RowCountLine l) {
+        if (l.beforeTable() == null) return l.afterTable();
+        if (l.afterTable() == null || l.afterTable().equals(l.beforeTable())) return l.beforeTable();
+        return l.beforeTable() + " → " + l.afterTable();
+    }
+
+    /** "-400 (-0.33%)": the change in rows and against the count before. */
+    static String change(CheckDetail.RowCountLine l) {
+        Long d = l.delta();
+        if (d == null) return "—";
+        String rows = (d > 0 ? "+" : "") + String.format("%,d", d);
+        if (d == 0 || l.before() == null || l.before() == 0) return rows;
+        return rows + " (" + (d > 0 ? "+" : "") + String.format(java.util.Locale.ROOT, "%.2f", 100.0 * d / l.before())
+                + "%)";
+    }
+
+    /**
+     * A bar from a middle line: left for rows fewer, right for rows more, half the cell for the largest change. A
+     * change of a single row is still a visible bar.
+     */
+    static String changeBar(Long delta, long maxChange) {
+        if (delta == null) return "<div class=\"bar none\">—</div>";
+        if (delta == 0) return "<div class=\"changebar\"><div class=\"axis\"></div></div>";
+        double half = Math.max(3.0, 50.0 * Math.abs(delta) / Math.max(maxChange, 1));
+        String width = String.format(java.util.Locale.ROOT, "%.1f", half);
+        String margin = String.format(java.util.Locale.ROOT, "%.1f", delta < 0 ? 50.0 - half : 50.0);
+        return "<div class=\"changebar\"><div class=\"bar " + (delta < 0 ? "removed" : "added")
+                + "\" style=\"width:" + width + "%;margin-left:" + margin + "%\"></div></div>";
+    }
+
+    /**
+     * Schema changes in four columns sized to their content: the change, the object (both names of a rename),
+     * whether it was declared and happened, and its definition before and after unless the object already says it.
+     */
+    private static void schemaChanges(StringBuilder b, CheckDetail.SchemaChanges sc) {
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(List.of("Change", "Object", "Declared / happened", "Definition"));
+        List<String> shown = new ArrayList<>();
+        for (CheckDetail.SchemaChange ch : sc.changes()) {
+            String definitions = definitions(ch);
+            shown.add(definitions);
+            cells.add(List.of(ch.change(), ch.label(), yes(ch.expected()) + " / " + yes(ch.happened()),
+                    definitions.replace("<br/>", "\n")));
+        }
+        b.append("<table class=\"grid inner fixed\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
+                .append("<thead><tr><th>Change</th><th>Object</th><th>Declared / happened</th>"
+                        + "<th>Definition</th></tr></thead>");
+        for (int i = 0; i < sc.changes().size(); i++) {
+            CheckDetail.SchemaChange ch = sc.changes().get(i);
+            b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
+                    .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append(" / ")
+                    .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(shown.get(i))
+                    .append("</td></tr>");
+        }
+        b.append("</table>");
+    }
+
+    private static String yes(boolean b) {
+        return b ? "yes" : "no";
+    }
+
+    /**
+     * Escaped XHTML: the one definition an added or removed object has, both of a changed one; empty for a rename
+     * whose object cell already reads "before -> after".
+     */
+    private static String definitions(CheckDetail.SchemaChange ch) {
+        String before = ch.before() == null || ch.before().isBlank() ? null : ch.before();
+        String after = ch.after() == null || ch.after().isBlank() ? null : ch.after();
+        if (before != null && after != null && ch.object().equals(before + " -> " + after)) return "";
+        if (before == null) return after == null ? "" : esc(after);
+        if (after == null) return esc(before);
+        return "before: " + esc(before) + "<br/>after: " + esc(after);
     }
 
     /** Each rollback with its result and output, then the proof with its diff. */
-    private static void rollback(StringBuilder b, Report.Rollback rb) {
+    private static void rollback(StringBuilder b, Report.Rollback rb, SqlAppendix sql) {
         b.append("<h2>Rollback</h2>\n<p>Begun by ").append(esc(rb.operator())).append(" at ")
                 .append(time(rb.began())).append(": ").append(esc(rb.reason())).append("</p>\n<p><b>")
                 .append(esc(rb.statement())).append("</b></p>\n");
         if (rb.stop() != null) b.append("<p class=\"error\">The plan stopped: ").append(esc(rb.stop())).append("</p>\n");
-        for (Report.StepReport st : rb.steps()) step(b, st);
-        if (rb.proof() != null) step(b, rb.proof());
+        for (Report.StepReport st : rb.steps()) step(b, st, sql);
+        if (rb.proof() != null) step(b, rb.proof(), sql);
         else b.append("<p class=\"error\">The proof has not run after the last rollback: the database is not proven"
                 + " back at its baseline.</p>\n");
     }
@@ -578,11 +733,11 @@ public final class PdfReport {
         b.append("</table>\n");
     }
 
+    /** Names in a run of text, comma-separated: a list of 19 column names is two lines, not nineteen. */
     private static void list(StringBuilder b, String title, List<String> items) {
         if (items.isEmpty()) return;
-        b.append("<p>").append(title).append(":</p><ul>");
-        for (String i : items) b.append("<li>").append(esc(i)).append("</li>");
-        b.append("</ul>");
+        b.append("<p class=\"list\"><b>").append(title).append(":</b> ").append(esc(String.join(", ", items)))
+                .append("</p>");
     }
 
     private static void kv(StringBuilder b, String key, String value) {
@@ -609,6 +764,23 @@ public final class PdfReport {
      * Escapes journal text for XHTML. Characters XML cannot carry at all (most C0 controls, lone surrogates) become
      * U+FFFD so a name can never make the document unparseable.
      */
+    /** Text XML can carry: characters it cannot become U+FFFD, nothing else changes. */
+    private static String xmlSafe(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                b.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c) || (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+                    || c == 0xFFFE || c == 0xFFFF) {
+                b.append('\uFFFD');
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     static String esc(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
@@ -643,19 +815,19 @@ public final class PdfReport {
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; }
               @bottom-left { content: "Runbook Pilot sign-off report";
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; } }
-            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8.5pt; color: #111; }
+            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #111; }
             .rehearsal { color: #b00020; font-weight: bold; }
             .rehearsal-banner { color: #b00020; font-weight: bold; font-size: 13pt; border: 1.5pt solid #b00020;
               padding: 2mm 4mm; }
             #running-header { position: running(header); font-size: 8pt; color: #555;
               border-bottom: 0.5pt solid #999; padding-bottom: 2pt; width: 100%; text-align: center; }
-            .cover { page-break-after: always; }
-            .kicker { color: #555; font-size: 10pt; margin-top: 20mm; }
-            h1 { font-size: 22pt; margin: 4mm 0 6mm 0; }
+            .cover { margin-bottom: 4mm; }
+            .kicker { color: #555; font-size: 9pt; margin-top: 0; }
+            h1 { font-size: 18pt; margin: 2mm 0 3mm 0; }
             h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
             h3 { font-size: 10pt; margin: 4mm 0 1mm 0; page-break-after: avoid; }
-            .stepid { margin: 0 0 1.5mm 0; color: #555; }
-            .verdict { font-size: 16pt; font-weight: bold; padding: 2mm 4mm; }
+            .stepid { color: #555; font-size: 7.5pt; font-weight: normal; }
+            .verdict { font-size: 16pt; font-weight: bold; padding: 2mm 4mm; margin: 2mm 0; }
             .v-passed { color: #0a5d1a; border: 1.5pt solid #0a5d1a; }
             .v-passed_with_waivers { color: #8a5a00; border: 1.5pt solid #8a5a00; }
             .cover-waiver { color: #8a5a00; margin: 1mm 0; }
@@ -666,16 +838,34 @@ public final class PdfReport {
             .v-rollback_incomplete { color: #8a5a00; border: 1.5pt solid #8a5a00; }
             table { border-collapse: collapse; width: 100%; }
             table.checks, table.rowcounts, table.timeline, table.fixed { table-layout: fixed; }
-            .kv th { text-align: left; width: 32%; padding: 1.5mm 2mm; vertical-align: top; color: #333; }
-            .kv td { padding: 1.5mm 2mm; border-bottom: 0.3pt solid #ccc; word-wrap: break-word; }
+            .kv th { text-align: left; width: 22%; padding: 0.8mm 2mm; vertical-align: top; color: #333; }
+            .kv td { padding: 0.8mm 2mm; border-bottom: 0.3pt solid #ccc; word-wrap: break-word; }
+            .summary { margin: 2mm 0; }
+            .description { font-size: 8pt; }
+            .description p { margin: 1mm 0; }
+            .description h1, .description h2, .description h3, .description h4 { font-size: 8.5pt; border: none;
+              margin: 1.5mm 0 0.5mm 0; }
+            .description code, .hash { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; font-size: 7pt; }
+            thead { display: table-header-group; }
+            table.grid { -fs-table-paginate: paginate; }
+            .time { white-space: nowrap; }
+            .ref { color: #555; font-size: 7.5pt; }
+            .inner { font-size: 7pt; margin: 0.5mm 0; }
+            .sqlentry h3 { font-size: 8.5pt; margin: 2mm 0 0.5mm 0; }
             .grid th { background: #e8e8e8; text-align: left; font-weight: bold; }
-            .grid th, .grid td { border: 0.4pt solid #999; padding: 1mm 1.5mm; vertical-align: top;
+            .grid th, .grid td { border: 0.4pt solid #999; padding: 0.6mm 1.2mm; vertical-align: top;
               word-wrap: break-word; }
             .grid tr.more td { border-top: none; background: #fafafa; }
             tr { page-break-inside: avoid; }
+            tr.more { page-break-inside: auto; }
+            h2, h3 { -fs-page-break-min-height: 28mm; }
+            table.inner { -fs-page-break-min-height: 12mm; }
+            .inner th, .inner td { padding: 0.3mm 1mm; }
+            .timeline td { padding: 0.3mm 1.2mm; font-size: 7.5pt; }
+            p.row, p.list { margin: 0.5mm 0; }
             .num { text-align: right; }
             .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
-            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 7.5pt; margin: 1mm 0;
+            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.15; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }
             tr.exclusive td { color: #a30000; font-weight: bold; }
@@ -684,8 +874,10 @@ public final class PdfReport {
             .s-waived { color: #8a5a00; } .s-confirmed { color: #1b4f9c; } .s-pending { color: #666; }
             .s-skipped { color: #666; } .s-running { color: #666; }
             .bar { height: 2.2mm; margin: 0.6mm 0; }
-            .bar.before, .swatch.before { background: #9aa7b8; }
-            .bar.after, .swatch.after { background: #1b4f9c; }
+            .changebar { height: 3.4mm; }
+            .changebar .axis { width: 50%; height: 3.4mm; border-right: 0.6pt solid #333; }
+            .bar.removed, .swatch.removed { background: #a30000; }
+            .bar.added, .swatch.added { background: #0a5d1a; }
             .swatch { display: inline-block; width: 3mm; height: 2mm; }
             .legend { font-size: 7pt; color: #555; margin: 0.5mm 0 1mm 0; }
             .keep { page-break-inside: avoid; }

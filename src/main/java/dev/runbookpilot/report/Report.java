@@ -17,7 +17,8 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      Instant end, Outcome.Verdict verdict, Summary summary, List<PhaseReport> phases,
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
                      List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
-                     Rollback rollback, Rehearsal rehearsal, List<StepTime> times) {
+                     Rollback rollback, Rehearsal rehearsal, List<StepTime> times, String description,
+                     List<Migration> migrations) {
 
     /**
      * This report is of a rehearsal on a copy, not of a real window (null for a real one): every page says so.
@@ -76,6 +77,12 @@ public record Report(String title, String runbookVersion, String runbookFile, St
     public record SignoffLine(String stepId, String role, String name, Instant at) {}
 
     public record TimelineEntry(Instant at, String what) {}
+
+    /**
+     * An {@code execute} check of the runbook: what it runs and, once it began, the SHA-256 of the file as it ran
+     * ({@code sha256} null if it never began).
+     */
+    public record Migration(String stepId, int index, String what, String sha256, Status status) {}
 
     public Duration duration() {
         return end == null || start == null ? null : Duration.between(start, end);

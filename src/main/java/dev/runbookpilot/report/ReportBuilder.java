@@ -72,7 +72,8 @@ public final class ReportBuilder {
         return new Report(st.runbookTitle(), st.runbookVersion(), st.runbookFile(), st.runbookSha256(),
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
                 phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
-                rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal));
+                rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal),
+                st.runbookDescription(), migrations(state, phases));
     }
 
     private static Report.Rehearsal rehearsal(SessionState state) {
@@ -137,6 +138,27 @@ public final class ReportBuilder {
                 + st.operator() + " (" + st.note() + "); last attempt: " + r.actual()).orElse(r.actual());
         return new Report.CheckReport(0, r.kind(), r.label(), status, r.expected(), actual, r.sql(),
                 r.durationMillis(), r.sqlState(), r.error(), r.detail());
+    }
+
+    /** Every execute check in runbook order, with the file hash its last start journaled. */
+    private static List<Report.Migration> migrations(SessionState state, List<Report.PhaseReport> phases) {
+        Map<String, String> began = new java.util.HashMap<>();
+        for (JournalEvent e : state.events()) {
+            if (e instanceof JournalEvent.MigrationBegan m) {
+                began.put(SessionState.key(m.stepId(), m.index()), m.fileSha256());
+            }
+        }
+        List<Report.Migration> out = new ArrayList<>();
+        for (Report.PhaseReport p : phases) {
+            for (Report.StepReport s : p.steps()) {
+                for (Report.CheckReport c : s.checks()) {
+                    if (!"execute".equals(c.kind())) continue;
+                    out.add(new Report.Migration(s.id(), c.index(), c.label(),
+                            began.get(SessionState.key(s.id(), c.index())), c.status()));
+                }
+            }
+        }
+        return out;
     }
 
     /** Says plainly with which privileges checks ran; journals from before it was recorded say that instead. */

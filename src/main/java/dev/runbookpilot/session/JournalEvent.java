@@ -61,10 +61,24 @@ public sealed interface JournalEvent {
 
     record PhaseOutline(String name, List<StepOutline> steps) {}
 
+    /**
+     * @param runbookDescription the runbook's {@code description} (Markdown) for the report's first page; null in
+     *                           journals written before it was recorded
+     */
     record Started(String sessionId, String runbookFile, String runbookSha256, String runbookTitle,
                    String runbookVersion, String environment, String targetDatabase, List<PhaseOutline> outline,
-                   Connection connection, ServerInfo server, String operator, String toolVersion, Instant at)
-            implements JournalEvent {}
+                   Connection connection, ServerInfo server, String operator, String toolVersion, Instant at,
+                   String runbookDescription)
+            implements JournalEvent {
+
+        /** A start without a description, as journals before it was recorded read. */
+        public Started(String sessionId, String runbookFile, String runbookSha256, String runbookTitle,
+                       String runbookVersion, String environment, String targetDatabase, List<PhaseOutline> outline,
+                       Connection connection, ServerInfo server, String operator, String toolVersion, Instant at) {
+            this(sessionId, runbookFile, runbookSha256, runbookTitle, runbookVersion, environment, targetDatabase,
+                    outline, connection, server, operator, toolVersion, at, null);
+        }
+    }
 
     record Resumed(String operator, ServerInfo server, Instant at) implements JournalEvent {}
 

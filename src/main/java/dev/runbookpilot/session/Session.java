@@ -121,7 +121,7 @@ public final class Session implements AutoCloseable {
             JournalEvent.Started started = new JournalEvent.Started(id, runbook.file().toAbsolutePath().toString(),
                     runbook.sha256(), runbook.title(), runbook.version(), runbook.target().environment().yamlName(),
                     runbook.target().database(), outline(runbook), connection, server, operator, Version.current(),
-                    Instant.now());
+                    Instant.now(), runbook.description());
             Journal journal = Journal.create(file, started);
             SessionState state = new SessionState();
             state.apply(started);

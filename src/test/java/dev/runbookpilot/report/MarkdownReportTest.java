@@ -262,11 +262,12 @@ class MarkdownReportTest {
         private static final Pattern TAG = Pattern.compile("<(/?[A-Za-z][A-Za-z0-9]*)[^>]*>");
         private static final List<String> OUR_TAGS = List.of("details", "/details", "summary", "/summary", "br");
         private static final Pattern HEADING = Pattern.compile(
-                "# Sign-off report: .*|## .*|### .* — .*");
+                "# Sign-off report: .*|## .*|### .* — .*|### Q\\d+");
         private static final List<String> BLOCK_STARTS = List.of("**Verdict: ", "|", "- ", "<details><summary>",
                 "</details>", "Step `", "Error", "None.", "This runbook has no sign-off step.", "Missing:",
                 "Unexpected:", "Mismatched:", "Accepted with a waiver:", "Skipped (optional steps, not counted as passed):", "Found:", "Notices received:", "Expected notices missing:",
-                "(more rows not shown)");
+                "(more rows not shown)", "Paths are relative to the runbook's folder", "This runbook runs no migration file.",
+                "Each check names the SQL it ran", "Run by ", "> ", ">");
         private static final Pattern FENCE = Pattern.compile("^(`{3,}|~{3,})(.*)$");
 
         static List<String> problems(String md) {

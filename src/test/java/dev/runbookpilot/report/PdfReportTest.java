@@ -50,20 +50,23 @@ class PdfReportTest {
             assertThat(doc.getNumberOfPages()).isGreaterThan(1);
         }
         String flat = squash(text);
+        // The report writes the workstation's folders relative to the runbook's (demo/migrate.sql, not /tmp/...).
+        WorkstationPaths paths = new WorkstationPaths(report.runbookFile(), System.getProperty("user.home"));
+        java.util.function.UnaryOperator<String> shown = t -> squash(paths.apply(t));
         int checks = 0;
         for (Report.PhaseReport p : report.phases()) {
             for (Report.StepReport st : p.steps()) {
                 for (Report.CheckReport c : st.checks()) {
                     checks++;
-                    assertThat(flat).as(st.id() + "#" + c.index() + " label").contains(squash(c.label()));
+                    assertThat(flat).as(st.id() + "#" + c.index() + " label").contains(shown.apply(c.label()));
                     if (c.expected() != null) {
-                        assertThat(flat).as(st.id() + "#" + c.index() + " expected").contains(squash(c.expected()));
+                        assertThat(flat).as(st.id() + "#" + c.index() + " expected").contains(shown.apply(c.expected()));
                     }
                     if (c.actual() != null) {
-                        assertThat(flat).as(st.id() + "#" + c.index() + " actual").contains(squash(c.actual()));
+                        assertThat(flat).as(st.id() + "#" + c.index() + " actual").contains(shown.apply(c.actual()));
                     }
-                    if (c.sql() != null) assertThat(flat).contains(squash(c.sql()));
-                    if (c.error() != null) assertThat(flat).contains(squash(c.error()));
+                    if (c.sql() != null) assertThat(flat).contains(shown.apply(c.sql()));
+                    if (c.error() != null) assertThat(flat).contains(shown.apply(c.error()));
                 }
             }
         }

@@ -1,0 +1,334 @@
+package dev.runbookpilot.report;
+
+import dev.runbookpilot.check.CheckDetail;
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.io.Durations;
+import dev.runbookpilot.db.CheckDefaults;
+import dev.runbookpilot.db.Database;
+import dev.runbookpilot.demo.DemoDatabase;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Phase;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.RunListener;
+import dev.runbookpilot.session.Session;
+import dev.runbookpilot.session.SessionState;
+import dev.runbookpilot.testing.TestPostgres;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.PDFTextStripperByArea;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.awt.geom.Rectangle2D;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The report of the largest sample (schema-alignment) walked on its demo database with the deliberately broken
+ * migration, one failure waived: the report an auditor receives after a real window, read back from the PDF.
+ */
+class DemoReportTest {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
+    @TempDir
+    static Path dir;
+    private static Report report;
+    private static byte[] pdf;
+    private static String markdown;
+
+    @BeforeAll
+    static void walkTheDemo() throws Exception {
+        Path copy = dir.resolve("schema-alignment");
+        copyTree(TestPostgres.projectDir().resolve("runbooks/schema-alignment"), copy);
+        Path broken = TestPostgres.projectDir().resolve("src/test/resources/broken-migrations/schema-alignment.sql");
+        Files.copy(broken, copy.resolve("demo/migration.sql"), StandardCopyOption.REPLACE_EXISTING);
+        Path file = copy.resolve("runbook.yaml");
+        // Backups in a folder beside the runbook's: its path must show relative to the runbook, not absolute.
+        Files.writeString(file, Files.readString(file).replace("~/runbook-pilot-backups", "../backups"));
+        Runbook runbook = RunbookLoader.load(file);
+        String database = DemoDatabase.databaseName(runbook);
+        TestPostgres.server().recreateDatabase(database);
+        TestPostgres.runScript(database, DemoDatabase.setupScript(runbook));
+        Properties props = new Properties();
+        props.setProperty("user", "postgres");
+        try (Database db = Database.open(TestPostgres.jdbcUrl(database), props, 8, CheckDefaults.LOCK_TIMEOUT);
+             Session session = Session.start(runbook, db, new JournalEvent.Connection("localhost",
+                     TestPostgres.server().port(), database, "postgres", null, false, null), "Demo Operator",
+                     dir.resolve("sessions"), RunListener.NONE)) {
+            boolean waived = false;
+            for (Phase phase : runbook.phases()) {
+                for (Step step : phase.steps()) {
+                    session.runChecks(step, Session.Scope.ALL);
+                    for (int i = 0; i < step.checks().size(); i++) {
+                        CheckSpec spec = step.checks().get(i);
+                        if (spec instanceof CheckSpec.Manual) {
+                            session.confirm(step, i, "checked");
+                        }
+                        if (spec instanceof CheckSpec.Signoff so) {
+                            for (String role : so.roles()) session.sign(step, role, "Demo " + role);
+                        }
+                        if (!waived && session.checkStatus(step, i) == Status.FAILED) {
+                            session.waive(step, i, "known difference, ticket OPS-7");
+                            waived = true;
+                        }
+                    }
+                }
+            }
+            session.finish();
+        } finally {
+            TestPostgres.exec("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+        // Read back from the journal on disk: what the report needs (the description too) must be journaled.
+        Path journal;
+        try (Stream<Path> files = Files.list(dir.resolve("sessions"))) {
+            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        report = ReportBuilder.build(SessionState.replay(Journal.read(journal)));
+        pdf = PdfReport.render(report);
+        markdown = MarkdownReport.render(report);
+        String out = System.getProperty("demoReport.out");
+        if (out != null) {
+            Files.write(Path.of(out + ".pdf"), pdf);
+            Files.writeString(Path.of(out + ".md"), markdown);
+        }
+    }
+
+    @AfterAll
+    static void clear() {
+        report = null;
+        pdf = null;
+        markdown = null;
+    }
+
+    /** The PDF's text a page at a time, lines in reading order. */
+    private static List<String> pages() throws Exception {
+        List<String> pages = new ArrayList<>();
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            for (int page = 1; page <= doc.getNumberOfPages(); page++) {
+                PDFTextStripper stripper = new PDFTextStripper();
+                stripper.setSortByPosition(true);
+                stripper.setStartPage(page);
+                stripper.setEndPage(page);
+                pages.add(stripper.getText(doc));
+            }
+        }
+        return pages;
+    }
+
+    private static String text() throws Exception {
+        return String.join("\n", pages());
+    }
+
+    /** The text inside the page margins, without the running header and footer a page break puts into a text. */
+    private static String body() throws Exception {
+        StringBuilder b = new StringBuilder();
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            for (PDPage page : doc.getPages()) {
+                PDRectangle box = page.getMediaBox();
+                // In the order the text was drawn, cell by cell: a cell's lines stay together.
+                PDFTextStripperByArea stripper = new PDFTextStripperByArea();
+                // A4 with 20 mm at the top and 18 mm at the bottom for the header and footer.
+                stripper.addRegion("body", new Rectangle2D.Float(0, 57, box.getWidth(), box.getHeight() - 57 - 51));
+                stripper.extractRegions(page);
+                b.append(stripper.getTextForRegion("body")).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String squash(String s) {
+        return s.replaceAll("\\s+", "");
+    }
+
+    /** What the report prints for a journal text: workstation folders written relative to the runbook. */
+    private static String shown(String s) {
+        return new WorkstationPaths(report.runbookFile(), System.getProperty("user.home")).apply(s);
+    }
+
+    @Test
+    void theDemoReportKeepsEveryCheckAndEverySqlInSeventeenPages() throws Exception {
+        List<String> pages = pages();
+        System.out.println("demo report: " + pages.size() + " pages");
+        // 38 pages before the SQL appendix and content-sized tables, 16 after, 17 with the table of locks the
+        // migration held. The goal of 12 is not reached: the 119 schema changes take three pages and the SQL appendix
+        // (the 80-line migration among it) three more.
+        assertThat(pages).hasSizeLessThanOrEqualTo(17);
+        String flat = squash(body());
+        int checks = 0;
+        for (Report.PhaseReport p : report.phases()) {
+            for (Report.StepReport st : p.steps()) {
+                for (Report.CheckReport c : st.checks()) {
+                    checks++;
+                    String as = st.id() + "#" + (c.index() + 1);
+                    assertThat(flat).as(as + " label").contains(squash(shown(c.label())));
+                    if (c.expected() != null) assertThat(flat).as(as).contains(squash(shown(c.expected())));
+                    if (c.actual() != null) assertThat(flat).as(as).contains(squash(shown(c.actual())));
+                    if (c.sql() != null) assertThat(flat).as(as + " SQL").contains(squash(shown(c.sql())));
+                    if (c.detail() instanceof CheckDetail.SchemaChanges sc) {
+                        for (CheckDetail.SchemaChange ch : sc.changes()) {
+                            for (String v : Arrays.asList(ch.label(), ch.before(), ch.after())) {
+                                if (v != null) assertThat(flat).as(as + " schema change").contains(squash(v));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checks).isGreaterThan(30);
+    }
+
+    @Test
+    void eachDistinctSqlIsPrintedOnceAndEveryCheckNamesItsNumber() throws Exception {
+        SqlAppendix appendix = SqlAppendix.of(report);
+        // The catalog queries of the object checks are shared: fewer texts than checks that ran SQL.
+        long withSql = report.phases().stream().flatMap(p -> p.steps().stream()).flatMap(s -> s.checks().stream())
+                .filter(SqlAppendix::holds).count();
+        assertThat(appendix.entries().size()).isLessThan((int) withSql);
+        String flat = squash(body());
+        for (SqlAppendix.Entry e : appendix.entries()) {
+            String sql = squash(shown(e.sql()));
+            assertThat(occurrences(flat, sql)).as(e.name() + " in the PDF").isEqualTo(1);
+            assertThat(occurrences(markdown, shown(e.sql()).strip())).as(e.name() + " in Markdown").isEqualTo(1);
+        }
+        for (Report.PhaseReport p : report.phases()) {
+            for (Report.StepReport st : p.steps()) {
+                for (Report.CheckReport c : st.checks()) {
+                    if (!SqlAppendix.holds(c)) continue;
+                    String name = appendix.entry(c).name();
+                    assertThat(flat).contains(squash(shown(c.label())) + "SQL:" + name);
+                    assertThat(markdown).contains(MarkdownReport.cell(shown(c.label())) + " (SQL [" + name + "]");
+                }
+            }
+        }
+    }
+
+    private static int occurrences(String haystack, String needle) {
+        int n = 0;
+        for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + 1)) n++;
+        return n;
+    }
+
+    @Test
+    void everyWordOfTheSchemaDiffPrintsWhole() throws Exception {
+        Set<String> printed = new HashSet<>();
+        for (String line : text().split("\n")) printed.addAll(words(line));
+        List<String> words = new ArrayList<>();
+        report.phases().stream().flatMap(p -> p.steps().stream()).flatMap(s -> s.checks().stream())
+                .map(Report.CheckReport::detail).filter(CheckDetail.SchemaChanges.class::isInstance)
+                .map(CheckDetail.SchemaChanges.class::cast).flatMap(sc -> sc.changes().stream())
+                .forEach(ch -> {
+                    for (String v : Arrays.asList(ch.change(), ch.label(), ch.before(), ch.after())) {
+                        if (v != null) words.addAll(words(v));
+                    }
+                });
+        // Before the column widths came from the content, "added" printed one letter per line.
+        assertThat(words).contains("added", "renamed");
+        assertThat(words).allSatisfy(w -> assertThat(printed).as("whole word " + w).contains(w));
+    }
+
+    /**
+     * Words as a line may break between them: at spaces, after a colon or dot as in "index:table.name", before an
+     * opening bracket.
+     */
+    private static List<String> words(String text) {
+        return Arrays.stream(text.strip().split("\\s+|(?<=[:.])|(?=[\\[(])")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    @Test
+    void theFirstPageHasTheVerdictWindowTargetMigrationsAndDescription() throws Exception {
+        String first = pages().get(0);
+        String flat = squash(first);
+        assertThat(first).contains("Verdict: " + report.verdict());
+        Report.Waiver w = report.waivers().get(0);
+        assertThat(flat).contains(squash("Waived: " + w.stepId())).contains(squash(w.reason()));
+        assertThat(flat).contains(squash(TIME.format(report.start()))).contains(squash(TIME.format(report.end())));
+        assertThat(flat).contains(squash(report.target().database())).contains(report.target().host());
+        assertThat(report.migrations()).isNotEmpty();
+        for (Report.Migration m : report.migrations()) {
+            assertThat(m.sha256()).hasSize(64);
+            assertThat(flat).contains(m.sha256()).contains(squash(shown(m.what())));
+        }
+        assertThat(flat).contains(squash("Deploys Ecto migration"))
+                .contains(squash("if that fails, restore the backup taken in the pre-migration phase."));
+        assertThat(markdown).contains("> Deploys Ecto migration");
+        for (Report.Migration m : report.migrations()) assertThat(markdown).contains("`" + m.sha256() + "`");
+    }
+
+    @Test
+    void noWorkstationPathAppearsAnywhereInTheReport() throws Exception {
+        String text = text();
+        String home = System.getProperty("user.home");
+        for (String rendered : List.of(text, markdown)) {
+            assertThat(rendered).doesNotContain(dir.toString()).doesNotContain(home + "/");
+        }
+        // The paths are still there, relative to the runbook's folder.
+        assertThat(squash(text)).contains(squash("execute demo/migration.sql")).contains("../backups/");
+        assertThat(markdown).contains("execute demo/migration.sql").contains("../backups/");
+    }
+
+    @Test
+    void noTableHeaderEndsAPageAndNoDurationWraps() throws Exception {
+        List<String> headers = List.of("#CheckStatusExpectedActualTime", "ChangeObjectDeclared/happenedDefinition",
+                "TableBeforeAfterChangeStatusChange,toscale", "StepMigration,SHA-256ofthefileasitran Status");
+        for (String page : pages()) {
+            List<String> lines = Arrays.stream(page.split("\n")).map(String::strip).filter(l -> !l.isEmpty())
+                    .filter(l -> !l.startsWith("Runbook Pilot sign-off report") && !l.matches("Page \\d+ of \\d+"))
+                    .toList();
+            String last = squash(lines.get(lines.size() - 1));
+            assertThat(headers).as("last line of a page: " + last).noneMatch(h -> squash(h).equals(last));
+        }
+        String text = text();
+        report.phases().stream().flatMap(p -> p.steps().stream()).flatMap(s -> s.checks().stream())
+                .filter(c -> c.durationMillis() != null)
+                .forEach(c -> assertThat(text).contains(Durations.human(c.durationMillis())));
+    }
+
+    @Test
+    void aSmallChangeNextToALargeTableGetsAVisibleBar() throws Exception {
+        CheckDetail.RowCountDiff diff = report.phases().stream().flatMap(p -> p.steps().stream())
+                .flatMap(s -> s.checks().stream()).map(Report.CheckReport::detail)
+                .filter(CheckDetail.RowCountDiff.class::isInstance).map(CheckDetail.RowCountDiff.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(diff.lines()).anyMatch(l -> l.before() == 120_000L && l.delta() == 0);
+        assertThat(diff.lines()).anyMatch(l -> l.delta() == -400L);
+        String flat = squash(text());
+        assertThat(flat).contains("-400").contains("(-7.41%)");
+        StringBuilder b = new StringBuilder();
+        PdfReport.rowCounts(b, diff);
+        // The largest change takes half the cell, to the left of the middle: rows fewer.
+        assertThat(b.toString()).contains("class=\"bar removed\" style=\"width:50.0%;margin-left:0.0%\"");
+        // A change of one row next to one of 400 is still drawn.
+        assertThat(PdfReport.changeBar(1L, 400)).contains("width:3.0%");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else Files.copy(p, target);
+            }
+        }
+    }
+}
