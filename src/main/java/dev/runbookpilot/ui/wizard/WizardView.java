@@ -58,6 +58,7 @@ public final class WizardView extends BorderPane {
     private final Label stepTitle = new Label();
     private final Label stepPhase = new Label();
     private final MarkdownView description = new MarkdownView();
+    private StepIntro intro;
     private ScrollPane descriptionScroll;
     private SplitPane split;
     private VBox top;
@@ -299,7 +300,8 @@ public final class WizardView extends BorderPane {
             descriptionScroll.setMinViewportHeight(shown);
             descriptionScroll.setPrefViewportHeight(shown);
         });
-        top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
+        intro = new StepIntro(vm.runbook());
+        top = new VBox(6, intro, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
         top.setPadding(new Insets(8, 12, 8, 12));
         table.setFixedCellSize(TABLE_ROW);
         table.setMinHeight(TABLE_HEADER + TABLE_ROW + 4);
@@ -385,6 +387,7 @@ public final class WizardView extends BorderPane {
         if (item == null) return;
         stepPhase.setText(item.phase() + " · step " + (item.position() + 1) + " of " + vm.steps().size());
         stepTitle.setText(item.step().title());
+        intro.show(item);
         fitSplitToStep();
         String text = item.step().description();
         description.setMarkdown(text == null ? "" : text);

@@ -1,0 +1,220 @@
+package dev.runbookpilot.ui;
+
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.testing.TestPostgres;
+import dev.runbookpilot.ui.wizard.WizardViewModel;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.TitledPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wizard read as a DBA reads it, at the two screen sizes it must be calm at (1366x768 and 1024x700): what the
+ * runbook and its phases say, the outline, the running state. One database for the class; each test its window.
+ */
+@ExtendWith(ApplicationExtension.class)
+class LegibleWizardTest {
+    static final String RUNBOOK_DESCRIPTION = """
+            Ticket **OPS-4711**: moves the billing tables to the new schema.
+
+            Window: Saturday 02:00-04:00 UTC, announced to support.
+
+            Rollback plan: restore the dump taken in the first phase; the application keeps running on the old
+            schema until the last phase, so stopping at any step before it is safe.
+            """;
+
+    private static String database;
+
+    @TempDir
+    Path dir;
+    private Stage stage;
+    private MainWindow window;
+    private ExecutorService background;
+
+    @BeforeAll
+    static void oneDatabaseForTheClass() throws Exception {
+        database = TestPostgres.freshDatabase("legible");
+        TestPostgres.exec(database, "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2);");
+    }
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        background = FxExecutors.background();
+        window = new MainWindow(stage, new Workspace(dir.resolve("home")), background);
+        stage.show();
+    }
+
+    @AfterEach
+    void closeWindow(FxRobot robot) throws Exception {
+        if (window.wizard() != null) {
+            WizardViewModel vm = window.wizard().viewModel();
+            robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
+                    javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !stage.isShowing());
+            assertThat(vm.session()).isNull();
+        }
+        background.shutdownNow();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1366, 768", "1024, 700"})
+    void theRunbookDescriptionHeadsTheFirstStepAndEachPhaseDescriptionHeadsItsPhase(int width, int height,
+                                                                                    FxRobot robot)
+            throws Exception {
+        open(robot, width, height, """
+                runbook: Billing move
+                description: |
+                %s
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Before
+                    description: Nothing is written in this phase; **every** check only reads.
+                    steps:
+                      - id: one
+                        title: Two items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                      - id: two
+                        title: Still two items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                  - name: After
+                    description: The application is back on; watch its error rate.
+                    steps:
+                      - id: three
+                        title: Items after
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                """.formatted(RUNBOOK_DESCRIPTION.indent(2).stripTrailing(), database));
+
+        TitledPane runbookPane = robot.lookup("#runbook-description-pane").queryAs(TitledPane.class);
+        assertThat(runbookPane.isExpanded()).as("the runbook's description is open on the first step").isTrue();
+        assertThat(markdown(robot, "#runbook-description")).isEqualTo(RUNBOOK_DESCRIPTION);
+        assertOnScreen(robot, "#runbook-description");
+        TitledPane phasePane = robot.lookup("#phase-description-pane").queryAs(TitledPane.class);
+        assertThat(phasePane.isExpanded()).isTrue();
+        assertThat(phasePane.getText()).isEqualTo("Phase: Before");
+        assertThat(markdown(robot, "#phase-description"))
+                .isEqualTo("Nothing is written in this phase; **every** check only reads.");
+        assertOnScreen(robot, "#phase-description");
+        assertOnScreen(robot, "#run");
+        assertOnScreen(robot, "#checks");
+
+        runAndNext(robot);
+        assertThat(runbookPane.isExpanded()).as("folded after the first step, one click away").isFalse();
+        assertThat(runbookPane.isVisible()).isTrue();
+        assertThat(phasePane.isExpanded()).as("a phase's description is news on its first step only").isFalse();
+
+        runAndNext(robot);
+        assertThat(phasePane.getText()).isEqualTo("Phase: After");
+        assertThat(phasePane.isExpanded()).isTrue();
+        assertThat(markdown(robot, "#phase-description"))
+                .isEqualTo("The application is back on; watch its error rate.");
+        assertOnScreen(robot, "#phase-description");
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1366, 768", "1024, 700"})
+    void theWholeRunbookDescriptionIsReadOnTheStartScreenOnceItIsChosen(int width, int height, FxRobot robot)
+            throws Exception {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: Billing move
+                description: |
+                %s
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: one
+                        title: Two items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                """.formatted(RUNBOOK_DESCRIPTION.indent(2).stripTrailing(), database), StandardCharsets.UTF_8);
+        robot.interact(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+            window.start(Startup.startScreen(file, "alice"));
+        });
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> robot.lookup("#chosenDescriptionScroll").tryQuery().map(Node::isVisible).orElse(false));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(markdown(robot, "#chosenDescription")).isEqualTo(RUNBOOK_DESCRIPTION);
+        assertOnScreen(robot, "#chosenDescriptionScroll");
+        assertOnScreen(robot, "#connect");
+        assertOnScreen(robot, "#samples");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private Runbook open(FxRobot robot, int width, int height, String yaml) throws Exception {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        Runbook rb = RunbookLoader.load(file);
+        Target target = Targets.fromEnvironment().connect(TestPostgres.server().uri(database),
+                Targets.PasswordPrompt.NONE);
+        robot.interact(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+            window.showWizard(new Launch(rb, target, "alice", null));
+        });
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.wizard().viewModel().openedProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(window.scene().getWidth()).isEqualTo(width);
+        assertThat(window.scene().getHeight()).isEqualTo(height);
+        return rb;
+    }
+
+    private void runAndNext(FxRobot robot) throws Exception {
+        robot.clickOn("#run");
+        waitIdle();
+        robot.clickOn("#next");
+        waitIdle();
+    }
+
+    private void waitIdle() throws Exception {
+        WaitForAsyncUtils.waitForFxEvents();
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.wizard().viewModel().busyProperty().get());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static String markdown(FxRobot robot, String query) {
+        return robot.lookup(query).queryAs(dev.runbookpilot.ui.widgets.MarkdownView.class).getMarkdown();
+    }
+
+    /** Shown, and wholly inside the window: not scrolled off, not pushed out by something above it. */
+    void assertOnScreen(FxRobot robot, String query) {
+        Node node = robot.lookup(query).query();
+        assertThat(node.isVisible()).as(query + " visible").isTrue();
+        Bounds b = node.localToScene(node.getBoundsInLocal());
+        assertThat(b.getMinX()).as(query + " left edge").isGreaterThanOrEqualTo(0);
+        assertThat(b.getMinY()).as(query + " top edge").isGreaterThanOrEqualTo(0);
+        assertThat(b.getMaxX()).as(query + " right edge").isLessThanOrEqualTo(window.scene().getWidth());
+        assertThat(b.getMaxY()).as(query + " bottom edge").isLessThanOrEqualTo(window.scene().getHeight());
+        assertThat(b.getHeight()).as(query + " height").isPositive();
+    }
+}
