@@ -10,7 +10,9 @@ import dev.runbookpilot.ui.wizard.WizardViewModel;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.TextField;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -169,7 +171,74 @@ class LegibleWizardTest {
         assertOnScreen(robot, "#samples");
     }
 
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1366, 768", "1024, 700"})
+    void aLongConnectionErrorScrollsInItsAreaAndTheTestResultIsReadWhole(int width, int height, FxRobot robot)
+            throws Exception {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: Connect me
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: one
+                        title: Two items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                """.formatted(database), StandardCharsets.UTF_8);
+        robot.interact(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+            window.start(Startup.startScreen(file, "alice"));
+        });
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !robot.lookup("#connect").queryButton().isDisabled());
+        robot.clickOn("#connect");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#modeUri").tryQuery().isPresent());
+        robot.clickOn("#modeUri");
+        // The server's or the resolver's words, as long as they come: here an sslmode of two hundred words.
+        String longValue = "not a mode ".repeat(200).strip();
+        robot.interact(() -> robot.lookup("#uri").queryAs(TextField.class).setText(
+                "host=localhost port=" + TestPostgres.server().port() + " sslmode='" + longValue + "'"));
+        robot.clickOn("#testConnection");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> robot.lookup("#connectError").queryLabeled().getText().contains("sslmode"));
+        WaitForAsyncUtils.waitForFxEvents();
+        Window dialog = robot.lookup("#connectTarget").query().getScene().getWindow();
+        assertThat(dialog.getHeight()).as("the dialog fits the screen").isLessThanOrEqualTo(height);
+        assertInside(robot, "#connectTarget", dialog);
+        assertInside(robot, "#cancelConnect", dialog);
+        assertInside(robot, "#connectMessages", dialog);
+
+        robot.interact(() -> robot.lookup("#uri").queryAs(TextField.class).setText(
+                TestPostgres.server().uri(database)));
+        robot.clickOn("#testConnection");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS,
+                () -> robot.lookup("#testResult").queryLabeled().getText().contains("PostgreSQL"));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#connectError").queryLabeled().isVisible()).isFalse();
+        Node result = robot.lookup("#testResult").query();
+        Bounds shown = robot.lookup("#connectMessages").query().localToScreen(
+                robot.lookup("#connectMessages").query().getBoundsInLocal());
+        Bounds text = result.localToScreen(result.getBoundsInLocal());
+        assertThat(shown.contains(text)).as("the whole test result %s is inside the message area %s", text, shown)
+                .isTrue();
+        assertThat(((javafx.scene.control.Labeled) result).getText()).contains("database matches the runbook");
+        assertInside(robot, "#connectTarget", dialog);
+        robot.clickOn("#cancelConnect");
+    }
+
     // ---------------------------------------------------------------- helpers
+
+    private static void assertInside(FxRobot robot, String query, Window window) {
+        Node node = robot.lookup(query).query();
+        Bounds b = node.localToScreen(node.getBoundsInLocal());
+        assertThat(node.isVisible()).as(query + " visible").isTrue();
+        assertThat(b.getMinY()).as(query + " top").isGreaterThanOrEqualTo(window.getY());
+        assertThat(b.getMaxY()).as(query + " bottom").isLessThanOrEqualTo(window.getY() + window.getHeight());
+        assertThat(b.getMinX()).as(query + " left").isGreaterThanOrEqualTo(window.getX());
+        assertThat(b.getMaxX()).as(query + " right").isLessThanOrEqualTo(window.getX() + window.getWidth());
+    }
 
     private Runbook open(FxRobot robot, int width, int height, String yaml) throws Exception {
         Path file = dir.resolve("runbook.yaml");
