@@ -10,7 +10,13 @@ import dev.runbookpilot.ui.wizard.WizardViewModel;
 import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.TitledPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
+import dev.runbookpilot.ui.wizard.StepItem;
+import dev.runbookpilot.ui.widgets.StatusBadge;
+import java.util.List;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
@@ -226,6 +232,68 @@ class LegibleWizardTest {
         assertThat(((javafx.scene.control.Labeled) result).getText()).contains("database matches the runbook");
         assertInside(robot, "#connectTarget", dialog);
         robot.clickOn("#cancelConnect");
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1366, 768", "1024, 700"})
+    void theOutlineShowsEachStepOnOneLineWithItsFullTitleInATooltipAndFollowsTheCurrentStep(int width, int height,
+                                                                                           FxRobot robot)
+            throws Exception {
+        StringBuilder yaml = new StringBuilder("""
+                runbook: Many steps
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Pre-migration checks of the billing database
+                    steps:
+                """.formatted(database));
+        int steps = 30;
+        for (int i = 1; i <= steps; i++) {
+            yaml.append("""
+                          - id: s%d
+                            title: Step %d confirms that every invoice row of the previous month is still there
+                            checks:
+                              - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                    """.formatted(i, i));
+        }
+        open(robot, width, height, yaml.toString());
+        ListView<StepItem> outline = robot.lookup("#steps").queryListView();
+        WizardViewModel vm = window.wizard().viewModel();
+
+        for (int i = 0; i < steps - 1; i++) {
+            robot.interact(vm::run);
+            waitIdle();
+            robot.interact(vm::next);
+            waitIdle();
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        StepItem current = vm.currentProperty().get();
+        assertThat(current.position()).isEqualTo(steps - 1);
+        List<ListCell<?>> cells = new java.util.ArrayList<>();
+        for (ListCell<?> c : robot.lookup("#steps .list-cell").queryAllAs(ListCell.class)) {
+            if (c.isVisible() && c.getItem() != null) cells.add(c);
+        }
+        ListCell<?> shown = cells.stream().filter(c -> c.getItem() == current).findFirst().orElseThrow(
+                () -> new AssertionError("the current step is scrolled out of the outline"));
+        Bounds list = outline.localToScene(outline.getBoundsInLocal());
+        Bounds cell = shown.localToScene(shown.getBoundsInLocal());
+        assertThat(cell.getMinY()).as("current step inside the outline").isGreaterThanOrEqualTo(list.getMinY());
+        assertThat(cell.getMaxY()).as("current step inside the outline").isLessThanOrEqualTo(list.getMaxY());
+
+        for (ListCell<?> c : cells) {
+            StepItem item = (StepItem) c.getItem();
+            Label title = (Label) c.lookup(".outline-title");
+            Label glyph = (Label) c.lookup(".outline-status");
+            assertThat(title.getText()).startsWith((item.position() + 1) + ". Step ");
+            assertThat(title.getHeight()).as("one line").isLessThan(title.getFont().getSize() * 2);
+            assertThat(glyph.getText()).isEqualTo(StatusBadge.glyph(item.status()));
+            assertThat(c.getTooltip().getText()).contains(item.step().title())
+                    .contains(StatusBadge.cellText(item.status()));
+            Bounds b = title.localToScene(title.getBoundsInLocal());
+            assertThat(b.getMaxX()).as("the title is cut at the outline's edge").isLessThanOrEqualTo(list.getMaxX());
+            if (item.position() > 0) {
+                assertThat(c.getHeight()).as("a step takes one line").isLessThan(title.getFont().getSize() * 3);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -19,7 +19,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
@@ -174,9 +173,12 @@ public final class WizardView extends BorderPane {
     private Node outline() {
         ListView<StepItem> steps = new ListView<>(vm.steps());
         steps.setId("steps");
-        steps.setCellFactory(lv -> new StepCell());
+        steps.setCellFactory(lv -> new OutlineCell(item -> vm.canGoTo(item) || item == vm.currentProperty().get()));
         steps.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        vm.currentProperty().addListener((o, a, b) -> steps.getSelectionModel().select(b));
+        vm.currentProperty().addListener((o, a, b) -> {
+            steps.getSelectionModel().select(b);
+            if (b != null) keepInView(steps, b.position());
+        });
         // Whether a later step is reachable changes when an earlier one settles: re-render every cell then.
         vm.progressProperty().addListener((o, a, b) -> steps.refresh());
         steps.setOnMouseClicked(e -> {
@@ -210,54 +212,21 @@ public final class WizardView extends BorderPane {
         return box;
     }
 
-    private final class StepCell extends ListCell<StepItem> {
-        private final ChangeTracker tracker = new ChangeTracker();
-
-        @Override
-        protected void updateItem(StepItem item, boolean empty) {
-            super.updateItem(item, empty);
-            tracker.detach();
-            if (empty || item == null) {
-                setText(null);
-                setGraphic(null);
-                setTooltip(null);
+    /**
+     * Scrolls the outline so the current step shows with a step of context above it, but only when it is out of
+     * view: a list that jumps on every Next loses the operator's place.
+     */
+    private static void keepInView(ListView<StepItem> steps, int index) {
+        Platform.runLater(() -> {
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) steps.lookup(".virtual-flow");
+            if (flow == null || flow.getFirstVisibleCell() == null || flow.getLastVisibleCell() == null) {
+                steps.scrollTo(Math.max(0, index - 1));
                 return;
             }
-            Runnable render = () -> {
-                Label phase = new Label(item.phase().toUpperCase(java.util.Locale.ROOT));
-                phase.getStyleClass().add("phase-caption");
-                boolean firstOfPhase = item.position() == 0
-                        || !vm.steps().get(item.position() - 1).phase().equals(item.phase());
-                Label name = new Label((item.position() + 1) + ". " + item.step().title());
-                name.setWrapText(true);
-                // A cell otherwise grows to its text; held to the list's width, long titles wrap instead.
-                name.maxWidthProperty().bind(getListView().widthProperty().subtract(36));
-                StatusBadge badge = new StatusBadge(item.status());
-                VBox cell = firstOfPhase ? new VBox(2, phase, name, badge) : new VBox(2, name, badge);
-                setGraphic(cell);
-                setText(null);
-                setDisable(!vm.canGoTo(item) && item != vm.currentProperty().get());
-            };
-            tracker.attach(item.statusProperty(), render);
-            render.run();
-        }
-    }
-
-    /** Re-renders a cell when its item's status changes, and forgets the item when the cell is reused. */
-    private static final class ChangeTracker {
-        private javafx.beans.value.ObservableValue<?> observed;
-        private javafx.beans.value.ChangeListener<Object> listener;
-
-        void attach(javafx.beans.value.ObservableValue<?> value, Runnable onChange) {
-            observed = value;
-            listener = (o, a, b) -> onChange.run();
-            value.addListener(listener);
-        }
-
-        void detach() {
-            if (observed != null) observed.removeListener(listener);
-            observed = null;
-        }
+            int first = flow.getFirstVisibleCell().getIndex();
+            int last = flow.getLastVisibleCell().getIndex();
+            if (index <= first || index >= last) steps.scrollTo(Math.max(0, index - 1));
+        });
     }
 
     // ---------------------------------------------------------------- centre: the step
