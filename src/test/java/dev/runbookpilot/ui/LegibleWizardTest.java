@@ -64,7 +64,8 @@ class LegibleWizardTest {
     @BeforeAll
     static void oneDatabaseForTheClass() throws Exception {
         database = TestPostgres.freshDatabase("legible");
-        TestPostgres.exec(database, "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2);");
+        TestPostgres.exec(database, "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2);"
+                + " CREATE TABLE naps (n int);");
     }
 
     @Start
@@ -294,6 +295,52 @@ class LegibleWizardTest {
                 assertThat(c.getHeight()).as("a step takes one line").isLessThan(title.getFont().getSize() * 3);
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1366, 768", "1024, 700"})
+    void whileAStepRunsItsEvidenceSaysRunningWithALiveTimerAndCancellingEndsWhenTheCancelDid(int width, int height,
+                                                                                            FxRobot robot)
+            throws Exception {
+        TestPostgres.exec(database, "TRUNCATE naps");
+        // Sleeps one second per row of naps: none for the first run, long enough to watch and cancel the second.
+        open(robot, width, height, """
+                runbook: Slow
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: slow
+                        title: Items, slowly
+                        checks:
+                          - query: { name: items counted, sql: "SELECT count(*) FROM items, pg_sleep((SELECT count(*) FROM naps))", expect: "= 2" }
+                """.formatted(database));
+        WizardViewModel vm = window.wizard().viewModel();
+        robot.clickOn("#run");
+        waitIdle();
+        assertThat(robot.lookup("#check-detail").query().isVisible()).isTrue();
+        assertThat(robot.lookup("#run-state").query().isVisible()).isFalse();
+
+        TestPostgres.exec(database, "INSERT INTO naps SELECT generate_series(1, 60)");
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#run-state").queryLabeled().getText().contains("0:01 elapsed"));
+        assertThat(robot.lookup("#run-state").queryLabeled().getText())
+                .startsWith("Running 1 check of 'Items, slowly'… 0:01 elapsed");
+        assertOnScreen(robot, "#run-state");
+        assertThat(robot.lookup("#check-detail").query().isVisible())
+                .as("the previous result is not shown as if it were this run's").isFalse();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#run-state").queryLabeled().getText().contains("0:02 elapsed"));
+
+        robot.clickOn("#cancel");
+        waitIdle();
+        String status = robot.lookup("#status-bar").queryAs(org.controlsfx.control.StatusBar.class).getText();
+        assertThat(status).doesNotContain("Cancelling").contains("'Items, slowly' cancelled after");
+        assertThat(vm.infoProperty().get()).isNotEqualTo("Cancelling…");
+        assertThat(robot.lookup("#run-state").query().isVisible()).isFalse();
+        assertThat(robot.lookup("#check-detail").query().isVisible()).isTrue();
+        assertThat(vm.checks().get(0).status()).isEqualTo(dev.runbookpilot.check.Status.ERROR);
     }
 
     // ---------------------------------------------------------------- helpers

@@ -286,13 +286,31 @@ public final class WizardView extends BorderPane {
         topScroll.getStyleClass().add("edge-to-edge");
         detail.setId("check-detail");
         detail.setPadding(new Insets(0, 12, 8, 12));
-        ScrollPane detailScroll = new ScrollPane(detail);
+        ScrollPane detailScroll = new ScrollPane(new VBox(runState(), detail));
         detailScroll.setFitToWidth(true);
         // The evidence (rows, row-count diff and chart, schema tree) needs the room more than the description.
         split = new SplitPane(topScroll, detailScroll);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.5);
         return split;
+    }
+
+    /**
+     * While checks or a migration run, the evidence pane says so with a live elapsed time instead of showing the
+     * previous result as if it were current; the result comes back when the run has been journaled.
+     */
+    private Node runState() {
+        Label state = new Label();
+        state.setId("run-state");
+        state.getStyleClass().add("run-state");
+        state.setWrapText(true);
+        state.setPadding(new Insets(12));
+        state.textProperty().bind(vm.runStateProperty());
+        state.visibleProperty().bind(vm.runStateProperty().isNotEmpty());
+        state.managedProperty().bind(state.visibleProperty());
+        detail.visibleProperty().bind(vm.runStateProperty().isEmpty());
+        detail.managedProperty().bind(detail.visibleProperty());
+        return state;
     }
 
     private void buildTable() {

@@ -129,6 +129,13 @@ public final class WizardViewModel {
     private final StringProperty info = new SimpleStringProperty(this, "info", "");
     private final StringProperty elapsed = new SimpleStringProperty(this, "elapsed", "0:00:00");
     private final StringProperty migrationProgress = new SimpleStringProperty(this, "migrationProgress", "");
+    /** "Running … 0:07" while checks or a migration run (counted by {@link #tick}), empty otherwise. */
+    private final StringProperty runState = new SimpleStringProperty(this, "runState", "");
+    /** When the running work started and what it is, for {@link #runState}; null when nothing runs. */
+    private Instant runStartedAt;
+    private String runWhat;
+    /** The operator asked to cancel the running work and it has not ended yet. */
+    private boolean cancelling;
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress");
     /** What ran, when and by whom, for the current step's applied migrations; empty when none is applied. */
     private final StringProperty applied = new SimpleStringProperty(this, "applied", "");
@@ -447,6 +454,9 @@ public final class WizardViewModel {
         error.set("");
         migrationLog.clear();
         Instant startedAt = clock.instant();
+        runStartedAt = startedAt;
+        runWhat = migrates ? "the migration of '" + item.step().title() + "'" : describeRun(item, scope);
+        showRunState();
         submit(() -> {
             s.runChecks(item.step(), scope);
             return null;
@@ -456,11 +466,24 @@ public final class WizardViewModel {
     private void finishRun(StepItem item, Instant startedAt, boolean migrates) {
         running.set(false);
         busy.set(false);
+        runStartedAt = null;
+        runState.set("");
+        boolean cancelled = cancelling;
+        cancelling = false;
+        // "Cancelling…" ends with the run it cancelled.
+        if (cancelled) info.set("");
         runningKeys.clear();
         refreshStep(item);
         Status st = item.status();
-        if (st.isBlocking()) {
+        if (st.isBlocking() && cancelled) {
+            error.set("'" + item.step().title() + "' cancelled after " + CheckRow.formatMillis(
+                    Duration.between(startedAt, clock.instant()).toMillis()) + ": what had not finished is ERROR"
+                    + " (cancelled by the operator); re-run it, or waive with a reason");
+        } else if (st.isBlocking()) {
             error.set("'" + item.step().title() + "' is " + st + ": fix the cause and re-run, or waive with a reason");
+        } else if (cancelled) {
+            info.set("Cancelled after " + CheckRow.formatMillis(Duration.between(startedAt, clock.instant())
+                    .toMillis()) + "; every check had already finished");
         }
         if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()), migrates);
     }
@@ -512,7 +535,9 @@ public final class WizardViewModel {
     public void cancel() {
         Session s = session;
         if (s != null && running.get()) {
+            cancelling = true;
             info.set("Cancelling…");
+            showRunState();
             background.execute(s::cancel);
         }
     }
@@ -803,8 +828,30 @@ public final class WizardViewModel {
         return entries;
     }
 
-    /** Updates the window clock: from the session's start to its end, or to now while it is open. */
+    /** What a run covers, for the running state: "3 checks of 'Step'". */
+    private String describeRun(StepItem item, Session.Scope scope) {
+        long automated = checks.stream().filter(CheckRow::isAutomated).count();
+        return (scope == Session.Scope.ALL ? "" : "the unsettled of ") + automated
+                + (automated == 1 ? " check" : " checks") + " of '" + item.step().title() + "'";
+    }
+
+    /** The running state's text at this second; nothing when nothing runs. */
+    private void showRunState() {
+        if (runStartedAt == null) {
+            runState.set("");
+            return;
+        }
+        Duration d = Duration.between(runStartedAt, clock.instant());
+        runState.set((cancelling ? "Cancelling " : "Running ") + runWhat + "… "
+                + String.format(java.util.Locale.ROOT, "%d:%02d", d.toMinutes(), d.toSecondsPart()) + " elapsed");
+    }
+
+    /**
+     * Updates the window clock (from the session's start to its end, or to now while it is open) and the running
+     * state's elapsed time.
+     */
     public void tick() {
+        showRunState();
         if (session == null) return;
         SessionState st = session.state();
         Instant start = st.started().at();
@@ -914,6 +961,11 @@ public final class WizardViewModel {
 
     public ReadOnlyStringProperty elapsedProperty() {
         return elapsed;
+    }
+
+    /** "Running 2 checks of 'Step'… 0:07 elapsed" while work runs, empty otherwise; ticks with {@link #tick}. */
+    public ReadOnlyStringProperty runStateProperty() {
+        return runState;
     }
 
     public ReadOnlyStringProperty migrationProgressProperty() {
