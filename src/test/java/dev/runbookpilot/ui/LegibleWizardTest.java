@@ -343,6 +343,62 @@ class LegibleWizardTest {
         assertThat(vm.checks().get(0).status()).isEqualTo(dev.runbookpilot.check.Status.ERROR);
     }
 
+    @org.junit.jupiter.api.Test
+    void theRunButtonAndTheApprovalSayWhatTheStepDoesToTheDatabase(FxRobot robot) throws Exception {
+        Files.writeString(dir.resolve("add.sql"), "CREATE TABLE IF NOT EXISTS added (id int);\n",
+                StandardCharsets.UTF_8);
+        open(robot, 1366, 768, """
+                runbook: Words
+                target: { environment: production, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: read
+                        title: Two items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                      - id: migrate
+                        title: Add a table
+                        execute: { file: add.sql }
+                      - id: dump
+                        title: Backup after
+                        backup: { dir: backups, format: custom, verify: list }
+                """.formatted(database));
+        assertThat(robot.lookup("#run").queryButton().getText()).isEqualTo("▶ Run checks");
+        robot.clickOn("#run");
+        waitIdle();
+        robot.clickOn("#next");
+        waitIdle();
+
+        assertThat(robot.lookup("#run").queryButton().getText()).isEqualTo("▶ Run migration…");
+        javafx.scene.control.DialogPane migration = approvalDialog(robot);
+        assertThat(((Stage) migration.getScene().getWindow()).getTitle()).isEqualTo("Approve migration");
+        assertThat(migration.getHeaderText()).isEqualTo("'Add a table' will change database " + database);
+        robot.clickOn("#typed-database").write(database);
+        robot.clickOn(robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(b -> b.getText().equals("Run migration")).findFirst().orElseThrow());
+        waitIdle();
+        assertThat(robot.lookup("#run").queryButton().getText()).as("applied: nothing left to approve")
+                .isEqualTo("▶ Run checks");
+        robot.clickOn("#next");
+        waitIdle();
+
+        assertThat(robot.lookup("#run").queryButton().getText()).isEqualTo("▶ Run backup…");
+        javafx.scene.control.DialogPane backup = approvalDialog(robot);
+        assertThat(((Stage) backup.getScene().getWindow()).getTitle()).isEqualTo("Approve backup");
+        assertThat(backup.getHeaderText()).startsWith("'Backup after' will back up").doesNotContain("change");
+        assertThat(backup.getButtonTypes()).extracting(javafx.scene.control.ButtonType::getText)
+                .contains("Run backup");
+        robot.interact(() -> ((Stage) backup.getScene().getWindow()).close());
+    }
+
+    private static javafx.scene.control.DialogPane approvalDialog(FxRobot robot) throws Exception {
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#migration-sql").tryQuery().isPresent());
+        return robot.lookup("#migration-sql").query().getScene().getRoot() instanceof javafx.scene.control.DialogPane p
+                ? p : robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private static void assertInside(FxRobot robot, String query, Window window) {

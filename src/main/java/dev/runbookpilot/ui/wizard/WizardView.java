@@ -517,6 +517,7 @@ public final class WizardView extends BorderPane {
         next.setId("next");
         back.disableProperty().bind(vm.canBackProperty().not());
         run.disableProperty().bind(vm.canRunProperty().not());
+        run.textProperty().bind(vm.runActionProperty());
         rerun.disableProperty().bind(vm.canRerunFailedProperty().not());
         cancel.disableProperty().bind(vm.runningProperty().not());
         waive.disableProperty().bind(vm.canWaiveProperty().not());
@@ -571,7 +572,7 @@ public final class WizardView extends BorderPane {
             vm.run();
             return;
         }
-        MigrationDialog dialog = new MigrationDialog(item.step().title(), vm.databaseName(),
+        MigrationDialog dialog = new MigrationDialog(vm.approval(), item.step().title(), vm.databaseName(),
                 vm.requiresTypedDatabaseName());
         dialog.initOwner(getScene().getWindow());
         vm.loadMigrationSql(item.step(), dialog::showSql, dialog::showLoadFailure);

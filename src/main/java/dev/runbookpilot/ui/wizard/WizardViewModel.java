@@ -145,6 +145,9 @@ public final class WizardViewModel {
     private final StringProperty previous = new SimpleStringProperty(this, "previous", "");
     /** The current step has an automated check that Run would run (an applied migration is never run again). */
     private final BooleanProperty runnable = new SimpleBooleanProperty(this, "runnable");
+    /** The Run button's words: what it does on the current step ("Run checks", "Run migration…", ...). */
+    private final StringProperty runAction = new SimpleStringProperty(this, "runAction", RUN_CHECKS);
+    static final String RUN_CHECKS = "▶ Run checks";
     /** Checks started but not yet journaled as finished; the journal has no RUNNING state. Touched on ui only. */
     private final Set<String> runningKeys = new HashSet<>();
     private final javafx.beans.property.IntegerProperty rowStatusChanges =
@@ -376,6 +379,39 @@ public final class WizardViewModel {
         }
         runChecks(item, Session.Scope.UNSETTLED);
         return true;
+    }
+
+    /** What the operator approves before Run on a step: each is named for what it does to the database. */
+    public enum Approval {
+        MIGRATION("migration", "will change database"),
+        BACKUP("backup", "will back up (pg_dump, then prove it by reading or restoring it) database"),
+        PROBES("probes", "will run probes (written, then rolled back) against database");
+
+        private final String noun;
+        private final String does;
+
+        Approval(String noun, String does) {
+            this.noun = noun;
+            this.does = does;
+        }
+
+        public String noun() {
+            return noun;
+        }
+
+        /** "will change database", to follow the step's title and precede the database name. */
+        public String does() {
+            return does;
+        }
+    }
+
+    /** What Run on the current step needs approved, or null when it runs read-only checks only. */
+    public Approval approval() {
+        StepItem item = current.get();
+        if (!migrationToRun()) return null;
+        if (session.hasMigrationToRun(item.step())) return Approval.MIGRATION;
+        return item.step().checks().stream().anyMatch(c -> c instanceof CheckSpec.Backup)
+                && !runbook.target().probesNeedApproval(item.step()) ? Approval.BACKUP : Approval.PROBES;
     }
 
     /**
@@ -783,6 +819,8 @@ public final class WizardViewModel {
         unsettled.set(String.join("\n", unsettledLines));
         previous.set(String.join("\n", previousLines));
         runnable.set(anyToRun);
+        Approval approval = approval();
+        runAction.set(approval == null ? RUN_CHECKS : "▶ Run " + approval.noun() + "…");
         rowStatusChanges.set(rowStatusChanges.get() + 1);
     }
 
@@ -966,6 +1004,11 @@ public final class WizardViewModel {
     /** "Running 2 checks of 'Step'… 0:07 elapsed" while work runs, empty otherwise; ticks with {@link #tick}. */
     public ReadOnlyStringProperty runStateProperty() {
         return runState;
+    }
+
+    /** The Run button's words for the current step. */
+    public ReadOnlyStringProperty runActionProperty() {
+        return runAction;
     }
 
     public ReadOnlyStringProperty migrationProgressProperty() {
