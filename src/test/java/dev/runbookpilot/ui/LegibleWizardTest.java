@@ -17,6 +17,9 @@ import javafx.scene.control.TextField;
 import dev.runbookpilot.ui.wizard.StepItem;
 import dev.runbookpilot.ui.widgets.StatusBadge;
 import java.util.List;
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import javafx.application.Application;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
@@ -397,6 +400,41 @@ class LegibleWizardTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#migration-sql").tryQuery().isPresent());
         return robot.lookup("#migration-sql").query().getScene().getRoot() instanceof javafx.scene.control.DialogPane p
                 ? p : robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void theThemeAndTheWindowSizeAreRememberedForTheNextWindow(FxRobot robot) throws Exception {
+        Path saved = dir.resolve("home/config/window.json");
+        robot.interact(() -> {
+            stage.setWidth(1100);
+            stage.setHeight(720);
+            window.toggleTheme();
+        });
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> Files.isRegularFile(saved)
+                && Files.readString(saved).contains("1100"));
+        assertThat(Files.readString(saved)).contains("\"dark\" : true");
+        try {
+            robot.interact(() -> Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet()));
+            java.util.concurrent.atomic.AtomicReference<Stage> opened = new java.util.concurrent.atomic.AtomicReference<>();
+            robot.interact(() -> {
+                opened.set(new Stage());
+                new MainWindow(opened.get(), new Workspace(dir.resolve("home")), background);
+                opened.get().show();
+            });
+            Stage next = opened.get();
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> next.getWidth() == 1100 && next.getHeight() == 720);
+            assertThat(Application.getUserAgentStylesheet()).isEqualTo(new PrimerDark().getUserAgentStylesheet());
+            robot.interact(next::close);
+        } finally {
+            robot.interact(() -> Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet()));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aLaptopScreenOpensTheWindowMaximised() {
+        assertThat(WindowPreferences.smallScreen(new javafx.geometry.Rectangle2D(0, 0, 1366, 768))).isTrue();
+        assertThat(WindowPreferences.smallScreen(new javafx.geometry.Rectangle2D(0, 0, 1024, 700))).isTrue();
+        assertThat(WindowPreferences.smallScreen(new javafx.geometry.Rectangle2D(0, 0, 1920, 1050))).isFalse();
     }
 
     // ---------------------------------------------------------------- helpers
