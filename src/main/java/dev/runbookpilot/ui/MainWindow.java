@@ -187,6 +187,8 @@ public final class MainWindow {
         WizardViewModel vm = new WizardViewModel(launch.runbook(), launch.target(), FxExecutors.UI, background,
                 Clock.systemDefaultZone());
         wizard = new WizardView(vm, launch.operator(), () -> export(vm), this::toggleTheme);
+        // The operator stays the same; the session closes (journal, connection) as when the window closes.
+        wizard.setOnHome(() -> showStart(launch.operator()));
         stage.setTitle("Runbook Pilot — " + launch.runbook().title());
         scene.setRoot(wizard);
         vm.open(launch.operator(), workspace.sessions(), launch.resumeJournal());

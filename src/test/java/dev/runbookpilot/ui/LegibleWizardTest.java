@@ -14,6 +14,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import dev.runbookpilot.ui.wizard.StepItem;
 import dev.runbookpilot.ui.widgets.StatusBadge;
 import java.util.List;
@@ -136,12 +137,15 @@ class LegibleWizardTest {
         assertOnScreen(robot, "#checks");
 
         runAndNext(robot);
-        assertThat(runbookPane.isExpanded()).as("folded after the first step, one click away").isFalse();
-        assertThat(runbookPane.isVisible()).isTrue();
-        assertThat(phasePane.isExpanded()).as("a phase's description is news on its first step only").isFalse();
+        assertThat(runbookPane.isVisible()).as("later steps keep their room for the checks").isFalse();
+        assertThat(phasePane.isVisible()).as("a phase's description is news on its first step only").isFalse();
+        Tooltip about = robot.lookup(".runbook-title").queryLabeled().getTooltip();
+        assertThat(((dev.runbookpilot.ui.widgets.MarkdownView) about.getGraphic()).getMarkdown())
+                .as("the runbook's description is a hover away on the outline's title").isEqualTo(RUNBOOK_DESCRIPTION);
 
         runAndNext(robot);
         assertThat(phasePane.getText()).isEqualTo("Phase: After");
+        assertThat(phasePane.isVisible()).isTrue();
         assertThat(phasePane.isExpanded()).isTrue();
         assertThat(markdown(robot, "#phase-description"))
                 .isEqualTo("The application is back on; watch its error rate.");
@@ -435,6 +439,32 @@ class LegibleWizardTest {
         assertThat(WindowPreferences.smallScreen(new javafx.geometry.Rectangle2D(0, 0, 1366, 768))).isTrue();
         assertThat(WindowPreferences.smallScreen(new javafx.geometry.Rectangle2D(0, 0, 1024, 700))).isTrue();
         assertThat(WindowPreferences.smallScreen(new javafx.geometry.Rectangle2D(0, 0, 1920, 1050))).isFalse();
+    }
+
+    @org.junit.jupiter.api.Test
+    void theStartScreenIsOneClickAwayAndLeavingClosesTheSession(FxRobot robot) throws Exception {
+        open(robot, 1024, 700, """
+                runbook: Leave me
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: one
+                        title: Two items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 2" }
+                """.formatted(database));
+        WizardViewModel vm = window.wizard().viewModel();
+        robot.clickOn("#run");
+        waitIdle();
+        assertOnScreen(robot, "#to-start");
+        robot.clickOn("#to-start");
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#startView").tryQuery().isPresent());
+        assertThat(window.wizard()).isNull();
+        assertThat(vm.session()).as("the journal is closed, not left open behind the start screen").isNull();
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> robot.lookup("#sessions").queryTableView()
+                .getItems().size() == 1);
+        assertThat(stage.isShowing()).isTrue();
     }
 
     // ---------------------------------------------------------------- helpers

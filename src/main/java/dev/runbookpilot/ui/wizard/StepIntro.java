@@ -9,13 +9,13 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
- * What heads a step: the runbook's description (ticket, window, rollback plan) and the description of the step's
- * phase, each whole, in Markdown. Both are open where they are news (the runbook's on the first step, a phase's on
- * its first step) and folded elsewhere, one click away, so later steps keep their room for the checks.
+ * What heads a step where it is news: the runbook's description (ticket, window, rollback plan) on the first step,
+ * a phase's description on the phase's first step, each whole, in Markdown, and foldable. Other steps keep their
+ * room for the checks and manual items: the runbook's description is then in the outline title's tooltip.
  */
 final class StepIntro extends VBox {
     /** Taller descriptions scroll inside their pane: the checks below stay on screen at 700 px. */
-    static final double MAX_HEIGHT = 160;
+    static final double MAX_HEIGHT = 120;
 
     private final Runbook runbook;
     private final TitledPane runbookPane;
@@ -33,16 +33,16 @@ final class StepIntro extends VBox {
         phaseText.setId("phase-description");
         phasePane = pane("", phaseText);
         phasePane.setId("phase-description-pane");
-        boolean described = hasText(runbook.description());
-        runbookPane.setVisible(described);
-        runbookPane.setManaged(described);
         getChildren().addAll(runbookPane, phasePane);
         setMinHeight(Region.USE_PREF_SIZE);
     }
 
     /** Shows the intro for {@code item}: its phase found by position, as phase names need not be unique. */
     void show(StepItem item) {
-        runbookPane.setExpanded(item.position() == 0);
+        boolean runbookShown = item.position() == 0 && hasText(runbook.description());
+        runbookPane.setVisible(runbookShown);
+        runbookPane.setManaged(runbookShown);
+        runbookPane.setExpanded(true);
         Phase phase = null;
         boolean firstOfPhase = false;
         int start = 0;
@@ -54,12 +54,12 @@ final class StepIntro extends VBox {
             }
             start += p.steps().size();
         }
-        boolean described = phase != null && hasText(phase.description());
-        phasePane.setVisible(described);
-        phasePane.setManaged(described);
-        phaseText.setMarkdown(described ? phase.description() : "");
+        boolean phaseShown = firstOfPhase && phase != null && hasText(phase.description());
+        phasePane.setVisible(phaseShown);
+        phasePane.setManaged(phaseShown);
+        phaseText.setMarkdown(phaseShown ? phase.description() : "");
         phasePane.setText("Phase: " + item.phase());
-        phasePane.setExpanded(firstOfPhase);
+        phasePane.setExpanded(true);
     }
 
     private static TitledPane pane(String title, MarkdownView text) {

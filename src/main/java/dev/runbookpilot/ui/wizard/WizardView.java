@@ -53,6 +53,8 @@ public final class WizardView extends BorderPane {
     private final WizardViewModel vm;
     private final String operator;
     private final Runnable onExport;
+    /** Back to the start screen, set by the window that shows this view; null until then. */
+    private Runnable onHome;
 
     private final Label stepTitle = new Label();
     private final Label stepPhase = new Label();
@@ -141,6 +143,11 @@ public final class WizardView extends BorderPane {
         return vm;
     }
 
+    /** What "Start screen" does: the window closes this session and shows its start screen. */
+    public void setOnHome(Runnable onHome) {
+        this.onHome = onHome;
+    }
+
     /** Stops the clock and detaches the log console; the model is closed by the window. */
     public void dispose() {
         clock.stop();
@@ -205,6 +212,15 @@ public final class WizardView extends BorderPane {
         title.getStyleClass().add("runbook-title");
         title.setWrapText(true);
         title.setMinHeight(Region.USE_PREF_SIZE);
+        String about = vm.runbook().description();
+        if (about != null && !about.isBlank()) {
+            // The runbook's whole description heads the first step; from any other, it is a hover away here.
+            Tooltip whole = new Tooltip();
+            whole.setGraphic(new MarkdownView(about));
+            whole.setMaxWidth(520);
+            whole.setShowDuration(Duration.INDEFINITE);
+            title.setTooltip(whole);
+        }
         VBox box = new VBox(8, title, steps, progress, progressText, elapsed);
         box.setPadding(new Insets(8));
         box.setPrefWidth(300);
@@ -556,7 +572,18 @@ public final class WizardView extends BorderPane {
         theme.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, atlantafx.base.theme.Styles.SMALL);
         theme.setOnAction(e -> onToggleTheme.run());
         theme.setMinWidth(Region.USE_PREF_SIZE);
-        status.getRightItems().addAll(spinner, theme);
+        Button home = new Button("⌂ Start screen");
+        home.setId("to-start");
+        home.setTooltip(new Tooltip("Close this session (everything is journaled; it resumes from the start"
+                + " screen's Recent sessions) and go back to the start screen"));
+        home.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, atlantafx.base.theme.Styles.SMALL);
+        home.setMinWidth(Region.USE_PREF_SIZE);
+        // Not while work runs: leaving would cancel it half-way without the operator asking for that.
+        home.disableProperty().bind(vm.busyProperty().and(vm.openedProperty()));
+        home.setOnAction(e -> {
+            if (onHome != null) onHome.run();
+        });
+        status.getRightItems().addAll(spinner, home, theme);
         return new VBox(buttons, logConsole, status);
     }
 

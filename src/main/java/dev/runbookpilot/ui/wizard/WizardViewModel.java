@@ -492,7 +492,7 @@ public final class WizardViewModel {
         Instant startedAt = clock.instant();
         runStartedAt = startedAt;
         runWhat = migrates ? "the migration of '" + item.step().title() + "'" : describeRun(item, scope);
-        showRunState();
+        showRunState(startedAt);
         submit(() -> {
             s.runChecks(item.step(), scope);
             return null;
@@ -573,7 +573,7 @@ public final class WizardViewModel {
         if (s != null && running.get()) {
             cancelling = true;
             info.set("Cancelling…");
-            showRunState();
+            if (runStartedAt != null) showRunState(clock.instant());
             background.execute(s::cancel);
         }
     }
@@ -873,13 +873,9 @@ public final class WizardViewModel {
                 + (automated == 1 ? " check" : " checks") + " of '" + item.step().title() + "'";
     }
 
-    /** The running state's text at this second; nothing when nothing runs. */
-    private void showRunState() {
-        if (runStartedAt == null) {
-            runState.set("");
-            return;
-        }
-        Duration d = Duration.between(runStartedAt, clock.instant());
+    /** The running state's text at {@code now}; the clock is read only while something runs. */
+    private void showRunState(Instant now) {
+        Duration d = Duration.between(runStartedAt, now);
         runState.set((cancelling ? "Cancelling " : "Running ") + runWhat + "… "
                 + String.format(java.util.Locale.ROOT, "%d:%02d", d.toMinutes(), d.toSecondsPart()) + " elapsed");
     }
@@ -889,7 +885,7 @@ public final class WizardViewModel {
      * state's elapsed time.
      */
     public void tick() {
-        showRunState();
+        if (runStartedAt != null) showRunState(clock.instant());
         if (session == null) return;
         SessionState st = session.state();
         Instant start = st.started().at();
