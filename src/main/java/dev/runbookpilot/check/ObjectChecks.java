@@ -124,7 +124,8 @@ public final class ObjectChecks {
             }
             mismatched.addAll(mismatchedHere);
             if (missingHere.isEmpty() && mismatchedHere.isEmpty()) {
-                part(true, specs.size() == 1 ? "present" : "all " + specs.size() + " present");
+                // Each part names what it is about: beside an "absent" part, a bare "present" reads as a contradiction.
+                part(true, specs.size() == 1 ? specs.get(0).name() + " present" : "all " + specs.size() + " present");
             } else {
                 List<String> text = new ArrayList<>();
                 if (!missingHere.isEmpty()) text.add("missing: " + String.join(", ", missingHere));
@@ -140,8 +141,8 @@ public final class ObjectChecks {
                 if (!named.isEmpty()) present.add(display(named.get(0)));
             }
             unexpected.addAll(present);
-            part(present.isEmpty(), present.isEmpty() ? (names.size() == 1 ? "absent" : "none of " + names.size()
-                    + " present") : "present: " + String.join(", ", present));
+            part(present.isEmpty(), present.isEmpty() ? (names.size() == 1 ? names.get(0) + " absent"
+                    : "all " + names.size() + " absent") : "present: " + String.join(", ", present));
         }
 
         void exact(List<CheckSpec.ObjectSpec> specs, List<CatalogObject> candidates) {

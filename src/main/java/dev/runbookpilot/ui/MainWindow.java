@@ -49,6 +49,10 @@ public final class MainWindow {
     private final Scene scene;
     private WizardView wizard;
     private boolean dark;
+    private final Path preferences;
+    /** Size changes settle for a second before they are written: a drag is one write, not hundreds. */
+    private final javafx.animation.PauseTransition sizeSettles =
+            new javafx.animation.PauseTransition(javafx.util.Duration.seconds(1));
 
     public MainWindow(Stage stage, Workspace workspace, ExecutorService background) {
         this.stage = stage;
@@ -64,6 +68,43 @@ public final class MainWindow {
         stage.setMinHeight(Math.min(700, screen.getHeight()));
         stage.setScene(scene);
         stage.setOnCloseRequest(this::closeRequested);
+        // On a laptop screen the default size would not fit with the window's decorations: use all of it.
+        if (WindowPreferences.smallScreen(screen)) stage.setMaximized(true);
+        preferences = workspace.config().resolve("window.json");
+        background.execute(() -> {
+            WindowPreferences saved = WindowPreferences.read(preferences);
+            if (saved != null) FxExecutors.UI.execute(() -> restore(saved, screen));
+        });
+        sizeSettles.setOnFinished(e -> savePreferences());
+        javafx.beans.InvalidationListener resized = o -> sizeSettles.playFromStart();
+        stage.widthProperty().addListener(resized);
+        stage.heightProperty().addListener(resized);
+        stage.maximizedProperty().addListener(resized);
+    }
+
+    /** The theme and size the operator left, never larger than this screen. */
+    private void restore(WindowPreferences saved, Rectangle2D screen) {
+        if (saved.dark() != dark) {
+            dark = saved.dark();
+            applyTheme();
+        }
+        if (saved.maximized()) {
+            stage.setMaximized(true);
+        } else if (saved.width() != null && saved.height() != null) {
+            stage.setMaximized(false);
+            stage.setWidth(Math.min(Math.max(saved.width(), stage.getMinWidth()), screen.getWidth()));
+            stage.setHeight(Math.min(Math.max(saved.height(), stage.getMinHeight()), screen.getHeight()));
+        }
+    }
+
+    private void savePreferences() {
+        WindowPreferences now = new WindowPreferences(dark, stage.isMaximized() ? null : stage.getWidth(),
+                stage.isMaximized() ? null : stage.getHeight(), stage.isMaximized());
+        try {
+            background.execute(() -> now.write(preferences));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The app is stopping: the size saved before stays.
+        }
     }
 
     /** Opens what the command line asked for. */
@@ -146,6 +187,8 @@ public final class MainWindow {
         WizardViewModel vm = new WizardViewModel(launch.runbook(), launch.target(), FxExecutors.UI, background,
                 Clock.systemDefaultZone());
         wizard = new WizardView(vm, launch.operator(), () -> export(vm), this::toggleTheme);
+        // The operator stays the same; the session closes (journal, connection) as when the window closes.
+        wizard.setOnHome(() -> showStart(launch.operator()));
         stage.setTitle("Runbook Pilot — " + launch.runbook().title());
         scene.setRoot(wizard);
         vm.open(launch.operator(), workspace.sessions(), launch.resumeJournal());
@@ -166,9 +209,10 @@ public final class MainWindow {
         dialog.show();
     }
 
-    private void toggleTheme() {
+    void toggleTheme() {
         dark = !dark;
         applyTheme();
+        savePreferences();
     }
 
     private void applyTheme() {

@@ -111,11 +111,22 @@ class ObjectChecksTest {
     }
 
     @Test
+    void presentAndAbsentTogetherEachSayWhatTheyAreAbout() {
+        CheckOutcome o = ObjectChecks.evaluate(spec(ObjectKind.TABLES, null, List.of(named("users"), named("orders")),
+                List.of("detection_events"), null, null, Map.of()), SHOP);
+        assertThat(o.status()).isEqualTo(Status.PASSED);
+        assertThat(o.actual()).isEqualTo("all 2 present; detection_events absent");
+        CheckOutcome one = ObjectChecks.evaluate(spec(ObjectKind.TABLES, null, List.of(named("users")),
+                List.of("detection_events", "git_sessions"), null, null, Map.of()), SHOP);
+        assertThat(one.actual()).isEqualTo("users present; all 2 absent");
+    }
+
+    @Test
     void absentFailsNamingWhatIsStillThere() {
         CheckOutcome passing = ObjectChecks.evaluate(spec(ObjectKind.TABLES, null, List.of(),
                 List.of("detection_events", "git_sessions"), null, null, Map.of()), SHOP);
         assertThat(passing.status()).isEqualTo(Status.PASSED);
-        assertThat(passing.actual()).isEqualTo("none of 2 present");
+        assertThat(passing.actual()).isEqualTo("all 2 absent");
         CheckOutcome failing = ObjectChecks.evaluate(spec(ObjectKind.TABLES, null, List.of(),
                 List.of("orders", "gone"), null, null, Map.of()), SHOP);
         assertThat(failing.status()).isEqualTo(Status.FAILED);

@@ -21,6 +21,7 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.RadioButton;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
@@ -56,7 +57,12 @@ public final class ConnectionDialog extends Dialog<Target> {
     private static final String[] SSLMODES = {"", "disable", "allow", "prefer", "require", "verify-ca",
         "verify-full"};
 
+    /** The message area's height: a test result's three lines, or a server error's first lines, without scrolling. */
+    static final double MESSAGES_HEIGHT = 96;
+
     private final ConnectionViewModel vm;
+    /** Under the message area, not the Test button: the result is read whole, however long the server's version. */
+    private final Label testResult = new Label();
 
     public ConnectionDialog(ConnectionViewModel vm, Window owner) {
         this.vm = vm;
@@ -66,6 +72,16 @@ public final class ConnectionDialog extends Dialog<Target> {
         getDialogPane().getStylesheets().add(StartView.STYLESHEET);
         getDialogPane().getStyleClass().add("connection-dialog");
         getDialogPane().getButtonTypes().addAll(CONNECT, ButtonType.CANCEL);
+        testResult.setId("testResult");
+        testResult.setWrapText(true);
+        testResult.textProperty().bind(Bindings.createStringBinding(() -> describe(vm.testResultProperty().get()),
+                vm.testResultProperty()));
+        testResult.managedProperty().bind(vm.testResultProperty().isNotNull());
+        testResult.visibleProperty().bind(testResult.managedProperty());
+        vm.testResultProperty().addListener((obs, was, is) -> {
+            testResult.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING);
+            if (is != null) testResult.getStyleClass().add(is.databaseMatches() ? Styles.SUCCESS : Styles.WARNING);
+        });
         getDialogPane().setContent(content());
         setResultConverter(button -> null);
 
@@ -82,6 +98,10 @@ public final class ConnectionDialog extends Dialog<Target> {
         cancel.setId("cancelConnect");
         setOnCloseRequest(e -> {
             if (getResult() == null) vm.cancel();
+        });
+        // However it closed, the password typed in it is wiped.
+        showingProperty().addListener((o, was, is) -> {
+            if (!is) vm.forgetPassword();
         });
         vm.setPasswordPrompt(passwordPrompt(owner));
         vm.load();
@@ -141,9 +161,14 @@ public final class ConnectionDialog extends Dialog<Target> {
                 .then(vm.validationProperty()).otherwise(vm.errorProperty()));
         Label notice = messageLabel("connectNotice", Styles.SUCCESS);
         notice.textProperty().bind(vm.noticeProperty());
+        Label uriPassword = messageLabel("uriPasswordNote", Styles.WARNING);
+        uriPassword.textProperty().bind(vm.uriPasswordNoteProperty());
 
-        for (Label l : List.of(demoText, passwords, progress, error, notice)) l.setMinHeight(Region.USE_PREF_SIZE);
-        VBox box = new VBox(12, target, modeRow, server, demoText, passwords, busyRow, error, notice);
+        for (Label l : List.of(demoText, passwords, progress, error, notice, uriPassword, testResult)) {
+            l.setMinHeight(Region.USE_PREF_SIZE);
+        }
+        VBox box = new VBox(12, target, modeRow, server, demoText, passwords,
+                messages(busyRow, testResult, uriPassword, error, notice));
         box.setPrefWidth(660);
         box.setPadding(new Insets(8, 0, 0, 0));
         return box;
@@ -210,22 +235,35 @@ public final class ConnectionDialog extends Dialog<Target> {
         return row;
     }
 
+    /**
+     * Progress, the test result and every message share one area of fixed height: the dialog never grows after it
+     * is shown (a long server error once pushed Connect and Cancel out of it), and what does not fit scrolls.
+     */
+    private static Node messages(Node... shown) {
+        VBox box = new VBox(8, shown);
+        box.setPadding(new Insets(0, 4, 0, 0));
+        ScrollPane scroll = new ScrollPane(box);
+        scroll.setId("connectMessages");
+        scroll.setFitToWidth(true);
+        scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
+        scroll.getStyleClass().add("edge-to-edge");
+        scroll.setPrefViewportHeight(MESSAGES_HEIGHT);
+        scroll.setMinViewportHeight(MESSAGES_HEIGHT);
+        scroll.setMaxHeight(Region.USE_PREF_SIZE);
+        // A new message shows from its first line.
+        box.heightProperty().addListener((o, a, b) -> scroll.setVvalue(0));
+        return scroll;
+    }
+
     private Node testRow() {
         Button test = new Button("Test connection");
         test.setId("testConnection");
         test.disableProperty().bind(vm.canConnectProperty().not());
         test.setOnAction(e -> vm.testConnection());
-        Label result = new Label();
-        result.setId("testResult");
-        result.setWrapText(true);
-        result.textProperty().bind(Bindings.createStringBinding(() -> describe(vm.testResultProperty().get()),
-                vm.testResultProperty()));
-        vm.testResultProperty().addListener((obs, was, is) -> {
-            result.getStyleClass().removeAll(Styles.SUCCESS, Styles.WARNING);
-            if (is != null) result.getStyleClass().add(is.databaseMatches() ? Styles.SUCCESS : Styles.WARNING);
-        });
-        HBox row = new HBox(12, test, result);
-        HBox.setHgrow(result, Priority.ALWAYS);
+        Label hint = new Label("Connects, shows who and what the server is, disconnects.");
+        hint.getStyleClass().add(Styles.TEXT_MUTED);
+        HBox row = new HBox(12, test, hint);
+        row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         return row;
     }
 

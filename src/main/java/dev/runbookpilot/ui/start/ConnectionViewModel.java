@@ -1,6 +1,7 @@
 package dev.runbookpilot.ui.start;
 
 import dev.runbookpilot.app.ConnectionProfile;
+import dev.runbookpilot.app.LastConnections;
 import dev.runbookpilot.app.ProfileStore;
 import dev.runbookpilot.app.Target;
 import dev.runbookpilot.app.TargetException;
@@ -73,6 +74,14 @@ public final class ConnectionViewModel {
     private final Executor ui;
     private final Executor background;
     private final ProfileStore store;
+    private final LastConnections last;
+    /**
+     * The password the operator typed in this dialog and the connection it was typed for: Test then Connect asks
+     * once. Kept only while the dialog is open and the connection unchanged; forgotten after a failure (it may be the
+     * wrong one), on Connect, on Cancel. Touched on background threads, so guarded by this model.
+     */
+    private char[] typedPassword;
+    private String typedFor;
     private final AtomicLong generation = new AtomicLong();
     private volatile Targets.PasswordPrompt passwordPrompt = Targets.PasswordPrompt.NONE;
 
@@ -94,6 +103,7 @@ public final class ConnectionViewModel {
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper("");
     private final ReadOnlyObjectWrapper<TestResult> testResult = new ReadOnlyObjectWrapper<>();
     private final StringBinding validation;
+    private final StringBinding uriPasswordNote;
     private final BooleanBinding canConnect;
 
     public ConnectionViewModel(Workspace workspace, Targets targets, Runbook runbook, Executor ui,
@@ -104,19 +114,26 @@ public final class ConnectionViewModel {
         this.ui = ui;
         this.background = background;
         this.store = new ProfileStore(workspace);
+        this.last = new LastConnections(workspace);
         validation = Bindings.createStringBinding(this::validate, mode, host, port, database, user, sslmode, uri,
                 service, demoAvailable);
         canConnect = validation.isEmpty().and(busy.not());
+        uriPasswordNote = Bindings.createStringBinding(() -> mode.get() == Mode.URI
+                && ConnectionProfile.containsPassword(uri.get()) ? URI_PASSWORD_NOTE : "", mode, uri);
         selectedProfile.addListener((obs, was, is) -> {
             if (is != null) apply(is);
         });
         mode.addListener((obs, was, is) -> testResult.set(null));
     }
 
-    /** Reads the saved profiles and whether the runbook has a demo; call once after construction. */
+    /**
+     * Reads the saved profiles, whether the runbook has a demo and how it was last connected (offered again); call
+     * once after construction.
+     */
     public void load() {
         background.execute(() -> {
             boolean demo = Files.isRegularFile(DemoDatabase.setupScript(runbook));
+            LastConnections.Entry previous = runbook.file() == null ? null : last.get(runbook.file()).orElse(null);
             List<ConnectionProfile> saved;
             String problem = "";
             try {
@@ -131,8 +148,17 @@ public final class ConnectionViewModel {
                 demoAvailable.set(demo);
                 profiles.setAll(found);
                 error.set(failure);
-                // A sample with a demo opens on the demo: a newcomer reaches a running wizard without a server.
-                if (demo && found.isEmpty()) mode.set(Mode.DEMO);
+                if (previous != null && previous.demo() && demo) {
+                    mode.set(Mode.DEMO);
+                } else if (previous != null && previous.profile() != null) {
+                    apply(previous.profile());
+                    // A remembered connection is not a saved profile: Save profile asks for a name of its own.
+                    profileName.set(profiles.stream().anyMatch(p -> p.name().equals(previous.profile().name()))
+                            ? previous.profile().name() : "");
+                } else if (demo && found.isEmpty()) {
+                    // A sample with a demo opens on the demo: a newcomer reaches a running wizard without a server.
+                    mode.set(Mode.DEMO);
+                }
             });
         });
     }
@@ -147,9 +173,7 @@ public final class ConnectionViewModel {
             case DEMO:
                 return demoAvailable.get() ? "" : "this runbook has no demo (no demo/setup.sql next to it)";
             case URI:
-                if (uri.get().isBlank()) return "enter a URI or connection string";
-                return ConnectionProfile.containsPassword(uri.get())
-                        ? "remove the password: put it in ~/.pgpass or enter it when asked" : "";
+                return uri.get().isBlank() ? "enter a URI or connection string" : "";
             case SERVICE:
                 return service.get().isBlank() ? "enter a service name (a [section] of pg_service.conf)" : "";
             default:
@@ -164,6 +188,23 @@ public final class ConnectionViewModel {
             return "port must be a number between 1 and 65535 (usually 5432)";
         }
         return "";
+    }
+
+    /**
+     * What to connect to, as {@link Targets#resolve} takes it: a URI as typed, password included (used for this
+     * connection only, like the CLI's {@code --db}), the other modes as their profile spells them.
+     */
+    private String currentSpec() {
+        return mode.get() == Mode.URI ? uri.get().strip() : currentProfile().spec();
+    }
+
+    /** Said under a URI that carries a password: one rule for the GUI and the CLI, and what becomes of it. */
+    public static final String URI_PASSWORD_NOTE = "The password in this URI is used for this connection only: it"
+            + " is never saved in a profile, remembered, journaled or reported.";
+
+    /** {@link #URI_PASSWORD_NOTE} when the URI typed carries a password, else empty. */
+    public StringBinding uriPasswordNoteProperty() {
+        return uriPasswordNote;
     }
 
     /** The typed-in connection as a profile named by the name field (or "unsaved"). */
@@ -242,9 +283,9 @@ public final class ConnectionViewModel {
     /** Connects, reads who and what the server is, disconnects. Not offered for the demo. */
     public void testConnection() {
         if (mode.get() == Mode.DEMO || !begin("Connecting…")) return;
-        String spec = currentProfile().spec();
+        String spec = currentSpec();
         long gen = generation.get();
-        Targets.PasswordPrompt prompt = passwordPrompt;
+        Targets.PasswordPrompt prompt = askingOnce(spec);
         background.execute(() -> {
             try (Target t = targets.connect(spec, prompt)) {
                 ServerInfo info = t.db().serverInfo();
@@ -266,9 +307,10 @@ public final class ConnectionViewModel {
         if (!begin(demo ? "Starting the embedded PostgreSQL and loading the demo's before-state…" : "Connecting…")) {
             return;
         }
-        String spec = demo ? null : currentProfile().spec();
+        String spec = demo ? null : currentSpec();
+        ConnectionProfile remembered = demo ? null : rememberable();
         long gen = generation.get();
-        Targets.PasswordPrompt prompt = passwordPrompt;
+        Targets.PasswordPrompt prompt = askingOnce(spec);
         Path dataDir = demo ? workspace.home().resolve("demo-" + LocalDateTime.now().format(DEMO_STAMP)) : null;
         background.execute(() -> {
             Target target = null;
@@ -283,11 +325,13 @@ public final class ConnectionViewModel {
                 }
                 Target connected = target;
                 target = null;
+                forgetPassword();
                 ui.execute(() -> {
                     if (generation.get() != gen) {
                         background.execute(() -> discard(connected, dataDir));
                         return;
                     }
+                    background.execute(() -> remember(demo, remembered));
                     busy.set(false);
                     progress.set("");
                     onConnected.accept(connected);
@@ -300,8 +344,59 @@ public final class ConnectionViewModel {
         });
     }
 
+    /**
+     * The prompt for one attempt on {@code spec}: the password typed earlier in this dialog for the same
+     * connection, else the operator is asked (and the answer kept for the next attempt). The caller wipes what it
+     * is handed, so each answer is a copy.
+     */
+    private Targets.PasswordPrompt askingOnce(String spec) {
+        Targets.PasswordPrompt ask = passwordPrompt;
+        return target -> {
+            synchronized (this) {
+                if (typedPassword != null && spec.equals(typedFor)) return typedPassword.clone();
+            }
+            char[] answer = ask.ask(target);
+            if (answer != null) {
+                synchronized (this) {
+                    forgetPassword();
+                    typedPassword = answer.clone();
+                    typedFor = spec;
+                }
+            }
+            return answer;
+        };
+    }
+
+    /** Wipes the password typed in this dialog; called when the dialog closes, whatever its outcome. */
+    public synchronized void forgetPassword() {
+        if (typedPassword != null) java.util.Arrays.fill(typedPassword, '\0');
+        typedPassword = null;
+        typedFor = null;
+    }
+
+    /** The connection as the dialog offers it next time: a profile cannot hold a password, so none is kept. */
+    private ConnectionProfile rememberable() {
+        try {
+            ConnectionProfile p = currentProfile();
+            return ConnectionProfile.containsPassword(p.spec()) ? null : p;
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A URI with a password: not remembered at all (the password is in it).
+            return null;
+        }
+    }
+
+    private void remember(boolean demo, ConnectionProfile profile) {
+        if (runbook.file() == null || !demo && profile == null) return;
+        try {
+            last.remember(runbook.file(), new LastConnections.Entry(demo, profile));
+        } catch (IOException e) {
+            log.warn("cannot remember the connection of {}: {}", runbook.file(), e.getMessage());
+        }
+    }
+
     /** Abandons a running test or connect; a target it still opens is closed (and a demo's data removed). */
     public void cancel() {
+        forgetPassword();
         if (!busy.get()) return;
         generation.incrementAndGet();
         busy.set(false);
@@ -333,6 +428,8 @@ public final class ConnectionViewModel {
     }
 
     private void fail(long gen, Exception e) {
+        // The password typed may be the wrong one: the next attempt asks again.
+        forgetPassword();
         log.info("connection attempt failed: {}", e.getMessage());
         String message = e instanceof SQLException ? "cannot read the server's identity: " + e.getMessage()
                 : e.getMessage() == null ? e.toString() : e.getMessage();

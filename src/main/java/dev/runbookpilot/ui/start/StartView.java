@@ -5,6 +5,7 @@ import atlantafx.base.theme.Tweaks;
 import dev.runbookpilot.app.SessionCatalog;
 import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.ui.widgets.MarkdownView;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -17,6 +18,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
@@ -50,6 +52,9 @@ public final class StartView extends BorderPane {
             .toExternalForm();
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
+
+    /** The most height the chosen runbook's description takes before it scrolls. */
+    static final double DESCRIPTION_HEIGHT = 130;
 
     private final StartViewModel vm;
     private final TableView<SessionCatalog.Entry> sessions = new TableView<>();
@@ -245,9 +250,37 @@ public final class StartView extends BorderPane {
         error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
         error.managedProperty().bind(error.visibleProperty());
 
-        VBox box = new VBox(8, error, bar);
+        VBox box = new VBox(8, error, chosenDescription(), bar);
         box.getStyleClass().add("start-footer");
         return box;
+    }
+
+    /**
+     * The chosen runbook's whole description (its ticket, window and rollback plan), read before connecting; a long
+     * one scrolls in a bounded area so the Connect bar stays on screen.
+     */
+    private Node chosenDescription() {
+        MarkdownView text = new MarkdownView();
+        text.setId("chosenDescription");
+        ScrollPane scroll = new ScrollPane(text);
+        scroll.setId("chosenDescriptionScroll");
+        scroll.setFitToWidth(true);
+        text.heightProperty().addListener((o, a, h) -> {
+            double shown = Math.min(h.doubleValue() + 4, DESCRIPTION_HEIGHT);
+            scroll.setMinViewportHeight(shown);
+            scroll.setPrefViewportHeight(shown);
+        });
+        vm.runbookProperty().addListener((o, was, is) -> {
+            String description = is == null ? null : is.description();
+            boolean shown = description != null && !description.isBlank();
+            text.setMarkdown(shown ? description : "");
+            scroll.setVisible(shown);
+            scroll.setManaged(shown);
+            scroll.setVvalue(0);
+        });
+        scroll.setVisible(false);
+        scroll.setManaged(false);
+        return scroll;
     }
 
     private void openConnectionDialog() {

@@ -16,22 +16,24 @@ import javafx.scene.layout.VBox;
  * the view model checks it again, so this dialog is a convenience, not the guard.
  */
 final class MigrationDialog extends Dialog<String> {
-    static final ButtonType RUN = new ButtonType("Run migration", ButtonBar.ButtonData.OK_DONE);
+    private final ButtonType run;
 
     private final TextArea sql = new TextArea("Loading the SQL…");
     /** Nothing is approved unseen: Run stays disabled until the SQL is on screen. */
     private final BooleanProperty shown = new SimpleBooleanProperty(false);
 
-    MigrationDialog(String stepTitle, String database, boolean production) {
-        setTitle("Approve migration");
-        setHeaderText("'" + stepTitle + "' will change database " + database);
+    MigrationDialog(WizardViewModel.Approval approval, String stepTitle, String database, boolean production) {
+        // Titled for what it approves: a backup or probes are not a migration, and the operator reads the title.
+        run = new ButtonType("Run " + approval.noun(), ButtonBar.ButtonData.OK_DONE);
+        setTitle("Approve " + approval.noun());
+        setHeaderText("'" + stepTitle + "' " + approval.does() + " " + database);
         sql.setId("migration-sql");
         sql.setEditable(false);
         sql.setPrefRowCount(18);
         sql.setStyle("-fx-font-family: monospace;");
         VBox box = new VBox(10, new Label("What will run, exactly (SQL, or a command with its folder and variables):"), sql);
         box.setPrefWidth(760);
-        getDialogPane().getButtonTypes().setAll(RUN, ButtonType.CANCEL);
+        getDialogPane().getButtonTypes().setAll(run, ButtonType.CANCEL);
         if (production) {
             Label warn = new Label("PRODUCTION: type the database name (" + database + ") to approve.");
             warn.getStyleClass().add("production-warning");
@@ -39,13 +41,13 @@ final class MigrationDialog extends Dialog<String> {
             typed.setId("typed-database");
             typed.setPromptText(database);
             box.getChildren().addAll(warn, typed);
-            getDialogPane().lookupButton(RUN).disableProperty().bind(Bindings.createBooleanBinding(
+            getDialogPane().lookupButton(run).disableProperty().bind(Bindings.createBooleanBinding(
                     () -> !shown.get() || !typed.getText().strip().equals(database), shown, typed.textProperty()));
-            setResultConverter(b -> b == RUN ? typed.getText().strip() : null);
+            setResultConverter(b -> b == run ? typed.getText().strip() : null);
             setOnShown(e -> typed.requestFocus());
         } else {
-            getDialogPane().lookupButton(RUN).disableProperty().bind(shown.not());
-            setResultConverter(b -> b == RUN ? "" : null);
+            getDialogPane().lookupButton(run).disableProperty().bind(shown.not());
+            setResultConverter(b -> b == run ? "" : null);
         }
         getDialogPane().setContent(box);
     }

@@ -19,7 +19,6 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
@@ -54,10 +53,13 @@ public final class WizardView extends BorderPane {
     private final WizardViewModel vm;
     private final String operator;
     private final Runnable onExport;
+    /** Back to the start screen, set by the window that shows this view; null until then. */
+    private Runnable onHome;
 
     private final Label stepTitle = new Label();
     private final Label stepPhase = new Label();
     private final MarkdownView description = new MarkdownView();
+    private StepIntro intro;
     private ScrollPane descriptionScroll;
     private SplitPane split;
     private VBox top;
@@ -145,6 +147,11 @@ public final class WizardView extends BorderPane {
         return vm;
     }
 
+    /** What "Start screen" does: the window closes this session and shows its start screen. */
+    public void setOnHome(Runnable onHome) {
+        this.onHome = onHome;
+    }
+
     /** Stops the clock and detaches the log console; the model is closed by the window. */
     public void dispose() {
         clock.stop();
@@ -177,9 +184,12 @@ public final class WizardView extends BorderPane {
     private Node outline() {
         ListView<StepItem> steps = new ListView<>(vm.steps());
         steps.setId("steps");
-        steps.setCellFactory(lv -> new StepCell());
+        steps.setCellFactory(lv -> new OutlineCell(item -> vm.canGoTo(item) || item == vm.currentProperty().get()));
         steps.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-        vm.currentProperty().addListener((o, a, b) -> steps.getSelectionModel().select(b));
+        vm.currentProperty().addListener((o, a, b) -> {
+            steps.getSelectionModel().select(b);
+            if (b != null) keepInView(steps, b.position());
+        });
         // Whether a later step is reachable changes when an earlier one settles: re-render every cell then.
         vm.progressProperty().addListener((o, a, b) -> steps.refresh());
         steps.setOnMouseClicked(e -> {
@@ -206,6 +216,15 @@ public final class WizardView extends BorderPane {
         title.getStyleClass().add("runbook-title");
         title.setWrapText(true);
         title.setMinHeight(Region.USE_PREF_SIZE);
+        String about = vm.runbook().description();
+        if (about != null && !about.isBlank()) {
+            // The runbook's whole description heads the first step; from any other, it is a hover away here.
+            Tooltip whole = new Tooltip();
+            whole.setGraphic(new MarkdownView(about));
+            whole.setMaxWidth(520);
+            whole.setShowDuration(Duration.INDEFINITE);
+            title.setTooltip(whole);
+        }
         VBox box = new VBox(8, title, steps, progress, progressText, elapsed);
         box.setPadding(new Insets(8));
         box.setPrefWidth(300);
@@ -213,54 +232,21 @@ public final class WizardView extends BorderPane {
         return box;
     }
 
-    private final class StepCell extends ListCell<StepItem> {
-        private final ChangeTracker tracker = new ChangeTracker();
-
-        @Override
-        protected void updateItem(StepItem item, boolean empty) {
-            super.updateItem(item, empty);
-            tracker.detach();
-            if (empty || item == null) {
-                setText(null);
-                setGraphic(null);
-                setTooltip(null);
+    /**
+     * Scrolls the outline so the current step shows with a step of context above it, but only when it is out of
+     * view: a list that jumps on every Next loses the operator's place.
+     */
+    private static void keepInView(ListView<StepItem> steps, int index) {
+        Platform.runLater(() -> {
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) steps.lookup(".virtual-flow");
+            if (flow == null || flow.getFirstVisibleCell() == null || flow.getLastVisibleCell() == null) {
+                steps.scrollTo(Math.max(0, index - 1));
                 return;
             }
-            Runnable render = () -> {
-                Label phase = new Label(item.phase().toUpperCase(java.util.Locale.ROOT));
-                phase.getStyleClass().add("phase-caption");
-                boolean firstOfPhase = item.position() == 0
-                        || !vm.steps().get(item.position() - 1).phase().equals(item.phase());
-                Label name = new Label((item.position() + 1) + ". " + item.step().title());
-                name.setWrapText(true);
-                // A cell otherwise grows to its text; held to the list's width, long titles wrap instead.
-                name.maxWidthProperty().bind(getListView().widthProperty().subtract(36));
-                StatusBadge badge = new StatusBadge(item.status());
-                VBox cell = firstOfPhase ? new VBox(2, phase, name, badge) : new VBox(2, name, badge);
-                setGraphic(cell);
-                setText(null);
-                setDisable(!vm.canGoTo(item) && item != vm.currentProperty().get());
-            };
-            tracker.attach(item.statusProperty(), render);
-            render.run();
-        }
-    }
-
-    /** Re-renders a cell when its item's status changes, and forgets the item when the cell is reused. */
-    private static final class ChangeTracker {
-        private javafx.beans.value.ObservableValue<?> observed;
-        private javafx.beans.value.ChangeListener<Object> listener;
-
-        void attach(javafx.beans.value.ObservableValue<?> value, Runnable onChange) {
-            observed = value;
-            listener = (o, a, b) -> onChange.run();
-            value.addListener(listener);
-        }
-
-        void detach() {
-            if (observed != null) observed.removeListener(listener);
-            observed = null;
-        }
+            int first = flow.getFirstVisibleCell().getIndex();
+            int last = flow.getLastVisibleCell().getIndex();
+            if (index <= first || index >= last) steps.scrollTo(Math.max(0, index - 1));
+        });
     }
 
     // ---------------------------------------------------------------- centre: the step
@@ -303,7 +289,8 @@ public final class WizardView extends BorderPane {
             descriptionScroll.setMinViewportHeight(shown);
             descriptionScroll.setPrefViewportHeight(shown);
         });
-        top = new VBox(6, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
+        intro = new StepIntro(vm.runbook());
+        top = new VBox(6, intro, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
         top.setPadding(new Insets(8, 12, 8, 12));
         table.setFixedCellSize(TABLE_ROW);
         table.setMinHeight(TABLE_HEADER + TABLE_ROW + 4);
@@ -319,13 +306,31 @@ public final class WizardView extends BorderPane {
         topScroll.getStyleClass().add("edge-to-edge");
         detail.setId("check-detail");
         detail.setPadding(new Insets(0, 12, 8, 12));
-        ScrollPane detailScroll = new ScrollPane(detail);
+        ScrollPane detailScroll = new ScrollPane(new VBox(runState(), detail));
         detailScroll.setFitToWidth(true);
         // The evidence (rows, row-count diff and chart, schema tree) needs the room more than the description.
         split = new SplitPane(topScroll, detailScroll);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.5);
         return split;
+    }
+
+    /**
+     * While checks or a migration run, the evidence pane says so with a live elapsed time instead of showing the
+     * previous result as if it were current; the result comes back when the run has been journaled.
+     */
+    private Node runState() {
+        Label state = new Label();
+        state.setId("run-state");
+        state.getStyleClass().add("run-state");
+        state.setWrapText(true);
+        state.setPadding(new Insets(12));
+        state.textProperty().bind(vm.runStateProperty());
+        state.visibleProperty().bind(vm.runStateProperty().isNotEmpty());
+        state.managedProperty().bind(state.visibleProperty());
+        detail.visibleProperty().bind(vm.runStateProperty().isEmpty());
+        detail.managedProperty().bind(detail.visibleProperty());
+        return state;
     }
 
     private void buildTable() {
@@ -389,6 +394,7 @@ public final class WizardView extends BorderPane {
         if (item == null) return;
         stepPhase.setText(item.phase() + " · step " + (item.position() + 1) + " of " + vm.steps().size());
         stepTitle.setText(item.step().title());
+        intro.show(item);
         fitSplitToStep();
         String text = item.step().description();
         description.setMarkdown(text == null ? "" : text);
@@ -553,6 +559,7 @@ public final class WizardView extends BorderPane {
         rollbackNotice.managedProperty().bind(rollbackNotice.visibleProperty());
         back.disableProperty().bind(vm.canBackProperty().not());
         run.disableProperty().bind(vm.canRunProperty().not());
+        run.textProperty().bind(vm.runActionProperty());
         rerun.disableProperty().bind(vm.canRerunFailedProperty().not());
         cancel.disableProperty().bind(vm.runningProperty().not());
         waive.disableProperty().bind(vm.canWaiveProperty().not());
@@ -591,7 +598,18 @@ public final class WizardView extends BorderPane {
         theme.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, atlantafx.base.theme.Styles.SMALL);
         theme.setOnAction(e -> onToggleTheme.run());
         theme.setMinWidth(Region.USE_PREF_SIZE);
-        status.getRightItems().addAll(spinner, theme);
+        Button home = new Button("⌂ Start screen");
+        home.setId("to-start");
+        home.setTooltip(new Tooltip("Close this session (everything is journaled; it resumes from the start"
+                + " screen's Recent sessions) and go back to the start screen"));
+        home.getStyleClass().addAll(atlantafx.base.theme.Styles.FLAT, atlantafx.base.theme.Styles.SMALL);
+        home.setMinWidth(Region.USE_PREF_SIZE);
+        // Not while work runs: leaving would cancel it half-way without the operator asking for that.
+        home.disableProperty().bind(vm.busyProperty().and(vm.openedProperty()));
+        home.setOnAction(e -> {
+            if (onHome != null) onHome.run();
+        });
+        status.getRightItems().addAll(spinner, home, theme);
         rollbackNotice.setPadding(new Insets(0, 12, 0, 12));
         return new VBox(rollbackNotice, buttons, logConsole, status);
     }
@@ -608,7 +626,7 @@ public final class WizardView extends BorderPane {
             vm.run();
             return;
         }
-        MigrationDialog dialog = new MigrationDialog(item.step().title(), vm.databaseName(),
+        MigrationDialog dialog = new MigrationDialog(vm.approval(), item.step().title(), vm.databaseName(),
                 vm.requiresTypedDatabaseName());
         dialog.initOwner(getScene().getWindow());
         vm.loadMigrationSql(item.step(), dialog::showSql, dialog::showLoadFailure);
@@ -659,8 +677,8 @@ public final class WizardView extends BorderPane {
     }
 
     private void approveRollback(WizardViewModel.RollbackApproval ask) {
-        MigrationDialog dialog = new MigrationDialog(ask.title(), ask.database(), ask.production());
-        dialog.setTitle("Approve rollback");
+        MigrationDialog dialog = new MigrationDialog(WizardViewModel.Approval.ROLLBACK, ask.title(), ask.database(),
+                ask.production());
         dialog.initOwner(getScene().getWindow());
         dialog.showSql(ask.preview());
         vm.answerRollback(dialog.showAndWait().orElse(null));

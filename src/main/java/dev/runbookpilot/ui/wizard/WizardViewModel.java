@@ -136,6 +136,13 @@ public final class WizardViewModel {
     private final StringProperty info = new SimpleStringProperty(this, "info", "");
     private final StringProperty elapsed = new SimpleStringProperty(this, "elapsed", "0:00:00");
     private final StringProperty migrationProgress = new SimpleStringProperty(this, "migrationProgress", "");
+    /** "Running … 0:07" while checks or a migration run (counted by {@link #tick}), empty otherwise. */
+    private final StringProperty runState = new SimpleStringProperty(this, "runState", "");
+    /** When the running work started and what it is, for {@link #runState}; null when nothing runs. */
+    private Instant runStartedAt;
+    private String runWhat;
+    /** The operator asked to cancel the running work and it has not ended yet. */
+    private boolean cancelling;
     private final DoubleProperty progress = new SimpleDoubleProperty(this, "progress");
     /** What ran, when and by whom, for the current step's applied migrations; empty when none is applied. */
     private final StringProperty applied = new SimpleStringProperty(this, "applied", "");
@@ -152,6 +159,9 @@ public final class WizardViewModel {
     private final StringProperty previous = new SimpleStringProperty(this, "previous", "");
     /** The current step has an automated check that Run would run (an applied migration is never run again). */
     private final BooleanProperty runnable = new SimpleBooleanProperty(this, "runnable");
+    /** The Run button's words: what it does on the current step ("Run checks", "Run migration…", ...). */
+    private final StringProperty runAction = new SimpleStringProperty(this, "runAction", RUN_CHECKS);
+    static final String RUN_CHECKS = "▶ Run checks";
     /** Checks started but not yet journaled as finished; the journal has no RUNNING state. Touched on ui only. */
     private final Set<String> runningKeys = new HashSet<>();
     private final javafx.beans.property.IntegerProperty rowStatusChanges =
@@ -405,6 +415,40 @@ public final class WizardViewModel {
         return true;
     }
 
+    /** What the operator approves before Run on a step: each is named for what it does to the database. */
+    public enum Approval {
+        MIGRATION("migration", "will change database"),
+        BACKUP("backup", "will back up (pg_dump, then prove it by reading or restoring it) database"),
+        PROBES("probes", "will run probes (written, then rolled back) against database"),
+        ROLLBACK("rollback", "will undo what was applied to database");
+
+        private final String noun;
+        private final String does;
+
+        Approval(String noun, String does) {
+            this.noun = noun;
+            this.does = does;
+        }
+
+        public String noun() {
+            return noun;
+        }
+
+        /** "will change database", to follow the step's title and precede the database name. */
+        public String does() {
+            return does;
+        }
+    }
+
+    /** What Run on the current step needs approved, or null when it runs read-only checks only. */
+    public Approval approval() {
+        StepItem item = current.get();
+        if (!migrationToRun()) return null;
+        if (session.hasMigrationToRun(item.step())) return Approval.MIGRATION;
+        return item.step().checks().stream().anyMatch(c -> c instanceof CheckSpec.Backup)
+                && !runbook.target().probesNeedApproval(item.step()) ? Approval.BACKUP : Approval.PROBES;
+    }
+
     /**
      * Whether Run on the current step means approving what it writes: a migration not applied yet, or probes
      * against production.
@@ -649,6 +693,9 @@ public final class WizardViewModel {
         error.set("");
         migrationLog.clear();
         Instant startedAt = clock.instant();
+        runStartedAt = startedAt;
+        runWhat = migrates ? "the migration of '" + item.step().title() + "'" : describeRun(item, scope);
+        showRunState(startedAt);
         submit(() -> {
             s.runChecks(item.step(), scope);
             return null;
@@ -658,11 +705,24 @@ public final class WizardViewModel {
     private void finishRun(StepItem item, Instant startedAt, boolean migrates) {
         running.set(false);
         busy.set(false);
+        runStartedAt = null;
+        runState.set("");
+        boolean cancelled = cancelling;
+        cancelling = false;
+        // "Cancelling…" ends with the run it cancelled.
+        if (cancelled) info.set("");
         runningKeys.clear();
         refreshStep(item);
         Status st = item.status();
-        if (st.isBlocking()) {
+        if (st.isBlocking() && cancelled) {
+            error.set("'" + item.step().title() + "' cancelled after " + CheckRow.formatMillis(
+                    Duration.between(startedAt, clock.instant()).toMillis()) + ": what had not finished is ERROR"
+                    + " (cancelled by the operator); re-run it, or waive with a reason");
+        } else if (st.isBlocking()) {
             error.set("'" + item.step().title() + "' is " + st + ": fix the cause and re-run, or waive with a reason");
+        } else if (cancelled) {
+            info.set("Cancelled after " + CheckRow.formatMillis(Duration.between(startedAt, clock.instant())
+                    .toMillis()) + "; every check had already finished");
         }
         if (session != null) announceRun(item, Duration.between(startedAt, clock.instant()), migrates);
     }
@@ -714,7 +774,9 @@ public final class WizardViewModel {
     public void cancel() {
         Session s = session;
         if (s != null && running.get()) {
+            cancelling = true;
             info.set("Cancelling…");
+            if (runStartedAt != null) showRunState(clock.instant());
             background.execute(s::cancel);
         }
     }
@@ -972,6 +1034,8 @@ public final class WizardViewModel {
         unsettled.set(String.join("\n", unsettledLines));
         previous.set(String.join("\n", previousLines));
         runnable.set(anyToRun);
+        Approval approval = approval();
+        runAction.set(approval == null ? RUN_CHECKS : "▶ Run " + approval.noun() + "…");
         rowStatusChanges.set(rowStatusChanges.get() + 1);
     }
 
@@ -1018,8 +1082,26 @@ public final class WizardViewModel {
         return entries;
     }
 
-    /** Updates the window clock: from the session's start to its end, or to now while it is open. */
+    /** What a run covers, for the running state: "3 checks of 'Step'". */
+    private String describeRun(StepItem item, Session.Scope scope) {
+        long automated = checks.stream().filter(CheckRow::isAutomated).count();
+        return (scope == Session.Scope.ALL ? "" : "the unsettled of ") + automated
+                + (automated == 1 ? " check" : " checks") + " of '" + item.step().title() + "'";
+    }
+
+    /** The running state's text at {@code now}; the clock is read only while something runs. */
+    private void showRunState(Instant now) {
+        Duration d = Duration.between(runStartedAt, now);
+        runState.set((cancelling ? "Cancelling " : "Running ") + runWhat + "… "
+                + String.format(java.util.Locale.ROOT, "%d:%02d", d.toMinutes(), d.toSecondsPart()) + " elapsed");
+    }
+
+    /**
+     * Updates the window clock (from the session's start to its end, or to now while it is open) and the running
+     * state's elapsed time.
+     */
     public void tick() {
+        if (runStartedAt != null) showRunState(clock.instant());
         if (session == null) return;
         SessionState st = session.state();
         Instant start = st.started().at();
@@ -1129,6 +1211,16 @@ public final class WizardViewModel {
 
     public ReadOnlyStringProperty elapsedProperty() {
         return elapsed;
+    }
+
+    /** "Running 2 checks of 'Step'… 0:07 elapsed" while work runs, empty otherwise; ticks with {@link #tick}. */
+    public ReadOnlyStringProperty runStateProperty() {
+        return runState;
+    }
+
+    /** The Run button's words for the current step. */
+    public ReadOnlyStringProperty runActionProperty() {
+        return runAction;
     }
 
     public ReadOnlyStringProperty migrationProgressProperty() {

@@ -138,18 +138,139 @@ class ConnectionViewModelTest {
     }
 
     @Test
-    void nonNumericPortAndPasswordInUriAreRefusedBeforeConnecting() throws Exception {
+    void nonNumericPortIsRefusedBeforeConnecting() throws Exception {
         ConnectionViewModel vm = model(null);
         fieldsFor(vm, "postgres", 5432);
         vm.portProperty().set("54x2");
         assertThat(vm.validationProperty().get()).contains("port must be a number");
         assertThat(vm.canConnectProperty().get()).isFalse();
+    }
 
+    /**
+     * One rule with the CLI's --db: a URI's password is used for that connection, and kept nowhere: not in a
+     * profile, not in the remembered last connection (an attacker reading the workspace finds no password).
+     */
+    @Test
+    void aUriWithAPasswordConnectsLikeTheCliButIsNeverSavedNorRemembered() throws Exception {
+        String db = TestPostgres.freshDatabase("conn_uri_pw");
+        ConnectionViewModel vm = model(db);
+        List<Target> connected = new ArrayList<>();
+        fieldsFor(vm, db, TestPostgres.server().port());
+        vm.connect(connected::add);
         vm.modeProperty().set(ConnectionViewModel.Mode.URI);
-        vm.uriProperty().set("postgresql://dba:secret@db/billing");
+        String uri = "postgresql://postgres:s3cret-in-uri@localhost:" + TestPostgres.server().port() + "/" + db;
+        vm.uriProperty().set(uri);
+        assertThat(vm.validationProperty().get()).isEmpty();
+        assertThat(vm.uriPasswordNoteProperty().get()).isEqualTo(ConnectionViewModel.URI_PASSWORD_NOTE);
+
+        vm.profileNameProperty().set("with-password");
+        vm.saveProfile();
+        assertThat(vm.errorProperty().get()).contains("never holds a password");
+        assertThat(vm.profiles()).isEmpty();
+
+        vm.connect(connected::add);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(connected).hasSize(2);
+        connected.forEach(Target::close);
+        assertThat(workspaceFiles()).isNotEmpty().allSatisfy(f ->
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain("s3cret-in-uri"));
+        ConnectionViewModel again = model(db);
+        assertThat(again.uriProperty().get()).as("not offered again with its password").isEmpty();
+        assertThat(again.modeProperty().get()).as("the last connection that can be kept").isEqualTo(
+                ConnectionViewModel.Mode.FIELDS);
+    }
+
+    @Test
+    void theLastConnectionOfARunbookIsOfferedWhenItsDialogOpensAgain() throws Exception {
+        String db = TestPostgres.freshDatabase("conn_last");
+        ConnectionViewModel vm = model(db);
+        fieldsFor(vm, db, TestPostgres.server().port());
+        List<Target> connected = new ArrayList<>();
+        vm.connect(connected::add);
+        assertThat(connected).hasSize(1);
+        connected.get(0).close();
+
+        ConnectionViewModel again = model(db);
+        assertThat(again.modeProperty().get()).isEqualTo(ConnectionViewModel.Mode.FIELDS);
+        assertThat(again.hostProperty().get()).isEqualTo("localhost");
+        assertThat(again.portProperty().get()).isEqualTo(Integer.toString(TestPostgres.server().port()));
+        assertThat(again.databaseProperty().get()).isEqualTo(db);
+        assertThat(again.userProperty().get()).isEqualTo("postgres");
+        assertThat(again.profileNameProperty().get()).as("not a saved profile").isEmpty();
+
+        Path other = home.resolve("other.yaml");
+        Files.writeString(other, "runbook: Other\ntarget:\n  environment: staging\n"
+                + "phases:\n  - name: P\n    steps:\n      - id: s\n        title: S\n        checks:\n"
+                + "          - query: { sql: \"SELECT 1\", expect: \"= 1\" }\n");
+        ConnectionViewModel otherRunbook = new ConnectionViewModel(new Workspace(home.resolve("ws")),
+                new Targets(Map.of(), home), RunbookLoader.load(other), SAME_THREAD, SAME_THREAD);
+        otherRunbook.load();
+        assertThat(otherRunbook.databaseProperty().get()).as("remembered per runbook").isEmpty();
+    }
+
+    /**
+     * Test then Connect on a server that wants a password asks for it once; a wrong one is forgotten, so the next
+     * attempt asks again instead of failing with it forever.
+     */
+    @Test
+    void thePasswordTypedForTestIsReusedByConnectAndAWrongOneIsAskedAgain() throws Exception {
+        String db = TestPostgres.freshDatabase("conn_pw");
+        String role = passwordRole("right-pw");
+        ConnectionViewModel vm = model(db);
+        fieldsFor(vm, db, TestPostgres.server().port());
+        vm.userProperty().set(role);
+        List<String> answers = new ArrayList<>(List.of("wrong-pw", "right-pw"));
+        List<String> asked = new ArrayList<>();
+        vm.setPasswordPrompt(target -> {
+            asked.add(target);
+            return answers.remove(0).toCharArray();
+        });
+
         vm.testConnection();
-        assertThat(vm.errorProperty().get()).contains("~/.pgpass or enter it when asked");
-        assertThat(vm.testResultProperty().get()).isNull();
+        assertThat(vm.errorProperty().get()).contains("password authentication failed");
+        vm.testConnection();
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(vm.testResultProperty().get().server().user()).isEqualTo(role);
+        assertThat(asked).as("the wrong password is asked again, not reused").hasSize(2);
+
+        List<Target> connected = new ArrayList<>();
+        vm.connect(connected::add);
+        assertThat(vm.errorProperty().get()).isEmpty();
+        assertThat(connected).hasSize(1);
+        connected.get(0).close();
+        assertThat(asked).as("Connect reuses the password typed for Test").hasSize(2);
+
+        vm.testConnection();
+        assertThat(asked).as("forgotten once connected").hasSize(3);
+    }
+
+    /**
+     * A login role of the shared test server that must give a password (scram-sha-256), whatever the server's
+     * trust rule for everyone else: its own line heads pg_hba.conf, so other tests are untouched.
+     */
+    private static String passwordRole(String password) throws Exception {
+        String role = "pw_" + Long.toHexString(System.nanoTime());
+        try (java.sql.Connection c = TestPostgres.connect("postgres"); java.sql.Statement st = c.createStatement()) {
+            st.execute("SET password_encryption = 'scram-sha-256'");
+            st.execute("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+            st.execute("GRANT pg_read_all_data TO " + role);
+            String hba;
+            try (java.sql.ResultSet rs = st.executeQuery("SHOW hba_file")) {
+                rs.next();
+                hba = rs.getString(1);
+            }
+            Path file = Path.of(hba);
+            Files.writeString(file, "host all " + role + " 127.0.0.1/32 scram-sha-256\n"
+                    + "host all " + role + " ::1/128 scram-sha-256\n" + Files.readString(file));
+            st.execute("SELECT pg_reload_conf()");
+        }
+        return role;
+    }
+
+    private List<Path> workspaceFiles() throws IOException {
+        try (var files = Files.walk(home.resolve("ws"))) {
+            return files.filter(Files::isRegularFile).toList();
+        }
     }
 
     @Test
