@@ -56,6 +56,21 @@ class DemoLeftoversTest {
     }
 
     @Test
+    void aRehearsalsJournalBesideTheSessionsDoesNotStopTheSweep() throws IOException {
+        Path sessions = Files.createDirectories(home.resolve("sessions"));
+        Path ended = demoDir("demo-ended");
+        journal(sessions.resolve("a.jsonl"), ended, true);
+        ServerInfo server = new ServerInfo("localhost", 5432, "shop", "postgres", "15.15", 150015, "1", true, null);
+        try (Journal j = Journal.create(sessions.resolve("r.jsonl"), new JournalEvent.RehearsalPlanned("r-1", "00",
+                "embedded", "shop", "/tmp/rp-copy", "full", new JournalEvent.Connection("db", 5432, "shop", "dba",
+                null, false, null), server, "op", now))) {
+            j.append(new JournalEvent.RehearsalCopyDropped("dropped", now));
+        }
+
+        assertThat(DemoLeftovers.sweep(home, List.of(sessions), now)).containsExactly(ended);
+    }
+
+    @Test
     void aJournalThatCannotBeReadKeepsEverything() throws IOException {
         Path sessions = Files.createDirectories(home.resolve("sessions"));
         Path ended = demoDir("demo-ended");
