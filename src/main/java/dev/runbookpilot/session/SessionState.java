@@ -163,7 +163,10 @@ public final class SessionState implements Snapshots {
     public synchronized Status status(String stepId, int index, String kind, List<String> signoffRoles) {
         String key = key(stepId, index);
         if (skips.containsKey(stepId)) return Status.SKIPPED;
-        if (("manual".equals(kind) || "signoff".equals(kind)) && rehearsed.containsKey(key)) return Status.REHEARSED;
+        // Only a rehearsal's journal can say "rehearsed": a line of it in a real window's journal satisfies nothing.
+        if (rehearsal != null && ("manual".equals(kind) || "signoff".equals(kind)) && rehearsed.containsKey(key)) {
+            return Status.REHEARSED;
+        }
         if ("manual".equals(kind)) return confirmations.containsKey(key) ? Status.CONFIRMED : Status.PENDING;
         if ("signoff".equals(kind)) {
             Map<String, JournalEvent.Signed> signed = signatures.getOrDefault(stepId, Map.of());
