@@ -760,10 +760,6 @@ public final class PdfReport {
         return t == null ? "—" : TIME.format(t);
     }
 
-    /**
-     * Escapes journal text for XHTML. Characters XML cannot carry at all (most C0 controls, lone surrogates) become
-     * U+FFFD so a name can never make the document unparseable.
-     */
     /** Text XML can carry: characters it cannot become U+FFFD, nothing else changes. */
     private static String xmlSafe(String s) {
         StringBuilder b = new StringBuilder(s.length());
@@ -781,28 +777,23 @@ public final class PdfReport {
         return b.toString();
     }
 
+    /**
+     * Escapes journal text for XHTML. Characters XML cannot carry at all (most C0 controls, lone surrogates) become
+     * U+FFFD so a name can never make the document unparseable.
+     */
     static String esc(String s) {
         if (s == null) return "";
-        StringBuilder b = new StringBuilder(s.length() + 16);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
+        String safe = xmlSafe(s);
+        StringBuilder b = new StringBuilder(safe.length() + 16);
+        for (int i = 0; i < safe.length(); i++) {
+            char c = safe.charAt(i);
             switch (c) {
                 case '&' -> b.append("&amp;");
                 case '<' -> b.append("&lt;");
                 case '>' -> b.append("&gt;");
                 case '"' -> b.append("&quot;");
                 case '\'' -> b.append("&#39;");
-                default -> {
-                    if (Character.isHighSurrogate(c) && i + 1 < s.length()
-                            && Character.isLowSurrogate(s.charAt(i + 1))) {
-                        b.append(c).append(s.charAt(++i));
-                    } else if (Character.isSurrogate(c) || (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-                            || c == 0xFFFE || c == 0xFFFF) {
-                        b.append('\uFFFD');
-                    } else {
-                        b.append(c);
-                    }
-                }
+                default -> b.append(c);
             }
         }
         return b.toString();
