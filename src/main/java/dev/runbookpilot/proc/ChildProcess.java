@@ -283,6 +283,8 @@ public final class ChildProcess {
         Tree(ProcessHandle root, boolean ownSession) {
             this.root = root;
             this.ownSession = ownSession;
+            // In a session of its own every process is found when it is needed; only a tree needs watching.
+            if (ownSession) return;
             Thread watcher = new Thread(() -> {
                 while (root.isAlive()) {
                     look();
