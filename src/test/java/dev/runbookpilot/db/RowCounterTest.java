@@ -1,5 +1,6 @@
 package dev.runbookpilot.db;
 
+import dev.runbookpilot.runbook.ObjectKind;
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -8,10 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +73,72 @@ class RowCounterTest {
             assertThat(again.counts()).containsEntry("a", 1L).containsEntry("b", 0L);
         } finally {
             workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void readsBesideTheCountsSeeTheExportedSnapshotOnEveryConnectionAndCannotWrite() throws Exception {
+        String db = TestPostgres.freshDatabase("count_reads");
+        TestPostgres.exec(db, "CREATE TABLE a (id int); INSERT INTO a VALUES (1), (2)");
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch committed = new CountDownLatch(1);
+        // The first read commits a new table and a row from outside once the second runs on another connection;
+        // each then makes its first query: a connection that took a snapshot of its own would see both.
+        List<RowCounter.Read<String>> reads = List.of(
+                c -> {
+                    await(secondStarted);
+                    TestPostgres.exec(db, "CREATE TABLE late (id int); INSERT INTO a VALUES (3)");
+                    committed.countDown();
+                    return view(c);
+                },
+                c -> {
+                    secondStarted.countDown();
+                    await(committed);
+                    return view(c);
+                });
+        try (Database target = open(db)) {
+            RowCounter.Counts<List<String>> counts = RowCounter.count(target, "public", null, List.of(), workers, 2,
+                    new CancelToken(), Duration.ofSeconds(30), reads);
+            assertThat(counts.inSnapshot()).containsExactly(
+                    "tables [a], 2 rows, read only on, repeatable read, write refused 25006",
+                    "tables [a], 2 rows, read only on, repeatable read, write refused 25006");
+            assertThat(counts.counts()).containsExactly(Map.entry("a", 2L));
+        } finally {
+            workers.shutdownNow();
+        }
+        try (Connection c = TestPostgres.connect(db)) {
+            assertThat(single(c, "SELECT count(*) FROM pg_class WHERE relname = 'evil'")).isEqualTo("0");
+        }
+    }
+
+    /** What a read beside the counts sees and may do on its connection. */
+    private static String view(Connection c) throws SQLException {
+        String tables = CatalogReader.read(c, "public", EnumSet.of(ObjectKind.TABLES)).objects().stream()
+                .map(CatalogObject::name).toList().toString();
+        String rows = single(c, "SELECT count(*) FROM a");
+        String readOnly = single(c, "SHOW transaction_read_only");
+        String isolation = single(c, "SHOW transaction_isolation");
+        String refused;
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT attempt");
+            try {
+                s.execute("CREATE TABLE evil (id int)");
+                refused = "write allowed";
+            } catch (SQLException e) {
+                refused = "write refused " + e.getSQLState();
+            }
+            s.execute("ROLLBACK TO SAVEPOINT attempt");
+        }
+        return "tables " + tables + ", " + rows + " rows, read only " + readOnly + ", " + isolation + ", " + refused;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the other read never came");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
