@@ -94,16 +94,18 @@ public final class RowCounter {
                         snapshotId = rs.getString(1);
                     }
                 }
+                // The planner's estimate of each table's rows; -1 when unknown (never vacuumed or analyzed).
                 Map<String, Long> sizes = existingTables(coordinator, schema);
                 List<String> wanted = tables == null ? new ArrayList<>(sizes.keySet()) : tables;
-                // Largest first, so one huge table does not start last and leave the other workers idle.
+                // Largest first, an unknown size first of all, so no huge table starts last and leaves the others idle.
                 List<String> present = wanted.stream().filter(sizes::containsKey).distinct()
-                        .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
+                        .sorted((a, b) -> Long.compare(largest(sizes.get(b)), largest(sizes.get(a)))).toList();
                 List<String> toChecksum = checksumTables.stream().filter(sizes::containsKey).distinct()
-                        .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
-                Work<R> work = new Work<>(schema, reads, present, toChecksum, token);
+                        .sorted((a, b) -> Long.compare(largest(sizes.get(b)), largest(sizes.get(a)))).toList();
+                List<List<String>> batches = batches(present, sizes);
+                Work<R> work = new Work<>(schema, reads, batches, toChecksum, token);
                 List<Future<?>> helpers = new ArrayList<>();
-                int jobs = reads.size() + present.size() + toChecksum.size();
+                int jobs = reads.size() + batches.size() + toChecksum.size();
                 // The coordinator works too, so one job needs no helper.
                 for (int i = 0; i < Math.min(parallelism, jobs - 1); i++) {
                     helpers.add(workers.submit(() -> helper(db, snapshotId, timeout, work)));
@@ -138,10 +140,50 @@ public final class RowCounter {
         }
     }
 
-    /** Tables of the schema (partitioned parents, not their partitions) with the planner's size estimate. */
+    private static long largest(long estimatedRows) {
+        return estimatedRows < 0 ? Long.MAX_VALUE : estimatedRows;
+    }
+
+    /** Tables with fewer estimated rows than this are counted together, up to this many rows and tables at once. */
+    static final long BATCH_ROWS = 10_000;
+    static final int BATCH_TABLES = 50;
+
+    /**
+     * The tables (largest first) in the statements that count them. Each count is a statement, a round trip and a
+     * plan: 2,000 small tables cost more in those than in reading rows, so tables known to be small are counted
+     * {@value #BATCH_TABLES} at a time in one UNION ALL. A table that is large, of unknown size or partitioned is
+     * counted alone, where PostgreSQL's parallel query scans it and nothing waits behind it.
+     */
+    static List<List<String>> batches(List<String> largestFirst, Map<String, Long> estimatedRows) {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        long rows = 0;
+        for (String t : largestFirst) {
+            long n = estimatedRows.get(t);
+            if (n < 0 || n >= BATCH_ROWS) {
+                batches.add(List.of(t));
+                continue;
+            }
+            if (batch.size() == BATCH_TABLES || rows + n > BATCH_ROWS) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                rows = 0;
+            }
+            batch.add(t);
+            rows += n;
+        }
+        if (!batch.isEmpty()) batches.add(batch);
+        return batches;
+    }
+
+    /**
+     * Tables of the schema (partitioned parents, not their partitions) with the planner's estimate of their rows,
+     * -1 when it has none; a partitioned parent is always unknown, as its rows are in its partitions.
+     */
     private static Map<String, Long> existingTables(Connection c, String schema) throws SQLException {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, greatest(c.reltuples, 0)::bigint "
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, CASE WHEN c.relkind = 'p' THEN -1"
+                + " ELSE greatest(c.reltuples, -1)::bigint END "
                 + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
             ps.setString(1, schema);
@@ -179,14 +221,14 @@ public final class RowCounter {
         private final List<? extends Read<R>> reads;
         private final AtomicInteger nextRead = new AtomicInteger();
         private final AtomicReferenceArray<R> results;
-        private final ConcurrentLinkedQueue<String> countQueue;
+        private final ConcurrentLinkedQueue<List<String>> countQueue;
         private final ConcurrentLinkedQueue<String> checksumQueue;
         private final Map<String, Long> counts = new ConcurrentHashMap<>();
         private final Map<String, String> checksums = new ConcurrentHashMap<>();
         private final CancelToken token;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Work(String schema, List<? extends Read<R>> reads, List<String> tables, List<String> checksumTables,
+        Work(String schema, List<? extends Read<R>> reads, List<List<String>> tables, List<String> checksumTables,
              CancelToken token) {
             this.schema = schema;
             this.reads = reads;
@@ -211,13 +253,20 @@ public final class RowCounter {
             try (Statement s = c.createStatement()) {
                 token.register(s);
                 try {
-                    String table;
-                    while (failure.get() == null && (table = countQueue.poll()) != null) {
-                        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.qualified(schema, table))) {
-                            rs.next();
-                            counts.put(table, rs.getLong(1));
+                    List<String> batch;
+                    while (failure.get() == null && (batch = countQueue.poll()) != null) {
+                        StringBuilder sql = new StringBuilder();
+                        for (int k = 0; k < batch.size(); k++) {
+                            if (k > 0) sql.append(" UNION ALL ");
+                            sql.append("SELECT ").append(k).append(", count(*) FROM ")
+                                    .append(Sql.qualified(schema, batch.get(k)));
+                        }
+                        try (ResultSet rs = s.executeQuery(sql.toString())) {
+                            // Tagged rows: a parallel append may return the counts in any order.
+                            while (rs.next()) counts.put(batch.get(rs.getInt(1)), rs.getLong(2));
                         }
                     }
+                    String table;
                     // After this connection's counts, so the fixed settings and row security apply to checksums only.
                     if (failure.get() == null && !checksumQueue.isEmpty()) {
                         s.execute(ContentChecksum.SETTINGS);

@@ -112,6 +112,46 @@ class RowCounterTest {
         }
     }
 
+    @Test
+    void smallTablesCountedTogetherEachGetTheirOwnExactCount() throws Exception {
+        String db = TestPostgres.freshDatabase("count_batches");
+        // 120 analyzed small tables, t_i with i rows, and one with no estimate: a count given to the wrong table
+        // of a batch would be a silent lie.
+        TestPostgres.exec(db, """
+                DO $$ BEGIN FOR i IN 1..120 LOOP
+                  EXECUTE format('CREATE TABLE t_%s AS SELECT g FROM generate_series(1, %s) g', i, i);
+                END LOOP; END $$;
+                ANALYZE;
+                CREATE TABLE unknown AS SELECT g FROM generate_series(1, 7) g;
+                """);
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        try (Database target = open(db)) {
+            RowCounter.Counts<Void> counts = RowCounter.count(target, "public", null, workers, 2, new CancelToken(),
+                    Duration.ofSeconds(30), c -> null);
+            assertThat(counts.counts()).hasSize(121).containsEntry("unknown", 7L);
+            for (int i = 1; i <= 120; i++) assertThat(counts.counts()).containsEntry("t_" + i, (long) i);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void onlyTablesKnownToBeSmallShareACountingStatement() {
+        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        rows.put("unanalyzed", -1L);
+        rows.put("big", RowCounter.BATCH_ROWS);
+        for (int i = 0; i < RowCounter.BATCH_TABLES + 1; i++) rows.put("small" + i, 10L);
+        rows.put("half1", RowCounter.BATCH_ROWS / 2);
+        rows.put("half2", RowCounter.BATCH_ROWS / 2 + 1);
+        List<List<String>> batches = RowCounter.batches(List.of(rows.keySet().toArray(String[]::new)), rows);
+        assertThat(batches.get(0)).containsExactly("unanalyzed");
+        assertThat(batches.get(1)).containsExactly("big");
+        assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(RowCounter.BATCH_TABLES));
+        assertThat(batches).allSatisfy(b -> assertThat(b.size() == 1 || b.stream().mapToLong(rows::get).sum()
+                <= RowCounter.BATCH_ROWS).isTrue());
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(rows.keySet());
+    }
+
     /** What a read beside the counts sees and may do on its connection. */
     private static String view(Connection c) throws SQLException {
         String tables = CatalogReader.read(c, "public", EnumSet.of(ObjectKind.TABLES)).objects().stream()
