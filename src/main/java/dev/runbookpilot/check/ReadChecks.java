@@ -54,9 +54,10 @@ final class ReadChecks {
         return new CheckOutcome(v.status(), spec.expect().describe(), v.actual(), spec.sql(), rows);
     }
 
-    static SchemaSnapshot catalog(EvalContext ctx, String schema, Duration timeout) throws SQLException {
-        return ReadOnlyExecution.ours(ctx.db(), timeout, Connection.TRANSACTION_REPEATABLE_READ,
-                c -> CatalogReader.read(c, schema));
+    /** The whole catalog of {@code schema}, its kinds read side by side in one snapshot. */
+    static SchemaSnapshot catalog(EvalContext ctx, String schema, Duration timeout)
+            throws SQLException, InterruptedException {
+        return CatalogReader.read(ctx.db(), schema, ctx.countWorkers(), ctx.countParallelism(), ctx.token(), timeout);
     }
 
     static CheckOutcome objects(CheckSpec.CatalogObjects spec, EvalContext ctx) throws SQLException {
@@ -68,7 +69,8 @@ final class ReadChecks {
                 Connection.TRANSACTION_REPEATABLE_READ, c -> CatalogReader.read(c, schema, kinds)));
     }
 
-    static CheckOutcome schemaDiff(CheckSpec.SchemaDiff spec, EvalContext ctx) throws SQLException {
+    static CheckOutcome schemaDiff(CheckSpec.SchemaDiff spec, EvalContext ctx) throws SQLException,
+            InterruptedException {
         Snapshots.Data before = ctx.snapshots().get(spec.compareTo()).orElse(null);
         if (before == null || before.catalog() == null) {
             return new CheckOutcome(Status.ERROR, "schema as declared vs '" + spec.compareTo() + "'",

@@ -40,15 +40,8 @@ final class RestoredChecks {
                     + ": add them to its checksums to compare contents", null, null);
         }
         List<String> counted = new ArrayList<>(before.rowCounts().keySet());
-        RowCounter.Counts<SchemaSnapshot> now = RowCounter.count(ctx.db(), before.schema(), counted,
-                spec.checksums(), ctx.countWorkers(), ctx.countParallelism(), ctx.token(), spec.meta().timeout(),
-                c -> {
-                    try {
-                        return CatalogReader.read(c, before.schema());
-                    } catch (SQLException e) {
-                        throw new SnapshotChecks.CatalogReadFailure(e);
-                    }
-                });
+        RowCounter.Counts<SchemaSnapshot> now = SnapshotChecks.countBesideCatalog(ctx, before.schema(), counted,
+                spec.checksums(), spec.meta().timeout());
 
         List<String> missing = new ArrayList<>();
         CheckOutcome schema = SchemaDiffs.evaluate(new CheckSpec.SchemaDiff(spec.meta(), spec.baseline(), List.of(),

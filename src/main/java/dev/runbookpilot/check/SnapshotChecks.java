@@ -26,15 +26,8 @@ final class SnapshotChecks {
 
     static Taken snapshot(CheckSpec.Snapshot spec, EvalContext ctx) throws SQLException, InterruptedException {
         String schema = spec.schema() != null ? spec.schema() : ctx.defaultSchema();
-        RowCounter.Counts<SchemaSnapshot> counts = RowCounter.count(ctx.db(), schema,
-                spec.allTables() ? null : spec.tables(), spec.checksums(), ctx.countWorkers(),
-                ctx.countParallelism(), ctx.token(), spec.meta().timeout(), c -> {
-                    try {
-                        return CatalogReader.read(c, schema);
-                    } catch (SQLException e) {
-                        throw new CatalogReadFailure(e);
-                    }
-                });
+        RowCounter.Counts<SchemaSnapshot> counts = countBesideCatalog(ctx, schema,
+                spec.allTables() ? null : spec.tables(), spec.checksums(), spec.meta().timeout());
         Set<String> absentSet = new LinkedHashSet<>();
         counts.counts().forEach((t, n) -> {
             if (n == null) absentSet.add(t);
@@ -136,7 +129,31 @@ final class SnapshotChecks {
                 sql, new CheckDetail.RowCountDiff(spec.compareTo(), lines));
     }
 
-    /** Carries a catalog read failure out of the coordinator callback. */
+    /**
+     * Counts (and checksums) the tables while the schema's catalog is read, all in one exported snapshot: the
+     * catalog kinds on connections of their own side by side with the counting ones ({@link
+     * CatalogReader#parallelReads}), so a big schema's slow kinds do not wait for each other.
+     *
+     * @param tables null for every table of the schema
+     */
+    static RowCounter.Counts<SchemaSnapshot> countBesideCatalog(EvalContext ctx, String schema, List<String> tables,
+                                                                List<String> checksums, java.time.Duration timeout)
+            throws SQLException, InterruptedException {
+        List<RowCounter.Read<SchemaSnapshot>> reads = CatalogReader.parallelReads(schema).stream()
+                .<RowCounter.Read<SchemaSnapshot>>map(read -> c -> {
+                    try {
+                        return read.read(c);
+                    } catch (SQLException e) {
+                        throw new CatalogReadFailure(e);
+                    }
+                }).toList();
+        RowCounter.Counts<List<SchemaSnapshot>> counts = RowCounter.count(ctx.db(), schema, tables, checksums,
+                ctx.countWorkers(), ctx.countParallelism(), ctx.token(), timeout, reads);
+        return new RowCounter.Counts<>(counts.counts(), CatalogReader.merge(schema, counts.inSnapshot()),
+                counts.checksums());
+    }
+
+    /** Carries a catalog read failure out of the reads beside the counts. */
     static final class CatalogReadFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

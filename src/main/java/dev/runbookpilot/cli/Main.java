@@ -3,14 +3,29 @@ package dev.runbookpilot.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** Entry point of {@code java -jar runbook-pilot.jar} and of the installed {@code runbook-pilot} launcher. */
 @Command(name = "runbook-pilot", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Walks a PostgreSQL migration runbook against a live database: every check evaluated, "
-                + "everything journaled, a report at the end.",
-        subcommands = {GuiCommand.class, ValidateCommand.class, RunCommand.class, ResumeCommand.class, RehearseCommand.class,
-                ReportCommand.class, VerifyCommand.class, ImportCommand.class, DemoCommand.class,
-                CommandLine.HelpCommand.class})
+                + "everything journaled, a report at the end.")
 public final class Main implements Runnable {
+
+    /**
+     * The subcommands by name, in the order help lists them. Registered in code rather than in the annotation so that
+     * a command line naming one (above all {@code gui}, which a DBA waits on) makes picocli read only that command's
+     * options; help, a mistake or no command reads them all.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands(GuiCommand.class, ValidateCommand.class,
+            RunCommand.class, ResumeCommand.class, RehearseCommand.class, ReportCommand.class, VerifyCommand.class,
+            ImportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
+
+    private static Map<String, Class<?>> subcommands(Class<?>... commands) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Class<?> c : commands) byName.put(c.getAnnotation(Command.class).name(), c);
+        return byName;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,7 +41,7 @@ public final class Main implements Runnable {
 
     /** Runs a command line with its output going to the given writers (tests, embedding). */
     public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine(args);
         // Usage lines and hints show the command as typed here: the installed launcher or java -jar.
         cli.setCommandName(Invocation.command());
         cli.setOut(out);
@@ -39,6 +54,18 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         return cli.execute(args);
+    }
+
+    /** The command line for {@code args}: with only the subcommand they name, or with all. */
+    static CommandLine commandLine(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        Class<?> named = args.length > 0 && !args[0].equals("help") ? SUBCOMMANDS.get(args[0]) : null;
+        if (named != null) {
+            cli.addSubcommand(named);
+        } else {
+            SUBCOMMANDS.values().forEach(cli::addSubcommand);
+        }
+        return cli;
     }
 
     @Override

@@ -15,6 +15,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Function;
 
 /**
@@ -35,8 +38,18 @@ public final class RowCounter {
     private RowCounter() {}
 
     /**
+     * A read that runs beside the counts on a connection of its own, inside the same exported snapshot (a REPEATABLE
+     * READ, READ ONLY transaction that the counter rolls back); it must leave that transaction usable.
+     */
+    @FunctionalInterface
+    public interface Read<R> {
+        R read(Connection inSnapshot) throws SQLException;
+    }
+
+    /**
      * @param tables   the tables of {@code schema} to count; null counts every table of the schema
-     * @param alsoRead runs on the coordinator connection inside the exported snapshot (e.g. a catalog read)
+     * @param alsoRead runs on a connection inside the exported snapshot (e.g. a catalog read); a RuntimeException
+     *                 it throws is the error, as it is
      */
     public static <T> Counts<T> count(Database db, String schema, List<String> tables, ExecutorService workers,
                                       int parallelism, CancelToken token, Duration timeout,
@@ -50,48 +63,76 @@ public final class RowCounter {
     public static <T> Counts<T> count(Database db, String schema, List<String> tables, List<String> checksumTables,
                                       ExecutorService workers, int parallelism, CancelToken token, Duration timeout,
                                       Function<Connection, T> alsoRead) throws SQLException, InterruptedException {
+        List<Read<T>> reads = alsoRead == null ? List.of() : List.of(alsoRead::apply);
+        Counts<List<T>> counts = count(db, schema, tables, checksumTables, workers, parallelism, token, timeout, reads);
+        return new Counts<>(counts.counts(), reads.isEmpty() ? null : counts.inSnapshot().get(0),
+                counts.checksums());
+    }
+
+    /**
+     * Counts and checksums the tables and runs {@code reads}, all in one snapshot and side by side: up to
+     * {@code parallelism} workers and the coordinator that exported the snapshot take the reads first, in the
+     * order given (so the slowest should come first), then the counts, largest table first. The first failure
+     * cancels the rest and is thrown once all have stopped.
+     *
+     * @return the counts, with what each read returned, in the order of {@code reads}
+     */
+    public static <R> Counts<List<R>> count(Database db, String schema, List<String> tables,
+                                            List<String> checksumTables, ExecutorService workers, int parallelism,
+                                            CancelToken token, Duration timeout, List<? extends Read<R>> reads)
+            throws SQLException, InterruptedException {
         try (Connection coordinator = db.readConnection()) {
             coordinator.setAutoCommit(false);
             coordinator.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 String snapshotId;
-                try (Statement s = coordinator.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
-                    rs.next();
-                    snapshotId = rs.getString(1);
-                }
-                Map<String, Long> sizes = existingTables(coordinator, schema);
-                Map<String, Long> counted = new ConcurrentHashMap<>();
-                List<String> wanted = tables == null ? new ArrayList<>(sizes.keySet()) : tables;
-                // Largest first, so one huge table does not start last and leave the other workers idle.
-                List<String> present = wanted.stream().filter(sizes::containsKey).distinct()
-                        .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
-                List<String> toChecksum = checksumTables.stream().filter(sizes::containsKey).distinct()
-                        .sorted((a, b) -> Long.compare(sizes.get(b), sizes.get(a))).toList();
-                Map<String, String> summed = new ConcurrentHashMap<>();
-                // The workers count while the coordinator reads: a schema snapshot's catalog read overlaps the
-                // counts instead of following them.
-                List<Future<Void>> counting = startCounting(db, schema, present, toChecksum, snapshotId, workers,
-                        parallelism, token, timeout, counted, summed);
-                T extra;
-                try {
-                    extra = alsoRead == null ? null : alsoRead.apply(coordinator);
-                } catch (RuntimeException e) {
-                    // The read's failure is the error; the workers' cancellation it causes is only its echo.
-                    token.cancel("the read beside the row counts failed");
-                    try {
-                        awaitCounts(counting, token);
-                    } catch (SQLException cancelled) {
-                        e.addSuppressed(cancelled);
+                try (Statement s = coordinator.createStatement()) {
+                    // READ ONLY said here too, not only by the pool's session default a login could have changed.
+                    s.execute("SET TRANSACTION READ ONLY; SET LOCAL statement_timeout = " + timeout.toMillis());
+                    try (ResultSet rs = s.executeQuery("SELECT pg_export_snapshot()")) {
+                        rs.next();
+                        snapshotId = rs.getString(1);
                     }
-                    throw e;
                 }
-                awaitCounts(counting, token);
+                // The planner's estimate of each table's rows; -1 when unknown (never vacuumed or analyzed).
+                Map<String, Long> sizes = existingTables(coordinator, schema);
+                List<String> wanted = tables == null ? new ArrayList<>(sizes.keySet()) : tables;
+                // Largest first, an unknown size first of all, so no huge table starts last and leaves the others idle.
+                List<String> present = wanted.stream().filter(sizes::containsKey).distinct()
+                        .sorted((a, b) -> Long.compare(largest(sizes.get(b)), largest(sizes.get(a)))).toList();
+                List<String> toChecksum = checksumTables.stream().filter(sizes::containsKey).distinct()
+                        .sorted((a, b) -> Long.compare(largest(sizes.get(b)), largest(sizes.get(a)))).toList();
+                List<List<String>> batches = batches(present, sizes);
+                Work<R> work = new Work<>(schema, reads, batches, toChecksum, token);
+                List<Future<?>> helpers = new ArrayList<>();
+                int jobs = reads.size() + batches.size() + toChecksum.size();
+                // The coordinator works too, so one job needs no helper.
+                for (int i = 0; i < Math.min(parallelism, jobs - 1); i++) {
+                    helpers.add(workers.submit(() -> helper(db, snapshotId, timeout, work)));
+                }
+                try {
+                    work.run(coordinator);
+                } catch (SQLException | RuntimeException | Error e) {
+                    work.fail(e);
+                }
+                for (Future<?> f : helpers) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        work.fail(e.getCause());
+                    } catch (InterruptedException e) {
+                        token.cancel();
+                        throw e;
+                    }
+                }
+                work.throwFailure();
                 Map<String, Long> ordered = new LinkedHashMap<>();
-                for (String t : wanted) ordered.put(t, counted.get(t));
+                for (String t : wanted) ordered.put(t, work.counts.get(t));
                 Map<String, String> checksums = new LinkedHashMap<>();
-                for (String t : checksumTables) checksums.put(t, summed.get(t));
-                return new Counts<>(ordered, extra, checksums);
+                for (String t : checksumTables) checksums.put(t, work.checksums.get(t));
+                List<R> results = new ArrayList<>();
+                for (int i = 0; i < reads.size(); i++) results.add(work.results.get(i));
+                return new Counts<>(ordered, results, checksums);
             } finally {
                 coordinator.rollback();
                 coordinator.setAutoCommit(true);
@@ -99,10 +140,50 @@ public final class RowCounter {
         }
     }
 
-    /** Tables of the schema (partitioned parents, not their partitions) with the planner's size estimate. */
+    private static long largest(long estimatedRows) {
+        return estimatedRows < 0 ? Long.MAX_VALUE : estimatedRows;
+    }
+
+    /** Tables with fewer estimated rows than this are counted together, up to this many rows and tables at once. */
+    static final long BATCH_ROWS = 10_000;
+    static final int BATCH_TABLES = 50;
+
+    /**
+     * The tables (largest first) in the statements that count them. Each count is a statement, a round trip and a
+     * plan: 2,000 small tables cost more in those than in reading rows, so tables known to be small are counted
+     * {@value #BATCH_TABLES} at a time in one UNION ALL. A table that is large, of unknown size or partitioned is
+     * counted alone, where PostgreSQL's parallel query scans it and nothing waits behind it.
+     */
+    static List<List<String>> batches(List<String> largestFirst, Map<String, Long> estimatedRows) {
+        List<List<String>> batches = new ArrayList<>();
+        List<String> batch = new ArrayList<>();
+        long rows = 0;
+        for (String t : largestFirst) {
+            long n = estimatedRows.get(t);
+            if (n < 0 || n >= BATCH_ROWS) {
+                batches.add(List.of(t));
+                continue;
+            }
+            if (batch.size() == BATCH_TABLES || rows + n > BATCH_ROWS) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                rows = 0;
+            }
+            batch.add(t);
+            rows += n;
+        }
+        if (!batch.isEmpty()) batches.add(batch);
+        return batches;
+    }
+
+    /**
+     * Tables of the schema (partitioned parents, not their partitions) with the planner's estimate of their rows,
+     * -1 when it has none; a partitioned parent is always unknown, as its rows are in its partitions.
+     */
     private static Map<String, Long> existingTables(Connection c, String schema) throws SQLException {
         Map<String, Long> sizes = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, greatest(c.reltuples, 0)::bigint "
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.relname, CASE WHEN c.relkind = 'p' THEN -1"
+                + " ELSE greatest(c.reltuples, -1)::bigint END "
                 + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
                 + "WHERE n.nspname = ? AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
             ps.setString(1, schema);
@@ -113,79 +194,104 @@ public final class RowCounter {
         return sizes;
     }
 
-    private static List<Future<Void>> startCounting(Database db, String schema, List<String> tables,
-                                                    List<String> checksumTables, String snapshotId,
-                                                    ExecutorService workers, int parallelism, CancelToken token,
-                                                    Duration timeout, Map<String, Long> counts,
-                                                    Map<String, String> checksums) {
-        List<Future<Void>> futures = new ArrayList<>();
-        if (tables.isEmpty() && checksumTables.isEmpty()) return futures;
-        ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>(tables);
-        ConcurrentLinkedQueue<String> checksumQueue = new ConcurrentLinkedQueue<>(checksumTables);
-        int n = Math.max(1, Math.min(parallelism, tables.size() + checksumTables.size()));
-        for (int i = 0; i < n; i++) {
-            futures.add(workers.submit(() -> {
-                worker(db, schema, snapshotId, queue, checksumQueue, counts, checksums, token, timeout);
-                return null;
-            }));
-        }
-        return futures;
-    }
-
-    /** Waits for every worker; the first failure cancels the others and is thrown once all have stopped. */
-    private static void awaitCounts(List<Future<Void>> futures, CancelToken token)
-            throws SQLException, InterruptedException {
-        SQLException failure = null;
-        for (Future<Void> f : futures) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                if (failure == null) {
-                    token.cancel();
-                    failure = e.getCause() instanceof SQLException s ? s
-                            : new SQLException("row count failed: " + e.getCause(), "XX000", e.getCause());
-                }
-            } catch (InterruptedException e) {
-                token.cancel();
-                throw e;
-            }
-        }
-        if (failure != null) throw failure;
-    }
-
-    private static void worker(Database db, String schema, String snapshotId, ConcurrentLinkedQueue<String> queue,
-                               ConcurrentLinkedQueue<String> checksumQueue, Map<String, Long> counts,
-                               Map<String, String> checksums, CancelToken token, Duration timeout)
-            throws SQLException {
+    /** A worker of the count: a pooled connection that imports the coordinator's snapshot, then takes jobs. */
+    private static void helper(Database db, String snapshotId, Duration timeout, Work<?> work) {
+        if (!work.hasJobs()) return;
         try (Connection c = db.readConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TRANSACTION READ ONLY; SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''")
+                            + "'; SET LOCAL statement_timeout = " + timeout.toMillis());
+                }
+                work.run(c);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException | Error e) {
+            work.fail(e);
+        }
+    }
+
+    /** The jobs of one count, shared by the coordinator and its workers, and the first failure among them. */
+    private static final class Work<R> {
+        private final String schema;
+        private final List<? extends Read<R>> reads;
+        private final AtomicInteger nextRead = new AtomicInteger();
+        private final AtomicReferenceArray<R> results;
+        private final ConcurrentLinkedQueue<List<String>> countQueue;
+        private final ConcurrentLinkedQueue<String> checksumQueue;
+        private final Map<String, Long> counts = new ConcurrentHashMap<>();
+        private final Map<String, String> checksums = new ConcurrentHashMap<>();
+        private final CancelToken token;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+        Work(String schema, List<? extends Read<R>> reads, List<List<String>> tables, List<String> checksumTables,
+             CancelToken token) {
+            this.schema = schema;
+            this.reads = reads;
+            this.results = new AtomicReferenceArray<>(reads.size());
+            this.countQueue = new ConcurrentLinkedQueue<>(tables);
+            this.checksumQueue = new ConcurrentLinkedQueue<>(checksumTables);
+            this.token = token;
+        }
+
+        boolean hasJobs() {
+            return failure.get() == null
+                    && (nextRead.get() < reads.size() || !countQueue.isEmpty() || !checksumQueue.isEmpty());
+        }
+
+        /** Runs jobs on {@code c}, which is inside the snapshot, until none is left or one has failed. */
+        void run(Connection c) throws SQLException {
+            int i;
+            while (failure.get() == null && (i = nextRead.getAndIncrement()) < reads.size()) {
+                results.set(i, reads.get(i).read(c));
+            }
+            if (failure.get() != null || countQueue.isEmpty() && checksumQueue.isEmpty()) return;
             try (Statement s = c.createStatement()) {
                 token.register(s);
                 try {
-                    s.execute("SET TRANSACTION SNAPSHOT '" + snapshotId.replace("'", "''") + "'");
-                    s.execute("SET LOCAL statement_timeout = " + timeout.toMillis());
-                    String table;
-                    while ((table = queue.poll()) != null) {
-                        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.qualified(schema, table))) {
-                            rs.next();
-                            counts.put(table, rs.getLong(1));
+                    List<String> batch;
+                    while (failure.get() == null && (batch = countQueue.poll()) != null) {
+                        StringBuilder sql = new StringBuilder();
+                        for (int k = 0; k < batch.size(); k++) {
+                            if (k > 0) sql.append(" UNION ALL ");
+                            sql.append("SELECT ").append(k).append(", count(*) FROM ")
+                                    .append(Sql.qualified(schema, batch.get(k)));
+                        }
+                        try (ResultSet rs = s.executeQuery(sql.toString())) {
+                            // Tagged rows: a parallel append may return the counts in any order.
+                            while (rs.next()) counts.put(batch.get(rs.getInt(1)), rs.getLong(2));
                         }
                     }
-                    // After this worker's counts, so the fixed settings and row security apply to checksums only.
-                    if (!checksumQueue.isEmpty()) {
+                    String table;
+                    // After this connection's counts, so the fixed settings and row security apply to checksums only.
+                    if (failure.get() == null && !checksumQueue.isEmpty()) {
                         s.execute(ContentChecksum.SETTINGS);
-                        while ((table = checksumQueue.poll()) != null) {
+                        while (failure.get() == null && (table = checksumQueue.poll()) != null) {
                             checksums.put(table, ContentChecksum.compute(s, schema, table));
                         }
                     }
                 } finally {
                     token.unregister(s);
                 }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(true);
             }
+        }
+
+        /** The first failure is the error; the cancellation of the other jobs it causes is only its echo. */
+        void fail(Throwable e) {
+            if (failure.compareAndSet(null, e)) token.cancel();
+        }
+
+        void throwFailure() throws SQLException {
+            Throwable e = failure.get();
+            if (e == null) return;
+            if (e instanceof SQLException s) throw s;
+            if (e instanceof RuntimeException r) throw r;
+            if (e instanceof Error err) throw err;
+            throw new SQLException("row count failed: " + e, "XX000", e);
         }
     }
 }

@@ -10,8 +10,12 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -296,6 +300,27 @@ class CatalogReaderTest {
             assertThatThrownBy(() -> CatalogReader.read(c, "Public", java.util.EnumSet.of(ObjectKind.COLUMNS)))
                     .as("a misspelt schema is an error, never an empty catalog, however few kinds are read")
                     .isInstanceOf(SQLException.class).hasMessageContaining("does not exist");
+        }
+    }
+
+    @Test
+    void aParallelReadOnConnectionsSharingOneSnapshotEqualsTheReadOnOneConnection() throws Exception {
+        String db = TestPostgres.freshDatabase("catalog_parallel");
+        TestPostgres.exec(db, SHOP);
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        try (Database target = Database.open(TestPostgres.jdbcUrl(db), new Properties(), 6,
+                CheckDefaults.LOCK_TIMEOUT)) {
+            SchemaSnapshot parallel = CatalogReader.read(target, "shop", workers, 4, new CancelToken(),
+                    Duration.ofSeconds(60));
+            assertThat(parallel).isEqualTo(shop);
+            assertThat(CatalogReader.parallelReads("shop")).hasSizeGreaterThan(1);
+            assertThatThrownBy(() -> CatalogReader.read(target, "Shop", workers, 4, new CancelToken(),
+                    Duration.ofSeconds(60)))
+                    .as("a misspelt schema is an error on whichever connection reads it, never an empty catalog")
+                    .isInstanceOf(SQLException.class).extracting(e -> ((SQLException) e).getSQLState())
+                    .isEqualTo("3F000");
+        } finally {
+            workers.shutdownNow();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.runbookpilot.db;
 
+import dev.runbookpilot.runbook.ObjectKind;
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -8,10 +9,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -68,6 +73,112 @@ class RowCounterTest {
             assertThat(again.counts()).containsEntry("a", 1L).containsEntry("b", 0L);
         } finally {
             workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void readsBesideTheCountsSeeTheExportedSnapshotOnEveryConnectionAndCannotWrite() throws Exception {
+        String db = TestPostgres.freshDatabase("count_reads");
+        TestPostgres.exec(db, "CREATE TABLE a (id int); INSERT INTO a VALUES (1), (2)");
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        CountDownLatch secondStarted = new CountDownLatch(1);
+        CountDownLatch committed = new CountDownLatch(1);
+        // The first read commits a new table and a row from outside once the second runs on another connection;
+        // each then makes its first query: a connection that took a snapshot of its own would see both.
+        List<RowCounter.Read<String>> reads = List.of(
+                c -> {
+                    await(secondStarted);
+                    TestPostgres.exec(db, "CREATE TABLE late (id int); INSERT INTO a VALUES (3)");
+                    committed.countDown();
+                    return view(c);
+                },
+                c -> {
+                    secondStarted.countDown();
+                    await(committed);
+                    return view(c);
+                });
+        try (Database target = open(db)) {
+            RowCounter.Counts<List<String>> counts = RowCounter.count(target, "public", null, List.of(), workers, 2,
+                    new CancelToken(), Duration.ofSeconds(30), reads);
+            assertThat(counts.inSnapshot()).containsExactly(
+                    "tables [a], 2 rows, read only on, repeatable read, write refused 25006",
+                    "tables [a], 2 rows, read only on, repeatable read, write refused 25006");
+            assertThat(counts.counts()).containsExactly(Map.entry("a", 2L));
+        } finally {
+            workers.shutdownNow();
+        }
+        try (Connection c = TestPostgres.connect(db)) {
+            assertThat(single(c, "SELECT count(*) FROM pg_class WHERE relname = 'evil'")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void smallTablesCountedTogetherEachGetTheirOwnExactCount() throws Exception {
+        String db = TestPostgres.freshDatabase("count_batches");
+        // 120 analyzed small tables, t_i with i rows, and one with no estimate: a count given to the wrong table
+        // of a batch would be a silent lie.
+        TestPostgres.exec(db, """
+                DO $$ BEGIN FOR i IN 1..120 LOOP
+                  EXECUTE format('CREATE TABLE t_%s AS SELECT g FROM generate_series(1, %s) g', i, i);
+                END LOOP; END $$;
+                ANALYZE;
+                CREATE TABLE unknown AS SELECT g FROM generate_series(1, 7) g;
+                """);
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        try (Database target = open(db)) {
+            RowCounter.Counts<Void> counts = RowCounter.count(target, "public", null, workers, 2, new CancelToken(),
+                    Duration.ofSeconds(30), c -> null);
+            assertThat(counts.counts()).hasSize(121).containsEntry("unknown", 7L);
+            for (int i = 1; i <= 120; i++) assertThat(counts.counts()).containsEntry("t_" + i, (long) i);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
+    void onlyTablesKnownToBeSmallShareACountingStatement() {
+        Map<String, Long> rows = new java.util.LinkedHashMap<>();
+        rows.put("unanalyzed", -1L);
+        rows.put("big", RowCounter.BATCH_ROWS);
+        for (int i = 0; i < RowCounter.BATCH_TABLES + 1; i++) rows.put("small" + i, 10L);
+        rows.put("half1", RowCounter.BATCH_ROWS / 2);
+        rows.put("half2", RowCounter.BATCH_ROWS / 2 + 1);
+        List<List<String>> batches = RowCounter.batches(List.of(rows.keySet().toArray(String[]::new)), rows);
+        assertThat(batches.get(0)).containsExactly("unanalyzed");
+        assertThat(batches.get(1)).containsExactly("big");
+        assertThat(batches).allSatisfy(b -> assertThat(b).hasSizeLessThanOrEqualTo(RowCounter.BATCH_TABLES));
+        assertThat(batches).allSatisfy(b -> assertThat(b.size() == 1 || b.stream().mapToLong(rows::get).sum()
+                <= RowCounter.BATCH_ROWS).isTrue());
+        assertThat(batches.stream().flatMap(List::stream).toList()).containsExactlyElementsOf(rows.keySet());
+    }
+
+    /** What a read beside the counts sees and may do on its connection. */
+    private static String view(Connection c) throws SQLException {
+        String tables = CatalogReader.read(c, "public", EnumSet.of(ObjectKind.TABLES)).objects().stream()
+                .map(CatalogObject::name).toList().toString();
+        String rows = single(c, "SELECT count(*) FROM a");
+        String readOnly = single(c, "SHOW transaction_read_only");
+        String isolation = single(c, "SHOW transaction_isolation");
+        String refused;
+        try (Statement s = c.createStatement()) {
+            s.execute("SAVEPOINT attempt");
+            try {
+                s.execute("CREATE TABLE evil (id int)");
+                refused = "write allowed";
+            } catch (SQLException e) {
+                refused = "write refused " + e.getSQLState();
+            }
+            s.execute("ROLLBACK TO SAVEPOINT attempt");
+        }
+        return "tables " + tables + ", " + rows + " rows, read only " + readOnly + ", " + isolation + ", " + refused;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("the other read never came");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
