@@ -300,14 +300,13 @@ class RehearseTest {
     static Path demoSessions;
 
     /**
-     * Every sample rehearses green on a copy of its demo database, manual steps and sign-offs rehearsed.
-     * Not yet schema-alignment: on a copy made by pg_dump its rollback's proof is FAILED with "changed
-     * constraint technology_knowledge_kind_check: definition changed" — the baseline on the copy holds the constraint
-     * as pg_restore re-parsed it, the rollback recreates it from its source text, and the proof compares the two
-     * definitions as text. Open until the restored proof compares such definitions by meaning.
+     * Every sample rehearses green on a copy of its demo database, manual steps and sign-offs rehearsed —
+     * schema-alignment too, whose baseline on the copy holds its varchar CHECK as pg_restore re-parsed it while the
+     * rollback recreates it from its source text.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"alembic-upgrade", "production-cleanup", "schema-fixes-3.7.0", "staging-core-schema"})
+    @ValueSource(strings = {"alembic-upgrade", "production-cleanup", "schema-alignment", "schema-fixes-3.7.0",
+            "staging-core-schema"})
     void everySampleRehearsesGreenOnItsDemo(String sample) {
         Path rb = TestPostgres.projectDir().resolve("runbooks").resolve(sample).resolve("runbook.yaml");
         Run run = cli("rehearse", rb.toString(), "--demo", "--session-dir", demoSessions.toString());
