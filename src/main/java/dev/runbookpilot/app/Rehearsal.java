@@ -35,9 +35,17 @@ public final class Rehearsal implements AutoCloseable {
     /**
      * Where the copy goes and what it holds.
      *
-     * @param where the copy server: embedded, a named server, or the original's own ({@code target}, opt-in only)
+     * @param where       the copy server: embedded, a named server, or the original's own ({@code target}, opt-in
+     *                    only)
+     * @param createRoles create the roles the original names that a named copy server lacks (NOLOGIN, dropped with
+     *                    the copy); on the embedded server they are always created, on the target never needed
      */
-    public record Options(TargetCopy.Data data, CheckSpec.Scratch where, Path sessionDir, String operator) {}
+    public record Options(TargetCopy.Data data, CheckSpec.Scratch where, Path sessionDir, String operator,
+                          boolean createRoles) {
+        public Options(TargetCopy.Data data, CheckSpec.Scratch where, Path sessionDir, String operator) {
+            this(data, where, sessionDir, operator, false);
+        }
+    }
 
     /** The rehearsal could not begin; the message says why and what was removed. */
     public static final class Refused extends Exception {
@@ -82,7 +90,7 @@ public final class Rehearsal implements AutoCloseable {
             long t0 = System.nanoTime();
             try {
                 copy = TargetCopy.make(options.where(), original.db(), originalServer, plan.planned().sessionId(),
-                        options.data(), new CancelToken(), output);
+                        options.data(), options.createRoles(), new CancelToken(), output);
             } catch (TargetCopy.Failed e) {
                 if (!e.getMessage().contains("left behind")) plan.copyDropped("the copy was not made: " + e.getMessage());
                 throw new Refused(e.getMessage(), e);

@@ -934,7 +934,7 @@ public final class Session implements AutoCloseable {
     public CheckResult proveRollback() throws IOException {
         if (state.rollback().isEmpty()) throw new IllegalStateException("no rollback began; there is nothing to prove");
         Rollbacks.Plan plan = rollbackPlan();
-        Rollbacks.Proof proof = Rollbacks.proof(plan);
+        Rollbacks.Proof proof = Rollbacks.proof(plan, state.rehearsal().isPresent());
         Step step = proof.step();
         CheckSpec spec = step.checks().get(0);
         record(new JournalEvent.CheckStarted(step.id(), 0, Instant.now()));

@@ -267,6 +267,33 @@ class RehearseTest {
                 .contains("status");
     }
 
+    /**
+     * The copy is restored without owners and grants, on a server that has none of the original's roles: the role
+     * the migration grants to is created there (NOLOGIN), and a rollback that faithfully puts the grant back is not
+     * a change the proof counts — on the original the grant was there all along.
+     */
+    @Test
+    void aRollbackThatPutsBackAGrantIsProvenOnACopyServerWithoutTheOriginalsRoles(@TempDir Path dir)
+            throws Exception {
+        String db = ordersDatabase("rehearse_roles", false);
+        TestPostgres.exec(db, "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'rp_rehearse_reader')"
+                + " THEN CREATE ROLE rp_rehearse_reader NOLOGIN; END IF; END $$;"
+                + " GRANT SELECT ON orders TO rp_rehearse_reader");
+        Path rb = runbook(dir, db, MIGRATION + "GRANT SELECT ON orders TO rp_rehearse_reader;\n",
+                ROLLBACK + "GRANT SELECT ON orders TO rp_rehearse_reader;\n");
+        Path sessions = dir.resolve("sessions");
+
+        Run run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
+                sessions.toString());
+
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(run.output()).contains("created role rp_rehearse_reader NOLOGIN on")
+                .contains("REHEARSAL way back: ROLLED BACK");
+        SessionState state = SessionState.replay(Journal.read(onlyJournal(sessions)));
+        assertThat(state.result("rollback:proof", 0).orElseThrow().expected())
+                .contains("(owners and privileges not compared)");
+    }
+
     @Test
     void aRehearsalKilledMidRunLeavesACopyThatTheNextStartDrops(@TempDir Path dir) throws Exception {
         String db = ordersDatabase("rehearse_crash", false);
