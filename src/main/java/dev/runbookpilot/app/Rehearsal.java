@@ -217,13 +217,17 @@ public final class Rehearsal implements AutoCloseable {
         if (o.demo()) {
             // A demo rehearsal's original is its own throw-away server; with the copy on it, removing it removes both.
             Path dir = o.demoDataDir() == null ? null : Path.of(o.demoDataDir()).toAbsolutePath().normalize();
-            if (dir == null || !dir.getParent().equals(sessionDir.toAbsolutePath().normalize())
-                    || !dir.getFileName().toString().startsWith(DEMO_DIR_PREFIX)) {
+            boolean own = dir != null && dir.getParent().equals(sessionDir.toAbsolutePath().normalize())
+                    && dir.getFileName().toString().startsWith(DEMO_DIR_PREFIX);
+            if (own) {
+                discardDemo(dir, left);
+                if ("target".equals(p.copyServer())) return left;
+            } else if ("target".equals(p.copyServer())) {
                 return List.of("nothing removed: " + o.demoDataDir() + " is not a demo rehearsal's server in "
                         + sessionDir + "; check by hand");
             }
-            discardDemo(dir, left);
-            if ("target".equals(p.copyServer())) return left;
+            // Else the demo was the wizard's (its folder is the workspace's, swept by the next demo start): it is
+            // left alone, and the copy, on a server of its own, is dropped below like any other.
         }
         if (!"target".equals(p.copyServer())) {
             left.addAll(TargetCopy.dropLeftover(null, p.sessionId(), p.copyServer(), p.copyDatabase(),
