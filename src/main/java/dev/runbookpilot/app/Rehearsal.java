@@ -35,9 +35,17 @@ public final class Rehearsal implements AutoCloseable {
     /**
      * Where the copy goes and what it holds.
      *
-     * @param where the copy server: embedded, a named server, or the original's own ({@code target}, opt-in only)
+     * @param where       the copy server: embedded, a named server, or the original's own ({@code target}, opt-in
+     *                    only)
+     * @param createRoles create the roles the original names that a named copy server lacks (NOLOGIN, dropped with
+     *                    the copy); on the embedded server they are always created, on the target never needed
      */
-    public record Options(TargetCopy.Data data, CheckSpec.Scratch where, Path sessionDir, String operator) {}
+    public record Options(TargetCopy.Data data, CheckSpec.Scratch where, Path sessionDir, String operator,
+                          boolean createRoles) {
+        public Options(TargetCopy.Data data, CheckSpec.Scratch where, Path sessionDir, String operator) {
+            this(data, where, sessionDir, operator, false);
+        }
+    }
 
     /** The rehearsal could not begin; the message says why and what was removed. */
     public static final class Refused extends Exception {
@@ -82,7 +90,7 @@ public final class Rehearsal implements AutoCloseable {
             long t0 = System.nanoTime();
             try {
                 copy = TargetCopy.make(options.where(), original.db(), originalServer, plan.planned().sessionId(),
-                        options.data(), new CancelToken(), output);
+                        options.data(), options.createRoles(), new CancelToken(), output);
             } catch (TargetCopy.Failed e) {
                 if (!e.getMessage().contains("left behind")) plan.copyDropped("the copy was not made: " + e.getMessage());
                 throw new Refused(e.getMessage(), e);
@@ -209,13 +217,17 @@ public final class Rehearsal implements AutoCloseable {
         if (o.demo()) {
             // A demo rehearsal's original is its own throw-away server; with the copy on it, removing it removes both.
             Path dir = o.demoDataDir() == null ? null : Path.of(o.demoDataDir()).toAbsolutePath().normalize();
-            if (dir == null || !dir.getParent().equals(sessionDir.toAbsolutePath().normalize())
-                    || !dir.getFileName().toString().startsWith(DEMO_DIR_PREFIX)) {
+            boolean own = dir != null && dir.getParent().equals(sessionDir.toAbsolutePath().normalize())
+                    && dir.getFileName().toString().startsWith(DEMO_DIR_PREFIX);
+            if (own) {
+                discardDemo(dir, left);
+                if ("target".equals(p.copyServer())) return left;
+            } else if ("target".equals(p.copyServer())) {
                 return List.of("nothing removed: " + o.demoDataDir() + " is not a demo rehearsal's server in "
                         + sessionDir + "; check by hand");
             }
-            discardDemo(dir, left);
-            if ("target".equals(p.copyServer())) return left;
+            // Else the demo was the wizard's (its folder is the workspace's, swept by the next demo start): it is
+            // left alone, and the copy, on a server of its own, is dropped below like any other.
         }
         if (!"target".equals(p.copyServer())) {
             left.addAll(TargetCopy.dropLeftover(null, p.sessionId(), p.copyServer(), p.copyDatabase(),

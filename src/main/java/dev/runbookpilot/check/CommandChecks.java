@@ -11,6 +11,7 @@ import dev.runbookpilot.runbook.CheckSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +37,12 @@ final class CommandChecks {
 
     static CheckOutcome run(CheckSpec.Command spec, EvalContext ctx) throws SQLException, InterruptedException {
         String expected = expectedText(spec);
+        // Unique to this run: the watcher follows exactly this command's sessions, not another command's of this
+        // process, nor one a run before left behind.
+        String applicationName = Database.applicationName("command " + runTag());
         ClientEnvironment env;
         try {
-            env = ClientEnvironment.of(ctx.db().connectionSettings(), Database.applicationName("command"))
-                    .with(spec.env());
+            env = ClientEnvironment.of(ctx.db().connectionSettings(), applicationName).with(spec.env());
         } catch (IllegalArgumentException | IllegalStateException e) {
             return notStarted(spec, expected, "could not start: " + e.getMessage(), List.copyOf(spec.env().keySet()));
         }
@@ -50,8 +53,9 @@ final class CommandChecks {
             ctx.listener().commandStarting(spec.run().shown(), spec.cwd().toString(), env.shown());
             Judge judge = new Judge(spec);
             ChildProcess.Result r;
-            // The tool's sessions carry this application_name (PGAPPNAME): their locks are sampled while it runs.
-            LockWatch watch = LockWatch.start(ctx.db(), Database.applicationName("command"), true);
+            // The tool's sessions carry this run's own application_name (PGAPPNAME): their locks are sampled while it
+            // runs, and whoever they wait on is named, as for an execute step.
+            LockWatch watch = LockWatch.start(ctx.db(), applicationName, true);
             try {
                 r = ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env,
                         spec.meta().timeout(), KEEP), ctx.token(), line -> {
@@ -71,8 +75,17 @@ final class CommandChecks {
             } finally {
                 watch.close();
             }
-            return judge.outcome(r, expected, names, ctx, new Locks.Report(watch.method(), watch.held(), List.of()));
+            List<Locks.Blocker> blockers = watch.blockers();
+            List<Locks.LockWait> waits = blockers.isEmpty() ? List.of() : List.of(new Locks.LockWait(1, 0, 0,
+                    watch.waitedMillis(), blockers, null, Instant.now()));
+            return judge.outcome(r, expected, names, ctx, new Locks.Report(watch.method(), watch.held(), waits));
         }
+    }
+
+    private static String runTag() {
+        byte[] b = new byte[4];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.HexFormat.of().formatHex(b);
     }
 
     private static CheckOutcome notStarted(CheckSpec.Command spec, String expected, String why, List<String> names) {

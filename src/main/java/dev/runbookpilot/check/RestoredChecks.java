@@ -26,7 +26,7 @@ final class RestoredChecks {
         String expected = "back at '" + spec.baseline() + "': " + "no schema change, every row count equal"
                 + (spec.countsMayDiffer().isEmpty() ? "" : " except " + String.join(", ", spec.countsMayDiffer()))
                 + (spec.checksums().isEmpty() ? "" : ", contents of " + String.join(", ", spec.checksums())
-                + " equal");
+                + " equal") + (spec.ignore().isEmpty() ? "" : " (" + ignored(spec) + " not compared)");
         Snapshots.Data before = ctx.snapshots().get(spec.baseline()).orElse(null);
         if (before == null) {
             return new CheckOutcome(Status.ERROR, expected, "snapshot '" + spec.baseline()
@@ -45,7 +45,7 @@ final class RestoredChecks {
 
         List<String> missing = new ArrayList<>();
         CheckOutcome schema = SchemaDiffs.evaluate(new CheckSpec.SchemaDiff(spec.meta(), spec.baseline(), List.of(),
-                List.of(), List.of(), Map.of()), before.catalog(), now.inSnapshot());
+                List.of(), List.of(), Map.of(), spec.ignore()), before.catalog(), now.inSnapshot());
         List<CheckDetail.SchemaChange> changes = schema.detail() instanceof CheckDetail.SchemaChanges sc
                 ? sc.changes() : List.of();
         if (schema.status() == Status.ERROR) missing.add(schema.actual());
@@ -127,6 +127,11 @@ final class RestoredChecks {
                 .reduce("", String::concat);
         return new CheckOutcome(status, expected, actual, sql,
                 new CheckDetail.RestoredProof(spec.baseline(), changes, counts, sums, missing));
+    }
+
+    private static String ignored(CheckSpec.Restored spec) {
+        return spec.ignore().stream().map(CheckSpec.Ignorable::yamlName).sorted()
+                .reduce((x, y) -> x + " and " + y).orElse("");
     }
 
     /** Both values name the same checksum method, so equal contents give equal values. */

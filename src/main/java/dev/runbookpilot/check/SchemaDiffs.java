@@ -313,7 +313,7 @@ public final class SchemaDiffs {
                 changes.add(new Change("added", a, null, summary(a), null));
             } else if (a == null) {
                 changes.add(new Change("removed", b, summary(b), null, null));
-            } else if (!b.properties().equals(a.properties()) || !Objects.equals(b.definition(), a.definition())) {
+            } else if (!sameProperties(b, a) || !sameDefinition(b, a)) {
                 List<String> was1 = new ArrayList<>();
                 List<String> is1 = new ArrayList<>();
                 List<String> what = new ArrayList<>();
@@ -321,14 +321,14 @@ public final class SchemaDiffs {
                 props.addAll(a.properties().keySet());
                 boolean attributeChanged = false;
                 for (String p : props) {
-                    if (!Objects.equals(b.property(p), a.property(p))) {
+                    if (!sameProperty(a.kind(), p, b.property(p), a.property(p))) {
                         was1.add(p + " " + describeValue(b.property(p)));
                         is1.add(p + " " + describeValue(a.property(p)));
                         what.addAll(ChangeWords.of(p, b.property(p), a.property(p)));
                         attributeChanged |= !p.equals("ownerRole") && !p.equals("comment") && !p.startsWith("grant ");
                     }
                 }
-                if (!Objects.equals(b.definition(), a.definition())) {
+                if (!sameDefinition(b, a)) {
                     was1.add("definition " + describeValue(b.definition()));
                     is1.add("definition " + describeValue(a.definition()));
                     // A function's definition is pg_get_functiondef as an md5: it changes with every attribute
@@ -340,6 +340,40 @@ public final class SchemaDiffs {
             }
         }
         return changes;
+    }
+
+    // Objects whose definition is SQL PostgreSQL prints back (a function's is an md5, compared as it is).
+    private static final Set<ObjectKind> PRINTED_DEFINITIONS = EnumSet.of(ObjectKind.CONSTRAINTS, ObjectKind.INDEXES,
+            ObjectKind.VIEWS, ObjectKind.TRIGGERS, ObjectKind.POLICIES, ObjectKind.RULES, ObjectKind.STATISTICS);
+
+    /**
+     * Printed SQL is compared by meaning where a dump and restore changes only how PostgreSQL prints it
+     * ({@link DeparsedSql}); a baseline read on a copy made by pg_dump must match the objects a rollback recreates.
+     */
+    private static boolean sameDefinition(CatalogObject b, CatalogObject a) {
+        return PRINTED_DEFINITIONS.contains(a.kind()) ? DeparsedSql.same(b.definition(), a.definition())
+                : Objects.equals(b.definition(), a.definition());
+    }
+
+    private static boolean sameProperties(CatalogObject b, CatalogObject a) {
+        if (!b.properties().keySet().equals(a.properties().keySet())) return false;
+        for (String p : a.properties().keySet()) {
+            if (!sameProperty(a.kind(), p, b.property(p), a.property(p))) return false;
+        }
+        return true;
+    }
+
+    /**
+     * Properties that hold printed expressions: defaults (a view column's too), generated columns, index keys,
+     * partition bounds and keys, domain constraints.
+     */
+    private static boolean sameProperty(ObjectKind kind, String property, String b, String a) {
+        boolean printed = property.equals("default") || property.startsWith("default of column ")
+                || property.equals("generated")
+                || property.equals("partitionBound") || property.equals("partitionKey")
+                || (kind == ObjectKind.INDEXES && property.equals("columns"))
+                || (kind == ObjectKind.TYPES && property.startsWith("constraint "));
+        return printed ? DeparsedSql.same(b, a) : Objects.equals(b, a);
     }
 
     /**

@@ -39,6 +39,7 @@ final class Scratch {
     private String version;
     private int versionNum;
     private String created;
+    private final List<String> createdRoles = new java.util.ArrayList<>();
 
     private Scratch(CheckSpec.Scratch where, Database db, ServerInfo target, Path dataDir) {
         this.where = where;
@@ -219,6 +220,37 @@ final class Scratch {
         }
     }
 
+    /** Of {@code roles}, those the scratch server does not have, in their order. */
+    List<String> missingRoles(List<String> roles) throws SQLException {
+        if (roles.isEmpty()) return List.of();
+        try (Connection c = maintenance();
+             java.sql.PreparedStatement ps = c.prepareStatement("SELECT rolname FROM pg_catalog.pg_roles"
+                     + " WHERE rolname = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("text", roles.toArray()));
+            java.util.Set<String> present = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) present.add(rs.getString(1));
+            }
+            return roles.stream().filter(r -> !present.contains(r)).toList();
+        }
+    }
+
+    /**
+     * Creates each role NOLOGIN (nobody can sign in as it) on a scratch server that is not the original's; the roles
+     * made are remembered, and {@link #close} drops them again.
+     */
+    void createRoles(List<String> roles) throws SQLException {
+        if (where.where() == CheckSpec.ScratchKind.TARGET) {
+            throw new IllegalStateException("roles are never created on the original's server");
+        }
+        try (Connection c = maintenance(); Statement s = c.createStatement()) {
+            for (String role : roles) {
+                s.execute("CREATE ROLE " + Sql.ident(role) + " NOLOGIN");
+                createdRoles.add(role);
+            }
+        }
+    }
+
     /** The scratch database's connection settings, for pg_restore. */
     ConnectionSettings settings(String database) {
         return new ConnectionSettings(server.host(), server.port(), database, server.user(), server.password(),
@@ -253,6 +285,21 @@ final class Scratch {
                     leftovers.add("the scratch database " + created + " on " + describe() + " ("
                             + WriteChecks.firstLine(e.getMessage()) + "); drop it by hand");
                 }
+            }
+        }
+        if (!createdRoles.isEmpty() && embedded == null && created != null) {
+            leftovers.add("the role(s) " + String.join(", ", createdRoles) + " created NOLOGIN on " + describe()
+                    + " for the copy that is still there; drop them by hand after it");
+        } else if (!createdRoles.isEmpty() && embedded == null) {
+            // Made for this copy only, and with the copy gone nothing of this server depends on them.
+            try (Connection c = maintenance(); Statement s = c.createStatement()) {
+                while (!createdRoles.isEmpty()) {
+                    s.execute("DROP ROLE IF EXISTS " + Sql.ident(createdRoles.get(0)));
+                    createdRoles.remove(0);
+                }
+            } catch (SQLException e) {
+                leftovers.add("the role(s) " + String.join(", ", createdRoles) + " created NOLOGIN on " + describe()
+                        + " (" + WriteChecks.firstLine(e.getMessage()) + "); drop them by hand");
             }
         }
         if (embedded != null) {

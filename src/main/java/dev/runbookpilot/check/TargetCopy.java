@@ -111,9 +111,16 @@ public final class TargetCopy implements AutoCloseable {
     /**
      * Dumps the original and restores it into the copy {@code name} on {@code where}. On failure everything made so
      * far is removed before {@link Failed} is thrown (what could not be removed is in its message).
+     *
+     * <p>The copy is restored without owners and privileges (its objects belong to the copy's user, the proof leaves
+     * owners and privileges out), but the roles the original's database names (owners, grantees, policies) must
+     * exist on the copy server for a migration's or rollback's {@code GRANT}, {@code OWNER TO} or {@code SET ROLE} to
+     * run as in the window. Those missing there are created NOLOGIN on the throw-away embedded server always, on a
+     * server the operator names only when {@code createRoles}; they are dropped with the copy (ADR 0022).
      */
     public static TargetCopy make(CheckSpec.Scratch where, Database original, ServerInfo originalServer,
-                                  String sessionId, Data data, CancelToken token, Consumer<String> output)
+                                  String sessionId, Data data, boolean createRoles, CancelToken token,
+                                  Consumer<String> output)
             throws Failed, InterruptedException {
         if (originalServer.database().startsWith(PREFIX)) {
             throw new Failed("the database '" + originalServer.database() + "' is itself a rehearsal's copy; rehearse"
@@ -142,6 +149,7 @@ public final class TargetCopy implements AutoCloseable {
             output.accept("pg_dump of " + originalServer.database() + " (" + data.yamlName() + ") …");
             runTool("pg_dump", dumpArgv, work, readOnly, token, output);
             scratch.create(name);
+            provideRoles(where, scratch, referencedRoles(original), createRoles, output);
             output.accept("pg_restore into " + name + " on " + scratch.describe() + " …");
             runTool("pg_restore", List.of(pgRestore.path().toString(), "--dbname=" + name, "--no-owner",
                     "--no-privileges", "--exit-on-error", "--no-password", dump.toString()), work,
@@ -169,6 +177,46 @@ public final class TargetCopy implements AutoCloseable {
                     output.accept("cannot remove the dump " + work + ": " + e.getMessage());
                 }
             }
+        }
+    }
+
+    /**
+     * The roles the original's database depends on: its owner, and every role that owns an object in it, is granted
+     * a privilege on one or is named by a policy or default privileges there ({@code pg_shdepend}). Predefined
+     * {@code pg_*} roles exist on every server and are left out.
+     */
+    static List<String> referencedRoles(Database original) throws java.sql.SQLException {
+        List<String> roles = new ArrayList<>();
+        try (java.sql.Connection c = original.readConnection(); java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("""
+                     SELECT r.rolname FROM pg_catalog.pg_roles r
+                      WHERE (r.oid IN (SELECT d.refobjid FROM pg_catalog.pg_shdepend d
+                                        WHERE d.refclassid = 'pg_catalog.pg_authid'::pg_catalog.regclass
+                                          AND d.dbid = (SELECT oid FROM pg_catalog.pg_database
+                                                         WHERE datname = pg_catalog.current_database()))
+                             OR r.oid = (SELECT datdba FROM pg_catalog.pg_database
+                                          WHERE datname = pg_catalog.current_database()))
+                        AND r.rolname NOT LIKE 'pg\\_%'
+                      ORDER BY 1""")) {
+            while (rs.next()) roles.add(rs.getString(1));
+        }
+        return roles;
+    }
+
+    private static void provideRoles(CheckSpec.Scratch where, Scratch scratch, List<String> referenced,
+                                     boolean createRoles, Consumer<String> output) throws java.sql.SQLException {
+        if (where.where() == CheckSpec.ScratchKind.TARGET) return;
+        List<String> missing = scratch.missingRoles(referenced);
+        if (missing.isEmpty()) return;
+        if (where.where() == CheckSpec.ScratchKind.EMBEDDED || createRoles) {
+            scratch.createRoles(missing);
+            output.accept("created role" + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
+                    + " NOLOGIN on " + scratch.describe() + " (the original's schema names "
+                    + (missing.size() == 1 ? "it" : "them") + "); dropped with the copy");
+        } else {
+            output.accept("the copy server has no role " + String.join(", ", missing) + " (the original's schema"
+                    + " names " + (missing.size() == 1 ? "it" : "them") + "): a migration or rollback statement"
+                    + " naming one fails on the copy; --create-roles creates them NOLOGIN for the rehearsal");
         }
     }
 

@@ -239,6 +239,7 @@ final class WriteChecks {
                         if (!spec.meta().timeout().isZero()) {
                             s.execute(set + " statement_timeout = " + spec.meta().timeout().toMillis());
                         }
+                        if (spec.transaction()) exact.before(s);
                         int i = 0;
                         for (SqlStatements.Statement st : statements) {
                             i++;

@@ -61,6 +61,11 @@ final class RehearseCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true)
     CopyPlace place = new CopyPlace();
 
+    @Option(names = "--create-roles", description = "with --copy-to: create the roles the original names (owners,"
+            + " grantees) that the copy server lacks, NOLOGIN, dropped with the copy (on the embedded copy server"
+            + " they are always created)")
+    boolean createRoles;
+
     @Option(names = "--data", paramLabel = "schema|full", defaultValue = "full",
             description = "copy the schema only, or schema and data (default: ${DEFAULT-VALUE})")
     String data;
@@ -131,7 +136,7 @@ final class RehearseCommand implements Callable<Integer> {
         Rehearsal rehearsal;
         try {
             rehearsal = Rehearsal.start(runbook, connected, demoDir, new Rehearsal.Options(copyData, where, sessions,
-                    interaction.operatorName()), Targets.fromEnvironment(), HeadlessRun.printer(out), line -> {
+                    interaction.operatorName(), createRoles), Targets.fromEnvironment(), HeadlessRun.printer(out), line -> {
                         synchronized (out) {
                             out.println("  " + line);
                             out.flush();

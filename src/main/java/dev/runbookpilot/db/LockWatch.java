@@ -33,11 +33,27 @@ public final class LockWatch implements AutoCloseable {
     /** How often the watcher looks; a lock held for less may be missed, and sampled durations are ± this. */
     public static final Duration INTERVAL = Duration.ofMillis(100);
 
-    private static final String SAMPLE = "SELECT l.pid, l.relation::int8, l.relation::regclass::text, l.mode,"
-            + " l.granted, l.locktype = 'relation' AND pg_get_indexdef(l.relation) IS NOT NULL"
-            + " FROM pg_lock_status() l WHERE l.pid IN (SELECT a.pid FROM pg_stat_get_activity(NULL) a"
+    /**
+     * Names come from pg_class as this statement's snapshot sees it, never from the server's caches (regclass,
+     * pg_get_indexdef): a relation dropped between reading the locks and naming it is then a row without a name,
+     * where a cache look-up fails the whole statement ("cache lookup failed for relation"). Reading pg_class takes
+     * ACCESS SHARE on it, which only a VACUUM FULL of the catalog itself conflicts with; the connection's lock_timeout
+     * ends such a wait and the next sample tries again.
+     */
+    private static final String SAMPLE = "SELECT l.pid, l.relation::int8, CASE WHEN c.oid IS NOT NULL THEN"
+            + " CASE WHEN n.nspname = ANY (current_schemas(true)) THEN quote_ident(c.relname)"
+            + " ELSE quote_ident(n.nspname) || '.' || quote_ident(c.relname) END END, l.mode, l.granted,"
+            + " coalesce(c.relkind IN ('i', 'I'), false)"
+            + " FROM pg_lock_status() l"
+            + " LEFT JOIN pg_catalog.pg_class c ON l.locktype = 'relation' AND c.oid = l.relation"
+            + " LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE l.pid IN (SELECT a.pid FROM pg_stat_get_activity(NULL) a"
             + " WHERE a.datid = (SELECT m.datid FROM pg_stat_get_activity(pg_backend_pid()) m)"
             + " AND (a.pid = ANY(?) OR a.application_name = ?))";
+    /** The relations that exist before the writer runs: a lock on any other is on something the writer made. */
+    static final String EXISTING = "SELECT oid::int8 FROM pg_catalog.pg_class WHERE oid >= " + Locks.FIRST_USER_OID;
+    /** After this many failed samples in a row the watcher gives up: the connection is gone, not a passing race. */
+    static final int FAILURES_IN_A_ROW = 20;
     private static final String BLOCKERS = "SELECT b.pid, pg_get_userbyid(b.usesysid), b.application_name, b.state,"
             + " left(b.query, " + Locks.Blocker.QUERY_CHARS + "),"
             + " (extract(epoch FROM clock_timestamp() - b.xact_start) * 1000)::int8, b.backend_start"
@@ -51,6 +67,13 @@ public final class LockWatch implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile String failure;
+    /** Relations that existed when the watch began; null when that could not be read (nothing is then left out). */
+    private volatile Set<Long> existing;
+    private volatile int failedSamples;
+    private volatile String lastSampleError;
+    /** The first and the last sample that saw a watched backend waiting for a lock; null before any did. */
+    private volatile Instant firstWait;
+    private volatile Instant lastWait;
     /** Blockers seen since {@link #clearBlockers()}, the latest non-empty set. */
     private volatile List<Locks.Blocker> blockers = List.of();
 
@@ -106,22 +129,62 @@ public final class LockWatch implements AutoCloseable {
         return blockers;
     }
 
+    /**
+     * Samples until closed. A failed sample (a lock timeout on the catalog, a statement timeout on a busy server) is
+     * counted and the next one tried: one bad moment must not blind the watch for the rest of a long migration. Only
+     * a closed connection, or {@link #FAILURES_IN_A_ROW} failures in a row, end it.
+     */
     private void loop() {
+        try {
+            if (sampleHeld) existing = existingRelations(connection);
+        } catch (SQLException e) {
+            log.debug("lock watcher: relations before the writer not read: {}", e.getMessage());
+        }
+        int inARow = 0;
         try {
             while (running) {
                 long t0 = System.nanoTime();
-                sample();
+                try {
+                    sample();
+                    inARow = 0;
+                } catch (SQLException e) {
+                    if (!running) return;
+                    failedSamples++;
+                    lastSampleError = e.getMessage();
+                    inARow++;
+                    log.debug("lock watcher sample failed: {}", e.getMessage());
+                    if (connection.isClosed() || inARow >= FAILURES_IN_A_ROW) {
+                        failure = "the lock watcher stopped after " + inARow + " failed samples in a row: "
+                                + e.getMessage();
+                        log.warn("lock watcher stopped: {}", e.getMessage());
+                        return;
+                    }
+                    rollbackQuietly();
+                }
                 long left = INTERVAL.toNanos() - (System.nanoTime() - t0);
                 if (left > 0) Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (SQLException e) {
-            if (running) {
-                failure = "the lock watcher stopped: " + e.getMessage();
-                log.warn("lock watcher stopped: {}", e.getMessage());
-            }
+            if (running) failure = "the lock watcher stopped: " + e.getMessage();
         }
+    }
+
+    private void rollbackQuietly() {
+        try {
+            if (!connection.getAutoCommit()) connection.rollback();
+        } catch (SQLException e) {
+            log.debug("lock watcher rollback: {}", e.getMessage());
+        }
+    }
+
+    static Set<Long> existingRelations(Connection c) throws SQLException {
+        Set<Long> out = new java.util.HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(EXISTING)) {
+            while (rs.next()) out.add(rs.getLong(1));
+        }
+        return out;
     }
 
     private void sample() throws SQLException {
@@ -140,14 +203,21 @@ public final class LockWatch implements AutoCloseable {
                     }
                     long oid = rs.getLong(2);
                     if (!sampleHeld || rs.wasNull() || oid < Locks.FIRST_USER_OID) continue;
+                    Set<Long> before = existing;
+                    // Made by the writer (a table, its toast table, index or sequence; uncommitted ones have no name
+                    // here): nobody else knew of it, so nobody waited on it. Left out.
+                    if (before != null && !before.contains(oid)) continue;
                     String name = rs.getString(3);
-                    // Created in a transaction not committed yet: the watcher cannot see its name.
-                    if (name.chars().allMatch(Character::isDigit)) name = "oid " + name + " (created, uncommitted)";
                     synchronized (seen) {
-                        seen.computeIfAbsent(oid, k -> new Seen()).saw(name, rs.getBoolean(6), rs.getString(4), now);
+                        seen.computeIfAbsent(oid, k -> new Seen()).saw(name == null ? "oid " + oid + " (dropped)"
+                                : name, rs.getBoolean(6), rs.getString(4), now);
                     }
                 }
             }
+        }
+        if (!waiting.isEmpty()) {
+            if (firstWait == null) firstWait = now;
+            lastWait = now;
         }
         List<Locks.Blocker> found = new ArrayList<>();
         for (int pid : waiting) found.addAll(blockersOf(connection, pid));
@@ -171,11 +241,22 @@ public final class LockWatch implements AutoCloseable {
         return out;
     }
 
+    /** How long watched backends were seen waiting for a lock, first sighting to last (± the interval); 0 if never. */
+    public long waitedMillis() {
+        Instant first = firstWait;
+        Instant last = lastWait;
+        return first == null ? 0 : Duration.between(first, last).toMillis();
+    }
+
     /** How the held locks were learned, or why they were not. */
     public String method() {
         if (failure != null) return failure;
+        int failed = failedSamples;
         return "sampled every " + INTERVAL.toMillis() + " ms from pg_locks: durations are ± " + INTERVAL.toMillis()
-                + " ms, and a lock held for less may be missed";
+                + " ms, and a lock held for less may be missed"
+                + (existing == null ? "" : "; relations the step created are left out (nobody else could wait on them)")
+                + (failed == 0 ? "" : "; " + failed + " sample" + (failed == 1 ? "" : "s") + " failed and "
+                + (failed == 1 ? "was" : "were") + " skipped (last: " + lastSampleError + ")");
     }
 
     /** Stops watching and returns the locks seen held, strongest first. */
@@ -225,8 +306,11 @@ public final class LockWatch implements AutoCloseable {
         Instant modeLast;
 
         void saw(String relName, boolean isIndex, String pgMode, Instant at) {
-            name = relName;
-            index = isIndex;
+            // Once dropped, a relation keeps the name it was last seen with.
+            if (name == null || !relName.endsWith(" (dropped)")) {
+                name = relName;
+                index = isIndex;
+            }
             if (first == null) first = at;
             last = at;
             if (mode == null || Locks.strength(pgMode) > Locks.strength(mode)) {
@@ -265,6 +349,12 @@ public final class LockWatch implements AutoCloseable {
                 + " pg_get_indexdef(l.relation) IS NOT NULL FROM pg_lock_status() l WHERE l.pid = pg_backend_pid()"
                 + " AND l.locktype = 'relation' AND l.granted AND l.relation::int8 >= " + Locks.FIRST_USER_OID;
         private final Map<Long, Seen> seen = new LinkedHashMap<>();
+        private Set<Long> existing;
+
+        /** Notes the relations that exist before the first statement, in the migration's own transaction. */
+        public void before(Statement s) throws SQLException {
+            existing = existingRelations(s.getConnection());
+        }
 
         /** Reads the locks held now, after the statement that began at {@code statementStart}. */
         public void after(Statement s, Instant statementStart) throws SQLException {
@@ -273,6 +363,9 @@ public final class LockWatch implements AutoCloseable {
                     // A name that prints as a bare oid was dropped within this very transaction: a table rewrite's
                     // transient heap, or a relation the migration made and removed. Nobody else could wait on it.
                     if (rs.getString(2).chars().allMatch(Character::isDigit)) continue;
+                    // Made by this transaction (a table, its toast table, indexes, sequences): invisible to every
+                    // other session until COMMIT, so nobody waited on it.
+                    if (existing != null && !existing.contains(rs.getLong(1))) continue;
                     seen.computeIfAbsent(rs.getLong(1), k -> new Seen()).exact(rs.getString(2), rs.getBoolean(4),
                             rs.getString(3), statementStart);
                 }
@@ -288,6 +381,6 @@ public final class LockWatch implements AutoCloseable {
 
         public static final String METHOD = "read from pg_locks on the migration's own connection after each"
                 + " statement and just before COMMIT; held from the start of the statement that took it to the end"
-                + " of COMMIT";
+                + " of COMMIT; relations the migration created are left out (nobody else could see them)";
     }
 }

@@ -52,6 +52,11 @@ public final class LockRecord {
 
     /** "Attempt 1: statement 2 (line 7) waited 5.0 s for a lock; tried again after 1 s." */
     public static String waitLine(Locks.LockWait w) {
+        if (w.statement() == 0) {
+            // A command's sessions: the watcher saw them wait, it cannot tell which statement of the tool did.
+            return "The command's session waited for a lock (seen for " + Locks.human(w.lockTimeoutMillis()) + ")"
+                    + (w.blockers().isEmpty() ? " (the watcher did not see who held it)" : "");
+        }
         return "Attempt " + w.attempt() + ": statement " + w.statement() + " (line " + w.line() + ") waited "
                 + Locks.human(w.lockTimeoutMillis()) + " for a lock"
                 + (w.blockers().isEmpty() ? " (the watcher did not see who held it)" : "")

@@ -196,10 +196,19 @@ public sealed interface CheckSpec {
      * @param countsMayDiffer tables the snapshot counted whose counts may legitimately differ now (an audit log the
      *                        rollback itself writes to)
      * @param checksums       tables whose content must equal the snapshot's, by the checksum it recorded for them
+     * @param ignore          what the schema comparison leaves out: nothing in a runbook; owners and privileges in a
+     *                        rehearsal, whose copy was restored without them
      */
-    record Restored(Meta meta, String baseline, List<String> countsMayDiffer, List<String> checksums)
-            implements CheckSpec {
+    record Restored(Meta meta, String baseline, List<String> countsMayDiffer, List<String> checksums,
+                    java.util.Set<Ignorable> ignore) implements CheckSpec {
+        /** The proof as a runbook writes it: every owner, privilege and comment counts. */
+        public Restored(Meta meta, String baseline, List<String> countsMayDiffer, List<String> checksums) {
+            this(meta, baseline, countsMayDiffer, checksums, java.util.Set.of());
+        }
+
         public Restored {
+            ignore = ignore == null || ignore.isEmpty() ? java.util.Set.of()
+                    : java.util.Set.copyOf(java.util.EnumSet.copyOf(ignore));
             requireText(baseline, "a restored check needs the baseline snapshot it compares to");
             countsMayDiffer = countsMayDiffer == null ? List.of() : List.copyOf(countsMayDiffer);
             checksums = checksums == null ? List.of() : List.copyOf(checksums);

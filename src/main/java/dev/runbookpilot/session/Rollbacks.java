@@ -10,6 +10,7 @@ import dev.runbookpilot.runbook.Step;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -285,17 +286,22 @@ public final class Rollbacks {
      */
     record Proof(Step step, String problem) {}
 
-    static Proof proof(Plan plan) {
+    static Proof proof(Plan plan, boolean onACopy) {
         String problem = plan.baselineProblem();
         String name = plan.baseline() != null ? plan.baseline().name() : "(no baseline)";
+        // A rehearsal's copy is restored without owners and privileges (ADR 0022): its baseline holds none, and the
+        // grants a faithful rollback puts back would read as a change.
+        Set<CheckSpec.Ignorable> ignore = onACopy ? EnumSet.of(CheckSpec.Ignorable.OWNERS,
+                CheckSpec.Ignorable.PRIVILEGES) : Set.of();
         CheckSpec.Restored spec;
         try {
             spec = new CheckSpec.Restored(new CheckSpec.Meta(PROOF_LABEL, null, null), name, plan.countsMayDiffer(),
-                    plan.checksums());
+                    plan.checksums(), ignore);
         } catch (IllegalArgumentException e) {
             problem = "the rollbacks' proof options contradict each other (" + e.getMessage() + "): a table whose row"
                     + " count may differ cannot also have to hold the same content; correct the runbook";
-            spec = new CheckSpec.Restored(new CheckSpec.Meta(PROOF_LABEL, null, null), name, List.of(), List.of());
+            spec = new CheckSpec.Restored(new CheckSpec.Meta(PROOF_LABEL, null, null), name, List.of(), List.of(),
+                    ignore);
         }
         Step step = new Step(PROOF_STEP, "Prove the rollback", "The database must be back at snapshot '" + name
                 + "': no schema change, the same row counts, the same content where checksums are asked",

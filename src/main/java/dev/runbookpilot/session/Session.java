@@ -934,7 +934,7 @@ public final class Session implements AutoCloseable {
     public CheckResult proveRollback() throws IOException {
         if (state.rollback().isEmpty()) throw new IllegalStateException("no rollback began; there is nothing to prove");
         Rollbacks.Plan plan = rollbackPlan();
-        Rollbacks.Proof proof = Rollbacks.proof(plan);
+        Rollbacks.Proof proof = Rollbacks.proof(plan, state.rehearsal().isPresent());
         Step step = proof.step();
         CheckSpec spec = step.checks().get(0);
         record(new JournalEvent.CheckStarted(step.id(), 0, Instant.now()));
@@ -966,12 +966,18 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- blockers
 
     /**
-     * The sessions the latest attempt of this migration timed out waiting for, as its ERROR result names them; empty
-     * when it did not end that way. Only these may be cancelled or terminated through {@link #stopBlocker}.
+     * The sessions the latest attempt of this migration timed out waiting for, as its ERROR result names them, or
+     * that a command's sessions were seen waiting for when the command did not pass; empty when it did not end that
+     * way. Only these may be cancelled or terminated through {@link #stopBlocker}.
      */
     public List<dev.runbookpilot.db.Locks.Blocker> blockers(Step step, int index) {
         CheckResult r = state.result(step.id(), index).orElse(null);
-        if (r == null || r.status() != Status.ERROR || !"55P03".equals(r.sqlState())
+        if (r == null) return List.of();
+        if (r.detail() instanceof dev.runbookpilot.check.CheckDetail.CommandRun run && run.locks() != null
+                && (r.status() == Status.FAILED || r.status() == Status.ERROR)) {
+            return run.locks().lastBlockers();
+        }
+        if (r.status() != Status.ERROR || !"55P03".equals(r.sqlState())
                 || !(r.detail() instanceof dev.runbookpilot.check.CheckDetail.Notices n) || n.locks() == null) {
             return List.of();
         }

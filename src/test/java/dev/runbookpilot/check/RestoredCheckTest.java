@@ -216,6 +216,58 @@ class RestoredCheckTest {
                 .containsExactly(Status.PASSED, Status.PASSED);
     }
 
+    /** As the migration's rollback writes them: an IN list on a varchar column, in a CHECK, an index and a view. */
+    private static final String KNOWLEDGE = """
+            CREATE SCHEMA deparsed;
+            CREATE TABLE deparsed.knowledge (id int PRIMARY KEY, kind varchar(20) NOT NULL
+                CONSTRAINT knowledge_kind_check CHECK (kind IN ('template', 'pattern', 'framework')));
+            CREATE INDEX knowledge_pattern_idx ON deparsed.knowledge (id) WHERE kind IN ('pattern', 'framework');
+            CREATE VIEW deparsed.templates AS SELECT id, kind FROM deparsed.knowledge WHERE kind IN ('template', 'x');
+            INSERT INTO deparsed.knowledge SELECT g, CASE WHEN g % 2 = 0 THEN 'template' ELSE 'pattern' END
+              FROM generate_series(1, 30) g;
+            """;
+
+    /**
+     * A baseline read on a copy made by pg_dump holds the IN lists as pg_restore re-parsed them, and the rollback
+     * recreates them from their source text: PostgreSQL prints the two differently, they mean the same. A CHECK
+     * with one value fewer still fails.
+     */
+    @Test
+    void aConstraintRecreatedFromItsSourceIsBackAtABaselineReadAfterPgRestoreAndOneValueFewerIsNot(
+            @TempDir Path dir) throws Exception {
+        TestPostgres.exec(h.database, KNOWLEDGE);
+        Path dump = dir.resolve("deparsed.dump");
+        run("pg_dump", "--format=custom", "--schema=deparsed", "--file=" + dump, h.database);
+        TestPostgres.exec(h.database, "DROP SCHEMA deparsed CASCADE");
+        run("pg_restore", "--dbname=" + h.database, dump.toString());
+        CheckResult baseline = h.run(new CheckSpec.Snapshot(EngineHarness.meta(), "deparsed",
+                List.of("knowledge"), false, "deparsed", List.of(), List.of("knowledge")));
+        assertThat(baseline.status()).as(baseline.toString()).isEqualTo(Status.PASSED);
+        String restoredText = h.snapshots.get("deparsed").catalog()
+                .find("constraint:knowledge.knowledge_kind_check").orElseThrow().definition();
+
+        // The way back: everything dropped and recreated from the source text.
+        TestPostgres.exec(h.database, "DROP SCHEMA deparsed CASCADE;" + KNOWLEDGE);
+        try (Connection c = TestPostgres.connect(h.database); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_get_constraintdef(oid, true) FROM pg_constraint"
+                     + " WHERE conname = 'knowledge_kind_check'")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("PostgreSQL prints the two differently").isNotEqualTo(restoredText);
+        }
+        CheckResult r = h.run(new CheckSpec.Restored(EngineHarness.meta(), "deparsed", List.of(),
+                List.of("knowledge")));
+        assertThat(r.status()).as(r.toString()).isEqualTo(Status.PASSED);
+
+        TestPostgres.exec(h.database, "ALTER TABLE deparsed.knowledge DROP CONSTRAINT knowledge_kind_check;"
+                + " ALTER TABLE deparsed.knowledge ADD CONSTRAINT knowledge_kind_check"
+                + " CHECK (kind IN ('template', 'pattern'))");
+        CheckResult fewer = h.run(new CheckSpec.Restored(EngineHarness.meta(), "deparsed", List.of(),
+                List.of("knowledge")));
+        assertThat(fewer.status()).as(fewer.toString()).isEqualTo(Status.FAILED);
+        assertThat(fewer.actual()).isEqualTo("1 schema change: changed constraint:knowledge.knowledge_kind_check:"
+                + " definition changed");
+    }
+
     @Test
     void theChecksumWritesNothingAndTakesNoLockStrongerThanAccessShare() throws Exception {
         String injected = "x\"; DROP TABLE locked.audit_log; --";

@@ -159,13 +159,15 @@ class MigrationLocksTest {
                     throw new IllegalStateException(e);
                 }
             });
-            // The watcher's own session never holds a relation lock, however often it is looked at.
+            // The watcher's own session never holds a lock on the user's relations, nor anything stronger than the
+            // ACCESS SHARE its sample takes on pg_class to name what it saw, however often it is looked at.
             int watcherLocks = 0;
             int watcherSeen = 0;
             try (Connection c = TestPostgres.connect(fx.database); Statement st = c.createStatement()) {
                 while (!run.isDone()) {
                     try (ResultSet rs = st.executeQuery("SELECT count(l.*), count(DISTINCT a.pid) FROM"
                             + " pg_stat_activity a LEFT JOIN pg_locks l ON l.pid = a.pid AND l.locktype = 'relation'"
+                            + " AND (l.relation::int8 >= 16384 OR l.mode <> 'AccessShareLock')"
                             + " WHERE a.application_name LIKE 'Runbook Pilot (lock watch)%'")) {
                         rs.next();
                         watcherLocks += rs.getInt(1);
@@ -185,6 +187,39 @@ class MigrationLocksTest {
                     .orElseThrow(() -> new AssertionError(locks));
             assertThat(held.mode()).isEqualTo("SHARE");
             assertThat(held.heldMillis()).isBetween(700L, 1500L);
+        }
+    }
+
+    /**
+     * A command's psql waits on a second session's lock until its own lock_timeout: the session it waited on is
+     * named with the command's result and offered to be stopped, as for an execute step. The watcher follows this
+     * run's sessions by their own application_name.
+     */
+    @Test
+    void aCommandBlockedByAnotherSessionNamesItsBlocker() throws Exception {
+        fx.exec("CREATE TABLE cmd_blocked_t (c int)");
+        Runbook rb = runbook("development", """
+                command:
+                  run: psql -X -q -v ON_ERROR_STOP=1 -f alter.sql
+                """, Map.of("alter.sql", "SET lock_timeout = '1500ms';\nALTER TABLE cmd_blocked_t ADD COLUMN d int;\n"));
+        try (Connection held = blocker("cmd_blocked_t", "nightly-export"); Session s = fx.start(rb, "dba",
+                RunListener.NONE)) {
+            int pid = pid(held);
+            s.runChecks(step(rb, "migrate"), Session.Scope.ALL);
+            CheckResult r = result(s);
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.FAILED);
+            Locks.Report locks = locks(r);
+            assertThat(locks.lastBlockers()).as(locks.toString()).singleElement().satisfies(b -> {
+                assertThat(b.pid()).isEqualTo(pid);
+                assertThat(b.application()).isEqualTo("nightly-export");
+                assertThat(b.query()).contains("SELECT count(*) FROM cmd_blocked_t");
+            });
+            assertThat(locks.waits()).singleElement().satisfies(w -> assertThat(w.lockTimeoutMillis())
+                    .isBetween(900L, 3000L));
+            assertThat(s.blockers(step(rb, "migrate"), 0)).extracting(Locks.Blocker::pid).containsExactly(pid);
+            assertThat(MarkdownReport.render(ReportBuilder.build(s.state())))
+                    .contains("| " + pid + " | postgres | nightly-export | idle in transaction |")
+                    .contains("The command's session waited for a lock");
         }
     }
 

@@ -234,10 +234,17 @@ public final class StartView extends BorderPane {
         connect.disableProperty().bind(vm.canConnectProperty().not());
         connect.setOnAction(e -> openConnectionDialog());
 
+        // A rehearsal connects the same way, then makes its copy instead of starting the window.
+        Button rehearse = new Button("Rehearse on a copy…");
+        rehearse.setId("rehearse");
+        rehearse.disableProperty().bind(vm.canConnectProperty().not());
+        rehearse.setOnAction(e -> openConnectionDialog(true));
+
         operatorLabel.setMinWidth(Region.USE_PREF_SIZE);
         connect.setMinWidth(Region.USE_PREF_SIZE);
+        rehearse.setMinWidth(Region.USE_PREF_SIZE);
         operator.setMinWidth(Region.USE_PREF_SIZE);
-        HBox bar = new HBox(12, chosen, busy, operatorLabel, operator, connect);
+        HBox bar = new HBox(12, chosen, busy, operatorLabel, operator, rehearse, connect);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         TextArea error = new TextArea();
@@ -284,11 +291,21 @@ public final class StartView extends BorderPane {
     }
 
     private void openConnectionDialog() {
+        openConnectionDialog(false);
+    }
+
+    private void openConnectionDialog(boolean rehearse) {
         ConnectionDialog dialog = new ConnectionDialog(vm.connectionViewModel(), window());
         dialog.setOnHidden(e -> {
             // The target is handed over exactly once: two wizards on one target would close it under each other.
             dialog.setOnHidden(null);
-            if (dialog.getResult() != null) vm.launch(dialog.getResult());
+            if (dialog.getResult() == null) return;
+            if (!rehearse) {
+                vm.launch(dialog.getResult());
+                return;
+            }
+            RehearsalViewModel rehearsal = vm.rehearsal(dialog.getResult());
+            if (rehearsal != null) new RehearsalDialog(rehearsal, window()).show();
         });
         dialog.show();
     }

@@ -207,6 +207,22 @@ public final class StartViewModel {
         return new ConnectionViewModel(workspace, targets, chosen, ui, background);
     }
 
+    /**
+     * The "Rehearse on a copy…" dialog's model for the chosen runbook and a target the connection dialog opened,
+     * which it owns from here; null (the target closed) when no runbook or operator is chosen.
+     */
+    public RehearsalViewModel rehearsal(Target target) {
+        Runbook chosen = runbook.get();
+        String name = operator.get().strip();
+        if (chosen == null || name.isEmpty()) {
+            background.execute(target::close);
+            error.set(chosen == null ? "open a runbook first" : "enter the operator's name");
+            return null;
+        }
+        rememberOperator(name);
+        return new RehearsalViewModel(chosen, target, name, workspace.sessions(), targets, ui, background);
+    }
+
     /** Starts a new session of the chosen runbook on a target the connection dialog opened. */
     public void launch(Target target) {
         Runbook chosen = runbook.get();

@@ -1022,7 +1022,7 @@ public final class WizardViewModel {
         List<dev.runbookpilot.db.Locks.Blocker> waitedFor = new ArrayList<>();
         blockedIndex = -1;
         for (CheckRow row : checks) {
-            if (!(row.spec() instanceof CheckSpec.Execute)) continue;
+            if (!(row.spec() instanceof CheckSpec.Execute) && !(row.spec() instanceof CheckSpec.Command)) continue;
             List<dev.runbookpilot.db.Locks.Blocker> b = session.blockers(item.step(), row.index());
             if (!b.isEmpty()) {
                 waitedFor.addAll(b);
