@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Walks a PostgreSQL migration runbook against a live database: every check evaluated, "
                 + "everything journaled, a report at the end.",
         subcommands = {GuiCommand.class, ValidateCommand.class, RunCommand.class, ResumeCommand.class, RehearseCommand.class,
-                ReportCommand.class, VerifyCommand.class, ImportCommand.class, DemoCommand.class,
+                ReportCommand.class, VerifyCommand.class, CountersignCommand.class, ImportCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

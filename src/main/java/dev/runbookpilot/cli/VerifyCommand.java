@@ -1,6 +1,7 @@
 package dev.runbookpilot.cli;
 
 import dev.runbookpilot.report.ReportFormat;
+import dev.runbookpilot.report.ReportSigners;
 import dev.runbookpilot.report.ReportVerifier;
 import dev.runbookpilot.report.Verification;
 import dev.runbookpilot.report.sign.PdfIdentity;
@@ -69,8 +70,17 @@ final class VerifyCommand implements Callable<Integer> {
             }
             boolean trustChecked = pdf ? !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
                     : allowedSigners != null;
-            Verification v = pdf ? ReportVerifier.verifyPdf(file, trusted())
-                    : ReportVerifier.verifyMarkdown(file, sig, allowedSigners);
+            if (pdf) {
+                ReportSigners.Check check = ReportSigners.verifyPdf(file, trusted());
+                print(out, check, ReportFormat.PDF);
+                if (!check.valid()) return ExitCodes.CHECK_FAILED;
+                if (!trustChecked) {
+                    out.println("Signers NOT checked against a trust list; to require it, give "
+                            + "--signer-fingerprint or --trusted-cert.");
+                }
+                return ExitCodes.OK;
+            }
+            Verification v = ReportVerifier.verifyMarkdown(file, sig, allowedSigners);
             if (!v.valid()) {
                 out.println("INVALID: " + v.reason());
                 return ExitCodes.CHECK_FAILED;
@@ -79,8 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (v.signer() != null) out.println("Signer: " + v.signer());
             out.println("Fingerprint: " + v.fingerprint());
             if (!trustChecked) {
-                out.println("Signer NOT checked against a trust list; to require it, give "
-                        + (pdf ? "--signer-fingerprint or --trusted-cert." : "--allowed-signers."));
+                out.println("Signer NOT checked against a trust list; to require it, give --allowed-signers.");
             }
             return ExitCodes.OK;
         } catch (IllegalArgumentException | IOException e) {
@@ -88,6 +97,36 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
     }
+
+    /**
+     * VALID, or INVALID with every problem; then every signer with role, fingerprint and time; then which sign-off
+     * roles of the report have signed and which not yet.
+     */
+    static void print(PrintWriter out, ReportSigners.Check check, ReportFormat format) {
+        if (check.valid()) {
+            out.println("VALID: " + check.signers().size() + (check.signers().size() == 1 ? " signature" : " signatures")
+                    + (format == ReportFormat.PDF ? ", each valid over its revision; every update after the first adds"
+                    + " only a signature; the last covers the whole file." : ", each valid over the whole file."));
+        } else {
+            for (String p : check.problems()) out.println("INVALID: " + p);
+        }
+        String kind = format == ReportFormat.PDF ? "certificate SHA-256 " : "key ";
+        for (ReportSigners.Signer s : check.signers()) {
+            out.println("Signature " + s.number() + ": " + (s.name() == null ? "(unnamed)" : s.name())
+                    + (s.role() == null ? " (no role)" : " as " + s.role()) + ", " + kind + s.fingerprint()
+                    + (s.at() == null ? "" : ", signed " + TIME.format(s.at()))
+                    + (s.trusted() == null ? "" : s.trusted() ? ", trusted" : ", NOT TRUSTED"));
+        }
+        if (!check.signed().isEmpty() || !check.unsigned().isEmpty()) {
+            out.println("Sign-off roles signed: " + (check.signed().isEmpty() ? "none"
+                    : String.join(", ", check.signed())));
+            out.println("Sign-off roles not signed yet: " + (check.unsigned().isEmpty() ? "none"
+                    : String.join(", ", check.unsigned())));
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     /** The options given that do not apply to this kind of report, as a sentence; null when there are none. */
     private String misplaced(String kind, boolean firstGiven, String first, boolean secondGiven, String second) {

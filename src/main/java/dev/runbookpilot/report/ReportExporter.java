@@ -43,6 +43,15 @@ public final class ReportExporter {
      */
     public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
                                       Path sessionDir) throws IOException, SigningException {
+        return export(state, format, out, identity, sessionDir, null);
+    }
+
+    /**
+     * @param role the sign-off role the signature is made in; null for the first role the journal shows signed
+     *             under the signer's name (none when there is none)
+     */
+    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
+                                      Path sessionDir, String role) throws IOException, SigningException {
         if (identity != null && identity.format() != format) {
             throw new SigningException(identity.describe() + " signs " + identity.format() + " reports; choose "
                     + (format == ReportFormat.PDF ? "a PKCS#12 file or the generated certificate"
@@ -51,10 +60,10 @@ public final class ReportExporter {
         SessionState rehearsal = state.rehearsal().isPresent() ? null : dev.runbookpilot.session.StepTimes
                 .lastRehearsal(sessionDir, state.started().runbookSha256(), state.started().at()).orElse(null);
         Report report = ReportBuilder.build(state, rehearsal);
-        return format == ReportFormat.PDF ? pdf(report, out, identity) : markdown(report, out, identity);
+        return format == ReportFormat.PDF ? pdf(report, out, identity, role) : markdown(report, out, identity);
     }
 
-    private static ExportResult pdf(Report report, Path out, SigningIdentity identity)
+    private static ExportResult pdf(Report report, Path out, SigningIdentity identity, String role)
             throws IOException, SigningException {
         if (identity == null) {
             AtomicWrite.write(out, PdfReport.render(report));
@@ -64,7 +73,8 @@ public final class ReportExporter {
         PdfReport.Rendered rendered = PdfReport.render(report, new PdfReport.Signer(id.signerName(),
                 id.fingerprint()));
         byte[] signed = PadesSigner.sign(rendered.pdf(), id,
-                new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()), Instant.now());
+                new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()),
+                role != null ? role.strip() : ReportSigners.exporterRole(report, id.signerName()), Instant.now());
         Verification v = PdfSignatureCheck.verify(signed);
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
         AtomicWrite.write(out, signed);

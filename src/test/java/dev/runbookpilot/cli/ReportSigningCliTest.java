@@ -139,9 +139,9 @@ class ReportSigningCliTest {
 
         Run unpinned = cli("verify", pdf.toString());
         assertThat(unpinned.code()).as(unpinned.output()).isEqualTo(ExitCodes.OK);
-        assertThat(unpinned.output()).contains("Signer: Ada Lovelace\n", "Fingerprint: " + fp + "\n",
-                "The signer was not checked against a trust list",
-                "Signer NOT checked against a trust list; to require it, give --signer-fingerprint or --trusted-cert.");
+        assertThat(unpinned.output()).contains("Signature 1: Ada Lovelace (no role), certificate SHA-256 " + fp
+                        + ", signed ", "Sign-off roles not signed yet: DBA\n",
+                "Signers NOT checked against a trust list; to require it, give --signer-fingerprint or --trusted-cert.");
 
         byte[] hash = HexFormat.ofDelimiter(":").parseHex(fp);
         for (String[] pin : List.of(new String[] {"--signer-fingerprint", fp.replace(":", "").toLowerCase()},
@@ -153,14 +153,15 @@ class ReportSigningCliTest {
             args.addAll(List.of(pin));
             Run pinned = cli(args.toArray(new String[0]));
             assertThat(pinned.code()).as(args + ": " + pinned.output()).isEqualTo(ExitCodes.OK);
-            assertThat(pinned.output()).contains("The certificate is one of the trusted certificates given.")
+            assertThat(pinned.output()).contains(fp + ", signed ").contains(", trusted\n")
                     .doesNotContain("NOT checked");
         }
 
         Run unknown = cli("verify", pdf.toString(), "--trusted-cert", malloryDer.toString());
         assertThat(unknown.code()).isEqualTo(ExitCodes.CHECK_FAILED);
-        assertThat(unknown.output()).isEqualTo("INVALID: Unknown signer: Ada Lovelace " + fp
-                + " is not one of the trusted certificates given.\n");
+        assertThat(unknown.output()).startsWith("INVALID: Unknown signer: Ada Lovelace " + fp
+                + " (signature 1) is not one of the trusted certificates given.\n")
+                .contains(", NOT TRUSTED\n");
 
         byte[] bytes = Files.readAllBytes(pdf);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -169,8 +170,39 @@ class ReportSigningCliTest {
         Files.write(tampered, bytes);
         Run digest = cli("verify", tampered.toString(), "--trusted-cert", adaPem.toString());
         assertThat(digest.code()).isEqualTo(ExitCodes.CHECK_FAILED);
-        assertThat(digest.output()).isEqualTo("INVALID: Digest mismatch: the file was changed after it was signed "
-                + "by Ada Lovelace.\n");
+        assertThat(digest.output()).startsWith("INVALID: signature 1 (Ada Lovelace): Digest mismatch: the file was "
+                + "changed after it was signed by Ada Lovelace.\n");
+    }
+
+    @Test
+    void aSignerOnAnotherWorkstationCountersignsTheExportedPdfInTheirRole() throws Exception {
+        Path pdf = dir.resolve("counter/report.pdf");
+        Run report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign", "--role", "DBA",
+                "--config-dir", dir.resolve("config").toString());
+        assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
+        Run before = cli("verify", pdf.toString());
+        assertThat(before.output()).contains("Signature 1: Grace Hopper as DBA, certificate SHA-256 ",
+                "Sign-off roles signed: DBA\n", "Sign-off roles not signed yet: none\n");
+
+        // Ada's workstation: her own config directory, only the file.
+        Path adaConfig = dir.resolve("counter/ada-config");
+        Run counter = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
+                adaConfig.toString());
+        assertThat(counter.code()).as(counter.output()).isEqualTo(ExitCodes.OK);
+        assertThat(counter.output()).startsWith("Countersigned " + pdf + " as Reviewer by Ada (")
+                .contains("VALID: 2 signatures", "Signature 2: Ada as Reviewer");
+        assertThat(Files.list(adaConfig)).hasSize(1);
+
+        Run after = cli("verify", pdf.toString());
+        assertThat(after.code()).as(after.output()).isEqualTo(ExitCodes.OK);
+        assertThat(after.output()).contains("Signature 1: Grace Hopper as DBA", "Signature 2: Ada as Reviewer");
+
+        Run again = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
+                adaConfig.toString());
+        assertThat(again.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(again.output()).contains("cannot countersign: Reviewer has already signed");
+        Run both = cli("countersign", pdf.toString(), "--name", "Ada", "--key", "x.p12", "--role", "DBA");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
     }
 
     @Test
