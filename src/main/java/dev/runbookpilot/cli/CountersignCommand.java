@@ -65,14 +65,21 @@ final class CountersignCommand implements Callable<Integer> {
                     : SigningIdentity.sshKey(key, ReportCommand.terminalPrompt()))
                     : SigningIdentity.generated(configDir != null ? configDir : Workspace.fromEnvironment().config(),
                     format, name);
-            if (format != ReportFormat.PDF) {
-                err.println("cannot countersign: " + report + " is not a PDF report");
-                return ExitCodes.USAGE;
+            if (format == ReportFormat.PDF) {
+                ReportSigners.Check check = ReportSigners.countersignPdf(report, identity, role);
+                out.println("Countersigned " + report + " as " + role.strip() + " by " + identity.signer()
+                        + " (" + identity.fingerprint() + ")");
+                VerifyCommand.print(out, check, format);
+                return ExitCodes.OK;
             }
-            ReportSigners.Check check = ReportSigners.countersignPdf(report, identity, role);
-            out.println("Countersigned " + report + " as " + role.strip() + " by " + identity.signer()
-                    + " (" + identity.fingerprint() + ")");
-            VerifyCommand.print(out, check, format);
+            ReportSigners.Countersigned done = ReportSigners.countersignMarkdown(report, identity, role);
+            out.println("Countersigned " + report + " as " + role.strip() + " by " + done.principal() + " ("
+                    + identity.fingerprint() + ")");
+            out.println("Signature written to " + done.signature());
+            out.println("allowed_signers line (for ssh-keygen -Y verify -f FILE -I " + done.principal()
+                    + " -n file -s " + done.signature() + " < " + report + "):");
+            out.println(done.allowedSignersLine());
+            VerifyCommand.print(out, done.check(), format);
             return ExitCodes.OK;
         } catch (SigningException e) {
             err.println("cannot countersign: " + e.getMessage());

@@ -31,8 +31,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the report (.pdf or .md)")
     Path file;
 
-    @Option(names = "--sig", paramLabel = "FILE", description = "Markdown only: detached signature "
-            + "(default: FILE.sig)")
+    @Option(names = "--sig", paramLabel = "FILE", description = "Markdown only: check this one detached signature "
+            + "(default: every signature, FILE.sig and each FILE.ROLE.sig)")
     Path sig;
 
     @Option(names = "--allowed-signers", paramLabel = "FILE", description = "Markdown only: an ssh "
@@ -80,6 +80,15 @@ final class VerifyCommand implements Callable<Integer> {
                 }
                 return ExitCodes.OK;
             }
+            if (sig == null) {
+                ReportSigners.Check check = ReportSigners.verifyMarkdown(file, allowedSigners);
+                print(out, check, ReportFormat.MARKDOWN);
+                if (!check.valid()) return ExitCodes.CHECK_FAILED;
+                if (!trustChecked) {
+                    out.println("Signers NOT checked against a trust list; to require it, give --allowed-signers.");
+                }
+                return ExitCodes.OK;
+            }
             Verification v = ReportVerifier.verifyMarkdown(file, sig, allowedSigners);
             if (!v.valid()) {
                 out.println("INVALID: " + v.reason());
@@ -112,7 +121,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         String kind = format == ReportFormat.PDF ? "certificate SHA-256 " : "key ";
         for (ReportSigners.Signer s : check.signers()) {
-            out.println("Signature " + s.number() + ": " + (s.name() == null ? "(unnamed)" : s.name())
+            out.println("Signature " + s.number() + ": " + (s.name() == null ? format == ReportFormat.PDF
+                    ? "(unnamed)" : "(signer not checked)" : s.name())
                     + (s.role() == null ? " (no role)" : " as " + s.role()) + ", " + kind + s.fingerprint()
                     + (s.at() == null ? "" : ", signed " + TIME.format(s.at()))
                     + (s.trusted() == null ? "" : s.trusted() ? ", trusted" : ", NOT TRUSTED"));

@@ -27,7 +27,8 @@ public final class ReportExporter {
      * at {@code FILE.sig} is deleted before the report is moved into place, then the new signature is moved: a
      * crash in between leaves a report with no signature ("not signed", the truth, fixed by exporting again),
      * never a report next to the signature of another one (which would read as "digest mismatch", i.e. tampering).
-     * An unsigned export removes a stale {@code FILE.sig} the same way.
+     * An unsigned export removes a stale {@code FILE.sig} the same way, and every export removes the
+     * {@code FILE.ROLE.sig} countersignatures of the report it replaces: they signed other bytes.
      *
      * @throws SigningException when the identity cannot sign (wrong format, unreadable key, no passphrase), or the
      *                          signature just made does not verify
@@ -88,6 +89,7 @@ public final class ReportExporter {
             try (AtomicWrite.Staged md = AtomicWrite.stage(out,
                     MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8))) {
                 AtomicWrite.delete(sigFile);
+                deleteCountersignatures(out);
                 md.commit();
             }
             return new ExportResult(out, null, null);
@@ -106,11 +108,16 @@ public final class ReportExporter {
         try (AtomicWrite.Staged reportFile = AtomicWrite.stage(out, md);
              AtomicWrite.Staged signatureFile = AtomicWrite.stage(sigFile, sig.getBytes(StandardCharsets.US_ASCII))) {
             AtomicWrite.delete(sigFile);
+            deleteCountersignatures(out);
             reportFile.commit();
             signatureFile.commit();
         }
         return new ExportResult(out, sigFile, new Verification(true, principal, v.fingerprint(), "Valid signature by "
                 + principal + " (key " + v.fingerprint() + ") covering the whole file.",
                 SshSig.allowedSignersLine(principal, key)));
+    }
+
+    private static void deleteCountersignatures(Path report) throws IOException {
+        for (Path stale : ReportSigners.roleSignatureFiles(report)) AtomicWrite.delete(stale);
     }
 }

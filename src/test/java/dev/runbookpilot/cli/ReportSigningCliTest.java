@@ -236,8 +236,9 @@ class ReportSigningCliTest {
         assertThat(badCert.output()).startsWith("cannot verify: " + text + " is not an X.509 certificate");
         Run mdUnchecked = cli("verify", md.toString());
         assertThat(mdUnchecked.code()).isEqualTo(ExitCodes.OK);
-        assertThat(mdUnchecked.output()).contains("give an allowed_signers file to check who holds that key",
-                "Signer NOT checked against a trust list; to require it, give --allowed-signers.");
+        assertThat(mdUnchecked.output()).contains("VALID: 1 signature, each valid over the whole file.",
+                "Signature 1: (signer not checked) (no role), key SHA256:",
+                "Signers NOT checked against a trust list; to require it, give --allowed-signers.");
     }
 
     @Test
@@ -253,6 +254,19 @@ class ReportSigningCliTest {
 
         Run ok = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
         assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
+
+        Run counter = cli("countersign", md.toString(), "--name", "Ada", "--role", "DBA", "--config-dir",
+                dir.resolve("md/ada-config").toString());
+        assertThat(counter.code()).as(counter.output()).isEqualTo(ExitCodes.OK);
+        assertThat(counter.output()).contains("Signature written to " + md + ".DBA.sig",
+                "Sign-off roles signed: DBA\n");
+        String adaLine = counter.output().lines().filter(l -> l.startsWith("Ada namespaces=\"file\" ssh-ed25519 "))
+                .findFirst().orElseThrow();
+        Files.writeString(allowed, line + "\n" + adaLine + "\n");
+        Run both = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
+        assertThat(both.code()).as(both.output()).isEqualTo(ExitCodes.OK);
+        assertThat(both.output()).contains("VALID: 2 signatures", "Signature 1: Grace_Hopper (no role)",
+                "Signature 2: Ada as DBA", "Sign-off roles not signed yet: none\n");
         Files.writeString(md, Files.readString(md) + "\nOne more line.\n");
         Run bad = cli("verify", md.toString(), "--sig", md + ".sig", "--allowed-signers", allowed.toString());
         assertThat(bad.code()).isEqualTo(ExitCodes.CHECK_FAILED);

@@ -35,8 +35,11 @@ import static dev.runbookpilot.session.SessionFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** One PAdES signature per signer: the export's, then countersignatures, each an incremental update. */
-class CountersignPdfTest {
+/**
+ * One signature per signer: in a PDF, the export's PAdES signature and then countersignatures, each an incremental
+ * update; beside a Markdown report, one SSH signature file per role.
+ */
+class CountersignTest {
     static final String RUNBOOK = """
             runbook: Team sign-off
             target: { environment: staging, database: DBNAME }
@@ -203,6 +206,78 @@ class CountersignPdfTest {
         Files.write(pdf, visible);
         assertThat(ReportSigners.verifyPdf(pdf, Set.of()).problems()).anySatisfy(p -> assertThat(p)
                 .contains("a later signature draws a visible block on the page"));
+    }
+
+    @Test
+    void aMarkdownReportGetsOneSshSignaturePerRoleThatSshKeygenVerifies() throws Exception {
+        Path md = dir.resolve("md/report.md");
+        Files.createDirectories(md.getParent());
+        ExportResult exported = ReportExporter.export(state, ReportFormat.MARKDOWN, md,
+                SigningIdentity.generated(dir.resolve("dana-config"), ReportFormat.MARKDOWN, "Dana Operator"));
+        Path boKey = dir.resolve("md/id_bo");
+        Tools.Result made = Tools.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bo@example.org",
+                "-f", boKey.toString()), null);
+        assertThat(made.exit()).as(made.output()).isZero();
+
+        ReportSigners.Countersigned boSigned = ReportSigners.countersignMarkdown(md,
+                SigningIdentity.sshKey(boKey, PassphrasePrompt.NONE), "Backend lead");
+        assertThat(boSigned.signature()).isEqualTo(dir.resolve("md/report.md.Backend%20lead.sig"));
+        assertThat(boSigned.check().unsigned()).containsExactly("DBA", "DevOps");
+        ReportSigners.Countersigned deviSigned = ReportSigners.countersignMarkdown(md,
+                SigningIdentity.generated(dir.resolve("devi-config"), ReportFormat.MARKDOWN, "Devi Ops"), "DevOps");
+        assertThat(deviSigned.signature()).isEqualTo(dir.resolve("md/report.md.DevOps.sig"));
+
+        // The lines each signing printed make the team's allowed_signers file.
+        Path allowed = dir.resolve("md/allowed_signers");
+        Files.writeString(allowed, String.join("\n", exported.verification().allowedSignersLine(),
+                boSigned.allowedSignersLine(), deviSigned.allowedSignersLine()) + "\n");
+        for (String[] sig : List.of(new String[] {"Dana_Operator", "report.md.sig"},
+                new String[] {"bo@example.org", "report.md.Backend%20lead.sig"},
+                new String[] {"Devi_Ops", "report.md.DevOps.sig"})) {
+            Tools.Result ssh = Tools.sshVerify(allowed, sig[0], md.resolveSibling(sig[1]), md);
+            assertThat(ssh.exit()).as(sig[1] + ": " + ssh.output()).isZero();
+            assertThat(ssh.output()).contains("Good \"file\" signature for " + sig[0]);
+        }
+
+        ReportSigners.Check check = ReportSigners.verifyMarkdown(md, allowed);
+        assertThat(check.valid()).as(check.problems().toString()).isTrue();
+        assertThat(check.signers()).extracting(ReportSigners.Signer::role)
+                .containsExactly(null, "Backend lead", "DevOps");
+        assertThat(check.signers()).extracting(ReportSigners.Signer::name)
+                .containsExactly("Dana_Operator", "bo@example.org", "Devi_Ops");
+        assertThat(check.signed()).containsExactly("Backend lead", "DevOps");
+        assertThat(check.unsigned()).containsExactly("DBA");
+        assertThatThrownBy(() -> ReportSigners.countersignMarkdown(md, SigningIdentity.sshKey(boKey,
+                PassphrasePrompt.NONE), "Backend lead")).isInstanceOf(SigningException.class)
+                .hasMessageContaining("Backend lead has already signed");
+
+        // A key nobody listed, and then a changed report: each signature says what is wrong.
+        Path onlyBo = dir.resolve("md/only-bo");
+        Files.writeString(onlyBo, boSigned.allowedSignersLine() + "\n");
+        assertThat(ReportSigners.verifyMarkdown(md, onlyBo).problems()).hasSize(2)
+                .allSatisfy(p -> assertThat(p).contains("Unknown signer"));
+        Files.writeString(md, Files.readString(md).replace("Dana Operator", "Dana 0perator"));
+        ReportSigners.Check changed = ReportSigners.verifyMarkdown(md, allowed);
+        assertThat(changed.problems()).hasSize(3).allSatisfy(p -> assertThat(p).contains("Digest mismatch"));
+
+        // A new export replaces the report: the countersignatures of the old one go with it.
+        ReportExporter.export(state, ReportFormat.MARKDOWN, md, null);
+        assertThat(ReportSigners.roleSignatureFiles(md)).isEmpty();
+        assertThat(md.resolveSibling("report.md.sig")).doesNotExist();
+    }
+
+    @Test
+    void everyRoleIsOneFileNameThatReadsBackExactly() {
+        Path report = Path.of("/tmp/r/report.md");
+        for (String role : List.of("DBA", "Backend lead", "../../etc/passwd", "Ops/On-call", "Équipe Données 运维",
+                "a+b%20c", ".")) {
+            Path file = ReportSigners.roleSignatureFile(report, role);
+            assertThat(file.getParent()).isEqualTo(report.getParent());
+            assertThat(file.getFileName().toString()).matches("report\\.md\\.[A-Za-z0-9_%-]+\\.sig");
+            assertThat(ReportSigners.roleOf(report, file)).isEqualTo(role);
+        }
+        assertThat(ReportSigners.roleOf(report, report.resolveSibling("report.md.sig"))).isNull();
+        assertThat(ReportSigners.roleOf(report, report.resolveSibling("report.md.db%2fa.sig"))).isNull();
     }
 
     private interface Edit {
