@@ -3,6 +3,7 @@ package dev.runbookpilot.cli;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.ReportSigners;
 import dev.runbookpilot.report.ReportVerifier;
+import dev.runbookpilot.report.SignoffSignatures;
 import dev.runbookpilot.report.Verification;
 import dev.runbookpilot.report.sign.PdfIdentity;
 import picocli.CommandLine.Command;
@@ -19,8 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", description = {"Check a signed report: a PDF's embedded signature, or a Markdown report "
-        + "against its detached SSH signature.",
+@Command(name = "verify", description = {"Check a signed report: every signature of a PDF, or a Markdown report "
+        + "against its detached SSH signatures (FILE.sig and one FILE.ROLE.sig per countersigning role); or the "
+        + "sign-offs of a session journal (FILE.jsonl), each signed over the journal before it.",
         "Without a trust list (--signer-fingerprint/--trusted-cert for PDF, --allowed-signers for Markdown) the "
                 + "signature is checked but not who made it; the output says so.",
         "Exit 0 when the signature is valid, covers the whole file and (when a trust list is given) comes from a "
@@ -59,6 +61,16 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
+            if (file.getFileName().toString().endsWith(".jsonl")) {
+                if (sig != null || allowedSigners != null || !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()) {
+                    err.println("cannot verify: " + file + " is a session journal; its sign-offs name their own keys "
+                            + "(compare the fingerprints with the ones your team registered)");
+                    return ExitCodes.USAGE;
+                }
+                ReportSigners.Check check = SignoffSignatures.verifyJournal(file);
+                print(out, check, null);
+                return check.valid() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+            }
             boolean pdf = ReportVerifier.formatOf(file) == ReportFormat.PDF;
             String misplaced = pdf ? misplaced("a PDF report (its signature is embedded)", sig != null, "--sig",
                     allowedSigners != null, "--allowed-signers")
@@ -115,20 +127,25 @@ final class VerifyCommand implements Callable<Integer> {
         if (check.valid()) {
             out.println("VALID: " + check.signers().size() + (check.signers().size() == 1 ? " signature" : " signatures")
                     + (format == ReportFormat.PDF ? ", each valid over its revision; every update after the first adds"
-                    + " only a signature; the last covers the whole file." : ", each valid over the whole file."));
+                    + " only a signature; the last covers the whole file." : format == null ? ", each a sign-off "
+                    + "signed with a key over the journal before it, unchanged since." : ", each valid over the "
+                    + "whole file."));
         } else {
             for (String p : check.problems()) out.println("INVALID: " + p);
         }
         String kind = format == ReportFormat.PDF ? "certificate SHA-256 " : "key ";
+        String noName = format == ReportFormat.MARKDOWN ? "(signer not checked)" : "(unnamed)";
         for (ReportSigners.Signer s : check.signers()) {
-            out.println("Signature " + s.number() + ": " + (s.name() == null ? format == ReportFormat.PDF
-                    ? "(unnamed)" : "(signer not checked)" : s.name())
-                    + (s.role() == null ? " (no role)" : " as " + s.role()) + ", " + kind + s.fingerprint()
+            out.println((format == null ? "Sign-off " : "Signature ") + s.number() + ": "
+                    + (s.name() == null ? noName : s.name())
+                    + (s.role() == null ? " (no role)" : " as " + s.role()) + ", "
+                    + (s.fingerprint() == null ? "no key (a typed name)" : kind + s.fingerprint())
                     + (s.at() == null ? "" : ", signed " + TIME.format(s.at()))
                     + (s.trusted() == null ? "" : s.trusted() ? ", trusted" : ", NOT TRUSTED"));
         }
         if (!check.signed().isEmpty() || !check.unsigned().isEmpty()) {
-            out.println("Sign-off roles signed: " + (check.signed().isEmpty() ? "none"
+            out.println("Sign-off roles signed" + (format == null ? " with a key: " : ": ") + (check.signed().isEmpty()
+                    ? "none"
                     : String.join(", ", check.signed())));
             out.println("Sign-off roles not signed yet: " + (check.unsigned().isEmpty() ? "none"
                     : String.join(", ", check.unsigned())));

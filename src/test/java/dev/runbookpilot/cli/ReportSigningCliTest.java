@@ -206,6 +206,47 @@ class ReportSigningCliTest {
     }
 
     @Test
+    void aSignOffSignedWithAKeyOnTheCommandLineVerifiesUntilAnEarlierJournalLineIsEdited() throws Exception {
+        Path key = dir.resolve("keyed/id_ed25519");
+        Files.createDirectories(key.getParent());
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).isZero();
+        String db = TestPostgres.freshDatabase("clisignkey");
+        TestPostgres.exec(db, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 3)");
+        Path rb = dir.resolve("keyed/runbook.yaml");
+        Files.writeString(rb, RUNBOOK);
+        Path sessions = dir.resolve("keyed/sessions");
+        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign-key", "DBA=" + key,
+                "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(run.output()).contains("SIGNED    DBA: ada@example.org with key SHA256:");
+        Path journal;
+        try (Stream<Path> files = Files.list(sessions)) {
+            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        Run ok = cli("verify", journal.toString());
+        assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
+        assertThat(ok.output()).contains("VALID: 1 signature, each a sign-off signed with a key",
+                "Sign-off 1: ada@example.org as DBA, key SHA256:", "Sign-off roles signed with a key: DBA\n");
+
+        List<String> lines = Files.readAllLines(journal);
+        // The operator's name in the first line, rewritten: the sign-off signed the journal with the real one.
+        assertThat(lines.get(0)).contains("Grace Hopper");
+        lines.set(0, lines.get(0).replace("Grace Hopper", "Grace Hoppe"));
+        Files.write(journal, lines);
+        Run edited = cli("verify", journal.toString());
+        assertThat(edited.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(edited.output()).contains("the sign-off of DBA by ada@example.org was made over a different "
+                + "journal");
+
+        Run typed = cli("verify", session);
+        assertThat(typed.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(typed.output()).contains("the sign-off of DBA by Ada is a typed name, not signed with a key",
+                "Sign-off 1: Ada as DBA, no key (a typed name)");
+    }
+
+    @Test
     void optionsThatDoNotApplyToTheFileOrCannotBeReadAreUsageErrors() throws Exception {
         Path pdf = dir.resolve("usage/report.pdf");
         assertThat(cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign", "--config-dir",

@@ -59,6 +59,7 @@ class CountersignTest {
     static Path dir;
     private static SessionFixture fx;
     private static SessionState state;
+    private static Path typedJournal;
     private static Path boP12;
     private static PdfIdentity bo;
     /** The report signed by its exporter (DBA) and countersigned by the backend lead. */
@@ -75,6 +76,7 @@ class CountersignTest {
             s.sign(step(rb, "signoff"), "DevOps", "Devi Ops");
             s.finish();
             state = s.state();
+            typedJournal = s.journalFile();
         }
         bo = PdfIdentity.selfSigned("Bo Lead");
         KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -278,6 +280,68 @@ class CountersignTest {
         }
         assertThat(ReportSigners.roleOf(report, report.resolveSibling("report.md.sig"))).isNull();
         assertThat(ReportSigners.roleOf(report, report.resolveSibling("report.md.db%2fa.sig"))).isNull();
+    }
+
+    @Test
+    void aSignOffSignedWithAKeyDetectsAnEditOfAnyEarlierJournalLine() throws Exception {
+        Runbook rb = fx.runbook(RUNBOOK.replace("DBNAME", fx.database));
+        Path boKey = dir.resolve("journal/id_bo");
+        Files.createDirectories(boKey.getParent());
+        Tools.Result made = Tools.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bo@example.org",
+                "-f", boKey.toString()), null);
+        assertThat(made.exit()).as(made.output()).isZero();
+        Path journal;
+        try (Session s = fx.start(rb, "Dana Operator", RunListener.NONE)) {
+            s.runChecks(step(rb, "count"), Session.Scope.ALL);
+            s.signWithKey(step(rb, "signoff"), "DBA", SignoffSignatures.key(SigningIdentity.generated(
+                    dir.resolve("dana-config"), ReportFormat.MARKDOWN, "Dana Operator")));
+            s.signWithKey(step(rb, "signoff"), "Backend lead", SignoffSignatures.key(SigningIdentity.sshKey(boKey,
+                    PassphrasePrompt.NONE)));
+            s.signWithKey(step(rb, "signoff"), "DevOps", SignoffSignatures.key(SigningIdentity.pkcs12(boP12,
+                    PassphrasePrompt.NONE)));
+            s.finish();
+            journal = s.journalFile();
+            assertThat(s.state().signatures("signoff").get("DBA").name()).isEqualTo("Dana Operator");
+        }
+        ReportSigners.Check good = SignoffSignatures.verifyJournal(journal);
+        assertThat(good.valid()).as(good.problems().toString()).isTrue();
+        assertThat(good.signers()).extracting(ReportSigners.Signer::name)
+                .containsExactly("Dana Operator", "bo@example.org", "Bo Lead");
+        assertThat(good.signers().get(1).fingerprint()).startsWith("SHA256:");
+        assertThat(good.signers().get(2).fingerprint()).isEqualTo(bo.fingerprint());
+        assertThat(good.signed()).containsExactly("DBA", "Backend lead", "DevOps");
+
+        // The check's result, rewritten after the DBA signed: every sign-off after it notices.
+        List<String> lines = Files.readAllLines(journal);
+        int result = indexOf(lines, "\"checkFinished\"");
+        int dba = indexOf(lines, "\"role\":\"DBA\"");
+        assertThat(result).isLessThan(dba);
+        List<String> edited = new ArrayList<>(lines);
+        edited.set(result, lines.get(result).replace("\"PASSED\"", "\"FAILED\""));
+        assertThat(edited.get(result)).isNotEqualTo(lines.get(result));
+        Path forged = dir.resolve("journal/forged.jsonl");
+        Files.write(forged, edited);
+        ReportSigners.Check caught = SignoffSignatures.verifyJournal(forged);
+        assertThat(caught.problems()).hasSize(3).allSatisfy(p -> assertThat(p)
+                .contains("was made over a different journal: a line before it was changed"));
+        assertThat(caught.signed()).isEmpty();
+
+        // The sign-off line itself: another name under the DBA's signature.
+        edited = new ArrayList<>(lines);
+        edited.set(dba, lines.get(dba).replace("Dana Operator", "Eve Operator"));
+        Files.write(forged, edited);
+        assertThat(SignoffSignatures.verifyJournal(forged).problems()).anySatisfy(p -> assertThat(p)
+                .contains("the sign-off of DBA by Eve Operator does not verify"));
+
+        // A typed name proves nothing and says so.
+        ReportSigners.Check typed = SignoffSignatures.verifyJournal(typedJournal);
+        assertThat(typed.problems()).hasSize(3).allSatisfy(p -> assertThat(p)
+                .contains("is a typed name, not signed with a key"));
+    }
+
+    private static int indexOf(List<String> lines, String what) {
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains(what)) return i;
+        throw new AssertionError("no journal line holds " + what);
     }
 
     private interface Edit {

@@ -157,7 +157,7 @@ public final class PadesSigner {
     }
 
     /** A detached CMS SignedData over {@code content}: signing-certificate-v2, no signing time. */
-    static byte[] cms(PdfIdentity id, byte[] content)
+    public static byte[] cms(PdfIdentity id, byte[] content)
             throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
         X509Certificate cert = id.certificate();
         PrivateKey key = id.privateKey();

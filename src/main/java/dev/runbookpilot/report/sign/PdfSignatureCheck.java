@@ -100,7 +100,8 @@ public final class PdfSignatureCheck {
         return -1;
     }
 
-    private static Verification checkCms(byte[] signed, byte[] contents) {
+    /** A detached CMS SignedData over {@code signed}: digest, signing-certificate-v2 and signature value. */
+    public static Verification checkCms(byte[] signed, byte[] contents) {
         SignerInformation si;
         Collection<X509CertificateHolder> certs;
         int derLength;
