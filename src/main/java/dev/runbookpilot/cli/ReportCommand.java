@@ -82,6 +82,10 @@ final class ReportCommand implements Callable<Integer> {
             SessionState state = SessionState.replay(Journal.read(journal));
             SigningIdentity identity = identity(state.started().operator());
             if (role != null && identity == null) throw new IllegalArgumentException("--role needs --sign or --key");
+            if (role != null && format == Format.md) {
+                throw new IllegalArgumentException("--role applies to a PDF's signature; a Markdown report's export "
+                        + "signature FILE.sig names no role: add yours with 'countersign FILE --role ROLE'");
+            }
             ExportResult result = ReportExporter.export(state, format.format, out, identity,
                     journal.toAbsolutePath().getParent(), role);
             stdout.println("Report written to " + result.report());

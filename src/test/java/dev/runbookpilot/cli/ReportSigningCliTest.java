@@ -113,6 +113,11 @@ class ReportSigningCliTest {
                 "--signer", "Ada Lovelace");
         assertThat(unsigned.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unsigned.output()).contains("--signer needs --sign");
+
+        Run mdRole = cli("report", session, "--format", "md", "--out", dir.resolve("out/role.md").toString(),
+                "--sign", "--role", "DBA", "--config-dir", config.toString());
+        assertThat(mdRole.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(mdRole.output()).contains("--role applies to a PDF's signature");
     }
 
     @Test
