@@ -29,6 +29,7 @@ final class HeadlessRun {
     private final Console console;
     private final Map<String, String> confirmations;
     private final Map<String, String> signatures;
+    private final Map<String, String> signKeys;
     private final Map<String, String> waivers;
     private final Map<String, String> errorWaivers;
     private final Map<String, String> skips;
@@ -44,6 +45,7 @@ final class HeadlessRun {
         this.console = System.console();
         this.confirmations = Interaction.pairs(options.confirmations);
         this.signatures = Interaction.pairs(options.signatures);
+        this.signKeys = Interaction.pairs(options.signKeys);
         this.waivers = Interaction.pairs(options.waivers);
         this.errorWaivers = Interaction.pairs(options.errorWaivers);
         this.skips = Interaction.pairs(options.skips);
@@ -579,6 +581,18 @@ final class HeadlessRun {
         var signed = session.state().signatures(step.id());
         for (String role : so.roles()) {
             if (signed.containsKey(role)) continue;
+            String keyFile = signKeys.get(role);
+            if (keyFile != null && !keyFile.isBlank()) {
+                java.nio.file.Path file = java.nio.file.Path.of(keyFile);
+                String lower = keyFile.toLowerCase(java.util.Locale.ROOT);
+                dev.runbookpilot.report.SigningIdentity id = lower.endsWith(".p12") || lower.endsWith(".pfx")
+                        ? dev.runbookpilot.report.SigningIdentity.pkcs12(file, ReportCommand.terminalPrompt())
+                        : dev.runbookpilot.report.SigningIdentity.sshKey(file, ReportCommand.terminalPrompt());
+                dev.runbookpilot.session.SignoffKey key = dev.runbookpilot.report.SignoffSignatures.key(id);
+                session.signWithKey(step, role, key);
+                out.printf("    SIGNED    %s: %s with key %s%n", role, key.name(), key.fingerprint());
+                continue;
+            }
             String name = signatures.get(role);
             if ((name == null || name.isBlank()) && console != null) {
                 name = console.readLine("    Sign as %s — name: ", role);

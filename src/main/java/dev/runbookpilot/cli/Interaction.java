@@ -27,8 +27,14 @@ final class Interaction {
             description = "confirm a manual step, with a note (repeatable)")
     List<String> confirmations = new ArrayList<>();
 
-    @Option(names = "--sign", paramLabel = "ROLE=NAME", description = "sign a sign-off role (repeatable)")
+    @Option(names = "--sign", paramLabel = "ROLE=NAME", description = "sign a sign-off role with a typed name "
+            + "(repeatable); nothing proves who typed it: prefer --sign-key")
     List<String> signatures = new ArrayList<>();
+
+    @Option(names = "--sign-key", paramLabel = "ROLE=FILE", description = "sign a sign-off role with your key "
+            + "(repeatable): an OpenSSH private key, or a PKCS#12 file (.p12/.pfx). The journal records the key's "
+            + "fingerprint and its signature over the journal so far; the name is the key's")
+    List<String> signKeys = new ArrayList<>();
 
     @Option(names = "--waive", paramLabel = "STEP_ID=REASON",
             description = "waive the FAILED checks of a step, with a written reason (repeatable). Granted before the"

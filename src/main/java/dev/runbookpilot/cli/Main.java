@@ -19,7 +19,7 @@ public final class Main implements Runnable {
      */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands(GuiCommand.class, ValidateCommand.class,
             RunCommand.class, ResumeCommand.class, RehearseCommand.class, ReportCommand.class, VerifyCommand.class,
-            ImportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
+            CountersignCommand.class, ImportCommand.class, DemoCommand.class, CommandLine.HelpCommand.class);
 
     private static Map<String, Class<?>> subcommands(Class<?>... commands) {
         Map<String, Class<?>> byName = new LinkedHashMap<>();

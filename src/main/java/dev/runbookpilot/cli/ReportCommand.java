@@ -58,6 +58,10 @@ final class ReportCommand implements Callable<Integer> {
             + "session's operator, as in the wizard); not with --key, whose file names its signer")
     String signer;
 
+    @Option(names = "--role", paramLabel = "ROLE", description = "the sign-off role the signer signs the report in "
+            + "(default: the first role the journal shows signed under the signer's name; none if there is none)")
+    String role;
+
     @Option(names = "--session-dir", paramLabel = "DIR", description = "where session journals live")
     Path sessionDir;
 
@@ -77,8 +81,13 @@ final class ReportCommand implements Callable<Integer> {
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());
             SessionState state = SessionState.replay(Journal.read(journal));
             SigningIdentity identity = identity(state.started().operator());
+            if (role != null && identity == null) throw new IllegalArgumentException("--role needs --sign or --key");
+            if (role != null && format == Format.md) {
+                throw new IllegalArgumentException("--role applies to a PDF's signature; a Markdown report's export "
+                        + "signature FILE.sig names no role: add yours with 'countersign FILE --role ROLE'");
+            }
             ExportResult result = ReportExporter.export(state, format.format, out, identity,
-                    journal.toAbsolutePath().getParent());
+                    journal.toAbsolutePath().getParent(), role);
             stdout.println("Report written to " + result.report());
             if (result.verification() != null) {
                 stdout.println("Signed by " + result.verification().signer() + " with " + identity.describe());

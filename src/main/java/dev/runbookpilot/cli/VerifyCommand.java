@@ -1,7 +1,9 @@
 package dev.runbookpilot.cli;
 
 import dev.runbookpilot.report.ReportFormat;
+import dev.runbookpilot.report.ReportSigners;
 import dev.runbookpilot.report.ReportVerifier;
+import dev.runbookpilot.report.SignoffSignatures;
 import dev.runbookpilot.report.Verification;
 import dev.runbookpilot.report.sign.PdfIdentity;
 import picocli.CommandLine.Command;
@@ -18,8 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", description = {"Check a signed report: a PDF's embedded signature, or a Markdown report "
-        + "against its detached SSH signature.",
+@Command(name = "verify", description = {"Check a signed report: every signature of a PDF, or a Markdown report "
+        + "against its detached SSH signatures (FILE.sig and one FILE.ROLE.sig per countersigning role); or the "
+        + "sign-offs of a session journal (FILE.jsonl), each signed over the journal before it.",
         "Without a trust list (--signer-fingerprint/--trusted-cert for PDF, --allowed-signers for Markdown) the "
                 + "signature is checked but not who made it; the output says so.",
         "Exit 0 when the signature is valid, covers the whole file and (when a trust list is given) comes from a "
@@ -30,8 +33,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "the report (.pdf or .md)")
     Path file;
 
-    @Option(names = "--sig", paramLabel = "FILE", description = "Markdown only: detached signature "
-            + "(default: FILE.sig)")
+    @Option(names = "--sig", paramLabel = "FILE", description = "Markdown only: check this one detached signature "
+            + "(default: every signature, FILE.sig and each FILE.ROLE.sig)")
     Path sig;
 
     @Option(names = "--allowed-signers", paramLabel = "FILE", description = "Markdown only: an ssh "
@@ -58,6 +61,16 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
         try {
+            if (file.getFileName().toString().endsWith(".jsonl")) {
+                if (sig != null || allowedSigners != null || !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()) {
+                    err.println("cannot verify: " + file + " is a session journal; its sign-offs name their own keys "
+                            + "(compare the fingerprints with the ones your team registered)");
+                    return ExitCodes.USAGE;
+                }
+                ReportSigners.Check check = SignoffSignatures.verifyJournal(file);
+                print(out, check, null);
+                return check.valid() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+            }
             boolean pdf = ReportVerifier.formatOf(file) == ReportFormat.PDF;
             String misplaced = pdf ? misplaced("a PDF report (its signature is embedded)", sig != null, "--sig",
                     allowedSigners != null, "--allowed-signers")
@@ -69,8 +82,26 @@ final class VerifyCommand implements Callable<Integer> {
             }
             boolean trustChecked = pdf ? !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
                     : allowedSigners != null;
-            Verification v = pdf ? ReportVerifier.verifyPdf(file, trusted())
-                    : ReportVerifier.verifyMarkdown(file, sig, allowedSigners);
+            if (pdf) {
+                ReportSigners.Check check = ReportSigners.verifyPdf(file, trusted());
+                print(out, check, ReportFormat.PDF);
+                if (!check.valid()) return ExitCodes.CHECK_FAILED;
+                if (!trustChecked) {
+                    out.println("Signers NOT checked against a trust list; to require it, give "
+                            + "--signer-fingerprint or --trusted-cert.");
+                }
+                return ExitCodes.OK;
+            }
+            if (sig == null) {
+                ReportSigners.Check check = ReportSigners.verifyMarkdown(file, allowedSigners);
+                print(out, check, ReportFormat.MARKDOWN);
+                if (!check.valid()) return ExitCodes.CHECK_FAILED;
+                if (!trustChecked) {
+                    out.println("Signers NOT checked against a trust list; to require it, give --allowed-signers.");
+                }
+                return ExitCodes.OK;
+            }
+            Verification v = ReportVerifier.verifyMarkdown(file, sig, allowedSigners);
             if (!v.valid()) {
                 out.println("INVALID: " + v.reason());
                 return ExitCodes.CHECK_FAILED;
@@ -79,8 +110,7 @@ final class VerifyCommand implements Callable<Integer> {
             if (v.signer() != null) out.println("Signer: " + v.signer());
             out.println("Fingerprint: " + v.fingerprint());
             if (!trustChecked) {
-                out.println("Signer NOT checked against a trust list; to require it, give "
-                        + (pdf ? "--signer-fingerprint or --trusted-cert." : "--allowed-signers."));
+                out.println("Signer NOT checked against a trust list; to require it, give --allowed-signers.");
             }
             return ExitCodes.OK;
         } catch (IllegalArgumentException | IOException e) {
@@ -88,6 +118,42 @@ final class VerifyCommand implements Callable<Integer> {
             return ExitCodes.USAGE;
         }
     }
+
+    /**
+     * VALID, or INVALID with every problem; then every signer with role, fingerprint and time; then which sign-off
+     * roles of the report have signed and which not yet.
+     */
+    static void print(PrintWriter out, ReportSigners.Check check, ReportFormat format) {
+        if (check.valid()) {
+            out.println("VALID: " + check.signers().size() + (check.signers().size() == 1 ? " signature" : " signatures")
+                    + (format == ReportFormat.PDF ? ", each valid over its revision; every update after the first adds"
+                    + " only a signature; the last covers the whole file." : format == null ? ", each a sign-off "
+                    + "signed with a key over the journal before it, unchanged since." : ", each valid over the "
+                    + "whole file."));
+        } else {
+            for (String p : check.problems()) out.println("INVALID: " + p);
+        }
+        String kind = format == ReportFormat.PDF ? "certificate SHA-256 " : "key ";
+        String noName = format == ReportFormat.MARKDOWN ? "(signer not checked)" : "(unnamed)";
+        for (ReportSigners.Signer s : check.signers()) {
+            out.println((format == null ? "Sign-off " : "Signature ") + s.number() + ": "
+                    + (s.name() == null ? noName : s.name())
+                    + (s.role() == null ? " (no role)" : " as " + s.role()) + ", "
+                    + (s.fingerprint() == null ? "no key (a typed name)" : kind + s.fingerprint())
+                    + (s.at() == null ? "" : ", signed " + TIME.format(s.at()))
+                    + (s.trusted() == null ? "" : s.trusted() ? ", trusted" : ", NOT TRUSTED"));
+        }
+        if (!check.signed().isEmpty() || !check.unsigned().isEmpty()) {
+            out.println("Sign-off roles signed" + (format == null ? " with a key: " : ": ") + (check.signed().isEmpty()
+                    ? "none"
+                    : String.join(", ", check.signed())));
+            out.println("Sign-off roles not signed yet: " + (check.unsigned().isEmpty() ? "none"
+                    : String.join(", ", check.unsigned())));
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     /** The options given that do not apply to this kind of report, as a sentence; null when there are none. */
     private String misplaced(String kind, boolean firstGiven, String first, boolean secondGiven, String second) {

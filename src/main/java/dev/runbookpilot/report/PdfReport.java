@@ -107,6 +107,8 @@ public final class PdfReport {
             info.setSubject("Runbook " + r.runbookSha256() + ", session " + r.sessionId());
             info.setCreator("Runbook Pilot " + r.toolVersion());
             info.setProducer("Runbook Pilot " + r.toolVersion());
+            info.setCustomMetadataValue(dev.runbookpilot.report.sign.PdfSignatures.ROLES_INFO_KEY,
+                    dev.runbookpilot.report.sign.PdfSignatures.rolesInfoValue(ReportSigners.roles(r)));
             Instant created = r.end() != null ? r.end() : r.start();
             if (created != null) {
                 info.setCreationDate(calendar(created));

@@ -27,7 +27,8 @@ public final class ReportExporter {
      * at {@code FILE.sig} is deleted before the report is moved into place, then the new signature is moved: a
      * crash in between leaves a report with no signature ("not signed", the truth, fixed by exporting again),
      * never a report next to the signature of another one (which would read as "digest mismatch", i.e. tampering).
-     * An unsigned export removes a stale {@code FILE.sig} the same way.
+     * An unsigned export removes a stale {@code FILE.sig} the same way, and every export removes the
+     * {@code FILE.ROLE.sig} countersignatures of the report it replaces: they signed other bytes.
      *
      * @throws SigningException when the identity cannot sign (wrong format, unreadable key, no passphrase), or the
      *                          signature just made does not verify
@@ -43,6 +44,15 @@ public final class ReportExporter {
      */
     public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
                                       Path sessionDir) throws IOException, SigningException {
+        return export(state, format, out, identity, sessionDir, null);
+    }
+
+    /**
+     * @param role the sign-off role the signature is made in; null for the first role the journal shows signed
+     *             under the signer's name (none when there is none)
+     */
+    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
+                                      Path sessionDir, String role) throws IOException, SigningException {
         if (identity != null && identity.format() != format) {
             throw new SigningException(identity.describe() + " signs " + identity.format() + " reports; choose "
                     + (format == ReportFormat.PDF ? "a PKCS#12 file or the generated certificate"
@@ -51,10 +61,10 @@ public final class ReportExporter {
         SessionState rehearsal = state.rehearsal().isPresent() ? null : dev.runbookpilot.session.StepTimes
                 .lastRehearsal(sessionDir, state.started().runbookSha256(), state.started().at()).orElse(null);
         Report report = ReportBuilder.build(state, rehearsal);
-        return format == ReportFormat.PDF ? pdf(report, out, identity) : markdown(report, out, identity);
+        return format == ReportFormat.PDF ? pdf(report, out, identity, role) : markdown(report, out, identity);
     }
 
-    private static ExportResult pdf(Report report, Path out, SigningIdentity identity)
+    private static ExportResult pdf(Report report, Path out, SigningIdentity identity, String role)
             throws IOException, SigningException {
         if (identity == null) {
             AtomicWrite.write(out, PdfReport.render(report));
@@ -64,7 +74,8 @@ public final class ReportExporter {
         PdfReport.Rendered rendered = PdfReport.render(report, new PdfReport.Signer(id.signerName(),
                 id.fingerprint()));
         byte[] signed = PadesSigner.sign(rendered.pdf(), id,
-                new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()), Instant.now());
+                new PadesSigner.Placement(rendered.signaturePage(), rendered.signatureBox()),
+                role != null ? role.strip() : ReportSigners.exporterRole(report, id.signerName()), Instant.now());
         Verification v = PdfSignatureCheck.verify(signed);
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
         AtomicWrite.write(out, signed);
@@ -78,6 +89,7 @@ public final class ReportExporter {
             try (AtomicWrite.Staged md = AtomicWrite.stage(out,
                     MarkdownReport.render(report).getBytes(StandardCharsets.UTF_8))) {
                 AtomicWrite.delete(sigFile);
+                deleteCountersignatures(out);
                 md.commit();
             }
             return new ExportResult(out, null, null);
@@ -96,11 +108,16 @@ public final class ReportExporter {
         try (AtomicWrite.Staged reportFile = AtomicWrite.stage(out, md);
              AtomicWrite.Staged signatureFile = AtomicWrite.stage(sigFile, sig.getBytes(StandardCharsets.US_ASCII))) {
             AtomicWrite.delete(sigFile);
+            deleteCountersignatures(out);
             reportFile.commit();
             signatureFile.commit();
         }
         return new ExportResult(out, sigFile, new Verification(true, principal, v.fingerprint(), "Valid signature by "
                 + principal + " (key " + v.fingerprint() + ") covering the whole file.",
                 SshSig.allowedSignersLine(principal, key)));
+    }
+
+    private static void deleteCountersignatures(Path report) throws IOException {
+        for (Path stale : ReportSigners.roleSignatureFiles(report)) AtomicWrite.delete(stale);
     }
 }

@@ -1,6 +1,6 @@
 package dev.runbookpilot.report;
 
-import dev.runbookpilot.report.sign.PdfSignatureCheck;
+import dev.runbookpilot.report.sign.PdfSignatures;
 import dev.runbookpilot.report.sign.SshSig;
 
 import java.io.IOException;
@@ -36,8 +36,17 @@ public final class ReportVerifier {
      *                            the reason says so
      */
     public static Verification verifyPdf(Path file, Set<String> trustedFingerprints) throws IOException {
-        Verification v = PdfSignatureCheck.verify(Files.readAllBytes(file));
-        if (!v.valid()) return v;
+        byte[] bytes = Files.readAllBytes(file);
+        PdfSignatures.Result all = PdfSignatures.check(bytes);
+        if (!all.valid()) return Verification.invalid(String.join(" ", all.problems()));
+        if (all.signers().size() > 1) {
+            // Who signed in which role is ReportSigners.verifyPdf's to list; this answers only whether all is well.
+            ReportSigners.Check c = ReportSigners.verifyPdf(file, trustedFingerprints);
+            return c.valid() ? new Verification(true, all.signers().get(0).signer(),
+                    all.signers().get(0).fingerprint(), all.signers().size() + " valid signatures; each update after "
+                    + "the first adds only a signature.", null) : Verification.invalid(String.join(" ", c.problems()));
+        }
+        Verification v = all.signers().get(0).check();
         if (trustedFingerprints.isEmpty()) {
             return new Verification(true, v.signer(), v.fingerprint(), v.reason() + " The signer was not checked "
                     + "against a trust list: any self-signed certificate can carry that name.", null);

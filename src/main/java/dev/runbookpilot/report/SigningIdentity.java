@@ -103,6 +103,14 @@ public final class SigningIdentity {
         return format == ReportFormat.PDF ? pdfIdentity().signerName() : principal(sshKey());
     }
 
+    /**
+     * The signer's name as a person writes it: the name a generated identity was made for, else the certificate's
+     * common name or the SSH key's principal.
+     */
+    public synchronized String personName() throws SigningException {
+        return source == Source.GENERATED ? signerName : signer();
+    }
+
     synchronized PdfIdentity pdfIdentity() throws SigningException {
         if (format != ReportFormat.PDF) throw new SigningException(describe() + " signs Markdown reports, not PDF");
         if (pdf != null) return pdf;

@@ -97,6 +97,25 @@ public final class Journal implements AutoCloseable {
         out.getFD().sync();
     }
 
+    /**
+     * Appends the event {@code make} builds from the SHA-256 (hex) of every byte of the journal before it, with no
+     * other event in between: a sign-off signs exactly the journal it approved ({@code head -n N | sha256sum}
+     * recomputes it).
+     */
+    public synchronized JournalEvent appendChained(java.util.function.Function<String, JournalEvent> make)
+            throws IOException {
+        String prefix;
+        try {
+            prefix = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        JournalEvent event = make.apply(prefix);
+        append(event);
+        return event;
+    }
+
     private static byte[] line(JournalEvent event) throws IOException {
         try {
             return (JSON.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);

@@ -107,7 +107,24 @@ public sealed interface JournalEvent {
     /** An optional step not carried out, with the operator's reason. Never a pass. */
     record Skipped(String stepId, String operator, String reason, Instant at) implements JournalEvent {}
 
-    record Signed(String stepId, String role, String name, Instant at) implements JournalEvent {}
+    /**
+     * A sign-off in a role. Made with a key (see {@link SignoffKey}), it also records the key's fingerprint and
+     * public key, the SHA-256 (hex) of every journal byte before this line, and a signature over
+     * {@link #signedText}; a typed name alone (and journals before keys) leaves those four null.
+     */
+    record Signed(String stepId, String role, String name, Instant at, String fingerprint, String publicKey,
+                  String journalSha256, String signature) implements JournalEvent {
+        public Signed(String stepId, String role, String name, Instant at) {
+            this(stepId, role, name, at, null, null, null, null);
+        }
+
+        /** The text a sign-off key signs: what was approved, by whom, when, and the journal up to that moment. */
+        public static String signedText(String sessionId, String stepId, String role, String name, Instant at,
+                                        String journalSha256) {
+            return "runbook-pilot sign-off v1\nsession: " + sessionId + "\nstep: " + stepId + "\nrole: " + role
+                    + "\nname: " + name + "\nat: " + at + "\njournal-sha256: " + journalSha256 + "\n";
+        }
+    }
 
     record Ended(String operator, Instant at) implements JournalEvent {}
 

@@ -1153,7 +1153,46 @@ public final class Session implements AutoCloseable {
         record(new JournalEvent.Skipped(step.id(), operator, reason.strip(), Instant.now()));
     }
 
+    /**
+     * Records a typed name in a sign-off role. Nothing proves who typed it; {@link #signWithKey}
+     * signs with the person's key.
+     */
     public void sign(Step step, String role, String name) throws IOException {
+        checkSignoff(step, role, name);
+        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now()));
+    }
+
+    /**
+     * Signs a sign-off role with the person's key: the journal records the key's fingerprint and public key, the
+     * SHA-256 of every journal byte before the sign-off, and the key's signature over all of it, so an edit of any
+     * earlier line is detected. The key is read (and may ask its passphrase) before the journal is touched.
+     */
+    public void signWithKey(Step step, String role, SignoffKey key) throws IOException {
+        String name = key.name();
+        String fingerprint = key.fingerprint();
+        String publicKey = key.publicKey();
+        checkSignoff(step, role, name);
+        if (stopping != null) throw new IOException("the session is stopping (" + stopping + "); nothing new starts");
+        String sessionId = state.started().sessionId();
+        Instant at = Instant.now();
+        JournalEvent e;
+        try {
+            e = journal.appendChained(prefix -> {
+                String text = JournalEvent.Signed.signedText(sessionId, step.id(), role, name.strip(), at, prefix);
+                try {
+                    return new JournalEvent.Signed(step.id(), role, name.strip(), at, fingerprint, publicKey, prefix,
+                            key.sign(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                } catch (IOException signing) {
+                    throw new java.io.UncheckedIOException(signing);
+                }
+            });
+        } catch (java.io.UncheckedIOException signing) {
+            throw signing.getCause();
+        }
+        state.apply(e);
+    }
+
+    private void checkSignoff(Step step, String role, String name) {
         CheckSpec.Signoff so = step.checks().stream().filter(c -> c instanceof CheckSpec.Signoff)
                 .map(c -> (CheckSpec.Signoff) c).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(step.id() + " is not a sign-off step"));
@@ -1165,7 +1204,6 @@ public final class Session implements AutoCloseable {
         if (isRehearsal()) {
             throw new IllegalArgumentException("a rehearsal records sign-offs as rehearsed; nobody signs a rehearsal");
         }
-        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now()));
     }
 
     /** Marks the window closed; reports show the end time from here. */

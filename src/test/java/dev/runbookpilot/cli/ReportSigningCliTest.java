@@ -113,6 +113,11 @@ class ReportSigningCliTest {
                 "--signer", "Ada Lovelace");
         assertThat(unsigned.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unsigned.output()).contains("--signer needs --sign");
+
+        Run mdRole = cli("report", session, "--format", "md", "--out", dir.resolve("out/role.md").toString(),
+                "--sign", "--role", "DBA", "--config-dir", config.toString());
+        assertThat(mdRole.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(mdRole.output()).contains("--role applies to a PDF's signature");
     }
 
     @Test
@@ -139,9 +144,9 @@ class ReportSigningCliTest {
 
         Run unpinned = cli("verify", pdf.toString());
         assertThat(unpinned.code()).as(unpinned.output()).isEqualTo(ExitCodes.OK);
-        assertThat(unpinned.output()).contains("Signer: Ada Lovelace\n", "Fingerprint: " + fp + "\n",
-                "The signer was not checked against a trust list",
-                "Signer NOT checked against a trust list; to require it, give --signer-fingerprint or --trusted-cert.");
+        assertThat(unpinned.output()).contains("Signature 1: Ada Lovelace (no role), certificate SHA-256 " + fp
+                        + ", signed ", "Sign-off roles not signed yet: DBA\n",
+                "Signers NOT checked against a trust list; to require it, give --signer-fingerprint or --trusted-cert.");
 
         byte[] hash = HexFormat.ofDelimiter(":").parseHex(fp);
         for (String[] pin : List.of(new String[] {"--signer-fingerprint", fp.replace(":", "").toLowerCase()},
@@ -153,14 +158,15 @@ class ReportSigningCliTest {
             args.addAll(List.of(pin));
             Run pinned = cli(args.toArray(new String[0]));
             assertThat(pinned.code()).as(args + ": " + pinned.output()).isEqualTo(ExitCodes.OK);
-            assertThat(pinned.output()).contains("The certificate is one of the trusted certificates given.")
+            assertThat(pinned.output()).contains(fp + ", signed ").contains(", trusted\n")
                     .doesNotContain("NOT checked");
         }
 
         Run unknown = cli("verify", pdf.toString(), "--trusted-cert", malloryDer.toString());
         assertThat(unknown.code()).isEqualTo(ExitCodes.CHECK_FAILED);
-        assertThat(unknown.output()).isEqualTo("INVALID: Unknown signer: Ada Lovelace " + fp
-                + " is not one of the trusted certificates given.\n");
+        assertThat(unknown.output()).startsWith("INVALID: Unknown signer: Ada Lovelace " + fp
+                + " (signature 1) is not one of the trusted certificates given.\n")
+                .contains(", NOT TRUSTED\n");
 
         byte[] bytes = Files.readAllBytes(pdf);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
@@ -169,8 +175,80 @@ class ReportSigningCliTest {
         Files.write(tampered, bytes);
         Run digest = cli("verify", tampered.toString(), "--trusted-cert", adaPem.toString());
         assertThat(digest.code()).isEqualTo(ExitCodes.CHECK_FAILED);
-        assertThat(digest.output()).isEqualTo("INVALID: Digest mismatch: the file was changed after it was signed "
-                + "by Ada Lovelace.\n");
+        assertThat(digest.output()).startsWith("INVALID: signature 1 (Ada Lovelace): Digest mismatch: the file was "
+                + "changed after it was signed by Ada Lovelace.\n");
+    }
+
+    @Test
+    void aSignerOnAnotherWorkstationCountersignsTheExportedPdfInTheirRole() throws Exception {
+        Path pdf = dir.resolve("counter/report.pdf");
+        Run report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign", "--role", "DBA",
+                "--config-dir", dir.resolve("config").toString());
+        assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
+        Run before = cli("verify", pdf.toString());
+        assertThat(before.output()).contains("Signature 1: Grace Hopper as DBA, certificate SHA-256 ",
+                "Sign-off roles signed: DBA\n", "Sign-off roles not signed yet: none\n");
+
+        // Ada's workstation: her own config directory, only the file.
+        Path adaConfig = dir.resolve("counter/ada-config");
+        Run counter = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
+                adaConfig.toString());
+        assertThat(counter.code()).as(counter.output()).isEqualTo(ExitCodes.OK);
+        assertThat(counter.output()).startsWith("Countersigned " + pdf + " as Reviewer by Ada (")
+                .contains("VALID: 2 signatures", "Signature 2: Ada as Reviewer");
+        assertThat(Files.list(adaConfig)).hasSize(1);
+
+        Run after = cli("verify", pdf.toString());
+        assertThat(after.code()).as(after.output()).isEqualTo(ExitCodes.OK);
+        assertThat(after.output()).contains("Signature 1: Grace Hopper as DBA", "Signature 2: Ada as Reviewer");
+
+        Run again = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
+                adaConfig.toString());
+        assertThat(again.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(again.output()).contains("cannot countersign: Reviewer has already signed");
+        Run both = cli("countersign", pdf.toString(), "--name", "Ada", "--key", "x.p12", "--role", "DBA");
+        assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void aSignOffSignedWithAKeyOnTheCommandLineVerifiesUntilAnEarlierJournalLineIsEdited() throws Exception {
+        Path key = dir.resolve("keyed/id_ed25519");
+        Files.createDirectories(key.getParent());
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).isZero();
+        String db = TestPostgres.freshDatabase("clisignkey");
+        TestPostgres.exec(db, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 3)");
+        Path rb = dir.resolve("keyed/runbook.yaml");
+        Files.writeString(rb, RUNBOOK);
+        Path sessions = dir.resolve("keyed/sessions");
+        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign-key", "DBA=" + key,
+                "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(run.output()).contains("SIGNED    DBA: ada@example.org with key SHA256:");
+        Path journal;
+        try (Stream<Path> files = Files.list(sessions)) {
+            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        Run ok = cli("verify", journal.toString());
+        assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
+        assertThat(ok.output()).contains("VALID: 1 signature, each a sign-off signed with a key",
+                "Sign-off 1: ada@example.org as DBA, key SHA256:", "Sign-off roles signed with a key: DBA\n");
+
+        List<String> lines = Files.readAllLines(journal);
+        // The operator's name in the first line, rewritten: the sign-off signed the journal with the real one.
+        assertThat(lines.get(0)).contains("Grace Hopper");
+        lines.set(0, lines.get(0).replace("Grace Hopper", "Grace Hoppe"));
+        Files.write(journal, lines);
+        Run edited = cli("verify", journal.toString());
+        assertThat(edited.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(edited.output()).contains("the sign-off of DBA by ada@example.org was made over a different "
+                + "journal");
+
+        Run typed = cli("verify", session);
+        assertThat(typed.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(typed.output()).contains("the sign-off of DBA by Ada is a typed name, not signed with a key",
+                "Sign-off 1: Ada as DBA, no key (a typed name)");
     }
 
     @Test
@@ -204,8 +282,9 @@ class ReportSigningCliTest {
         assertThat(badCert.output()).startsWith("cannot verify: " + text + " is not an X.509 certificate");
         Run mdUnchecked = cli("verify", md.toString());
         assertThat(mdUnchecked.code()).isEqualTo(ExitCodes.OK);
-        assertThat(mdUnchecked.output()).contains("give an allowed_signers file to check who holds that key",
-                "Signer NOT checked against a trust list; to require it, give --allowed-signers.");
+        assertThat(mdUnchecked.output()).contains("VALID: 1 signature, each valid over the whole file.",
+                "Signature 1: (signer not checked) (no role), key SHA256:",
+                "Signers NOT checked against a trust list; to require it, give --allowed-signers.");
     }
 
     @Test
@@ -221,6 +300,19 @@ class ReportSigningCliTest {
 
         Run ok = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
         assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
+
+        Run counter = cli("countersign", md.toString(), "--name", "Ada", "--role", "DBA", "--config-dir",
+                dir.resolve("md/ada-config").toString());
+        assertThat(counter.code()).as(counter.output()).isEqualTo(ExitCodes.OK);
+        assertThat(counter.output()).contains("Signature written to " + md + ".DBA.sig",
+                "Sign-off roles signed: DBA\n");
+        String adaLine = counter.output().lines().filter(l -> l.startsWith("Ada namespaces=\"file\" ssh-ed25519 "))
+                .findFirst().orElseThrow();
+        Files.writeString(allowed, line + "\n" + adaLine + "\n");
+        Run both = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
+        assertThat(both.code()).as(both.output()).isEqualTo(ExitCodes.OK);
+        assertThat(both.output()).contains("VALID: 2 signatures", "Signature 1: Grace_Hopper (no role)",
+                "Signature 2: Ada as DBA", "Sign-off roles not signed yet: none\n");
         Files.writeString(md, Files.readString(md) + "\nOne more line.\n");
         Run bad = cli("verify", md.toString(), "--sig", md + ".sig", "--allowed-signers", allowed.toString());
         assertThat(bad.code()).isEqualTo(ExitCodes.CHECK_FAILED);

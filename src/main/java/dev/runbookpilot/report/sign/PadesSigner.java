@@ -79,6 +79,42 @@ public final class PadesSigner {
     public record Placement(int page, PDRectangle box) {}
 
     public static byte[] sign(byte[] pdf, PdfIdentity id, Placement placement, Instant at) throws IOException {
+        return sign(pdf, id, placement, null, at);
+    }
+
+    /**
+     * The first signature, with its visible block.
+     *
+     * @param role the sign-off role the signer signs in, written to /Reason ({@link PdfSignatures#ROLE_REASON_PREFIX});
+     *             null for none
+     */
+    public static byte[] sign(byte[] pdf, PdfIdentity id, Placement placement, String role, Instant at)
+            throws IOException {
+        return sign(pdf, id, role, at, doc -> {
+            int page = placement != null && placement.page() >= 0 ? placement.page() : doc.getNumberOfPages() - 1;
+            PDRectangle box = placement != null && placement.box() != null ? placement.box()
+                    : defaultBox(doc.getPage(page));
+            return new Visible(page, template(doc, page, box, id, at));
+        });
+    }
+
+    /**
+     * A further signature in an incremental update, invisible: a block drawn by a later signer would sit on top of
+     * a page the earlier signers saw without it, and could cover what they signed. Its signer, role and time are in
+     * the signature itself, which pdfsig, Acrobat and {@code verify} list.
+     */
+    public static byte[] countersign(byte[] pdf, PdfIdentity id, String role, Instant at) throws IOException {
+        return sign(pdf, id, role, at, doc -> null);
+    }
+
+    private record Visible(int page, InputStream template) {}
+
+    private interface Appearance {
+        Visible of(PDDocument doc) throws IOException;
+    }
+
+    private static byte[] sign(byte[] pdf, PdfIdentity id, String role, Instant at, Appearance appearance)
+            throws IOException {
         int exactSize;
         try {
             // ECDSA signatures vary in length by a few bytes; RSA ones never do.
@@ -91,20 +127,19 @@ public final class PadesSigner {
             sig.setFilter(PDSignature.FILTER_ADOBE_PPKLITE);
             sig.setSubFilter(PDSignature.SUBFILTER_ETSI_CADES_DETACHED);
             sig.setName(id.signerName());
-            sig.setReason("Sign-off report");
+            sig.setReason(role == null ? "Sign-off report" : PdfSignatures.ROLE_REASON_PREFIX + role);
             sig.setSignDate(calendar(at));
-            int page = placement != null && placement.page() >= 0 ? placement.page() : doc.getNumberOfPages() - 1;
-            PDRectangle box = placement != null && placement.box() != null ? placement.box()
-                    : defaultBox(doc.getPage(page));
             ByteArrayOutputStream out = new ByteArrayOutputStream(pdf.length + 2 * exactSize + 64 * 1024);
             try (SignatureOptions options = new SignatureOptions()) {
                 options.setPreferredSignatureSize(exactSize);
-                options.setPage(page);
-                options.setVisualSignature(template(doc, page, box, id, at));
+                Visible visible = appearance.of(doc);
+                if (visible != null) {
+                    options.setPage(visible.page());
+                    options.setVisualSignature(visible.template());
+                }
                 SignatureInterface signer = content -> {
                     try {
-                        byte[] cms = cms(id, content.readAllBytes());
-                        return cms;
+                        return cms(id, content.readAllBytes());
                     } catch (GeneralSecurityException | OperatorCreationException | CMSException e) {
                         throw new IOException("signing failed: " + e.getMessage(), e);
                     }
@@ -122,7 +157,7 @@ public final class PadesSigner {
     }
 
     /** A detached CMS SignedData over {@code content}: signing-certificate-v2, no signing time. */
-    static byte[] cms(PdfIdentity id, byte[] content)
+    public static byte[] cms(PdfIdentity id, byte[] content)
             throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
         X509Certificate cert = id.certificate();
         PrivateKey key = id.privateKey();

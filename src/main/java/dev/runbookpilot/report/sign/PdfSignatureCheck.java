@@ -30,35 +30,48 @@ public final class PdfSignatureCheck {
     private PdfSignatureCheck() {}
 
     public static Verification verify(byte[] file) {
-        List<PDSignature> signatures;
         try (PDDocument doc = Loader.loadPDF(file)) {
-            signatures = doc.getSignatureDictionaries();
+            List<PDSignature> signatures = doc.getSignatureDictionaries();
             if (signatures.isEmpty()) return Verification.invalid("The PDF is not signed.");
             PDSignature sig = signatures.get(signatures.size() - 1);
-            if (!"ETSI.CAdES.detached".equals(sig.getSubFilter())
-                    && !"adbe.pkcs7.detached".equals(sig.getSubFilter())) {
-                return Verification.invalid("The PDF signature uses sub-filter " + sig.getSubFilter()
-                        + ", which this tool does not check.");
-            }
             int[] range = sig.getByteRange();
             if (range == null || range.length != 4 || range[0] != 0 || range[1] < 0 || range[2] <= range[1]
                     || range[3] < 0 || (long) range[2] + range[3] != file.length) {
                 return Verification.invalid("The signature does not cover the whole file: its byte range is "
                         + Arrays.toString(range) + " but the file has " + file.length + " bytes.");
             }
-            byte[] cms = contents(file, range[1], range[2]);
-            if (cms == null) {
-                return Verification.invalid("The signature has been altered: the bytes between its byte ranges "
-                        + "are not a hex string of uppercase digits, as the signer wrote it.");
-            }
-            byte[] signed = new byte[range[1] + range[3]];
-            System.arraycopy(file, 0, signed, 0, range[1]);
-            System.arraycopy(file, range[2], signed, range[1], range[3]);
-            return checkCms(signed, cms);
+            return checkOne(file, sig);
         } catch (java.io.IOException | RuntimeException e) {
             // A damaged file may trip the parser anywhere; it is then simply not a valid signed PDF.
             return Verification.invalid("The file is not a readable PDF: " + e.getMessage());
         }
+    }
+
+    /**
+     * One signature over the revision its byte range ends with (which need not be the end of the file): the range
+     * starts at 0 and skips only /Contents, /Contents is exactly as written, and the CMS verifies over the range.
+     */
+    static Verification checkOne(byte[] file, PDSignature sig) {
+        if (!"ETSI.CAdES.detached".equals(sig.getSubFilter())
+                && !"adbe.pkcs7.detached".equals(sig.getSubFilter())) {
+            return Verification.invalid("The PDF signature uses sub-filter " + sig.getSubFilter()
+                    + ", which this tool does not check.");
+        }
+        int[] range = sig.getByteRange();
+        if (range == null || range.length != 4 || range[0] != 0 || range[1] < 0 || range[2] <= range[1]
+                || range[3] < 0 || (long) range[2] + range[3] > file.length) {
+            return Verification.invalid("The signature's byte range " + Arrays.toString(range) + " does not "
+                    + "start at the first byte and lie within the file of " + file.length + " bytes.");
+        }
+        byte[] cms = contents(file, range[1], range[2]);
+        if (cms == null) {
+            return Verification.invalid("The signature has been altered: the bytes between its byte ranges "
+                    + "are not a hex string of uppercase digits, as the signer wrote it.");
+        }
+        byte[] signed = new byte[range[1] + range[3]];
+        System.arraycopy(file, 0, signed, 0, range[1]);
+        System.arraycopy(file, range[2], signed, range[1], range[3]);
+        return checkCms(signed, cms);
     }
 
     /**
@@ -87,7 +100,8 @@ public final class PdfSignatureCheck {
         return -1;
     }
 
-    private static Verification checkCms(byte[] signed, byte[] contents) {
+    /** A detached CMS SignedData over {@code signed}: digest, signing-certificate-v2 and signature value. */
+    public static Verification checkCms(byte[] signed, byte[] contents) {
         SignerInformation si;
         Collection<X509CertificateHolder> certs;
         int derLength;

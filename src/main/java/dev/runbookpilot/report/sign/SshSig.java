@@ -27,8 +27,13 @@ public final class SshSig {
 
     /** The armored signature of {@code message}, as ssh-keygen writes it to {@code FILE.sig}. */
     public static String sign(OpenSshKey key, byte[] message) throws GeneralSecurityException {
-        byte[] signature = key.sign(signedData(NAMESPACE, "sha512", sha(message, "sha512")));
-        return armor(new SshWire.Writer().raw(MAGIC).uint32(1).bytes(key.publicBlob()).string(NAMESPACE)
+        return sign(key, message, NAMESPACE);
+    }
+
+    /** The armored signature of {@code message} in {@code namespace} (what {@code ssh-keygen -Y sign -n} makes). */
+    public static String sign(OpenSshKey key, byte[] message, String namespace) throws GeneralSecurityException {
+        byte[] signature = key.sign(signedData(namespace, "sha512", sha(message, "sha512")));
+        return armor(new SshWire.Writer().raw(MAGIC).uint32(1).bytes(key.publicBlob()).string(namespace)
                 .string("").string("sha512").bytes(signature).toByteArray());
     }
 
@@ -54,6 +59,11 @@ public final class SshSig {
      * {@code file} namespace) and the signer is its principals.
      */
     public static Verification verify(byte[] message, String sig, Path allowedSigners) {
+        return verify(message, sig, allowedSigners, NAMESPACE);
+    }
+
+    /** As {@link #verify(byte[], String, Path)}, for a signature made in {@code expectedNamespace}. */
+    public static Verification verify(byte[] message, String sig, Path allowedSigners, String expectedNamespace) {
         int footer = sig.indexOf(END);
         if (!sig.startsWith(BEGIN) || footer < 0) {
             return Verification.invalid("Not signed: the signature file is not an SSH signature (it does not "
@@ -86,9 +96,9 @@ public final class SshSig {
                 return Verification.invalid("The signature file is damaged: data follows the signature.");
             }
             String fingerprint = OpenSshKey.fingerprint(publicBlob);
-            if (!NAMESPACE.equals(namespace)) {
+            if (!expectedNamespace.equals(namespace)) {
                 return new Verification(false, null, fingerprint, "The signature is for namespace '" + namespace
-                        + "', not '" + NAMESPACE + "'.", null);
+                        + "', not '" + expectedNamespace + "'.", null);
             }
             if (!"sha512".equals(hash) && !"sha256".equals(hash)) {
                 return new Verification(false, null, fingerprint, "The signature uses hash " + hash

@@ -1,0 +1,200 @@
+package dev.runbookpilot.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.runbookpilot.report.sign.OpenSshKey;
+import dev.runbookpilot.report.sign.PadesSigner;
+import dev.runbookpilot.report.sign.PdfIdentity;
+import dev.runbookpilot.report.sign.PdfSignatureCheck;
+import dev.runbookpilot.report.sign.SshSig;
+import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
+import dev.runbookpilot.session.SignoffKey;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Sign-offs made with a key, and their check. A sign-off signs the text of {@link JournalEvent.Signed#signedText}:
+ * session, step, role, name, time and the SHA-256 of every journal byte before its line. An SSH key signs it as
+ * SSHSIG in the namespace {@value #NAMESPACE} (check with {@code ssh-keygen -Y check-novalidate}); a PKCS#12
+ * certificate as a detached CMS SignedData, base64 (check with {@code openssl cms -verify}).
+ */
+public final class SignoffSignatures {
+    /** The SSHSIG namespace of sign-offs: a sign-off signature is never valid as a file signature, nor back. */
+    public static final String NAMESPACE = "runbook-pilot-signoff";
+
+    private SignoffSignatures() {}
+
+    /**
+     * The person's key as the session signs with it. For an SSH key or a generated identity ({@link ReportFormat}
+     * MARKDOWN), SSHSIG; for a PKCS#12 file (PDF), CMS. Loading the key may ask its passphrase: off the FX thread.
+     */
+    public static SignoffKey key(SigningIdentity identity) {
+        return new SignoffKey() {
+            @Override
+            public String name() throws IOException {
+                return call(identity::personName);
+            }
+
+            @Override
+            public String fingerprint() throws IOException {
+                return call(identity::fingerprint);
+            }
+
+            @Override
+            public String publicKey() throws IOException {
+                if (identity.format() != ReportFormat.MARKDOWN) return null;
+                OpenSshKey k = call(identity::sshKey);
+                return k.type() + " " + Base64.getEncoder().encodeToString(k.publicBlob());
+            }
+
+            @Override
+            public String sign(byte[] text) throws IOException {
+                try {
+                    if (identity.format() == ReportFormat.MARKDOWN) {
+                        return SshSig.sign(call(identity::sshKey), text, NAMESPACE);
+                    }
+                    PdfIdentity id = call(identity::pdfIdentity);
+                    return Base64.getEncoder().encodeToString(PadesSigner.cms(id, text));
+                } catch (GeneralSecurityException | org.bouncycastle.operator.OperatorCreationException
+                         | org.bouncycastle.cms.CMSException e) {
+                    throw new IOException("cannot sign with " + identity.describe() + ": " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    private interface Load<T> {
+        T get() throws SigningException;
+    }
+
+    private static <T> T call(Load<T> load) throws IOException {
+        try {
+            return load.get();
+        } catch (SigningException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks every sign-off of a journal: a signed one must carry a signature by the key it names over the journal
+     * exactly as it was before its line; a typed name is listed as not signed with a key.
+     *
+     * @return signers in journal order (trusted: null); {@code signed} the sign-off roles signed with a key,
+     *         {@code unsigned} the runbook's sign-off roles that are not
+     */
+    public static ReportSigners.Check verifyJournal(Path journal) throws IOException {
+        byte[] bytes = Files.readAllBytes(journal);
+        List<ReportSigners.Signer> signers = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Set<String> roles = new LinkedHashSet<>();
+        Set<String> keyed = new LinkedHashSet<>();
+        String sessionId = null;
+        int start = 0;
+        int lineNo = 0;
+        while (start < bytes.length) {
+            int nl = indexOf(bytes, start);
+            if (nl < 0) break;
+            lineNo++;
+            String line = new String(bytes, start, nl - start, StandardCharsets.UTF_8);
+            JournalEvent e;
+            try {
+                e = line.isBlank() ? null : Journal.JSON.readValue(line, JournalEvent.class);
+            } catch (JsonProcessingException bad) {
+                problems.add(journal + ":" + lineNo + ": not a journal event (" + bad.getOriginalMessage() + ")");
+                e = null;
+            }
+            if (e instanceof JournalEvent.Started st) {
+                sessionId = st.sessionId();
+                for (JournalEvent.PhaseOutline p : st.outline()) {
+                    for (JournalEvent.StepOutline s : p.steps()) {
+                        for (JournalEvent.CheckOutline c : s.checks()) roles.addAll(c.roles());
+                    }
+                }
+            } else if (e instanceof JournalEvent.Signed sg) {
+                String where = journal + ":" + lineNo + ": the sign-off of " + sg.role() + " by " + sg.name();
+                if (sg.signature() == null) {
+                    problems.add(where + " is a typed name, not signed with a key.");
+                } else {
+                    String problem = check(sg, sessionId, prefixSha256(bytes, start));
+                    if (problem != null) problems.add(where + " " + problem);
+                    else keyed.add(sg.role());
+                }
+                signers.add(new ReportSigners.Signer(signers.size() + 1, sg.name(), sg.fingerprint(), sg.role(),
+                        sg.at(), null));
+            }
+            start = nl + 1;
+        }
+        List<String> signed = new ArrayList<>();
+        List<String> unsigned = new ArrayList<>();
+        for (String r : roles) (keyed.contains(r) ? signed : unsigned).add(r);
+        return new ReportSigners.Check(List.copyOf(signers), List.copyOf(problems), List.copyOf(signed),
+                List.copyOf(unsigned));
+    }
+
+    /** What is wrong with one keyed sign-off; null when nothing. */
+    private static String check(JournalEvent.Signed sg, String sessionId, String prefixSha256) {
+        if (!prefixSha256.equals(sg.journalSha256())) {
+            return "was made over a different journal: a line before it was changed, added or removed after it was "
+                    + "signed (the journal before it now has SHA-256 " + prefixSha256 + ", the signature says "
+                    + sg.journalSha256() + ").";
+        }
+        byte[] text = JournalEvent.Signed.signedText(sessionId, sg.stepId(), sg.role(), sg.name(), sg.at(),
+                sg.journalSha256()).getBytes(StandardCharsets.UTF_8);
+        Verification v;
+        if (sg.signature().startsWith("-----BEGIN SSH SIGNATURE-----")) {
+            v = SshSig.verify(text, sg.signature(), null, NAMESPACE);
+            if (v.valid() && !v.fingerprint().equals(publicKeyFingerprint(sg.publicKey()))) {
+                return "names public key " + sg.publicKey() + " but was signed by " + v.fingerprint() + ".";
+            }
+        } else {
+            byte[] cms;
+            try {
+                cms = Base64.getDecoder().decode(sg.signature());
+            } catch (IllegalArgumentException e) {
+                return "has a signature that is neither SSHSIG nor base64 CMS.";
+            }
+            v = PdfSignatureCheck.checkCms(text, cms);
+        }
+        if (!v.valid()) return "does not verify: " + v.reason();
+        if (!v.fingerprint().equals(sg.fingerprint())) {
+            return "names fingerprint " + sg.fingerprint() + " but was signed by " + v.fingerprint() + ".";
+        }
+        return null;
+    }
+
+    /** The fingerprint of a recorded {@code TYPE BASE64} public key; null when there is none or it is unreadable. */
+    private static String publicKeyFingerprint(String publicKey) {
+        String[] parts = publicKey == null ? new String[0] : publicKey.strip().split(" ");
+        try {
+            return parts.length < 2 ? null : OpenSshKey.fingerprint(Base64.getDecoder().decode(parts[1]));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String prefixSha256(byte[] bytes, int end) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(bytes, 0, end);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static int indexOf(byte[] b, int from) {
+        for (int i = from; i < b.length; i++) if (b[i] == '\n') return i;
+        return -1;
+    }
+}
