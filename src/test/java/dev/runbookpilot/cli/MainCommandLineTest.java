@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MainCommandLineTest {
 
     private static final List<String> ALL = List.of("gui", "validate", "run", "resume", "rehearse", "report", "verify",
-            "import", "demo", "help");
+            "countersign", "import", "demo", "help");
 
     @Test
     void aCommandLineNamingOneCommandReadsOnlyThatCommandsOptions() {
