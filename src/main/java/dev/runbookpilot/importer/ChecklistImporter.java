@@ -6,6 +6,11 @@ import dev.runbookpilot.importer.ImportSummary.UnmappedSql;
 import dev.runbookpilot.importer.ImportSummary.Warning;
 import dev.runbookpilot.importer.MarkdownBlocks.Block;
 import dev.runbookpilot.importer.MarkdownBlocks.Type;
+import dev.runbookpilot.importer.intent.Confidence;
+import dev.runbookpilot.importer.intent.Intent;
+import dev.runbookpilot.importer.intent.Item;
+import dev.runbookpilot.importer.intent.Recogniser;
+import dev.runbookpilot.importer.intent.Recognisers;
 
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
@@ -132,6 +137,10 @@ public final class ChecklistImporter {
         final List<Map<String, Object>> checks = new ArrayList<>();
         final List<List<String>> checkComments = new ArrayList<>();
         String id;
+        /** A backup a recogniser found the step to take and prove, or null. */
+        Map<String, Object> backup;
+        /** A rollback, troubleshooting or emergency section: it holds only when that happened. */
+        boolean optional;
 
         StepDraft(String title, int line) {
             this.title = title;
@@ -645,6 +654,7 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
+            step.optional = isConditional(phase.name + " " + step.title);
             for (Unit u : step.units) {
                 collectStatements(u, u.stmts);
                 for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
@@ -787,6 +797,11 @@ public final class ChecklistImporter {
             List<SqlText.Stmt> setup = new ArrayList<>();
             for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
             warnPlaceholders(u, m);
+            String note = null;
+            if (m.checks.isEmpty() && !hasPlaceholder(u)) {
+                Intent intent = Recognisers.recognise(item(phase, step, u), recogniserContext).orElse(null);
+                if (intent != null) note = applyIntent(step, u, m, intent);
+            }
             boolean isAutomated = !m.checks.isEmpty();
             // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
             Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
@@ -845,7 +860,7 @@ public final class ChecklistImporter {
                     t.append(kept(l)).append('\n');
                     use(l, Use.MANUAL, step.id, kept(l));
                 }
-                t.append("(checklist line ").append(u.line).append(')');
+                if (note != null) t.append(note);
                 step.checks.add(manual(withoutLastNewline(t), u.requireNote));
                 step.checkComments.add(sourceComment(u, u.line));
             }
@@ -853,6 +868,78 @@ public final class ChecklistImporter {
                 warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                         + "that situation happened; skip or waive the step otherwise");
             }
+        }
+
+        private boolean hasPlaceholder(Unit u) {
+            for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(raw(l)).find()) return true;
+            return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
+        }
+
+        /** The unit as the recognisers see it: its text, notes, code, heading path and statements. */
+        private Item item(PhaseDraft phase, StepDraft step, Unit u) {
+            List<Item.Note> notes = u.notes.stream().map(n -> new Item.Note(n.line, n.text)).toList();
+            List<Item.Code> code = u.blocks.stream()
+                    .map(b -> new Item.Code(b.line, b.lang == null ? "" : b.lang, b.content)).toList();
+            List<Item.Statement> stmts = u.stmts.stream()
+                    .map(x -> new Item.Statement(x.line, x.sql, x.comments())).toList();
+            return new Item(u.line, u.text, notes, code, List.of(phase.name, step.title), stmts);
+        }
+
+        /** Snapshots are named in one sequence, whether the statement mapping or a recogniser takes them. */
+        private final Recogniser.Context recogniserContext = new Recogniser.Context() {
+            @Override
+            public String latestSnapshot() {
+                return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+            }
+
+            @Override
+            public String newSnapshot(List<String> tables) {
+                String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
+                snapshots.add(snap);
+                snapshotTables.put(snap, tables);
+                return snap;
+            }
+        };
+
+        /**
+         * Puts what a recogniser found into the step: its checks become the item's automated checks (one
+         * machine-verifiable statement, automated), a backup the step's, a note the end of the item's manual text
+         * (returned). An unsure intent is said in the step's description next to the check and warned about.
+         */
+        private String applyIntent(StepDraft step, Unit u, Mapping m, Intent intent) {
+            boolean applies = !intent.checks().isEmpty() || intent.backup() != null && step.backup == null
+                    || intent.note() != null;
+            if (applies && intent.confidence() == Confidence.UNSURE) {
+                String what = truncate(clean(u.text), 120);
+                step.extraDescription.add("Imported from line " + u.line + ": " + what + " — check this expectation: "
+                        + intent.doubt() + ".");
+                warn(u.line, "check this expectation (" + intent.doubt() + "): '" + what + "'");
+            }
+            if (!intent.checks().isEmpty()) {
+                for (Intent.Check c : intent.checks()) {
+                    Map<String, Object> check = new LinkedHashMap<>();
+                    check.put(c.kind(), c.options());
+                    m.checks.add(check);
+                    m.checkLines.add(c.line());
+                    m.checkedLines.add(c.line());
+                }
+                // The statement the recogniser read (a query in a code span) is the check now, not left over.
+                Set<Integer> read = new HashSet<>();
+                for (SqlText.Stmt x : m.leftoverReads) read.add(x.line);
+                m.leftoverReads.clear();
+                unmapped.removeIf(x -> read.contains(x.line()));
+                verifiable++;
+                countAutomatedVerifiable++;
+                return null;
+            }
+            if (intent.backup() != null && step.backup == null) {
+                step.backup = new LinkedHashMap<>(intent.backup());
+                verifiable++;
+                countAutomatedVerifiable++;
+                return "\n(This step takes the backup with pg_dump and proves it (verify: " + intent.backup().get("verify")
+                        + "); confirm here what the checklist asks beyond that.)";
+            }
+            return intent.note() == null ? null : "\n(" + intent.note() + ")";
         }
 
         /**
@@ -1840,6 +1927,8 @@ public final class ChecklistImporter {
                 y.entry(6, "- id", s.id);
                 y.entry(8, "title", s.title);
                 y.entry(8, "description", withoutLastNewline(d));
+                if (s.optional) y.entry(8, "optional", true);
+                if (s.backup != null) y.entry(8, "backup", s.backup);
                 y.line(8, "checks:");
                 for (int i = 0; i < s.checks.size(); i++) {
                     for (String c : s.checkComments.get(i)) y.comment(10, c);

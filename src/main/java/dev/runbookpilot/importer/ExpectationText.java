@@ -72,6 +72,8 @@ final class ExpectationText {
             return Optional.of("empty");
         }
         if (lower.matches("(?:zero|0)")) return Optional.of("= 0");
+        Matcher why = EXPLAINED.matcher(p);
+        if (why.matches() && !HEDGE.matcher(why.group(2)).find()) return grammar(why.group(1));
         Matcher m = OP.matcher(p);
         if (m.matches()) return checked(normalOp(m.group(1)) + " " + m.group(2));
         m = WORD_OP.matcher(p);
@@ -104,6 +106,17 @@ final class ExpectationText {
         }
         return Optional.empty();
     }
+
+    /**
+     * A value followed by why it is expected: {@code 0 (all tables dropped)}, {@code 3 (all columns present)}. The
+     * parenthesis explains, it does not widen the value, unless it hedges ({@code 3.6.0 (or previous version)},
+     * {@code 5 (approximately)}, {@code 0 (unless ...)}): then the phrase is not one value and stays manual.
+     */
+    private static final Pattern EXPLAINED = Pattern.compile("(.*?\\S)\\s*\\(([^()]*)\\)");
+    private static final Pattern HEDGE = Pattern.compile(
+            "(?i)\\b(or|and|approx\\w*|about|around|roughly|circa|ca|nearly|almost|close|depend\\w*|if|unless|may|might"
+                    + "|could|varies|vary|differs?|previous|prior|before|after|at\\s+least|at\\s+most|more|less|fewer"
+                    + "|depending|e\\.g|i\\.e|plus|minus|per|each)\\b|[\\d~±<>=≥≤≠+]");
 
     private static String normalOp(String op) {
         return switch (op) {

@@ -1,0 +1,31 @@
+package dev.runbookpilot.importer.intent;
+
+import java.util.Optional;
+
+/**
+ * Reads one checklist item and says what it means, when it can. A recogniser is small, independent and
+ * conservative: it fires only on wording it can turn into a check that FAILS whenever the checklist's intent does
+ * not hold in the database, and it states its {@link Confidence} with every intent. Anything it is not sure how to
+ * check it leaves alone, and the item stays a manual confirmation.
+ *
+ * <p>To add one: implement this interface in a file of its own in this package, add an instance to
+ * {@link Recognisers#ALL}, and give it a test of its own that runs the generated check against a real database
+ * in the wrong state, where the check must FAIL (see docs/import.md, "Adding a recogniser").
+ */
+public interface Recogniser {
+
+    /**
+     * What the item means, or empty when this recogniser does not recognise it. Only items the importer's own
+     * statement mapping left without an automated check reach recognisers.
+     */
+    Optional<Intent> recognise(Item item, Context context);
+
+    /** What a recogniser may know beyond the item: earlier snapshots, to compare row counts against. */
+    interface Context {
+        /** The latest snapshot named so far in the runbook, or null. */
+        String latestSnapshot();
+
+        /** Registers a new snapshot of these tables and returns its name ({@code before}, {@code before-2}, ...). */
+        String newSnapshot(java.util.List<String> tables);
+    }
+}
