@@ -655,6 +655,8 @@ public final class ChecklistImporter {
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
             step.optional = isConditional(phase.name + " " + step.title);
+            previousStep = currentStep;
+            currentStep = step;
             for (Unit u : step.units) {
                 collectStatements(u, u.stmts);
                 for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
@@ -662,7 +664,11 @@ public final class ChecklistImporter {
             }
             borrowPlans(step);
             borrowDescribedTables(step);
-            for (Unit u : step.units) mapUnit(phase, step, u);
+            for (Unit u : step.units) {
+                mapUnit(phase, step, u);
+                recent.add(u);
+                recentStep.add(step);
+            }
         }
 
         private static final Pattern TABLES_EXIST = Pattern.compile(
@@ -861,6 +867,8 @@ public final class ChecklistImporter {
                     use(l, Use.MANUAL, step.id, kept(l));
                 }
                 if (note != null) t.append(note);
+                // An empty "- [ ]" still asks the operator for something: say which line it is.
+                if (t.toString().isBlank()) t.append("(empty checklist item at line ").append(u.line).append(')');
                 step.checks.add(manual(withoutLastNewline(t), u.requireNote));
                 step.checkComments.add(sourceComment(u, u.line));
             }
@@ -885,11 +893,47 @@ public final class ChecklistImporter {
             return new Item(u.line, u.text, notes, code, List.of(phase.name, step.title), stmts);
         }
 
+        private static final Pattern CREATE_INDEX = Pattern.compile(
+                "(?is)^\\s*create\\s+(?:unique\\s+)?index\\s+(?:concurrently\\s+)?(?:if\\s+not\\s+exists\\s+)?"
+                        + "([A-Za-z_][\\w$]*)\\s+on\\b");
+        private static final Pattern CREATE_TABLE = Pattern.compile(
+                "(?is)^\\s*create\\s+(?:unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?([A-Za-z_][\\w$]*)\\s*\\(");
+        private static final Pattern DROP_INDEX = Pattern.compile("(?is)^\\s*drop\\s+index\\b");
+        private static final Pattern DROP_TABLE = Pattern.compile("(?is)^\\s*drop\\s+table\\b");
+        /** Items mapped so far with their steps, for a criterion that names the objects a block above created. */
+        private final List<Unit> recent = new ArrayList<>();
+        private final List<StepDraft> recentStep = new ArrayList<>();
+        private StepDraft currentStep;
+        private StepDraft previousStep;
+
         /** Snapshots are named in one sequence, whether the statement mapping or a recogniser takes them. */
         private final Recogniser.Context recogniserContext = new Recogniser.Context() {
             @Override
             public String latestSnapshot() {
                 return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+            }
+
+            @Override
+            public Created created(String kind) {
+                Pattern create = kind.equals("indexes") ? CREATE_INDEX : CREATE_TABLE;
+                Pattern drop = kind.equals("indexes") ? DROP_INDEX : DROP_TABLE;
+                for (int k = recent.size() - 1; k >= 0; k--) {
+                    Unit earlier = recent.get(k);
+                    boolean sameStep = recentStep.get(k) == currentStep;
+                    if (!sameStep && recentStep.get(k) != previousStep) return null;
+                    List<String> names = new ArrayList<>();
+                    int first = 0;
+                    for (SqlText.Stmt x : earlier.stmts) {
+                        if (drop.matcher(x.sql).find()) return null;
+                        Matcher c = create.matcher(x.sql);
+                        if (c.find() && !names.contains(c.group(1))) {
+                            if (names.isEmpty()) first = x.line;
+                            names.add(c.group(1));
+                        }
+                    }
+                    if (!names.isEmpty()) return new Created(names, first, sameStep);
+                }
+                return null;
             }
 
             @Override
@@ -928,6 +972,10 @@ public final class ChecklistImporter {
                 for (SqlText.Stmt x : m.leftoverReads) read.add(x.line);
                 m.leftoverReads.clear();
                 unmapped.removeIf(x -> read.contains(x.line()));
+                // The item's lines are read now: SQL in them is not listed again as "not recognised", and its code
+                // (the psql call the check replaces) is not work left to do by hand.
+                parsedLines.addAll(u.lines);
+                for (Block b : u.blocks) for (int l = b.line; l <= b.endLine; l++) m.checkedLines.add(l);
                 verifiable++;
                 countAutomatedVerifiable++;
                 return null;

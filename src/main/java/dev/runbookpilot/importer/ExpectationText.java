@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * {@code -- Should return: 3.7.0}, {@code (should be >= 4)}) and turns it into the runbook expectation grammar.
  * Anything it cannot read without guessing stays unparsed, so the item becomes a manual confirmation.
  */
-final class ExpectationText {
+public final class ExpectationText {
 
     private ExpectationText() {}
 
@@ -27,7 +27,7 @@ final class ExpectationText {
                     + "|\\breturns?\\b(?=\\s*(?:[<>=≥≤≠]|[-+]?\\d|'|no\\b|zero\\b|empty\\b|nothing\\b))"
                     + "|(?<=^|[\\s`)])[→⇒](?=\\s*(?:[<>=≥≤≠]|[-+]?\\d|'|\"|no\\b|zero\\b|empty\\b)))\\s*(.*)");
 
-    static String phrase(String text) {
+    public static String phrase(String text) {
         if (text == null) return null;
         String t = text.replace("**", "").replace("__", "");
         Matcher m = MARKER.matcher(t);
@@ -62,7 +62,7 @@ final class ExpectationText {
      * The expectation grammar for a phrase ({@code "= 0"}, {@code "'3.7.0'"}, {@code "empty"}), or empty when the
      * phrase says more than a single value or comparison.
      */
-    static Optional<String> grammar(String phrase) {
+    public static Optional<String> grammar(String phrase) {
         if (phrase == null) return Optional.empty();
         String p = phrase.strip();
         while (p.endsWith(".") || p.endsWith(";") || p.endsWith(",")) p = p.substring(0, p.length() - 1).strip();

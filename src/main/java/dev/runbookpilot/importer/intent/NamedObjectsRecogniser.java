@@ -24,7 +24,7 @@ public final class NamedObjectsRecogniser implements Recogniser {
             "(?i)\\b(created|exists?|present|in\\s+place|added|installed|built|available|enabled|has|have|now\\s+has"
                     + "|contains?|new)\\b");
     private static final Pattern ABSENT = Pattern.compile(
-            "(?i)\\b(dropped|removed|deleted|gone|absent|no\\s+longer|(?:do|does|should)\\s*(?:n't|\\s+not)\\s+exist"
+            "(?i)\\b(dropped|removed|deleted|gone|absent|no\\s+longer(?:\\s+(?:exists?|present|there|available))?|(?:do|does|should)\\s*(?:n't|\\s+not)\\s+exist"
                     + "|not\\s+(?:present|exist))\\b");
     private static final Pattern ACTION = Pattern.compile(
             "(?i)^\\W*(create|add|drop|remove|delete|install|run|build|rename|reindex|apply|execute|alter)\\b");

@@ -27,5 +27,15 @@ public interface Recogniser {
 
         /** Registers a new snapshot of these tables and returns its name ({@code before}, {@code before-2}, ...). */
         String newSnapshot(java.util.List<String> tables);
+
+        /**
+         * The objects of a kind ({@code indexes}, {@code tables}) the nearest block of CREATE statements above the
+         * item creates, in its step or the step before; null when there is none, or when that block also drops
+         * objects of the kind.
+         */
+        Created created(String kind);
+
+        /** Names a block of CREATE statements creates, the line it starts at, and whether it is in the item's step. */
+        record Created(java.util.List<String> names, int line, boolean sameStep) {}
     }
 }

@@ -18,7 +18,9 @@ public final class Recognisers {
             new BackfilledRecogniser(),
             new RowCountsRecogniser(),
             new NamedObjectsRecogniser(),
+            new CreatedObjectsRecogniser(),
             new InlineSqlInProseRecogniser(),
+            new ShellBlockExpectationRecogniser(),
             new BackupRecogniser(),
             new RehearsalRecogniser());
 
