@@ -19,7 +19,7 @@ public final class ExpectationText {
 
     /** The phrase after an expectation marker, or null when the text states no expected result. */
     private static final Pattern MARKER = Pattern.compile(
-            "(?i)(?:(?:\\bexpected(?:\\s+(?:result|output|value|count))?|\\bshould\\s+(?:return|be|equal|show)"
+            "(?i)(?:(?:\\bexpected(?:\\s+(?:results?|outputs?|values?|counts?))?|\\bshould\\s+(?:return|be|equal|show)"
                     + "|\\bmust\\s+(?:return|be|equal)|\\bexpect)\\b\\s*[:=]?"
                     + "|\\bresults?\\s*[:=]"
                     // "returns 5", "→ 7.2": only before something that reads as a value, since both also occur

@@ -39,6 +39,8 @@ public final class NamedObjectsRecogniser implements Recogniser {
         String text = item.text().replace("**", "").replace("__", "");
         if (ACTION.matcher(Names.proseOnly(text)).find()) return Optional.empty();
         String prose = Names.proseOnly(text).toLowerCase(java.util.Locale.ROOT);
+        // A rename names the old object and the new one with one verb: which must exist is not one state.
+        if (prose.matches("(?s).*\\brenam\\w*.*")) return Optional.empty();
         Kind kind = prose.matches("(?s).*\\b(columns?|fields?)\\b.*") ? Kind.COLUMNS
                 : prose.matches("(?s).*\\bindex(es)?\\b.*") ? Kind.INDEXES
                 : prose.matches("(?s).*\\bextensions?\\b.*") ? Kind.EXTENSIONS
@@ -72,6 +74,18 @@ public final class NamedObjectsRecogniser implements Recogniser {
             }
         }
         if (names.isEmpty()) return Optional.empty();
+        // "has now the type citext", "not null", "default now()": more than existence, which a bare name would not
+        // check, so the check could pass while the column is wrong.
+        if (kind == Kind.COLUMNS && prose.matches("(?s).*\\b(type|typed|default|null|nullable|length|precision)\\b.*")) {
+            return Optional.empty();
+        }
+        // "unique index `a`": the index must be unique too, so the check says so; for several names it is not
+        // clear which.
+        boolean unique = kind == Kind.INDEXES && prose.matches("(?s).*\\bunique\\b.*");
+        if (unique && names.size() != 1) return Optional.empty();
+        if (kind == Kind.INDEXES && prose.matches("(?s).*\\b(primary|partial|where|gin|gist|brin|hash|concurrently)\\b.*")) {
+            return Optional.empty();
+        }
         String schema = null;
         if (kind != Kind.COLUMNS && kind != Kind.EXTENSIONS) {
             // Schema-qualified names: one schema for the whole list, else a person reads it.
@@ -92,7 +106,9 @@ public final class NamedObjectsRecogniser implements Recogniser {
             table = table.substring(table.indexOf('.') + 1);
         }
         if (table != null) options.put("table", table);
-        options.put(exist ? "exist" : "absent", new ArrayList<Object>(names));
+        List<Object> entries = new ArrayList<>(names);
+        if (unique && exist) entries = List.of(Intent.options("name", names.get(0), "unique", true));
+        options.put(exist ? "exist" : "absent", entries);
         String yamlKind = switch (kind) {
             case INDEXES -> "indexes";
             case EXTENSIONS -> "extensions";

@@ -54,4 +54,10 @@ class ImportSummaryAndSectionsTest {
         assertThat(Imports.automated(md)).hasSize(1);
         assertThat(Imports.automated(md.replace("(all tables dropped)", "(or 1 if kept)"))).isEmpty();
     }
+
+    @Test
+    void aPointerToExpectedValuesElsewhereIsNoExpectedValue() throws Exception {
+        assertThat(Imports.automated("# T\n## After\n- partitions: `SELECT count(*) FROM pg_inherits` → see expected "
+                + "values\n")).isEmpty();
+    }
 }

@@ -50,6 +50,20 @@ class NamedObjectsRecogniserTest {
     }
 
     @Test
+    void aUniqueIndexIsCheckedUniqueAndStatesBeyondExistenceStayManual() throws Exception {
+        CheckSpec.CatalogObjects unique = only("Unique index `catalog_product_slug_key` exists");
+        assertThat(unique.exist()).singleElement().satisfies(o -> {
+            assertThat(o.name()).isEqualTo("catalog_product_slug_key");
+            assertThat(o.properties()).containsEntry("unique", "true");
+        });
+        // Existence alone would pass on the old name still there, on the wrong type, on a non-unique pair.
+        for (String item : List.of("Table `kunden` is renamed into `customers`, the old name must not exist any more",
+                "The column `customers.email` has now the type citext", "Unique indexes `a`, `b` created")) {
+            assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
+        }
+    }
+
+    @Test
     void instructionsUnstatedStatesAndOtherCodeStayManual() throws Exception {
         for (String item : List.of("Create index `idx_users_email`", "Drop table `legacy_users`",
                 "Check indexes `idx_a`, `idx_b`", "Indexes created: `idx_a` and `SELECT 1 FROM x`",
