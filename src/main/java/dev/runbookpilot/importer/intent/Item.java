@@ -1,8 +1,6 @@
 package dev.runbookpilot.importer.intent;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One checklist entry as a recogniser sees it: the item's own text, the notes nested under it, its code blocks,
@@ -43,21 +41,6 @@ public record Item(int line, String text, List<Note> notes, List<Code> code, Lis
         StringBuilder b = new StringBuilder(text);
         for (Note n : notes) b.append('\n').append(n.text());
         return b.toString();
-    }
-
-    /** The heading path joined with " / ": the section the item stands in. */
-    public String section() {
-        return String.join(" / ", headings);
-    }
-
-    private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
-
-    /** The contents of the inline code spans of the item's text and notes, in order. */
-    public List<String> codeSpans() {
-        Matcher m = CODE_SPAN.matcher(prose());
-        List<String> spans = new java.util.ArrayList<>();
-        while (m.find()) spans.add(m.group(2).strip());
-        return spans;
     }
 
     /** Every line of the item's code blocks, stripped, comments included. */
