@@ -68,8 +68,10 @@ final class CorpusTrace {
                 String text = SourceTrace.normalise(String.join("\n", texts(spec, new ArrayList<>())));
                 SortedSet<Integer> lines = new TreeSet<>();
                 for (LineUse u : imported.lines()) {
+                    String raw = source.get(u.line() - 1);
+                    // A fence marker has no text to carry: every check of the step would "carry" it.
                     if (u.use() == ImportResult.Use.AUTOMATED && step.id().equals(u.stepId())
-                            && SourceTrace.carriedIn(source.get(u.line() - 1), text)) {
+                            && !SourceTrace.fragments(raw).isEmpty() && SourceTrace.carriedIn(raw, text)) {
                         lines.add(u.line());
                     }
                 }
