@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -911,6 +912,16 @@ public final class ChecklistImporter {
             @Override
             public String latestSnapshot() {
                 return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+            }
+
+            @Override
+            public List<String> snapshotTables(String snapshot) {
+                return snapshotTables.get(snapshot);
+            }
+
+            @Override
+            public Map<String, String> renamedTables() {
+                return Collections.unmodifiableMap(renames);
             }
 
             @Override
@@ -1833,6 +1844,10 @@ public final class ChecklistImporter {
         private static final Pattern RENAME = Pattern.compile(
                 "(?i)\\brenam\\w*\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:to|->|→|=>|as|into)\\s+"
                         + "(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
+        /** "The table `kunden` is renamed into `customers`": the passive form names the old table first. */
+        private static final Pattern RENAMED = Pattern.compile(
+                "(?i)\\btable\\s+[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:is|was|gets|got|has\\s+been|will\\s+be|must\\s+be"
+                        + "|should\\s+be)\\s+renamed\\s+(?:in)?to\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
         private static final Pattern ALTER_RENAME = Pattern.compile(
                 "(?i)\\balter\\s+table\\s+(?:if\\s+exists\\s+)?\"?([A-Za-z_][\\w$]*)\"?\\s+rename\\s+to\\s+\"?([A-Za-z_][\\w$]*)");
 
@@ -1844,7 +1859,7 @@ public final class ChecklistImporter {
             for (String l : lines) {
                 Matcher d = DROPPED.matcher(l);
                 while (d.find()) dropped.add(d.group(1));
-                for (Pattern p : List.of(RENAME, ALTER_RENAME)) {
+                for (Pattern p : List.of(RENAME, RENAMED, ALTER_RENAME)) {
                     Matcher m = p.matcher(l);
                     while (m.find()) renames.putIfAbsent(m.group(1), m.group(2));
                 }

@@ -25,6 +25,15 @@ public interface Recogniser {
         /** The latest snapshot named so far in the runbook, or null. */
         String latestSnapshot();
 
+        /** The tables a snapshot counted (empty: every table of the schema), or null for an unknown name. */
+        java.util.List<String> snapshotTables(String snapshot);
+
+        /**
+         * Tables the checklist says anywhere are renamed, old name to new: a count recorded under the old name is
+         * compared with the new table's.
+         */
+        java.util.Map<String, String> renamedTables();
+
         /** Registers a new snapshot of these tables and returns its name ({@code before}, {@code before-2}, ...). */
         String newSnapshot(java.util.List<String> tables);
 

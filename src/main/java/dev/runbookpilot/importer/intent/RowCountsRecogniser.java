@@ -1,6 +1,7 @@
 package dev.runbookpilot.importer.intent;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
  * becomes a {@code snapshot} of those tables (every table when none is named); a later "Row counts match",
  * "Compare row counts with the ones recorded" becomes {@code rowCounts} against the latest snapshot. "match",
  * "same", "unchanged", "equal" state the expectation; "compare" alone does not say the counts must be equal, so
- * that check is emitted as unsure.
+ * that check is emitted as unsure. A table the checklist says is renamed is compared under its new name.
  */
 public final class RowCountsRecogniser implements Recogniser {
 
@@ -47,6 +48,14 @@ public final class RowCountsRecogniser implements Recogniser {
         // Every table of the snapshot is compared: "identical (`orders` too)" names one table more, not the only
         // one, and a narrower comparison could pass while a recorded table lost rows.
         var options = Intent.options("name", Names.checkName(item), "compareTo", against);
+        // A table the checklist renames is counted under its new name: compared under the old one, it would be
+        // missing and the check would fail on a migration that went right.
+        List<String> counted = context.snapshotTables(against);
+        var map = new LinkedHashMap<String, Object>();
+        context.renamedTables().forEach((from, to) -> {
+            if (counted == null || counted.isEmpty() || counted.contains(from)) map.put(from, to);
+        });
+        if (!map.isEmpty()) options.put("map", map);
         Intent.Check check = new Intent.Check(item.line(), "rowCounts", options);
         return Optional.of(same ? Intent.sure(this, List.of(check))
                 : Intent.unsure(this, "the checklist says to compare the counts, not that they must be equal; "

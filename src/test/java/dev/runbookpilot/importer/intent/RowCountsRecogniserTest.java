@@ -54,4 +54,32 @@ class RowCountsRecogniserTest {
             assertThat(live.status("Row counts match")).isEqualTo(Status.PASSED);
         }
     }
+
+    @Test
+    void aTableTheChecklistRenamesIsComparedUnderItsNewNameAndARowLostThereFails(@TempDir Path dir)
+            throws Exception {
+        String checklist = """
+                # Rename
+                ## Before
+                - [ ] Record row counts of the tables `kunden` and `orders`
+                ## Migrate
+                - [ ] Run the migration
+                ## After
+                - [ ] The table `kunden` is renamed into `customers`, the old name must not exist any more.
+                - [ ] Row counts must be identical to the ones of before
+                """;
+        assertThat(Imports.of(checklist).yaml()).contains("kunden: \"customers\"");
+        String db = TestPostgres.freshDatabase("countsren");
+        TestPostgres.exec(db, "CREATE TABLE kunden (id int); CREATE TABLE orders (id int); "
+                + "INSERT INTO kunden VALUES (1), (2); INSERT INTO orders VALUES (1)");
+        try (LiveImport live = LiveImport.open(checklist, db, dir)) {
+            live.runStep("Before");
+            TestPostgres.exec(db, "ALTER TABLE kunden RENAME TO customers");
+            live.runStep("After");
+            assertThat(live.status("Row counts must be identical")).isEqualTo(Status.PASSED);
+            TestPostgres.exec(db, "DELETE FROM customers WHERE id = 2");
+            live.runStep("After");
+            assertThat(live.status("Row counts must be identical")).isEqualTo(Status.FAILED);
+        }
+    }
 }
