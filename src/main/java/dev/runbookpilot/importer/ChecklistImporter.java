@@ -6,6 +6,11 @@ import dev.runbookpilot.importer.ImportSummary.UnmappedSql;
 import dev.runbookpilot.importer.ImportSummary.Warning;
 import dev.runbookpilot.importer.MarkdownBlocks.Block;
 import dev.runbookpilot.importer.MarkdownBlocks.Type;
+import dev.runbookpilot.importer.intent.Confidence;
+import dev.runbookpilot.importer.intent.Intent;
+import dev.runbookpilot.importer.intent.Item;
+import dev.runbookpilot.importer.intent.Recogniser;
+import dev.runbookpilot.importer.intent.Recognisers;
 
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
@@ -18,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -132,6 +138,10 @@ public final class ChecklistImporter {
         final List<Map<String, Object>> checks = new ArrayList<>();
         final List<List<String>> checkComments = new ArrayList<>();
         String id;
+        /** A backup a recogniser found the step to take and prove, or null. */
+        Map<String, Object> backup;
+        /** A rollback, troubleshooting or emergency section: it holds only when that happened. */
+        boolean optional;
 
         StepDraft(String title, int line) {
             this.title = title;
@@ -645,6 +655,9 @@ public final class ChecklistImporter {
 
         private void mapStep(PhaseDraft phase, StepDraft step) {
             step.id = uniqueId(step.title);
+            step.optional = isConditional(phase.name + " " + step.title);
+            previousStep = currentStep;
+            currentStep = step;
             for (Unit u : step.units) {
                 collectStatements(u, u.stmts);
                 for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
@@ -652,7 +665,11 @@ public final class ChecklistImporter {
             }
             borrowPlans(step);
             borrowDescribedTables(step);
-            for (Unit u : step.units) mapUnit(phase, step, u);
+            for (Unit u : step.units) {
+                mapUnit(phase, step, u);
+                recent.add(u);
+                recentStep.add(step);
+            }
         }
 
         private static final Pattern TABLES_EXIST = Pattern.compile(
@@ -787,6 +804,11 @@ public final class ChecklistImporter {
             List<SqlText.Stmt> setup = new ArrayList<>();
             for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
             warnPlaceholders(u, m);
+            String note = null;
+            if (m.checks.isEmpty() && !hasPlaceholder(u)) {
+                Intent intent = Recognisers.recognise(item(phase, step, u), recogniserContext).orElse(null);
+                if (intent != null) note = applyIntent(step, u, m, intent);
+            }
             boolean isAutomated = !m.checks.isEmpty();
             // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
             Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
@@ -845,7 +867,9 @@ public final class ChecklistImporter {
                     t.append(kept(l)).append('\n');
                     use(l, Use.MANUAL, step.id, kept(l));
                 }
-                t.append("(checklist line ").append(u.line).append(')');
+                if (note != null) t.append(note);
+                // An empty "- [ ]" still asks the operator for something: say which line it is.
+                if (t.toString().isBlank()) t.append("(empty checklist item at line ").append(u.line).append(')');
                 step.checks.add(manual(withoutLastNewline(t), u.requireNote));
                 step.checkComments.add(sourceComment(u, u.line));
             }
@@ -853,6 +877,128 @@ public final class ChecklistImporter {
                 warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                         + "that situation happened; skip or waive the step otherwise");
             }
+        }
+
+        private boolean hasPlaceholder(Unit u) {
+            for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(raw(l)).find()) return true;
+            return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
+        }
+
+        /** The unit as the recognisers see it: its text, notes, code, heading path and statements. */
+        private Item item(PhaseDraft phase, StepDraft step, Unit u) {
+            List<Item.Note> notes = u.notes.stream().map(n -> new Item.Note(n.line, n.text)).toList();
+            List<Item.Code> code = u.blocks.stream()
+                    .map(b -> new Item.Code(b.line, b.lang == null ? "" : b.lang, b.content)).toList();
+            List<Item.Statement> stmts = u.stmts.stream()
+                    .map(x -> new Item.Statement(x.line, x.sql, x.comments())).toList();
+            return new Item(u.line, u.text, notes, code, List.of(phase.name, step.title), stmts);
+        }
+
+        private static final Pattern CREATE_INDEX = Pattern.compile(
+                "(?is)^\\s*create\\s+(?:unique\\s+)?index\\s+(?:concurrently\\s+)?(?:if\\s+not\\s+exists\\s+)?"
+                        + "([A-Za-z_][\\w$]*)\\s+on\\b");
+        private static final Pattern CREATE_TABLE = Pattern.compile(
+                "(?is)^\\s*create\\s+(?:unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?([A-Za-z_][\\w$]*)\\s*\\(");
+        private static final Pattern DROP_INDEX = Pattern.compile("(?is)^\\s*drop\\s+index\\b");
+        private static final Pattern DROP_TABLE = Pattern.compile("(?is)^\\s*drop\\s+table\\b");
+        /** Items mapped so far with their steps, for a criterion that names the objects a block above created. */
+        private final List<Unit> recent = new ArrayList<>();
+        private final List<StepDraft> recentStep = new ArrayList<>();
+        private StepDraft currentStep;
+        private StepDraft previousStep;
+
+        /** Snapshots are named in one sequence, whether the statement mapping or a recogniser takes them. */
+        private final Recogniser.Context recogniserContext = new Recogniser.Context() {
+            @Override
+            public String latestSnapshot() {
+                return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
+            }
+
+            @Override
+            public List<String> snapshotTables(String snapshot) {
+                return snapshotTables.get(snapshot);
+            }
+
+            @Override
+            public Map<String, String> renamedTables() {
+                return Collections.unmodifiableMap(renames);
+            }
+
+            @Override
+            public Created created(String kind) {
+                Pattern create = kind.equals("indexes") ? CREATE_INDEX : CREATE_TABLE;
+                Pattern drop = kind.equals("indexes") ? DROP_INDEX : DROP_TABLE;
+                for (int k = recent.size() - 1; k >= 0; k--) {
+                    Unit earlier = recent.get(k);
+                    boolean sameStep = recentStep.get(k) == currentStep;
+                    if (!sameStep && recentStep.get(k) != previousStep) return null;
+                    List<String> names = new ArrayList<>();
+                    int first = 0;
+                    for (SqlText.Stmt x : earlier.stmts) {
+                        if (drop.matcher(x.sql).find()) return null;
+                        Matcher c = create.matcher(x.sql);
+                        if (c.find() && !names.contains(c.group(1))) {
+                            if (names.isEmpty()) first = x.line;
+                            names.add(c.group(1));
+                        }
+                    }
+                    if (!names.isEmpty()) return new Created(names, first, sameStep);
+                }
+                return null;
+            }
+
+            @Override
+            public String newSnapshot(List<String> tables) {
+                String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
+                snapshots.add(snap);
+                snapshotTables.put(snap, tables);
+                return snap;
+            }
+        };
+
+        /**
+         * Puts what a recogniser found into the step: its checks become the item's automated checks (one
+         * machine-verifiable statement, automated), a backup the step's, a note the end of the item's manual text
+         * (returned). An unsure intent is said in the step's description next to the check and warned about.
+         */
+        private String applyIntent(StepDraft step, Unit u, Mapping m, Intent intent) {
+            boolean applies = !intent.checks().isEmpty() || intent.backup() != null && step.backup == null
+                    || intent.note() != null;
+            if (applies && intent.confidence() == Confidence.UNSURE) {
+                String what = truncate(clean(u.text), 120);
+                step.extraDescription.add("Imported from line " + u.line + ": " + what + " — check this expectation: "
+                        + intent.doubt() + ".");
+                warn(u.line, "check this expectation (" + intent.doubt() + "): '" + what + "'");
+            }
+            if (!intent.checks().isEmpty()) {
+                for (Intent.Check c : intent.checks()) {
+                    Map<String, Object> check = new LinkedHashMap<>();
+                    check.put(c.kind(), c.options());
+                    m.checks.add(check);
+                    m.checkLines.add(c.line());
+                    m.checkedLines.add(c.line());
+                }
+                // The statement the recogniser read (a query in a code span) is the check now, not left over.
+                Set<Integer> read = new HashSet<>();
+                for (SqlText.Stmt x : m.leftoverReads) read.add(x.line);
+                m.leftoverReads.clear();
+                unmapped.removeIf(x -> read.contains(x.line()));
+                // The item's lines are read now: SQL in them is not listed again as "not recognised", and its code
+                // (the psql call the check replaces) is not work left to do by hand.
+                parsedLines.addAll(u.lines);
+                for (Block b : u.blocks) for (int l = b.line; l <= b.endLine; l++) m.checkedLines.add(l);
+                verifiable++;
+                countAutomatedVerifiable++;
+                return null;
+            }
+            if (intent.backup() != null && step.backup == null) {
+                step.backup = new LinkedHashMap<>(intent.backup());
+                verifiable++;
+                countAutomatedVerifiable++;
+                return "\n(This step takes the backup with pg_dump and proves it (verify: " + intent.backup().get("verify")
+                        + "); confirm here what the checklist asks beyond that.)";
+            }
+            return intent.note() == null ? null : "\n(" + intent.note() + ")";
         }
 
         /**
@@ -1698,6 +1844,10 @@ public final class ChecklistImporter {
         private static final Pattern RENAME = Pattern.compile(
                 "(?i)\\brenam\\w*\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:to|->|→|=>|as|into)\\s+"
                         + "(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
+        /** "The table `kunden` is renamed into `customers`": the passive form names the old table first. */
+        private static final Pattern RENAMED = Pattern.compile(
+                "(?i)\\btable\\s+[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:is|was|gets|got|has\\s+been|will\\s+be|must\\s+be"
+                        + "|should\\s+be)\\s+renamed\\s+(?:in)?to\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
         private static final Pattern ALTER_RENAME = Pattern.compile(
                 "(?i)\\balter\\s+table\\s+(?:if\\s+exists\\s+)?\"?([A-Za-z_][\\w$]*)\"?\\s+rename\\s+to\\s+\"?([A-Za-z_][\\w$]*)");
 
@@ -1709,7 +1859,7 @@ public final class ChecklistImporter {
             for (String l : lines) {
                 Matcher d = DROPPED.matcher(l);
                 while (d.find()) dropped.add(d.group(1));
-                for (Pattern p : List.of(RENAME, ALTER_RENAME)) {
+                for (Pattern p : List.of(RENAME, RENAMED, ALTER_RENAME)) {
                     Matcher m = p.matcher(l);
                     while (m.find()) renames.putIfAbsent(m.group(1), m.group(2));
                 }
@@ -1840,6 +1990,8 @@ public final class ChecklistImporter {
                 y.entry(6, "- id", s.id);
                 y.entry(8, "title", s.title);
                 y.entry(8, "description", withoutLastNewline(d));
+                if (s.optional) y.entry(8, "optional", true);
+                if (s.backup != null) y.entry(8, "backup", s.backup);
                 y.line(8, "checks:");
                 for (int i = 0; i < s.checks.size(); i++) {
                     for (String c : s.checkComments.get(i)) y.comment(10, c);

@@ -13,13 +13,13 @@ import java.util.regex.Pattern;
  * {@code -- Should return: 3.7.0}, {@code (should be >= 4)}) and turns it into the runbook expectation grammar.
  * Anything it cannot read without guessing stays unparsed, so the item becomes a manual confirmation.
  */
-final class ExpectationText {
+public final class ExpectationText {
 
     private ExpectationText() {}
 
     /** The phrase after an expectation marker, or null when the text states no expected result. */
     private static final Pattern MARKER = Pattern.compile(
-            "(?i)(?:(?:\\bexpected(?:\\s+(?:result|output|value|count))?|\\bshould\\s+(?:return|be|equal|show)"
+            "(?i)(?:(?:\\bexpected(?:\\s+(?:results?|outputs?|values?|counts?))?|\\bshould\\s+(?:return|be|equal|show)"
                     + "|\\bmust\\s+(?:return|be|equal)|\\bexpect)\\b\\s*[:=]?"
                     + "|\\bresults?\\s*[:=]"
                     // "returns 5", "→ 7.2": only before something that reads as a value, since both also occur
@@ -27,7 +27,7 @@ final class ExpectationText {
                     + "|\\breturns?\\b(?=\\s*(?:[<>=≥≤≠]|[-+]?\\d|'|no\\b|zero\\b|empty\\b|nothing\\b))"
                     + "|(?<=^|[\\s`)])[→⇒](?=\\s*(?:[<>=≥≤≠]|[-+]?\\d|'|\"|no\\b|zero\\b|empty\\b)))\\s*(.*)");
 
-    static String phrase(String text) {
+    public static String phrase(String text) {
         if (text == null) return null;
         String t = text.replace("**", "").replace("__", "");
         Matcher m = MARKER.matcher(t);
@@ -62,7 +62,7 @@ final class ExpectationText {
      * The expectation grammar for a phrase ({@code "= 0"}, {@code "'3.7.0'"}, {@code "empty"}), or empty when the
      * phrase says more than a single value or comparison.
      */
-    static Optional<String> grammar(String phrase) {
+    public static Optional<String> grammar(String phrase) {
         if (phrase == null) return Optional.empty();
         String p = phrase.strip();
         while (p.endsWith(".") || p.endsWith(";") || p.endsWith(",")) p = p.substring(0, p.length() - 1).strip();
@@ -72,6 +72,8 @@ final class ExpectationText {
             return Optional.of("empty");
         }
         if (lower.matches("(?:zero|0)")) return Optional.of("= 0");
+        Matcher why = EXPLAINED.matcher(p);
+        if (why.matches() && !HEDGE.matcher(why.group(2)).find()) return grammar(why.group(1));
         Matcher m = OP.matcher(p);
         if (m.matches()) return checked(normalOp(m.group(1)) + " " + m.group(2));
         m = WORD_OP.matcher(p);
@@ -104,6 +106,17 @@ final class ExpectationText {
         }
         return Optional.empty();
     }
+
+    /**
+     * A value followed by why it is expected: {@code 0 (all tables dropped)}, {@code 3 (all columns present)}. The
+     * parenthesis explains, it does not widen the value, unless it hedges ({@code 3.6.0 (or previous version)},
+     * {@code 5 (approximately)}, {@code 0 (unless ...)}): then the phrase is not one value and stays manual.
+     */
+    private static final Pattern EXPLAINED = Pattern.compile("(.*?\\S)\\s*\\(([^()]*)\\)");
+    private static final Pattern HEDGE = Pattern.compile(
+            "(?i)\\b(or|and|approx\\w*|about|around|roughly|circa|ca|nearly|almost|close|depend\\w*|if|unless|may|might"
+                    + "|could|varies|vary|differs?|previous|prior|before|after|at\\s+least|at\\s+most|more|less|fewer"
+                    + "|depending|e\\.g|i\\.e|plus|minus|per|each)\\b|[\\d~±<>=≥≤≠+]");
 
     private static String normalOp(String op) {
         return switch (op) {

@@ -36,9 +36,17 @@ public record ImportSummary(String source, int items, int automated, int manual,
     public String render() {
         StringBuilder b = new StringBuilder();
         b.append("Imported ").append(source).append('\n');
-        b.append(String.format(Locale.ROOT, "  items: %d (automated %d, manual %d)%n", items, automated, manual));
-        b.append(String.format(Locale.ROOT, "  machine-verifiable statements: %d, automated: %d (%.0f%%)%n",
-                verifiable, verifiedAutomatically, automatedRatio * 100));
+        if (verifiable == 0) {
+            b.append("  machine-verifiable statements found: none\n");
+            b.append("    (nothing in the checklist states a result a machine could check, so there is no ratio)\n");
+        } else {
+            b.append(String.format(Locale.ROOT, "  machine-verifiable statements found: %d, automated as checks: %d (%.0f%%)%n",
+                    verifiable, verifiedAutomatically, automatedRatio * 100));
+            b.append("    (a statement is verifiable when the checklist says what proves it: a query or command with\n"
+                    + "     its expected result, objects it names as created or dropped, row counts to keep)\n");
+        }
+        b.append(String.format(Locale.ROOT, "  checklist entries: %d (%d with automated checks, %d manual confirmations)%n",
+                items, automated, manual));
         if (!unmapped.isEmpty()) {
             b.append("SQL not mapped to an automated check (").append(unmapped.size()).append("):\n");
             for (UnmappedSql u : unmapped) {

@@ -51,7 +51,7 @@ class ChecklistImporterTest {
         assertEquals(s.items(), s.automated() + s.manual());
         assertFalse(runbook.phases().isEmpty());
         assertEquals(List.of(), LineAccounting.lostLines(ImportFixtures.read(name), result));
-        assertTrue(s.render().contains("machine-verifiable statements: " + s.verifiable()));
+        assertTrue(s.render().contains("machine-verifiable statements found: " + s.verifiable() + ", automated as checks: "));
     }
 
     @Test
@@ -307,7 +307,7 @@ class ChecklistImporterTest {
     void theSummaryListsUnmappedSqlWithLineNumbersAndTheRatio() throws Exception {
         ImportResult result = importFixture("table-checks.md");
         String text = result.summary().render();
-        assertTrue(text.contains("machine-verifiable statements: 4, automated: 3 (75%)"), text);
+        assertTrue(text.contains("machine-verifiable statements found: 4, automated as checks: 3 (75%)"), text);
         assertTrue(text.contains("line 9: SELECT reltuples"), text);
     }
 

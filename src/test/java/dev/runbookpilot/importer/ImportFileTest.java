@@ -30,7 +30,10 @@ class ImportFileTest {
         Runbook runbook = RunbookLoader.load(out);
         assertThat(runbook.title()).isEqualTo("Release");
         assertThat(Files.readString(out)).isEqualTo(result.yaml());
-        assertThat(result.summary().render()).startsWith("Imported release.md\n  items: 2 (automated 1, manual 1)");
+        assertThat(result.summary().render()).startsWith("Imported release.md\n  machine-verifiable statements found: 1, "
+                + "automated as checks: 1 (100%)\n");
+        assertThat(result.summary().render()).contains("  checklist entries: 2 (1 with automated checks, 1 manual "
+                + "confirmations)\n");
         try (Stream<Path> files = Files.list(out.getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactly("runbook.yaml");
         }

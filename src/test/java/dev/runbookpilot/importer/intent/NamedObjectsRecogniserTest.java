@@ -1,0 +1,102 @@
+package dev.runbookpilot.importer.intent;
+
+import dev.runbookpilot.check.Status;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.ObjectKind;
+import dev.runbookpilot.testing.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class NamedObjectsRecogniserTest {
+
+    private static CheckSpec.CatalogObjects only(String item) throws Exception {
+        List<CheckSpec> checks = Imports.automated("# T\n## Verify\n- [ ] " + item + "\n");
+        assertThat(checks).as(item).hasSize(1);
+        return (CheckSpec.CatalogObjects) checks.get(0);
+    }
+
+    private static List<String> exist(CheckSpec.CatalogObjects c) {
+        return c.exist().stream().map(CheckSpec.ObjectSpec::name).toList();
+    }
+
+    @Test
+    void objectsNamedWithTheirStateBecomeCatalogChecks() throws Exception {
+        CheckSpec.CatalogObjects indexes = only("Confirm indexes created: `idx_users_email`, `idx_orders_user_id`");
+        assertThat(indexes.objectKind()).isEqualTo(ObjectKind.INDEXES);
+        assertThat(exist(indexes)).containsExactly("idx_users_email", "idx_orders_user_id");
+
+        CheckSpec.CatalogObjects fields = only("`users` has new fields `email_normalized`, `created_by`");
+        assertThat(fields.objectKind()).isEqualTo(ObjectKind.COLUMNS);
+        assertThat(fields.table()).isEqualTo("users");
+        assertThat(exist(fields)).containsExactly("email_normalized", "created_by");
+
+        CheckSpec.CatalogObjects added = only("New columns `a`, `b` added to table `orders`");
+        assertThat(added.table()).isEqualTo("orders");
+        assertThat(exist(added)).containsExactly("a", "b");
+
+        CheckSpec.CatalogObjects extensions = only("Extensions installed (`pgcrypto`, `uuid-ossp`)");
+        assertThat(extensions.objectKind()).isEqualTo(ObjectKind.EXTENSIONS);
+        assertThat(exist(extensions)).containsExactly("pgcrypto", "uuid-ossp");
+        assertThat(exist(only("Extensions installed (pgcrypto, uuid-ossp)"))).containsExactly("pgcrypto", "uuid-ossp");
+
+        CheckSpec.CatalogObjects gone = only("Table `legacy_users` no longer exists");
+        assertThat(gone.objectKind()).isEqualTo(ObjectKind.TABLES);
+        assertThat(gone.absent()).containsExactly("legacy_users");
+    }
+
+    @Test
+    void aUniqueIndexIsCheckedUniqueAndStatesBeyondExistenceStayManual() throws Exception {
+        CheckSpec.CatalogObjects unique = only("Unique index `catalog_product_slug_key` exists");
+        assertThat(unique.exist()).singleElement().satisfies(o -> {
+            assertThat(o.name()).isEqualTo("catalog_product_slug_key");
+            assertThat(o.properties()).containsEntry("unique", "true");
+        });
+        // Existence alone would pass on the old name still there, on the wrong type, on a non-unique pair.
+        for (String item : List.of("Table `kunden` is renamed into `customers`, the old name must not exist any more",
+                "The column `customers.email` has now the type citext", "Unique indexes `a`, `b` created")) {
+            assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
+        }
+    }
+
+    @Test
+    void instructionsUnstatedStatesAndOtherCodeStayManual() throws Exception {
+        for (String item : List.of("Create index `idx_users_email`", "Drop table `legacy_users`",
+                "Check indexes `idx_a`, `idx_b`", "Indexes created: `idx_a` and `SELECT 1 FROM x`",
+                "Table `a` created and `b` dropped", "`users` has fields")) {
+            assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
+        }
+    }
+
+    @Test
+    void inADatabaseWithoutTheNamedObjectsEveryCheckFailsAndOnceTheyAreThereItPasses(@TempDir Path dir)
+            throws Exception {
+        String db = TestPostgres.freshDatabase("named");
+        TestPostgres.exec(db, "CREATE TABLE users (id int PRIMARY KEY, email text); CREATE TABLE legacy_users (id int)");
+        String md = """
+                # Normalise emails
+                ## After
+                - [ ] Confirm indexes created: `idx_users_email`
+                - [ ] `users` has new fields `email_normalized`
+                - [ ] Extensions installed (`plpgsql`, `pg_trgm`)
+                - [ ] Table `legacy_users` dropped
+                """;
+        try (LiveImport live = LiveImport.open(md, db, dir)) {
+            live.runStep("After");
+            assertThat(live.status("Confirm indexes created")).isEqualTo(Status.FAILED);
+            assertThat(live.status("users has new fields")).isEqualTo(Status.FAILED);
+            assertThat(live.status("Extensions installed")).isEqualTo(Status.FAILED);
+            assertThat(live.status("Table legacy_users dropped")).isEqualTo(Status.FAILED);
+
+            TestPostgres.exec(db, "ALTER TABLE users ADD COLUMN email_normalized text; "
+                    + "CREATE INDEX idx_users_email ON users (email); CREATE EXTENSION pg_trgm; DROP TABLE legacy_users");
+            live.runStep("After");
+            assertThat(live.results.values()).allSatisfy(r -> assertThat(r.status()).as(r.label())
+                    .isEqualTo(Status.PASSED));
+        }
+    }
+}
