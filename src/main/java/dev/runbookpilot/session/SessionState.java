@@ -97,6 +97,15 @@ public final class SessionState implements Snapshots {
         return List.copyOf(events);
     }
 
+    /**
+     * The events applied after the first {@code from}, in journal order: a live view (the wizard's session log)
+     * takes only what is new each time, from memory, without copying the whole session or reading the file.
+     */
+    public synchronized List<JournalEvent> eventsFrom(int from) {
+        if (from >= events.size()) return List.of();
+        return List.copyOf(events.subList(Math.max(0, from), events.size()));
+    }
+
     public synchronized Optional<CheckResult> result(String stepId, int index) {
         return Optional.ofNullable(results.get(key(stepId, index)));
     }

@@ -611,7 +611,7 @@ public final class WizardView extends BorderPane {
         });
         status.getRightItems().addAll(spinner, home, theme);
         rollbackNotice.setPadding(new Insets(0, 12, 0, 12));
-        return new VBox(rollbackNotice, buttons, logConsole, status);
+        return new VBox(rollbackNotice, buttons, new ActionLogPane(vm.actions()), logConsole, status);
     }
 
     private void runCurrent() {

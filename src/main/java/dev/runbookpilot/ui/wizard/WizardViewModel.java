@@ -187,6 +187,8 @@ public final class WizardViewModel {
     /** The answer the rollback's worker waits for; touched on ui only. */
     private java.util.concurrent.CompletableFuture<String> rollbackAnswer;
     private final BooleanBinding canStopBlocker;
+    /** The session's actions for the log panel, read from its in-memory events on ui. */
+    private final ActionLog actionLog;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -194,6 +196,7 @@ public final class WizardViewModel {
         this.ui = ui;
         this.background = background;
         this.clock = clock;
+        this.actionLog = new ActionLog(runbook);
         int position = 0;
         for (Phase p : runbook.phases()) {
             for (Step s : p.steps()) steps.add(new StepItem(p.name(), s, position++));
@@ -980,6 +983,7 @@ public final class WizardViewModel {
 
     private void refreshStep(StepItem item) {
         if (session == null) return;
+        actionLog.pull(session.state());
         refreshRollback();
         boolean anyRunning = runningKeys.stream().anyMatch(k -> k.startsWith(item.step().id() + "#"));
         item.setStatus(anyRunning ? Status.RUNNING : session.stepStatus(item.step()));
@@ -1103,6 +1107,8 @@ public final class WizardViewModel {
     public void tick() {
         if (runStartedAt != null) showRunState(clock.instant());
         if (session == null) return;
+        // What a running migration or command journals (began, lock waits) shows within a second, not at its end.
+        actionLog.pull(session.state());
         SessionState st = session.state();
         Instant start = st.started().at();
         Instant end = st.ended().map(JournalEvent.Ended::at).orElse(clock.instant());
@@ -1157,6 +1163,11 @@ public final class WizardViewModel {
 
     public ObservableList<String> migrationLog() {
         return migrationLogView;
+    }
+
+    /** The session's journaled actions, oldest first, for the log panel; grows on the ui executor. */
+    public ObservableList<ActionLog.Entry> actions() {
+        return actionLog.entries();
     }
 
     /** Appended on the ui executor; each entry is announced once. */
