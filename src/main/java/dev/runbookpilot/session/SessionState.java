@@ -63,6 +63,8 @@ public final class SessionState implements Snapshots {
             skips.put(sk.stepId(), sk);
         } else if (e instanceof JournalEvent.Confirmed c) {
             confirmations.put(key(c.stepId(), c.index()), c);
+        } else if (e instanceof JournalEvent.ConfirmationWithdrawn w) {
+            confirmations.remove(key(w.stepId(), w.index()));
         } else if (e instanceof JournalEvent.Signed sg) {
             signatures.computeIfAbsent(sg.stepId(), k -> new LinkedHashMap<>()).put(sg.role(), sg);
         } else if (e instanceof JournalEvent.MigrationBegan m) {
