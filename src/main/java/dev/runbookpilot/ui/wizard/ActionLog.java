@@ -153,6 +153,10 @@ public final class ActionLog {
             return entry(c.at(), Kind.PEOPLE, stepTitle(c.stepId()), "Confirmed: " + checkLabel(c.stepId(), c.index())
                     + (c.note() == null || c.note().isBlank() ? "" : " — note: " + c.note()), c.operator(), null);
         }
+        if (event instanceof JournalEvent.ConfirmationWithdrawn w) {
+            return entry(w.at(), Kind.PEOPLE, stepTitle(w.stepId()), "Confirmation withdrawn: "
+                    + checkLabel(w.stepId(), w.index()), w.operator(), null);
+        }
         if (event instanceof JournalEvent.Waived w) {
             return entry(w.at(), Kind.PEOPLE, stepTitle(w.stepId()), "Waived " + checkLabel(w.stepId(), w.index())
                     + (w.inAdvance() ? " (granted in advance)" : "") + ": " + w.reason(), w.operator(), null);
