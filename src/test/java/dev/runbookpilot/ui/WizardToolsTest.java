@@ -415,6 +415,10 @@ class WizardToolsTest {
         robot.clickOn("#confirm-all");
         waitIdle();
         assertThat(vm.checks()).allSatisfy(r -> assertThat(r.status()).isEqualTo(Status.CONFIRMED));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#checks .status-badge").queryAllAs(dev.runbookpilot.ui.widgets.StatusBadge.class))
+                .as("the badge reads whole in the table").isNotEmpty().allSatisfy(badge -> assertThat(
+                        ((javafx.scene.text.Text) badge.lookup(".text")).getText()).isEqualTo(badge.getText()));
         assertThat(vm.session().state().events()).as("each item journaled on its own")
                 .filteredOn(e -> e instanceof dev.runbookpilot.session.JournalEvent.Confirmed).hasSize(5);
 

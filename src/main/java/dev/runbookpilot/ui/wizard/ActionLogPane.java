@@ -69,10 +69,10 @@ final class ActionLogPane extends TitledPane {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.setPrefHeight(200);
         table.getColumns().setAll(java.util.List.of(
-                column("Time", e -> TIME.format(e.at()), 80, 80),
-                column("Step", ActionLog.Entry::step, 120, 260),
-                column("Action", ActionLog.Entry::text, 200, Double.MAX_VALUE),
-                column("By", ActionLog.Entry::by, 80, 180)));
+                column("Time", e -> TIME.format(e.at()), 80, 80, 80),
+                column("Step", ActionLog.Entry::step, 120, 220, 300),
+                column("Action", ActionLog.Entry::text, 200, 700, Double.MAX_VALUE),
+                column("By", ActionLog.Entry::by, 100, 140, 200)));
         table.setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(ActionLog.Entry e, boolean empty) {
@@ -116,10 +116,11 @@ final class ActionLogPane extends TitledPane {
 
     private static TableColumn<ActionLog.Entry, String> column(String title,
                                                               java.util.function.Function<ActionLog.Entry, String> value,
-                                                              double min, double max) {
+                                                              double min, double pref, double max) {
         TableColumn<ActionLog.Entry, String> c = new TableColumn<>(title);
         c.setCellValueFactory(d -> new ReadOnlyStringWrapper(value.apply(d.getValue())));
         c.setMinWidth(min);
+        c.setPrefWidth(pref);
         c.setMaxWidth(max);
         c.setSortable(false);
         // A long action (a lock wait with its blockers) is cut in the column; its tooltip has all of it.

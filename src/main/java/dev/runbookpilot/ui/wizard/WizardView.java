@@ -363,8 +363,9 @@ public final class WizardView extends BorderPane {
             }
         });
         // Fixed-width columns keep the badge and the duration whole at 1024 px; text columns share the rest.
-        status.setMinWidth(120);
-        status.setMaxWidth(130);
+        // Room for the longest badge, "☑ CONFIRMED", whole: a cut "CONFI…" is a status nobody can read.
+        status.setMinWidth(150);
+        status.setMaxWidth(160);
         TableColumn<CheckRow, String> duration = new TableColumn<>("Duration");
         duration.setCellValueFactory(c -> c.getValue().durationProperty());
         duration.setMinWidth(92);
