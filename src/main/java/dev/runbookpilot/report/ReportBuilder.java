@@ -212,6 +212,8 @@ public final class ReportBuilder {
                     + " command started in " + cb.cwd() + ": " + cb.command();
             else if (e instanceof JournalEvent.Confirmed c) what = c.stepId() + "#" + c.index() + " confirmed by "
                     + c.operator();
+            else if (e instanceof JournalEvent.ConfirmationWithdrawn cw) what = cw.stepId() + "#" + cw.index()
+                    + " confirmation withdrawn by " + cw.operator();
             else if (e instanceof JournalEvent.Waived w) what = w.stepId() + "#" + w.index() + " waived by "
                     + w.operator() + (w.inAdvance() ? " (granted in advance)" : "");
             else if (e instanceof JournalEvent.Skipped sk) what = sk.stepId() + " skipped by " + sk.operator();

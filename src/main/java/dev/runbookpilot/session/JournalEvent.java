@@ -22,6 +22,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.SnapshotRecorded.class, name = "snapshot"),
         @JsonSubTypes.Type(value = JournalEvent.MigrationBegan.class, name = "migrationBegan"),
         @JsonSubTypes.Type(value = JournalEvent.Confirmed.class, name = "confirmed"),
+        @JsonSubTypes.Type(value = JournalEvent.ConfirmationWithdrawn.class, name = "confirmationWithdrawn"),
         @JsonSubTypes.Type(value = JournalEvent.Waived.class, name = "waived"),
         @JsonSubTypes.Type(value = JournalEvent.Skipped.class, name = "skipped"),
         @JsonSubTypes.Type(value = JournalEvent.Signed.class, name = "signed"),
@@ -91,7 +92,14 @@ public sealed interface JournalEvent {
     /** Written before a migration's first statement: with the xid, resume can ask the server what became of it. */
     record MigrationBegan(String stepId, int index, long xid, String fileSha256, Instant at) implements JournalEvent {}
 
+    /** A manual check confirmed; a later one for the same check (its note edited) supersedes it. */
     record Confirmed(String stepId, int index, String operator, String note, Instant at) implements JournalEvent {}
+
+    /**
+     * A confirmation taken back by the operator before leaving its step (ticked by mistake): the check is pending
+     * again. The confirmation stays in the journal and the report's timeline; only the current state forgets it.
+     */
+    record ConfirmationWithdrawn(String stepId, int index, String operator, Instant at) implements JournalEvent {}
 
     /**
      * A failure accepted with a reason. {@code inAdvance}: granted before the failure was seen ({@code run --waive}

@@ -1103,6 +1103,24 @@ public final class Session implements AutoCloseable {
                 Instant.now()));
     }
 
+    /**
+     * Takes back a confirmation of a manual check: it is PENDING again. Refused once the window has ended (the
+     * report may be signed) and for a check that is not confirmed; the wizard offers it only on the step where it
+     * was given, before the operator leaves it.
+     */
+    public void withdrawConfirmation(Step step, int index) throws IOException {
+        if (!(step.checks().get(index) instanceof CheckSpec.Manual)) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual confirmation");
+        }
+        if (state.ended().isPresent()) {
+            throw new IllegalArgumentException("the window has ended; its confirmations stand");
+        }
+        if (state.confirmation(step.id(), index).isEmpty()) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " is not confirmed; nothing to withdraw");
+        }
+        record(new JournalEvent.ConfirmationWithdrawn(step.id(), index, operator, Instant.now()));
+    }
+
     public void waive(Step step, int index, String reason) throws IOException {
         waive(step, index, reason, false);
     }

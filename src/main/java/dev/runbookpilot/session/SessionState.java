@@ -63,6 +63,8 @@ public final class SessionState implements Snapshots {
             skips.put(sk.stepId(), sk);
         } else if (e instanceof JournalEvent.Confirmed c) {
             confirmations.put(key(c.stepId(), c.index()), c);
+        } else if (e instanceof JournalEvent.ConfirmationWithdrawn w) {
+            confirmations.remove(key(w.stepId(), w.index()));
         } else if (e instanceof JournalEvent.Signed sg) {
             signatures.computeIfAbsent(sg.stepId(), k -> new LinkedHashMap<>()).put(sg.role(), sg);
         } else if (e instanceof JournalEvent.MigrationBegan m) {
@@ -95,6 +97,15 @@ public final class SessionState implements Snapshots {
 
     public synchronized List<JournalEvent> events() {
         return List.copyOf(events);
+    }
+
+    /**
+     * The events applied after the first {@code from}, in journal order: a live view (the wizard's session log)
+     * takes only what is new each time, from memory, without copying the whole session or reading the file.
+     */
+    public synchronized List<JournalEvent> eventsFrom(int from) {
+        if (from >= events.size()) return List.of();
+        return List.copyOf(events.subList(Math.max(0, from), events.size()));
     }
 
     public synchronized Optional<CheckResult> result(String stepId, int index) {

@@ -158,8 +158,8 @@ public final class CheckDetailPane extends VBox {
         sql.setPrefRowCount(Math.max(1, Math.min(rows, 8)));
         setShown(sqlBox, shownSql != null && !shownSql.isBlank());
 
-        detail.getChildren().setAll(ran && result.detail() != null ? List.of(evidence(result.detail()))
-                : List.of());
+        detail.getChildren().setAll(ran && result.detail() != null ? List.of(withCsvCopy(result.detail(),
+                evidence(result.detail()))) : List.of());
         setShown(detail, !detail.getChildren().isEmpty());
     }
 
@@ -270,6 +270,20 @@ public final class CheckDetailPane extends VBox {
         table.getItems().setAll(rows);
         table.setPrefHeight(Math.min(200, 36 + 28 * Math.max(1, rows.size())));
         return table;
+    }
+
+    /** Evidence with rows (a query's, a diff's) gets a button that copies them as CSV, as journaled. */
+    private static Node withCsvCopy(CheckDetail d, Node evidence) {
+        var csv = ResultCsv.of(d);
+        if (csv.isEmpty()) return evidence;
+        Button copy = new Button("Copy as CSV");
+        copy.setId("copy-csv");
+        copy.setTooltip(new javafx.scene.control.Tooltip("Copy every row of this evidence as CSV (RFC 4180;"
+                + " NULL is an empty field, an empty string \"\") for a spreadsheet or a ticket"));
+        copy.setOnAction(e -> copyToClipboard(csv.get()));
+        HBox bar = new HBox(copy);
+        bar.setAlignment(Pos.CENTER_RIGHT);
+        return grow(new VBox(4, bar, evidence));
     }
 
     private Node evidenceOnly(CheckDetail d) {

@@ -30,8 +30,30 @@ final class WaiveDialog extends Dialog<String> {
         }
         Label checks = new Label(which.toString().strip());
         checks.setWrapText(true);
+        checks.setMnemonicParsing(false);
+        // Dozens of failed checks scroll here; the reason and the buttons stay on a 768-pixel screen.
+        javafx.scene.control.ScrollPane list = new javafx.scene.control.ScrollPane(checks);
+        list.setId("waived-checks");
+        list.setFitToWidth(true);
+        list.setPrefViewportHeight(Math.min(220, 22.0 * rows.size() + 4));
+        list.setMinViewportHeight(Math.min(44, 22.0 * rows.size() + 4));
+        Label reasonLabel = new Label("Reason (required):");
+        reasonLabel.setLabelFor(reason);
+        // Tab leaves the reason as it leaves a text field (to Waive, or Cancel while there is no reason yet),
+        // Shift+Tab goes back to the list: a tab character in a waiver helps no auditor.
+        reason.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() != javafx.scene.input.KeyCode.TAB || e.isControlDown()) return;
+            e.consume();
+            if (e.isShiftDown()) {
+                list.requestFocus();
+                return;
+            }
+            javafx.scene.Node waive = getDialogPane().lookupButton(WAIVE);
+            (waive.isDisabled() ? getDialogPane().lookupButton(ButtonType.CANCEL) : waive).requestFocus();
+        });
         Label by = new Label("Recorded as waived by " + operator + ".");
-        VBox box = new VBox(10, checks, reason, by);
+        VBox box = new VBox(10, list, reasonLabel, reason, by);
+        VBox.setVgrow(list, javafx.scene.layout.Priority.SOMETIMES);
         box.setPrefWidth(560);
         getDialogPane().setContent(box);
         getDialogPane().getButtonTypes().setAll(WAIVE, ButtonType.CANCEL);

@@ -17,7 +17,6 @@ import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
@@ -39,7 +38,6 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
-import org.controlsfx.control.Notifications;
 import org.controlsfx.control.StatusBar;
 
 import java.util.ArrayList;
@@ -81,11 +79,17 @@ public final class WizardView extends BorderPane {
     /** What became of an interrupted attempt of a migration that is pending again. */
     private final Label migrationPrevious = new Label();
     private final SummaryPane summary;
-    /** What the operator typed but has not confirmed or signed yet survives the extras being rebuilt. */
-    private final java.util.Map<Integer, String> draftNotes = new java.util.HashMap<>();
+    /**
+     * What the operator typed but has not confirmed or signed yet survives the extras being rebuilt: the step's one
+     * note for its manual items, each role's name; dropped when another step's checks are shown.
+     */
+    private String draftNote = "";
     private final java.util.Map<String, String> draftNames = new java.util.HashMap<>();
     private final Timeline clock;
     private final LogConsole logConsole = new LogConsole(UiLogAppender.install());
+    /** What the outline and the checks table show, by status; made before either. */
+    private final StatusFilter filter;
+    private final Toasts toasts = new Toasts();
 
     final Button back = new Button("◀ Back");
     final Button run = new Button("▶ Run checks");
@@ -106,6 +110,7 @@ public final class WizardView extends BorderPane {
         this.onExport = onExport;
         getStyleClass().add("wizard");
         this.summary = new SummaryPane(vm, onExport);
+        this.filter = new StatusFilter(vm);
 
         EnvironmentBanner banner = new EnvironmentBanner();
         var rec = vm.target().record();
@@ -118,14 +123,15 @@ public final class WizardView extends BorderPane {
 
         setLeft(outline());
         Node step = stepPane();
-        setCenter(new StackPane(step, summary));
+        StackPane.setAlignment(toasts, Pos.TOP_RIGHT);
+        setCenter(new StackPane(step, summary, toasts));
         setBottom(bottom(onToggleTheme));
 
         summary.visibleProperty().bind(vm.onSummaryProperty());
         step.visibleProperty().bind(vm.onSummaryProperty().not());
         vm.currentProperty().addListener((o, a, b) -> showStep());
         vm.checks().addListener((ListChangeListener<CheckRow>) c -> {
-            draftNotes.clear();
+            draftNote = "";
             draftNames.clear();
             rebuildStepExtras();
         });
@@ -158,37 +164,28 @@ public final class WizardView extends BorderPane {
         logConsole.dispose();
     }
 
-    /**
-     * A notification in the top corner, clear of Next: it outlives a glance away, and failures stay up longer.
-     */
+    /** A notification in the step area's top corner: clear of the banner and of Next (see {@link Toasts}). */
     private void announce(WizardViewModel.Announcement a) {
-        if (getScene() == null || getScene().getWindow() == null) return;
-        Notifications n = Notifications.create().owner(getScene().getWindow()).title(a.title()).text(a.text())
-                .position(Pos.TOP_RIGHT)
-                .hideAfter(Duration.seconds(a.tone() == WizardViewModel.Announcement.Tone.FAILURE ? 30 : 8));
-        switch (a.tone()) {
-            case FAILURE:
-                n.showError();
-                break;
-            case WARNING:
-                n.showWarning();
-                break;
-            default:
-                n.showInformation();
-                break;
-        }
+        toasts.show(a);
     }
 
     // ---------------------------------------------------------------- left: the outline
 
     private Node outline() {
-        ListView<StepItem> steps = new ListView<>(vm.steps());
+        ListView<StepItem> steps = new ListView<>(filter.steps());
         steps.setId("steps");
         steps.setCellFactory(lv -> new OutlineCell(item -> vm.canGoTo(item) || item == vm.currentProperty().get()));
         steps.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
         vm.currentProperty().addListener((o, a, b) -> {
             steps.getSelectionModel().select(b);
-            if (b != null) keepInView(steps, b.position());
+            if (b != null) keepInView(steps, steps.getItems().indexOf(b));
+        });
+        // The filter changes which steps are listed; the current one stays selected.
+        filter.steps().addListener((ListChangeListener<StepItem>) c -> {
+            StepItem at = vm.currentProperty().get();
+            if (at != null && steps.getSelectionModel().getSelectedItem() != at) {
+                steps.getSelectionModel().select(at);
+            }
         });
         // Whether a later step is reachable changes when an earlier one settles: re-render every cell then.
         vm.progressProperty().addListener((o, a, b) -> steps.refresh());
@@ -225,7 +222,7 @@ public final class WizardView extends BorderPane {
             whole.setShowDuration(Duration.INDEFINITE);
             title.setTooltip(whole);
         }
-        VBox box = new VBox(8, title, steps, progress, progressText, elapsed);
+        VBox box = new VBox(8, title, filter.control(), steps, progress, progressText, elapsed);
         box.setPadding(new Insets(8));
         box.setPrefWidth(300);
         box.setMinWidth(220);
@@ -335,8 +332,13 @@ public final class WizardView extends BorderPane {
 
     private void buildTable() {
         table.setId("checks");
-        table.setItems(vm.checks());
-        table.setPlaceholder(new Label("This step has no checks."));
+        table.setItems(filter.checks());
+        Label placeholder = new Label();
+        placeholder.setId("checks-placeholder");
+        placeholder.setWrapText(true);
+        placeholder.textProperty().bind(Bindings.createStringBinding(filter::placeholder, filter.showProperty(),
+                vm.checks()));
+        table.setPlaceholder(placeholder);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         TableColumn<CheckRow, String> check = new TableColumn<>("Check");
@@ -361,8 +363,9 @@ public final class WizardView extends BorderPane {
             }
         });
         // Fixed-width columns keep the badge and the duration whole at 1024 px; text columns share the rest.
-        status.setMinWidth(120);
-        status.setMaxWidth(130);
+        // Room for the longest badge, "☑ CONFIRMED", whole: a cut "CONFI…" is a status nobody can read.
+        status.setMinWidth(150);
+        status.setMaxWidth(160);
         TableColumn<CheckRow, String> duration = new TableColumn<>("Duration");
         duration.setCellValueFactory(c -> c.getValue().durationProperty());
         duration.setMinWidth(92);
@@ -441,14 +444,16 @@ public final class WizardView extends BorderPane {
                 .anyMatch(c -> c instanceof dev.runbookpilot.runbook.CheckSpec.Backup));
         migrationBox.setVisible(mutates);
         migrationBox.setManaged(mutates);
+        List<CheckRow> manual = vm.checks().stream().filter(r -> r.spec() instanceof CheckSpec.Manual).toList();
+        if (!manual.isEmpty()) {
+            manualBox.getChildren().add(new ManualItemsPane(vm, manual, draftNote, typed -> draftNote = typed));
+        }
         for (CheckRow row : vm.checks()) {
-            if (row.spec() instanceof CheckSpec.Manual m) manualBox.getChildren().add(manualItem(row, m));
             if (row.spec() instanceof CheckSpec.Signoff so) {
                 signoffBox.getChildren().add(sectionLabel("Sign-off"));
                 for (String role : so.roles()) signoffBox.getChildren().add(signoffLine(row, role));
             }
         }
-        if (!manualBox.getChildren().isEmpty()) manualBox.getChildren().add(0, sectionLabel("Manual confirmations"));
         manualBox.setManaged(!manualBox.getChildren().isEmpty());
         signoffBox.setManaged(!signoffBox.getChildren().isEmpty());
     }
@@ -458,38 +463,6 @@ public final class WizardView extends BorderPane {
         rebuildStepExtras();
         CheckRow selected = table.getSelectionModel().getSelectedItem();
         if (selected != null) showDetail(selected);
-    }
-
-    private Node manualItem(CheckRow row, CheckSpec.Manual m) {
-        CheckBox done = new CheckBox(m.text());
-        // Runbook text is shown as written: "pg_restore" must not lose its underscore to a keyboard mnemonic.
-        done.setMnemonicParsing(false);
-        done.setWrapText(true);
-        done.getStyleClass().add("manual-item");
-        TextField note = new TextField();
-        note.setPromptText(m.requireNote() ? "Note (required)" : "Note (optional)");
-        note.getStyleClass().add("manual-note");
-        boolean confirmed = row.status() == Status.CONFIRMED;
-        done.setSelected(confirmed);
-        if (confirmed) {
-            done.setDisable(true);
-            note.setDisable(true);
-        } else {
-            done.disableProperty().bind(vm.busyProperty());
-        }
-        note.setText(confirmed ? row.acceptedProperty().get() : draftNotes.getOrDefault(row.index(), ""));
-        note.textProperty().addListener((o, a, b) -> draftNotes.put(row.index(), b));
-        done.setOnAction(e -> {
-            if (!done.isSelected()) return;
-            // The tick appears when the journal has the confirmation: the rebuild after it shows it ticked.
-            done.setSelected(false);
-            if (m.requireNote() && note.getText().isBlank()) note.requestFocus();
-            vm.confirm(row, note.getText());
-        });
-        HBox.setHgrow(note, Priority.ALWAYS);
-        VBox box = new VBox(4, done, note);
-        box.setPadding(new Insets(0, 0, 0, 8));
-        return box;
     }
 
     private Node signoffLine(CheckRow row, String role) {
@@ -510,6 +483,10 @@ public final class WizardView extends BorderPane {
         sign.setMnemonicParsing(false);
         sign.disableProperty().bind(name.textProperty().isEmpty().or(vm.busyProperty()));
         sign.setOnAction(e -> vm.sign(role, name.getText()));
+        // Enter in the name signs, as the button does (not while it is disabled: no name yet, or work running).
+        name.setOnAction(e -> {
+            if (!sign.isDisabled()) sign.fire();
+        });
         HBox.setHgrow(name, Priority.ALWAYS);
         HBox line = new HBox(10, roleLabel, name, sign);
         line.setAlignment(Pos.CENTER_LEFT);
@@ -611,7 +588,7 @@ public final class WizardView extends BorderPane {
         });
         status.getRightItems().addAll(spinner, home, theme);
         rollbackNotice.setPadding(new Insets(0, 12, 0, 12));
-        return new VBox(rollbackNotice, buttons, logConsole, status);
+        return new VBox(rollbackNotice, buttons, new ActionLogPane(vm.actions()), logConsole, status);
     }
 
     private void runCurrent() {
@@ -628,7 +605,7 @@ public final class WizardView extends BorderPane {
         }
         MigrationDialog dialog = new MigrationDialog(vm.approval(), item.step().title(), vm.databaseName(),
                 vm.requiresTypedDatabaseName());
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         vm.loadMigrationSql(item.step(), dialog::showSql, dialog::showLoadFailure);
         dialog.showAndWait().ifPresent(vm::runMigration);
     }
@@ -637,7 +614,7 @@ public final class WizardView extends BorderPane {
         StepItem item = vm.currentProperty().get();
         if (item == null) return;
         javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog();
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         dialog.setTitle("Skip an optional step");
         dialog.setHeaderText("Skip '" + item.step().title() + "'? It is reported as SKIPPED, recorded as skipped by "
                 + operator + ", never counted as passed.");
@@ -651,7 +628,7 @@ public final class WizardView extends BorderPane {
         if (item == null || !vm.canStopBlockerProperty().get()) return;
         StopBlockerDialog dialog = new StopBlockerDialog(item.step().title(), List.copyOf(vm.blockers()),
                 vm.databaseName(), vm.stopBlockerNeedsTypedName(), operator);
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         dialog.showAndWait().ifPresent(d -> vm.stopBlocker(d.pid(), d.terminate(), d.reason(), d.typedDatabase()));
     }
 
@@ -659,14 +636,14 @@ public final class WizardView extends BorderPane {
         StepItem item = vm.currentProperty().get();
         if (item == null || !vm.canSettleProperty().get()) return;
         SettleDialog dialog = new SettleDialog(item.step().title(), vm.unsettledProperty().get(), operator);
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         dialog.showAndWait().ifPresent(d -> vm.settle(d.settlement(), d.note()));
     }
 
     /** Asks why, then starts the rollback; each rollback is approved in its own dialog as it comes. */
     private void rollBackWindow() {
         javafx.scene.control.TextInputDialog dialog = new javafx.scene.control.TextInputDialog();
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         dialog.setTitle("Roll back the window");
         dialog.setHeaderText("Undo every applied migration of this window, last first? Each rollback is shown and"
                 + " approved like a migration; then the database is compared with its baseline. No migration of"
@@ -679,7 +656,7 @@ public final class WizardView extends BorderPane {
     private void approveRollback(WizardViewModel.RollbackApproval ask) {
         MigrationDialog dialog = new MigrationDialog(WizardViewModel.Approval.ROLLBACK, ask.title(), ask.database(),
                 ask.production());
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         dialog.showSql(ask.preview());
         vm.answerRollback(dialog.showAndWait().orElse(null));
     }
@@ -690,7 +667,7 @@ public final class WizardView extends BorderPane {
         if (rows.isEmpty()) rows = vm.checks().stream().filter(r -> r.status().isBlocking()).toList();
         if (rows.isEmpty()) return;
         WaiveDialog dialog = new WaiveDialog(operator, rows);
-        dialog.initOwner(getScene().getWindow());
+        DialogFit.own(dialog, getScene().getWindow());
         List<CheckRow> chosen = rows;
         dialog.showAndWait().ifPresent(reason -> vm.waive(chosen, reason));
     }

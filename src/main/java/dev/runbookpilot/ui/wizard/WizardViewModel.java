@@ -187,6 +187,13 @@ public final class WizardViewModel {
     /** The answer the rollback's worker waits for; touched on ui only. */
     private java.util.concurrent.CompletableFuture<String> rollbackAnswer;
     private final BooleanBinding canStopBlocker;
+    /**
+     * Manual checks of the current step confirmed on this visit: until the operator leaves the step, these may be
+     * withdrawn or given another note (each journaled). Touched on ui only.
+     */
+    private final Set<Integer> confirmedHere = new HashSet<>();
+    /** The session's actions for the log panel, read from its in-memory events on ui. */
+    private final ActionLog actionLog;
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
@@ -194,6 +201,7 @@ public final class WizardViewModel {
         this.ui = ui;
         this.background = background;
         this.clock = clock;
+        this.actionLog = new ActionLog(runbook);
         int position = 0;
         for (Phase p : runbook.phases()) {
             for (Step s : p.steps()) steps.add(new StepItem(p.name(), s, position++));
@@ -355,6 +363,7 @@ public final class WizardViewModel {
         List<CheckRow> rows = new ArrayList<>();
         for (int i = 0; i < item.step().checks().size(); i++) rows.add(new CheckRow(i, item.step().checks().get(i)));
         checks.setAll(rows);
+        confirmedHere.clear();
         current.set(item);
         refreshCurrentRows();
         error.set("");
@@ -791,7 +800,89 @@ public final class WizardViewModel {
             return;
         }
         StepItem item = current.get();
-        act(s -> s.confirm(item.step(), row.index(), note), item);
+        act(s -> s.confirm(item.step(), row.index(), note), item, () -> noteConfirmedHere(List.of(row.index())));
+    }
+
+    /**
+     * Confirms every manual item of the current step not confirmed yet with the step's one note, each journaled on
+     * its own as if ticked one by one; refused, naming them, when an item that needs a note would get none.
+     */
+    public void confirmAll(String note) {
+        if (refusedWhileBusy()) return;
+        StepItem item = current.get();
+        List<CheckRow> open = checks.stream()
+                .filter(r -> r.spec() instanceof CheckSpec.Manual && r.status() == Status.PENDING).toList();
+        if (item == null || open.isEmpty()) return;
+        List<String> needNote = open.stream().filter(r -> ((CheckSpec.Manual) r.spec()).requireNote())
+                .map(CheckRow::label).toList();
+        if (!needNote.isEmpty() && (note == null || note.isBlank())) {
+            error.set("A note is required to confirm: " + String.join("; ", needNote));
+            return;
+        }
+        List<Integer> indexes = open.stream().map(CheckRow::index).toList();
+        act(s -> {
+            for (int i : indexes) s.confirm(item.step(), i, note);
+        }, item, () -> noteConfirmedHere(indexes));
+    }
+
+    /** Of these, the ones the journal now has confirmed: given on this visit (a failure half-way keeps the rest). */
+    private void noteConfirmedHere(List<Integer> indexes) {
+        StepItem item = current.get();
+        if (session == null || item == null) return;
+        for (int i : indexes) {
+            if (session.state().confirmation(item.step().id(), i).isPresent()) confirmedHere.add(i);
+        }
+    }
+
+    /** Whether this confirmation can still be taken back or re-noted: given on this visit of its step. */
+    public boolean canWithdraw(CheckRow row) {
+        return opened.get() && !busy.get() && !ended.get() && row.status() == Status.CONFIRMED
+                && confirmedHere.contains(row.index());
+    }
+
+    /** Takes back a confirmation given on this visit (ticked by mistake); journaled, the item is pending again. */
+    public void withdraw(CheckRow row) {
+        if (!canWithdraw(row)) {
+            if (!busy.get()) error.set("Only a confirmation given since you came to this step can be taken back");
+            return;
+        }
+        StepItem item = current.get();
+        act(s -> s.withdrawConfirmation(item.step(), row.index()), item, () -> confirmedHere.remove(row.index()));
+    }
+
+    /** The note a confirmation was journaled with; null when the check is not confirmed. */
+    public String confirmedNote(CheckRow row) {
+        StepItem item = current.get();
+        if (session == null || item == null) return null;
+        return session.state().confirmation(item.step().id(), row.index()).map(JournalEvent.Confirmed::note)
+                .orElse(null);
+    }
+
+    /** The confirmations of this visit whose journaled note differs from {@code note}: what {@link #renote} changes. */
+    public List<CheckRow> renotable(String note) {
+        String n = note == null ? "" : note.strip();
+        return checks.stream().filter(this::canWithdraw).filter(r -> !n.equals(confirmedNote(r))).toList();
+    }
+
+    /**
+     * Gives the confirmations of this visit the note as it reads now: each is confirmed again with it, so the
+     * journal keeps both notes and the report shows the latest.
+     */
+    public void renote(String note) {
+        if (refusedWhileBusy()) return;
+        List<CheckRow> rows = renotable(note);
+        StepItem item = current.get();
+        if (rows.isEmpty() || item == null) return;
+        if ((note == null || note.isBlank())
+                && rows.stream().anyMatch(r -> ((CheckSpec.Manual) r.spec()).requireNote())) {
+            error.set("A note is required for: " + String.join("; ", rows.stream()
+                    .filter(r -> ((CheckSpec.Manual) r.spec()).requireNote()).map(CheckRow::label).toList()));
+            return;
+        }
+        List<Integer> indexes = rows.stream().map(CheckRow::index).toList();
+        act(s -> {
+            for (int i : indexes) s.confirm(item.step(), i, note);
+        }, item);
     }
 
     /** Waives failed checks of the current step with a written reason, recorded with the operator's name. */
@@ -870,6 +961,11 @@ public final class WizardViewModel {
     }
 
     private void act(Journaled action, StepItem item) {
+        act(action, item, () -> {});
+    }
+
+    /** As {@link #act(Journaled, StepItem)}, {@code after} running on ui once it succeeded or failed. */
+    private void act(Journaled action, StepItem item, Runnable after) {
         Session s = session;
         busy.set(true);
         error.set("");
@@ -877,9 +973,15 @@ public final class WizardViewModel {
             action.run(s);
             return null;
         }, ignored -> {
+            after.run();
             busy.set(false);
             refreshStep(item);
-        }, e -> busy.set(false));
+        }, e -> {
+            after.run();
+            busy.set(false);
+            // What was journaled before the failure shows.
+            refreshStep(item);
+        });
     }
 
     private void finishWindow() {
@@ -980,6 +1082,7 @@ public final class WizardViewModel {
 
     private void refreshStep(StepItem item) {
         if (session == null) return;
+        actionLog.pull(session.state());
         refreshRollback();
         boolean anyRunning = runningKeys.stream().anyMatch(k -> k.startsWith(item.step().id() + "#"));
         item.setStatus(anyRunning ? Status.RUNNING : session.stepStatus(item.step()));
@@ -1103,6 +1206,8 @@ public final class WizardViewModel {
     public void tick() {
         if (runStartedAt != null) showRunState(clock.instant());
         if (session == null) return;
+        // What a running migration or command journals (began, lock waits) shows within a second, not at its end.
+        actionLog.pull(session.state());
         SessionState st = session.state();
         Instant start = st.started().at();
         Instant end = st.ended().map(JournalEvent.Ended::at).orElse(clock.instant());
@@ -1157,6 +1262,11 @@ public final class WizardViewModel {
 
     public ObservableList<String> migrationLog() {
         return migrationLogView;
+    }
+
+    /** The session's journaled actions, oldest first, for the log panel; grows on the ui executor. */
+    public ObservableList<ActionLog.Entry> actions() {
+        return actionLog.entries();
     }
 
     /** Appended on the ui executor; each entry is announced once. */

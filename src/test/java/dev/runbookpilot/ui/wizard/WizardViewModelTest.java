@@ -164,6 +164,47 @@ class WizardViewModelTest {
     }
 
     @Test
+    void aConfirmationCanBeTakenBackOnlyBeforeItsStepIsLeftAndTheReportKeepsBothButListsTheOneStanding()
+            throws Exception {
+        open(runbook("development"), sameThread, null);
+        vm.run();
+        vm.next();
+        vm.run();
+        vm.waive(List.of(row(0)), "accepted");
+        vm.next();
+        vm.confirm(row(0), "s3://first");
+        assertThat(row(0).status()).isEqualTo(Status.CONFIRMED);
+
+        vm.withdraw(row(0));
+        assertThat(row(0).status()).as("ticked by mistake: pending again").isEqualTo(Status.PENDING);
+        assertThat(vm.canNextProperty().get()).isFalse();
+        vm.confirm(row(0), "s3://second");
+        vm.renote("s3://third");
+        assertThat(vm.confirmedNote(row(0))).isEqualTo("s3://third");
+
+        vm.next();
+        vm.back();
+        assertThat(vm.canWithdraw(row(0))).as("left and come back: it stands").isFalse();
+        vm.withdraw(row(0));
+        assertThat(row(0).status()).isEqualTo(Status.CONFIRMED);
+        vm.renote("s3://fourth");
+        assertThat(vm.confirmedNote(row(0))).isEqualTo("s3://third");
+
+        var report = dev.runbookpilot.report.ReportBuilder.build(vm.session().state());
+        assertThat(report.confirmations()).singleElement()
+                .satisfies(c -> assertThat(c.note()).isEqualTo("s3://third"));
+        assertThat(report.timeline()).extracting(dev.runbookpilot.report.Report.TimelineEntry::what)
+                .contains("backup#0 confirmation withdrawn by alice")
+                .filteredOn(w -> w.equals("backup#0 confirmed by alice")).hasSize(3);
+
+        vm.session().finish();
+        var step = vm.currentProperty().get().step();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vm.session().withdrawConfirmation(step, 0))
+                .as("once the window ended its confirmations stand, whatever asks")
+                .hasMessageContaining("ended");
+    }
+
+    @Test
     void aManualItemWithARequiredNoteIsNotConfirmedWithoutOne() throws Exception {
         open(runbook("development"), sameThread, null);
         vm.run();

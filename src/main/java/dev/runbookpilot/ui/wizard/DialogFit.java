@@ -1,0 +1,41 @@
+package dev.runbookpilot.ui.wizard;
+
+import javafx.geometry.Rectangle2D;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.DialogEvent;
+import javafx.stage.Screen;
+import javafx.stage.Window;
+
+/**
+ * The wizard's dialogs fit the window they belong to: never taller than it or than its screen (a laptop's 768
+ * pixels), centred over it, so the approve and cancel buttons are never below the screen's edge. What does not fit
+ * scrolls inside the dialog (an approval's SQL, a waiver's list of checks).
+ */
+final class DialogFit {
+    private DialogFit() {}
+
+    /** Owns the dialog by {@code owner} and keeps it within the owner's height once shown. */
+    static void own(Dialog<?> dialog, Window owner) {
+        dialog.initOwner(owner);
+        dialog.setResizable(true);
+        // Dialog has no addEventHandler in JavaFX 17: chain the dialog's own handler (its focus) before the fit.
+        javafx.event.EventHandler<DialogEvent> own = dialog.getOnShown();
+        dialog.setOnShown(e -> {
+            if (own != null) own.handle(e);
+            fit(dialog, owner);
+        });
+    }
+
+    private static void fit(Dialog<?> dialog, Window owner) {
+        Rectangle2D screen = Screen.getScreensForRectangle(owner.getX(), owner.getY(), Math.max(1, owner.getWidth()),
+                        Math.max(1, owner.getHeight())).stream().findFirst().orElse(Screen.getPrimary())
+                .getVisualBounds();
+        double top = Math.max(screen.getMinY(), owner.getY());
+        double bottom = Math.min(screen.getMaxY(), owner.getY() + owner.getHeight());
+        double room = bottom - top;
+        if (room <= 0) return;
+        if (dialog.getHeight() > room) dialog.setHeight(room);
+        double y = owner.getY() + (owner.getHeight() - dialog.getHeight()) / 2;
+        dialog.setY(Math.max(top, Math.min(y, bottom - dialog.getHeight())));
+    }
+}
