@@ -426,7 +426,8 @@ public final class Session implements AutoCloseable {
         Set<Integer> commandsToRun = new java.util.HashSet<>();
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
-            if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
+            if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff
+                    || spec instanceof CheckSpec.Gate) continue;
             // A command's verify checks run right after it, in order; all of them again whenever it runs.
             int verifies = step.verifies(i);
             if (verifies >= 0 && commandsToRun.contains(verifies)) {
@@ -477,6 +478,12 @@ public final class Session implements AutoCloseable {
                 listener.checkFinished(step, refused);
                 return;
             }
+        }
+        if (spec instanceof CheckSpec.ExpectDuration d) {
+            record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
+            listener.checkStarted(step, index);
+            finish(step, DurationCheck.judge(state, step, index, d));
+            return;
         }
         record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
         if (spec instanceof CheckSpec.Execute ex && !ex.transaction()) {
