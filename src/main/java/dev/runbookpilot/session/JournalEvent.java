@@ -41,6 +41,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.RollbackBegan.class, name = "rollbackBegan"),
         @JsonSubTypes.Type(value = JournalEvent.LockWaited.class, name = "lockWaited"),
         @JsonSubTypes.Type(value = JournalEvent.BlockerStopped.class, name = "blockerStopped"),
+        @JsonSubTypes.Type(value = JournalEvent.Overrun.class, name = "overrun"),
 })
 public sealed interface JournalEvent {
 
@@ -275,4 +276,15 @@ public sealed interface JournalEvent {
         public static final String SIGNALLED = "signalled";
         public static final String GONE = "gone";
     }
+
+    /**
+     * The window, a phase or a step went over its budget: journaled once each, when first seen (by the wizard's clock
+     * or after a step of a headless run).
+     *
+     * @param key     {@code window}, {@code phase:NAME} or {@code step:ID}
+     * @param name    the window, phase or step as the operator reads it
+     * @param budget  what the runbook planned, in milliseconds
+     * @param elapsed the time taken when the overrun was seen, in milliseconds
+     */
+    record Overrun(String key, String name, long budget, long elapsed, Instant at) implements JournalEvent {}
 }

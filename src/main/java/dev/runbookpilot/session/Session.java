@@ -1169,6 +1169,24 @@ public final class Session implements AutoCloseable {
         record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now()));
     }
 
+    /**
+     * Journals every overrun of the window, a phase or a step seen at {@code now} that is not journaled yet; each is
+     * journaled once. Returns the ones journaled now.
+     */
+    public synchronized List<JournalEvent.Overrun> recordOverruns(Instant now) throws IOException {
+        if (state.ended().isPresent() || stopping != null) return List.of();
+        Map<String, JournalEvent.Overrun> known = state.overruns();
+        List<JournalEvent.Overrun> out = new ArrayList<>();
+        for (WindowTimes.Overrun o : WindowTimes.of(runbook, state).overruns(now)) {
+            if (known.containsKey(o.key())) continue;
+            JournalEvent.Overrun e = new JournalEvent.Overrun(o.key(), o.name(), o.budget().toMillis(),
+                    o.elapsed().toMillis(), now);
+            record(e);
+            out.add(e);
+        }
+        return out;
+    }
+
     /** Marks the window closed; reports show the end time from here. */
     public void finish() throws IOException {
         if (state.ended().isEmpty()) record(new JournalEvent.Ended(operator, Instant.now()));

@@ -30,6 +30,7 @@ public final class SessionState implements Snapshots {
     private JournalEvent.RehearsalPlanned rehearsal;
     private final Map<String, JournalEvent.Rehearsed> rehearsed = new LinkedHashMap<>();
     private JournalEvent.RollbackBegan rollback;
+    private final Map<String, JournalEvent.Overrun> overruns = new LinkedHashMap<>();
 
     public static SessionState replay(List<JournalEvent> events) {
         SessionState s = new SessionState();
@@ -82,6 +83,8 @@ public final class SessionState implements Snapshots {
             rehearsed.put(key(rh.stepId(), rh.index()), rh);
         } else if (e instanceof JournalEvent.RollbackBegan rb) {
             rollback = rb;
+        } else if (e instanceof JournalEvent.Overrun o) {
+            overruns.putIfAbsent(o.key(), o);
         }
     }
 
@@ -139,6 +142,11 @@ public final class SessionState implements Snapshots {
     /** The latest start of a rollback of this window, if it was rolled back (or began to be). */
     public synchronized Optional<JournalEvent.RollbackBegan> rollback() {
         return Optional.ofNullable(rollback);
+    }
+
+    /** The overruns journaled, by key ({@code window}, {@code phase:NAME}, {@code step:ID}), first seen first. */
+    public synchronized Map<String, JournalEvent.Overrun> overruns() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overruns));
     }
 
     public synchronized Optional<JournalEvent.Ended> ended() {

@@ -115,7 +115,8 @@ class JournalTest {
                                         800)), List.of(new Locks.LockWait(1, 2, 7, 5000, List.of(BLOCKER), null,
                                 T0.plusSeconds(16))))), T0.plusSeconds(17), T0.plusSeconds(18)), T0.plusSeconds(18)),
                 new JournalEvent.BlockerStopped("migrate", 0, "alice", "terminate", "left open", BLOCKER,
-                        "database name 'shop' typed", JournalEvent.BlockerStopped.REQUESTED, T0.plusSeconds(19)));
+                        "database name 'shop' typed", JournalEvent.BlockerStopped.REQUESTED, T0.plusSeconds(19)),
+                new JournalEvent.Overrun("step:migrate", "Migrate", 300_000, 312_500, T0.plusSeconds(20)));
     }
 
     private static final Locks.Blocker BLOCKER = new Locks.Blocker(4711, "report", "nightly", "idle in transaction",

@@ -225,7 +225,7 @@ public final class WizardView extends BorderPane {
             whole.setShowDuration(Duration.INDEFINITE);
             title.setTooltip(whole);
         }
-        VBox box = new VBox(8, title, steps, progress, progressText, elapsed);
+        VBox box = new VBox(8, title, steps, progress, progressText, elapsed, new ClockStrip(vm.clockStrip()));
         box.setPadding(new Insets(8));
         box.setPrefWidth(300);
         box.setMinWidth(220);
