@@ -215,8 +215,14 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Waived w) what = w.stepId() + "#" + w.index() + " waived by "
                     + w.operator() + (w.inAdvance() ? " (granted in advance)" : "");
             else if (e instanceof JournalEvent.Skipped sk) what = sk.stepId() + " skipped by " + sk.operator();
+            else if (e instanceof JournalEvent.Signed sg && sg.decision() != null) what = sg.stepId() + " gate: "
+                    + sg.decision() + " from " + sg.role() + " (" + sg.name() + ")" + (sg.noGo() ? ": " + sg.reason()
+                    + "; the window ended ABORTED" : "");
             else if (e instanceof JournalEvent.Signed sg) what = sg.stepId() + " signed as " + sg.role() + " by "
                     + sg.name();
+            else if (e instanceof JournalEvent.Overrun o) what = "OVERRUN " + o.name() + " (" + o.key() + "): "
+                    + dev.runbookpilot.io.Durations.human(o.elapsed()) + " when "
+                    + dev.runbookpilot.io.Durations.human(o.budget()) + " were planned";
             else if (e instanceof JournalEvent.Ended en) what = "session ended";
             else if (e instanceof JournalEvent.RollbackBegan rb) what = "rollback begun by " + rb.operator() + ": "
                     + rb.reason();

@@ -108,7 +108,23 @@ public sealed interface JournalEvent {
     /** An optional step not carried out, with the operator's reason. Never a pass. */
     record Skipped(String stepId, String operator, String reason, Instant at) implements JournalEvent {}
 
-    record Signed(String stepId, String role, String name, Instant at) implements JournalEvent {}
+    /**
+     * A role signed a sign-off, or answered a gate: then {@code decision} is {@link #GO} or {@link #NO_GO} and a
+     * NO-GO carries its {@code reason}. Both are null for a sign-off (and in journals from before gates).
+     */
+    record Signed(String stepId, String role, String name, Instant at, String decision, String reason)
+            implements JournalEvent {
+        public static final String GO = "GO";
+        public static final String NO_GO = "NO-GO";
+
+        public Signed(String stepId, String role, String name, Instant at) {
+            this(stepId, role, name, at, null, null);
+        }
+
+        public boolean noGo() {
+            return NO_GO.equals(decision);
+        }
+    }
 
     record Ended(String operator, Instant at) implements JournalEvent {}
 

@@ -313,7 +313,7 @@ public final class Session implements AutoCloseable {
                             : c instanceof CheckSpec.Execute ex ? runbook.baseDir().relativize(ex.file()).toString()
                             : c instanceof CheckSpec.Command cmd ? "$ " + cmd.run().shown()
                             : null;
-                    List<String> roles = c instanceof CheckSpec.Signoff so ? so.roles() : List.of();
+                    List<String> roles = WindowTimes.roles(c);
                     checks.add(new JournalEvent.CheckOutline(c.kind(), c.label(), c.describe(), sql, roles));
                 }
                 steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks));
@@ -357,9 +357,11 @@ public final class Session implements AutoCloseable {
             throw new IllegalArgumentException("only a rehearsal records a step as rehearsed; confirm or sign it");
         }
         CheckSpec spec = step.checks().get(index);
-        if (!(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff)) {
-            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual check or sign-off");
+        if (!(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff)
+                && !(spec instanceof CheckSpec.Gate)) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual check, sign-off or gate");
         }
+        requireOpen(step);
         record(new JournalEvent.Rehearsed(step.id(), index, operator, Instant.now()));
     }
 
@@ -384,8 +386,7 @@ public final class Session implements AutoCloseable {
 
     public Status checkStatus(Step step, int index) {
         CheckSpec spec = step.checks().get(index);
-        List<String> roles = spec instanceof CheckSpec.Signoff so ? so.roles() : List.of();
-        return state.status(step.id(), index, spec.kind(), roles);
+        return state.status(step.id(), index, spec.kind(), WindowTimes.roles(spec));
     }
 
     /**
@@ -420,6 +421,7 @@ public final class Session implements AutoCloseable {
      * is first settled by asking the server about its transaction.
      */
     public void runChecks(Step step, Scope scope) throws IOException, InterruptedException {
+        requireOpen(step);
         if (state.skip(step.id()).isPresent()) return;
         List<Integer> parallel = new ArrayList<>();
         List<Integer> sequential = new ArrayList<>();
@@ -1090,6 +1092,7 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- people
 
     public void confirm(Step step, int index, String note) throws IOException {
+        requireOpen(step);
         CheckSpec spec = step.checks().get(index);
         if (!(spec instanceof CheckSpec.Manual m)) {
             throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual confirmation");
@@ -1118,6 +1121,9 @@ public final class Session implements AutoCloseable {
         if (!checkStatus(step, index).isBlocking()) {
             throw new IllegalArgumentException(step.id() + "#" + index + " has not failed; nothing to waive");
         }
+        if (step.checks().get(index) instanceof CheckSpec.Gate) {
+            throw new IllegalArgumentException("a NO-GO cannot be waived: the window ended at '" + step.title() + "'");
+        }
         if (!isWaivable(step, index)) {
             throw new IllegalArgumentException("'" + step.title() + "' is a migration that did not complete; it "
                     + "cannot be waived. Fix the cause and re-run it, settle what it did, roll it back, or end the"
@@ -1131,7 +1137,8 @@ public final class Session implements AutoCloseable {
      * behind is the database now, and a waiver would carry the window on to sign-off as if it had run.
      */
     public static boolean isWaivable(Step step, int index) {
-        return !(step.checks().get(index) instanceof CheckSpec.Writer);
+        // Nor a gate's NO-GO: the people who answered it ended the window.
+        return !(step.checks().get(index) instanceof CheckSpec.Writer) && !(step.checks().get(index) instanceof CheckSpec.Gate);
     }
 
     /**
@@ -1144,6 +1151,7 @@ public final class Session implements AutoCloseable {
                     + " optional: true may be skipped");
         }
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a skip needs a written reason");
+        requireOpen(step);
         if (state.skip(step.id()).isPresent()) return;
         for (int i = 0; i < step.checks().size(); i++) {
             if (step.checks().get(i) instanceof CheckSpec.Writer
@@ -1166,7 +1174,49 @@ public final class Session implements AutoCloseable {
         if (isRehearsal()) {
             throw new IllegalArgumentException("a rehearsal records sign-offs as rehearsed; nobody signs a rehearsal");
         }
+        requireOpen(step);
         record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now()));
+    }
+
+    /**
+     * A role's answer to a gate, journaled (and fsync'd) before it takes effect, the way a sign-off is: GO, or NO-GO
+     * with its reason. Each role answers once. A NO-GO ends the window: it is journaled, then the window's end.
+     */
+    public void answerGate(Step step, String role, String name, boolean go, String reason) throws IOException {
+        CheckSpec.Gate gate = Gates.gate(step)
+                .orElseThrow(() -> new IllegalArgumentException(step.id() + " is not a gate"));
+        if (!gate.roles().contains(role)) {
+            throw new IllegalArgumentException("'" + role + "' is not a role of this gate; roles: "
+                    + String.join(", ", gate.roles()));
+        }
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a gate answer needs a name");
+        if (!go && (reason == null || reason.isBlank())) {
+            throw new IllegalArgumentException("a NO-GO needs its reason: the report says who stopped the window and"
+                    + " why");
+        }
+        if (isRehearsal()) {
+            throw new IllegalArgumentException("a rehearsal records gates as rehearsed; nobody answers for the real"
+                    + " window in a rehearsal");
+        }
+        requireOpen(step);
+        JournalEvent.Signed earlier = state.signatures(step.id()).get(role);
+        if (earlier != null) {
+            throw new IllegalArgumentException(role + " already answered " + earlier.decision() + " (" + earlier.name()
+                    + ", " + earlier.at() + "); each role answers once");
+        }
+        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now(),
+                go ? JournalEvent.Signed.GO : JournalEvent.Signed.NO_GO, go ? null : reason.strip()));
+        if (!go) finish();
+    }
+
+    /** Why nothing of this step may happen now (an earlier gate, a NO-GO); empty when it is open. */
+    public Optional<String> closedBy(Step step) {
+        return Gates.closedBy(runbook, state, step);
+    }
+
+    private void requireOpen(Step step) {
+        Optional<String> closed = closedBy(step);
+        if (closed.isPresent()) throw new IllegalArgumentException(closed.get());
     }
 
     /**

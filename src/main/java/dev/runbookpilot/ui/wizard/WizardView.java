@@ -447,6 +447,10 @@ public final class WizardView extends BorderPane {
                 signoffBox.getChildren().add(sectionLabel("Sign-off"));
                 for (String role : so.roles()) signoffBox.getChildren().add(signoffLine(row, role));
             }
+            if (row.spec() instanceof CheckSpec.Gate gate) {
+                signoffBox.getChildren().add(sectionLabel("Go / no-go: " + gate.question()));
+                for (String role : gate.roles()) signoffBox.getChildren().add(GateLine.of(vm, role, draftNames));
+            }
         }
         if (!manualBox.getChildren().isEmpty()) manualBox.getChildren().add(0, sectionLabel("Manual confirmations"));
         manualBox.setManaged(!manualBox.getChildren().isEmpty());

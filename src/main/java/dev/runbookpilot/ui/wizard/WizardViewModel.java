@@ -846,6 +846,21 @@ public final class WizardViewModel {
         act(s -> s.skip(item.step(), reason), item);
     }
 
+    /** A role's GO, or NO-GO with its reason, to the current step's gate; journaled before it takes effect. */
+    public void answerGate(String role, String name, boolean go, String reason) {
+        if (refusedWhileBusy()) return;
+        if (name == null || name.isBlank()) {
+            error.set("Type the name of the person answering as " + role);
+            return;
+        }
+        if (!go && (reason == null || reason.isBlank())) {
+            error.set("A NO-GO needs its reason: the report says who stopped the window and why");
+            return;
+        }
+        StepItem item = current.get();
+        act(s -> s.answerGate(item.step(), role, name, go, reason), item);
+    }
+
     public void sign(String role, String name) {
         if (refusedWhileBusy()) return;
         if (name == null || name.isBlank()) {
