@@ -8,6 +8,7 @@ import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.SessionState;
 import dev.runbookpilot.session.StepTimes;
+import dev.runbookpilot.session.WindowTimes;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,27 @@ public final class ReportBuilder {
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
                 phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
                 rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal),
-                st.runbookDescription(), migrations(state, phases));
+                st.runbookDescription(), migrations(state, phases), plan(state, end));
+    }
+
+    /** Planned against actual per phase and step, when the runbook gave any budget or an overrun was journaled. */
+    private static List<Report.PlanLine> plan(SessionState state, Instant end) {
+        WindowTimes.Times times = WindowTimes.of(state);
+        boolean budgets = times.phases().stream().anyMatch(p -> p.span().budget() != null
+                || p.steps().stream().anyMatch(s -> s.budget() != null));
+        if (!budgets && state.overruns().isEmpty()) return List.of();
+        List<Report.PlanLine> out = new ArrayList<>();
+        for (WindowTimes.PhaseTimes p : times.phases()) {
+            out.add(line(p.span().name(), p.span(), end, state));
+            for (WindowTimes.Span s : p.steps()) out.add(line(p.span().name(), s, end, state));
+        }
+        return out;
+    }
+
+    private static Report.PlanLine line(String phase, WindowTimes.Span s, Instant end, SessionState state) {
+        boolean overrun = s.overrun(end) || state.overruns().containsKey(s.overrunKey());
+        return new Report.PlanLine(phase, s.stepId(), s.name(), s.budget() == null ? null : s.budget().toMillis(),
+                s.start() == null ? null : s.elapsed(end).toMillis(), s.start() != null && !s.finished(), overrun);
     }
 
     private static Report.Rehearsal rehearsal(SessionState state) {

@@ -58,9 +58,19 @@ public sealed interface JournalEvent {
         }
     }
 
-    record StepOutline(String id, String title, String description, List<CheckOutline> checks) {}
+    /** {@code budget}: the step's planned time in milliseconds; null when it has none (and in older journals). */
+    record StepOutline(String id, String title, String description, List<CheckOutline> checks, Long budget) {
+        public StepOutline(String id, String title, String description, List<CheckOutline> checks) {
+            this(id, title, description, checks, null);
+        }
+    }
 
-    record PhaseOutline(String name, List<StepOutline> steps) {}
+    /** {@code budget}: the phase's planned time in milliseconds; null when it has none (and in older journals). */
+    record PhaseOutline(String name, List<StepOutline> steps, Long budget) {
+        public PhaseOutline(String name, List<StepOutline> steps) {
+            this(name, steps, null);
+        }
+    }
 
     /**
      * @param runbookDescription the runbook's {@code description} (Markdown) for the report's first page; null in

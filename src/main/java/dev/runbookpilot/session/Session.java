@@ -316,9 +316,11 @@ public final class Session implements AutoCloseable {
                     List<String> roles = WindowTimes.roles(c);
                     checks.add(new JournalEvent.CheckOutline(c.kind(), c.label(), c.describe(), sql, roles));
                 }
-                steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks));
+                steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks,
+                        s.budget() == null ? null : s.budget().toMillis()));
             }
-            phases.add(new JournalEvent.PhaseOutline(p.name(), steps));
+            phases.add(new JournalEvent.PhaseOutline(p.name(), steps, p.budget() == null ? null
+                    : p.budget().toMillis()));
         }
         return phases;
     }

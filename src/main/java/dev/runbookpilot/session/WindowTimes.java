@@ -121,6 +121,15 @@ public final class WindowTimes {
     private WindowTimes() {}
 
     public static Times of(Runbook runbook, SessionState state) {
+        return of(Session.outline(runbook), runbook.window(), state);
+    }
+
+    /** The spans of a session from its journal alone, with the budgets its outline recorded (for the report). */
+    public static Times of(SessionState state) {
+        return of(state.started().outline(), null, state);
+    }
+
+    private static Times of(List<JournalEvent.PhaseOutline> outline, Window window, SessionState state) {
         Map<String, Instant> first = new HashMap<>();
         Map<String, Instant> last = new HashMap<>();
         for (JournalEvent e : state.events()) {
@@ -133,33 +142,37 @@ public final class WindowTimes {
         Instant ended = state.ended().map(JournalEvent.Ended::at).orElse(null);
         List<PhaseTimes> phases = new ArrayList<>();
         Instant previousEnd = sessionStart;
-        for (Phase p : runbook.phases()) {
+        for (JournalEvent.PhaseOutline p : outline) {
             List<Span> steps = new ArrayList<>();
-            for (Step s : p.steps()) {
+            for (JournalEvent.StepOutline s : p.steps()) {
                 Instant own = first.get(s.id());
                 Instant start = previousEnd == null ? own : own == null || previousEnd.isBefore(own) ? previousEnd : own;
                 Instant end = finished(s, state) ? last.getOrDefault(s.id(), start) : null;
                 if (end != null && start != null && end.isBefore(start)) end = start;
-                steps.add(new Span(s.title(), s.id(), s.budget(), start, end));
+                steps.add(new Span(s.title(), s.id(), millis(s.budget()), start, end));
                 previousEnd = end;
             }
             Instant start = steps.stream().map(Span::start).filter(Objects::nonNull).min(Instant::compareTo)
                     .orElse(null);
             Instant end = steps.stream().allMatch(Span::finished)
                     ? steps.stream().map(Span::end).max(Instant::compareTo).orElse(null) : null;
-            phases.add(new PhaseTimes(new Span(p.name(), null, p.budget(), start, end), steps));
+            phases.add(new PhaseTimes(new Span(p.name(), null, millis(p.budget()), start, end), steps));
         }
-        return new Times(runbook.window(), sessionStart, ended, phases);
+        return new Times(window, sessionStart, ended, phases);
+    }
+
+    private static Duration millis(Long ms) {
+        return ms == null ? null : Duration.ofMillis(ms);
     }
 
     /**
      * Every check of the step is settled (passed, confirmed, waived, skipped...), from the journal: a failed step is
      * still being worked on, and its time still runs.
      */
-    static boolean finished(Step s, SessionState state) {
+    static boolean finished(JournalEvent.StepOutline s, SessionState state) {
         for (int i = 0; i < s.checks().size(); i++) {
-            CheckSpec c = s.checks().get(i);
-            if (!state.status(s.id(), i, c.kind(), roles(c)).isSatisfied()) return false;
+            JournalEvent.CheckOutline c = s.checks().get(i);
+            if (!state.status(s.id(), i, c.kind(), c.roles()).isSatisfied()) return false;
         }
         return !s.checks().isEmpty();
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+
 import static dev.runbookpilot.session.SessionFixture.step;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,11 @@ class OverrunJournalTest {
             try (Session s = Session.resume(journal, rb, f.db, "bob", RunListener.NONE)) {
                 assertThat(s.state().overruns()).containsOnlyKeys("step:a", "phase:Only", "window");
                 assertThat(s.recordOverruns(Instant.now().plus(Duration.ofHours(5)))).isEmpty();
+                String md = dev.runbookpilot.report.MarkdownReport.render(
+                        dev.runbookpilot.report.ReportBuilder.build(s.state()));
+                assertThat(md).contains("## Planned vs actual").contains("| **Only** | 10 min 00 s |")
+                        .contains("`a` A | 1 min 00 s |").contains("⚠ OVERRUN")
+                        .contains("OVERRUN A (step:a)");
             }
         }
     }
