@@ -56,7 +56,40 @@ class OverrunJournalTest {
                 assertThat(md).contains("## Planned vs actual").contains("| **Only** | 10 min 00 s |")
                         .contains("`a` A | 1 min 00 s |").contains("⚠ OVERRUN")
                         .contains("OVERRUN A (step:a)");
+                assertRedBarDrawn(dev.runbookpilot.report.PdfReport.render(
+                        dev.runbookpilot.report.ReportBuilder.build(s.state())));
             }
+        }
+    }
+
+    /** The PDF's chart is drawn with PDFBox primitives: filled rectangles, one of them in the overrun's red. */
+    private static void assertRedBarDrawn(byte[] pdf) throws Exception {
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+            assertThat(text).contains("Planned vs actual").contains("OVERRUN");
+            boolean red = false;
+            int rects = 0;
+            for (var page : doc.getPages()) {
+              for (var streams = page.getContentStreams(); streams.hasNext(); ) {
+                var parser = new org.apache.pdfbox.pdfparser.PDFStreamParser(streams.next().toByteArray());
+                List<Object> operands = new java.util.ArrayList<>();
+                for (Object token = parser.parseNextToken(); token != null; token = parser.parseNextToken()) {
+                    if (token instanceof org.apache.pdfbox.contentstream.operator.Operator op) {
+                        if (op.getName().equals("re")) rects++;
+                        if ((op.getName().equals("rg") || op.getName().equals("sc")) && operands.size() == 3
+                                && operands.get(0) instanceof org.apache.pdfbox.cos.COSNumber r
+                                && Math.abs(r.floatValue() - 0xcf / 255f) < 0.01) {
+                            red = true;
+                        }
+                        operands.clear();
+                    } else {
+                        operands.add(token);
+                    }
+                }
+              }
+            }
+            assertThat(red).as("a red bar for the overrun").isTrue();
+            assertThat(rects).isGreaterThanOrEqualTo(3);
         }
     }
 }
