@@ -2,9 +2,7 @@ package dev.runbookpilot.session;
 
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.runbook.CheckSpec;
-import dev.runbookpilot.runbook.Phase;
 import dev.runbookpilot.runbook.Runbook;
-import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.runbook.Window;
 
 import java.time.Duration;
