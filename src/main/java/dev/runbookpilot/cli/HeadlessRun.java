@@ -253,8 +253,14 @@ final class HeadlessRun {
             out.printf("    NOT RUN   it writes, takes a backup or needs approval, and an earlier step failed%n");
             return ExitCodes.OK;
         }
-        boolean automated = step.checks().stream()
-                .anyMatch(c -> !(c instanceof CheckSpec.Manual) && !(c instanceof CheckSpec.Signoff));
+        // Behind a gate nobody answered GO (after a failure nobody is asked): not even its read checks run.
+        java.util.Optional<String> closed = session.closedBy(step);
+        if (closed.isPresent()) {
+            out.printf("    NOT RUN   %s%n", closed.get());
+            return ExitCodes.OK;
+        }
+        boolean automated = step.checks().stream().anyMatch(c -> !(c instanceof CheckSpec.Manual)
+                && !(c instanceof CheckSpec.Signoff) && !(c instanceof CheckSpec.Gate));
         if (!automated) {
             out.printf("    NOT RUN   it needs a person, and an earlier step failed%n");
             return ExitCodes.OK;

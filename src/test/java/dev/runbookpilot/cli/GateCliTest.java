@@ -44,6 +44,18 @@ class GateCliTest {
     }
 
     @Test
+    void keepGoingAfterAFailureRunsNothingBehindAnUnansweredGate(@TempDir Path dir) throws Exception {
+        Path rb = dir.resolve("rb").resolve("runbook.yaml");
+        Files.createDirectories(rb.getParent());
+        // The first step now fails: with --keep-going the later read checks would run, but not behind the gate.
+        Files.writeString(rb, RUNBOOK.replaceFirst("expect: \"= 1\"", "expect: \"= 2\""));
+        String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
+        Run run = cli("run", rb.toString(), "--db", db, "--session-dir", dir.resolve("s").toString(), "--keep-going");
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(run.output()).contains("NOT RUN   'After the gate' is in a phase the gate");
+    }
+
+    @Test
     void aRunStopsAtTheGateAndOneNoGoOnResumeEndsItAborted(@TempDir Path dir) throws Exception {
         Path rb = dir.resolve("rb").resolve("runbook.yaml");
         Files.createDirectories(rb.getParent());
