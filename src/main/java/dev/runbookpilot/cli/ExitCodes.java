@@ -18,6 +18,13 @@ public final class ExitCodes {
      * exits 1; one waiting for an approval or a settle decision exits 4.
      */
     public static final int ROLLED_BACK = 5;
+    /**
+     * The run stopped at a go/no-go gate some role has not answered: answer it with {@code --gate ROLE=go} (or
+     * {@code "ROLE=no-go:REASON"}) on {@code resume}. No step after the gate ran.
+     */
+    public static final int GATE_OPEN = 7;
+    /** A role answered NO-GO at a gate: the window ended there with the verdict ABORTED. */
+    public static final int ABORTED = 8;
 
     private ExitCodes() {}
 }

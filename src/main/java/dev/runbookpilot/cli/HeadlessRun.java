@@ -16,6 +16,7 @@ import dev.runbookpilot.session.Session;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +31,7 @@ final class HeadlessRun {
     private final Map<String, String> confirmations;
     private final Map<String, String> signatures;
     private final Map<String, String> signKeys;
+    private final Map<String, String> gateAnswers;
     private final Map<String, String> waivers;
     private final Map<String, String> errorWaivers;
     private final Map<String, String> skips;
@@ -46,6 +48,7 @@ final class HeadlessRun {
         this.confirmations = Interaction.pairs(options.confirmations);
         this.signatures = Interaction.pairs(options.signatures);
         this.signKeys = Interaction.pairs(options.signKeys);
+        this.gateAnswers = Interaction.pairs(options.gates);
         this.waivers = Interaction.pairs(options.waivers);
         this.errorWaivers = Interaction.pairs(options.errorWaivers);
         this.skips = Interaction.pairs(options.skips);
@@ -117,6 +120,7 @@ final class HeadlessRun {
         // A rollback that began is carried on: no forward migration runs after it anyway.
         if (session.state().rollback().isPresent()) return rollBack("carrying on the rollback begun "
                 + session.state().rollback().get().at() + ": " + session.state().rollback().get().reason());
+        if (session.state().abort().isPresent()) return aborted();
         boolean failed = false;
         int forward = ExitCodes.OK;
         phases:
@@ -124,6 +128,12 @@ final class HeadlessRun {
             out.printf("%n== %s%n", phase.name());
             for (Step step : phase.steps()) {
                 int code = failed ? inspect(step) : step(step);
+                for (var o : session.recordOverruns(java.time.Instant.now())) {
+                    out.printf("    OVERRUN   %s: %s of %s planned%n", o.name(),
+                            dev.runbookpilot.io.Durations.human(o.elapsed()),
+                            dev.runbookpilot.io.Durations.human(o.budget()));
+                }
+                if (code == ExitCodes.ABORTED) return aborted();
                 boolean writerFailed = code == ExitCodes.UNCONFIRMED && !session.unsettled(step).isEmpty();
                 if (options.rollBackOnFailure && (code == ExitCodes.CHECK_FAILED || writerFailed)) {
                     return rollBack("'" + step.title() + "' [" + step.id() + "] is " + session.stepStatus(step)
@@ -203,6 +213,9 @@ final class HeadlessRun {
                 if (!confirm(step, i, m)) return ExitCodes.UNCONFIRMED;
             } else if (spec instanceof CheckSpec.Signoff so && session.checkStatus(step, i) == Status.PENDING) {
                 if (!sign(step, so)) return ExitCodes.UNCONFIRMED;
+            } else if (spec instanceof CheckSpec.Gate g && session.checkStatus(step, i) == Status.PENDING) {
+                int code = answerGate(step, i, g);
+                if (code != ExitCodes.OK) return code;
             }
         }
         applyWaiver(step);
@@ -242,8 +255,14 @@ final class HeadlessRun {
             out.printf("    NOT RUN   it writes, takes a backup or needs approval, and an earlier step failed%n");
             return ExitCodes.OK;
         }
-        boolean automated = step.checks().stream()
-                .anyMatch(c -> !(c instanceof CheckSpec.Manual) && !(c instanceof CheckSpec.Signoff));
+        // Behind a gate nobody answered GO (after a failure nobody is asked): not even its read checks run.
+        java.util.Optional<String> closed = session.closedBy(step);
+        if (closed.isPresent()) {
+            out.printf("    NOT RUN   %s%n", closed.get());
+            return ExitCodes.OK;
+        }
+        boolean automated = step.checks().stream().anyMatch(c -> !(c instanceof CheckSpec.Manual)
+                && !(c instanceof CheckSpec.Signoff) && !(c instanceof CheckSpec.Gate));
         if (!automated) {
             out.printf("    NOT RUN   it needs a person, and an earlier step failed%n");
             return ExitCodes.OK;
@@ -570,6 +589,63 @@ final class HeadlessRun {
             if (note == null) return required ? null : "";
             if (!required || !note.isBlank()) return note.strip();
         }
+    }
+
+    /**
+     * Answers a gate from the {@code --gate} answers, as the session's operator: every role must have one. A role
+     * without one stops the run at the gate; a NO-GO ends the window.
+     */
+    private int answerGate(Step step, int index, CheckSpec.Gate gate) throws IOException {
+        if (session.isRehearsal()) {
+            session.rehearse(step, index);
+            out.printf("    REHEARSED gate '%s' (nobody answers for the real window in a rehearsal)%n",
+                    gate.question());
+            return ExitCodes.OK;
+        }
+        out.printf("    GATE      %s%n", gate.question());
+        var answered = session.state().signatures(step.id());
+        List<String> missing = new java.util.ArrayList<>();
+        for (String role : gate.roles()) {
+            if (answered.containsKey(role)) continue;
+            String answer = gateAnswers.get(role);
+            if (answer == null) {
+                missing.add(role);
+                continue;
+            }
+            String a = answer.strip();
+            String lower = a.toLowerCase(java.util.Locale.ROOT);
+            if (lower.equals("go")) {
+                session.answerGate(step, role, session.operator(), true, null);
+                out.printf("    GO        %s (answered by %s)%n", role, session.operator());
+            } else if (lower.startsWith("no-go") && a.substring(5).strip().startsWith(":")
+                    && !a.substring(5).strip().substring(1).isBlank()) {
+                String reason = a.substring(5).strip().substring(1).strip();
+                session.answerGate(step, role, session.operator(), false, reason);
+                out.printf("    NO-GO     %s (answered by %s): %s%n", role, session.operator(), reason);
+                return ExitCodes.ABORTED;
+            } else {
+                out.printf("    --gate %s=%s: answer go, or no-go with its reason: --gate \"%s=no-go:why\"%n", role,
+                        answer, role);
+                return ExitCodes.USAGE;
+            }
+        }
+        if (!missing.isEmpty()) {
+            out.printf("%nStopped at the gate '%s' [%s]: waiting for %s. Nothing after it ran. Answer with%s and"
+                    + " 'resume' the session.%n", step.title(), step.id(), String.join(", ", missing),
+                    missing.stream().map(r -> " --gate \"" + r + "=go\"").collect(java.util.stream.Collectors
+                            .joining()));
+            return ExitCodes.GATE_OPEN;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The window ended at a NO-GO: who, why, and the verdict. */
+    private int aborted() {
+        JournalEvent.Signed a = session.state().abort().orElseThrow();
+        out.printf("%nABORTED at the gate [%s]: %s (%s) answered NO-GO at %s: %s%nVerdict: %s%n", a.stepId(), a.role(),
+                a.name(), a.at(), a.reason(), session.outcome().verdict());
+        out.flush();
+        return ExitCodes.ABORTED;
     }
 
     private boolean sign(Step step, CheckSpec.Signoff so) throws IOException {

@@ -36,6 +36,12 @@ final class Interaction {
             + "fingerprint and its signature over the journal so far; the name is the key's")
     List<String> signKeys = new ArrayList<>();
 
+    @Option(names = "--gate", paramLabel = "ROLE=go|no-go:REASON",
+            description = "answer a go/no-go gate for a role, as the session's operator (repeatable): ROLE=go, or"
+                    + " \"ROLE=no-go:why\". A gate reached without every role's answer stops the run (exit 7);"
+                    + " a NO-GO ends the window as ABORTED (exit 8)")
+    List<String> gates = new ArrayList<>();
+
     @Option(names = "--waive", paramLabel = "STEP_ID=REASON",
             description = "waive the FAILED checks of a step, with a written reason (repeatable). Granted before the"
                     + " failure is seen, and reported so; never covers ERROR (a check that could not look) nor a"

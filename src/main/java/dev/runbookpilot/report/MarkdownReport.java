@@ -107,6 +107,7 @@ public final class MarkdownReport {
                 .append(" |\n\n");
 
         times(b, r);
+        plan(b, r);
 
         for (Report.PhaseReport p : r.phases()) {
             b.append("## ").append(inline(p.name())).append(rh != null ? " · REHEARSAL" : "").append("\n\n");
@@ -420,6 +421,21 @@ public final class MarkdownReport {
     /** Said at the top, under every section and at the end: a part of the report read alone still says it. */
     static final String REHEARSAL_BANNER = "> **REHEARSAL** on a copy of the target. Nothing here happened on the real"
             + " database; manual steps and sign-offs were walked through, not confirmed or signed.";
+
+    /** Planned against actual per phase and step, overruns marked. */
+    private static void plan(StringBuilder b, Report r) {
+        if (r.plan().isEmpty()) return;
+        b.append("## Planned vs actual\n\n| Phase / step | Planned | Actual | |\n|---|---|---|---|\n");
+        for (Report.PlanLine l : r.plan()) {
+            String name = l.stepId() == null ? "**" + inline(l.title()) + "**" : "`" + l.stepId() + "` "
+                    + inline(l.title());
+            b.append("| ").append(name).append(" | ").append(l.planned() == null ? "—" : Durations.human(l.planned()))
+                    .append(" | ").append(l.actual() == null ? "not begun" : Durations.human(l.actual())
+                            + (l.open() ? " (open)" : ""))
+                    .append(" | ").append(l.overrun() ? "⚠ OVERRUN" : "").append(" |\n");
+        }
+        b.append('\n');
+    }
 
     /** Per-step times: a rehearsal's with the plan for the real window, or a real window's beside its rehearsal. */
     private static void times(StringBuilder b, Report r) {

@@ -101,6 +101,12 @@ public final class PdfReport {
                 page = p.getPageNo();
                 box = new PDRectangle(p.getX(), p.getY(), p.getWidth(), p.getHeight());
             }
+            if (!r.plan().isEmpty()) {
+                List<PagePosition<Box>> chart = renderer.findPagePositionsByID(Pattern.compile(PlanChart.BOX_ID));
+                if (chart.isEmpty()) throw new IOException("the PDF layout lost the plan chart's box");
+                PagePosition<Box> c = chart.get(0);
+                PlanChart.draw(doc, c.getPageNo(), new PDRectangle(c.getX(), c.getY(), c.getWidth(), c.getHeight()), r);
+            }
             PDDocumentInformation info = doc.getDocumentInformation();
             info.setTitle("Sign-off report: " + r.title());
             info.setAuthor(r.operator());
@@ -164,6 +170,7 @@ public final class PdfReport {
         SqlAppendix sql = SqlAppendix.of(r);
         cover(b, r, signer);
         times(b, r);
+        PlanChart.xhtml(b, r);
         for (Report.PhaseReport p : r.phases()) {
             b.append("<h2>").append(esc(p.name())).append("</h2>\n");
             for (Report.StepReport st : p.steps()) step(b, st, sql);

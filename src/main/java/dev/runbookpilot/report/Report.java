@@ -18,7 +18,30 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
                      List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
                      Rollback rollback, Rehearsal rehearsal, List<StepTime> times, String description,
-                     List<Migration> migrations) {
+                     List<Migration> migrations, List<PlanLine> plan) {
+
+    public Report {
+        plan = plan == null ? List.of() : List.copyOf(plan);
+    }
+
+    /** A report without a planned-vs-actual timeline. */
+    public Report(String title, String runbookVersion, String runbookFile, String runbookSha256, String sessionId,
+                  Target target, String environment, String operator, Instant start, Instant end,
+                  Outcome.Verdict verdict, Summary summary, List<PhaseReport> phases, List<Waiver> waivers,
+                  List<Skip> skips, List<Confirmation> confirmations, List<SignoffLine> signoffs,
+                  List<TimelineEntry> timeline, String toolVersion, Rollback rollback, Rehearsal rehearsal,
+                  List<StepTime> times, String description, List<Migration> migrations) {
+        this(title, runbookVersion, runbookFile, runbookSha256, sessionId, target, environment, operator, start, end,
+                verdict, summary, phases, waivers, skips, confirmations, signoffs, timeline, toolVersion, rollback,
+                rehearsal, times, description, migrations, List.of());
+    }
+
+    /**
+     * One row of the planned-vs-actual timeline: a phase ({@code stepId} null) or a step, its budget and the time it
+     * took (to the report's end while still open), in milliseconds; {@code overrun} when over its budget.
+     */
+    public record PlanLine(String phase, String stepId, String title, Long planned, Long actual, boolean open,
+                           boolean overrun) {}
 
     /**
      * This report is of a rehearsal on a copy, not of a real window (null for a real one): every page says so.

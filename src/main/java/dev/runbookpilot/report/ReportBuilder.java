@@ -8,6 +8,7 @@ import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.Rollbacks;
 import dev.runbookpilot.session.SessionState;
 import dev.runbookpilot.session.StepTimes;
+import dev.runbookpilot.session.WindowTimes;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -73,7 +74,27 @@ public final class ReportBuilder {
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
                 phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
                 rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal),
-                st.runbookDescription(), migrations(state, phases));
+                st.runbookDescription(), migrations(state, phases), plan(state, end));
+    }
+
+    /** Planned against actual per phase and step, when the runbook gave any budget or an overrun was journaled. */
+    private static List<Report.PlanLine> plan(SessionState state, Instant end) {
+        WindowTimes.Times times = WindowTimes.of(state);
+        boolean budgets = times.phases().stream().anyMatch(p -> p.span().budget() != null
+                || p.steps().stream().anyMatch(s -> s.budget() != null));
+        if (!budgets && state.overruns().isEmpty()) return List.of();
+        List<Report.PlanLine> out = new ArrayList<>();
+        for (WindowTimes.PhaseTimes p : times.phases()) {
+            out.add(line(p.span().name(), p.span(), end, state));
+            for (WindowTimes.Span s : p.steps()) out.add(line(p.span().name(), s, end, state));
+        }
+        return out;
+    }
+
+    private static Report.PlanLine line(String phase, WindowTimes.Span s, Instant end, SessionState state) {
+        boolean overrun = s.overrun(end) || state.overruns().containsKey(s.overrunKey());
+        return new Report.PlanLine(phase, s.stepId(), s.name(), s.budget() == null ? null : s.budget().toMillis(),
+                s.start() == null ? null : s.elapsed(end).toMillis(), s.start() != null && !s.finished(), overrun);
     }
 
     private static Report.Rehearsal rehearsal(SessionState state) {
@@ -217,8 +238,14 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Waived w) what = w.stepId() + "#" + w.index() + " waived by "
                     + w.operator() + (w.inAdvance() ? " (granted in advance)" : "");
             else if (e instanceof JournalEvent.Skipped sk) what = sk.stepId() + " skipped by " + sk.operator();
+            else if (e instanceof JournalEvent.Signed sg && sg.decision() != null) what = sg.stepId() + " gate: "
+                    + sg.decision() + " from " + sg.role() + " (" + sg.name() + ")" + (sg.noGo() ? ": " + sg.reason()
+                    + "; the window ended ABORTED" : "");
             else if (e instanceof JournalEvent.Signed sg) what = sg.stepId() + " signed as " + sg.role() + " by "
                     + sg.name();
+            else if (e instanceof JournalEvent.Overrun o) what = "OVERRUN " + o.name() + " (" + o.key() + "): "
+                    + dev.runbookpilot.io.Durations.human(o.elapsed()) + " when "
+                    + dev.runbookpilot.io.Durations.human(o.budget()) + " were planned";
             else if (e instanceof JournalEvent.Ended en) what = "session ended";
             else if (e instanceof JournalEvent.RollbackBegan rb) what = "rollback begun by " + rb.operator() + ": "
                     + rb.reason();

@@ -144,6 +144,10 @@ public final class SignoffSignatures {
 
     /** What is wrong with one keyed sign-off; null when nothing. */
     private static String check(JournalEvent.Signed sg, String sessionId, String prefixSha256) {
+        // The signed text names no gate decision: a keyed line carrying one could have had it added or flipped.
+        if (sg.decision() != null || sg.reason() != null) {
+            return "carries a gate decision (" + sg.decision() + ") that its key signature does not cover.";
+        }
         if (!prefixSha256.equals(sg.journalSha256())) {
             return "was made over a different journal: a line before it was changed, added or removed after it was "
                     + "signed (the journal before it now has SHA-256 " + prefixSha256 + ", the signature says "

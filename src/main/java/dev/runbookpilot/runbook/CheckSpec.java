@@ -630,4 +630,49 @@ public sealed interface CheckSpec {
         public String describe() { return "sign-off by " + String.join(", ", roles); }
     }
 
+
+    /**
+     * How long the step's writer may take ({@code expectDuration:} on its step): judged from the writer's journaled
+     * result, after it. A slower migration stays applied; this check FAILS and, unlike the writer, may be waived.
+     *
+     * @param limit     the planned duration
+     * @param inclusive {@code <=} (true) or {@code <} (false)
+     * @param writer    the index of the writer in its step
+     */
+    record ExpectDuration(Meta meta, Duration limit, boolean inclusive, int writer) implements CheckSpec {
+        public ExpectDuration {
+            java.util.Objects.requireNonNull(limit, "limit");
+            if (limit.isNegative() || limit.isZero()) throw new IllegalArgumentException("a planned duration is > 0");
+            if (writer < 0) throw new IllegalArgumentException("an expected duration times a writer of its step");
+        }
+
+        /** Whether a run of {@code millis} is within the plan. */
+        public boolean accepts(long millis) {
+            return inclusive ? millis <= limit.toMillis() : millis < limit.toMillis();
+        }
+
+        public String kind() { return "duration"; }
+        public String describe() {
+            return "runs in " + (inclusive ? "<= " : "< ") + dev.runbookpilot.io.Durations.human(limit);
+        }
+    }
+
+    /**
+     * A go/no-go decision: every role answers GO before any later phase opens; one NO-GO (with its reason) ends the
+     * window as ABORTED.
+     */
+    record Gate(Meta meta, List<String> roles, String question) implements CheckSpec {
+        public Gate {
+            roles = List.copyOf(roles);
+            if (roles.isEmpty()) throw new IllegalArgumentException("a gate needs at least one role");
+            roles.forEach(r -> requireText(r, "a gate role needs a name"));
+            if (roles.stream().distinct().count() != roles.size()) {
+                throw new IllegalArgumentException("each role answers a gate once");
+            }
+            requireText(question, "a gate asks its question");
+        }
+        public String kind() { return "gate"; }
+        public String describe() { return question + " (GO from " + String.join(", ", roles) + ")"; }
+    }
+
 }

@@ -10,11 +10,18 @@ import java.util.stream.Stream;
  *
  * @param file   where it was read from; relative {@code execute} files resolve against its folder
  * @param sha256 hex digest of the file's exact bytes, recorded in every session journal
+ * @param window the maintenance window the runbook plans for; null when it names none
  */
 public record Runbook(String title, String version, String description, Target target, List<Phase> phases,
-                      Path file, String sha256) {
+                      Path file, String sha256, Window window) {
     public Runbook {
         phases = List.copyOf(phases);
+    }
+
+    /** A runbook that plans no window. */
+    public Runbook(String title, String version, String description, Target target, List<Phase> phases, Path file,
+                   String sha256) {
+        this(title, version, description, target, phases, file, sha256, null);
     }
 
     public Stream<Step> steps() {

@@ -43,11 +43,14 @@ import java.util.stream.Collectors;
  */
 public final class RunbookLoader {
 
-    static final Set<String> TOP_KEYS = Set.of("runbook", "version", "description", "target", "phases");
+    static final Set<String> TOP_KEYS = Set.of("runbook", "version", "description", "target", "phases", "window");
+    static final Set<String> WINDOW_KEYS = Set.of("start", "duration");
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
-    static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps");
+    static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps", "budget");
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "command", "signoff", "optional", "backup", "pointOfNoReturn");
+            "requireNote", "execute", "command", "signoff", "optional", "backup", "pointOfNoReturn", "budget",
+            "expectDuration", "gate");
+    static final Set<String> GATE_KEYS = Set.of("roles", "question");
     /** What a writer's {@code rollback:} takes besides the fields of its forward kind: the proof's options. */
     public static final Set<String> ROLLBACK_PROOF_KEYS = Set.of("baseline", "countsMayDiffer", "checksums");
     /** Options every check kind accepts besides its own. */
@@ -248,8 +251,9 @@ public final class RunbookLoader {
                         .orElse("snapshots taken before this check: " + String.join(", ", ref.takenBefore())));
             }
         }
+        Window window = f.has("window") ? Budgets.window(f.get("window"), this) : null;
         if (title == null || target == null) return null;
-        return new Runbook(title, version, description, target, phases, file, sha256);
+        return new Runbook(title, version, description, target, phases, file, sha256, window);
     }
 
     private Target target(Node node) {
@@ -288,7 +292,15 @@ public final class RunbookLoader {
                 if (step != null) steps.add(step);
             }
         }
-        return name == null ? null : new Phase(name, description, steps);
+        Duration budget = f.has("budget") ? duration(f.get("budget")) : null;
+        for (int i = 0; i < steps.size() - 1; i++) {
+            if (steps.get(i).isGate()) {
+                problem(steps.get(i).location(), "a gate ends its phase: '" + steps.get(i).id() + "' is followed by '"
+                        + steps.get(i + 1).id() + "'", "move the steps after the gate into the next phase; the gate"
+                        + " holds that phase closed until every role said GO");
+            }
+        }
+        return name == null ? null : new Phase(name, description, steps, budget);
     }
 
     private Step step(Node node, Map<String, SourceLocation> stepIds) {
@@ -362,6 +374,15 @@ public final class RunbookLoader {
             }
             standalone = true;
         }
+        if (f.has("gate")) {
+            CheckSpec c = gate(f.get("gate"), f.get("gate").location());
+            if (c != null) checks.add(c);
+            if (standalone) {
+                problem(f.keyLocation("gate"), "a gate stands alone in its step",
+                        "put the gate in a step of its own at the end of its phase");
+            }
+            standalone = true;
+        }
         if (standalone && (f.has("checks") || f.has("manual") || f.has("backup"))) {
             problem(f.keyLocation(f.has("checks") ? "checks" : f.has("manual") ? "manual" : "backup"),
                     "an execute, command or sign-off step stands alone",
@@ -375,8 +396,12 @@ public final class RunbookLoader {
             problem(node.location(), "an execute or command check stands alone in its step",
                     "move the other checks to a step of their own (a command's own checks go under its verify:)");
         }
+        if (f.has("expectDuration")) {
+            CheckSpec c = Budgets.expectDuration(f.get("expectDuration"), checks, this);
+            if (c != null) checks.add(c);
+        }
         if (checks.isEmpty() && !f.has("checks") && !f.has("manual") && !f.has("execute") && !f.has("command")
-                && !f.has("signoff") && !f.has("backup")) {
+                && !f.has("signoff") && !f.has("backup") && !f.has("gate")) {
             problem(node.location(), "step '" + id + "' does nothing",
                     "give it checks, a manual confirmation (manual: ...), execute, command or signoff");
         }
@@ -386,6 +411,12 @@ public final class RunbookLoader {
                     "remove optional: the window ends with its sign-off");
             return null;
         }
+        if (Boolean.TRUE.equals(optional) && f.has("gate")) {
+            problem(f.keyLocation("optional"), "a gate cannot be optional",
+                    "remove optional: skipping a gate would open the next phase without anyone saying GO");
+            return null;
+        }
+        Duration budget = f.has("budget") ? duration(f.get("budget")) : null;
         Boolean pointOfNoReturn = f.bool("pointOfNoReturn");
         if (Boolean.TRUE.equals(pointOfNoReturn) && mutating == 0) {
             problem(f.keyLocation("pointOfNoReturn"), "pointOfNoReturn marks a step that writes",
@@ -393,7 +424,7 @@ public final class RunbookLoader {
         }
         if (id == null || title == null) return null;
         return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional),
-                Boolean.TRUE.equals(pointOfNoReturn));
+                Boolean.TRUE.equals(pointOfNoReturn), budget);
     }
 
     // ---------------------------------------------------------------- checks
@@ -1326,6 +1357,25 @@ public final class RunbookLoader {
         return new CheckSpec.Signoff(meta(f, at), names);
     }
 
+    private CheckSpec gate(Node body, SourceLocation at) {
+        Fields f = fields(body, GATE_KEYS, "a gate");
+        if (f == null) return null;
+        String question = f.requiredText("question", "ask what every role answers: question: \"Go for production?\"");
+        ListNode roles = f.requiredList("roles", "list who answers: roles: [DBA, Backend lead]");
+        if (roles == null || question == null) return null;
+        List<String> names = textList(roles);
+        if (names.isEmpty() || names.stream().anyMatch(String::isBlank)) {
+            problem(roles.location(), names.isEmpty() ? "no roles" : "a role without a name",
+                    "list who answers: roles: [DBA, Backend lead]");
+            return null;
+        }
+        if (names.stream().distinct().count() != names.size()) {
+            problem(roles.location(), "a role is listed twice", "list each role once: each answers once");
+            return null;
+        }
+        return new CheckSpec.Gate(new CheckSpec.Meta(null, null, at), names, question);
+    }
+
     private CheckSpec backup(Node body, SourceLocation at) {
         Fields f = checkFields(body, "backup");
         if (f == null) return null;
@@ -1422,7 +1472,7 @@ public final class RunbookLoader {
         }
     }
 
-    private Duration duration(Node node) {
+    Duration duration(Node node) {
         String t = text(node);
         if (t == null) return null;
         Matcher m = DURATION.matcher(t.strip());
@@ -1441,7 +1491,7 @@ public final class RunbookLoader {
         return null;
     }
 
-    private String text(Node node) {
+    String text(Node node) {
         if (node instanceof ScalarNode s) return s.isNull() ? null : s.text();
         problem(node.location(), "expected a single value, found " + node.typeName(), null);
         return null;
@@ -1489,7 +1539,7 @@ public final class RunbookLoader {
                 + " of the SQL)", r.hint());
     }
 
-    private void problem(SourceLocation at, String message, String hint) {
+    void problem(SourceLocation at, String message, String hint) {
         problems.add(new RunbookProblem(at, message, hint));
     }
 

@@ -8,14 +8,20 @@ import java.util.List;
  *
  * @param optional        the operator may skip the step with a written reason (a sign-off step never is optional)
  * @param pointOfNoReturn once its writer applied, rollback means restoring the backup: no rollback is offered
+ * @param budget          how long the step is planned to take; null when the runbook gives none
  */
 public record Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
-                   boolean optional, boolean pointOfNoReturn) {
+                   boolean optional, boolean pointOfNoReturn, java.time.Duration budget) {
     public Step {
         checks = List.copyOf(checks);
         if (optional && checks.stream().anyMatch(c -> c instanceof CheckSpec.Signoff)) {
             throw new IllegalArgumentException("a sign-off step cannot be optional");
         }
+    }
+
+    public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
+                boolean optional, boolean pointOfNoReturn) {
+        this(id, title, description, checks, location, optional, pointOfNoReturn, null);
     }
 
     public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location) {
@@ -45,6 +51,10 @@ public record Step(String id, String title, String description, List<CheckSpec> 
 
     public boolean isSignoff() {
         return checks.stream().anyMatch(c -> c instanceof CheckSpec.Signoff);
+    }
+
+    public boolean isGate() {
+        return checks.stream().anyMatch(c -> c instanceof CheckSpec.Gate);
     }
 
     public boolean isManual() {

@@ -42,6 +42,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = JournalEvent.RollbackBegan.class, name = "rollbackBegan"),
         @JsonSubTypes.Type(value = JournalEvent.LockWaited.class, name = "lockWaited"),
         @JsonSubTypes.Type(value = JournalEvent.BlockerStopped.class, name = "blockerStopped"),
+        @JsonSubTypes.Type(value = JournalEvent.Overrun.class, name = "overrun"),
 })
 public sealed interface JournalEvent {
 
@@ -58,9 +59,19 @@ public sealed interface JournalEvent {
         }
     }
 
-    record StepOutline(String id, String title, String description, List<CheckOutline> checks) {}
+    /** {@code budget}: the step's planned time in milliseconds; null when it has none (and in older journals). */
+    record StepOutline(String id, String title, String description, List<CheckOutline> checks, Long budget) {
+        public StepOutline(String id, String title, String description, List<CheckOutline> checks) {
+            this(id, title, description, checks, null);
+        }
+    }
 
-    record PhaseOutline(String name, List<StepOutline> steps) {}
+    /** {@code budget}: the phase's planned time in milliseconds; null when it has none (and in older journals). */
+    record PhaseOutline(String name, List<StepOutline> steps, Long budget) {
+        public PhaseOutline(String name, List<StepOutline> steps) {
+            this(name, steps, null);
+        }
+    }
 
     /**
      * @param runbookDescription the runbook's {@code description} (Markdown) for the report's first page; null in
@@ -116,14 +127,35 @@ public sealed interface JournalEvent {
     record Skipped(String stepId, String operator, String reason, Instant at) implements JournalEvent {}
 
     /**
-     * A sign-off in a role. Made with a key (see {@link SignoffKey}), it also records the key's fingerprint and
-     * public key, the SHA-256 (hex) of every journal byte before this line, and a signature over
-     * {@link #signedText}; a typed name alone (and journals before keys) leaves those four null.
+     * A role signed a sign-off, or answered a gate: then {@code decision} is {@link #GO} or {@link #NO_GO} and a
+     * NO-GO carries its {@code reason}; both are null for a sign-off (and in journals from before gates). Made with a
+     * key (see {@link SignoffKey}), it also records the key's fingerprint and public key, the SHA-256 (hex) of every
+     * journal byte before this line, and a signature over {@link #signedText}; a typed name alone (and journals
+     * before keys) leaves those four null.
      */
-    record Signed(String stepId, String role, String name, Instant at, String fingerprint, String publicKey,
-                  String journalSha256, String signature) implements JournalEvent {
+    record Signed(String stepId, String role, String name, Instant at, String decision, String reason,
+                  String fingerprint, String publicKey, String journalSha256, String signature)
+            implements JournalEvent {
+        public static final String GO = "GO";
+        public static final String NO_GO = "NO-GO";
+
         public Signed(String stepId, String role, String name, Instant at) {
-            this(stepId, role, name, at, null, null, null, null);
+            this(stepId, role, name, at, null, null, null, null, null, null);
+        }
+
+        /** A gate's answer, with a typed name. */
+        public Signed(String stepId, String role, String name, Instant at, String decision, String reason) {
+            this(stepId, role, name, at, decision, reason, null, null, null, null);
+        }
+
+        /** A sign-off made with a key. */
+        public Signed(String stepId, String role, String name, Instant at, String fingerprint, String publicKey,
+                      String journalSha256, String signature) {
+            this(stepId, role, name, at, null, null, fingerprint, publicKey, journalSha256, signature);
+        }
+
+        public boolean noGo() {
+            return NO_GO.equals(decision);
         }
 
         /** The text a sign-off key signs: what was approved, by whom, when, and the journal up to that moment. */
@@ -300,4 +332,15 @@ public sealed interface JournalEvent {
         public static final String SIGNALLED = "signalled";
         public static final String GONE = "gone";
     }
+
+    /**
+     * The window, a phase or a step went over its budget: journaled once each, when first seen (by the wizard's clock
+     * or after a step of a headless run).
+     *
+     * @param key     {@code window}, {@code phase:NAME} or {@code step:ID}
+     * @param name    the window, phase or step as the operator reads it
+     * @param budget  what the runbook planned, in milliseconds
+     * @param elapsed the time taken when the overrun was seen, in milliseconds
+     */
+    record Overrun(String key, String name, long budget, long elapsed, Instant at) implements JournalEvent {}
 }

@@ -34,7 +34,9 @@ public final class Outcome {
          */
         ROLLBACK_FAILED("ROLLBACK FAILED"),
         /** A rollback began and has not finished: a rollback still to run or settle, a writer without one, no proof. */
-        ROLLBACK_INCOMPLETE("ROLLBACK INCOMPLETE");
+        ROLLBACK_INCOMPLETE("ROLLBACK INCOMPLETE"),
+        /** A role answered NO-GO at a gate: the window ended there (see {@link SessionState#abort()}: who and why). */
+        ABORTED("ABORTED");
 
         private final String label;
 
@@ -135,7 +137,9 @@ public final class Outcome {
                 n[Status.PENDING.ordinal()] + n[Status.RUNNING.ordinal()], n[Status.SKIPPED.ordinal()],
                 n[Status.REHEARSED.ordinal()]);
         Rollback rollback = rollback(state);
-        return new Summary(rollback != null ? rollback.verdict() : verdict(counts), counts, waivers, skips, rollback);
+        Verdict verdict = rollback != null ? rollback.verdict()
+                : state.abort().isPresent() ? Verdict.ABORTED : verdict(counts);
+        return new Summary(verdict, counts, waivers, skips, rollback);
     }
 
     /**

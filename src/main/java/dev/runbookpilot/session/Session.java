@@ -313,12 +313,14 @@ public final class Session implements AutoCloseable {
                             : c instanceof CheckSpec.Execute ex ? runbook.baseDir().relativize(ex.file()).toString()
                             : c instanceof CheckSpec.Command cmd ? "$ " + cmd.run().shown()
                             : null;
-                    List<String> roles = c instanceof CheckSpec.Signoff so ? so.roles() : List.of();
+                    List<String> roles = WindowTimes.roles(c);
                     checks.add(new JournalEvent.CheckOutline(c.kind(), c.label(), c.describe(), sql, roles));
                 }
-                steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks));
+                steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks,
+                        s.budget() == null ? null : s.budget().toMillis()));
             }
-            phases.add(new JournalEvent.PhaseOutline(p.name(), steps));
+            phases.add(new JournalEvent.PhaseOutline(p.name(), steps, p.budget() == null ? null
+                    : p.budget().toMillis()));
         }
         return phases;
     }
@@ -357,9 +359,11 @@ public final class Session implements AutoCloseable {
             throw new IllegalArgumentException("only a rehearsal records a step as rehearsed; confirm or sign it");
         }
         CheckSpec spec = step.checks().get(index);
-        if (!(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff)) {
-            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual check or sign-off");
+        if (!(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff)
+                && !(spec instanceof CheckSpec.Gate)) {
+            throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual check, sign-off or gate");
         }
+        requireOpen(step);
         record(new JournalEvent.Rehearsed(step.id(), index, operator, Instant.now()));
     }
 
@@ -384,8 +388,7 @@ public final class Session implements AutoCloseable {
 
     public Status checkStatus(Step step, int index) {
         CheckSpec spec = step.checks().get(index);
-        List<String> roles = spec instanceof CheckSpec.Signoff so ? so.roles() : List.of();
-        return state.status(step.id(), index, spec.kind(), roles);
+        return state.status(step.id(), index, spec.kind(), WindowTimes.roles(spec));
     }
 
     /**
@@ -420,13 +423,15 @@ public final class Session implements AutoCloseable {
      * is first settled by asking the server about its transaction.
      */
     public void runChecks(Step step, Scope scope) throws IOException, InterruptedException {
+        requireOpen(step);
         if (state.skip(step.id()).isPresent()) return;
         List<Integer> parallel = new ArrayList<>();
         List<Integer> sequential = new ArrayList<>();
         Set<Integer> commandsToRun = new java.util.HashSet<>();
         for (int i = 0; i < step.checks().size(); i++) {
             CheckSpec spec = step.checks().get(i);
-            if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff) continue;
+            if (spec instanceof CheckSpec.Manual || spec instanceof CheckSpec.Signoff
+                    || spec instanceof CheckSpec.Gate) continue;
             // A command's verify checks run right after it, in order; all of them again whenever it runs.
             int verifies = step.verifies(i);
             if (verifies >= 0 && commandsToRun.contains(verifies)) {
@@ -477,6 +482,12 @@ public final class Session implements AutoCloseable {
                 listener.checkFinished(step, refused);
                 return;
             }
+        }
+        if (spec instanceof CheckSpec.ExpectDuration d) {
+            record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
+            listener.checkStarted(step, index);
+            finish(step, DurationCheck.judge(state, step, index, d));
+            return;
         }
         record(new JournalEvent.CheckStarted(step.id(), index, Instant.now()));
         if (spec instanceof CheckSpec.Execute ex && !ex.transaction()) {
@@ -1089,6 +1100,7 @@ public final class Session implements AutoCloseable {
     // ---------------------------------------------------------------- people
 
     public void confirm(Step step, int index, String note) throws IOException {
+        requireOpen(step);
         CheckSpec spec = step.checks().get(index);
         if (!(spec instanceof CheckSpec.Manual m)) {
             throw new IllegalArgumentException(step.id() + "#" + index + " is not a manual confirmation");
@@ -1135,6 +1147,9 @@ public final class Session implements AutoCloseable {
         if (!checkStatus(step, index).isBlocking()) {
             throw new IllegalArgumentException(step.id() + "#" + index + " has not failed; nothing to waive");
         }
+        if (step.checks().get(index) instanceof CheckSpec.Gate) {
+            throw new IllegalArgumentException("a NO-GO cannot be waived: the window ended at '" + step.title() + "'");
+        }
         if (!isWaivable(step, index)) {
             throw new IllegalArgumentException("'" + step.title() + "' is a migration that did not complete; it "
                     + "cannot be waived. Fix the cause and re-run it, settle what it did, roll it back, or end the"
@@ -1148,7 +1163,8 @@ public final class Session implements AutoCloseable {
      * behind is the database now, and a waiver would carry the window on to sign-off as if it had run.
      */
     public static boolean isWaivable(Step step, int index) {
-        return !(step.checks().get(index) instanceof CheckSpec.Writer);
+        // Nor a gate's NO-GO: the people who answered it ended the window.
+        return !(step.checks().get(index) instanceof CheckSpec.Writer) && !(step.checks().get(index) instanceof CheckSpec.Gate);
     }
 
     /**
@@ -1161,6 +1177,7 @@ public final class Session implements AutoCloseable {
                     + " optional: true may be skipped");
         }
         if (reason == null || reason.isBlank()) throw new IllegalArgumentException("a skip needs a written reason");
+        requireOpen(step);
         if (state.skip(step.id()).isPresent()) return;
         for (int i = 0; i < step.checks().size(); i++) {
             if (step.checks().get(i) instanceof CheckSpec.Writer
@@ -1222,6 +1239,66 @@ public final class Session implements AutoCloseable {
         if (isRehearsal()) {
             throw new IllegalArgumentException("a rehearsal records sign-offs as rehearsed; nobody signs a rehearsal");
         }
+        requireOpen(step);
+    }
+
+    /**
+     * A role's answer to a gate, journaled (and fsync'd) before it takes effect, the way a sign-off is: GO, or NO-GO
+     * with its reason. Each role answers once. A NO-GO ends the window: it is journaled, then the window's end.
+     */
+    public void answerGate(Step step, String role, String name, boolean go, String reason) throws IOException {
+        CheckSpec.Gate gate = Gates.gate(step)
+                .orElseThrow(() -> new IllegalArgumentException(step.id() + " is not a gate"));
+        if (!gate.roles().contains(role)) {
+            throw new IllegalArgumentException("'" + role + "' is not a role of this gate; roles: "
+                    + String.join(", ", gate.roles()));
+        }
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("a gate answer needs a name");
+        if (!go && (reason == null || reason.isBlank())) {
+            throw new IllegalArgumentException("a NO-GO needs its reason: the report says who stopped the window and"
+                    + " why");
+        }
+        if (isRehearsal()) {
+            throw new IllegalArgumentException("a rehearsal records gates as rehearsed; nobody answers for the real"
+                    + " window in a rehearsal");
+        }
+        requireOpen(step);
+        JournalEvent.Signed earlier = state.signatures(step.id()).get(role);
+        if (earlier != null) {
+            throw new IllegalArgumentException(role + " already answered " + earlier.decision() + " (" + earlier.name()
+                    + ", " + earlier.at() + "); each role answers once");
+        }
+        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now(),
+                go ? JournalEvent.Signed.GO : JournalEvent.Signed.NO_GO, go ? null : reason.strip()));
+        if (!go) finish();
+    }
+
+    /** Why nothing of this step may happen now (an earlier gate, a NO-GO); empty when it is open. */
+    public Optional<String> closedBy(Step step) {
+        return Gates.closedBy(runbook, state, step);
+    }
+
+    private void requireOpen(Step step) {
+        Optional<String> closed = closedBy(step);
+        if (closed.isPresent()) throw new IllegalArgumentException(closed.get());
+    }
+
+    /**
+     * Journals every overrun of the window, a phase or a step seen at {@code now} that is not journaled yet; each is
+     * journaled once. Returns the ones journaled now.
+     */
+    public synchronized List<JournalEvent.Overrun> recordOverruns(Instant now) throws IOException {
+        if (state.ended().isPresent() || stopping != null) return List.of();
+        Map<String, JournalEvent.Overrun> known = state.overruns();
+        List<JournalEvent.Overrun> out = new ArrayList<>();
+        for (WindowTimes.Overrun o : WindowTimes.of(runbook, state).overruns(now)) {
+            if (known.containsKey(o.key())) continue;
+            JournalEvent.Overrun e = new JournalEvent.Overrun(o.key(), o.name(), o.budget().toMillis(),
+                    o.elapsed().toMillis(), now);
+            record(e);
+            out.add(e);
+        }
+        return out;
     }
 
     /** Marks the window closed; reports show the end time from here. */

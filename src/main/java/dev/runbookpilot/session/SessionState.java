@@ -30,6 +30,7 @@ public final class SessionState implements Snapshots {
     private JournalEvent.RehearsalPlanned rehearsal;
     private final Map<String, JournalEvent.Rehearsed> rehearsed = new LinkedHashMap<>();
     private JournalEvent.RollbackBegan rollback;
+    private final Map<String, JournalEvent.Overrun> overruns = new LinkedHashMap<>();
 
     public static SessionState replay(List<JournalEvent> events) {
         SessionState s = new SessionState();
@@ -84,6 +85,8 @@ public final class SessionState implements Snapshots {
             rehearsed.put(key(rh.stepId(), rh.index()), rh);
         } else if (e instanceof JournalEvent.RollbackBegan rb) {
             rollback = rb;
+        } else if (e instanceof JournalEvent.Overrun o) {
+            overruns.putIfAbsent(o.key(), o);
         }
     }
 
@@ -152,6 +155,17 @@ public final class SessionState implements Snapshots {
         return Optional.ofNullable(rollback);
     }
 
+    /** The first NO-GO answered to a gate: it ended the window as ABORTED. */
+    public synchronized Optional<JournalEvent.Signed> abort() {
+        return events.stream().filter(e -> e instanceof JournalEvent.Signed s && s.noGo())
+                .map(e -> (JournalEvent.Signed) e).findFirst();
+    }
+
+    /** The overruns journaled, by key ({@code window}, {@code phase:NAME}, {@code step:ID}), first seen first. */
+    public synchronized Map<String, JournalEvent.Overrun> overruns() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(overruns));
+    }
+
     public synchronized Optional<JournalEvent.Ended> ended() {
         return Optional.ofNullable(ended);
     }
@@ -175,13 +189,20 @@ public final class SessionState implements Snapshots {
         String key = key(stepId, index);
         if (skips.containsKey(stepId)) return Status.SKIPPED;
         // Only a rehearsal's journal can say "rehearsed": a line of it in a real window's journal satisfies nothing.
-        if (rehearsal != null && ("manual".equals(kind) || "signoff".equals(kind)) && rehearsed.containsKey(key)) {
+        if (rehearsal != null && ("manual".equals(kind) || "signoff".equals(kind) || "gate".equals(kind))
+                && rehearsed.containsKey(key)) {
             return Status.REHEARSED;
         }
         if ("manual".equals(kind)) return confirmations.containsKey(key) ? Status.CONFIRMED : Status.PENDING;
         if ("signoff".equals(kind)) {
             Map<String, JournalEvent.Signed> signed = signatures.getOrDefault(stepId, Map.of());
             return signed.keySet().containsAll(signoffRoles) ? Status.CONFIRMED : Status.PENDING;
+        }
+        if ("gate".equals(kind)) {
+            // One NO-GO fails the gate for good; only GO from every role opens the next phase.
+            Map<String, JournalEvent.Signed> answers = signatures.getOrDefault(stepId, Map.of());
+            if (answers.values().stream().anyMatch(JournalEvent.Signed::noGo)) return Status.FAILED;
+            return answers.keySet().containsAll(signoffRoles) ? Status.CONFIRMED : Status.PENDING;
         }
         JournalEvent.Settled settled = settlements.get(key);
         if (settled != null) return settledStatus(settled);

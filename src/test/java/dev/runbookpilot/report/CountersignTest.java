@@ -333,6 +333,18 @@ class CountersignTest {
         assertThat(SignoffSignatures.verifyJournal(forged).problems()).anySatisfy(p -> assertThat(p)
                 .contains("the sign-off of DBA by Eve Operator does not verify"));
 
+        // A gate decision slipped into the last sign-off line: its key signature covers no decision, so it is refused.
+        int devops = indexOf(lines, "\"role\":\"DevOps\"");
+        String signedLine = lines.get(devops);
+        edited = new ArrayList<>(lines);
+        edited.set(devops, signedLine.contains("\"decision\":null")
+                ? signedLine.replace("\"decision\":null", "\"decision\":\"NO-GO\"")
+                : signedLine.replace("\"role\":\"DevOps\"", "\"role\":\"DevOps\",\"decision\":\"NO-GO\""));
+        assertThat(edited.get(devops)).isNotEqualTo(signedLine);
+        Files.write(forged, edited);
+        assertThat(SignoffSignatures.verifyJournal(forged).problems()).anySatisfy(p -> assertThat(p)
+                .contains("carries a gate decision (NO-GO) that its key signature does not cover"));
+
         // A typed name proves nothing and says so.
         ReportSigners.Check typed = SignoffSignatures.verifyJournal(typedJournal);
         assertThat(typed.problems()).hasSize(3).allSatisfy(p -> assertThat(p)

@@ -366,7 +366,7 @@ class RunbookLoaderTest {
         RunbookProblem p = problems("runbook: T\nzzzzzzzzzz: 1\n").stream()
                 .filter(q -> q.message().startsWith("unknown key")).findFirst().orElseThrow();
         assertThat(at(p)).isEqualTo("2:1");
-        assertThat(p.hint()).isEqualTo("valid keys: description, phases, runbook, target, version");
+        assertThat(p.hint()).isEqualTo("valid keys: description, phases, runbook, target, version, window");
     }
 
     @Test

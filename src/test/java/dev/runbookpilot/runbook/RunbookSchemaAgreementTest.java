@@ -127,6 +127,8 @@ class RunbookSchemaAgreementTest {
         assertThat(propertyNames(def("target"))).containsExactlyInAnyOrderElementsOf(RunbookLoader.TARGET_KEYS);
         assertThat(propertyNames(def("phase"))).containsExactlyInAnyOrderElementsOf(RunbookLoader.PHASE_KEYS);
         assertThat(propertyNames(def("step"))).containsExactlyInAnyOrderElementsOf(RunbookLoader.STEP_KEYS);
+        assertThat(propertyNames(def("window"))).containsExactlyInAnyOrderElementsOf(RunbookLoader.WINDOW_KEYS);
+        assertThat(propertyNames(def("gate"))).containsExactlyInAnyOrderElementsOf(RunbookLoader.GATE_KEYS);
     }
 
     @Test
@@ -144,7 +146,8 @@ class RunbookSchemaAgreementTest {
 
     @Test
     void schemaRejectsUnknownKeysWhereTheLoaderDoes() {
-        List<JsonNode> closed = new ArrayList<>(List.of(schemaJson, def("target"), def("phase"), def("step")));
+        List<JsonNode> closed = new ArrayList<>(List.of(schemaJson, def("target"), def("phase"), def("step"),
+                def("window"), def("gate")));
         RunbookLoader.CHECK_KINDS.forEach(k -> closed.add(kindBody(k)));
         for (JsonNode node : closed) {
             assertThat(node.path("additionalProperties").asBoolean(true)).as("closed: %s", node.path("description"))

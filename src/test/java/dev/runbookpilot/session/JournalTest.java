@@ -116,7 +116,8 @@ class JournalTest {
                                 T0.plusSeconds(16))))), T0.plusSeconds(17), T0.plusSeconds(18)), T0.plusSeconds(18)),
                 new JournalEvent.BlockerStopped("migrate", 0, "alice", "terminate", "left open", BLOCKER,
                         "database name 'shop' typed", JournalEvent.BlockerStopped.REQUESTED, T0.plusSeconds(19)),
-                new JournalEvent.ConfirmationWithdrawn("backup", 0, "alice", T0.plusSeconds(20)));
+                new JournalEvent.ConfirmationWithdrawn("backup", 0, "alice", T0.plusSeconds(20)),
+                new JournalEvent.Overrun("step:migrate", "Migrate", 300_000, 312_500, T0.plusSeconds(20)));
     }
 
     private static final Locks.Blocker BLOCKER = new Locks.Blocker(4711, "report", "nightly", "idle in transaction",

@@ -80,7 +80,8 @@ public final class CheckRow {
     }
 
     boolean isAutomated() {
-        return !(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff);
+        return !(spec instanceof CheckSpec.Manual) && !(spec instanceof CheckSpec.Signoff)
+                && !(spec instanceof CheckSpec.Gate);
     }
 
     void markRunning() {

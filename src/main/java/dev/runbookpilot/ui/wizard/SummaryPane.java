@@ -76,6 +76,7 @@ final class SummaryPane extends VBox {
             case ROLLED_BACK -> " · every applied change was rolled back and the proof passed";
             case ROLLBACK_FAILED -> " · the database is NOT proven back at the baseline";
             case ROLLBACK_INCOMPLETE -> " · the rollback has not finished";
+            case ABORTED -> " · a gate was answered NO-GO; the window ended there";
         });
         verdict.getStyleClass().removeAll("verdict-pass", "verdict-fail");
         verdict.getStyleClass().add(clean ? "verdict-pass" : "verdict-fail");

@@ -222,7 +222,8 @@ public final class WizardView extends BorderPane {
             whole.setShowDuration(Duration.INDEFINITE);
             title.setTooltip(whole);
         }
-        VBox box = new VBox(8, title, filter.control(), steps, progress, progressText, elapsed);
+        VBox box = new VBox(8, title, filter.control(), steps, progress, progressText, elapsed,
+                new ClockStrip(vm.clockStrip()));
         box.setPadding(new Insets(8));
         box.setPrefWidth(300);
         box.setMinWidth(220);
@@ -452,6 +453,10 @@ public final class WizardView extends BorderPane {
             if (row.spec() instanceof CheckSpec.Signoff so) {
                 signoffBox.getChildren().add(sectionLabel("Sign-off"));
                 for (String role : so.roles()) signoffBox.getChildren().add(signoffLine(row, role));
+            }
+            if (row.spec() instanceof CheckSpec.Gate gate) {
+                signoffBox.getChildren().add(sectionLabel("Go / no-go: " + gate.question()));
+                for (String role : gate.roles()) signoffBox.getChildren().add(GateLine.of(vm, role, draftNames));
             }
         }
         manualBox.setManaged(!manualBox.getChildren().isEmpty());

@@ -99,6 +99,10 @@ public final class WizardViewModel {
     private final Executor ui;
     private final Executor background;
     private final Clock clock;
+    private final ClockViewModel clockStrip;
+    /** An overrun's journaling is on its way: the next ticks do not ask again. */
+    private final java.util.concurrent.atomic.AtomicBoolean overrunPending =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private Session session;
     /** Set by {@link #close}: a session that finishes opening after it is closed at once, not shown. */
@@ -201,6 +205,7 @@ public final class WizardViewModel {
         this.ui = ui;
         this.background = background;
         this.clock = clock;
+        this.clockStrip = new ClockViewModel(clock);
         this.actionLog = new ActionLog(runbook);
         int position = 0;
         for (Phase p : runbook.phases()) {
@@ -274,8 +279,23 @@ public final class WizardViewModel {
                     info.set((resumeJournal == null ? "Session " : "Resumed session ") + s.id() + " · journal "
                             + s.journalFile());
                     if (resumeJournal != null) announceResumed();
+                    loadRehearsedTimes(s, resumeJournal == null ? sessionDir : resumeJournal.toAbsolutePath().getParent());
                 },
                 e -> busy.set(false));
+    }
+
+    /** The last rehearsal's step times for the clock strip, read from disk in the background. */
+    private void loadRehearsedTimes(Session s, Path sessionDir) {
+        if (s.isRehearsal()) return;
+        background.execute(() -> {
+            java.util.Map<String, Long> measured = dev.runbookpilot.session.StepTimes
+                    .lastRehearsal(sessionDir, s.state().started().runbookSha256(), s.state().started().at())
+                    .map(dev.runbookpilot.session.StepTimes::measured).orElse(java.util.Map.of());
+            ui.execute(() -> {
+                clockStrip.rehearsed(measured);
+                tick();
+            });
+        });
     }
 
     /** Where a resumed session continues: the first step not settled, or the summary when all are. */
@@ -917,6 +937,21 @@ public final class WizardViewModel {
         act(s -> s.skip(item.step(), reason), item);
     }
 
+    /** A role's GO, or NO-GO with its reason, to the current step's gate; journaled before it takes effect. */
+    public void answerGate(String role, String name, boolean go, String reason) {
+        if (refusedWhileBusy()) return;
+        if (name == null || name.isBlank()) {
+            error.set("Type the name of the person answering as " + role);
+            return;
+        }
+        if (!go && (reason == null || reason.isBlank())) {
+            error.set("A NO-GO needs its reason: the report says who stopped the window and why");
+            return;
+        }
+        StepItem item = current.get();
+        act(s -> s.answerGate(item.step(), role, name, go, reason), item);
+    }
+
     public void sign(String role, String name) {
         if (refusedWhileBusy()) return;
         if (name == null || name.isBlank()) {
@@ -1214,6 +1249,25 @@ public final class WizardViewModel {
         Duration d = Duration.between(start, end);
         elapsed.set(String.format(java.util.Locale.ROOT, "%d:%02d:%02d", d.toHours(), d.toMinutesPart(),
                 d.toSecondsPart()));
+        StepItem item = current.get();
+        if (clockStrip.update(runbook, st, item == null ? null : item.step()) && overrunPending.compareAndSet(false,
+                true)) {
+            Session s = session;
+            background.execute(() -> {
+                try {
+                    s.recordOverruns(clock.instant());
+                } catch (IOException e) {
+                    log.warn("cannot journal an overrun: {}", e.getMessage());
+                } finally {
+                    overrunPending.set(false);
+                }
+            });
+        }
+    }
+
+    /** The clock strip's lines, updated by {@link #tick}. */
+    public ClockViewModel clockStrip() {
+        return clockStrip;
     }
 
     private static String messageOf(Exception e) {

@@ -1,0 +1,2 @@
+-- Fixture: the loader only checks that this file exists.
+SELECT 1;
