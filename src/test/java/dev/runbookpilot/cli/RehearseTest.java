@@ -1,12 +1,19 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.check.TargetCopy;
+import dev.runbookpilot.demo.DemoDatabase;
+import dev.runbookpilot.demo.EmbeddedServer;
 import dev.runbookpilot.report.ReportExporter;
 import dev.runbookpilot.report.ReportFormat;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
+import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.SessionState;
@@ -20,12 +27,17 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -343,36 +355,75 @@ class RehearseTest {
     }
 
     /**
-     * The sample tests' deliberately broken migration (it runs cleanly, only its Verify checks can tell) is caught by
-     * a rehearsal of the sample's own runbook, before any real window.
+     * Each sample test's deliberately broken migration (it runs cleanly, only the sample's own checks can tell) is
+     * caught by a rehearsal of the sample's runbook before any real window: the rehearsal is not green, it stops at
+     * a check the sample's expected-failures file names, and the sample's demo database it copied is untouched. The
+     * demo is started here rather than with {@code --demo} (which discards it at the end), on the class's shared
+     * templates, so that it can be compared afterwards.
      */
-    @Test
-    void aSamplesBrokenMigrationIsCaughtByItsRehearsal(@TempDir Path dir) throws Exception {
-        Path sample = TestPostgres.projectDir().resolve("runbooks").resolve("alembic-upgrade");
-        Path copy = dir.resolve("alembic-upgrade");
-        try (Stream<Path> files = Files.walk(sample)) {
+    @ParameterizedTest
+    @ValueSource(strings = {"alembic-upgrade", "production-cleanup", "schema-alignment", "schema-fixes-3.7.0",
+            "staging-core-schema"})
+    void everySamplesBrokenMigrationIsCaughtByItsRehearsal(String sample, @TempDir Path dir) throws Exception {
+        Path source = TestPostgres.projectDir().resolve("runbooks").resolve(sample);
+        Path copy = dir.resolve(sample);
+        try (Stream<Path> files = Files.walk(source)) {
             for (Path f : files.toList()) {
-                Path to = copy.resolve(sample.relativize(f).toString());
+                Path to = copy.resolve(source.relativize(f).toString());
                 if (Files.isDirectory(f)) Files.createDirectories(to);
                 else Files.copy(f, to);
             }
         }
         Path broken = TestPostgres.projectDir().resolve("src/test/resources/broken-migrations");
-        Files.copy(broken.resolve("alembic-upgrade.sql"), copy.resolve("demo").resolve("migration.sql"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(broken.resolve(sample + ".sql"), copy.resolve("demo").resolve("migration.sql"),
+                StandardCopyOption.REPLACE_EXISTING);
+        Set<String> expected = Files.readAllLines(broken.resolve(sample + ".expected-failures.txt")).stream()
+                .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toSet());
+        Path file = copy.resolve("runbook.yaml");
+        // A backup step writes under the home directory by default: keep it in the test's folder.
+        Files.writeString(file, Files.readString(file).replace("~/runbook-pilot-backups", dir.resolve("backups")
+                .toString()));
+        Runbook runbook = RunbookLoader.load(file);
+        String database = DemoDatabase.databaseName(runbook);
         Path sessions = dir.resolve("sessions");
 
-        Run run = cli("rehearse", copy.resolve("runbook.yaml").toString(), "--demo", "--session-dir",
-                sessions.toString());
+        try (EmbeddedServer demo = DemoDatabase.start(runbook, dir.resolve("demo-original"),
+                demoSessions.resolve("demo-templates"))) {
+            String before = fullDump(demo, database);
 
-        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
-        SessionState state = SessionState.replay(Journal.read(onlyJournal(sessions)));
-        String first = Files.readAllLines(broken.resolve("alembic-upgrade.expected-failures.txt")).get(0).strip();
-        String step = first.substring(0, first.indexOf('#'));
-        int index = Integer.parseInt(first.substring(first.indexOf('#') + 1));
-        assertThat(state.result("upgrade", 0).orElseThrow().status()).as("the broken migration itself runs cleanly")
-                .isEqualTo(Status.PASSED);
-        assertThat(state.result(step, index).orElseThrow().status()).as(first).isEqualTo(Status.FAILED);
+            Run run = cli("rehearse", file.toString(), "--db", demo.uri(database), "--session-dir",
+                    sessions.toString());
+
+            assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(run.output()).contains("REHEARSAL forward run: stopped (exit " + ExitCodes.CHECK_FAILED + ")")
+                    .contains("was dropped");
+            SessionState state = SessionState.replay(Journal.read(onlyJournal(sessions)));
+            Step migrate = runbook.phases().stream().flatMap(p -> p.steps().stream()).filter(s -> s.checks().stream()
+                    .anyMatch(c -> c instanceof CheckSpec.Writer w && w.rollback() != null)).findFirst().orElseThrow();
+            int writer = migrate.checks().indexOf(migrate.checks().stream()
+                    .filter(c -> c instanceof CheckSpec.Writer).findFirst().orElseThrow());
+            assertThat(state.result(migrate.id(), writer).orElseThrow().status())
+                    .as("the broken migration itself runs cleanly").isEqualTo(Status.PASSED);
+            Map<String, Status> stopped = state.events().stream()
+                    .filter(e -> e instanceof JournalEvent.CheckFinished).map(e -> ((JournalEvent.CheckFinished) e)
+                            .result()).filter(r -> !r.stepId().startsWith("rollback:")
+                            && (r.status() == Status.FAILED || r.status() == Status.ERROR))
+                    .collect(Collectors.toMap(CheckResult::key, CheckResult::status, (a, b) -> b, TreeMap::new));
+            assertThat(stopped).as(run.output()).isNotEmpty()
+                    .allSatisfy((key, status) -> assertThat(status).as(key).isEqualTo(Status.FAILED));
+            assertThat(expected).as("the checks the rehearsal stopped at").containsAll(stopped.keySet());
+            assertThat(fullDump(demo, database)).as("the original demo database, schema and rows").isEqualTo(before);
+        }
+    }
+
+    /** Schema and rows of a database on {@code server}, as pg_dump writes them (less its random restrict key). */
+    private static String fullDump(EmbeddedServer server, String database) throws Exception {
+        Process p = new ProcessBuilder("pg_dump", "--no-password", "--host=localhost", "--port=" + server.port(),
+                "--username=" + server.user(), database).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+                .collect(Collectors.joining("\n"));
     }
 
     private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
