@@ -450,6 +450,57 @@ class WizardToolsTest {
         assertThat(vm.checks().get(0).status()).isEqualTo(Status.CONFIRMED);
     }
 
+    @org.junit.jupiter.api.Test
+    void aMigrationsFileIsNamedRelativeToTheRunbookWithItsFullPathInTheTooltips() throws Exception {
+        FxRobot robot = new FxRobot();
+        Path sql = dir.resolve("sql").resolve("add_note.sql");
+        Files.createDirectories(sql.getParent());
+        Files.writeString(sql, "ALTER TABLE items ADD COLUMN IF NOT EXISTS note text;\n", StandardCharsets.UTF_8);
+        String full = sql.toAbsolutePath().normalize().toString();
+        open(robot, 1366, 768, """
+                runbook: Paths
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: migrate
+                        title: Add the note column
+                        checks:
+                          - execute: { file: sql/add_note.sql }
+                """.formatted(database));
+        TableView<dev.runbookpilot.ui.wizard.CheckRow> table = robot.lookup("#checks").queryTableView();
+        String shown = "execute sql/add_note.sql in a transaction";
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableCell<?, ?> cell = robot.lookup("#checks .table-cell")
+                .queryAllAs(javafx.scene.control.TableCell.class).stream()
+                .filter(c -> shown.equals(c.getText())).findFirst().orElseThrow();
+        assertThat(cell.getTooltip().getText()).isEqualTo("execute " + full + " in a transaction");
+        assertThat(table.getItems().get(0).expectedProperty().get()).isEqualTo(shown);
+
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#migration-sql").tryQuery().isPresent()
+                && robot.lookup("#migration-sql").queryAs(TextArea.class).getText().startsWith("--"));
+        TextArea approval = robot.lookup("#migration-sql").queryAs(TextArea.class);
+        assertThat(approval.getText()).startsWith("-- sql/add_note.sql (one transaction)\n").doesNotContain(full);
+        assertThat(approval.getTooltip().getText()).contains("sql/add_note.sql = " + full);
+        robot.clickOn(robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(b -> b.getText().equals("Run migration")).findFirst().orElseThrow());
+        waitIdle();
+        assertThat(table.getItems().get(0).status()).isEqualTo(Status.PASSED);
+
+        robot.interact(() -> table.getSelectionModel().select(0));
+        javafx.scene.control.Label title = robot.lookup("#check-title").queryAs(javafx.scene.control.Label.class);
+        assertThat(title.getText()).isEqualTo(shown);
+        assertThat(title.getTooltip().getText()).isEqualTo("execute " + full + " in a transaction");
+        assertThat(texts(robot.lookup("#check-detail").queryAs(Node.class))).contains(shown).doesNotContain(full);
+        assertThat(texts(robot.lookup("#session-log-table").queryTableView())).as("the session log names it so too")
+                .anySatisfy(t -> assertThat(t).startsWith(shown + ": PASSED")).noneSatisfy(t -> assertThat(t)
+                        .contains(full));
+        assertThat(window.wizard().viewModel().session().state().events()).as("the journal keeps the full path")
+                .anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(dev.runbookpilot.session.JournalEvent
+                        .CheckFinished.class, f -> assertThat(f.result().label()).contains(full)));
+    }
+
     // ---------------------------------------------------------------- helpers
     /** Every Text and Label under a node, in order, joined: what the operator reads. */
     private static String texts(Node node) {
