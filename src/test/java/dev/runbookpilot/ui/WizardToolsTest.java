@@ -501,6 +501,50 @@ class WizardToolsTest {
                         .CheckFinished.class, f -> assertThat(f.result().label()).contains(full)));
     }
 
+    @org.junit.jupiter.api.Test
+    void theExportDialogFitsA1366x768WindowWithExportAndCloseOnScreen() throws Exception {
+        FxRobot robot = new FxRobot();
+        open(robot, 1366, 768, """
+                runbook: Export
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: count
+                        title: Count the items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 6" }
+                """.formatted(database));
+        WizardViewModel vm = window.wizard().viewModel();
+        robot.clickOn("#run");
+        waitIdle();
+        robot.interact(vm::next);
+        waitIdle();
+        robot.clickOn("#export");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#do-export").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.Button export = robot.lookup("#do-export").queryAs(javafx.scene.control.Button.class);
+        javafx.stage.Window dialog = export.getScene().getWindow();
+        // Fitted like the wizard's other dialogs: owned by the window, resizable (so the fit can cap its height and
+        // the operator can enlarge it), within the window's height.
+        assertThat(((javafx.stage.Stage) dialog).isResizable()).isTrue();
+        assertThat(((javafx.stage.Stage) dialog).getOwner()).isSameAs(stage);
+        assertThat(dialog.getHeight()).as("no taller than the window").isLessThanOrEqualTo(stage.getHeight());
+        assertThat(dialog.getY()).isGreaterThanOrEqualTo(stage.getY());
+        assertThat(dialog.getY() + dialog.getHeight()).isLessThanOrEqualTo(stage.getY() + stage.getHeight());
+        javafx.scene.control.Button close = robot.lookup(".dialog-pane .button").queryAll().stream()
+                .filter(b -> b instanceof javafx.scene.control.Button button && button.getText().equals("Close"))
+                .map(javafx.scene.control.Button.class::cast).findFirst().orElseThrow();
+        for (Node shown : List.of(export, close, robot.lookup("#export-result").queryAs(Node.class))) {
+            Bounds s = shown.localToScreen(shown.getBoundsInLocal());
+            assertThat(s.getMinX()).as("inside the dialog").isGreaterThanOrEqualTo(dialog.getX());
+            assertThat(s.getMaxX()).as("inside the dialog").isLessThanOrEqualTo(dialog.getX() + dialog.getWidth());
+            assertThat(s.getMaxY()).as("inside the dialog").isLessThanOrEqualTo(dialog.getY() + dialog.getHeight());
+            assertThat(s.getMinY()).isGreaterThanOrEqualTo(dialog.getY());
+        }
+        robot.clickOn(close);
+    }
+
     // ---------------------------------------------------------------- helpers
     /** Every Text and Label under a node, in order, joined: what the operator reads. */
     private static String texts(Node node) {
