@@ -56,10 +56,6 @@ public final class CheckRow {
         return spec.label();
     }
 
-    /** A text naming workstation files, as this row shows them. */
-    String shownPaths(String text) {
-        return text == null ? null : shownPaths.apply(text);
-    }
 
     public ReadOnlyObjectProperty<Status> statusProperty() {
         return status;
