@@ -18,8 +18,12 @@ import java.util.regex.Pattern;
  *
  * <p>It works on the finished text, after escaping, so every section any writer adds is covered; each folder is
  * searched for in every escaped spelling the writer uses.
+ *
+ * <p>The wizard names files the same way (a check's label, its expectation, the approval's file lines), so what an
+ * operator reads on screen is what the auditor reads in the report; the wizard keeps the absolute path at hand in a
+ * tooltip, since the operator must be able to see exactly which file runs.
  */
-final class WorkstationPaths {
+public final class WorkstationPaths {
     private record Rule(Pattern pattern, String inside, String alone) {}
 
     private final List<Rule> rules = new ArrayList<>();
@@ -30,7 +34,7 @@ final class WorkstationPaths {
      * @param spellings   how the writer escapes text; the raw spelling is always searched too
      */
     @SafeVarargs
-    WorkstationPaths(String runbookFile, String home, UnaryOperator<String>... spellings) {
+    public WorkstationPaths(String runbookFile, String home, UnaryOperator<String>... spellings) {
         List<String[]> folders = new ArrayList<>();
         Path dir = runbookFile == null ? null : Path.of(runbookFile).toAbsolutePath().normalize().getParent();
         if (dir != null) {
@@ -57,7 +61,8 @@ final class WorkstationPaths {
         }
     }
 
-    String apply(String text) {
+    /** The text with every path under the runbook's folder, a folder beside it or the home folder rewritten. */
+    public String apply(String text) {
         String out = text;
         for (Rule r : rules) {
             Matcher m = r.pattern.matcher(out);

@@ -205,8 +205,7 @@ public final class MainWindow {
     private void export(WizardViewModel vm) {
         if (vm.session() == null) return;
         ExportDialog dialog = new ExportDialog(vm.session().state(), workspace, background);
-        dialog.initOwner(stage);
-        dialog.show();
+        dialog.showOver(stage);
     }
 
     void toggleTheme() {

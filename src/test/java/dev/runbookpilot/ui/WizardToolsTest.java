@@ -450,6 +450,101 @@ class WizardToolsTest {
         assertThat(vm.checks().get(0).status()).isEqualTo(Status.CONFIRMED);
     }
 
+    @org.junit.jupiter.api.Test
+    void aMigrationsFileIsNamedRelativeToTheRunbookWithItsFullPathInTheTooltips() throws Exception {
+        FxRobot robot = new FxRobot();
+        Path sql = dir.resolve("sql").resolve("add_note.sql");
+        Files.createDirectories(sql.getParent());
+        Files.writeString(sql, "ALTER TABLE items ADD COLUMN IF NOT EXISTS note text;\n", StandardCharsets.UTF_8);
+        String full = sql.toAbsolutePath().normalize().toString();
+        open(robot, 1366, 768, """
+                runbook: Paths
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: migrate
+                        title: Add the note column
+                        checks:
+                          - execute: { file: sql/add_note.sql }
+                """.formatted(database));
+        TableView<dev.runbookpilot.ui.wizard.CheckRow> table = robot.lookup("#checks").queryTableView();
+        String shown = "execute sql/add_note.sql in a transaction";
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.TableCell<?, ?> cell = robot.lookup("#checks .table-cell")
+                .queryAllAs(javafx.scene.control.TableCell.class).stream()
+                .filter(c -> shown.equals(c.getText())).findFirst().orElseThrow();
+        assertThat(cell.getTooltip().getText()).isEqualTo("execute " + full + " in a transaction");
+        assertThat(table.getItems().get(0).expectedProperty().get()).isEqualTo(shown);
+
+        robot.clickOn("#run");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#migration-sql").tryQuery().isPresent()
+                && robot.lookup("#migration-sql").queryAs(TextArea.class).getText().startsWith("--"));
+        TextArea approval = robot.lookup("#migration-sql").queryAs(TextArea.class);
+        assertThat(approval.getText()).startsWith("-- sql/add_note.sql (one transaction)\n").doesNotContain(full);
+        assertThat(approval.getTooltip().getText()).contains("sql/add_note.sql = " + full);
+        robot.clickOn(robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
+                .filter(b -> b.getText().equals("Run migration")).findFirst().orElseThrow());
+        waitIdle();
+        assertThat(table.getItems().get(0).status()).isEqualTo(Status.PASSED);
+
+        robot.interact(() -> table.getSelectionModel().select(0));
+        javafx.scene.control.Label title = robot.lookup("#check-title").queryAs(javafx.scene.control.Label.class);
+        assertThat(title.getText()).isEqualTo(shown);
+        assertThat(title.getTooltip().getText()).isEqualTo("execute " + full + " in a transaction");
+        assertThat(texts(robot.lookup("#check-detail").queryAs(Node.class))).contains(shown).doesNotContain(full);
+        assertThat(texts(robot.lookup("#session-log-table").queryTableView())).as("the session log names it so too")
+                .anySatisfy(t -> assertThat(t).startsWith(shown + ": PASSED")).noneSatisfy(t -> assertThat(t)
+                        .contains(full));
+        assertThat(window.wizard().viewModel().session().state().events()).as("the journal keeps the full path")
+                .anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(dev.runbookpilot.session.JournalEvent
+                        .CheckFinished.class, f -> assertThat(f.result().label()).contains(full)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void theExportDialogFitsA1366x768WindowWithExportAndCloseOnScreen() throws Exception {
+        FxRobot robot = new FxRobot();
+        open(robot, 1366, 768, """
+                runbook: Export
+                target: { environment: staging, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: count
+                        title: Count the items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 6" }
+                """.formatted(database));
+        WizardViewModel vm = window.wizard().viewModel();
+        robot.clickOn("#run");
+        waitIdle();
+        robot.interact(vm::next);
+        waitIdle();
+        robot.clickOn("#export");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#do-export").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.Button export = robot.lookup("#do-export").queryAs(javafx.scene.control.Button.class);
+        javafx.stage.Window dialog = export.getScene().getWindow();
+        // Fitted like the wizard's other dialogs: owned by the window, resizable (so the fit can cap its height and
+        // the operator can enlarge it), within the window's height.
+        assertThat(((javafx.stage.Stage) dialog).isResizable()).isTrue();
+        assertThat(((javafx.stage.Stage) dialog).getOwner()).isSameAs(stage);
+        assertThat(dialog.getHeight()).as("no taller than the window").isLessThanOrEqualTo(stage.getHeight());
+        assertThat(dialog.getY()).isGreaterThanOrEqualTo(stage.getY());
+        assertThat(dialog.getY() + dialog.getHeight()).isLessThanOrEqualTo(stage.getY() + stage.getHeight());
+        javafx.scene.control.Button close = robot.lookup(".dialog-pane .button").queryAll().stream()
+                .filter(b -> b instanceof javafx.scene.control.Button button && button.getText().equals("Close"))
+                .map(javafx.scene.control.Button.class::cast).findFirst().orElseThrow();
+        for (Node shown : List.of(export, close, robot.lookup("#export-result").queryAs(Node.class))) {
+            Bounds s = shown.localToScreen(shown.getBoundsInLocal());
+            assertThat(s.getMinX()).as("inside the dialog").isGreaterThanOrEqualTo(dialog.getX());
+            assertThat(s.getMaxX()).as("inside the dialog").isLessThanOrEqualTo(dialog.getX() + dialog.getWidth());
+            assertThat(s.getMaxY()).as("inside the dialog").isLessThanOrEqualTo(dialog.getY() + dialog.getHeight());
+            assertThat(s.getMinY()).isGreaterThanOrEqualTo(dialog.getY());
+        }
+        robot.clickOn(close);
+    }
+
     // ---------------------------------------------------------------- helpers
     /** Every Text and Label under a node, in order, joined: what the operator reads. */
     private static String texts(Node node) {

@@ -19,6 +19,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.Clipboard;
 import javafx.scene.input.ClipboardContent;
 import javafx.scene.layout.GridPane;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * What the wizard shows for the selected check: status, expected against actual, the error with its SQLSTATE,
@@ -42,6 +44,8 @@ public final class CheckDetailPane extends VBox {
 
     private final StatusBadge badge = new StatusBadge();
     private final Label title = new Label();
+    /** How the title and expectation name workstation files; the title's tooltip keeps the absolute form. */
+    private UnaryOperator<String> shownPaths = UnaryOperator.identity();
     private final Label expected = value("check-expected");
     private final Label actual = value("check-actual");
     private final Label duration = value("check-duration");
@@ -101,6 +105,14 @@ public final class CheckDetailPane extends VBox {
         clear();
     }
 
+    /**
+     * Names files in the title and expectation as the given function does (the wizard: relative to the runbook's
+     * folder, as the report); the title's tooltip then holds the label with its absolute paths.
+     */
+    public void setShownPaths(UnaryOperator<String> shownPaths) {
+        this.shownPaths = shownPaths;
+    }
+
     /** Nothing selected. */
     public void clear() {
         show(null, "Select a check to see its SQL, result and evidence.", null);
@@ -140,11 +152,13 @@ public final class CheckDetailPane extends VBox {
         badge.setStatus(status);
         setShown(badge, true);
         String name = result != null && result.label() != null ? result.label() : label;
-        title.setText(name == null ? "" : name);
+        String shownName = name == null ? "" : shownPaths.apply(name);
+        title.setText(shownName);
+        title.setTooltip(shownName.equals(name == null ? "" : name) ? null : new Tooltip(name));
 
         boolean ran = result != null;
         setShown(facts, ran || label != null);
-        expected.setText(ran && result.expected() != null ? result.expected() : ran ? "" : "—");
+        expected.setText(ran && result.expected() != null ? shownPaths.apply(result.expected()) : ran ? "" : "—");
         actual.setText(ran ? nonNull(result.actual()) : notRunText);
         duration.setText(ran && status.isFinished() ? formatDuration(result.durationMillis()) : "—");
 

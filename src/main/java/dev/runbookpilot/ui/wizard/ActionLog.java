@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The session's actions as the log panel lists them: what ran and with what result, who approved, confirmed, waived,
@@ -92,7 +93,11 @@ public final class ActionLog {
     /** Who runs the session now (from its start or latest resume): who approved what it ran. */
     private String operator = "";
 
-    public ActionLog(Runbook runbook) {
+    /** Names files as the checks table does: relative to the runbook's folder, the home folder as {@code ~}. */
+    private final UnaryOperator<String> shownPaths;
+
+    ActionLog(Runbook runbook, UnaryOperator<String> shownPaths) {
+        this.shownPaths = shownPaths;
         for (Phase p : runbook.phases()) {
             for (Step s : p.steps()) stepsById.put(s.id(), s);
         }
@@ -128,9 +133,11 @@ public final class ActionLog {
         }
         if (event instanceof JournalEvent.CheckFinished f) {
             CheckResult r = f.result();
-            StringBuilder b = new StringBuilder(r.label() != null ? r.label() : r.kind()).append(": ")
-                    .append(r.status());
-            if (r.expected() != null && !r.expected().isBlank()) b.append(" — expected ").append(r.expected());
+            StringBuilder b = new StringBuilder(r.label() != null ? shownPaths.apply(r.label()) : r.kind())
+                    .append(": ").append(r.status());
+            if (r.expected() != null && !r.expected().isBlank()) {
+                b.append(" — expected ").append(shownPaths.apply(r.expected()));
+            }
             if (r.actual() != null && !r.actual().isBlank()) b.append(", actual ").append(r.actual());
             if (r.error() != null) b.append(" — ").append(r.sqlState() == null ? "" : "SQLSTATE " + r.sqlState()
                     + ": ").append(r.error());
@@ -256,7 +263,7 @@ public final class ActionLog {
         Step s = stepsById.get(stepId);
         if (s == null || index < 0 || index >= s.checks().size()) return "check " + (index + 1);
         CheckSpec c = s.checks().get(index);
-        return c.label();
+        return shownPaths.apply(c.label());
     }
 
     private static String abbreviate(String sha) {

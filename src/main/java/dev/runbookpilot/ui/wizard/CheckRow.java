@@ -11,10 +11,14 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import java.util.function.UnaryOperator;
+
 /** One check of the current step as the table shows it: filled in live as results are journaled. */
 public final class CheckRow {
     private final int index;
     private final CheckSpec spec;
+    /** Names workstation files as the report does; the row's texts from the runbook pass through it. */
+    private final UnaryOperator<String> shownPaths;
     private final ObjectProperty<Status> status = new SimpleObjectProperty<>(this, "status", Status.PENDING);
     private final StringProperty expected = new SimpleStringProperty(this, "expected");
     private final StringProperty actual = new SimpleStringProperty(this, "actual");
@@ -22,11 +26,12 @@ public final class CheckRow {
     private final ObjectProperty<CheckResult> result = new SimpleObjectProperty<>(this, "result");
     private final StringProperty accepted = new SimpleStringProperty(this, "accepted", "");
 
-    CheckRow(int index, CheckSpec spec) {
+    CheckRow(int index, CheckSpec spec, UnaryOperator<String> shownPaths) {
         this.index = index;
         this.spec = spec;
+        this.shownPaths = shownPaths;
         // The Check column already names the kind; a query's expectation alone reads as the engine will report it.
-        expected.set(spec instanceof CheckSpec.Query q ? q.expect().describe() : spec.describe());
+        expected.set(shownPaths.apply(spec instanceof CheckSpec.Query q ? q.expect().describe() : spec.describe()));
     }
 
     public int index() {
@@ -41,9 +46,16 @@ public final class CheckRow {
         return spec.kind();
     }
 
+    /** The label as the wizard shows it: files relative to the runbook's folder, the home folder as {@code ~}. */
     public String label() {
+        return shownPaths.apply(spec.label());
+    }
+
+    /** The label as the runbook gives it, files by their absolute paths: what the tooltip shows. */
+    public String fullLabel() {
         return spec.label();
     }
+
 
     public ReadOnlyObjectProperty<Status> statusProperty() {
         return status;
@@ -94,7 +106,7 @@ public final class CheckRow {
         status.set(s);
         result.set(r);
         if (r != null) {
-            if (r.expected() != null) expected.set(r.expected());
+            if (r.expected() != null) expected.set(shownPaths.apply(r.expected()));
             actual.set(r.actual() == null ? "" : r.actual());
             duration.set(formatMillis(r.durationMillis()));
         } else {

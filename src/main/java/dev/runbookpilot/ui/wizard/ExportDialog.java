@@ -23,6 +23,7 @@ import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.stage.FileChooser;
+import javafx.stage.Window;
 
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
@@ -73,6 +74,8 @@ public final class ExportDialog extends Dialog<Void> {
         result.setEditable(false);
         result.setWrapText(true);
         result.setPrefRowCount(7);
+        result.setMinHeight(60);
+        GridPane.setVgrow(result, Priority.ALWAYS);
         format.selectedToggleProperty().addListener((o, a, b) -> out.setText(defaultPath().toString()));
         out.setText(defaultPath().toString());
 
@@ -101,6 +104,16 @@ public final class ExportDialog extends Dialog<Void> {
         export.setOnAction(e -> runExport());
         getDialogPane().getButtonTypes().setAll(new ButtonType("Close", ButtonBar.ButtonData.CANCEL_CLOSE));
         ((ButtonBar) getDialogPane().lookup(".button-bar")).getButtons().add(0, export);
+    }
+
+    /**
+     * Shows the dialog over the wizard's window, fitted to it like the wizard's other dialogs: never taller than the
+     * window or its screen (768 pixels on a laptop), so Export and Close stay on screen; the result area gives up
+     * height first.
+     */
+    public void showOver(Window owner) {
+        DialogFit.own(this, owner);
+        show();
     }
 
     private ReportFormat selectedFormat() {

@@ -9,6 +9,7 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.VBox;
 
 /**
@@ -50,6 +51,14 @@ final class MigrationDialog extends Dialog<String> {
             setResultConverter(b -> b == run ? "" : null);
         }
         getDialogPane().setContent(box);
+    }
+
+    /**
+     * The SQL names its files relative to the runbook's folder; the tooltip names each by its absolute path, so the
+     * operator can see exactly which file runs.
+     */
+    void showFullPaths(String files) {
+        sql.setTooltip(files == null || files.isEmpty() ? null : new Tooltip("Files, in full:\n" + files));
     }
 
     void showSql(String text) {

@@ -303,6 +303,7 @@ public final class WizardView extends BorderPane {
         topScroll.setFitToHeight(true);
         topScroll.getStyleClass().add("edge-to-edge");
         detail.setId("check-detail");
+        detail.setShownPaths(vm::shownPath);
         detail.setPadding(new Insets(0, 12, 8, 12));
         ScrollPane detailScroll = new ScrollPane(new VBox(runState(), detail));
         detailScroll.setFitToWidth(true);
@@ -347,6 +348,18 @@ public final class WizardView extends BorderPane {
         check.setCellValueFactory(c -> new javafx.beans.property.SimpleStringProperty(
                 c.getValue().label().startsWith(c.getValue().kind()) ? c.getValue().label()
                         : c.getValue().kind() + " · " + c.getValue().label()));
+        // The label names files relative to the runbook's folder; the tooltip has them absolute, as they run.
+        check.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(String text, boolean empty) {
+                super.updateItem(text, empty);
+                setText(empty ? null : text);
+                int i = getIndex();
+                CheckRow row = empty || i < 0 || i >= getTableView().getItems().size() ? null
+                        : getTableView().getItems().get(i);
+                setTooltip(row == null ? null : new Tooltip(row.fullLabel()));
+            }
+        });
         check.setPrefWidth(300);
         check.setMinWidth(160);
         TableColumn<CheckRow, String> expected = new TableColumn<>("Expected");
@@ -611,6 +624,7 @@ public final class WizardView extends BorderPane {
         MigrationDialog dialog = new MigrationDialog(vm.approval(), item.step().title(), vm.databaseName(),
                 vm.requiresTypedDatabaseName());
         DialogFit.own(dialog, getScene().getWindow());
+        dialog.showFullPaths(vm.filesApproved(item.step()));
         vm.loadMigrationSql(item.step(), dialog::showSql, dialog::showLoadFailure);
         dialog.showAndWait().ifPresent(vm::runMigration);
     }

@@ -3,6 +3,7 @@ package dev.runbookpilot.ui.wizard;
 import dev.runbookpilot.app.Target;
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.report.WorkstationPaths;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.runbook.Environment;
 import dev.runbookpilot.runbook.Phase;
@@ -95,6 +96,8 @@ public final class WizardViewModel {
     }
 
     private final Runbook runbook;
+    /** Files named as the report names them: relative to the runbook's folder, the home folder as {@code ~}. */
+    private final WorkstationPaths paths;
     private final Target target;
     private final Executor ui;
     private final Executor background;
@@ -201,12 +204,14 @@ public final class WizardViewModel {
 
     public WizardViewModel(Runbook runbook, Target target, Executor ui, Executor background, Clock clock) {
         this.runbook = runbook;
+        this.paths = new WorkstationPaths(runbook.file() == null ? null : runbook.file().toString(),
+                System.getProperty("user.home"));
         this.target = target;
         this.ui = ui;
         this.background = background;
         this.clock = clock;
         this.clockStrip = new ClockViewModel(clock);
-        this.actionLog = new ActionLog(runbook);
+        this.actionLog = new ActionLog(runbook, paths::apply);
         int position = 0;
         for (Phase p : runbook.phases()) {
             for (Step s : p.steps()) steps.add(new StepItem(p.name(), s, position++));
@@ -381,7 +386,7 @@ public final class WizardViewModel {
         migrationLog.clear();
         migrationProgress.set("");
         List<CheckRow> rows = new ArrayList<>();
-        for (int i = 0; i < item.step().checks().size(); i++) rows.add(new CheckRow(i, item.step().checks().get(i)));
+        for (int i = 0; i < item.step().checks().size(); i++) rows.add(new CheckRow(i, item.step().checks().get(i), paths::apply));
         checks.setAll(rows);
         confirmedHere.clear();
         current.set(item);
@@ -683,6 +688,28 @@ public final class WizardViewModel {
     }
 
     /**
+     * A text that names workstation files (a check's label or expectation) as the wizard shows it: each path under
+     * the runbook's folder relative to it, one beside it with {@code ../}, one under the home folder with {@code ~/},
+     * as the report writes them. The absolute form stays in the journal and in the wizard's tooltips.
+     */
+    public String shownPath(String text) {
+        return text == null ? null : paths.apply(text);
+    }
+
+    /** Every file the approval names by its relative form, with its absolute path: the operator's exact check. */
+    public String filesApproved(Step step) {
+        StringBuilder b = new StringBuilder();
+        for (CheckSpec c : step.checks()) {
+            Path file = c instanceof CheckSpec.Execute ex ? ex.file() : c instanceof CheckSpec.Backup bk ? bk.dir() : null;
+            if (file == null) continue;
+            String full = file.toAbsolutePath().normalize().toString();
+            if (b.length() > 0) b.append('\n');
+            b.append(shownPath(full)).append(" = ").append(full);
+        }
+        return b.toString();
+    }
+
+    /**
      * The migration files of a step, read in the background for the approval dialog; {@code onFailed} gets the
      * reason when a file cannot be read, so nothing is approved unseen.
      */
@@ -691,7 +718,7 @@ public final class WizardViewModel {
             StringBuilder b = new StringBuilder();
             for (CheckSpec c : step.checks()) {
                 if (c instanceof CheckSpec.Execute ex) {
-                    b.append("-- ").append(runbook.baseDir().relativize(ex.file())).append(ex.transaction()
+                    b.append("-- ").append(shownPath(ex.file().toAbsolutePath().normalize().toString())).append(ex.transaction()
                             ? " (one transaction)" : " (no transaction: statements commit one by one)").append('\n');
                     b.append(Files.readString(ex.file(), StandardCharsets.UTF_8)).append('\n');
                 } else if (c instanceof CheckSpec.Command cmd) {
@@ -699,7 +726,7 @@ public final class WizardViewModel {
                             .append(session.commandPreview(cmd));
                     for (CheckSpec v : cmd.verify()) b.append("# then verify: ").append(v.label()).append('\n');
                 } else if (c instanceof CheckSpec.Backup backup) {
-                    b.append("-- backup: pg_dump of ").append(databaseName()).append(" into ").append(backup.dir())
+                    b.append("-- backup: pg_dump of ").append(databaseName()).append(" into ").append(shownPath(backup.dir().toAbsolutePath().normalize().toString()))
                             .append(" (").append(backup.format().yamlName()).append("), proven by ")
                             .append(backup.verify() == CheckSpec.BackupVerify.LIST ? "pg_restore --list"
                                     : "a restore into " + backup.scratch().describe()).append('\n');
