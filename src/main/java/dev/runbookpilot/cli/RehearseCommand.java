@@ -2,10 +2,8 @@ package dev.runbookpilot.cli;
 
 import dev.runbookpilot.app.Rehearsal;
 import dev.runbookpilot.app.Target;
-import dev.runbookpilot.app.TargetException;
 import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.check.TargetCopy;
-import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookException;
@@ -19,8 +17,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -114,24 +110,13 @@ final class RehearseCommand implements Callable<Integer> {
         CheckSpec.Scratch where = place.copyTo != null
                 ? new CheckSpec.Scratch(CheckSpec.ScratchKind.SERVER, place.copyTo)
                 : place.onTarget ? CheckSpec.Scratch.TARGET : CheckSpec.Scratch.EMBEDDED;
+        Path demoDir = original.demo ? Connector.demoDir(sessions, Rehearsal.DEMO_DIR_PREFIX) : null;
         Target connected;
-        Path demoDir = null;
         try {
-            if (original.demo) {
-                demoDir = sessions.resolve(Rehearsal.DEMO_DIR_PREFIX
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
-                out.println("Starting the embedded PostgreSQL with " + DemoDatabase.setupScript(runbook) + " …");
-                out.flush();
-                connected = Targets.fromEnvironment().startDemo(runbook, demoDir);
-            } else {
-                connected = Connector.connect(original.db);
-            }
+            connected = Connector.connectOrStartDemo(runbook, demoDir, original.db, out);
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
             return f.exitCode;
-        } catch (TargetException e) {
-            err.println(e.getMessage());
-            return Connector.Failure.of(e).exitCode;
         }
         Rehearsal rehearsal;
         try {

@@ -1,9 +1,6 @@
 package dev.runbookpilot.cli;
 
-import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.app.Target;
-import dev.runbookpilot.app.TargetException;
-import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
@@ -17,8 +14,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = "Run a runbook against a database (or the embedded demo), journaling everything."
@@ -62,21 +57,11 @@ final class RunCommand implements Callable<Integer> {
         }
         Target connected;
         try {
-            if (target.demo) {
-                Path dataDir = interaction.sessionDirectory().resolve("demo-"
-                        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
-                out.println("Starting the embedded PostgreSQL and loading " + DemoDatabase.setupScript(runbook) + " …");
-                out.flush();
-                connected = Targets.fromEnvironment().startDemo(runbook, dataDir);
-            } else {
-                connected = Connector.connect(target.db);
-            }
+            connected = Connector.connectOrStartDemo(runbook,
+                    target.demo ? Connector.demoDir(interaction.sessionDirectory(), "demo-") : null, target.db, out);
         } catch (Connector.Failure f) {
             err.println(f.getMessage());
             return f.exitCode;
-        } catch (TargetException e) {
-            err.println(e.getMessage());
-            return Connector.Failure.of(e).exitCode;
         }
         try (connected;
              Session session = Session.start(runbook, connected.db(), connected.record(),
