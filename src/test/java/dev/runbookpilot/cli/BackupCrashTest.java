@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.runbookpilot.cli.ChildRun.awaitJournalLine;
 
 /**
  * A real run killed with SIGKILL once its backup has begun (pg_dump writing, or the restore drill running): the
@@ -48,10 +49,8 @@ class BackupCrashTest {
         Path sessions = dir.resolve("sessions");
         Path dumps = runbook.resolveSibling("dumps");
 
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", runbook.toString(),
-                "--db", TestPostgres.jdbcUrl(db), "--session-dir", sessions.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = ChildRun.start(dir.resolve("child.log"), "run", runbook.toString(), "--db",
+                TestPostgres.jdbcUrl(db), "--session-dir", sessions.toString());
         Path journal = awaitJournalLine(sessions, "\"event\":\"backupBegan\"", child);
         child.destroyForcibly();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -81,22 +80,5 @@ class BackupCrashTest {
                 assertThat(rs.getLong(1)).as("scratch database " + scratch).isZero();
             }
         }
-    }
-
-    private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(sessions)) {
-                try (Stream<Path> files = Files.list(sessions)) {
-                    List<Path> journals = files.filter(f -> f.toString().endsWith(".jsonl")).toList();
-                    if (!journals.isEmpty() && Files.readString(journals.get(0)).contains(fragment)) {
-                        return journals.get(0);
-                    }
-                }
-            }
-            assertThat(child.isAlive()).as("the run ended before reaching " + fragment).isTrue();
-            Thread.sleep(5);
-        }
-        throw new AssertionError("journal never reached " + fragment);
     }
 }

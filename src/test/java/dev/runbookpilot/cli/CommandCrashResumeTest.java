@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.runbookpilot.cli.ChildRun.awaitJournalLine;
 
 /**
  * Kills a real run (SIGKILL to its JVM) while its command runs, then resumes: the command is ERROR "interrupted —
@@ -47,10 +47,8 @@ class CommandCrashResumeTest {
         String db = TestPostgres.freshDatabase("cmdcrash");
         Path sessions = dir.resolve("sessions");
 
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "run", runbook.toString(), "--db",
-                TestPostgres.jdbcUrl(db), "--yes", "--session-dir", sessions.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = ChildRun.start(dir.resolve("child.log"), "run", runbook.toString(), "--db",
+                TestPostgres.jdbcUrl(db), "--yes", "--session-dir", sessions.toString());
         Path journal = awaitJournalLine(sessions, "\"text\":\"upgrading\"", child);
         child.destroyForcibly();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -79,20 +77,5 @@ class CommandCrashResumeTest {
                 .isEqualTo(Status.CONFIRMED);
         assertThat(events.stream().filter(e -> e instanceof JournalEvent.CommandBegan)).hasSize(1);
         assertThat(Files.readAllLines(runs)).containsExactly("ran");
-    }
-
-    private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(sessions)) {
-                try (Stream<Path> files = Files.list(sessions)) {
-                    Path journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElse(null);
-                    if (journal != null && Files.readString(journal).contains(fragment)) return journal;
-                }
-            }
-            assertThat(child.isAlive()).as("the run ended before reaching " + fragment).isTrue();
-            Thread.sleep(10);
-        }
-        throw new AssertionError("journal never reached " + fragment);
     }
 }

@@ -41,6 +41,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.runbookpilot.cli.ChildRun.awaitJournalLine;
+import static dev.runbookpilot.cli.ChildRun.onlyJournal;
 
 /**
  * {@code rehearse}: the runbook runs forward on a copy, the original is never written, the copy is gone at the end
@@ -140,12 +142,6 @@ class RehearseTest {
                 rs.next();
                 return rs.getLong(1) > 0;
             }
-        }
-    }
-
-    private static Path onlyJournal(Path sessions) throws Exception {
-        try (Stream<Path> files = Files.list(sessions)) {
-            return files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
         }
     }
 
@@ -311,10 +307,8 @@ class RehearseTest {
         String db = ordersDatabase("rehearse_crash", false);
         Path rb = runbook(dir, db, "SELECT pg_sleep(60);\n" + MIGRATION);
         Path sessions = dir.resolve("sessions");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "rehearse", rb.toString(),
-                "--db", TestPostgres.jdbcUrl(db), "--copy-on-target", "--session-dir", sessions.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = ChildRun.start(dir.resolve("child.log"), "rehearse", rb.toString(), "--db",
+                TestPostgres.jdbcUrl(db), "--copy-on-target", "--session-dir", sessions.toString());
         Path journal = awaitJournalLine(sessions, "\"event\":\"migrationBegan\"", child);
         child.destroyForcibly();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -424,22 +418,5 @@ class RehearseTest {
         assertThat(p.waitFor()).as(out).isZero();
         return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
                 .collect(Collectors.joining("\n"));
-    }
-
-    private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(sessions)) {
-                try (Stream<Path> files = Files.list(sessions)) {
-                    List<Path> journals = files.filter(f -> f.toString().endsWith(".jsonl")).toList();
-                    if (!journals.isEmpty() && Files.readString(journals.get(0)).contains(fragment)) {
-                        return journals.get(0);
-                    }
-                }
-            }
-            assertThat(child.isAlive()).as("the rehearsal ended before reaching " + fragment).isTrue();
-            Thread.sleep(20);
-        }
-        throw new AssertionError("journal never reached " + fragment);
     }
 }

@@ -16,12 +16,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.runbookpilot.cli.ChildRun.awaitJournalLine;
+import static dev.runbookpilot.cli.ChildRun.onlyJournal;
 
 /**
  * {@code --roll-back-on-failure} from the attacker's side: production needs the typed database name for the
@@ -179,35 +179,7 @@ class RollbackCliTest {
     }
 
     private static Process startChild(Path runbook, String db, Path sessions, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", runbook.toString(),
-                "--db", TestPostgres.jdbcUrl(db), "--yes", "--roll-back-on-failure",
-                "--session-dir", sessions.toString()));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static Path awaitJournalLine(Path sessions, String fragment, Process child) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.isDirectory(sessions)) {
-                Path journal = onlyJournalOrNull(sessions);
-                if (journal != null && Files.readString(journal).contains(fragment)) return journal;
-            }
-            assertThat(child.isAlive()).as("the run ended before reaching " + fragment).isTrue();
-            Thread.sleep(10);
-        }
-        throw new AssertionError("journal never reached " + fragment);
-    }
-
-    private static Path onlyJournal(Path sessions) throws IOException {
-        Path p = onlyJournalOrNull(sessions);
-        assertThat(p).isNotNull();
-        return p;
-    }
-
-    private static Path onlyJournalOrNull(Path sessions) throws IOException {
-        try (Stream<Path> files = Files.list(sessions)) {
-            return files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElse(null);
-        }
+        return ChildRun.start(log, "run", runbook.toString(), "--db", TestPostgres.jdbcUrl(db), "--yes",
+                "--roll-back-on-failure", "--session-dir", sessions.toString());
     }
 }

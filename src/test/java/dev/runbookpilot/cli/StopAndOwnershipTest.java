@@ -1,6 +1,5 @@
 package dev.runbookpilot.cli;
 
-import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.JournalEvent;
@@ -20,9 +19,9 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.runbookpilot.cli.ChildRun.onlyJournal;
 
 /**
  * Real processes: a second opener of a session is refused and told which process holds it; SIGTERM (what Ctrl-C
@@ -144,11 +143,8 @@ class StopAndOwnershipTest {
     }
 
     private static Process startChild(Path runbook, String db, Path sessions) throws IOException {
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", runbook.toString(),
-                "--db", TestPostgres.jdbcUrl(db), "--yes", "--session-dir", sessions.toString());
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(sessions.resolveSibling("child.log").toFile()).start();
+        return ChildRun.start(sessions.resolveSibling("child.log"), "run", runbook.toString(), "--db",
+                TestPostgres.jdbcUrl(db), "--yes", "--session-dir", sessions.toString());
     }
 
     private static void awaitStatement(String db, Process child) throws Exception {
@@ -174,12 +170,6 @@ class StopAndOwnershipTest {
         try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static Path onlyJournal(Path sessions) throws IOException {
-        try (Stream<Path> files = Files.list(sessions)) {
-            return files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
         }
     }
 }
