@@ -2,34 +2,18 @@ package dev.runbookpilot.runbook;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static dev.runbookpilot.runbook.LoaderProblems.problems;
+import static dev.runbookpilot.runbook.LoaderProblems.onlyProblem;
+import static dev.runbookpilot.runbook.LoaderProblems.at;
+import static dev.runbookpilot.runbook.LoaderProblems.FILE;
 
 class ClockAndGateLoaderTest {
-
-    private static final Path FILE = Path.of("runbooks", "sample", "runbook.yaml");
-
-    private static List<RunbookProblem> problems(String yaml) {
-        RunbookException e = catchThrowableOfType(() -> RunbookLoader.parse(yaml, FILE, "0"), RunbookException.class);
-        assertThat(e).as("problems expected in:\n%s", yaml).isNotNull();
-        return e.problems();
-    }
-
-    private static RunbookProblem onlyProblem(String yaml) {
-        List<RunbookProblem> all = problems(yaml);
-        assertThat(all).hasSize(1);
-        return all.get(0);
-    }
-
-    private static String at(RunbookProblem p) {
-        return p.location().line() + ":" + p.location().column();
-    }
 
     private static String withWindow(String window) {
         return "runbook: T\ntarget: { environment: staging }\nwindow: " + window + "\nphases:\n  - name: P\n    steps:\n"

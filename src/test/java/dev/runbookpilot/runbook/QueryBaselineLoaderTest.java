@@ -2,15 +2,16 @@ package dev.runbookpilot.runbook;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.runbookpilot.runbook.LoaderProblems.onlyProblem;
+import static dev.runbookpilot.runbook.LoaderProblems.at;
+import static dev.runbookpilot.runbook.LoaderProblems.FILE;
 
 /** Hot queries in a snapshot and explain checks that compare to them, as the loader reads and refuses them. */
 class QueryBaselineLoaderTest {
-    private static final Path FILE = Path.of("runbooks", "sample", "runbook.yaml");
 
     private static final String HEAD = """
             runbook: Test
@@ -33,25 +34,6 @@ class QueryBaselineLoaderTest {
                     title: After
                     checks:
             """;
-
-    private static List<RunbookProblem> problems(String yaml) {
-        try {
-            RunbookLoader.parse(yaml, FILE, "0");
-        } catch (RunbookException e) {
-            return e.problems();
-        }
-        throw new AssertionError("expected problems in:\n" + yaml);
-    }
-
-    private static RunbookProblem onlyProblem(String yaml) {
-        List<RunbookProblem> all = problems(yaml);
-        assertThat(all).as("problems of\n" + yaml).hasSize(1);
-        return all.get(0);
-    }
-
-    private static String at(RunbookProblem p) {
-        return p.location().line() + ":" + p.location().column();
-    }
 
     @Test
     void readsHotQueriesAndComparisonsByNameAndBySql() throws Exception {

@@ -25,11 +25,12 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static dev.runbookpilot.runbook.LoaderProblems.problems;
+import static dev.runbookpilot.runbook.LoaderProblems.onlyProblem;
+import static dev.runbookpilot.runbook.LoaderProblems.at;
+import static dev.runbookpilot.runbook.LoaderProblems.FILE;
 
 class RunbookLoaderTest {
-
-    /** A file name that does not exist: parse() must not need it, and messages must carry it. */
-    private static final Path FILE = Path.of("runbooks", "sample", "runbook.yaml");
 
     static Path fixture(String relative) {
         try {
@@ -37,31 +38,6 @@ class RunbookLoaderTest {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<RunbookProblem> problems(String yaml) {
-        return problems(yaml, FILE);
-    }
-
-    private static List<RunbookProblem> problems(String yaml, Path file) {
-        try {
-            RunbookLoader.parse(yaml, file, "0");
-        } catch (RunbookException e) {
-            assertThat(e.problems()).isNotEmpty();
-            return e.problems();
-        }
-        throw new AssertionError("expected problems in:\n" + yaml);
-    }
-
-    /** The only problem of a runbook, so a test cannot pass on a neighbouring error. */
-    private static RunbookProblem onlyProblem(String yaml) {
-        List<RunbookProblem> all = problems(yaml);
-        assertThat(all).as("problems of\n" + yaml).hasSize(1);
-        return all.get(0);
-    }
-
-    private static String at(RunbookProblem p) {
-        return p.location().line() + ":" + p.location().column();
     }
 
     private static final String HEAD = """
@@ -283,7 +259,7 @@ class RunbookLoaderTest {
                         title: M
                         execute: { file: m.sql, lockTimeout: 0s, lockRetries: -1 }
                 """, dir.resolve("runbook.yaml"));
-        assertThat(all).extracting(RunbookLoaderTest::at).containsExactlyInAnyOrder("8:46", "8:63");
+        assertThat(all).extracting(LoaderProblems::at).containsExactlyInAnyOrder("8:46", "8:63");
         assertThat(all).extracting(RunbookProblem::message).anyMatch(m -> m.contains("'0s' is not a duration"))
                 .anyMatch(m -> m.contains("'lockRetries' must be a whole number of at least 0"));
     }
@@ -764,7 +740,7 @@ class RunbookLoaderTest {
                                 removed: [users]
                                 renamed: { "colum:a.b": "column:a.c" }
                 """);
-        assertThat(all).extracting(RunbookLoaderTest::at).containsExactly("13:28", "14:27", "15:28");
+        assertThat(all).extracting(LoaderProblems::at).containsExactly("13:28", "14:27", "15:28");
         assertThat(all.get(0).message()).isEqualTo("'tabel:users' does not name an object as kind:name");
         assertThat(all.get(0).hint()).isEqualTo("did you mean 'table:'?");
         assertThat(all.get(1).hint()).startsWith("e.g. table:users, column:users.email, index:users_*; kinds: table,");
@@ -945,7 +921,7 @@ class RunbookLoaderTest {
                         checks:
                           - rejects: { sql: "INSERT INTO t VALUES (1)", sqlstate: "2350" }
                 """);
-        assertThat(all).extracting(RunbookLoaderTest::at)
+        assertThat(all).extracting(LoaderProblems::at)
                 .containsExactly("3:16", "10:47", "11:13", "12:13", "15:67");
         assertThat(all).extracting(RunbookProblem::message).containsExactly(
                 "unknown environment 'stagng'",
@@ -1009,7 +985,7 @@ class RunbookLoaderTest {
         bytes[head.length + 2] = '\n';
         Files.write(file, bytes);
         assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
-                assertThat(e.problems()).extracting(RunbookLoaderTest::at).containsExactly("3:11"));
+                assertThat(e.problems()).extracting(LoaderProblems::at).containsExactly("3:11"));
     }
 
     @Test
@@ -1101,7 +1077,7 @@ class RunbookLoaderTest {
 
         Files.writeString(file, lf.replace("\"= 1\"", "\"= one\"").replace("\n", "\r\n"));
         assertThatThrownBy(() -> RunbookLoader.load(file)).isInstanceOfSatisfying(RunbookException.class, e ->
-                assertThat(e.problems()).extracting(RunbookLoaderTest::at).containsExactly("9:47"));
+                assertThat(e.problems()).extracting(LoaderProblems::at).containsExactly("9:47"));
     }
 
     /**
