@@ -1,10 +1,6 @@
 package dev.runbookpilot.ui;
 
-import dev.runbookpilot.app.Target;
-import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.app.Workspace;
-import dev.runbookpilot.runbook.Runbook;
-import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.testing.TestPostgres;
 import dev.runbookpilot.ui.wizard.WizardViewModel;
 import javafx.geometry.Bounds;
@@ -23,10 +19,7 @@ import atlantafx.base.theme.PrimerLight;
 import javafx.application.Application;
 import javafx.stage.Stage;
 import javafx.stage.Window;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.testfx.api.FxRobot;
@@ -37,7 +30,6 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,8 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The wizard read as a DBA reads it, at the two screen sizes it must be calm at (1366x768 and 1024x700): what the
  * runbook and its phases say, the outline, the running state. One database for the class; each test its window.
  */
-@ExtendWith(ApplicationExtension.class)
-class LegibleWizardTest {
+class LegibleWizardTest extends WizardWindowTest {
     static final String RUNBOOK_DESCRIPTION = """
             Ticket **OPS-4711**: moves the billing tables to the new schema.
 
@@ -59,37 +50,21 @@ class LegibleWizardTest {
 
     private static String database;
 
-    @TempDir
-    Path dir;
-    private Stage stage;
-    private MainWindow window;
-    private ExecutorService background;
+    @Override
+    String database() {
+        return database;
+    }
+
+    @Start
+    void start(Stage stage) {
+        showWindow(stage);
+    }
 
     @BeforeAll
     static void oneDatabaseForTheClass() throws Exception {
         database = TestPostgres.freshDatabase("legible");
         TestPostgres.exec(database, "CREATE TABLE items (id int PRIMARY KEY); INSERT INTO items VALUES (1), (2);"
                 + " CREATE TABLE naps (n int);");
-    }
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        background = FxExecutors.background();
-        window = new MainWindow(stage, new Workspace(dir.resolve("home")), background);
-        stage.show();
-    }
-
-    @AfterEach
-    void closeWindow(FxRobot robot) throws Exception {
-        if (window.wizard() != null) {
-            WizardViewModel vm = window.wizard().viewModel();
-            robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
-                    javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !stage.isShowing());
-            assertThat(vm.session()).isNull();
-        }
-        background.shutdownNow();
     }
 
     @ParameterizedTest(name = "{0}x{1}")
@@ -486,24 +461,6 @@ class LegibleWizardTest {
         assertThat(b.getMaxX()).as(query + " right").isLessThanOrEqualTo(window.getX() + window.getWidth());
     }
 
-    private Runbook open(FxRobot robot, int width, int height, String yaml) throws Exception {
-        Path file = dir.resolve("runbook.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        Runbook rb = RunbookLoader.load(file);
-        Target target = Targets.fromEnvironment().connect(TestPostgres.server().uri(database),
-                Targets.PasswordPrompt.NONE);
-        robot.interact(() -> {
-            stage.setWidth(width);
-            stage.setHeight(height);
-            window.showWizard(new Launch(rb, target, "alice", null));
-        });
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.wizard().viewModel().openedProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
-        assertThat(window.scene().getWidth()).isEqualTo(width);
-        assertThat(window.scene().getHeight()).isEqualTo(height);
-        return rb;
-    }
-
     private void runAndNext(FxRobot robot) throws Exception {
         robot.clickOn("#run");
         waitIdle();
@@ -511,25 +468,7 @@ class LegibleWizardTest {
         waitIdle();
     }
 
-    private void waitIdle() throws Exception {
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.wizard().viewModel().busyProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
     private static String markdown(FxRobot robot, String query) {
         return robot.lookup(query).queryAs(dev.runbookpilot.ui.widgets.MarkdownView.class).getMarkdown();
-    }
-
-    /** Shown, and wholly inside the window: not scrolled off, not pushed out by something above it. */
-    void assertOnScreen(FxRobot robot, String query) {
-        Node node = robot.lookup(query).query();
-        assertThat(node.isVisible()).as(query + " visible").isTrue();
-        Bounds b = node.localToScene(node.getBoundsInLocal());
-        assertThat(b.getMinX()).as(query + " left edge").isGreaterThanOrEqualTo(0);
-        assertThat(b.getMinY()).as(query + " top edge").isGreaterThanOrEqualTo(0);
-        assertThat(b.getMaxX()).as(query + " right edge").isLessThanOrEqualTo(window.scene().getWidth());
-        assertThat(b.getMaxY()).as(query + " bottom edge").isLessThanOrEqualTo(window.scene().getHeight());
-        assertThat(b.getHeight()).as(query + " height").isPositive();
     }
 }

@@ -1,10 +1,6 @@
 package dev.runbookpilot.ui;
 
-import dev.runbookpilot.app.Target;
-import dev.runbookpilot.app.Targets;
-import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.check.Status;
-import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.testing.TestPostgres;
 import dev.runbookpilot.ui.wizard.ActionLog;
 import dev.runbookpilot.ui.wizard.WizardViewModel;
@@ -16,10 +12,7 @@ import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TitledPane;
 import javafx.stage.Stage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.testfx.api.FxRobot;
@@ -31,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,15 +32,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The wizard's tools for reading a window at 1366x768 and 1024x700: the session log of journaled actions. One
  * database for the class; each test its window.
  */
-@ExtendWith(ApplicationExtension.class)
-class WizardToolsTest {
+class WizardToolsTest extends WizardWindowTest {
     private static String database;
 
-    @TempDir
-    Path dir;
-    private Stage stage;
-    private MainWindow window;
-    private ExecutorService background;
+    @Override
+    String database() {
+        return database;
+    }
+
+    @Start
+    void start(Stage stage) {
+        showWindow(stage);
+    }
 
     @BeforeAll
     static void oneDatabaseForTheClass() throws Exception {
@@ -56,26 +51,6 @@ class WizardToolsTest {
         TestPostgres.exec(database, "CREATE TABLE items (id int PRIMARY KEY, name text);"
                 + " INSERT INTO items VALUES (1, 'plain'), (2, 'with, comma'), (3, 'say \"hi\"'), (4, NULL),"
                 + " (5, ''), (6, 'two' || chr(10) || 'lines');");
-    }
-
-    @Start
-    void start(Stage stage) {
-        this.stage = stage;
-        background = FxExecutors.background();
-        window = new MainWindow(stage, new Workspace(dir.resolve("home")), background);
-        stage.show();
-    }
-
-    @AfterEach
-    void closeWindow(FxRobot robot) throws Exception {
-        if (window.wizard() != null) {
-            WizardViewModel vm = window.wizard().viewModel();
-            robot.interact(() -> stage.fireEvent(new javafx.stage.WindowEvent(stage,
-                    javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !stage.isShowing());
-            assertThat(vm.session()).isNull();
-        }
-        background.shutdownNow();
     }
 
     @ParameterizedTest(name = "{0}x{1}")
@@ -573,43 +548,7 @@ class WizardToolsTest {
         return outline.getItems().stream().map(i -> i.step().title()).toList();
     }
 
-
     private static List<String> texts(TableView<ActionLog.Entry> table) {
         return table.getItems().stream().map(ActionLog.Entry::text).toList();
-    }
-
-    private void open(FxRobot robot, int width, int height, String yaml) throws Exception {
-        Path file = dir.resolve("runbook.yaml");
-        Files.writeString(file, yaml, StandardCharsets.UTF_8);
-        var rb = RunbookLoader.load(file);
-        Target target = Targets.fromEnvironment().connect(TestPostgres.server().uri(database),
-                Targets.PasswordPrompt.NONE);
-        robot.interact(() -> {
-            stage.setWidth(width);
-            stage.setHeight(height);
-            window.showWizard(new Launch(rb, target, "alice", null));
-        });
-        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window.wizard().viewModel().openedProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
-        assertThat(window.scene().getWidth()).isEqualTo(width);
-        assertThat(window.scene().getHeight()).isEqualTo(height);
-    }
-
-    private void waitIdle() throws Exception {
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.wizard().viewModel().busyProperty().get());
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    /** Shown, and wholly inside the window: not scrolled off, not pushed out by something above it. */
-    private void assertOnScreen(FxRobot robot, String query) {
-        Node node = robot.lookup(query).query();
-        assertThat(node.isVisible()).as(query + " visible").isTrue();
-        Bounds b = node.localToScene(node.getBoundsInLocal());
-        assertThat(b.getMinX()).as(query + " left edge").isGreaterThanOrEqualTo(0);
-        assertThat(b.getMinY()).as(query + " top edge").isGreaterThanOrEqualTo(0);
-        assertThat(b.getMaxX()).as(query + " right edge").isLessThanOrEqualTo(window.scene().getWidth());
-        assertThat(b.getMaxY()).as(query + " bottom edge").isLessThanOrEqualTo(window.scene().getHeight());
-        assertThat(b.getHeight()).as(query + " height").isPositive();
     }
 }
