@@ -20,11 +20,12 @@ import java.util.List;
  * to it, or when a recogniser ({@code intent/}) reads what they mean. Every source line ends up in a check, a
  * description or a warning; {@link ImportResult#lines()} says where.
  *
- * <p>The import is a pipeline of stages, each in its own file (docs/import.md, "How the importer works"):
+ * <p>The import is a pipeline of stages, each in its own file (docs/import.md, "How the import works"):
  * {@link ChecklistDocument} (the Markdown as line-numbered blocks) → {@link ItemReader} (the {@link Outline}:
  * title, phases, steps and their entries with notes and code) → {@link StatementMapping} (each entry's statements
- * become checks, then the recognisers read what is left) → {@link UnrecognisedSql} (SQL nothing read) →
- * {@link RunbookSynthesis} (the YAML). Each stage writes what it did to every line into one {@link ImportLedger}.
+ * become checks, then the recognisers read what is left, through {@link Recognition}) → {@link UnrecognisedSql}
+ * (SQL nothing read) → {@link RunbookSynthesis} (the YAML). Each stage writes what it did to every line into one
+ * {@link ImportLedger}.
  */
 public final class ChecklistImporter {
 

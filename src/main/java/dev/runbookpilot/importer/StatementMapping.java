@@ -8,14 +8,8 @@ import dev.runbookpilot.importer.MarkdownBlocks.Type;
 import dev.runbookpilot.importer.Outline.PhaseDraft;
 import dev.runbookpilot.importer.Outline.StepDraft;
 import dev.runbookpilot.importer.Outline.Unit;
-import dev.runbookpilot.importer.intent.Confidence;
-import dev.runbookpilot.importer.intent.Intent;
-import dev.runbookpilot.importer.intent.Item;
-import dev.runbookpilot.importer.intent.Recogniser;
-import dev.runbookpilot.importer.intent.Recognisers;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -36,7 +30,7 @@ import static dev.runbookpilot.importer.ChecklistImporter.withoutLastNewline;
  * mapping: each SQL statement or psql command the entry holds becomes an automated check (query, explain,
  * rejects/accepts, rowCounts, tables, columns, ...) when the checklist states its expected result next to it, and is
  * listed as unmapped with the reason otherwise. An entry left without an automated check is then offered to the
- * {@link Recognisers} (see {@code intent/}), whose {@link Intent} becomes its checks, its step's backup or a note.
+ * recognisers ({@link Recognition}), whose intent becomes its checks, its step's backup or a note.
  * What no check carries stays a manual confirmation, so no line of an entry is lost. Counts go to the
  * {@link ImportLedger}.
  */
@@ -52,6 +46,7 @@ final class StatementMapping {
     private final Map<String, String> renames = new LinkedHashMap<>();
     private final List<String> snapshots = new ArrayList<>();
     private final Map<String, List<String>> snapshotTables = new LinkedHashMap<>();
+    private final Recognition recognition;
 
     StatementMapping(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
         this.doc = doc;
@@ -61,6 +56,7 @@ final class StatementMapping {
         this.unmapped = ledger.unmapped;
         this.parsedLines = ledger.parsedLines;
         this.unitOfLine = ledger.unitOfLine;
+        this.recognition = new Recognition(ledger, renames, snapshots, snapshotTables);
     }
 
     /** Maps every step of the outline, in document order (a later step may compare with an earlier snapshot). */
@@ -90,8 +86,7 @@ final class StatementMapping {
     private void mapStep(PhaseDraft phase, StepDraft step) {
         step.id = outline.uniqueId(step.title);
         step.optional = isConditional(phase.name + " " + step.title);
-        previousStep = currentStep;
-        currentStep = step;
+        recognition.enterStep(step);
         for (Unit u : step.units) {
             StatementReader.collectStatements(u, u.stmts);
             for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
@@ -101,8 +96,7 @@ final class StatementMapping {
         borrowDescribedTables(step);
         for (Unit u : step.units) {
             mapUnit(phase, step, u);
-            recent.add(u);
-            recentStep.add(step);
+            recognition.mapped(u, step);
         }
     }
 
@@ -170,7 +164,7 @@ final class StatementMapping {
     }
 
     /** What one unit produced: automated checks, statements left for the operator, and which stated results. */
-    private final class Mapping {
+    static final class Mapping {
         final List<Map<String, Object>> checks = new ArrayList<>();
         final List<Integer> checkLines = new ArrayList<>();
         /** Source lines of the statements that became checks, wrappers and continuation lines included. */
@@ -230,10 +224,7 @@ final class StatementMapping {
         for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
         warnPlaceholders(u, m);
         String note = null;
-        if (m.checks.isEmpty() && !hasPlaceholder(u)) {
-            Intent intent = Recognisers.recognise(item(phase, step, u), recogniserContext).orElse(null);
-            if (intent != null) note = applyIntent(step, u, m, intent);
-        }
+        if (m.checks.isEmpty() && !hasPlaceholder(u)) note = recognition.recognise(phase, step, u, m);
         boolean isAutomated = !m.checks.isEmpty();
         // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
         Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
@@ -307,123 +298,6 @@ final class StatementMapping {
     private boolean hasPlaceholder(Unit u) {
         for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(raw(l)).find()) return true;
         return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
-    }
-
-    /** The unit as the recognisers see it: its text, notes, code, heading path and statements. */
-    private Item item(PhaseDraft phase, StepDraft step, Unit u) {
-        List<Item.Note> notes = u.notes.stream().map(n -> new Item.Note(n.line, n.text)).toList();
-        List<Item.Code> code = u.blocks.stream()
-                .map(b -> new Item.Code(b.line, b.lang == null ? "" : b.lang, b.content)).toList();
-        List<Item.Statement> stmts = u.stmts.stream()
-                .map(x -> new Item.Statement(x.line, x.sql, x.comments())).toList();
-        return new Item(u.line, u.text, notes, code, List.of(phase.name, step.title), stmts);
-    }
-
-    private static final Pattern CREATE_INDEX = Pattern.compile(
-            "(?is)^\\s*create\\s+(?:unique\\s+)?index\\s+(?:concurrently\\s+)?(?:if\\s+not\\s+exists\\s+)?"
-                    + "([A-Za-z_][\\w$]*)\\s+on\\b");
-    private static final Pattern CREATE_TABLE = Pattern.compile(
-            "(?is)^\\s*create\\s+(?:unlogged\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?([A-Za-z_][\\w$]*)\\s*\\(");
-    private static final Pattern DROP_INDEX = Pattern.compile("(?is)^\\s*drop\\s+index\\b");
-    private static final Pattern DROP_TABLE = Pattern.compile("(?is)^\\s*drop\\s+table\\b");
-    /** Items mapped so far with their steps, for a criterion that names the objects a block above created. */
-    private final List<Unit> recent = new ArrayList<>();
-    private final List<StepDraft> recentStep = new ArrayList<>();
-    private StepDraft currentStep;
-    private StepDraft previousStep;
-
-    /** Snapshots are named in one sequence, whether the statement mapping or a recogniser takes them. */
-    private final Recogniser.Context recogniserContext = new Recogniser.Context() {
-        @Override
-        public String latestSnapshot() {
-            return snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
-        }
-
-        @Override
-        public List<String> snapshotTables(String snapshot) {
-            return snapshotTables.get(snapshot);
-        }
-
-        @Override
-        public Map<String, String> renamedTables() {
-            return Collections.unmodifiableMap(renames);
-        }
-
-        @Override
-        public Created created(String kind) {
-            Pattern create = kind.equals("indexes") ? CREATE_INDEX : CREATE_TABLE;
-            Pattern drop = kind.equals("indexes") ? DROP_INDEX : DROP_TABLE;
-            for (int k = recent.size() - 1; k >= 0; k--) {
-                Unit earlier = recent.get(k);
-                boolean sameStep = recentStep.get(k) == currentStep;
-                if (!sameStep && recentStep.get(k) != previousStep) return null;
-                List<String> names = new ArrayList<>();
-                int first = 0;
-                for (SqlText.Stmt x : earlier.stmts) {
-                    if (drop.matcher(x.sql).find()) return null;
-                    Matcher c = create.matcher(x.sql);
-                    if (c.find() && !names.contains(c.group(1))) {
-                        if (names.isEmpty()) first = x.line;
-                        names.add(c.group(1));
-                    }
-                }
-                if (!names.isEmpty()) return new Created(names, first, sameStep);
-            }
-            return null;
-        }
-
-        @Override
-        public String newSnapshot(List<String> tables) {
-            String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
-            snapshots.add(snap);
-            snapshotTables.put(snap, tables);
-            return snap;
-        }
-    };
-
-    /**
-     * Puts what a recogniser found into the step: its checks become the item's automated checks (one
-     * machine-verifiable statement, automated), a backup the step's, a note the end of the item's manual text
-     * (returned). An unsure intent is said in the step's description next to the check and warned about.
-     */
-    private String applyIntent(StepDraft step, Unit u, Mapping m, Intent intent) {
-        boolean applies = !intent.checks().isEmpty() || intent.backup() != null && step.backup == null
-                || intent.note() != null;
-        if (applies && intent.confidence() == Confidence.UNSURE) {
-            String what = truncate(clean(u.text), 120);
-            step.extraDescription.add("Imported from line " + u.line + ": " + what + " — check this expectation: "
-                    + intent.doubt() + ".");
-            warn(u.line, "check this expectation (" + intent.doubt() + "): '" + what + "'");
-        }
-        if (!intent.checks().isEmpty()) {
-            for (Intent.Check c : intent.checks()) {
-                Map<String, Object> check = new LinkedHashMap<>();
-                check.put(c.kind(), c.options());
-                m.checks.add(check);
-                m.checkLines.add(c.line());
-                m.checkedLines.add(c.line());
-            }
-            // The statement the recogniser read (a query in a code span) is the check now, not left over.
-            Set<Integer> read = new HashSet<>();
-            for (SqlText.Stmt x : m.leftoverReads) read.add(x.line);
-            m.leftoverReads.clear();
-            unmapped.removeIf(x -> read.contains(x.line()));
-            // The item's lines are read now: SQL in them is not listed again as "not recognised", and its code
-            // (the psql call the check replaces) is not work left to do by hand.
-            parsedLines.addAll(u.lines);
-            for (Block b : u.blocks) for (int l = b.line; l <= b.endLine; l++) m.checkedLines.add(l);
-            ledger.verifiable++;
-            ledger.countAutomatedVerifiable++;
-            return null;
-        }
-        if (intent.backup() != null && step.backup == null) {
-            step.backup = new LinkedHashMap<>(intent.backup());
-            ledger.verifiable++;
-            ledger.countAutomatedVerifiable++;
-            return "\n(This step takes the backup with pg_dump and proves it (verify: " + intent.backup().get("verify")
-                    + "); confirm here what the checklist asks beyond that.)";
-        }
-        return intent.note() == null ? null : "\n(" + intent.note() + ")";
     }
 
     /**
