@@ -1,5 +1,6 @@
 package dev.runbookpilot.importer.intent;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ public record Intent(String recogniser, Confidence confidence, String doubt, Lis
             throw new IllegalArgumentException("an unsure intent says what to check");
         }
         checks = List.copyOf(checks);
-        backup = backup == null ? null : Map.copyOf(backup);
+        // In the order given: Map.copyOf's order changes from one JVM to the next, and so would the runbook YAML.
+        backup = backup == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(backup));
     }
 
     /** One automated check: the kind ({@code query}, {@code indexes}, ...) and its options, in YAML order. */
