@@ -80,6 +80,7 @@ public final class MigrationStatusRecogniser implements Recogniser {
     /** "no `Pending`", "should not show any `down`": a negation at most two words before the quoted text. */
     private static final Pattern NEGATION = Pattern.compile("(?i)(?:\\b(?:no|not|never|without|nothing|none)|n't)"
             + "\\s+(?:[\\w-]+\\s+){0,2}$");
+    private static final Pattern ALL = Pattern.compile("(?i)\\ball\\s+(?:[\\w-]+\\s+){0,2}$");
     private static final Pattern COMMENT = Pattern.compile("\\s+#\\s*(.*)$");
     private static final Pattern CD = Pattern.compile("^cd\\s+([^\\s;&|]+)\\s*&&\\s*(.+)$");
     private static final Pattern SHELL_PLUMBING = Pattern.compile("[|;<>`]|\\$\\(|&&|\\|\\||\\{\\{");
@@ -129,14 +130,14 @@ public final class MigrationStatusRecogniser implements Recogniser {
         String said = prose.toString();
         List<String> expected = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
-        stated(said, expected, rejected);
+        boolean allSaid = stated(said, expected, rejected);
         boolean stated = !expected.isEmpty() || !rejected.isEmpty();
         // One stated result for two commands: which one it is about is a guess.
         if (stated && found.size() > 1) return Optional.empty();
         List<String> doubts = new ArrayList<>();
         if (!stated) {
             String words = Names.proseOnly(said);
-            boolean saysUpToDate = UP_TO_DATE.matcher(words).find();
+            boolean saysUpToDate = allSaid || UP_TO_DATE.matcher(words).find();
             if (PENDING.matcher(UP_TO_DATE.matcher(words).replaceAll(" ")).find()) return Optional.empty();
             if (!saysUpToDate) {
                 String context2 = String.join("\n", item.headings()) + "\n" + words;
@@ -182,6 +183,14 @@ public final class MigrationStatusRecogniser implements Recogniser {
         return new Found(tool, run, cwd);
     }
 
+    /** A stated text as a regular expression: literal, and a whole word where it starts or ends with one. */
+    static String word(String text) {
+        String re = literal(text);
+        if (Character.isLetterOrDigit(text.charAt(0))) re = "\\b" + re;
+        if (Character.isLetterOrDigit(text.charAt(text.length() - 1))) re = re + "\\b";
+        return re;
+    }
+
     /** The text as a regular expression that matches it literally, readable in the runbook. */
     static String literal(String text) {
         return text.replaceAll("([\\\\.\\[\\]{}()*+?^$|])", "\\\\$1");
@@ -191,7 +200,8 @@ public final class MigrationStatusRecogniser implements Recogniser {
      * The results the checklist states in quotes or backticks ("shows `(head)`", "no `Pending`"): each must appear in
      * the output, or, after a negation, must not. Commands and placeholders quoted in the item are not results.
      */
-    private static void stated(String prose, List<String> expected, List<String> rejected) {
+    private static boolean stated(String prose, List<String> expected, List<String> rejected) {
+        boolean[] allSaid = {false};
         for (String line : prose.split("\n")) {
             Matcher q = QUOTED.matcher(line);
             while (q.find()) {
@@ -202,8 +212,14 @@ public final class MigrationStatusRecogniser implements Recogniser {
                         || MIGRATES.matcher(text).find() || text.matches("(?i)(alembic|flyway|sqlx|mix|prisma|npx)\\b.*");
                 if (isCommand) continue;
                 String before = line.substring(0, q.start());
-                (NEGATION.matcher(before).find() ? rejected : expected).add(literal(text));
+                // "all `up`" says every row is up: the tool's own up-to-date reading, not one line showing "up".
+                if (ALL.matcher(before).find()) {
+                    allSaid[0] = true;
+                    continue;
+                }
+                (NEGATION.matcher(before).find() ? rejected : expected).add(word(text));
             }
         }
+        return allSaid[0];
     }
 }

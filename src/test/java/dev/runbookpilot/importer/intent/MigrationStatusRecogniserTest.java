@@ -32,12 +32,12 @@ class MigrationStatusRecogniserTest {
         CheckSpec.StatusCommand alembic = only("# T\n## Verify\n- [ ] `alembic current` shows `9c1d (head)`, not"
                 + " `3f2a`\n");
         assertThat(alembic.run().shell()).isEqualTo("alembic current");
-        assertThat(alembic.expectOutput()).containsExactly("9c1d \\(head\\)");
-        assertThat(alembic.rejectOutput()).containsExactly("3f2a");
+        assertThat(alembic.expectOutput()).containsExactly("\\b9c1d \\(head\\)");
+        assertThat(alembic.rejectOutput()).containsExactly("\\b3f2a\\b");
         CheckSpec.StatusCommand prisma = only("# T\n## After deploy\n- [ ] Run `npx prisma migrate status`;"
                 + " expected: \"Database schema is up to date!\"\n");
         assertThat(prisma.run().shell()).isEqualTo("npx prisma migrate status");
-        assertThat(prisma.expectOutput()).containsExactly("Database schema is up to date!");
+        assertThat(prisma.expectOutput()).containsExactly("\\bDatabase schema is up to date!");
     }
 
     @Test
@@ -50,6 +50,8 @@ class MigrationStatusRecogniserTest {
                 .containsExactly("(?i)\\bpending\\b");
         assertThat(only("# T\n## Post\n- [ ] `MIX_ENV=prod mix ecto.migrations` — all up\n").rejectOutput())
                 .containsExactly("^\\s*down\\s");
+        assertThat(only("# T\n## Post\n- [ ] `mix ecto.migrations` — all `up`\n").rejectOutput())
+                .as("every row up: no row down").containsExactly("^\\s*down\\s");
         CheckSpec.StatusCommand check = only("# T\n## Post\n- [ ] Models in sync with the database:\n"
                 + "  ```bash\n  cd backend && alembic check   # no new upgrade operations\n  ```\n");
         assertThat(check.run().shell()).isEqualTo("alembic check");
