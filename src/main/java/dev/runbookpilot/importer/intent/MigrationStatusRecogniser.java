@@ -80,6 +80,11 @@ public final class MigrationStatusRecogniser implements Recogniser {
     /** "no `Pending`", "should not show any `down`": a negation at most two words before the quoted text. */
     private static final Pattern NEGATION = Pattern.compile("(?i)(?:\\b(?:no|not|never|without|nothing|none)|n't)"
             + "\\s+(?:[\\w-]+\\s+){0,2}$");
+    /** A row's state in a status listing: stated of one row, it needs the row, not a line. */
+    private static final Pattern ROW_STATE = Pattern.compile("(?i)up|down|pending|installed|applied|success|failed"
+            + "|not\\s+applied");
+    private static final Pattern ROW_STATE_AFTER = Pattern.compile("(?i)^\\W*(?:[\\w-]+\\s+){0,3}?(?:as\\s+)?(up|down"
+            + "|pending|installed|applied|success|failed)\\b");
     private static final Pattern ALL = Pattern.compile("(?i)\\ball\\s+(?:[\\w-]+\\s+){0,2}$");
     private static final Pattern COMMENT = Pattern.compile("\\s+#\\s*(.*)$");
     private static final Pattern CD = Pattern.compile("^cd\\s+([^\\s;&|]+)\\s*&&\\s*(.+)$");
@@ -130,7 +135,8 @@ public final class MigrationStatusRecogniser implements Recogniser {
         String said = prose.toString();
         List<String> expected = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
-        boolean allSaid = stated(said, expected, rejected);
+        Boolean allSaid = stated(said, expected, rejected);
+        if (allSaid == null) return Optional.empty();
         boolean stated = !expected.isEmpty() || !rejected.isEmpty();
         // One stated result for two commands: which one it is about is a guess.
         if (stated && found.size() > 1) return Optional.empty();
@@ -199,9 +205,12 @@ public final class MigrationStatusRecogniser implements Recogniser {
     /**
      * The results the checklist states in quotes or backticks ("shows `(head)`", "no `Pending`"): each must appear in
      * the output, or, after a negation, must not. Commands and placeholders quoted in the item are not results.
+     *
+     * @return whether the checklist said "all `up`" (every row in the up-to-date state); null when it states the state
+     *         of one row ("`2026…` as down", "are `down`"), which no pattern over lines can hold the tool to
      */
-    private static boolean stated(String prose, List<String> expected, List<String> rejected) {
-        boolean[] allSaid = {false};
+    private static Boolean stated(String prose, List<String> expected, List<String> rejected) {
+        boolean[] said = {false, false};
         for (String line : prose.split("\n")) {
             Matcher q = QUOTED.matcher(line);
             while (q.find()) {
@@ -214,12 +223,20 @@ public final class MigrationStatusRecogniser implements Recogniser {
                 String before = line.substring(0, q.start());
                 // "all `up`" says every row is up: the tool's own up-to-date reading, not one line showing "up".
                 if (ALL.matcher(before).find()) {
-                    allSaid[0] = true;
+                    said[0] = true;
                     continue;
                 }
-                (NEGATION.matcher(before).find() ? rejected : expected).add(word(text));
+                boolean negated = NEGATION.matcher(before).find();
+                // "`2026…` as down", "both are `down`": which row has that state is the point, and a line showing
+                // the text (every row shows its version; some row is down) would pass without proving it.
+                String after = line.substring(q.end());
+                if (!negated && (ROW_STATE.matcher(text).matches() || ROW_STATE_AFTER.matcher(after).find())) {
+                    said[1] = true;
+                    continue;
+                }
+                (negated ? rejected : expected).add(word(text));
             }
         }
-        return allSaid[0];
+        return said[1] ? null : said[0];
     }
 }

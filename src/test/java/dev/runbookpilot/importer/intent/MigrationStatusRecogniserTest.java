@@ -80,6 +80,11 @@ class MigrationStatusRecogniserTest {
     void aStatusExpectedPendingNotedForLaterAfterARollbackOrBesideAMigrationStaysManual() throws Exception {
         assertThat(statuses("# T\n## Pre-flight\n- [ ] `flyway info` shows V5 as pending\n")).isEmpty();
         assertThat(statuses("# T\n## Before\n- [ ] Record the current revision: `alembic current`\n")).isEmpty();
+        // A version is printed on its row whatever its state: "shows it" would pass when it is up.
+        assertThat(statuses("# T\n## Verify\n- [ ] `mix ecto.migrations` must show `20261201090000` as down\n"))
+                .isEmpty();
+        assertThat(statuses("# T\n## Verify\n- [ ] `mix ecto.migrations` — tonight's two are `down`, the rest"
+                + " `up`\n")).isEmpty();
         assertThat(statuses("# T\n## Rollback\n- [ ] `alembic current` shows the previous revision\n")).isEmpty();
         assertThat(statuses("# T\n## Verify\n- [ ] `alembic upgrade head && alembic current`\n")).isEmpty();
         assertThat(statuses("# T\n## Deploy\n- [ ] Run `mix ecto.migrate` then `mix ecto.migrations`\n")).isEmpty();
