@@ -102,6 +102,12 @@ class StatusCommandTest {
             assertThat(events).filteredOn(JournalEvent.CommandOutput.class::isInstance).isNotEmpty();
             assertThat(events).as("never settled as a migration")
                     .noneMatch(JournalEvent.MigrationBegan.class::isInstance);
+
+            // The report shows it as a command's evidence: its line in a shell block, its output, never as SQL.
+            String report = dev.runbookpilot.report.MarkdownReport.render(
+                    dev.runbookpilot.report.ReportBuilder.build(s.state()));
+            assertThat(report).contains("```sh\n$ ./alembic current").contains("9c1d (head)");
+            assertThat(report).doesNotContain("```sql\n$ ./alembic current");
         }
     }
 
