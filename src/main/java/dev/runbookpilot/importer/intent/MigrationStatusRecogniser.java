@@ -146,8 +146,8 @@ public final class MigrationStatusRecogniser implements Recogniser {
             boolean saysUpToDate = allSaid || UP_TO_DATE.matcher(words).find();
             if (PENDING.matcher(UP_TO_DATE.matcher(words).replaceAll(" ")).find()) return Optional.empty();
             if (!saysUpToDate) {
-                String context2 = String.join("\n", item.headings()) + "\n" + words;
-                if (NOT_AFTER.matcher(context2).find() || !VERIFIES.matcher(context2).find()) return Optional.empty();
+                String around = String.join("\n", item.headings()) + "\n" + words;
+                if (NOT_AFTER.matcher(around).find() || !VERIFIES.matcher(around).find()) return Optional.empty();
                 doubts.add("the checklist states no result; this expects the tool's own answer for every migration"
                         + " applied");
             } else if (NOT_AFTER.matcher(words).find()) {
