@@ -85,6 +85,7 @@ public final class CheckEngine {
         if (spec instanceof CheckSpec.Statement s) return WriteChecks.probe(s, ctx);
         if (spec instanceof CheckSpec.Execute x) return WriteChecks.execute(x, ctx);
         if (spec instanceof CheckSpec.Command c) return CommandChecks.run(c, ctx);
+        if (spec instanceof CheckSpec.StatusCommand c) return CommandChecks.status(c, ctx);
         throw new IllegalArgumentException(spec.kind() + " needs a person; the session handles it");
     }
 
@@ -109,7 +110,7 @@ public final class CheckEngine {
         if (spec instanceof CheckSpec.ExplainCompare x) return x.sql();
         if (spec instanceof CheckSpec.Statement s) return s.setup() == null ? s.sql() : s.setup() + ";\n" + s.sql();
         if (spec instanceof CheckSpec.Execute x) return WriteChecks.shownSql(x);
-        if (spec instanceof CheckSpec.Command c) return CommandChecks.shown(c);
+        if (spec instanceof CheckSpec.Program c) return CommandChecks.shown(c);
         return null;
     }
 }

@@ -28,10 +28,14 @@ final class CommandChecks {
     /** Lines kept at the head and, separately, at the tail: output up to twice this is kept whole. */
     static final int KEEP = 500;
 
+    /** What {@code sh} exits with when the program of its line is not found, or found but not executable (POSIX). */
+    static final int SHELL_NOT_FOUND = 127;
+    static final int SHELL_NOT_EXECUTABLE = 126;
+
     private CommandChecks() {}
 
     /** The command as the check's "SQL": what the operator would type to run it by hand, and where. */
-    static String shown(CheckSpec.Command spec) {
+    static String shown(CheckSpec.Program spec) {
         return "$ " + spec.run().shown() + "\n# in " + spec.cwd();
     }
 
@@ -82,19 +86,49 @@ final class CommandChecks {
         }
     }
 
+    /**
+     * Runs a status command: the same environment, masking, timeout and stopping of the whole process tree as a
+     * command, judged the same way, but with no migration lock (it is a check, and runs again whenever its step runs)
+     * and with libpq's transactions read-only by default. Never PASSED without having run and exited as expected.
+     */
+    static CheckOutcome status(CheckSpec.StatusCommand spec, EvalContext ctx) throws InterruptedException {
+        String expected = expectedText(spec);
+        String applicationName = Database.applicationName("status " + runTag());
+        ClientEnvironment env;
+        try {
+            env = ClientEnvironment.of(ctx.db().connectionSettings(), applicationName).readOnly().with(spec.env());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            return notStarted(spec, expected, "could not start: " + e.getMessage(), List.copyOf(spec.env().keySet()));
+        }
+        List<String> names = List.copyOf(env.variables().keySet());
+        ctx.listener().commandStarting(spec.run().shown(), spec.cwd().toString(), env.shown());
+        Judge judge = new Judge(spec);
+        ChildProcess.Result r;
+        try {
+            r = ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env,
+                    spec.meta().timeout(), KEEP), ctx.token(), line -> {
+                judge.accept(line);
+                ctx.listener().output(line);
+            });
+        } catch (ChildProcess.CannotStart e) {
+            return notStarted(spec, expected, "could not start: " + e.getMessage(), names);
+        }
+        return judge.outcome(r, expected, names, ctx, null);
+    }
+
     private static String runTag() {
         byte[] b = new byte[4];
         new java.security.SecureRandom().nextBytes(b);
         return java.util.HexFormat.of().formatHex(b);
     }
 
-    private static CheckOutcome notStarted(CheckSpec.Command spec, String expected, String why, List<String> names) {
+    private static CheckOutcome notStarted(CheckSpec.Program spec, String expected, String why, List<String> names) {
         CheckDetail.CommandRun detail = new CheckDetail.CommandRun(spec.run().shown(), spec.cwd().toString(), names,
                 false, null, null, 0, List.of(), List.of(), List.of(), List.of(), 0, false);
         return new CheckOutcome(Status.ERROR, expected, why + "; nothing ran", shown(spec), detail);
     }
 
-    static String expectedText(CheckSpec.Command spec) {
+    static String expectedText(CheckSpec.Program spec) {
         StringBuilder b = new StringBuilder("exits with " + spec.expectExit());
         if (!spec.expectOutput().isEmpty()) {
             b.append(", prints ").append(String.join(" and ", spec.expectOutput().stream().map(p -> "/" + p + "/")
@@ -113,13 +147,13 @@ final class CommandChecks {
      * when only the head and the tail are kept.
      */
     private static final class Judge {
-        private final CheckSpec.Command spec;
+        private final CheckSpec.Program spec;
         private final Map<String, Pattern> expect = new LinkedHashMap<>();
         private final Map<String, Pattern> reject = new LinkedHashMap<>();
         private final Map<String, CheckDetail.OutputLine> expectedAt = new LinkedHashMap<>();
         private final Map<String, CheckDetail.OutputLine> rejectedAt = new LinkedHashMap<>();
 
-        Judge(CheckSpec.Command spec) {
+        Judge(CheckSpec.Program spec) {
             this.spec = spec;
             spec.expectOutput().forEach(p -> expect.put(p, Pattern.compile(p)));
             spec.rejectOutput().forEach(p -> reject.put(p, Pattern.compile(p)));
@@ -162,6 +196,15 @@ final class CommandChecks {
                 return new CheckOutcome(Status.ERROR, expected, why + ": the command and every process it started"
                         + " were stopped (SIGTERM, then SIGKILL after " + ChildProcess.GRACE.toSeconds() + " s) after "
                         + ran + "; what it changed before that is not known", shown(spec), detail);
+            }
+            if (spec instanceof CheckSpec.StatusCommand && spec.run().shell() != null && r.exitCode() != null
+                    && (r.exitCode() == SHELL_NOT_FOUND || r.exitCode() == SHELL_NOT_EXECUTABLE)
+                    && r.exitCode() != spec.expectExit()) {
+                // sh's own answer, not the tool's: a status that could not be asked is no status at all.
+                return new CheckOutcome(Status.ERROR, expected, "the shell could not " + (r.exitCode()
+                        == SHELL_NOT_FOUND ? "find" : "execute") + " the program (exit code " + r.exitCode()
+                        + "): the status was not read; install the tool or fix PATH (" + ran + ")", shown(spec),
+                        detail);
             }
             List<String> reasons = new ArrayList<>();
             if (r.exitCode() != spec.expectExit()) {

@@ -517,6 +517,10 @@ final class HeadlessRun {
         for (int i = 0; i < step.checks().size(); i++) {
             if (step.checks().get(i) instanceof CheckSpec.Command c && session.applied(step, i).isEmpty()) {
                 session.commandPreview(c).lines().forEach(l -> out.printf("    %s%n", l));
+            } else if (step.checks().get(i) instanceof CheckSpec.StatusCommand c
+                    && session.runbook().target().statusCommandsNeedApproval(step)) {
+                out.printf("    status command (its tool promises it only reads; Runbook Pilot cannot prove it):%n");
+                session.commandPreview(c).lines().forEach(l -> out.printf("    %s%n", l));
             }
         }
         return approve(step);

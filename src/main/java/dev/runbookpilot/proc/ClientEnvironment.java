@@ -126,6 +126,17 @@ public record ClientEnvironment(Map<String, String> variables, Set<String> secre
         return new ClientEnvironment(v, names, values);
     }
 
+    /**
+     * This environment with {@code PGOPTIONS=-c default_transaction_read_only=on}: every transaction a libpq-based tool
+     * opens is read-only unless the tool itself switches that off. A seat belt for a status command, not a proof: a
+     * tool with its own driver (JDBC, Postgrex, sqlx, Prisma) never reads the variable.
+     */
+    public ClientEnvironment readOnly() {
+        Map<String, String> v = new LinkedHashMap<>(variables);
+        v.put("PGOPTIONS", "-c default_transaction_read_only=on");
+        return new ClientEnvironment(v, secretNames, secrets);
+    }
+
     /** The variables as the operator may see them: secrets replaced by {@link #MASK}. */
     public Map<String, String> shown() {
         Map<String, String> out = new LinkedHashMap<>();

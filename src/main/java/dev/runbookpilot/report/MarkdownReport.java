@@ -197,7 +197,7 @@ public final class MarkdownReport {
             b.append("Error").append(c.sqlState() == null ? "" : " (SQLSTATE " + c.sqlState() + ")").append(": ")
                     .append(inline(c.error())).append("\n\n");
         }
-        if (hasSql) fence(b, "command".equals(c.kind()) ? "sh" : "sql", c.sql());
+        if (hasSql) fence(b, SqlAppendix.runsProgram(c) ? "sh" : "sql", c.sql());
         if (d instanceof CheckDetail.CommandRun run) {
             b.append("| | |\n|---|---|\n");
             CommandRecord.facts(run).forEach((k, v) -> row(b, k, v));

@@ -43,7 +43,12 @@ final class SqlAppendix {
 
     /** SQL goes to the appendix; a command line stays with its check, where its folder and output are. */
     static boolean holds(Report.CheckReport c) {
-        return c.sql() != null && !c.sql().isBlank() && !"command".equals(c.kind());
+        return c.sql() != null && !c.sql().isBlank() && !runsProgram(c);
+    }
+
+    /** A command or a status command: its "SQL" is the command line a person would type, and where. */
+    static boolean runsProgram(Report.CheckReport c) {
+        return "command".equals(c.kind()) || "statusCommand".equals(c.kind());
     }
 
     /** The entry of a check's SQL; only for checks {@link #holds} accepts. */

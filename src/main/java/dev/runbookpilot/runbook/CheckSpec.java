@@ -484,7 +484,7 @@ public sealed interface CheckSpec {
      *                     follow the command in {@link Step#checks()}
      */
     record Command(Meta meta, Run run, Path cwd, Map<String, String> env, int expectExit, List<String> expectOutput,
-                   List<String> rejectOutput, Rollback rollback, List<CheckSpec> verify) implements Writer {
+                   List<String> rejectOutput, Rollback rollback, List<CheckSpec> verify) implements Writer, Program {
         public Command {
             java.util.Objects.requireNonNull(run, "a command check needs what to run");
             java.util.Objects.requireNonNull(cwd, "cwd");
@@ -502,6 +502,49 @@ public sealed interface CheckSpec {
         }
         public String kind() { return "command"; }
         public String describe() { return "command " + run.shown(); }
+    }
+
+    /**
+     * What {@link Command} and {@link StatusCommand} share: a program run against the connected target, judged by its
+     * exit code and by regexes over its output lines.
+     */
+    interface Program {
+        Meta meta();
+        Run run();
+        Path cwd();
+        Map<String, String> env();
+        int expectExit();
+        List<String> expectOutput();
+        List<String> rejectOutput();
+    }
+
+    /**
+     * Runs a migration tool's status command ({@code alembic current}, {@code flyway info}) against the connected
+     * target and judges its exit code and output, like a {@link Command}, but as a check: no migration lock, no
+     * "never twice", run again whenever the step runs. The tool promises it only reads; Runbook Pilot cannot prove
+     * that, so on production a step holding one is approved first, and libpq-based tools get
+     * {@code default_transaction_read_only} (ADR 0032).
+     *
+     * @param expectOutput regexes that must each match some output line
+     * @param rejectOutput regexes no output line may match
+     */
+    record StatusCommand(Meta meta, Run run, Path cwd, Map<String, String> env, int expectExit,
+                         List<String> expectOutput, List<String> rejectOutput) implements CheckSpec, Program {
+        public StatusCommand {
+            java.util.Objects.requireNonNull(run, "a statusCommand check needs what to run");
+            java.util.Objects.requireNonNull(cwd, "cwd");
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+            expectOutput = List.copyOf(expectOutput);
+            rejectOutput = List.copyOf(rejectOutput);
+            expectOutput.forEach(java.util.regex.Pattern::compile);
+            rejectOutput.forEach(java.util.regex.Pattern::compile);
+            if (meta.timeout().isZero()) {
+                // A status command that never ends would hold the step open forever, and a check always ends.
+                throw new IllegalArgumentException("a statusCommand check needs a timeout longer than zero");
+            }
+        }
+        public String kind() { return "statusCommand"; }
+        public String describe() { return "status of " + run.shown(); }
     }
 
     /**

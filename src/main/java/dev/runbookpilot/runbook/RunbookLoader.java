@@ -69,13 +69,14 @@ public final class RunbookLoader {
             "triggers", "views", "functions", "sequences", "extensions", "policies", "types", "rules", "statistics",
             "snapshot", "rowCounts",
             "schemaDiff", "restored", "explain", "rejects", "accepts", "activity", "manual", "execute", "command", "signoff",
-            "backup");
+            "backup", "statusCommand");
 
     /** What a command's {@code verify:} may hold: checks that only read the target. */
     static final Set<String> VERIFY_KINDS = verifyKinds();
 
     private static Set<String> verifyKinds() {
-        Set<String> kinds = new java.util.LinkedHashSet<>(List.of("query", "rowCounts", "schemaDiff", "explain"));
+        Set<String> kinds = new java.util.LinkedHashSet<>(List.of("query", "rowCounts", "schemaDiff", "explain",
+                "statusCommand"));
         for (ObjectKind k : ObjectKind.values()) if (k.checkable()) kinds.add(k.yamlKey());
         return java.util.Collections.unmodifiableSet(kinds);
     }
@@ -117,6 +118,7 @@ public final class RunbookLoader {
                 "verify"));
         own.put("signoff", Set.of("roles"));
         own.put("backup", Set.of("dir", "format", "jobs", "verify", "scratch"));
+        own.put("statusCommand", Set.of("run", "cwd", "env", "expectExit", "expectOutput", "rejectOutput"));
         Map<String, Set<String>> all = new LinkedHashMap<>();
         own.forEach((kind, keys) -> {
             Set<String> withMeta = new HashSet<>(keys);
@@ -468,6 +470,7 @@ public final class RunbookLoader {
             case "command" -> command(body, at);
             case "signoff" -> signoff(body, at);
             case "backup" -> backup(body, at);
+            case "statusCommand" -> statusCommand(body, at);
             default -> throw new IllegalStateException("kind listed but not handled: " + kind);
         };
     }
@@ -1177,11 +1180,33 @@ public final class RunbookLoader {
                 forward.expectOutput(), forward.rejectOutput(), rollbackProof(r, undo), forward.verify());
     }
 
+    /** A migration tool's status command: a command's fields without rollback or verify, and always a timeout. */
+    private CheckSpec.StatusCommand statusCommand(Node body, SourceLocation at) {
+        Fields f = checkFields(body, "statusCommand");
+        if (f == null) return null;
+        if (!f.has("run")) {
+            return missing(f, "run", "say what reports the status: run: alembic current (a shell line) or"
+                    + " run: [flyway, info]");
+        }
+        CheckSpec.Command fields = commandFields(f, at, null, false);
+        if (fields == null) return null;
+        // A command may run for as long as it takes; a status that does not answer is an ERROR, never a wait.
+        Duration timeout = f.has("timeout") ? fields.meta().timeout() : CheckSpec.DEFAULT_TIMEOUT;
+        return new CheckSpec.StatusCommand(new CheckSpec.Meta(fields.meta().name(), timeout, at), fields.run(),
+                fields.cwd(), fields.env(), fields.expectExit(), fields.expectOutput(), fields.rejectOutput());
+    }
+
     /**
      * A command's fields (its rollback aside). With {@code defaults} these are a rollback's: every field it does not
      * give is the forward command's, and it has no verify checks.
      */
     private CheckSpec.Command commandFields(Fields f, SourceLocation at, CheckSpec.Command defaults) {
+        return commandFields(f, at, defaults, true);
+    }
+
+    /** A command's fields; {@code verifies} is false for a kind that has no verify checks (its key is refused). */
+    private CheckSpec.Command commandFields(Fields f, SourceLocation at, CheckSpec.Command defaults,
+                                            boolean verifies) {
         boolean ok = true;
         CheckSpec.Run run = f.has("run") ? run(f.get("run"))
                 : missing(f, "run", "say what runs: run: alembic upgrade head (a shell line) or run: [flyway, migrate]");
@@ -1210,7 +1235,7 @@ public final class RunbookLoader {
                 : defaults == null ? List.of() : defaults.rejectOutput();
         List<CheckSpec> verify = new ArrayList<>();
         // A rollback's verify: is refused as an unknown key; its proof is the restored check.
-        if (f.has("verify") && defaults == null) {
+        if (verifies && f.has("verify") && defaults == null) {
             ListNode list = f.list("verify");
             if (list != null) {
                 if (list.items().isEmpty()) {

@@ -25,4 +25,13 @@ public record Target(Environment environment, String database, String schema, bo
         return environment == Environment.PRODUCTION && approveProbes
                 && step.checks().stream().anyMatch(c -> c instanceof CheckSpec.Statement);
     }
+
+    /**
+     * Whether running this step needs an approval because of a status command (only ever against production): its
+     * tool promises to only read, and nothing here can hold it to that (ADR 0032).
+     */
+    public boolean statusCommandsNeedApproval(Step step) {
+        return environment == Environment.PRODUCTION
+                && step.checks().stream().anyMatch(c -> c instanceof CheckSpec.StatusCommand);
+    }
 }

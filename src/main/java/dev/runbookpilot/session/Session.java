@@ -498,7 +498,7 @@ public final class Session implements AutoCloseable {
         // Cancellable before it is shown running: a Cancel pressed the moment the row says RUNNING must reach it.
         CancelToken token = new CancelToken();
         running.put(token, SessionState.key(step.id(), index));
-        CommandRecorder output = spec instanceof CheckSpec.Command
+        CommandRecorder output = spec instanceof CheckSpec.Program
                 ? new CommandRecorder(step, index, this::record, listener) : null;
         try {
             listener.checkStarted(step, index);
@@ -507,7 +507,7 @@ public final class Session implements AutoCloseable {
                 return;
             }
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
-                    token, output != null ? commandListener(step, index, (CheckSpec.Command) spec, output)
+                    token, output != null ? commandListener(step, index, (CheckSpec.Program) spec, output)
                     : migrationListener(step, index, spec),
                     runbook.title() + " @ " + state.started().server().database());
             CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);
@@ -615,9 +615,9 @@ public final class Session implements AutoCloseable {
 
     /**
      * Journals a command's start (a {@link JournalEvent.MigrationBegan} without a transaction, then what runs) before
-     * its process exists, and its output as it comes.
+     * its process exists, and its output as it comes. A status command is no migration: only what runs, and its output.
      */
-    private EvalContext.ExecuteListener commandListener(Step step, int index, CheckSpec.Command spec,
+    private EvalContext.ExecuteListener commandListener(Step step, int index, CheckSpec.Program spec,
                                                         CommandRecorder output) {
         return new EvalContext.ExecuteListener() {
             @Override
@@ -633,8 +633,11 @@ public final class Session implements AutoCloseable {
             public void commandStarting(String commandLine, String cwd, Map<String, String> shownVariables) {
                 try {
                     Instant now = Instant.now();
-                    record(new JournalEvent.MigrationBegan(step.id(), index, NO_TRANSACTION,
-                            RunbookLoader.sha256(commandLine.getBytes(java.nio.charset.StandardCharsets.UTF_8)), now));
+                    if (spec instanceof CheckSpec.Writer) {
+                        record(new JournalEvent.MigrationBegan(step.id(), index, NO_TRANSACTION,
+                                RunbookLoader.sha256(commandLine.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                now));
+                    }
                     record(new JournalEvent.CommandBegan(step.id(), index, commandLine, cwd, shownVariables, now));
                 } catch (IOException e) {
                     // Without these lines a crash would leave a command that ran looking as if it never began.
@@ -819,6 +822,7 @@ public final class Session implements AutoCloseable {
      */
     public boolean needsApproval(Step step) {
         return hasMigrationToRun(step) || runbook.target().probesNeedApproval(step)
+                || runbook.target().statusCommandsNeedApproval(step)
                 || SessionBackups.needsApproval(runbook, step);
     }
 
@@ -826,14 +830,16 @@ public final class Session implements AutoCloseable {
      * What a command step will run, for the operator to approve: the exact command line, the working directory and
      * every variable it gets, secret values masked. Reads no database (only this session's connection settings).
      */
-    public String commandPreview(CheckSpec.Command spec) {
+    public String commandPreview(CheckSpec.Program spec) {
         StringBuilder b = new StringBuilder("$ ").append(spec.run().shown()).append('\n');
         if (spec.run().argv().isEmpty()) b.append("  (a shell line: runs as sh -c)\n");
         b.append("in ").append(spec.cwd()).append(java.nio.file.Files.isDirectory(spec.cwd()) ? ""
                 : "  (DOES NOT EXIST: the command cannot start)").append('\n');
         try {
-            dev.runbookpilot.proc.ClientEnvironment env = dev.runbookpilot.proc.ClientEnvironment
-                    .of(db.connectionSettings(), "Runbook Pilot (command)").with(spec.env());
+            dev.runbookpilot.proc.ClientEnvironment base = dev.runbookpilot.proc.ClientEnvironment
+                    .of(db.connectionSettings(), "Runbook Pilot (command)");
+            dev.runbookpilot.proc.ClientEnvironment env = (spec instanceof CheckSpec.StatusCommand ? base.readOnly()
+                    : base).with(spec.env());
             b.append("with variables (secret values hidden):\n");
             env.shown().forEach((k, v) -> b.append("  ").append(k).append('=').append(v).append('\n'));
         } catch (IllegalArgumentException | IllegalStateException e) {

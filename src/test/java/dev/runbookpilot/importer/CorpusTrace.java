@@ -46,9 +46,13 @@ final class CorpusTrace {
                     && !(spec instanceof CheckSpec.Backup);
         }
 
-        /** Whether this test can run it: commands, migrations and backups need tools and files it does not have. */
+        /**
+         * Whether this test can run it: commands, status commands, migrations and backups need tools and files it
+         * does not have.
+         */
         boolean runnable() {
-            return automated() && !(spec instanceof CheckSpec.Writer) && !(spec instanceof CheckSpec.Backup);
+            return automated() && !(spec instanceof CheckSpec.Writer) && !(spec instanceof CheckSpec.Backup)
+                    && !(spec instanceof CheckSpec.StatusCommand);
         }
 
         String describe() {

@@ -66,7 +66,7 @@ class RunbookLoaderTest {
         assertThat(rb.phases().get(0).description()).isEqualTo("Before anything changes");
         assertThat(rb.steps().map(Step::id))
                 .containsExactly("quiet", "baseline", "backup", "migrate", "objects", "data", "plans", "signoff",
-                        "tool", "proof");
+                        "tool", "proof", "status");
         Set<String> kinds = new HashSet<>();
         rb.steps().forEach(s -> s.checks().forEach(c -> kinds.add(c.kind())));
         assertThat(kinds).as("the fixture uses every kind").containsExactlyInAnyOrderElementsOf(RunbookLoader.CHECK_KINDS);
@@ -203,6 +203,9 @@ class RunbookLoaderTest {
 
         assertThat(checks(rb, "proof")).containsExactly(new CheckSpec.Restored(
                 meta(null, Duration.ofMinutes(10), file, 107, 13), "before", List.of("customers"), List.of("orders")));
+        assertThat(checks(rb, "status")).containsExactly(new CheckSpec.StatusCommand(
+                meta(null, Duration.ofMinutes(2), file, 111, 13), new CheckSpec.Run(null, List.of("flyway", "info")),
+                file.getParent(), Map.of(), 0, List.of(), List.of("\\bPending\\b")));
 
         Step signoff = rb.step("signoff").orElseThrow();
         assertThat(signoff.isSignoff()).isTrue();

@@ -14,6 +14,7 @@ public final class Recognisers {
      */
     public static final List<Recogniser> ALL = List.of(
             new ServerVersionRecogniser(),
+            new MigrationStatusRecogniser(),
             new NoActiveConnectionsRecogniser(),
             new BackfilledRecogniser(),
             new RowCountsRecogniser(),

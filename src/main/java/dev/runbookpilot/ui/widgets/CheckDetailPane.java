@@ -201,7 +201,7 @@ public final class CheckDetailPane extends VBox {
             return s.setup() == null || s.setup().isBlank() ? s.sql() : s.setup() + "\n" + s.sql();
         }
         if (spec instanceof CheckSpec.Execute x) return "-- runs " + x.file();
-        if (spec instanceof CheckSpec.Command c) return "$ " + c.run().shown() + "\n# in " + c.cwd();
+        if (spec instanceof CheckSpec.Program c) return "$ " + c.run().shown() + "\n# in " + c.cwd();
         return null;
     }
 

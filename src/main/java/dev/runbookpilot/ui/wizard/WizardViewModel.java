@@ -725,6 +725,10 @@ public final class WizardViewModel {
                     b.append("# command, against the connected database").append('\n')
                             .append(session.commandPreview(cmd));
                     for (CheckSpec v : cmd.verify()) b.append("# then verify: ").append(v.label()).append('\n');
+                } else if (c instanceof CheckSpec.StatusCommand status
+                        && runbook.target().statusCommandsNeedApproval(step)) {
+                    b.append("# status command (its tool promises it only reads; Runbook Pilot cannot prove it)\n")
+                            .append(session.commandPreview(status));
                 } else if (c instanceof CheckSpec.Backup backup) {
                     b.append("-- backup: pg_dump of ").append(databaseName()).append(" into ").append(shownPath(backup.dir().toAbsolutePath().normalize().toString()))
                             .append(" (").append(backup.format().yamlName()).append("), proven by ")
