@@ -189,7 +189,7 @@ public final class MarkdownReport {
     private static void details(StringBuilder b, Report.CheckReport c) {
         // SQL is in the appendix; only a command line stays with its check.
         boolean hasSql = c.sql() != null && !c.sql().isBlank() && !SqlAppendix.holds(c);
-        CheckDetail d = c.detail();
+        CheckDetail d = Restated.detail(c);
         if (!hasSql && d == null && c.error() == null) return;
         b.append("<details><summary>#").append(c.index() + 1).append(" ").append(html(c.label()))
                 .append("</summary>\n\n");

@@ -49,6 +49,8 @@ public final class PdfReport {
             + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
     /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
     private static final double INNER_LINE_EM = 70;
+    /** How many em of the 8 pt body font fit on one line of an A4 page within its margins. */
+    private static final double CHECKS_LINE_EM = 63;
     /** Characters of an expected or actual text that still read well in its column of the checks table. */
     private static final int LONG_TEXT = 120;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -168,14 +170,15 @@ public final class PdfReport {
                 .append(r.verdict()).append("</div>\n");
 
         SqlAppendix sql = SqlAppendix.of(r);
+        String cols = checkColumns(r, sql);
         cover(b, r, signer);
         times(b, r);
         PlanChart.xhtml(b, r);
         for (Report.PhaseReport p : r.phases()) {
             b.append("<h2>").append(esc(p.name())).append("</h2>\n");
-            for (Report.StepReport st : p.steps()) step(b, st, sql);
+            for (Report.StepReport st : p.steps()) step(b, st, sql, cols);
         }
-        if (r.rollback() != null) rollback(b, r.rollback(), sql);
+        if (r.rollback() != null) rollback(b, r.rollback(), sql, cols);
         waivers(b, r);
         confirmations(b, r);
         timeline(b, r);
@@ -304,15 +307,40 @@ public final class PdfReport {
         b.append("</tr></table>\n");
     }
 
-    private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql) {
+    /**
+     * One set of column widths for every checks table of the report, sized to what all of them hold: the columns
+     * stand in the same place from step to step, and a label gets the room short expected values do not need.
+     */
+    private static String checkColumns(Report r, SqlAppendix sql) {
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(List.of("#", "Check", "Status", "Expected", "Actual", "Time"));
+        List<Report.StepReport> steps = new ArrayList<>();
+        r.phases().forEach(p -> steps.addAll(p.steps()));
+        if (r.rollback() != null) {
+            steps.addAll(r.rollback().steps());
+            if (r.rollback().proof() != null) steps.add(r.rollback().proof());
+        }
+        for (Report.StepReport st : steps) {
+            for (Report.CheckReport c : st.checks()) {
+                cells.add(List.of(String.valueOf(c.index() + 1),
+                        c.label() + (SqlAppendix.holds(c) ? "\nSQL: " + sql.entry(c).name() : ""),
+                        c.status().name(), fits(c.expected()) && c.expected() != null ? c.expected() : "below",
+                        fits(c.actual()) && c.actual() != null ? c.actual() : "below",
+                        // A duration is one word: its column is never narrower than the longest.
+                        c.durationMillis() == null ? "" : Durations.human(c.durationMillis()).replace(' ', '\u00a0')));
+            }
+        }
+        return ColumnWidths.colgroup(cells, CHECKS_LINE_EM);
+    }
+
+    private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql, String cols) {
         b.append("<h3>").append(esc(st.title())).append(' ').append(badge(st.status()))
                 .append(" <span class=\"stepid\">step <span class=\"mono\">").append(esc(st.id()))
                 .append("</span></span></h3>\n");
         if (st.checks().isEmpty()) return;
-        b.append("<table class=\"grid checks\"><colgroup><col style=\"width:4%\"/><col style=\"width:23%\"/>"
-                + "<col style=\"width:13%\"/><col style=\"width:25%\"/><col style=\"width:25%\"/>"
-                + "<col style=\"width:10%\"/></colgroup><thead><tr><th>#</th><th>Check</th><th>Status</th>"
-                + "<th>Expected</th><th>Actual</th><th class=\"time\">Time</th></tr></thead><tbody>\n");
+        b.append("<table class=\"grid checks\">").append(cols).append("<thead><tr><th>#</th><th>Check</th>"
+                + "<th>Status</th><th>Expected</th><th>Actual</th><th class=\"time\">Time</th></tr></thead>"
+                + "<tbody>\n");
         for (Report.CheckReport c : st.checks()) {
             b.append("<tr class=\"check\"><td class=\"num\">").append(c.index() + 1).append("</td><td>")
                     .append(esc(c.label()));
@@ -349,7 +377,7 @@ public final class PdfReport {
         if (c.sql() != null && !c.sql().isBlank() && !SqlAppendix.holds(c)) {
             b.append("<pre class=\"sql\">").append(esc(c.sql().strip())).append("</pre>");
         }
-        CheckDetail d = c.detail();
+        CheckDetail d = Restated.detail(c);
         if (d instanceof CheckDetail.CommandRun run) {
             b.append("<table class=\"grid inner\">");
             CommandRecord.facts(run).forEach((k, v) -> kv(b, esc(k), v));
@@ -658,13 +686,13 @@ public final class PdfReport {
     }
 
     /** Each rollback with its result and output, then the proof with its diff. */
-    private static void rollback(StringBuilder b, Report.Rollback rb, SqlAppendix sql) {
+    private static void rollback(StringBuilder b, Report.Rollback rb, SqlAppendix sql, String cols) {
         b.append("<h2>Rollback</h2>\n<p>Begun by ").append(esc(rb.operator())).append(" at ")
                 .append(time(rb.began())).append(": ").append(esc(rb.reason())).append("</p>\n<p><b>")
                 .append(esc(rb.statement())).append("</b></p>\n");
         if (rb.stop() != null) b.append("<p class=\"error\">The plan stopped: ").append(esc(rb.stop())).append("</p>\n");
-        for (Report.StepReport st : rb.steps()) step(b, st, sql);
-        if (rb.proof() != null) step(b, rb.proof(), sql);
+        for (Report.StepReport st : rb.steps()) step(b, st, sql, cols);
+        if (rb.proof() != null) step(b, rb.proof(), sql, cols);
         else b.append("<p class=\"error\">The proof has not run after the last rollback: the database is not proven"
                 + " back at its baseline.</p>\n");
     }
