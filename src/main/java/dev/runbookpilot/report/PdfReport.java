@@ -49,8 +49,8 @@ public final class PdfReport {
             + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
     /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
     private static final double INNER_LINE_EM = 70;
-    /** How many em of the 8 pt body font fit on one line of an A4 page within its margins. */
-    private static final double CHECKS_LINE_EM = 63;
+    /** How many em of the 7.5 pt body font fit on one line of an A4 page within its margins. */
+    private static final double CHECKS_LINE_EM = 67;
     /** Characters of an expected or actual text that still read well in its column of the checks table. */
     private static final int LONG_TEXT = 120;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -288,12 +288,19 @@ public final class PdfReport {
     private static void appendix(StringBuilder b, SqlAppendix sql) {
         if (sql.entries().isEmpty()) return;
         b.append("<h2>Appendix: SQL of the checks</h2>\n<p>Each check names the SQL it ran by number; a text "
-                + "several checks ran is printed once.</p>\n");
+                + "several checks ran is printed once.</p>\n<div class=\"appendix\">");
         for (SqlAppendix.Entry e : sql.entries()) {
             b.append("<div class=\"sqlentry\"><h3 id=\"").append(e.name()).append("\">").append(e.name())
                     .append(" <span class=\"legend\">run by ").append(esc(String.join(", ", e.usedBy())))
-                    .append("</span></h3><pre class=\"sql\">").append(esc(e.sql())).append("</pre></div>\n");
+                    .append("</span></h3><div class=\"sql\">");
+            // A line a block: the two columns may break between any two lines (a text split inside one block left a
+            // blank page behind it).
+            for (String line : e.sql().split("\n", -1)) {
+                b.append("<div class=\"ln\">").append(line.isBlank() ? "&#160;" : esc(line)).append("</div>");
+            }
+            b.append("</div></div>\n");
         }
+        b.append("</div>\n");
     }
 
     private static void summary(StringBuilder b, Report.Summary s) {
@@ -330,7 +337,17 @@ public final class PdfReport {
                         c.durationMillis() == null ? "" : Durations.human(c.durationMillis()).replace(' ', '\u00a0')));
             }
         }
-        return ColumnWidths.colgroup(cells, CHECKS_LINE_EM);
+        double[] pct = ColumnWidths.percentages(cells, CHECKS_LINE_EM);
+        // Expected and actual are read side by side: equal columns, so a long expectation is not squeezed into
+        // the room a column of "= 0" needs.
+        double half = (pct[3] + pct[4]) / 2;
+        pct[3] = half;
+        pct[4] = half;
+        StringBuilder b = new StringBuilder("<colgroup>");
+        for (double p : pct) {
+            b.append("<col style=\"width:").append(String.format(java.util.Locale.ROOT, "%.1f", p)).append("%\"/>");
+        }
+        return b.append("</colgroup>").toString();
     }
 
     private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql, String cols) {
@@ -642,28 +659,35 @@ public final class PdfReport {
     }
 
     /**
-     * Schema changes in four columns sized to their content: the change, the object (both names of a rename),
-     * whether it was declared and happened, and its definition before and after unless the object already says it.
+     * Schema changes in three columns: the change; the object (both names of a rename) with its definition before
+     * and after under it, in a smaller type and the whole width of the line; whether it was declared and happened.
+     * The columns one table gained or lost together follow a row "9 columns of t", a line each with its name and
+     * definition: a page may break between them.
      */
     private static void schemaChanges(StringBuilder b, CheckDetail.SchemaChanges sc) {
+        List<SchemaRows.Row> rows = SchemaRows.of(sc.changes());
         List<List<String>> cells = new ArrayList<>();
-        cells.add(List.of("Change", "Object", "Declared / happened", "Definition"));
-        List<String> shown = new ArrayList<>();
-        for (CheckDetail.SchemaChange ch : sc.changes()) {
-            String definitions = definitions(ch);
-            shown.add(definitions);
-            cells.add(List.of(ch.change(), ch.label(), yes(ch.expected()) + " / " + yes(ch.happened()),
-                    definitions.replace("<br/>", "\n")));
+        cells.add(List.of("Change", "Object, definition", "Declared / happened"));
+        for (SchemaRows.Row row : rows) {
+            CheckDetail.SchemaChange ch = row.change();
+            cells.add(List.of(ch.change(), row.heading(), yes(ch.expected()) + " / " + yes(ch.happened())));
         }
-        b.append("<table class=\"grid inner fixed\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
-                .append("<thead><tr><th>Change</th><th>Object</th><th>Declared / happened</th>"
-                        + "<th>Definition</th></tr></thead>");
-        for (int i = 0; i < sc.changes().size(); i++) {
-            CheckDetail.SchemaChange ch = sc.changes().get(i);
-            b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
+        b.append("<table class=\"grid inner fixed schema\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
+                .append("<thead><tr><th>Change</th><th>Object, definition</th><th>Declared / happened</th>"
+                        + "</tr></thead>");
+        for (SchemaRows.Row row : rows) {
+            CheckDetail.SchemaChange ch = row.change();
+            String definitions = row.grouped() ? "" : definitions(ch);
+            b.append("<tr><td>").append(esc(ch.change())).append("</td><td>")
+                    .append(row.grouped() ? "<b>" + esc(row.heading()) + "</b>" : esc(row.heading()))
+                    .append(definitions.isEmpty() ? "" : "<br/><span class=\"def\">" + definitions + "</span>")
                     .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append(" / ")
-                    .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(shown.get(i))
-                    .append("</td></tr>");
+                    .append(ch.happened() ? "yes" : "<b>no</b>").append("</td></tr>");
+            for (SchemaRows.Member m : row.members()) {
+                b.append("<tr class=\"member\"><td></td><td>").append(esc(m.name()))
+                        .append(m.definition().isEmpty() ? "" : ": <span class=\"def\">" + esc(m.definition())
+                                + "</span>").append("</td><td></td></tr>");
+            }
         }
         b.append("</table>");
     }
@@ -843,7 +867,7 @@ public final class PdfReport {
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; }
               @bottom-left { content: "Runbook Pilot sign-off report";
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; } }
-            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #111; }
+            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 7.5pt; color: #111; }
             .rehearsal { color: #b00020; font-weight: bold; }
             .rehearsal-banner { color: #b00020; font-weight: bold; font-size: 13pt; border: 1.5pt solid #b00020;
               padding: 2mm 4mm; }
@@ -852,8 +876,8 @@ public final class PdfReport {
             .cover { margin-bottom: 4mm; }
             .kicker { color: #555; font-size: 9pt; margin-top: 0; }
             h1 { font-size: 18pt; margin: 2mm 0 3mm 0; }
-            h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
-            h3 { font-size: 10pt; margin: 4mm 0 1mm 0; page-break-after: avoid; }
+            h2 { font-size: 13pt; margin: 4.5mm 0 1.5mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
+            h3 { font-size: 10pt; margin: 3mm 0 1mm 0; page-break-after: avoid; }
             .stepid { color: #555; font-size: 7.5pt; font-weight: normal; }
             .verdict { font-size: 16pt; font-weight: bold; padding: 2mm 4mm; margin: 2mm 0; }
             .v-passed { color: #0a5d1a; border: 1.5pt solid #0a5d1a; }
@@ -879,9 +903,12 @@ public final class PdfReport {
             .time { white-space: nowrap; }
             .ref { color: #555; font-size: 7.5pt; }
             .inner { font-size: 7pt; margin: 0.5mm 0; }
-            .sqlentry h3 { font-size: 8.5pt; margin: 2mm 0 0.5mm 0; }
+            .appendix div.sql { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; font-size: 6pt;
+              line-height: 1.05; white-space: pre-wrap; word-wrap: break-word; margin: 0.5mm 0 1mm 0; }
+            .appendix h3 { -fs-page-break-min-height: 0; }
+            .sqlentry h3 { font-size: 8.5pt; margin: 1.2mm 0 0.3mm 0; }
             .grid th { background: #e8e8e8; text-align: left; font-weight: bold; }
-            .grid th, .grid td { border: 0.4pt solid #999; padding: 0.6mm 1.2mm; vertical-align: top;
+            .grid th, .grid td { border: 0.4pt solid #999; padding: 0.3mm 1.2mm; vertical-align: top;
               word-wrap: break-word; }
             .grid tr.more td { border-top: none; background: #fafafa; }
             tr { page-break-inside: avoid; }
@@ -889,11 +916,14 @@ public final class PdfReport {
             h2, h3 { -fs-page-break-min-height: 28mm; }
             table.inner { -fs-page-break-min-height: 12mm; }
             .inner th, .inner td { padding: 0.3mm 1mm; }
+            .grid tr.member td { border-top: none; border-bottom: none; padding-top: 0; padding-bottom: 0; }
+            .grid tr.member td + td { padding-left: 4mm; }
+            .schema .def { font-size: 6.5pt; color: #333; }
             .timeline td { padding: 0.3mm 1.2mm; font-size: 7.5pt; }
             p.row, p.list { margin: 0.5mm 0; }
             .num { text-align: right; }
             .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
-            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.15; margin: 1mm 0;
+            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.1; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }
             tr.exclusive td { color: #a30000; font-weight: bold; }
