@@ -292,13 +292,7 @@ public final class PdfReport {
         for (SqlAppendix.Entry e : sql.entries()) {
             b.append("<div class=\"sqlentry\"><h3 id=\"").append(e.name()).append("\">").append(e.name())
                     .append(" <span class=\"legend\">run by ").append(esc(String.join(", ", e.usedBy())))
-                    .append("</span></h3><div class=\"sql\">");
-            // A line a block: the two columns may break between any two lines (a text split inside one block left a
-            // blank page behind it).
-            for (String line : e.sql().split("\n", -1)) {
-                b.append("<div class=\"ln\">").append(line.isBlank() ? "&#160;" : esc(line)).append("</div>");
-            }
-            b.append("</div></div>\n");
+                    .append("</span></h3><pre class=\"sql\">").append(esc(e.sql())).append("</pre></div>\n");
         }
         b.append("</div>\n");
     }
@@ -903,8 +897,7 @@ public final class PdfReport {
             .time { white-space: nowrap; }
             .ref { color: #555; font-size: 7.5pt; }
             .inner { font-size: 7pt; margin: 0.5mm 0; }
-            .appendix div.sql { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; font-size: 6pt;
-              line-height: 1.05; white-space: pre-wrap; word-wrap: break-word; margin: 0.5mm 0 1mm 0; }
+            .appendix pre.sql { font-size: 6pt; line-height: 1.05; padding: 0 0 0 1mm; margin: 0.5mm 0 1mm 0; }
             .appendix h3 { -fs-page-break-min-height: 0; }
             .sqlentry h3 { font-size: 8.5pt; margin: 1.2mm 0 0.3mm 0; }
             .grid th { background: #e8e8e8; text-align: left; font-weight: bold; }
