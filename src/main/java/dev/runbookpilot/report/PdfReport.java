@@ -45,8 +45,6 @@ public final class PdfReport {
      */
     private static final String FONT_DIR = "/dev/runbookpilot/report/fonts/";
     private static final String SIGNATURE_BOX_ID = "signature-box";
-    private static final String COLS_PEOPLE = "<colgroup><col style=\"width:13%\"/><col style=\"width:24%\"/>"
-            + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
     /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
     private static final double INNER_LINE_EM = 70;
     /** How many em of the 7.5 pt body font fit on one line of an A4 page within its margins. */
@@ -721,14 +719,9 @@ public final class PdfReport {
             b.append("<p>None.</p>\n");
             return;
         }
-        b.append("<table class=\"grid fixed\">").append(COLS_PEOPLE).append("<tr><th>Step</th><th>Check</th>"
-                + "<th>Waived by</th><th>At</th><th>Reason</th></tr>");
-        for (Report.Waiver w : r.waivers()) {
-            b.append("<tr><td class=\"mono\">").append(esc(w.stepId())).append("</td><td>").append(esc(w.check()))
-                    .append("</td><td>").append(esc(w.operator())).append("</td><td>").append(time(w.at()))
-                    .append("</td><td>").append(esc(w.reason())).append("</td></tr>");
-        }
-        b.append("</table>\n");
+        List<String[]> rows = r.waivers().stream().map(w -> new String[] {w.stepId(), w.check(), w.operator(),
+                time(w.at()), w.reason()}).toList();
+        people(b, List.of("Step", "Check", "Waived by", "At", "Reason"), rows);
     }
 
     private static void confirmations(StringBuilder b, Report r) {
@@ -737,12 +730,29 @@ public final class PdfReport {
             b.append("<p>None.</p>\n");
             return;
         }
-        b.append("<table class=\"grid fixed\">").append(COLS_PEOPLE).append("<tr><th>Step</th><th>Confirmed</th>"
-                + "<th>By</th><th>At</th><th>Note</th></tr>");
-        for (Report.Confirmation c : r.confirmations()) {
-            b.append("<tr><td class=\"mono\">").append(esc(c.stepId())).append("</td><td>").append(esc(c.text()))
-                    .append("</td><td>").append(esc(c.operator())).append("</td><td>").append(time(c.at()))
-                    .append("</td><td>").append(esc(c.note())).append("</td></tr>");
+        List<String[]> rows = r.confirmations().stream().map(c -> new String[] {c.stepId(), c.text(), c.operator(),
+                time(c.at()), c.note()}).toList();
+        people(b, List.of("Step", "Confirmed", "By", "At", "Note"), rows);
+    }
+
+    /**
+     * Who did what when, in columns sized to their content: the step id, a text, a name, the time (never wrapped:
+     * measured as one word) and a reason or note.
+     */
+    private static void people(StringBuilder b, List<String> headings, List<String[]> rows) {
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(headings);
+        for (String[] row : rows) {
+            cells.add(List.of(row[0], row[1], row[2], row[3].replace(' ', '\u00a0'), row[4] == null ? "" : row[4]));
+        }
+        b.append("<table class=\"grid fixed\">").append(ColumnWidths.colgroup(cells, CHECKS_LINE_EM))
+                .append("<thead><tr>");
+        headings.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+        b.append("</tr></thead>");
+        for (String[] row : rows) {
+            b.append("<tr><td class=\"mono\">").append(esc(row[0])).append("</td><td>").append(esc(row[1]))
+                    .append("</td><td>").append(esc(row[2])).append("</td><td class=\"time\">").append(esc(row[3]))
+                    .append("</td><td>").append(esc(row[4])).append("</td></tr>");
         }
         b.append("</table>\n");
     }
