@@ -38,12 +38,7 @@ final class SchemaRows {
     }
 
     /** One member of a group: its name within the table and its definition (empty when it has none). */
-    record Member(String name, String definition) {
-        /** "agent_id: nullable true; type character varying(255)". */
-        String line() {
-            return definition.isEmpty() ? name : name + ": " + definition;
-        }
-    }
+    record Member(String name, String definition) {}
 
     static List<Row> of(List<CheckDetail.SchemaChange> changes) {
         // Keyed by change, kind, table, declared and happened; each group stands where its first member stood.
