@@ -54,7 +54,9 @@ final class ColumnWidths {
                 String cell = row.get(i) == null ? "" : row.get(i);
                 for (String line : cell.split("\n")) {
                     for (String word : line.split("\\s+")) need[i] = Math.max(need[i], scale * width(word));
-                    lines.get(i).add(scale * width(line));
+                    // The header counts for its words, not its length: in a table of one row, "Waived by" took the
+                    // room the row's long check name wanted.
+                    if (r > 0 || rowsWithHeader.size() == 1) lines.get(i).add(scale * width(line));
                 }
             }
         }

@@ -189,7 +189,7 @@ public final class MarkdownReport {
     private static void details(StringBuilder b, Report.CheckReport c) {
         // SQL is in the appendix; only a command line stays with its check.
         boolean hasSql = c.sql() != null && !c.sql().isBlank() && !SqlAppendix.holds(c);
-        CheckDetail d = c.detail();
+        CheckDetail d = Restated.detail(c);
         if (!hasSql && d == null && c.error() == null) return;
         b.append("<details><summary>#").append(c.index() + 1).append(" ").append(html(c.label()))
                 .append("</summary>\n\n");
@@ -280,13 +280,23 @@ public final class MarkdownReport {
         b.append('\n');
     }
 
+    /** One row per change, the columns (constraints, ...) one table gained or lost together under one heading row. */
     private static void schemaChanges(StringBuilder b, List<CheckDetail.SchemaChange> changes) {
         b.append("| Change | Object | Declared | Happened | Before | After |\n|---|---|---|---|---|---|\n");
-        for (CheckDetail.SchemaChange ch : changes) {
-            b.append("| ").append(cell(ch.change())).append(" | ").append(cell(ch.label())).append(" | ")
+        for (SchemaRows.Row row : SchemaRows.of(changes)) {
+            CheckDetail.SchemaChange ch = row.change();
+            b.append("| ").append(cell(ch.change())).append(" | ")
+                    .append(row.grouped() ? "**" + cell(row.heading()) + "**" : cell(row.heading())).append(" | ")
                     .append(ch.expected() ? "yes" : "**no**").append(" | ")
-                    .append(ch.happened() ? "yes" : "**no**").append(" | ").append(cell(ch.before()))
-                    .append(" | ").append(cell(ch.after())).append(" |\n");
+                    .append(ch.happened() ? "yes" : "**no**").append(" | ")
+                    .append(row.grouped() ? "" : cell(ch.before())).append(" | ")
+                    .append(row.grouped() ? "" : cell(ch.after())).append(" |\n");
+            boolean removed = ch.before() != null && !ch.before().isBlank();
+            for (SchemaRows.Member m : row.members()) {
+                b.append("| | ").append(cell(m.name())).append(" | | | ")
+                        .append(removed ? cell(m.definition()) : "").append(" | ")
+                        .append(removed ? "" : cell(m.definition())).append(" |\n");
+            }
         }
         b.append('\n');
     }

@@ -45,10 +45,10 @@ public final class PdfReport {
      */
     private static final String FONT_DIR = "/dev/runbookpilot/report/fonts/";
     private static final String SIGNATURE_BOX_ID = "signature-box";
-    private static final String COLS_PEOPLE = "<colgroup><col style=\"width:13%\"/><col style=\"width:24%\"/>"
-            + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
     /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
     private static final double INNER_LINE_EM = 70;
+    /** How many em of the 7.5 pt body font fit on one line of an A4 page within its margins. */
+    private static final double CHECKS_LINE_EM = 67;
     /** Characters of an expected or actual text that still read well in its column of the checks table. */
     private static final int LONG_TEXT = 120;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -168,14 +168,15 @@ public final class PdfReport {
                 .append(r.verdict()).append("</div>\n");
 
         SqlAppendix sql = SqlAppendix.of(r);
+        String cols = checkColumns(r, sql);
         cover(b, r, signer);
         times(b, r);
         PlanChart.xhtml(b, r);
         for (Report.PhaseReport p : r.phases()) {
             b.append("<h2>").append(esc(p.name())).append("</h2>\n");
-            for (Report.StepReport st : p.steps()) step(b, st, sql);
+            for (Report.StepReport st : p.steps()) step(b, st, sql, cols);
         }
-        if (r.rollback() != null) rollback(b, r.rollback(), sql);
+        if (r.rollback() != null) rollback(b, r.rollback(), sql, cols);
         waivers(b, r);
         confirmations(b, r);
         timeline(b, r);
@@ -285,12 +286,13 @@ public final class PdfReport {
     private static void appendix(StringBuilder b, SqlAppendix sql) {
         if (sql.entries().isEmpty()) return;
         b.append("<h2>Appendix: SQL of the checks</h2>\n<p>Each check names the SQL it ran by number; a text "
-                + "several checks ran is printed once.</p>\n");
+                + "several checks ran is printed once.</p>\n<div class=\"appendix\">");
         for (SqlAppendix.Entry e : sql.entries()) {
             b.append("<div class=\"sqlentry\"><h3 id=\"").append(e.name()).append("\">").append(e.name())
                     .append(" <span class=\"legend\">run by ").append(esc(String.join(", ", e.usedBy())))
                     .append("</span></h3><pre class=\"sql\">").append(esc(e.sql())).append("</pre></div>\n");
         }
+        b.append("</div>\n");
     }
 
     private static void summary(StringBuilder b, Report.Summary s) {
@@ -304,15 +306,50 @@ public final class PdfReport {
         b.append("</tr></table>\n");
     }
 
-    private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql) {
+    /**
+     * One set of column widths for every checks table of the report, sized to what all of them hold: the columns
+     * stand in the same place from step to step, and a label gets the room short expected values do not need.
+     */
+    private static String checkColumns(Report r, SqlAppendix sql) {
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(List.of("#", "Check", "Status", "Expected", "Actual", "Time"));
+        List<Report.StepReport> steps = new ArrayList<>();
+        r.phases().forEach(p -> steps.addAll(p.steps()));
+        if (r.rollback() != null) {
+            steps.addAll(r.rollback().steps());
+            if (r.rollback().proof() != null) steps.add(r.rollback().proof());
+        }
+        for (Report.StepReport st : steps) {
+            for (Report.CheckReport c : st.checks()) {
+                cells.add(List.of(String.valueOf(c.index() + 1),
+                        c.label() + (SqlAppendix.holds(c) ? "\nSQL: " + sql.entry(c).name() : ""),
+                        c.status().name(), fits(c.expected()) && c.expected() != null ? c.expected() : "below",
+                        fits(c.actual()) && c.actual() != null ? c.actual() : "below",
+                        // A duration is one word: its column is never narrower than the longest.
+                        c.durationMillis() == null ? "" : Durations.human(c.durationMillis()).replace(' ', '\u00a0')));
+            }
+        }
+        double[] pct = ColumnWidths.percentages(cells, CHECKS_LINE_EM);
+        // Expected and actual are read side by side: equal columns, so a long expectation is not squeezed into
+        // the room a column of "= 0" needs.
+        double half = (pct[3] + pct[4]) / 2;
+        pct[3] = half;
+        pct[4] = half;
+        StringBuilder b = new StringBuilder("<colgroup>");
+        for (double p : pct) {
+            b.append("<col style=\"width:").append(String.format(java.util.Locale.ROOT, "%.1f", p)).append("%\"/>");
+        }
+        return b.append("</colgroup>").toString();
+    }
+
+    private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql, String cols) {
         b.append("<h3>").append(esc(st.title())).append(' ').append(badge(st.status()))
                 .append(" <span class=\"stepid\">step <span class=\"mono\">").append(esc(st.id()))
                 .append("</span></span></h3>\n");
         if (st.checks().isEmpty()) return;
-        b.append("<table class=\"grid checks\"><colgroup><col style=\"width:4%\"/><col style=\"width:23%\"/>"
-                + "<col style=\"width:13%\"/><col style=\"width:25%\"/><col style=\"width:25%\"/>"
-                + "<col style=\"width:10%\"/></colgroup><thead><tr><th>#</th><th>Check</th><th>Status</th>"
-                + "<th>Expected</th><th>Actual</th><th class=\"time\">Time</th></tr></thead><tbody>\n");
+        b.append("<table class=\"grid checks\">").append(cols).append("<thead><tr><th>#</th><th>Check</th>"
+                + "<th>Status</th><th>Expected</th><th>Actual</th><th class=\"time\">Time</th></tr></thead>"
+                + "<tbody>\n");
         for (Report.CheckReport c : st.checks()) {
             b.append("<tr class=\"check\"><td class=\"num\">").append(c.index() + 1).append("</td><td>")
                     .append(esc(c.label()));
@@ -349,7 +386,7 @@ public final class PdfReport {
         if (c.sql() != null && !c.sql().isBlank() && !SqlAppendix.holds(c)) {
             b.append("<pre class=\"sql\">").append(esc(c.sql().strip())).append("</pre>");
         }
-        CheckDetail d = c.detail();
+        CheckDetail d = Restated.detail(c);
         if (d instanceof CheckDetail.CommandRun run) {
             b.append("<table class=\"grid inner\">");
             CommandRecord.facts(run).forEach((k, v) -> kv(b, esc(k), v));
@@ -614,28 +651,35 @@ public final class PdfReport {
     }
 
     /**
-     * Schema changes in four columns sized to their content: the change, the object (both names of a rename),
-     * whether it was declared and happened, and its definition before and after unless the object already says it.
+     * Schema changes in three columns: the change; the object (both names of a rename) with its definition before
+     * and after under it, in a smaller type and the whole width of the line; whether it was declared and happened.
+     * The columns one table gained or lost together follow a row "9 columns of t", a line each with its name and
+     * definition: a page may break between them.
      */
     private static void schemaChanges(StringBuilder b, CheckDetail.SchemaChanges sc) {
+        List<SchemaRows.Row> rows = SchemaRows.of(sc.changes());
         List<List<String>> cells = new ArrayList<>();
-        cells.add(List.of("Change", "Object", "Declared / happened", "Definition"));
-        List<String> shown = new ArrayList<>();
-        for (CheckDetail.SchemaChange ch : sc.changes()) {
-            String definitions = definitions(ch);
-            shown.add(definitions);
-            cells.add(List.of(ch.change(), ch.label(), yes(ch.expected()) + " / " + yes(ch.happened()),
-                    definitions.replace("<br/>", "\n")));
+        cells.add(List.of("Change", "Object, definition", "Declared / happened"));
+        for (SchemaRows.Row row : rows) {
+            CheckDetail.SchemaChange ch = row.change();
+            cells.add(List.of(ch.change(), row.heading(), yes(ch.expected()) + " / " + yes(ch.happened())));
         }
-        b.append("<table class=\"grid inner fixed\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
-                .append("<thead><tr><th>Change</th><th>Object</th><th>Declared / happened</th>"
-                        + "<th>Definition</th></tr></thead>");
-        for (int i = 0; i < sc.changes().size(); i++) {
-            CheckDetail.SchemaChange ch = sc.changes().get(i);
-            b.append("<tr><td>").append(esc(ch.change())).append("</td><td>").append(esc(ch.label()))
+        b.append("<table class=\"grid inner fixed schema\">").append(ColumnWidths.colgroup(cells, INNER_LINE_EM))
+                .append("<thead><tr><th>Change</th><th>Object, definition</th><th>Declared / happened</th>"
+                        + "</tr></thead>");
+        for (SchemaRows.Row row : rows) {
+            CheckDetail.SchemaChange ch = row.change();
+            String definitions = row.grouped() ? "" : definitions(ch);
+            b.append("<tr><td>").append(esc(ch.change())).append("</td><td>")
+                    .append(row.grouped() ? "<b>" + esc(row.heading()) + "</b>" : esc(row.heading()))
+                    .append(definitions.isEmpty() ? "" : "<br/><span class=\"def\">" + definitions + "</span>")
                     .append("</td><td>").append(ch.expected() ? "yes" : "<b>no</b>").append(" / ")
-                    .append(ch.happened() ? "yes" : "<b>no</b>").append("</td><td>").append(shown.get(i))
-                    .append("</td></tr>");
+                    .append(ch.happened() ? "yes" : "<b>no</b>").append("</td></tr>");
+            for (SchemaRows.Member m : row.members()) {
+                b.append("<tr class=\"member\"><td></td><td>").append(esc(m.name()))
+                        .append(m.definition().isEmpty() ? "" : ": <span class=\"def\">" + esc(m.definition())
+                                + "</span>").append("</td><td></td></tr>");
+            }
         }
         b.append("</table>");
     }
@@ -658,13 +702,13 @@ public final class PdfReport {
     }
 
     /** Each rollback with its result and output, then the proof with its diff. */
-    private static void rollback(StringBuilder b, Report.Rollback rb, SqlAppendix sql) {
+    private static void rollback(StringBuilder b, Report.Rollback rb, SqlAppendix sql, String cols) {
         b.append("<h2>Rollback</h2>\n<p>Begun by ").append(esc(rb.operator())).append(" at ")
                 .append(time(rb.began())).append(": ").append(esc(rb.reason())).append("</p>\n<p><b>")
                 .append(esc(rb.statement())).append("</b></p>\n");
         if (rb.stop() != null) b.append("<p class=\"error\">The plan stopped: ").append(esc(rb.stop())).append("</p>\n");
-        for (Report.StepReport st : rb.steps()) step(b, st, sql);
-        if (rb.proof() != null) step(b, rb.proof(), sql);
+        for (Report.StepReport st : rb.steps()) step(b, st, sql, cols);
+        if (rb.proof() != null) step(b, rb.proof(), sql, cols);
         else b.append("<p class=\"error\">The proof has not run after the last rollback: the database is not proven"
                 + " back at its baseline.</p>\n");
     }
@@ -675,14 +719,9 @@ public final class PdfReport {
             b.append("<p>None.</p>\n");
             return;
         }
-        b.append("<table class=\"grid fixed\">").append(COLS_PEOPLE).append("<tr><th>Step</th><th>Check</th>"
-                + "<th>Waived by</th><th>At</th><th>Reason</th></tr>");
-        for (Report.Waiver w : r.waivers()) {
-            b.append("<tr><td class=\"mono\">").append(esc(w.stepId())).append("</td><td>").append(esc(w.check()))
-                    .append("</td><td>").append(esc(w.operator())).append("</td><td>").append(time(w.at()))
-                    .append("</td><td>").append(esc(w.reason())).append("</td></tr>");
-        }
-        b.append("</table>\n");
+        List<String[]> rows = r.waivers().stream().map(w -> new String[] {w.stepId(), w.check(), w.operator(),
+                time(w.at()), w.reason()}).toList();
+        people(b, List.of("Step", "Check", "Waived by", "At", "Reason"), rows);
     }
 
     private static void confirmations(StringBuilder b, Report r) {
@@ -691,12 +730,29 @@ public final class PdfReport {
             b.append("<p>None.</p>\n");
             return;
         }
-        b.append("<table class=\"grid fixed\">").append(COLS_PEOPLE).append("<tr><th>Step</th><th>Confirmed</th>"
-                + "<th>By</th><th>At</th><th>Note</th></tr>");
-        for (Report.Confirmation c : r.confirmations()) {
-            b.append("<tr><td class=\"mono\">").append(esc(c.stepId())).append("</td><td>").append(esc(c.text()))
-                    .append("</td><td>").append(esc(c.operator())).append("</td><td>").append(time(c.at()))
-                    .append("</td><td>").append(esc(c.note())).append("</td></tr>");
+        List<String[]> rows = r.confirmations().stream().map(c -> new String[] {c.stepId(), c.text(), c.operator(),
+                time(c.at()), c.note()}).toList();
+        people(b, List.of("Step", "Confirmed", "By", "At", "Note"), rows);
+    }
+
+    /**
+     * Who did what when, in columns sized to their content: the step id, a text, a name, the time (never wrapped:
+     * measured as one word) and a reason or note.
+     */
+    private static void people(StringBuilder b, List<String> headings, List<String[]> rows) {
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(headings);
+        for (String[] row : rows) {
+            cells.add(List.of(row[0], row[1], row[2], row[3].replace(' ', '\u00a0'), row[4] == null ? "" : row[4]));
+        }
+        b.append("<table class=\"grid fixed\">").append(ColumnWidths.colgroup(cells, CHECKS_LINE_EM))
+                .append("<thead><tr>");
+        headings.forEach(h -> b.append("<th>").append(esc(h)).append("</th>"));
+        b.append("</tr></thead>");
+        for (String[] row : rows) {
+            b.append("<tr><td class=\"mono\">").append(esc(row[0])).append("</td><td>").append(esc(row[1]))
+                    .append("</td><td>").append(esc(row[2])).append("</td><td class=\"time\">").append(esc(row[3]))
+                    .append("</td><td>").append(esc(row[4])).append("</td></tr>");
         }
         b.append("</table>\n");
     }
@@ -815,7 +871,7 @@ public final class PdfReport {
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; }
               @bottom-left { content: "Runbook Pilot sign-off report";
                 font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #555; } }
-            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 8pt; color: #111; }
+            body { font-family: 'DejaVu Sans', 'Droid Sans Fallback'; font-size: 7.5pt; color: #111; }
             .rehearsal { color: #b00020; font-weight: bold; }
             .rehearsal-banner { color: #b00020; font-weight: bold; font-size: 13pt; border: 1.5pt solid #b00020;
               padding: 2mm 4mm; }
@@ -824,8 +880,8 @@ public final class PdfReport {
             .cover { margin-bottom: 4mm; }
             .kicker { color: #555; font-size: 9pt; margin-top: 0; }
             h1 { font-size: 18pt; margin: 2mm 0 3mm 0; }
-            h2 { font-size: 13pt; margin: 6mm 0 2mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
-            h3 { font-size: 10pt; margin: 4mm 0 1mm 0; page-break-after: avoid; }
+            h2 { font-size: 13pt; margin: 4.5mm 0 1.5mm 0; border-bottom: 0.8pt solid #333; page-break-after: avoid; }
+            h3 { font-size: 10pt; margin: 3mm 0 1mm 0; page-break-after: avoid; }
             .stepid { color: #555; font-size: 7.5pt; font-weight: normal; }
             .verdict { font-size: 16pt; font-weight: bold; padding: 2mm 4mm; margin: 2mm 0; }
             .v-passed { color: #0a5d1a; border: 1.5pt solid #0a5d1a; }
@@ -851,9 +907,11 @@ public final class PdfReport {
             .time { white-space: nowrap; }
             .ref { color: #555; font-size: 7.5pt; }
             .inner { font-size: 7pt; margin: 0.5mm 0; }
-            .sqlentry h3 { font-size: 8.5pt; margin: 2mm 0 0.5mm 0; }
+            .appendix pre.sql { font-size: 6pt; line-height: 1.05; padding: 0 0 0 1mm; margin: 0.5mm 0 1mm 0; }
+            .appendix h3 { -fs-page-break-min-height: 0; }
+            .sqlentry h3 { font-size: 8.5pt; margin: 1.2mm 0 0.3mm 0; }
             .grid th { background: #e8e8e8; text-align: left; font-weight: bold; }
-            .grid th, .grid td { border: 0.4pt solid #999; padding: 0.6mm 1.2mm; vertical-align: top;
+            .grid th, .grid td { border: 0.4pt solid #999; padding: 0.3mm 1.2mm; vertical-align: top;
               word-wrap: break-word; }
             .grid tr.more td { border-top: none; background: #fafafa; }
             tr { page-break-inside: avoid; }
@@ -861,11 +919,14 @@ public final class PdfReport {
             h2, h3 { -fs-page-break-min-height: 28mm; }
             table.inner { -fs-page-break-min-height: 12mm; }
             .inner th, .inner td { padding: 0.3mm 1mm; }
+            .grid tr.member td { border-top: none; border-bottom: none; padding-top: 0; padding-bottom: 0; }
+            .grid tr.member td + td { padding-left: 4mm; }
+            .schema .def { font-size: 6.5pt; color: #333; }
             .timeline td { padding: 0.3mm 1.2mm; font-size: 7.5pt; }
             p.row, p.list { margin: 0.5mm 0; }
             .num { text-align: right; }
             .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
-            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.15; margin: 1mm 0;
+            pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.1; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }
             tr.exclusive td { color: #a30000; font-weight: bold; }

@@ -11,12 +11,16 @@ import dev.runbookpilot.session.StepTimes;
 import dev.runbookpilot.session.WindowTimes;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Turns a replayed journal into a {@link Report}; nothing is read from the runbook file or the database. */
 public final class ReportBuilder {
+    private static final DateTimeFormatter UNTIL = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private ReportBuilder() {}
 
@@ -219,14 +223,26 @@ public final class ReportBuilder {
         return events.isEmpty() ? null : events.get(events.size() - 1).at();
     }
 
+    /**
+     * What happened when, for an auditor reading front to back: approvals, writes, waivers, sign-offs, gate answers
+     * and overruns one line each. Check results are shown in full in their step, so a run of results of one step in
+     * a row is one line here: when it began and ended, how many passed, and every other result by check.
+     */
     private static List<Report.TimelineEntry> timeline(SessionState state) {
         List<Report.TimelineEntry> out = new ArrayList<>();
+        List<JournalEvent.CheckFinished> results = new ArrayList<>();
         for (JournalEvent e : state.events()) {
+            if (e instanceof JournalEvent.CheckFinished f) {
+                if (!results.isEmpty() && !results.get(0).result().stepId().equals(f.result().stepId())) {
+                    out.add(results(results));
+                    results.clear();
+                }
+                results.add(f);
+                continue;
+            }
             String what = null;
             if (e instanceof JournalEvent.Started s) what = "session started by " + s.operator();
             else if (e instanceof JournalEvent.Resumed r) what = "session resumed by " + r.operator();
-            else if (e instanceof JournalEvent.CheckFinished f) what = f.result().key() + " " + f.result().label()
-                    + ": " + f.result().status();
             else if (e instanceof JournalEvent.MigrationBegan m) what = m.stepId() + " migration began (xid "
                     + m.xid() + ")";
             else if (e instanceof JournalEvent.CommandBegan cb) what = cb.stepId() + "#" + cb.index()
@@ -264,8 +280,40 @@ public final class ReportBuilder {
             else if (e instanceof JournalEvent.Stopped sp) what = "stopped: " + sp.reason()
                     + (sp.cancelled().isEmpty() ? "" : "; cancelled on the server: " + String.join(", ",
                     sp.cancelled()));
-            if (what != null) out.add(new Report.TimelineEntry(e.at(), what));
+            if (what == null) continue;
+            if (!results.isEmpty()) {
+                out.add(results(results));
+                results.clear();
+            }
+            out.add(new Report.TimelineEntry(e.at(), what));
         }
+        if (!results.isEmpty()) out.add(results(results));
         return out;
+    }
+
+    /**
+     * "old-shape: 7 check results until 11:14:25 UTC, 6 PASSED; #3 FAILED": results in the order they arrived, the
+     * passed ones counted, every other one named by its check (numbered from 0 like the timeline's other lines).
+     */
+    private static Report.TimelineEntry results(List<JournalEvent.CheckFinished> events) {
+        List<CheckResult> results = events.stream().map(JournalEvent.CheckFinished::result).toList();
+        CheckResult first = results.get(0);
+        Instant from = events.get(0).at();
+        Instant to = events.get(events.size() - 1).at();
+        StringBuilder b = new StringBuilder(first.stepId()).append(": ");
+        if (results.size() == 1) {
+            return new Report.TimelineEntry(from, b.append('#').append(first.index()).append(' ')
+                    .append(first.label()).append(": ").append(first.status()).toString());
+        }
+        b.append(results.size()).append(" check results");
+        if (to.getEpochSecond() != from.getEpochSecond()) {
+            b.append(" until ").append(UNTIL.format(to));
+        }
+        long passed = results.stream().filter(r -> r.status() == Status.PASSED).count();
+        List<String> others = results.stream().filter(r -> r.status() != Status.PASSED)
+                .map(r -> "#" + r.index() + " " + r.status()).toList();
+        if (passed > 0) b.append(", ").append(passed).append(" PASSED");
+        if (!others.isEmpty()) b.append(passed > 0 ? "; " : ", ").append(String.join(", ", others));
+        return new Report.TimelineEntry(from, b.toString());
     }
 }
