@@ -37,16 +37,16 @@ final class GateLine {
         }
         SignerPicker picker = new SignerPicker(vm, role, draftNames);
         TextField name = picker.nameField();
-        name.setId("gate-name-" + role);
+        name.setId("gate-name-" + SignerPicker.idOf(role));
         TextField reason = new TextField();
-        reason.setId("gate-reason-" + role);
+        reason.setId("gate-reason-" + SignerPicker.idOf(role));
         reason.setPromptText("Reason (required for NO-GO)");
         Button go = new Button("GO");
-        go.setId("gate-go-" + role);
+        go.setId("gate-go-" + SignerPicker.idOf(role));
         go.disableProperty().bind(picker.ready().not().or(vm.busyProperty()));
         go.setOnAction(e -> vm.answerGate(role, picker.signer(), true, null, prompt(go)));
         Button noGo = new Button("NO-GO");
-        noGo.setId("gate-nogo-" + role);
+        noGo.setId("gate-nogo-" + SignerPicker.idOf(role));
         noGo.getStyleClass().add("danger");
         noGo.disableProperty().bind(picker.ready().not().or(reason.textProperty().isEmpty())
                 .or(vm.busyProperty()));

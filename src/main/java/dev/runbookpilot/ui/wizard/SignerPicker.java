@@ -31,7 +31,7 @@ final class SignerPicker extends HBox {
     SignerPicker(WizardViewModel vm, String role, Map<String, String> drafts) {
         super(6);
         setAlignment(Pos.CENTER_LEFT);
-        kind.setId("signer-kind-" + role);
+        kind.setId("signer-kind-" + idOf(role));
         kind.getItems().addAll(WizardViewModel.SignerKind.GENERATED, WizardViewModel.SignerKind.KEY_FILE);
         if (vm.typedNamesAllowed()) kind.getItems().add(WizardViewModel.SignerKind.TYPED);
         kind.setConverter(new StringConverter<>() {
@@ -55,10 +55,11 @@ final class SignerPicker extends HBox {
         kind.setValue(kind.getItems().contains(chosen) ? chosen : WizardViewModel.SignerKind.GENERATED);
         kind.valueProperty().addListener((o, a, b) -> drafts.put("kind:" + role, b.name()));
 
+        name.setId("signer-name-" + idOf(role));
         name.setPromptText("Full name of the " + role);
         name.setText(drafts.getOrDefault(role, ""));
         name.textProperty().addListener((o, a, b) -> drafts.put(role, b));
-        keyFile.setId("signer-key-" + role);
+        keyFile.setId("signer-key-" + idOf(role));
         keyFile.setPromptText("SSH private key or .p12 file; its passphrase is asked when signing");
         keyFile.setText(drafts.getOrDefault("key:" + role, ""));
         keyFile.textProperty().addListener((o, a, b) -> drafts.put("key:" + role, b));
@@ -81,6 +82,11 @@ final class SignerPicker extends HBox {
         ready = Bindings.createBooleanBinding(() -> byFile.get() ? !keyFile.getText().isBlank()
                 : !name.getText().isBlank(), byFile, keyFile.textProperty(), name.textProperty());
         getChildren().addAll(kind, name, keyFile, browse);
+    }
+
+    /** A role as part of a node id a CSS selector can name: "Backend lead" is {@code Backend_lead}. */
+    static String idOf(String role) {
+        return role.replaceAll("[^A-Za-z0-9_-]", "_");
     }
 
     /** The field the name is typed in (not shown while a key file is chosen: the name is then the key's). */

@@ -497,7 +497,7 @@ public final class WizardView extends BorderPane {
         TextField name = picker.nameField();
         name.getStyleClass().add("signoff-name");
         Button sign = new Button("Sign as " + role);
-        sign.setId("sign-" + role);
+        sign.setId("sign-" + SignerPicker.idOf(role));
         sign.setMnemonicParsing(false);
         sign.disableProperty().bind(picker.ready().not().or(vm.busyProperty()));
         sign.setOnAction(e -> vm.sign(role, picker.signer(), new FxPassphrasePrompt(getScene().getWindow())));
