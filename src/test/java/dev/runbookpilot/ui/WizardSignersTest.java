@@ -107,6 +107,7 @@ class WizardSignersTest {
         assertThat(kind.getItems()).containsExactly(WizardViewModel.SignerKind.GENERATED,
                 WizardViewModel.SignerKind.KEY_FILE);
         assertThat(kind.getValue()).isEqualTo(WizardViewModel.SignerKind.GENERATED);
+        assertInsideWindow(robot, "#gate-nogo-DBA");
         robot.clickOn("#gate-name-DBA").write("Dana Operator");
         robot.clickOn("#gate-go-DBA");
         waitIdle();
@@ -134,6 +135,7 @@ class WizardSignersTest {
         robot.clickOn("My SSH key or PKCS#12 file");
         assertThat(robot.lookup("#signer-name-Backend_lead").query().isVisible()).as("the name is the key's")
                 .isFalse();
+        assertInsideWindow(robot, "#sign-Backend_lead");
         robot.clickOn("#signer-key-Backend_lead").write(key.toString());
         robot.clickOn("#sign-Backend_lead");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#passphrase-prompt").tryQuery()
@@ -219,6 +221,15 @@ class WizardSignersTest {
         WaitForAsyncUtils.waitForFxEvents();
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !window.wizard().viewModel().busyProperty().get());
         WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** Wholly inside the 1366x768 window: the role's last button is not pushed off its right edge. */
+    private void assertInsideWindow(FxRobot robot, String query) {
+        Node node = robot.lookup(query).query();
+        var b = node.localToScene(node.getBoundsInLocal());
+        assertThat(b.getMinX()).as(query + " left edge").isGreaterThanOrEqualTo(0);
+        assertThat(b.getMaxX()).as(query + " right edge").isLessThanOrEqualTo(window.scene().getWidth());
+        assertThat(b.getMaxY()).as(query + " bottom edge").isLessThanOrEqualTo(window.scene().getHeight());
     }
 
     private static List<String> labels(FxRobot robot) {
