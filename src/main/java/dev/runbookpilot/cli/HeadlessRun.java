@@ -593,8 +593,8 @@ final class HeadlessRun {
 
     /**
      * Answers a gate from the {@code --gate} answers: signed with the role's {@code --sign-key} when it has one, else
-     * typed in the session operator's name. Every role must have one. A role
-     * without one stops the run at the gate; a NO-GO ends the window.
+     * typed in the session operator's name. Every role must have one: a role without one stops the run at the
+     * gate; a NO-GO ends the window.
      */
     private int answerGate(Step step, int index, CheckSpec.Gate gate) throws IOException {
         if (session.isRehearsal()) {

@@ -85,4 +85,34 @@ class WizardGateTest {
         assertThat(vm.session().outcome().verdict()).isEqualTo(Outcome.Verdict.ABORTED);
         assertThat(vm.session().state().abort().orElseThrow().reason()).isEqualTo("checkout errors at 4 %");
     }
+
+    @Test
+    void aProductionGateRefusesATypedNameAndJournalsNothing() throws Exception {
+        String db = TestPostgres.freshDatabase("wizard_gate");
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: Gate in production
+                target: { environment: production, database: %s }
+                phases:
+                  - name: Prepare
+                    steps:
+                      - id: go
+                        title: Go for production?
+                        gate: { roles: [DBA], question: "Go for production?" }
+                """.formatted(db));
+        vm = new WizardViewModel(RunbookLoader.load(file), Targets.fromEnvironment().connect(
+                TestPostgres.server().uri(db), Targets.PasswordPrompt.NONE), Runnable::run, background::add,
+                Clock.systemUTC());
+        vm.open("alice", dir.resolve("sessions"), null);
+        drain();
+        assertThat(vm.typedNamesAllowed()).isFalse();
+        int events = vm.session().state().events().size();
+
+        // Called directly, past the choice the view no longer offers in production.
+        vm.answerGate("DBA", typed("Ada Lovelace"), true, null, PassphrasePrompt.NONE);
+        drain();
+        assertThat(vm.errorProperty().get()).contains("A production window is signed with a key");
+        assertThat(vm.session().state().events()).hasSize(events);
+        assertThat(vm.session().state().signatures("go")).isEmpty();
+    }
 }
