@@ -596,8 +596,9 @@ final class HeadlessRun {
     }
 
     /**
-     * Answers a gate from the {@code --gate} answers, as the session's operator: every role must have one. A role
-     * without one stops the run at the gate; a NO-GO ends the window.
+     * Answers a gate from the {@code --gate} answers: signed with the role's {@code --sign-key} when it has one, else
+     * typed in the session operator's name. Every role must have one: a role without one stops the run at the
+     * gate; a NO-GO ends the window.
      */
     private int answerGate(Step step, int index, CheckSpec.Gate gate) throws IOException {
         if (session.isRehearsal()) {
@@ -618,15 +619,30 @@ final class HeadlessRun {
             }
             String a = answer.strip();
             String lower = a.toLowerCase(java.util.Locale.ROOT);
-            if (lower.equals("go")) {
-                session.answerGate(step, role, session.operator(), true, null);
-                out.printf("    GO        %s (answered by %s)%n", role, session.operator());
-            } else if (lower.startsWith("no-go") && a.substring(5).strip().startsWith(":")
+            boolean go = lower.equals("go");
+            String reason = null;
+            if (!go && lower.startsWith("no-go") && a.substring(5).strip().startsWith(":")
                     && !a.substring(5).strip().substring(1).isBlank()) {
-                String reason = a.substring(5).strip().substring(1).strip();
-                session.answerGate(step, role, session.operator(), false, reason);
-                out.printf("    NO-GO     %s (answered by %s): %s%n", role, session.operator(), reason);
-                return ExitCodes.ABORTED;
+                reason = a.substring(5).strip().substring(1).strip();
+            }
+            if (go || reason != null) {
+                String keyFile = signKeys.get(role);
+                String by;
+                if (keyFile != null && !keyFile.isBlank()) {
+                    dev.runbookpilot.session.SignoffKey key = dev.runbookpilot.report.SignoffSignatures.keyFile(
+                            java.nio.file.Path.of(keyFile), ReportCommand.terminalPrompt());
+                    session.answerGateWithKey(step, role, key, go, reason);
+                    by = "signed by " + key.name() + " with key " + key.fingerprint();
+                } else {
+                    session.answerGate(step, role, session.operator(), go, reason);
+                    by = "answered by " + session.operator() + ", " + dev.runbookpilot.report.SignoffSignatures.TYPED;
+                }
+                if (go) {
+                    out.printf("    GO        %s (%s)%n", role, by);
+                } else {
+                    out.printf("    NO-GO     %s (%s): %s%n", role, by, reason);
+                    return ExitCodes.ABORTED;
+                }
             } else {
                 out.printf("    --gate %s=%s: answer go, or no-go with its reason: --gate \"%s=no-go:why\"%n", role,
                         answer, role);
@@ -663,12 +679,8 @@ final class HeadlessRun {
             if (signed.containsKey(role)) continue;
             String keyFile = signKeys.get(role);
             if (keyFile != null && !keyFile.isBlank()) {
-                java.nio.file.Path file = java.nio.file.Path.of(keyFile);
-                String lower = keyFile.toLowerCase(java.util.Locale.ROOT);
-                dev.runbookpilot.report.SigningIdentity id = lower.endsWith(".p12") || lower.endsWith(".pfx")
-                        ? dev.runbookpilot.report.SigningIdentity.pkcs12(file, ReportCommand.terminalPrompt())
-                        : dev.runbookpilot.report.SigningIdentity.sshKey(file, ReportCommand.terminalPrompt());
-                dev.runbookpilot.session.SignoffKey key = dev.runbookpilot.report.SignoffSignatures.key(id);
+                dev.runbookpilot.session.SignoffKey key = dev.runbookpilot.report.SignoffSignatures.keyFile(
+                        java.nio.file.Path.of(keyFile), ReportCommand.terminalPrompt());
                 session.signWithKey(step, role, key);
                 out.printf("    SIGNED    %s: %s with key %s%n", role, key.name(), key.fingerprint());
                 continue;
@@ -682,7 +694,7 @@ final class HeadlessRun {
                 return false;
             }
             session.sign(step, role, name);
-            out.printf("    SIGNED    %s: %s%n", role, name.strip());
+            out.printf("    SIGNED    %s: %s, %s%n", role, name.strip(), dev.runbookpilot.report.SignoffSignatures.TYPED);
         }
         return true;
     }

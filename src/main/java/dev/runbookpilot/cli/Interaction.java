@@ -31,14 +31,15 @@ final class Interaction {
             + "(repeatable); nothing proves who typed it: prefer --sign-key")
     List<String> signatures = new ArrayList<>();
 
-    @Option(names = "--sign-key", paramLabel = "ROLE=FILE", description = "sign a sign-off role with your key "
-            + "(repeatable): an OpenSSH private key, or a PKCS#12 file (.p12/.pfx). The journal records the key's "
-            + "fingerprint and its signature over the journal so far; the name is the key's")
+    @Option(names = "--sign-key", paramLabel = "ROLE=FILE", description = "sign a sign-off role, and that role's"
+            + " --gate answer, with your key (repeatable): an OpenSSH private key, or a PKCS#12 file (.p12/.pfx). The"
+            + " journal records the key's fingerprint and its signature over the decision and the journal so far;"
+            + " the name is the key's")
     List<String> signKeys = new ArrayList<>();
 
     @Option(names = "--gate", paramLabel = "ROLE=go|no-go:REASON",
-            description = "answer a go/no-go gate for a role, as the session's operator (repeatable): ROLE=go, or"
-                    + " \"ROLE=no-go:why\". A gate reached without every role's answer stops the run (exit 7);"
+            description = "answer a go/no-go gate for a role (repeatable): ROLE=go, or \"ROLE=no-go:why\"; signed"
+                    + " with the role's --sign-key when given, else a typed answer in the operator's name. A gate reached without every role's answer stops the run (exit 7);"
                     + " a NO-GO ends the window as ABORTED (exit 8)")
     List<String> gates = new ArrayList<>();
 

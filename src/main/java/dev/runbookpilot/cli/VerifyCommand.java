@@ -3,6 +3,7 @@ package dev.runbookpilot.cli;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.ReportSigners;
 import dev.runbookpilot.report.ReportVerifier;
+import dev.runbookpilot.report.SignoffRows;
 import dev.runbookpilot.report.SignoffSignatures;
 import dev.runbookpilot.report.Verification;
 import dev.runbookpilot.report.sign.PdfIdentity;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "verify", description = {"Check a signed report: every signature of a PDF, or a Markdown report "
         + "against its detached SSH signatures (FILE.sig and one FILE.ROLE.sig per countersigning role); or the "
-        + "sign-offs of a session journal (FILE.jsonl), each signed over the journal before it.",
+        + "sign-offs and gate answers of a session journal (FILE.jsonl), each signed over the journal before it. "
+        + "A report with --journal JOURNAL.jsonl: also that journal, and that the report's sign-off rows are its.",
         "Without a trust list (--signer-fingerprint/--trusted-cert for PDF, --allowed-signers for Markdown) the "
                 + "signature is checked but not who made it; the output says so.",
         "Exit 0 when the signature is valid, covers the whole file and (when a trust list is given) comes from a "
@@ -49,6 +51,11 @@ final class VerifyCommand implements Callable<Integer> {
             + "(PEM or DER) allowed to sign")
     List<Path> trustedCerts = new ArrayList<>();
 
+    @Option(names = "--journal", paramLabel = "JOURNAL.jsonl", description = "also check the session journal the "
+            + "report was made from: every key-signed sign-off and gate answer in it, and that the report's "
+            + "sign-off and gate rows (names, decisions, times, key fingerprints) are the journal's")
+    Path journal;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -62,7 +69,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try {
             if (file.getFileName().toString().endsWith(".jsonl")) {
-                if (sig != null || allowedSigners != null || !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()) {
+                if (sig != null || allowedSigners != null || !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
+                        || journal != null) {
                     err.println("cannot verify: " + file + " is a session journal; its sign-offs name their own keys "
                             + "(compare the fingerprints with the ones your team registered)");
                     return ExitCodes.USAGE;
@@ -70,6 +78,10 @@ final class VerifyCommand implements Callable<Integer> {
                 ReportSigners.Check check = SignoffSignatures.verifyJournal(file);
                 print(out, check, null);
                 return check.valid() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+            }
+            if (journal != null && !Files.isRegularFile(journal)) {
+                err.println("cannot verify: no journal at " + journal);
+                return ExitCodes.USAGE;
             }
             boolean pdf = ReportVerifier.formatOf(file) == ReportFormat.PDF;
             String misplaced = pdf ? misplaced("a PDF report (its signature is embedded)", sig != null, "--sig",
@@ -82,6 +94,12 @@ final class VerifyCommand implements Callable<Integer> {
             }
             boolean trustChecked = pdf ? !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
                     : allowedSigners != null;
+            if (journal != null && !journalMatches(out)) {
+                // The report's own signatures are still checked and listed below, so every problem shows at once.
+                if (pdf) print(out, ReportSigners.verifyPdf(file, trusted()), ReportFormat.PDF);
+                else if (sig == null) print(out, ReportSigners.verifyMarkdown(file, allowedSigners), ReportFormat.MARKDOWN);
+                return ExitCodes.CHECK_FAILED;
+            }
             if (pdf) {
                 ReportSigners.Check check = ReportSigners.verifyPdf(file, trusted());
                 print(out, check, ReportFormat.PDF);
@@ -150,6 +168,23 @@ final class VerifyCommand implements Callable<Integer> {
             out.println("Sign-off roles not signed yet: " + (check.unsigned().isEmpty() ? "none"
                     : String.join(", ", check.unsigned())));
         }
+    }
+
+    /**
+     * The journal's key signatures, and the report's sign-off rows against it: prints what it found; true when
+     * both check out.
+     */
+    private boolean journalMatches(PrintWriter out) throws IOException {
+        ReportSigners.Check keyed = SignoffSignatures.verifyJournal(journal);
+        List<String> rows = SignoffRows.compare(file, journal);
+        for (String p : keyed.problems()) out.println("INVALID journal: " + p);
+        for (String p : rows) out.println("INVALID sign-off rows: " + p);
+        if (keyed.valid()) {
+            out.println("Journal " + journal + ": " + keyed.signers().size() + " sign-offs and gate answers, each "
+                    + "signed with a key over the journal before it, unchanged since.");
+        }
+        if (rows.isEmpty()) out.println("The report's sign-off rows are the journal's (names, times, keys).");
+        return keyed.valid() && rows.isEmpty();
     }
 
     private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter

@@ -7,6 +7,7 @@ import dev.runbookpilot.io.Durations;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -153,11 +154,11 @@ public final class MarkdownReport {
         b.append('\n');
 
         b.append("## Sign-off").append(rh != null ? " · REHEARSAL (nobody signs a rehearsal)" : "").append("\n\n");
-        if (r.signoffs().isEmpty()) b.append("This runbook has no sign-off step.\n");
-        for (Report.SignoffLine l : r.signoffs()) {
-            b.append("- ").append(inline(l.role())).append(": ")
-                    .append(l.name() == null ? "_not signed_" : "**" + inline(l.name()) + "**, " + time(l.at()))
-                    .append('\n');
+        List<String> lines = signoffLines(r);
+        if (r.signoffs().stream().noneMatch(l -> !l.gate())) b.append("This runbook has no sign-off step.\n");
+        for (String line : lines) {
+            if (line.startsWith("- ")) b.append(line).append('\n');
+            else b.append('\n').append(line).append("\n\n");
         }
         if (!sql.entries().isEmpty()) {
             b.append("\n## Appendix: SQL of the checks\n\nEach check names the SQL it ran; a text several checks "
@@ -299,6 +300,35 @@ public final class MarkdownReport {
             }
         }
         b.append('\n');
+    }
+
+    /** Title of the section listing every gate's answers, after the sign-offs. */
+    static final String GATES_SECTION = "## Go / no-go answers";
+
+    /**
+     * The report's sign-off lines ({@code - ROLE: ...}), then, when the runbook has gates, {@link #GATES_SECTION}
+     * and a line per gate role: how the report shows them, and what {@code verify --journal} compares.
+     */
+    static List<String> signoffLines(Report r) {
+        List<String> lines = new ArrayList<>();
+        for (Report.SignoffLine l : r.signoffs()) {
+            if (l.gate()) continue;
+            lines.add("- " + inline(l.role()) + ": " + (l.name() == null ? "_not signed_"
+                    : "**" + inline(l.name()) + "**, " + time(l.at()) + ", " + keyText(l)));
+        }
+        if (r.signoffs().stream().anyMatch(Report.SignoffLine::gate)) lines.add(GATES_SECTION);
+        for (Report.SignoffLine l : r.signoffs()) {
+            if (!l.gate()) continue;
+            lines.add("- " + inline(l.stepId()) + " · " + inline(l.role()) + ": " + (l.name() == null
+                    ? "_not answered_" : "**" + l.decision() + "** by **" + inline(l.name()) + "**, " + time(l.at())
+                    + ", " + keyText(l) + (l.reason() == null ? "" : ": " + inline(l.reason()))));
+        }
+        return lines;
+    }
+
+    /** The key a sign-off or gate answer was signed with, or that it is only a typed name. */
+    private static String keyText(Report.SignoffLine l) {
+        return l.fingerprint() != null ? "key `" + l.fingerprint() + "`" : "_" + SignoffSignatures.TYPED + "_";
     }
 
     /** The proof of the way back: what could not be compared, then schema, counts and contents against the baseline. */

@@ -115,6 +115,7 @@ public final class PdfReport {
             info.setProducer("Runbook Pilot " + r.toolVersion());
             info.setCustomMetadataValue(dev.runbookpilot.report.sign.PdfSignatures.ROLES_INFO_KEY,
                     dev.runbookpilot.report.sign.PdfSignatures.rolesInfoValue(ReportSigners.roles(r)));
+            info.setCustomMetadataValue(SignoffRows.PDF_INFO_KEY, SignoffRows.pdfInfoValue(r));
             Instant created = r.end() != null ? r.end() : r.start();
             if (created != null) {
                 info.setCreationDate(calendar(created));
@@ -785,17 +786,40 @@ public final class PdfReport {
 
     private static void signoffs(StringBuilder b, Report r) {
         b.append("<h2>Sign-off</h2>\n");
-        if (r.signoffs().isEmpty()) {
+        List<Report.SignoffLine> signoffs = r.signoffs().stream().filter(l -> !l.gate()).toList();
+        List<Report.SignoffLine> gates = r.signoffs().stream().filter(Report.SignoffLine::gate).toList();
+        if (signoffs.isEmpty()) {
             b.append("<p>This runbook has no sign-off step.</p>\n");
-            return;
+        } else {
+            b.append("<table class=\"grid\"><tr><th>Role</th><th>Name</th><th>Key (SHA-256 fingerprint)</th>"
+                    + "<th>Signed at</th></tr>");
+            for (Report.SignoffLine l : signoffs) {
+                b.append("<tr><td>").append(esc(l.role())).append("</td><td>")
+                        .append(l.name() == null ? "<i>not signed</i>" : "<b>" + esc(l.name()) + "</b>")
+                        .append("</td>").append(keyCell(l)).append("<td>")
+                        .append(l.name() == null ? "" : time(l.at())).append("</td></tr>");
+            }
+            b.append("</table>\n");
         }
-        b.append("<table class=\"grid\"><tr><th>Role</th><th>Name</th><th>Signed at</th></tr>");
-        for (Report.SignoffLine l : r.signoffs()) {
-            b.append("<tr><td>").append(esc(l.role())).append("</td><td>")
-                    .append(l.name() == null ? "<i>not signed</i>" : "<b>" + esc(l.name()) + "</b>")
-                    .append("</td><td>").append(l.name() == null ? "" : time(l.at())).append("</td></tr>");
+        if (gates.isEmpty()) return;
+        b.append("<h3>Go / no-go answers</h3>\n<table class=\"grid\"><tr><th>Gate</th><th>Role</th><th>Answer</th>"
+                + "<th>Name</th><th>Key (SHA-256 fingerprint)</th><th>At</th></tr>");
+        for (Report.SignoffLine l : gates) {
+            b.append("<tr><td>").append(esc(l.stepId())).append("</td><td>").append(esc(l.role())).append("</td><td>")
+                    .append(l.decision() == null ? "<i>not answered</i>" : "<b>" + esc(l.decision()) + "</b>"
+                            + (l.reason() == null ? "" : ": " + esc(l.reason())))
+                    .append("</td><td>").append(l.name() == null ? "" : esc(l.name())).append("</td>")
+                    .append(keyCell(l)).append("<td>").append(l.name() == null ? "" : time(l.at()))
+                    .append("</td></tr>");
         }
         b.append("</table>\n");
+    }
+
+    /** The fingerprint a line was signed with, small and breakable anywhere; a typed name says so. */
+    private static String keyCell(Report.SignoffLine l) {
+        if (l.name() == null) return "<td></td>";
+        return l.fingerprint() == null ? "<td><i>" + esc(SignoffSignatures.TYPED) + "</i></td>"
+                : "<td class=\"mono fp\">" + esc(l.fingerprint()) + "</td>";
     }
 
     /** Names in a run of text, comma-separated: a list of 19 column names is two lines, not nineteen. */
@@ -926,6 +950,7 @@ public final class PdfReport {
             p.row, p.list { margin: 0.5mm 0; }
             .num { text-align: right; }
             .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
+            td.fp { font-size: 6.5pt; word-break: break-all; }
             pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.1; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }

@@ -96,8 +96,23 @@ public record Report(String title, String runbookVersion, String runbookFile, St
 
     public record Confirmation(String stepId, String text, String operator, String note, Instant at) {}
 
-    /** A role's line; {@code name} and {@code at} are null while unsigned. */
-    public record SignoffLine(String stepId, String role, String name, Instant at) {}
+    /**
+     * A role's line of a sign-off, or of a gate ({@code gate}: then {@code decision} is GO or NO-GO once answered,
+     * with a NO-GO's {@code reason}); {@code name} and {@code at} are null while unsigned. {@code fingerprint} is the
+     * key it was signed with; null for a typed name.
+     */
+    public record SignoffLine(String stepId, String role, String name, Instant at, boolean gate, String decision,
+                              String reason, String fingerprint) {
+        /** A sign-off role's line without a key. */
+        public SignoffLine(String stepId, String role, String name, Instant at) {
+            this(stepId, role, name, at, false, null, null, null);
+        }
+
+        /** How the line reads where its key would be: the fingerprint, or that it is a typed name. */
+        public String keyText() {
+            return name == null ? "" : fingerprint != null ? fingerprint : SignoffSignatures.TYPED;
+        }
+    }
 
     public record TimelineEntry(Instant at, String what) {}
 

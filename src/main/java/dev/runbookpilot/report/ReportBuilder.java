@@ -48,12 +48,14 @@ public final class ReportBuilder {
                     checks.add(check(state, s, i, c, status));
                     state.confirmation(s.id(), i).ifPresent(cf -> confirmations.add(
                             new Report.Confirmation(s.id(), c.label(), cf.operator(), cf.note(), cf.at())));
-                    if ("signoff".equals(c.kind())) {
+                    if ("signoff".equals(c.kind()) || "gate".equals(c.kind())) {
                         Map<String, JournalEvent.Signed> signed = state.signatures(s.id());
                         for (String role : roles) {
                             JournalEvent.Signed sg = signed.get(role);
-                            signoffs.add(new Report.SignoffLine(s.id(), role, sg == null ? null : sg.name(),
-                                    sg == null ? null : sg.at()));
+                            signoffs.add(sg == null ? new Report.SignoffLine(s.id(), role, null, null,
+                                    "gate".equals(c.kind()), null, null, null)
+                                    : new Report.SignoffLine(s.id(), role, sg.name(), sg.at(),
+                                    "gate".equals(c.kind()), sg.decision(), sg.reason(), sg.fingerprint()));
                         }
                     }
                 }

@@ -254,7 +254,7 @@ public final class ReportSigners {
     /** The sign-off roles a report lists, each once, in order. */
     static List<String> roles(Report report) {
         Set<String> roles = new LinkedHashSet<>();
-        for (Report.SignoffLine l : report.signoffs()) roles.add(l.role());
+        for (Report.SignoffLine l : report.signoffs()) if (!l.gate()) roles.add(l.role());
         return List.copyOf(roles);
     }
 
@@ -264,7 +264,7 @@ public final class ReportSigners {
      */
     static String exporterRole(Report report, String signerName) {
         for (Report.SignoffLine l : report.signoffs()) {
-            if (l.name() != null && l.name().strip().equals(signerName.strip())) return l.role();
+            if (!l.gate() && l.name() != null && l.name().strip().equals(signerName.strip())) return l.role();
         }
         return null;
     }

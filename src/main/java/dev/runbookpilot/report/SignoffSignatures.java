@@ -24,8 +24,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Sign-offs made with a key, and their check. A sign-off signs the text of {@link JournalEvent.Signed#signedText}:
- * session, step, role, name, time and the SHA-256 of every journal byte before its line. An SSH key signs it as
+ * Sign-offs and gate answers made with a key, and their check. Each signs the text of
+ * {@link JournalEvent.Signed#signedText}: session, step, role, name, decision and reason, time and the SHA-256 of
+ * every journal byte before its line. An SSH key signs it as
  * SSHSIG in the namespace {@value #NAMESPACE} (check with {@code ssh-keygen -Y check-novalidate}); a PKCS#12
  * certificate as a detached CMS SignedData, base64 (check with {@code openssl cms -verify}).
  */
@@ -34,6 +35,30 @@ public final class SignoffSignatures {
     public static final String NAMESPACE = "runbook-pilot-signoff";
 
     private SignoffSignatures() {}
+
+    /**
+     * A person's own key file: a PKCS#12 certificate ({@code .p12}, {@code .pfx}) or else an OpenSSH private key.
+     * Nothing is read until the session signs (then its passphrase may be asked): off the FX thread.
+     */
+    public static SignoffKey keyFile(Path file, PassphrasePrompt prompt) {
+        String lower = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return key(lower.endsWith(".p12") || lower.endsWith(".pfx") ? SigningIdentity.pkcs12(file, prompt)
+                : SigningIdentity.sshKey(file, prompt));
+    }
+
+    /**
+     * The Ed25519 key generated for {@code person} on this workstation, kept in {@code configDir} owner-only and
+     * made on first use; the same file the person's Markdown report signing uses
+     * ({@link SigningIdentity#generatedFile}), so the next sign-off by the same name signs with the same key.
+     */
+    public static SignoffKey generated(Path configDir, String person) {
+        return key(SigningIdentity.generated(configDir, ReportFormat.MARKDOWN, person));
+    }
+
+    /** Where {@link #generated} keeps the key of {@code person}. */
+    public static Path generatedFile(Path configDir, String person) {
+        return SigningIdentity.generatedFile(configDir, ReportFormat.MARKDOWN, person);
+    }
 
     /**
      * The person's key as the session signs with it. For an SSH key or a generated identity ({@link ReportFormat}
@@ -118,19 +143,25 @@ public final class SignoffSignatures {
                 sessionId = st.sessionId();
                 for (JournalEvent.PhaseOutline p : st.outline()) {
                     for (JournalEvent.StepOutline s : p.steps()) {
-                        for (JournalEvent.CheckOutline c : s.checks()) roles.addAll(c.roles());
+                        for (JournalEvent.CheckOutline c : s.checks()) {
+                            for (String r : c.roles()) roles.add(roleLabel(r, "gate".equals(c.kind()), s.id()));
+                        }
                     }
                 }
             } else if (e instanceof JournalEvent.Signed sg) {
-                String where = journal + ":" + lineNo + ": the sign-off of " + sg.role() + " by " + sg.name();
+                String where = journal + ":" + lineNo + ": " + (sg.decision() == null ? "the sign-off of "
+                        : "the " + sg.decision() + " at the gate '" + sg.stepId() + "' of ") + sg.role() + " by "
+                        + sg.name();
                 if (sg.signature() == null) {
                     problems.add(where + " is a typed name, not signed with a key.");
                 } else {
                     String problem = check(sg, sessionId, prefixSha256(bytes, start));
                     if (problem != null) problems.add(where + " " + problem);
-                    else keyed.add(sg.role());
+                    else keyed.add(roleLabel(sg.role(), sg.decision() != null, sg.stepId()));
                 }
-                signers.add(new ReportSigners.Signer(signers.size() + 1, sg.name(), sg.fingerprint(), sg.role(),
+                signers.add(new ReportSigners.Signer(signers.size() + 1, sg.name(), sg.fingerprint(),
+                        sg.decision() == null ? sg.role()
+                                : sg.role() + " (" + sg.decision() + " at the gate '" + sg.stepId() + "')",
                         sg.at(), null));
             }
             start = nl + 1;
@@ -142,35 +173,62 @@ public final class SignoffSignatures {
                 List.copyOf(unsigned));
     }
 
-    /** What is wrong with one keyed sign-off; null when nothing. */
+    /** How a journal without a key signature is named, in {@code verify}, the wizard and the report. */
+    public static final String TYPED = "unsigned (typed name)";
+
+    /** A sign-off role as its name; a gate's role with the gate's step, since a role may sign both. */
+    private static String roleLabel(String role, boolean gate, String stepId) {
+        return gate ? role + " (gate '" + stepId + "')" : role;
+    }
+
+    /** What is wrong with one keyed sign-off or gate answer; null when nothing. */
     private static String check(JournalEvent.Signed sg, String sessionId, String prefixSha256) {
-        // The signed text names no gate decision: a keyed line carrying one could have had it added or flipped.
-        if (sg.decision() != null || sg.reason() != null) {
-            return "carries a gate decision (" + sg.decision() + ") that its key signature does not cover.";
-        }
         if (!prefixSha256.equals(sg.journalSha256())) {
             return "was made over a different journal: a line before it was changed, added or removed after it was "
                     + "signed (the journal before it now has SHA-256 " + prefixSha256 + ", the signature says "
                     + sg.journalSha256() + ").";
         }
-        byte[] text = JournalEvent.Signed.signedText(sessionId, sg.stepId(), sg.role(), sg.name(), sg.at(),
-                sg.journalSha256()).getBytes(StandardCharsets.UTF_8);
-        Verification v;
-        if (sg.signature().startsWith("-----BEGIN SSH SIGNATURE-----")) {
-            v = SshSig.verify(text, sg.signature(), null, NAMESPACE);
-            if (v.valid() && !v.fingerprint().equals(publicKeyFingerprint(sg.publicKey()))) {
-                return "names public key " + sg.publicKey() + " but was signed by " + v.fingerprint() + ".";
+        Verification v = verify(sg, JournalEvent.Signed.signedText(sessionId, sg.stepId(), sg.role(), sg.name(),
+                sg.at(), sg.decision(), sg.reason(), sg.journalSha256()));
+        if (v.valid()) return sameKey(sg, v);
+        /*
+         * Sign-offs keyed before gate answers could be signed a text naming no decision (v1). Accepted only on a
+         * line that carries none: a v1 signature on a line with a decision or reason never covered them, so they
+         * could have been added or flipped afterwards.
+         */
+        Verification v1 = verify(sg, JournalEvent.Signed.signedTextV1(sessionId, sg.stepId(), sg.role(), sg.name(),
+                sg.at(), sg.journalSha256()));
+        if (v1.valid()) {
+            if (sg.decision() != null || sg.reason() != null) {
+                return "carries a gate decision (" + sg.decision() + ") that its key signature does not cover.";
             }
-        } else {
-            byte[] cms;
-            try {
-                cms = Base64.getDecoder().decode(sg.signature());
-            } catch (IllegalArgumentException e) {
-                return "has a signature that is neither SSHSIG nor base64 CMS.";
-            }
-            v = PdfSignatureCheck.checkCms(text, cms);
+            return sameKey(sg, v1);
         }
-        if (!v.valid()) return "does not verify: " + v.reason();
+        return "does not verify: " + v.reason() + (sg.decision() == null ? ""
+                : " (the signature covers the decision " + sg.decision() + "; was it changed?)");
+    }
+
+    /** Whether the line's signature is over {@code signedText}, and by which key. */
+    private static Verification verify(JournalEvent.Signed sg, String signedText) {
+        byte[] text = signedText.getBytes(StandardCharsets.UTF_8);
+        if (sg.signature().startsWith("-----BEGIN SSH SIGNATURE-----")) {
+            return SshSig.verify(text, sg.signature(), null, NAMESPACE);
+        }
+        byte[] cms;
+        try {
+            cms = Base64.getDecoder().decode(sg.signature());
+        } catch (IllegalArgumentException e) {
+            return Verification.invalid("the signature is neither SSHSIG nor base64 CMS");
+        }
+        return PdfSignatureCheck.checkCms(text, cms);
+    }
+
+    /** A valid signature must be by the key the line names (its public key and fingerprint); null when it is. */
+    private static String sameKey(JournalEvent.Signed sg, Verification v) {
+        if (sg.signature().startsWith("-----BEGIN SSH SIGNATURE-----")
+                && !v.fingerprint().equals(publicKeyFingerprint(sg.publicKey()))) {
+            return "names public key " + sg.publicKey() + " but was signed by " + v.fingerprint() + ".";
+        }
         if (!v.fingerprint().equals(sg.fingerprint())) {
             return "names fingerprint " + sg.fingerprint() + " but was signed by " + v.fingerprint() + ".";
         }

@@ -130,7 +130,8 @@ public sealed interface JournalEvent {
      * A role signed a sign-off, or answered a gate: then {@code decision} is {@link #GO} or {@link #NO_GO} and a
      * NO-GO carries its {@code reason}; both are null for a sign-off (and in journals from before gates). Made with a
      * key (see {@link SignoffKey}), it also records the key's fingerprint and public key, the SHA-256 (hex) of every
-     * journal byte before this line, and a signature over {@link #signedText}; a typed name alone (and journals
+     * journal byte before this line, and a signature over {@link #signedText} (which covers the decision and
+     * reason; sign-offs keyed before gate answers could be signed {@link #signedTextV1}); a typed name alone (and journals
      * before keys) leaves those four null.
      */
     record Signed(String stepId, String role, String name, Instant at, String decision, String reason,
@@ -148,21 +149,46 @@ public sealed interface JournalEvent {
             this(stepId, role, name, at, decision, reason, null, null, null, null);
         }
 
-        /** A sign-off made with a key. */
-        public Signed(String stepId, String role, String name, Instant at, String fingerprint, String publicKey,
-                      String journalSha256, String signature) {
-            this(stepId, role, name, at, null, null, fingerprint, publicKey, journalSha256, signature);
-        }
 
         public boolean noGo() {
             return NO_GO.equals(decision);
         }
 
-        /** The text a sign-off key signs: what was approved, by whom, when, and the journal up to that moment. */
+        /** Made with a key: it carries a signature (else it is a typed name, which nothing proves). */
+        public boolean keyed() {
+            return signature != null;
+        }
+
+        /**
+         * The text a key signs (v2): what was approved (a sign-off, or a gate's GO or NO-GO with its reason), by
+         * whom, when, and the journal up to that moment. Free text (role, name, reason) is JSON-quoted, so no value
+         * can pose as another line of the text.
+         */
         public static String signedText(String sessionId, String stepId, String role, String name, Instant at,
-                                        String journalSha256) {
+                                        String decision, String reason, String journalSha256) {
+            return "runbook-pilot sign-off v2\nsession: " + sessionId + "\nstep: " + quoted(stepId) + "\nrole: "
+                    + quoted(role) + "\nname: " + quoted(name) + "\ndecision: "
+                    + (decision == null ? "sign-off" : quoted(decision)) + "\nreason: " + quoted(reason) + "\nat: "
+                    + at + "\njournal-sha256: " + journalSha256 + "\n";
+        }
+
+        /**
+         * The text keyed sign-offs signed before gate answers could be keyed (v1): it names no decision, so it is
+         * accepted only for a line without one (journals written then), never for a gate answer.
+         */
+        public static String signedTextV1(String sessionId, String stepId, String role, String name, Instant at,
+                                          String journalSha256) {
             return "runbook-pilot sign-off v1\nsession: " + sessionId + "\nstep: " + stepId + "\nrole: " + role
                     + "\nname: " + name + "\nat: " + at + "\njournal-sha256: " + journalSha256 + "\n";
+        }
+
+        private static String quoted(String text) {
+            if (text == null) return "null";
+            try {
+                return Journal.JSON.writeValueAsString(text);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("a string always serialises", e);
+            }
         }
     }
 

@@ -1210,19 +1210,31 @@ public final class Session implements AutoCloseable {
      */
     public void signWithKey(Step step, String role, SignoffKey key) throws IOException {
         String name = key.name();
+        checkSignoff(step, role, name);
+        appendKeyed(step, role, name, null, null, key);
+    }
+
+    /**
+     * Appends a {@code signed} line made with {@code key}: its signature covers session, step, role, name, the
+     * decision (null for a sign-off) and reason, the time, and the SHA-256 of every journal byte before the line,
+     * taken under the journal's lock so nothing slips in between.
+     */
+    private void appendKeyed(Step step, String role, String name, String decision, String reason, SignoffKey key)
+            throws IOException {
         String fingerprint = key.fingerprint();
         String publicKey = key.publicKey();
-        checkSignoff(step, role, name);
         if (stopping != null) throw new IOException("the session is stopping (" + stopping + "); nothing new starts");
         String sessionId = state.started().sessionId();
+        String who = name.strip();
         Instant at = Instant.now();
         JournalEvent e;
         try {
             e = journal.appendChained(prefix -> {
-                String text = JournalEvent.Signed.signedText(sessionId, step.id(), role, name.strip(), at, prefix);
+                String text = JournalEvent.Signed.signedText(sessionId, step.id(), role, who, at, decision, reason,
+                        prefix);
                 try {
-                    return new JournalEvent.Signed(step.id(), role, name.strip(), at, fingerprint, publicKey, prefix,
-                            key.sign(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                    return new JournalEvent.Signed(step.id(), role, who, at, decision, reason, fingerprint, publicKey,
+                            prefix, key.sign(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
                 } catch (IOException signing) {
                     throw new java.io.UncheckedIOException(signing);
                 }
@@ -1253,6 +1265,26 @@ public final class Session implements AutoCloseable {
      * with its reason. Each role answers once. A NO-GO ends the window: it is journaled, then the window's end.
      */
     public void answerGate(Step step, String role, String name, boolean go, String reason) throws IOException {
+        checkGateAnswer(step, role, name, go, reason);
+        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now(),
+                go ? JournalEvent.Signed.GO : JournalEvent.Signed.NO_GO, go ? null : reason.strip()));
+        if (!go) finish();
+    }
+
+    /**
+     * As {@link #answerGate}, signed with the person's key like {@link #signWithKey}: the signature covers the
+     * decision and the reason, so a GO edited into a NO-GO (or back) afterwards no longer verifies.
+     */
+    public void answerGateWithKey(Step step, String role, SignoffKey key, boolean go, String reason)
+            throws IOException {
+        String name = key.name();
+        checkGateAnswer(step, role, name, go, reason);
+        appendKeyed(step, role, name, go ? JournalEvent.Signed.GO : JournalEvent.Signed.NO_GO,
+                go ? null : reason.strip(), key);
+        if (!go) finish();
+    }
+
+    private void checkGateAnswer(Step step, String role, String name, boolean go, String reason) {
         CheckSpec.Gate gate = Gates.gate(step)
                 .orElseThrow(() -> new IllegalArgumentException(step.id() + " is not a gate"));
         if (!gate.roles().contains(role)) {
@@ -1274,9 +1306,6 @@ public final class Session implements AutoCloseable {
             throw new IllegalArgumentException(role + " already answered " + earlier.decision() + " (" + earlier.name()
                     + ", " + earlier.at() + "); each role answers once");
         }
-        record(new JournalEvent.Signed(step.id(), role, name.strip(), Instant.now(),
-                go ? JournalEvent.Signed.GO : JournalEvent.Signed.NO_GO, go ? null : reason.strip()));
-        if (!go) finish();
     }
 
     /** Why nothing of this step may happen now (an earlier gate, a NO-GO); empty when it is open. */

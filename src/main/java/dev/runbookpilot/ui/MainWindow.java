@@ -186,6 +186,7 @@ public final class MainWindow {
         disposeWizard();
         WizardViewModel vm = new WizardViewModel(launch.runbook(), launch.target(), FxExecutors.UI, background,
                 Clock.systemDefaultZone());
+        vm.keepKeysIn(workspace.config());
         wizard = new WizardView(vm, launch.operator(), () -> export(vm), this::toggleTheme);
         // The operator stays the same; the session closes (journal, connection) as when the window closes.
         wizard.setOnHome(() -> showStart(launch.operator()));

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,5 +86,43 @@ class GateCliTest {
 
         Run again = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go");
         assertThat(again.code()).as("the NO-GO stands after a resume").isEqualTo(ExitCodes.ABORTED);
+    }
+
+    @Test
+    void aGateAnsweredWithTheRolesSignKeyIsSignedAndAnEditedDecisionFailsVerify(@TempDir Path dir) throws Exception {
+        Path rb = dir.resolve("rb").resolve("runbook.yaml");
+        Files.createDirectories(rb.getParent());
+        Files.writeString(rb, RUNBOOK);
+        Path key = dir.resolve("id_ed25519");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).isZero();
+        String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
+        Path sessions = dir.resolve("s");
+
+        Run run = cli("run", rb.toString(), "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go",
+                "--sign-key", "DBA=" + key, "--gate", "Backend lead=go", "--operator", "Grace Hopper");
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        assertThat(run.output()).contains("GO        DBA (signed by ada@example.org with key SHA256:")
+                .contains("GO        Backend lead (answered by Grace Hopper, unsigned (typed name))");
+        String session;
+        try (Stream<Path> files = Files.list(sessions)) {
+            session = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
+        }
+        Run verify = cli("verify", session);
+        assertThat(verify.code()).as("the backend lead's answer is typed").isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(verify.output()).doesNotContain("of DBA by ada@example.org")
+                .contains("the GO at the gate 'go' of Backend lead by Grace Hopper is a typed name")
+                .contains("Sign-off 1: ada@example.org as DBA (GO at the gate 'go'), key SHA256:");
+
+        List<String> lines = Files.readAllLines(Path.of(session));
+        int dba = -1;
+        for (int i = 0; i < lines.size(); i++) if (lines.get(i).contains("\"signature\":\"-----BEGIN")) dba = i;
+        lines.set(dba, lines.get(dba).replace("\"decision\":\"GO\",\"reason\":null",
+                "\"decision\":\"NO-GO\",\"reason\":\"not ready\""));
+        Files.write(Path.of(session), lines);
+        Run edited = cli("verify", session);
+        assertThat(edited.code()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(edited.output()).contains("the NO-GO at the gate 'go' of DBA by ada@example.org does not verify");
     }
 }

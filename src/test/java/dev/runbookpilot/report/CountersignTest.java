@@ -333,7 +333,7 @@ class CountersignTest {
         assertThat(SignoffSignatures.verifyJournal(forged).problems()).anySatisfy(p -> assertThat(p)
                 .contains("the sign-off of DBA by Eve Operator does not verify"));
 
-        // A gate decision slipped into the last sign-off line: its key signature covers no decision, so it is refused.
+        // A gate decision slipped into the last sign-off line: its key signed "decision: sign-off", so it is refused.
         int devops = indexOf(lines, "\"role\":\"DevOps\"");
         String signedLine = lines.get(devops);
         edited = new ArrayList<>(lines);
@@ -343,7 +343,7 @@ class CountersignTest {
         assertThat(edited.get(devops)).isNotEqualTo(signedLine);
         Files.write(forged, edited);
         assertThat(SignoffSignatures.verifyJournal(forged).problems()).anySatisfy(p -> assertThat(p)
-                .contains("carries a gate decision (NO-GO) that its key signature does not cover"));
+                .contains("the NO-GO at the gate 'signoff' of DevOps by Bo Lead does not verify"));
 
         // A typed name proves nothing and says so.
         ReportSigners.Check typed = SignoffSignatures.verifyJournal(typedJournal);

@@ -627,7 +627,8 @@ class WizardFlowTest {
                 assertThat(people++).as("'%s': a role would not take its signature", step.step().title())
                         .isLessThan(10);
                 robot.clickOn(name).write("Test Signer");
-                Button sign = (Button) name.getParent().getChildrenUnmodifiable().stream()
+                // The role's line: its label, who signs and how (the name is one field of that), and the button.
+                Button sign = (Button) name.getParent().getParent().getChildrenUnmodifiable().stream()
                         .filter(n -> n instanceof Button).findFirst().orElseThrow();
                 robot.clickOn(sign);
                 waitIdle();

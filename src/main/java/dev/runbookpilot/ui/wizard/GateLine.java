@@ -11,9 +11,17 @@ import javafx.scene.layout.Priority;
 
 import java.util.Map;
 
-/** One role's line of a gate: its answer once given, else a name, a reason (for NO-GO) and the two buttons. */
+/**
+ * One role's line of a gate: its answer once given (with the key's fingerprint, or marked a typed name), else who
+ * answers and how, a reason (for NO-GO) and the two buttons.
+ */
 final class GateLine {
     private GateLine() {}
+
+    /** A key's passphrase is asked over the wizard's window, from the background work that signs. */
+    private static FxPassphrasePrompt prompt(Node from) {
+        return new FxPassphrasePrompt(from.getScene().getWindow());
+    }
 
     static Node of(WizardViewModel vm, String role, Map<String, String> draftNames) {
         JournalEvent.Signed answer = vm.session() == null ? null
@@ -21,33 +29,31 @@ final class GateLine {
         Label roleLabel = new Label(role);
         roleLabel.setMinWidth(140);
         if (answer != null) {
-            Label who = new Label((answer.noGo() ? "✖ NO-GO" : "✔ GO") + " from " + answer.name() + " at "
-                    + Formats.time(answer.at()) + (answer.noGo() ? ": " + answer.reason() : ""));
-            who.setWrapText(true);
+            Label who = SignerPicker.signedLabel((answer.noGo() ? "✖ NO-GO" : "✔ GO") + " from "
+                    + SignerPicker.signedBy(answer) + " at " + Formats.time(answer.at())
+                    + (answer.noGo() ? ": " + answer.reason() : ""), answer);
             who.getStyleClass().add(answer.noGo() ? "verdict-fail" : "verdict-pass");
             return new HBox(10, roleLabel, who);
         }
-        TextField name = new TextField();
-        name.setId("gate-name-" + role);
-        name.setPromptText("Full name of the " + role);
-        name.setText(draftNames.getOrDefault(role, ""));
-        name.textProperty().addListener((o, a, b) -> draftNames.put(role, b));
+        SignerPicker picker = new SignerPicker(vm, role, draftNames);
+        TextField name = picker.nameField();
+        name.setId("gate-name-" + SignerPicker.idOf(role));
         TextField reason = new TextField();
-        reason.setId("gate-reason-" + role);
+        reason.setId("gate-reason-" + SignerPicker.idOf(role));
         reason.setPromptText("Reason (required for NO-GO)");
         Button go = new Button("GO");
-        go.setId("gate-go-" + role);
-        go.disableProperty().bind(name.textProperty().isEmpty().or(vm.busyProperty()));
-        go.setOnAction(e -> vm.answerGate(role, name.getText(), true, null));
+        go.setId("gate-go-" + SignerPicker.idOf(role));
+        go.disableProperty().bind(picker.ready().not().or(vm.busyProperty()));
+        go.setOnAction(e -> vm.answerGate(role, picker.signer(), true, null, prompt(go)));
         Button noGo = new Button("NO-GO");
-        noGo.setId("gate-nogo-" + role);
+        noGo.setId("gate-nogo-" + SignerPicker.idOf(role));
         noGo.getStyleClass().add("danger");
-        noGo.disableProperty().bind(name.textProperty().isEmpty().or(reason.textProperty().isEmpty())
+        noGo.disableProperty().bind(picker.ready().not().or(reason.textProperty().isEmpty())
                 .or(vm.busyProperty()));
-        noGo.setOnAction(e -> vm.answerGate(role, name.getText(), false, reason.getText()));
-        HBox.setHgrow(name, Priority.ALWAYS);
+        noGo.setOnAction(e -> vm.answerGate(role, picker.signer(), false, reason.getText(), prompt(noGo)));
+        HBox.setHgrow(picker, Priority.ALWAYS);
         HBox.setHgrow(reason, Priority.ALWAYS);
-        HBox line = new HBox(10, roleLabel, name, reason, go, noGo);
+        HBox line = new HBox(10, roleLabel, picker, reason, go, noGo);
         line.setAlignment(Pos.CENTER_LEFT);
         return line;
     }

@@ -45,7 +45,11 @@ final class SummaryPane extends VBox {
                 c.getValue().name() == null ? "— not signed —" : c.getValue().name()));
         TableColumn<WizardViewModel.SignoffEntry, String> at = new TableColumn<>("Recorded at");
         at.setCellValueFactory(c -> new SimpleStringProperty(Formats.time(c.getValue().at())));
-        signoffs.getColumns().setAll(List.of(role, name, at));
+        TableColumn<WizardViewModel.SignoffEntry, String> key = new TableColumn<>("Key (SHA-256)");
+        key.setCellValueFactory(c -> new SimpleStringProperty(c.getValue().name() == null ? ""
+                : c.getValue().fingerprint() == null ? dev.runbookpilot.report.SignoffSignatures.TYPED
+                : c.getValue().fingerprint()));
+        signoffs.getColumns().setAll(List.of(role, name, key, at));
         signoffs.setPrefHeight(160);
         VBox.setVgrow(signoffs, Priority.SOMETIMES);
 

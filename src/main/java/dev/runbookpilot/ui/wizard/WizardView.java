@@ -447,7 +447,7 @@ public final class WizardView extends BorderPane {
         });
     }
 
-    /** Manual items get a checkbox and a note field, sign-offs a name field per role, migrations their log. */
+    /** Manual items get a checkbox and a note field, sign-offs a signer per role, migrations their log. */
     private void rebuildStepExtras() {
         accepted.setVisible(vm.checks().stream().anyMatch(r -> !r.acceptedProperty().get().isEmpty()));
         manualBox.getChildren().clear();
@@ -483,30 +483,30 @@ public final class WizardView extends BorderPane {
         if (selected != null) showDetail(selected);
     }
 
+    /** A role's sign-off: who signed (with the key's fingerprint, or marked a typed name), else who will and how. */
     private Node signoffLine(CheckRow row, String role) {
         var signed = vm.session() == null ? null
                 : vm.session().state().signatures(vm.currentProperty().get().step().id()).get(role);
         Label roleLabel = new Label(role);
         roleLabel.setMinWidth(140);
         if (signed != null) {
-            Label who = new Label("✔ signed by " + signed.name() + " at " + Formats.time(signed.at()));
-            return new HBox(10, roleLabel, who);
+            return new HBox(10, roleLabel, SignerPicker.signedLabel("✔ signed by " + SignerPicker.signedBy(signed)
+                    + " at " + Formats.time(signed.at()), signed));
         }
-        TextField name = new TextField();
-        name.setPromptText("Full name of the " + role);
+        SignerPicker picker = new SignerPicker(vm, role, draftNames);
+        TextField name = picker.nameField();
         name.getStyleClass().add("signoff-name");
-        name.setText(draftNames.getOrDefault(role, ""));
-        name.textProperty().addListener((o, a, b) -> draftNames.put(role, b));
         Button sign = new Button("Sign as " + role);
+        sign.setId("sign-" + SignerPicker.idOf(role));
         sign.setMnemonicParsing(false);
-        sign.disableProperty().bind(name.textProperty().isEmpty().or(vm.busyProperty()));
-        sign.setOnAction(e -> vm.sign(role, name.getText()));
+        sign.disableProperty().bind(picker.ready().not().or(vm.busyProperty()));
+        sign.setOnAction(e -> vm.sign(role, picker.signer(), new FxPassphrasePrompt(getScene().getWindow())));
         // Enter in the name signs, as the button does (not while it is disabled: no name yet, or work running).
         name.setOnAction(e -> {
             if (!sign.isDisabled()) sign.fire();
         });
-        HBox.setHgrow(name, Priority.ALWAYS);
-        HBox line = new HBox(10, roleLabel, name, sign);
+        HBox.setHgrow(picker, Priority.ALWAYS);
+        HBox line = new HBox(10, roleLabel, picker, sign);
         line.setAlignment(Pos.CENTER_LEFT);
         return line;
     }

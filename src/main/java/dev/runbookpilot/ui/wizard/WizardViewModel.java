@@ -86,8 +86,24 @@ public final class WizardViewModel {
     /** A run shorter than this needs no notification: the operator is still watching the table fill in. */
     static final Duration ANNOUNCE_RUNS_FROM = Duration.ofSeconds(5);
 
-    /** A role's line on the sign-off screen; name and time are null while unsigned. */
-    public record SignoffEntry(String stepId, String role, String name, Instant at) {}
+    /**
+     * A role's line on the sign-off screen; name and time are null while unsigned, the fingerprint null for a typed
+     * name.
+     */
+    public record SignoffEntry(String stepId, String role, String name, Instant at, String fingerprint) {}
+
+    /** How a person signs a sign-off or answers a gate in the wizard. */
+    public enum SignerKind {
+        /** The Ed25519 key made for this name on this workstation (made on first use, then reused). */
+        GENERATED,
+        /** The person's own SSH private key or PKCS#12 file; the name is the key's. */
+        KEY_FILE,
+        /** A typed name and nothing else: offered outside production only, and reported as unsigned. */
+        TYPED
+    }
+
+    /** @param name the typed name (GENERATED, TYPED); {@code keyFile} the key (KEY_FILE) */
+    public record Signer(SignerKind kind, String name, Path keyFile) {}
 
     /** A background action, journaled or read by the session. */
     @FunctionalInterface
@@ -108,6 +124,8 @@ public final class WizardViewModel {
             new java.util.concurrent.atomic.AtomicBoolean();
 
     private Session session;
+    /** Where keys generated per person on this workstation are kept; null until {@link #keepKeysIn}. */
+    private volatile Path keysDir;
     /** Set by {@link #close}: a session that finishes opening after it is closed at once, not shown. */
     private boolean closed;
     private final ObservableList<StepItem> steps = FXCollections.observableArrayList();
@@ -968,29 +986,74 @@ public final class WizardViewModel {
         act(s -> s.skip(item.step(), reason), item);
     }
 
-    /** A role's GO, or NO-GO with its reason, to the current step's gate; journaled before it takes effect. */
-    public void answerGate(String role, String name, boolean go, String reason) {
-        if (refusedWhileBusy()) return;
-        if (name == null || name.isBlank()) {
-            error.set("Type the name of the person answering as " + role);
-            return;
-        }
+    /** Keeps the keys generated per person in {@code configDir} (the workspace's config folder). */
+    public void keepKeysIn(Path configDir) {
+        this.keysDir = configDir;
+    }
+
+    /**
+     * A typed name proves nothing about who signed: it is offered only for a window that is not production (a
+     * staging rehearsal of the team's routine, a development run), and reported as unsigned there.
+     */
+    public boolean typedNamesAllowed() {
+        return runbook.target().environment() != Environment.PRODUCTION;
+    }
+
+    /**
+     * A role's GO, or NO-GO with its reason, to the current step's gate; journaled before it takes effect. With a
+     * key, the key is read (its passphrase asked through {@code prompt}) and the answer signed on background work.
+     */
+    public void answerGate(String role, Signer signer, boolean go, String reason,
+                           dev.runbookpilot.report.PassphrasePrompt prompt) {
+        if (refusedWhileBusy() || refusedSigner(signer, role)) return;
         if (!go && (reason == null || reason.isBlank())) {
             error.set("A NO-GO needs its reason: the report says who stopped the window and why");
             return;
         }
         StepItem item = current.get();
-        act(s -> s.answerGate(item.step(), role, name, go, reason), item);
+        Path keys = keysDir;
+        if (signer.kind() == SignerKind.TYPED) {
+            act(s -> s.answerGate(item.step(), role, signer.name(), go, reason), item);
+        } else {
+            act(s -> s.answerGateWithKey(item.step(), role, keyOf(signer, keys, prompt), go, reason), item);
+        }
     }
 
-    public void sign(String role, String name) {
-        if (refusedWhileBusy()) return;
-        if (name == null || name.isBlank()) {
-            error.set("Type the name of the person signing as " + role);
-            return;
-        }
+    /** Signs a sign-off role as {@code signer}, on background work (see {@link #answerGate}). */
+    public void sign(String role, Signer signer, dev.runbookpilot.report.PassphrasePrompt prompt) {
+        if (refusedWhileBusy() || refusedSigner(signer, role)) return;
         StepItem item = current.get();
-        act(s -> s.sign(item.step(), role, name), item);
+        Path keys = keysDir;
+        if (signer.kind() == SignerKind.TYPED) {
+            act(s -> s.sign(item.step(), role, signer.name()), item);
+        } else {
+            act(s -> s.signWithKey(item.step(), role, keyOf(signer, keys, prompt)), item);
+        }
+    }
+
+    /** Why this signer cannot sign, set as the error; false when it can. */
+    private boolean refusedSigner(Signer signer, String role) {
+        String problem = switch (signer.kind()) {
+            case KEY_FILE -> signer.keyFile() == null ? "Choose the key file " + role + " signs with" : null;
+            case GENERATED -> signer.name() == null || signer.name().isBlank()
+                    ? "Type the name of the person signing as " + role + ": their key is made for that name"
+                    : keysDir == null ? "This wizard has no folder to keep generated keys in; choose a key file"
+                    : null;
+            case TYPED -> !typedNamesAllowed() ? "A production window is signed with a key, not a typed name"
+                    : signer.name() == null || signer.name().isBlank()
+                    ? "Type the name of the person signing as " + role : null;
+        };
+        if (problem == null) return false;
+        error.set(problem);
+        return true;
+    }
+
+    /** The key a signer signs with; made lazily, so nothing is read here (this runs on background work anyway). */
+    private static dev.runbookpilot.session.SignoffKey keyOf(Signer signer, Path keys,
+                                                            dev.runbookpilot.report.PassphrasePrompt prompt) {
+        return signer.kind() == SignerKind.GENERATED
+                ? dev.runbookpilot.report.SignoffSignatures.generated(keys, signer.name())
+                : dev.runbookpilot.report.SignoffSignatures.keyFile(signer.keyFile(), prompt);
     }
 
     /** Roles of the current step's sign-off not signed yet. */
@@ -1244,7 +1307,7 @@ public final class WizardViewModel {
                 for (String role : so.roles()) {
                     JournalEvent.Signed sg = signed.get(role);
                     entries.add(new SignoffEntry(item.step().id(), role, sg == null ? null : sg.name(),
-                            sg == null ? null : sg.at()));
+                            sg == null ? null : sg.at(), sg == null ? null : sg.fingerprint()));
                 }
             }
         }

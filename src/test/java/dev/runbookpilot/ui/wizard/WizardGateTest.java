@@ -2,6 +2,7 @@ package dev.runbookpilot.ui.wizard;
 
 import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.report.PassphrasePrompt;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.testing.TestPostgres;
@@ -35,6 +36,10 @@ class WizardGateTest {
         closed.await(30, TimeUnit.SECONDS);
     }
 
+    private static WizardViewModel.Signer typed(String name) {
+        return new WizardViewModel.Signer(WizardViewModel.SignerKind.TYPED, name, null);
+    }
+
     private void drain() {
         for (Runnable r; (r = background.poll()) != null; ) r.run();
     }
@@ -66,18 +71,48 @@ class WizardGateTest {
         drain();
         assertThat(vm.checks()).extracting(CheckRow::isAutomated).containsExactly(false);
 
-        vm.answerGate("DBA", "Ada Lovelace", true, null);
+        vm.answerGate("DBA", typed("Ada Lovelace"), true, null, PassphrasePrompt.NONE);
         assertThat(background).as("journaled on background work, not by the caller").isNotEmpty();
         drain();
-        vm.answerGate("Backend lead", "Grace Hopper", false, "  ");
+        vm.answerGate("Backend lead", typed("Grace Hopper"), false, "  ", PassphrasePrompt.NONE);
         drain();
         assertThat(vm.errorProperty().get()).contains("A NO-GO needs its reason");
         assertThat(vm.checks().get(0).status()).isEqualTo(Status.PENDING);
 
-        vm.answerGate("Backend lead", "Grace Hopper", false, "checkout errors at 4 %");
+        vm.answerGate("Backend lead", typed("Grace Hopper"), false, "checkout errors at 4 %", PassphrasePrompt.NONE);
         drain();
         assertThat(vm.checks().get(0).status()).isEqualTo(Status.FAILED);
         assertThat(vm.session().outcome().verdict()).isEqualTo(Outcome.Verdict.ABORTED);
         assertThat(vm.session().state().abort().orElseThrow().reason()).isEqualTo("checkout errors at 4 %");
+    }
+
+    @Test
+    void aProductionGateRefusesATypedNameAndJournalsNothing() throws Exception {
+        String db = TestPostgres.freshDatabase("wizard_gate");
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: Gate in production
+                target: { environment: production, database: %s }
+                phases:
+                  - name: Prepare
+                    steps:
+                      - id: go
+                        title: Go for production?
+                        gate: { roles: [DBA], question: "Go for production?" }
+                """.formatted(db));
+        vm = new WizardViewModel(RunbookLoader.load(file), Targets.fromEnvironment().connect(
+                TestPostgres.server().uri(db), Targets.PasswordPrompt.NONE), Runnable::run, background::add,
+                Clock.systemUTC());
+        vm.open("alice", dir.resolve("sessions"), null);
+        drain();
+        assertThat(vm.typedNamesAllowed()).isFalse();
+        int events = vm.session().state().events().size();
+
+        // Called directly, past the choice the view no longer offers in production.
+        vm.answerGate("DBA", typed("Ada Lovelace"), true, null, PassphrasePrompt.NONE);
+        drain();
+        assertThat(vm.errorProperty().get()).contains("A production window is signed with a key");
+        assertThat(vm.session().state().events()).hasSize(events);
+        assertThat(vm.session().state().signatures("go")).isEmpty();
     }
 }

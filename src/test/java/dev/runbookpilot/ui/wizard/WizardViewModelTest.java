@@ -326,7 +326,8 @@ class WizardViewModelTest {
         vm.runMigration(null);
         vm.next();
         assertThat(vm.unsignedRoles()).containsExactly("DBA");
-        vm.sign("DBA", "Zoë Ångström");
+        vm.sign("DBA", new WizardViewModel.Signer(WizardViewModel.SignerKind.TYPED, "Zoë Ångström", null),
+                dev.runbookpilot.report.PassphrasePrompt.NONE);
         assertThat(vm.unsignedRoles()).isEmpty();
 
         vm.next();
