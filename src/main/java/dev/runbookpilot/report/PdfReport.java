@@ -2,6 +2,7 @@ package dev.runbookpilot.report;
 
 import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder;
 import com.openhtmltopdf.pdfboxout.PagePosition;
+import com.openhtmltopdf.pdfboxout.PDFontSupplier;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.render.Box;
@@ -14,10 +15,12 @@ import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,6 +30,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
+import java.util.EnumMap;
 import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +43,6 @@ import java.util.regex.Pattern;
  * from the journal and the document id from the content.
  */
 public final class PdfReport {
-    /**
-     * Tried glyph by glyph in the CSS font-family order: DejaVu covers Latin, Greek and Cyrillic; Droid Sans Fallback
-     * covers CJK. (Registering them as renderer-wide fallbacks instead made openhtmltopdf ignore the families.)
-     */
-    private static final String FONT_DIR = "/dev/runbookpilot/report/fonts/";
     private static final String SIGNATURE_BOX_ID = "signature-box";
     private static final String COLS_PEOPLE = "<colgroup><col style=\"width:13%\"/><col style=\"width:24%\"/>"
             + "<col style=\"width:17%\"/><col style=\"width:14%\"/><col style=\"width:32%\"/></colgroup>";
@@ -71,8 +70,22 @@ public final class PdfReport {
         return render(r, null).pdf();
     }
 
+    /**
+     * Gets ready to render soon: the fonts are parsed on a background thread while the caller does other work
+     * (a cold {@code report --format pdf} reads the journal and opens the signing key).
+     */
+    public static void prepare() {
+        ReportFonts.prepareInBackground();
+    }
+
     public static Rendered render(Report r, Signer signer) throws IOException {
         RendererLog.install();
+        synchronized (ReportFonts.LOCK) {
+            return renderWithFonts(r, signer);
+        }
+    }
+
+    private static Rendered renderWithFonts(Report r, Signer signer) throws IOException {
         String xhtml = xhtml(r, signer);
         PdfRendererBuilder builder = new PdfRendererBuilder();
         builder.useFastMode();
@@ -81,13 +94,22 @@ public final class PdfReport {
         // Nothing in the report may make the renderer fetch a file or a URL.
         builder.useExternalResourceAccessControl((uri, type) -> false,
                 com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
-        font(builder, "DejaVuSans.ttf", "DejaVu Sans", 400);
-        font(builder, "DejaVuSans-Bold.ttf", "DejaVu Sans", 700);
-        font(builder, "DejaVuSansMono.ttf", "DejaVu Sans Mono", 400);
-        font(builder, "DroidSansFallbackFull.ttf", "Droid Sans Fallback", 400);
-        font(builder, "DroidSansFallbackFull.ttf", "Droid Sans Fallback", 700);
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 * 1024);
         builder.toStream(out);
+        try (PDDocument target = new PDDocument()) {
+            builder.usePDDocument(target);
+            DocumentFonts fonts = new DocumentFonts(target);
+            fonts.register(builder, ReportFonts.Face.SANS, "DejaVu Sans", 400);
+            fonts.register(builder, ReportFonts.Face.SANS_BOLD, "DejaVu Sans", 700);
+            fonts.register(builder, ReportFonts.Face.MONO, "DejaVu Sans Mono", 400);
+            fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 400);
+            fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 700);
+            return layOut(r, signer, xhtml, builder);
+        }
+    }
+
+    private static Rendered layOut(Report r, Signer signer, String xhtml, PdfRendererBuilder builder)
+            throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             renderer.createPDFWithoutClosing();
@@ -128,12 +150,34 @@ public final class PdfReport {
         }
     }
 
-    private static void font(PdfRendererBuilder b, String file, String family, int weight) {
-        b.useFont(() -> {
-            InputStream in = PdfReport.class.getResourceAsStream(FONT_DIR + file);
-            if (in == null) throw new IllegalStateException("font " + file + " missing from the application");
-            return in;
-        }, family, weight, BaseRendererBuilder.FontStyle.NORMAL, true);
+    /**
+     * The document's fonts, made from the process's parsed faces ({@link ReportFonts}) when the layout first needs
+     * each (a Latin report never makes the CJK one), one per face: both weights of the fallback share it. Tried
+     * glyph by glyph in the CSS font-family order: DejaVu covers Latin, Greek and Cyrillic; Droid Sans Fallback
+     * covers CJK. (Registering them as renderer-wide fallbacks instead made openhtmltopdf ignore the families.)
+     */
+    private static final class DocumentFonts {
+        private final PDDocument doc;
+        private final Map<ReportFonts.Face, PDFont> made = new EnumMap<>(ReportFonts.Face.class);
+
+        DocumentFonts(PDDocument doc) {
+            this.doc = doc;
+        }
+
+        void register(PdfRendererBuilder b, ReportFonts.Face face, String family, int weight) {
+            b.useFont(new PDFontSupplier(null) {
+                @Override
+                public PDFont supply() {
+                    return made.computeIfAbsent(face, f -> {
+                        try {
+                            return PDType0Font.load(doc, ReportFonts.get(f), true);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot embed the report font " + f.file, e);
+                        }
+                    });
+                }
+            }, family, weight, BaseRendererBuilder.FontStyle.NORMAL, true);
+        }
     }
 
     private static Calendar calendar(Instant t) {
