@@ -20,6 +20,7 @@ import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -35,6 +36,7 @@ import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -71,41 +73,76 @@ public final class PdfReport {
     }
 
     /**
-     * Gets ready to render soon: the fonts are parsed on a background thread while the caller does other work
-     * (a cold {@code report --format pdf} reads the journal and opens the signing key).
+     * Gets ready to render soon, on a background thread while the caller does other work (a cold
+     * {@code report --format pdf} reads the journal and opens the signing key meanwhile, on the other core): lays
+     * out and paints a short document in the report's style and throws it away, which parses the fonts the report
+     * shares ({@link ReportFonts}) and loads and initialises the renderer's classes. In a cold JVM that is a good part
+     * of the first render's time. Skipped when a render has already begun.
      */
     public static void prepare() {
-        ReportFonts.prepareInBackground();
+        Thread t = new Thread(PdfReport::warmUp, "pdf-warm-up");
+        t.setDaemon(true);
+        t.start();
     }
 
-    public static Rendered render(Report r, Signer signer) throws IOException {
-        RendererLog.install();
-        synchronized (ReportFonts.LOCK) {
-            return renderWithFonts(r, signer);
+    private static void warmUp() {
+        try {
+            RendererLog.install();
+            synchronized (ReportFonts.LOCK) {
+                if (begun.get()) return;
+                try (PDDocument doc = new PDDocument();
+                     PdfBoxRenderer renderer = builder(WARM_UP, "Runbook Pilot", doc).buildPdfRenderer()) {
+                    renderer.layout();
+                    renderer.createPDFWithoutClosing();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only a head start: the render itself meets whatever failed here, and reports it.
         }
     }
 
-    private static Rendered renderWithFonts(Report r, Signer signer) throws IOException {
-        String xhtml = xhtml(r, signer);
+    /** Whether a render has begun in this process (a warm-up after it would gain nothing). */
+    private static final AtomicBoolean begun = new AtomicBoolean();
+
+    /** A page with what most of the report is made of: a running header, headings, a table of checks, SQL. */
+    private static final String WARM_UP = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\"/><title>"
+            + "warm-up</title><style>" + PdfReport.CSS + "</style></head><body><div id=\"running-header\">warm-up</div>"
+            + "<h2>Phase</h2><h3>Step <span class=\"badge s-passed\">PASSED</span> <span class=\"stepid\">step "
+            + "<span class=\"mono\">s1</span></span></h3><table class=\"grid checks\"><colgroup>"
+            + "<col style=\"width:30%\"/><col style=\"width:70%\"/></colgroup><thead><tr><th>Check</th><th>Actual"
+            + "</th></tr></thead><tbody><tr class=\"check\"><td>a check</td><td class=\"num time\">1 ms</td></tr>"
+            + "<tr class=\"more\"><td colspan=\"2\"><p class=\"row\">Row: <b>count</b> = 1</p><pre class=\"sql\">"
+            + "SELECT 1</pre></td></tr></tbody></table></body></html>\n";
+
+    public static Rendered render(Report r, Signer signer) throws IOException {
+        begun.set(true);
+        RendererLog.install();
+        synchronized (ReportFonts.LOCK) {
+            String xhtml = xhtml(r, signer);
+            try (PDDocument target = new PDDocument()) {
+                return layOut(r, signer, xhtml, builder(xhtml, "Runbook Pilot " + r.toolVersion(), target));
+            }
+        }
+    }
+
+    /** A renderer of {@code xhtml} into {@code target}, with the report's fonts made from the shared faces. */
+    private static PdfRendererBuilder builder(String xhtml, String producer, PDDocument target) {
         PdfRendererBuilder builder = new PdfRendererBuilder();
         builder.useFastMode();
         builder.withHtmlContent(xhtml, null);
-        builder.withProducer("Runbook Pilot " + r.toolVersion());
+        builder.withProducer(producer);
         // Nothing in the report may make the renderer fetch a file or a URL.
         builder.useExternalResourceAccessControl((uri, type) -> false,
                 com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * 1024);
-        builder.toStream(out);
-        try (PDDocument target = new PDDocument()) {
-            builder.usePDDocument(target);
-            DocumentFonts fonts = new DocumentFonts(target);
-            fonts.register(builder, ReportFonts.Face.SANS, "DejaVu Sans", 400);
-            fonts.register(builder, ReportFonts.Face.SANS_BOLD, "DejaVu Sans", 700);
-            fonts.register(builder, ReportFonts.Face.MONO, "DejaVu Sans Mono", 400);
-            fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 400);
-            fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 700);
-            return layOut(r, signer, xhtml, builder);
-        }
+        builder.toStream(OutputStream.nullOutputStream());
+        builder.usePDDocument(target);
+        DocumentFonts fonts = new DocumentFonts(target);
+        fonts.register(builder, ReportFonts.Face.SANS, "DejaVu Sans", 400);
+        fonts.register(builder, ReportFonts.Face.SANS_BOLD, "DejaVu Sans", 700);
+        fonts.register(builder, ReportFonts.Face.MONO, "DejaVu Sans Mono", 400);
+        fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 400);
+        fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 700);
+        return builder;
     }
 
     private static Rendered layOut(Report r, Signer signer, String xhtml, PdfRendererBuilder builder)

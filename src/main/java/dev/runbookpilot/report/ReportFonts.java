@@ -54,20 +54,4 @@ final class ReportFonts {
             return font;
         }
     }
-
-    /**
-     * Parses the DejaVu faces on a background thread, for a process that will render a PDF soon: a cold
-     * {@code report --format pdf} reads the journal and opens the signing key meanwhile, on the other core.
-     */
-    static void prepareInBackground() {
-        Thread t = new Thread(() -> {
-            try {
-                for (Face f : new Face[] {Face.SANS, Face.SANS_BOLD, Face.MONO}) get(f);
-            } catch (RuntimeException e) {
-                // Not parsed ahead: the render parses it and reports the failure where it happens.
-            }
-        }, "report-fonts");
-        t.setDaemon(true);
-        t.start();
-    }
 }
