@@ -32,6 +32,7 @@ public final class PdfPhases {
 
     public static void main(String[] args) throws Exception {
         lap("JVM to main");
+        PdfReport.prepare(); // as report --format pdf does first
         SessionState state = SessionState.replay(Journal.read(Path.of(args[0])));
         lap("journal replay");
         PdfIdentity id = SigningIdentity.generated(Path.of(args[1]), ReportFormat.PDF, state.started().operator())

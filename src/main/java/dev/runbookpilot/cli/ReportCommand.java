@@ -3,6 +3,7 @@ package dev.runbookpilot.cli;
 import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.report.ExportResult;
 import dev.runbookpilot.report.PassphrasePrompt;
+import dev.runbookpilot.report.PdfReport;
 import dev.runbookpilot.report.ReportExporter;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.SigningException;
@@ -76,6 +77,8 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
+        // The PDF's fonts are parsed on the other core while the journal is read and the signing key opened.
+        if (format == Format.pdf) PdfReport.prepare();
         try {
             Path journal = SessionFiles.find(sessionRef,
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());

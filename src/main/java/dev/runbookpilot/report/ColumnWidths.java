@@ -1,12 +1,9 @@
 package dev.runbookpilot.report;
 
 import org.apache.fontbox.ttf.CmapLookup;
-import org.apache.fontbox.ttf.TTFParser;
 import org.apache.fontbox.ttf.TrueTypeFont;
-import org.apache.pdfbox.io.RandomAccessReadBuffer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +19,8 @@ final class ColumnWidths {
     /** Header cells print bold, which DejaVu Sans sets about this much wider. */
     private static final double BOLD = 1.12;
 
-    private static final TrueTypeFont FONT = load();
+    /** Shared with the renders ({@link ReportFonts}); measured while a render holds the fonts' lock. */
+    private static final TrueTypeFont FONT = ReportFonts.get(ReportFonts.Face.SANS);
     private static final CmapLookup CMAP = cmap();
     private static final double UNITS_PER_EM = units();
 
@@ -116,16 +114,6 @@ final class ColumnWidths {
             }
         }
         return units / UNITS_PER_EM;
-    }
-
-    private static TrueTypeFont load() {
-        try (InputStream in = ColumnWidths.class.getResourceAsStream(
-                "/dev/runbookpilot/report/fonts/DejaVuSans.ttf")) {
-            if (in == null) throw new IllegalStateException("font DejaVuSans.ttf missing from the application");
-            return new TTFParser().parse(new RandomAccessReadBuffer(in.readAllBytes()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the report font", e);
-        }
     }
 
     private static CmapLookup cmap() {

@@ -2,6 +2,7 @@ package dev.runbookpilot.report;
 
 import com.openhtmltopdf.outputdevice.helper.BaseRendererBuilder;
 import com.openhtmltopdf.pdfboxout.PagePosition;
+import com.openhtmltopdf.pdfboxout.PDFontSupplier;
 import com.openhtmltopdf.pdfboxout.PdfBoxRenderer;
 import com.openhtmltopdf.pdfboxout.PdfRendererBuilder;
 import com.openhtmltopdf.render.Box;
@@ -14,10 +15,13 @@ import org.apache.pdfbox.cos.COSString;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.pdmodel.font.PDFont;
+import org.apache.pdfbox.pdmodel.font.PDType0Font;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,10 +31,12 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Calendar;
+import java.util.EnumMap;
 import java.util.GregorianCalendar;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
@@ -39,11 +45,6 @@ import java.util.regex.Pattern;
  * from the journal and the document id from the content.
  */
 public final class PdfReport {
-    /**
-     * Tried glyph by glyph in the CSS font-family order: DejaVu covers Latin, Greek and Cyrillic; Droid Sans Fallback
-     * covers CJK. (Registering them as renderer-wide fallbacks instead made openhtmltopdf ignore the families.)
-     */
-    private static final String FONT_DIR = "/dev/runbookpilot/report/fonts/";
     private static final String SIGNATURE_BOX_ID = "signature-box";
     /** How many em of the 7 pt font of a table inside a check's details fit on one line of an A4 page. */
     private static final double INNER_LINE_EM = 70;
@@ -71,23 +72,81 @@ public final class PdfReport {
         return render(r, null).pdf();
     }
 
+    /**
+     * Gets ready to render soon, on a background thread while the caller does other work (a cold
+     * {@code report --format pdf} reads the journal and opens the signing key meanwhile, on the other core): lays
+     * out and paints a short document in the report's style and throws it away, which parses the fonts the report
+     * shares ({@link ReportFonts}) and loads and initialises the renderer's classes. In a cold JVM that is a good part
+     * of the first render's time. Skipped when a render has already begun.
+     */
+    public static void prepare() {
+        Thread t = new Thread(PdfReport::warmUp, "pdf-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void warmUp() {
+        try {
+            RendererLog.install();
+            synchronized (ReportFonts.LOCK) {
+                if (begun.get()) return;
+                try (PDDocument doc = new PDDocument();
+                     PdfBoxRenderer renderer = builder(WARM_UP, "Runbook Pilot", doc).buildPdfRenderer()) {
+                    renderer.layout();
+                    renderer.createPDFWithoutClosing();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Only a head start: the render itself meets whatever failed here, and reports it.
+        }
+    }
+
+    /** Whether a render has begun in this process (a warm-up after it would gain nothing). */
+    private static final AtomicBoolean begun = new AtomicBoolean();
+
+    /** A page with what most of the report is made of: a running header, headings, a table of checks, SQL. */
+    private static final String WARM_UP = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"UTF-8\"/><title>"
+            + "warm-up</title><style>" + PdfReport.CSS + "</style></head><body><div id=\"running-header\">warm-up</div>"
+            + "<h2>Phase</h2><h3>Step <span class=\"badge s-passed\">PASSED</span> <span class=\"stepid\">step "
+            + "<span class=\"mono\">s1</span></span></h3><table class=\"grid checks\"><colgroup>"
+            + "<col style=\"width:30%\"/><col style=\"width:70%\"/></colgroup><thead><tr><th>Check</th><th>Actual"
+            + "</th></tr></thead><tbody><tr class=\"check\"><td>a check</td><td class=\"num time\">1 ms</td></tr>"
+            + "<tr class=\"more\"><td colspan=\"2\"><p class=\"row\">Row: <b>count</b> = 1</p><pre class=\"sql\">"
+            + "SELECT 1</pre></td></tr></tbody></table></body></html>\n";
+
     public static Rendered render(Report r, Signer signer) throws IOException {
+        begun.set(true);
         RendererLog.install();
-        String xhtml = xhtml(r, signer);
+        synchronized (ReportFonts.LOCK) {
+            String xhtml = xhtml(r, signer);
+            try (PDDocument target = new PDDocument()) {
+                return layOut(r, signer, xhtml, builder(xhtml, "Runbook Pilot " + r.toolVersion(), target));
+            }
+        }
+    }
+
+    /** A renderer of {@code xhtml} into {@code target}, with the report's fonts made from the shared faces. */
+    private static PdfRendererBuilder builder(String xhtml, String producer, PDDocument target) {
         PdfRendererBuilder builder = new PdfRendererBuilder();
         builder.useFastMode();
         builder.withHtmlContent(xhtml, null);
-        builder.withProducer("Runbook Pilot " + r.toolVersion());
+        builder.withProducer(producer);
         // Nothing in the report may make the renderer fetch a file or a URL.
         builder.useExternalResourceAccessControl((uri, type) -> false,
                 com.openhtmltopdf.outputdevice.helper.ExternalResourceControlPriority.RUN_BEFORE_RESOLVING_URI);
-        font(builder, "DejaVuSans.ttf", "DejaVu Sans", 400);
-        font(builder, "DejaVuSans-Bold.ttf", "DejaVu Sans", 700);
-        font(builder, "DejaVuSansMono.ttf", "DejaVu Sans Mono", 400);
-        font(builder, "DroidSansFallbackFull.ttf", "Droid Sans Fallback", 400);
-        font(builder, "DroidSansFallbackFull.ttf", "Droid Sans Fallback", 700);
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 * 1024);
-        builder.toStream(out);
+        builder.toStream(OutputStream.nullOutputStream());
+        builder.usePDDocument(target);
+        DocumentFonts fonts = new DocumentFonts(target);
+        fonts.register(builder, ReportFonts.Face.SANS, "DejaVu Sans", 400);
+        fonts.register(builder, ReportFonts.Face.SANS_BOLD, "DejaVu Sans", 700);
+        fonts.register(builder, ReportFonts.Face.MONO, "DejaVu Sans Mono", 400);
+        fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 400);
+        fonts.register(builder, ReportFonts.Face.CJK_FALLBACK, "Droid Sans Fallback", 700);
+        return builder;
+    }
+
+    private static Rendered layOut(Report r, Signer signer, String xhtml, PdfRendererBuilder builder)
+            throws IOException {
         try (PdfBoxRenderer renderer = builder.buildPdfRenderer()) {
             renderer.layout();
             renderer.createPDFWithoutClosing();
@@ -129,12 +188,34 @@ public final class PdfReport {
         }
     }
 
-    private static void font(PdfRendererBuilder b, String file, String family, int weight) {
-        b.useFont(() -> {
-            InputStream in = PdfReport.class.getResourceAsStream(FONT_DIR + file);
-            if (in == null) throw new IllegalStateException("font " + file + " missing from the application");
-            return in;
-        }, family, weight, BaseRendererBuilder.FontStyle.NORMAL, true);
+    /**
+     * The document's fonts, made from the process's parsed faces ({@link ReportFonts}) when the layout first needs
+     * each (a Latin report never makes the CJK one), one per face: both weights of the fallback share it. Tried
+     * glyph by glyph in the CSS font-family order: DejaVu covers Latin, Greek and Cyrillic; Droid Sans Fallback
+     * covers CJK. (Registering them as renderer-wide fallbacks instead made openhtmltopdf ignore the families.)
+     */
+    private static final class DocumentFonts {
+        private final PDDocument doc;
+        private final Map<ReportFonts.Face, PDFont> made = new EnumMap<>(ReportFonts.Face.class);
+
+        DocumentFonts(PDDocument doc) {
+            this.doc = doc;
+        }
+
+        void register(PdfRendererBuilder b, ReportFonts.Face face, String family, int weight) {
+            b.useFont(new PDFontSupplier(null) {
+                @Override
+                public PDFont supply() {
+                    return made.computeIfAbsent(face, f -> {
+                        try {
+                            return PDType0Font.load(doc, ReportFonts.get(f), true);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException("cannot embed the report font " + f.file, e);
+                        }
+                    });
+                }
+            }, family, weight, BaseRendererBuilder.FontStyle.NORMAL, true);
+        }
     }
 
     private static Calendar calendar(Instant t) {

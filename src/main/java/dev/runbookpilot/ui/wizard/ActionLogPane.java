@@ -91,10 +91,18 @@ final class ActionLogPane extends TitledPane {
                 ? "" : shown.size() + " of " + all.size()));
         all.addListener((ListChangeListener<ActionLog.Entry>) c -> {
             updateTitle();
-            // Follow the newest action unless the operator has selected one to read.
-            if (table.getSelectionModel().isEmpty() && !shown.isEmpty()) table.scrollTo(shown.size() - 1);
+            if (isExpanded()) followNewest();
+        });
+        // Scrolling a closed panel's table costs a layout of its cells per action: it follows when opened instead.
+        expandedProperty().addListener((o, a, open) -> {
+            if (open) followNewest();
         });
         updateTitle();
+    }
+
+    /** Follows the newest action unless the operator has selected one to read. */
+    private void followNewest() {
+        if (table.getSelectionModel().isEmpty() && !shown.isEmpty()) table.scrollTo(shown.size() - 1);
     }
 
     /** The actions the filter and the words keep, oldest first. */
@@ -123,13 +131,18 @@ final class ActionLogPane extends TitledPane {
         c.setPrefWidth(pref);
         c.setMaxWidth(max);
         c.setSortable(false);
-        // A long action (a lock wait with its blockers) is cut in the column; its tooltip has all of it.
+        // A long action (a lock wait with its blockers) is cut in the column; its tooltip has all of it. One tooltip
+        // per cell, its text replaced: a new one per update cost a fifth of the FX thread while results streamed in.
         c.setCellFactory(col -> new TableCell<>() {
+            private final Tooltip tip = new Tooltip();
+
             @Override
             protected void updateItem(String text, boolean empty) {
                 super.updateItem(text, empty);
                 setText(empty ? null : text);
-                setTooltip(empty || text == null || text.isEmpty() ? null : new Tooltip(text));
+                boolean none = empty || text == null || text.isEmpty();
+                tip.setText(none ? null : text);
+                setTooltip(none ? null : tip);
             }
         });
         return c;

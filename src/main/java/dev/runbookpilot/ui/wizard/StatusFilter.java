@@ -13,8 +13,11 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One filter by status for the outline and the checks table ("show only what failed", "what is still pending"):
@@ -60,10 +63,10 @@ final class StatusFilter {
         checks = new FilteredList<>(vm.checks());
         show.addListener((o, a, b) -> reapply());
         // Statuses change in place: the lists do not see it, so the predicates are re-applied when they do.
-        vm.steps().forEach(s -> s.statusProperty().addListener((o, a, b) -> reapplySteps()));
-        vm.currentProperty().addListener((o, a, b) -> reapplySteps());
+        vm.steps().forEach(s -> s.statusProperty().addListener((o, a, b) -> reapplySteps(false)));
+        vm.currentProperty().addListener((o, a, b) -> reapplySteps(true));
         // A new step's rows are filtered as they come; their statuses arrive with the revision bumped after.
-        vm.revisionProperty().addListener((o, a, b) -> reapplyChecks());
+        vm.revisionProperty().addListener((o, a, b) -> reapplyChecks(false));
         reapply();
     }
 
@@ -104,18 +107,37 @@ final class StatusFilter {
     }
 
     private void reapply() {
-        reapplySteps();
-        reapplyChecks();
+        reapplySteps(true);
+        reapplyChecks(true);
     }
 
-    private void reapplySteps() {
+    /**
+     * A new predicate makes the filtered list replace every item (and the control showing it lays out all its
+     * cells again and remaps its selection), so a status change that keeps every item where it was does not set
+     * one: once per result, that froze the window while 500 results streamed in (WizardPulseBenchmark).
+     *
+     * @param force set the predicate even if it keeps the same items: what it depends on besides statuses changed
+     */
+    private void reapplySteps(boolean force) {
         Show s = show.get();
         StepItem current = vm.currentProperty().get();
-        steps.setPredicate(item -> item == current || s.keeps(item.status()));
+        Predicate<StepItem> keep = item -> item == current || s.keeps(item.status());
+        if (force || !keepsTheSame(steps, keep)) steps.setPredicate(keep);
     }
 
-    private void reapplyChecks() {
+    private void reapplyChecks(boolean force) {
         Show s = show.get();
-        checks.setPredicate(row -> s.keeps(row.status()));
+        Predicate<CheckRow> keep = row -> s.keeps(row.status());
+        if (force || !keepsTheSame(checks, keep)) checks.setPredicate(keep);
+    }
+
+    /** Whether {@code keep} keeps exactly the items the list shows now. */
+    private static <T> boolean keepsTheSame(FilteredList<T> list, Predicate<T> keep) {
+        Set<T> shown = Collections.newSetFromMap(new IdentityHashMap<>());
+        shown.addAll(list);
+        for (T item : list.getSource()) {
+            if (keep.test(item) != shown.contains(item)) return false;
+        }
+        return true;
     }
 }
