@@ -65,8 +65,8 @@ public final class Gates {
                 if (g.isEmpty()) continue;
                 if (abort.isPresent() && abort.get().stepId().equals(s.id())) {
                     JournalEvent.Signed a = abort.get();
-                    reason = "closed: the window was ABORTED — " + a.role() + " (" + a.name() + ") answered NO-GO at '"
-                            + s.title() + "': " + a.reason();
+                    reason = "closed: the window was ABORTED — " + a.role() + " (" + a.name()
+                            + ") answered NO-GO at '" + s.title() + "': " + a.reason();
                     continue;
                 }
                 List<String> waiting = waitingFor(state, s, g.get());

@@ -19,8 +19,9 @@ import java.util.function.Predicate;
 
 /**
  * One step of the outline on one line: the status glyph (with its word in the tooltip, colour never alone), or a
- * lock when a gate holds the step closed (why, in the tooltip), and the numbered title, cut with an ellipsis at the list's width; the tooltip has the full title and the status. The first
- * step of a phase carries the phase's name above it.
+ * lock when a gate holds the step closed, and the numbered title, cut with an ellipsis at the list's width; the
+ * tooltip has the full title and the status (or why the step is closed). The first step of a phase carries the
+ * phase's name above it.
  */
 final class OutlineCell extends ListCell<StepItem> {
     /** The glyph of a step a gate holds closed. */
@@ -63,7 +64,8 @@ final class OutlineCell extends ListCell<StepItem> {
         Status status = item.status();
         // A step a gate holds closed shows a lock instead of its status: it cannot be worked on, whatever it says.
         Label glyph = new Label(item.closed() ? LOCK : StatusBadge.glyph(status));
-        glyph.getStyleClass().addAll("outline-status", item.closed() ? "outline-closed" : StatusBadge.styleClass(status));
+        glyph.getStyleClass().addAll("outline-status",
+                item.closed() ? "outline-closed" : StatusBadge.styleClass(status));
         glyph.setMinWidth(Region.USE_PREF_SIZE);
         String numbered = (item.position() + 1) + ". " + item.step().title();
         Label title = new Label(numbered);
