@@ -54,12 +54,12 @@ class CountersignRaceTest {
     static Path dir;
     private static SessionFixture fx;
     private static byte[] exported;
+    private static SessionState state;
 
     @BeforeAll
     static void exportASignedReport() throws Exception {
         fx = SessionFixture.open("countersign_race", "CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2);", dir);
         Runbook rb = fx.runbook(RUNBOOK.replace("DBNAME", fx.database));
-        SessionState state;
         try (Session s = fx.start(rb, "Dana Operator", RunListener.NONE)) {
             s.runChecks(step(rb, "count"), Session.Scope.ALL);
             s.finish();
@@ -109,6 +109,37 @@ class CountersignRaceTest {
         assertThat(again.valid()).as(again.problems().toString()).isTrue();
         assertThat(again.signers()).extracting(ReportSigners.Signer::name)
                 .containsExactly("Dana Operator", "Bo Lead", "Devi Ops");
+    }
+
+    @Test
+    void aMarkdownCountersignWhoseRoleSignedMeanwhileIsRefusedAndTheOtherSignatureStays() throws Exception {
+        Path md = dir.resolve("raced.md");
+        ReportExporter.export(state, ReportFormat.MARKDOWN, md,
+                SigningIdentity.generated(dir.resolve("dana-md"), ReportFormat.MARKDOWN, "Dana Operator"));
+        SigningIdentity devi = SigningIdentity.generated(dir.resolve("devi-md"), ReportFormat.MARKDOWN, "Devi Ops");
+        SigningIdentity other = SigningIdentity.generated(dir.resolve("other-md"), ReportFormat.MARKDOWN, "Dev Ops");
+        Path sig = ReportSigners.roleSignatureFile(md, "DevOps");
+        String theirs;
+        CompletableFuture<ReportSigners.Countersigned> deviSigns;
+        try (ReplaceLock lock = ReplaceLock.acquire(md, Duration.ofSeconds(5))) {
+            deviSigns = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ReportSigners.countersignMarkdown(md, devi, "DevOps");
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            });
+            awaitWaitingOnTheLock();
+            // Someone else in the same role got there first (their signature file appeared meanwhile).
+            theirs = dev.runbookpilot.report.sign.SshSig.sign(other.sshKey(), Files.readAllBytes(md));
+            Files.writeString(sig, theirs);
+        }
+        assertThat(deviSigns).failsWithin(60, TimeUnit.SECONDS).withThrowableOfType(
+                java.util.concurrent.ExecutionException.class).havingCause()
+                .isInstanceOf(ReportChangedException.class)
+                .withMessageContaining("changed while it was being countersigned as DevOps")
+                .withMessageContaining(sig.getFileName() + " was written");
+        assertThat(Files.readString(sig)).as("the signature written first stays").isEqualTo(theirs);
     }
 
     @Test
