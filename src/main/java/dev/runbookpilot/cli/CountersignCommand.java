@@ -1,6 +1,7 @@
 package dev.runbookpilot.cli;
 
 import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.report.ReportChangedException;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.ReportSigners;
 import dev.runbookpilot.report.ReportVerifier;
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
         + "exported: no session is needed, so it works on any machine that has the report and your key.",
         "PDF: a further PAdES signature in an incremental update; every earlier signature stays valid. Markdown: a "
                 + "detached SSH signature REPORT.md.ROLE.sig next to the report.",
-        "The report must verify first, and a role signs once."})
+        "The report must verify first, and a role signs once. Two countersigns of one report at the same moment: "
+                + "one writes, the other is refused with exit code 9 and writes nothing; run it again."})
 final class CountersignCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "REPORT", description = "the signed report (.pdf or .md)")
@@ -81,6 +83,9 @@ final class CountersignCommand implements Callable<Integer> {
             out.println(done.allowedSignersLine());
             VerifyCommand.print(out, done.check(), format);
             return ExitCodes.OK;
+        } catch (ReportChangedException e) {
+            err.println("cannot countersign: " + e.getMessage());
+            return ExitCodes.CHANGED_MEANWHILE;
         } catch (SigningException e) {
             err.println("cannot countersign: " + e.getMessage());
             return ExitCodes.CHECK_FAILED;

@@ -25,6 +25,11 @@ public final class ExitCodes {
     public static final int GATE_OPEN = 7;
     /** A role answered NO-GO at a gate: the window ended there with the verdict ABORTED. */
     public static final int ABORTED = 8;
+    /**
+     * {@code countersign}: the report changed while it was being signed (another countersign finished first).
+     * Nothing was written; run it again to sign the report as it is now.
+     */
+    public static final int CHANGED_MEANWHILE = 9;
 
     private ExitCodes() {}
 }

@@ -464,8 +464,13 @@ public final class MarkdownReport {
 
     /** Planned against actual per phase and step, overruns marked. */
     private static void plan(StringBuilder b, Report r) {
-        if (r.plan().isEmpty()) return;
+        if (r.plan().isEmpty() && r.window() == null) return;
         b.append("## Planned vs actual\n\n| Phase / step | Planned | Actual | |\n|---|---|---|---|\n");
+        Report.WindowLine w = r.window();
+        if (w != null) {
+            b.append("| **Window** | ").append(cell(plannedWindow(w))).append(" | ").append(cell(actualWindow(w)))
+                    .append(" | ").append(w.overrun() ? "⚠ OVERRUN" : "").append(" |\n");
+        }
         for (Report.PlanLine l : r.plan()) {
             String name = l.stepId() == null ? "**" + inline(l.title()) + "**" : "`" + l.stepId() + "` "
                     + inline(l.title());
@@ -561,6 +566,21 @@ public final class MarkdownReport {
 
     private static String time(Instant t) {
         return t == null ? "—" : TIME.format(t);
+    }
+
+    /** The window's plan in words, the same in Markdown and PDF: start to end (length), and the start as written. */
+    static String plannedWindow(Report.WindowLine w) {
+        String text = time(w.plannedStart()) + " to " + time(w.plannedEnd()) + " (" + Durations.human(w.planned())
+                + ")";
+        return w.shown() == null || w.shown().equals(w.plannedStart().toString()) ? text
+                : text + "; the runbook says " + w.shown();
+    }
+
+    /** The window as it went: the first action to the last (to now while open). */
+    static String actualWindow(Report.WindowLine w) {
+        if (w.firstAction() == null) return "no action yet";
+        return "first action " + time(w.firstAction()) + ", last " + time(w.lastAction()) + " ("
+                + Durations.human(w.actual()) + ")" + (w.open() ? " (open)" : "");
     }
 
     /** Each rollback with its result and output, then the proof with its diff: what the ROLLED BACK verdict rests on. */

@@ -160,7 +160,7 @@ public final class PdfReport {
                 page = p.getPageNo();
                 box = new PDRectangle(p.getX(), p.getY(), p.getWidth(), p.getHeight());
             }
-            if (!r.plan().isEmpty()) {
+            if (PlanChart.shown(r)) {
                 List<PagePosition<Box>> chart = renderer.findPagePositionsByID(Pattern.compile(PlanChart.BOX_ID));
                 if (chart.isEmpty()) throw new IOException("the PDF layout lost the plan chart's box");
                 PagePosition<Box> c = chart.get(0);

@@ -18,7 +18,7 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
                      List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
                      Rollback rollback, Rehearsal rehearsal, List<StepTime> times, String description,
-                     List<Migration> migrations, List<PlanLine> plan) {
+                     List<Migration> migrations, List<PlanLine> plan, WindowLine window) {
 
     public Report {
         plan = plan == null ? List.of() : List.copyOf(plan);
@@ -33,7 +33,27 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                   List<StepTime> times, String description, List<Migration> migrations) {
         this(title, runbookVersion, runbookFile, runbookSha256, sessionId, target, environment, operator, start, end,
                 verdict, summary, phases, waivers, skips, confirmations, signoffs, timeline, toolVersion, rollback,
-                rehearsal, times, description, migrations, List.of());
+                rehearsal, times, description, migrations, List.of(), null);
+    }
+
+    /**
+     * The window's row of the planned-vs-actual timeline: the window the journal recorded when the session began
+     * against the session's first and last action on a step (both null before any).
+     *
+     * @param shown   the start as the runbook wrote it
+     * @param open    the session had not ended when the report was made
+     * @param overrun the window's end passed with the session open, or an action came after it
+     */
+    public record WindowLine(String shown, Instant plannedStart, Instant plannedEnd, Instant firstAction,
+                             Instant lastAction, boolean open, boolean overrun) {
+        public Long planned() {
+            return Duration.between(plannedStart, plannedEnd).toMillis();
+        }
+
+        /** From the first action to the last; null before any. */
+        public Long actual() {
+            return firstAction == null ? null : Duration.between(firstAction, lastAction).toMillis();
+        }
     }
 
     /**

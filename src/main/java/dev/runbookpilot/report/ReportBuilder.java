@@ -80,7 +80,20 @@ public final class ReportBuilder {
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
                 phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
                 rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal),
-                st.runbookDescription(), migrations(state, phases), plan(state, end));
+                st.runbookDescription(), migrations(state, phases), plan(state, end), window(state, end));
+    }
+
+    /** The window's planned start and end against the first and last action; null when the journal plans none. */
+    private static Report.WindowLine window(SessionState state, Instant end) {
+        WindowTimes.Times times = WindowTimes.of(state);
+        if (times.window() == null) return null;
+        WindowTimes.Actions actions = WindowTimes.actions(state);
+        boolean open = state.ended().isEmpty();
+        boolean overrun = state.overruns().containsKey(WindowTimes.WINDOW_KEY)
+                || times.overruns(end).stream().anyMatch(o -> o.key().equals(WindowTimes.WINDOW_KEY))
+                || actions != null && actions.last().isAfter(times.window().end());
+        return new Report.WindowLine(times.window().shown(), times.window().start(), times.window().end(),
+                actions == null ? null : actions.first(), actions == null ? null : actions.last(), open, overrun);
     }
 
     /** Planned against actual per phase and step, when the runbook gave any budget or an overrun was journaled. */

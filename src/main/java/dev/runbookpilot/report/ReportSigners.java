@@ -1,6 +1,7 @@
 package dev.runbookpilot.report;
 
 import dev.runbookpilot.io.AtomicWrite;
+import dev.runbookpilot.io.ReplaceLock;
 import dev.runbookpilot.report.sign.OpenSshKey;
 import dev.runbookpilot.report.sign.PadesSigner;
 import dev.runbookpilot.report.sign.PdfIdentity;
@@ -15,7 +16,9 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -115,8 +118,32 @@ public final class ReportSigners {
             throw new SigningException("the countersignature just made does not verify: "
                     + String.join(" ", check.problems()));
         }
-        AtomicWrite.write(report, after);
+        try (ReplaceLock lock = ReplaceLock.acquire(report, LOCK_PATIENCE)) {
+            byte[] now = Files.readAllBytes(report);
+            if (!Arrays.equals(now, before)) {
+                PdfSignatures.Result meanwhile = PdfSignatures.check(now);
+                List<String> added = new ArrayList<>();
+                for (int i = current.signers().size(); i < meanwhile.signers().size(); i++) {
+                    PdfSignatures.Signer s = meanwhile.signers().get(i);
+                    added.add(PdfSignatures.describe(i + 1, s.signer(), s.role()));
+                }
+                throw changed(report, r, added.isEmpty() ? "" : " (" + String.join(", ", added) + " was added)");
+            }
+            AtomicWrite.write(report, after);
+        }
         return verifyPdf(report, Set.of());
+    }
+
+    /**
+     * How long a countersign waits for another one writing the same report: writing takes moments (the slow
+     * signing happens before the lock), so a longer wait means something is stuck.
+     */
+    static final Duration LOCK_PATIENCE = Duration.ofSeconds(30);
+
+    private static ReportChangedException changed(Path report, String role, String what) {
+        return new ReportChangedException(report + " changed while it was being countersigned as " + role + what
+                + ": nothing was written and nothing of the other change is lost. Countersign again: it reads the"
+                + " report as it is now");
     }
 
     /**
@@ -228,7 +255,13 @@ public final class ReportSigners {
         }
         Verification v = SshSig.verify(bytes, sig, null);
         if (!v.valid()) throw new SigningException("the signature just made does not verify: " + v.reason());
-        AtomicWrite.write(file, sig.getBytes(StandardCharsets.US_ASCII));
+        // The report and its role signatures are written under one lock: the same role signing twice at once, or a
+        // new export meanwhile, is refused instead of one signature replacing the other.
+        try (ReplaceLock lock = ReplaceLock.acquire(report, LOCK_PATIENCE)) {
+            if (!Arrays.equals(Files.readAllBytes(report), bytes)) throw changed(report, r, " (its text is new)");
+            if (Files.exists(file)) throw changed(report, r, " (" + file.getFileName() + " was written)");
+            AtomicWrite.write(file, sig.getBytes(StandardCharsets.US_ASCII));
+        }
         String principal = SigningIdentity.principal(key);
         return new Countersigned(verifyMarkdown(report, null), file, principal,
                 SshSig.allowedSignersLine(principal, key));

@@ -46,6 +46,38 @@ public final class Gates {
         return Optional.empty();
     }
 
+    /**
+     * Every step a gate holds closed now, with why, in one pass over the runbook (for an outline that shows all of
+     * them): the steps after a gate not every role answered GO ("closed until 'Go?' is answered GO by DBA"), and
+     * after a gate answered NO-GO, with the verdict. Steps before the first such gate are not in the map.
+     */
+    public static Map<String, String> closedSteps(Runbook runbook, SessionState state) {
+        Map<String, String> closed = new java.util.LinkedHashMap<>();
+        Optional<JournalEvent.Signed> abort = state.abort();
+        String reason = null;
+        for (Phase p : runbook.phases()) {
+            for (Step s : p.steps()) {
+                if (reason != null) {
+                    closed.put(s.id(), reason);
+                    continue;
+                }
+                Optional<CheckSpec.Gate> g = gate(s);
+                if (g.isEmpty()) continue;
+                if (abort.isPresent() && abort.get().stepId().equals(s.id())) {
+                    JournalEvent.Signed a = abort.get();
+                    reason = "closed: the window was ABORTED — " + a.role() + " (" + a.name()
+                            + ") answered NO-GO at '" + s.title() + "': " + a.reason();
+                    continue;
+                }
+                List<String> waiting = waitingFor(state, s, g.get());
+                if (!waiting.isEmpty()) {
+                    reason = "closed until '" + s.title() + "' is answered GO by " + String.join(", ", waiting);
+                }
+            }
+        }
+        return closed;
+    }
+
     /** The gate's roles that have not answered GO yet (none once a rehearsal walked through it). */
     public static List<String> waitingFor(SessionState state, Step step, CheckSpec.Gate gate) {
         int index = step.checks().indexOf(gate);

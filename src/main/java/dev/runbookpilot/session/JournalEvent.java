@@ -74,21 +74,46 @@ public sealed interface JournalEvent {
     }
 
     /**
+     * The maintenance window the runbook planned, as the session began: the plan the clock and the report keep for
+     * the whole session, whatever the runbook file says later.
+     *
+     * @param start    when the window opens
+     * @param duration how long it lasts, in milliseconds
+     * @param shown    the start as the runbook wrote it (a local time keeps its zone)
+     */
+    record WindowPlan(Instant start, long duration, String shown) {
+        public Instant end() {
+            return start.plusMillis(duration);
+        }
+    }
+
+    /**
      * @param runbookDescription the runbook's {@code description} (Markdown) for the report's first page; null in
      *                           journals written before it was recorded
+     * @param window             the runbook's planned window; null when it plans none (and in journals written
+     *                           before it was recorded)
      */
     record Started(String sessionId, String runbookFile, String runbookSha256, String runbookTitle,
                    String runbookVersion, String environment, String targetDatabase, List<PhaseOutline> outline,
                    Connection connection, ServerInfo server, String operator, String toolVersion, Instant at,
-                   String runbookDescription)
+                   String runbookDescription, WindowPlan window)
             implements JournalEvent {
+
+        /** A start without a planned window, as journals before it was recorded read. */
+        public Started(String sessionId, String runbookFile, String runbookSha256, String runbookTitle,
+                       String runbookVersion, String environment, String targetDatabase, List<PhaseOutline> outline,
+                       Connection connection, ServerInfo server, String operator, String toolVersion, Instant at,
+                       String runbookDescription) {
+            this(sessionId, runbookFile, runbookSha256, runbookTitle, runbookVersion, environment, targetDatabase,
+                    outline, connection, server, operator, toolVersion, at, runbookDescription, null);
+        }
 
         /** A start without a description, as journals before it was recorded read. */
         public Started(String sessionId, String runbookFile, String runbookSha256, String runbookTitle,
                        String runbookVersion, String environment, String targetDatabase, List<PhaseOutline> outline,
                        Connection connection, ServerInfo server, String operator, String toolVersion, Instant at) {
             this(sessionId, runbookFile, runbookSha256, runbookTitle, runbookVersion, environment, targetDatabase,
-                    outline, connection, server, operator, toolVersion, at, null);
+                    outline, connection, server, operator, toolVersion, at, null, null);
         }
     }
 

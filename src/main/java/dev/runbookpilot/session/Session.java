@@ -121,7 +121,7 @@ public final class Session implements AutoCloseable {
             JournalEvent.Started started = new JournalEvent.Started(id, runbook.file().toAbsolutePath().toString(),
                     runbook.sha256(), runbook.title(), runbook.version(), runbook.target().environment().yamlName(),
                     runbook.target().database(), outline(runbook), connection, server, operator, Version.current(),
-                    Instant.now(), runbook.description());
+                    Instant.now(), runbook.description(), windowPlan(runbook));
             Journal journal = Journal.create(file, started);
             SessionState state = new SessionState();
             state.apply(started);
@@ -152,11 +152,18 @@ public final class Session implements AutoCloseable {
         JournalEvent.Started started = new JournalEvent.Started(planned.sessionId(),
                 runbook.file().toAbsolutePath().toString(), runbook.sha256(), runbook.title(), runbook.version(),
                 runbook.target().environment().yamlName(), runbook.target().database(), outline(runbook), connection,
-                server, planned.operator(), Version.current(), Instant.now());
+                server, planned.operator(), Version.current(), Instant.now(), null,
+                windowPlan(runbook));
         Journal journal = plan.journal();
         journal.append(started);
         SessionState state = SessionState.replay(Journal.read(journal.file()));
         return new Session(runbook, copy, journal, state, listener, planned.operator(), plan.handOverLock());
+    }
+
+    /** The runbook's planned window as the journal keeps it; null when the runbook plans none. */
+    static JournalEvent.WindowPlan windowPlan(Runbook runbook) {
+        var w = runbook.window();
+        return w == null ? null : new JournalEvent.WindowPlan(w.start(), w.duration().toMillis(), w.shown());
     }
 
     /**

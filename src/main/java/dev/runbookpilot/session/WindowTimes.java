@@ -118,13 +118,40 @@ public final class WindowTimes {
 
     private WindowTimes() {}
 
+    /**
+     * The spans of a session with the runbook's budgets, in the window the journal recorded when the session began:
+     * the journal wins over the runbook file (a resumed session keeps its plan). Only a journal from before the
+     * window was recorded takes the runbook's.
+     */
     public static Times of(Runbook runbook, SessionState state) {
-        return of(Session.outline(runbook), runbook.window(), state);
+        Window journaled = window(state);
+        return of(Session.outline(runbook), journaled != null ? journaled : runbook.window(), state);
     }
 
-    /** The spans of a session from its journal alone, with the budgets its outline recorded (for the report). */
+    /** The spans of a session from its journal alone, with the budgets and window it recorded (for the report). */
     public static Times of(SessionState state) {
-        return of(state.started().outline(), null, state);
+        return of(state.started().outline(), window(state), state);
+    }
+
+    /** The window the session's journal planned; null when it recorded none. */
+    public static Window window(SessionState state) {
+        JournalEvent.WindowPlan w = state.started().window();
+        return w == null ? null : new Window(w.start(), Duration.ofMillis(w.duration()), w.shown(), null);
+    }
+
+    /** The first and the last action journaled on any step (a check run, a confirmation, a signature...). */
+    public record Actions(Instant first, Instant last) {}
+
+    /** The session's actions on its steps; null when none was taken yet. */
+    public static Actions actions(SessionState state) {
+        Instant first = null;
+        Instant last = null;
+        for (JournalEvent e : state.events()) {
+            if (stepIdOf(e) == null) continue;
+            if (first == null || e.at().isBefore(first)) first = e.at();
+            if (last == null || e.at().isAfter(last)) last = e.at();
+        }
+        return first == null ? null : new Actions(first, last);
     }
 
     private static Times of(List<JournalEvent.PhaseOutline> outline, Window window, SessionState state) {

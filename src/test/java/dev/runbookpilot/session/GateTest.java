@@ -48,6 +48,9 @@ class GateTest {
                 s.runChecks(step(rb, "ready"), Session.Scope.ALL);
                 assertThatThrownBy(() -> s.runChecks(migrate, Session.Scope.ALL))
                         .hasMessageContaining("waits for GO from DBA, Backend lead");
+                assertThat(Gates.closedSteps(rb, s.state())).as("what the wizard's outline shows closed")
+                        .containsExactly(java.util.Map.entry("migrate",
+                                "closed until 'Go for production?' is answered GO by DBA, Backend lead"));
                 s.answerGate(go, "DBA", "Ada Lovelace", true, null);
                 assertThatThrownBy(() -> s.answerGate(go, "DBA", "Mallory", false, "changed my mind"))
                         .as("each role answers once").hasMessageContaining("already answered GO");
@@ -69,6 +72,7 @@ class GateTest {
                 s.answerGate(go, "Backend lead", "Grace Hopper", true, null);
                 assertThat(s.checkStatus(go, 0)).isEqualTo(Status.CONFIRMED);
                 assertThat(s.closedBy(migrate)).isEmpty();
+                assertThat(Gates.closedSteps(rb, s.state())).isEmpty();
                 s.runChecks(migrate, Session.Scope.ALL);
                 assertThat(s.checkStatus(migrate, 0)).isEqualTo(Status.PASSED);
                 assertThat(s.outcome().verdict()).isEqualTo(Outcome.Verdict.PASSED);
@@ -94,6 +98,9 @@ class GateTest {
                 assertThat(s.state().ended()).as("the NO-GO ended the window").isPresent();
                 assertThatThrownBy(() -> s.runChecks(step(rb, "migrate"), Session.Scope.ALL))
                         .hasMessageContaining("ABORTED").hasMessageContaining("error rate on checkout is 4 %");
+                assertThat(Gates.closedSteps(rb, s.state())).containsExactly(java.util.Map.entry("migrate",
+                        "closed: the window was ABORTED — Backend lead (Grace Hopper) answered NO-GO at 'Go for"
+                                + " production?': error rate on checkout is 4 %"));
                 assertThatThrownBy(() -> s.waive(go, 0, "ship it anyway"))
                         .as("a NO-GO is not waived away").hasMessageContaining("cannot be waived");
                 assertThat(s.outcome().verdict()).isEqualTo(Outcome.Verdict.ABORTED);

@@ -63,7 +63,9 @@ class JournalTest {
         Snapshots.Data snapshot = new Snapshots.Data("before", "public", Map.of("a", 3L, "b", 7L), catalog, T0);
         return List.of(
                 new JournalEvent.Started("20240501-101530-shop-ab12", "/runbooks/shop/runbook.yaml", "ab".repeat(32),
-                        "Shop migration", "1.0", "staging", "shop", List.of(phase), conn, server, "alice", "dev", T0),
+                        "Shop migration", "1.0", "staging", "shop", List.of(phase), conn, server, "alice", "dev", T0,
+                        "Moves *orders*", new JournalEvent.WindowPlan(T0.plusSeconds(60), 7_200_000,
+                        "2024-05-01T12:16:30 Europe/Berlin")),
                 new JournalEvent.Resumed("bob", server, T0.plusSeconds(1)),
                 new JournalEvent.CheckStarted("verify", 0, T0.plusSeconds(2)),
                 new JournalEvent.CheckFinished(failed, T0.plusSeconds(3)),

@@ -24,8 +24,11 @@ final class GateLine {
     }
 
     static Node of(WizardViewModel vm, String role, Map<String, String> draftNames) {
-        JournalEvent.Signed answer = vm.session() == null ? null
-                : vm.session().state().signatures(vm.currentProperty().get().step().id()).get(role);
+        // The checks of a step are shown a moment before it becomes current (on a resume, before any is): the lines
+        // are built again once it is.
+        StepItem at = vm.currentProperty().get();
+        JournalEvent.Signed answer = vm.session() == null || at == null ? null
+                : vm.session().state().signatures(at.step().id()).get(role);
         Label roleLabel = new Label(role);
         roleLabel.setMinWidth(140);
         if (answer != null) {

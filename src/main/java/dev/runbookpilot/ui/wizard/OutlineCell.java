@@ -18,14 +18,18 @@ import java.util.Locale;
 import java.util.function.Predicate;
 
 /**
- * One step of the outline on one line: the status glyph (with its word in the tooltip, colour never alone) and the
- * numbered title, cut with an ellipsis at the list's width; the tooltip has the full title and the status. The first
- * step of a phase carries the phase's name above it.
+ * One step of the outline on one line: the status glyph (with its word in the tooltip, colour never alone), or a
+ * lock when a gate holds the step closed, and the numbered title, cut with an ellipsis at the list's width; the
+ * tooltip has the full title and the status (or why the step is closed). The first step of a phase carries the
+ * phase's name above it.
  */
 final class OutlineCell extends ListCell<StepItem> {
+    /** The glyph of a step a gate holds closed. */
+    static final String LOCK = "🔒";
     private final Predicate<StepItem> reachable;
     private StepItem shown;
     private final ChangeListener<Status> onStatus = (o, was, is) -> render();
+    private final ChangeListener<String> onClosed = (o, was, is) -> render();
 
     /** @param reachable whether the operator may go to an item (every step before it settled) */
     OutlineCell(Predicate<StepItem> reachable) {
@@ -36,9 +40,15 @@ final class OutlineCell extends ListCell<StepItem> {
     @Override
     protected void updateItem(StepItem item, boolean empty) {
         super.updateItem(item, empty);
-        if (shown != null) shown.statusProperty().removeListener(onStatus);
+        if (shown != null) {
+            shown.statusProperty().removeListener(onStatus);
+            shown.closedByProperty().removeListener(onClosed);
+        }
         shown = empty ? null : item;
-        if (shown != null) shown.statusProperty().addListener(onStatus);
+        if (shown != null) {
+            shown.statusProperty().addListener(onStatus);
+            shown.closedByProperty().addListener(onClosed);
+        }
         render();
     }
 
@@ -52,8 +62,10 @@ final class OutlineCell extends ListCell<StepItem> {
         }
         StepItem item = shown;
         Status status = item.status();
-        Label glyph = new Label(StatusBadge.glyph(status));
-        glyph.getStyleClass().addAll("outline-status", StatusBadge.styleClass(status));
+        // A step a gate holds closed shows a lock instead of its status: it cannot be worked on, whatever it says.
+        Label glyph = new Label(item.closed() ? LOCK : StatusBadge.glyph(status));
+        glyph.getStyleClass().addAll("outline-status",
+                item.closed() ? "outline-closed" : StatusBadge.styleClass(status));
         glyph.setMinWidth(Region.USE_PREF_SIZE);
         String numbered = (item.position() + 1) + ". " + item.step().title();
         Label title = new Label(numbered);
@@ -79,7 +91,9 @@ final class OutlineCell extends ListCell<StepItem> {
         } else {
             setGraphic(line);
         }
-        Tooltip tip = new Tooltip(numbered + "\n" + StatusBadge.cellText(status) + " · phase " + item.phase());
+        Tooltip tip = new Tooltip(numbered + "\n" + (item.closed() ? item.closedBy().substring(0, 1)
+                .toUpperCase(Locale.ROOT) + item.closedBy().substring(1) : StatusBadge.cellText(status))
+                + " · phase " + item.phase());
         tip.setShowDelay(Duration.millis(300));
         tip.setWrapText(true);
         tip.setMaxWidth(420);

@@ -103,6 +103,8 @@ public final class WizardView extends BorderPane {
     final Button rollBack = new Button("↩ Roll back…");
     /** Past a point of no return, or once a rollback began: where the way back stands. */
     private final Label rollbackNotice = new Label();
+    /** Why Run or Next is disabled by a gate, above the buttons: a disabled button shows no tooltip. */
+    private final Label closedReason = new Label();
 
     public WizardView(WizardViewModel vm, String operator, Runnable onExport, Runnable onToggleTheme) {
         this.vm = vm;
@@ -546,6 +548,12 @@ public final class WizardView extends BorderPane {
         vm.rollbackApprovalProperty().addListener((o, was, ask) -> {
             if (ask != null) approveRollback(ask);
         });
+        closedReason.setId("closed-reason");
+        closedReason.setWrapText(true);
+        closedReason.textProperty().bind(vm.closedReasonProperty());
+        closedReason.visibleProperty().bind(vm.closedReasonProperty().isNotEmpty());
+        closedReason.managedProperty().bind(closedReason.visibleProperty());
+        closedReason.setPadding(new Insets(0, 12, 0, 12));
         rollbackNotice.setId("rollback-notice");
         rollbackNotice.setWrapText(true);
         rollbackNotice.getStyleClass().add("production-warning");
@@ -606,7 +614,7 @@ public final class WizardView extends BorderPane {
         });
         status.getRightItems().addAll(spinner, home, theme);
         rollbackNotice.setPadding(new Insets(0, 12, 0, 12));
-        return new VBox(rollbackNotice, buttons, new ActionLogPane(vm.actions()), logConsole, status);
+        return new VBox(rollbackNotice, closedReason, buttons, new ActionLogPane(vm.actions()), logConsole, status);
     }
 
     private void runCurrent() {

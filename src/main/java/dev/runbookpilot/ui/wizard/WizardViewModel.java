@@ -9,6 +9,7 @@ import dev.runbookpilot.runbook.Environment;
 import dev.runbookpilot.runbook.Phase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.Step;
+import dev.runbookpilot.session.Gates;
 import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.Outcome;
 import dev.runbookpilot.session.Rollbacks;
@@ -201,6 +202,8 @@ public final class WizardViewModel {
 
     private final BooleanBinding canRun;
     private final BooleanBinding canNext;
+    /** Why Run or Next is disabled because a gate holds a step closed; empty otherwise. */
+    private final javafx.beans.binding.StringBinding closedReason;
     private final BooleanBinding canBack;
     private final BooleanBinding canWaive;
     private final BooleanBinding canRerunFailed;
@@ -243,8 +246,8 @@ public final class WizardViewModel {
         }
         javafx.beans.Observable anyStepStatus = statusTrigger();
         canRun = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
-                        && current.get() != null && !onSummary.get() && runnable.get(),
-                opened, busy, ended, current, onSummary, runnable);
+                        && current.get() != null && !onSummary.get() && runnable.get() && !current.get().closed(),
+                opened, busy, ended, current, onSummary, runnable, anyStepStatus);
         canSettle = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
                         && !onSummary.get() && !unsettled.get().isEmpty(),
                 opened, busy, ended, onSummary, unsettled);
@@ -252,8 +255,16 @@ public final class WizardViewModel {
                         && !onSummary.get() && !blockers.isEmpty(),
                 opened, busy, ended, onSummary, blockers);
         canNext = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && current.get() != null
-                        && !onSummary.get() && current.get().status().isSatisfied(),
+                        && !onSummary.get() && current.get().status().isSatisfied()
+                        && !next(current.get()).map(StepItem::closed).orElse(false),
                 opened, busy, current, onSummary, anyStepStatus);
+        closedReason = Bindings.createStringBinding(() -> {
+            StepItem at = current.get();
+            if (at == null || onSummary.get()) return "";
+            if (at.closed()) return "🔒 Run is disabled: '" + at.step().title() + "' is " + at.closedBy();
+            return next(at).filter(StepItem::closed).map(n -> "🔒 Next is disabled: '" + n.step().title() + "' is "
+                    + n.closedBy()).orElse("");
+        }, current, onSummary, anyStepStatus);
         canBack = Bindings.createBooleanBinding(() -> opened.get() && !busy.get()
                         && (onSummary.get() || current.get() != null && current.get().position() > 0),
                 opened, busy, current, onSummary);
@@ -279,11 +290,22 @@ public final class WizardViewModel {
                 canRun, canWaive, current);
     }
 
-    /** Changes whenever any step's status does, so bindings on "is the current step satisfied" stay live. */
+    /**
+     * Changes whenever any step's status or closed state does, so bindings on "is the current step satisfied" and
+     * "is the next one open" stay live.
+     */
     private javafx.beans.Observable statusTrigger() {
         javafx.beans.property.IntegerProperty trigger = new javafx.beans.property.SimpleIntegerProperty();
-        steps.forEach(s -> s.statusProperty().addListener((o, a, b) -> trigger.set(trigger.get() + 1)));
+        steps.forEach(s -> {
+            s.statusProperty().addListener((o, a, b) -> trigger.set(trigger.get() + 1));
+            s.closedByProperty().addListener((o, a, b) -> trigger.set(trigger.get() + 1));
+        });
         return trigger;
+    }
+
+    private java.util.Optional<StepItem> next(StepItem item) {
+        int n = item.position() + 1;
+        return n < steps.size() ? java.util.Optional.of(steps.get(n)) : java.util.Optional.empty();
     }
 
     // ---------------------------------------------------------------- opening and closing
@@ -1241,6 +1263,9 @@ public final class WizardViewModel {
         refreshRollback();
         boolean anyRunning = runningKeys.stream().anyMatch(k -> k.startsWith(item.step().id() + "#"));
         item.setStatus(anyRunning ? Status.RUNNING : session.stepStatus(item.step()));
+        // A gate's answer opens or closes steps other than its own.
+        java.util.Map<String, String> closed = Gates.closedSteps(runbook, session.state());
+        steps.forEach(s -> s.setClosedBy(closed.get(s.step().id())));
         if (current.get() == item) refreshCurrentRows();
         progress.set(steps.isEmpty() ? 0
                 : steps.stream().filter(s -> s.status().isSatisfied()).count() / (double) steps.size());
@@ -1521,6 +1546,11 @@ public final class WizardViewModel {
 
     public BooleanBinding canNextProperty() {
         return canNext;
+    }
+
+    /** Why Run or Next is disabled by a gate ("🔒 Next is disabled: 'Deploy' is closed until ..."); else empty. */
+    public javafx.beans.binding.StringBinding closedReasonProperty() {
+        return closedReason;
     }
 
     public BooleanBinding canBackProperty() {
