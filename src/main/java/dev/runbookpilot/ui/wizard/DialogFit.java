@@ -8,8 +8,8 @@ import javafx.stage.Window;
 
 /**
  * The wizard's dialogs fit the window they belong to: never taller than it or than its screen (a laptop's 768
- * pixels), centred over it, so the approve and cancel buttons are never below the screen's edge. What does not fit
- * scrolls inside the dialog (an approval's SQL, a waiver's list of checks).
+ * pixels), nor wider, centred over it, so the approve and cancel buttons are never below the screen's edge. What does
+ * not fit scrolls inside the dialog (an approval's SQL, a waiver's list of checks, a chooser's folder listing).
  */
 final class DialogFit {
     private DialogFit() {}
@@ -37,5 +37,12 @@ final class DialogFit {
         if (dialog.getHeight() > room) dialog.setHeight(room);
         double y = owner.getY() + (owner.getHeight() - dialog.getHeight()) / 2;
         dialog.setY(Math.max(top, Math.min(y, bottom - dialog.getHeight())));
+        // The same across: a 1024-pixel window keeps a wide dialog (a file chooser's listing) inside it.
+        double left = Math.max(screen.getMinX(), owner.getX());
+        double right = Math.min(screen.getMaxX(), owner.getX() + owner.getWidth());
+        if (right <= left) return;
+        if (dialog.getWidth() > right - left) dialog.setWidth(right - left);
+        double x = owner.getX() + (owner.getWidth() - dialog.getWidth()) / 2;
+        dialog.setX(Math.max(left, Math.min(x, right - dialog.getWidth())));
     }
 }

@@ -22,7 +22,6 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 import java.nio.file.Path;
@@ -126,14 +125,11 @@ public final class ExportDialog extends Dialog<Void> {
     }
 
     private void browse() {
-        FileChooser chooser = new FileChooser();
-        Path current = Path.of(out.getText());
-        if (current.getParent() != null && current.getParent().toFile().isDirectory()) {
-            chooser.setInitialDirectory(current.getParent().toFile());
-        }
-        chooser.setInitialFileName(current.getFileName().toString());
-        var file = chooser.showSaveDialog(getDialogPane().getScene().getWindow());
-        if (file != null) out.setText(file.getAbsolutePath());
+        Path current = Path.of(out.getText().strip()).toAbsolutePath();
+        Path runbookFolder = Path.of(state.started().runbookFile()).toAbsolutePath().getParent();
+        PathChooser.save("Save the report", runbookFolder, current, PathChooser.Filter.of("PDF", "pdf"),
+                        PathChooser.Filter.of("Markdown", "md"))
+                .show(getDialogPane().getScene().getWindow(), file -> out.setText(file.toString()));
     }
 
     private void runExport() {
