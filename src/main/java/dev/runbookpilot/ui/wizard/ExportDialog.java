@@ -79,6 +79,7 @@ public final class ExportDialog extends Dialog<Void> {
         out.setText(defaultPath().toString());
 
         Button browse = new Button("Browse…");
+        browse.setId("browse-report");
         browse.setOnAction(e -> browse());
         HBox outRow = new HBox(6, out, browse);
         HBox.setHgrow(out, Priority.ALWAYS);
