@@ -92,7 +92,13 @@ public final class ExportDialog extends Dialog<Void> {
         grid.add(generated, 1, 2);
         grid.add(keyFile, 1, 3);
         keyPath.setPromptText("key file; its passphrase, if it has one, is asked when signing");
-        grid.add(keyPath, 1, 4);
+        Button browseKey = new Button("Browse…");
+        browseKey.setId("browse-key");
+        browseKey.disableProperty().bind(keyPath.disableProperty());
+        browseKey.setOnAction(e -> browseKey());
+        HBox keyRow = new HBox(6, keyPath, browseKey);
+        HBox.setHgrow(keyPath, Priority.ALWAYS);
+        grid.add(keyRow, 1, 4);
         grid.addRow(5, new Label("Write to"), outRow);
         grid.add(result, 0, 6, 2, 1);
         GridPane.setHgrow(outRow, Priority.ALWAYS);
@@ -131,6 +137,16 @@ public final class ExportDialog extends Dialog<Void> {
         PathChooser.save("Save the report", runbookFolder, current, PathChooser.Filter.of("PDF", "pdf"),
                         PathChooser.Filter.of("Markdown", "md"))
                 .show(getDialogPane().getScene().getWindow(), file -> out.setText(file.toString()));
+    }
+
+    private void browseKey() {
+        Path runbookFolder = Path.of(state.started().runbookFile()).toAbsolutePath().getParent();
+        // An SSH key has no extension to filter on: a Markdown report's key is looked for among all files.
+        PathChooser chooser = selectedFormat() == ReportFormat.PDF
+                ? PathChooser.open("Signing key (PKCS#12)", runbookFolder,
+                        PathChooser.Filter.of("PKCS#12", "p12", "pfx"))
+                : PathChooser.open("Signing key (SSH)", runbookFolder);
+        chooser.show(getDialogPane().getScene().getWindow(), file -> keyPath.setText(file.toString()));
     }
 
     private void runExport() {
