@@ -16,13 +16,21 @@ final class DialogFit {
 
     /** Owns the dialog by {@code owner} and keeps it within the owner's height once shown. */
     static void own(Dialog<?> dialog, Window owner) {
+        own(dialog, owner, owner);
+    }
+
+    /**
+     * Owns the dialog by {@code owner} and fits it within {@code area}: a dialog opened from another dialog (a file
+     * chooser from the export dialog) is fitted to the application's window, not squeezed into the smaller dialog.
+     */
+    static void own(Dialog<?> dialog, Window owner, Window area) {
         dialog.initOwner(owner);
         dialog.setResizable(true);
         // Dialog has no addEventHandler in JavaFX 17: chain the dialog's own handler (its focus) before the fit.
         javafx.event.EventHandler<DialogEvent> own = dialog.getOnShown();
         dialog.setOnShown(e -> {
             if (own != null) own.handle(e);
-            fit(dialog, owner);
+            fit(dialog, area);
         });
     }
 

@@ -32,6 +32,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
 import javafx.stage.Window;
 
 import java.nio.file.Files;
@@ -80,6 +81,7 @@ public final class PathChooser extends Dialog<Path> {
     private static final DateTimeFormatter MODIFIED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
     private static final int RECENT_PLACES = 8;
+    private static final double PREF_WIDTH = 760;
     /** Folders files were chosen in during this run of the application, newest first. */
     private static final LinkedHashSet<Path> recent = new LinkedHashSet<>();
 
@@ -123,7 +125,7 @@ public final class PathChooser extends Dialog<Path> {
         getDialogPane().getStylesheets().add(AppStyles.STYLESHEET);
         getDialogPane().getStyleClass().add("path-chooser");
         getDialogPane().setContent(content(filters));
-        getDialogPane().setPrefSize(760, 520);
+        getDialogPane().setPrefSize(PREF_WIDTH, 520);
         getDialogPane().setMinHeight(300);
         setOnHidden(e -> disk.shutdown());
         Path first = (start == null ? this.base : start).toAbsolutePath().normalize();
@@ -157,9 +159,17 @@ public final class PathChooser extends Dialog<Path> {
                 Arrays.asList(filters));
     }
 
-    /** Shows the chooser over {@code owner}, fitted to it; {@code chosen} gets the path if one is chosen. */
+    /**
+     * Shows the chooser over {@code owner}, fitted to the application's window it belongs to (the owner's owner when
+     * the owner is a dialog); {@code chosen} gets the path if one is chosen.
+     */
     public void show(Window owner, Consumer<Path> chosen) {
-        DialogFit.own(this, owner);
+        Window area = owner;
+        while (area instanceof Stage s && s.getOwner() != null) area = s.getOwner();
+        // The theme caps a dialog at 600 pixels across, over the pane's preferred width; a minimum width is what
+        // gives the listing's dates their room, never wider than the window.
+        getDialogPane().setMinWidth(Math.min(PREF_WIDTH, area.getWidth()));
+        DialogFit.own(this, owner, area);
         resultProperty().addListener((o, was, is) -> {
             if (is != null) chosen.accept(is);
         });
@@ -216,13 +226,18 @@ public final class PathChooser extends Dialog<Path> {
         table.setId("chooser-listing");
         table.setItems(shown);
         table.setPlaceholder(placeholder);
+        table.getStyleClass().add(Styles.DENSE);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         TableColumn<FolderListing.Entry, String> name = column("Name", 360,
                 e -> e.folder() ? e.name() + "/" : e.name());
         TableColumn<FolderListing.Entry, String> size = column("Size", 90, e -> FolderListing.size(e.size()));
         size.setStyle("-fx-alignment: CENTER-RIGHT;");
+        size.setMaxWidth(110);
+        size.setMinWidth(70);
         TableColumn<FolderListing.Entry, String> modified = column("Modified", 140,
                 e -> e.modified() == null ? "" : MODIFIED.format(e.modified()));
+        modified.setMinWidth(150);
+        modified.setMaxWidth(180);
         table.getColumns().setAll(List.of(name, size, modified));
         table.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> {
             // Picking a file puts its path in the field: Enter or Open then takes it, and it can still be edited.
@@ -272,7 +287,8 @@ public final class PathChooser extends Dialog<Path> {
             }
         });
         VBox box = new VBox(8, places, pathRow, folderLabel, error, table, filterRow);
-        box.setPadding(new Insets(4, 0, 0, 0));
+        // Without a header the theme leaves the content's edges unpadded.
+        box.setPadding(new Insets(0, 14, 0, 14));
         return box;
     }
 
