@@ -449,7 +449,8 @@ public final class PathChooser extends Dialog<Path> {
         disk.execute(() -> {
             Verdict v = judge(p, wantsFolder);
             Platform.runLater(() -> {
-                if (request != checked) return;
+                // Cancelled while the disk answered: what was typed is no longer wanted.
+                if (request != checked || !isShowing()) return;
                 choose.setDisable(false);
                 if (v instanceof Verdict.Go go) list(go.folder(), null);
                 else if (v instanceof Verdict.Take take) take(take.file());
