@@ -167,4 +167,28 @@ class ExportDialogTest {
                 () -> robot.lookup("#report-path").queryAs(TextField.class).getText().equals(out.toString()));
         assertThat(chooser.isShowing()).isFalse();
     }
+
+    @Test
+    void theSigningKeyIsChosenInTheAppsChooserFromTheRunbooksFolderOrAnyPath(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+            dialog = new ExportDialog(state, new Workspace(dir.resolve("home")), background);
+            dialog.showOver(stage);
+        });
+        assertThat(robot.lookup("#browse-key").queryButton().isDisabled()).as("no key file asked for").isTrue();
+        robot.clickOn("#format-md");
+        robot.clickOn("#sign-key");
+        robot.clickOn("#browse-key");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#chooser-path").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        TextField typed = robot.lookup("#chooser-path").queryAs(TextField.class);
+        robot.interact(typed::clear);
+        robot.clickOn(typed);
+        robot.write(key.toString());
+        robot.type(KeyCode.ENTER);
+
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#key-path").queryAs(TextField.class).getText().equals(key.toString()));
+    }
 }
