@@ -409,7 +409,12 @@ public final class PathChooser extends Dialog<Path> {
     private boolean complete(String typed) {
         if (!typed.equals(path.getText()) || listing == null || listing.error() != null) return false;
         String prefix = FolderListing.completionPrefix(typed);
-        List<FolderListing.Entry> candidates = FolderListing.candidates(shown, prefix);
+        // A name typed with its dot (~/.ssh) is completed even while hidden files are not listed.
+        boolean dotted = prefix.startsWith(".");
+        Filter type = filter.getValue();
+        List<FolderListing.Entry> candidates = FolderListing.candidates(listing.entries().stream()
+                .filter(e -> dotted || hidden.isSelected() || !e.hidden())
+                .filter(e -> e.folder() || type.accepts(e.name())).toList(), prefix);
         if (candidates.isEmpty()) return false;
         String stem = typed.strip().substring(0, typed.strip().length() - prefix.length());
         if (candidates.size() == 1) {

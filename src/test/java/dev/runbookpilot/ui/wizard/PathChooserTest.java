@@ -281,6 +281,27 @@ class PathChooserTest {
     }
 
     @Test
+    void aHiddenFolderTypedWithItsDotIsCompletedThoughNotListed(FxRobot robot) throws Exception {
+        Files.createDirectories(dir.resolve(".ssh"));
+        Path key = Files.writeString(dir.resolve(".ssh/id_ed25519"), "key");
+        Files.writeString(dir.resolve("readme.md"), "keys live in .ssh");
+        show(robot, 1024, 700, () -> PathChooser.open("Signing key", dir));
+        waitForListing(robot, "readme.md");
+        assertThat(names(robot)).containsExactly("readme.md");
+
+        typeInPath(robot, ".ss");
+        robot.type(KeyCode.TAB);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> pathText(robot).equals(".ssh/"));
+        waitForListing(robot, "id_ed25519");
+        robot.write("id");
+        robot.type(KeyCode.TAB);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> pathText(robot).endsWith("id_ed25519"));
+        robot.type(KeyCode.ENTER);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        assertThat(chosen).containsExactly(key);
+    }
+
+    @Test
     void hiddenFilesAndOtherTypesAreOffUntilAskedFor(FxRobot robot) throws Exception {
         Files.writeString(dir.resolve(".draft.yaml"), "runbook: draft");
         Files.writeString(dir.resolve("notes.txt"), "notes");
