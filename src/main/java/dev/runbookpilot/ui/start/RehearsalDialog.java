@@ -5,6 +5,7 @@ import dev.runbookpilot.app.RehearsalRun;
 import dev.runbookpilot.check.TargetCopy;
 import dev.runbookpilot.db.Locks;
 import dev.runbookpilot.report.ReportFormat;
+import dev.runbookpilot.ui.wizard.PathChooser;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -22,12 +23,11 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
-import java.io.File;
+import java.nio.file.Path;
 
 /**
  * "Rehearse on a copy…": schema only or full, where the copy goes (the embedded server, another server, or the
@@ -181,16 +181,12 @@ public final class RehearsalDialog extends Stage {
         report.setId("rehearsalReport");
         report.disableProperty().bind(vm.resultProperty().isNull());
         report.setOnAction(e -> {
-            FileChooser chooser = new FileChooser();
-            chooser.setTitle("Save the rehearsal's report");
-            chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("PDF (*.pdf)", "*.pdf"),
-                    new FileChooser.ExtensionFilter("Markdown (*.md)", "*.md"));
-            chooser.setInitialFileName("rehearsal.pdf");
-            File file = chooser.showSaveDialog(this);
-            if (file != null) {
-                ReportFormat format = file.getName().endsWith(".md") ? ReportFormat.MARKDOWN : ReportFormat.PDF;
-                vm.exportReport(file.toPath(), format, saved::setText);
-            }
+            Path folder = vm.runbook().baseDir();
+            PathChooser.save("Save the rehearsal's report", folder, folder.resolve("rehearsal.pdf"),
+                    PathChooser.Filter.of("PDF", "pdf"), PathChooser.Filter.of("Markdown", "md")).show(this, file -> {
+                ReportFormat format = file.toString().endsWith(".md") ? ReportFormat.MARKDOWN : ReportFormat.PDF;
+                vm.exportReport(file, format, saved::setText);
+            });
         });
         Button start = new Button("Start rehearsal");
         start.setId("startRehearsal");

@@ -6,6 +6,7 @@ import dev.runbookpilot.app.SessionCatalog;
 import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.ui.widgets.MarkdownView;
+import dev.runbookpilot.ui.wizard.PathChooser;
 import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -30,10 +31,8 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -311,22 +310,13 @@ public final class StartView extends BorderPane {
     }
 
     private void chooseRunbook() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open runbook");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Runbooks (*.yaml, *.yml)", "*.yaml",
-                "*.yml"));
-        initialDirectory(chooser);
-        File file = chooser.showOpenDialog(window());
-        if (file != null) vm.openRunbook(file.toPath());
+        PathChooser.open("Open runbook", chooserBase(), PathChooser.Filter.of("Runbooks", "yaml", "yml"))
+                .show(window(), vm::openRunbook);
     }
 
     private void chooseChecklist() {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle("Open Markdown checklist");
-        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Markdown (*.md)", "*.md", "*.markdown"));
-        initialDirectory(chooser);
-        File file = chooser.showOpenDialog(window());
-        if (file != null) importChecklist(file.toPath());
+        PathChooser.open("Open Markdown checklist", chooserBase(),
+                PathChooser.Filter.of("Markdown", "md", "markdown")).show(window(), this::importChecklist);
     }
 
     /** Imports a checklist, shows what became automated, and offers to connect the new runbook. */
@@ -334,10 +324,10 @@ public final class StartView extends BorderPane {
         vm.importChecklist(markdown, this::showImportSummary);
     }
 
-    private void initialDirectory(FileChooser chooser) {
-        Path dir = vm.samplesDirProperty().get();
-        // Only the folder we already listed is used, so the FX thread touches no new path on disk.
-        if (dir != null) chooser.setInitialDirectory(dir.toFile());
+    /** The chosen runbook's folder, else the samples' folder: where the chooser opens and relative paths start. */
+    private Path chooserBase() {
+        Runbook chosen = vm.runbookProperty().get();
+        return chosen != null ? chosen.baseDir() : vm.samplesDirProperty().get();
     }
 
     private void showImportSummary(StartViewModel.Imported imported) {

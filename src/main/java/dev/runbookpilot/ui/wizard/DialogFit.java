@@ -8,21 +8,29 @@ import javafx.stage.Window;
 
 /**
  * The wizard's dialogs fit the window they belong to: never taller than it or than its screen (a laptop's 768
- * pixels), centred over it, so the approve and cancel buttons are never below the screen's edge. What does not fit
- * scrolls inside the dialog (an approval's SQL, a waiver's list of checks).
+ * pixels), nor wider, centred over it, so the approve and cancel buttons are never below the screen's edge. What does
+ * not fit scrolls inside the dialog (an approval's SQL, a waiver's list of checks, a chooser's folder listing).
  */
 final class DialogFit {
     private DialogFit() {}
 
     /** Owns the dialog by {@code owner} and keeps it within the owner's height once shown. */
     static void own(Dialog<?> dialog, Window owner) {
+        own(dialog, owner, owner);
+    }
+
+    /**
+     * Owns the dialog by {@code owner} and fits it within {@code area}: a dialog opened from another dialog (a file
+     * chooser from the export dialog) is fitted to the application's window, not squeezed into the smaller dialog.
+     */
+    static void own(Dialog<?> dialog, Window owner, Window area) {
         dialog.initOwner(owner);
         dialog.setResizable(true);
         // Dialog has no addEventHandler in JavaFX 17: chain the dialog's own handler (its focus) before the fit.
         javafx.event.EventHandler<DialogEvent> own = dialog.getOnShown();
         dialog.setOnShown(e -> {
             if (own != null) own.handle(e);
-            fit(dialog, owner);
+            fit(dialog, area);
         });
     }
 
@@ -37,5 +45,12 @@ final class DialogFit {
         if (dialog.getHeight() > room) dialog.setHeight(room);
         double y = owner.getY() + (owner.getHeight() - dialog.getHeight()) / 2;
         dialog.setY(Math.max(top, Math.min(y, bottom - dialog.getHeight())));
+        // The same across: a 1024-pixel window keeps a wide dialog (a file chooser's listing) inside it.
+        double left = Math.max(screen.getMinX(), owner.getX());
+        double right = Math.min(screen.getMaxX(), owner.getX() + owner.getWidth());
+        if (right <= left) return;
+        if (dialog.getWidth() > right - left) dialog.setWidth(right - left);
+        double x = owner.getX() + (owner.getWidth() - dialog.getWidth()) / 2;
+        dialog.setX(Math.max(left, Math.min(x, right - dialog.getWidth())));
     }
 }

@@ -22,7 +22,6 @@ import javafx.scene.control.ToggleGroup;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
-import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
 import java.nio.file.Path;
@@ -80,6 +79,7 @@ public final class ExportDialog extends Dialog<Void> {
         out.setText(defaultPath().toString());
 
         Button browse = new Button("Browse…");
+        browse.setId("browse-report");
         browse.setOnAction(e -> browse());
         HBox outRow = new HBox(6, out, browse);
         HBox.setHgrow(out, Priority.ALWAYS);
@@ -92,7 +92,13 @@ public final class ExportDialog extends Dialog<Void> {
         grid.add(generated, 1, 2);
         grid.add(keyFile, 1, 3);
         keyPath.setPromptText("key file; its passphrase, if it has one, is asked when signing");
-        grid.add(keyPath, 1, 4);
+        Button browseKey = new Button("Browse…");
+        browseKey.setId("browse-key");
+        browseKey.disableProperty().bind(keyPath.disableProperty());
+        browseKey.setOnAction(e -> browseKey());
+        HBox keyRow = new HBox(6, keyPath, browseKey);
+        HBox.setHgrow(keyPath, Priority.ALWAYS);
+        grid.add(keyRow, 1, 4);
         grid.addRow(5, new Label("Write to"), outRow);
         grid.add(result, 0, 6, 2, 1);
         GridPane.setHgrow(outRow, Priority.ALWAYS);
@@ -126,14 +132,21 @@ public final class ExportDialog extends Dialog<Void> {
     }
 
     private void browse() {
-        FileChooser chooser = new FileChooser();
-        Path current = Path.of(out.getText());
-        if (current.getParent() != null && current.getParent().toFile().isDirectory()) {
-            chooser.setInitialDirectory(current.getParent().toFile());
-        }
-        chooser.setInitialFileName(current.getFileName().toString());
-        var file = chooser.showSaveDialog(getDialogPane().getScene().getWindow());
-        if (file != null) out.setText(file.getAbsolutePath());
+        Path current = Path.of(out.getText().strip()).toAbsolutePath();
+        Path runbookFolder = Path.of(state.started().runbookFile()).toAbsolutePath().getParent();
+        PathChooser.save("Save the report", runbookFolder, current, PathChooser.Filter.of("PDF", "pdf"),
+                        PathChooser.Filter.of("Markdown", "md"))
+                .show(getDialogPane().getScene().getWindow(), file -> out.setText(file.toString()));
+    }
+
+    private void browseKey() {
+        Path runbookFolder = Path.of(state.started().runbookFile()).toAbsolutePath().getParent();
+        // An SSH key has no extension to filter on: a Markdown report's key is looked for among all files.
+        PathChooser chooser = selectedFormat() == ReportFormat.PDF
+                ? PathChooser.open("Signing key (PKCS#12)", runbookFolder,
+                        PathChooser.Filter.of("PKCS#12", "p12", "pfx"))
+                : PathChooser.open("Signing key (SSH)", runbookFolder);
+        chooser.show(getDialogPane().getScene().getWindow(), file -> keyPath.setText(file.toString()));
     }
 
     private void runExport() {

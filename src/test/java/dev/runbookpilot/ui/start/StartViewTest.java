@@ -7,11 +7,15 @@ import dev.runbookpilot.testing.TestPostgres;
 import dev.runbookpilot.ui.Launch;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -144,5 +148,29 @@ class StartViewTest {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo(database);
         }
+    }
+
+    @Test
+    void openRunbookAsksInTheAppsOwnChooserWhereAPathRelativeToTheSamplesIsTyped(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.samplesDirProperty().get() != null);
+        Path samples = vm.samplesDirProperty().get();
+        robot.clickOn("#openRunbook");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#chooser-path").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        Window window = view.getScene().getWindow();
+        Window chooser = robot.lookup("#chooser-path").query().getScene().getWindow();
+        assertThat(chooser).isNotSameAs(window);
+        assertThat(new Rectangle2D(window.getX(), window.getY(), window.getWidth(), window.getHeight())
+                .contains(new Rectangle2D(chooser.getX(), chooser.getY(), chooser.getWidth(), chooser.getHeight())))
+                .as("the chooser lies inside the start screen's window").isTrue();
+
+        robot.clickOn("#chooser-path");
+        robot.interact(() -> robot.lookup("#chooser-path").queryAs(TextField.class).clear());
+        robot.write(SAMPLE + "/runbook.yaml");
+        robot.type(KeyCode.ENTER);
+
+        WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> vm.runbookProperty().get() != null);
+        assertThat(vm.runbookProperty().get().file()).isEqualTo(samples.resolve(SAMPLE).resolve("runbook.yaml"));
+        assertThat(chooser.isShowing()).isFalse();
     }
 }

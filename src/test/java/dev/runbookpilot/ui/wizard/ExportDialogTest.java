@@ -11,6 +11,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.input.KeyCode;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterAll;
@@ -138,5 +139,56 @@ class ExportDialogTest {
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> result(robot).startsWith("Not exported"));
         assertThat(result(robot)).contains("none was given");
         assertThat(Files.exists(out)).isFalse();
+    }
+
+    @Test
+    void browseProposesTheReportPathInTheAppsChooserAndTakesTheTypedName(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+            dialog = new ExportDialog(state, new Workspace(dir.resolve("home")), background);
+            dialog.showOver(stage);
+        });
+        String proposed = robot.lookup("#report-path").queryAs(TextField.class).getText();
+        robot.clickOn("#browse-report");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#chooser-path").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        TextField typed = robot.lookup("#chooser-path").queryAs(TextField.class);
+        assertThat(typed.getText()).isEqualTo(proposed);
+        javafx.stage.Window chooser = typed.getScene().getWindow();
+
+        Path out = dir.resolve("for-the-auditor.pdf");
+        robot.interact(typed::clear);
+        robot.clickOn(typed);
+        robot.write(out.toString());
+        robot.type(KeyCode.ENTER);
+
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#report-path").queryAs(TextField.class).getText().equals(out.toString()));
+        assertThat(chooser.isShowing()).isFalse();
+    }
+
+    @Test
+    void theSigningKeyIsChosenInTheAppsChooserFromTheRunbooksFolderOrAnyPath(FxRobot robot) throws Exception {
+        robot.interact(() -> {
+            stage.setWidth(1024);
+            stage.setHeight(700);
+            dialog = new ExportDialog(state, new Workspace(dir.resolve("home")), background);
+            dialog.showOver(stage);
+        });
+        assertThat(robot.lookup("#browse-key").queryButton().isDisabled()).as("no key file asked for").isTrue();
+        robot.clickOn("#format-md");
+        robot.clickOn("#sign-key");
+        robot.clickOn("#browse-key");
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#chooser-path").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        TextField typed = robot.lookup("#chooser-path").queryAs(TextField.class);
+        robot.interact(typed::clear);
+        robot.clickOn(typed);
+        robot.write(key.toString());
+        robot.type(KeyCode.ENTER);
+
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> robot.lookup("#key-path").queryAs(TextField.class).getText().equals(key.toString()));
     }
 }
