@@ -111,7 +111,7 @@ class WizardGateButtonsTest {
         closeTheWindow(robot);
         reopen(robot, rb, journal, width, height);
         assertThat(text(robot, "#step-title")).isEqualTo("Go for production?");
-        assertThat(answerShown(robot, "✔ GO from Ada Lovelace at ")).isTrue();
+        assertThat(answerShown(robot, "✔ GO from Ada Lovelace · key ")).isTrue();
         assertThat(robot.lookup(byId("gate-go-DBA")).tryQuery()).as("DBA answered once").isEmpty();
         assertClosed(robot, "closed until 'Go for production?' is answered GO by Backend lead");
 
@@ -139,10 +139,10 @@ class WizardGateButtonsTest {
         waitIdle();
         go(robot, "DBA", "Ada Lovelace");
 
-        robot.clickOn(robot.lookup(byId("gate-name-Backend lead")).queryAs(TextField.class)).write("Grace Hopper");
-        Button noGo = robot.lookup(byId("gate-nogo-Backend lead")).queryButton();
+        robot.clickOn(robot.lookup(byId("gate-name-Backend_lead")).queryAs(TextField.class)).write("Grace Hopper");
+        Button noGo = robot.lookup(byId("gate-nogo-Backend_lead")).queryButton();
         assertThat(noGo.isDisabled()).as("no NO-GO without a reason").isTrue();
-        robot.clickOn(robot.lookup(byId("gate-reason-Backend lead")).queryAs(TextField.class)).write("   ");
+        robot.clickOn(robot.lookup(byId("gate-reason-Backend_lead")).queryAs(TextField.class)).write("   ");
         assertOnScreen(robot, noGo);
         robot.clickOn(noGo);
         waitIdle();
@@ -150,7 +150,7 @@ class WizardGateButtonsTest {
         assertThat(vm().session().state().signatures("go")).doesNotContainKey("Backend lead");
         assertThat(vm().session().outcome().verdict()).isNotEqualTo(Outcome.Verdict.ABORTED);
 
-        robot.clickOn(robot.lookup(byId("gate-reason-Backend lead")).queryAs(TextField.class)).write("checkout errors");
+        robot.clickOn(robot.lookup(byId("gate-reason-Backend_lead")).queryAs(TextField.class)).write("checkout errors");
         robot.clickOn(noGo);
         waitIdle();
         assertThat(vm().session().outcome().verdict()).isEqualTo(Outcome.Verdict.ABORTED);
@@ -166,18 +166,18 @@ class WizardGateButtonsTest {
         Path journal = vm().session().journalFile();
         closeTheWindow(robot);
         reopen(robot, rb, journal, width, height);
-        assertThat(answerShown(robot, "✔ GO from Ada Lovelace at ")).isTrue();
-        assertThat(answerShown(robot, "✖ NO-GO from Grace Hopper at ")).isTrue();
+        assertThat(answerShown(robot, "✔ GO from Ada Lovelace · key ")).isTrue();
+        assertThat(answerShown(robot, "✖ NO-GO from Grace Hopper · key ")).isTrue();
         assertThat(item("deploy").closedBy()).isEqualTo(aborted);
         assertThat(vm().session().outcome().verdict()).isEqualTo(Outcome.Verdict.ABORTED);
     }
 
     /** Types the name and clicks GO. */
     private void go(FxRobot robot, String role, String name) throws Exception {
-        TextField field = robot.lookup(byId("gate-name-" + role)).queryAs(TextField.class);
+        TextField field = robot.lookup(byId("gate-name-" + role.replace(' ', '_'))).queryAs(TextField.class);
         assertOnScreen(robot, field);
         robot.clickOn(field).write(name);
-        Button go = robot.lookup(byId("gate-go-" + role)).queryButton();
+        Button go = robot.lookup(byId("gate-go-" + role.replace(' ', '_'))).queryButton();
         assertOnScreen(robot, go);
         robot.clickOn(go);
         waitIdle();
