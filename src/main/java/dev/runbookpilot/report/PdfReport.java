@@ -310,7 +310,10 @@ public final class PdfReport {
         }
         summary(b, r.summary());
         b.append("<table class=\"kv\">");
-        kv(b, "Window", time(r.start()) + " to " + time(r.end()) + " (" + Durations.human(r.duration()) + ")");
+        String worked = time(r.start()) + " to " + time(r.end()) + " (" + Durations.human(r.duration()) + ")";
+        // With a planned window the session's own span is not "the window": say both, so they cannot be confused.
+        kv(b, "Window", r.window() == null ? worked
+                : "planned " + MarkdownReport.plannedWindow(r.window()) + "; this session " + worked);
         kv(b, "Target", t.database() + " on " + t.host() + ":" + t.port() + " as " + t.user() + ", "
                 + r.environment());
         kv(b, "Server", "PostgreSQL " + t.serverVersion()

@@ -67,7 +67,9 @@ class WindowPlanJournalTest {
             try (var doc = org.apache.pdfbox.Loader.loadPDF(PdfReport.render(report))) {
                 String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", " ");
                 assertThat(text).contains("Planned vs actual").contains(utc(start) + " to " + utc(start.plus(Duration.ofHours(1))) + " (1 h 00 min)")
-                        .contains("first action " + utc(actions.first()));
+                        .contains("first action " + utc(actions.first()))
+                        .as("the cover's window is the planned one, the session's own span named apart")
+                        .contains("Window planned " + utc(start) + " to ").contains("; this session ");
             }
         }
     }
