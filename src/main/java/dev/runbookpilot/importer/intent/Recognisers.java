@@ -17,6 +17,7 @@ public final class Recognisers {
             new NoActiveConnectionsRecogniser(),
             new BackfilledRecogniser(),
             new RowCountsRecogniser(),
+            new ForeignKeysRecogniser(),
             new StatedResultRecogniser(),
             new CountQueriesRecogniser(),
             new ExtensionRecogniser(),
