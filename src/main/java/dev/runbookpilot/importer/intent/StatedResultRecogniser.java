@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * One read query in an item (a code span, a {@code psql -c} call, a block under it) whose result the item's words
  * say somewhere other than an "Expected:" comment: right after the query ("`SELECT count(*) FROM jobs WHERE ...` = 0,
  * else wait"), as a value it returns ("... returns `p`", "... gives `20261127120000`"), on a line under the block
- * ("should be 0"), or before it ("you should get zero rows back from `SELECT ...`"). A count always returns one
+ * ("should be 0"), before it ("you should get zero rows back from `SELECT ...`"), or in the next cell of a table
+ * row ("| `SELECT locked FROM lock WHERE id = 1` | false |", booleans only: other cells are the table reading's). A
+ * boolean is compared as the text of the query's one value, {@code true} or {@code false}. A count always returns one
  * row, so "no rows" under a single {@code count(*)} means the count is 0. The query must pass the engine's
  * read-only guard; a negation anywhere in the words ("not", "non-zero") leaves the item to a person.
  */
@@ -24,7 +26,10 @@ public final class StatedResultRecogniser implements Recogniser {
     private static final Pattern VALUE_WORD = Pattern.compile(
             "(?i)(?:\\b(?:returns?|gives?|yields?|prints?|outputs?|shows?|equals?|should\\s+(?:be|return|give|show|equal)"
                     + "|must\\s+(?:be|return|give|show|equal))|→|⇒|->)\\s*:?\\s*"
-                    + "(`[^`\\s]+`|'[^'\\s]+'|\"[^\"\\s]+\"|[-+]?\\d+(?:\\.\\d+)?\\b(?![.\\d]))");
+                    + "(`[^`\\s]+`|'[^'\\s]+'|\"[^\"\\s]+\"|[-+]?\\d+(?:\\.\\d+)?\\b(?![.\\d])|(?i:true|false)\\b)");
+    private static final Pattern ALTERNATIVE = Pattern.compile("(?i)\\s*(?:or|and|,|/|to|-|–)\\s*[`'\"\\d]");
+    private static final Pattern NEXT_CELL = Pattern.compile("^[\\s`\"]*\\|\\s*([^|]+?)\\s*\\|?\\s*$");
+    private static final Pattern BOOLEAN = Pattern.compile("(?i)(true)|false");
     private static final Pattern NO_ROWS = Pattern.compile(
             "(?i)\\b(?:zero|no|0)\\s+rows\\b|\\b(?:is|comes?\\s+back|stays?|be)\\s+empty\\b");
     private static final Pattern NEGATION = Pattern.compile("(?i)\\b(not|never|non-?zero|non-?empty|unless|at\\s+least)\\b");
@@ -59,12 +64,25 @@ public final class StatedResultRecogniser implements Recogniser {
             Matcher m = VALUE_WORD.matcher(words);
             if (m.find()) {
                 String v = m.group(1);
-                if (m.find()) return Optional.empty();   // two stated values: not one expectation
-                expect = grammar(v.matches("[-+]?\\d.*") ? v : "'" + v.substring(1, v.length() - 1) + "'");
+                // "returns `p` or `r`", "gives 1, 2": more than one value is not one expectation.
+                if (ALTERNATIVE.matcher(words.substring(m.end())).lookingAt() || m.find()) return Optional.empty();
+                expect = v.matches("(?i)true|false") ? "'" + v.toLowerCase(java.util.Locale.ROOT) + "'"
+                        : grammar(v.matches("[-+]?\\d.*") ? v : "'" + v.substring(1, v.length() - 1) + "'");
             }
+        }
+        if (expect == null && at >= 0) {
+            // A table row: the query's cell, then the expected cell.
+            Matcher cell = NEXT_CELL.matcher(words.substring(at + QUERY.length()));
+            if (cell.matches() && BOOLEAN.matcher(cell.group(1)).matches()) expect = "'" + cell.group(1) + "'";
         }
         if (expect == null && NO_ROWS.matcher(words).find()) expect = count ? "= 0" : "empty";
         if (expect == null) return Optional.empty();
+        Matcher bool = BOOLEAN.matcher(expect.replace("'", ""));
+        if (bool.matches()) {
+            // A boolean prints as t/f through the driver: the query's one value is compared as text, true/false.
+            sql = "SELECT (" + sql + ")::text";
+            expect = "'" + (bool.group(1) != null ? "true" : "false") + "'";
+        }
         int line = s.line();
         return Optional.of(Intent.sure(this, List.of(new Intent.Check(item.text().isBlank() ? line : item.line(),
                 "query", Intent.options("name", Names.checkName(item, item.text().isBlank() ? line : item.line(), sql),

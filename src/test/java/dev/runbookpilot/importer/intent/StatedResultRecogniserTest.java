@@ -38,6 +38,21 @@ class StatedResultRecogniserTest {
     }
 
     @Test
+    void aBooleanInTheNextTableCellOrSaidInWordsIsComparedAsTrueOrFalseText() throws Exception {
+        List<CheckSpec> checks = Imports.automated("# T\n## Pre\n| Check | Query | Expected |\n|---|---|---|\n"
+                + "| Lock free | `SELECT locked FROM changelog_lock WHERE id = 1` | false |\n");
+        assertThat(checks).singleElement().isInstanceOfSatisfying(CheckSpec.Query.class, q -> {
+            assertThat(q.sql()).isEqualTo("SELECT (SELECT locked FROM changelog_lock WHERE id = 1)::text");
+            assertThat(q.expect().describe()).isEqualTo("'false'");
+        });
+        assertThat(only("`SELECT locked FROM changelog_lock WHERE id = 1` returns `TRUE`").expect().describe())
+                .isEqualTo("'true'");
+        // A one-letter text value is not a boolean: relkind 'f' is a foreign table.
+        assertThat(only("`SELECT relkind FROM pg_class WHERE relname = 'remote'` returns `f`").sql())
+                .isEqualTo("SELECT relkind FROM pg_class WHERE relname = 'remote'");
+    }
+
+    @Test
     void wordsThatAreNoSingleValueANegationOrAWriteStayManual() throws Exception {
         for (String item : List.of(
                 "`SELECT count(*) FROM jobs` returns the number of jobs",
@@ -54,22 +69,26 @@ class StatedResultRecogniserTest {
     void onTheWrongStateTheQueryFailsAndOnTheRightOneItPasses(@TempDir Path dir) throws Exception {
         String db = TestPostgres.freshDatabase("stated");
         TestPostgres.exec(db, "CREATE TABLE jobs (id int, status text); INSERT INTO jobs VALUES (1, 'running');"
-                + "CREATE TABLE readings (id int)");
+                + "CREATE TABLE readings (id int); CREATE TABLE changelog_lock (id int, locked boolean);"
+                + "INSERT INTO changelog_lock VALUES (1, true)");
         String md = """
                 # T
                 ## Verify
                 - [ ] `SELECT count(*) FROM jobs WHERE status = 'running'` = 0, else wait
                 - [ ] readings is partitioned: `SELECT relkind::text FROM pg_class WHERE relname = 'readings'` returns `p`
+                - [ ] lock free: `SELECT locked FROM changelog_lock WHERE id = 1` returns false
                 """;
         try (LiveImport live = LiveImport.open(md, db, dir)) {
             live.runStep("Verify");
             assertThat(live.status("SELECT count(*) FROM jobs")).isEqualTo(Status.FAILED);
             assertThat(live.status("readings is partitioned")).isEqualTo(Status.FAILED);
-            TestPostgres.exec(db, "UPDATE jobs SET status = 'done'; DROP TABLE readings;"
+            assertThat(live.status("lock free")).isEqualTo(Status.FAILED);
+            TestPostgres.exec(db, "UPDATE jobs SET status = 'done'; DROP TABLE readings; UPDATE changelog_lock SET locked = false;"
                     + "CREATE TABLE readings (id int) PARTITION BY RANGE (id)");
             live.runStep("Verify");
             assertThat(live.status("SELECT count(*) FROM jobs")).isEqualTo(Status.PASSED);
             assertThat(live.status("readings is partitioned")).isEqualTo(Status.PASSED);
+            assertThat(live.status("lock free")).isEqualTo(Status.PASSED);
         }
     }
 }
