@@ -117,7 +117,7 @@ public final class ExpectationText {
     private static final Pattern HEDGE = Pattern.compile(
             "(?i)\\b(or|and|approx\\w*|about|around|roughly|circa|ca|nearly|almost|close|depend\\w*|if|unless|may|might"
                     + "|could|varies|vary|differs?|previous|prior|before|after|at\\s+least|at\\s+most|more|less|fewer"
-                    + "|depending|e\\.g|i\\.e|plus|minus|per|each)\\b|(?<![A-Za-z_])\\d|[~±<>=≥≤≠+]");
+                    + "|depending|e\\.g|i\\.e|plus|minus|per|each)\\b|\\b\\d|[~±<>=≥≤≠+]");
 
     private static String normalOp(String op) {
         return switch (op) {

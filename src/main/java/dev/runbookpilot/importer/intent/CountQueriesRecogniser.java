@@ -19,7 +19,9 @@ import java.util.regex.Pattern;
  * compared (renames the checklist states mapped), since a narrower comparison could pass while a recorded table lost
  * rows. The same count queries again with such words are that comparison too.
  *
- * <p>Triggers ("if the counts differ, roll back", "counts don't match") are left alone.
+ * <p>A recording in words only, "count orders + line_items, paste numbers in #deploys", is a snapshot of the
+ * tables the words name, emitted as unsure (the names are read from prose). Triggers ("if the counts differ, roll
+ * back", "counts don't match") are left alone.
  */
 public final class CountQueriesRecogniser implements Recogniser {
 
@@ -28,6 +30,10 @@ public final class CountQueriesRecogniser implements Recogniser {
     private static final Pattern COUNTS = Pattern.compile("(?i)\\b(row[- ]?counts?|counts?|rows)\\b");
     private static final Pattern SAME = Pattern.compile(
             "(?i)\\b(match(es|ing)?|same|unchanged|identical|equal)\\b|\\b(as|like)\\s+before\\b");
+    private static final String IDENT = "[A-Za-z_][A-Za-z0-9_$]*";
+    private static final Pattern COUNT_TABLES = Pattern.compile("(?i)^\\W*(?:count|record\\s+(?:the\\s+)?counts?\\s+of"
+            + "|take\\s+(?:the\\s+)?counts?\\s+of)\\s+(" + IDENT + "(?:\\s*(?:\\+|&|/|\\band\\b)\\s*" + IDENT + ")+)"
+            + "\\s*(?:[,;.]|$|\\s+(?:before|now|first))");
     private static final Pattern RECORDING = Pattern.compile(
             "(?i)\\b(counts?|record\\w*|note|write|save|before|compare\\w*)\\b");
     private static final Pattern RELATION = Pattern.compile(
@@ -42,8 +48,17 @@ public final class CountQueriesRecogniser implements Recogniser {
         List<Item.Statement> statements = NoteSql.statements(item);
         boolean same = COUNTS.matcher(prose).find() && SAME.matcher(prose).find() && !TRIGGER.matcher(prose).find();
         if (statements.isEmpty()) {
-            if (!item.code().isEmpty() || !same) return Optional.empty();
-            return compare(item, context);
+            if (!item.code().isEmpty()) return Optional.empty();
+            if (same) return compare(item, context);
+            Matcher words = COUNT_TABLES.matcher(item.text().replace("`", ""));
+            if (!words.find() || TRIGGER.matcher(prose).find()) return Optional.empty();
+            // "count orders + line_items, paste numbers in #deploys": a recording of the tables named in words.
+            List<String> named = new ArrayList<>();
+            for (String t : words.group(1).split("\\s*(?:\\+|&|/|\\band\\b)\\s*")) if (!named.contains(t)) named.add(t);
+            String snapshot = context.newSnapshot(named);
+            return Optional.of(Intent.unsure(this, "the words after \"count\" are read as the tables " + named,
+                    List.of(new Intent.Check(item.line(), "snapshot",
+                            Intent.options("name", snapshot, "rowCounts", new ArrayList<Object>(named))))));
         }
         List<String> tables = new ArrayList<>();
         for (Item.Statement s : statements) {

@@ -20,6 +20,7 @@ public final class Recognisers {
             new ForeignKeysRecogniser(),
             new StatedResultRecogniser(),
             new CatalogLookupRecogniser(),
+            new MetaCommandListRecogniser(),
             new CountQueriesRecogniser(),
             new ExtensionRecogniser(),
             new RowSecurityRecogniser(),

@@ -52,6 +52,16 @@ class CountQueriesRecogniserTest {
     }
 
     @Test
+    void tablesCountedInWordsAreAnUnsureSnapshot() throws Exception {
+        String md = "# T\n## Pre\n- [ ] count orders + line_items, paste numbers in #deploys\n## Post\n"
+                + "- [ ] orders / line_items counts same as before\n";
+        assertThat(Imports.automated(md)).extracting(CheckSpec::kind).containsExactly("snapshot", "rowCounts");
+        assertThat(((CheckSpec.Snapshot) Imports.automated(md).get(0)).tables()).containsExactly("orders", "line_items");
+        assertThat(Imports.of(md).yaml()).contains("check this expectation: the words after");
+        assertThat(Imports.automated("# T\n## Pre\n- [ ] count the beans before lunch\n")).isEmpty();
+    }
+
+    @Test
     void aCountRelatedToSomethingElseATriggerOrAStatedValueIsNotARecordingOrAComparison() throws Exception {
         // "equals the number of accounts" states a result; a snapshot would assert nothing of it.
         assertThat(Imports.automated("# T\n## After\n- [ ] View rebuilt: `SELECT count(*) FROM balances` equals the"
