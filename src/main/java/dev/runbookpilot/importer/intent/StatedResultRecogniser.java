@@ -30,6 +30,8 @@ public final class StatedResultRecogniser implements Recogniser {
     private static final Pattern ALTERNATIVE = Pattern.compile("(?i)\\s*(?:or|and|,|/|to|-|–)\\s*[`'\"\\d]");
     private static final Pattern NEXT_CELL = Pattern.compile("^[\\s`\"]*\\|\\s*([^|]+?)\\s*\\|?\\s*$");
     private static final Pattern BOOLEAN = Pattern.compile("(?i)(true)|false");
+    private static final Pattern LOCKS_OR_WRITES = Pattern.compile(
+            "(?is)\\bfor\\s+(?:no\\s+key\\s+)?(?:update|share|key\\s+share)\\b|\\binto\\b");
     private static final Pattern NO_ROWS = Pattern.compile(
             "(?i)\\b(?:zero|no|0)\\s+rows\\b|\\b(?:is|comes?\\s+back|stays?|be)\\s+empty\\b");
     private static final Pattern NEGATION = Pattern.compile("(?i)\\b(not|never|non-?zero|non-?empty|unless|at\\s+least)\\b");
@@ -44,6 +46,8 @@ public final class StatedResultRecogniser implements Recogniser {
         Item.Statement s = statements.get(0);
         if (ExpectationText.phrase(s.comments()) != null) return Optional.empty();
         String sql = s.sql().strip().replaceAll(";+$", "").strip();
+        // A SELECT that locks rows or writes a table (INTO) is no read, whatever the guard lets through.
+        if (LOCKS_OR_WRITES.matcher(sql).find()) return Optional.empty();
         try {
             StatementGuard.check(sql, StatementGuard.Use.READ, true);
         } catch (StatementGuard.Refusal e) {

@@ -45,7 +45,7 @@ class CatalogLookupRecogniserTest {
     @Test
     void negationsOtherKindsAndOtherQueriesStayManual() throws Exception {
         for (String item : List.of("verify table does not exist: `psql -c \"\\dt stock_movements\"`",
-                "`idx_orders` still exists, the index is kept", "`team_users` is dropped, it no longer exists",
+                "`active_orders` still exists, the view is kept", "`team_users` is dropped, it no longer exists",
                 "look at `psql -c \"\\d stock_movements\"`",
                 "`psql -c \"\\d stock_movements\"` shows `reason_code` (varchar(16), default 'ADJ')",
                 "check `SELECT to_regclass('memberships')`")) {

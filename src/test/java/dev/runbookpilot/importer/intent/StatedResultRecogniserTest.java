@@ -59,7 +59,8 @@ class StatedResultRecogniserTest {
                 "`SELECT count(*) FROM jobs WHERE failed` is not 0",
                 "`SELECT count(*) FROM jobs` returns 3 or `SELECT count(*) FROM x` returns 4",
                 "`SELECT relkind FROM pg_class` returns `p` or `r`",
-                "`DELETE FROM jobs WHERE done` returns 0",
+                "`DELETE FROM jobs WHERE done` returns 0", "Lock check: `SELECT 1 FROM jobs FOR UPDATE` returns 1",
+                "`SELECT count(*) INTO tmp_counts FROM jobs` returns 0",
                 "`SELECT count(*) FROM jobs` → see expected values")) {
             assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
         }
