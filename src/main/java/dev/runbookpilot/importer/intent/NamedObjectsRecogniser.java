@@ -92,7 +92,8 @@ public final class NamedObjectsRecogniser implements Recogniser {
         // clear which.
         boolean unique = kind == Kind.INDEXES && prose.matches("(?s).*\\bunique\\b.*");
         if (unique && names.size() != 1) return Optional.empty();
-        if (kind == Kind.INDEXES && prose.matches("(?s).*\\b(primary|partial|where|gin|gist|brin|hash|concurrently)\\b.*")) {
+        // "valid" / "none left INVALID" is more than existence (a failed concurrent build leaves the index there).
+        if (kind == Kind.INDEXES && prose.matches("(?s).*\\b(primary|partial|where|gin|gist|brin|hash|concurrently|valid|invalid)\\b.*")) {
             return Optional.empty();
         }
         String schema = null;

@@ -77,7 +77,8 @@ class NamedObjectsRecogniserTest {
     void instructionsUnstatedStatesAndOtherCodeStayManual() throws Exception {
         for (String item : List.of("Create index `idx_users_email`", "Drop table `legacy_users`",
                 "Check indexes `idx_a`, `idx_b`", "Indexes created: `idx_a` and `SELECT 1 FROM x`",
-                "Table `a` created and `b` dropped", "`users` has fields")) {
+                "Table `a` created and `b` dropped", "`users` has fields",
+                "all indexes exist and are valid, none left `INVALID`", "Index `idx_a` created and valid")) {
             assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
         }
     }
