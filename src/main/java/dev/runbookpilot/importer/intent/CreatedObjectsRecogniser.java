@@ -20,7 +20,7 @@ public final class CreatedObjectsRecogniser implements Recogniser {
                     + "(indexes|indices|tables)\\s+(?:are\\s+|were\\s+|have\\s+been\\s+)?"
                     + "(?:created|exist|present|in\\s+place|built)(?:\\s+successfully)?(\\s+and\\s+(?:are\\s+)?valid)?"
                     // "none left `INVALID` by a failed concurrent build" says the same as "valid".
-                    + "(?:\\s*[,;—–-]\\s*none\\s+(?:left\\s+|is\\s+)?`?invalid`?\\b[^`]*)?\\W*$");
+                    + "(?:\\s*[,;—–-]\\s*none\\s+(?:left\\s+|is\\s+)?`?invalid\\b`?(?:\\s[^`]*)?)?\\W*$");
     private static final Pattern UNIQUE = Pattern.compile(
             "(?i)^\\W*`([A-Za-z_][A-Za-z0-9_$]*)`\\s+is\\s+(?:a\\s+)?unique(?:\\s+index)?\\W*$");
     private static final List<String> NUMBERS = List.of("zero", "one", "two", "three", "four", "five", "six", "seven",
