@@ -110,13 +110,14 @@ public final class ExpectationText {
     /**
      * A value followed by why it is expected: {@code 0 (all tables dropped)}, {@code 3 (all columns present)}. The
      * parenthesis explains, it does not widen the value, unless it hedges ({@code 3.6.0 (or previous version)},
-     * {@code 5 (approximately)}, {@code 0 (unless ...)}): then the phrase is not one value and stays manual.
+     * {@code 5 (approximately)}, {@code 0 (unless ...)}) or holds another number: then the phrase is not one value
+     * and stays manual. A digit inside a name ({@code 1 (constraint created by V60)}) is no number.
      */
     private static final Pattern EXPLAINED = Pattern.compile("(.*?\\S)\\s*\\(([^()]*)\\)");
     private static final Pattern HEDGE = Pattern.compile(
             "(?i)\\b(or|and|approx\\w*|about|around|roughly|circa|ca|nearly|almost|close|depend\\w*|if|unless|may|might"
                     + "|could|varies|vary|differs?|previous|prior|before|after|at\\s+least|at\\s+most|more|less|fewer"
-                    + "|depending|e\\.g|i\\.e|plus|minus|per|each)\\b|[\\d~±<>=≥≤≠+]");
+                    + "|depending|e\\.g|i\\.e|plus|minus|per|each)\\b|\\b\\d|[~±<>=≥≤≠+]");
 
     private static String normalOp(String op) {
         return switch (op) {

@@ -285,6 +285,7 @@ class ImportCorpusTest {
             throws Exception {
         Map<Traced, CheckResult> results = new LinkedHashMap<>();
         Map<String, Snapshots.Data> snapshots = new HashMap<>();
+        awaitNoOtherClients();
         harness.run("reset", RESET, "before", truth.before(), "wrong", breaks(wrong, CorpusTruth.BEFORE));
         evaluatePhase(harness, db, runbook, truth, wrong, CorpusTruth.BEFORE, before, snapshots, results);
         if (wrong == null || wrong.when().equals(CorpusTruth.AFTER)) {
@@ -318,6 +319,35 @@ class ImportCorpusTest {
             }
         } finally {
             for (Connection o : others) o.close();
+        }
+    }
+
+    /**
+     * The other clients an earlier state held open are closed, but their server processes leave pg_stat_activity a
+     * moment later (seconds on a loaded machine): a state is only measured once they are gone, so an activity check
+     * counts the clients of its own state and nothing left over from another.
+     */
+    private static void awaitNoOtherClients() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("ApplicationName", Database.applicationName("corpus wait"));
+        try (Connection c = DriverManager.getConnection(TestPostgres.jdbcUrl(database), p);
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_stat_activity"
+                     + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                     + " AND backend_type = 'client backend' AND right(coalesce(application_name, ''), ?) <> ?")) {
+            s.setInt(1, Database.PROCESS_TAG.length());
+            s.setString(2, Database.PROCESS_TAG);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) == 0) return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("clients of an earlier state are still connected after 30 s");
+                }
+                Thread.sleep(50);
+            }
         }
     }
 

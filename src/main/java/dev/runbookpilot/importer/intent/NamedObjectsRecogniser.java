@@ -21,7 +21,7 @@ public final class NamedObjectsRecogniser implements Recogniser {
 
     private static final Pattern EXTENSION_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
     private static final Pattern EXIST = Pattern.compile(
-            "(?i)\\b(created|exists?|present|in\\s+place|added|installed|built|available|enabled|has|have|now\\s+has"
+            "(?i)\\b(created|exists?|existing|present|in\\s+place|added|installed|built|available|enabled|has|have|now\\s+has"
                     + "|contains?|new)\\b");
     private static final Pattern ABSENT = Pattern.compile(
             "(?i)\\b(dropped|removed|deleted|gone|absent|no\\s+longer(?:\\s+(?:exists?|present|there|available))?|(?:do|does|should)\\s*(?:n't|\\s+not)\\s+exist"
@@ -39,8 +39,9 @@ public final class NamedObjectsRecogniser implements Recogniser {
         String text = item.text().replace("**", "").replace("__", "");
         if (ACTION.matcher(Names.proseOnly(text)).find()) return Optional.empty();
         String prose = Names.proseOnly(text).toLowerCase(java.util.Locale.ROOT);
-        // A rename names the old object and the new one with one verb: which must exist is not one state.
-        if (prose.matches("(?s).*\\brenam\\w*.*")) return Optional.empty();
+        // A rename names the old object and the new one with one verb: only "table `a` renamed to `b`" says which
+        // must exist (the new name) and which must be gone (the old one).
+        if (prose.matches("(?s).*\\brenam\\w*.*")) return tableRename(item, text);
         Kind kind = prose.matches("(?s).*\\b(columns?|fields?)\\b.*") ? Kind.COLUMNS
                 : prose.matches("(?s).*\\bindex(es)?\\b.*") ? Kind.INDEXES
                 : prose.matches("(?s).*\\bextensions?\\b.*") ? Kind.EXTENSIONS
@@ -77,13 +78,22 @@ public final class NamedObjectsRecogniser implements Recogniser {
         // "has now the type citext", "not null", "default now()": more than existence, which a bare name would not
         // check, so the check could pass while the column is wrong.
         if (kind == Kind.COLUMNS && prose.matches("(?s).*\\b(type|typed|default|null|nullable|length|precision)\\b.*")) {
-            return Optional.empty();
+            // "has now the type citext" of one column: the type is checked with it.
+            Matcher typed = TYPED.matcher(Names.proseOnly(text));
+            if (names.size() != 1 || !exist || !typed.find()
+                    || prose.matches("(?s).*\\b(default|null|nullable|length|precision)\\b.*")) {
+                return Optional.empty();
+            }
+            var options = Intent.options("name", Names.checkName(item), "table", table,
+                    "exist", List.of(Intent.options("name", names.get(0), "type", typed.group(1).strip())));
+            return Optional.of(Intent.sure(this, List.of(new Intent.Check(item.line(), "columns", options))));
         }
         // "unique index `a`": the index must be unique too, so the check says so; for several names it is not
         // clear which.
         boolean unique = kind == Kind.INDEXES && prose.matches("(?s).*\\bunique\\b.*");
         if (unique && names.size() != 1) return Optional.empty();
-        if (kind == Kind.INDEXES && prose.matches("(?s).*\\b(primary|partial|where|gin|gist|brin|hash|concurrently)\\b.*")) {
+        // "valid" / "none left INVALID" is more than existence (a failed concurrent build leaves the index there).
+        if (kind == Kind.INDEXES && prose.matches("(?s).*\\b(primary|partial|where|gin|gist|brin|hash|concurrently|valid|invalid)\\b.*")) {
             return Optional.empty();
         }
         String schema = null;
@@ -116,6 +126,23 @@ public final class NamedObjectsRecogniser implements Recogniser {
             case TABLES -> "tables";
         };
         return Optional.of(Intent.sure(this, List.of(new Intent.Check(item.line(), yamlKind, options))));
+    }
+
+    private static final Pattern TYPED = Pattern.compile(
+            "(?i)\\b(?:has|have|is|are|gets?|got)\\s+(?:now\\s+)?(?:the\\s+)?(?:data\\s+)?(?:type|typed|of\\s+type)\\s+"
+                    + "([a-z][a-z0-9_]*(?:\\s+(?:precision|varying|zone|time))*(?:\\s*\\(\\s*\\d+(?:\\s*,\\s*\\d+)?\\s*\\))?)"
+                    + "\\s*(?:now\\s*)?[.;!]?\\s*$");
+    private static final Pattern TABLE_RENAMED = Pattern.compile(
+            "(?i)^\\W*(?:the\\s+)?table\\s+`([A-Za-z_][A-Za-z0-9_$]*)`\\s+(?:is|was|has\\s+been|got)?\\s*renamed\\s+(?:in)?to\\s+"
+                    + "`([A-Za-z_][A-Za-z0-9_$]*)`(?:\\s*[,;]\\s*the\\s+old\\s+name\\s+(?:must|should|does)\\s*(?:n't|\\s+not)\\s+exist"
+                    + "(?:\\s+any\\s*more|\\s+anymore)?)?\\s*[.!]?\\s*$");
+
+    /** "The table `a` is renamed into `b`": `b` exists and `a` does not. */
+    private Optional<Intent> tableRename(Item item, String text) {
+        Matcher m = TABLE_RENAMED.matcher(text);
+        if (!m.matches()) return Optional.empty();
+        return Optional.of(Intent.sure(this, List.of(new Intent.Check(item.line(), "tables", Intent.options(
+                "name", Names.checkName(item), "exist", List.of(m.group(2)), "absent", List.of(m.group(1)))))));
     }
 
     private record Span(String name, String before) {}

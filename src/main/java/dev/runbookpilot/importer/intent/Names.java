@@ -28,9 +28,18 @@ final class Names {
 
     /** The item's text without Markdown emphasis or backticks, on one line: the check's name. */
     static String checkName(Item item) {
-        String t = item.text().replace("**", "").replace("__", "").replace("`", "").replaceAll("\\s+", " ").strip();
+        return checkName(item, item.line(), null);
+    }
+
+    /**
+     * The check's name traced to {@code line}: the item's text, or, for an item with no text of its own (a code
+     * block standing alone), {@code fallback} (the query), so the name says what is checked and where.
+     */
+    static String checkName(Item item, int line, String fallback) {
+        String text = item.text().isBlank() && fallback != null ? fallback : item.text();
+        String t = text.replace("**", "").replace("__", "").replace("`", "").replaceAll("\\s+", " ").strip();
         if (t.length() > 120) t = t.substring(0, 117) + "...";
-        return t + " (line " + item.line() + ")";
+        return t + " (line " + line + ")";
     }
 
     /** The text with its code spans blanked out: what the prose around the names says. */

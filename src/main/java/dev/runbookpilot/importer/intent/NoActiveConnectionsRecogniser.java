@@ -5,7 +5,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * "Verify no active connections", "No other sessions on the database", "No long-running transactions" with no
+ * "Verify no active connections", "No other sessions on the database", "nobody else connected", "No long-running
+ * transactions" with no
  * query of their own: the product's {@code activity} check looks at {@code pg_stat_activity} itself. Other sessions
  * are counted whatever their state (an idle session can still start writing), so the check may be stricter than a
  * hand check, never laxer.
@@ -14,7 +15,9 @@ public final class NoActiveConnectionsRecogniser implements Recogniser {
 
     private static final Pattern NO_SESSIONS = Pattern.compile(
             "(?i)\\bno\\s+(?:other\\s+|active\\s+|open\\s+|idle\\s+|application\\s+|client\\s+|user\\s+)*"
-                    + "(?:connections|sessions|clients)\\b");
+                    + "(?:connections|sessions|clients)\\b"
+                    // "nobody else connected", "no one else is connected to the database"
+                    + "|\\b(?:nobody|no\\s*one)\\s+else\\s+(?:is\\s+)?(?:connected|logged\\s+in|using\\s+the\\s+database)\\b");
     private static final Pattern NO_LONG = Pattern.compile(
             "(?i)\\bno\\s+(?:active\\s+|open\\s+)*long[- ]running\\s+(?:queries|transactions|statements)\\b");
 

@@ -50,13 +50,16 @@ public final class ShellBlockExpectationRecogniser implements Recogniser {
         }
         if (phrase == null) return Optional.empty();
         String sql;
+        int line = item.line();
         if (item.statements().size() == 1 && bare.isEmpty()) {
             sql = item.statements().get(0).sql();
+            line = item.statements().get(0).line();
         } else if (item.statements().isEmpty() && !bare.isEmpty()) {
             try {
                 List<SqlStatements.Statement> stmts = SqlStatements.split(String.join("\n", bare));
                 if (stmts.size() != 1) return Optional.empty();
                 sql = stmts.get(0).sql();
+                line = item.code().get(0).line() + 1 + lines.indexOf(bare.get(0));
             } catch (SqlStatements.MetaCommandException e) {
                 return Optional.empty();
             }
@@ -77,7 +80,9 @@ public final class ShellBlockExpectationRecogniser implements Recogniser {
             if (expect.equals("empty")) expect = "= 0";
             else if (expect.startsWith("rows = ")) expect = "= " + expect.substring("rows = ".length());
         }
-        return Optional.of(Intent.sure(this, List.of(new Intent.Check(item.line(), "query", Intent.options(
-                "name", Names.checkName(item), "sql", sql, "expect", expect)))));
+        // A block standing alone has no text of its own: the check is named by its query, at the query's line.
+        if (!item.text().isBlank()) line = item.line();
+        return Optional.of(Intent.sure(this, List.of(new Intent.Check(line, "query", Intent.options(
+                "name", Names.checkName(item, line, sql), "sql", sql, "expect", expect)))));
     }
 }

@@ -54,4 +54,50 @@ class CreatedObjectsRecogniserTest {
             assertThat(live.status("All indexes created")).isEqualTo(Status.PASSED);
         }
     }
+
+    private static final String CRITERIA = """
+            # Search indexes
+            ## Upgrade
+            - [ ] The revision runs:
+            ```sql
+            CREATE INDEX CONCURRENTLY ix_docs_owner ON docs (owner_id);
+            CREATE UNIQUE INDEX CONCURRENTLY ux_tags_name ON tags (lower(name));
+            ```
+            - [ ] all 2 indexes exist and are valid, none left `INVALID` by a failed concurrent build
+            - [ ] `ux_tags_name` is unique
+            """;
+
+    @Test
+    void validIndexesAreCountedWithTheirValidityAndAUniqueNameFromTheBlockIsCheckedUnique() throws Exception {
+        var checks = Imports.automated(CRITERIA);
+        assertThat(checks).hasSize(2);
+        assertThat(checks.get(0)).isInstanceOfSatisfying(CheckSpec.Query.class, q -> {
+            assertThat(q.sql()).contains("'ix_docs_owner', 'ux_tags_name'").contains("indisvalid");
+            assertThat(q.expect().describe()).isEqualTo("= 2");
+        });
+        assertThat(checks.get(1)).isInstanceOfSatisfying(CheckSpec.CatalogObjects.class, c -> assertThat(c.exist())
+                .singleElement().satisfies(o -> assertThat(o.properties()).containsEntry("unique", "true")));
+        // A count that is not the block's, or a name the block does not create, is not read.
+        assertThat(Imports.automated(CRITERIA.replace("all 2", "all 3").replace("`ux_tags_name` is", "`ux_other` is")))
+                .isEmpty();
+    }
+
+    @Test
+    void anIndexLeftInvalidOrNotUniqueFailsTheCriteria(@TempDir Path dir) throws Exception {
+        String db = TestPostgres.freshDatabase("validix");
+        TestPostgres.exec(db, "CREATE TABLE docs (owner_id int); CREATE TABLE tags (name text);"
+                + "CREATE INDEX ix_docs_owner ON docs (owner_id); CREATE INDEX ux_tags_name ON tags (lower(name));"
+                // What a failed CREATE INDEX CONCURRENTLY leaves behind: the index, marked invalid.
+                + "UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'ix_docs_owner'::regclass");
+        try (LiveImport live = LiveImport.open(CRITERIA, db, dir)) {
+            live.runStep("Upgrade");
+            assertThat(live.status("all 2 indexes")).isEqualTo(Status.FAILED);
+            assertThat(live.status("ux_tags_name is unique")).isEqualTo(Status.FAILED);
+            TestPostgres.exec(db, "REINDEX INDEX ix_docs_owner; DROP INDEX ux_tags_name;"
+                    + "CREATE UNIQUE INDEX ux_tags_name ON tags (lower(name))");
+            live.runStep("Upgrade");
+            assertThat(live.status("all 2 indexes")).isEqualTo(Status.PASSED);
+            assertThat(live.status("ux_tags_name is unique")).isEqualTo(Status.PASSED);
+        }
+    }
 }

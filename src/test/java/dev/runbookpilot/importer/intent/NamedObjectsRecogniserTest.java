@@ -56,9 +56,19 @@ class NamedObjectsRecogniserTest {
             assertThat(o.name()).isEqualTo("catalog_product_slug_key");
             assertThat(o.properties()).containsEntry("unique", "true");
         });
-        // Existence alone would pass on the old name still there, on the wrong type, on a non-unique pair.
-        for (String item : List.of("Table `kunden` is renamed into `customers`, the old name must not exist any more",
-                "The column `customers.email` has now the type citext", "Unique indexes `a`, `b` created")) {
+        // A table rename checks both names; a column's stated type is checked with it.
+        CheckSpec.CatalogObjects renamed = only("The table `kunden` is renamed into `customers`, the old name must not"
+                + " exist any more.");
+        assertThat(exist(renamed)).containsExactly("customers");
+        assertThat(renamed.absent()).containsExactly("kunden");
+        CheckSpec.CatalogObjects typed = only("The column `customers.email` has now the type citext.");
+        assertThat(typed.table()).isEqualTo("customers");
+        assertThat(typed.exist()).singleElement().satisfies(o -> assertThat(o.properties()).containsEntry("type", "citext"));
+        // Existence alone would pass on a non-unique pair, on a column renamed in a table nobody named, on a type
+        // with a default.
+        for (String item : List.of("Unique indexes `a`, `b` created",
+                "The columns `vorname` and `nachname` are renamed to `first_name` and `last_name`",
+                "The column `customers.email` has now the type citext with default ''")) {
             assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
         }
     }
@@ -67,7 +77,8 @@ class NamedObjectsRecogniserTest {
     void instructionsUnstatedStatesAndOtherCodeStayManual() throws Exception {
         for (String item : List.of("Create index `idx_users_email`", "Drop table `legacy_users`",
                 "Check indexes `idx_a`, `idx_b`", "Indexes created: `idx_a` and `SELECT 1 FROM x`",
-                "Table `a` created and `b` dropped", "`users` has fields")) {
+                "Table `a` created and `b` dropped", "`users` has fields",
+                "all indexes exist and are valid, none left `INVALID`", "Index `idx_a` created and valid")) {
             assertThat(Imports.automated("# T\n## Verify\n- [ ] " + item + "\n")).as(item).isEmpty();
         }
     }
@@ -76,7 +87,8 @@ class NamedObjectsRecogniserTest {
     void inADatabaseWithoutTheNamedObjectsEveryCheckFailsAndOnceTheyAreThereItPasses(@TempDir Path dir)
             throws Exception {
         String db = TestPostgres.freshDatabase("named");
-        TestPostgres.exec(db, "CREATE TABLE users (id int PRIMARY KEY, email text); CREATE TABLE legacy_users (id int)");
+        TestPostgres.exec(db, "CREATE TABLE users (id int PRIMARY KEY, email text); CREATE TABLE legacy_users (id int);"
+                + "CREATE TABLE clients (id int); CREATE TABLE customers (id int); CREATE EXTENSION citext");
         String md = """
                 # Normalise emails
                 ## After
@@ -84,6 +96,9 @@ class NamedObjectsRecogniserTest {
                 - [ ] `users` has new fields `email_normalized`
                 - [ ] Extensions installed (`plpgsql`, `pg_trgm`)
                 - [ ] Table `legacy_users` dropped
+                - [ ] The table `clients` is renamed into `customers`, the old name must not exist any more.
+                - [ ] The column `users.email` has now the type citext.
+                - [ ] Index `users_pkey` is existing and is unique.
                 """;
         try (LiveImport live = LiveImport.open(md, db, dir)) {
             live.runStep("After");
@@ -91,9 +106,14 @@ class NamedObjectsRecogniserTest {
             assertThat(live.status("users has new fields")).isEqualTo(Status.FAILED);
             assertThat(live.status("Extensions installed")).isEqualTo(Status.FAILED);
             assertThat(live.status("Table legacy_users dropped")).isEqualTo(Status.FAILED);
+            // The new name exists but the old one is still there; the column is text, not citext.
+            assertThat(live.status("The table clients is renamed")).isEqualTo(Status.FAILED);
+            assertThat(live.status("The column users.email")).isEqualTo(Status.FAILED);
+            assertThat(live.status("Index users_pkey is existing")).isEqualTo(Status.PASSED);
 
             TestPostgres.exec(db, "ALTER TABLE users ADD COLUMN email_normalized text; "
-                    + "CREATE INDEX idx_users_email ON users (email); CREATE EXTENSION pg_trgm; DROP TABLE legacy_users");
+                    + "CREATE INDEX idx_users_email ON users (email); CREATE EXTENSION pg_trgm; DROP TABLE legacy_users;"
+                    + "DROP TABLE clients; ALTER TABLE users ALTER COLUMN email TYPE citext");
             live.runStep("After");
             assertThat(live.results.values()).allSatisfy(r -> assertThat(r.status()).as(r.label())
                     .isEqualTo(Status.PASSED));

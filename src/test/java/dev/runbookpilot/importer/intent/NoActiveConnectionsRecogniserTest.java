@@ -19,6 +19,9 @@ class NoActiveConnectionsRecogniserTest {
                 .isInstanceOfSatisfying(CheckSpec.Activity.class, a -> assertThat(a.otherSessions()).isZero());
         assertThat(Imports.automated("# T\n## Pre\n- [ ] No long-running transactions\n")).singleElement()
                 .isInstanceOfSatisfying(CheckSpec.Activity.class, a -> assertThat(a.longTransactions()).isZero());
+        assertThat(Imports.automated("# T\n## Pre\n- [ ] nobody else connected to shop_production (pg_stat_activity)\n"))
+                .singleElement().isInstanceOfSatisfying(CheckSpec.Activity.class,
+                        a -> assertThat(a.otherSessions()).isEqualTo(0));
         assertThat(Imports.automated("# T\n## Pre\n- [ ] Tell users about the connections outage\n")).isEmpty();
     }
 

@@ -21,6 +21,13 @@ class ServerVersionRecogniserTest {
                 });
         assertThat(Imports.automated("# T\n## Pre\n- [ ] Postgres >= 14 on the target\n")).hasSize(1);
         assertThat(Imports.automated("# T\n## Pre\n- [ ] PG 15 or newer\n")).hasSize(1);
+        // Linking words between the name and the number say the same thing.
+        for (String item : new String[] {"PostgreSQL must be in version 13 or newer.",
+                "Check that PostgreSQL version is 15+ (we use NULLS NOT DISTINCT).", "Postgres server version >= 14"}) {
+            assertThat(Imports.automated("# T\n## Pre\n- [ ] " + item + "\n")).as(item).singleElement()
+                    .isInstanceOfSatisfying(CheckSpec.Query.class,
+                            q -> assertThat(q.expect().describe()).startsWith(">= 1"));
+        }
     }
 
     @Test
@@ -28,6 +35,7 @@ class ServerVersionRecogniserTest {
         assertThat(Imports.automated("# T\n## Pre\n- [ ] Upgrade to PostgreSQL 16+\n")).isEmpty();
         assertThat(Imports.automated("# T\n## Pre\n- [ ] Tested on PostgreSQL 16\n")).isEmpty();
         assertThat(Imports.automated("# T\n## Pre\n- [ ] PostgreSQL 9.6+\n")).isEmpty();
+        assertThat(Imports.automated("# T\n## Pre\n- [ ] PostgreSQL version is 15 in staging\n")).isEmpty();
     }
 
     @Test
@@ -38,11 +46,12 @@ class ServerVersionRecogniserTest {
             major = c.getMetaData().getDatabaseMajorVersion();
         }
         String md = "# Upgrade\n## Pre-flight\n- [ ] PostgreSQL " + (major + 1) + "+\n- [ ] PostgreSQL " + major
-                + " or later\n";
+                + " or later\n- [ ] PostgreSQL must be in version " + (major + 1) + " or newer\n";
         try (LiveImport live = LiveImport.open(md, db, dir)) {
             live.runStep("Pre-flight");
             assertThat(live.status("PostgreSQL " + (major + 1) + "+")).isEqualTo(Status.FAILED);
             assertThat(live.status("PostgreSQL " + major + " or later")).isEqualTo(Status.PASSED);
+            assertThat(live.status("PostgreSQL must be in version")).isEqualTo(Status.FAILED);
         }
     }
 }
