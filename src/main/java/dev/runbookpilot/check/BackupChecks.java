@@ -4,6 +4,7 @@ import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.db.Sql;
+import dev.runbookpilot.io.ByteSizes;
 import dev.runbookpilot.proc.ChildProcess;
 import dev.runbookpilot.proc.ClientEnvironment;
 import dev.runbookpilot.proc.PgTools;
@@ -182,14 +183,14 @@ public final class BackupChecks {
             if (scratch == null) {
                 status = Status.PASSED;
                 actual = "backup of " + tables.size() + " tables read back: " + proof.entries + " entries, "
-                        + human(proof.size) + ", SHA-256 " + proof.sha256;
+                        + ByteSizes.human(proof.size) + ", SHA-256 " + proof.sha256;
             } else {
                 restoreDrill(req, pgRestore, target, tables, scratch, scratchName, proof, hooks);
                 long off = proof.counts.stream().filter(c -> !c.matches()).count();
                 status = off == 0 ? Status.PASSED : Status.FAILED;
                 actual = off == 0
                         ? "backup restored into " + scratch.describe() + ": all " + tables.size() + " tables have the"
-                        + " snapshot's row counts; " + human(proof.size) + ", SHA-256 " + proof.sha256
+                        + " snapshot's row counts; " + ByteSizes.human(proof.size) + ", SHA-256 " + proof.sha256
                         : off + " of " + tables.size() + " tables restored with other row counts than the snapshot"
                         + " the dump saw";
             }
@@ -589,18 +590,6 @@ public final class BackupChecks {
             while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
         }
         return HexFormat.of().formatHex(md.digest());
-    }
-
-    static String human(long bytes) {
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 
     private static String lastLines(ChildProcess.Result r) {

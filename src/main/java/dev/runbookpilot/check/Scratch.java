@@ -7,6 +7,7 @@ import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.ServerInfo;
 import dev.runbookpilot.db.Sql;
 import dev.runbookpilot.demo.EmbeddedServer;
+import dev.runbookpilot.io.ByteSizes;
 import dev.runbookpilot.runbook.CheckSpec;
 
 import java.io.IOException;
@@ -164,9 +165,9 @@ final class Scratch {
         }
         long needed = databaseBytes * BackupChecks.FREE_SPACE_FACTOR;
         if (free < needed) {
-            throw new BackupChecks.Stop(Status.ERROR, "no scratch database on the target: " + BackupChecks.human(free)
-                    + " free on its disk, and a restore drill needs " + BackupChecks.FREE_SPACE_FACTOR + " × the"
-                    + " database's " + BackupChecks.human(databaseBytes) + "; restore to another server");
+            throw new BackupChecks.Stop(Status.ERROR, "no scratch database on the target: "
+                    + ByteSizes.human(free) + " free on its disk, and a restore drill needs " + BackupChecks.FREE_SPACE_FACTOR + " × the"
+                    + " database's " + ByteSizes.human(databaseBytes) + "; restore to another server");
         }
     }
 

@@ -125,18 +125,4 @@ record FolderListing(Path folder, List<Entry> entries, String error) {
         }
         return common;
     }
-
-    /** A size as a person reads it: bytes up to a kilobyte, then one decimal. */
-    static String size(long bytes) {
-        if (bytes < 0) return "";
-        if (bytes < 1024) return bytes + " B";
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = bytes;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
 }

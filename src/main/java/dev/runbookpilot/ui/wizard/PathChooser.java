@@ -1,5 +1,6 @@
 package dev.runbookpilot.ui.wizard;
 
+import dev.runbookpilot.io.ByteSizes;
 import atlantafx.base.theme.Styles;
 import dev.runbookpilot.ui.FxExecutors;
 import dev.runbookpilot.ui.widgets.AppStyles;
@@ -230,7 +231,7 @@ public final class PathChooser extends Dialog<Path> {
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         TableColumn<FolderListing.Entry, String> name = column("Name", 360,
                 e -> e.folder() ? e.name() + "/" : e.name());
-        TableColumn<FolderListing.Entry, String> size = column("Size", 90, e -> FolderListing.size(e.size()));
+        TableColumn<FolderListing.Entry, String> size = column("Size", 90, e -> ByteSizes.human(e.size()));
         size.setStyle("-fx-alignment: CENTER-RIGHT;");
         size.setMaxWidth(110);
         size.setMinWidth(70);

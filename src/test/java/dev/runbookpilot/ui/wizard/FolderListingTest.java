@@ -75,13 +75,4 @@ class FolderListingTest {
         assertThat(FolderListing.read(file).error()).isEqualTo(file + " is a file, not a folder.");
         assertThat(FolderListing.read(file).entries()).isEmpty();
     }
-
-    @Test
-    void sizesReadAsAPersonReadsThem() {
-        assertThat(FolderListing.size(0)).isEqualTo("0 B");
-        assertThat(FolderListing.size(1023)).isEqualTo("1023 B");
-        assertThat(FolderListing.size(1536)).isEqualTo("1.5 KB");
-        assertThat(FolderListing.size(5L * 1024 * 1024 * 1024)).isEqualTo("5.0 GB");
-        assertThat(FolderListing.size(-1)).isEmpty();
-    }
 }
