@@ -633,6 +633,9 @@ final class HeadlessRun {
                             java.nio.file.Path.of(keyFile), ReportCommand.terminalPrompt());
                     session.answerGateWithKey(step, role, key, go, reason);
                     by = "signed by " + key.name() + " with key " + key.fingerprint();
+                } else if (typedRefused()) {
+                    out.printf("    --gate %s: %s: add --sign-key \"%s=FILE\"%n", role, TYPED_REFUSED, role);
+                    return ExitCodes.USAGE;
                 } else {
                     session.answerGate(step, role, session.operator(), go, reason);
                     by = "answered by " + session.operator() + ", " + dev.runbookpilot.report.SignoffSignatures.TYPED;
@@ -657,6 +660,17 @@ final class HeadlessRun {
             return ExitCodes.GATE_OPEN;
         }
         return ExitCodes.OK;
+    }
+
+    /** Why a typed name does not sign a production window; the wizard says the same. */
+    static final String TYPED_REFUSED = "a production window is signed with a key, not a typed name";
+
+    /**
+     * A typed name proves nothing about who typed it: on production, sign-offs and gate answers are signed with the
+     * role's key, as in the wizard. Other environments keep typed names, marked unsigned in the journal and report.
+     */
+    private boolean typedRefused() {
+        return session.runbook().target().environment() == Environment.PRODUCTION;
     }
 
     /** The window ended at a NO-GO: who, why, and the verdict. */
@@ -684,6 +698,11 @@ final class HeadlessRun {
                 session.signWithKey(step, role, key);
                 out.printf("    SIGNED    %s: %s with key %s%n", role, key.name(), key.fingerprint());
                 continue;
+            }
+            if (typedRefused()) {
+                out.printf("    PENDING   sign-off by %s: %s: sign with --sign-key \"%s=FILE\"%n", role,
+                        TYPED_REFUSED, role);
+                return false;
             }
             String name = signatures.get(role);
             if ((name == null || name.isBlank()) && console != null) {

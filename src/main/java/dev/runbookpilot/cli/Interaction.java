@@ -28,7 +28,7 @@ final class Interaction {
     List<String> confirmations = new ArrayList<>();
 
     @Option(names = "--sign", paramLabel = "ROLE=NAME", description = "sign a sign-off role with a typed name "
-            + "(repeatable); nothing proves who typed it: prefer --sign-key")
+            + "(repeatable); nothing proves who typed it: refused on production, prefer --sign-key")
     List<String> signatures = new ArrayList<>();
 
     @Option(names = "--sign-key", paramLabel = "ROLE=FILE", description = "sign a sign-off role, and that role's"

@@ -45,6 +45,54 @@ class GateCliTest {
     }
 
     @Test
+    void onProductionATypedGateAnswerOrSignOffIsRefusedAndNothingIsJournaledForIt(@TempDir Path dir) throws Exception {
+        Path rb = dir.resolve("rb").resolve("runbook.yaml");
+        Files.createDirectories(rb.getParent());
+        Files.writeString(rb, """
+                runbook: Production gate
+                target: { environment: production }
+                phases:
+                  - name: Prepare
+                    steps:
+                      - id: go
+                        title: Go?
+                        gate: { roles: [DBA], question: "Go?" }
+                  - name: Close
+                    steps:
+                      - id: signoff
+                        title: Sign-off
+                        signoff: { roles: [Backend lead] }
+                """);
+        Path key = dir.resolve("id_ed25519");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).isZero();
+        String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
+
+        Path typed = dir.resolve("typed");
+        Run gate = cli("run", rb.toString(), "--db", db, "--session-dir", typed.toString(), "--gate", "DBA=go");
+        assertThat(gate.code()).as(gate.output()).isEqualTo(ExitCodes.USAGE);
+        assertThat(gate.output()).contains("--gate DBA: a production window is signed with a key, not a typed name:"
+                + " add --sign-key \"DBA=FILE\"");
+        assertThat(onlyJournalText(typed)).doesNotContain("\"event\":\"signed\"");
+
+        Path keyed = dir.resolve("keyed");
+        Run signoff = cli("run", rb.toString(), "--db", db, "--session-dir", keyed.toString(), "--gate", "DBA=go",
+                "--sign-key", "DBA=" + key, "--sign", "Backend lead=Grace Hopper");
+        assertThat(signoff.code()).as(signoff.output()).isEqualTo(ExitCodes.UNCONFIRMED);
+        assertThat(signoff.output()).contains("GO        DBA (signed by ada@example.org with key SHA256:")
+                .contains("PENDING   sign-off by Backend lead: a production window is signed with a key, not a typed"
+                        + " name: sign with --sign-key \"Backend lead=FILE\"");
+        assertThat(onlyJournalText(keyed)).contains("\"role\":\"DBA\"").doesNotContain("\"role\":\"Backend lead\"");
+    }
+
+    private static String onlyJournalText(Path sessions) throws Exception {
+        try (Stream<Path> files = Files.list(sessions)) {
+            return Files.readString(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow());
+        }
+    }
+
+    @Test
     void keepGoingAfterAFailureRunsNothingBehindAnUnansweredGate(@TempDir Path dir) throws Exception {
         Path rb = dir.resolve("rb").resolve("runbook.yaml");
         Files.createDirectories(rb.getParent());
