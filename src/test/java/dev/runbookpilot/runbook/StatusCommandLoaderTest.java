@@ -94,6 +94,7 @@ class StatusCommandLoaderTest {
                         env: { PGOPTIONS: "-c default_transaction_read_only=off" }
                         rollback: { run: alembic downgrade -1 }
                     - statusCommand: { run: flyway info, expectExit: 300, verify: [] }
+                    - statusCommand: { run: alembic current, expectOutput: ['(head)?', '.*'], rejectOutput: ['a|'] }
                 """)).containsExactly(
                 "9:26 missing 'run'",
                 "12:28 '(head' is not a regular expression: Unclosed group at character 6",
@@ -101,6 +102,9 @@ class StatusCommandLoaderTest {
                         + " connected target",
                 "14:13 unknown key 'rollback' in a statusCommand check",
                 "15:58 exit code 300 cannot happen",
-                "15:63 unknown key 'verify' in a statusCommand check");
+                "15:63 unknown key 'verify' in a statusCommand check",
+                "16:65 '(head)?' matches any line, even an empty one, so it proves nothing",
+                "16:76 '.*' matches any line, even an empty one, so it proves nothing",
+                "16:98 'a|' matches any line, even an empty one, so it proves nothing");
     }
 }

@@ -29,28 +29,40 @@ public final class MigrationStatusRecogniser implements Recogniser {
 
     /** A status command a tool documents, and what its output looks like when every migration is applied. */
     private record Tool(Pattern command, List<String> upToDate, List<String> notUpToDate, Map<String, Object> env,
-                        String ownConfiguration) {}
+                        String ownConfiguration, String outsideItsProject) {}
+
+    /**
+     * Flyway and sqlx read their migrations from the folder they run in: outside the project they find none, list
+     * nothing pending and exit 0, a PASS without having looked.
+     */
+    private static final String OUTSIDE_PROJECT = "it runs in the runbook's folder, where the tool may find no"
+            + " migrations of its own and so none pending: set cwd: to the project's folder";
 
     private static final String FLAGS = "(?:\\s+-{1,2}[\\w.-]+(?:[= ](?!current\\b|check\\b|info\\b)[^\\s-]\\S*)?)*";
 
     private static final List<Tool> TOOLS = List.of(
             new Tool(Pattern.compile("\\balembic" + FLAGS + "\\s+current\\b"), List.of("\\(head\\)"), List.of(),
                     Map.of(), "Alembic connects where alembic.ini or env.py says; make sure that is the target"
-                    + " (for example sqlalchemy.url from DATABASE_URL)"),
+                    + " (for example sqlalchemy.url from DATABASE_URL)", null),
             // alembic check exits non-zero when the models hold changes no migration has made yet.
             new Tool(Pattern.compile("\\balembic" + FLAGS + "\\s+check\\b"), List.of(), List.of(), Map.of(),
                     "Alembic connects where alembic.ini or env.py says; make sure that is the target"
-                    + " (for example sqlalchemy.url from DATABASE_URL)"),
+                    + " (for example sqlalchemy.url from DATABASE_URL)", null),
+            // Every state but Success and Baseline is a migration not applied as the project has it: Ignored was
+            // skipped, Missing and Future were applied but are not in the project's folder (the wrong folder, or
+            // another branch), Outdated and Undone no longer hold.
             new Tool(Pattern.compile("\\bflyway" + FLAGS + "\\s+info\\b"), List.of(),
-                    List.of("\\bPending\\b", "\\bFailed\\b"), flywayEnv(), null),
+                    List.of("\\bPending\\b", "\\bFailed\\b", "\\bIgnored\\b", "\\bMissing\\b", "\\bFuture\\b",
+                            "\\bOutdated\\b", "\\bUndone\\b"), flywayEnv(), null, OUTSIDE_PROJECT),
             new Tool(Pattern.compile("\\bsqlx\\s+migrate\\s+info\\b"), List.of(), List.of("(?i)\\bpending\\b"),
-                    Map.of(), null),
+                    Map.of(), null, OUTSIDE_PROJECT),
             new Tool(Pattern.compile("\\bmix\\s+ecto\\.migrations\\b"), List.of(), List.of("^\\s*down\\s"),
                     Map.of(), "Ecto connects where the app's config (config/*.exs) says; make sure that is the target"
-                    + " (for example url: System.get_env(\"DATABASE_URL\"))"),
+                    + " (for example url: System.get_env(\"DATABASE_URL\"))", null),
             new Tool(Pattern.compile("\\bprisma\\s+migrate\\s+status\\b"),
                     List.of("Database schema is up to date"), List.of(), Map.of(),
-                    "Prisma connects with the variable schema.prisma's datasource names; make sure it is DATABASE_URL"));
+                    "Prisma connects with the variable schema.prisma's datasource names; make sure it is DATABASE_URL",
+                    null));
 
     /** Commands that change the database: an item that runs one is a migration, not a status to check. */
     private static final Pattern MIGRATES = Pattern.compile("(?i)\\balembic(?:\\s+-\\S+)*(?:\\s+[\\w./-]+\\.ini)?\\s+"
@@ -162,8 +174,15 @@ public final class MigrationStatusRecogniser implements Recogniser {
             Map<String, Object> options = Intent.options("name", Names.checkName(item), "run", f.run());
             if (f.cwd() != null) options.put("cwd", f.cwd());
             if (!f.tool().env().isEmpty()) options.put("env", new LinkedHashMap<>(f.tool().env()));
-            List<String> expect = stated ? expected : f.tool().upToDate();
-            List<String> reject = stated ? rejected : f.tool().notUpToDate();
+            if (f.tool().outsideItsProject() != null && f.cwd() == null
+                    && !doubts.contains(f.tool().outsideItsProject())) {
+                doubts.add(f.tool().outsideItsProject());
+            }
+            List<String> expect = stated && !expected.isEmpty() ? expected : f.tool().upToDate();
+            // The tool's own "not applied" reading always stands: a stated version or "no `ERROR`" is also printed
+            // by a tool that lists every migration, applied or pending, so alone it would pass with one pending.
+            List<String> reject = new ArrayList<>(f.tool().notUpToDate());
+            for (String r : rejected) if (!reject.contains(r)) reject.add(r);
             if (!expect.isEmpty()) options.put("expectOutput", List.copyOf(expect));
             if (!reject.isEmpty()) options.put("rejectOutput", List.copyOf(reject));
             checks.add(new Intent.Check(item.line(), "statusCommand", options));

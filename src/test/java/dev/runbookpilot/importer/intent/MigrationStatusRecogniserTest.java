@@ -45,7 +45,8 @@ class MigrationStatusRecogniserTest {
         assertThat(only("# T\n## Post\n- [ ] Migrations up to date: `alembic -c prod.ini current`\n").expectOutput())
                 .containsExactly("\\(head\\)");
         assertThat(only("# T\n## Post\n- [ ] `flyway info` — no pending migrations\n").rejectOutput())
-                .containsExactly("\\bPending\\b", "\\bFailed\\b");
+                .containsExactly("\\bPending\\b", "\\bFailed\\b", "\\bIgnored\\b", "\\bMissing\\b", "\\bFuture\\b",
+                        "\\bOutdated\\b", "\\bUndone\\b");
         assertThat(only("# T\n## Post\n- [ ] All migrations applied (`sqlx migrate info`)\n").rejectOutput())
                 .containsExactly("(?i)\\bpending\\b");
         assertThat(only("# T\n## Post\n- [ ] `MIX_ENV=prod mix ecto.migrations` — all up\n").rejectOutput())
@@ -72,8 +73,27 @@ class MigrationStatusRecogniserTest {
     void toolsThatReadTheirOwnConfigurationAreAlwaysUnsure() throws Exception {
         ImportResult r = Imports.of("# T\n## Verify\n- [ ] `mix ecto.migrations` shows no `down`\n");
         assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 3 && w.message().contains("config/*.exs"));
-        ImportResult flyway = Imports.of("# T\n## Verify\n- [ ] `flyway info` shows no `Pending`\n");
+        ImportResult flyway = Imports.of("# T\n## Verify\n- [ ] `cd db && flyway info` shows no `Pending`\n");
         assertThat(flyway.summary().warnings()).noneMatch(w -> w.line() == 3);
+    }
+
+    @Test
+    void flywayAndSqlxOutsideTheirProjectFolderAreUnsureForOutsideItTheyFindNothingPending() throws Exception {
+        for (String tool : List.of("flyway info", "sqlx migrate info")) {
+            ImportResult r = Imports.of("# T\n## Verify\n- [ ] `" + tool + "` shows no `pending`\n");
+            assertThat(r.summary().warnings()).as(tool)
+                    .anyMatch(w -> w.line() == 3 && w.message().contains("set cwd: to the project's folder"));
+        }
+    }
+
+    @Test
+    void aStatedVersionOrAStatedRejectionNeverDropsTheToolsOwnNotAppliedReading() throws Exception {
+        // flyway info prints a row for 5.2 while it is still Pending: the version alone would pass.
+        CheckSpec.StatusCommand version = only("# T\n## Verify\n- [ ] `cd db && flyway info` shows version `5.2`\n");
+        assertThat(version.expectOutput()).containsExactly("\\b5\\.2\\b");
+        assertThat(version.rejectOutput()).contains("\\bPending\\b", "\\bFailed\\b");
+        CheckSpec.StatusCommand noError = only("# T\n## Verify\n- [ ] `cd db && sqlx migrate info`: no `ERROR`\n");
+        assertThat(noError.rejectOutput()).containsExactly("(?i)\\bpending\\b", "\\bERROR\\b");
     }
 
     @Test
