@@ -546,6 +546,7 @@ final class HeadlessRun {
             out.printf("    Not run: '%s' %s PRODUCTION database %s; confirm with --confirm-production %s%n",
                     step.title(), step.mutates() ? "writes to" : step.checks().stream()
                             .anyMatch(c -> c instanceof CheckSpec.Backup) ? "backs up (and loads) the"
+                            : rb.target().statusCommandsNeedApproval(step) ? "runs a status command against the"
                             : "probes the", database, database);
             return false;
         }

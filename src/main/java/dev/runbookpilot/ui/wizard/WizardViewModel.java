@@ -280,11 +280,12 @@ public final class WizardViewModel {
                 opened, busy, ended, current, anyRowStatus);
         canRollBack = Bindings.createBooleanBinding(() -> opened.get() && !busy.get() && !ended.get()
                         && rollbackOffered.get(), opened, busy, ended, rollbackOffered);
-        // A migration is never re-run piecemeal, nor are probes or a backup against production: the step runs whole,
-        // through the approval dialog.
+        // A migration is never re-run piecemeal, nor are probes, status commands or a backup against production: the
+        // step runs whole, through the approval dialog.
         canRerunFailed = Bindings.createBooleanBinding(() -> canRun.get() && canWaive.get()
                         && !current.get().step().mutates()
                         && !runbook.target().probesNeedApproval(current.get().step())
+                        && !runbook.target().statusCommandsNeedApproval(current.get().step())
                         && !(requiresTypedDatabaseName() && current.get().step().checks().stream()
                                 .anyMatch(c -> c instanceof CheckSpec.Backup)),
                 canRun, canWaive, current);
@@ -488,7 +489,9 @@ public final class WizardViewModel {
         if (requiresTypedDatabaseName()
                 && (typedDatabaseName == null || !typedDatabaseName.strip().equals(databaseName()))) {
             error.set("Not run: this " + (item.step().mutates() ? "writes to" : item.step().checks().stream()
-                    .anyMatch(c -> c instanceof CheckSpec.Backup) ? "backs up (and loads)" : "probes")
+                    .anyMatch(c -> c instanceof CheckSpec.Backup) ? "backs up (and loads)"
+                    : runbook.target().statusCommandsNeedApproval(item.step()) ? "runs a status command against"
+                    : "probes")
                     + " PRODUCTION; type the database name '" + databaseName() + "' to approve");
             return false;
         }

@@ -254,6 +254,33 @@ class WizardViewModelTest {
     }
 
     @Test
+    void aFailedStatusCommandOnProductionRunsAgainOnlyThroughItsApprovalNeverPiecemeal() throws Exception {
+        database = TestPostgres.freshDatabase("wizard");
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: Status
+                target: { environment: production, database: %s }
+                phases:
+                  - name: Verify
+                    steps:
+                      - id: status
+                        title: Every migration applied
+                        checks:
+                          - statusCommand: { run: "echo '20261202 pending add_note'", rejectOutput: ['pending'] }
+                """.formatted(database), StandardCharsets.UTF_8);
+        open(RunbookLoader.load(file), sameThread, null);
+
+        vm.run();
+        assertThat(vm.errorProperty().get()).contains("approve");
+        assertThat(vm.runMigration("postgres")).isFalse();
+        assertThat(vm.errorProperty().get()).contains("runs a status command against PRODUCTION");
+        assertThat(vm.runMigration(database)).isTrue();
+        assertThat(row(0).status()).isEqualTo(Status.FAILED);
+        assertThat(vm.canRerunFailedProperty().get()).as("its tool runs against production again: approve it again")
+                .isFalse();
+    }
+
+    @Test
     void aMigrationThatFailsIsAnnouncedAsNotCompleted() throws Exception {
         Runbook rb = runbook("development");
         Files.writeString(dir.resolve("migration.sql"), "ALTER TABLE no_such_table ADD COLUMN note text;\n",
