@@ -1,5 +1,9 @@
 package dev.runbookpilot.report;
 
+import dev.runbookpilot.report.sign.PdfSignatures;
+import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
 import dev.runbookpilot.io.AtomicWrite;
 
 import dev.runbookpilot.report.sign.OpenSshKey;
@@ -58,6 +62,7 @@ public final class ReportExporter {
                     + (format == ReportFormat.PDF ? "a PKCS#12 file or the generated certificate"
                     : "an SSH key or the generated key") + " for " + format);
         }
+        refuseOverCountersigned(out, format);
         SessionState rehearsal = state.rehearsal().isPresent() ? null : dev.runbookpilot.session.StepTimes
                 .lastRehearsal(sessionDir, state.started().runbookSha256(), state.started().at()).orElse(null);
         Report report = ReportBuilder.build(state, rehearsal);
@@ -115,6 +120,26 @@ public final class ReportExporter {
         return new ExportResult(out, sigFile, new Verification(true, principal, v.fingerprint(), "Valid signature by "
                 + principal + " (key " + v.fingerprint() + ") covering the whole file.",
                 SshSig.allowedSignersLine(principal, key)));
+    }
+
+    /**
+     * Countersignatures are other people's signatures over the existing file's bytes: a new export in its place would
+     * drop them without a word, and they cannot be made again here. The operator exports to another file, or removes
+     * the old report (and its {@code .ROLE.sig} files) knowingly first.
+     */
+    private static void refuseOverCountersigned(Path out, ReportFormat format) throws IOException {
+        if (!Files.isRegularFile(out)) return;
+        List<String> by;
+        if (format == ReportFormat.PDF) {
+            List<PdfSignatures.Signer> signers = PdfSignatures.check(Files.readAllBytes(out)).signers();
+            by = signers.stream().skip(1).map(sg -> sg.role() != null ? sg.role() : sg.signer()).toList();
+        } else {
+            by = ReportSigners.roleSignatureFiles(out).stream().map(f -> ReportSigners.roleOf(out, f)).toList();
+        }
+        if (by.isEmpty()) return;
+        throw new FileAlreadyExistsException(out.toString(), null, "it carries countersignatures ("
+                + String.join(", ", by) + ") over its present bytes, which a new export would drop: export to"
+                + " another file");
     }
 
     private static void deleteCountersignatures(Path report) throws IOException {

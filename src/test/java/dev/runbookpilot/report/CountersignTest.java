@@ -136,6 +136,13 @@ class CountersignTest {
 
         assertThatThrownBy(() -> ReportSigners.countersignPdf(pdf, devi, "DevOps"))
                 .isInstanceOf(SigningException.class).hasMessageContaining("DevOps has already signed");
+
+        // Exported again in its place, the two countersignatures would be gone without a word: refused, untouched.
+        byte[] signedByThree = Files.readAllBytes(pdf);
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, pdf, null))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+                .hasMessageContaining("countersignatures (Backend lead, DevOps)");
+        assertThat(Files.readAllBytes(pdf)).isEqualTo(signedByThree);
     }
 
     @Test
@@ -262,9 +269,16 @@ class CountersignTest {
         ReportSigners.Check changed = ReportSigners.verifyMarkdown(md, allowed);
         assertThat(changed.problems()).hasSize(3).allSatisfy(p -> assertThat(p).contains("Digest mismatch"));
 
-        // A new export replaces the report: the countersignatures of the old one go with it.
+        // A new export over the report would drop two people's signatures without a word: refused, nothing touched.
+        byte[] before = Files.readAllBytes(md);
+        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, md, null))
+                .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
+                .hasMessageContaining("countersignatures (Backend lead, DevOps)");
+        assertThat(Files.readAllBytes(md)).isEqualTo(before);
+        assertThat(ReportSigners.roleSignatureFiles(md)).hasSize(2);
+        // Removed knowingly first, the report is exported again, and its own stale signature goes with it.
+        for (Path f : ReportSigners.roleSignatureFiles(md)) Files.delete(f);
         ReportExporter.export(state, ReportFormat.MARKDOWN, md, null);
-        assertThat(ReportSigners.roleSignatureFiles(md)).isEmpty();
         assertThat(md.resolveSibling("report.md.sig")).doesNotExist();
     }
 
