@@ -43,8 +43,9 @@ final class VerifyCommand implements Callable<Integer> {
             + "allowed_signers file; the signer's key must be listed in it")
     Path allowedSigners;
 
-    @Option(names = "--signer-fingerprint", paramLabel = "SHA256", description = "PDF only, repeatable: the "
-            + "SHA-256 fingerprint (AB:CD:... or SHA256:base64) of a certificate allowed to sign")
+    @Option(names = "--signer-fingerprint", paramLabel = "SHA256", description = "PDF or journal, repeatable: the "
+            + "SHA-256 fingerprint (AB:CD:... or SHA256:base64) of a certificate, or of a journal's sign-off key,"
+            + " allowed to sign")
     List<String> signerFingerprints = new ArrayList<>();
 
     @Option(names = "--trusted-cert", paramLabel = "FILE", description = "PDF only, repeatable: a certificate "
@@ -69,15 +70,22 @@ final class VerifyCommand implements Callable<Integer> {
         }
         try {
             if (file.getFileName().toString().endsWith(".jsonl")) {
-                if (sig != null || allowedSigners != null || !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
-                        || journal != null) {
-                    err.println("cannot verify: " + file + " is a session journal; its sign-offs name their own keys "
-                            + "(compare the fingerprints with the ones your team registered)");
+                if (sig != null || allowedSigners != null || !trustedCerts.isEmpty() || journal != null) {
+                    err.println("cannot verify: " + file + " is a session journal; its sign-offs name their own keys:"
+                            + " give the fingerprints your team registered with --signer-fingerprint");
                     return ExitCodes.USAGE;
                 }
                 ReportSigners.Check check = SignoffSignatures.verifyJournal(file);
+                // Each line carries its own public key: without a list of registered keys, a journal edited and
+                // signed again with fresh keys under the same names would verify.
+                if (!signerFingerprints.isEmpty()) check = registeredOnly(check, signerFingerprints);
                 print(out, check, null);
-                return check.valid() ? ExitCodes.OK : ExitCodes.CHECK_FAILED;
+                if (!check.valid()) return ExitCodes.CHECK_FAILED;
+                if (signerFingerprints.isEmpty()) {
+                    out.println("Signers NOT checked against a trust list; to require it, give --signer-fingerprint"
+                            + " once per registered key.");
+                }
+                return ExitCodes.OK;
             }
             if (journal != null && !Files.isRegularFile(journal)) {
                 err.println("cannot verify: no journal at " + journal);
@@ -135,6 +143,23 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("cannot verify: " + e.getMessage());
             return ExitCodes.USAGE;
         }
+    }
+
+    /** The journal's check with every key-signed line's key looked up among the registered fingerprints. */
+    private static ReportSigners.Check registeredOnly(ReportSigners.Check check, List<String> registered) {
+        Set<String> known = new java.util.HashSet<>();
+        for (String fp : registered) known.add(fp.strip());
+        List<String> problems = new ArrayList<>(check.problems());
+        List<ReportSigners.Signer> signers = new ArrayList<>();
+        for (ReportSigners.Signer s : check.signers()) {
+            Boolean trusted = s.fingerprint() == null ? null : known.contains(s.fingerprint());
+            if (Boolean.FALSE.equals(trusted)) {
+                problems.add("Unknown signer: " + s.name() + " as " + s.role() + ", key " + s.fingerprint()
+                        + " is not among the --signer-fingerprint given");
+            }
+            signers.add(new ReportSigners.Signer(s.number(), s.name(), s.fingerprint(), s.role(), s.at(), trusted));
+        }
+        return new ReportSigners.Check(signers, problems, check.signed(), check.unsigned());
     }
 
     /**

@@ -84,6 +84,24 @@ class GateCliTest {
                 .contains("PENDING   sign-off by Backend lead: a production window is signed with a key, not a typed"
                         + " name: sign with --sign-key \"Backend lead=FILE\"");
         assertThat(onlyJournalText(keyed)).contains("\"role\":\"DBA\"").doesNotContain("\"role\":\"Backend lead\"");
+
+        // Each journal line carries its own public key: only a list of registered keys says whose it is.
+        String journal;
+        try (Stream<Path> files = Files.list(keyed)) {
+            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
+        }
+        java.util.regex.Matcher fp = java.util.regex.Pattern.compile("with key (SHA256:\\S+)\\)")
+                .matcher(signoff.output());
+        assertThat(fp.find()).as(signoff.output()).isTrue();
+        Run unlisted = cli("verify", journal);
+        assertThat(unlisted.code()).as(unlisted.output()).isEqualTo(ExitCodes.OK);
+        assertThat(unlisted.output()).contains("Signers NOT checked against a trust list");
+        Run registered = cli("verify", journal, "--signer-fingerprint", fp.group(1));
+        assertThat(registered.code()).as(registered.output()).isEqualTo(ExitCodes.OK);
+        assertThat(registered.output()).contains(", trusted").doesNotContain("NOT checked");
+        Run stranger = cli("verify", journal, "--signer-fingerprint", "SHA256:someoneElse");
+        assertThat(stranger.code()).as(stranger.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(stranger.output()).contains("INVALID: Unknown signer: ada@example.org as DBA (GO at the gate 'go'), key " + fp.group(1));
     }
 
     private static String onlyJournalText(Path sessions) throws Exception {
