@@ -86,10 +86,7 @@ class GateCliTest {
         assertThat(onlyJournalText(keyed)).contains("\"role\":\"DBA\"").doesNotContain("\"role\":\"Backend lead\"");
 
         // Each journal line carries its own public key: only a list of registered keys says whose it is.
-        String journal;
-        try (Stream<Path> files = Files.list(keyed)) {
-            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
-        }
+        String journal = journalIn(keyed);
         java.util.regex.Matcher fp = java.util.regex.Pattern.compile("with key (SHA256:\\S+)\\)")
                 .matcher(signoff.output());
         assertThat(fp.find()).as(signoff.output()).isTrue();
@@ -105,8 +102,12 @@ class GateCliTest {
     }
 
     private static String onlyJournalText(Path sessions) throws Exception {
+        return Files.readString(Path.of(journalIn(sessions)));
+    }
+
+    private static String journalIn(Path sessions) throws Exception {
         try (Stream<Path> files = Files.list(sessions)) {
-            return Files.readString(files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow());
+            return files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
         }
     }
 
@@ -171,10 +172,7 @@ class GateCliTest {
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("GO        DBA (signed by ada@example.org with key SHA256:")
                 .contains("GO        Backend lead (answered by Grace Hopper, unsigned (typed name))");
-        String session;
-        try (Stream<Path> files = Files.list(sessions)) {
-            session = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
-        }
+        String session = journalIn(sessions);
         Run verify = cli("verify", session);
         assertThat(verify.code()).as("the backend lead's answer is typed").isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(verify.output()).doesNotContain("of DBA by ada@example.org")
