@@ -204,9 +204,14 @@ class RehearseTest {
         TestPostgres.exec(db, "CREATE TABLE scratch_note (id int)");
         assertThat(settledFingerprint(db)).as("DDL on the original moves it").isNotEqualTo(before);
 
-        // The real window of the same runbook shows the rehearsal's times beside its own.
+        // The real window of the same runbook shows the rehearsal's times beside its own. On production the DBA
+        // signs with a key: a typed name is refused there.
+        Path key = dir.resolve("id_ed25519");
+        Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dana@example.org",
+                "-f", key.toString()).redirectErrorStream(true).start();
+        assertThat(keygen.waitFor()).isZero();
         Run real = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm-production", db,
-                "--confirm", "announce=banner up", "--sign", "DBA=Dana", "--session-dir", sessions.toString(),
+                "--confirm", "announce=banner up", "--sign-key", "DBA=" + key, "--session-dir", sessions.toString(),
                 "--report", dir.resolve("real.md").toString());
         assertThat(real.code()).as(real.output()).isEqualTo(ExitCodes.OK);
         assertThat(Files.readString(dir.resolve("real.md"))).startsWith("# Sign-off report")
