@@ -73,6 +73,7 @@ public final class Database implements AutoCloseable {
         checks.putAll(properties);
         checks.setProperty("preferQueryMode", "extended");
         checks.setProperty("ApplicationName", applicationName("checks"));
+        checks.setProperty("assumeMinServerVersion", NAME_AT_STARTUP);
         checks.setProperty("readOnly", "true");
         checks.setProperty("readOnlyMode", "always");
         checks.setProperty("options", "-c default_transaction_read_only=on"
@@ -110,6 +111,13 @@ public final class Database implements AutoCloseable {
             throw e;
         }
     }
+
+    /**
+     * pgjdbc sends application_name in the startup packet only when it may assume a 9.0 server; otherwise it sets it
+     * with a SET after connecting, and for that moment the new connection sits idle in pg_stat_activity with no name,
+     * where "nobody else is connected" counts it as a stranger: a check of the window failing on the tool's own pool.
+     */
+    private static final String NAME_AT_STARTUP = "9.0";
 
     /** The application_name of this process's connections for one purpose, e.g. "Runbook Pilot (checks) [rp-…]". */
     public static String applicationName(String purpose) {
@@ -154,6 +162,7 @@ public final class Database implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(properties);
         p.setProperty("ApplicationName", applicationName("migration"));
+        p.setProperty("assumeMinServerVersion", NAME_AT_STARTUP);
         p.setProperty("options", "-c lock_timeout=" + lockTimeout.toMillis());
         p.setProperty("preferQueryMode", "extended");
         return requireExtendedProtocol(DriverManager.getConnection(jdbcUrl, p));
@@ -168,6 +177,7 @@ public final class Database implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(properties);
         p.setProperty("ApplicationName", applicationName("lock watch"));
+        p.setProperty("assumeMinServerVersion", NAME_AT_STARTUP);
         p.setProperty("options", "-c default_transaction_read_only=on -c statement_timeout=2000"
                 + " -c lock_timeout=1000 -c idle_in_transaction_session_timeout=" + CheckDefaults.IDLE_IN_TRANSACTION
                 .toMillis());
@@ -186,6 +196,7 @@ public final class Database implements AutoCloseable {
         Properties p = new Properties();
         p.putAll(properties);
         p.setProperty("ApplicationName", applicationName("backup"));
+        p.setProperty("assumeMinServerVersion", NAME_AT_STARTUP);
         p.setProperty("options", "-c default_transaction_read_only=on -c statement_timeout=0"
                 + " -c idle_in_transaction_session_timeout=0 -c lock_timeout=" + lockTimeout.toMillis());
         p.setProperty("preferQueryMode", "extended");
