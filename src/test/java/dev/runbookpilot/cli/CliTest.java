@@ -1,11 +1,11 @@
 package dev.runbookpilot.cli;
 
+import static dev.runbookpilot.cli.CliRun.cli;
+
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,14 +35,6 @@ class CliTest {
                     signoff: { roles: [DBA] }
             """;
 
-    record Run(int code, String output) {}
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
-        return new Run(code, out.toString());
-    }
-
     private static Path runbook(Path dir, String text) throws Exception {
         Path rb = dir.resolve("rb").resolve("runbook.yaml");
         Files.createDirectories(rb.getParent());
@@ -71,16 +63,16 @@ class CliTest {
                         checks:
                           - accepts: { sql: "INSERT INTO t VALUES (4)" }
                 """;
-        Run unapproved = cli("run", runbook(dir, probe.formatted("")).toString(), "--db", TestPostgres.jdbcUrl(db),
+        CliRun unapproved = cli("run", runbook(dir, probe.formatted("")).toString(), "--db", TestPostgres.jdbcUrl(db),
                 "--session-dir", dir.resolve("s1").toString());
         assertThat(unapproved.code()).as(unapproved.output()).isEqualTo(ExitCodes.UNCONFIRMED);
         assertThat(unapproved.output()).contains("--confirm-production " + db).doesNotContain("PASSED");
 
-        Run approved = cli("run", runbook(dir, probe.formatted("")).toString(), "--db", TestPostgres.jdbcUrl(db),
+        CliRun approved = cli("run", runbook(dir, probe.formatted("")).toString(), "--db", TestPostgres.jdbcUrl(db),
                 "--confirm-production", db, "--session-dir", dir.resolve("s2").toString());
         assertThat(approved.code()).as(approved.output()).isEqualTo(ExitCodes.OK);
 
-        Run optedOut = cli("run", runbook(dir, probe.formatted(", approveProbes: false")).toString(), "--db",
+        CliRun optedOut = cli("run", runbook(dir, probe.formatted(", approveProbes: false")).toString(), "--db",
                 TestPostgres.jdbcUrl(db), "--session-dir", dir.resolve("s3").toString());
         assertThat(optedOut.code()).as(optedOut.output()).isEqualTo(ExitCodes.OK);
         try (var c = TestPostgres.connect(db); var st = c.createStatement();
@@ -93,7 +85,7 @@ class CliTest {
     @Test
     void validateExitsZeroForAValidRunbookAndTwoWithLocatedProblems(@TempDir Path dir) throws Exception {
         assertThat(cli("validate", runbook(dir, RUNBOOK).toString()).code()).isEqualTo(ExitCodes.OK);
-        Run bad = cli("validate", runbook(dir, RUNBOOK.replace("expect:", "expct:")).toString());
+        CliRun bad = cli("validate", runbook(dir, RUNBOOK.replace("expect:", "expct:")).toString());
         assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.output()).contains("runbook.yaml:9:").contains("did you mean 'expect'?");
     }
@@ -102,7 +94,7 @@ class CliTest {
     void runExitsZeroWhenEverythingPassedAndWasConfirmedAndWritesTheReport(@TempDir Path dir) throws Exception {
         String db = tableWith(3);
         Path report = dir.resolve("out/report.md");
-        Run run = cli("run", runbook(dir, RUNBOOK).toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm",
+        CliRun run = cli("run", runbook(dir, RUNBOOK).toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm",
                 "backup=s3://b", "--sign", "DBA=Ada", "--session-dir", dir.resolve("s").toString(),
                 "--report", report.toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
@@ -112,12 +104,12 @@ class CliTest {
     @Test
     void runExitsOneWhenACheckFailsAndFourWhenAManualStepAwaitsConfirmation(@TempDir Path dir) throws Exception {
         Path rb = runbook(dir, RUNBOOK);
-        Run failed = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(4)), "--session-dir",
+        CliRun failed = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(4)), "--session-dir",
                 dir.resolve("s1").toString());
         assertThat(failed.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(failed.output()).contains("expected: = 3").contains("actual:   4");
 
-        Run waiting = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(3)), "--session-dir",
+        CliRun waiting = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(3)), "--session-dir",
                 dir.resolve("s2").toString(), "--confirm", "backup");
         assertThat(waiting.code()).isEqualTo(ExitCodes.UNCONFIRMED);
         assertThat(waiting.output()).contains("needs a note");
@@ -126,7 +118,7 @@ class CliTest {
     @Test
     void aWaivedFailureLetsTheRunFinishAndTheReportShowsTheReason(@TempDir Path dir) throws Exception {
         Path sessions = dir.resolve("s");
-        Run run = cli("run", runbook(dir, RUNBOOK).toString(), "--db", TestPostgres.jdbcUrl(tableWith(4)),
+        CliRun run = cli("run", runbook(dir, RUNBOOK).toString(), "--db", TestPostgres.jdbcUrl(tableWith(4)),
                 "--waive", "count=one extra row is the canary", "--confirm", "backup=s3://b", "--sign", "DBA=Ada",
                 "--session-dir", sessions.toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
@@ -144,13 +136,13 @@ class CliTest {
     void waiveDoesNotCoverACheckThatCouldNotLookUnlessWaiveErrorSaysSo(@TempDir Path dir) throws Exception {
         String broken = RUNBOOK.replace("SELECT count(*) FROM t", "SELECT count(*) FROM no_such_table");
         String db = TestPostgres.jdbcUrl(tableWith(3));
-        Run waived = cli("run", runbook(dir, broken).toString(), "--db", db, "--waive", "count=fine",
+        CliRun waived = cli("run", runbook(dir, broken).toString(), "--db", db, "--waive", "count=fine",
                 "--confirm", "backup=s3://b", "--sign", "DBA=Ada", "--session-dir", dir.resolve("s1").toString());
         assertThat(waived.code()).as(waived.output()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(waived.output()).contains("is ERROR").contains("--waive-error count=REASON");
 
         Path report = dir.resolve("r.md");
-        Run errorWaived = cli("run", runbook(dir, broken).toString(), "--db", db, "--waive-error",
+        CliRun errorWaived = cli("run", runbook(dir, broken).toString(), "--db", db, "--waive-error",
                 "count=table is created next week", "--confirm", "backup=s3://b", "--sign", "DBA=Ada",
                 "--session-dir", dir.resolve("s2").toString(), "--report", report.toString());
         assertThat(errorWaived.code()).as(errorWaived.output()).isEqualTo(ExitCodes.OK);
@@ -171,14 +163,14 @@ class CliTest {
         assertThat(optional).contains("optional: true");
         String db = TestPostgres.jdbcUrl(tableWith(4));
         Path report = dir.resolve("r.md");
-        Run run = cli("run", runbook(dir, optional).toString(), "--db", db, "--skip", "count=done by hand",
+        CliRun run = cli("run", runbook(dir, optional).toString(), "--db", db, "--skip", "count=done by hand",
                 "--confirm", "backup=s3://b", "--sign", "DBA=Ada", "--session-dir", dir.resolve("s").toString(),
                 "--report", report.toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("SKIPPED").contains("skipped count by");
         assertThat(Files.readString(report)).contains("| 3 | 0 | 0 | 0 | 0 | 2 | 0 | 1 |").contains("done by hand");
 
-        Run notOptional = cli("run", runbook(dir, RUNBOOK).toString(), "--db", db, "--skip", "count=no time",
+        CliRun notOptional = cli("run", runbook(dir, RUNBOOK).toString(), "--db", db, "--skip", "count=no time",
                 "--session-dir", dir.resolve("s2").toString());
         assertThat(notOptional.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(notOptional.output()).contains("not optional");
@@ -212,7 +204,7 @@ class CliTest {
                 """);
         Files.writeString(rb.resolveSibling("migrate.sql"), "CREATE TABLE written (id int);\n");
 
-        Run r = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--yes", "--keep-going",
+        CliRun r = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--yes", "--keep-going",
                 "--session-dir", dir.resolve("s").toString());
 
         assertThat(r.code()).as(r.output()).isEqualTo(ExitCodes.CHECK_FAILED);
@@ -231,7 +223,7 @@ class CliTest {
         try (ServerSocket s = new ServerSocket(0)) {
             freePort = s.getLocalPort();
         }
-        Run run = cli("run", runbook(dir, RUNBOOK).toString(), "--db",
+        CliRun run = cli("run", runbook(dir, RUNBOOK).toString(), "--db",
                 "postgresql://nobody@127.0.0.1:" + freePort + "/none", "--session-dir", dir.toString());
         assertThat(run.code()).isEqualTo(ExitCodes.CANNOT_CONNECT);
         assertThat(run.output()).contains("cannot connect to nobody@127.0.0.1:" + freePort + "/none");
@@ -241,7 +233,7 @@ class CliTest {
     void runRefusesADatabaseOtherThanTheRunbookTargets(@TempDir Path dir) throws Exception {
         Path rb = runbook(dir, RUNBOOK.replace("environment: development", "environment: development, "
                 + "database: somewhere_else"));
-        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(3)), "--session-dir",
+        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(tableWith(3)), "--session-dir",
                 dir.toString());
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.output()).contains("targets database 'somewhere_else'");
@@ -259,7 +251,7 @@ class CliTest {
         try (Stream<Path> files = Files.list(sessions)) {
             session = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
         }
-        Run resume = cli("resume", session, "--db", db, "--session-dir", sessions.toString());
+        CliRun resume = cli("resume", session, "--db", db, "--session-dir", sessions.toString());
         assertThat(resume.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(resume.output()).contains("the runbook changed since this session began");
     }
@@ -268,7 +260,7 @@ class CliTest {
     void importWritesARunbookThatValidatesAndPrintsTheSummary(@TempDir Path dir) throws Exception {
         Path checklist = TestPostgres.projectDir().resolve("src/test/resources/checklists/numbered-setext.md");
         Path out = dir.resolve("imported/runbook.yaml");
-        Run run = cli("import", checklist.toString(), "--out", out.toString());
+        CliRun run = cli("import", checklist.toString(), "--out", out.toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("automated");
         assertThat(cli("validate", out.toString()).code()).isEqualTo(ExitCodes.OK);

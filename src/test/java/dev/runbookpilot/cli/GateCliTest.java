@@ -1,11 +1,11 @@
 package dev.runbookpilot.cli;
 
+import static dev.runbookpilot.cli.CliRun.cli;
+
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,14 +36,6 @@ class GateCliTest {
                       - query: { sql: "SELECT 1", expect: "= 1" }
             """;
 
-    record Run(int code, String output) {}
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
-        return new Run(code, out.toString());
-    }
-
     @Test
     void onProductionATypedGateAnswerOrSignOffIsRefusedAndNothingIsJournaledForIt(@TempDir Path dir) throws Exception {
         Path rb = dir.resolve("rb").resolve("runbook.yaml");
@@ -70,14 +62,14 @@ class GateCliTest {
         String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
 
         Path typed = dir.resolve("typed");
-        Run gate = cli("run", rb.toString(), "--db", db, "--session-dir", typed.toString(), "--gate", "DBA=go");
+        CliRun gate = cli("run", rb.toString(), "--db", db, "--session-dir", typed.toString(), "--gate", "DBA=go");
         assertThat(gate.code()).as(gate.output()).isEqualTo(ExitCodes.USAGE);
         assertThat(gate.output()).contains("--gate DBA: a production window is signed with a key, not a typed name:"
                 + " add --sign-key \"DBA=FILE\"");
         assertThat(onlyJournalText(typed)).doesNotContain("\"event\":\"signed\"");
 
         Path keyed = dir.resolve("keyed");
-        Run signoff = cli("run", rb.toString(), "--db", db, "--session-dir", keyed.toString(), "--gate", "DBA=go",
+        CliRun signoff = cli("run", rb.toString(), "--db", db, "--session-dir", keyed.toString(), "--gate", "DBA=go",
                 "--sign-key", "DBA=" + key, "--sign", "Backend lead=Grace Hopper");
         assertThat(signoff.code()).as(signoff.output()).isEqualTo(ExitCodes.UNCONFIRMED);
         assertThat(signoff.output()).contains("GO        DBA (signed by ada@example.org with key SHA256:")
@@ -90,13 +82,13 @@ class GateCliTest {
         java.util.regex.Matcher fp = java.util.regex.Pattern.compile("with key (SHA256:\\S+)\\)")
                 .matcher(signoff.output());
         assertThat(fp.find()).as(signoff.output()).isTrue();
-        Run unlisted = cli("verify", journal);
+        CliRun unlisted = cli("verify", journal);
         assertThat(unlisted.code()).as(unlisted.output()).isEqualTo(ExitCodes.OK);
         assertThat(unlisted.output()).contains("Signers NOT checked against a trust list");
-        Run registered = cli("verify", journal, "--signer-fingerprint", fp.group(1));
+        CliRun registered = cli("verify", journal, "--signer-fingerprint", fp.group(1));
         assertThat(registered.code()).as(registered.output()).isEqualTo(ExitCodes.OK);
         assertThat(registered.output()).contains(", trusted").doesNotContain("NOT checked");
-        Run stranger = cli("verify", journal, "--signer-fingerprint", "SHA256:someoneElse");
+        CliRun stranger = cli("verify", journal, "--signer-fingerprint", "SHA256:someoneElse");
         assertThat(stranger.code()).as(stranger.output()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(stranger.output()).contains("INVALID: Unknown signer: ada@example.org as DBA (GO at the gate 'go'), key " + fp.group(1));
     }
@@ -118,7 +110,7 @@ class GateCliTest {
         // The first step now fails: with --keep-going the later read checks would run, but not behind the gate.
         Files.writeString(rb, RUNBOOK.replaceFirst("expect: \"= 1\"", "expect: \"= 2\""));
         String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
-        Run run = cli("run", rb.toString(), "--db", db, "--session-dir", dir.resolve("s").toString(), "--keep-going");
+        CliRun run = cli("run", rb.toString(), "--db", db, "--session-dir", dir.resolve("s").toString(), "--keep-going");
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(run.output()).contains("NOT RUN   'After the gate' is in a phase the gate");
     }
@@ -131,7 +123,7 @@ class GateCliTest {
         String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
         Path sessions = dir.resolve("s");
 
-        Run first = cli("run", rb.toString(), "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go");
+        CliRun first = cli("run", rb.toString(), "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go");
         assertThat(first.code()).as(first.output()).isEqualTo(ExitCodes.GATE_OPEN);
         assertThat(first.output()).contains("GO        DBA").contains("waiting for Backend lead")
                 .contains("--gate \"Backend lead=go\"").doesNotContain("After the gate");
@@ -140,18 +132,18 @@ class GateCliTest {
             session = files.filter(p -> p.toString().endsWith(".jsonl")).findFirst().orElseThrow().toString();
         }
 
-        Run bad = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate",
+        CliRun bad = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate",
                 "Backend lead=no-go");
         assertThat(bad.code()).as(bad.output()).isEqualTo(ExitCodes.USAGE);
         assertThat(bad.output()).contains("no-go with its reason");
 
-        Run noGo = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate",
+        CliRun noGo = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate",
                 "Backend lead=no-go:checkout errors at 4 %");
         assertThat(noGo.code()).as(noGo.output()).isEqualTo(ExitCodes.ABORTED);
         assertThat(noGo.output()).contains("ABORTED").contains("checkout errors at 4 %")
                 .contains("Verdict: ABORTED").doesNotContain("After the gate");
 
-        Run again = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go");
+        CliRun again = cli("resume", session, "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go");
         assertThat(again.code()).as("the NO-GO stands after a resume").isEqualTo(ExitCodes.ABORTED);
     }
 
@@ -167,13 +159,13 @@ class GateCliTest {
         String db = TestPostgres.jdbcUrl(TestPostgres.freshDatabase("gatecli"));
         Path sessions = dir.resolve("s");
 
-        Run run = cli("run", rb.toString(), "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go",
+        CliRun run = cli("run", rb.toString(), "--db", db, "--session-dir", sessions.toString(), "--gate", "DBA=go",
                 "--sign-key", "DBA=" + key, "--gate", "Backend lead=go", "--operator", "Grace Hopper");
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("GO        DBA (signed by ada@example.org with key SHA256:")
                 .contains("GO        Backend lead (answered by Grace Hopper, unsigned (typed name))");
         String session = journalIn(sessions);
-        Run verify = cli("verify", session);
+        CliRun verify = cli("verify", session);
         assertThat(verify.code()).as("the backend lead's answer is typed").isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(verify.output()).doesNotContain("of DBA by ada@example.org")
                 .contains("the GO at the gate 'go' of Backend lead by Grace Hopper is a typed name")
@@ -185,7 +177,7 @@ class GateCliTest {
         lines.set(dba, lines.get(dba).replace("\"decision\":\"GO\",\"reason\":null",
                 "\"decision\":\"NO-GO\",\"reason\":\"not ready\""));
         Files.write(Path.of(session), lines);
-        Run edited = cli("verify", session);
+        CliRun edited = cli("verify", session);
         assertThat(edited.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(edited.output()).contains("the NO-GO at the gate 'go' of DBA by ada@example.org does not verify");
     }

@@ -1,5 +1,7 @@
 package dev.runbookpilot.cli;
 
+import static dev.runbookpilot.cli.CliRun.cli;
+
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.check.TargetCopy;
@@ -23,8 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -80,14 +80,6 @@ class RehearseTest {
                     title: Sign-off
                     signoff: { roles: [DBA] }
             """;
-
-    record Run(int code, String output) {}
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
-        return new Run(code, out.toString());
-    }
 
     private static String ordersDatabase(String prefix, boolean withNullRegion) throws Exception {
         String db = TestPostgres.freshDatabase(prefix);
@@ -157,7 +149,7 @@ class RehearseTest {
         String before = settledFingerprint(db);
         Path sessions = dir.resolve("sessions");
 
-        Run run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
+        CliRun run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
                 sessions.toString(), "--report", dir.resolve("rehearsal.md").toString());
 
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
@@ -210,7 +202,7 @@ class RehearseTest {
         Process keygen = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dana@example.org",
                 "-f", key.toString()).redirectErrorStream(true).start();
         assertThat(keygen.waitFor()).isZero();
-        Run real = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm-production", db,
+        CliRun real = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm-production", db,
                 "--confirm", "announce=banner up", "--sign-key", "DBA=" + key, "--session-dir", sessions.toString(),
                 "--report", dir.resolve("real.md").toString());
         assertThat(real.code()).as(real.output()).isEqualTo(ExitCodes.OK);
@@ -242,13 +234,13 @@ class RehearseTest {
         String db = ordersDatabase("rehearse_broken", true);
         Path rb = runbook(dir, db, "ALTER TABLE orders ALTER COLUMN region SET NOT NULL;\n" + MIGRATION);
 
-        Run full = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
+        CliRun full = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
                 "--session-dir", dir.resolve("s1").toString());
         assertThat(full.code()).as(full.output()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(full.output()).contains("ERROR").contains("region").contains("contains null values");
 
         // Schema only, the copy has no rows to trip on: a rehearsal on it passes and cannot vouch for the data.
-        Run schemaOnly = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
+        CliRun schemaOnly = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
                 "--data", "schema", "--session-dir", dir.resolve("s2").toString());
         assertThat(schemaOnly.code()).as(schemaOnly.output()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(schemaOnly.output()).as("the copy holds no rows").contains("expected: = 500");
@@ -272,7 +264,7 @@ class RehearseTest {
         String db = ordersDatabase("rehearse_rollback", false);
         Path rb = runbook(dir, db, MIGRATION, "UPDATE orders SET status = NULL;\n");
 
-        Run run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
+        CliRun run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target",
                 "--session-dir", dir.resolve("sessions").toString());
 
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
@@ -296,7 +288,7 @@ class RehearseTest {
                 ROLLBACK + "GRANT SELECT ON orders TO rp_rehearse_reader;\n");
         Path sessions = dir.resolve("sessions");
 
-        Run run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
+        CliRun run = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
                 sessions.toString());
 
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
@@ -321,11 +313,11 @@ class RehearseTest {
         assertThat(copy).startsWith(TargetCopy.PREFIX);
         assertThat(databaseExists(copy)).as("the killed rehearsal's copy is still there").isTrue();
 
-        Run resume = cli("resume", journal.toString(), "--session-dir", sessions.toString());
+        CliRun resume = cli("resume", journal.toString(), "--session-dir", sessions.toString());
         assertThat(resume.code()).as(resume.output()).isEqualTo(ExitCodes.USAGE);
         assertThat(resume.output()).contains("not resumed");
 
-        Run next = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target", "--data",
+        CliRun next = cli("rehearse", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--copy-on-target", "--data",
                 "schema", "--session-dir", sessions.toString());
         assertThat(next.output()).contains("dropped the copy " + copy);
         assertThat(databaseExists(copy)).as(copy + " after the next start").isFalse();
@@ -347,7 +339,7 @@ class RehearseTest {
             "staging-core-schema"})
     void everySampleRehearsesGreenOnItsDemo(String sample) {
         Path rb = TestPostgres.projectDir().resolve("runbooks").resolve(sample).resolve("runbook.yaml");
-        Run run = cli("rehearse", rb.toString(), "--demo", "--session-dir", demoSessions.toString());
+        CliRun run = cli("rehearse", rb.toString(), "--demo", "--session-dir", demoSessions.toString());
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("REHEARSAL forward run: PASSED").contains("was dropped")
                 .containsAnyOf("REHEARSAL way back: ROLLED BACK", "is a point of no return");
@@ -390,7 +382,7 @@ class RehearseTest {
                 demoSessions.resolve("demo-templates"))) {
             String before = fullDump(demo, database);
 
-            Run run = cli("rehearse", file.toString(), "--db", demo.uri(database), "--session-dir",
+            CliRun run = cli("rehearse", file.toString(), "--db", demo.uri(database), "--session-dir",
                     sessions.toString());
 
             assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);

@@ -1,5 +1,7 @@
 package dev.runbookpilot.cli;
 
+import static dev.runbookpilot.cli.CliRun.cli;
+
 import dev.runbookpilot.report.sign.PdfIdentity;
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,8 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +43,6 @@ class ReportSigningCliTest {
     static Path dir;
     private static String session;
 
-    record Run(int code, String output) {}
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
-        return new Run(code, out.toString());
-    }
-
     @BeforeAll
     static void runSession() throws Exception {
         String db = TestPostgres.freshDatabase("clisign");
@@ -59,7 +51,7 @@ class ReportSigningCliTest {
         Files.createDirectories(rb.getParent());
         Files.writeString(rb, RUNBOOK);
         Path sessions = dir.resolve("sessions");
-        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign", "DBA=Ada",
+        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign", "DBA=Ada",
                 "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         try (Stream<Path> files = Files.list(sessions)) {
@@ -70,13 +62,13 @@ class ReportSigningCliTest {
     @Test
     void aSignedPdfVerifiesWithExitZeroAndATamperedOneWithExitOne() throws Exception {
         Path pdf = dir.resolve("out/report.pdf");
-        Run report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign",
+        CliRun report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign",
                 "--config-dir", dir.resolve("config").toString());
         assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
         assertThat(report.output()).contains("Report written to " + pdf).contains("Fingerprint: ")
                 .contains("Verified: Valid signature");
 
-        Run ok = cli("verify", pdf.toString());
+        CliRun ok = cli("verify", pdf.toString());
         assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
         assertThat(ok.output()).startsWith("VALID: ");
 
@@ -84,13 +76,13 @@ class ReportSigningCliTest {
         bytes[bytes.length / 3] ^= 0x20;
         Path tampered = dir.resolve("out/tampered.pdf");
         Files.write(tampered, bytes);
-        Run bad = cli("verify", tampered.toString());
+        CliRun bad = cli("verify", tampered.toString());
         assertThat(bad.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(bad.output()).startsWith("INVALID: ");
 
         Path unsigned = dir.resolve("out/unsigned.pdf");
         assertThat(cli("report", session, "--format", "pdf", "--out", unsigned.toString()).code()).isZero();
-        Run none = cli("verify", unsigned.toString());
+        CliRun none = cli("verify", unsigned.toString());
         assertThat(none.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(none.output()).contains("INVALID: The PDF is not signed.");
     }
@@ -98,23 +90,23 @@ class ReportSigningCliTest {
     @Test
     void aGeneratedIdentitySignsAsTheSessionsOperatorUnlessASignerIsNamed() throws Exception {
         Path config = dir.resolve("config-signer");
-        Run asOperator = cli("report", session, "--format", "md", "--out", dir.resolve("out/op.md").toString(),
+        CliRun asOperator = cli("report", session, "--format", "md", "--out", dir.resolve("out/op.md").toString(),
                 "--sign", "--config-dir", config.toString());
         assertThat(asOperator.code()).as(asOperator.output()).isEqualTo(ExitCodes.OK);
         // An SSH principal is one word: the name's spaces become underscores.
         assertThat(asOperator.output()).contains("Signed by Grace_Hopper with");
 
-        Run named = cli("report", session, "--format", "md", "--out", dir.resolve("out/named.md").toString(),
+        CliRun named = cli("report", session, "--format", "md", "--out", dir.resolve("out/named.md").toString(),
                 "--sign", "--signer", "Ada Lovelace", "--config-dir", config.toString());
         assertThat(named.code()).as(named.output()).isEqualTo(ExitCodes.OK);
         assertThat(named.output()).contains("Signed by Ada_Lovelace with");
 
-        Run unsigned = cli("report", session, "--format", "md", "--out", dir.resolve("out/x.md").toString(),
+        CliRun unsigned = cli("report", session, "--format", "md", "--out", dir.resolve("out/x.md").toString(),
                 "--signer", "Ada Lovelace");
         assertThat(unsigned.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(unsigned.output()).contains("--signer needs --sign");
 
-        Run mdRole = cli("report", session, "--format", "md", "--out", dir.resolve("out/role.md").toString(),
+        CliRun mdRole = cli("report", session, "--format", "md", "--out", dir.resolve("out/role.md").toString(),
                 "--sign", "--role", "DBA", "--config-dir", config.toString());
         assertThat(mdRole.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(mdRole.output()).contains("--role applies to a PDF's signature");
@@ -139,10 +131,10 @@ class ReportSigningCliTest {
         String fp = ada.fingerprint();
 
         Path pdf = dir.resolve("pin/report.pdf");
-        Run report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--key", p12.toString());
+        CliRun report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--key", p12.toString());
         assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
 
-        Run unpinned = cli("verify", pdf.toString());
+        CliRun unpinned = cli("verify", pdf.toString());
         assertThat(unpinned.code()).as(unpinned.output()).isEqualTo(ExitCodes.OK);
         assertThat(unpinned.output()).contains("Signature 1: Ada Lovelace (no role), certificate SHA-256 " + fp
                         + ", signed ", "Sign-off roles not signed yet: DBA\n",
@@ -156,13 +148,13 @@ class ReportSigningCliTest {
                 new String[] {"--trusted-cert", malloryDer.toString(), "--trusted-cert", adaPem.toString()})) {
             List<String> args = new ArrayList<>(List.of("verify", pdf.toString()));
             args.addAll(List.of(pin));
-            Run pinned = cli(args.toArray(new String[0]));
+            CliRun pinned = cli(args.toArray(new String[0]));
             assertThat(pinned.code()).as(args + ": " + pinned.output()).isEqualTo(ExitCodes.OK);
             assertThat(pinned.output()).contains(fp + ", signed ").contains(", trusted\n")
                     .doesNotContain("NOT checked");
         }
 
-        Run unknown = cli("verify", pdf.toString(), "--trusted-cert", malloryDer.toString());
+        CliRun unknown = cli("verify", pdf.toString(), "--trusted-cert", malloryDer.toString());
         assertThat(unknown.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(unknown.output()).startsWith("INVALID: Unknown signer: Ada Lovelace " + fp
                 + " (signature 1) is not one of the trusted certificates given.\n")
@@ -173,7 +165,7 @@ class ReportSigningCliTest {
         bytes[text.indexOf("stream") + 20] ^= 0x01;
         Path tampered = dir.resolve("pin/tampered.pdf");
         Files.write(tampered, bytes);
-        Run digest = cli("verify", tampered.toString(), "--trusted-cert", adaPem.toString());
+        CliRun digest = cli("verify", tampered.toString(), "--trusted-cert", adaPem.toString());
         assertThat(digest.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(digest.output()).startsWith("INVALID: signature 1 (Ada Lovelace): Digest mismatch: the file was "
                 + "changed after it was signed by Ada Lovelace.\n");
@@ -182,31 +174,31 @@ class ReportSigningCliTest {
     @Test
     void aSignerOnAnotherWorkstationCountersignsTheExportedPdfInTheirRole() throws Exception {
         Path pdf = dir.resolve("counter/report.pdf");
-        Run report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign", "--role", "DBA",
+        CliRun report = cli("report", session, "--format", "pdf", "--out", pdf.toString(), "--sign", "--role", "DBA",
                 "--config-dir", dir.resolve("config").toString());
         assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
-        Run before = cli("verify", pdf.toString());
+        CliRun before = cli("verify", pdf.toString());
         assertThat(before.output()).contains("Signature 1: Grace Hopper as DBA, certificate SHA-256 ",
                 "Sign-off roles signed: DBA\n", "Sign-off roles not signed yet: none\n");
 
         // Ada's workstation: her own config directory, only the file.
         Path adaConfig = dir.resolve("counter/ada-config");
-        Run counter = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
+        CliRun counter = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
                 adaConfig.toString());
         assertThat(counter.code()).as(counter.output()).isEqualTo(ExitCodes.OK);
         assertThat(counter.output()).startsWith("Countersigned " + pdf + " as Reviewer by Ada (")
                 .contains("VALID: 2 signatures", "Signature 2: Ada as Reviewer");
         assertThat(Files.list(adaConfig)).hasSize(1);
 
-        Run after = cli("verify", pdf.toString());
+        CliRun after = cli("verify", pdf.toString());
         assertThat(after.code()).as(after.output()).isEqualTo(ExitCodes.OK);
         assertThat(after.output()).contains("Signature 1: Grace Hopper as DBA", "Signature 2: Ada as Reviewer");
 
-        Run again = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
+        CliRun again = cli("countersign", pdf.toString(), "--name", "Ada", "--role", "Reviewer", "--config-dir",
                 adaConfig.toString());
         assertThat(again.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(again.output()).contains("cannot countersign: Reviewer has already signed");
-        Run both = cli("countersign", pdf.toString(), "--name", "Ada", "--key", "x.p12", "--role", "DBA");
+        CliRun both = cli("countersign", pdf.toString(), "--name", "Ada", "--key", "x.p12", "--role", "DBA");
         assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
     }
 
@@ -222,7 +214,7 @@ class ReportSigningCliTest {
         Path rb = dir.resolve("keyed/runbook.yaml");
         Files.writeString(rb, RUNBOOK);
         Path sessions = dir.resolve("keyed/sessions");
-        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign-key", "DBA=" + key,
+        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--sign-key", "DBA=" + key,
                 "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         assertThat(run.output()).contains("SIGNED    DBA: ada@example.org with key SHA256:");
@@ -230,7 +222,7 @@ class ReportSigningCliTest {
         try (Stream<Path> files = Files.list(sessions)) {
             journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
         }
-        Run ok = cli("verify", journal.toString());
+        CliRun ok = cli("verify", journal.toString());
         assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
         assertThat(ok.output()).contains("VALID: 1 signature, each a sign-off signed with a key",
                 "Sign-off 1: ada@example.org as DBA, key SHA256:", "Sign-off roles signed with a key: DBA\n");
@@ -240,12 +232,12 @@ class ReportSigningCliTest {
         assertThat(lines.get(0)).contains("Grace Hopper");
         lines.set(0, lines.get(0).replace("Grace Hopper", "Grace Hoppe"));
         Files.write(journal, lines);
-        Run edited = cli("verify", journal.toString());
+        CliRun edited = cli("verify", journal.toString());
         assertThat(edited.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(edited.output()).contains("the sign-off of DBA by ada@example.org was made over a different "
                 + "journal");
 
-        Run typed = cli("verify", session);
+        CliRun typed = cli("verify", session);
         assertThat(typed.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(typed.output()).contains("the sign-off of DBA by Ada is a typed name, not signed with a key",
                 "Sign-off 1: Ada as DBA, no key (a typed name)");
@@ -262,25 +254,25 @@ class ReportSigningCliTest {
         Path text = dir.resolve("usage/not-a-cert.pem");
         Files.writeString(text, "hello\n");
 
-        Run sig = cli("verify", pdf.toString(), "--sig", md + ".sig");
+        CliRun sig = cli("verify", pdf.toString(), "--sig", md + ".sig");
         assertThat(sig.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(sig.output()).isEqualTo("cannot verify: --sig does not apply to " + pdf
                 + ", a PDF report (its signature is embedded).\n");
-        Run both = cli("verify", pdf.toString(), "--sig", md + ".sig", "--allowed-signers", text.toString());
+        CliRun both = cli("verify", pdf.toString(), "--sig", md + ".sig", "--allowed-signers", text.toString());
         assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(both.output()).contains("--sig and --allowed-signers do not apply to " + pdf);
-        Run pinMd = cli("verify", md.toString(), "--signer-fingerprint", "AB");
+        CliRun pinMd = cli("verify", md.toString(), "--signer-fingerprint", "AB");
         assertThat(pinMd.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(pinMd.output()).isEqualTo("cannot verify: --signer-fingerprint does not apply to " + md
                 + ", a Markdown report (trust its signers with --allowed-signers).\n");
-        Run badFingerprint = cli("verify", pdf.toString(), "--signer-fingerprint", "AB:CD");
+        CliRun badFingerprint = cli("verify", pdf.toString(), "--signer-fingerprint", "AB:CD");
         assertThat(badFingerprint.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badFingerprint.output()).startsWith("cannot verify: 'AB:CD' is not a SHA-256 certificate "
                 + "fingerprint");
-        Run badCert = cli("verify", pdf.toString(), "--trusted-cert", text.toString());
+        CliRun badCert = cli("verify", pdf.toString(), "--trusted-cert", text.toString());
         assertThat(badCert.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(badCert.output()).startsWith("cannot verify: " + text + " is not an X.509 certificate");
-        Run mdUnchecked = cli("verify", md.toString());
+        CliRun mdUnchecked = cli("verify", md.toString());
         assertThat(mdUnchecked.code()).isEqualTo(ExitCodes.OK);
         assertThat(mdUnchecked.output()).contains("VALID: 1 signature, each valid over the whole file.",
                 "Signature 1: (signer not checked) (no role), key SHA256:",
@@ -290,7 +282,7 @@ class ReportSigningCliTest {
     @Test
     void aSignedMarkdownReportPrintsItsAllowedSignersLineAndVerifiesAgainstIt() throws Exception {
         Path md = dir.resolve("md/report.md");
-        Run report = cli("report", session, "--format", "md", "--out", md.toString(), "--sign", "--config-dir",
+        CliRun report = cli("report", session, "--format", "md", "--out", md.toString(), "--sign", "--config-dir",
                 dir.resolve("config").toString());
         assertThat(report.code()).as(report.output()).isEqualTo(ExitCodes.OK);
         String line = report.output().lines().filter(l -> l.contains(" namespaces=\"file\" ssh-ed25519 "))
@@ -298,10 +290,10 @@ class ReportSigningCliTest {
         Path allowed = dir.resolve("md/allowed_signers");
         Files.writeString(allowed, line + "\n");
 
-        Run ok = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
+        CliRun ok = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
         assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
 
-        Run counter = cli("countersign", md.toString(), "--name", "Ada", "--role", "DBA", "--config-dir",
+        CliRun counter = cli("countersign", md.toString(), "--name", "Ada", "--role", "DBA", "--config-dir",
                 dir.resolve("md/ada-config").toString());
         assertThat(counter.code()).as(counter.output()).isEqualTo(ExitCodes.OK);
         assertThat(counter.output()).contains("Signature written to " + md + ".DBA.sig",
@@ -309,12 +301,12 @@ class ReportSigningCliTest {
         String adaLine = counter.output().lines().filter(l -> l.startsWith("Ada namespaces=\"file\" ssh-ed25519 "))
                 .findFirst().orElseThrow();
         Files.writeString(allowed, line + "\n" + adaLine + "\n");
-        Run both = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
+        CliRun both = cli("verify", md.toString(), "--allowed-signers", allowed.toString());
         assertThat(both.code()).as(both.output()).isEqualTo(ExitCodes.OK);
         assertThat(both.output()).contains("VALID: 2 signatures", "Signature 1: Grace_Hopper (no role)",
                 "Signature 2: Ada as DBA", "Sign-off roles not signed yet: none\n");
         Files.writeString(md, Files.readString(md) + "\nOne more line.\n");
-        Run bad = cli("verify", md.toString(), "--sig", md + ".sig", "--allowed-signers", allowed.toString());
+        CliRun bad = cli("verify", md.toString(), "--sig", md + ".sig", "--allowed-signers", allowed.toString());
         assertThat(bad.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(bad.output()).contains("INVALID: Digest mismatch");
 
@@ -325,7 +317,7 @@ class ReportSigningCliTest {
     void aKeyOfTheWrongKindIsRefusedWithExitTwo() throws Exception {
         Path notAKey = dir.resolve("not-a-key");
         Files.writeString(notAKey, "hello\n");
-        Run run = cli("report", session, "--format", "md", "--out", dir.resolve("x.md").toString(), "--key",
+        CliRun run = cli("report", session, "--format", "md", "--out", dir.resolve("x.md").toString(), "--key",
                 notAKey.toString());
         assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
         assertThat(run.output()).contains("cannot sign the report").contains("is not an OpenSSH private key");

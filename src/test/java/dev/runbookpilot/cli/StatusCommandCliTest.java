@@ -1,11 +1,11 @@
 package dev.runbookpilot.cli;
 
+import static dev.runbookpilot.cli.CliRun.cli;
+
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -13,14 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code run} with a {@code statusCommand} against production: nothing here can hold its tool to only reading. */
 class StatusCommandCliTest {
-
-    private record Run(int code, String output) {}
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
-        return new Run(code, out.toString());
-    }
 
     @Test
     void againstProductionAStatusCommandRunsOnlyOnceApprovedAndItsLineIsPrintedFirst(@TempDir Path dir)
@@ -38,13 +30,13 @@ class StatusCommandCliTest {
                         checks:
                           - statusCommand: { run: "echo ran >> ran.txt; echo '9c1d (head)'", expectOutput: ['\\(head\\)'] }
                 """);
-        Run unapproved = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
+        CliRun unapproved = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
                 dir.resolve("s1").toString());
         assertThat(unapproved.code()).as(unapproved.output()).isEqualTo(ExitCodes.UNCONFIRMED);
         assertThat(unapproved.output()).contains("--confirm-production " + db).doesNotContain("PASSED");
         assertThat(dir.resolve("rb/ran.txt")).as("not approved: it did not run").doesNotExist();
 
-        Run approved = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm-production", db,
+        CliRun approved = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--confirm-production", db,
                 "--session-dir", dir.resolve("s2").toString());
         assertThat(approved.code()).as(approved.output()).isEqualTo(ExitCodes.OK);
         assertThat(approved.output()).contains("status command (its tool promises it only reads")

@@ -1,12 +1,12 @@
 package dev.runbookpilot.cli;
 
+import static dev.runbookpilot.cli.CliRun.cli;
+
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,14 +47,6 @@ class VerifyReportAgainstJournalTest {
     private static Path journal;
     private static String fingerprint;
 
-    record Run(int code, String output) {}
-
-    private static Run cli(String... args) {
-        StringWriter out = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
-        return new Run(code, out.toString());
-    }
-
     @BeforeAll
     static void signedRun() throws Exception {
         Path key = dir.resolve("id_ed25519");
@@ -66,7 +58,7 @@ class VerifyReportAgainstJournalTest {
         Path rb = dir.resolve("runbook.yaml");
         Files.writeString(rb, RUNBOOK);
         Path sessions = dir.resolve("sessions");
-        Run run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--gate", "DBA=go", "--sign-key",
+        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--gate", "DBA=go", "--sign-key",
                 "DBA=" + key, "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
         assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
         Matcher m = Pattern.compile("with key (SHA256:[A-Za-z0-9+/=]+)").matcher(run.output());
@@ -81,7 +73,7 @@ class VerifyReportAgainstJournalTest {
     void bothFormatsShowEachKeyAndVerifyAgainstTheirJournal() throws Exception {
         for (String format : List.of("md", "pdf")) {
             Path report = dir.resolve("good/report." + format);
-            Run made = cli("report", journal.toString(), "--format", format, "--out", report.toString(), "--sign",
+            CliRun made = cli("report", journal.toString(), "--format", format, "--out", report.toString(), "--sign",
                     "--signer", "Grace Hopper", "--config-dir", dir.resolve("config").toString());
             assertThat(made.code()).as(made.output()).isZero();
             if (format.equals("md")) {
@@ -91,7 +83,7 @@ class VerifyReportAgainstJournalTest {
             } else {
                 assertThat(pdfText(report)).contains(fingerprint.substring(0, 20)).contains("Go/no-goanswers");
             }
-            Run ok = cli("verify", report.toString(), "--journal", journal.toString());
+            CliRun ok = cli("verify", report.toString(), "--journal", journal.toString());
             assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
             assertThat(ok.output()).contains("2 sign-offs and gate answers, each signed with a key",
                     "The report's sign-off rows are the journal's");
@@ -105,7 +97,7 @@ class VerifyReportAgainstJournalTest {
         // An unsigned report with another key in the DBA's row.
         String md = Files.readString(report, StandardCharsets.UTF_8);
         Files.writeString(report, md.replace("- DBA: **ada@example.org**", "- DBA: **eve@example.org**"));
-        Run other = cli("verify", report.toString(), "--journal", journal.toString());
+        CliRun other = cli("verify", report.toString(), "--journal", journal.toString());
         assertThat(other.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(other.output()).contains("INVALID sign-off rows: the journal has - DBA: **ada@example.org**")
                 .contains("INVALID sign-off rows: the report shows - DBA: **eve@example.org**");
@@ -116,12 +108,12 @@ class VerifyReportAgainstJournalTest {
         lines.set(0, lines.get(0).replace("Grace Hopper", "Grace Hoppe"));
         Path edited = dir.resolve("bad/edited.jsonl");
         Files.write(edited, lines);
-        Run journalEdited = cli("verify", report.toString(), "--journal", edited.toString());
+        CliRun journalEdited = cli("verify", report.toString(), "--journal", edited.toString());
         assertThat(journalEdited.code()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(journalEdited.output()).contains("INVALID journal: ")
                 .contains("the GO at the gate 'go' of DBA by ada@example.org was made over a different journal");
 
-        Run usage = cli("verify", journal.toString(), "--journal", journal.toString());
+        CliRun usage = cli("verify", journal.toString(), "--journal", journal.toString());
         assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
     }
 
