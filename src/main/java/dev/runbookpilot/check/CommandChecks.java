@@ -61,11 +61,7 @@ final class CommandChecks {
             // runs, and whoever they wait on is named, as for an execute step.
             LockWatch watch = LockWatch.start(ctx.db(), applicationName, true);
             try {
-                r = ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env,
-                        spec.meta().timeout(), KEEP), ctx.token(), line -> {
-                    judge.accept(line);
-                    ctx.listener().output(line);
-                });
+                r = launch(spec, env, judge, ctx);
             } catch (ChildProcess.CannotStart e) {
                 return notStarted(spec, expected, "could not start: " + e.getMessage(), names);
             } catch (InterruptedException e) {
@@ -105,15 +101,21 @@ final class CommandChecks {
         Judge judge = new Judge(spec);
         ChildProcess.Result r;
         try {
-            r = ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env,
-                    spec.meta().timeout(), KEEP), ctx.token(), line -> {
-                judge.accept(line);
-                ctx.listener().output(line);
-            });
+            r = launch(spec, env, judge, ctx);
         } catch (ChildProcess.CannotStart e) {
             return notStarted(spec, expected, "could not start: " + e.getMessage(), names);
         }
         return judge.outcome(r, expected, names, ctx, null);
+    }
+
+    /** Starts the program and waits for it, each line it prints judged and shown to the operator as it arrives. */
+    private static ChildProcess.Result launch(CheckSpec.Program spec, ClientEnvironment env, Judge judge,
+            EvalContext ctx) throws ChildProcess.CannotStart, InterruptedException {
+        return ChildProcess.run(ChildProcess.Spec.against(spec.run().program(), spec.cwd(), env, spec.meta().timeout(),
+                KEEP), ctx.token(), line -> {
+            judge.accept(line);
+            ctx.listener().output(line);
+        });
     }
 
     private static String runTag() {
