@@ -7,7 +7,8 @@ repeats, and prints min / median / max of each and the ratio of the medians (our
 within one run: both sides move with the machine's load, their ratio much less.
 
 Needs: python3, java 17, psql and pg_dump (the server's major or newer), Xvfb for the window rows, and the
-packaged app (mvn -B -q -DskipTests package). Not part of `mvn verify`.
+packaged app (mvn -B -q -DskipTests package); for the verification-suite row, pg_prove, /usr/bin/time and a server
+with pgTAP that preloads pg_stat_statements (--suite-db). Not part of `mvn verify`.
 """
 import argparse
 import json
@@ -55,6 +56,7 @@ class Bench:
         self.rows = Rows()  # (label, ours samples, theirs samples or None)
         self.growth = []    # (label, {n: samples})
         self.notes = []
+        self.suite_runbook = None  # set when the verification suite's database is built
 
     # ---- the server -------------------------------------------------------------------------------------------
     def start_server(self):
@@ -103,7 +105,7 @@ class Bench:
             self.build_counts(rows_per_table)
         if "schema" in self.args.only:
             self.build_schemas()
-        if "suite" in self.args.only and self.suite_base:
+        if "suite" in self.args.only and self.suite_ready():
             self.build_suite()
 
     def build_counts(self, rows_per_table):
@@ -319,6 +321,29 @@ phases:
           END LOOP;
         END $d$;"""
 
+    def suite_ready(self):
+        """Whether the suite's server has pgTAP and preloads pg_stat_statements; if not, the row is skipped."""
+        if not self.suite_base:
+            self.notes.append("verification-suite row skipped: it needs --suite-db (or --db), a server with pgTAP")
+            return False
+        missing = [tool for tool in ("pg_prove", "/usr/bin/time") if not shutil.which(tool)]
+        p = subprocess.run(["psql", "-X", "-At", "-d", self.uri("suite:postgres"), "-c",
+                            "SELECT (SELECT count(*) FROM pg_available_extensions WHERE name = 'pgtap'),"
+                            " current_setting('shared_preload_libraries') ~ 'pg_stat_statements'"],
+                           env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            missing.append(f"a connection to the suite's server ({p.stdout.strip()})")
+        else:
+            pgtap, preloaded = p.stdout.strip().split("|")
+            if pgtap == "0":
+                missing.append("pgTAP on the server (postgresql-15-pgtap)")
+            if preloaded != "t":
+                missing.append("shared_preload_libraries = 'pg_stat_statements' on the server")
+        if missing:
+            self.notes.append("verification-suite row skipped: it needs " + ", ".join(missing))
+            return False
+        return True
+
     def build_suite(self):
         """The sample schema of production-cleanup (52 tables, 38 foreign keys), enriched with triggers, views and
         functions, and the 166 assertions both suites make about it, read from the schema's own catalog."""
@@ -450,10 +475,6 @@ phases:
         return {"ms": ms, "cpu": (user + system) * 1000, "st": statements, "db": server_ms, "cx": sessions - before}
 
     def suite(self):
-        if not shutil.which("pg_prove") or not Path("/usr/bin/time").exists():
-            self.notes.append("verification-suite row skipped: it needs pg_prove and /usr/bin/time")
-            return
-
         def prove_passed(out):
             if "All tests successful" not in out:
                 raise SystemExit(f"pg_prove did not pass the suite:\n{out[-3000:]}")
@@ -560,11 +581,8 @@ def main():
             b.windows()
         if "reports" in args.only:
             b.reports()
-        if "suite" in args.only:
-            if b.suite_base:
-                b.suite()
-            else:
-                b.notes.append("verification-suite row skipped: it needs --suite-db (or --db), a server with pgTAP")
+        if "suite" in args.only and b.suite_runbook:
+            b.suite()
         b.print()
     finally:
         b.close()
