@@ -82,7 +82,8 @@ public final class StepCatalog {
                 SchemaSnapshot snapshot = read(ctx, g, shared);
                 mine.complete(snapshot);
                 return snapshot;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Whatever ended the read, the checks waiting for it must hear of it, never wait for ever.
                 mine.completeExceptionally(e);
                 throw e;
             }
