@@ -8,7 +8,6 @@ import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
 import dev.runbookpilot.runbook.CheckSpec;
-import dev.runbookpilot.runbook.ObjectKind;
 import dev.runbookpilot.sql.StatementGuard;
 
 import java.sql.Connection;
