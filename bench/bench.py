@@ -7,7 +7,8 @@ repeats, and prints min / median / max of each and the ratio of the medians (our
 within one run: both sides move with the machine's load, their ratio much less.
 
 Needs: python3, java 17, psql and pg_dump (the server's major or newer), Xvfb for the window rows, and the
-packaged app (mvn -B -q -DskipTests package). Not part of `mvn verify`.
+packaged app (mvn -B -q -DskipTests package); for the verification-suite row, pg_prove, /usr/bin/time and a server
+with pgTAP that preloads pg_stat_statements (--suite-db). Not part of `mvn verify`.
 """
 import argparse
 import json
@@ -23,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "runbooks" / "schema-alignment" / "runbook.yaml"
+SUITE_SCHEMA = ROOT / "runbooks" / "production-cleanup" / "demo" / "setup.sql"
 
 
 def log(msg):
@@ -54,12 +56,15 @@ class Bench:
         self.rows = Rows()  # (label, ours samples, theirs samples or None)
         self.growth = []    # (label, {n: samples})
         self.notes = []
+        self.suite_runbook = None  # set when the verification suite's database is built
 
     # ---- the server -------------------------------------------------------------------------------------------
     def start_server(self):
+        self.suite_base = self.base_of(self.args.suite_db or self.args.db)
+        if not {"counts", "schema", "windows", "reports"} & set(self.args.only):
+            return
         if self.args.db:
-            self.base = self.args.db.rstrip("/")
-            self.base = re.sub(r"/[^/@]*$", "", self.base) if self.base.count("/") > 2 else self.base
+            self.base = self.base_of(self.args.db)
             return
         log("starting the embedded PostgreSQL (java -jar ... demo) ...")
         self.server = subprocess.Popen(["java", "-jar", str(self.jar), "demo", str(SAMPLE)], env=self.env,
@@ -72,16 +77,24 @@ class Bench:
         else:
             raise SystemExit("the embedded server did not start")
 
+    @staticmethod
+    def base_of(uri):
+        """A server URI without its database."""
+        if not uri:
+            return None
+        base = uri.rstrip("/")
+        return re.sub(r"/[^/@]*$", "", base) if base.count("/") > 2 else base
+
     def uri(self, db):
-        return f"{self.base}/{db}"
+        return f"{self.suite_base if db == 'bench_suite' or db == 'suite:postgres' else self.base}/{db.split(':')[-1]}"
 
     def psql(self, db, sql):
         subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", self.uri(db)], input=sql, text=True,
                        env=dict(self.env, PGOPTIONS="-c client_min_messages=warning"), check=True,
                        stdout=subprocess.DEVNULL)
 
-    def create_db(self, db, sql):
-        self.psql("postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE); CREATE DATABASE {db};")
+    def create_db(self, db, sql, admin="postgres"):
+        self.psql(admin, f"DROP DATABASE IF EXISTS {db} WITH (FORCE); CREATE DATABASE {db};")
         self.psql(db, sql)
         self.psql(db, "VACUUM ANALYZE;")
 
@@ -92,6 +105,8 @@ class Bench:
             self.build_counts(rows_per_table)
         if "schema" in self.args.only:
             self.build_schemas()
+        if "suite" in self.args.only and self.suite_ready():
+            self.build_suite()
 
     def build_counts(self, rows_per_table):
         log(f"building bench_counts: 200 tables, {self.args.rows:,} rows ...")
@@ -285,6 +300,221 @@ phases:
                                            str(self.tmp / "r.md")))[0])
         self.rows.append(("signed PDF of a 500-check session (CLI, cold JVM) vs unsigned Markdown (CLI)", pdf, md))
 
+    # ---- the verification suite: a runbook vs pgTAP through pg_prove -----------------------------------------------
+    # pgTAP lives in Debian's server (postgresql-15-pgtap), not the embedded one, so this row runs on the server given
+    # with --suite-db (or --db), which must also preload pg_stat_statements to count the statements each side sends.
+    SUITE_ENRICHMENT = """
+        CREATE FUNCTION touch_row() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN RETURN NEW; END $f$;
+        DO $d$ DECLARE t text; i int := 0; BEGIN
+          FOREACH t IN ARRAY ARRAY['workspaces', 'users', 'roles', 'permissions', 'agents', 'agent_runs', 'goals',
+                                   'tasks', 'documents', 'invoices', 'plans', 'tags', 'webhooks', 'integrations'] LOOP
+            i := i + 1;
+            IF i <= 10 THEN
+              EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION touch_row()',
+                             t || '_touch', t);
+            END IF;
+            IF i <= 8 THEN
+              EXECUTE format('CREATE VIEW %I AS SELECT * FROM %I', t || '_recent', t);
+            END IF;
+            EXECUTE format('CREATE FUNCTION %I() RETURNS bigint LANGUAGE sql STABLE AS %L',
+                           t || '_total', format('SELECT count(*) FROM %I', t));
+          END LOOP;
+        END $d$;"""
+
+    def suite_ready(self):
+        """Whether the suite's server has pgTAP and preloads pg_stat_statements; if not, the row is skipped."""
+        if not self.suite_base:
+            self.notes.append("verification-suite row skipped: it needs --suite-db (or --db), a server with pgTAP")
+            return False
+        missing = [tool for tool in ("pg_prove", "/usr/bin/time") if not shutil.which(tool)]
+        p = subprocess.run(["psql", "-X", "-At", "-d", self.uri("suite:postgres"), "-c",
+                            "SELECT (SELECT count(*) FROM pg_available_extensions WHERE name = 'pgtap'),"
+                            " current_setting('shared_preload_libraries') ~ 'pg_stat_statements'"],
+                           env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            missing.append(f"a connection to the suite's server ({p.stdout.strip()})")
+        else:
+            pgtap, preloaded = p.stdout.strip().split("|")
+            if pgtap == "0":
+                missing.append("pgTAP on the server (postgresql-15-pgtap)")
+            if preloaded != "t":
+                missing.append("shared_preload_libraries = 'pg_stat_statements' on the server")
+        if missing:
+            self.notes.append("verification-suite row skipped: it needs " + ", ".join(missing))
+            return False
+        return True
+
+    def build_suite(self):
+        """The sample schema of production-cleanup (52 tables, 38 foreign keys), enriched with triggers, views and
+        functions, and the 166 assertions both suites make about it, read from the schema's own catalog."""
+        log("building bench_suite: the production-cleanup sample, with triggers, views and functions ...")
+        self.create_db("bench_suite", admin="suite:postgres", sql=SUITE_SCHEMA.read_text() + self.SUITE_ENRICHMENT + """
+            CREATE SCHEMA tap; CREATE EXTENSION pgtap SCHEMA tap;""")
+        self.psql("suite:postgres", "CREATE EXTENSION IF NOT EXISTS pg_stat_statements;")
+
+        def rows(sql):
+            p = subprocess.run(["psql", "-X", "-At", "-F", "\t", "-d", self.uri("bench_suite"), "-c", sql],
+                               env=self.env, check=True, stdout=subprocess.PIPE, text=True)
+            return [line.split("\t") for line in p.stdout.splitlines()]
+
+        no_rls = "NOT c.relrowsecurity"
+        a = {
+            "table": rows("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'"
+                          " ORDER BY relname LIMIT 20"),
+            "column": rows("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a"
+                           " JOIN pg_class c ON c.oid = a.attrelid WHERE c.relnamespace = 'public'::regnamespace"
+                           " AND c.relkind = 'r' AND a.attnum BETWEEN 1 AND 3 AND NOT a.attisdropped"
+                           " ORDER BY c.relname, a.attnum LIMIT 60"),
+            "index": rows("SELECT t.relname, i.relname FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
+                          " JOIN pg_class t ON t.oid = x.indrelid WHERE t.relnamespace = 'public'::regnamespace"
+                          " ORDER BY t.relname DESC, i.relname LIMIT 20"),
+            "fk": rows("SELECT t.relname, a.attname, r.relname, ra.attname, con.conname FROM pg_constraint con"
+                       " JOIN pg_class t ON t.oid = con.conrelid JOIN pg_class r ON r.oid = con.confrelid"
+                       " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = con.conkey[1]"
+                       " JOIN pg_attribute ra ON ra.attrelid = r.oid AND ra.attnum = con.confkey[1]"
+                       " WHERE con.contype = 'f' AND cardinality(con.conkey) = 1"
+                       " AND t.relnamespace = 'public'::regnamespace ORDER BY con.conname LIMIT 20"),
+            "trigger": rows("SELECT c.relname, tgname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid"
+                            " WHERE NOT tgisinternal ORDER BY tgname"),
+            "view": rows("SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'v'"
+                         " ORDER BY relname"),
+            "function": rows("SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace"
+                             " ORDER BY proname"),
+        }
+        data = []
+        for (table,) in rows(f"SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace"
+                             f" AND c.relkind = 'r' AND {no_rls} ORDER BY c.relname LIMIT 10"):
+            sql = f"SELECT count(*) FROM {table}"
+            data.append((sql, rows(sql)[0][0]))
+        probes = [("rejects", "INSERT INTO workspaces (slug, name, plan_code, created_at)"
+                              " VALUES ('ws-1', 'Copy', 'free', now())", "23505"),
+                  ("rejects", "INSERT INTO users (email, created_at) VALUES ('user1@example.com', now())", "23505"),
+                  ("accepts", "INSERT INTO users (email, created_at) VALUES ('new@example.com', now())", None)]
+        counts = {k: len(v) for k, v in a.items()} | {"data": len(data), "probe": len(probes)}
+        total = sum(counts.values())
+        log(f"  the suite: {total} assertions, {counts}")
+
+        def q(s):
+            return "'" + s.replace("'", "''") + "'"
+
+        tap = ["SET search_path = public, tap;", "BEGIN;", f"SELECT plan({total});"]
+        tap += [f"SELECT has_table('public', {q(t)}, {q('table ' + t)});" for (t,) in a["table"]]
+        tap += [f"SELECT col_type_is('public', {q(t)}, {q(c)}, {q(ty)}, {q(t + '.' + c)});" for t, c, ty in a["column"]]
+        tap += [f"SELECT has_index('public', {q(t)}, {q(i)}, {q('index ' + i)});" for t, i in a["index"]]
+        tap += [f"SELECT fk_ok('public', {q(t)}, ARRAY[{q(c)}], 'public', {q(r)}, ARRAY[{q(rc)}], {q(n)});"
+                for t, c, r, rc, n in a["fk"]]
+        tap += [f"SELECT has_trigger('public', {q(t)}, {q(g)}, {q('trigger ' + g)});" for t, g in a["trigger"]]
+        tap += [f"SELECT has_view('public', {q(v)}, {q('view ' + v)});" for (v,) in a["view"]]
+        tap += [f"SELECT has_function('public', {q(f)}, {q('function ' + f)});" for (f,) in a["function"]]
+        tap += [f"SELECT is(({sql}), {n}::bigint, {q(sql)});" for sql, n in data]
+        tap += [f"SELECT throws_ok({q(sql)}, {q(state)});" if kind == "rejects" else f"SELECT lives_ok({q(sql)});"
+                for kind, sql, state in probes]
+        tap += ["SELECT * FROM finish();", "ROLLBACK;"]
+        self.suite_tap = self.tmp / "suite.sql"
+        self.suite_tap.write_text("\n".join(tap) + "\n")
+
+        def y(s):
+            return "'" + s.replace("'", "''") + "'"
+
+        def step(sid, title, checks):
+            return [f"      - id: {sid}", f"        title: {title}", "        checks:"] + \
+                   [f"          - {c}" for c in checks]
+
+        out = ["  - name: Verification", "    steps:"]
+        out += step("structure", "Tables and columns",
+                    [f"tables: {{ exist: [{y(t)}] }}" for (t,) in a["table"]]
+                    + [f"columns: {{ table: {y(t)}, include: [{{ name: {y(c)}, type: {y(ty)} }}] }}"
+                       for t, c, ty in a["column"]])
+        out += step("keys", "Indexes and foreign keys",
+                    [f"indexes: {{ table: {y(t)}, exist: [{y(i)}] }}" for t, i in a["index"]]
+                    + [f"constraints: {{ table: {y(t)}, exist: [{{ name: {y(n)}, type: foreign key, columns: [{y(c)}],"
+                       f" references: {y(r)} }}] }}" for t, c, r, rc, n in a["fk"]])
+        out += step("code", "Triggers, views and functions",
+                    [f"triggers: {{ table: {y(t)}, exist: [{y(g)}] }}" for t, g in a["trigger"]]
+                    + [f"views: {{ exist: [{y(v)}] }}" for (v,) in a["view"]]
+                    + [f"functions: {{ exist: [{y(f)}] }}" for (f,) in a["function"]])
+        out += step("data", "Data", [f"query: {{ sql: {y(sql)}, expect: {y('= ' + n)} }}" for sql, n in data])
+        out += step("probes", "Probes", [f"{kind}: {{ sql: {y(sql)}" + (f", sqlstate: {y(state)}" if state else "")
+                                         + " }" for kind, sql, state in probes])
+        self.suite_runbook = self.runbook("suite", "bench_suite", "\n".join(out) + "\n")
+        self.suite_total = total
+
+    def server_counts(self):
+        """Top-level statements the bench database ran, their server time, and sessions opened on it so far."""
+        p = subprocess.run(["psql", "-X", "-At", "-F", " ", "-d", self.uri("suite:postgres"), "-c", """
+            SELECT (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s
+                      JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'bench_suite'),
+                   (SELECT coalesce(sum(total_exec_time + total_plan_time), 0) FROM pg_stat_statements s
+                      JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'bench_suite'),
+                   (SELECT sessions FROM pg_stat_database WHERE datname = 'bench_suite'),
+                   (SELECT count(*) FROM pg_stat_activity WHERE datname = 'bench_suite')"""],
+                           env=self.env, check=True, stdout=subprocess.PIPE, text=True)
+        statements, server_ms, sessions, connected = p.stdout.split()
+        return int(statements), float(server_ms), int(sessions), int(connected)
+
+    def suite_measure(self, cmd, check):
+        """Runs one side of the suite: whole-process ms, CPU ms of the process and its children (psql under
+        pg_prove), statements, their server time and the connections it took."""
+        subprocess.run(["psql", "-X", "-q", "-d", self.uri("suite:postgres"), "-c",
+                        "SELECT pg_stat_statements_reset()"], env=self.env, check=True, stdout=subprocess.DEVNULL)
+        before = self.server_counts()[2]
+        cpu_file = self.tmp / "cpu"
+        t0 = time.perf_counter()
+        p = subprocess.run(["/usr/bin/time", "-f", "%U %S", "-o", str(cpu_file), *cmd], env=self.env,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        ms = (time.perf_counter() - t0) * 1000
+        if p.returncode != 0:
+            raise SystemExit(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout[-3000:]}")
+        check(p.stdout)
+        user, system = map(float, cpu_file.read_text().split()[-2:])
+        for _ in range(50):  # a backend hands its statistics over as it exits
+            if self.server_counts()[3] == 0:
+                break
+            time.sleep(0.1)
+        statements, server_ms, sessions, _ = self.server_counts()
+        return {"ms": ms, "cpu": (user + system) * 1000, "st": statements, "db": server_ms, "cx": sessions - before}
+
+    def suite(self):
+        def prove_passed(out):
+            if "All tests successful" not in out:
+                raise SystemExit(f"pg_prove did not pass the suite:\n{out[-3000:]}")
+
+        def run_passed(out):
+            pass  # the run command exits 0 only when every check passed; suite_measure refuses any other exit
+
+        sessions = self.tmp / "suite-sessions"
+        run_args = ["run", str(self.suite_runbook), "--db", self.uri("bench_suite"), "--session-dir", str(sessions),
+                    "--operator", "bench"]
+        sides = {
+            "ours": (self.java(*run_args), run_passed),
+            # The same process with the JIT's first tier only: how much of a short run's CPU the optimising
+            # compiler takes, for a launcher that could carry the flag (java -jar cannot).
+            "c1": (["java", "-XX:TieredStopAtLevel=1", "-jar", str(self.jar), *run_args], run_passed),
+            "tap": (["pg_prove", "-d", self.uri("bench_suite"), str(self.suite_tap)], prove_passed),
+        }
+        got = {side: [] for side in sides}
+        for _ in range(self.args.repeat):
+            for side, (cmd, check) in sides.items():
+                shutil.rmtree(sessions, ignore_errors=True)
+                got[side].append(self.suite_measure(cmd, check))
+
+        def of(side, key):
+            return [m[key] for m in got[side]]
+
+        n = self.suite_total
+        self.rows.append((f"verification suite, {n} assertions: runbook (`run`, whole process) vs pgTAP"
+                          f" (`pg_prove`, whole process)", of("ours", "ms"), of("tap", "ms")))
+        self.rows.append(("  the same, CPU time of the process and its children, ms", of("ours", "cpu"),
+                          of("tap", "cpu")))
+        self.rows.append(("  the same, statements inside the database (pg_stat_statements, top level)",
+                          of("ours", "st"), of("tap", "st")))
+        self.rows.append(("  the same, server time of those statements, ms", of("ours", "db"), of("tap", "db")))
+        self.rows.append(("  the same, connections opened", of("ours", "cx"), of("tap", "cx")))
+        self.rows.append(("  ours with `java -XX:TieredStopAtLevel=1` (first JIT tier only), whole process",
+                          of("c1", "ms"), of("tap", "ms")))
+        self.rows.append(("  ours with `java -XX:TieredStopAtLevel=1`, CPU time, ms", of("c1", "cpu"),
+                          of("tap", "cpu")))
+
     # ---- output -----------------------------------------------------------------------------------------------
     def print(self):
         def f(xs):
@@ -327,13 +557,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", help="a superuser URI of a PostgreSQL server to build the databases on"
                                  " (default: start the embedded one)")
+    ap.add_argument("--suite-db", help="a superuser URI of a PostgreSQL server with pgTAP installed and"
+                                       " pg_stat_statements preloaded, for the verification-suite row (default: --db;"
+                                       " the row is skipped without either)")
     ap.add_argument("--jar", default=str(ROOT / "target" / "runbook-pilot.jar"),
                     help="the app to measure (default: target/runbook-pilot.jar); target/lib must sit beside it")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
     ap.add_argument("--rows", type=int, default=5_500_000, help="rows in the 200-table count database")
     ap.add_argument("--sizes", type=int, nargs="+", default=[20, 200, 2000], help="tables in the schema databases")
-    ap.add_argument("--only", nargs="+", choices=["counts", "schema", "windows", "reports"],
-                    default=["counts", "schema", "windows", "reports"])
+    ap.add_argument("--only", nargs="+", choices=["counts", "schema", "windows", "reports", "suite"],
+                    default=["counts", "schema", "windows", "reports", "suite"])
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (sessions, runbooks)")
     args = ap.parse_args()
     b = Bench(args)
@@ -348,6 +581,8 @@ def main():
             b.windows()
         if "reports" in args.only:
             b.reports()
+        if "suite" in args.only and b.suite_runbook:
+            b.suite()
         b.print()
     finally:
         b.close()

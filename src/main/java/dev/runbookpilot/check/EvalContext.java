@@ -9,12 +9,22 @@ import java.util.concurrent.ExecutorService;
  * Everything an evaluator may use. {@code countWorkers} is separate from the executor that runs checks, so a
  * snapshot waiting on its counting workers can never starve them. {@code migrationLock} names the server-side lock
  * a migration holds while it runs (its runbook and database), so two workstations never apply one at once.
+ * {@code stepCatalog} holds the catalogs read once for the object checks of the step running beside this one.
  */
 public record EvalContext(Database db, String defaultSchema, Snapshots snapshots, ExecutorService countWorkers,
-                          int countParallelism, CancelToken token, ExecuteListener listener, String migrationLock) {
+                          int countParallelism, CancelToken token, ExecuteListener listener, String migrationLock,
+                          StepCatalog stepCatalog) {
 
     public EvalContext {
         java.util.Objects.requireNonNull(migrationLock, "migrationLock");
+        java.util.Objects.requireNonNull(stepCatalog, "stepCatalog");
+    }
+
+    /** A check evaluated on its own: its object check, if it is one, reads its own catalogs. */
+    public EvalContext(Database db, String defaultSchema, Snapshots snapshots, ExecutorService countWorkers,
+                       int countParallelism, CancelToken token, ExecuteListener listener, String migrationLock) {
+        this(db, defaultSchema, snapshots, countWorkers, countParallelism, token, listener, migrationLock,
+                StepCatalog.NONE);
     }
 
     /** Hears what a running migration does, so it can be journaled and shown while it happens. */

@@ -8,14 +8,12 @@ import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.QueryData;
 import dev.runbookpilot.db.SchemaSnapshot;
 import dev.runbookpilot.runbook.CheckSpec;
-import dev.runbookpilot.runbook.ObjectKind;
 import dev.runbookpilot.sql.StatementGuard;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,13 +58,10 @@ final class ReadChecks {
         return CatalogReader.read(ctx.db(), schema, ctx.countWorkers(), ctx.countParallelism(), ctx.token(), timeout);
     }
 
-    static CheckOutcome objects(CheckSpec.CatalogObjects spec, EvalContext ctx) throws SQLException {
-        String schema = spec.schema() != null ? spec.schema() : ctx.defaultSchema();
-        // Only the catalog the check compares, plus tables and views to find the table it is scoped to: reading
-        // all fifteen kinds per check made a step of object checks on a big schema read the whole catalog each time.
-        Set<ObjectKind> kinds = EnumSet.of(spec.objectKind(), ObjectKind.TABLES, ObjectKind.VIEWS);
-        return ObjectChecks.evaluate(spec, ReadOnlyExecution.ours(ctx.db(), spec.meta().timeout(),
-                Connection.TRANSACTION_REPEATABLE_READ, c -> CatalogReader.read(c, schema, kinds)));
+    static CheckOutcome objects(CheckSpec.CatalogObjects spec, EvalContext ctx) throws SQLException,
+            InterruptedException {
+        // Only the catalogs the check compares, read once for the step's object checks running beside it.
+        return ObjectChecks.evaluate(spec, ctx.stepCatalog().snapshot(spec, ctx));
     }
 
     static CheckOutcome schemaDiff(CheckSpec.SchemaDiff spec, EvalContext ctx) throws SQLException,

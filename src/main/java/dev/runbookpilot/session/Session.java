@@ -5,6 +5,7 @@ import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.EvalContext;
 import dev.runbookpilot.check.Snapshots;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.check.StepCatalog;
 import dev.runbookpilot.db.CancelToken;
 import dev.runbookpilot.db.Database;
 import dev.runbookpilot.db.ServerInfo;
@@ -454,9 +455,12 @@ public final class Session implements AutoCloseable {
             boolean alone = spec instanceof CheckSpec.ExplainCompare;
             (PARALLEL_KINDS.contains(spec.kind()) && verifies < 0 && !alone ? parallel : sequential).add(i);
         }
+        // The object checks running side by side read each catalog they compare once, together.
+        StepCatalog catalog = StepCatalog.of(parallel.stream().map(step.checks()::get).toList(),
+                runbook.target().schema());
         List<Future<?>> futures = new ArrayList<>();
         for (int i : parallel) futures.add(checkWorkers.submit(() -> {
-            runOne(step, i);
+            runOne(step, i, catalog);
             return null;
         }));
         IOException journalFailure = null;
@@ -473,6 +477,10 @@ public final class Session implements AutoCloseable {
     }
 
     private void runOne(Step step, int index) throws IOException {
+        runOne(step, index, StepCatalog.NONE);
+    }
+
+    private void runOne(Step step, int index, StepCatalog catalog) throws IOException {
         CheckSpec spec = step.checks().get(index);
         if (stopping != null) return;
         if (spec instanceof CheckSpec.Writer && !Rollbacks.isRollback(step.id()) && state.rollback().isPresent()) {
@@ -516,7 +524,7 @@ public final class Session implements AutoCloseable {
             EvalContext ctx = new EvalContext(db, runbook.target().schema(), state, countWorkers, countParallelism,
                     token, output != null ? commandListener(step, index, (CheckSpec.Program) spec, output)
                     : migrationListener(step, index, spec),
-                    runbook.title() + " @ " + state.started().server().database());
+                    runbook.title() + " @ " + state.started().server().database(), catalog);
             CheckEngine.Evaluation ev = CheckEngine.evaluate(step.id(), index, spec, ctx);
             // Every line journaled before the result, so the journal reads in the order things happened.
             if (output != null) output.close();
