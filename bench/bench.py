@@ -61,6 +61,7 @@ class Bench:
         self.server = None
         self.postmaster = None
         self.last_cpu = None  # (client CPU ms, server CPU ms or None) of the last timed process
+        self.last_wait = None  # ms from the last run's first check starting to its result journaled
         self.xvfb = None
         self.rows = Rows()  # (label, ours samples, theirs samples or None)
         self.growth = []    # (label, {n: samples})
@@ -281,11 +282,11 @@ phases:
             waits[n], only_waits[n] = wait, only_wait
         self.rows.append((f"schema snapshot, {big:,} tables, counts + schema (check duration) vs pg_dump"
                           " --schema-only (process)", growth[big], dump_growth[big]))
-        self.rows.append((f"the same, until the snapshot is journaled (check start to result journaled) vs pg_dump",
+        self.rows.append(("the same, until the snapshot is journaled (check start to result journaled) vs pg_dump",
                           waits[big], dump_growth[big]))
         self.rows.append((f"schema-only snapshot (rowCounts: []), {big:,} tables (check duration) vs pg_dump"
                           " --schema-only (process)", only_growth[big], dump_growth[big]))
-        self.rows.append((f"the same, until the snapshot is journaled vs pg_dump", only_waits[big],
+        self.rows.append(("the same, until the snapshot is journaled vs pg_dump", only_waits[big],
                           dump_growth[big]))
         self.growth.append(("snapshot check (counts + schema), ms", growth))
         self.growth.append(("schema-only snapshot check (rowCounts: []), ms", only_growth))
