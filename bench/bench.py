@@ -11,9 +11,11 @@ packaged app (mvn -B -q -DskipTests package); for the verification-suite row, pg
 with pgTAP that preloads pg_stat_statements (--suite-db). Not part of `mvn verify`.
 """
 import argparse
+import datetime
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +31,13 @@ SUITE_SCHEMA = ROOT / "runbooks" / "production-cleanup" / "demo" / "setup.sql"
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
+
+
+def instant(text):
+    """Seconds since the epoch of a journal's ISO-8601 instant (nanoseconds cut to what Python reads)."""
+    m = re.match(r"(.*T\d\d:\d\d:\d\d)(\.\d+)?Z$", text)
+    frac = (m.group(2) or ".0")[:7]
+    return datetime.datetime.fromisoformat(m.group(1) + frac + "+00:00").timestamp()
 
 
 class Rows(list):
@@ -52,6 +61,9 @@ class Bench:
         for k in ("PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE", "DATABASE_URL"):
             self.env.pop(k, None)
         self.server = None
+        self.postmaster = None
+        self.last_cpu = None  # (client CPU ms, server CPU ms or None) of the last timed process
+        self.last_wait = None  # ms from the last run's first check starting to its result journaled
         self.xvfb = None
         self.rows = Rows()  # (label, ours samples, theirs samples or None)
         self.growth = []    # (label, {n: samples})
@@ -84,6 +96,30 @@ class Bench:
             return None
         base = uri.rstrip("/")
         return re.sub(r"/[^/@]*$", "", base) if base.count("/") > 2 else base
+
+    def find_postmaster(self):
+        """The server's postmaster pid when it runs on this machine (its reaped backends' CPU is what the server
+        spent for connections that have closed), else None."""
+        try:
+            out = subprocess.run(["psql", "-X", "-At", "-d", self.uri("postgres"), "-c", "SHOW data_directory"],
+                                 env=self.env, capture_output=True, text=True, check=True).stdout.strip()
+            pid = int(Path(out, "postmaster.pid").read_text().splitlines()[0])
+            Path(f"/proc/{pid}/stat").read_text()
+            return pid
+        except (OSError, ValueError, IndexError, subprocess.CalledProcessError):
+            return None
+
+    def server_cpu(self):
+        """CPU ms of the server's exited backends so far (the postmaster's cutime + cstime), or None."""
+        if not self.postmaster:
+            return None
+        f = Path(f"/proc/{self.postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(f[13]) + int(f[14])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def children_cpu():
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (r.ru_utime + r.ru_stime) * 1000
 
     def uri(self, db):
         return f"{self.suite_base if db == 'bench_suite' or db == 'suite:postgres' else self.base}/{db.split(':')[-1]}"
@@ -176,10 +212,13 @@ phases:
         """Whole-process wall time in ms, and peak RSS in MB when /usr/bin/time is there."""
         rss_file = self.tmp / "rss"
         prefix = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] if Path("/usr/bin/time").exists() else []
+        s0, c0 = self.server_cpu(), self.children_cpu()
         t0 = time.perf_counter()
         p = subprocess.run(prefix + cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            **kw)
         ms = (time.perf_counter() - t0) * 1000
+        time.sleep(0.2)  # the postmaster reaps the closed connections' backends
+        self.last_cpu = (self.children_cpu() - c0, None if s0 is None else self.server_cpu() - s0)
         if p.returncode not in ok:
             raise SystemExit(f"{' '.join(cmd)} exited {p.returncode}:\n{p.stdout[-3000:]}")
         rss = int(rss_file.read_text().split()[-1]) / 1024 if prefix else None
@@ -193,11 +232,19 @@ phases:
                                           "--session-dir", str(sessions), "--operator", "bench"), ok=ok)
         durations = []
         journal = next(sessions.glob("*.jsonl"))
+        started = None
+        self.last_wait = None
         for line in journal.read_text().splitlines():
             e = json.loads(line)
             r = e.get("result")
+            if e.get("event") == "checkStarted" and started is None:
+                started = e["at"]
             if e.get("event") == "CheckFinished" or (isinstance(r, dict) and "durationMillis" in r):
                 durations.append(r["durationMillis"])
+                if self.last_wait is None and started is not None:
+                    # The first check's start to its result journaled: its duration plus journaling what it
+                    # recorded (a snapshot's catalog), which the operator waits for too.
+                    self.last_wait = (instant(e["at"]) - instant(started)) * 1000
         return durations, ms, rss, journal
 
     @staticmethod
@@ -220,25 +267,57 @@ phases:
         self.rows.append(("the same snapshot of 1 table (same rows per table) vs psql, 200 count(*)", ours1, theirs))
 
     def schema_snapshot(self):
-        growth, dump_growth, rss_max = {}, {}, {}
+        """The snapshot check (counts + schema) and the same snapshot without counts (`rowCounts: []`, the part
+        comparable to pg_dump --schema-only, which reads no rows), interleaved with pg_dump on each size."""
+        self.postmaster = self.find_postmaster()
+        growth, only_growth, dump_growth, rss_max = {}, {}, {}, {}
+        waits, only_waits, cpu = {}, {}, {"full": [], "schema": [], "pg_dump": []}
+        big = max(self.args.sizes)
         for n in self.args.sizes:
             rb = self.snapshot_runbook(f"schema{n}", f"bench_schema_{n}", None)
-            ours, theirs, rss = [], [], []
+            rb_only = self.snapshot_runbook(f"schemaonly{n}", f"bench_schema_{n}", "[]")
+            ours, only, theirs, rss, wait, only_wait = [], [], [], [], [], []
             for _ in range(self.args.repeat):
                 d, _, r, _ = self.run_ours(rb)
                 ours.append(d[0])
+                wait.append(self.last_wait)
                 rss.append(r)
+                if n == big:
+                    cpu["full"].append(self.last_cpu)
                 theirs.append(self.timed(["pg_dump", "--schema-only", "-f", os.devnull,
                                           self.uri(f"bench_schema_{n}")])[0])
-            growth[n], dump_growth[n], rss_max[n] = ours, theirs, rss
-        big = max(self.args.sizes)
-        self.rows.append((f"schema snapshot, {big:,} tables (check duration) vs pg_dump --schema-only (process)",
-                          growth[big], dump_growth[big]))
+                if n == big:
+                    cpu["pg_dump"].append(self.last_cpu)
+                d, _, _, _ = self.run_ours(rb_only)
+                only.append(d[0])
+                only_wait.append(self.last_wait)
+                if n == big:
+                    cpu["schema"].append(self.last_cpu)
+            growth[n], only_growth[n], dump_growth[n], rss_max[n] = ours, only, theirs, rss
+            waits[n], only_waits[n] = wait, only_wait
+        self.rows.append((f"schema snapshot, {big:,} tables, counts + schema (check duration) vs pg_dump"
+                          " --schema-only (process)", growth[big], dump_growth[big]))
+        self.rows.append(("the same, until the snapshot is journaled (check start to result journaled) vs pg_dump",
+                          waits[big], dump_growth[big]))
+        self.rows.append((f"schema-only snapshot (rowCounts: []), {big:,} tables (check duration) vs pg_dump"
+                          " --schema-only (process)", only_growth[big], dump_growth[big]))
+        self.rows.append(("the same, until the snapshot is journaled vs pg_dump", only_waits[big],
+                          dump_growth[big]))
         self.growth.append(("snapshot check (counts + schema), ms", growth))
+        self.growth.append(("schema-only snapshot check (rowCounts: []), ms", only_growth))
         self.growth.append(("pg_dump --schema-only process, ms", dump_growth))
         if rss_max[big][0] is not None:
             self.rows.append((f"peak memory (MB, max RSS) of the {big:,}-table run, target <= 250", rss_max[big],
                               None))
+        # CPU moves much less with the machine's load than wall time does: the whole process's (ours: the JVM from
+        # its start, not only the check) and the server's (backends of connections that closed meanwhile).
+        med = statistics.median
+        for label, runs in (("ours, counts + schema (whole `run` process)", cpu["full"]),
+                            ("ours, schema only (whole `run` process)", cpu["schema"]),
+                            ("pg_dump --schema-only", cpu["pg_dump"])):
+            server = [s for _, s in runs if s is not None]
+            self.notes.append(f"CPU of {label}, {big:,} tables, median of {len(runs)}: client {med(c for c, _ in runs):,.0f}"
+                              f" ms, server " + (f"{med(server):,.0f} ms" if server else "not measured (server not local)"))
 
     def windows(self):
         if not shutil.which("Xvfb"):

@@ -465,7 +465,8 @@ public final class CatalogReader {
 
     @FunctionalInterface
     private interface RowReader {
-        CatalogObject read(ResultSet rs) throws SQLException;
+        /** @param json the positions of the row's {@code json_*} columns */
+        CatalogObject read(ResultSet rs, int[] json) throws SQLException;
     }
 
     private record Catalog(String sql, RowReader reader) {}
@@ -473,7 +474,7 @@ public final class CatalogReader {
     private static final Map<ObjectKind, Catalog> CATALOGS = new EnumMap<>(ObjectKind.class);
 
     static {
-        CATALOGS.put(ObjectKind.TABLES, new Catalog(TABLES, rs -> object(rs, ObjectKind.TABLES, rs.getString(1), null,
+        CATALOGS.put(ObjectKind.TABLES, new Catalog(TABLES, (rs, json) -> object(rs, json, ObjectKind.TABLES, rs.getString(1), null,
                 null, "rls", bool(rs, "relrowsecurity"), "partitioned", bool(rs, "partitioned"),
                 "unlogged", bool(rs, "unlogged"), "forceRls", bool(rs, "relforcerowsecurity"),
                 "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"),
@@ -482,34 +483,34 @@ public final class CatalogReader {
                 rs.getBoolean("relispartition") ? "partitionOf" : "inherits", rs.getString("parents"),
                 "tablespace", rs.getString("tablespace"), "accessMethod", rs.getString("access_method"),
                 "ofType", rs.getString("of_type"))));
-        CATALOGS.put(ObjectKind.COLUMNS, new Catalog(COLUMNS, rs -> object(rs, ObjectKind.COLUMNS, rs.getString(2),
+        CATALOGS.put(ObjectKind.COLUMNS, new Catalog(COLUMNS, (rs, json) -> object(rs, json, ObjectKind.COLUMNS, rs.getString(2),
                 rs.getString(1), null, "type", rs.getString("type"), "nullable", String.valueOf(!rs.getBoolean("attnotnull")),
                 "default", rs.getString("default"), "generated", rs.getString("generated"),
                 "identity", rs.getString("identity"), "collation", rs.getString("collation"),
                 "statistics", rs.getString("statistics"), "storage", rs.getString("storage"),
                 "compression", rs.getString("compression"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.INDEXES, new Catalog(INDEXES, rs -> object(rs, ObjectKind.INDEXES, rs.getString(1),
+        CATALOGS.put(ObjectKind.INDEXES, new Catalog(INDEXES, (rs, json) -> object(rs, json, ObjectKind.INDEXES, rs.getString(1),
                 rs.getString("table_name"), rs.getString("definition"), "table", rs.getString("table_name"),
                 "unique", bool(rs, "indisunique"), "primary", bool(rs, "indisprimary"), "partial", bool(rs, "partial"),
                 "valid", bool(rs, "indisvalid"), "method", rs.getString("amname"), "columns", rs.getString("columns"),
                 "include", rs.getString("include"), "tablespace", rs.getString("tablespace"),
                 "attachedTo", rs.getString("attached_to"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.CONSTRAINTS, new Catalog(CONSTRAINTS, rs -> object(rs, ObjectKind.CONSTRAINTS,
+        CATALOGS.put(ObjectKind.CONSTRAINTS, new Catalog(CONSTRAINTS, (rs, json) -> object(rs, json, ObjectKind.CONSTRAINTS,
                 rs.getString(1), rs.getString("table_name"), rs.getString("definition"), "table",
                 rs.getString("table_name"), "type", rs.getString("type"), "columns", rs.getString("columns"),
                 "references", rs.getString("references"), "validated", bool(rs, "convalidated"),
                 "deferrable", bool(rs, "condeferrable"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.TRIGGERS, new Catalog(TRIGGERS, rs -> object(rs, ObjectKind.TRIGGERS, rs.getString(1),
+        CATALOGS.put(ObjectKind.TRIGGERS, new Catalog(TRIGGERS, (rs, json) -> object(rs, json, ObjectKind.TRIGGERS, rs.getString(1),
                 rs.getString("table_name"), rs.getString("definition"), "table", rs.getString("table_name"),
                 "timing", rs.getString("timing"), "events", rs.getString("events"), "level", rs.getString("level"),
                 "function", rs.getString("function"), "enabled", bool(rs, "enabled"), "fires", rs.getString("fires"),
                 "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.VIEWS, new Catalog(VIEWS, rs -> object(rs, ObjectKind.VIEWS, rs.getString(1), null,
+        CATALOGS.put(ObjectKind.VIEWS, new Catalog(VIEWS, (rs, json) -> object(rs, json, ObjectKind.VIEWS, rs.getString(1), null,
                 rs.getString("definition"), "materialized", bool(rs, "materialized"),
                 "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"),
                 "tablespace", rs.getString("tablespace"), "accessMethod", rs.getString("access_method"),
                 "clusterOn", rs.getString("cluster_on"))));
-        CATALOGS.put(ObjectKind.FUNCTIONS, new Catalog(FUNCTIONS, rs -> object(rs, ObjectKind.FUNCTIONS,
+        CATALOGS.put(ObjectKind.FUNCTIONS, new Catalog(FUNCTIONS, (rs, json) -> object(rs, json, ObjectKind.FUNCTIONS,
                 rs.getString(1), null, rs.getString("definition"), "arguments", rs.getString("arguments"),
                 "argumentTypes", rs.getString("argument_types"), "returns", rs.getString("returns"), "language", rs.getString("language"), "kind",
                 rs.getString("kind"), "volatility", rs.getString("volatility"), "security", rs.getString("security"),
@@ -517,33 +518,33 @@ public final class CatalogReader {
                 "parallel", rs.getString("parallel"), "cost", rs.getString("cost"), "rows", rs.getString("rows"),
                 "body", rs.getString("body"), "ownerRole", rs.getString("owner_role"),
                 "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.SEQUENCES, new Catalog(SEQUENCES, rs -> object(rs, ObjectKind.SEQUENCES,
+        CATALOGS.put(ObjectKind.SEQUENCES, new Catalog(SEQUENCES, (rs, json) -> object(rs, json, ObjectKind.SEQUENCES,
                 rs.getString(1), null, null, "type", rs.getString("type"), "owner", rs.getString("owner"),
                 "start", rs.getString("start"), "increment", rs.getString("increment"),
                 "minValue", rs.getString("min_value"), "maxValue", rs.getString("max_value"),
                 "cache", rs.getString("cache"), "cycle", bool(rs, "seqcycle"), "unlogged", bool(rs, "unlogged"),
                 "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.EXTENSIONS, new Catalog(EXTENSIONS, rs -> object(rs, ObjectKind.EXTENSIONS,
+        CATALOGS.put(ObjectKind.EXTENSIONS, new Catalog(EXTENSIONS, (rs, json) -> object(rs, json, ObjectKind.EXTENSIONS,
                 rs.getString(1), null, null, "version", rs.getString("version"), "schema", rs.getString("schema"))));
-        CATALOGS.put(ObjectKind.POLICIES, new Catalog(POLICIES, rs -> object(rs, ObjectKind.POLICIES, rs.getString(1),
+        CATALOGS.put(ObjectKind.POLICIES, new Catalog(POLICIES, (rs, json) -> object(rs, json, ObjectKind.POLICIES, rs.getString(1),
                 rs.getString("table_name"), emptyToNull(rs.getString("definition")), "table",
                 rs.getString("table_name"), "command", rs.getString("command"), "permissive",
                 bool(rs, "polpermissive"), "roles", rs.getString("roles"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.TYPES, new Catalog(TYPES, rs -> object(rs, ObjectKind.TYPES, rs.getString(1), null,
+        CATALOGS.put(ObjectKind.TYPES, new Catalog(TYPES, (rs, json) -> object(rs, json, ObjectKind.TYPES, rs.getString(1), null,
                 null, "type", rs.getString("type"), "values", rs.getString("values"),
                 "baseType", rs.getString("base_type"), "default", rs.getString("default"),
                 "nullable", rs.getString("nullable"), "collation", rs.getString("collation"),
                 "attributes", rs.getString("attributes"), "range", rs.getString("range"),
                 "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.RULES, new Catalog(RULES, rs -> object(rs, ObjectKind.RULES, rs.getString(1),
+        CATALOGS.put(ObjectKind.RULES, new Catalog(RULES, (rs, json) -> object(rs, json, ObjectKind.RULES, rs.getString(1),
                 rs.getString("table_name"), rs.getString("definition"), "table", rs.getString("table_name"),
                 "event", rs.getString("event"), "enabled", bool(rs, "enabled"), "fires", rs.getString("fires"),
                 "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.STATISTICS, new Catalog(STATISTICS, rs -> object(rs, ObjectKind.STATISTICS,
+        CATALOGS.put(ObjectKind.STATISTICS, new Catalog(STATISTICS, (rs, json) -> object(rs, json, ObjectKind.STATISTICS,
                 rs.getString(1), rs.getString("table_name"), rs.getString("definition"), "table",
                 rs.getString("table_name"), "statistics", rs.getString("statistics"),
                 "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
-        CATALOGS.put(ObjectKind.SCHEMAS, new Catalog(SCHEMAS, rs -> object(rs, ObjectKind.SCHEMAS, rs.getString(1),
+        CATALOGS.put(ObjectKind.SCHEMAS, new Catalog(SCHEMAS, (rs, json) -> object(rs, json, ObjectKind.SCHEMAS, rs.getString(1),
                 null, null, "ownerRole", rs.getString("owner_role"), "comment", rs.getString("comment"))));
     }
 
@@ -675,7 +676,8 @@ public final class CatalogReader {
             try (PreparedStatement ps = c.prepareStatement(catalog.sql())) {
                 ps.setString(1, schema);
                 try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) objects.add(catalog.reader().read(rs));
+                    int[] json = jsonColumns(rs.getMetaData());
+                    while (rs.next()) objects.add(catalog.reader().read(rs, json));
                 }
             }
         }
@@ -704,21 +706,29 @@ public final class CatalogReader {
      * Builds an object from named values plus every {@code json_*} column of the row: a JSON object of properties
      * whose names are data (one per storage parameter, per grantee, per SET, per domain constraint).
      */
-    private static CatalogObject object(ResultSet rs, ObjectKind kind, String name, String table, String definition,
-                                        String... keyValues) throws SQLException {
+    private static CatalogObject object(ResultSet rs, int[] jsonColumns, ObjectKind kind, String name, String table,
+                                        String definition, String... keyValues) throws SQLException {
         Map<String, String> properties = new LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) properties.put(keyValues[i], keyValues[i + 1]);
-        ResultSetMetaData meta = rs.getMetaData();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-            if (!meta.getColumnLabel(i).startsWith("json_")) continue;
+        for (int i : jsonColumns) {
             String json = rs.getString(i);
             if (json == null) continue;
             try {
                 JSON.readTree(json).properties().forEach(e -> properties.put(e.getKey(), e.getValue().asText()));
             } catch (JsonProcessingException e) {
-                throw new SQLException("unreadable catalog value in " + meta.getColumnLabel(i) + ": " + json, e);
+                throw new SQLException("unreadable catalog value in " + rs.getMetaData().getColumnLabel(i) + ": "
+                        + json, e);
             }
         }
         return new CatalogObject(kind, name, table, properties, definition);
+    }
+
+    /** The positions of a result's {@code json_*} columns, found once per query rather than once per row. */
+    private static int[] jsonColumns(ResultSetMetaData meta) throws SQLException {
+        List<Integer> found = new ArrayList<>();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnLabel(i).startsWith("json_")) found.add(i);
+        }
+        return found.stream().mapToInt(Integer::intValue).toArray();
     }
 }
