@@ -83,6 +83,13 @@ final class SnapshotChecks {
         }
         List<String> compared = spec.tables().isEmpty() ? new ArrayList<>(before.rowCounts().keySet())
                 : spec.tables();
+        if (compared.isEmpty()) {
+            // "0 tables match" would be a PASS that looked at nothing: a schema-only snapshot, or one of a schema
+            // with no tables, leaves nothing to compare.
+            return new CheckOutcome(Status.ERROR, "counts as in '" + spec.compareTo() + "'", "snapshot '"
+                    + spec.compareTo() + "' counted no table, so there is nothing to compare: name the tables to"
+                    + " count in the snapshot (its rowCounts), or compare the schema with schemaDiff", null, null);
+        }
         Set<String> now = new LinkedHashSet<>();
         for (String t : compared) {
             if (spec.dropped().contains(t)) now.add(t);

@@ -204,6 +204,15 @@ class CheckEngineTest {
     }
 
     @Test
+    void rowCountsAgainstASnapshotThatCountedNoTableIsAnErrorNotAPassOverNothing() {
+        h.run(new CheckSpec.Snapshot(EngineHarness.meta(), "schema only", List.of(), false, null));
+        CheckResult r = h.run(new CheckSpec.RowCounts(EngineHarness.meta(), "schema only", List.of(), Map.of(),
+                List.of(), null));
+        assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
+        assertThat(r.actual()).contains("counted no table");
+    }
+
+    @Test
     void explainSeesAnIndexScanAndASeqScan() {
         CheckResult indexed = h.run(new CheckSpec.Explain(EngineHarness.meta(),
                 "SELECT * FROM accounts WHERE email = 'user7@example.com'", CheckSpec.PlanExpectation.INDEX_SCAN,
