@@ -1,11 +1,15 @@
 package dev.runbookpilot.importer.intent;
 
 import dev.runbookpilot.report.MarkdownReport;
+import dev.runbookpilot.report.PdfReport;
 import dev.runbookpilot.report.ReportBuilder;
 import dev.runbookpilot.runbook.RunbookException;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.testing.TestPostgres;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +47,11 @@ class ImportTraceTest {
             String report = MarkdownReport.render(ReportBuilder.build(live.state()));
             assertThat(report).contains("Step `before` · from checklist.md, line 2")
                     .contains("Step `after` · from checklist.md, line 5");
+            byte[] pdf = PdfReport.render(ReportBuilder.build(live.state()));
+            try (PDDocument doc = Loader.loadPDF(pdf)) {
+                assertThat(new PDFTextStripper().getText(doc).replaceAll("\\s+", ""))
+                        .contains("·fromchecklist.md,line2").contains("·fromchecklist.md,line5");
+            }
             // The items keep their own words: no "(checklist line N)" appended to a manual text.
             assertThat(live.runbook.steps().flatMap(s -> s.checks().stream())
                     .filter(dev.runbookpilot.runbook.CheckSpec.Manual.class::isInstance)
