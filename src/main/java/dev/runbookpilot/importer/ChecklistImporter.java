@@ -21,7 +21,8 @@ import java.util.List;
  * description or a warning; {@link ImportResult#lines()} says where.
  *
  * <p>The import is a pipeline of stages, each in its own file (docs/import.md, "How the import works"):
- * {@link ChecklistDocument} (the Markdown as line-numbered blocks) → {@link ItemReader} (the {@link Outline}:
+ * {@link ChecklistDocument} (the Markdown as line-numbered blocks; {@link ConfigValues} puts in the expected values
+ * a configuration block states where the checklist refers to them) → {@link ItemReader} (the {@link Outline}:
  * title, phases, steps and their entries with notes and code) → {@link StatementMapping} (each entry's statements
  * become checks, then the recognisers read what is left, through {@link Recognition}) → {@link UnrecognisedSql}
  * (SQL nothing read) → {@link RunbookSynthesis} (the YAML). Each stage writes what it did to every line into one
@@ -92,6 +93,7 @@ public final class ChecklistImporter {
     private static ImportResult run(String markdown, String sourceName) {
         ChecklistDocument doc = ChecklistDocument.parse(markdown);
         ImportLedger ledger = new ImportLedger(doc.lines.size());
+        ConfigValues.read(doc).resolveIn(doc, ledger);
         Outline outline = new ItemReader(doc, ledger, sourceName).read();
         new StatementMapping(doc, ledger, outline).mapAll();
         new UnrecognisedSql(doc, ledger).find();

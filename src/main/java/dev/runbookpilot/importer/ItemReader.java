@@ -86,6 +86,9 @@ final class ItemReader {
         boolean itemOpen = false;
         Unit lastFree = null;
         boolean blankSince = false;
+        // Under a heading or a label line that announces criteria, plain bullets are items (CriteriaLists).
+        boolean criteriaHeading = false;
+        boolean criteriaLabel = false;
         for (int bi = 0; bi < blocks.size(); bi++) {
             Block b = blocks.get(bi);
             switch (b.type) {
@@ -97,6 +100,8 @@ final class ItemReader {
                 case HEADING -> {
                     item = null;
                     lastFree = null;
+                    criteriaHeading = CriteriaLists.announcedByHeading(b.text);
+                    criteriaLabel = false;
                     String text = clean(b.text).isEmpty() ? "Untitled (line " + b.line + ")" : clean(b.text);
                     if (b == titleHeading) {
                         use(b.line, Use.HEADING, null, b.text);
@@ -135,6 +140,14 @@ final class ItemReader {
                     blankSince = false;
                     continue;
                 }
+                if (anyBox && CriteriaLists.isLabel(b.text) && (item == null || b.indent <= item.indent)) {
+                    criteriaLabel = true;
+                    item = null;
+                    lastFree = null;
+                    describe(phase, step, b.line);
+                    blankSince = false;
+                    continue;
+                }
                 if (item != null && itemOpen && (b.indent > item.indent || !blankSince
                         || (isExpectationNote(b.text) && !item.blocks.isEmpty()))) {
                     item.notes.add(b);
@@ -158,6 +171,7 @@ final class ItemReader {
                 }
                 if (item != null && b.indent <= item.indent) itemOpen = false;
                 lastFree = null;
+                criteriaLabel = false;
                 describe(phase, step, b.line);
                 blankSince = false;
                 continue;
@@ -171,7 +185,9 @@ final class ItemReader {
                     blankSince = false;
                     continue;
                 }
-                if (b.box || !anyBox && !deeper) {
+                boolean criterion = !b.box && anyBox && !deeper && (criteriaHeading || criteriaLabel)
+                        && CriteriaLists.isCriterion(b.text);
+                if (b.box || !anyBox && !deeper || criterion) {
                     step = ensureStep(phase, step, b.line);
                     phase = phases.get(phases.size() - 1);
                     item = new Unit(b.line, b.text, b.indent);

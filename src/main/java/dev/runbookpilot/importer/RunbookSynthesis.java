@@ -189,6 +189,8 @@ final class RunbookSynthesis {
             y.comment(6, "line " + s.line);
             y.entry(6, "- id", s.id);
             y.entry(8, "title", s.title);
+            // The trace the report prints beside the step's title (the description says it to the wizard).
+            y.entry(8, "source", sourceName + ", line " + s.line);
             y.entry(8, "description", withoutLastNewline(d));
             if (s.optional) y.entry(8, "optional", true);
             if (s.backup != null) y.entry(8, "backup", s.backup);
@@ -203,6 +205,7 @@ final class RunbookSynthesis {
             y.comment(6, "sign-off, line " + s.signLines.get(0));
             y.entry(6, "- id", id);
             y.entry(8, "title", hasChecks ? "Sign-off: " + s.title : s.title);
+            y.entry(8, "source", sourceName + ", line " + (hasChecks ? s.signLines.get(0) : s.line));
             StringBuilder sd = new StringBuilder();
             for (int l : s.signLines) {
                 sd.append(kept(l)).append('\n');

@@ -114,7 +114,9 @@ public final class MarkdownReport {
             b.append("## ").append(inline(p.name())).append(rh != null ? " · REHEARSAL" : "").append("\n\n");
             for (Report.StepReport st : p.steps()) {
                 b.append("### ").append(inline(st.title())).append(" — ").append(mark(st.status())).append("\n\n");
-                b.append("Step `").append(st.id()).append("`\n\n");
+                b.append("Step `").append(st.id()).append("`");
+                if (st.source() != null) b.append(" · from ").append(inline(st.source()));
+                b.append("\n\n");
                 if (st.checks().isEmpty()) continue;
                 b.append("| # | Check | Status | Expected | Actual | Time |\n|---:|---|---|---|---|---:|\n");
                 for (Report.CheckReport c : st.checks()) {

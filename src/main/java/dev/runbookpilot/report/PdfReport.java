@@ -429,8 +429,10 @@ public final class PdfReport {
 
     private static void step(StringBuilder b, Report.StepReport st, SqlAppendix sql, String cols) {
         b.append("<h3>").append(esc(st.title())).append(' ').append(badge(st.status()))
-                .append(" <span class=\"stepid\">step <span class=\"mono\">").append(esc(st.id()))
-                .append("</span></span></h3>\n");
+                .append(" <span class=\"stepid\">step <span class=\"mono\">").append(esc(st.id())).append("</span>");
+        // On the title's line: the trace to the checklist costs no height.
+        if (st.source() != null) b.append(" · from ").append(esc(st.source()));
+        b.append("</span></h3>\n");
         if (st.checks().isEmpty()) return;
         b.append("<table class=\"grid checks\">").append(cols).append("<thead><tr><th>#</th><th>Check</th>"
                 + "<th>Status</th><th>Expected</th><th>Actual</th><th class=\"time\">Time</th></tr></thead>"

@@ -101,7 +101,12 @@ public record Report(String title, String runbookVersion, String runbookFile, St
     public record CheckReport(int index, String kind, String label, Status status, String expected, String actual,
                               String sql, Long durationMillis, String sqlState, String error, CheckDetail detail) {}
 
-    public record StepReport(String id, String title, Status status, List<CheckReport> checks) {}
+    /** {@code source}: where the runbook says the step came from (an imported checklist's file and line), or null. */
+    public record StepReport(String id, String title, Status status, List<CheckReport> checks, String source) {
+        public StepReport(String id, String title, Status status, List<CheckReport> checks) {
+            this(id, title, status, checks, null);
+        }
+    }
 
     public record PhaseReport(String name, List<StepReport> steps) {}
 

@@ -60,7 +60,8 @@ public final class ReportBuilder {
                     }
                 }
                 steps.add(new Report.StepReport(s.id(), s.title(),
-                        Outcome.stepStatus(checks.stream().map(Report.CheckReport::status).toList()), checks));
+                        Outcome.stepStatus(checks.stream().map(Report.CheckReport::status).toList()), checks,
+                        s.source()));
             }
             phases.add(new Report.PhaseReport(p.name(), steps));
         }

@@ -47,8 +47,10 @@ public final class RunbookLoader {
     static final Set<String> WINDOW_KEYS = Set.of("start", "duration");
     static final Set<String> TARGET_KEYS = Set.of("environment", "database", "schema", "approveProbes");
     static final Set<String> PHASE_KEYS = Set.of("name", "description", "steps", "budget");
+    /** A step's {@code source:} is a reference shown beside its title in the report, not a text of its own. */
+    static final int MAX_SOURCE_CHARS = 200;
     static final Set<String> STEP_KEYS = Set.of("id", "title", "description", "checks", "manual",
-            "requireNote", "execute", "command", "signoff", "optional", "backup", "pointOfNoReturn", "budget",
+            "requireNote", "execute", "command", "signoff", "optional", "backup", "pointOfNoReturn", "budget", "source",
             "expectDuration", "gate");
     static final Set<String> GATE_KEYS = Set.of("roles", "question");
     /** What a writer's {@code rollback:} takes besides the fields of its forward kind: the proof's options. */
@@ -424,9 +426,14 @@ public final class RunbookLoader {
             problem(f.keyLocation("pointOfNoReturn"), "pointOfNoReturn marks a step that writes",
                     "put it on the execute or command step past which only the backup can undo the change");
         }
+        String source = f.text("source");
+        if (source != null && (source.length() > MAX_SOURCE_CHARS || source.contains("\n"))) {
+            problem(f.keyLocation("source"), "'source' says where the step came from in one short line (at most "
+                    + MAX_SOURCE_CHARS + " characters)", "for example: source: \"checklist.md, line 24\"");
+        }
         if (id == null || title == null) return null;
         return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional),
-                Boolean.TRUE.equals(pointOfNoReturn), budget);
+                Boolean.TRUE.equals(pointOfNoReturn), budget, source == null || source.isBlank() ? null : source);
     }
 
     // ---------------------------------------------------------------- checks

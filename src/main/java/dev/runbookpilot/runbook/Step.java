@@ -9,14 +9,21 @@ import java.util.List;
  * @param optional        the operator may skip the step with a written reason (a sign-off step never is optional)
  * @param pointOfNoReturn once its writer applied, rollback means restoring the backup: no rollback is offered
  * @param budget          how long the step is planned to take; null when the runbook gives none
+ * @param source          where the step came from, as the runbook says ({@code source:}, e.g. the checklist file and
+ *                        line it was imported from), shown in the report; null when it says nothing
  */
 public record Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
-                   boolean optional, boolean pointOfNoReturn, java.time.Duration budget) {
+                   boolean optional, boolean pointOfNoReturn, java.time.Duration budget, String source) {
     public Step {
         checks = List.copyOf(checks);
         if (optional && checks.stream().anyMatch(c -> c instanceof CheckSpec.Signoff)) {
             throw new IllegalArgumentException("a sign-off step cannot be optional");
         }
+    }
+
+    public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,
+                boolean optional, boolean pointOfNoReturn, java.time.Duration budget) {
+        this(id, title, description, checks, location, optional, pointOfNoReturn, budget, null);
     }
 
     public Step(String id, String title, String description, List<CheckSpec> checks, SourceLocation location,

@@ -59,10 +59,15 @@ public sealed interface JournalEvent {
         }
     }
 
-    /** {@code budget}: the step's planned time in milliseconds; null when it has none (and in older journals). */
-    record StepOutline(String id, String title, String description, List<CheckOutline> checks, Long budget) {
+    /**
+     * {@code budget}: the step's planned time in milliseconds; null when it has none (and in older journals).
+     * {@code source}: where the runbook says the step came from (its {@code source:}); null when it says nothing
+     * (and in older journals).
+     */
+    record StepOutline(String id, String title, String description, List<CheckOutline> checks, Long budget,
+                       String source) {
         public StepOutline(String id, String title, String description, List<CheckOutline> checks) {
-            this(id, title, description, checks, null);
+            this(id, title, description, checks, null, null);
         }
     }
 

@@ -325,7 +325,7 @@ public final class Session implements AutoCloseable {
                     checks.add(new JournalEvent.CheckOutline(c.kind(), c.label(), c.describe(), sql, roles));
                 }
                 steps.add(new JournalEvent.StepOutline(s.id(), s.title(), s.description(), checks,
-                        s.budget() == null ? null : s.budget().toMillis()));
+                        s.budget() == null ? null : s.budget().toMillis(), s.source()));
             }
             phases.add(new JournalEvent.PhaseOutline(p.name(), steps, p.budget() == null ? null
                     : p.budget().toMillis()));

@@ -175,6 +175,12 @@ public final class NamedObjectsRecogniser implements Recogniser {
                         + "(?:columns?|fields?)\\s*:?\\s*(?:\\(\\s*)?")) {
             return plainColumns(spans.get(0).name, spans.subList(1, spans.size()));
         }
+        // "New columns on `accounts`: `a`, `b`": the table named right after "columns on", the list after a colon.
+        if (spans.size() >= 2 && spans.get(0).before.matches(
+                "(?is)\\W*(?:the\\s+)?(?:new\\s+)?(?:columns?|fields?)\\s+(?:on|of|in|to)\\s+(?:the\\s+)?(?:table\\s+)?")
+                && spans.get(1).before.matches("\\s*[:—–-]\\s*(?:\\(\\s*)?")) {
+            return plainColumns(spans.get(0).name, spans.subList(1, spans.size()));
+        }
         Span last = spans.get(spans.size() - 1);
         if (spans.size() >= 2 && TABLE_BEFORE.matcher(last.before).find()) {
             return plainColumns(last.name, spans.subList(0, spans.size() - 1));

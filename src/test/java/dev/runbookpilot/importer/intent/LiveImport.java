@@ -80,6 +80,11 @@ final class LiveImport implements AutoCloseable {
                         + results.keySet()));
     }
 
+    /** What the session journaled so far, as a report is built from it. */
+    dev.runbookpilot.session.SessionState state() {
+        return session.state();
+    }
+
     @Override
     public void close() throws Exception {
         try {

@@ -39,6 +39,11 @@ class NamedObjectsRecogniserTest {
         assertThat(added.table()).isEqualTo("orders");
         assertThat(exist(added)).containsExactly("a", "b");
 
+        // The table right after "columns on", the columns after the colon.
+        CheckSpec.CatalogObjects on = only("New columns on `accounts`: `closed_at`, `closed_reason`.");
+        assertThat(on.table()).isEqualTo("accounts");
+        assertThat(exist(on)).containsExactly("closed_at", "closed_reason");
+
         CheckSpec.CatalogObjects extensions = only("Extensions installed (`pgcrypto`, `uuid-ossp`)");
         assertThat(extensions.objectKind()).isEqualTo(ObjectKind.EXTENSIONS);
         assertThat(exist(extensions)).containsExactly("pgcrypto", "uuid-ossp");
@@ -94,6 +99,7 @@ class NamedObjectsRecogniserTest {
                 ## After
                 - [ ] Confirm indexes created: `idx_users_email`
                 - [ ] `users` has new fields `email_normalized`
+                - [ ] New columns on `users`: `email`, `email_verified_at`
                 - [ ] Extensions installed (`plpgsql`, `pg_trgm`)
                 - [ ] Table `legacy_users` dropped
                 - [ ] The table `clients` is renamed into `customers`, the old name must not exist any more.
@@ -104,6 +110,7 @@ class NamedObjectsRecogniserTest {
             live.runStep("After");
             assertThat(live.status("Confirm indexes created")).isEqualTo(Status.FAILED);
             assertThat(live.status("users has new fields")).isEqualTo(Status.FAILED);
+            assertThat(live.status("New columns on users")).isEqualTo(Status.FAILED);
             assertThat(live.status("Extensions installed")).isEqualTo(Status.FAILED);
             assertThat(live.status("Table legacy_users dropped")).isEqualTo(Status.FAILED);
             // The new name exists but the old one is still there; the column is text, not citext.
@@ -111,7 +118,8 @@ class NamedObjectsRecogniserTest {
             assertThat(live.status("The column users.email")).isEqualTo(Status.FAILED);
             assertThat(live.status("Index users_pkey is existing")).isEqualTo(Status.PASSED);
 
-            TestPostgres.exec(db, "ALTER TABLE users ADD COLUMN email_normalized text; "
+            TestPostgres.exec(db, "ALTER TABLE users ADD COLUMN email_normalized text,"
+                    + " ADD COLUMN email_verified_at timestamptz; "
                     + "CREATE INDEX idx_users_email ON users (email); CREATE EXTENSION pg_trgm; DROP TABLE legacy_users;"
                     + "DROP TABLE clients; ALTER TABLE users ALTER COLUMN email TYPE citext");
             live.runStep("After");
