@@ -32,7 +32,19 @@ public final class Main implements Runnable {
 
     /** With no arguments a DBA gets the desktop wizard; commands keep the terminal path. */
     public static void main(String[] args) {
+        ownsTheJvm = true;
         System.exit(execute(args.length == 0 ? new String[] {"gui"} : args));
+    }
+
+    /** Whether the command runs as a process of its own, not inside a test's or an embedder's JVM. */
+    private static volatile boolean ownsTheJvm;
+
+    /**
+     * True when this JVM was started for the command line and exits after it: only then may a command tune the JVM
+     * for itself (ADR 0043), which would otherwise outlast the command in someone else's process.
+     */
+    static boolean ownsTheJvm() {
+        return ownsTheJvm;
     }
 
     public static int execute(String... args) {

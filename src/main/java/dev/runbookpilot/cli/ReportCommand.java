@@ -77,8 +77,13 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
-        // The PDF's fonts are parsed on the other core while the journal is read and the signing key opened.
-        if (format == Format.pdf) PdfReport.prepare();
+        if (format == Format.pdf) {
+            // Laid out once and gone: the optimising compiler would cost more than it saves (ADR 0043). Not in a JVM
+            // that outlives the command (tests, embedding), whose later work it would slow.
+            if (Main.ownsTheJvm()) QuickCompilerOnly.fromNowOn();
+            // The PDF's fonts are parsed on the other core while the journal is read and the signing key opened.
+            PdfReport.prepare();
+        }
         try {
             Path journal = SessionFiles.find(sessionRef,
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());

@@ -47,6 +47,11 @@ final class ReportFonts {
             try (InputStream in = ReportFonts.class.getResourceAsStream(FONT_DIR + face.file)) {
                 if (in == null) throw new IllegalStateException("font " + face.file + " missing from the application");
                 font = new TTFParser().parse(new RandomAccessReadBuffer(in.readAllBytes()));
+                // Of DejaVu's glyph substitutions PDFBox applies to Latin only the ligatures ff, fi, fl, ffi and
+                // ffl (the mono face has none): it looked them up in every string it wrote, a tenth of a cold
+                // render (ADR 0043), and the layout measured each word without them anyway. The CJK fallback
+                // keeps its substitutions.
+                if (face != Face.CJK_FALLBACK) font.setEnableGsub(false);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the report font " + face.file, e);
             }

@@ -41,6 +41,18 @@ class PdfReportTest {
     }
 
     @Test
+    void wordsWithFfFiOrFlAreWrittenLetterByLetterSoSearchAndCopyFindThem() throws Exception {
+        byte[] pdf = PdfReport.render(ReportBuilder.build(state));
+        String text;
+        try (PDDocument doc = Loader.loadPDF(pdf)) {
+            text = new PDFTextStripper().getText(doc);
+        }
+        // Every page's footer says "sign-off"; a ligature glyph would extract as U+FB00 and "sign-off" not be found.
+        assertThat(squash(text)).contains("Pilotsign-offreport");
+        assertThat(text.codePoints().filter(c -> c >= 0xFB00 && c <= 0xFB06).count()).as("ligature glyphs").isZero();
+    }
+
+    @Test
     void theTextOfThePdfHoldsEveryExpectedAndActualValueAndEveryName() throws Exception {
         Report report = ReportBuilder.build(state);
         byte[] pdf = PdfReport.render(report);
