@@ -219,9 +219,20 @@ final class ActionSteps {
         s.units.clear();
         // Where the entries that stay go: the step itself, then after each command a step "(continued)".
         StepDraft current = s;
+        // An entry of the step before that only changes folder ("Go to the app: `cd app`"): the command runs there.
+        String folder = null;
         for (int k = 0; k < units.size(); k++) {
             Unit u = units.get(k);
             Hit h = forwardHit(u);
+            if (h == null) {
+                Matcher only = CODE_SPAN.matcher(u.text);
+                String dir = u.blocks.isEmpty() && only.find() ? ActionLines.cdAlone(only.group(2)) : null;
+                if (dir != null && !only.find()) folder = dir;
+            } else if (h.action().cwd() == null && folder != null) {
+                ActionLine a = h.action();
+                h = new Hit(h.line(), new ActionLine(a.tool(), a.direction(), a.run(), folder, a.env(), a.doubt(),
+                        null), h.block(), h.index());
+            }
             Reading r = h == null ? null : read(u);
             boolean whole = h != null && r.code().isEmpty();
             if (!whole) {
@@ -233,15 +244,20 @@ final class ActionSteps {
             }
             if (h == null) continue;
             List<Integer> lines = takeOut(u, h, r);
-            // The heading's title goes to the command when the step would be left with nothing before it.
-            String title = k == 0 && whole ? s.title : commandTitle(u, h);
-            if (!whole) {
-                current.extraDescription.add("Line " + h.line() + " (" + truncate(doc.raw(h.line()).strip(), 120)
-                        + ") runs as the command step '" + title + "' after this one; it is not part of this"
-                        + " confirmation.");
-            }
-            out.add(commandStep(title, u, h, lines));
             current = null;
+            if (k == 0 && whole) {
+                // Nothing comes before it: the step itself (its heading, its text) becomes the command step.
+                command(s, h, lines);
+                continue;
+            }
+            StepDraft cmd = new StepDraft(commandTitle(u, h), u.line);
+            if (!whole) {
+                out.get(out.size() - 1).extraDescription.add("Line " + h.line() + " ("
+                        + truncate(doc.raw(h.line()).strip(), 120) + ") runs as the command step '" + cmd.title
+                        + "' after this one; it is not part of this confirmation.");
+            }
+            command(cmd, h, lines);
+            out.add(cmd);
         }
         if (out.size() > 1 && !s.roles.isEmpty()) {
             // Signatures come after everything the step did, the command included.
@@ -287,9 +303,9 @@ final class ActionSteps {
         return "Run " + truncate(h.action().run(), 100);
     }
 
-    private StepDraft commandStep(String title, Unit u, Hit h, List<Integer> lines) {
+    /** Makes {@code cmd} the command step of the hit, described by the entry's lines and a note for the reviewer. */
+    private void command(StepDraft cmd, Hit h, List<Integer> lines) {
         ActionLine a = h.action();
-        StepDraft cmd = new StepDraft(title, u.line);
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("run", a.run());
         if (a.cwd() != null) c.put("cwd", a.cwd());
@@ -306,7 +322,6 @@ final class ActionSteps {
         ledger.items++;
         ledger.automated++;
         forwards.add(new Forward(cmd, a.tool(), a.tool().equals("psql") ? psqlFile(a.run()) : null));
-        return cmd;
     }
 
     // -------------------------------------------------------------- undo: the rollback of a command step

@@ -63,11 +63,11 @@ public final class ActionLines {
         if (CONNECTION_URL.matcher(line).find() || CONNECTION_VARIABLE.matcher(line).find()) {
             return "the line names its own database connection; the runbook runs commands against its target only";
         }
+        Matcher p = PLACEHOLDER.matcher(line);
+        if (p.find()) return "the line holds " + p.group() + ", a value the operator fills in";
         if (PLUMBING.matcher(line).find()) {
             return "the line pipes, redirects or chains commands, which can hide the tool's exit code";
         }
-        Matcher p = PLACEHOLDER.matcher(line);
-        if (p.find()) return "the line holds " + p.group() + ", a value the operator fills in";
         return null;
     }
 }

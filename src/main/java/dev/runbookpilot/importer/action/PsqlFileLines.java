@@ -42,6 +42,11 @@ final class PsqlFileLines {
         Matcher inc = META_INCLUDE.matcher(line);
         if (inc.matches()) return Optional.of(command(inc.group(1), false, List.of(), line));
         if (!PSQL.matcher(line).find()) return Optional.empty();
+        String plumbing = ActionLines.whyNot(line.replaceAll("\\$\\{?DATABASE_URL}?", ""));
+        if (plumbing != null && !line.matches(".*\\s(?:-f\\s*|--file=)\\S.*")) return Optional.empty();
+        if (plumbing != null && ActionLines.PLUMBING.matcher(line).find()) {
+            return Optional.of(ActionLine.refuse("psql", Direction.EITHER, plumbing));
+        }
         String prefix = line.substring(0, line.indexOf("psql")).strip();
         List<String> args = tokens(line.substring(line.indexOf("psql") + 4));
         String file = null;
