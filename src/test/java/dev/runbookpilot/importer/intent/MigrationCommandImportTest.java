@@ -2,6 +2,8 @@ package dev.runbookpilot.importer.intent;
 
 import dev.runbookpilot.check.CheckResult;
 import dev.runbookpilot.check.Status;
+import dev.runbookpilot.cli.ExitCodes;
+import dev.runbookpilot.cli.Main;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.Session;
@@ -9,6 +11,8 @@ import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A checklist's {@code psql -f} line imported as a command step, loaded with {@code importFile} and run by the real
  * session engine with the real psql against the embedded server: a file that fails half-way must FAIL the step (plain
- * {@code psql -f} exits 0 there), the step asks for approval before it runs, and the rollback section's
- * {@code psql -f rollback.sql} undoes it when the window is rolled back.
+ * {@code psql -f} exits 0 there), the step asks for approval before it runs (and the CLI runs nothing without it),
+ * and the rollback section's {@code psql -f rollback.sql} undoes it when the window is rolled back.
  */
 class MigrationCommandImportTest {
 
@@ -99,5 +103,34 @@ class MigrationCommandImportTest {
             // Nothing recorded the schema before the migration: the way back cannot be proved, and says so.
             assertThat(undo.proved()).isFalse();
         }
+    }
+
+    @Test
+    void theCliRunsTheImportedCommandOnlyOnceApproved(@TempDir Path dir) throws Exception {
+        String db = TestPostgres.freshDatabase("cmdcli");
+        Files.writeString(dir.resolve("checklist.md"), CHECKLIST);
+        Files.writeString(dir.resolve("migrate.sql"), "CREATE TABLE invoices (id int);\n");
+        Files.writeString(dir.resolve("rollback.sql"), "DROP TABLE invoices;\n");
+        Path runbook = dir.resolve("runbook.yaml");
+        assertThat(cli("import", dir.resolve("checklist.md").toString(), "--out", runbook.toString()))
+                .startsWith("0:");
+
+        String unapproved = cli("run", runbook.toString(), "--db", TestPostgres.jdbcUrl(db), "--session-dir",
+                dir.resolve("s1").toString());
+        assertThat(unapproved).startsWith(ExitCodes.UNCONFIRMED + ":")
+                .contains("psql -X -v ON_ERROR_STOP=1 -f migrate.sql");
+        assertThat(tableExists(db, "invoices")).as("nothing ran unapproved").isFalse();
+
+        String approved = cli("run", runbook.toString(), "--db", TestPostgres.jdbcUrl(db), "--yes",
+                "--session-dir", dir.resolve("s2").toString());
+        assertThat(approved).startsWith(ExitCodes.OK + ":");
+        assertThat(tableExists(db, "invoices")).isTrue();
+    }
+
+    /** The CLI's exit code, a colon, and everything it printed. */
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(out, true), args);
+        return code + ":" + out;
     }
 }
