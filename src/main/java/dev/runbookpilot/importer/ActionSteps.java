@@ -339,6 +339,13 @@ final class ActionSteps {
             Hit h = single(u, r, false);
             if (h == null) continue;
             ActionLine a = h.action();
+            // psql running a file, or Django migrating to a named migration, undoes only when the section, the item
+            // or the file's name says so: a troubleshooting section's "psql -f kill_locks.sql" is no rollback.
+            if (a.direction() == ActionLine.Direction.EITHER && !UNDO_WORDS.matcher(headings(p, s)).find()
+                    && !UNDO_WORDS.matcher(proseOnly(words)).find()
+                    && !(a.tool().equals("psql") && UNDO_FILE.matcher(psqlFile(a.run())).find())) {
+                continue;
+            }
             List<Forward> same = forwards.stream().filter(f -> f.tool().equals(a.tool())).toList();
             // An undo that could belong to two commands, or to none, stays the operator's to run.
             if (same.size() != 1 || same.get(0).step().command.containsKey("rollback")) continue;

@@ -215,4 +215,23 @@ class ActionStepsTest {
                 """));
         assertThat(commands(rb)).isEmpty();
     }
+
+    @Test
+    void aPsqlFileInATroubleshootingSectionIsNoRollbackUnlessItSaysItUndoes() throws Exception {
+        Runbook rb = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `psql -f migrate.sql`
+
+                ## Troubleshooting
+
+                - [ ] Locks piling up: `psql -f kill_locks.sql`
+                - [ ] Revert: `psql -f undo_migrate.sql`
+                """));
+        assertThat(commands(rb)).singleElement().satisfies(c -> assertThat(((CheckSpec.Command) c.rollback().undo())
+                .run().shell()).isEqualTo("psql -X -v ON_ERROR_STOP=1 -f undo_migrate.sql"));
+        assertThat(manualTexts(rb)).containsExactly("Locks piling up: `psql -f kill_locks.sql`");
+    }
 }
