@@ -23,7 +23,8 @@ import java.util.List;
  * <p>The import is a pipeline of stages, each in its own file (docs/import.md, "How the import works"):
  * {@link ChecklistDocument} (the Markdown as line-numbered blocks; {@link ConfigValues} puts in the expected values
  * a configuration block states where the checklist refers to them) → {@link ItemReader} (the {@link Outline}:
- * title, phases, steps and their entries with notes and code) → {@link StatementMapping} (each entry's statements
+ * title, phases, steps and their entries with notes and code) → {@link ActionSteps} (migration commands become
+ * command steps of their own, their undo the command's rollback) → {@link StatementMapping} (each entry's statements
  * become checks, then the recognisers read what is left, through {@link Recognition}) → {@link UnrecognisedSql}
  * (SQL nothing read) → {@link RunbookSynthesis} (the YAML). Each stage writes what it did to every line into one
  * {@link ImportLedger}.
@@ -95,6 +96,7 @@ public final class ChecklistImporter {
         ImportLedger ledger = new ImportLedger(doc.lines.size());
         ConfigValues.read(doc).resolveIn(doc, ledger);
         Outline outline = new ItemReader(doc, ledger, sourceName).read();
+        new ActionSteps(doc, ledger, outline).split();
         new StatementMapping(doc, ledger, outline).mapAll();
         new UnrecognisedSql(doc, ledger).find();
         String yaml = new RunbookSynthesis(doc, ledger, outline, sourceName).yaml();

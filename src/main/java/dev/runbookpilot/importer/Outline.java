@@ -63,6 +63,8 @@ final class Outline {
         Map<String, Object> backup;
         /** A rollback, troubleshooting or emergency section: it holds only when that happened. */
         boolean optional;
+        /** The {@code command} a migration line of the checklist became ({@link ActionSteps}): the step's only work. */
+        Map<String, Object> command;
 
         StepDraft(String title, int line) {
             this.title = title;

@@ -72,7 +72,7 @@ final class RunbookSynthesis {
         for (PhaseDraft p : phases) {
             List<StepDraft> kept = new ArrayList<>();
             for (StepDraft s : p.steps) {
-                if (s.checks.isEmpty() && s.roles.isEmpty()) {
+                if (s.checks.isEmpty() && s.roles.isEmpty() && s.command == null) {
                     p.descriptionLines.add(s.line);
                     use(s.line, Use.DESCRIPTION, null, kept(s.line));
                     p.descriptionLines.addAll(s.descriptionLines);
@@ -184,7 +184,7 @@ final class RunbookSynthesis {
         }
         for (String x : s.extraDescription) d.append(x).append('\n');
         d.append("(").append(sourceName).append(", from line ").append(s.line).append(")");
-        boolean hasChecks = !s.checks.isEmpty();
+        boolean hasChecks = !s.checks.isEmpty() || s.command != null;
         if (hasChecks) {
             y.comment(6, "line " + s.line);
             y.entry(6, "- id", s.id);
@@ -194,7 +194,12 @@ final class RunbookSynthesis {
             y.entry(8, "description", withoutLastNewline(d));
             if (s.optional) y.entry(8, "optional", true);
             if (s.backup != null) y.entry(8, "backup", s.backup);
-            y.line(8, "checks:");
+            if (s.command != null) {
+                // A command stands alone in its step (the format's rule): ActionSteps gave it a step of its own.
+                y.entry(8, "command", s.command);
+            } else {
+                y.line(8, "checks:");
+            }
             for (int i = 0; i < s.checks.size(); i++) {
                 for (String c : s.checkComments.get(i)) y.comment(10, c);
                 y.list(10, List.of(s.checks.get(i)));

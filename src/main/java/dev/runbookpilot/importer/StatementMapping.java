@@ -373,7 +373,7 @@ final class StatementMapping {
     private static final Pattern CONDITIONAL = Pattern.compile(
             "(?i)\\b(rollback|roll back|troubleshoot\\w*|emergency|if needed|if\\b.{0,40}\\bfails?|if issues|incident)\\b");
 
-    private static boolean isConditional(String title) {
+    static boolean isConditional(String title) {
         return CONDITIONAL.matcher(title).find();
     }
 

@@ -198,14 +198,18 @@ class ChecklistImporterTest {
         Runbook r = ImportFixtures.load(result);
         assertEquals("Release 42 — production database upgrade", r.title());
         assertEquals(Environment.PRODUCTION, r.target().environment());
-        assertEquals(List.of("before-the-upgrade", "upgrade", "after-the-upgrade"),
+        // The migration line is the "Upgrade" step's command; the item after it is confirmed after it ran.
+        assertEquals(List.of("before-the-upgrade", "upgrade", "upgrade-continued", "after-the-upgrade"),
                 r.steps().map(Step::id).toList());
         assertEquals(1, checks(r, CheckSpec.Activity.class).size());
         CheckSpec.RowCounts counts = checks(r, CheckSpec.RowCounts.class).get(0);
         assertEquals(Map.of("orders", List.of("purchase_orders")), counts.map());
         assertTrue(objects(r, ObjectKind.TABLES).get(0).exist().stream()
                 .anyMatch(o -> o.name().equals("purchase_orders")));
-        assertTrue(checks(r, CheckSpec.Manual.class).stream().anyMatch(m -> m.text().contains("alembic upgrade head")));
+        assertEquals(List.of("alembic upgrade head"),
+                checks(r, CheckSpec.Command.class).stream().map(c -> c.run().shell()).toList());
+        assertTrue(checks(r, CheckSpec.Manual.class).stream().noneMatch(m -> m.text().contains("alembic upgrade head")),
+                "the command is the runbook's to run, not also the operator's");
         assertTrue(result.summary().warnings().stream().anyMatch(w -> w.message().contains("YYYYMMDD")));
         assertTrue(checks(r, CheckSpec.Query.class).stream().anyMatch(q -> q.expect().equals(new Expectation.Text("1.3"))),
                 "a version compares as text, never as the number 1.3");

@@ -51,8 +51,9 @@ class OtherChecklistStylesTest {
         Runbook r = run.runbook();
 
         assertThat(r.title()).isEqualTo("💳 Billing: add payments.external_reference");
-        assertThat(r.steps().map(Step::title).toList())
-                .containsExactly("🔍 Before the upgrade", "🚀 Run the migration", "✅ After the upgrade");
+        // The upgrade line is the migration step's command; "Watch the output" is confirmed after it ran.
+        assertThat(r.steps().map(Step::title).toList()).containsExactly("🔍 Before the upgrade",
+                "🚀 Run the migration", "🚀 Run the migration (continued)", "✅ After the upgrade");
         assertThat(run.imported().yaml()).doesNotContain("\r");
         // The HTML comments and the plain '+' bullet among checkboxes are kept as text, not dropped.
         assertThat(run.imported().lines().get(0).use()).isEqualTo(Use.DESCRIPTION);

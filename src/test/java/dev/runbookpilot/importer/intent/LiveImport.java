@@ -71,6 +71,11 @@ final class LiveImport implements AutoCloseable {
         return this;
     }
 
+    /** The session the checklist's runbook runs in: for what the engine asks before a step (approval). */
+    Session session() {
+        return session;
+    }
+
     /** The status of the one check whose label starts with this text. */
     Status status(String labelStart) {
         return results.entrySet().stream().filter(e -> e.getKey().startsWith(labelStart)).map(Map.Entry::getValue)

@@ -1,0 +1,373 @@
+package dev.runbookpilot.importer;
+
+import dev.runbookpilot.importer.MarkdownBlocks.Block;
+import dev.runbookpilot.importer.MarkdownBlocks.Type;
+import dev.runbookpilot.importer.Outline.PhaseDraft;
+import dev.runbookpilot.importer.Outline.StepDraft;
+import dev.runbookpilot.importer.Outline.Unit;
+import dev.runbookpilot.importer.action.ActionLine;
+import dev.runbookpilot.importer.action.ActionLines;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.runbookpilot.importer.ChecklistImporter.clean;
+import static dev.runbookpilot.importer.ChecklistImporter.truncate;
+
+/**
+ * The actions' stage, between {@link ItemReader} and {@link StatementMapping}: a checklist entry of an execution
+ * section that runs a migration ({@code alembic upgrade head}, {@code psql -f migrate.sql}, {@code \i file.sql}, ...:
+ * {@link ActionLines}) becomes a {@code command} step of its own, in the entry's place, so the runbook runs it (after
+ * the product's usual approval) instead of asking the operator to type it and tick a box. The step is split around
+ * it: entries before the command stay in the step, entries after it go to a step "(continued)", so nothing is
+ * confirmed before the migration ran. The matching undo in a rollback section ({@code alembic downgrade -1}) becomes
+ * that command's {@code rollback:}, and leaves the rollback section.
+ *
+ * <p>It takes a line only when nothing else could be meant: one migration line in the entry, nothing run after it
+ * in the entry (that would have to wait for the command), not in an example, a "do not run" or "never" sentence, a
+ * trigger ("if ... fails"), a rehearsal ("on staging") or a verification, rollback or troubleshooting section. Every
+ * command step says in its description which line it came from and asks the reviewer to check the command, its
+ * folder and its expected output; a line that connects elsewhere, pipes its output or holds a placeholder stays a
+ * manual step with a warning (ADR 0037).
+ */
+final class ActionSteps {
+
+    private final ChecklistDocument doc;
+    private final ImportLedger ledger;
+    private final Outline outline;
+    /** The command steps made so far and their tool, for the rollbacks to find. */
+    private final List<Forward> forwards = new ArrayList<>();
+
+    private record Forward(StepDraft step, String tool, String file) {}
+
+    ActionSteps(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
+        this.doc = doc;
+        this.ledger = ledger;
+        this.outline = outline;
+    }
+
+    void split() {
+        for (PhaseDraft p : outline.phases) {
+            List<StepDraft> steps = new ArrayList<>(p.steps);
+            p.steps.clear();
+            for (StepDraft s : steps) p.steps.addAll(forward(p, s));
+        }
+        for (PhaseDraft p : outline.phases) {
+            for (StepDraft s : p.steps) if (s.command == null) undo(p, s);
+        }
+    }
+
+    // -------------------------------------------------------------- where an action may be read
+
+    /** Sections that verify, roll back, troubleshoot, prepare or illustrate: no migration runs from them. */
+    private static final Pattern NOT_EXECUTION = Pattern.compile("(?i)\\b(verif\\w*|validat\\w*|post[- ]?(?:migration"
+            + "|deploy\\w*|checks?)|smoke|troubleshoot\\w*|emergency|incident|examples?|appendix|reference|faq"
+            + "|pre[- ]?(?:flight|checks?|requisites?)|prerequisites?|preparation|rehears\\w*|staging|dry[- ]?run"
+            + "|local\\w*|tests?|testing)\\b");
+    /** Words that undo: a rollback section, or an entry that says it rolls back. */
+    private static final Pattern UNDO_WORDS = Pattern.compile("(?i)\\b(roll(?:ing|ed)?[\\s-]*back|rollback|revert\\w*"
+            + "|undo|downgrade|go(?:ing)?\\s+back|back\\s+out)\\b");
+    /** An example, a warning or a prohibition: the command in it is not for running. */
+    private static final Pattern NOT_FOR_RUNNING = Pattern.compile("(?i)\\b(do\\s+not|don'?t|never|must\\s+not"
+            + "|should\\s+not|shouldn'?t|avoid|examples?|e\\.g\\.|for\\s+instance|instead\\s+of)\\b|\\bnot\\s+(?:to\\s+)?"
+            + "run\\b");
+    /** A trigger ("if it fails", "in case"): the command runs only when that happens. */
+    private static final Pattern TRIGGER = Pattern.compile("(?i)\\b(if|in\\s+case|unless|only\\s+when|whenever)\\b");
+    /** A rehearsal somewhere else than the runbook's target. */
+    private static final Pattern ELSEWHERE = Pattern.compile("(?i)\\b(staging|rehears\\w*|dry[- ]?run|locally"
+            + "|local\\s+(?:env\\w*|db|database|machine)|on\\s+a\\s+copy|test\\s+(?:env\\w*|db|database|server))\\b");
+    /** A SQL file psql runs that is named as an undo: never a forward migration. */
+    private static final Pattern UNDO_FILE = Pattern.compile("(?i)(rollback|revert|undo|(?:^|[^a-z])down(?:[^a-z]|$))");
+    private static final Pattern CODE_SPAN = Pattern.compile("(`+)(.+?)\\1");
+
+    /** The text with its code spans blanked out: what the words around the commands say. */
+    private static String proseOnly(String text) {
+        return CODE_SPAN.matcher(text).replaceAll(" ");
+    }
+
+    private String headings(PhaseDraft p, StepDraft s) {
+        return p.name + "\n" + s.title;
+    }
+
+    /** The entry's words, its notes, and for a code block standing alone the two lines of text above it. */
+    private String prose(Unit u) {
+        StringBuilder b = new StringBuilder(u.text);
+        for (Block n : u.notes) b.append('\n').append(n.text);
+        if (u.text.isBlank() && !u.blocks.isEmpty()) {
+            int first = u.blocks.get(0).line;
+            for (int l = first - 1; l >= Math.max(1, first - 2); l--) b.append('\n').append(doc.raw(l));
+        }
+        return b.toString();
+    }
+
+    // -------------------------------------------------------------- reading an entry
+
+    /** One action line of an entry: where it is, what it does, the block line it is on (or -1 for a code span). */
+    private record Hit(int line, ActionLine action, Block block, int index) {}
+
+    /** An entry's action lines, and the lines of other code it runs (commands in spans, lines of its blocks). */
+    private record Reading(List<Hit> hits, List<Integer> code) {}
+
+    private Reading read(Unit u) {
+        List<Hit> hits = new ArrayList<>();
+        List<Integer> code = new ArrayList<>();
+        List<Block> texts = new ArrayList<>();
+        texts.add(new Block(Type.TEXT, u.line, 0, u.text));
+        texts.addAll(u.notes);
+        for (Block t : texts) {
+            Matcher span = CODE_SPAN.matcher(t.text);
+            while (span.find()) {
+                String c = span.group(2).strip();
+                ActionLine a = ActionLines.read(c).orElse(null);
+                if (a != null) hits.add(new Hit(t.line, a, null, -1));
+                // A name in backticks is prose; anything with a space in it is a command the operator runs.
+                else if (c.contains(" ")) code.add(t.line);
+            }
+        }
+        for (Block b : u.blocks) {
+            String lang = b.lang == null ? "" : b.lang;
+            boolean sql = lang.matches("sql|psql|pgsql|postgres|postgresql|plpgsql");
+            boolean shell = lang.matches("|bash|sh|shell|console|zsh|terminal|shell-session|text");
+            if (!sql && !shell) continue;
+            String cd = null;
+            int cdLine = -1;
+            for (int i = 0; i < b.content.size(); i++) {
+                int no = b.line + 1 + i;
+                String t = b.content.get(i).strip();
+                if (t.isEmpty() || t.startsWith("#") || t.startsWith("--")) continue;
+                ActionLine a = t.endsWith("\\") ? null : ActionLines.read(t).orElse(null);
+                if (a != null) {
+                    if (cd != null && a.cwd() == null && !a.isRefused()) {
+                        a = new ActionLine(a.tool(), a.direction(), a.run(), cd, a.env(), a.doubt(), null);
+                        // The "cd DIR" line became the command's folder: it is no command left to run by hand.
+                        code.remove(Integer.valueOf(cdLine));
+                    }
+                    hits.add(new Hit(no, a, b, i));
+                    continue;
+                }
+                String dir = ActionLines.cdAlone(t);
+                if (dir != null) {
+                    cd = dir;
+                    cdLine = no;
+                }
+                code.add(no);
+            }
+        }
+        return new Reading(hits, code);
+    }
+
+    /** The one action of the entry going the given way, or null (warned about when it is refused or one of two). */
+    private Hit single(Unit u, Reading r, boolean forward) {
+        List<Hit> going = r.hits().stream().filter(h -> h.action().goes(forward)).toList();
+        if (going.isEmpty()) return null;
+        for (Hit h : going) {
+            if (h.action().isRefused()) {
+                ledger.warn(h.line(), "not imported as a command step: " + h.action().refused() + "; it stays a"
+                        + " manual step showing the line");
+            }
+        }
+        if (going.stream().anyMatch(h -> h.action().isRefused())) return null;
+        if (r.hits().size() > 1) {
+            ledger.warn(going.get(0).line(), "the item runs " + r.hits().size() + " migration commands; it stays a"
+                    + " manual step (give each command an item of its own to import it as a command step)");
+            return null;
+        }
+        Hit h = going.get(0);
+        if (h.block() == null ? !r.code().isEmpty() : r.code().stream().anyMatch(l -> l > h.line())) {
+            ledger.warn(h.line(), "not imported as a command step: the item runs other commands "
+                    + (h.block() == null ? "with" : "after") + " it, which would have to wait for it; it stays a"
+                    + " manual step (give the migration an item of its own to import it as a command step)");
+            return null;
+        }
+        return h;
+    }
+
+    /**
+     * Takes the hit's line out of the entry: the whole entry when the rest is words (the caller drops the entry, its
+     * lines become the command step's description), else only the line (blanked in a copy of its block, so the statements and recognisers of what
+     * is left never see it). Returns the lines that leave with it.
+     */
+    private List<Integer> takeOut(Unit u, Hit h, Reading r) {
+        if (r.code().isEmpty()) return new ArrayList<>(new TreeSet<>(u.lines));
+        u.lines.remove(h.line());
+        Block b = h.block();
+        Block copy = new Block(b.type, b.line, b.indent, b.text);
+        copy.endLine = b.endLine;
+        copy.lang = b.lang;
+        copy.closed = b.closed;
+        List<String> content = new ArrayList<>(b.content);
+        content.set(h.index(), "");
+        copy.content = content;
+        u.blocks.set(u.blocks.indexOf(b), copy);
+        return new ArrayList<>(List.of(h.line()));
+    }
+
+    // -------------------------------------------------------------- forward: the migration becomes a step
+
+    private List<StepDraft> forward(PhaseDraft p, StepDraft s) {
+        if (NOT_EXECUTION.matcher(headings(p, s)).find() || UNDO_WORDS.matcher(headings(p, s)).find()
+                || StatementMapping.isConditional(p.name + " " + s.title)) {
+            return List.of(s);
+        }
+        List<StepDraft> out = new ArrayList<>(List.of(s));
+        List<Unit> units = new ArrayList<>(s.units);
+        s.units.clear();
+        // Where the entries that stay go: the step itself, then after each command a step "(continued)".
+        StepDraft current = s;
+        // An entry of the step before that only changes folder ("Go to the app: `cd app`"): the command runs there.
+        String folder = null;
+        for (int k = 0; k < units.size(); k++) {
+            Unit u = units.get(k);
+            Hit h = forwardHit(u);
+            if (h == null) {
+                Matcher only = CODE_SPAN.matcher(u.text);
+                String dir = u.blocks.isEmpty() && only.find() ? ActionLines.cdAlone(only.group(2)) : null;
+                if (dir != null && !only.find()) folder = dir;
+            } else if (h.action().cwd() == null && folder != null) {
+                ActionLine a = h.action();
+                h = new Hit(h.line(), new ActionLine(a.tool(), a.direction(), a.run(), folder, a.env(), a.doubt(),
+                        null), h.block(), h.index());
+            }
+            Reading r = h == null ? null : read(u);
+            boolean whole = h != null && r.code().isEmpty();
+            if (!whole) {
+                if (current == null) {
+                    current = new StepDraft(s.title + " (continued)", u.line);
+                    out.add(current);
+                }
+                current.units.add(u);
+            }
+            if (h == null) continue;
+            List<Integer> lines = takeOut(u, h, r);
+            current = null;
+            if (k == 0 && whole) {
+                // Nothing comes before it: the step itself (its heading, its text) becomes the command step.
+                command(s, h, lines);
+                continue;
+            }
+            StepDraft cmd = new StepDraft(commandTitle(u, h), u.line);
+            if (!whole) {
+                out.get(out.size() - 1).extraDescription.add("Line " + h.line() + " ("
+                        + truncate(doc.raw(h.line()).strip(), 120) + ") runs as the command step '" + cmd.title
+                        + "' after this one; it is not part of this confirmation.");
+            }
+            command(cmd, h, lines);
+            out.add(cmd);
+        }
+        if (out.size() > 1 && !s.roles.isEmpty()) {
+            // Signatures come after everything the step did, the command included.
+            StepDraft last = out.get(out.size() - 1);
+            if (last.command != null) {
+                last = new StepDraft(s.title + " (continued)", s.signLines.get(0));
+                out.add(last);
+            }
+            if (last != s) {
+                last.roles.addAll(s.roles);
+                last.signLines.addAll(s.signLines);
+                s.roles.clear();
+                s.signLines.clear();
+            }
+        }
+        return out;
+    }
+
+    private Hit forwardHit(Unit u) {
+        if (u.tableSql != null || u.requireNote) return null;
+        Reading r = read(u);
+        if (r.hits().isEmpty()) return null;
+        String words = prose(u);
+        if (NOT_FOR_RUNNING.matcher(words).find() || TRIGGER.matcher(proseOnly(words)).find()
+                || ELSEWHERE.matcher(words).find() || UNDO_WORDS.matcher(proseOnly(words)).find()) {
+            return null;
+        }
+        Hit h = single(u, r, true);
+        if (h == null) return null;
+        if (h.action().tool().equals("psql") && UNDO_FILE.matcher(psqlFile(h.action().run())).find()) return null;
+        return h;
+    }
+
+    private static String psqlFile(String run) {
+        return run.substring(run.lastIndexOf(" -f ") + 4);
+    }
+
+    private String commandTitle(Unit u, Hit h) {
+        String words = clean(proseOnly(u.text));
+        if (words.replaceAll("[^\\p{L}]", "").length() >= 3) {
+            return truncate(clean(u.text).replaceAll("[\\s:—–-]+$", ""), 100);
+        }
+        return "Run " + truncate(h.action().run(), 100);
+    }
+
+    /** Makes {@code cmd} the command step of the hit, described by the entry's lines and a note for the reviewer. */
+    private void command(StepDraft cmd, Hit h, List<Integer> lines) {
+        ActionLine a = h.action();
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("run", a.run());
+        if (a.cwd() != null) c.put("cwd", a.cwd());
+        if (!a.env().isEmpty()) c.put("env", new LinkedHashMap<>(a.env()));
+        cmd.command = c;
+        cmd.descriptionLines.addAll(lines);
+        String line = truncate(doc.raw(h.line()).strip(), 160);
+        cmd.extraDescription.add("Imported from line " + h.line() + ": " + line + " — check the command, its folder"
+                + " and its expected output before approving it.");
+        if (a.doubt() != null) cmd.extraDescription.add("Check before running: " + a.doubt() + ".");
+        ledger.warn(h.line(), "imported as a command step that runs '" + a.run() + "'"
+                + (a.cwd() == null ? "" : " in " + a.cwd()) + " after approval — check the command, its folder and"
+                + " its expected output" + (a.doubt() == null ? "" : " (" + a.doubt() + ")"));
+        ledger.items++;
+        ledger.automated++;
+        forwards.add(new Forward(cmd, a.tool(), a.tool().equals("psql") ? psqlFile(a.run()) : null));
+    }
+
+    // -------------------------------------------------------------- undo: the rollback of a command step
+
+    private void undo(PhaseDraft p, StepDraft s) {
+        boolean section = UNDO_WORDS.matcher(headings(p, s)).find()
+                || StatementMapping.isConditional(p.name + " " + s.title);
+        for (Unit u : new ArrayList<>(s.units)) {
+            if (u.tableSql != null || u.requireNote) continue;
+            String words = prose(u);
+            if (!section && !UNDO_WORDS.matcher(proseOnly(words)).find()) continue;
+            if (NOT_FOR_RUNNING.matcher(words).find()) continue;
+            Reading r = read(u);
+            if (r.hits().isEmpty()) continue;
+            Hit h = single(u, r, false);
+            if (h == null) continue;
+            ActionLine a = h.action();
+            // psql running a file, or Django migrating to a named migration, undoes only when the section, the item
+            // or the file's name says so: a troubleshooting section's "psql -f kill_locks.sql" is no rollback.
+            if (a.direction() == ActionLine.Direction.EITHER && !UNDO_WORDS.matcher(headings(p, s)).find()
+                    && !UNDO_WORDS.matcher(proseOnly(words)).find()
+                    && !(a.tool().equals("psql") && UNDO_FILE.matcher(psqlFile(a.run())).find())) {
+                continue;
+            }
+            List<Forward> same = forwards.stream().filter(f -> f.tool().equals(a.tool())).toList();
+            // An undo that could belong to two commands, or to none, stays the operator's to run.
+            if (same.size() != 1 || same.get(0).step().command.containsKey("rollback")) continue;
+            Forward f = same.get(0);
+            if (f.file() != null && f.file().equals(psqlFile(a.run()))) continue;
+            Map<String, Object> rollback = new LinkedHashMap<>();
+            rollback.put("run", a.run());
+            if (a.cwd() != null && !a.cwd().equals(f.step().command.get("cwd"))) rollback.put("cwd", a.cwd());
+            f.step().command.put("rollback", rollback);
+            List<Integer> lines = takeOut(u, h, r);
+            if (r.code().isEmpty()) s.units.remove(u);
+            f.step().descriptionLines.addAll(lines);
+            f.step().extraDescription.add("Its rollback was imported from line " + h.line() + " (section '"
+                    + s.title + "'): " + truncate(doc.raw(h.line()).strip(), 160) + " — it runs only when the window"
+                    + " is rolled back, approved like the command.");
+            if (!r.code().isEmpty()) {
+                s.extraDescription.add("Line " + h.line() + " (" + truncate(doc.raw(h.line()).strip(), 120)
+                        + ") is the rollback of the command step '" + f.step().title + "'; it is not part of this"
+                        + " confirmation.");
+            }
+            ledger.warn(h.line(), "imported as the rollback of the command step '" + truncate(f.step().title, 80)
+                    + "': '" + a.run() + "' — it runs only when the window is rolled back, after approval");
+        }
+    }
+}
