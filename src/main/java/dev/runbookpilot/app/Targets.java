@@ -87,13 +87,20 @@ public final class Targets {
      * Starts the embedded PostgreSQL in {@code dataDir} with the runbook's demo before-state, copied from the
      * sample's template cluster in {@code demo-templates} beside it (built on the sample's first launch). The server
      * stops when the returned target is closed. The data of earlier demo sessions beside it that have ended is
-     * removed first ({@link DemoLeftovers}); their journals are looked for beside it and in {@code sessions} under it.
+     * removed meanwhile, on a thread of its own ({@link DemoLeftovers}); their journals are looked for beside it and
+     * in {@code sessions} under it.
      */
     public Target startDemo(Runbook runbook, Path dataDir) throws TargetException {
         EmbeddedServer server = null;
         try {
             Path parent = dataDir.toAbsolutePath().getParent();
-            DemoLeftovers.sweep(parent, List.of(parent, parent.resolve("sessions")), java.time.Instant.now());
+            // Reading every journal and deleting old copies took seconds under load before the server could start;
+            // the sweep never touches a directory without an ended session (nor one changed in the last day), so
+            // it runs beside this launch.
+            Thread sweep = new Thread(() -> DemoLeftovers.sweep(parent, List.of(parent, parent.resolve("sessions")),
+                    java.time.Instant.now()), "demo-leftovers");
+            sweep.setDaemon(true);
+            sweep.start();
             Path templates = parent.resolve("demo-templates");
             server = DemoDatabase.start(runbook, dataDir, templates);
             return openDemo(server, DemoDatabase.databaseName(runbook), dataDir);

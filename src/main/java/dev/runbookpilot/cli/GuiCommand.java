@@ -1,5 +1,6 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.ui.Startup;
 import dev.runbookpilot.ui.WizardApp;
 import dev.runbookpilot.ui.widgets.UiLogAppender;
@@ -58,9 +59,11 @@ final class GuiCommand implements Callable<Integer> {
         // Logback's configuration runs while the JavaFX toolkit starts, not before the first window on its thread.
         UiLogAppender.installInBackground();
         // A runbook without a target (the file manager's "Open with") opens on the start screen, loaded.
-        WizardApp.launch(direct ? new Startup(runbook, demo, db, who)
+        Startup startup = direct ? new Startup(runbook, demo, db, who)
                 : runbook != null ? Startup.startScreen(runbook.toAbsolutePath(), operator)
-                : Startup.startScreen(operator));
+                : Startup.startScreen(operator);
+        // The demo's server starts now, while the JavaFX toolkit starts, not after the first window.
+        WizardApp.launch(demo ? startup.openingDemo(Workspace.fromEnvironment()) : startup);
         return ExitCodes.OK;
     }
 

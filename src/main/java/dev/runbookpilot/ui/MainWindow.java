@@ -5,7 +5,6 @@ import atlantafx.base.theme.PrimerLight;
 import dev.runbookpilot.app.Target;
 import dev.runbookpilot.app.Targets;
 import dev.runbookpilot.app.Workspace;
-import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.ui.start.ConnectionDialog;
@@ -32,8 +31,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -132,30 +129,43 @@ public final class MainWindow {
 
     /** Loads the runbook and connects (or starts the demo) in the background, showing progress meanwhile. */
     private void openDirect(Startup s) {
+        if (s.opening() != null) {
+            // Begun by the command line before the toolkit started: the window only waits for it, off the FX thread.
+            showProgress(new Label("Starting the embedded PostgreSQL with the demo of " + s.runbook() + " …"));
+            s.opening().whenComplete((launch, e) -> FxExecutors.UI.execute(() -> {
+                if (e == null) showWizard(launch);
+                else openFailed(s, e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+            }));
+            return;
+        }
         Label what = new Label("Loading " + s.runbook() + " …");
         showProgress(what);
         background.execute(() -> {
             Target target = null;
             try {
-                Runbook rb = RunbookLoader.load(s.runbook());
+                Launch launch;
                 if (s.demo()) {
-                    FxExecutors.UI.execute(() -> what.setText("Starting the embedded PostgreSQL and loading "
-                            + DemoDatabase.setupScript(rb).getFileName() + " …"));
-                    target = Targets.fromEnvironment().startDemo(rb, workspace.home().resolve("demo-"
-                            + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))));
+                    FxExecutors.UI.execute(() -> what.setText("Starting the embedded PostgreSQL and loading the"
+                            + " demo of " + s.runbook() + " …"));
+                    launch = s.openDemo(workspace);
                 } else {
+                    Runbook rb = RunbookLoader.load(s.runbook());
                     FxExecutors.UI.execute(() -> what.setText("Connecting …"));
                     target = Targets.fromEnvironment().connect(s.connectionSpec(),
                             ConnectionDialog.passwordPrompt(stage));
+                    launch = new Launch(rb, target, s.operator(), null);
                 }
-                Launch launch = new Launch(rb, target, s.operator(), null);
                 FxExecutors.UI.execute(() -> showWizard(launch));
             } catch (Exception e) {
                 if (target != null) target.close();
-                log.warn("cannot open {}: {}", s.runbook(), e.getMessage());
-                FxExecutors.UI.execute(() -> showFailure(e.getMessage(), s.operator()));
+                FxExecutors.UI.execute(() -> openFailed(s, e));
             }
         });
+    }
+
+    private void openFailed(Startup s, Throwable e) {
+        log.warn("cannot open {}: {}", s.runbook(), e.getMessage());
+        showFailure(e.getMessage(), s.operator());
     }
 
     private void showProgress(Label what) {

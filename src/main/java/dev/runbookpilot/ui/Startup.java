@@ -1,14 +1,32 @@
 package dev.runbookpilot.ui;
 
+import dev.runbookpilot.app.Target;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
+
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the command line asked the desktop app to open. {@code operator} is null on the start screen when the
  * command line named nobody: the remembered name, or the login name, is offered there. With no runbook the start screen shows; with a runbook
  * and {@code demo} (or a connection spec) the wizard opens on it directly; with a runbook alone (a file opened from
  * the file manager) the start screen shows with that runbook loaded, waiting for a target.
+ *
+ * @param opening the demo's runbook loaded and its server started, begun before the window existed
+ *                ({@link #openingDemo}); null when the window opens the target itself
  */
-public record Startup(Path runbook, boolean demo, String connectionSpec, String operator) {
+public record Startup(Path runbook, boolean demo, String connectionSpec, String operator,
+                      CompletableFuture<Launch> opening) {
+
+    public Startup(Path runbook, boolean demo, String connectionSpec, String operator) {
+        this(runbook, demo, connectionSpec, operator, null);
+    }
+
     public static Startup startScreen(String operator) {
         return new Startup(null, false, null, operator);
     }
@@ -21,5 +39,33 @@ public record Startup(Path runbook, boolean demo, String connectionSpec, String 
     /** True when a target was given, so the wizard opens without the start screen. */
     public boolean direct() {
         return runbook != null && (demo || connectionSpec != null);
+    }
+
+    /**
+     * This demo launch with its runbook loaded and its embedded server started on a thread of its own from now on:
+     * copying the template cluster and starting PostgreSQL (a child process) overlap the JavaFX toolkit's start
+     * instead of following the first window. It needs no window: a demo asks the operator nothing.
+     */
+    public Startup openingDemo(Workspace workspace) {
+        if (!demo || runbook == null) throw new IllegalStateException("not a demo launch: " + this);
+        CompletableFuture<Launch> started = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                started.complete(openDemo(workspace));
+            } catch (Throwable e) {
+                started.completeExceptionally(e);
+            }
+        }, "demo-start");
+        t.setDaemon(true);
+        t.start();
+        return new Startup(runbook, true, null, operator, started);
+    }
+
+    /** Loads the runbook and starts its demo in a new data directory in the workspace (blocking: never on the FX thread). */
+    Launch openDemo(Workspace workspace) throws Exception {
+        Runbook rb = RunbookLoader.load(runbook);
+        Target target = Targets.fromEnvironment().startDemo(rb, workspace.home().resolve("demo-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))));
+        return new Launch(rb, target, operator, null);
     }
 }

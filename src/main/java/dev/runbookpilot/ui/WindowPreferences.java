@@ -20,8 +20,14 @@ import java.nio.file.Path;
  */
 record WindowPreferences(boolean dark, Double width, Double height, boolean maximized) {
     private static final Logger log = LoggerFactory.getLogger(WindowPreferences.class);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Jackson's ~400 classes load with the first read, on the worker: the window calls {@link #smallScreen} on the
+     * FX thread before it is shown, and a mapper in this record's own static fields was built right there.
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     /** Below this a window of the default 1280x800 would not fit with its decorations: it opens maximised. */
     static boolean smallScreen(Rectangle2D visual) {
@@ -31,7 +37,7 @@ record WindowPreferences(boolean dark, Double width, Double height, boolean maxi
     static WindowPreferences read(Path file) {
         if (!Files.isRegularFile(file)) return null;
         try {
-            return JSON.readValue(file.toFile(), WindowPreferences.class);
+            return Json.MAPPER.readValue(file.toFile(), WindowPreferences.class);
         } catch (IOException e) {
             log.warn("ignoring the unreadable window preferences {}: {}", file, e.getMessage());
             return null;
@@ -40,7 +46,7 @@ record WindowPreferences(boolean dark, Double width, Double height, boolean maxi
 
     void write(Path file) {
         try {
-            AtomicWrite.writeString(file, JSON.writeValueAsString(this) + "\n");
+            AtomicWrite.writeString(file, Json.MAPPER.writeValueAsString(this) + "\n");
         } catch (IOException e) {
             log.warn("cannot remember the window's theme and size in {}: {}", file, e.getMessage());
         }

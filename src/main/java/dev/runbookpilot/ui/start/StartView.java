@@ -246,6 +246,23 @@ public final class StartView extends BorderPane {
         HBox bar = new HBox(12, chosen, busy, operatorLabel, operator, rehearse, connect);
         bar.setAlignment(Pos.CENTER_LEFT);
 
+        VBox box = new VBox(8, bar);
+        box.getStyleClass().add("start-footer");
+        // The error area and the description (a text area, a Markdown view) are built when first needed, not
+        // before the first window: most launches show neither.
+        vm.errorProperty().addListener((o, was, is) -> {
+            if (!is.isEmpty() && box.lookup("#startError") == null) box.getChildren().add(0, errorArea());
+        });
+        vm.runbookProperty().addListener((o, was, is) -> {
+            if (is != null && is.description() != null && !is.description().isBlank()
+                    && box.lookup("#chosenDescriptionScroll") == null) {
+                box.getChildren().add(box.getChildren().size() - 1, chosenDescription());
+            }
+        });
+        return box;
+    }
+
+    private TextArea errorArea() {
         TextArea error = new TextArea();
         error.setId("startError");
         error.setEditable(false);
@@ -255,15 +272,13 @@ public final class StartView extends BorderPane {
         error.textProperty().bind(vm.errorProperty());
         error.visibleProperty().bind(vm.errorProperty().isNotEmpty());
         error.managedProperty().bind(error.visibleProperty());
-
-        VBox box = new VBox(8, error, chosenDescription(), bar);
-        box.getStyleClass().add("start-footer");
-        return box;
+        return error;
     }
 
     /**
      * The chosen runbook's whole description (its ticket, window and rollback plan), read before connecting; a long
-     * one scrolls in a bounded area so the Connect bar stays on screen.
+     * one scrolls in a bounded area so the Connect bar stays on screen. Built when the first runbook with a
+     * description is chosen.
      */
     private Node chosenDescription() {
         MarkdownView text = new MarkdownView();
@@ -276,16 +291,16 @@ public final class StartView extends BorderPane {
             scroll.setMinViewportHeight(shown);
             scroll.setPrefViewportHeight(shown);
         });
-        vm.runbookProperty().addListener((o, was, is) -> {
+        javafx.beans.value.ChangeListener<Runbook> show = (o, was, is) -> {
             String description = is == null ? null : is.description();
             boolean shown = description != null && !description.isBlank();
             text.setMarkdown(shown ? description : "");
             scroll.setVisible(shown);
             scroll.setManaged(shown);
             scroll.setVvalue(0);
-        });
-        scroll.setVisible(false);
-        scroll.setManaged(false);
+        };
+        vm.runbookProperty().addListener(show);
+        show.changed(vm.runbookProperty(), null, vm.runbookProperty().get());
         return scroll;
     }
 

@@ -1,0 +1,90 @@
+package dev.runbookpilot.ui;
+
+import dev.runbookpilot.app.Workspace;
+import javafx.scene.control.Labeled;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code gui --demo RUNBOOK} starts the embedded server before the window exists (so it overlaps the toolkit's
+ * start); the window shows progress meanwhile and opens the wizard on that server, or says why it could not.
+ */
+@ExtendWith(ApplicationExtension.class)
+class DemoStartupTest {
+    private static final Path SAMPLE = Path.of("runbooks", "schema-alignment", "runbook.yaml").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+    private Stage stage;
+    private MainWindow window;
+    private ExecutorService background;
+
+    @Start
+    void start(Stage stage) {
+        this.stage = stage;
+        background = FxExecutors.background();
+        window = new MainWindow(stage, new Workspace(dir.resolve("home")), background);
+        stage.show();
+    }
+
+    @AfterEach
+    void stop(FxRobot robot) {
+        // Back to the start screen closes the session and the demo's target, which stops its server.
+        if (window.wizard() != null) robot.interact(() -> window.showStart("alice"));
+        background.shutdownNow();
+    }
+
+    @Test
+    void theWizardOpensOnTheDemoServerStartedBeforeTheWindow(FxRobot robot) throws Exception {
+        Workspace workspace = new Workspace(dir.resolve("home"));
+        Startup early = new Startup(SAMPLE, true, null, "alice").openingDemo(workspace);
+
+        robot.interact(() -> window.start(early));
+
+        WaitForAsyncUtils.waitFor(180, TimeUnit.SECONDS, () -> window.wizard() != null);
+        assertThat(stage.getTitle()).startsWith("Runbook Pilot — ");
+        assertThat(early.opening().get().target().isDemo()).isTrue();
+        try (var files = Files.list(workspace.home())) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("demo-2")).count())
+                    .as("the session runs on its own copy of the sample's template").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aDemoThatCannotStartSaysWhyInsteadOfOpeningTheWizard(FxRobot robot) throws Exception {
+        Path file = dir.resolve("runbook.yaml");
+        Files.writeString(file, """
+                runbook: No demo here
+                target: { environment: staging, database: billing }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: count
+                        title: Items
+                        checks:
+                          - query: { sql: "SELECT count(*) FROM items", expect: "= 3" }
+                """, StandardCharsets.UTF_8);
+
+        robot.interact(() -> window.start(new Startup(file, true, null, "alice")
+                .openingDemo(new Workspace(dir.resolve("home")))));
+
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> robot.lookup("#open-error").tryQuery().isPresent());
+        assertThat(robot.lookup("#open-error").queryAs(Labeled.class).getText()).contains("has no demo");
+        assertThat(window.wizard()).isNull();
+    }
+}
