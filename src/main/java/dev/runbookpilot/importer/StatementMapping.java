@@ -1,6 +1,5 @@
 package dev.runbookpilot.importer;
 
-import dev.runbookpilot.importer.ImportResult.LineUse;
 import dev.runbookpilot.importer.ImportResult.Use;
 import dev.runbookpilot.importer.ImportSummary.UnmappedSql;
 import dev.runbookpilot.importer.MarkdownBlocks.Block;
@@ -39,7 +38,6 @@ final class StatementMapping {
     private final ChecklistDocument doc;
     private final ImportLedger ledger;
     private final Outline outline;
-    private final LineUse[] uses;
     private final List<UnmappedSql> unmapped;
     private final Set<Integer> parsedLines;
     private final Map<Integer, Unit> unitOfLine;
@@ -52,7 +50,6 @@ final class StatementMapping {
         this.doc = doc;
         this.ledger = ledger;
         this.outline = outline;
-        this.uses = ledger.uses;
         this.unmapped = ledger.unmapped;
         this.parsedLines = ledger.parsedLines;
         this.unitOfLine = ledger.unitOfLine;
@@ -63,22 +60,6 @@ final class StatementMapping {
     void mapAll() {
         findRenames();
         for (PhaseDraft p : outline.phases) for (StepDraft s : p.steps) mapStep(p, s);
-    }
-
-    private String raw(int line) {
-        return doc.raw(line);
-    }
-
-    private String kept(int line) {
-        return doc.kept(line);
-    }
-
-    private void use(int line, Use use, String stepId, String kept) {
-        ledger.use(line, use, stepId, kept);
-    }
-
-    private void warn(int line, String message) {
-        ledger.warn(line, message);
     }
 
     // -------------------------------------------------------------- mapping units to checks
@@ -163,39 +144,13 @@ final class StatementMapping {
         }
     }
 
-    /** What one unit produced: automated checks, statements left for the operator, and which stated results. */
-    static final class Mapping {
-        final List<Map<String, Object>> checks = new ArrayList<>();
-        final List<Integer> checkLines = new ArrayList<>();
-        /** Source lines of the statements that became checks, wrappers and continuation lines included. */
-        final Set<Integer> checkedLines = new HashSet<>();
-        final List<SqlText.Stmt> leftoverReads = new ArrayList<>();
-        final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
-        /** Placeholders ({@code <user_id>}, lower case) filled from an earlier RETURNING, and from which line. */
-        final Map<String, Integer> filled = new LinkedHashMap<>();
-        /**
-         * Statements with an expected result written for them, whether or not they became checks: the ratio's
-         * denominator counts statements, so an item with three stated queries and one check is one of three.
-         */
-        final Set<SqlText.Stmt> stated = new HashSet<>();
-        /** Statements that became at least one automated check. */
-        final Set<SqlText.Stmt> checked = new HashSet<>();
-        /**
-         * The item's notes that speak for the statement on their own line, by line: sub-steps (nested list
-         * items) and notes that state their statement's result.
-         */
-        final Map<Integer, Block> subSteps = new HashMap<>();
-        Unit unit;
-        SqlText.Stmt current;
-    }
-
     private static final Pattern TEXT_PLACEHOLDER = Pattern.compile(
             "<[A-Za-z_][\\w-]*>|YYYY[-_]?MM[-_]?DD|\\{\\{[^}]*}}|\\[(?:your|insert|enter)[^]]*]",
             Pattern.CASE_INSENSITIVE);
 
     private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
         ledger.items++;
-        Mapping m = new Mapping();
+        Mapping m = new Mapping(unmapped);
         List<SqlText.Stmt> stmts = u.stmts;
         String unitText = unitText(u);
         // A sub-step that carries its own statement ("1. Version bumped: `SELECT ...` → 7.2"), or a note that
@@ -251,8 +206,8 @@ final class StatementMapping {
                 StringBuilder t = new StringBuilder("Also do by hand (from the checklist item at line ")
                         .append(u.line).append("; the automated checks above do not cover these):\n");
                 for (int l : byHand) {
-                    t.append(kept(l)).append('\n');
-                    use(l, Use.MANUAL, step.id, kept(l));
+                    t.append(doc.kept(l)).append('\n');
+                    ledger.use(l, Use.MANUAL, step.id, doc.kept(l));
                 }
                 // A command written before every checked statement (a pg_dump before the check) is done first.
                 int at = byHand.get(0) < m.checkedLines.stream().mapToInt(Integer::intValue).min().orElse(0)
@@ -264,8 +219,8 @@ final class StatementMapping {
                 step.extraDescription.add("From the checklist item at line " + u.line + " (text the checks "
                         + "below do not quote):");
                 for (int l : uncarried) {
-                    step.extraDescription.add(kept(l));
-                    use(l, Use.DESCRIPTION, step.id, kept(l));
+                    step.extraDescription.add(doc.kept(l));
+                    ledger.use(l, Use.DESCRIPTION, step.id, doc.kept(l));
                 }
             }
             if (!writeLines.isEmpty()) {
@@ -273,15 +228,15 @@ final class StatementMapping {
                         + "checks: they write and no result was stated for them. The rejects/accepts checks "
                         + "above roll back, so they leave no test data to clean up.");
                 for (int l : writeLines) {
-                    step.extraDescription.add(kept(l));
-                    use(l, Use.DESCRIPTION, step.id, kept(l));
+                    step.extraDescription.add(doc.kept(l));
+                    ledger.use(l, Use.DESCRIPTION, step.id, doc.kept(l));
                 }
             }
         } else {
             StringBuilder t = new StringBuilder();
             for (int l : u.lines) {
-                t.append(kept(l)).append('\n');
-                use(l, Use.MANUAL, step.id, kept(l));
+                t.append(doc.kept(l)).append('\n');
+                ledger.use(l, Use.MANUAL, step.id, doc.kept(l));
             }
             if (note != null) t.append(note);
             // An empty "- [ ]" still asks the operator for something: say which line it is.
@@ -290,13 +245,13 @@ final class StatementMapping {
             step.checkComments.add(sourceComment(u, u.line));
         }
         if (isConditional(phase.name + " " + step.title) && isAutomated) {
-            warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
+            ledger.warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                     + "that situation happened; skip or waive the step otherwise");
         }
     }
 
     private boolean hasPlaceholder(Unit u) {
-        for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(raw(l)).find()) return true;
+        for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(doc.raw(l)).find()) return true;
         return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
     }
 
@@ -319,9 +274,9 @@ final class StatementMapping {
         }
         for (int l : u.lines) {
             if (leftoverLines.contains(l) || writeLines.contains(l)) continue;
-            String t = kept(l).strip();
-            if (SourceTrace.carriedIn(raw(l), carried)) {
-                use(l, Use.AUTOMATED, stepId, raw(l).strip());
+            String t = doc.kept(l).strip();
+            if (SourceTrace.carriedIn(doc.raw(l), carried)) {
+                ledger.use(l, Use.AUTOMATED, stepId, doc.raw(l).strip());
             } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#")
                     && !t.startsWith("--")) {
                 byHand.add(l);
@@ -351,15 +306,15 @@ final class StatementMapping {
         for (SqlText.Stmt s : u.stmts) {
             String p = SqlText.placeholder(s.sql);
             if (p != null && warned.add(p.toLowerCase(Locale.ROOT))) {
-                warn(s.line, "placeholder " + p + " in the SQL: the operator fills it in, so this statement "
+                ledger.warn(s.line, "placeholder " + p + " in the SQL: the operator fills it in, so this statement "
                         + "stays a manual step");
             }
         }
         for (int l : u.lines) {
-            Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
+            Matcher ph = TEXT_PLACEHOLDER.matcher(doc.raw(l));
             while (ph.find()) {
                 if (!warned.add(ph.group().toLowerCase(Locale.ROOT))) continue;
-                warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
+                ledger.warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
             }
         }
     }
@@ -378,7 +333,7 @@ final class StatementMapping {
     }
 
     private List<String> sourceComment(Unit u, int line) {
-        return List.of("line " + line + ": " + truncate(raw(line).strip(), 160));
+        return List.of("line " + line + ": " + truncate(doc.raw(line).strip(), 160));
     }
 
     private String unitText(Unit u) {
@@ -446,7 +401,6 @@ final class StatementMapping {
 
     private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
                               String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
-        m.unit = u;
         m.current = s;
         Block sub = m.subSteps.get(s.line);
         if (sub != null) {
@@ -466,12 +420,12 @@ final class StatementMapping {
                 if (placeholder != null) {
                     // Stated but not automatable: it counts against the ratio, as a machine could verify it.
                     if (phrase != null) m.stated.add(m.current);
-                    leftover(u, s, "contains the placeholder " + placeholder + "; fill it in by hand", m);
+                    m.leftover(s, "contains the placeholder " + placeholder + "; fill it in by hand");
                     return;
                 }
                 if (s.piped) {
                     if (phrase != null) m.stated.add(m.current);
-                    leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
+                    m.leftover(s, "its output is filtered by a shell pipe, which the check cannot reproduce");
                     return;
                 }
                 if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
@@ -479,7 +433,7 @@ final class StatementMapping {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
                     body.put("otherSessions", 0);
-                    add(m, "activity", body, s.line);
+                    m.add("activity", body, s.line);
                     m.stated.add(m.current);
                     return;
                 }
@@ -490,28 +444,28 @@ final class StatementMapping {
                     Map<String, Object> body = new LinkedHashMap<>();
                     body.put("name", name);
                     body.put("longTransactions", 0);
-                    add(m, "activity", body, s.line);
+                    m.add("activity", body, s.line);
                     m.stated.add(m.current);
                     return;
                 }
                 if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
                 if (phrase == null) {
-                    leftover(u, s, "no expected result written next to it", m);
+                    m.leftover(s, "no expected result written next to it");
                     return;
                 }
                 m.stated.add(m.current);
                 var g = ExpectationText.grammar(phrase);
                 if (g.isEmpty() && mapRowValues(s, phrase, comments + "\n" + unitText, name, m)) return;
                 if (g.isEmpty()) {
-                    leftover(u, s, "expected result '" + truncate(phrase, 60) + "' is not a single value or "
-                            + "comparison", m);
+                    m.leftover(s, "expected result '" + truncate(phrase, 60) + "' is not a single value or "
+                            + "comparison");
                     return;
                 }
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", name);
-                body.put("sql", stripSemicolon(s.sql));
+                body.put("sql", Mapping.stripSemicolon(s.sql));
                 body.put("expect", countAsValue(versionAsText(g.get(), s.sql), s.sql));
-                add(m, "query", body, s.line);
+                m.add("query", body, s.line);
             }
             case EXPLAIN -> {
                 String about = comments + "\n" + unitText;
@@ -520,8 +474,8 @@ final class StatementMapping {
                 boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
                 if (placeholder != null || !(indexScan || noSeq)) {
                     if (indexScan || noSeq) m.stated.add(m.current);
-                    leftover(u, s, placeholder != null ? "contains the placeholder " + placeholder
-                            : "no expected plan written next to it", m);
+                    m.leftover(s, placeholder != null ? "contains the placeholder " + placeholder
+                            : "no expected plan written next to it");
                     return;
                 }
                 m.stated.add(m.current);
@@ -536,20 +490,20 @@ final class StatementMapping {
                     for (String t : joined) {
                         Map<String, Object> body = new LinkedHashMap<>();
                         body.put("name", truncate(name, 140) + " — " + t);
-                        body.put("sql", stripSemicolon(target));
+                        body.put("sql", Mapping.stripSemicolon(target));
                         body.put("expect", expect);
                         body.put("table", t);
-                        add(m, "explain", body, s.line);
+                        m.add("explain", body, s.line);
                     }
                     return;
                 }
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("name", name);
-                body.put("sql", stripSemicolon(target));
+                body.put("sql", Mapping.stripSemicolon(target));
                 body.put("expect", expect);
                 String table = SqlText.firstTable(target);
                 if (table != null && indexScan) body.put("table", table);
-                add(m, "explain", body, s.line);
+                m.add("explain", body, s.line);
             }
             case WRITE -> {
                 // The item's own text speaks for its statement only when there is no other write to mean.
@@ -560,20 +514,20 @@ final class StatementMapping {
                 boolean succeeds = !fails && ExpectationText.saysSucceeds(about);
                 if (!fails && !succeeds) {
                     setup.add(s);
-                    leftover(u, s, "writes, and no expected error or success is written next to it", m);
+                    m.leftover(s, "writes, and no expected error or success is written next to it");
                     return;
                 }
                 m.stated.add(m.current);
                 Filled f = fillFromReturning(setup, s);
                 if (f.unfilled() != null) {
-                    leftover(u, s, "contains the placeholder " + f.unfilled() + "; fill it in by hand", m);
+                    m.leftover(s, "contains the placeholder " + f.unfilled() + "; fill it in by hand");
                     if (succeeds) setup.add(s);
                     return;
                 }
                 String probeSetup = f.setup().isEmpty() ? null : String.join(";\n", f.setup());
                 if (!SqlText.probeAllowed(probeSetup, f.sql())) {
-                    leftover(u, s, "as a probe, the check guard would refuse it or its setup (a statement whose"
-                            + " effect a rollback does not undo, or SQL read two ways); try it by hand", m);
+                    m.leftover(s, "as a probe, the check guard would refuse it or its setup (a statement whose"
+                            + " effect a rollback does not undo, or SQL read two ways); try it by hand");
                     if (succeeds) setup.add(s);
                     return;
                 }
@@ -589,13 +543,13 @@ final class StatementMapping {
                     } else if (error != null) {
                         body.put("message", error);
                     } else {
-                        leftover(u, s, "expected to fail, but no error message or SQLSTATE is written; any "
-                                + "failure would not prove the item", m);
+                        m.leftover(s, "expected to fail, but no error message or SQLSTATE is written; any "
+                                + "failure would not prove the item");
                         return;
                     }
-                    add(m, "rejects", body, s.line);
+                    m.add("rejects", body, s.line);
                 } else {
-                    add(m, "accepts", body, s.line);
+                    m.add("accepts", body, s.line);
                     setup.add(s);
                 }
                 promoteSetupOutOfLeftovers(setup, m);
@@ -603,14 +557,14 @@ final class StatementMapping {
                 for (SqlText.Stmt x : setup) for (int l = x.line; l <= x.endLine; l++) m.checkedLines.add(l);
                 for (Map.Entry<String, Integer> e : f.filled().entrySet()) {
                     if (m.filled.putIfAbsent(e.getKey(), e.getValue()) == null) {
-                        warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
+                        ledger.warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
                                 + e.getValue() + " returns (kept in a temporary table inside the check's "
                                 + "rolled-back transaction); review the rewritten SQL");
                     }
                 }
             }
-            case CONTROL -> leftover(u, s, "transaction control or session setting; the checks manage their own "
-                    + "transactions", m);
+            case CONTROL -> m.leftover(s, "transaction control or session setting; the checks manage their own "
+                    + "transactions");
         }
     }
 
@@ -662,7 +616,7 @@ final class StatementMapping {
                 filled.putIfAbsent("<" + key + ">", sourceLine.get(key));
             }
             pm.appendTail(b);
-            String sql = stripSemicolon(b.toString());
+            String sql = Mapping.stripSemicolon(b.toString());
             String left = SqlText.placeholder(sql);
             if (left != null) return new Filled(List.of(), x.sql, Map.of(), left);
             if (i == all.size() - 1) return new Filled(out, sql, filled, null);
@@ -688,38 +642,7 @@ final class StatementMapping {
 
     /** Statements that became setup of a rejects/accepts check are part of that check, not leftovers. */
     private void promoteSetupOutOfLeftovers(List<SqlText.Stmt> setup, Mapping m) {
-        for (SqlText.Stmt x : setup) {
-            if (m.leftoverWrites.remove(x)) {
-                unmapped.removeIf(um -> um.line() == x.line && um.sql().equals(x.sql));
-            }
-        }
-    }
-
-    private void leftover(Unit u, SqlText.Stmt s, String reason, Mapping m) {
-        unmapped.add(new UnmappedSql(s.line, s.sql, reason));
-        SqlText.Kind k = SqlText.kind(s.sql);
-        if (k == SqlText.Kind.WRITE || k == SqlText.Kind.CONTROL) m.leftoverWrites.add(s);
-        else m.leftoverReads.add(s);
-    }
-
-    /** Kinds that look at the database as it is, so they must not run before writes the operator still has to do. */
-    private static final Set<String> READS_STATE = Set.of("query", "tables", "indexes", "columns", "views",
-            "sequences", "functions", "extensions", "explain");
-
-    private void add(Mapping m, String kind, Map<String, Object> body, int line) {
-        if (READS_STATE.contains(kind) && !m.leftoverWrites.isEmpty()) {
-            // The engine would run it at once, before the operator ran the writes above it in the same block.
-            leftover(m.unit, m.current, "runs after statements left to the operator in the same block (from line "
-                    + m.leftoverWrites.get(0).line + "); what it finds depends on them, so it is checked by "
-                    + "hand after them", m);
-            return;
-        }
-        Map<String, Object> check = new LinkedHashMap<>();
-        check.put(kind, body);
-        m.checks.add(check);
-        m.checkLines.add(line);
-        m.checked.add(m.current);
-        for (int l = m.current.line; l <= m.current.endLine; l++) m.checkedLines.add(l);
+        for (SqlText.Stmt x : setup) m.unleftover(x);
     }
 
     /**
@@ -745,12 +668,6 @@ final class StatementMapping {
         if (grammar.equals("empty")) return "= 0";
         if (grammar.startsWith("rows = ")) return "= " + grammar.substring("rows = ".length());
         return grammar;
-    }
-
-    private static String stripSemicolon(String sql) {
-        String s = sql.strip();
-        while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
-        return s;
     }
 
     private String checkName(Unit u, SqlText.Stmt s, Block sub) {
@@ -804,7 +721,7 @@ final class StatementMapping {
             body.put("name", truncate(l.label(), 80) + " (line " + s.line + ")");
             body.put("sql", l.sql());
             body.put("expect", expect);
-            add(m, "query", body, s.line);
+            m.add("query", body, s.line);
         }
         return true;
     }
@@ -845,7 +762,7 @@ final class StatementMapping {
                     : "'" + values.get(i).replace("'", "''") + "'"));
         }
         String cond = String.join(" AND ", conds);
-        String inner = "(\n" + stripSemicolon(s.sql) + "\n) AS q";
+        String inner = "(\n" + Mapping.stripSemicolon(s.sql) + "\n) AS q";
         String sql;
         String expect;
         if (rows != null) {
@@ -862,7 +779,7 @@ final class StatementMapping {
         body.put("name", name);
         body.put("sql", sql);
         body.put("expect", expect);
-        add(m, "query", body, s.line);
+        m.add("query", body, s.line);
         return true;
     }
 
@@ -879,7 +796,7 @@ final class StatementMapping {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", snap);
             body.put("rowCounts", new ArrayList<Object>(tables));
-            add(m, "snapshot", body, s.line);
+            m.add("snapshot", body, s.line);
             return;
         }
         String snap = snapshots.get(snapshots.size() - 1);
@@ -900,18 +817,18 @@ final class StatementMapping {
                 compared.add(t);
                 droppedHere.add(t);
             } else {
-                warn(s.line, "row count of '" + t + "' (snapshot '" + snap + "') has no counterpart after the "
+                ledger.warn(s.line, "row count of '" + t + "' (snapshot '" + snap + "') has no counterpart after the "
                         + "change and the checklist states no rename for it; compare it by hand");
             }
         }
         for (String t : tables) {
             if (!covered.contains(t)) {
-                warn(s.line, "row count of '" + t + "' has no before-count in snapshot '" + snap
+                ledger.warn(s.line, "row count of '" + t + "' has no before-count in snapshot '" + snap
                         + "'; it is not compared");
             }
         }
         if (compared.isEmpty()) {
-            leftover(u, s, "none of its tables were counted in snapshot '" + snap + "'", m);
+            m.leftover(s, "none of its tables were counted in snapshot '" + snap + "'");
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -920,7 +837,7 @@ final class StatementMapping {
         body.put("tables", new ArrayList<Object>(compared));
         if (!map.isEmpty()) body.put("map", map);
         if (!droppedHere.isEmpty()) body.put("dropped", new ArrayList<Object>(droppedHere));
-        add(m, "rowCounts", body, s.line);
+        m.add("rowCounts", body, s.line);
     }
 
     private static final Pattern QUOTED_NAMES = Pattern.compile("['\"`]([A-Za-z_][\\w$]*)['\"`]");
@@ -929,7 +846,7 @@ final class StatementMapping {
                          String name, Mapping m) {
         Matcher mm = Pattern.compile("^\\\\d([tivsfxmn]?)([S+]*)(?:\\s+(\\S+))?\\s*;?$").matcher(s.sql.strip());
         if (!mm.matches()) {
-            leftover(u, s, "psql meta-command the importer does not map", m);
+            m.leftover(s, "psql meta-command the importer does not map");
             return;
         }
         String letter = mm.group(1);
@@ -938,9 +855,9 @@ final class StatementMapping {
         if (letter.isEmpty()) {
             if (pattern == null || !SqlText.isIdentifier(pattern) || !expected.clean()) {
                 if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated.add(m.current);
-                leftover(u, s, pattern == null || !SqlText.isIdentifier(pattern)
+                m.leftover(s, pattern == null || !SqlText.isIdentifier(pattern)
                         ? "no table named, or a placeholder instead of a table name"
-                        : "no expected column list written next to it", m);
+                        : "no expected column list written next to it");
                 return;
             }
             m.stated.add(m.current);
@@ -948,7 +865,7 @@ final class StatementMapping {
             body.put("name", name);
             body.put("table", pattern);
             body.put("include", new ArrayList<Object>(expected.names()));
-            add(m, "columns", body, s.line);
+            m.add("columns", body, s.line);
             return;
         }
         String kindKey = switch (letter) {
@@ -971,11 +888,11 @@ final class StatementMapping {
         }
         if (kindKey == null || names == null || names.isEmpty()) {
             if (expected.label() != null) m.stated.add(m.current);
-            leftover(u, s, "no expected list of names written next to it", m);
+            m.leftover(s, "no expected list of names written next to it");
             return;
         }
         if (s.piped && s.grepNames == null) {
-            leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
+            m.leftover(s, "its output is filtered by a shell pipe, which the check cannot reproduce");
             return;
         }
         String direction = null;
@@ -986,7 +903,7 @@ final class StatementMapping {
         else if (EXIST_WORDS.matcher(about).find()) direction = "exist";
         if (direction != null) m.stated.add(m.current);
         if (direction == null) {
-            leftover(u, s, "lists names but the checklist does not say whether they must exist or be absent", m);
+            m.leftover(s, "lists names but the checklist does not say whether they must exist or be absent");
             return;
         }
         Map<String, Object> body = new LinkedHashMap<>();
@@ -1007,7 +924,7 @@ final class StatementMapping {
         } else {
             body.put(direction, new ArrayList<Object>(names));
         }
-        add(m, kindKey, body, s.line);
+        m.add(kindKey, body, s.line);
     }
 
     static Map<String, Object> manual(String text, boolean requireNote) {
