@@ -45,6 +45,7 @@ final class StatementMapping {
     private final List<String> snapshots = new ArrayList<>();
     private final Map<String, List<String>> snapshotTables = new LinkedHashMap<>();
     private final Recognition recognition;
+    private final ProbeMapping probes;
 
     StatementMapping(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
         this.doc = doc;
@@ -54,6 +55,7 @@ final class StatementMapping {
         this.parsedLines = ledger.parsedLines;
         this.unitOfLine = ledger.unitOfLine;
         this.recognition = new Recognition(ledger, renames, snapshots, snapshotTables);
+        this.probes = new ProbeMapping(ledger);
     }
 
     /** Maps every step of the outline, in document order (a later step may compare with an earlier snapshot). */
@@ -505,64 +507,7 @@ final class StatementMapping {
                 if (table != null && indexScan) body.put("table", table);
                 m.add("explain", body, s.line);
             }
-            case WRITE -> {
-                // The item's own text speaks for its statement only when there is no other write to mean.
-                long writes = all.stream().filter(x -> SqlText.kind(x.sql) == SqlText.Kind.WRITE).count();
-                String about = ExpectationText.saysFails(comments) || ExpectationText.saysSucceeds(comments)
-                        || writes != 1 && sub == null ? comments : comments + "\n" + unitText;
-                boolean fails = ExpectationText.saysFails(about);
-                boolean succeeds = !fails && ExpectationText.saysSucceeds(about);
-                if (!fails && !succeeds) {
-                    setup.add(s);
-                    m.leftover(s, "writes, and no expected error or success is written next to it");
-                    return;
-                }
-                m.stated.add(m.current);
-                Filled f = fillFromReturning(setup, s);
-                if (f.unfilled() != null) {
-                    m.leftover(s, "contains the placeholder " + f.unfilled() + "; fill it in by hand");
-                    if (succeeds) setup.add(s);
-                    return;
-                }
-                String probeSetup = f.setup().isEmpty() ? null : String.join(";\n", f.setup());
-                if (!SqlText.probeAllowed(probeSetup, f.sql())) {
-                    m.leftover(s, "as a probe, the check guard would refuse it or its setup (a statement whose"
-                            + " effect a rollback does not undo, or SQL read two ways); try it by hand");
-                    if (succeeds) setup.add(s);
-                    return;
-                }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", name);
-                if (probeSetup != null) body.put("setup", probeSetup);
-                body.put("sql", f.sql());
-                if (fails) {
-                    String error = ExpectationText.errorText(about);
-                    String state = ExpectationText.sqlstate(error != null ? error : about);
-                    if (state != null) {
-                        body.put("sqlstate", state);
-                    } else if (error != null) {
-                        body.put("message", error);
-                    } else {
-                        m.leftover(s, "expected to fail, but no error message or SQLSTATE is written; any "
-                                + "failure would not prove the item");
-                        return;
-                    }
-                    m.add("rejects", body, s.line);
-                } else {
-                    m.add("accepts", body, s.line);
-                    setup.add(s);
-                }
-                promoteSetupOutOfLeftovers(setup, m);
-                // The setup ran as part of the check (placeholders rewritten), so its lines are no work left to do.
-                for (SqlText.Stmt x : setup) for (int l = x.line; l <= x.endLine; l++) m.checkedLines.add(l);
-                for (Map.Entry<String, Integer> e : f.filled().entrySet()) {
-                    if (m.filled.putIfAbsent(e.getKey(), e.getValue()) == null) {
-                        ledger.warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
-                                + e.getValue() + " returns (kept in a temporary table inside the check's "
-                                + "rolled-back transaction); review the rewritten SQL");
-                    }
-                }
-            }
+            case WRITE -> probes.map(s, all, unitText, comments, sub != null, name, setup, m);
             case CONTROL -> m.leftover(s, "transaction control or session setting; the checks manage their own "
                     + "transactions");
         }
@@ -570,80 +515,6 @@ final class StatementMapping {
 
     private static final Pattern JOINED_TABLE = Pattern.compile(
             "(?i)\\bjoin\\s+(?:lateral\\s+)?((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)");
-
-    /**
-     * A probe's setup and statement with placeholders filled in, or the first placeholder that could not be.
-     *
-     * @param filled placeholder (lower case, with its angle brackets) -> line of the statement returning it
-     */
-    private record Filled(List<String> setup, String sql, Map<String, Integer> filled, String unfilled) {}
-
-    private static final Pattern ANGLE_PLACEHOLDER = Pattern.compile("'<([A-Za-z_]\\w*)>'|<([A-Za-z_]\\w*)>");
-    private static final Pattern RETURNING = Pattern.compile(
-            "(?is)^\\s*(?:insert\\s+into|update|delete\\s+from)\\s+((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)\\b.*"
-                    + "\\breturning\\s+([A-Za-z_][\\w$]*(?:\\s*,\\s*[A-Za-z_][\\w$]*)*)\\s*$");
-
-    /**
-     * Checklists save a generated key by hand ({@code RETURNING user_id; -- Save user_id: ____}) and paste it
-     * into later statements as {@code '<user_id>'}. Inside the probe's one transaction the import does the same
-     * without a person: the returning statement's rows go to a temporary table ({@code ON COMMIT DROP}, and the
-     * probe rolls back anyway) and the placeholder becomes a scalar subquery of it, typed like the column. A
-     * placeholder no earlier statement returns stays unfilled, and the item manual. If the statement returns
-     * more than one row the subquery raises an error, so the check errs rather than passing on a guess.
-     */
-    private static Filled fillFromReturning(List<SqlText.Stmt> setup, SqlText.Stmt target) {
-        List<SqlText.Stmt> all = new ArrayList<>(setup);
-        all.add(target);
-        Set<String> used = new HashSet<>();
-        for (SqlText.Stmt x : all) {
-            Matcher pm = ANGLE_PLACEHOLDER.matcher(x.sql);
-            while (pm.find()) used.add((pm.group(1) != null ? pm.group(1) : pm.group(2)).toLowerCase(Locale.ROOT));
-        }
-        Map<String, String> source = new HashMap<>();
-        Map<String, Integer> sourceLine = new HashMap<>();
-        Map<String, Integer> filled = new LinkedHashMap<>();
-        List<String> out = new ArrayList<>();
-        int temp = 0;
-        for (int i = 0; i < all.size(); i++) {
-            SqlText.Stmt x = all.get(i);
-            Matcher pm = ANGLE_PLACEHOLDER.matcher(x.sql);
-            StringBuilder b = new StringBuilder();
-            while (pm.find()) {
-                String key = (pm.group(1) != null ? pm.group(1) : pm.group(2)).toLowerCase(Locale.ROOT);
-                String src = source.get(key);
-                if (src == null) return new Filled(List.of(), x.sql, Map.of(), pm.group().replace("'", ""));
-                pm.appendReplacement(b, Matcher.quoteReplacement(src));
-                filled.putIfAbsent("<" + key + ">", sourceLine.get(key));
-            }
-            pm.appendTail(b);
-            String sql = Mapping.stripSemicolon(b.toString());
-            String left = SqlText.placeholder(sql);
-            if (left != null) return new Filled(List.of(), x.sql, Map.of(), left);
-            if (i == all.size() - 1) return new Filled(out, sql, filled, null);
-            Matcher r = RETURNING.matcher(SqlText.withoutComments(sql).strip());
-            List<String> columns = r.matches() ? List.of(r.group(2).split("\\s*,\\s*")) : List.of();
-            if (columns.stream().anyMatch(c -> used.contains(c.toLowerCase(Locale.ROOT)))) {
-                String table = "rp_returned_" + (++temp);
-                String cols = String.join(", ", columns);
-                out.add("CREATE TEMP TABLE " + table + " ON COMMIT DROP AS SELECT " + cols + " FROM " + r.group(1)
-                        + " WITH NO DATA");
-                out.add("WITH returned AS (\n" + SqlText.withoutComments(sql).strip() + "\n) INSERT INTO " + table
-                        + " SELECT " + cols + " FROM returned");
-                for (String c : columns) {
-                    source.put(c.toLowerCase(Locale.ROOT), "(SELECT " + c + " FROM " + table + ")");
-                    sourceLine.put(c.toLowerCase(Locale.ROOT), x.line);
-                }
-            } else {
-                out.add(sql);
-            }
-        }
-        throw new IllegalStateException("unreachable: the target is the last statement");
-    }
-
-    /** Statements that became setup of a rejects/accepts check are part of that check, not leftovers. */
-    private void promoteSetupOutOfLeftovers(List<SqlText.Stmt> setup, Mapping m) {
-        for (SqlText.Stmt x : setup) m.unleftover(x);
-    }
 
     /**
      * A decimal expected from a query about versions compares as text: numerically 1.10 would equal 1.1 and
