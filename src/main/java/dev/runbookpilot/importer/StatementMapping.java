@@ -75,7 +75,7 @@ final class StatementMapping {
             for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
             for (int l : u.lines) unitOfLine.putIfAbsent(l, u);
         }
-        borrowPlans(step);
+        ExplainMapping.borrowPlans(step);
         borrowDescribedTables(step);
         for (Unit u : step.units) {
             mapUnit(phase, step, u);
@@ -114,33 +114,6 @@ final class StatementMapping {
                 SqlText.Stmt tables = new SqlText.Stmt(first, first, "\\dt");
                 tables.grepNames = names;
                 later.stmts.add(tables);
-                break;
-            }
-        }
-    }
-
-    private static final Pattern PLAN_VERDICT = Pattern.compile(
-            "(?is)(?=.*\\bexplain\\b).*\\b(index(es)?\\s+(are\\s+)?(being\\s+)?used|uses?\\s+(an\\s+)?index(es)?"
-                    + "|index\\s+scan|no\\s+seq(uential)?\\s*scans?)\\b.*");
-
-    /**
-     * "- [ ] Indexes being used (check EXPLAIN output)" after an item whose block runs EXPLAINs with no expected
-     * plan: the later item states what the plans must show, so the EXPLAINs move to it and become its checks.
-     * The earlier item keeps its block verbatim in its manual text.
-     */
-    private void borrowPlans(StepDraft step) {
-        for (int k = 1; k < step.units.size(); k++) {
-            Unit later = step.units.get(k);
-            if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !PLAN_VERDICT.matcher(unitText(later)).matches()) {
-                continue;
-            }
-            for (int j = k - 1; j >= 0; j--) {
-                Unit earlier = step.units.get(j);
-                List<SqlText.Stmt> plans = earlier.stmts.stream()
-                        .filter(x -> SqlText.kind(x.sql) == SqlText.Kind.EXPLAIN && x.comments().isBlank()).toList();
-                if (plans.isEmpty()) continue;
-                earlier.stmts.removeAll(plans);
-                later.stmts.addAll(plans);
                 break;
             }
         }
@@ -338,7 +311,8 @@ final class StatementMapping {
         return List.of("line " + line + ": " + truncate(doc.raw(line).strip(), 160));
     }
 
-    private String unitText(Unit u) {
+    /** The entry's text and its notes, one per line: what the checklist says about it in prose. */
+    static String unitText(Unit u) {
         StringBuilder b = new StringBuilder(u.text);
         for (Block n : u.notes) b.append('\n').append(n.text);
         return b.toString();
@@ -469,52 +443,12 @@ final class StatementMapping {
                 body.put("expect", countAsValue(versionAsText(g.get(), s.sql), s.sql));
                 m.add("query", body, s.line);
             }
-            case EXPLAIN -> {
-                String about = comments + "\n" + unitText;
-                boolean indexScan = about.matches("(?is).*\\b(index\\s+scan|index\\s+usage|uses?\\s+(an\\s+)?index"
-                        + "|indexes\\s+(are\\s+)?(being\\s+)?used|use\\s+indexes).*");
-                boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
-                if (placeholder != null || !(indexScan || noSeq)) {
-                    if (indexScan || noSeq) m.stated.add(m.current);
-                    m.leftover(s, placeholder != null ? "contains the placeholder " + placeholder
-                            : "no expected plan written next to it");
-                    return;
-                }
-                m.stated.add(m.current);
-                String target = SqlText.explainTarget(s.sql);
-                String expect = indexScan ? "indexScan" : "noSeqScan";
-                Set<String> joined = new LinkedHashSet<>();
-                Matcher jm = JOINED_TABLE.matcher(SqlText.withoutStrings(SqlText.withoutComments(target)));
-                while (jm.find()) joined.add(jm.group(1));
-                if (!joined.isEmpty()) {
-                    // A join's driving table is read whole when nothing filters it; "uses indexes" is about the
-                    // lookups into the joined tables, so each of those gets its own plan check.
-                    for (String t : joined) {
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("name", truncate(name, 140) + " — " + t);
-                        body.put("sql", Mapping.stripSemicolon(target));
-                        body.put("expect", expect);
-                        body.put("table", t);
-                        m.add("explain", body, s.line);
-                    }
-                    return;
-                }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", name);
-                body.put("sql", Mapping.stripSemicolon(target));
-                body.put("expect", expect);
-                String table = SqlText.firstTable(target);
-                if (table != null && indexScan) body.put("table", table);
-                m.add("explain", body, s.line);
-            }
+            case EXPLAIN -> ExplainMapping.map(s, unitText, comments, placeholder, name, m);
             case WRITE -> probes.map(s, all, unitText, comments, sub != null, name, setup, m);
             case CONTROL -> m.leftover(s, "transaction control or session setting; the checks manage their own "
                     + "transactions");
         }
     }
-
-    private static final Pattern JOINED_TABLE = Pattern.compile(
-            "(?i)\\bjoin\\s+(?:lateral\\s+)?((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)");
 
     /**
      * A decimal expected from a query about versions compares as text: numerically 1.10 would equal 1.1 and
