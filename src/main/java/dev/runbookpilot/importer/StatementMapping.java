@@ -41,11 +41,9 @@ final class StatementMapping {
     private final List<UnmappedSql> unmapped;
     private final Set<Integer> parsedLines;
     private final Map<Integer, Unit> unitOfLine;
-    private final Map<String, String> renames = new LinkedHashMap<>();
-    private final List<String> snapshots = new ArrayList<>();
-    private final Map<String, List<String>> snapshotTables = new LinkedHashMap<>();
     private final Recognition recognition;
     private final ProbeMapping probes;
+    private final RowCountMapping rowCounts;
 
     StatementMapping(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
         this.doc = doc;
@@ -54,13 +52,14 @@ final class StatementMapping {
         this.unmapped = ledger.unmapped;
         this.parsedLines = ledger.parsedLines;
         this.unitOfLine = ledger.unitOfLine;
-        this.recognition = new Recognition(ledger, renames, snapshots, snapshotTables);
+        this.rowCounts = new RowCountMapping(ledger);
+        this.recognition = new Recognition(ledger, rowCounts.renames, rowCounts.snapshots, rowCounts.snapshotTables);
         this.probes = new ProbeMapping(ledger);
     }
 
     /** Maps every step of the outline, in document order (a later step may compare with an earlier snapshot). */
     void mapAll() {
-        findRenames();
+        rowCounts.findRenames(doc);
         for (PhaseDraft p : outline.phases) for (StepDraft s : p.steps) mapStep(p, s);
     }
 
@@ -430,7 +429,7 @@ final class StatementMapping {
         var g = phrase == null ? java.util.Optional.<String>empty() : ExpectationText.grammar(phrase);
         boolean allPass = about.matches("(?is).*\\ball\\s+(should|must)\\s+pass\\b.*");
         if (counted != null && g.isEmpty()) {
-            rowCountBlock(u, s, counted, about, name, m);
+            rowCounts.map(s, counted, about, name, m);
             return true;
         }
         if (g.isEmpty() && !allPass) return false;
@@ -507,63 +506,6 @@ final class StatementMapping {
         return true;
     }
 
-    private static final Pattern AFTER_WORDS = Pattern.compile(
-            "(?i)\\b(compare|after|post|match|matches|verify|same|unchanged|still)\\b");
-
-    private void rowCountBlock(Unit u, SqlText.Stmt s, List<String> tables, String about, String name, Mapping m) {
-        m.stated.add(m.current);
-        boolean after = !snapshots.isEmpty() && AFTER_WORDS.matcher(about).find();
-        if (!after) {
-            String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
-            snapshots.add(snap);
-            snapshotTables.put(snap, tables);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", snap);
-            body.put("rowCounts", new ArrayList<Object>(tables));
-            m.add("snapshot", body, s.line);
-            return;
-        }
-        String snap = snapshots.get(snapshots.size() - 1);
-        List<String> before = snapshotTables.get(snap);
-        List<String> compared = new ArrayList<>();
-        Map<String, Object> map = new LinkedHashMap<>();
-        List<String> droppedHere = new ArrayList<>();
-        Set<String> covered = new HashSet<>();
-        for (String t : before) {
-            if (tables.contains(t)) {
-                compared.add(t);
-                covered.add(t);
-            } else if (renames.containsKey(t) && tables.contains(renames.get(t))) {
-                compared.add(t);
-                map.put(t, renames.get(t));
-                covered.add(renames.get(t));
-            } else if (dropped.contains(t)) {
-                compared.add(t);
-                droppedHere.add(t);
-            } else {
-                ledger.warn(s.line, "row count of '" + t + "' (snapshot '" + snap + "') has no counterpart after the "
-                        + "change and the checklist states no rename for it; compare it by hand");
-            }
-        }
-        for (String t : tables) {
-            if (!covered.contains(t)) {
-                ledger.warn(s.line, "row count of '" + t + "' has no before-count in snapshot '" + snap
-                        + "'; it is not compared");
-            }
-        }
-        if (compared.isEmpty()) {
-            m.leftover(s, "none of its tables were counted in snapshot '" + snap + "'");
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("compareTo", snap);
-        body.put("tables", new ArrayList<Object>(compared));
-        if (!map.isEmpty()) body.put("map", map);
-        if (!droppedHere.isEmpty()) body.put("dropped", new ArrayList<Object>(droppedHere));
-        m.add("rowCounts", body, s.line);
-    }
-
     static Map<String, Object> manual(String text, boolean requireNote) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", text);
@@ -573,28 +515,4 @@ final class StatementMapping {
         return check;
     }
 
-    private static final Pattern RENAME = Pattern.compile(
-            "(?i)\\brenam\\w*\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:to|->|→|=>|as|into)\\s+"
-                    + "(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
-    /** "The table `kunden` is renamed into `customers`": the passive form names the old table first. */
-    private static final Pattern RENAMED = Pattern.compile(
-            "(?i)\\btable\\s+[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:is|was|gets|got|has\\s+been|will\\s+be|must\\s+be"
-                    + "|should\\s+be)\\s+renamed\\s+(?:in)?to\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
-    private static final Pattern ALTER_RENAME = Pattern.compile(
-            "(?i)\\balter\\s+table\\s+(?:if\\s+exists\\s+)?\"?([A-Za-z_][\\w$]*)\"?\\s+rename\\s+to\\s+\"?([A-Za-z_][\\w$]*)");
-
-    private static final Pattern DROPPED = Pattern.compile(
-            "(?i)\\bdrop(?:ped)?\\s+(?:table\\s+(?:if\\s+exists\\s+)?)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?(?:\\s+table\\b)?");
-    private final Set<String> dropped = new HashSet<>();
-
-    private void findRenames() {
-        for (String l : doc.lines) {
-            Matcher d = DROPPED.matcher(l);
-            while (d.find()) dropped.add(d.group(1));
-            for (Pattern p : List.of(RENAME, RENAMED, ALTER_RENAME)) {
-                Matcher m = p.matcher(l);
-                while (m.find()) renames.putIfAbsent(m.group(1), m.group(2));
-            }
-        }
-    }
 }
