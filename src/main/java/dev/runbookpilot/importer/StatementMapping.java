@@ -9,7 +9,6 @@ import dev.runbookpilot.importer.Outline.StepDraft;
 import dev.runbookpilot.importer.Outline.Unit;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
