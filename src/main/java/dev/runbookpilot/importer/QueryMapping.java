@@ -45,22 +45,11 @@ final class QueryMapping {
             m.leftover(s, "its output is filtered by a shell pipe, which the check cannot reproduce");
             return;
         }
-        if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
-                "(?is).*\\bno\\s+(?:other\\s+|active\\s+|open\\s+)*(?:connections|sessions|clients)\\b.*")) {
+        String activityLimit = activityLimit(s.sql, unitText);
+        if (activityLimit != null) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("name", name);
-            body.put("otherSessions", 0);
-            m.add("activity", body, s.line);
-            m.stated.add(m.current);
-            return;
-        }
-        if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
-                "(?is).*\\bno\\s+(?:active\\s+|open\\s+)*long[- ]running\\s+(?:queries|transactions"
-                        + "|statements)\\b.*")) {
-            // The engine's notion of long: open longer than longTransactionAge (default 5 minutes).
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", name);
-            body.put("longTransactions", 0);
+            body.put(activityLimit, 0);
             m.add("activity", body, s.line);
             m.stated.add(m.current);
             return;
@@ -83,6 +72,24 @@ final class QueryMapping {
         body.put("sql", Mapping.stripSemicolon(s.sql));
         body.put("expect", countAsValue(versionAsText(g.get(), s.sql), s.sql));
         m.add("query", body, s.line);
+    }
+
+    /**
+     * The {@code activity} limit a {@code pg_stat_activity} query stands for under "no other connections"
+     * ({@code otherSessions}) or "no long-running queries" ({@code longTransactions}: the engine's notion of long,
+     * open longer than longTransactionAge, default 5 minutes), or null.
+     */
+    private static String activityLimit(String sql, String unitText) {
+        if (!sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity")) return null;
+        if (unitText.matches(
+                "(?is).*\\bno\\s+(?:other\\s+|active\\s+|open\\s+)*(?:connections|sessions|clients)\\b.*")) {
+            return "otherSessions";
+        }
+        if (unitText.matches("(?is).*\\bno\\s+(?:active\\s+|open\\s+)*long[- ]running\\s+(?:queries|transactions"
+                + "|statements)\\b.*")) {
+            return "longTransactions";
+        }
+        return null;
     }
 
     /**
