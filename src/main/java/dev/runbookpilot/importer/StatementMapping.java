@@ -1,6 +1,5 @@
 package dev.runbookpilot.importer;
 
-import dev.runbookpilot.importer.ImportResult.Use;
 import dev.runbookpilot.importer.ImportSummary.UnmappedSql;
 import dev.runbookpilot.importer.MarkdownBlocks.Block;
 import dev.runbookpilot.importer.MarkdownBlocks.Type;
@@ -11,7 +10,6 @@ import dev.runbookpilot.importer.Outline.Unit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +19,6 @@ import java.util.regex.Pattern;
 
 import static dev.runbookpilot.importer.ChecklistImporter.clean;
 import static dev.runbookpilot.importer.ChecklistImporter.truncate;
-import static dev.runbookpilot.importer.ChecklistImporter.withoutLastNewline;
 
 /**
  * Stage 3 of the import: turns every entry of the {@link Outline} into checks of its step. First the statement
@@ -42,6 +39,7 @@ final class StatementMapping {
     private final Map<Integer, Unit> unitOfLine;
     private final Recognition recognition;
     private final ProbeMapping probes;
+    private final EntryPlacement placement;
     private final RowCountMapping rowCounts;
     private final QueryMapping queries;
 
@@ -55,6 +53,7 @@ final class StatementMapping {
         this.rowCounts = new RowCountMapping(ledger);
         this.recognition = new Recognition(ledger, rowCounts.renames, rowCounts.snapshots, rowCounts.snapshotTables);
         this.probes = new ProbeMapping(ledger);
+        this.placement = new EntryPlacement(doc, ledger);
         this.queries = new QueryMapping(rowCounts);
     }
 
@@ -126,61 +125,9 @@ final class StatementMapping {
         ledger.countAutomatedVerifiable += m.checked.size();
         if (isAutomated) {
             ledger.automated++;
-            Set<Integer> leftoverLines = new LinkedHashSet<>();
-            for (SqlText.Stmt s : m.leftoverReads) for (int l = s.line; l <= s.endLine; l++) leftoverLines.add(l);
-            Set<Integer> writeLines = new LinkedHashSet<>();
-            for (SqlText.Stmt s : m.leftoverWrites) for (int l = s.line; l <= s.endLine; l++) writeLines.add(l);
-            writeLines.removeAll(leftoverLines);
-            int firstCheck = step.checks.size();
-            for (int k = 0; k < m.checks.size(); k++) {
-                step.checks.add(m.checks.get(k));
-                step.checkComments.add(sourceComment(u, m.checkLines.get(k)));
-            }
-            List<Integer> byHand = new ArrayList<>(leftoverLines);
-            List<Integer> uncarried = new ArrayList<>();
-            sortAutomatedItemLines(u, m, leftoverLines, writeLines, byHand, uncarried, step.id);
-            byHand.sort(null);
-            if (!byHand.isEmpty()) {
-                StringBuilder t = new StringBuilder("Also do by hand (from the checklist item at line ")
-                        .append(u.line).append("; the automated checks above do not cover these):\n");
-                for (int l : byHand) {
-                    t.append(doc.kept(l)).append('\n');
-                    ledger.use(l, Use.MANUAL, step.id, doc.kept(l));
-                }
-                // A command written before every checked statement (a pg_dump before the check) is done first.
-                int at = byHand.get(0) < m.checkedLines.stream().mapToInt(Integer::intValue).min().orElse(0)
-                        ? firstCheck : step.checks.size();
-                step.checks.add(at, manual(withoutLastNewline(t), false));
-                step.checkComments.add(at, List.of("line " + u.line + ": commands left for the operator"));
-            }
-            if (!uncarried.isEmpty()) {
-                step.extraDescription.add("From the checklist item at line " + u.line + " (text the checks "
-                        + "below do not quote):");
-                for (int l : uncarried) {
-                    step.extraDescription.add(doc.kept(l));
-                    ledger.use(l, Use.DESCRIPTION, step.id, doc.kept(l));
-                }
-            }
-            if (!writeLines.isEmpty()) {
-                step.extraDescription.add("Statements at lines " + range(writeLines) + " were not imported as "
-                        + "checks: they write and no result was stated for them. The rejects/accepts checks "
-                        + "above roll back, so they leave no test data to clean up.");
-                for (int l : writeLines) {
-                    step.extraDescription.add(doc.kept(l));
-                    ledger.use(l, Use.DESCRIPTION, step.id, doc.kept(l));
-                }
-            }
+            placement.placeAutomated(step, u, m);
         } else {
-            StringBuilder t = new StringBuilder();
-            for (int l : u.lines) {
-                t.append(doc.kept(l)).append('\n');
-                ledger.use(l, Use.MANUAL, step.id, doc.kept(l));
-            }
-            if (note != null) t.append(note);
-            // An empty "- [ ]" still asks the operator for something: say which line it is.
-            if (t.toString().isBlank()) t.append("(empty checklist item at line ").append(u.line).append(')');
-            step.checks.add(manual(withoutLastNewline(t), u.requireNote));
-            step.checkComments.add(sourceComment(u, u.line));
+            placement.placeManual(step, u, note);
         }
         if (isConditional(phase.name + " " + step.title) && isAutomated) {
             ledger.warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
@@ -191,47 +138,6 @@ final class StatementMapping {
     private boolean hasPlaceholder(Unit u) {
         for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(doc.raw(l)).find()) return true;
         return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
-    }
-
-    /**
-     * An automated item's lines beyond its leftover statements: a line whose text the checks carry (the item's
-     * words in a check name, a statement in its sql) is automated; a command in the item's code that no check
-     * runs ({@code pg_dump}, {@code mix ecto.migrate}, code in another language) is for the operator to do by
-     * hand; any other line (a sub-bullet "if non-zero, page the on-call DBA", an expectation comment, the psql
-     * wrapper around a checked statement) goes to the step description, so no line of the item is lost.
-     */
-    private void sortAutomatedItemLines(Unit u, Mapping m, Set<Integer> leftoverLines, Set<Integer> writeLines,
-                                        List<Integer> byHand, List<Integer> uncarried, String stepId) {
-        StringBuilder text = new StringBuilder();
-        for (Map<String, Object> c : m.checks) strings(c, text);
-        String carried = SourceTrace.normalise(text.toString());
-        Set<Integer> code = new HashSet<>();
-        for (Block b : u.blocks) {
-            int last = b.closed ? b.endLine - 1 : b.endLine;
-            for (int l = b.line + 1; l <= last; l++) code.add(l);
-        }
-        for (int l : u.lines) {
-            if (leftoverLines.contains(l) || writeLines.contains(l)) continue;
-            String t = doc.kept(l).strip();
-            if (SourceTrace.carriedIn(doc.raw(l), carried)) {
-                ledger.use(l, Use.AUTOMATED, stepId, doc.raw(l).strip());
-            } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#")
-                    && !t.startsWith("--")) {
-                byHand.add(l);
-            } else {
-                uncarried.add(l);
-            }
-        }
-    }
-
-    private static void strings(Object o, StringBuilder out) {
-        if (o instanceof Map<?, ?> map) {
-            for (Object v : map.values()) strings(v, out);
-        } else if (o instanceof List<?> list) {
-            for (Object v : list) strings(v, out);
-        } else if (o != null) {
-            out.append(o).append('\n');
-        }
     }
 
     /**
@@ -257,21 +163,11 @@ final class StatementMapping {
         }
     }
 
-    private String range(Set<Integer> ls) {
-        int min = ls.stream().mapToInt(Integer::intValue).min().orElse(0);
-        int max = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
-        return min == max ? String.valueOf(min) : min + "–" + max;
-    }
-
     private static final Pattern CONDITIONAL = Pattern.compile(
             "(?i)\\b(rollback|roll back|troubleshoot\\w*|emergency|if needed|if\\b.{0,40}\\bfails?|if issues|incident)\\b");
 
     private static boolean isConditional(String title) {
         return CONDITIONAL.matcher(title).find();
-    }
-
-    private List<String> sourceComment(Unit u, int line) {
-        return List.of("line " + line + ": " + truncate(doc.raw(line).strip(), 160));
     }
 
     /** The entry's text and its notes, one per line: what the checklist says about it in prose. */
