@@ -11,10 +11,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.runbookpilot.importer.ChecklistImporter.clean;
@@ -40,6 +38,7 @@ final class StatementMapping {
     private final Recognition recognition;
     private final ProbeMapping probes;
     private final EntryPlacement placement;
+    private final Placeholders placeholders;
     private final RowCountMapping rowCounts;
     private final QueryMapping queries;
 
@@ -54,6 +53,7 @@ final class StatementMapping {
         this.recognition = new Recognition(ledger, rowCounts.renames, rowCounts.snapshots, rowCounts.snapshotTables);
         this.probes = new ProbeMapping(ledger);
         this.placement = new EntryPlacement(doc, ledger);
+        this.placeholders = new Placeholders(doc, ledger);
         this.queries = new QueryMapping(rowCounts);
     }
 
@@ -81,10 +81,6 @@ final class StatementMapping {
             recognition.mapped(u, step);
         }
     }
-
-    private static final Pattern TEXT_PLACEHOLDER = Pattern.compile(
-            "<[A-Za-z_][\\w-]*>|YYYY[-_]?MM[-_]?DD|\\{\\{[^}]*}}|\\[(?:your|insert|enter)[^]]*]",
-            Pattern.CASE_INSENSITIVE);
 
     private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
         ledger.items++;
@@ -114,9 +110,9 @@ final class StatementMapping {
         }
         List<SqlText.Stmt> setup = new ArrayList<>();
         for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, setup, m);
-        warnPlaceholders(u, m);
+        placeholders.warn(u, m);
         String note = null;
-        if (m.checks.isEmpty() && !hasPlaceholder(u)) note = recognition.recognise(phase, step, u, m);
+        if (m.checks.isEmpty() && !placeholders.any(u)) note = recognition.recognise(phase, step, u, m);
         boolean isAutomated = !m.checks.isEmpty();
         // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
         Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
@@ -132,34 +128,6 @@ final class StatementMapping {
         if (isConditional(phase.name + " " + step.title) && isAutomated) {
             ledger.warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                     + "that situation happened; skip or waive the step otherwise");
-        }
-    }
-
-    private boolean hasPlaceholder(Unit u) {
-        for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(doc.raw(l)).find()) return true;
-        return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
-    }
-
-    /**
-     * Warns about each placeholder the operator must fill in, once per item; placeholders the import filled
-     * from an earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
-     */
-    private void warnPlaceholders(Unit u, Mapping m) {
-        Set<String> warned = new HashSet<>(m.filled.keySet());
-        // Every form the statements are kept manual for (${VAR}, :var, HHMMSS, ...), once per item.
-        for (SqlText.Stmt s : u.stmts) {
-            String p = SqlText.placeholder(s.sql);
-            if (p != null && warned.add(p.toLowerCase(Locale.ROOT))) {
-                ledger.warn(s.line, "placeholder " + p + " in the SQL: the operator fills it in, so this statement "
-                        + "stays a manual step");
-            }
-        }
-        for (int l : u.lines) {
-            Matcher ph = TEXT_PLACEHOLDER.matcher(doc.raw(l));
-            while (ph.find()) {
-                if (!warned.add(ph.group().toLowerCase(Locale.ROOT))) continue;
-                ledger.warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
-            }
         }
     }
 
