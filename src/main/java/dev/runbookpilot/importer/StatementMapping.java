@@ -20,12 +20,14 @@ import static dev.runbookpilot.importer.ChecklistImporter.truncate;
 
 /**
  * Stage 3 of the import: turns every entry of the {@link Outline} into checks of its step. First the statement
- * mapping: each SQL statement or psql command the entry holds becomes an automated check (query, explain,
- * rejects/accepts, rowCounts, tables, columns, ...) when the checklist states its expected result next to it, and is
- * listed as unmapped with the reason otherwise. An entry left without an automated check is then offered to the
- * recognisers ({@link Recognition}), whose intent becomes its checks, its step's backup or a note.
- * What no check carries stays a manual confirmation, so no line of an entry is lost. Counts go to the
- * {@link ImportLedger}.
+ * mapping: each SQL statement or psql command the entry holds goes, by its kind, to its reading — {@link
+ * QueryMapping}, {@link ExplainMapping}, {@link ProbeMapping}, {@link MetaCommandMapping} (row counts through
+ * {@link RowCountMapping}) — which makes it an automated check (query, explain, rejects/accepts, rowCounts, tables,
+ * columns, ...) when the checklist states its expected result next to it, and lists it as unmapped with the reason
+ * otherwise. An entry left without an automated check is then offered to the recognisers ({@link Recognition}),
+ * whose intent becomes its checks, its step's backup or a note. {@link EntryPlacement} then puts the entry's lines
+ * into the step: what no check carries stays a manual confirmation or description, so no line of an entry is lost.
+ * Counts go to the {@link ImportLedger}.
  */
 final class StatementMapping {
 
@@ -35,12 +37,12 @@ final class StatementMapping {
     private final List<UnmappedSql> unmapped;
     private final Set<Integer> parsedLines;
     private final Map<Integer, Unit> unitOfLine;
-    private final Recognition recognition;
-    private final ProbeMapping probes;
-    private final EntryPlacement placement;
-    private final Placeholders placeholders;
     private final RowCountMapping rowCounts;
     private final QueryMapping queries;
+    private final ProbeMapping probes;
+    private final Placeholders placeholders;
+    private final Recognition recognition;
+    private final EntryPlacement placement;
 
     StatementMapping(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
         this.doc = doc;
@@ -50,11 +52,11 @@ final class StatementMapping {
         this.parsedLines = ledger.parsedLines;
         this.unitOfLine = ledger.unitOfLine;
         this.rowCounts = new RowCountMapping(ledger);
-        this.recognition = new Recognition(ledger, rowCounts.renames, rowCounts.snapshots, rowCounts.snapshotTables);
-        this.probes = new ProbeMapping(ledger);
-        this.placement = new EntryPlacement(doc, ledger);
-        this.placeholders = new Placeholders(doc, ledger);
         this.queries = new QueryMapping(rowCounts);
+        this.probes = new ProbeMapping(ledger);
+        this.placeholders = new Placeholders(doc, ledger);
+        this.recognition = new Recognition(ledger, rowCounts.renames, rowCounts.snapshots, rowCounts.snapshotTables);
+        this.placement = new EntryPlacement(doc, ledger);
     }
 
     /** Maps every step of the outline, in document order (a later step may compare with an earlier snapshot). */
@@ -198,6 +200,7 @@ final class StatementMapping {
         return sql.lines().findFirst().orElse("").strip();
     }
 
+    /** A manual confirmation check quoting {@code text}. */
     static Map<String, Object> manual(String text, boolean requireNote) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", text);
@@ -206,5 +209,4 @@ final class StatementMapping {
         check.put("manual", body);
         return check;
     }
-
 }
