@@ -67,12 +67,12 @@ final class MetaCommandMapping {
         }
     }
 
-    record ExpectedList(List<String> names, Set<String> unique, boolean clean, String label) {}
+    private record ExpectedList(List<String> names, Set<String> unique, boolean clean, String label) {}
 
     private static final Pattern NAME_ENTRY = Pattern.compile("^`?([A-Za-z_][\\w$]*)`?\\s*(\\((unique|primary key|pk)\\))?\\s*$",
             Pattern.CASE_INSENSITIVE);
 
-    static ExpectedList expectedList(Unit u) {
+    private static ExpectedList expectedList(Unit u) {
         List<String> names = new ArrayList<>();
         Set<String> unique = new HashSet<>();
         boolean clean = true;
