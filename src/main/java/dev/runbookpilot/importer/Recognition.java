@@ -4,7 +4,6 @@ import dev.runbookpilot.importer.MarkdownBlocks.Block;
 import dev.runbookpilot.importer.Outline.PhaseDraft;
 import dev.runbookpilot.importer.Outline.StepDraft;
 import dev.runbookpilot.importer.Outline.Unit;
-import dev.runbookpilot.importer.StatementMapping.Mapping;
 import dev.runbookpilot.importer.intent.Confidence;
 import dev.runbookpilot.importer.intent.Intent;
 import dev.runbookpilot.importer.intent.Item;

@@ -1,7 +1,5 @@
 package dev.runbookpilot.importer;
 
-import dev.runbookpilot.importer.ImportResult.LineUse;
-import dev.runbookpilot.importer.ImportResult.Use;
 import dev.runbookpilot.importer.ImportSummary.UnmappedSql;
 import dev.runbookpilot.importer.MarkdownBlocks.Block;
 import dev.runbookpilot.importer.MarkdownBlocks.Type;
@@ -10,75 +8,61 @@ import dev.runbookpilot.importer.Outline.StepDraft;
 import dev.runbookpilot.importer.Outline.Unit;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static dev.runbookpilot.importer.ChecklistImporter.clean;
 import static dev.runbookpilot.importer.ChecklistImporter.truncate;
-import static dev.runbookpilot.importer.ChecklistImporter.withoutLastNewline;
 
 /**
  * Stage 3 of the import: turns every entry of the {@link Outline} into checks of its step. First the statement
- * mapping: each SQL statement or psql command the entry holds becomes an automated check (query, explain,
- * rejects/accepts, rowCounts, tables, columns, ...) when the checklist states its expected result next to it, and is
- * listed as unmapped with the reason otherwise. An entry left without an automated check is then offered to the
- * recognisers ({@link Recognition}), whose intent becomes its checks, its step's backup or a note.
- * What no check carries stays a manual confirmation, so no line of an entry is lost. Counts go to the
- * {@link ImportLedger}.
+ * mapping: each SQL statement or psql command the entry holds goes, by its kind, to its reading — {@link
+ * QueryMapping}, {@link ExplainMapping}, {@link ProbeMapping}, {@link MetaCommandMapping} (row counts through
+ * {@link RowCountMapping}) — which makes it an automated check (query, explain, rejects/accepts, rowCounts, tables,
+ * columns, ...) when the checklist states its expected result next to it, and lists it as unmapped with the reason
+ * otherwise. An entry left without an automated check is then offered to the recognisers ({@link Recognition}),
+ * whose intent becomes its checks, its step's backup or a note. {@link EntryPlacement} then puts the entry's lines
+ * into the step: what no check carries stays a manual confirmation or description, so no line of an entry is lost.
+ * Counts go to the {@link ImportLedger}.
  */
 final class StatementMapping {
 
     private final ChecklistDocument doc;
     private final ImportLedger ledger;
     private final Outline outline;
-    private final LineUse[] uses;
     private final List<UnmappedSql> unmapped;
     private final Set<Integer> parsedLines;
     private final Map<Integer, Unit> unitOfLine;
-    private final Map<String, String> renames = new LinkedHashMap<>();
-    private final List<String> snapshots = new ArrayList<>();
-    private final Map<String, List<String>> snapshotTables = new LinkedHashMap<>();
+    private final RowCountMapping rowCounts;
+    private final QueryMapping queries;
+    private final ProbeMapping probes;
+    private final Placeholders placeholders;
     private final Recognition recognition;
+    private final EntryPlacement placement;
 
     StatementMapping(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
         this.doc = doc;
         this.ledger = ledger;
         this.outline = outline;
-        this.uses = ledger.uses;
         this.unmapped = ledger.unmapped;
         this.parsedLines = ledger.parsedLines;
         this.unitOfLine = ledger.unitOfLine;
-        this.recognition = new Recognition(ledger, renames, snapshots, snapshotTables);
+        this.rowCounts = new RowCountMapping(ledger);
+        this.queries = new QueryMapping(rowCounts);
+        this.probes = new ProbeMapping(ledger);
+        this.placeholders = new Placeholders(doc, ledger);
+        this.recognition = new Recognition(ledger, rowCounts.renames, rowCounts.snapshots, rowCounts.snapshotTables);
+        this.placement = new EntryPlacement(doc, ledger);
     }
 
     /** Maps every step of the outline, in document order (a later step may compare with an earlier snapshot). */
     void mapAll() {
-        findRenames();
+        rowCounts.findRenames(doc);
         for (PhaseDraft p : outline.phases) for (StepDraft s : p.steps) mapStep(p, s);
-    }
-
-    private String raw(int line) {
-        return doc.raw(line);
-    }
-
-    private String kept(int line) {
-        return doc.kept(line);
-    }
-
-    private void use(int line, Use use, String stepId, String kept) {
-        ledger.use(line, use, stepId, kept);
-    }
-
-    private void warn(int line, String message) {
-        ledger.warn(line, message);
     }
 
     // -------------------------------------------------------------- mapping units to checks
@@ -92,110 +76,17 @@ final class StatementMapping {
             for (SqlText.Stmt x : u.stmts) for (int l = x.line; l <= x.endLine; l++) parsedLines.add(l);
             for (int l : u.lines) unitOfLine.putIfAbsent(l, u);
         }
-        borrowPlans(step);
-        borrowDescribedTables(step);
+        ExplainMapping.borrowPlans(step);
+        MetaCommandMapping.borrowDescribedTables(step);
         for (Unit u : step.units) {
             mapUnit(phase, step, u);
             recognition.mapped(u, step);
         }
     }
 
-    private static final Pattern TABLES_EXIST = Pattern.compile(
-            "(?i)^\\W*(?:all\\s+)?(?:the\\s+)?(?:expected|new|migrated)\\s+tables\\s+(?:exist|are\\s+present|were\\s+created)"
-                    + "\\b.*");
-    private static final Pattern DESCRIBE_TABLE = Pattern.compile("^\\\\d\\+?\\s+([A-Za-z_][\\w$]*(?:\\.[A-Za-z_][\\w$]*)?)\\s*;?$");
-
-    /**
-     * "- [ ] All expected tables exist" after a block that describes tables one by one ({@code \d jobs},
-     * {@code \d users}, ...): the tables the block names are the ones expected, so the item becomes a
-     * {@code tables: exist} check of them. The {@code \d} lines themselves stay with the block (they list
-     * columns nobody stated).
-     */
-    private void borrowDescribedTables(StepDraft step) {
-        for (int k = 1; k < step.units.size(); k++) {
-            Unit later = step.units.get(k);
-            if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !TABLES_EXIST.matcher(later.text).matches()) {
-                continue;
-            }
-            for (int j = k - 1; j >= 0; j--) {
-                List<String> names = new ArrayList<>();
-                int first = 0;
-                for (SqlText.Stmt x : step.units.get(j).stmts) {
-                    Matcher d = DESCRIBE_TABLE.matcher(x.sql.strip());
-                    if (d.matches() && !names.contains(d.group(1))) {
-                        if (names.isEmpty()) first = x.line;
-                        names.add(d.group(1));
-                    }
-                }
-                if (names.size() < 2) continue;
-                SqlText.Stmt tables = new SqlText.Stmt(first, first, "\\dt");
-                tables.grepNames = names;
-                later.stmts.add(tables);
-                break;
-            }
-        }
-    }
-
-    private static final Pattern PLAN_VERDICT = Pattern.compile(
-            "(?is)(?=.*\\bexplain\\b).*\\b(index(es)?\\s+(are\\s+)?(being\\s+)?used|uses?\\s+(an\\s+)?index(es)?"
-                    + "|index\\s+scan|no\\s+seq(uential)?\\s*scans?)\\b.*");
-
-    /**
-     * "- [ ] Indexes being used (check EXPLAIN output)" after an item whose block runs EXPLAINs with no expected
-     * plan: the later item states what the plans must show, so the EXPLAINs move to it and become its checks.
-     * The earlier item keeps its block verbatim in its manual text.
-     */
-    private void borrowPlans(StepDraft step) {
-        for (int k = 1; k < step.units.size(); k++) {
-            Unit later = step.units.get(k);
-            if (!later.stmts.isEmpty() || !later.blocks.isEmpty() || !PLAN_VERDICT.matcher(unitText(later)).matches()) {
-                continue;
-            }
-            for (int j = k - 1; j >= 0; j--) {
-                Unit earlier = step.units.get(j);
-                List<SqlText.Stmt> plans = earlier.stmts.stream()
-                        .filter(x -> SqlText.kind(x.sql) == SqlText.Kind.EXPLAIN && x.comments().isBlank()).toList();
-                if (plans.isEmpty()) continue;
-                earlier.stmts.removeAll(plans);
-                later.stmts.addAll(plans);
-                break;
-            }
-        }
-    }
-
-    /** What one unit produced: automated checks, statements left for the operator, and which stated results. */
-    static final class Mapping {
-        final List<Map<String, Object>> checks = new ArrayList<>();
-        final List<Integer> checkLines = new ArrayList<>();
-        /** Source lines of the statements that became checks, wrappers and continuation lines included. */
-        final Set<Integer> checkedLines = new HashSet<>();
-        final List<SqlText.Stmt> leftoverReads = new ArrayList<>();
-        final List<SqlText.Stmt> leftoverWrites = new ArrayList<>();
-        /** Placeholders ({@code <user_id>}, lower case) filled from an earlier RETURNING, and from which line. */
-        final Map<String, Integer> filled = new LinkedHashMap<>();
-        /**
-         * Statements with an expected result written for them, whether or not they became checks: the ratio's
-         * denominator counts statements, so an item with three stated queries and one check is one of three.
-         */
-        final Set<SqlText.Stmt> stated = new HashSet<>();
-        /** Statements that became at least one automated check. */
-        final Set<SqlText.Stmt> checked = new HashSet<>();
-        /**
-         * The item's notes that speak for the statement on their own line, by line: sub-steps (nested list
-         * items) and notes that state their statement's result.
-         */
-        final Map<Integer, Block> subSteps = new HashMap<>();
-        Unit unit;
-        SqlText.Stmt current;
-    }
-
-    private static final Pattern TEXT_PLACEHOLDER = Pattern.compile(
-            "<[A-Za-z_][\\w-]*>|YYYY[-_]?MM[-_]?DD|\\{\\{[^}]*}}|\\[(?:your|insert|enter)[^]]*]",
-            Pattern.CASE_INSENSITIVE);
-
     private void mapUnit(PhaseDraft phase, StepDraft step, Unit u) {
         ledger.items++;
-        Mapping m = new Mapping();
+        Mapping m = new Mapping(unmapped);
         List<SqlText.Stmt> stmts = u.stmts;
         String unitText = unitText(u);
         // A sub-step that carries its own statement ("1. Version bumped: `SELECT ...` → 7.2"), or a note that
@@ -219,12 +110,11 @@ final class StatementMapping {
                 }
             }
         }
-        ExpectedList expectedList = expectedList(u);
         List<SqlText.Stmt> setup = new ArrayList<>();
-        for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, expectedList, setup, m);
-        warnPlaceholders(u, m);
+        for (SqlText.Stmt s : stmts) mapStatement(u, s, stmts, unitText, unitPhrase, setup, m);
+        placeholders.warn(u, m);
         String note = null;
-        if (m.checks.isEmpty() && !hasPlaceholder(u)) note = recognition.recognise(phase, step, u, m);
+        if (m.checks.isEmpty() && !placeholders.any(u)) note = recognition.recognise(phase, step, u, m);
         boolean isAutomated = !m.checks.isEmpty();
         // A check is itself a stated result (a \dt list, a row-count block), so it counts as verifiable.
         Set<SqlText.Stmt> verifiableStmts = new HashSet<>(m.stated);
@@ -233,141 +123,14 @@ final class StatementMapping {
         ledger.countAutomatedVerifiable += m.checked.size();
         if (isAutomated) {
             ledger.automated++;
-            Set<Integer> leftoverLines = new LinkedHashSet<>();
-            for (SqlText.Stmt s : m.leftoverReads) for (int l = s.line; l <= s.endLine; l++) leftoverLines.add(l);
-            Set<Integer> writeLines = new LinkedHashSet<>();
-            for (SqlText.Stmt s : m.leftoverWrites) for (int l = s.line; l <= s.endLine; l++) writeLines.add(l);
-            writeLines.removeAll(leftoverLines);
-            int firstCheck = step.checks.size();
-            for (int k = 0; k < m.checks.size(); k++) {
-                step.checks.add(m.checks.get(k));
-                step.checkComments.add(sourceComment(u, m.checkLines.get(k)));
-            }
-            List<Integer> byHand = new ArrayList<>(leftoverLines);
-            List<Integer> uncarried = new ArrayList<>();
-            sortAutomatedItemLines(u, m, leftoverLines, writeLines, byHand, uncarried, step.id);
-            byHand.sort(null);
-            if (!byHand.isEmpty()) {
-                StringBuilder t = new StringBuilder("Also do by hand (from the checklist item at line ")
-                        .append(u.line).append("; the automated checks above do not cover these):\n");
-                for (int l : byHand) {
-                    t.append(kept(l)).append('\n');
-                    use(l, Use.MANUAL, step.id, kept(l));
-                }
-                // A command written before every checked statement (a pg_dump before the check) is done first.
-                int at = byHand.get(0) < m.checkedLines.stream().mapToInt(Integer::intValue).min().orElse(0)
-                        ? firstCheck : step.checks.size();
-                step.checks.add(at, manual(withoutLastNewline(t), false));
-                step.checkComments.add(at, List.of("line " + u.line + ": commands left for the operator"));
-            }
-            if (!uncarried.isEmpty()) {
-                step.extraDescription.add("From the checklist item at line " + u.line + " (text the checks "
-                        + "below do not quote):");
-                for (int l : uncarried) {
-                    step.extraDescription.add(kept(l));
-                    use(l, Use.DESCRIPTION, step.id, kept(l));
-                }
-            }
-            if (!writeLines.isEmpty()) {
-                step.extraDescription.add("Statements at lines " + range(writeLines) + " were not imported as "
-                        + "checks: they write and no result was stated for them. The rejects/accepts checks "
-                        + "above roll back, so they leave no test data to clean up.");
-                for (int l : writeLines) {
-                    step.extraDescription.add(kept(l));
-                    use(l, Use.DESCRIPTION, step.id, kept(l));
-                }
-            }
+            placement.placeAutomated(step, u, m);
         } else {
-            StringBuilder t = new StringBuilder();
-            for (int l : u.lines) {
-                t.append(kept(l)).append('\n');
-                use(l, Use.MANUAL, step.id, kept(l));
-            }
-            if (note != null) t.append(note);
-            // An empty "- [ ]" still asks the operator for something: say which line it is.
-            if (t.toString().isBlank()) t.append("(empty checklist item at line ").append(u.line).append(')');
-            step.checks.add(manual(withoutLastNewline(t), u.requireNote));
-            step.checkComments.add(sourceComment(u, u.line));
+            placement.placeManual(step, u, note);
         }
         if (isConditional(phase.name + " " + step.title) && isAutomated) {
-            warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
+            ledger.warn(u.line, "automated check in a conditional section ('" + step.title + "'): it only holds when "
                     + "that situation happened; skip or waive the step otherwise");
         }
-    }
-
-    private boolean hasPlaceholder(Unit u) {
-        for (int l : u.lines) if (TEXT_PLACEHOLDER.matcher(raw(l)).find()) return true;
-        return u.stmts.stream().anyMatch(x -> SqlText.placeholder(x.sql) != null);
-    }
-
-    /**
-     * An automated item's lines beyond its leftover statements: a line whose text the checks carry (the item's
-     * words in a check name, a statement in its sql) is automated; a command in the item's code that no check
-     * runs ({@code pg_dump}, {@code mix ecto.migrate}, code in another language) is for the operator to do by
-     * hand; any other line (a sub-bullet "if non-zero, page the on-call DBA", an expectation comment, the psql
-     * wrapper around a checked statement) goes to the step description, so no line of the item is lost.
-     */
-    private void sortAutomatedItemLines(Unit u, Mapping m, Set<Integer> leftoverLines, Set<Integer> writeLines,
-                                        List<Integer> byHand, List<Integer> uncarried, String stepId) {
-        StringBuilder text = new StringBuilder();
-        for (Map<String, Object> c : m.checks) strings(c, text);
-        String carried = SourceTrace.normalise(text.toString());
-        Set<Integer> code = new HashSet<>();
-        for (Block b : u.blocks) {
-            int last = b.closed ? b.endLine - 1 : b.endLine;
-            for (int l = b.line + 1; l <= last; l++) code.add(l);
-        }
-        for (int l : u.lines) {
-            if (leftoverLines.contains(l) || writeLines.contains(l)) continue;
-            String t = kept(l).strip();
-            if (SourceTrace.carriedIn(raw(l), carried)) {
-                use(l, Use.AUTOMATED, stepId, raw(l).strip());
-            } else if (code.contains(l) && !m.checkedLines.contains(l) && !t.startsWith("#")
-                    && !t.startsWith("--")) {
-                byHand.add(l);
-            } else {
-                uncarried.add(l);
-            }
-        }
-    }
-
-    private static void strings(Object o, StringBuilder out) {
-        if (o instanceof Map<?, ?> map) {
-            for (Object v : map.values()) strings(v, out);
-        } else if (o instanceof List<?> list) {
-            for (Object v : list) strings(v, out);
-        } else if (o != null) {
-            out.append(o).append('\n');
-        }
-    }
-
-    /**
-     * Warns about each placeholder the operator must fill in, once per item; placeholders the import filled
-     * from an earlier statement's RETURNING are named in a warning of their own so the reviewer sees the rewrite.
-     */
-    private void warnPlaceholders(Unit u, Mapping m) {
-        Set<String> warned = new HashSet<>(m.filled.keySet());
-        // Every form the statements are kept manual for (${VAR}, :var, HHMMSS, ...), once per item.
-        for (SqlText.Stmt s : u.stmts) {
-            String p = SqlText.placeholder(s.sql);
-            if (p != null && warned.add(p.toLowerCase(Locale.ROOT))) {
-                warn(s.line, "placeholder " + p + " in the SQL: the operator fills it in, so this statement "
-                        + "stays a manual step");
-            }
-        }
-        for (int l : u.lines) {
-            Matcher ph = TEXT_PLACEHOLDER.matcher(raw(l));
-            while (ph.find()) {
-                if (!warned.add(ph.group().toLowerCase(Locale.ROOT))) continue;
-                warn(l, "placeholder " + ph.group() + ": the operator fills it in, so this stays a manual step");
-            }
-        }
-    }
-
-    private String range(Set<Integer> ls) {
-        int min = ls.stream().mapToInt(Integer::intValue).min().orElse(0);
-        int max = ls.stream().mapToInt(Integer::intValue).max().orElse(0);
-        return min == max ? String.valueOf(min) : min + "–" + max;
     }
 
     private static final Pattern CONDITIONAL = Pattern.compile(
@@ -377,59 +140,12 @@ final class StatementMapping {
         return CONDITIONAL.matcher(title).find();
     }
 
-    private List<String> sourceComment(Unit u, int line) {
-        return List.of("line " + line + ": " + truncate(raw(line).strip(), 160));
-    }
-
-    private String unitText(Unit u) {
+    /** The entry's text and its notes, one per line: what the checklist says about it in prose. */
+    static String unitText(Unit u) {
         StringBuilder b = new StringBuilder(u.text);
         for (Block n : u.notes) b.append('\n').append(n.text);
         return b.toString();
     }
-
-    private record ExpectedList(List<String> names, Set<String> unique, boolean clean, String label) {}
-
-    private static final Pattern NAME_ENTRY = Pattern.compile("^`?([A-Za-z_][\\w$]*)`?\\s*(\\((unique|primary key|pk)\\))?\\s*$",
-            Pattern.CASE_INSENSITIVE);
-
-    private ExpectedList expectedList(Unit u) {
-        List<String> names = new ArrayList<>();
-        Set<String> unique = new HashSet<>();
-        boolean clean = true;
-        String label = null;
-        boolean collecting = false;
-        for (Block n : u.notes) {
-            String t = n.text.replace("**", "").strip();
-            Matcher lm = Pattern.compile("(?i)^expected\\s*([\\w ]*?)\\s*:\\s*(.*)$").matcher(t);
-            if (lm.matches()) {
-                label = lm.group(1).toLowerCase(Locale.ROOT);
-                collecting = true;
-                String rest = lm.group(2).strip();
-                if (!rest.isEmpty()) {
-                    for (String part : rest.split("\\s*,\\s*")) clean &= addName(part, names, unique);
-                }
-                continue;
-            }
-            if (collecting && n.type == Type.ITEM) {
-                clean &= addName(n.text, names, unique);
-            }
-        }
-        return new ExpectedList(names, unique, clean && !names.isEmpty(), label);
-    }
-
-    private static boolean addName(String part, List<String> names, Set<String> unique) {
-        Matcher m = NAME_ENTRY.matcher(part.strip());
-        if (!m.matches()) return false;
-        names.add(m.group(1));
-        if (m.group(2) != null) unique.add(m.group(1));
-        return true;
-    }
-
-    private static final Pattern ABSENT_WORDS = Pattern.compile(
-            "(?i)\\b(removed|gone|absent|dropped|deleted|no longer|not exist|should not|must not|not show|not appear"
-                    + "|not be listed|not list)\\b");
-    private static final Pattern EXIST_WORDS = Pattern.compile(
-            "(?i)\\b(exist|exists|appear|appears|present|created|restored|listed|show|shows|should see)\\b");
 
     /**
      * A table row's expected result comes from its own expected cell ("must return 0" read as a phrase, "7.1"
@@ -445,8 +161,7 @@ final class StatementMapping {
     }
 
     private void mapStatement(Unit u, SqlText.Stmt s, List<SqlText.Stmt> all, String unitText,
-                              String unitPhrase, ExpectedList expected, List<SqlText.Stmt> setup, Mapping m) {
-        m.unit = u;
+                              String unitPhrase, List<SqlText.Stmt> setup, Mapping m) {
         m.current = s;
         Block sub = m.subSteps.get(s.line);
         if (sub != null) {
@@ -461,296 +176,13 @@ final class StatementMapping {
         String phrase = stmtPhrase != null ? stmtPhrase : unitPhrase;
         String placeholder = SqlText.placeholder(s.sql);
         switch (kind) {
-            case META -> mapMeta(u, s, unitText, comments, expected, name, m);
-            case READ -> {
-                if (placeholder != null) {
-                    // Stated but not automatable: it counts against the ratio, as a machine could verify it.
-                    if (phrase != null) m.stated.add(m.current);
-                    leftover(u, s, "contains the placeholder " + placeholder + "; fill it in by hand", m);
-                    return;
-                }
-                if (s.piped) {
-                    if (phrase != null) m.stated.add(m.current);
-                    leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
-                    return;
-                }
-                if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
-                        "(?is).*\\bno\\s+(?:other\\s+|active\\s+|open\\s+)*(?:connections|sessions|clients)\\b.*")) {
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("name", name);
-                    body.put("otherSessions", 0);
-                    add(m, "activity", body, s.line);
-                    m.stated.add(m.current);
-                    return;
-                }
-                if (s.sql.toLowerCase(Locale.ROOT).contains("pg_stat_activity") && unitText.matches(
-                        "(?is).*\\bno\\s+(?:active\\s+|open\\s+)*long[- ]running\\s+(?:queries|transactions"
-                                + "|statements)\\b.*")) {
-                    // The engine's notion of long: open longer than longTransactionAge (default 5 minutes).
-                    Map<String, Object> body = new LinkedHashMap<>();
-                    body.put("name", name);
-                    body.put("longTransactions", 0);
-                    add(m, "activity", body, s.line);
-                    m.stated.add(m.current);
-                    return;
-                }
-                if (mapUnion(u, s, phrase, comments + "\n" + unitText, name, m)) return;
-                if (phrase == null) {
-                    leftover(u, s, "no expected result written next to it", m);
-                    return;
-                }
-                m.stated.add(m.current);
-                var g = ExpectationText.grammar(phrase);
-                if (g.isEmpty() && mapRowValues(s, phrase, comments + "\n" + unitText, name, m)) return;
-                if (g.isEmpty()) {
-                    leftover(u, s, "expected result '" + truncate(phrase, 60) + "' is not a single value or "
-                            + "comparison", m);
-                    return;
-                }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", name);
-                body.put("sql", stripSemicolon(s.sql));
-                body.put("expect", countAsValue(versionAsText(g.get(), s.sql), s.sql));
-                add(m, "query", body, s.line);
-            }
-            case EXPLAIN -> {
-                String about = comments + "\n" + unitText;
-                boolean indexScan = about.matches("(?is).*\\b(index\\s+scan|index\\s+usage|uses?\\s+(an\\s+)?index"
-                        + "|indexes\\s+(are\\s+)?(being\\s+)?used|use\\s+indexes).*");
-                boolean noSeq = about.matches("(?is).*\\b(no|not|without)\\s+\"?seq(uential)?\\s*scans?.*");
-                if (placeholder != null || !(indexScan || noSeq)) {
-                    if (indexScan || noSeq) m.stated.add(m.current);
-                    leftover(u, s, placeholder != null ? "contains the placeholder " + placeholder
-                            : "no expected plan written next to it", m);
-                    return;
-                }
-                m.stated.add(m.current);
-                String target = SqlText.explainTarget(s.sql);
-                String expect = indexScan ? "indexScan" : "noSeqScan";
-                Set<String> joined = new LinkedHashSet<>();
-                Matcher jm = JOINED_TABLE.matcher(SqlText.withoutStrings(SqlText.withoutComments(target)));
-                while (jm.find()) joined.add(jm.group(1));
-                if (!joined.isEmpty()) {
-                    // A join's driving table is read whole when nothing filters it; "uses indexes" is about the
-                    // lookups into the joined tables, so each of those gets its own plan check.
-                    for (String t : joined) {
-                        Map<String, Object> body = new LinkedHashMap<>();
-                        body.put("name", truncate(name, 140) + " — " + t);
-                        body.put("sql", stripSemicolon(target));
-                        body.put("expect", expect);
-                        body.put("table", t);
-                        add(m, "explain", body, s.line);
-                    }
-                    return;
-                }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", name);
-                body.put("sql", stripSemicolon(target));
-                body.put("expect", expect);
-                String table = SqlText.firstTable(target);
-                if (table != null && indexScan) body.put("table", table);
-                add(m, "explain", body, s.line);
-            }
-            case WRITE -> {
-                // The item's own text speaks for its statement only when there is no other write to mean.
-                long writes = all.stream().filter(x -> SqlText.kind(x.sql) == SqlText.Kind.WRITE).count();
-                String about = ExpectationText.saysFails(comments) || ExpectationText.saysSucceeds(comments)
-                        || writes != 1 && sub == null ? comments : comments + "\n" + unitText;
-                boolean fails = ExpectationText.saysFails(about);
-                boolean succeeds = !fails && ExpectationText.saysSucceeds(about);
-                if (!fails && !succeeds) {
-                    setup.add(s);
-                    leftover(u, s, "writes, and no expected error or success is written next to it", m);
-                    return;
-                }
-                m.stated.add(m.current);
-                Filled f = fillFromReturning(setup, s);
-                if (f.unfilled() != null) {
-                    leftover(u, s, "contains the placeholder " + f.unfilled() + "; fill it in by hand", m);
-                    if (succeeds) setup.add(s);
-                    return;
-                }
-                String probeSetup = f.setup().isEmpty() ? null : String.join(";\n", f.setup());
-                if (!SqlText.probeAllowed(probeSetup, f.sql())) {
-                    leftover(u, s, "as a probe, the check guard would refuse it or its setup (a statement whose"
-                            + " effect a rollback does not undo, or SQL read two ways); try it by hand", m);
-                    if (succeeds) setup.add(s);
-                    return;
-                }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("name", name);
-                if (probeSetup != null) body.put("setup", probeSetup);
-                body.put("sql", f.sql());
-                if (fails) {
-                    String error = ExpectationText.errorText(about);
-                    String state = ExpectationText.sqlstate(error != null ? error : about);
-                    if (state != null) {
-                        body.put("sqlstate", state);
-                    } else if (error != null) {
-                        body.put("message", error);
-                    } else {
-                        leftover(u, s, "expected to fail, but no error message or SQLSTATE is written; any "
-                                + "failure would not prove the item", m);
-                        return;
-                    }
-                    add(m, "rejects", body, s.line);
-                } else {
-                    add(m, "accepts", body, s.line);
-                    setup.add(s);
-                }
-                promoteSetupOutOfLeftovers(setup, m);
-                // The setup ran as part of the check (placeholders rewritten), so its lines are no work left to do.
-                for (SqlText.Stmt x : setup) for (int l = x.line; l <= x.endLine; l++) m.checkedLines.add(l);
-                for (Map.Entry<String, Integer> e : f.filled().entrySet()) {
-                    if (m.filled.putIfAbsent(e.getKey(), e.getValue()) == null) {
-                        warn(s.line, "placeholder " + e.getKey() + " filled with the value the statement at line "
-                                + e.getValue() + " returns (kept in a temporary table inside the check's "
-                                + "rolled-back transaction); review the rewritten SQL");
-                    }
-                }
-            }
-            case CONTROL -> leftover(u, s, "transaction control or session setting; the checks manage their own "
-                    + "transactions", m);
+            case META -> MetaCommandMapping.map(u, s, unitText, comments, name, m);
+            case READ -> queries.map(s, unitText, comments, phrase, placeholder, name, m);
+            case EXPLAIN -> ExplainMapping.map(s, unitText, comments, placeholder, name, m);
+            case WRITE -> probes.map(s, all, unitText, comments, sub != null, name, setup, m);
+            case CONTROL -> m.leftover(s, "transaction control or session setting; the checks manage their own "
+                    + "transactions");
         }
-    }
-
-    private static final Pattern JOINED_TABLE = Pattern.compile(
-            "(?i)\\bjoin\\s+(?:lateral\\s+)?((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)");
-
-    /**
-     * A probe's setup and statement with placeholders filled in, or the first placeholder that could not be.
-     *
-     * @param filled placeholder (lower case, with its angle brackets) -> line of the statement returning it
-     */
-    private record Filled(List<String> setup, String sql, Map<String, Integer> filled, String unfilled) {}
-
-    private static final Pattern ANGLE_PLACEHOLDER = Pattern.compile("'<([A-Za-z_]\\w*)>'|<([A-Za-z_]\\w*)>");
-    private static final Pattern RETURNING = Pattern.compile(
-            "(?is)^\\s*(?:insert\\s+into|update|delete\\s+from)\\s+((?:[A-Za-z_][\\w$]*\\.)?[A-Za-z_][\\w$]*)\\b.*"
-                    + "\\breturning\\s+([A-Za-z_][\\w$]*(?:\\s*,\\s*[A-Za-z_][\\w$]*)*)\\s*$");
-
-    /**
-     * Checklists save a generated key by hand ({@code RETURNING user_id; -- Save user_id: ____}) and paste it
-     * into later statements as {@code '<user_id>'}. Inside the probe's one transaction the import does the same
-     * without a person: the returning statement's rows go to a temporary table ({@code ON COMMIT DROP}, and the
-     * probe rolls back anyway) and the placeholder becomes a scalar subquery of it, typed like the column. A
-     * placeholder no earlier statement returns stays unfilled, and the item manual. If the statement returns
-     * more than one row the subquery raises an error, so the check errs rather than passing on a guess.
-     */
-    private static Filled fillFromReturning(List<SqlText.Stmt> setup, SqlText.Stmt target) {
-        List<SqlText.Stmt> all = new ArrayList<>(setup);
-        all.add(target);
-        Set<String> used = new HashSet<>();
-        for (SqlText.Stmt x : all) {
-            Matcher pm = ANGLE_PLACEHOLDER.matcher(x.sql);
-            while (pm.find()) used.add((pm.group(1) != null ? pm.group(1) : pm.group(2)).toLowerCase(Locale.ROOT));
-        }
-        Map<String, String> source = new HashMap<>();
-        Map<String, Integer> sourceLine = new HashMap<>();
-        Map<String, Integer> filled = new LinkedHashMap<>();
-        List<String> out = new ArrayList<>();
-        int temp = 0;
-        for (int i = 0; i < all.size(); i++) {
-            SqlText.Stmt x = all.get(i);
-            Matcher pm = ANGLE_PLACEHOLDER.matcher(x.sql);
-            StringBuilder b = new StringBuilder();
-            while (pm.find()) {
-                String key = (pm.group(1) != null ? pm.group(1) : pm.group(2)).toLowerCase(Locale.ROOT);
-                String src = source.get(key);
-                if (src == null) return new Filled(List.of(), x.sql, Map.of(), pm.group().replace("'", ""));
-                pm.appendReplacement(b, Matcher.quoteReplacement(src));
-                filled.putIfAbsent("<" + key + ">", sourceLine.get(key));
-            }
-            pm.appendTail(b);
-            String sql = stripSemicolon(b.toString());
-            String left = SqlText.placeholder(sql);
-            if (left != null) return new Filled(List.of(), x.sql, Map.of(), left);
-            if (i == all.size() - 1) return new Filled(out, sql, filled, null);
-            Matcher r = RETURNING.matcher(SqlText.withoutComments(sql).strip());
-            List<String> columns = r.matches() ? List.of(r.group(2).split("\\s*,\\s*")) : List.of();
-            if (columns.stream().anyMatch(c -> used.contains(c.toLowerCase(Locale.ROOT)))) {
-                String table = "rp_returned_" + (++temp);
-                String cols = String.join(", ", columns);
-                out.add("CREATE TEMP TABLE " + table + " ON COMMIT DROP AS SELECT " + cols + " FROM " + r.group(1)
-                        + " WITH NO DATA");
-                out.add("WITH returned AS (\n" + SqlText.withoutComments(sql).strip() + "\n) INSERT INTO " + table
-                        + " SELECT " + cols + " FROM returned");
-                for (String c : columns) {
-                    source.put(c.toLowerCase(Locale.ROOT), "(SELECT " + c + " FROM " + table + ")");
-                    sourceLine.put(c.toLowerCase(Locale.ROOT), x.line);
-                }
-            } else {
-                out.add(sql);
-            }
-        }
-        throw new IllegalStateException("unreachable: the target is the last statement");
-    }
-
-    /** Statements that became setup of a rejects/accepts check are part of that check, not leftovers. */
-    private void promoteSetupOutOfLeftovers(List<SqlText.Stmt> setup, Mapping m) {
-        for (SqlText.Stmt x : setup) {
-            if (m.leftoverWrites.remove(x)) {
-                unmapped.removeIf(um -> um.line() == x.line && um.sql().equals(x.sql));
-            }
-        }
-    }
-
-    private void leftover(Unit u, SqlText.Stmt s, String reason, Mapping m) {
-        unmapped.add(new UnmappedSql(s.line, s.sql, reason));
-        SqlText.Kind k = SqlText.kind(s.sql);
-        if (k == SqlText.Kind.WRITE || k == SqlText.Kind.CONTROL) m.leftoverWrites.add(s);
-        else m.leftoverReads.add(s);
-    }
-
-    /** Kinds that look at the database as it is, so they must not run before writes the operator still has to do. */
-    private static final Set<String> READS_STATE = Set.of("query", "tables", "indexes", "columns", "views",
-            "sequences", "functions", "extensions", "explain");
-
-    private void add(Mapping m, String kind, Map<String, Object> body, int line) {
-        if (READS_STATE.contains(kind) && !m.leftoverWrites.isEmpty()) {
-            // The engine would run it at once, before the operator ran the writes above it in the same block.
-            leftover(m.unit, m.current, "runs after statements left to the operator in the same block (from line "
-                    + m.leftoverWrites.get(0).line + "); what it finds depends on them, so it is checked by "
-                    + "hand after them", m);
-            return;
-        }
-        Map<String, Object> check = new LinkedHashMap<>();
-        check.put(kind, body);
-        m.checks.add(check);
-        m.checkLines.add(line);
-        m.checked.add(m.current);
-        for (int l = m.current.line; l <= m.current.endLine; l++) m.checkedLines.add(l);
-    }
-
-    /**
-     * A decimal expected from a query about versions compares as text: numerically 1.10 would equal 1.1 and
-     * the check would pass on the wrong version.
-     */
-    private static String versionAsText(String grammar, String sql) {
-        if (grammar.matches("= \\d+\\.\\d+") && sql.toLowerCase(Locale.ROOT).contains("version")) {
-            return "'" + grammar.substring(2) + "'";
-        }
-        return grammar;
-    }
-
-    private static final Pattern SINGLE_COUNT = Pattern.compile(
-            "(?is)^\\s*select\\s+count\\s*\\([^)]*\\)(?:\\s*::\\s*\\w+)?(?:\\s+(?:as\\s+)?\\w+)?\\s+from\\b(?!.*\\bgroup\\s+by\\b).*");
-
-    /**
-     * "Result: 0 rows" under {@code SELECT count(*) FROM ...}: a count always returns one row, so the checklist
-     * means the count; read as {@code empty} the check could never pass.
-     */
-    private static String countAsValue(String grammar, String sql) {
-        if (!SINGLE_COUNT.matcher(SqlText.withoutComments(sql)).matches()) return grammar;
-        if (grammar.equals("empty")) return "= 0";
-        if (grammar.startsWith("rows = ")) return "= " + grammar.substring("rows = ".length());
-        return grammar;
-    }
-
-    private static String stripSemicolon(String sql) {
-        String s = sql.strip();
-        while (s.endsWith(";")) s = s.substring(0, s.length() - 1).strip();
-        return s;
     }
 
     private String checkName(Unit u, SqlText.Stmt s, Block sub) {
@@ -768,248 +200,7 @@ final class StatementMapping {
         return sql.lines().findFirst().orElse("").strip();
     }
 
-    private boolean mapUnion(Unit u, SqlText.Stmt s, String phrase, String about, String name, Mapping m) {
-        List<String> branches = SqlText.unionAllBranches(SqlText.withoutComments(s.sql));
-        if (branches.size() < 2) return false;
-        List<SqlText.Labelled> labelled = new ArrayList<>();
-        for (String b : branches) {
-            SqlText.Labelled l = SqlText.labelled(b);
-            if (l == null) return false;
-            labelled.add(l);
-        }
-        List<String> counted = new ArrayList<>();
-        for (SqlText.Labelled l : labelled) {
-            String t = SqlText.countedTable(l.sql());
-            if (t == null) {
-                counted = null;
-                break;
-            }
-            counted.add(t);
-        }
-        var g = phrase == null ? java.util.Optional.<String>empty() : ExpectationText.grammar(phrase);
-        boolean allPass = about.matches("(?is).*\\ball\\s+(should|must)\\s+pass\\b.*");
-        if (counted != null && g.isEmpty()) {
-            rowCountBlock(u, s, counted, about, name, m);
-            return true;
-        }
-        if (g.isEmpty() && !allPass) return false;
-        m.stated.add(m.current);
-        for (SqlText.Labelled l : labelled) {
-            String expect = g.orElse(null);
-            if (expect == null) {
-                if (!l.sql().contains("'PASS'")) return false;
-                expect = "'PASS'";
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", truncate(l.label(), 80) + " (line " + s.line + ")");
-            body.put("sql", l.sql());
-            body.put("expect", expect);
-            add(m, "query", body, s.line);
-        }
-        return true;
-    }
-
-    private static final Pattern ROW_VALUES = Pattern.compile("[^|]*\\S[^|]*(?:\\|[^|]*\\S[^|]*)+");
-    private static final Pattern QUANTIFIER = Pattern.compile(
-            "(?i)\\b(both|all|each|every\\s+row|all\\s+(\\d+|two|three|four|five))\\b[^\\n]*?\\b(should|must)\\b");
-
-    /**
-     * "Both should be: character varying | 200" — psql's row format: the last columns of every row the query
-     * returns hold these values. The query is wrapped so that it counts the rows that match; "both" (or "all
-     * three") also fixes how many rows there must be, "all"/"each" needs at least one. Values compare as psql
-     * prints them (text). Only a plain select list whose column names are visible in the SQL is wrapped.
-     */
-    private boolean mapRowValues(SqlText.Stmt s, String phrase, String about, String name, Mapping m) {
-        if (!ROW_VALUES.matcher(phrase).matches()) return false;
-        List<String> values = new ArrayList<>();
-        for (String v : phrase.split("\\|")) values.add(v.strip());
-        List<String> columns = SqlText.selectColumns(s.sql);
-        if (columns == null || columns.size() < values.size()) return false;
-        Matcher q = QUANTIFIER.matcher(about);
-        Integer rows = null;
-        if (q.find()) {
-            String word = q.group(2) != null ? q.group(2).toLowerCase(Locale.ROOT) : q.group(1).toLowerCase(Locale.ROOT);
-            rows = switch (word) {
-                case "both", "two" -> 2;
-                case "three" -> 3;
-                case "four" -> 4;
-                case "five" -> 5;
-                default -> word.matches("\\d+") ? Integer.valueOf(word) : null;
-            };
-        }
-        List<String> conds = new ArrayList<>();
-        int offset = columns.size() - values.size();
-        for (int i = 0; i < values.size(); i++) {
-            conds.add("q." + columns.get(offset + i) + "::text IS NOT DISTINCT FROM "
-                    + (values.get(i).isEmpty() || values.get(i).equalsIgnoreCase("null") ? "NULL"
-                    : "'" + values.get(i).replace("'", "''") + "'"));
-        }
-        String cond = String.join(" AND ", conds);
-        String inner = "(\n" + stripSemicolon(s.sql) + "\n) AS q";
-        String sql;
-        String expect;
-        if (rows != null) {
-            sql = "SELECT count(*) FILTER (WHERE " + cond + ") || ' of ' || count(*) || ' match' FROM " + inner;
-            expect = "'" + rows + " of " + rows + " match'";
-        } else {
-            sql = "SELECT CASE WHEN count(*) > 0 AND count(*) FILTER (WHERE " + cond + ") = count(*) THEN "
-                    + "'all match' ELSE count(*) FILTER (WHERE " + cond + ") || ' of ' || count(*) || ' match' END "
-                    + "FROM " + inner;
-            expect = "'all match'";
-        }
-        m.stated.add(m.current);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("sql", sql);
-        body.put("expect", expect);
-        add(m, "query", body, s.line);
-        return true;
-    }
-
-    private static final Pattern AFTER_WORDS = Pattern.compile(
-            "(?i)\\b(compare|after|post|match|matches|verify|same|unchanged|still)\\b");
-
-    private void rowCountBlock(Unit u, SqlText.Stmt s, List<String> tables, String about, String name, Mapping m) {
-        m.stated.add(m.current);
-        boolean after = !snapshots.isEmpty() && AFTER_WORDS.matcher(about).find();
-        if (!after) {
-            String snap = snapshots.isEmpty() ? "before" : "before-" + (snapshots.size() + 1);
-            snapshots.add(snap);
-            snapshotTables.put(snap, tables);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", snap);
-            body.put("rowCounts", new ArrayList<Object>(tables));
-            add(m, "snapshot", body, s.line);
-            return;
-        }
-        String snap = snapshots.get(snapshots.size() - 1);
-        List<String> before = snapshotTables.get(snap);
-        List<String> compared = new ArrayList<>();
-        Map<String, Object> map = new LinkedHashMap<>();
-        List<String> droppedHere = new ArrayList<>();
-        Set<String> covered = new HashSet<>();
-        for (String t : before) {
-            if (tables.contains(t)) {
-                compared.add(t);
-                covered.add(t);
-            } else if (renames.containsKey(t) && tables.contains(renames.get(t))) {
-                compared.add(t);
-                map.put(t, renames.get(t));
-                covered.add(renames.get(t));
-            } else if (dropped.contains(t)) {
-                compared.add(t);
-                droppedHere.add(t);
-            } else {
-                warn(s.line, "row count of '" + t + "' (snapshot '" + snap + "') has no counterpart after the "
-                        + "change and the checklist states no rename for it; compare it by hand");
-            }
-        }
-        for (String t : tables) {
-            if (!covered.contains(t)) {
-                warn(s.line, "row count of '" + t + "' has no before-count in snapshot '" + snap
-                        + "'; it is not compared");
-            }
-        }
-        if (compared.isEmpty()) {
-            leftover(u, s, "none of its tables were counted in snapshot '" + snap + "'", m);
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        body.put("compareTo", snap);
-        body.put("tables", new ArrayList<Object>(compared));
-        if (!map.isEmpty()) body.put("map", map);
-        if (!droppedHere.isEmpty()) body.put("dropped", new ArrayList<Object>(droppedHere));
-        add(m, "rowCounts", body, s.line);
-    }
-
-    private static final Pattern QUOTED_NAMES = Pattern.compile("['\"`]([A-Za-z_][\\w$]*)['\"`]");
-
-    private void mapMeta(Unit u, SqlText.Stmt s, String unitText, String comments, ExpectedList expected,
-                         String name, Mapping m) {
-        Matcher mm = Pattern.compile("^\\\\d([tivsfxmn]?)([S+]*)(?:\\s+(\\S+))?\\s*;?$").matcher(s.sql.strip());
-        if (!mm.matches()) {
-            leftover(u, s, "psql meta-command the importer does not map", m);
-            return;
-        }
-        String letter = mm.group(1);
-        String pattern = mm.group(3);
-        String about = comments + "\n" + unitText;
-        if (letter.isEmpty()) {
-            if (pattern == null || !SqlText.isIdentifier(pattern) || !expected.clean()) {
-                if (expected.label() != null || pattern != null && !expected.names().isEmpty()) m.stated.add(m.current);
-                leftover(u, s, pattern == null || !SqlText.isIdentifier(pattern)
-                        ? "no table named, or a placeholder instead of a table name"
-                        : "no expected column list written next to it", m);
-                return;
-            }
-            m.stated.add(m.current);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("name", name);
-            body.put("table", pattern);
-            body.put("include", new ArrayList<Object>(expected.names()));
-            add(m, "columns", body, s.line);
-            return;
-        }
-        String kindKey = switch (letter) {
-            case "t" -> "tables";
-            case "i" -> "indexes";
-            case "v" -> "views";
-            case "s" -> "sequences";
-            case "f" -> "functions";
-            case "x" -> "extensions";
-            case "m" -> "views";
-            default -> null;
-        };
-        List<String> names = s.grepNames;
-        if (names == null && expected.clean()) names = expected.names();
-        if (names == null) {
-            List<String> q = new ArrayList<>();
-            Matcher qm = QUOTED_NAMES.matcher(String.join("\n", s.after));
-            while (qm.find()) q.add(qm.group(1));
-            if (!q.isEmpty()) names = q;
-        }
-        if (kindKey == null || names == null || names.isEmpty()) {
-            if (expected.label() != null) m.stated.add(m.current);
-            leftover(u, s, "no expected list of names written next to it", m);
-            return;
-        }
-        if (s.piped && s.grepNames == null) {
-            leftover(u, s, "its output is filtered by a shell pipe, which the check cannot reproduce", m);
-            return;
-        }
-        String direction = null;
-        String expectNote = comments + "\n" + u.notes.stream().map(n -> n.text).reduce("", (a, b) -> a + "\n" + b);
-        if (ABSENT_WORDS.matcher(expectNote).find()) direction = "absent";
-        else if (EXIST_WORDS.matcher(expectNote).find() || expected.clean() && s.grepNames == null) direction = "exist";
-        else if (ABSENT_WORDS.matcher(about).find()) direction = "absent";
-        else if (EXIST_WORDS.matcher(about).find()) direction = "exist";
-        if (direction != null) m.stated.add(m.current);
-        if (direction == null) {
-            leftover(u, s, "lists names but the checklist does not say whether they must exist or be absent", m);
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", name);
-        if (kindKey.equals("indexes") && direction.equals("exist") && !expected.unique().isEmpty()) {
-            List<Object> specs = new ArrayList<>();
-            for (String n : names) {
-                if (expected.unique().contains(n)) {
-                    Map<String, Object> spec = new LinkedHashMap<>();
-                    spec.put("name", n);
-                    spec.put("unique", "true");
-                    specs.add(spec);
-                } else {
-                    specs.add(n);
-                }
-            }
-            body.put("exist", specs);
-        } else {
-            body.put(direction, new ArrayList<Object>(names));
-        }
-        add(m, kindKey, body, s.line);
-    }
-
+    /** A manual confirmation check quoting {@code text}. */
     static Map<String, Object> manual(String text, boolean requireNote) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", text);
@@ -1017,30 +208,5 @@ final class StatementMapping {
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("manual", body);
         return check;
-    }
-
-    private static final Pattern RENAME = Pattern.compile(
-            "(?i)\\brenam\\w*\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:to|->|→|=>|as|into)\\s+"
-                    + "(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
-    /** "The table `kunden` is renamed into `customers`": the passive form names the old table first. */
-    private static final Pattern RENAMED = Pattern.compile(
-            "(?i)\\btable\\s+[`\"']?([A-Za-z_][\\w$]*)[`\"']?\\s+(?:is|was|gets|got|has\\s+been|will\\s+be|must\\s+be"
-                    + "|should\\s+be)\\s+renamed\\s+(?:in)?to\\s+(?:table\\s+)?[`\"']?([A-Za-z_][\\w$]*)");
-    private static final Pattern ALTER_RENAME = Pattern.compile(
-            "(?i)\\balter\\s+table\\s+(?:if\\s+exists\\s+)?\"?([A-Za-z_][\\w$]*)\"?\\s+rename\\s+to\\s+\"?([A-Za-z_][\\w$]*)");
-
-    private static final Pattern DROPPED = Pattern.compile(
-            "(?i)\\bdrop(?:ped)?\\s+(?:table\\s+(?:if\\s+exists\\s+)?)?[`\"']?([A-Za-z_][\\w$]*)[`\"']?(?:\\s+table\\b)?");
-    private final Set<String> dropped = new HashSet<>();
-
-    private void findRenames() {
-        for (String l : doc.lines) {
-            Matcher d = DROPPED.matcher(l);
-            while (d.find()) dropped.add(d.group(1));
-            for (Pattern p : List.of(RENAME, RENAMED, ALTER_RENAME)) {
-                Matcher m = p.matcher(l);
-                while (m.find()) renames.putIfAbsent(m.group(1), m.group(2));
-            }
-        }
     }
 }
