@@ -39,7 +39,7 @@ final class ChecklistDocument {
 
     static ChecklistDocument parse(String markdown) {
         List<String> lines = MarkdownBlocks.lines(markdown);
-        return new ChecklistDocument(lines, MarkdownBlocks.parse(lines));
+        return new ChecklistDocument(lines, CommonmarkBlocks.parse(lines));
     }
 
     /** Line {@code line} (1-based) as written. */
