@@ -34,7 +34,7 @@ final class ChecklistLeniency {
      * line that opens a code fence (indented past CommonMark's limit under an item): the caller reads the document
      * again from there.
      */
-    static Block paragraphLine(String raw, int lineNo) {
+    static Block lineInsideAParagraph(String raw, int lineNo) {
         int indent = MarkdownBlocks.indentOf(raw);
         String s = raw.strip();
         if (FENCE_OPENER.matcher(raw).matches()) return null;

@@ -142,7 +142,7 @@ final class CommonmarkBlocks {
                 at[l] = item(from + l, source.get(l), itemAt[l]);
                 continue;
             }
-            Block b = ChecklistLeniency.paragraphLine(lines.get(from + l), from + l + 1);
+            Block b = ChecklistLeniency.lineInsideAParagraph(lines.get(from + l), from + l + 1);
             if (b == null) {
                 // A fence opened inside a paragraph (indented past CommonMark's limit): read again from there.
                 if (reread[0] < 0 && l > 0) reread[0] = from + l;
@@ -190,7 +190,7 @@ final class CommonmarkBlocks {
 
     private Block lineAsParagraph(int line, List<String> source, ListItem[] itemAt, int l) {
         if (itemAt[l] != null) return item(line, source.get(l), itemAt[l]);
-        Block b = ChecklistLeniency.paragraphLine(lines.get(line), line + 1);
+        Block b = ChecklistLeniency.lineInsideAParagraph(lines.get(line), line + 1);
         return b != null ? b : block(Type.TEXT, line);
     }
 
