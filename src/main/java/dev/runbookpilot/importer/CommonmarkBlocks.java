@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  */
 final class CommonmarkBlocks {
 
-    private static final Parser PARSER = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
+    /** Blocks only: the stages read a line's inline Markdown themselves, so CommonMark's inline parsing is skipped. */
+    private static final Parser PARSER = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS)
+            .inlineParserFactory(context -> (sourceLines, node) -> { }).build();
     private static final Pattern ATX = Pattern.compile("^\\s*(#{1,6})(?:[ \\t]+(.*?))?[ \\t]*$", Pattern.DOTALL);
     /** The first word of a fence's info string: its language. */
     private static final Pattern FENCE_LANG = Pattern.compile("^\\s*(?:`{3,}|~{3,})\\s*([^`\\s]*)");
