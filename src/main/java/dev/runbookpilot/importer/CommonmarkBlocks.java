@@ -62,7 +62,7 @@ final class CommonmarkBlocks {
                         break;
                     }
                 }
-                if (reading.rereadFrom > 0 && b.line - 1 >= reading.rereadFrom) {
+                if (reading.rereadFrom >= 0 && b.line - 1 >= reading.rereadFrom) {
                     next = reading.rereadFrom;
                     break;
                 }
@@ -82,7 +82,7 @@ final class CommonmarkBlocks {
         Block[] at = new Block[to - from];
         ListItem[] itemAt = new ListItem[to - from];
         int[] reread = {-1};
-        visit(doc, from, to, source, at, itemAt, reread);
+        visit(doc, from, source, at, itemAt, reread);
         List<Block> blocks = new ArrayList<>();
         for (int i = from; i < to; i++) {
             Block b = at[i - from];
@@ -96,7 +96,7 @@ final class CommonmarkBlocks {
         return new Reading(blocks, reread[0]);
     }
 
-    private void visit(Node node, int from, int to, List<String> source, Block[] at, ListItem[] itemAt, int[] reread) {
+    private void visit(Node node, int from, List<String> source, Block[] at, ListItem[] itemAt, int[] reread) {
         for (Node n = node.getFirstChild(); n != null; n = n.getNext()) {
             List<SourceSpan> spans = n.getSourceSpans();
             if (spans.isEmpty()) continue;
@@ -104,7 +104,7 @@ final class CommonmarkBlocks {
             int last = spans.get(spans.size() - 1).getLineIndex();
             if (n instanceof ListItem item) {
                 if (itemAt[first] == null) itemAt[first] = item;
-                visit(n, from, to, source, at, itemAt, reread);
+                visit(n, from, source, at, itemAt, reread);
             } else if (n instanceof Paragraph) {
                 paragraph(spans, from, source, at, itemAt, reread);
             } else if (n instanceof Heading h) {
@@ -131,7 +131,7 @@ final class CommonmarkBlocks {
                     }
                 }
             } else if (n.getFirstChild() != null) {
-                visit(n, from, to, source, at, itemAt, reread);
+                visit(n, from, source, at, itemAt, reread);
             }
         }
     }
