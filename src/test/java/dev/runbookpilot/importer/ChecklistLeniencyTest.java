@@ -213,4 +213,15 @@ class ChecklistLeniencyTest {
         }
         assertEquals(MarkdownBlocks.lines(md).size() + 1, next);
     }
+
+    @Test
+    void anIndentedFenceUnderAnItemBecomesTheItemsCheck() throws ImportException {
+        String md = "# Upgrade\n\n## Before\n\n- [ ] No orphaned orders (expected: 0):\n\n"
+                + "      ```sql\n      SELECT count(*) FROM orders o\n"
+                + "      WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id);\n      ```\n";
+        ImportResult r = ChecklistImporter.importMarkdown(md, "indented.md");
+        assertEquals(1, r.summary().automated(), r.yaml());
+        assertTrue(r.yaml().contains("WHERE NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id)"),
+                r.yaml());
+    }
 }
