@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * Stage 1 of the import: the checklist text as line-numbered blocks (headings, list items, fenced code, table rows,
- * text, ...; see {@link MarkdownBlocks}), and for every line the text the runbook carries when it quotes the line:
- * a list item without its marker and checkbox, code without the indentation of its fence.
+ * text, ...; see {@link MarkdownBlocks}), read by commonmark-java with the checklist leniencies of
+ * {@link ChecklistLeniency} ({@link CommonmarkBlocks}), and for every line the text the runbook carries when it
+ * quotes the line: a list item without its marker and checkbox, code without the indentation of its fence.
  */
 final class ChecklistDocument {
 
@@ -39,7 +40,7 @@ final class ChecklistDocument {
 
     static ChecklistDocument parse(String markdown) {
         List<String> lines = MarkdownBlocks.lines(markdown);
-        return new ChecklistDocument(lines, MarkdownBlocks.parse(lines));
+        return new ChecklistDocument(lines, CommonmarkBlocks.parse(lines));
     }
 
     /** Line {@code line} (1-based) as written. */
