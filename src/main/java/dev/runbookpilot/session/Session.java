@@ -585,7 +585,7 @@ public final class Session implements AutoCloseable {
     }
 
     private EvalContext.ExecuteListener migrationListener(Step step, int index, CheckSpec spec) {
-        if (!(spec instanceof CheckSpec.Execute ex)) return EvalContext.ExecuteListener.NONE;
+        if (!(spec instanceof CheckSpec.Execute ex)) return countListener(step, index);
         return new EvalContext.ExecuteListener() {
             @Override
             public void transactionStarted(long xid) {
@@ -624,6 +624,30 @@ public final class Session implements AutoCloseable {
                     throw new UncheckedIOException("cannot journal the lock timeout; no further attempt", e);
                 }
                 listener.lockWaited(step, index, wait);
+            }
+        };
+    }
+
+    /** Hears what a read-only check counts (snapshot, rowCounts), for the wizard; nothing of it is journaled. */
+    private EvalContext.ExecuteListener countListener(Step step, int index) {
+        return new EvalContext.ExecuteListener() {
+            @Override
+            public void transactionStarted(long xid) {}
+
+            @Override
+            public void statementStarted(int number, int total, int line) {}
+
+            @Override
+            public void notice(String message) {}
+
+            @Override
+            public void countStarted(List<String> tables, long estimatedRows) {
+                listener.countStarted(step, index, tables, estimatedRows);
+            }
+
+            @Override
+            public void countEnded(List<String> tables) {
+                listener.countEnded(step, index, tables);
             }
         };
     }
