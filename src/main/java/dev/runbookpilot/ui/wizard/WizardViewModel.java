@@ -898,7 +898,6 @@ public final class WizardViewModel {
             cancelling = true;
             info.set("Cancelling…");
             if (runStartedAt != null) showRunState(clock.instant());
-        if (!runningCounts.isEmpty()) showCounts(clock.instant());
             background.execute(s::cancel);
         }
     }
@@ -1464,6 +1463,7 @@ public final class WizardViewModel {
      * state's elapsed time.
      */
     public void tick() {
+        if (!runningCounts.isEmpty()) showCounts(clock.instant());
         if (runStartedAt != null) showRunState(clock.instant());
         if (session == null) return;
         // What a running migration or command journals (began, lock waits) shows within a second, not at its end.
