@@ -17,9 +17,9 @@ public interface RunListener {
     default void notice(Step step, String message) {}
 
     /**
-     * A check counting rows (snapshot, rowCounts) began a statement that counts {@code tables}, estimated by the
-     * planner at {@code estimatedRows} (-1: not estimated). PostgreSQL reports no progress for {@code count(*)}, so
-     * this and the time since are all a running count can show. Not journaled.
+     * A check counting rows (snapshot, rowCounts, restored) began a statement that counts {@code tables}, estimated
+     * by the planner at {@code estimatedRows} (-1: not estimated). PostgreSQL reports no progress for
+     * {@code count(*)}, so this and the time since are all a running count can show. Not journaled.
      */
     default void countStarted(Step step, int index, java.util.List<String> tables, long estimatedRows) {}
 

@@ -628,7 +628,7 @@ public final class Session implements AutoCloseable {
         };
     }
 
-    /** Hears what a read-only check counts (snapshot, rowCounts), for the wizard; nothing of it is journaled. */
+    /** Hears what a read-only check counts (snapshot, rowCounts, restored), for the wizard; none of it is journaled. */
     private EvalContext.ExecuteListener countListener(Step step, int index) {
         return new EvalContext.ExecuteListener() {
             @Override
@@ -1008,7 +1008,7 @@ public final class Session implements AutoCloseable {
                 // The snapshot as it was before the migration: one taken again later under the same name is not it.
                 Snapshots frozen = name -> name.equals(baseline.name()) ? Optional.of(baseline) : Optional.empty();
                 EvalContext ctx = new EvalContext(db, runbook.target().schema(), frozen, countWorkers,
-                        countParallelism, token, EvalContext.ExecuteListener.NONE,
+                        countParallelism, token, countListener(step, 0),
                         runbook.title() + " @ " + state.started().server().database());
                 result = CheckEngine.evaluate(step.id(), 0, spec, ctx).result();
             } finally {

@@ -531,7 +531,8 @@ class WizardViewModelTest {
         assertThat(WizardViewModel.describeCount(List.of("events"), -1, java.time.Duration.ofSeconds(3)))
                 .isEqualTo("counting events — 3 s so far, size not estimated");
         assertThat(WizardViewModel.describeCount(List.of("a", "b", "c"), 812, java.time.Duration.ZERO))
-                .isEqualTo("counting a and 2 more small tables — 0 s so far, about 812 rows by the planner's estimate");
+                .isEqualTo("counting a and 2 more small tables — 0 s so far,"
+                        + " about 812 rows by the planner's estimate");
         assertThat(WizardViewModel.rows(1)).isEqualTo("1 row");
         assertThat(WizardViewModel.rows(5_200_000)).isEqualTo("5.2 M rows");
         assertThat(WizardViewModel.rows(1_400_000_000L)).isEqualTo("1.4 G rows");
