@@ -51,6 +51,16 @@ public record EvalContext(Database db, String defaultSchema, Snapshots snapshots
          */
         default void lockWaited(dev.runbookpilot.db.Locks.LockWait wait) {}
 
+        /**
+         * A statement of a snapshot, rowCounts or restored check began counting {@code tables}, which the planner
+         * estimates at {@code estimatedRows} (-1: no estimate); see {@link dev.runbookpilot.db.RowCounter.Progress}.
+         * Called on the counting threads.
+         */
+        default void countStarted(java.util.List<String> tables, long estimatedRows) {}
+
+        /** The statement that counted {@code tables} ended, counted or not. */
+        default void countEnded(java.util.List<String> tables) {}
+
         ExecuteListener NONE = new ExecuteListener() {
             public void transactionStarted(long xid) {}
 

@@ -95,8 +95,9 @@ final class SnapshotChecks {
             if (spec.dropped().contains(t)) now.add(t);
             else now.addAll(spec.map().getOrDefault(t, List.of(t)));
         }
-        Map<String, Long> after = RowCounter.count(ctx.db(), before.schema(), new ArrayList<>(now),
-                ctx.countWorkers(), ctx.countParallelism(), ctx.token(), spec.meta().timeout(), c -> null).counts();
+        Map<String, Long> after = RowCounter.count(ctx.db(), before.schema(), new ArrayList<>(now), List.of(),
+                ctx.countWorkers(), ctx.countParallelism(), ctx.token(), spec.meta().timeout(),
+                List.<RowCounter.Read<Void>>of(), progress(ctx)).counts();
         List<CheckDetail.RowCountLine> lines = new ArrayList<>();
         int failed = 0;
         for (String t : compared) {
@@ -155,9 +156,24 @@ final class SnapshotChecks {
                     }
                 }).toList();
         RowCounter.Counts<List<SchemaSnapshot>> counts = RowCounter.count(ctx.db(), schema, tables, checksums,
-                ctx.countWorkers(), ctx.countParallelism(), ctx.token(), timeout, reads);
+                ctx.countWorkers(), ctx.countParallelism(), ctx.token(), timeout, reads, progress(ctx));
         return new RowCounter.Counts<>(counts.counts(), CatalogReader.merge(schema, counts.inSnapshot()),
                 counts.checksums());
+    }
+
+    /** The counts' progress, told to whoever hears the running check. */
+    private static RowCounter.Progress progress(EvalContext ctx) {
+        return new RowCounter.Progress() {
+            @Override
+            public void countStarted(List<String> tables, long estimatedRows) {
+                ctx.listener().countStarted(tables, estimatedRows);
+            }
+
+            @Override
+            public void countEnded(List<String> tables) {
+                ctx.listener().countEnded(tables);
+            }
+        };
     }
 
     /** Carries a catalog read failure out of the reads beside the counts. */

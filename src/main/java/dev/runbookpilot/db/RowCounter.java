@@ -70,16 +70,50 @@ public final class RowCounter {
     }
 
     /**
+     * Hears each count statement start and end, on the thread that runs it. PostgreSQL reports no progress for
+     * {@code count(*)}, so this is all there is to show while a big table is counted: which, and how big the planner
+     * thinks it is. Must not block; a RuntimeException it throws fails the count.
+     */
+    public interface Progress {
+        /**
+         * @param tables        the tables this statement counts: one for a large table, up to {@value #BATCH_TABLES}
+         *                      small ones together
+         * @param estimatedRows the planner's estimate of their rows ({@code pg_class.reltuples}); -1 when it has none
+         *                      for one of them (never vacuumed or analyzed, partitioned)
+         */
+        void countStarted(List<String> tables, long estimatedRows);
+
+        /** The statement that counted {@code tables} ended, counted or not. */
+        void countEnded(List<String> tables);
+
+        Progress NONE = new Progress() {
+            public void countStarted(List<String> tables, long estimatedRows) {}
+
+            public void countEnded(List<String> tables) {}
+        };
+    }
+
+    /** As the count below, its progress heard by no one. */
+    public static <R> Counts<List<R>> count(Database db, String schema, List<String> tables,
+                                            List<String> checksumTables, ExecutorService workers, int parallelism,
+                                            CancelToken token, Duration timeout, List<? extends Read<R>> reads)
+            throws SQLException, InterruptedException {
+        return count(db, schema, tables, checksumTables, workers, parallelism, token, timeout, reads, Progress.NONE);
+    }
+
+    /**
      * Counts and checksums the tables and runs {@code reads}, all in one snapshot and side by side: up to
      * {@code parallelism} workers and the coordinator that exported the snapshot take the reads first, in the
      * order given (so the slowest should come first), then the counts, largest table first. The first failure
      * cancels the rest and is thrown once all have stopped.
      *
+     * @param progress hears each count statement start and end
      * @return the counts, with what each read returned, in the order of {@code reads}
      */
     public static <R> Counts<List<R>> count(Database db, String schema, List<String> tables,
                                             List<String> checksumTables, ExecutorService workers, int parallelism,
-                                            CancelToken token, Duration timeout, List<? extends Read<R>> reads)
+                                            CancelToken token, Duration timeout, List<? extends Read<R>> reads,
+                                            Progress progress)
             throws SQLException, InterruptedException {
         try (Connection coordinator = db.readConnection()) {
             coordinator.setAutoCommit(false);
@@ -103,7 +137,7 @@ public final class RowCounter {
                 List<String> toChecksum = checksumTables.stream().filter(sizes::containsKey).distinct()
                         .sorted((a, b) -> Long.compare(largest(sizes.get(b)), largest(sizes.get(a)))).toList();
                 List<List<String>> batches = batches(present, sizes);
-                Work<R> work = new Work<>(schema, reads, batches, toChecksum, token);
+                Work<R> work = new Work<>(schema, reads, batches, toChecksum, token, sizes, progress);
                 List<Future<?>> helpers = new ArrayList<>();
                 int jobs = reads.size() + batches.size() + toChecksum.size();
                 // The coordinator works too, so one job needs no helper.
@@ -227,15 +261,30 @@ public final class RowCounter {
         private final Map<String, String> checksums = new ConcurrentHashMap<>();
         private final CancelToken token;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Map<String, Long> estimatedRows;
+        private final Progress progress;
 
         Work(String schema, List<? extends Read<R>> reads, List<List<String>> tables, List<String> checksumTables,
-             CancelToken token) {
+             CancelToken token, Map<String, Long> estimatedRows, Progress progress) {
+            this.estimatedRows = estimatedRows;
+            this.progress = progress;
             this.schema = schema;
             this.reads = reads;
             this.results = new AtomicReferenceArray<>(reads.size());
             this.countQueue = new ConcurrentLinkedQueue<>(tables);
             this.checksumQueue = new ConcurrentLinkedQueue<>(checksumTables);
             this.token = token;
+        }
+
+        /** The planner's estimate of the tables' rows together; -1 when it has none for one of them. */
+        private long estimate(List<String> tables) {
+            long sum = 0;
+            for (String t : tables) {
+                long n = estimatedRows.get(t);
+                if (n < 0) return -1;
+                sum += n;
+            }
+            return sum;
         }
 
         boolean hasJobs() {
@@ -261,9 +310,12 @@ public final class RowCounter {
                             sql.append("SELECT ").append(k).append(", count(*) FROM ")
                                     .append(Sql.qualified(schema, batch.get(k)));
                         }
+                        progress.countStarted(batch, estimate(batch));
                         try (ResultSet rs = s.executeQuery(sql.toString())) {
                             // Tagged rows: a parallel append may return the counts in any order.
                             while (rs.next()) counts.put(batch.get(rs.getInt(1)), rs.getLong(2));
+                        } finally {
+                            progress.countEnded(batch);
                         }
                     }
                     String table;

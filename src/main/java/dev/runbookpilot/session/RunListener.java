@@ -16,6 +16,16 @@ public interface RunListener {
 
     default void notice(Step step, String message) {}
 
+    /**
+     * A check counting rows (snapshot, rowCounts, restored) began a statement that counts {@code tables}, estimated
+     * by the planner at {@code estimatedRows} (-1: not estimated). PostgreSQL reports no progress for
+     * {@code count(*)}, so this and the time since are all a running count can show. Not journaled.
+     */
+    default void countStarted(Step step, int index, java.util.List<String> tables, long estimatedRows) {}
+
+    /** The statement that counted {@code tables} ended, counted or not. */
+    default void countEnded(Step step, int index, java.util.List<String> tables) {}
+
     /** A line a running command printed, masked and journaled (within the journal's limit) before it is heard. */
     default void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {}
 

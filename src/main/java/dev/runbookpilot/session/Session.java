@@ -585,7 +585,7 @@ public final class Session implements AutoCloseable {
     }
 
     private EvalContext.ExecuteListener migrationListener(Step step, int index, CheckSpec spec) {
-        if (!(spec instanceof CheckSpec.Execute ex)) return EvalContext.ExecuteListener.NONE;
+        if (!(spec instanceof CheckSpec.Execute ex)) return countListener(step, index);
         return new EvalContext.ExecuteListener() {
             @Override
             public void transactionStarted(long xid) {
@@ -624,6 +624,30 @@ public final class Session implements AutoCloseable {
                     throw new UncheckedIOException("cannot journal the lock timeout; no further attempt", e);
                 }
                 listener.lockWaited(step, index, wait);
+            }
+        };
+    }
+
+    /** Hears what a read-only check counts (snapshot, rowCounts, restored), for the wizard; none of it is journaled. */
+    private EvalContext.ExecuteListener countListener(Step step, int index) {
+        return new EvalContext.ExecuteListener() {
+            @Override
+            public void transactionStarted(long xid) {}
+
+            @Override
+            public void statementStarted(int number, int total, int line) {}
+
+            @Override
+            public void notice(String message) {}
+
+            @Override
+            public void countStarted(List<String> tables, long estimatedRows) {
+                listener.countStarted(step, index, tables, estimatedRows);
+            }
+
+            @Override
+            public void countEnded(List<String> tables) {
+                listener.countEnded(step, index, tables);
             }
         };
     }
@@ -984,7 +1008,7 @@ public final class Session implements AutoCloseable {
                 // The snapshot as it was before the migration: one taken again later under the same name is not it.
                 Snapshots frozen = name -> name.equals(baseline.name()) ? Optional.of(baseline) : Optional.empty();
                 EvalContext ctx = new EvalContext(db, runbook.target().schema(), frozen, countWorkers,
-                        countParallelism, token, EvalContext.ExecuteListener.NONE,
+                        countParallelism, token, countListener(step, 0),
                         runbook.title() + " @ " + state.started().server().database());
                 result = CheckEngine.evaluate(step.id(), 0, spec, ctx).result();
             } finally {

@@ -136,6 +136,54 @@ class RowCounterTest {
     }
 
     @Test
+    void aCountHeldUpByALockIsHeardWithItsTableAndThePlannersEstimateBeforeItFinishes() throws Exception {
+        String db = TestPostgres.freshDatabase("count_progress");
+        // orders is analyzed (the planner knows its size), fresh never was: the wizard says "size not estimated".
+        TestPostgres.exec(db, "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 20000) g; ANALYZE orders;"
+                + " CREATE TABLE fresh AS SELECT g AS id FROM generate_series(1, 5) g");
+        java.util.concurrent.BlockingQueue<String> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        RowCounter.Progress progress = new RowCounter.Progress() {
+            @Override
+            public void countStarted(List<String> tables, long estimatedRows) {
+                heard.add("started " + tables + " " + estimatedRows);
+            }
+
+            @Override
+            public void countEnded(List<String> tables) {
+                heard.add("ended " + tables);
+            }
+        };
+        ExecutorService workers = Executors.newFixedThreadPool(3);
+        try (Database target = open(db); Connection locker = TestPostgres.connect(db)) {
+            locker.setAutoCommit(false);
+            try (Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+            }
+            java.util.concurrent.Future<RowCounter.Counts<List<Void>>> counting = workers.submit(() ->
+                    RowCounter.count(target, "public", List.of("orders", "fresh"), List.of(), workers, 1,
+                            new CancelToken(), Duration.ofSeconds(30), List.<RowCounter.Read<Void>>of(), progress));
+            java.util.Set<String> before = new java.util.HashSet<>();
+            // Both statements start; orders cannot end while its lock is held.
+            while (!before.contains("started [orders] 20000") || !before.contains("started [fresh] -1")) {
+                String e = heard.poll(30, TimeUnit.SECONDS);
+                assertThat(e).as("a count start heard within 30 s").isNotNull();
+                before.add(e);
+            }
+            assertThat(before).doesNotContain("ended [orders]");
+            assertThat(counting).isNotDone();
+            locker.rollback();
+            RowCounter.Counts<List<Void>> counts = counting.get(30, TimeUnit.SECONDS);
+            assertThat(counts.counts()).containsEntry("orders", 20000L).containsEntry("fresh", 5L);
+            List<String> after = new java.util.ArrayList<>();
+            heard.drainTo(after);
+            before.addAll(after);
+            assertThat(before).contains("ended [orders]", "ended [fresh]");
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
     void onlyTablesKnownToBeSmallShareACountingStatement() {
         Map<String, Long> rows = new java.util.LinkedHashMap<>();
         rows.put("unanalyzed", -1L);

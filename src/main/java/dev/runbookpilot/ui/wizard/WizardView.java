@@ -307,7 +307,7 @@ public final class WizardView extends BorderPane {
         detail.setId("check-detail");
         detail.setShownPaths(vm::shownPath);
         detail.setPadding(new Insets(0, 12, 8, 12));
-        ScrollPane detailScroll = new ScrollPane(new VBox(runState(), detail));
+        ScrollPane detailScroll = new ScrollPane(new VBox(runState(), countProgress(), detail));
         detailScroll.setFitToWidth(true);
         // The evidence (rows, row-count diff and chart, schema tree) needs the room more than the description.
         split = new SplitPane(topScroll, detailScroll);
@@ -332,6 +332,19 @@ public final class WizardView extends BorderPane {
         detail.visibleProperty().bind(vm.runStateProperty().isEmpty());
         detail.managedProperty().bind(detail.visibleProperty());
         return state;
+    }
+
+    /** Under the running state: what is being counted, for how long so far, and how big the planner thinks it is. */
+    private Node countProgress() {
+        Label counting = new Label();
+        counting.setId("count-progress");
+        counting.setWrapText(true);
+        counting.setPadding(new Insets(0, 12, 12, 12));
+        counting.textProperty().bind(vm.countProgressProperty());
+        counting.visibleProperty().bind(vm.countProgressProperty().isNotEmpty()
+                .and(vm.runStateProperty().isNotEmpty()));
+        counting.managedProperty().bind(counting.visibleProperty());
+        return counting;
     }
 
     private void buildTable() {

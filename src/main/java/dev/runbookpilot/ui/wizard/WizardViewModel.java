@@ -171,6 +171,15 @@ public final class WizardViewModel {
     private final StringProperty migrationProgress = new SimpleStringProperty(this, "migrationProgress", "");
     /** "Running … 0:07" while checks or a migration run (counted by {@link #tick}), empty otherwise. */
     private final StringProperty runState = new SimpleStringProperty(this, "runState", "");
+    /**
+     * The tables being counted right now, each with the time so far and the planner's estimate, one line each
+     * (PostgreSQL reports no progress for {@code count(*)}); empty when nothing is counted.
+     */
+    private final StringProperty countProgress = new SimpleStringProperty(this, "countProgress", "");
+    /** FX thread only: the count statements running, by check and tables, in the order they began. */
+    private final java.util.Map<String, RunningCount> runningCounts = new java.util.LinkedHashMap<>();
+    /** The most running counts {@link #countProgress} names; the rest are summed up in one line. */
+    static final int SHOWN_COUNTS = 3;
     /** When the running work started and what it is, for {@link #runState}; null when nothing runs. */
     private Instant runStartedAt;
     private String runWhat;
@@ -817,6 +826,8 @@ public final class WizardViewModel {
         busy.set(false);
         runStartedAt = null;
         runState.set("");
+        runningCounts.clear();
+        countProgress.set("");
         boolean cancelled = cancelling;
         cancelling = false;
         // "Cancelling…" ends with the run it cancelled.
@@ -1204,6 +1215,24 @@ public final class WizardViewModel {
             }
 
             @Override
+            public void countStarted(Step step, int index, List<String> tables, long estimatedRows) {
+                // When it was heard, read here: the elapsed time is counted on the FX thread from then on.
+                RunningCount count = new RunningCount(tables, estimatedRows, clock.instant());
+                onCheckEvent(() -> {
+                    runningCounts.put(countKey(step, index, tables), count);
+                    showCounts(clock.instant());
+                });
+            }
+
+            @Override
+            public void countEnded(Step step, int index, List<String> tables) {
+                onCheckEvent(() -> {
+                    runningCounts.remove(countKey(step, index, tables));
+                    showCounts(clock.instant());
+                });
+            }
+
+            @Override
             public void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {
                 outputLines.add(String.format("%5d %s %s", line.number(),
                         line.stream().equals("ERR") ? "!" : "|", line.text()));
@@ -1375,6 +1404,53 @@ public final class WizardViewModel {
                 + (automated == 1 ? " check" : " checks") + " of '" + item.step().title() + "'";
     }
 
+    /** A count statement running: its tables, the planner's estimate of their rows (-1: none) and when it began. */
+    private record RunningCount(List<String> tables, long estimatedRows, Instant startedAt) {}
+
+    private static String countKey(Step step, int index, List<String> tables) {
+        return SessionState.key(step.id(), index) + "\u0000" + String.join("\u0000", tables);
+    }
+
+    /**
+     * The running counts at {@code now}, largest estimate first (an unknown size first of all, as the counter
+     * orders them), e.g. "counting orders — 12 s so far, about 5.2 M rows by the planner's estimate".
+     */
+    private void showCounts(Instant now) {
+        List<RunningCount> largestFirst = runningCounts.values().stream()
+                .sorted(java.util.Comparator.comparingLong((RunningCount c) ->
+                        c.estimatedRows() < 0 ? Long.MAX_VALUE : c.estimatedRows()).reversed())
+                .toList();
+        List<String> lines = new ArrayList<>();
+        for (RunningCount c : largestFirst.subList(0, Math.min(SHOWN_COUNTS, largestFirst.size()))) {
+            lines.add(describeCount(c.tables(), c.estimatedRows(), Duration.between(c.startedAt(), now)));
+        }
+        int more = largestFirst.size() - SHOWN_COUNTS;
+        if (more > 0) lines.add("and " + more + " more count" + (more == 1 ? "" : "s") + " running");
+        countProgress.set(String.join("\n", lines));
+    }
+
+    static String describeCount(List<String> tables, long estimatedRows, Duration soFar) {
+        String what = tables.size() == 1 ? tables.get(0)
+                : tables.get(0) + " and " + (tables.size() - 1) + " more small tables";
+        long s = Math.max(0, soFar.getSeconds());
+        String time = s < 60 ? s + " s" : String.format(java.util.Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+        return "counting " + what + " — " + time + " so far, " + (estimatedRows < 0 ? "size not estimated"
+                : "about " + rows(estimatedRows) + " by the planner's estimate");
+    }
+
+    /** A row estimate as read at a glance: "812 rows", "12.3 k rows", "5.2 M rows", "1.4 G rows". */
+    static String rows(long n) {
+        if (n < 1_000) return n + (n == 1 ? " row" : " rows");
+        String[] units = {"k", "M", "G", "T"};
+        double v = n;
+        int u = -1;
+        while (v >= 1_000 && u < units.length - 1) {
+            v /= 1_000;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s rows", v, units[u]);
+    }
+
     /** The running state's text at {@code now}; the clock is read only while something runs. */
     private void showRunState(Instant now) {
         Duration d = Duration.between(runStartedAt, now);
@@ -1387,6 +1463,7 @@ public final class WizardViewModel {
      * state's elapsed time.
      */
     public void tick() {
+        if (!runningCounts.isEmpty()) showCounts(clock.instant());
         if (runStartedAt != null) showRunState(clock.instant());
         if (session == null) return;
         // What a running migration or command journals (began, lock waits) shows within a second, not at its end.
@@ -1528,6 +1605,11 @@ public final class WizardViewModel {
     /** "Running 2 checks of 'Step'… 0:07 elapsed" while work runs, empty otherwise; ticks with {@link #tick}. */
     public ReadOnlyStringProperty runStateProperty() {
         return runState;
+    }
+
+    /** The tables being counted, the time so far and the planner's estimate, one line each; empty when none. */
+    public ReadOnlyStringProperty countProgressProperty() {
+        return countProgress;
     }
 
     /** The Run button's words for the current step. */

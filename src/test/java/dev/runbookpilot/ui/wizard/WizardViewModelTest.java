@@ -469,6 +469,75 @@ class WizardViewModelTest {
         }
     }
 
+    @Test
+    void aRunningCountShowsItsTableTheTimeSoFarAndThePlannersEstimate() throws Exception {
+        runbook("development");
+        TestPostgres.exec(database, "CREATE TABLE orders AS SELECT g AS id FROM generate_series(1, 20000) g;"
+                + " ANALYZE orders");
+        Path file = dir.resolve("counting.yaml");
+        Files.writeString(file, """
+                runbook: Counting
+                target: { environment: development, database: %s }
+                phases:
+                  - name: Only
+                    steps:
+                      - id: before
+                        title: Counts before
+                        checks:
+                          - snapshot: { name: before, rowCounts: [orders] }
+                """.formatted(database), StandardCharsets.UTF_8);
+        // The elapsed time is the UI's own: it moves when the clock does and the view ticks, not the database.
+        AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T10:00:00Z"));
+        Clock clock = new Clock() {
+            @Override public java.time.ZoneId getZone() { return java.time.ZoneOffset.UTC; }
+            @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+            @Override public Instant instant() { return now.get(); }
+        };
+        ExecutorService background = Executors.newCachedThreadPool();
+        try (java.sql.Connection locker = TestPostgres.connect(database)) {
+            locker.setAutoCommit(false);
+            try (java.sql.Statement s = locker.createStatement()) {
+                s.execute("LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+            }
+            vm = new WizardViewModel(RunbookLoader.load(file), connect(), ui, background, clock);
+            vm.open("alice", dir.resolve("sessions"), null);
+            awaitTrue(() -> vm.openedProperty().get());
+            synchronized (uiLock) {
+                vm.run();
+            }
+            awaitTrue(() -> !vm.countProgressProperty().get().isEmpty());
+            synchronized (uiLock) {
+                assertThat(vm.countProgressProperty().get()).isEqualTo(
+                        "counting orders — 0 s so far, about 20.0 k rows by the planner's estimate");
+                now.set(now.get().plusSeconds(72));
+                vm.tick();
+                assertThat(vm.countProgressProperty().get()).isEqualTo(
+                        "counting orders — 1 min 12 s so far, about 20.0 k rows by the planner's estimate");
+                assertThat(row(0).status()).isEqualTo(Status.RUNNING);
+            }
+            locker.rollback();
+            awaitTrue(() -> !vm.runningProperty().get());
+            assertThat(row(0).status()).isEqualTo(Status.PASSED);
+            assertThat(vm.countProgressProperty().get()).isEmpty();
+        } finally {
+            closeModel();
+            vm = null;
+            background.shutdownNow();
+        }
+    }
+
+    @Test
+    void aCountsSizeIsSaidAtAGlanceOrSaidNotToBeEstimated() {
+        assertThat(WizardViewModel.describeCount(List.of("events"), -1, java.time.Duration.ofSeconds(3)))
+                .isEqualTo("counting events — 3 s so far, size not estimated");
+        assertThat(WizardViewModel.describeCount(List.of("a", "b", "c"), 812, java.time.Duration.ZERO))
+                .isEqualTo("counting a and 2 more small tables — 0 s so far,"
+                        + " about 812 rows by the planner's estimate");
+        assertThat(WizardViewModel.rows(1)).isEqualTo("1 row");
+        assertThat(WizardViewModel.rows(5_200_000)).isEqualTo("5.2 M rows");
+        assertThat(WizardViewModel.rows(1_400_000_000L)).isEqualTo("1.4 G rows");
+    }
+
     /**
      * Opens the runbook (its database filled in) with a real background pool, as the app does, and runs its first
      * step until its first check is RUNNING on the server.
