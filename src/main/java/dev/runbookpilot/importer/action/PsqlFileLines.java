@@ -44,7 +44,7 @@ final class PsqlFileLines {
         if (!PSQL.matcher(line).find()) return Optional.empty();
         String plumbing = ActionLines.whyNot(line.replaceAll("\\$\\{?DATABASE_URL}?", ""));
         if (plumbing != null && !line.matches(".*\\s(?:-f\\s*|--file=)\\S.*")) return Optional.empty();
-        if (plumbing != null && ActionLines.PLUMBING.matcher(line).find()) {
+        if (plumbing != null && ActionLines.hasPlumbing(line)) {
             return Optional.of(ActionLine.refuse("psql", Direction.EITHER, plumbing));
         }
         String prefix = line.substring(0, line.indexOf("psql")).strip();
