@@ -140,7 +140,24 @@ final class ActionSteps {
                 int no = b.line + 1 + i;
                 String t = b.content.get(i).strip();
                 if (t.isEmpty() || t.startsWith("#") || t.startsWith("--")) continue;
-                ActionLine a = t.endsWith("\\") ? null : ActionLines.read(t).orElse(null);
+                ActionLine a;
+                if (t.endsWith("\\")) {
+                    // sh joins a line ending in a backslash with the next: "kubectl exec ... --" + "alembic upgrade head"
+                    // is one command, and the migration on its last line alone would run somewhere else.
+                    StringBuilder joined = new StringBuilder();
+                    int first = i;
+                    while (t.endsWith("\\") && i + 1 < b.content.size()) {
+                        joined.append(t, 0, t.length() - 1).append(' ');
+                        t = b.content.get(++i).strip();
+                    }
+                    joined.append(t);
+                    t = joined.toString();
+                    a = ActionLines.read(t).orElse(null);
+                    if (a == null) a = continued(b.content.subList(first, i + 1), no);
+                    if (a == null) for (int j = first + 1; j <= i; j++) code.add(b.line + 1 + j);
+                } else {
+                    a = ActionLines.read(t).orElse(null);
+                }
                 if (a != null) {
                     if (cd != null && a.cwd() == null && !a.isRefused()) {
                         a = new ActionLine(a.tool(), a.direction(), a.run(), cd, a.env(), a.doubt(), null);
@@ -159,6 +176,24 @@ final class ActionSteps {
             }
         }
         return new Reading(hits, code);
+    }
+
+    /**
+     * A migration line on one of the physical lines of a continued command that, joined, is no migration line: a
+     * refusal, so the item stays manual with a warning instead of reading as nothing at all.
+     */
+    private static ActionLine continued(List<String> lines, int firstLine) {
+        for (String l : lines) {
+            String part = l.strip();
+            if (part.endsWith("\\")) part = part.substring(0, part.length() - 1);
+            ActionLine a = ActionLines.read(part).orElse(null);
+            if (a != null) {
+                return ActionLine.refuse(a.tool(), a.direction(), "the line is part of a command continued with \\"
+                        + " from line " + firstLine + ", which runs it differently (elsewhere, with other variables"
+                        + " or inside another program)");
+            }
+        }
+        return null;
     }
 
     /** The one action of the entry going the given way, or null (warned about when it is refused or one of two). */

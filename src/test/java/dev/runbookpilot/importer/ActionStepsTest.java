@@ -175,6 +175,35 @@ class ActionStepsTest {
     }
 
     @Test
+    void aCommandContinuedWithABackslashIsReadWholeSoItsFirstHalfIsNeverDropped() throws Exception {
+        ImportResult r = imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] Migrate in the pod:
+                  ```bash
+                  kubectl exec -n prod deploy/api -- \\
+                    alembic upgrade head
+                  ```
+                - [ ] Migrate billing:
+                  ```bash
+                  DATABASE_URL=postgres://billing-primary/billing \\
+                    mix ecto.migrate
+                  ```
+                - [ ] Migrate the app:
+                  ```bash
+                  psql -v ON_ERROR_STOP=1 \\
+                    -f 001_add.sql
+                  ```
+                """);
+        assertThat(commands(load(r))).singleElement()
+                .satisfies(c -> assertThat(c.run().shell()).isEqualTo("psql -X -v ON_ERROR_STOP=1 -f 001_add.sql"));
+        assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 7 && w.message().contains("continued"));
+        assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 12 && w.message().contains("connection"));
+    }
+
+    @Test
     void aPsqlLineThatConnectsElsewhereStaysManualWithAWarning() throws Exception {
         ImportResult r = imported("""
                 # Release 7
