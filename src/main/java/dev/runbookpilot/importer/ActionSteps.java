@@ -28,8 +28,8 @@ import static dev.runbookpilot.importer.ChecklistImporter.truncate;
  * confirmed before the migration ran. The matching undo in a rollback section ({@code alembic downgrade -1}) becomes
  * that command's {@code rollback:}, and leaves the rollback section.
  *
- * <p>It takes a line only when nothing else could be meant: one migration line in the entry, nothing run after it
- * in the entry (that would have to wait for the command), not in an example, a "do not run" or "never" sentence, a
+ * <p>It takes a line only when nothing else could be meant: one migration line in the entry, no other command in the
+ * entry (before it, it sets up how the migration runs; after it, it would have to wait for it), not in an example, a "do not run" or "never" sentence, a
  * trigger ("if ... fails"), a rehearsal ("on staging") or a verification, rollback or troubleshooting section. Every
  * command step says in its description which line it came from and asks the reviewer to check the command, its
  * folder and its expected output; a line that connects elsewhere, pipes its output or holds a placeholder stays a
@@ -213,33 +213,15 @@ final class ActionSteps {
             return null;
         }
         Hit h = going.get(0);
-        if (h.block() == null ? !r.code().isEmpty() : r.code().stream().anyMatch(l -> l > h.line())) {
-            ledger.warn(h.line(), "not imported as a command step: the item runs other commands "
-                    + (h.block() == null ? "with" : "after") + " it, which would have to wait for it; it stays a"
-                    + " manual step (give the migration an item of its own to import it as a command step)");
+        // Code before the migration sets up how it runs ("SET search_path", "\\c billing", "export ..."); code after
+        // it would have to wait for it. Either way the command step alone would not do what the item means.
+        if (!r.code().isEmpty()) {
+            ledger.warn(h.line(), "not imported as a command step: the item runs other commands with it (line "
+                    + r.code().get(0) + "), which set up how it runs or would have to wait for it; it stays a manual"
+                    + " step (give the migration an item of its own to import it as a command step)");
             return null;
         }
         return h;
-    }
-
-    /**
-     * Takes the hit's line out of the entry: the whole entry when the rest is words (the caller drops the entry, its
-     * lines become the command step's description), else only the line (blanked in a copy of its block, so the statements and recognisers of what
-     * is left never see it). Returns the lines that leave with it.
-     */
-    private List<Integer> takeOut(Unit u, Hit h, Reading r) {
-        if (r.code().isEmpty()) return new ArrayList<>(new TreeSet<>(u.lines));
-        u.lines.remove(h.line());
-        Block b = h.block();
-        Block copy = new Block(b.type, b.line, b.indent, b.text);
-        copy.endLine = b.endLine;
-        copy.lang = b.lang;
-        copy.closed = b.closed;
-        List<String> content = new ArrayList<>(b.content);
-        content.set(h.index(), "");
-        copy.content = content;
-        u.blocks.set(u.blocks.indexOf(b), copy);
-        return new ArrayList<>(List.of(h.line()));
     }
 
     // -------------------------------------------------------------- forward: the migration becomes a step
@@ -268,29 +250,23 @@ final class ActionSteps {
                 h = new Hit(h.line(), new ActionLine(a.tool(), a.direction(), a.run(), folder, a.env(), a.doubt(),
                         null), h.block(), h.index());
             }
-            Reading r = h == null ? null : read(u);
-            boolean whole = h != null && r.code().isEmpty();
-            if (!whole) {
+            if (h == null) {
                 if (current == null) {
                     current = new StepDraft(s.title + " (continued)", u.line);
                     out.add(current);
                 }
                 current.units.add(u);
+                continue;
             }
-            if (h == null) continue;
-            List<Integer> lines = takeOut(u, h, r);
+            // The entry runs nothing but the migration (single() keeps any other code manual): it all leaves.
+            List<Integer> lines = new ArrayList<>(new TreeSet<>(u.lines));
             current = null;
-            if (k == 0 && whole) {
+            if (k == 0) {
                 // Nothing comes before it: the step itself (its heading, its text) becomes the command step.
                 command(s, h, lines);
                 continue;
             }
             StepDraft cmd = new StepDraft(commandTitle(u, h), u.line);
-            if (!whole) {
-                out.get(out.size() - 1).extraDescription.add("Line " + h.line() + " ("
-                        + truncate(doc.raw(h.line()).strip(), 120) + ") runs as the command step '" + cmd.title
-                        + "' after this one; it is not part of this confirmation.");
-            }
             command(cmd, h, lines);
             out.add(cmd);
         }
@@ -390,17 +366,11 @@ final class ActionSteps {
             rollback.put("run", a.run());
             if (a.cwd() != null && !a.cwd().equals(f.step().command.get("cwd"))) rollback.put("cwd", a.cwd());
             f.step().command.put("rollback", rollback);
-            List<Integer> lines = takeOut(u, h, r);
-            if (r.code().isEmpty()) s.units.remove(u);
-            f.step().descriptionLines.addAll(lines);
+            s.units.remove(u);
+            f.step().descriptionLines.addAll(new TreeSet<>(u.lines));
             f.step().extraDescription.add("Its rollback was imported from line " + h.line() + " (section '"
                     + s.title + "'): " + truncate(doc.raw(h.line()).strip(), 160) + " — it runs only when the window"
                     + " is rolled back, approved like the command.");
-            if (!r.code().isEmpty()) {
-                s.extraDescription.add("Line " + h.line() + " (" + truncate(doc.raw(h.line()).strip(), 120)
-                        + ") is the rollback of the command step '" + f.step().title + "'; it is not part of this"
-                        + " confirmation.");
-            }
             ledger.warn(h.line(), "imported as the rollback of the command step '" + truncate(f.step().title, 80)
                     + "': '" + a.run() + "' — it runs only when the window is rolled back, after approval");
         }

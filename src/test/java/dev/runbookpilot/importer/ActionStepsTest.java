@@ -154,24 +154,40 @@ class ActionStepsTest {
     }
 
     @Test
-    void commandsBeforeTheMigrationInTheSameItemStayTheOperatorsAndTheMigrationLineLeavesTheirConfirmation()
-            throws Exception {
-        Runbook rb = load(imported("""
+    void codeBeforeTheMigrationInTheSameItemKeepsItManualBecauseItSetsUpHowTheMigrationRuns() throws Exception {
+        // Imported alone, "\\i 002_tenant.sql" would run without the search_path and lock_timeout the checklist set,
+        // and "\\i 004_billing.sql" against the runbook's target instead of the billing database.
+        ImportResult r = imported("""
                 # Release 7
 
-                ## Deploy
+                ## Execute
 
+                - [ ] Tenant A:
+                  ```sql
+                  SET search_path TO tenant_a; SET lock_timeout='5s';
+                  \\i 002_tenant.sql
+                  ```
+                - [ ] Billing:
+                  ```sql
+                  \\c billing
+                  \\i 004_billing.sql
+                  ```
                 - [ ] Install and migrate:
                   ```bash
                   npm ci
                   npx prisma migrate deploy
                   ```
-                """));
-        assertThat(commands(rb)).singleElement()
-                .satisfies(c -> assertThat(c.run().shell()).isEqualTo("npx prisma migrate deploy"));
-        assertThat(manualTexts(rb)).singleElement().satisfies(t -> assertThat(t).contains("npm ci")
-                .doesNotContain("prisma"));
-        assertThat(rb.steps().toList().get(0).description()).contains("runs as the command step");
+                - [ ] Then: `mix ecto.migrate`
+                """);
+        Runbook rb = load(r);
+        assertThat(commands(rb)).singleElement().satisfies(c -> assertThat(c.run().shell())
+                .isEqualTo("mix ecto.migrate"));
+        for (int line : new int[] {8, 13, 18}) {
+            assertThat(r.summary().warnings()).as("line " + line)
+                    .anyMatch(w -> w.line() == line && w.message().contains("other commands"));
+        }
+        assertThat(String.join("\n", manualTexts(rb))).contains("search_path").contains("002_tenant.sql")
+                .contains("\\c billing").contains("004_billing.sql").contains("npm ci").contains("prisma");
     }
 
     @Test
