@@ -102,6 +102,28 @@ final class ActionSteps {
             int first = u.blocks.get(0).line;
             for (int l = first - 1; l >= Math.max(1, first - 2); l--) b.append('\n').append(doc.raw(l));
         }
+        b.append('\n').append(leadIn(u.line));
+        return b.toString();
+    }
+
+    private static final Pattern LIST_ITEM = Pattern.compile("^(?:[-*+]|\\d+[.)])\\s.*");
+
+    /**
+     * The sentence that introduces the entry's list ("Never run these against production; they are for the staging
+     * copy only:"): the paragraph or heading above the list's first entry. What it says of the list holds for every
+     * entry in it.
+     */
+    private String leadIn(int line) {
+        int l = line - 1;
+        // Up over the list's earlier entries, their indented lines and the blank lines between them.
+        while (l >= 1 && (doc.raw(l).isBlank() || Character.isWhitespace(doc.raw(l).charAt(0))
+                || LIST_ITEM.matcher(doc.raw(l)).matches())) {
+            l--;
+        }
+        if (l < 1 || doc.raw(l).startsWith("```") || doc.raw(l).startsWith("~~~")) return "";
+        if (doc.raw(l).startsWith("#")) return doc.raw(l);
+        StringBuilder b = new StringBuilder();
+        for (; l >= 1 && !doc.raw(l).isBlank() && !doc.raw(l).startsWith("#"); l--) b.append(doc.raw(l)).append('\n');
         return b.toString();
     }
 

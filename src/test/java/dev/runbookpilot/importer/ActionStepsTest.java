@@ -220,6 +220,28 @@ class ActionStepsTest {
     }
 
     @Test
+    void aProhibitionOrRehearsalInTheSentenceThatIntroducesTheListHoldsForEveryEntryOfIt() throws Exception {
+        Runbook rb = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                Never run these two against production; they are for the staging copy only:
+
+                - [ ] `alembic upgrade head`
+                - [ ] `mix ecto.migrate`
+
+                ## Apply
+
+                ### On the staging copy
+
+                - [ ] `flyway migrate`
+                """));
+        assertThat(commands(rb)).isEmpty();
+        assertThat(manualTexts(rb)).contains("`alembic upgrade head`", "`mix ecto.migrate`", "`flyway migrate`");
+    }
+
+    @Test
     void aPsqlLineThatConnectsElsewhereStaysManualWithAWarning() throws Exception {
         ImportResult r = imported("""
                 # Release 7
