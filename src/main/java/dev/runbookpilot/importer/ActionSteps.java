@@ -43,6 +43,7 @@ final class ActionSteps {
     /** The command steps made so far and their tool, for the rollbacks to find. */
     private final List<Forward> forwards = new ArrayList<>();
 
+    /** A forward line of an execution section: its command step, or null when it was refused or skipped. */
     private record Forward(StepDraft step, String tool, String file) {}
 
     ActionSteps(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
@@ -272,6 +273,12 @@ final class ActionSteps {
                 h = new Hit(h.line(), new ActionLine(a.tool(), a.direction(), a.run(), folder, a.env(), a.doubt(),
                         null), h.block(), h.index());
             }
+            if (h != null && isRepeat(h)) {
+                ledger.warn(h.line(), "not imported as a command step: '" + h.action().run() + "' is already a command"
+                        + " step of this runbook (a second attempt, or the same step written twice); it stays a manual"
+                        + " step so the migration is never run twice by the runbook");
+                h = null;
+            }
             if (h == null) {
                 if (current == null) {
                     current = new StepDraft(s.title + " (continued)", u.line);
@@ -309,10 +316,29 @@ final class ActionSteps {
         return out;
     }
 
+    private boolean isRepeat(Hit h) {
+        ActionLine a = h.action();
+        return forwards.stream().anyMatch(f -> f.step() != null && a.run().equals(f.step().command.get("run"))
+                && java.util.Objects.equals(a.cwd(), f.step().command.get("cwd")));
+    }
+
     private Hit forwardHit(Unit u) {
         if (u.tableSql != null || u.requireNote) return null;
         Reading r = read(u);
         if (r.hits().isEmpty()) return null;
+        Hit h = forwardHit(u, r);
+        // A forward line not imported still counts when a rollback looks for the one forward it undoes.
+        for (Hit o : r.hits()) {
+            if (o != h && o.action().goes(true)) {
+                ActionLine a = o.action();
+                forwards.add(new Forward(null, a.tool(), a.tool().equals("psql") && !a.isRefused() ? psqlFile(a.run())
+                        : null));
+            }
+        }
+        return h;
+    }
+
+    private Hit forwardHit(Unit u, Reading r) {
         String words = prose(u);
         if (NOT_FOR_RUNNING.matcher(words).find() || TRIGGER.matcher(proseOnly(words)).find()
                 || ELSEWHERE.matcher(words).find() || UNDO_WORDS.matcher(proseOnly(words)).find()) {
@@ -322,6 +348,14 @@ final class ActionSteps {
         if (h == null) return null;
         if (h.action().tool().equals("psql") && UNDO_FILE.matcher(psqlFile(h.action().run())).find()) return null;
         return h;
+    }
+
+    private static final Pattern UNDO_PART = Pattern.compile("(?i)(?:^|[_.-])(?:down|up|rollback|revert|undo)(?=$|[_.-])");
+
+    /** A SQL file's name without its folder, extension and undo/up/down words: what a forward and its undo share. */
+    private static String baseName(String file) {
+        String n = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.[A-Za-z]+$", "");
+        return UNDO_PART.matcher(n).replaceAll("").toLowerCase(java.util.Locale.ROOT);
     }
 
     private static String psqlFile(String run) {
@@ -380,8 +414,18 @@ final class ActionSteps {
                 continue;
             }
             List<Forward> same = forwards.stream().filter(f -> f.tool().equals(a.tool())).toList();
-            // An undo that could belong to two commands, or to none, stays the operator's to run.
-            if (same.size() != 1 || same.get(0).step().command.containsKey("rollback")) continue;
+            if (a.tool().equals("psql")) {
+                // 001_archive_down.sql undoes 001_archive.sql: the name says which forward it is, when one says so.
+                String undoes = baseName(psqlFile(a.run()));
+                List<Forward> named = same.stream().filter(f -> f.file() != null && baseName(f.file()).equals(undoes))
+                        .toList();
+                if (!named.isEmpty()) same = named;
+            }
+            // An undo that could belong to two forward lines (imported or not), or to none, stays the operator's.
+            if (same.size() != 1 || same.get(0).step() == null
+                    || same.get(0).step().command.containsKey("rollback")) {
+                continue;
+            }
             Forward f = same.get(0);
             if (f.file() != null && f.file().equals(psqlFile(a.run()))) continue;
             Map<String, Object> rollback = new LinkedHashMap<>();

@@ -242,6 +242,68 @@ class ActionStepsTest {
     }
 
     @Test
+    void theSameForwardLineWrittenAgainStaysManualSoTheRunbookNeverRunsItTwice() throws Exception {
+        ImportResult r = imported("""
+                # Release 7
+
+                ## Execution
+
+                - [ ] `psql -f 001_add_column.sql`
+
+                ## Second attempt after a lock timeout
+
+                - [ ] `psql -f 001_add_column.sql`
+                """);
+        assertThat(commands(load(r))).hasSize(1);
+        assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 9 && w.message().contains("already a command"));
+    }
+
+    @Test
+    void anUndoIsMatchedAgainstRefusedForwardLinesTooAndByTheFilesName() throws Exception {
+        Runbook rb = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `psql -h reporting -f 001_archive.sql`
+                - [ ] `psql -f 002_orders.sql`
+
+                ## Rollback
+
+                - [ ] `psql -f 001_archive_down.sql`
+                """));
+        // 001_archive_down undoes the refused 001_archive, never the imported 002_orders.
+        assertThat(commands(rb)).singleElement().satisfies(c -> assertThat(c.rollback()).isNull());
+        Runbook named = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `psql -f 001_archive.sql`
+                - [ ] `psql -f 002_orders.sql`
+
+                ## Rollback
+
+                - [ ] `psql -f 002_orders_down.sql`
+                """));
+        assertThat(commands(named)).filteredOn(c -> c.rollback() != null).singleElement()
+                .satisfies(c -> assertThat(c.run().shell()).endsWith("002_orders.sql"));
+        Runbook alembic = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `DATABASE_URL=postgres://other/db alembic upgrade head`
+                - [ ] `cd api && alembic upgrade head`
+
+                ## Rollback
+
+                - [ ] `alembic downgrade -1`
+                """));
+        assertThat(commands(alembic)).singleElement().satisfies(c -> assertThat(c.rollback()).isNull());
+    }
+
+    @Test
     void aPsqlLineThatConnectsElsewhereStaysManualWithAWarning() throws Exception {
         ImportResult r = imported("""
                 # Release 7
