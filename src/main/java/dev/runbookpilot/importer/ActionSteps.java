@@ -11,7 +11,9 @@ import dev.runbookpilot.importer.action.ActionLines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -319,7 +321,7 @@ final class ActionSteps {
     private boolean isRepeat(Hit h) {
         ActionLine a = h.action();
         return forwards.stream().anyMatch(f -> f.step() != null && a.run().equals(f.step().command.get("run"))
-                && java.util.Objects.equals(a.cwd(), f.step().command.get("cwd")));
+                && Objects.equals(a.cwd(), f.step().command.get("cwd")));
     }
 
     private Hit forwardHit(Unit u) {
@@ -355,7 +357,7 @@ final class ActionSteps {
     /** A SQL file's name without its folder, extension and undo/up/down words: what a forward and its undo share. */
     private static String baseName(String file) {
         String n = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.[A-Za-z]+$", "");
-        return UNDO_PART.matcher(n).replaceAll("").toLowerCase(java.util.Locale.ROOT);
+        return UNDO_PART.matcher(n).replaceAll("").toLowerCase(Locale.ROOT);
     }
 
     private static String psqlFile(String run) {
