@@ -11,7 +11,9 @@ import dev.runbookpilot.importer.action.ActionLines;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,8 +30,8 @@ import static dev.runbookpilot.importer.ChecklistImporter.truncate;
  * confirmed before the migration ran. The matching undo in a rollback section ({@code alembic downgrade -1}) becomes
  * that command's {@code rollback:}, and leaves the rollback section.
  *
- * <p>It takes a line only when nothing else could be meant: one migration line in the entry, nothing run after it
- * in the entry (that would have to wait for the command), not in an example, a "do not run" or "never" sentence, a
+ * <p>It takes a line only when nothing else could be meant: one migration line in the entry, no other command in the
+ * entry (before it, it sets up how the migration runs; after it, it would have to wait for it), not in an example, a "do not run" or "never" sentence, a
  * trigger ("if ... fails"), a rehearsal ("on staging") or a verification, rollback or troubleshooting section. Every
  * command step says in its description which line it came from and asks the reviewer to check the command, its
  * folder and its expected output; a line that connects elsewhere, pipes its output or holds a placeholder stays a
@@ -43,6 +45,7 @@ final class ActionSteps {
     /** The command steps made so far and their tool, for the rollbacks to find. */
     private final List<Forward> forwards = new ArrayList<>();
 
+    /** A forward line of an execution section: its command step, or null when it was refused or skipped. */
     private record Forward(StepDraft step, String tool, String file) {}
 
     ActionSteps(ChecklistDocument doc, ImportLedger ledger, Outline outline) {
@@ -102,6 +105,28 @@ final class ActionSteps {
             int first = u.blocks.get(0).line;
             for (int l = first - 1; l >= Math.max(1, first - 2); l--) b.append('\n').append(doc.raw(l));
         }
+        b.append('\n').append(leadIn(u.line));
+        return b.toString();
+    }
+
+    private static final Pattern LIST_ITEM = Pattern.compile("^(?:[-*+]|\\d+[.)])\\s.*");
+
+    /**
+     * The sentence that introduces the entry's list ("Never run these against production; they are for the staging
+     * copy only:"): the paragraph or heading above the list's first entry. What it says of the list holds for every
+     * entry in it.
+     */
+    private String leadIn(int line) {
+        int l = line - 1;
+        // Up over the list's earlier entries, their indented lines and the blank lines between them.
+        while (l >= 1 && (doc.raw(l).isBlank() || Character.isWhitespace(doc.raw(l).charAt(0))
+                || LIST_ITEM.matcher(doc.raw(l)).matches())) {
+            l--;
+        }
+        if (l < 1 || doc.raw(l).startsWith("```") || doc.raw(l).startsWith("~~~")) return "";
+        if (doc.raw(l).startsWith("#")) return doc.raw(l);
+        StringBuilder b = new StringBuilder();
+        for (; l >= 1 && !doc.raw(l).isBlank() && !doc.raw(l).startsWith("#"); l--) b.append(doc.raw(l)).append('\n');
         return b.toString();
     }
 
@@ -140,7 +165,24 @@ final class ActionSteps {
                 int no = b.line + 1 + i;
                 String t = b.content.get(i).strip();
                 if (t.isEmpty() || t.startsWith("#") || t.startsWith("--")) continue;
-                ActionLine a = t.endsWith("\\") ? null : ActionLines.read(t).orElse(null);
+                ActionLine a;
+                if (t.endsWith("\\")) {
+                    // sh joins a line ending in a backslash with the next: "kubectl exec ... --" + "alembic upgrade head"
+                    // is one command, and the migration on its last line alone would run somewhere else.
+                    StringBuilder joined = new StringBuilder();
+                    int first = i;
+                    while (t.endsWith("\\") && i + 1 < b.content.size()) {
+                        joined.append(t, 0, t.length() - 1).append(' ');
+                        t = b.content.get(++i).strip();
+                    }
+                    joined.append(t);
+                    t = joined.toString();
+                    a = ActionLines.read(t).orElse(null);
+                    if (a == null) a = continued(b.content.subList(first, i + 1), no);
+                    if (a == null) for (int j = first + 1; j <= i; j++) code.add(b.line + 1 + j);
+                } else {
+                    a = ActionLines.read(t).orElse(null);
+                }
                 if (a != null) {
                     if (cd != null && a.cwd() == null && !a.isRefused()) {
                         a = new ActionLine(a.tool(), a.direction(), a.run(), cd, a.env(), a.doubt(), null);
@@ -161,6 +203,24 @@ final class ActionSteps {
         return new Reading(hits, code);
     }
 
+    /**
+     * A migration line on one of the physical lines of a continued command that, joined, is no migration line: a
+     * refusal, so the item stays manual with a warning instead of reading as nothing at all.
+     */
+    private static ActionLine continued(List<String> lines, int firstLine) {
+        for (String l : lines) {
+            String part = l.strip();
+            if (part.endsWith("\\")) part = part.substring(0, part.length() - 1);
+            ActionLine a = ActionLines.read(part).orElse(null);
+            if (a != null) {
+                return ActionLine.refuse(a.tool(), a.direction(), "the line is part of a command continued with \\"
+                        + " from line " + firstLine + ", which runs it differently (elsewhere, with other variables"
+                        + " or inside another program)");
+            }
+        }
+        return null;
+    }
+
     /** The one action of the entry going the given way, or null (warned about when it is refused or one of two). */
     private Hit single(Unit u, Reading r, boolean forward) {
         List<Hit> going = r.hits().stream().filter(h -> h.action().goes(forward)).toList();
@@ -178,33 +238,15 @@ final class ActionSteps {
             return null;
         }
         Hit h = going.get(0);
-        if (h.block() == null ? !r.code().isEmpty() : r.code().stream().anyMatch(l -> l > h.line())) {
-            ledger.warn(h.line(), "not imported as a command step: the item runs other commands "
-                    + (h.block() == null ? "with" : "after") + " it, which would have to wait for it; it stays a"
-                    + " manual step (give the migration an item of its own to import it as a command step)");
+        // Code before the migration sets up how it runs ("SET search_path", "\\c billing", "export ..."); code after
+        // it would have to wait for it. Either way the command step alone would not do what the item means.
+        if (!r.code().isEmpty()) {
+            ledger.warn(h.line(), "not imported as a command step: the item runs other commands with it (line "
+                    + r.code().get(0) + "), which set up how it runs or would have to wait for it; it stays a manual"
+                    + " step (give the migration an item of its own to import it as a command step)");
             return null;
         }
         return h;
-    }
-
-    /**
-     * Takes the hit's line out of the entry: the whole entry when the rest is words (the caller drops the entry, its
-     * lines become the command step's description), else only the line (blanked in a copy of its block, so the statements and recognisers of what
-     * is left never see it). Returns the lines that leave with it.
-     */
-    private List<Integer> takeOut(Unit u, Hit h, Reading r) {
-        if (r.code().isEmpty()) return new ArrayList<>(new TreeSet<>(u.lines));
-        u.lines.remove(h.line());
-        Block b = h.block();
-        Block copy = new Block(b.type, b.line, b.indent, b.text);
-        copy.endLine = b.endLine;
-        copy.lang = b.lang;
-        copy.closed = b.closed;
-        List<String> content = new ArrayList<>(b.content);
-        content.set(h.index(), "");
-        copy.content = content;
-        u.blocks.set(u.blocks.indexOf(b), copy);
-        return new ArrayList<>(List.of(h.line()));
     }
 
     // -------------------------------------------------------------- forward: the migration becomes a step
@@ -233,29 +275,29 @@ final class ActionSteps {
                 h = new Hit(h.line(), new ActionLine(a.tool(), a.direction(), a.run(), folder, a.env(), a.doubt(),
                         null), h.block(), h.index());
             }
-            Reading r = h == null ? null : read(u);
-            boolean whole = h != null && r.code().isEmpty();
-            if (!whole) {
+            if (h != null && isRepeat(h)) {
+                ledger.warn(h.line(), "not imported as a command step: '" + h.action().run() + "' is already a command"
+                        + " step of this runbook (a second attempt, or the same step written twice); it stays a manual"
+                        + " step so the migration is never run twice by the runbook");
+                h = null;
+            }
+            if (h == null) {
                 if (current == null) {
                     current = new StepDraft(s.title + " (continued)", u.line);
                     out.add(current);
                 }
                 current.units.add(u);
+                continue;
             }
-            if (h == null) continue;
-            List<Integer> lines = takeOut(u, h, r);
+            // The entry runs nothing but the migration (single() keeps any other code manual): it all leaves.
+            List<Integer> lines = new ArrayList<>(new TreeSet<>(u.lines));
             current = null;
-            if (k == 0 && whole) {
+            if (k == 0) {
                 // Nothing comes before it: the step itself (its heading, its text) becomes the command step.
                 command(s, h, lines);
                 continue;
             }
             StepDraft cmd = new StepDraft(commandTitle(u, h), u.line);
-            if (!whole) {
-                out.get(out.size() - 1).extraDescription.add("Line " + h.line() + " ("
-                        + truncate(doc.raw(h.line()).strip(), 120) + ") runs as the command step '" + cmd.title
-                        + "' after this one; it is not part of this confirmation.");
-            }
             command(cmd, h, lines);
             out.add(cmd);
         }
@@ -276,10 +318,29 @@ final class ActionSteps {
         return out;
     }
 
+    private boolean isRepeat(Hit h) {
+        ActionLine a = h.action();
+        return forwards.stream().anyMatch(f -> f.step() != null && a.run().equals(f.step().command.get("run"))
+                && Objects.equals(a.cwd(), f.step().command.get("cwd")));
+    }
+
     private Hit forwardHit(Unit u) {
         if (u.tableSql != null || u.requireNote) return null;
         Reading r = read(u);
         if (r.hits().isEmpty()) return null;
+        Hit h = forwardHit(u, r);
+        // A forward line not imported still counts when a rollback looks for the one forward it undoes.
+        for (Hit o : r.hits()) {
+            if (o != h && o.action().goes(true)) {
+                ActionLine a = o.action();
+                forwards.add(new Forward(null, a.tool(), a.tool().equals("psql") && !a.isRefused() ? psqlFile(a.run())
+                        : null));
+            }
+        }
+        return h;
+    }
+
+    private Hit forwardHit(Unit u, Reading r) {
         String words = prose(u);
         if (NOT_FOR_RUNNING.matcher(words).find() || TRIGGER.matcher(proseOnly(words)).find()
                 || ELSEWHERE.matcher(words).find() || UNDO_WORDS.matcher(proseOnly(words)).find()) {
@@ -289,6 +350,14 @@ final class ActionSteps {
         if (h == null) return null;
         if (h.action().tool().equals("psql") && UNDO_FILE.matcher(psqlFile(h.action().run())).find()) return null;
         return h;
+    }
+
+    private static final Pattern UNDO_PART = Pattern.compile("(?i)(?:^|[_.-])(?:down|up|rollback|revert|undo)(?=$|[_.-])");
+
+    /** A SQL file's name without its folder, extension and undo/up/down words: what a forward and its undo share. */
+    private static String baseName(String file) {
+        String n = file.substring(file.lastIndexOf('/') + 1).replaceFirst("\\.[A-Za-z]+$", "");
+        return UNDO_PART.matcher(n).replaceAll("").toLowerCase(Locale.ROOT);
     }
 
     private static String psqlFile(String run) {
@@ -347,25 +416,29 @@ final class ActionSteps {
                 continue;
             }
             List<Forward> same = forwards.stream().filter(f -> f.tool().equals(a.tool())).toList();
-            // An undo that could belong to two commands, or to none, stays the operator's to run.
-            if (same.size() != 1 || same.get(0).step().command.containsKey("rollback")) continue;
+            if (a.tool().equals("psql")) {
+                // 001_archive_down.sql undoes 001_archive.sql: the name says which forward it is, when one says so.
+                String undoes = baseName(psqlFile(a.run()));
+                List<Forward> named = same.stream().filter(f -> f.file() != null && baseName(f.file()).equals(undoes))
+                        .toList();
+                if (!named.isEmpty()) same = named;
+            }
+            // An undo that could belong to two forward lines (imported or not), or to none, stays the operator's.
+            if (same.size() != 1 || same.get(0).step() == null
+                    || same.get(0).step().command.containsKey("rollback")) {
+                continue;
+            }
             Forward f = same.get(0);
             if (f.file() != null && f.file().equals(psqlFile(a.run()))) continue;
             Map<String, Object> rollback = new LinkedHashMap<>();
             rollback.put("run", a.run());
             if (a.cwd() != null && !a.cwd().equals(f.step().command.get("cwd"))) rollback.put("cwd", a.cwd());
             f.step().command.put("rollback", rollback);
-            List<Integer> lines = takeOut(u, h, r);
-            if (r.code().isEmpty()) s.units.remove(u);
-            f.step().descriptionLines.addAll(lines);
+            s.units.remove(u);
+            f.step().descriptionLines.addAll(new TreeSet<>(u.lines));
             f.step().extraDescription.add("Its rollback was imported from line " + h.line() + " (section '"
                     + s.title + "'): " + truncate(doc.raw(h.line()).strip(), 160) + " — it runs only when the window"
                     + " is rolled back, approved like the command.");
-            if (!r.code().isEmpty()) {
-                s.extraDescription.add("Line " + h.line() + " (" + truncate(doc.raw(h.line()).strip(), 120)
-                        + ") is the rollback of the command step '" + f.step().title + "'; it is not part of this"
-                        + " confirmation.");
-            }
             ledger.warn(h.line(), "imported as the rollback of the command step '" + truncate(f.step().title, 80)
                     + "': '" + a.run() + "' — it runs only when the window is rolled back, after approval");
         }

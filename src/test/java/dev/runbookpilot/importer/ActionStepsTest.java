@@ -154,24 +154,153 @@ class ActionStepsTest {
     }
 
     @Test
-    void commandsBeforeTheMigrationInTheSameItemStayTheOperatorsAndTheMigrationLineLeavesTheirConfirmation()
-            throws Exception {
-        Runbook rb = load(imported("""
+    void codeBeforeTheMigrationInTheSameItemKeepsItManualBecauseItSetsUpHowTheMigrationRuns() throws Exception {
+        // Imported alone, "\\i 002_tenant.sql" would run without the search_path and lock_timeout the checklist set,
+        // and "\\i 004_billing.sql" against the runbook's target instead of the billing database.
+        ImportResult r = imported("""
                 # Release 7
 
-                ## Deploy
+                ## Execute
 
+                - [ ] Tenant A:
+                  ```sql
+                  SET search_path TO tenant_a; SET lock_timeout='5s';
+                  \\i 002_tenant.sql
+                  ```
+                - [ ] Billing:
+                  ```sql
+                  \\c billing
+                  \\i 004_billing.sql
+                  ```
                 - [ ] Install and migrate:
                   ```bash
                   npm ci
                   npx prisma migrate deploy
                   ```
+                - [ ] Then: `mix ecto.migrate`
+                """);
+        Runbook rb = load(r);
+        assertThat(commands(rb)).singleElement().satisfies(c -> assertThat(c.run().shell())
+                .isEqualTo("mix ecto.migrate"));
+        for (int line : new int[] {8, 13, 18}) {
+            assertThat(r.summary().warnings()).as("line " + line)
+                    .anyMatch(w -> w.line() == line && w.message().contains("other commands"));
+        }
+        assertThat(String.join("\n", manualTexts(rb))).contains("search_path").contains("002_tenant.sql")
+                .contains("\\c billing").contains("004_billing.sql").contains("npm ci").contains("prisma");
+    }
+
+    @Test
+    void aCommandContinuedWithABackslashIsReadWholeSoItsFirstHalfIsNeverDropped() throws Exception {
+        ImportResult r = imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] Migrate in the pod:
+                  ```bash
+                  kubectl exec -n prod deploy/api -- \\
+                    alembic upgrade head
+                  ```
+                - [ ] Migrate billing:
+                  ```bash
+                  DATABASE_URL=postgres://billing-primary/billing \\
+                    mix ecto.migrate
+                  ```
+                - [ ] Migrate the app:
+                  ```bash
+                  psql -v ON_ERROR_STOP=1 \\
+                    -f 001_add.sql
+                  ```
+                """);
+        assertThat(commands(load(r))).singleElement()
+                .satisfies(c -> assertThat(c.run().shell()).isEqualTo("psql -X -v ON_ERROR_STOP=1 -f 001_add.sql"));
+        assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 7 && w.message().contains("continued"));
+        assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 12 && w.message().contains("connection"));
+    }
+
+    @Test
+    void aProhibitionOrRehearsalInTheSentenceThatIntroducesTheListHoldsForEveryEntryOfIt() throws Exception {
+        Runbook rb = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                Never run these two against production; they are for the staging copy only:
+
+                - [ ] `alembic upgrade head`
+                - [ ] `mix ecto.migrate`
+
+                ## Apply
+
+                ### On the staging copy
+
+                - [ ] `flyway migrate`
                 """));
-        assertThat(commands(rb)).singleElement()
-                .satisfies(c -> assertThat(c.run().shell()).isEqualTo("npx prisma migrate deploy"));
-        assertThat(manualTexts(rb)).singleElement().satisfies(t -> assertThat(t).contains("npm ci")
-                .doesNotContain("prisma"));
-        assertThat(rb.steps().toList().get(0).description()).contains("runs as the command step");
+        assertThat(commands(rb)).isEmpty();
+        assertThat(manualTexts(rb)).contains("`alembic upgrade head`", "`mix ecto.migrate`", "`flyway migrate`");
+    }
+
+    @Test
+    void theSameForwardLineWrittenAgainStaysManualSoTheRunbookNeverRunsItTwice() throws Exception {
+        ImportResult r = imported("""
+                # Release 7
+
+                ## Execution
+
+                - [ ] `psql -f 001_add_column.sql`
+
+                ## Second attempt after a lock timeout
+
+                - [ ] `psql -f 001_add_column.sql`
+                """);
+        assertThat(commands(load(r))).hasSize(1);
+        assertThat(r.summary().warnings()).anyMatch(w -> w.line() == 9 && w.message().contains("already a command"));
+    }
+
+    @Test
+    void anUndoIsMatchedAgainstRefusedForwardLinesTooAndByTheFilesName() throws Exception {
+        Runbook rb = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `psql -h reporting -f 001_archive.sql`
+                - [ ] `psql -f 002_orders.sql`
+
+                ## Rollback
+
+                - [ ] `psql -f 001_archive_down.sql`
+                """));
+        // 001_archive_down undoes the refused 001_archive, never the imported 002_orders.
+        assertThat(commands(rb)).singleElement().satisfies(c -> assertThat(c.rollback()).isNull());
+        Runbook named = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `psql -f 001_archive.sql`
+                - [ ] `psql -f 002_orders.sql`
+
+                ## Rollback
+
+                - [ ] `psql -f 002_orders_down.sql`
+                """));
+        assertThat(commands(named)).filteredOn(c -> c.rollback() != null).singleElement()
+                .satisfies(c -> assertThat(c.run().shell()).endsWith("002_orders.sql"));
+        Runbook alembic = load(imported("""
+                # Release 7
+
+                ## Execute
+
+                - [ ] `DATABASE_URL=postgres://other/db alembic upgrade head`
+                - [ ] `cd api && alembic upgrade head`
+
+                ## Rollback
+
+                - [ ] `alembic downgrade -1`
+                """));
+        assertThat(commands(alembic)).singleElement().satisfies(c -> assertThat(c.rollback()).isNull());
     }
 
     @Test

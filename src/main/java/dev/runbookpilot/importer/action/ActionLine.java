@@ -34,7 +34,7 @@ public record ActionLine(String tool, Direction direction, String run, String cw
         env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
     }
 
-    static ActionLine refuse(String tool, Direction direction, String why) {
+    public static ActionLine refuse(String tool, Direction direction, String why) {
         return new ActionLine(tool, direction, null, null, null, null, why);
     }
 

@@ -44,8 +44,41 @@ public final class ActionLines {
         return m.matches() ? m.group(1) : null;
     }
 
-    /** Pipes, redirections, a second command, command substitution: the checklist's plumbing around the tool. */
-    static final Pattern PLUMBING = Pattern.compile("[|;<>`]|\\$\\(|&&|\\|\\||&\\s*$");
+    /**
+     * The first shell control character of the line, read as {@code sh} reads it, or -1: {@code & ; | < >} and
+     * {@code ( )} outside quotes (a second command, a background job, a pipe, a redirection, a subshell), a newline,
+     * and a backtick or {@code $(} outside single quotes (command substitution runs inside double quotes too). Any of
+     * them is the checklist's plumbing around the tool: {@code alembic upgrade head & true} exits with {@code true}'s
+     * 0 whatever the migration did. One scan of the whole line, so no operator is missed by a list of patterns.
+     */
+    static int controlOperator(String line) {
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote == '\'') {
+                if (c == '\'') quote = 0;
+                continue;
+            }
+            if (c == '\\') {
+                i++;
+                continue;
+            }
+            if (c == '`' || c == '\n' || c == '$' && i + 1 < line.length() && line.charAt(i + 1) == '(') return i;
+            if (quote == '"') {
+                if (c == '"') quote = 0;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if ("&;|<>()".indexOf(c) >= 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Whether the line pipes, redirects, chains, backgrounds or substitutes: see {@link #controlOperator}. */
+    static boolean hasPlumbing(String line) {
+        return controlOperator(line) >= 0;
+    }
     /** Something the operator fills in: {@code <rev>}, {@code {{tag}}}, {@code $REV}, {@code ...}, a date mask. */
     static final Pattern PLACEHOLDER = Pattern.compile("<[^<>\\s]+>|\\{\\{|\\$\\{?[A-Za-z_]|\\.\\.\\.|…|YYYY|\\[[^]]*]");
     /** A variable set in front of the command that would send it to another database. */
@@ -65,8 +98,9 @@ public final class ActionLines {
         }
         Matcher p = PLACEHOLDER.matcher(line);
         if (p.find()) return "the line holds " + p.group() + ", a value the operator fills in";
-        if (PLUMBING.matcher(line).find()) {
-            return "the line pipes, redirects or chains commands, which can hide the tool's exit code";
+        if (hasPlumbing(line)) {
+            return "the line pipes, redirects, chains or substitutes commands (" + line.charAt(controlOperator(line))
+                    + "), which can hide the tool's exit code";
         }
         return null;
     }

@@ -44,7 +44,7 @@ final class PsqlFileLines {
         if (!PSQL.matcher(line).find()) return Optional.empty();
         String plumbing = ActionLines.whyNot(line.replaceAll("\\$\\{?DATABASE_URL}?", ""));
         if (plumbing != null && !line.matches(".*\\s(?:-f\\s*|--file=)\\S.*")) return Optional.empty();
-        if (plumbing != null && ActionLines.PLUMBING.matcher(line).find()) {
+        if (plumbing != null && ActionLines.hasPlumbing(line)) {
             return Optional.of(ActionLine.refuse("psql", Direction.EITHER, plumbing));
         }
         String prefix = line.substring(0, line.indexOf("psql")).strip();
@@ -53,6 +53,7 @@ final class PsqlFileLines {
         boolean single = false;
         List<String> kept = new ArrayList<>();
         List<String> elsewhere = new ArrayList<>();
+        List<String> settings = new ArrayList<>();
         boolean other = false;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
@@ -72,6 +73,7 @@ final class PsqlFileLines {
             } else if (a.matches("-X|--no-psqlrc|-q|--quiet|-a|--echo-all|-e|--echo-queries|-b|--echo-errors")) {
                 if (!a.equals("-X") && !a.equals("--no-psqlrc")) kept.add(a);
             } else if (a.equals("-v") || a.equals("--set") || a.equals("--variable")) {
+                if (next != null) settings.add(next);
                 if (next == null || !SET.matcher(next).matches()) {
                     other = true;
                 } else if (!isOnErrorStop(next)) {
@@ -80,9 +82,11 @@ final class PsqlFileLines {
                 }
                 i++;
             } else if (a.startsWith("-v") && SET.matcher(a.substring(2)).matches()) {
+                settings.add(a.substring(2));
                 if (!isOnErrorStop(a.substring(2))) kept.add(a);
             } else if (a.startsWith("--set=") || a.startsWith("--variable=")) {
                 String v = a.substring(a.indexOf('=') + 1);
+                settings.add(v);
                 if (!isOnErrorStop(v)) kept.add("--set=" + v);
             } else if (TARGET_URL.matcher(a).matches()) {
                 // The command's environment sets DATABASE_URL to the target: psql connects there either way.
@@ -101,12 +105,23 @@ final class PsqlFileLines {
                     + String.join(" ", elsewhere.isEmpty() ? List.of(prefix) : elsewhere) + "), not to the runbook's"
                     + " target through the PG* variables the command gets"));
         }
+        String transaction = settings.stream().filter(v -> TRANSACTION_SETTING.matcher(v).lookingAt()).findFirst()
+                .orElse(null);
+        if (transaction != null) {
+            // AUTOCOMMIT=off: a file without COMMIT exits 0 and its work is rolled back when psql disconnects, so the
+            // step PASSES having changed nothing; ON_ERROR_ROLLBACK=on lets a failed statement pass by.
+            return Optional.of(ActionLine.refuse("psql", Direction.EITHER, "the line sets " + transaction + ", which"
+                    + " changes whether the file's work is committed or its errors stop it; psql's exit code would not"
+                    + " say whether the migration took effect"));
+        }
         if (other) {
             return Optional.of(ActionLine.refuse("psql", Direction.EITHER, "the psql line does more than run one"
                     + " file with the options this importer knows"));
         }
         return Optional.of(command(file, single, kept, line));
     }
+
+    private static final Pattern TRANSACTION_SETTING = Pattern.compile("(?i)(?:AUTOCOMMIT|ON_ERROR_ROLLBACK)=");
 
     private static boolean isOnErrorStop(String setting) {
         return setting.toUpperCase(Locale.ROOT).startsWith("ON_ERROR_STOP=");

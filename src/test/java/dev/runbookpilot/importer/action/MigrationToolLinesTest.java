@@ -78,6 +78,24 @@ class MigrationToolLinesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"alembic upgrade head & true", "alembic upgrade head &", "alembic upgrade head&&true",
+            "alembic upgrade head >/dev/null", "alembic upgrade head < answers.txt", "alembic upgrade head)",
+            "alembic upgrade head `true`", "alembic upgrade head \"$(true)\"", "alembic upgrade head;true",
+            "alembic upgrade head\ntrue"})
+    void everyShellControlOperatorOutsideQuotesIsRefusedNotOnlyTheOnesAtTheEnd(String line) {
+        // "alembic upgrade head & true" backgrounds the migration and exits with true's 0: it would read PASSED.
+        assertThat(read(line).isRefused()).as(line).isTrue();
+        assertThat(read(line).refused()).as(line).contains("exit code");
+    }
+
+    @Test
+    void anOperatorInsideQuotesIsAnArgumentNotPlumbing() {
+        assertThat(ActionLines.controlOperator("alembic -x 'tenant=a&b' upgrade head")).isEqualTo(-1);
+        assertThat(ActionLines.controlOperator("alembic -x \"tenant=a;b\" upgrade head")).isEqualTo(-1);
+        assertThat(ActionLines.controlOperator("alembic -x \"t=$(id)\" upgrade head")).isPositive();
+    }
+
     @Test
     void aConnectionOnTheLineIsRefusedSoTheToolNeverRunsAgainstAnotherDatabase() {
         assertThat(read("DATABASE_URL=postgres://prod-db/app alembic upgrade head").refused())

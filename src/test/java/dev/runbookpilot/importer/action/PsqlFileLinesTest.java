@@ -45,6 +45,18 @@ class PsqlFileLinesTest {
         assertThat(a.refused()).contains("connect");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"psql -v AUTOCOMMIT=off -f 003_add.sql", "psql -vAUTOCOMMIT=off -f 003_add.sql",
+            "psql --set=AUTOCOMMIT=off -f 003_add.sql", "psql --variable autocommit=0 -f 003_add.sql",
+            "psql -v ON_ERROR_ROLLBACK=on -f 003_add.sql"})
+    void aLineThatSwitchesAutocommitOrErrorRollbackIsRefusedBecauseTheExitCodeNoLongerSaysTheWorkTookEffect(
+            String line) {
+        // With AUTOCOMMIT=off a file without COMMIT exits 0 and is rolled back at disconnect: PASSED, nothing changed.
+        ActionLine a = read(line);
+        assertThat(a.isRefused()).as(line).isTrue();
+        assertThat(a.refused()).contains("committed");
+    }
+
     @Test
     void aLineWithNoRunnableFileOrMoreThanOneFileIsRefused() {
         assertThat(read("psql -v ON_ERROR_STOP=1 -f ...").refused()).isNotNull();
