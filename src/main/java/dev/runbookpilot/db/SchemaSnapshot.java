@@ -111,21 +111,27 @@ public record SchemaSnapshot(String schema, List<CatalogObject> objects) {
                 return (SchemaSnapshot) ctxt.handleUnexpectedToken(SchemaSnapshot.class, p);
             }
             String schema = null;
-            List<CatalogObject> objects = new ArrayList<>();
+            // Null until the array is read: a snapshot whose objects are missing, null or misspelt is damaged, not
+            // a snapshot of an empty schema (which a later comparison would read as "everything was dropped").
+            List<CatalogObject> objects = null;
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken t = p.nextToken();
                 if ("schema".equals(field)) {
                     schema = t == JsonToken.VALUE_NULL ? null : p.getText();
                 } else if ("objects".equals(field) && t == JsonToken.START_ARRAY) {
+                    objects = new ArrayList<>();
                     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                         objects.add(t == JsonToken.START_ARRAY ? compact(p)
                                 : ctxt.readValue(p, CatalogObject.class));
                     }
+                } else if ("objects".equals(field)) {
+                    throw JsonMappingException.from(p, "a schema snapshot's objects must be a JSON array, found " + t);
                 } else {
-                    p.skipChildren();
+                    throw JsonMappingException.from(p, "a schema snapshot has a schema and objects, not " + field);
                 }
             }
             if (schema == null) throw JsonMappingException.from(p, "a schema snapshot without its schema");
+            if (objects == null) throw JsonMappingException.from(p, "a schema snapshot without its objects");
             return new SchemaSnapshot(schema, objects);
         }
 

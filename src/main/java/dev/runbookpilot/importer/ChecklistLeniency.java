@@ -63,11 +63,13 @@ final class ChecklistLeniency {
     }
 
     /**
-     * Indented code is indented Markdown. Checklists hold no indented code blocks: four or more spaces is an
-     * author lining up a fence, a note or a nested item under the item above by eye (a {@code ```sql} fence six
-     * spaces under {@code - [ ]} after a blank line is an indented code block to CommonMark, its SQL prose). The
-     * block's lines are read again as Markdown without their common indentation; the blocks keep the lines'
-     * real indentation.
+     * A fence indented as code under an item is a fence. An author lines up a {@code ```sql} fence under the item
+     * above by eye: six spaces under {@code - [ ]} after a blank line is an indented code block to CommonMark, its
+     * SQL prose. Only that block (its first line a fence opener: a block read again from the middle of an item, see
+     * {@code lineInsideAParagraph}, no longer knows the item it is in) is read again as Markdown,
+     * without its common indentation; the blocks keep the lines' real indentation. Any other indented code block
+     * is what CommonMark says, code: a sample of tool output may hold {@code - [ ] `mix ecto.migrate`}, and it is
+     * not an item to run. Returns null for such a block (its lines stay text).
      */
     static List<String> indentedCodeIsIndentedMarkdown(List<SourceSpan> spans, List<String> source) {
         int first = spans.get(0).getLineIndex();
@@ -82,18 +84,25 @@ final class ChecklistLeniency {
         for (String t : text) if (!t.isBlank()) common = Math.min(common, MarkdownBlocks.indentOf(t));
         List<String> out = new ArrayList<>();
         for (String t : text) out.add(t.isBlank() ? "" : MarkdownBlocks.dedent(t, common));
-        return out;
+        String opener = out.stream().filter(t -> !t.isBlank()).findFirst().orElse("");
+        return opener.startsWith("```") || opener.startsWith("~~~") ? out : null;
     }
 
     /**
      * HTML is a line, not a block. CommonMark makes everything from a {@code <details>} or {@code </div>} line to
      * the next blank line raw HTML; checklist authors fold a group of items into a {@code <details>} and write
      * Markdown inside it. The HTML line is text, the lines after it (to where CommonMark ended the HTML) are read
-     * again as Markdown.
+     * again as Markdown. Except in {@code <pre>}, {@code <script>}, {@code <style>} and {@code <textarea>}: their
+     * content is text by their own meaning (an old runbook kept for history in a {@code <pre>} is not this one);
+     * for them this returns null and the lines stay text.
      */
     static List<String> htmlBlockHoldsMarkdown(List<String> source, int first, int last) {
+        if (RAW_TEXT_ELEMENT.matcher(source.get(first - 1).strip()).lookingAt()) return null;
         return new ArrayList<>(source.subList(first, last + 1));
     }
+
+    private static final Pattern RAW_TEXT_ELEMENT =
+            Pattern.compile("(?i)<(?:pre|script|style|textarea)(?:[\\s>]|$)");
 
     /**
      * A fence runs to its closing line. CommonMark ends a fence inside a list item where the item ends, so SQL

@@ -115,6 +115,7 @@ final class CommonmarkBlocks {
                 at[first] = fence(f, from + first, from + last);
             } else if (n instanceof IndentedCodeBlock) {
                 List<String> dedented = ChecklistLeniency.indentedCodeIsIndentedMarkdown(spans, source);
+                if (dedented == null) continue;
                 Reading inner = read(from + first, from + last + 1, dedented);
                 for (Block b : inner.blocks) at[b.line - 1 - from] = b;
                 if (inner.rereadFrom >= 0 && reread[0] < 0) reread[0] = inner.rereadFrom;
@@ -123,9 +124,10 @@ final class CommonmarkBlocks {
                     for (int l = first; l <= last; l++) at[l] = block(Type.COMMENT, from + l);
                 } else {
                     at[first] = block(Type.TEXT, from + first);
-                    if (last > first) {
-                        Reading inner = read(from + first + 1, from + last + 1,
-                                ChecklistLeniency.htmlBlockHoldsMarkdown(source, first + 1, last));
+                    List<String> markdown = last > first
+                            ? ChecklistLeniency.htmlBlockHoldsMarkdown(source, first + 1, last) : null;
+                    if (markdown != null) {
+                        Reading inner = read(from + first + 1, from + last + 1, markdown);
                         for (Block b : inner.blocks) at[b.line - 1 - from] = b;
                         if (inner.rereadFrom >= 0 && reread[0] < 0) reread[0] = inner.rereadFrom;
                     }

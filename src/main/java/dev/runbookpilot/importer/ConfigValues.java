@@ -62,6 +62,20 @@ final class ConfigValues {
                     + "(?:the\\s+)?(?:config(?:uration)?(?:\\s+(?:block|table|file|section|values?))?"
                     + "|expected[\\s-]+values?|values?\\s+(?:above|below|block|table))(?:\\s+(?:above|below))?\\)?");
 
+    /**
+     * Words that turn a reference into something other than "equals the value": a negation ("should not match K",
+     * "must no longer equal K", "differs from K") or a bound or change ("at least K", "more than expected: K",
+     * "grew from K"). A line with one is never resolved: "= K" would pass exactly when the checklist's intent fails.
+     */
+    private static final Pattern NOT_EQUALITY = Pattern.compile(
+            "(?i)\\b(?:not|no|never|none|neither|nor|without|cannot|unlike|unequal|except(?:ing)?|mismatch\\w*)\\b"
+                    + "|n['\u2019]t\\b|\\bdiffer\\w*|\\bother\\s+than|\\binstead\\s+of|\\bdeviat\\w*"
+                    + "|\\b(?:more|less|fewer|greater|larger|bigger|smaller|higher|lower|older|newer)\\s+than"
+                    + "|\\bat\\s+(?:least|most)|\\bup\\s+to\\b|\\bexceed\\w*|\\b(?:min|max)(?:imum)?\\b"
+                    + "|\\b(?:in|de)creas\\w*|\\b(?:grow|grew|grown|shrink|shrank|shrunk|drop(?:s|ped)?|chang\\w*)\\b"
+                    + "|\\b(?:within|about|around|approx\\w*|roughly|nearly|almost)\\b|\u00b1|\\+/-|%"
+                    + "|!=|<>|[\u2260\u2264\u2265]|<=|>=|(?<![-=])>|<");
+
     /** One key as the block states it. */
     record Entry(String key, String value, int line) {}
 
@@ -206,6 +220,8 @@ final class ConfigValues {
         }
         m.appendTail(masked);
         String in = masked.toString();
+        // Code is masked: `... IS NOT NULL` in a query says nothing about the reference.
+        if (NOT_EQUALITY.matcher(in).find()) return text;
         String out = resolveKeys(in, line, ledger);
         if (out.equals(in)) out = resolveBlockReference(in, code, line, ledger);
         if (out.equals(in)) return text;

@@ -430,10 +430,24 @@ public final class RunbookLoader {
         if (source != null && (source.length() > MAX_SOURCE_CHARS || source.contains("\n"))) {
             problem(f.keyLocation("source"), "'source' says where the step came from in one short line (at most "
                     + MAX_SOURCE_CHARS + " characters)", "for example: source: \"checklist.md, line 24\"");
+        } else if (source != null) {
+            // The report prints the source under the step: a \r is a line break there, a bidi override reorders
+            // what follows; either lets the runbook put words of its choosing under the step.
+            int bad = source.codePoints().filter(RunbookLoader::breaksOrReordersALine).findFirst().orElse(-1);
+            if (bad >= 0) {
+                problem(f.keyLocation("source"), String.format("'source' holds U+%04X, a line break, control or "
+                        + "text-direction character", bad), "write where the step came from as one line of plain "
+                        + "text, for example: source: \"checklist.md, line 24\"");
+            }
         }
         if (id == null || title == null) return null;
         return new Step(id, title, description, checks, node.location(), Boolean.TRUE.equals(optional),
                 Boolean.TRUE.equals(pointOfNoReturn), budget, source == null || source.isBlank() ? null : source);
+    }
+
+    private static boolean breaksOrReordersALine(int c) {
+        return Character.isISOControl(c) || c == 0x2028 || c == 0x2029 || c == 0x061C || c == 0x200E || c == 0x200F
+                || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) || c == 0x0085;
     }
 
     // ---------------------------------------------------------------- checks

@@ -133,6 +133,43 @@ class ChecklistLeniencyTest {
     }
 
     @Test
+    void anIndentedCodeBlockThatIsNoFenceStaysText() throws ImportException {
+        // A sample of tool output is code, whether under a paragraph or under an item: its lines are no items.
+        String md = "# Deploy\n\n## Steps\n\nSample of the tool output, do not paste:\n\n"
+                + "    - [ ] `mix ecto.migrate`\n    - [ ] `SELECT count(*) FROM orders` returns 0\n\n"
+                + "- [ ] Run the release\n\n      Output looks like:\n      - [ ] `mix ecto.migrate`\n";
+        assertEquals(List.of("Heading", "Heading", "Paragraph", "IndentedCodeBlock", "BulletList", "ListItem",
+                "Paragraph", "IndentedCodeBlock"), commonmark(md));
+        List<Block> b = blocks(md);
+        for (int line : List.of(7, 8, 12, 13)) {
+            assertEquals(Type.TEXT, b.stream().filter(x -> x.line <= line && line <= x.endLine).findFirst()
+                    .orElseThrow().type, "line " + line);
+        }
+        assertEquals(Type.ITEM, at(b, 10).type);
+        String sample = md.substring(0, md.indexOf("- [ ] Run the release"));
+        ImportResult r = ChecklistImporter.importMarkdown(sample, "sample.md");
+        assertEquals(0, r.summary().automated(), r.yaml());
+        assertFalse(r.yaml().contains("run: \"mix ecto.migrate\""), r.yaml());
+    }
+
+    @Test
+    void theContentOfAPreOrScriptElementStaysText() throws ImportException {
+        for (String element : List.of("pre", "PRE class=\"old\"", "script", "style", "textarea")) {
+            String tag = element.split(" ")[0];
+            String md = "# Old runbook, kept for history\n\n<" + element + ">\n"
+                    + "- [ ] `SELECT count(*) FROM orders` returns 0\n\n- [ ] `mix ecto.migrate`\n</" + tag + ">\n";
+            assertEquals(List.of("Heading", "HtmlBlock"), commonmark(md), element);
+            List<Block> b = blocks(md);
+            for (int line : List.of(4, 6)) {
+                assertEquals(Type.TEXT, b.stream().filter(x -> x.line <= line && line <= x.endLine).findFirst()
+                        .orElseThrow().type, element + " line " + line);
+            }
+            ImportResult r = ChecklistImporter.importMarkdown(md, "history.md");
+            assertEquals(0, r.summary().automated(), r.yaml());
+        }
+    }
+
+    @Test
     void markdownInsideAnHtmlBlockIsRead() {
         String md = "<details><summary>Optional checks</summary>\n- [ ] Vacuum the table\n</details>\n";
         assertEquals(List.of("HtmlBlock"), commonmark(md));

@@ -319,6 +319,35 @@ class RunbookLoaderTest {
     }
 
     @Test
+    void aSourceWithALineBreakControlOrBidiCharacterIsRejectedWhereItIs() {
+        // The report prints the source under the step: any of these would put a line of the runbook's choosing there.
+        for (String c : List.of("\\r", "\\u2028", "\\u2029", "\\u0085", "\\t", "\\u0007", "\\u001b", "\\u202e",
+                "\\u202a", "\\u2066", "\\u2069", "\\u200f")) {
+            RunbookProblem p = onlyProblem(HEAD + """
+                          - id: a
+                            title: A
+                            source: "checklist.md, line 4%sApproved by the DBA"
+                            manual: Check it
+                    """.formatted(c));
+            assertThat(at(p)).as(c).isEqualTo("8:9");
+            assertThat(p.location().file()).isEqualTo(FILE);
+            assertThat(p.message()).as(c).startsWith("'source' holds U+").contains("line break, control or text-direction");
+            assertThat(p.hint()).contains("one line of plain text");
+        }
+    }
+
+    @Test
+    void aSourceOfPlainTextLoads() throws Exception {
+        Runbook r = RunbookLoader.parse(HEAD + """
+                      - id: a
+                        title: A
+                        source: "checklist.md, line 4 (Étape 2 — vérifier)"
+                        manual: Check it
+                """, FILE, "0");
+        assertThat(r.phases().get(0).steps().get(0).source()).isEqualTo("checklist.md, line 4 (Étape 2 — vérifier)");
+    }
+
+    @Test
     void tabIndentationIsReportedOnItsOwnLine() {
         RunbookProblem p = onlyProblem("runbook: T\ntarget:\n\tenvironment: staging\n");
         assertThat(at(p)).isEqualTo("3:1");

@@ -93,4 +93,25 @@ class SnapshotJournalFormTest {
                     SchemaSnapshot.class)).as(object).isInstanceOf(JsonMappingException.class);
         }
     }
+
+    @Test
+    void aSnapshotWithoutItsObjectsIsAnUnreadableEventNotAnEmptySchema() throws IOException {
+        // Read as zero objects, a later comparison would see every table as dropped, or none as added.
+        for (String catalog : List.of("{\"schema\":\"public\",\"objects\":null}", "{\"schema\":\"public\"}",
+                "{\"schema\":\"public\",\"objects\":{\"x\":1}}", "{\"schema\":\"public\",\"objects\":\"[]\"}",
+                "{\"schema\":\"public\",\"objcts\":[[\"SCHEMAS\",\"public\",null,null,{}]]}",
+                "{\"schema\":\"public\",\"objects\":[],\"extra\":1}")) {
+            String event = "{\"event\":\"snapshot\",\"stepId\":\"pre\",\"index\":0,\"data\":{\"name\":\"before\","
+                    + "\"schema\":\"public\",\"rowCounts\":{},\"catalog\":" + catalog + ",\"takenAt\":"
+                    + "\"2026-12-01T10:15:30Z\",\"queries\":{},\"checksums\":{}},\"at\":\"2026-12-01T10:15:30Z\"}\n";
+            Path file = dir.resolve("damaged.jsonl");
+            Files.writeString(file, "{\"event\":\"ended\",\"operator\":\"alice\",\"at\":\"2026-12-01T10:15:30Z\"}\n"
+                    + event, StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> Journal.read(file)).as(catalog).isInstanceOf(IOException.class)
+                    .hasMessageContaining(":2: unreadable journal event");
+        }
+        // An empty schema is written, and read, as an empty array.
+        assertThat(Journal.JSON.readValue("{\"schema\":\"public\",\"objects\":[]}", SchemaSnapshot.class).objects())
+                .isEmpty();
+    }
 }

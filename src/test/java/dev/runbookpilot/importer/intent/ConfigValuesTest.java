@@ -85,6 +85,47 @@ class ConfigValuesTest {
         assertThat(queries(column).get(0).sql()).contains("total = expected_orders_count");
     }
 
+    private static final String NEGATED = """
+            # Orders archive
+
+            ```yaml
+            old_orders_count: 17
+            ```
+
+            ## After
+            - [ ] `SELECT count(*) FROM orders_archive;` REFERENCE
+            """;
+
+    @Test
+    void aReferenceNegatedOrBoundedStaysForAPerson() throws Exception {
+        // Read as "= 17", each of these would pass exactly when the checklist's intent failed.
+        for (String reference : List.of("should not match old_orders_count", "shouldn't match old_orders_count",
+                "must no longer equal old_orders_count", "must never equal old_orders_count",
+                "differs from old_orders_count", "should be other than old_orders_count",
+                "should be at least the same as old_orders_count", "more than expected: old_orders_count",
+                "should be at most old_orders_count", "less than = old_orders_count",
+                "should have grown from old_orders_count", "!= old_orders_count")) {
+            assertThat(queries(NEGATED.replace("REFERENCE", reference))).as(reference)
+                    .noneMatch(q -> q.expect().describe().contains("17"));
+            assertThat(Imports.of(NEGATED.replace("REFERENCE", reference)).summary().warnings()).as(reference)
+                    .noneMatch(w -> w.message().contains("read `old_orders_count`"));
+        }
+        // In a comment under the query, the same.
+        String comment = NEGATED.replace("`SELECT count(*) FROM orders_archive;` REFERENCE", """
+                Archive emptied:
+                  ```sql
+                  SELECT count(*) FROM orders_archive;
+                  -- must no longer equal old_orders_count
+                  ```""");
+        assertThat(queries(comment)).noneMatch(q -> q.expect().describe().equals("= 17"));
+        // The plain reference still reads the value; NOT NULL inside the query is the query's, not a negation.
+        assertThat(queries(NEGATED.replace("REFERENCE", "should match old_orders_count")))
+                .extracting(x -> x.expect().describe()).containsExactly("= 17");
+        assertThat(queries(NEGATED.replace("orders_archive;` REFERENCE",
+                "orders_archive WHERE id IS NOT NULL` should match old_orders_count")))
+                .extracting(x -> x.expect().describe()).containsExactly("= 17");
+    }
+
     private static final String THING_NAMED = """
             # Readings partitioning
 
