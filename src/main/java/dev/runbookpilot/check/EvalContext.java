@@ -30,11 +30,11 @@ public record EvalContext(Database db, String defaultSchema, Snapshots snapshots
     /** Hears what a running migration does, so it can be journaled and shown while it happens. */
     public interface ExecuteListener {
         /** The migration's transaction id, known before its first statement; lets resume learn its fate. */
-        void transactionStarted(long xid);
+        default void transactionStarted(long xid) {}
 
-        void statementStarted(int number, int total, int line);
+        default void statementStarted(int number, int total, int line) {}
 
-        void notice(String message);
+        default void notice(String message) {}
 
         /**
          * A command is about to start; once this returns, what runs, where and with which variables (secret values
@@ -61,12 +61,6 @@ public record EvalContext(Database db, String defaultSchema, Snapshots snapshots
         /** The statement that counted {@code tables} ended, counted or not. */
         default void countEnded(java.util.List<String> tables) {}
 
-        ExecuteListener NONE = new ExecuteListener() {
-            public void transactionStarted(long xid) {}
-
-            public void statementStarted(int number, int total, int line) {}
-
-            public void notice(String message) {}
-        };
+        ExecuteListener NONE = new ExecuteListener() {};
     }
 }

@@ -632,15 +632,6 @@ public final class Session implements AutoCloseable {
     private EvalContext.ExecuteListener countListener(Step step, int index) {
         return new EvalContext.ExecuteListener() {
             @Override
-            public void transactionStarted(long xid) {}
-
-            @Override
-            public void statementStarted(int number, int total, int line) {}
-
-            @Override
-            public void notice(String message) {}
-
-            @Override
             public void countStarted(List<String> tables, long estimatedRows) {
                 listener.countStarted(step, index, tables, estimatedRows);
             }
@@ -659,15 +650,6 @@ public final class Session implements AutoCloseable {
     private EvalContext.ExecuteListener commandListener(Step step, int index, CheckSpec.Program spec,
                                                         CommandRecorder output) {
         return new EvalContext.ExecuteListener() {
-            @Override
-            public void transactionStarted(long xid) {}
-
-            @Override
-            public void statementStarted(int number, int total, int line) {}
-
-            @Override
-            public void notice(String message) {}
-
             @Override
             public void commandStarting(String commandLine, String cwd, Map<String, String> shownVariables) {
                 try {
