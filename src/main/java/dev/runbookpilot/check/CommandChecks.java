@@ -248,7 +248,7 @@ final class CommandChecks {
             if (notFoundAt != null) {
                 String what = notFound.isEmpty() ? "the program to run was not found" : "`" + notFound + "` was not"
                         + " found";
-                return "could not run its tool: " + what + " (line " + notFoundAt.number() + ", "
+                return "could not run a program: " + what + " (line " + notFoundAt.number() + ", "
                         + notFoundAt.stream().toLowerCase(java.util.Locale.ROOT) + ": " + notFoundAt.text()
                         + "; exit code " + r.exitCode() + ")";
             }
@@ -256,18 +256,18 @@ final class CommandChecks {
             if (code != null && code == MissingProgram.NOT_EXECUTABLE) {
                 String what = notExecutable != null ? "`" + notExecutable + "` was found but could not be executed"
                         : "a program was found but could not be executed";
-                return "could not run its tool: " + what + " (exit code 126, which shells and wrappers use for"
-                        + " that" + said() + "); check its execute permission and its #! line";
+                return "could not run a program: " + what + " (exit code 126, which shells and wrappers give for"
+                        + " that)" + said() + "; check its execute permission and its #! line";
             }
             if (code != null && code == MissingProgram.NOT_FOUND) {
-                return "could not run its tool: a program was not found (exit code 127, which shells and wrappers"
-                        + " such as env, timeout and bundle exec use for that" + said() + ")";
+                return "could not run a program: exit code 127, which shells and wrappers such as env, timeout and"
+                        + " bundle exec give for a program not found" + said();
             }
             return null;
         }
 
         private String said() {
-            return lastError == null ? "" : "; last error line " + lastError.number() + ": " + lastError.text();
+            return lastError == null ? "" : " (last error line " + lastError.number() + ": " + lastError.text() + ")";
         }
     }
 

@@ -258,7 +258,7 @@ class CommandStepTest {
             s.runChecks(migrate, Session.Scope.ALL);
             CheckResult r = result(s, "migrate", 0);
             assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
-            assertThat(r.actual()).contains("could not run its tool: `no-such-migration-tool-xyz` was not found")
+            assertThat(r.actual()).contains("could not run a program: `no-such-migration-tool-xyz` was not found")
                     .contains("what it changed is not known");
             assertThat(run(r).exitCode()).isZero();
             assertThat(s.unsettled(migrate, 0)).as("the line before the tool ran: a person settles it").isPresent();

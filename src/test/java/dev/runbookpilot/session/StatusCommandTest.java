@@ -195,7 +195,7 @@ class StatusCommandTest {
             for (int i = 0; i < named.size(); i++) {
                 CheckResult r = s.state().result("status", i).orElseThrow();
                 assertThat(r.status()).as(i + ": " + r.actual()).isEqualTo(Status.ERROR);
-                assertThat(r.actual()).as(r.actual()).contains("could not run its tool").contains(named.get(i))
+                assertThat(r.actual()).as(r.actual()).contains("could not run a program").contains(named.get(i))
                         .contains("the status was not read").contains("install the tool");
                 if (i < 4) assertThat(r.actual()).contains("`no-such-migration-tool-xyz` was not found");
             }
@@ -228,6 +228,22 @@ class StatusCommandTest {
             assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
             assertThat(r.actual()).contains("`./flyway` was found but could not be executed")
                     .contains("exit code 126").contains("execute permission");
+        }
+    }
+
+    @Test
+    void anExitCodeOf127WithoutAMessageItKnowsIsStillAnErrorShowingTheLastErrorLine() throws Exception {
+        fx = SessionFixture.open("status", SETUP, dir);
+        // A wrapper of the team's that says it in its own words and exits as the convention says.
+        Runbook rb = load("development", """
+                - statusCommand: { run: [sh, -c, 'echo "wrapper: no migrate tool in this image" >&2; exit 127'] }
+                """);
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            CheckResult r = ran(s, step(rb, "status"));
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).contains("exit code 127, which shells and wrappers")
+                    .contains("(last error line 1: wrapper: no migrate tool in this image)")
+                    .contains("the status was not read");
         }
     }
 
