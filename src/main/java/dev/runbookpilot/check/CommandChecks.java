@@ -28,10 +28,6 @@ final class CommandChecks {
     /** Lines kept at the head and, separately, at the tail: output up to twice this is kept whole. */
     static final int KEEP = 500;
 
-    /** What {@code sh} exits with when the program of its line is not found, or found but not executable (POSIX). */
-    static final int SHELL_NOT_FOUND = 127;
-    static final int SHELL_NOT_EXECUTABLE = 126;
-
     private CommandChecks() {}
 
     /** The command as the check's "SQL": what the operator would type to run it by hand, and where. */
@@ -154,6 +150,12 @@ final class CommandChecks {
         private final Map<String, Pattern> reject = new LinkedHashMap<>();
         private final Map<String, CheckDetail.OutputLine> expectedAt = new LinkedHashMap<>();
         private final Map<String, CheckDetail.OutputLine> rejectedAt = new LinkedHashMap<>();
+        /** The first standard-error line of a shell or wrapper saying a program was not found, and that program. */
+        private CheckDetail.OutputLine notFoundAt;
+        private String notFound;
+        /** What a 126 exit is explained by: the program named by a "Permission denied", or the last error line. */
+        private String notExecutable;
+        private CheckDetail.OutputLine lastError;
 
         Judge(CheckSpec.Program spec) {
             this.spec = spec;
@@ -162,6 +164,15 @@ final class CommandChecks {
         }
 
         synchronized void accept(ChildProcess.Line line) {
+            if (line.stream() == ChildProcess.Stream.ERR) {
+                java.util.Optional<String> missing = MissingProgram.notFoundIn(line.text());
+                if (missing.isPresent() && (notFoundAt == null || line.number() < notFoundAt.number())) {
+                    notFoundAt = of(line);
+                    notFound = missing.get();
+                }
+                if (notExecutable == null) notExecutable = MissingProgram.notExecutableIn(line.text()).orElse(null);
+                if (lastError == null || line.number() > lastError.number()) lastError = of(line);
+            }
             for (Map.Entry<String, Pattern> e : expect.entrySet()) {
                 if (firstOf(expectedAt, e.getKey(), line) && e.getValue().matcher(line.text()).find()) {
                     expectedAt.put(e.getKey(), of(line));
@@ -199,14 +210,13 @@ final class CommandChecks {
                         + " were stopped (SIGTERM, then SIGKILL after " + ChildProcess.GRACE.toSeconds() + " s) after "
                         + ran + "; what it changed before that is not known", shown(spec), detail);
             }
-            if (spec instanceof CheckSpec.StatusCommand && spec.run().shell() != null && r.exitCode() != null
-                    && (r.exitCode() == SHELL_NOT_FOUND || r.exitCode() == SHELL_NOT_EXECUTABLE)
-                    && r.exitCode() != spec.expectExit()) {
-                // sh's own answer, not the tool's: a status that could not be asked is no status at all.
-                return new CheckOutcome(Status.ERROR, expected, "the shell could not " + (r.exitCode()
-                        == SHELL_NOT_FOUND ? "find" : "execute") + " the program (exit code " + r.exitCode()
-                        + "): the status was not read; install the tool or fix PATH (" + ran + ")", shown(spec),
-                        detail);
+            String notRun = notRun(r);
+            if (notRun != null) {
+                String after = spec instanceof CheckSpec.StatusCommand ? ": the status was not read"
+                        : "; anything the line ran before it did run, so what it changed is not known";
+                return new CheckOutcome(Status.ERROR, expected, notRun + after + "; install the tool or make it"
+                        + " reachable from the PATH Runbook Pilot was started with, or correct the command (" + ran
+                        + ")", shown(spec), detail);
             }
             List<String> reasons = new ArrayList<>();
             if (r.exitCode() != spec.expectExit()) {
@@ -226,6 +236,38 @@ final class CommandChecks {
                     + " (" + ran + ")";
             return new CheckOutcome(reasons.isEmpty() ? Status.PASSED : Status.FAILED, expected, actual, shown(spec),
                     detail);
+        }
+
+        /**
+         * Why the command's tool never ran ({@link MissingProgram}), or null when nothing says so. An {@code
+         * expectExit} of 126 or 127 is the author asking for exactly that, and is judged as any exit code.
+         */
+        private String notRun(ChildProcess.Result r) {
+            int expectExit = spec.expectExit();
+            if (expectExit == MissingProgram.NOT_FOUND || expectExit == MissingProgram.NOT_EXECUTABLE) return null;
+            if (notFoundAt != null) {
+                String what = notFound.isEmpty() ? "the program to run was not found" : "`" + notFound + "` was not"
+                        + " found";
+                return "could not run a program: " + what + " (line " + notFoundAt.number() + ", "
+                        + notFoundAt.stream().toLowerCase(java.util.Locale.ROOT) + ": " + notFoundAt.text()
+                        + "; exit code " + r.exitCode() + ")";
+            }
+            Integer code = r.exitCode();
+            if (code != null && code == MissingProgram.NOT_EXECUTABLE) {
+                String what = notExecutable != null ? "`" + notExecutable + "` was found but could not be executed"
+                        : "a program was found but could not be executed";
+                return "could not run a program: " + what + " (exit code 126, which shells and wrappers give for"
+                        + " that)" + said() + "; check its execute permission and its #! line";
+            }
+            if (code != null && code == MissingProgram.NOT_FOUND) {
+                return "could not run a program: exit code 127, which shells and wrappers such as env, timeout and"
+                        + " bundle exec give for a program not found" + said();
+            }
+            return null;
+        }
+
+        private String said() {
+            return lastError == null ? "" : " (last error line " + lastError.number() + ": " + lastError.text() + ")";
         }
     }
 

@@ -145,10 +145,14 @@ final class ActionSteps {
         texts.add(new Block(Type.TEXT, u.line, 0, u.text));
         texts.addAll(u.notes);
         for (Block t : texts) {
+            String inProse = t.line == u.line ? null : inProse(u, t);
             Matcher span = CODE_SPAN.matcher(t.text);
             while (span.find()) {
                 String c = span.group(2).strip();
                 ActionLine a = ActionLines.read(c).orElse(null);
+                if (a != null && inProse != null && !a.isRefused()) {
+                    a = ActionLine.refuse(a.tool(), a.direction(), inProse);
+                }
                 if (a != null) hits.add(new Hit(t.line, a, null, -1));
                 // A name in backticks is prose; anything with a space in it is a command the operator runs.
                 else if (c.contains(" ")) code.add(t.line);
@@ -201,6 +205,34 @@ final class ActionSteps {
             }
         }
         return new Reading(hits, code);
+    }
+
+    /** A line that is nothing but one code span (a prompt and a trailing colon allowed around it). */
+    private static final Pattern SPAN_ALONE = Pattern.compile("^(`+)[^`]+\\1\\s*:?$");
+
+    /**
+     * Why a code span on a line under the entry's own words is not the entry's command, or null when it is. The
+     * entry's first line says what the entry does; a line under it is the entry's prose ("The platform team's job
+     * then runs `alembic upgrade head` on its own schedule.") unless the command stands on it alone, introduced as
+     * one: a sub-bullet of its own, a paragraph of its own, or a line after one ending in ":" — and not in the middle
+     * of a sentence that goes on below it. A line indented as code (ADR 0036) is a sample: its backticks are not
+     * code spans at all.
+     */
+    private String inProse(Unit u, Block note) {
+        if (note.literal) {
+            return "the line is indented as code under the item (a sample, read as text), not a command of the"
+                    + " item's own";
+        }
+        String words = "the line is part of the item's prose under its first line (line " + u.line + "), not the"
+                + " item's own words or a command standing on a line of its own";
+        if (!SPAN_ALONE.matcher(note.text.strip()).matches()) return words;
+        String above = note.line > 1 ? doc.raw(note.line - 1).strip() : "";
+        boolean introduced = note.type == Type.ITEM || above.isEmpty() || above.endsWith(":");
+        if (!introduced) return words;
+        // The next line of the same paragraph going on in lower case: "`alembic upgrade head`\n  from the bastion."
+        boolean sentenceGoesOn = u.notes.stream().anyMatch(n -> n.line == note.line + 1 && n.type == Type.TEXT
+                && !n.literal && !n.text.isBlank() && Character.isLowerCase(n.text.strip().charAt(0)));
+        return sentenceGoesOn ? words : null;
     }
 
     /**

@@ -115,7 +115,16 @@ final class CommonmarkBlocks {
                 at[first] = fence(f, from + first, from + last);
             } else if (n instanceof IndentedCodeBlock) {
                 List<String> dedented = ChecklistLeniency.indentedCodeIsIndentedMarkdown(spans, source);
-                if (dedented == null) continue;
+                if (dedented == null) {
+                    // Code that stays text, line by line; marked so that no stage reads a command out of it.
+                    for (int l = first; l <= last; l++) {
+                        if (lines.get(from + l).isBlank()) continue;
+                        Block b = block(Type.TEXT, from + l);
+                        b.literal = true;
+                        at[l] = b;
+                    }
+                    continue;
+                }
                 Reading inner = read(from + first, from + last + 1, dedented);
                 for (Block b : inner.blocks) at[b.line - 1 - from] = b;
                 if (inner.rereadFrom >= 0 && reread[0] < 0) reread[0] = inner.rereadFrom;

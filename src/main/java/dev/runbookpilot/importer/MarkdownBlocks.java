@@ -27,6 +27,11 @@ final class MarkdownBlocks {
         /** Fence content lines (without the fence lines), indentation up to the fence's removed. */
         List<String> content = List.of();
         boolean closed = true;
+        /**
+         * A line of an indented code block read as text (ADR 0036): its backticks are characters of the sample, not
+         * code spans of the checklist's, so nothing in it is a command to run.
+         */
+        boolean literal;
 
         Block(Type type, int line, int indent, String text) {
             this.type = type;

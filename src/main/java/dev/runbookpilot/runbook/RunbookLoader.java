@@ -1186,6 +1186,7 @@ public final class RunbookLoader {
         Fields f = checkFields(body, "command");
         if (f == null) return null;
         CheckSpec.Command forward = commandFields(f, at, null);
+        if (forward != null && autocommitOff(forward.run(), f.get("run").location())) return null;
         if (forward == null || !f.has("rollback")) return forward;
         Set<String> keys = new HashSet<>(CHECK_KEYS.get("command"));
         keys.removeAll(Set.of("rollback", "verify"));
@@ -1197,8 +1198,42 @@ public final class RunbookLoader {
         }
         CheckSpec.Command undo = commandFields(r, f.get("rollback").location(), forward);
         if (undo == null) return null;
+        if (r.has("run") && autocommitOff(undo.run(), r.get("run").location())) return null;
         return new CheckSpec.Command(forward.meta(), forward.run(), forward.cwd(), forward.env(), forward.expectExit(),
                 forward.expectOutput(), forward.rejectOutput(), rollbackProof(r, undo), forward.verify());
+    }
+
+    /** psql on the line: as the program, or as a word of a shell line ({@code cd db && psql ...}). */
+    private static final Pattern PSQL_PROGRAM = Pattern.compile("(?:^|[\\s;&|(])(?:\\S*/)?psql(?:\\s|$)");
+    /**
+     * psql's AUTOCOMMIT set false on its command line ({@code -v AUTOCOMMIT=off}, {@code --set=autocommit=0}) or by
+     * a {@code \set} it runs; psql takes any prefix of "false" and "no", and "of" for "off".
+     */
+    private static final Pattern AUTOCOMMIT_OFF = Pattern.compile("(?i)(?:(?:-v|--set|--variable)[\\s=]*['\"]?"
+            + "AUTOCOMMIT\\s*=|\\\\set\\s+['\"]?AUTOCOMMIT['\"]?\\s+)['\"]?(?:off?|f(?:a(?:l(?:se?)?)?)?|no?|0)"
+            + "(?![\\w-])");
+
+    /**
+     * Refuses a command that runs psql with AUTOCOMMIT off. psql then opens a transaction before the first statement
+     * and, at the end of a file without COMMIT, disconnects and the server rolls the work back: psql exits 0, the step
+     * PASSES, and nothing changed. A refusal, not a warning: {@code -1} (one transaction committed at the end) or the
+     * file's own BEGIN/COMMIT say the same thing without that trap. Only the command line is read: a {@code \set} in
+     * the file itself, or in a ~/.psqlrc psql reads without {@code -X}, is not seen here.
+     *
+     * @return whether it was refused
+     */
+    private boolean autocommitOff(CheckSpec.Run run, SourceLocation at) {
+        String line = run.shell() != null ? run.shell() : String.join(" ", run.argv());
+        boolean psql = run.shell() != null ? PSQL_PROGRAM.matcher(line).find()
+                : run.argv().stream().anyMatch(a -> a.equals("psql") || a.endsWith("/psql"));
+        if (!psql) return false;
+        Matcher m = AUTOCOMMIT_OFF.matcher(line);
+        if (!m.find()) return false;
+        problem(at, "the command runs psql with AUTOCOMMIT off ('" + m.group() + "'): a file without COMMIT exits 0"
+                + " and its work is rolled back when psql disconnects, so the step would pass having changed nothing",
+                "for one transaction use psql -1 (--single-transaction), which commits at the end and rolls back on"
+                + " an error with ON_ERROR_STOP=1; or put BEGIN and COMMIT in the file");
+        return true;
     }
 
     /** A migration tool's status command: a command's fields without rollback or verify, and always a timeout. */

@@ -363,4 +363,39 @@ class ActionStepsTest {
                 .run().shell()).isEqualTo("psql -X -v ON_ERROR_STOP=1 -f undo_migrate.sql"));
         assertThat(manualTexts(rb)).containsExactly("Locks piling up: `psql -f kill_locks.sql`");
     }
+
+    @Test
+    void aMigrationLineInTheProseUnderAnItemStaysTextAndTheItemStaysManual() throws Exception {
+        // Each entry is about something else; the migration is mentioned in the words under it, or shown indented
+        // as code (a sample, read as text). Each became a command step that took the entry's place: the runbook ran
+        // a migration the checklist gives to someone else, and "Deploy the new API image" was no checkbox any more.
+        for (String entry : List.of(
+                "- [ ] Deploy the new API image.\n  The platform team's job then runs `alembic upgrade head` on its"
+                        + " own schedule.\n",
+                "- [ ] Deploy the new API image.\n\n      The platform team's job then runs `alembic upgrade head` on"
+                        + " its own schedule.\n\n",
+                "- [ ] Deploy the new API image.\n\n      `alembic upgrade head`\n\n",
+                "- [ ] Deploy the new API image. Ops then runs\n  `alembic upgrade head`\n  from the bastion.\n",
+                "- [ ] Deploy the new API image\n  - the platform job then runs `psql -f migrate.sql` later\n")) {
+            ImportResult r = imported("# Release 44\n\n## Execute\n\n" + entry + "- [ ] Announce in #ops.\n");
+            Runbook rb = load(r);
+            assertThat(commands(rb)).as(entry).isEmpty();
+            assertThat(manualTexts(rb)).as(entry).hasSize(2).first().asString()
+                    .startsWith("Deploy the new API image");
+            assertThat(r.summary().warnings()).as(entry).anyMatch(w -> w.message().contains("not imported as a"
+                    + " command step: the line is"));
+        }
+    }
+
+    @Test
+    void aMigrationLineStandingAloneUnderTheItemsWordsIsStillTheItemsCommand() throws Exception {
+        for (String entry : List.of(
+                "- [ ] Run the migration:\n  `alembic upgrade head`\n",
+                "- [ ] Run the migration\n  - `alembic upgrade head`\n",
+                "- [ ] Run the migration.\n\n  `alembic upgrade head`\n\n")) {
+            Runbook rb = load(imported("# Release 44\n\n## Execute\n\n" + entry + "- [ ] Announce in #ops.\n"));
+            assertThat(commands(rb)).as(entry).singleElement()
+                    .satisfies(c -> assertThat(c.run().shell()).isEqualTo("alembic upgrade head"));
+        }
+    }
 }

@@ -932,6 +932,59 @@ class RunbookLoaderTest {
                 "12:9 an execute, command or sign-off step stands alone");
     }
 
+    @Test
+    void aCommandRunningPsqlWithAutocommitOffIsRefusedWhereItIsWrittenWithWhatToWriteInstead() {
+        List<RunbookProblem> all = problems(HEAD + """
+                      - id: m
+                        title: M
+                        command:
+                          run: psql -X -v ON_ERROR_STOP=1 -v AUTOCOMMIT=off -f migrate.sql
+                      - id: n
+                        title: N
+                        command: { run: [psql, -X, --set=autocommit=0, -f, migrate.sql] }
+                      - id: o
+                        title: O
+                        command:
+                          run: cd db && psql -X -c '\\set AUTOCOMMIT false' -f migrate.sql
+                      - id: p
+                        title: P
+                        command:
+                          run: psql -X -1 -v ON_ERROR_STOP=1 -f migrate.sql
+                          rollback: { run: "psql -vAUTOCOMMIT=OFF -f rollback.sql" }
+                """);
+        assertThat(all).extracting(p -> at(p) + " " + p.message()).containsExactly(
+                "9:16 the command runs psql with AUTOCOMMIT off ('-v AUTOCOMMIT=off'): a file without COMMIT exits 0"
+                        + " and its work is rolled back when psql disconnects, so the step would pass having changed"
+                        + " nothing",
+                "12:25 the command runs psql with AUTOCOMMIT off ('--set=autocommit=0'): a file without COMMIT exits"
+                        + " 0 and its work is rolled back when psql disconnects, so the step would pass having changed"
+                        + " nothing",
+                "16:16 the command runs psql with AUTOCOMMIT off ('\\set AUTOCOMMIT false'): a file without COMMIT"
+                        + " exits 0 and its work is rolled back when psql disconnects, so the step would pass having"
+                        + " changed nothing",
+                "21:28 the command runs psql with AUTOCOMMIT off ('-vAUTOCOMMIT=OFF'): a file without COMMIT exits 0"
+                        + " and its work is rolled back when psql disconnects, so the step would pass having changed"
+                        + " nothing");
+        assertThat(all.get(0).hint()).contains("psql -1 (--single-transaction)").contains("BEGIN and COMMIT");
+    }
+
+    @Test
+    void psqlWithAutocommitOnOrAnotherProgramsAutocommitOptionLoads() throws Exception {
+        Runbook rb = RunbookLoader.parse(HEAD + """
+                      - id: m
+                        title: M
+                        command: { run: psql -X -v AUTOCOMMIT=on -v ON_ERROR_STOP=1 -f migrate.sql }
+                      - id: n
+                        title: N
+                        command: { run: ./migrate --autocommit=off }
+                      - id: o
+                        title: O
+                        checks:
+                          - statusCommand: { run: psql -X -v AUTOCOMMIT=off -c 'SELECT 1', expectOutput: ['1'] }
+                """, LoaderProblems.FILE, "0");
+        assertThat(rb.steps().count()).isEqualTo(3);
+    }
+
     // ------------------------------------------------------------------ all problems in one pass
 
     @Test

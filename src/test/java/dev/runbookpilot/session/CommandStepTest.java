@@ -249,6 +249,24 @@ class CommandStepTest {
     }
 
     @Test
+    void aToolMissingInTheMiddleOfAShellLineIsAnErrorAwaitingASettleNotAPass() throws Exception {
+        fx = SessionFixture.open("command", SETUP, dir);
+        // The line goes on after the missing tool, so sh exits 0: this passed as a migration that never ran.
+        Runbook rb = load("run: \"echo ran >> runs.txt; no-such-migration-tool-xyz upgrade head; echo done\"\n");
+        Step migrate = step(rb, "migrate");
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            s.runChecks(migrate, Session.Scope.ALL);
+            CheckResult r = result(s, "migrate", 0);
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).contains("could not run a program: `no-such-migration-tool-xyz` was not found")
+                    .contains("what it changed is not known");
+            assertThat(run(r).exitCode()).isZero();
+            assertThat(s.unsettled(migrate, 0)).as("the line before the tool ran: a person settles it").isPresent();
+        }
+        assertThat(runs()).isEqualTo(1);
+    }
+
+    @Test
     void aMissingWorkingDirectoryIsAnErrorBeforeAnythingRuns() throws Exception {
         fx = SessionFixture.open("command", SETUP, dir);
         Runbook rb = load("run: echo ran >> ../runs.txt\ncwd: app\n");

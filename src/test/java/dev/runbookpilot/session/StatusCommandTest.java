@@ -159,11 +159,102 @@ class StatusCommandTest {
             s.runChecks(status, Session.Scope.ALL);
             CheckResult shell = s.state().result("status", 0).orElseThrow();
             assertThat(shell.status()).isEqualTo(Status.ERROR);
-            assertThat(shell.actual()).contains("the shell could not find the program (exit code 127)")
-                    .contains("the status was not read");
+            assertThat(shell.actual()).contains("`no-such-migration-tool-xyz` was not found")
+                    .contains("sh: 1: no-such-migration-tool-xyz: not found").contains("the status was not read");
             CheckResult argv = s.state().result("status", 1).orElseThrow();
             assertThat(argv.status()).isEqualTo(Status.ERROR);
             assertThat(argv.actual()).contains("could not start").contains("nothing ran");
+        }
+    }
+
+    @Test
+    void aToolMissingBehindAWrapperOrAScriptIsAnErrorNamingItNeverAFailure() throws Exception {
+        fx = SessionFixture.open("status", SETUP, dir);
+        Path script = dir.resolve("status.sh");
+        Files.writeString(script, "#!/bin/sh\nno-such-migration-tool-xyz current\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // A Node project whose prisma package is there without its executable (an install cut short): npx, offline
+        // and not allowed to install, cannot find what to run.
+        Path prisma = Files.createDirectories(dir.resolve("app/node_modules/prisma"));
+        Files.writeString(dir.resolve("app/package.json"), "{\"name\":\"app\",\"version\":\"1.0.0\"}");
+        Files.writeString(prisma.resolve("package.json"), "{\"name\":\"prisma\",\"version\":\"1.0.0\"}");
+        // Each is what a team writes in front of its tool; with the tool missing, each used to read FAILED ("exit
+        // code 127, expected 0" or "exit code 1, expected 0"): the status looked read and wrong when it was never read.
+        Runbook rb = load("development", """
+                - statusCommand: { run: [sh, -c, 'no-such-migration-tool-xyz current'], expectOutput: ['\\(head\\)'] }
+                - statusCommand: { run: [env, no-such-migration-tool-xyz, current] }
+                - statusCommand: { run: [timeout, 30, no-such-migration-tool-xyz, current] }
+                - statusCommand: { run: ./status.sh }
+                - statusCommand: { run: [npx, --offline, --no-install, prisma, migrate, status], cwd: app }
+                """);
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            s.runChecks(step(rb, "status"), Session.Scope.ALL);
+            List<String> named = List.of("sh: 1: no-such-migration-tool-xyz: not found",
+                    "env: ", "timeout: failed to run command ", "./status.sh: 2: no-such-migration-tool-xyz: not found",
+                    "could not determine executable to run");
+            for (int i = 0; i < named.size(); i++) {
+                CheckResult r = s.state().result("status", i).orElseThrow();
+                assertThat(r.status()).as(i + ": " + r.actual()).isEqualTo(Status.ERROR);
+                assertThat(r.actual()).as(r.actual()).contains("could not run a program").contains(named.get(i))
+                        .contains("the status was not read").contains("install the tool");
+                if (i < 4) assertThat(r.actual()).contains("`no-such-migration-tool-xyz` was not found");
+            }
+        }
+    }
+
+    @Test
+    void aMissingToolWhoseLineStillExitsZeroIsAnErrorNotAPass() throws Exception {
+        fx = SessionFixture.open("status", SETUP, dir);
+        // The pipeline's exit code is cat's: no Pending line because nothing ran, which passed as "none pending".
+        Runbook rb = load("development", """
+                - statusCommand: { run: "no-such-migration-tool-xyz info | cat", rejectOutput: ['\\bPending\\b'] }
+                """);
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            CheckResult r = ran(s, step(rb, "status"));
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).contains("`no-such-migration-tool-xyz` was not found").contains("exit code 0");
+        }
+    }
+
+    @Test
+    void aToolFoundButNotExecutableIsAnErrorNamingIt() throws Exception {
+        fx = SessionFixture.open("status", SETUP, dir);
+        Files.writeString(dir.resolve("flyway"), "#!/bin/sh\necho 'Schema is up to date'\n");
+        Runbook rb = load("development", """
+                - statusCommand: { run: ./flyway info, rejectOutput: ['\\bPending\\b'] }
+                """);
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            CheckResult r = ran(s, step(rb, "status"));
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).contains("`./flyway` was found but could not be executed")
+                    .contains("exit code 126").contains("execute permission");
+        }
+    }
+
+    @Test
+    void anExitCodeOf127WithoutAMessageItKnowsIsStillAnErrorShowingTheLastErrorLine() throws Exception {
+        fx = SessionFixture.open("status", SETUP, dir);
+        // A wrapper of the team's that says it in its own words and exits as the convention says.
+        Runbook rb = load("development", """
+                - statusCommand: { run: [sh, -c, 'echo "wrapper: no migrate tool in this image" >&2; exit 127'] }
+                """);
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            CheckResult r = ran(s, step(rb, "status"));
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.ERROR);
+            assertThat(r.actual()).contains("exit code 127, which shells and wrappers")
+                    .contains("(last error line 1: wrapper: no migrate tool in this image)")
+                    .contains("the status was not read");
+        }
+    }
+
+    @Test
+    void anExitCodeOf127ThatTheAuthorExpectsIsJudgedAsAnyOther() throws Exception {
+        fx = SessionFixture.open("status", SETUP, dir);
+        Runbook rb = load("development", """
+                - statusCommand: { run: "legacy-tool-xyz --version", expectExit: 127 }
+                """);
+        try (Session s = fx.start(rb, "alice", RunListener.NONE)) {
+            assertThat(ran(s, step(rb, "status")).status()).isEqualTo(Status.PASSED);
         }
     }
 

@@ -38,12 +38,30 @@ public final class MigrationStatusRecogniser implements Recogniser {
     private static final String OUTSIDE_PROJECT = "it runs in the runbook's folder, where the tool may find no"
             + " migrations of its own and so none pending: set cwd: to the project's folder";
 
+    /**
+     * A line of {@code alembic current} naming a revision without "(head)" after it: with several heads (branches)
+     * the tool prints one line per branch, and "(head)" on one line says nothing of the others. Alembic prints the
+     * revision, then each annotation in parentheses ("(mergepoint)", "(branchpoint)", branch labels), with
+     * {@code --verbose} after "Rev: "; its log lines ("INFO  [alembic...] ...") have words outside parentheses.
+     */
+    static final String ALEMBIC_NOT_AT_HEAD = "^(?:Rev: )?[^\\s()]+(?: \\((?!head\\))[^()]*\\))*$";
+
+    /**
+     * What "at head" cannot see from {@code alembic current} alone: a branch none of whose revisions is applied
+     * prints no line at all.
+     */
+    private static final String ALEMBIC_UNSTARTED_BRANCH = "a branch none of whose revisions is applied prints no"
+            + " line in alembic current (alembic current --check-heads, from Alembic 1.17.1, compares with every"
+            + " head)";
+
     private static final String FLAGS = "(?:\\s+-{1,2}[\\w.-]+(?:[= ](?!current\\b|check\\b|info\\b)[^\\s-]\\S*)?)*";
 
+    private static final Tool ALEMBIC_CURRENT = new Tool(Pattern.compile("\\balembic" + FLAGS + "\\s+current\\b"),
+            List.of("\\(head\\)"), List.of(), Map.of(), "Alembic connects where alembic.ini or env.py says; make sure"
+            + " that is the target (for example sqlalchemy.url from DATABASE_URL)", null);
+
     private static final List<Tool> TOOLS = List.of(
-            new Tool(Pattern.compile("\\balembic" + FLAGS + "\\s+current\\b"), List.of("\\(head\\)"), List.of(),
-                    Map.of(), "Alembic connects where alembic.ini or env.py says; make sure that is the target"
-                    + " (for example sqlalchemy.url from DATABASE_URL)", null),
+            ALEMBIC_CURRENT,
             // alembic check exits non-zero when the models hold changes no migration has made yet.
             new Tool(Pattern.compile("\\balembic" + FLAGS + "\\s+check\\b"), List.of(), List.of(), Map.of(),
                     "Alembic connects where alembic.ini or env.py says; make sure that is the target"
@@ -183,6 +201,11 @@ public final class MigrationStatusRecogniser implements Recogniser {
             // by a tool that lists every migration, applied or pending, so alone it would pass with one pending.
             List<String> reject = new ArrayList<>(f.tool().notUpToDate());
             for (String r : rejected) if (!reject.contains(r)) reject.add(r);
+            // "At head" is every branch at its head, not one line saying "(head)" among lines of branches behind.
+            if (f.tool() == ALEMBIC_CURRENT && expect.stream().anyMatch(p -> p.contains("\\(head\\)"))) {
+                reject.add(ALEMBIC_NOT_AT_HEAD);
+                if (!doubts.contains(ALEMBIC_UNSTARTED_BRANCH)) doubts.add(ALEMBIC_UNSTARTED_BRANCH);
+            }
             if (!expect.isEmpty()) options.put("expectOutput", List.copyOf(expect));
             if (!reject.isEmpty()) options.put("rejectOutput", List.copyOf(reject));
             checks.add(new Intent.Check(item.line(), "statusCommand", options));

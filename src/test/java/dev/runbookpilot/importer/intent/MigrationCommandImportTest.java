@@ -5,6 +5,8 @@ import dev.runbookpilot.check.Status;
 import dev.runbookpilot.cli.ExitCodes;
 import dev.runbookpilot.cli.Main;
 import dev.runbookpilot.runbook.CheckSpec;
+import dev.runbookpilot.runbook.RunbookException;
+import dev.runbookpilot.runbook.RunbookLoader;
 import dev.runbookpilot.runbook.Step;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.testing.TestPostgres;
@@ -20,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A checklist's {@code psql -f} line imported as a command step, loaded with {@code importFile} and run by the real
@@ -125,6 +128,69 @@ class MigrationCommandImportTest {
                 "--session-dir", dir.resolve("s2").toString());
         assertThat(approved).startsWith(ExitCodes.OK + ":");
         assertThat(tableExists(db, "invoices")).isTrue();
+    }
+
+    /**
+     * {@code psql -v AUTOCOMMIT=off -f migrate.sql}: real psql opens a transaction before the file's first statement,
+     * reaches the end of a file without COMMIT, disconnects, and the server rolls the work back; psql exits 0. As a
+     * command step that would PASS having changed nothing. The importer keeps such a line manual, and the loader
+     * refuses it written by hand, where it is written; what the refusal suggests instead ({@code -1}) does commit.
+     */
+    @Test
+    void anAutocommitOffLineNeverBecomesACommandThatCouldPassHavingChangedNothing(@TempDir Path dir) throws Exception {
+        String db = TestPostgres.freshDatabase("cmdautocommit");
+        Files.writeString(dir.resolve("migrate.sql"), "CREATE TABLE invoices (id int);\n");
+        Process p = new ProcessBuilder("psql", "-X", "-v", "ON_ERROR_STOP=1", "-v", "AUTOCOMMIT=off", "-h",
+                "localhost", "-p", String.valueOf(TestPostgres.server().port()), "-U", "postgres", "-d", db, "-f",
+                "migrate.sql").directory(dir.toFile()).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as("real psql with AUTOCOMMIT off: " + said).isZero();
+        assertThat(tableExists(db, "invoices")).as("rolled back at disconnect").isFalse();
+
+        Path imported = Files.createDirectories(dir.resolve("imported"));
+        Files.copy(dir.resolve("migrate.sql"), imported.resolve("migrate.sql"));
+        try (LiveImport live = LiveImport.open("""
+                # Release 9 migration
+
+                ## Execute
+
+                - [ ] Apply the migration: `psql -v AUTOCOMMIT=off -f migrate.sql`
+                """, db, imported)) {
+            assertThat(live.runbook.steps().flatMap(s -> s.checks().stream()))
+                    .noneMatch(c -> c instanceof CheckSpec.Command)
+                    .anySatisfy(c -> assertThat(c).isInstanceOfSatisfying(CheckSpec.Manual.class,
+                            m -> assertThat(m.text()).contains("psql -v AUTOCOMMIT=off -f migrate.sql")));
+            assertThat(live.imported.summary().warnings()).anyMatch(w -> w.line() == 5
+                    && w.message().contains("not imported as a command step: the line sets AUTOCOMMIT=off"));
+        }
+
+        Path hand = dir.resolve("hand.yaml");
+        Files.writeString(hand, """
+                runbook: Release 9
+                target: { environment: development }
+                phases:
+                  - name: Execute
+                    steps:
+                      - id: migrate
+                        title: Apply the migration
+                        command: { run: psql -X -v ON_ERROR_STOP=1 -v AUTOCOMMIT=off -f migrate.sql }
+                """);
+        assertThatThrownBy(() -> RunbookLoader.load(hand)).isInstanceOf(RunbookException.class)
+                .hasMessageContaining(hand + ":8:25: the command runs psql with AUTOCOMMIT off")
+                .hasMessageContaining("use psql -1 (--single-transaction)");
+
+        Path single = Files.createDirectories(dir.resolve("single"));
+        Files.copy(dir.resolve("migrate.sql"), single.resolve("migrate.sql"));
+        try (LiveImport live = LiveImport.open(CHECKLIST.replace("psql -f migrate.sql", "psql -1 -f migrate.sql"),
+                db, single)) {
+            Step step = commandStep(live);
+            assertThat(((CheckSpec.Command) step.checks().get(0)).run().shell())
+                    .isEqualTo("psql -X -v ON_ERROR_STOP=1 -1 -f migrate.sql");
+            live.session().runChecks(step, Session.Scope.ALL);
+            CheckResult r = live.session().state().result(step.id(), 0).orElseThrow();
+            assertThat(r.status()).as(r.actual()).isEqualTo(Status.PASSED);
+            assertThat(tableExists(db, "invoices")).as("one transaction, committed at the end").isTrue();
+        }
     }
 
     /** The CLI's exit code, a colon, and everything it printed. */

@@ -33,7 +33,8 @@ class MigrationStatusRecogniserTest {
                 + " `3f2a`\n");
         assertThat(alembic.run().shell()).isEqualTo("alembic current");
         assertThat(alembic.expectOutput()).containsExactly("\\b9c1d \\(head\\)");
-        assertThat(alembic.rejectOutput()).containsExactly("\\b3f2a\\b");
+        assertThat(alembic.rejectOutput()).containsExactly("\\b3f2a\\b",
+                MigrationStatusRecogniser.ALEMBIC_NOT_AT_HEAD);
         CheckSpec.StatusCommand prisma = only("# T\n## After deploy\n- [ ] Run `npx prisma migrate status`;"
                 + " expected: \"Database schema is up to date!\"\n");
         assertThat(prisma.run().shell()).isEqualTo("npx prisma migrate status");
@@ -215,6 +216,57 @@ class MigrationStatusRecogniserTest {
                 Files.createDirectories(dir.resolve("latest")))) {
             live.runStep("Verify");
             for (int line : LINES) {
+                assertThat(statusOfLine(live, line)).as("line " + line + ": " + actual(live, line))
+                        .isEqualTo(Status.PASSED);
+            }
+        }
+    }
+
+    /**
+     * Alembic as it is with two branches: {@code alembic_version} holds a row per branch, and {@code alembic current}
+     * prints each, with "(head)" after the ones at their branch's head (a2 and b2 here), its log line on stderr.
+     */
+    private static final String FAKE_BRANCHED_ALEMBIC = """
+            #!/bin/sh
+            [ "$*" = current ] || { echo "unknown: $*" >&2; exit 64; }
+            echo "INFO  [alembic.runtime.migration] Context impl PostgresqlImpl." >&2
+            psql -X -A -t -v ON_ERROR_STOP=1 -c 'SELECT version_num FROM alembic_version ORDER BY 1' | while read -r v; do
+              case "$v" in a2|b2) echo "$v (head)";; *) echo "$v";; esac
+            done
+            """;
+
+    @Test
+    void withTwoBranchesOneBehindItsHeadAnAlembicStatusFailsAndPassesOnlyWithBothAtHead(@TempDir Path dir)
+            throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Files.writeString(bin.resolve("alembic"), FAKE_BRANCHED_ALEMBIC);
+        Files.setPosixFilePermissions(bin.resolve("alembic"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        String path = "PATH=" + bin + ":" + System.getenv("PATH");
+        String checklist = """
+                # Release 43
+                ## Verify
+                - [ ] `%1$s alembic current` shows head
+                - [ ] `%1$s alembic current` prints `a2 (head)`
+                """.formatted(path);
+        String behind = TestPostgres.freshDatabase("alembic_branch_behind");
+        TestPostgres.exec(behind, "CREATE TABLE alembic_version (version_num text); INSERT INTO alembic_version"
+                + " VALUES ('a2'), ('b1');");
+        try (LiveImport live = LiveImport.open(checklist, behind, Files.createDirectories(dir.resolve("behind")))) {
+            live.runStep("Verify");
+            for (int line : List.of(3, 4)) {
+                assertThat(statusOfLine(live, line)).as("line " + line + ": " + actual(live, line))
+                        .isEqualTo(Status.FAILED);
+                assertThat(actual(live, line)).contains("line 3 (").contains(": b1");
+            }
+            assertThat(live.imported.summary().warnings()).anyMatch(w -> w.line() == 3
+                    && w.message().contains("--check-heads"));
+        }
+        String atHeads = TestPostgres.freshDatabase("alembic_branch_heads");
+        TestPostgres.exec(atHeads, "CREATE TABLE alembic_version (version_num text); INSERT INTO alembic_version"
+                + " VALUES ('a2'), ('b2');");
+        try (LiveImport live = LiveImport.open(checklist, atHeads, Files.createDirectories(dir.resolve("heads")))) {
+            live.runStep("Verify");
+            for (int line : List.of(3, 4)) {
                 assertThat(statusOfLine(live, line)).as("line " + line + ": " + actual(live, line))
                         .isEqualTo(Status.PASSED);
             }
