@@ -46,6 +46,12 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
             addInfo("Leaving the configuration to " + theirs);
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        apply(context, logDirectory());
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Runbook Pilot's appenders and levels, the log file in {@code dir}. */
+    static void apply(LoggerContext context, Path dir) {
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);
         // Both appenders start on the first line that reaches them: their pattern layouts and the rolling policy are
@@ -55,7 +61,6 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         stderr.addFilter(warningsOnly(context));
         stderr.start();
         root.addAppender(stderr);
-        Path dir = logDirectory();
         StartedOnFirstEvent file = new StartedOnFirstEvent(FILE_APPENDER, () -> file(context, dir));
         file.setContext(context);
         file.start();
@@ -65,7 +70,6 @@ public final class LogConfiguration extends ContextAwareBase implements Configur
         // PDFBox maps the 14 standard PDF fonts to system fonts and warns for each this machine lacks; our reports
         // embed their own fonts, so the 13 warnings told the operator nothing but looked alarming in the log console.
         context.getLogger("org.apache.pdfbox.pdmodel.font.PDType1Font").setLevel(Level.ERROR);
-        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 
     /** The file Logback's own search would read ({@code logback.configurationFile}, then the class path), if any. */
