@@ -19,15 +19,16 @@ import java.net.URL;
 import java.nio.file.Path;
 
 /**
- * Runbook Pilot's logging, configured in code (ADR 0044): Logback found it through its service loader and applies it
- * before it would look for a {@code logback.xml}, whose reading took some 670 classes (Joran and the JDK's XML
- * parser) in every process. The terminal belongs to the operator: only warnings reach stderr; everything from INFO
- * goes to the workspace's log file, rolled daily and at 10 MB, 14 days and 200 MB kept. Each appender starts on the
- * first line it must write ({@link StartedOnFirstEvent}).
+ * Runbook Pilot's logging, configured in code (ADR 0044): Logback finds it through its service loader and runs it
+ * before it would look for a {@code logback.xml}, whose reading took about 700 classes (Joran and the JDK's XML
+ * parser) in every process that logs. The terminal belongs to the operator: only warnings reach stderr; everything
+ * from INFO goes to the workspace's log file, rolled daily and at 10 MB, 14 days and 200 MB kept. Each appender
+ * starts on the first line it must write ({@link StartedOnFirstEvent}).
  *
  * <p>A configuration given Logback's usual way ({@code -Dlogback.configurationFile}, or a {@code logback-test.xml}
  * or {@code logback.xml} on the class path, as the tests have) wins: this one then steps aside and Logback reads that.
  */
+// The rank Logback gives an unannotated service configurator: one a deployment adds with a higher rank runs first.
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_LOW_PRIORITY)
 public final class LogConfiguration extends ContextAwareBase implements Configurator {
 

@@ -109,7 +109,8 @@ class LogConfigurationTest {
         assertThat(appender.isStarted()).isTrue();
         assertThat(appender.getFile()).isEqualTo(dir.resolve("runbook-pilot.log").toString());
         SizeAndTimeBasedRollingPolicy<?> policy = (SizeAndTimeBasedRollingPolicy<?>) appender.getRollingPolicy();
-        assertThat(policy.getFileNamePattern()).isEqualTo(dir.resolve("runbook-pilot.%d{yyyy-MM-dd}.%i.log").toString());
+        assertThat(policy.getFileNamePattern())
+                .isEqualTo(dir.resolve("runbook-pilot.%d{yyyy-MM-dd}.%i.log").toString());
         assertThat(policy.getMaxHistory()).isEqualTo(14);
         // Logback offers no getters for these two limits; its fields are what the policy enforces.
         assertThat(field(policy, "maxFileSize").getSize()).isEqualTo(FileSize.valueOf("10MB").getSize());
@@ -140,7 +141,8 @@ class LogConfigurationTest {
                 .singleElement().asString().endsWith(" INFO  [main] dev.runbookpilot.Some - the first line");
     }
 
-    private static FileSize field(SizeAndTimeBasedRollingPolicy<?> policy, String name) throws ReflectiveOperationException {
+    private static FileSize field(SizeAndTimeBasedRollingPolicy<?> policy, String name)
+            throws ReflectiveOperationException {
         for (Class<?> c = policy.getClass(); c != null; c = c.getSuperclass()) {
             try {
                 Field f = c.getDeclaredField(name);
