@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * Stands in for an appender that is costly to start and builds it, on the logging thread, when the first event
  * passing this one's filters arrives: that event and every later one go to it, so no line is lost, and a process that
  * never logs a line for it (most CLI runs write nothing to the log file) never pays for it. Starting Logback's
- * rolling file appender and its pattern layouts took 100-150 ms of CPU; see ADR 0044.
+ * rolling file appender with its pattern layout takes 80-100 ms of CPU (docs/benchmarks.md); see ADR 0044.
  */
 final class StartedOnFirstEvent extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
