@@ -61,10 +61,10 @@ public final class UiLogAppender extends AppenderBase<ILoggingEvent> {
     }
 
     /**
-     * Configures Logback (it reads logback.xml through an XML parser: some 700 classes) and installs the appender
-     * on a thread of its own, so that work overlaps the JavaFX toolkit's start instead of delaying the first window
-     * on the FX thread. {@link #install()} afterwards returns the same appender, waiting for it only if called
-     * before it is ready. Loggers taken meanwhile are SLF4J's substitutes, which forward once Logback is up.
+     * Starts Logback (SLF4J's provider lookup over the class path, then {@code app.LogConfiguration}) and installs
+     * the appender on a thread of its own, so that work overlaps the JavaFX toolkit's start instead of delaying the
+     * first window on the FX thread. {@link #install()} afterwards returns the same appender, waiting for it only if
+     * called before it is ready. Loggers taken meanwhile are SLF4J's substitutes, which forward once Logback is up.
      */
     public static void installInBackground() {
         synchronized (UiLogAppender.class) {
