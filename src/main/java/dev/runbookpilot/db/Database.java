@@ -87,7 +87,9 @@ public final class Database implements AutoCloseable {
         cfg.setReadOnly(true);
         cfg.setAutoCommit(true);
         cfg.setMaximumPoolSize(poolSize);
-        cfg.setMinimumIdle(1);
+        // Every connection is opened as soon as the target is reached, in the background: a snapshot's counts start
+        // on all of them at once instead of opening them one after another inside the check (ADR 0048).
+        cfg.setMinimumIdle(poolSize);
         cfg.setConnectionTimeout(15_000);
         cfg.setInitializationFailTimeout(1);
         cfg.setThreadFactory(r -> {
