@@ -55,7 +55,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the check pool and proves the target is reachable.
+     * Opens the check pool and proves the target is reachable with its first connection; the pool's other
+     * connections open in the background right after (ADR 0048).
      *
      * @param properties pgjdbc properties (user, password, sslmode, ...); copied, never logged
      */
