@@ -164,7 +164,7 @@ class RowCounterTest {
                     int from = 1 + random.nextInt(12);
                     int to = 1 + random.nextInt(12);
                     s.execute("WITH gone AS (DELETE FROM m_" + from + " WHERE id = (SELECT min(id) FROM m_" + from
-                            + ") RETURNING id, payload) INSERT INTO m_" + to + " SELECT id + 10000000 * " + (i + 1)
+                            + ") RETURNING id, payload) INSERT INTO m_" + to + " SELECT id + " + 10_000_000L * (i + 1)
                             + ", payload FROM gone");
                     if (i % 10 == 0) {
                         // An added row and its tally are one statement, so the total it allows is exact too.
