@@ -55,7 +55,8 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Opens the check pool and proves the target is reachable.
+     * Opens the check pool and proves the target is reachable with its first connection; the pool's other
+     * connections open in the background right after (ADR 0048).
      *
      * @param properties pgjdbc properties (user, password, sslmode, ...); copied, never logged
      */
@@ -87,7 +88,9 @@ public final class Database implements AutoCloseable {
         cfg.setReadOnly(true);
         cfg.setAutoCommit(true);
         cfg.setMaximumPoolSize(poolSize);
-        cfg.setMinimumIdle(1);
+        // Every connection is opened as soon as the target is reached, in the background: a snapshot's counts start
+        // on all of them at once instead of opening them one after another inside the check (ADR 0048).
+        cfg.setMinimumIdle(poolSize);
         cfg.setConnectionTimeout(15_000);
         cfg.setInitializationFailTimeout(1);
         cfg.setThreadFactory(r -> {

@@ -136,6 +136,72 @@ class RowCounterTest {
     }
 
     @Test
+    void rowsMovedBetweenTablesWhileTheyAreCountedAreSeenExactlyOnce() throws Exception {
+        String db = TestPostgres.freshDatabase("count_moving");
+        // 12 tables of 1,000 rows; a writer keeps moving rows from one to another, each move one transaction, and
+        // adds a row to a table now and then. Every count of one snapshot sees each row once: the total is a
+        // total the tables really held at one instant, 12,000 plus the added rows committed before it.
+        TestPostgres.exec(db, """
+                DO $$ BEGIN FOR i IN 1..12 LOOP
+                  EXECUTE format('CREATE TABLE m_%s (id bigint PRIMARY KEY, payload text)', i);
+                  EXECUTE format('INSERT INTO m_%s SELECT g + %s * 100000, md5(g::text)'
+                                 ' FROM generate_series(1, 1000) g', i, i);
+                END LOOP; END $$;
+                CREATE TABLE added (n int); INSERT INTO added VALUES (0);
+                """);
+        TestPostgres.exec(db, "VACUUM ANALYZE");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger moves = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(4);
+        java.util.concurrent.Future<?> writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "mover");
+            t.setDaemon(true);
+            return t;
+        }).submit(() -> {
+            try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+                java.util.Random random = new java.util.Random(16);
+                for (int i = 0; !stop.get(); i++) {
+                    int from = 1 + random.nextInt(12);
+                    int to = 1 + random.nextInt(12);
+                    s.execute("WITH gone AS (DELETE FROM m_" + from + " WHERE id = (SELECT min(id) FROM m_" + from
+                            + ") RETURNING id, payload) INSERT INTO m_" + to + " SELECT id + " + 10_000_000L * (i + 1)
+                            + ", payload FROM gone");
+                    if (i % 10 == 0) {
+                        // An added row and its tally are one statement, so the total it allows is exact too.
+                        s.execute("WITH new AS (INSERT INTO m_" + to + " VALUES (-" + (i + 1) + ", 'new')"
+                                + " RETURNING id) UPDATE added SET n = n + (SELECT count(*) FROM new)");
+                    }
+                    moves.incrementAndGet();
+                }
+            }
+            return null;
+        });
+        try (Database target = open(db)) {
+            for (int round = 0; round < 5 || moves.get() < 50; round++) {
+                RowCounter.Counts<Integer> counts = RowCounter.count(target, "public", null, workers, 4,
+                        new CancelToken(), Duration.ofSeconds(30), c -> {
+                            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                                    "SELECT n FROM added")) {
+                                rs.next();
+                                return rs.getInt(1);
+                            } catch (SQLException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                long total = 0;
+                for (int i = 1; i <= 12; i++) total += counts.counts().get("m_" + i);
+                assertThat(total).as("round %d", round).isEqualTo(12_000L + counts.inSnapshot());
+                assertThat(counts.counts()).containsEntry("added", 1L);
+            }
+        } finally {
+            stop.set(true);
+            workers.shutdownNow();
+        }
+        writer.get(30, TimeUnit.SECONDS);
+        assertThat(moves.get()).isGreaterThanOrEqualTo(50);
+    }
+
+    @Test
     void aCountHeldUpByALockIsHeardWithItsTableAndThePlannersEstimateBeforeItFinishes() throws Exception {
         String db = TestPostgres.freshDatabase("count_progress");
         // orders is analyzed (the planner knows its size), fresh never was: the wizard says "size not estimated".
