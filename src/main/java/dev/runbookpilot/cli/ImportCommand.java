@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "import", description = "Turn a Markdown migration checklist into a runbook: verifiable items become "
         + "live checks, the rest manual confirmations, nothing dropped. Exit 0 written, 2 unreadable or invalid.")
-final class ImportCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
+final class ImportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CHECKLIST.md", description = "the Markdown checklist")
     Path checklist;

@@ -24,8 +24,9 @@ final class QuickCompilerOnly {
 
     /**
      * A command that, as parsed, ends soon after it starts, so that the optimising compiler costs it more CPU than it
-     * saves: measured per command in ADR 0045. Commands that are not (the wizard, the demo server, {@code validate},
-     * whose whole run costs less than starting JMX for the directive) do not implement it.
+     * saves: measured per command in ADR 0045. The others do not implement it: the wizard and the demo server live
+     * long, and {@code validate} and {@code import} are so short that starting JMX for the directive costs them as much
+     * as C2 does.
      */
     interface ShortLived {
         /** Whether this invocation, with the options parsed, is one that runs on the quick compiler alone. */
