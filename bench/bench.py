@@ -6,6 +6,11 @@ given with --db, then runs each measurement and its reference interleaved (ours,
 repeats, and prints min / median / max of each and the ratio of the medians (ours / theirs). Compare ratios only
 within one run: both sides move with the machine's load, their ratio much less.
 
+--launcher PATH runs our CLI rows through an installed or built launcher (installer/build.sh's app image, or
+/opt/runbook-pilot/bin/runbook-pilot) and, interleaved with it, through `java -jar`, each as its own row; the window
+rows are then timed by installer/first-window.sh for both (see docs/benchmarks.md). --c1 adds a third way: the
+same commands with the JIT's first tier only (-XX:TieredStopAtLevel=1).
+
 Needs: python3, java 17, psql and pg_dump (the server's major or newer), Xvfb for the window rows, and the
 packaged app (mvn -B -q -DskipTests package); for the verification-suite row, pg_prove, /usr/bin/time and a server
 with pgTAP that preloads pg_stat_statements (--suite-db). Not part of `mvn verify`.
@@ -69,6 +74,42 @@ class Bench:
         self.growth = []    # (label, {n: samples})
         self.notes = []
         self.suite_runbook = None  # set when the verification suite's database is built
+        self.ways, self.c1_way = self.ways_of(args)
+
+    # ---- how our commands are started -------------------------------------------------------------------------
+    def ways_of(self, args):
+        """Each way our CLI commands are started: (label, command prefix, extra environment). The first is the
+        main one, whose rows keep their plain labels; every other way's rows say which way they took."""
+        jar = ("java -jar", ["java", "-jar", str(self.jar)], {})
+        c1_flag = "-XX:TieredStopAtLevel=1"
+        if not args.launcher:
+            ways = [jar]
+            c1 = ("java -XX:TieredStopAtLevel=1 -jar", ["java", c1_flag, "-jar", str(self.jar)], {})
+        else:
+            launcher = Path(args.launcher).resolve()
+            self.ensure_archive(launcher)
+            ways = [("launcher", [str(launcher)], {}), jar]
+            # A launcher takes no JVM flag on its command line; the JVM reads this variable before the launcher's
+            # own options (and says so on stderr, which no row reads).
+            c1 = ("launcher, TieredStopAtLevel=1", [str(launcher)], {"JAVA_TOOL_OPTIONS": c1_flag})
+        return ways + ([c1] if args.c1 else []), c1
+
+    def ensure_archive(self, launcher):
+        """An app image's CDS archive is dumped where the image lies, as installing it does (package-hooks.sh
+        archive): Java 17 maps it only on the class path it was dumped with. Dumped when missing or not mapped."""
+        hooks = launcher.parent.parent / "lib" / "app" / "package-hooks.sh"
+
+        def mapped():
+            p = subprocess.run([str(launcher), "--version"], capture_output=True, text=True,
+                               env=dict(self.env, JAVA_TOOL_OPTIONS="-Xlog:class+load=info"))
+            return re.search(r"dev\.runbookpilot\.cli\.Main source: shared objects file", p.stdout) is not None
+
+        if mapped():
+            return
+        log(f"dumping the CDS archive of {launcher.parent.parent} ({hooks.name} archive) ...")
+        subprocess.run(["sh", str(hooks), "archive"], check=True)
+        if not mapped():
+            raise SystemExit(f"{launcher} does not map its CDS archive after dumping it")
 
     # ---- the server -------------------------------------------------------------------------------------------
     def start_server(self):
@@ -205,16 +246,22 @@ phases:
         return self.runbook(name, db, "\n".join(out) + "\n")
 
     # ---- runs -------------------------------------------------------------------------------------------------
-    def java(self, *args):
-        return ["java", "-jar", str(self.jar), *args]
+    def java(self, *args, way=None):
+        """Our command line, started the main way or the given one."""
+        return [*(way or self.ways[0])[1], *args]
 
-    def timed(self, cmd, ok=(0,), **kw):
+    @staticmethod
+    def labelled(label, way, first):
+        return label if way is first else f"{label} [{way[0]}]"
+
+    def timed(self, cmd, ok=(0,), way=None, **kw):
         """Whole-process wall time in ms, and peak RSS in MB when /usr/bin/time is there."""
         rss_file = self.tmp / "rss"
         prefix = ["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] if Path("/usr/bin/time").exists() else []
         s0, c0 = self.server_cpu(), self.children_cpu()
         t0 = time.perf_counter()
-        p = subprocess.run(prefix + cmd, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env = dict(self.env, **way[2]) if way else self.env
+        p = subprocess.run(prefix + cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            **kw)
         ms = (time.perf_counter() - t0) * 1000
         time.sleep(0.2)  # the postmaster reaps the closed connections' backends
@@ -224,12 +271,13 @@ phases:
         rss = int(rss_file.read_text().split()[-1]) / 1024 if prefix else None
         return ms, rss, p.stdout
 
-    def run_ours(self, runbook, ok=(0,), *more):
+    def run_ours(self, runbook, ok=(0,), *more, way=None):
         """Runs a runbook through the CLI; returns the check durations journaled, whole-process ms and peak RSS."""
         sessions = self.tmp / "sessions"
         shutil.rmtree(sessions, ignore_errors=True)
         ms, rss, _ = self.timed(self.java("run", str(runbook), "--db", self.uri(self.db_of(runbook)),
-                                          "--session-dir", str(sessions), "--operator", "bench", *more), ok=ok)
+                                          "--session-dir", str(sessions), "--operator", "bench", *more, way=way),
+                                ok=ok, way=way)
         durations = []
         journal = next(sessions.glob("*.jsonl"))
         started = None
@@ -257,14 +305,21 @@ phases:
         rb1 = self.snapshot_runbook("counts1", "bench_counts_1", None)
         counts_sql = self.tmp / "counts.sql"
         counts_sql.write_text("".join(f"SELECT count(*) FROM t{i:04d};\n" for i in range(1, 201)))
-        ours, ours1, theirs = [], [], []
+        ours = {w[0]: [] for w in self.ways}
+        ours1 = {w[0]: [] for w in self.ways}
+        theirs = []
         for _ in range(self.args.repeat):
-            ours.append(self.run_ours(rb200)[0][0])
+            for w in self.ways:
+                ours[w[0]].append(self.run_ours(rb200, way=w)[0][0])
             theirs.append(self.timed(["psql", "-X", "-q", "-At", "-f", str(counts_sql), self.uri("bench_counts")])[0])
-            ours1.append(self.run_ours(rb1)[0][0])
-        self.rows.append(("exact row counts, 200 tables (snapshot check) vs psql, 200 count(*) in one session",
-                          ours, theirs))
-        self.rows.append(("the same snapshot of 1 table (same rows per table) vs psql, 200 count(*)", ours1, theirs))
+            for w in self.ways:
+                ours1[w[0]].append(self.run_ours(rb1, way=w)[0][0])
+        for w in self.ways:
+            self.rows.append((self.labelled("exact row counts, 200 tables (snapshot check) vs psql, 200 count(*) in"
+                                            " one session", w, self.ways[0]), ours[w[0]], theirs))
+        for w in self.ways:
+            self.rows.append((self.labelled("the same snapshot of 1 table (same rows per table) vs psql, 200"
+                                            " count(*)", w, self.ways[0]), ours1[w[0]], theirs))
 
     def schema_snapshot(self):
         """The snapshot check (counts + schema) and the same snapshot without counts (`rowCounts: []`, the part
@@ -273,6 +328,8 @@ phases:
         growth, only_growth, dump_growth, rss_max = {}, {}, {}, {}
         waits, only_waits, cpu = {}, {}, {"full": [], "schema": [], "pg_dump": []}
         big = max(self.args.sizes)
+        # The other ways of starting our command run on the largest size only, interleaved with the main one.
+        more = {w[0]: {"full": [], "schema": [], "full_cpu": [], "schema_cpu": []} for w in self.ways[1:]}
         for n in self.args.sizes:
             rb = self.snapshot_runbook(f"schema{n}", f"bench_schema_{n}", None)
             rb_only = self.snapshot_runbook(f"schemaonly{n}", f"bench_schema_{n}", "[]")
@@ -293,6 +350,12 @@ phases:
                 only_wait.append(self.last_wait)
                 if n == big:
                     cpu["schema"].append(self.last_cpu)
+                    for w in self.ways[1:]:
+                        m = more[w[0]]
+                        m["full"].append(self.run_ours(rb, way=w)[0][0])
+                        m["full_cpu"].append(self.last_cpu)
+                        m["schema"].append(self.run_ours(rb_only, way=w)[0][0])
+                        m["schema_cpu"].append(self.last_cpu)
             growth[n], only_growth[n], dump_growth[n], rss_max[n] = ours, only, theirs, rss
             waits[n], only_waits[n] = wait, only_wait
         self.rows.append((f"schema snapshot, {big:,} tables, counts + schema (check duration) vs pg_dump"
@@ -303,6 +366,12 @@ phases:
                           " --schema-only (process)", only_growth[big], dump_growth[big]))
         self.rows.append(("the same, until the snapshot is journaled vs pg_dump", only_waits[big],
                           dump_growth[big]))
+        for w in self.ways[1:]:
+            self.rows.append((self.labelled(f"schema snapshot, {big:,} tables, counts + schema (check duration) vs"
+                                            " pg_dump --schema-only (process)", w, None), more[w[0]]["full"],
+                              dump_growth[big]))
+            self.rows.append((self.labelled(f"schema-only snapshot, {big:,} tables (check duration) vs pg_dump",
+                                            w, None), more[w[0]]["schema"], dump_growth[big]))
         self.growth.append(("snapshot check (counts + schema), ms", growth))
         self.growth.append(("schema-only snapshot check (rowCounts: []), ms", only_growth))
         self.growth.append(("pg_dump --schema-only process, ms", dump_growth))
@@ -314,6 +383,9 @@ phases:
         med = statistics.median
         for label, runs in (("ours, counts + schema (whole `run` process)", cpu["full"]),
                             ("ours, schema only (whole `run` process)", cpu["schema"]),
+                            *[(self.labelled(f"ours, {part} (whole `run` process)", w, None), more[w[0]][key])
+                              for w in self.ways[1:] for part, key in (("counts + schema", "full_cpu"),
+                                                                       ("schema only", "schema_cpu"))],
                             ("pg_dump --schema-only", cpu["pg_dump"])):
             server = [s for _, s in runs if s is not None]
             self.notes.append(f"CPU of {label}, {big:,} tables, median of {len(runs)}: client {med(c for c, _ in runs):,.0f}"
@@ -359,9 +431,37 @@ phases:
             demo.append(shown("dev.runbookpilot.cli.Main", "gui", "--demo", str(SAMPLE), title="Runbook Pilot — .*"))
         self.rows.append(("wizard on the embedded demo, PostgreSQL already unpacked (target <= 3,000 ms)", demo,
                           None))
+        if self.args.launcher:
+            self.launcher_windows()
         left = sorted(p.name for p in (self.tmp / "home").glob("demo-*") if p.name != "demo-templates")
         self.notes.append(f"demo data directories left in the workspace after {self.args.repeat + 1} demo launches:"
                           f" {len(left)}")
+
+    def launcher_windows(self):
+        """The start screen through the launcher and through java -jar, both timed from outside by
+        installer/first-window.sh (xwininfo polls its own Xvfb every 50 ms): ShownProbe runs the app's main inside
+        its own JVM, which a launcher cannot host, so these rows are never to be compared with the probe's."""
+        script = str(ROOT / "installer" / "first-window.sh")
+
+        def first_window(way):
+            p = subprocess.run([script, "--", *self.java(way=way)], env=dict(self.env, **way[2]),
+                               capture_output=True, text=True)
+            m = re.search(r"first window after (\d+\.\d+) s", p.stdout)
+            if not m:
+                raise SystemExit(f"no window from {way[0]}:\n{p.stdout}{p.stderr[-3000:]}")
+            return float(m.group(1)) * 1000
+
+        got = {w[0]: [] for w in self.ways}
+        for w in self.ways:  # one start each first: the page cache, as a DBA's second start has it
+            first_window(w)
+        for _ in range(self.args.repeat):
+            for w in self.ways:
+                got[w[0]].append(first_window(w))
+        jar = self.ways[1]
+        for w in self.ways:
+            if w is not jar:
+                self.rows.append((f"start screen's window viewable (installer/first-window.sh, xwininfo):"
+                                  f" {w[0]} vs java -jar", got[w[0]], got[jar[0]]))
 
     def reports(self):
         rb = self.checks_runbook("report500", "bench_counts_1", 50, 10)
@@ -373,13 +473,23 @@ phases:
         config = self.tmp / "config"
         self.timed(self.java("report", str(keep), "--format", "pdf", "--sign", "--out", str(self.tmp / "w.pdf"),
                              "--config-dir", str(config)))  # makes the signing identity once, as a first use does
-        pdf, md = [], []
+        got = {(w[0], k): [] for w in self.ways for k in ("pdf", "md", "pdf_cpu", "md_cpu")}
         for _ in range(self.args.repeat):
-            pdf.append(self.timed(self.java("report", str(keep), "--format", "pdf", "--sign", "--out",
-                                            str(self.tmp / "r.pdf"), "--config-dir", str(config)))[0])
-            md.append(self.timed(self.java("report", str(keep), "--format", "md", "--out",
-                                           str(self.tmp / "r.md")))[0])
-        self.rows.append(("signed PDF of a 500-check session (CLI, cold JVM) vs unsigned Markdown (CLI)", pdf, md))
+            for w in self.ways:
+                got[w[0], "pdf"].append(self.timed(self.java("report", str(keep), "--format", "pdf", "--sign",
+                                                             "--out", str(self.tmp / "r.pdf"), "--config-dir",
+                                                             str(config), way=w), way=w)[0])
+                got[w[0], "pdf_cpu"].append(self.last_cpu[0])
+                got[w[0], "md"].append(self.timed(self.java("report", str(keep), "--format", "md", "--out",
+                                                            str(self.tmp / "r.md"), way=w), way=w)[0])
+                got[w[0], "md_cpu"].append(self.last_cpu[0])
+        first = self.ways[0]
+        for w in self.ways:
+            self.rows.append((self.labelled("signed PDF of a 500-check session (CLI, cold JVM) vs unsigned Markdown"
+                                            " (CLI)", w, first), got[w[0], "pdf"], got[w[0], "md"]))
+        for w in self.ways:
+            self.rows.append((self.labelled("  the same, CPU time of the process, ms", w, first),
+                              got[w[0], "pdf_cpu"], got[w[0], "md_cpu"]))
 
     # ---- the verification suite: a runbook vs pgTAP through pg_prove -----------------------------------------------
     # pgTAP lives in Debian's server (postgresql-15-pgtap), not the embedded one, so this row runs on the server given
@@ -533,7 +643,7 @@ phases:
         statements, server_ms, sessions, connected = p.stdout.split()
         return int(statements), float(server_ms), int(sessions), int(connected)
 
-    def suite_measure(self, cmd, check):
+    def suite_measure(self, cmd, check, env=None):
         """Runs one side of the suite: whole-process ms, CPU ms of the process and its children (psql under
         pg_prove), statements, their server time and the connections it took."""
         subprocess.run(["psql", "-X", "-q", "-d", self.uri("suite:postgres"), "-c",
@@ -541,7 +651,8 @@ phases:
         before = self.server_counts()[2]
         cpu_file = self.tmp / "cpu"
         t0 = time.perf_counter()
-        p = subprocess.run(["/usr/bin/time", "-f", "%U %S", "-o", str(cpu_file), *cmd], env=self.env,
+        p = subprocess.run(["/usr/bin/time", "-f", "%U %S", "-o", str(cpu_file), *cmd],
+                           env=dict(self.env, **(env or {})),
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         ms = (time.perf_counter() - t0) * 1000
         if p.returncode != 0:
@@ -566,35 +677,33 @@ phases:
         sessions = self.tmp / "suite-sessions"
         run_args = ["run", str(self.suite_runbook), "--db", self.uri("bench_suite"), "--session-dir", str(sessions),
                     "--operator", "bench"]
-        sides = {
-            "ours": (self.java(*run_args), run_passed),
-            # The same process with the JIT's first tier only: how much of a short run's CPU the optimising
-            # compiler takes, for a launcher that could carry the flag (java -jar cannot).
-            "c1": (["java", "-XX:TieredStopAtLevel=1", "-jar", str(self.jar), *run_args], run_passed),
-            "tap": (["pg_prove", "-d", self.uri("bench_suite"), str(self.suite_tap)], prove_passed),
-        }
+        # Every way of starting ours, and always the JIT's first tier only: how much of a short run's CPU the
+        # optimising compiler takes.
+        ways = self.ways if self.c1_way in self.ways else [*self.ways, self.c1_way]
+        sides = {w[0]: (self.java(*run_args, way=w), run_passed, w[2]) for w in ways}
+        sides["tap"] = (["pg_prove", "-d", self.uri("bench_suite"), str(self.suite_tap)], prove_passed, {})
         got = {side: [] for side in sides}
         for _ in range(self.args.repeat):
-            for side, (cmd, check) in sides.items():
+            for side, (cmd, check, env) in sides.items():
                 shutil.rmtree(sessions, ignore_errors=True)
-                got[side].append(self.suite_measure(cmd, check))
+                got[side].append(self.suite_measure(cmd, check, env))
 
         def of(side, key):
             return [m[key] for m in got[side]]
 
         n = self.suite_total
+        ours = self.ways[0][0]
         self.rows.append((f"verification suite, {n} assertions: runbook (`run`, whole process) vs pgTAP"
-                          f" (`pg_prove`, whole process)", of("ours", "ms"), of("tap", "ms")))
-        self.rows.append(("  the same, CPU time of the process and its children, ms", of("ours", "cpu"),
+                          f" (`pg_prove`, whole process)", of(ours, "ms"), of("tap", "ms")))
+        self.rows.append(("  the same, CPU time of the process and its children, ms", of(ours, "cpu"),
                           of("tap", "cpu")))
         self.rows.append(("  the same, statements inside the database (pg_stat_statements, top level)",
-                          of("ours", "st"), of("tap", "st")))
-        self.rows.append(("  the same, server time of those statements, ms", of("ours", "db"), of("tap", "db")))
-        self.rows.append(("  the same, connections opened", of("ours", "cx"), of("tap", "cx")))
-        self.rows.append(("  ours with `java -XX:TieredStopAtLevel=1` (first JIT tier only), whole process",
-                          of("c1", "ms"), of("tap", "ms")))
-        self.rows.append(("  ours with `java -XX:TieredStopAtLevel=1`, CPU time, ms", of("c1", "cpu"),
-                          of("tap", "cpu")))
+                          of(ours, "st"), of("tap", "st")))
+        self.rows.append(("  the same, server time of those statements, ms", of(ours, "db"), of("tap", "db")))
+        self.rows.append(("  the same, connections opened", of(ours, "cx"), of("tap", "cx")))
+        for w in ways[1:]:
+            self.rows.append((f"  ours [{w[0]}], whole process", of(w[0], "ms"), of("tap", "ms")))
+            self.rows.append((f"  ours [{w[0]}], CPU time, ms", of(w[0], "cpu"), of("tap", "cpu")))
 
     # ---- output -----------------------------------------------------------------------------------------------
     def print(self):
@@ -643,6 +752,11 @@ def main():
                                        " the row is skipped without either)")
     ap.add_argument("--jar", default=str(ROOT / "target" / "runbook-pilot.jar"),
                     help="the app to measure (default: target/runbook-pilot.jar); target/lib must sit beside it")
+    ap.add_argument("--launcher", help="run our CLI rows through this launcher (an app image's bin/runbook-pilot,"
+                                       " whose CDS archive is dumped first if it does not map) and, interleaved,"
+                                       " through java -jar --jar")
+    ap.add_argument("--c1", action="store_true", help="also run our CLI rows with the JIT's first tier only"
+                                                      " (-XX:TieredStopAtLevel=1)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
     ap.add_argument("--rows", type=int, default=5_500_000, help="rows in the 200-table count database")
     ap.add_argument("--sizes", type=int, nargs="+", default=[20, 200, 2000], help="tables in the schema databases")

@@ -3,6 +3,8 @@
 # (%post/%preun). Installed as lib/app/package-hooks.sh of the application directory.
 #   package-hooks.sh install   after the files are in place
 #   package-hooks.sh remove    before they are removed (dpkg and rpm then find no file of ours left behind)
+#   package-hooks.sh archive   only (re)dump the class-data-sharing archive, where the app image lies now: what
+#                              bench/bench.py --launcher does to an app image in target/, the same way as at install
 set -e
 
 app_dir=$(cd "$(dirname "$0")/../.." && pwd)
@@ -20,6 +22,28 @@ refresh_menus() {
     if command -v gtk-update-icon-cache >/dev/null; then gtk-update-icon-cache -q -t /usr/share/icons/hicolor || true; fi
 }
 
+# The class-data-sharing archive is dumped after the files are in place, not at build time: Java 17 maps an archive
+# only on the class path it was dumped with, and that path is known once the files are installed. The launcher's
+# class path is its .cfg's app.classpath lines, in order, with $APPDIR expanded; the classes are those the app loaded
+# in the commands recorded when the package was built (installer/build.sh). Without the archive the app still runs,
+# only slower to start, so a failed dump warns and fails nothing but this function.
+dump_archive() {
+    cp=$(sed -n 's|^app\.classpath=\$APPDIR|'"$app_dir"'/lib/app|p' "$app_dir/lib/app/runbook-pilot.cfg" \
+        | paste -sd: -)
+    log=$(mktemp)
+    if "$app_dir/lib/runtime/bin/java" -Xshare:dump \
+            -XX:SharedClassListFile="$app_dir/lib/app/runbook-pilot.classlist" \
+            -XX:SharedArchiveFile="$archive" -cp "$cp" >"$log" 2>&1; then
+        rm -f "$log"
+    else
+        rm -f "$archive"
+        echo "runbook-pilot: no class-data-sharing archive, the app starts more slowly; the JVM said:" >&2
+        tail -n 5 "$log" >&2
+        rm -f "$log"
+        return 1
+    fi
+}
+
 case "$1" in
     install)
         # jpackage puts nothing on the PATH: the command DBAs type is this link. A runbook-pilot there that is not
@@ -32,24 +56,10 @@ case "$1" in
         install -D -m 644 "$app_dir/lib/app/runbook-pilot.desktop" "$desktop"
         install -D -m 644 "$app_dir/lib/app/runbook-pilot.png" "$icon"
         refresh_menus
-        # The class-data-sharing archive is dumped here, not at build time: Java 17 maps an archive only on the
-        # class path it was dumped with, and that path is known once the files are installed. The launcher's
-        # class path is its .cfg's app.classpath lines, in order, with $APPDIR expanded; the classes are those the
-        # app loaded up to its first window and in 'validate' when the package was built. Without the archive the
-        # app still runs, only slower to start, so a failed dump warns and does not fail the installation.
-        cp=$(sed -n 's|^app\.classpath=\$APPDIR|'"$app_dir"'/lib/app|p' "$app_dir/lib/app/runbook-pilot.cfg" \
-            | paste -sd: -)
-        log=$(mktemp)
-        if "$app_dir/lib/runtime/bin/java" -Xshare:dump \
-                -XX:SharedClassListFile="$app_dir/lib/app/runbook-pilot.classlist" \
-                -XX:SharedArchiveFile="$archive" -cp "$cp" >"$log" 2>&1; then
-            rm -f "$log"
-        else
-            rm -f "$archive"
-            echo "runbook-pilot: no class-data-sharing archive, the app starts more slowly; the JVM said:" >&2
-            tail -n 5 "$log" >&2
-            rm -f "$log"
-        fi
+        dump_archive || true
+        ;;
+    archive)
+        dump_archive
         ;;
     remove)
         # None of these files is in the package's file list, so the package manager would leave them behind.
@@ -60,7 +70,7 @@ case "$1" in
         refresh_menus
         ;;
     *)
-        echo "usage: $0 install|remove" >&2
+        echo "usage: $0 install|remove|archive" >&2
         exit 2
         ;;
 esac

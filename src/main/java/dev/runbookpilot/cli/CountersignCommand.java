@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
                 + "detached SSH signature REPORT.md.ROLE.sig next to the report.",
         "The report must verify first, and a role signs once. Two countersigns of one report at the same moment: "
                 + "one writes, the other is refused with exit code 9 and writes nothing; run it again."})
-final class CountersignCommand implements Callable<Integer> {
+final class CountersignCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
 
     @Parameters(index = "0", paramLabel = "REPORT", description = "the signed report (.pdf or .md)")
     Path report;

@@ -36,16 +36,11 @@ public final class Main implements Runnable {
         System.exit(execute(args.length == 0 ? new String[] {"gui"} : args));
     }
 
-    /** Whether the command runs as a process of its own, not inside a test's or an embedder's JVM. */
-    private static volatile boolean ownsTheJvm;
-
     /**
      * True when this JVM was started for the command line and exits after it: only then may a command tune the JVM
-     * for itself (ADR 0043), which would otherwise outlast the command in someone else's process.
+     * for itself (ADR 0043, ADR 0045), which would otherwise outlast the command in a test's or an embedder's process.
      */
-    static boolean ownsTheJvm() {
-        return ownsTheJvm;
-    }
+    private static volatile boolean ownsTheJvm;
 
     public static int execute(String... args) {
         return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
@@ -65,7 +60,17 @@ public final class Main implements Runnable {
                     + " --help'.");
             return ExitCodes.USAGE;
         });
+        cli.setExecutionStrategy(parsed -> {
+            // Chosen once the command line is parsed and before the command starts: a short command keeps to the
+            // quick compiler (ADR 0045), only in a JVM that exits with it.
+            if (ownsTheJvm) QuickCompilerOnly.forCommand(innermost(parsed).commandSpec().userObject());
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cli.execute(args);
+    }
+
+    private static CommandLine.ParseResult innermost(CommandLine.ParseResult parsed) {
+        return parsed.hasSubcommand() ? innermost(parsed.subcommand()) : parsed;
     }
 
     /** The command line for {@code args}: with only the subcommand they name, or with all. */

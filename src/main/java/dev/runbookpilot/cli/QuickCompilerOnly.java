@@ -9,11 +9,11 @@ import java.nio.file.Path;
 
 /**
  * Asks the running JVM to leave its optimising compiler (C2) out for the rest of a short command's life, keeping the
- * quick one (C1). A cold {@code report --format pdf} lays out a long document once and exits; the optimising compiler
- * spent more CPU on its hot methods than it ever saved (ADR 0043: about half of the whole process's CPU time on a
- * 500-check report). A launcher would pass {@code -XX:TieredStopAtLevel=1}; {@code java -jar} cannot carry a flag,
- * so this adds the same restriction as a compiler directive through the JVM's own diagnostic command
- * ({@code jcmd PID Compiler.directives_add}), from inside.
+ * quick one (C1). A cold command that does its work once and exits (a verification run, a report) pays for C2's
+ * compilations of its hot methods and exits before the faster code has paid them back (ADR 0043, ADR 0045). A
+ * launcher would pass {@code -XX:TieredStopAtLevel=1}; {@code java -jar} cannot carry a flag, and the installed
+ * launcher also starts the long-lived wizard, so this adds the same restriction as a compiler directive through the
+ * JVM's own diagnostic command ({@code jcmd PID Compiler.directives_add}), from inside.
  *
  * <p>Only a speed-up: compiled code computes the same results at every tier. When the runtime has no diagnostic
  * command (a trimmed runtime without {@code jdk.management}) or refuses it, the command runs as before.
@@ -22,7 +22,28 @@ final class QuickCompilerOnly {
     /** Every method, C2 excluded: HotSpot then compiles it with C1 alone. */
     private static final String DIRECTIVE = "[{ match: \"*.*\", c2: { Exclude: true } }]";
 
+    /**
+     * A command that, as parsed, ends soon after it starts, so that the optimising compiler costs it more CPU than it
+     * saves: measured per command in ADR 0045. The others do not implement it: the wizard and the demo server live
+     * long, and {@code validate} and {@code import} are so short that starting JMX for the directive costs them as much
+     * as C2 does.
+     */
+    interface ShortLived {
+        /** Whether this invocation, with the options parsed, is one that runs on the quick compiler alone. */
+        default boolean quickCompilerSuffices() {
+            return true;
+        }
+    }
+
     private QuickCompilerOnly() {}
+
+    /**
+     * Keeps the JVM to C1 from now on when the command about to run is {@link ShortLived} and suffices with it. Called
+     * only in a JVM started for that one command line: the directive outlasts the command.
+     */
+    static void forCommand(Object command) {
+        if (command instanceof ShortLived shortLived && shortLived.quickCompilerSuffices()) fromNowOn();
+    }
 
     /**
      * Adds the directive, first thing: every method the optimising compiler takes up before it lands is CPU the

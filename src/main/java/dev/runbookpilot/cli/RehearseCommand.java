@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         + " dropped. The original is only read (pg_dump, read-only). Its own journal and report say REHEARSAL."
         + "%nExit codes as for run: 0 all passed, 1 a check failed, 2 usage or runbook error, 3 cannot connect,"
         + " 4 a migration awaits a decision.")
-final class RehearseCommand implements Callable<Integer> {
+final class RehearseCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
 
     @Parameters(index = "0", paramLabel = "RUNBOOK", description = "the runbook.yaml to rehearse")
     Path runbookFile;

@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
                 + "reports get a detached SSH signature FILE.sig (check with 'ssh-keygen -Y verify').",
         "Key passphrases are asked on the terminal, or read from the environment variable "
                 + ReportCommand.PASSPHRASE_ENV + " when there is no terminal."})
-final class ReportCommand implements Callable<Integer> {
+final class ReportCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
     static final String PASSPHRASE_ENV = "RUNBOOK_PILOT_KEY_PASSPHRASE";
 
     enum Format {
@@ -78,9 +78,6 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter stdout = spec.commandLine().getOut();
         if (format == Format.pdf) {
-            // Laid out once and gone: the optimising compiler would cost more than it saves (ADR 0043). Not in a JVM
-            // that outlives the command (tests, embedding), whose later work it would slow.
-            if (Main.ownsTheJvm()) QuickCompilerOnly.fromNowOn();
             // The PDF's fonts are parsed on the other core while the journal is read and the signing key opened.
             PdfReport.prepare();
         }

@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "resume", description = "Continue a session from its journal: nothing already done is repeated."
         + "%nExit codes as for run.")
-final class ResumeCommand implements Callable<Integer> {
+final class ResumeCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
 
     @Parameters(index = "0", paramLabel = "SESSION", description = "session id (or prefix) or journal path")
     String sessionRef;

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
         + "%nExit: 0 all passed or waived, 1 a check failed, 2 usage or runbook error, 3 cannot connect,"
         + " 4 a manual step, sign-off, migration or rollback awaits confirmation, 5 rolled back and proven"
         + " (--roll-back-on-failure), 7 stopped at an unanswered gate, 8 a gate was answered NO-GO (ABORTED).")
-final class RunCommand implements Callable<Integer> {
+final class RunCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
 
     @Parameters(index = "0", paramLabel = "RUNBOOK", description = "the runbook.yaml to run")
     Path runbookFile;

@@ -30,7 +30,7 @@ import java.util.concurrent.Callable;
         "Exit 0 when the signature is valid, covers the whole file and (when a trust list is given) comes from a "
                 + "trusted signer; 1 when not (the reason is printed); 2 when a file cannot be read or an option "
                 + "does not apply to the file."})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortLived {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "the report (.pdf or .md)")
     Path file;
