@@ -263,14 +263,26 @@ public final class StartView extends BorderPane {
         Label operatorLabel = new Label("Operator");
         operatorLabel.setLabelFor(operator);
 
-        ProgressIndicator spinner = new ProgressIndicator();
-        spinner.setPrefSize(20, 20);
-        Label progress = new Label();
-        progress.textProperty().bind(vm.progressProperty());
-        HBox busy = new HBox(6, spinner, progress);
+        // The spinner and its text take the place of this empty box the first time the view is busy: an idle start
+        // screen (most first frames) styles no spinner skin and starts no animation.
+        HBox busy = new HBox(6);
         busy.setAlignment(Pos.CENTER_LEFT);
         busy.visibleProperty().bind(vm.busyProperty());
         busy.managedProperty().bind(vm.busyProperty());
+        ChangeListener<Boolean> firstBusy = new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends Boolean> o, Boolean was, Boolean is) {
+                if (!is) return;
+                vm.busyProperty().removeListener(this);
+                ProgressIndicator spinner = new ProgressIndicator();
+                spinner.setPrefSize(20, 20);
+                Label progress = new Label();
+                progress.textProperty().bind(vm.progressProperty());
+                busy.getChildren().setAll(spinner, progress);
+            }
+        };
+        vm.busyProperty().addListener(firstBusy);
+        firstBusy.changed(vm.busyProperty(), false, vm.busyProperty().get());
 
         Button connect = new Button("Connect…");
         connect.setId("connect");

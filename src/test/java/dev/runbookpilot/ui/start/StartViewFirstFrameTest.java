@@ -6,6 +6,7 @@ import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.testing.TestPostgres;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
@@ -84,5 +85,37 @@ class StartViewFirstFrameTest {
         assertThat(((Label) sessions.getPlaceholder()).getText())
                 .isEqualTo("No sessions yet: open a runbook below and connect.");
         assertThat(background).as("one listing per view").isEmpty();
+    }
+
+    @Test
+    void anIdleStartScreenHasNoSpinnerUntilItFirstBecomesBusy(FxRobot robot) throws Exception {
+        StartViewModel vm = new StartViewModel(new Workspace(home), new Targets(Map.of(), home),
+                List.of(TestPostgres.projectDir().resolve("runbooks")), Platform::runLater, background::add,
+                launch -> { });
+        robot.interact(() -> {
+            stage.setScene(new Scene(new StartView(vm), 1024, 700));
+            stage.show();
+        });
+        background.poll(10, TimeUnit.SECONDS).run();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".progress-indicator").tryQuery()).as("no spinner in an idle frame").isEmpty();
+
+        Path runbook = TestPostgres.projectDir().resolve("runbooks/staging-core-schema/runbook.yaml");
+        robot.interact(() -> vm.openRunbook(runbook));
+        assertThat(robot.lookup(".progress-indicator").match(StartViewFirstFrameTest::shown).tryQuery()).isPresent();
+        assertThat(robot.lookup("Loading runbook.yaml…").match(StartViewFirstFrameTest::shown).tryQuery()).isPresent();
+
+        background.poll(10, TimeUnit.SECONDS).run();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.runbookProperty().get()).isNotNull();
+        assertThat(robot.lookup(".progress-indicator").match(StartViewFirstFrameTest::shown).tryQuery()).isEmpty();
+    }
+
+    /** Visible itself and in every ancestor. */
+    private static boolean shown(Node node) {
+        for (Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) return false;
+        }
+        return true;
     }
 }
