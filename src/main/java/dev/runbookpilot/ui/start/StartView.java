@@ -7,10 +7,14 @@ import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.ui.widgets.MarkdownView;
 import dev.runbookpilot.ui.wizard.PathChooser;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
+import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
@@ -67,7 +71,48 @@ public final class StartView extends BorderPane {
         setTop(header());
         setCenter(areas());
         setBottom(footer());
-        vm.refresh();
+        listAfterFirstFrame();
+    }
+
+    /**
+     * Starts the listing of sessions and samples (Jackson, SnakeYAML and every sample runbook parsed) once this view
+     * has been laid out in a showing window, not while its first frame is being styled and laid out: on two cores
+     * the listing competed with that frame for the CPU (ADR 0047). The lists say they are looking meanwhile.
+     */
+    private void listAfterFirstFrame() {
+        ChangeListener<Scene> inScene = new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends Scene> o, Scene was, Scene scene) {
+                if (scene == null) return;
+                sceneProperty().removeListener(this);
+                // A scene is laid out in a pulse only while its window shows: the first one is the first frame.
+                Runnable afterLayout = new Runnable() {
+                    private boolean done;
+
+                    @Override
+                    public void run() {
+                        if (done) return;
+                        done = true;
+                        // After this pulse, which renders the frame, not inside it; the listener goes then too, not
+                        // while the scene runs its listeners.
+                        Platform.runLater(() -> {
+                            scene.removePostLayoutPulseListener(this);
+                            vm.refresh();
+                        });
+                    }
+                };
+                scene.addPostLayoutPulseListener(afterLayout);
+            }
+        };
+        sceneProperty().addListener(inScene);
+        inScene.changed(sceneProperty(), null, getScene());
+    }
+
+    /** A list's placeholder: looking until the first listing arrives, then what it says when nothing was found. */
+    private Label placeholder(String whenNone, String whileLooking) {
+        Label label = new Label();
+        label.textProperty().bind(Bindings.when(vm.listedProperty()).then(whenNone).otherwise(whileLooking));
+        return label;
     }
 
     /** Where samples are looked for: {@code runbooks/} in the working directory, then beside the app. */
@@ -107,7 +152,8 @@ public final class StartView extends BorderPane {
         sessions.setId("sessions");
         sessions.setItems(vm.sessions());
         sessions.getStyleClass().addAll(Tweaks.EDGE_TO_EDGE, Styles.STRIPED);
-        sessions.setPlaceholder(new Label("No sessions yet: open a runbook below and connect."));
+        sessions.setPlaceholder(placeholder("No sessions yet: open a runbook below and connect.",
+                "Looking for sessions…"));
         sessions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
         sessions.getColumns().add(column("Runbook", SessionCatalog.Entry::title, 260));
         sessions.getColumns().add(column("Database", e -> e.database() + (e.demo() ? " (demo)" : ""), 120));
@@ -179,8 +225,8 @@ public final class StartView extends BorderPane {
         samples.setId("samples");
         samples.setItems(vm.samples());
         samples.setCellFactory(l -> new SampleCell());
-        samples.setPlaceholder(new Label("No runbooks/ folder found next to the program or in the working"
-                + " directory. Use \"Open runbook…\"."));
+        samples.setPlaceholder(placeholder("No runbooks/ folder found next to the program or in the working"
+                + " directory. Use \"Open runbook…\".", "Looking for samples…"));
         samples.getSelectionModel().selectedItemProperty().addListener((obs, was, is) -> {
             if (is != null && is.problem() == null) vm.openRunbook(is.file());
         });
@@ -217,14 +263,26 @@ public final class StartView extends BorderPane {
         Label operatorLabel = new Label("Operator");
         operatorLabel.setLabelFor(operator);
 
-        ProgressIndicator spinner = new ProgressIndicator();
-        spinner.setPrefSize(20, 20);
-        Label progress = new Label();
-        progress.textProperty().bind(vm.progressProperty());
-        HBox busy = new HBox(6, spinner, progress);
+        // The spinner and its text take the place of this empty box the first time the view is busy: an idle start
+        // screen (most first frames) styles no spinner skin and starts no animation.
+        HBox busy = new HBox(6);
         busy.setAlignment(Pos.CENTER_LEFT);
         busy.visibleProperty().bind(vm.busyProperty());
         busy.managedProperty().bind(vm.busyProperty());
+        ChangeListener<Boolean> firstBusy = new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends Boolean> o, Boolean was, Boolean is) {
+                if (!is) return;
+                vm.busyProperty().removeListener(this);
+                ProgressIndicator spinner = new ProgressIndicator();
+                spinner.setPrefSize(20, 20);
+                Label progress = new Label();
+                progress.textProperty().bind(vm.progressProperty());
+                busy.getChildren().setAll(spinner, progress);
+            }
+        };
+        vm.busyProperty().addListener(firstBusy);
+        firstBusy.changed(vm.busyProperty(), false, vm.busyProperty().get());
 
         Button connect = new Button("Connect…");
         connect.setId("connect");

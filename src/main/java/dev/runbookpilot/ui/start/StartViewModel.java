@@ -69,10 +69,12 @@ public final class StartViewModel {
     private final ObservableList<Sample> samples = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Path> samplesDir = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<Runbook> runbook = new ReadOnlyObjectWrapper<>();
-    private final StringProperty operator = new SimpleStringProperty(System.getProperty("user.name", ""));
+    private final String loginName = System.getProperty("user.name", "");
+    private final StringProperty operator = new SimpleStringProperty(loginName);
     /** A name given on the command line outranks the one remembered from the last session. */
     private boolean operatorGiven;
     private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(false);
+    private final ReadOnlyBooleanWrapper listedOnce = new ReadOnlyBooleanWrapper(false);
     private final ReadOnlyStringWrapper progress = new ReadOnlyStringWrapper("");
     private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper("");
     private final BooleanBinding canConnect;
@@ -120,8 +122,12 @@ public final class StartViewModel {
                 sessions.setAll(entries);
                 samplesDir.set(dir);
                 samples.setAll(listed);
-                if (remembered != null && !operatorGiven) operator.set(remembered);
+                // The listing may arrive after the window shows: a name typed meanwhile is kept.
+                if (remembered != null && !operatorGiven && operator.get().equals(loginName)) {
+                    operator.set(remembered);
+                }
                 if (!failure.isEmpty()) error.set(failure);
+                listedOnce.set(true);
             });
         });
     }
@@ -392,6 +398,11 @@ public final class StartViewModel {
 
     public StringProperty operatorProperty() {
         return operator;
+    }
+
+    /** False until the first {@link #refresh()} has listed the sessions and samples (found or not). */
+    public ReadOnlyBooleanProperty listedProperty() {
+        return listedOnce.getReadOnlyProperty();
     }
 
     public ReadOnlyBooleanProperty busyProperty() {

@@ -1,0 +1,121 @@
+package dev.runbookpilot.ui.start;
+
+import atlantafx.base.theme.PrimerLight;
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.testing.TestPostgres;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The start screen's first frame does not wait for, nor compete with, the listing of sessions and samples: the
+ * listing starts once the view has been laid out in a showing window, and the lists say they are looking until it
+ * arrives. The background work is queued here and run when the test says so.
+ */
+@ExtendWith(ApplicationExtension.class)
+class StartViewFirstFrameTest {
+    private final BlockingQueue<Runnable> background = new LinkedBlockingQueue<>();
+    private Stage stage;
+    private Path home;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        this.stage = stage;
+        home = Files.createTempDirectory("start-first-frame");
+    }
+
+    @AfterEach
+    void removeTheWorkspace() throws Exception {
+        try (Stream<Path> files = Files.walk(home)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void theListingStartsAfterTheFirstFrameAndTheListsSayTheyAreLookingUntilItArrives(FxRobot robot)
+            throws Exception {
+        StartViewModel vm = new StartViewModel(new Workspace(home), new Targets(Map.of(), home),
+                List.of(TestPostgres.projectDir().resolve("runbooks")), Platform::runLater, background::add,
+                launch -> { });
+        StartView[] view = new StartView[1];
+        robot.interact(() -> view[0] = new StartView(vm));
+        assertThat(background).as("nothing is listed while the view is built").isEmpty();
+
+        robot.interact(() -> {
+            stage.setScene(new Scene(view[0], 1024, 700));
+            stage.show();
+        });
+        Runnable listing = background.poll(10, TimeUnit.SECONDS);
+        assertThat(listing).as("the listing, started once the view has been shown").isNotNull();
+        TableView<?> sessions = robot.lookup("#sessions").queryTableView();
+        ListView<Sample> samples = robot.lookup("#samples").queryListView();
+        assertThat(((Label) sessions.getPlaceholder()).getText()).isEqualTo("Looking for sessions…");
+        assertThat(((Label) samples.getPlaceholder()).getText()).isEqualTo("Looking for samples…");
+        assertThat(robot.lookup("Looking for samples…").tryQuery()).isPresent();
+
+        listing.run();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(samples.getItems()).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(((Label) sessions.getPlaceholder()).getText())
+                .isEqualTo("No sessions yet: open a runbook below and connect.");
+        assertThat(background).as("one listing per view").isEmpty();
+    }
+
+    @Test
+    void anIdleStartScreenHasNoSpinnerUntilItFirstBecomesBusy(FxRobot robot) throws Exception {
+        StartViewModel vm = new StartViewModel(new Workspace(home), new Targets(Map.of(), home),
+                List.of(TestPostgres.projectDir().resolve("runbooks")), Platform::runLater, background::add,
+                launch -> { });
+        robot.interact(() -> {
+            stage.setScene(new Scene(new StartView(vm), 1024, 700));
+            stage.show();
+        });
+        background.poll(10, TimeUnit.SECONDS).run();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".progress-indicator").tryQuery()).as("no spinner in an idle frame").isEmpty();
+
+        Path runbook = TestPostgres.projectDir().resolve("runbooks/staging-core-schema/runbook.yaml");
+        robot.interact(() -> vm.openRunbook(runbook));
+        assertThat(robot.lookup(".progress-indicator").match(StartViewFirstFrameTest::shown).tryQuery()).isPresent();
+        assertThat(robot.lookup("Loading runbook.yaml…").match(StartViewFirstFrameTest::shown).tryQuery()).isPresent();
+
+        background.poll(10, TimeUnit.SECONDS).run();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(vm.runbookProperty().get()).isNotNull();
+        assertThat(robot.lookup(".progress-indicator").match(StartViewFirstFrameTest::shown).tryQuery()).isEmpty();
+    }
+
+    /** Visible itself and in every ancestor. */
+    private static boolean shown(Node node) {
+        for (Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) return false;
+        }
+        return true;
+    }
+}
