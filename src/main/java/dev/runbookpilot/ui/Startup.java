@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the command line asked the desktop app to open. {@code operator} is null on the start screen when the
@@ -21,10 +23,42 @@ import java.util.concurrent.CompletableFuture;
  *                ({@link #openingDemo}); null when the window opens the target itself
  */
 public record Startup(Path runbook, boolean demo, String connectionSpec, String operator,
-                      CompletableFuture<Launch> opening) {
+                      CompletableFuture<Launch> opening, AtomicBoolean claimed) {
 
     public Startup(Path runbook, boolean demo, String connectionSpec, String operator) {
-        this(runbook, demo, connectionSpec, operator, null);
+        this(runbook, demo, connectionSpec, operator, null, new AtomicBoolean());
+    }
+
+    /**
+     * Takes the opened demo's target for a wizard, or for closing it: true only for the first caller, so the target
+     * is either handed to a wizard or stopped, never both and never neither.
+     */
+    boolean claim() {
+        return claimed.compareAndSet(false, true);
+    }
+
+    /**
+     * After the window has closed: a demo that was still starting is waited for (up to {@code wait}) and, if no
+     * wizard took it, its target closed, which stops its server. Without this the app's exit raced the server's
+     * start: PostgreSQL's own stop, run from a shutdown hook before the server had written its pid file, found
+     * nothing to stop and the server outlived the app.
+     */
+    public void closeUnclaimedDemo(long wait, TimeUnit unit) {
+        if (opening == null) return;
+        Launch launch;
+        try {
+            launch = opening.get(wait, unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException failedToStart) {
+            return; // Nothing was left running: a failed start closes what it started.
+        } catch (java.util.concurrent.TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(Startup.class).warn("the demo server was still starting {} {} after"
+                    + " the window closed; its own shutdown hook stops it if it starts", wait, unit);
+            return;
+        }
+        if (claim()) launch.target().close();
     }
 
     public static Startup startScreen(String operator) {
@@ -58,7 +92,7 @@ public record Startup(Path runbook, boolean demo, String connectionSpec, String 
         }, "demo-start");
         t.setDaemon(true);
         t.start();
-        return new Startup(runbook, true, null, operator, started);
+        return new Startup(runbook, true, null, operator, started, claimed);
     }
 
     /** Loads the runbook and starts its demo in a new data directory in the workspace (blocking: never on the FX thread). */

@@ -3,6 +3,7 @@ package dev.runbookpilot.ui;
 import dev.runbookpilot.app.Workspace;
 import javafx.scene.control.Labeled;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,12 +58,48 @@ class DemoStartupTest {
         robot.interact(() -> window.start(early));
 
         WaitForAsyncUtils.waitFor(180, TimeUnit.SECONDS, () -> window.wizard() != null);
+        // The field is set on the FX thread a moment before the title: read both once that work is done.
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(stage.getTitle()).startsWith("Runbook Pilot — ");
         assertThat(early.opening().get().target().isDemo()).isTrue();
         try (var files = Files.list(workspace.home())) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("demo-2")).count())
                     .as("the session runs on its own copy of the sample's template").isEqualTo(1);
         }
+    }
+
+    @Test
+    void closingTheWindowWhileTheDemoServerStartsLeavesNoPostgreSQLRunning(FxRobot robot) throws Exception {
+        Startup early = new Startup(SAMPLE, true, null, "alice").openingDemo(new Workspace(dir.resolve("home")));
+        robot.interact(() -> window.start(early));
+
+        // As the window manager closes it: the close request, not consumed while no wizard is open, then hidden.
+        robot.interact(() -> {
+            stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST));
+            stage.hide();
+        });
+        assertThat(early.opening().isDone()).as("closed while the server was still starting").isFalse();
+
+        String dataDir = early.opening().get(180, TimeUnit.SECONDS).target().record().demoDataDir();
+        assertNoServerLeftOn(dataDir);
+        assertThat(window.wizard()).as("no wizard opened on a closed window").isNull();
+    }
+
+    @Test
+    void anAppThatEndsWhileItsDemoServerStartsStopsTheServerBeforeItExits() throws Exception {
+        Startup early = new Startup(SAMPLE, true, null, "alice").openingDemo(new Workspace(dir.resolve("home")));
+
+        // What WizardApp.launch does once the window has gone, before the JVM exits.
+        early.closeUnclaimedDemo(3, TimeUnit.MINUTES);
+
+        assertNoServerLeftOn(early.opening().get().target().record().demoDataDir());
+    }
+
+    /** No process names the data directory (the postmaster's command line does), and no server holds it. */
+    private static void assertNoServerLeftOn(String dataDir) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false)));
+        assertThat(Path.of(dataDir).resolve("postmaster.pid")).doesNotExist();
     }
 
     @Test
