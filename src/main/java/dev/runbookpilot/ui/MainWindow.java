@@ -134,6 +134,10 @@ public final class MainWindow {
         if (s.opening() != null) {
             // Begun by the command line before the toolkit started: the window only waits for it, off the FX thread.
             showProgress(new Label("Starting the embedded PostgreSQL with the demo of " + s.runbook() + " …"));
+            // The runbook is read in a moment, the server takes seconds: its frame shows meanwhile, checking nothing.
+            if (s.loaded() != null) s.loaded().thenAccept(rb -> FxExecutors.UI.execute(() -> {
+                if (!closed && wizard == null && !s.opening().isDone()) showStarting(rb);
+            }));
             s.opening().whenComplete((launch, e) -> FxExecutors.UI.execute(() -> {
                 if (e != null) {
                     openFailed(s, e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
@@ -176,7 +180,15 @@ public final class MainWindow {
 
     private void openFailed(Startup s, Throwable e) {
         log.warn("cannot open {}: {}", s.runbook(), e.getMessage());
-        showFailure(e.getMessage(), s.operator());
+        showFailure(s.demo() ? e.getMessage() + "\n\nNothing was checked. The log (" + workspace.home().resolve("logs")
+                + ") has PostgreSQL's own messages. Launch the demo again, or go back to the start screen and open"
+                + " the runbook on a database of yours." : e.getMessage(), s.operator());
+    }
+
+    /** The demo's runbook while its server starts: the wizard's title and frame, no check and no action yet. */
+    private void showStarting(Runbook rb) {
+        stage.setTitle("Runbook Pilot — " + rb.title());
+        scene.setRoot(new DemoStartingView(rb));
     }
 
     private void showProgress(Label what) {

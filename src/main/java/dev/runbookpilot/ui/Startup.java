@@ -19,14 +19,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and {@code demo} (or a connection spec) the wizard opens on it directly; with a runbook alone (a file opened from
  * the file manager) the start screen shows with that runbook loaded, waiting for a target.
  *
+ * @param loaded  the demo's runbook, read before its server starts, so the window can show it meanwhile; null when
+ *                the window opens the target itself
  * @param opening the demo's runbook loaded and its server started, begun before the window existed
  *                ({@link #openingDemo}); null when the window opens the target itself
  */
 public record Startup(Path runbook, boolean demo, String connectionSpec, String operator,
-                      CompletableFuture<Launch> opening, AtomicBoolean claimed) {
+                      CompletableFuture<Runbook> loaded, CompletableFuture<Launch> opening, AtomicBoolean claimed) {
 
     public Startup(Path runbook, boolean demo, String connectionSpec, String operator) {
-        this(runbook, demo, connectionSpec, operator, null, new AtomicBoolean());
+        this(runbook, demo, connectionSpec, operator, null, null, new AtomicBoolean());
     }
 
     /**
@@ -82,22 +84,29 @@ public record Startup(Path runbook, boolean demo, String connectionSpec, String 
      */
     public Startup openingDemo(Workspace workspace) {
         if (!demo || runbook == null) throw new IllegalStateException("not a demo launch: " + this);
+        CompletableFuture<Runbook> read = new CompletableFuture<>();
         CompletableFuture<Launch> started = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                started.complete(openDemo(workspace));
+                Runbook rb = RunbookLoader.load(runbook);
+                read.complete(rb);
+                started.complete(startDemo(rb, workspace));
             } catch (Throwable e) {
+                read.completeExceptionally(e);
                 started.completeExceptionally(e);
             }
         }, "demo-start");
         t.setDaemon(true);
         t.start();
-        return new Startup(runbook, true, null, operator, started, claimed);
+        return new Startup(runbook, true, null, operator, read, started, claimed);
     }
 
     /** Loads the runbook and starts its demo in a new data directory in the workspace (blocking: never on the FX thread). */
     Launch openDemo(Workspace workspace) throws Exception {
-        Runbook rb = RunbookLoader.load(runbook);
+        return startDemo(RunbookLoader.load(runbook), workspace);
+    }
+
+    private Launch startDemo(Runbook rb, Workspace workspace) throws Exception {
         Target target = Targets.fromEnvironment().startDemo(rb, workspace.home().resolve("demo-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS"))));
         return new Launch(rb, target, operator, null);

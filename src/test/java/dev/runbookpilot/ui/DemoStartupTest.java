@@ -1,6 +1,8 @@
 package dev.runbookpilot.ui;
 
 import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
 import javafx.scene.control.Labeled;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
@@ -16,7 +18,9 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +70,33 @@ class DemoStartupTest {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("demo-2")).count())
                     .as("the session runs on its own copy of the sample's template").isEqualTo(1);
         }
+    }
+
+    @Test
+    void whileTheDemoServerStartsTheWindowShowsTheRunbookAndOffersNothingThatNeedsTheDatabase(FxRobot robot)
+            throws Exception {
+        Runbook runbook = RunbookLoader.load(SAMPLE);
+        // The server's start as the window sees it: the runbook read, the target not there yet, then a failure.
+        CompletableFuture<Launch> opening = new CompletableFuture<>();
+        Startup starting = new Startup(SAMPLE, true, null, "alice", CompletableFuture.completedFuture(runbook),
+                opening, new AtomicBoolean());
+
+        robot.interact(() -> window.start(starting));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#demo-starting").tryQuery().isPresent());
+
+        assertThat(stage.getTitle()).isEqualTo("Runbook Pilot — " + runbook.title());
+        assertThat(robot.lookup("#demo-starting-state").queryAs(Labeled.class).getText())
+                .startsWith("Starting the demo database");
+        assertThat(robot.lookup(".button").queryAll()).as("no Run, Next, Waive or any other action yet").isEmpty();
+        assertThat(window.wizard()).isNull();
+
+        robot.interact(() -> opening.completeExceptionally(new IllegalStateException(
+                "cannot start the demo database: the server did not start")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#open-error").tryQuery().isPresent());
+        assertThat(robot.lookup("#open-error").queryAs(Labeled.class).getText())
+                .startsWith("cannot start the demo database: the server did not start")
+                .contains("Nothing was checked").contains("Launch the demo again");
+        assertThat(robot.lookup("#demo-starting").tryQuery()).isEmpty();
     }
 
     @Test
