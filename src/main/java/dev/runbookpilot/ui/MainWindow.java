@@ -181,7 +181,7 @@ public final class MainWindow {
     private void openFailed(Startup s, Throwable e) {
         log.warn("cannot open {}: {}", s.runbook(), e.getMessage());
         showFailure(s.demo() ? e.getMessage() + "\n\nNothing was checked. The log (" + workspace.home().resolve("logs")
-                + ") has PostgreSQL's own messages. Launch the demo again, or go back to the start screen and open"
+                + ") says more. Launch the demo again, or go back to the start screen and open"
                 + " the runbook on a database of yours." : e.getMessage(), s.operator());
     }
 

@@ -41,9 +41,9 @@ public record Startup(Path runbook, boolean demo, String connectionSpec, String 
 
     /**
      * After the window has closed: a demo that was still starting is waited for (up to {@code wait}) and, if no
-     * wizard took it, its target closed, which stops its server. Without this the app's exit raced the server's
-     * start: PostgreSQL's own stop, run from a shutdown hook before the server had written its pid file, found
-     * nothing to stop and the server outlived the app.
+     * wizard took it, its target closed, which stops its server. Without this the app's exit would race the
+     * server's start: the embedded server's own shutdown hook stops it with {@code pg_ctl stop}, which finds nothing
+     * to stop before the new server has written its pid file, and that server would outlive the app.
      */
     public void closeUnclaimedDemo(long wait, TimeUnit unit) {
         if (opening == null) return;
