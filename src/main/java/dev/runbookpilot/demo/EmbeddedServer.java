@@ -40,7 +40,12 @@ public final class EmbeddedServer implements AutoCloseable {
      * can be resumed after a crash. A server left running by a killed process is stopped first.
      */
     public static EmbeddedServer start(Path dataDir) throws IOException {
-        return start(dataDir, null);
+        return start(dataDir, null, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path)}, with these settings added for this run of the server only (not written to its files). */
+    static EmbeddedServer start(Path dataDir, java.util.Map<String, String> settings) throws IOException {
+        return start(dataDir, null, settings);
     }
 
     /**
@@ -48,10 +53,11 @@ public final class EmbeddedServer implements AutoCloseable {
      * start the PostgreSQL major that the installed pg_dump can read).
      */
     public static EmbeddedServer start(PgBinaryResolver binaries) throws IOException {
-        return start(null, binaries);
+        return start(null, binaries, java.util.Map.of());
     }
 
-    private static EmbeddedServer start(Path dataDir, PgBinaryResolver binaries) throws IOException {
+    private static EmbeddedServer start(Path dataDir, PgBinaryResolver binaries, java.util.Map<String, String> settings)
+            throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (binaries != null) builder.setPgBinaryResolver(binaries);
         if (dataDir != null) {
@@ -59,6 +65,7 @@ public final class EmbeddedServer implements AutoCloseable {
             Files.createDirectories(dataDir);
             builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
         }
+        settings.forEach(builder::setServerConfig);
         EmbeddedPostgres pg = builder
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "300")

@@ -45,6 +45,8 @@ public final class MainWindow {
     private final ExecutorService background;
     private final Scene scene;
     private WizardView wizard;
+    /** The window was closed (while a target was still opening, or from the wizard). */
+    private boolean closed;
     private boolean dark;
     private final Path preferences;
     /** Size changes settle for a second before they are written: a drag is one write, not hundreds. */
@@ -132,9 +134,19 @@ public final class MainWindow {
         if (s.opening() != null) {
             // Begun by the command line before the toolkit started: the window only waits for it, off the FX thread.
             showProgress(new Label("Starting the embedded PostgreSQL with the demo of " + s.runbook() + " …"));
+            // The runbook is read in a moment, the server takes seconds: its frame shows meanwhile, checking nothing.
+            if (s.loaded() != null) s.loaded().thenAccept(rb -> FxExecutors.UI.execute(() -> {
+                if (!closed && wizard == null && !s.opening().isDone()) showStarting(rb);
+            }));
             s.opening().whenComplete((launch, e) -> FxExecutors.UI.execute(() -> {
-                if (e == null) showWizard(launch);
-                else openFailed(s, e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+                if (e != null) {
+                    openFailed(s, e instanceof java.util.concurrent.CompletionException c ? c.getCause() : e);
+                } else if (closed) {
+                    // Closed before the server was up: nobody will use it. Stopping it waits for pg_ctl, so not here.
+                    if (s.claim()) closeInBackground(launch.target());
+                } else if (s.claim()) {
+                    showWizard(launch);
+                }
             }));
             return;
         }
@@ -155,7 +167,10 @@ public final class MainWindow {
                             ConnectionDialog.passwordPrompt(stage));
                     launch = new Launch(rb, target, s.operator(), null);
                 }
-                FxExecutors.UI.execute(() -> showWizard(launch));
+                FxExecutors.UI.execute(() -> {
+                    if (closed) closeInBackground(launch.target());
+                    else showWizard(launch);
+                });
             } catch (Exception e) {
                 if (target != null) target.close();
                 FxExecutors.UI.execute(() -> openFailed(s, e));
@@ -165,7 +180,15 @@ public final class MainWindow {
 
     private void openFailed(Startup s, Throwable e) {
         log.warn("cannot open {}: {}", s.runbook(), e.getMessage());
-        showFailure(e.getMessage(), s.operator());
+        showFailure(s.demo() ? e.getMessage() + "\n\nNothing was checked. The log (" + workspace.home().resolve("logs")
+                + ") says more. Launch the demo again, or go back to the start screen and open"
+                + " the runbook on a database of yours." : e.getMessage(), s.operator());
+    }
+
+    /** The demo's runbook while its server starts: the wizard's title and frame, no check and no action yet. */
+    private void showStarting(Runbook rb) {
+        stage.setTitle("Runbook Pilot — " + rb.title());
+        scene.setRoot(new DemoStartingView(rb));
     }
 
     private void showProgress(Label what) {
@@ -230,7 +253,14 @@ public final class MainWindow {
                 : new PrimerLight().getUserAgentStylesheet());
     }
 
+    /** Closes a target nobody took, on a thread of its own: the FX thread never waits on a child process. */
+    private static void closeInBackground(Target target) {
+        Thread t = new Thread(target::close, "unused-target-close");
+        t.start();
+    }
+
     private void closeRequested(WindowEvent e) {
+        closed = true;
         if (wizard == null) return;
         e.consume();
         WizardView closing = wizard;

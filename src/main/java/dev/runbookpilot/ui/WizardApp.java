@@ -14,10 +14,17 @@ public final class WizardApp extends Application {
 
     private ExecutorService background;
 
-    /** Blocks until the window is closed. */
+    /**
+     * Blocks until the window is closed, and then until a demo server still starting has started and stopped
+     * again: the window may close before the demo's target arrived, and no PostgreSQL may outlive the app.
+     */
     public static void launch(Startup startup) {
         pending = startup;
-        Application.launch(WizardApp.class);
+        try {
+            Application.launch(WizardApp.class);
+        } finally {
+            startup.closeUnclaimedDemo(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
     }
 
     @Override

@@ -61,6 +61,27 @@ class DemoTemplateTest {
         assertThat(taken.resolve("keep.txt")).hasContent("a resumable session's cluster");
     }
 
+    @Test
+    void theTemplateKeepsNoRecycledWalSegmentsForEverySessionToCopy() throws Exception {
+        // About 45 MB of WAL: three segments and more that a checkpoint would otherwise rename into future ones.
+        Runbook runbook = sample("CREATE TABLE orders (id int); INSERT INTO orders VALUES (1), (2);"
+                + " CREATE TABLE filler AS SELECT g, repeat('x', 400) AS pad FROM generate_series(1, 100000) g;");
+        Path templates = dir.resolve("demo-templates");
+
+        try (EmbeddedServer session = DemoDatabase.start(runbook, dir.resolve("demo-1"), templates)) {
+            assertThat(count(session)).as("the copy starts with the before-state").isEqualTo(2);
+        }
+        Path template;
+        try (Stream<Path> made = Files.list(templates)) {
+            template = made.findFirst().orElseThrow();
+        }
+        try (Stream<Path> wal = Files.list(template.resolve("pg_wal"))) {
+            assertThat(wal.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList())
+                    .as("the segment of the shutdown checkpoint, and at most one preallocated after it")
+                    .hasSizeBetween(1, 2);
+        }
+    }
+
     private Runbook sample(String setup) throws Exception {
         Path rb = dir.resolve("sample");
         Files.createDirectories(rb.resolve("demo"));

@@ -1,8 +1,11 @@
 package dev.runbookpilot.ui;
 
 import dev.runbookpilot.app.Workspace;
+import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.runbook.RunbookLoader;
 import javafx.scene.control.Labeled;
 import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,7 +18,9 @@ import org.testfx.util.WaitForAsyncUtils;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,12 +62,75 @@ class DemoStartupTest {
         robot.interact(() -> window.start(early));
 
         WaitForAsyncUtils.waitFor(180, TimeUnit.SECONDS, () -> window.wizard() != null);
+        // The field is set on the FX thread a moment before the title: read both once that work is done.
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(stage.getTitle()).startsWith("Runbook Pilot — ");
         assertThat(early.opening().get().target().isDemo()).isTrue();
         try (var files = Files.list(workspace.home())) {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("demo-2")).count())
                     .as("the session runs on its own copy of the sample's template").isEqualTo(1);
         }
+    }
+
+    @Test
+    void whileTheDemoServerStartsTheWindowShowsTheRunbookAndOffersNothingThatNeedsTheDatabase(FxRobot robot)
+            throws Exception {
+        Runbook runbook = RunbookLoader.load(SAMPLE);
+        // The server's start as the window sees it: the runbook read, the target not there yet, then a failure.
+        CompletableFuture<Launch> opening = new CompletableFuture<>();
+        Startup starting = new Startup(SAMPLE, true, null, "alice", CompletableFuture.completedFuture(runbook),
+                opening, new AtomicBoolean());
+
+        robot.interact(() -> window.start(starting));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#demo-starting").tryQuery().isPresent());
+
+        assertThat(stage.getTitle()).isEqualTo("Runbook Pilot — " + runbook.title());
+        assertThat(robot.lookup("#demo-starting-state").queryAs(Labeled.class).getText())
+                .startsWith("Starting the demo database");
+        assertThat(robot.lookup(".button").queryAll()).as("no Run, Next, Waive or any other action yet").isEmpty();
+        assertThat(window.wizard()).isNull();
+
+        robot.interact(() -> opening.completeExceptionally(new IllegalStateException(
+                "cannot start the demo database: the server did not start")));
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#open-error").tryQuery().isPresent());
+        assertThat(robot.lookup("#open-error").queryAs(Labeled.class).getText())
+                .startsWith("cannot start the demo database: the server did not start")
+                .contains("Nothing was checked").contains("Launch the demo again");
+        assertThat(robot.lookup("#demo-starting").tryQuery()).isEmpty();
+    }
+
+    @Test
+    void closingTheWindowWhileTheDemoServerStartsLeavesNoPostgreSQLRunning(FxRobot robot) throws Exception {
+        Startup early = new Startup(SAMPLE, true, null, "alice").openingDemo(new Workspace(dir.resolve("home")));
+        robot.interact(() -> window.start(early));
+
+        // As the window manager closes it: the close request, not consumed while no wizard is open, then hidden.
+        robot.interact(() -> {
+            stage.fireEvent(new WindowEvent(stage, WindowEvent.WINDOW_CLOSE_REQUEST));
+            stage.hide();
+        });
+        assertThat(early.opening().isDone()).as("closed while the server was still starting").isFalse();
+
+        String dataDir = early.opening().get(180, TimeUnit.SECONDS).target().record().demoDataDir();
+        assertNoServerLeftOn(dataDir);
+        assertThat(window.wizard()).as("no wizard opened on a closed window").isNull();
+    }
+
+    @Test
+    void anAppThatEndsWhileItsDemoServerStartsStopsTheServerBeforeItExits() throws Exception {
+        Startup early = new Startup(SAMPLE, true, null, "alice").openingDemo(new Workspace(dir.resolve("home")));
+
+        // What WizardApp.launch does once the window has gone, before the JVM exits.
+        early.closeUnclaimedDemo(3, TimeUnit.MINUTES);
+
+        assertNoServerLeftOn(early.opening().get().target().record().demoDataDir());
+    }
+
+    /** No process names the data directory (the postmaster's command line does), and no server holds it. */
+    private static void assertNoServerLeftOn(String dataDir) throws Exception {
+        WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> ProcessHandle.allProcesses()
+                .noneMatch(p -> p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false)));
+        assertThat(Path.of(dataDir).resolve("postmaster.pid")).doesNotExist();
     }
 
     @Test

@@ -468,6 +468,8 @@ class WizardToolsTest extends WizardWindowTest {
         assertThat(title.getText()).isEqualTo(shown);
         assertThat(title.getTooltip().getText()).isEqualTo("execute " + full + " in a transaction");
         assertThat(texts(robot.lookup("#check-detail").queryAs(Node.class))).contains(shown).doesNotContain(full);
+        // The session log's table is in the scene once its panel is opened, as the operator opens it.
+        robot.interact(() -> robot.lookup("#session-log").queryAs(TitledPane.class).setExpanded(true));
         assertThat(texts(robot.lookup("#session-log-table").queryTableView())).as("the session log names it so too")
                 .anySatisfy(t -> assertThat(t).startsWith(shown + ": PASSED")).noneSatisfy(t -> assertThat(t)
                         .contains(full));

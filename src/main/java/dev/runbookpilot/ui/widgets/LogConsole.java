@@ -76,7 +76,11 @@ public final class LogConsole extends TitledPane {
         bar.setAlignment(Pos.CENTER_LEFT);
         VBox body = new VBox(6, bar, list);
         VBox.setVgrow(list, Priority.ALWAYS);
-        setContent(body);
+        // In the scene only once opened: collapsed, its list and combo box still had their skins made and styled in
+        // the wizard's first CSS pass. The lines are kept (and counted in the title) either way.
+        expandedProperty().addListener((o, was, open) -> {
+            if (open && getContent() == null) setContent(body);
+        });
 
         applyFilter();
         updateTitle();

@@ -85,7 +85,9 @@ final class ActionLogPane extends TitledPane {
         });
         VBox body = new VBox(6, bar, table);
         VBox.setVgrow(table, Priority.ALWAYS);
-        setContent(body);
+        // In the scene only once opened: a collapsed pane's table, combo box and field still had their skins made
+        // and styled in the wizard's first CSS pass, for a panel most sessions never open.
+        if (isExpanded()) setContent(body);
 
         shown.addListener((ListChangeListener<ActionLog.Entry>) c -> count.setText(shown.size() == all.size()
                 ? "" : shown.size() + " of " + all.size()));
@@ -95,6 +97,7 @@ final class ActionLogPane extends TitledPane {
         });
         // Scrolling a closed panel's table costs a layout of its cells per action: it follows when opened instead.
         expandedProperty().addListener((o, a, open) -> {
+            if (open && getContent() == null) setContent(body);
             if (open) followNewest();
         });
         updateTitle();

@@ -78,7 +78,9 @@ public final class WizardView extends BorderPane {
     private final Label migrationUnsettled = new Label();
     /** What became of an interrupted attempt of a migration that is pending again. */
     private final Label migrationPrevious = new Label();
-    private final SummaryPane summary;
+    /** The sign-off screen, made the first time the session reaches it (most of a window is spent before it). */
+    private SummaryPane summary;
+    private StackPane centre;
     /**
      * What the operator typed but has not confirmed or signed yet survives the extras being rebuilt: the step's one
      * note for its manual items, each role's name; dropped when another step's checks are shown.
@@ -111,7 +113,6 @@ public final class WizardView extends BorderPane {
         this.operator = operator;
         this.onExport = onExport;
         getStyleClass().add("wizard");
-        this.summary = new SummaryPane(vm, onExport);
         this.filter = new StatusFilter(vm);
 
         EnvironmentBanner banner = new EnvironmentBanner();
@@ -126,11 +127,15 @@ public final class WizardView extends BorderPane {
         setLeft(outline());
         Node step = stepPane();
         StackPane.setAlignment(toasts, Pos.TOP_RIGHT);
-        setCenter(new StackPane(step, summary, toasts));
+        centre = new StackPane(step, toasts);
+        setCenter(centre);
         setBottom(bottom(onToggleTheme));
 
-        summary.visibleProperty().bind(vm.onSummaryProperty());
         step.visibleProperty().bind(vm.onSummaryProperty().not());
+        if (vm.onSummaryProperty().get()) showSummary();
+        vm.onSummaryProperty().addListener((o, was, on) -> {
+            if (on && summary == null) showSummary();
+        });
         vm.currentProperty().addListener((o, a, b) -> showStep());
         vm.checks().addListener((ListChangeListener<CheckRow>) c -> {
             draftNote = "";
@@ -149,6 +154,13 @@ public final class WizardView extends BorderPane {
         sceneProperty().addListener((o, a, scene) -> {
             if (scene != null) installShortcuts();
         });
+    }
+
+    /** Puts the sign-off screen over the step, where the step's toasts still show above it. */
+    private void showSummary() {
+        summary = new SummaryPane(vm, onExport);
+        summary.visibleProperty().bind(vm.onSummaryProperty());
+        centre.getChildren().add(1, summary);
     }
 
     public WizardViewModel viewModel() {
@@ -290,7 +302,9 @@ public final class WizardView extends BorderPane {
             descriptionScroll.setPrefViewportHeight(shown);
         });
         intro = new StepIntro(vm.runbook());
-        top = new VBox(6, intro, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox, migrationBox);
+        // The migration's progress and output join the step the first time a step mutates: elsewhere they were
+        // hidden but still had their list's skin made and styled in the wizard's first CSS pass.
+        top = new VBox(6, intro, stepPhase, stepTitle, descriptionScroll, table, manualBox, signoffBox);
         top.setPadding(new Insets(8, 12, 8, 12));
         table.setFixedCellSize(TABLE_ROW);
         table.setMinHeight(TABLE_HEADER + TABLE_ROW + 4);
@@ -471,6 +485,7 @@ public final class WizardView extends BorderPane {
         // A backup streams pg_dump's lines here as a migration streams its notices.
         boolean mutates = item != null && (item.step().mutates() || item.step().checks().stream()
                 .anyMatch(c -> c instanceof dev.runbookpilot.runbook.CheckSpec.Backup));
+        if (mutates && migrationBox.getParent() == null) top.getChildren().add(migrationBox);
         migrationBox.setVisible(mutates);
         migrationBox.setManaged(mutates);
         List<CheckRow> manual = vm.checks().stream().filter(r -> r.spec() instanceof CheckSpec.Manual).toList();
