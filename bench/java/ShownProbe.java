@@ -1,7 +1,16 @@
 import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.stage.Stage;
 import javafx.stage.Window;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -9,7 +18,16 @@ import java.util.regex.Pattern;
  * that matches {@code -Dprobe.title} (a regular expression, default: any), after one more pulse so the window has
  * been laid out and drawn once. The benchmark times from launching the JVM to the line {@code SHOWN} this prints.
  *
- * <p>Usage: {@code java -cp ...:bench-classes -Dprobe.title=REGEX ShownProbe MAIN_CLASS ARGS...}
+ * <p>What the window cost, on request, printed after {@code SHOWN} (CPU time and class counts move far less with
+ * the machine's load than wall time does; ADR 0047's figures):
+ * <ul>
+ *   <li>{@code -Dprobe.cpu=true}: {@code CPUMS fx=FX_THREAD_CPU process=PROCESS_CPU uptime=MS classes=LOADED |
+ *       THREAD=CPU ...} (milliseconds; the live threads over 20 ms; the process's CPU includes exited threads, the
+ *       JIT compiler and GC);</li>
+ *   <li>{@code -Dprobe.nodes=true}: {@code NODES TOTAL {Type=count, ...}} of the window's scene.</li>
+ * </ul>
+ *
+ * <p>Usage: {@code java -cp ...:bench-classes -Dprobe.title=REGEX [-Dprobe.cpu=true] ShownProbe MAIN_CLASS ARGS...}
  */
 public final class ShownProbe {
     private static volatile boolean found;
@@ -19,10 +37,13 @@ public final class ShownProbe {
         Thread watcher = new Thread(() -> watch(title), "shown-probe");
         watcher.setDaemon(true);
         watcher.start();
+        runMain(args);
+    }
+
+    /** Runs {@code args[0]}'s main with the rest of the arguments, in this JVM (the other probes use it too). */
+    static void runMain(String[] args) throws Exception {
         Method main = Class.forName(args[0]).getMethod("main", String[].class);
-        String[] rest = new String[args.length - 1];
-        System.arraycopy(args, 1, rest, 0, rest.length);
-        main.invoke(null, (Object) rest);
+        main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
     }
 
     private static void watch(Pattern title) {
@@ -30,12 +51,14 @@ public final class ShownProbe {
             try {
                 Platform.runLater(() -> {
                     for (Window w : Window.getWindows()) {
-                        if (!found && w.isShowing() && w instanceof javafx.stage.Stage s && s.getTitle() != null
+                        if (!found && w.isShowing() && w instanceof Stage s && s.getTitle() != null
                                 && title.matcher(s.getTitle()).matches()) {
                             found = true;
                             // One more pulse: the scene has been laid out and rendered at least once.
                             Platform.runLater(() -> {
                                 System.out.println("SHOWN " + s.getTitle());
+                                if (Boolean.getBoolean("probe.cpu")) System.out.println(cpu());
+                                if (Boolean.getBoolean("probe.nodes")) System.out.println(nodes(s.getScene().getRoot()));
                                 System.out.flush();
                                 // Exit off the FX thread so shutdown hooks (the demo's server) can run.
                                 new Thread(() -> System.exit(0), "shown-probe-exit").start();
@@ -53,5 +76,38 @@ public final class ShownProbe {
                 return;
             }
         }
+    }
+
+    /** Runs on the FX thread: its own CPU time is the current thread's. */
+    private static String cpu() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        StringBuilder each = new StringBuilder();
+        for (long id : threads.getAllThreadIds()) {
+            long ns = threads.getThreadCpuTime(id);
+            ThreadInfo info = threads.getThreadInfo(id);
+            if (info != null && ns > 20_000_000) {
+                each.append(' ').append(info.getThreadName().replace(' ', '_')).append('=').append(ns / 1_000_000);
+            }
+        }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return "CPUMS fx=" + threads.getCurrentThreadCpuTime() / 1_000_000
+                + " process=" + os.getProcessCpuTime() / 1_000_000
+                + " uptime=" + ManagementFactory.getRuntimeMXBean().getUptime()
+                + " classes=" + ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() + " |" + each;
+    }
+
+    private static String nodes(Parent root) {
+        Map<String, Integer> byType = new TreeMap<>();
+        int total = count(root, byType);
+        return "NODES " + total + " " + byType;
+    }
+
+    private static int count(Node node, Map<String, Integer> byType) {
+        byType.merge(node.getClass().getSimpleName(), 1, Integer::sum);
+        int n = 1;
+        if (node instanceof Parent p) {
+            for (Node child : p.getChildrenUnmodifiable()) n += count(child, byType);
+        }
+        return n;
     }
 }

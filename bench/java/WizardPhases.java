@@ -5,7 +5,6 @@ import javafx.stage.Window;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.lang.reflect.Method;
 
 /**
  * The phases of {@code gui --demo RUNBOOK} in one JVM: when the first window is laid out, when a window titled as a
@@ -29,10 +28,7 @@ public final class WizardPhases {
         Thread watcher = new Thread(WizardPhases::watch, "wizard-phases");
         watcher.setDaemon(true);
         watcher.start();
-        Method main = Class.forName(args[0]).getMethod("main", String[].class);
-        String[] rest = new String[args.length - 1];
-        System.arraycopy(args, 1, rest, 0, rest.length);
-        main.invoke(null, (Object) rest);
+        ShownProbe.runMain(args);
     }
 
     private static void watch() {
