@@ -1,0 +1,208 @@
+package dev.runbookpilot.cli;
+
+import static dev.runbookpilot.cli.CliRun.cli;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runbookpilot.testing.TestPostgres;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A journal handed to an auditor beside the signed report it was made from, then cut short or edited after its last
+ * key-signed line: the lines there are covered by no sign-off signature, so only the report's journal row (its
+ * length and SHA-256, under the report's signature) can show that they are not what the report was made from.
+ */
+class JournalWitnessTest {
+    /* A keyed GO at the gate, then a check that FAILS: what a cut journal would hide comes after the last signature. */
+    private static final String RUNBOOK = """
+            runbook: What came after the gate
+            target: { environment: development }
+            phases:
+              - name: Prepare
+                steps:
+                  - id: count
+                    title: Count rows
+                    checks:
+                      - query: { sql: "SELECT count(*) FROM t", expect: "= 3" }
+                  - id: go
+                    title: Go?
+                    gate: { roles: [DBA], question: "Go?" }
+              - name: Verify
+                steps:
+                  - id: after
+                    title: Rows after the change
+                    checks:
+                      - query: { sql: "SELECT count(*) FROM t", expect: "= 4" }
+            """;
+
+    @TempDir
+    static Path dir;
+    private static Path journal;
+    private static byte[] original;
+    private static Path md;
+    private static Path pdf;
+
+    @BeforeAll
+    static void signedRunAndReports() throws Exception {
+        Path key = dir.resolve("id_ed25519");
+        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
+                key.toString()).redirectErrorStream(true).start();
+        assertThat(p.waitFor()).isZero();
+        String db = TestPostgres.freshDatabase("witness");
+        TestPostgres.exec(db, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 3)");
+        Path rb = dir.resolve("runbook.yaml");
+        Files.writeString(rb, RUNBOOK);
+        Path sessions = dir.resolve("sessions");
+        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--gate", "DBA=go", "--sign-key",
+                "DBA=" + key, "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
+        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        try (Stream<Path> files = Files.list(sessions)) {
+            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
+        }
+        original = Files.readAllBytes(journal);
+        assertThat(lines().get(lastSigned() + 1)).as("a line after the last signature").isNotBlank();
+        assertThat(String.join("\n", lines().subList(lastSigned() + 1, lines().size()))).contains("FAILED");
+        md = dir.resolve("report.md");
+        pdf = dir.resolve("report.pdf");
+        for (Path report : List.of(md, pdf)) {
+            CliRun made = cli("report", journal.toString(), "--format", report.equals(md) ? "md" : "pdf", "--out",
+                    report.toString(), "--sign", "--signer", "Grace Hopper", "--config-dir",
+                    dir.resolve("config").toString());
+            assertThat(made.code()).as(made.output()).isZero();
+        }
+    }
+
+    @Test
+    void bothReportsCarryTheJournalsNameLengthAndHash() throws Exception {
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(original));
+        String name = journal.getFileName().toString();
+        assertThat(Files.readString(md)).contains("| Journal | `" + name + "` as read for this report: "
+                + lines().size() + " lines, " + original.length + " bytes, SHA-256 `" + sha + "` |");
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(pdf.toFile())) {
+            String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc).replaceAll("\\s+", "");
+            assertThat(text).contains(name).contains(lines().size() + "lines," + original.length + "bytes")
+                    .contains(sha);
+        }
+        for (Path report : List.of(md, pdf)) {
+            CliRun ok = cli("verify", report.toString(), "--journal", journal.toString());
+            assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
+            assertThat(ok.output()).contains("The journal is the one this report was made from: its " + lines().size()
+                    + " lines (" + original.length + " bytes) have the SHA-256 the report carries.")
+                    .doesNotContain("WARNING");
+        }
+    }
+
+    @Test
+    void aJournalCutShortByWholeLinesAfterItsLastSignatureIsInvalid() throws Exception {
+        List<String> all = lines();
+        // What a `head -n` to the last signature hides: the FAILED check after the gate.
+        Path toSignature = write("to-signature.jsonl", String.join("\n", all.subList(0, lastSigned() + 1)) + "\n");
+        Path lastLineDropped = write("one-line-less.jsonl", String.join("\n", all.subList(0, all.size() - 1)) + "\n");
+        for (Path cut : List.of(toSignature, lastLineDropped)) {
+            for (Path report : List.of(md, pdf)) {
+                CliRun v = cli("verify", report.toString(), "--journal", cut.toString());
+                assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+                assertThat(v.output()).contains("INVALID journal: the journal is not the one this report was made "
+                        + "from: cut short").contains("the report was made from its first " + all.size() + " lines ("
+                        + original.length + " bytes)");
+            }
+        }
+    }
+
+    @Test
+    void aJournalCutMidLineIsInvalid() throws Exception {
+        Path cut = dir.resolve("mid-line.jsonl");
+        Files.write(cut, Arrays.copyOf(original, original.length - 7));
+        for (Path report : List.of(md, pdf)) {
+            CliRun v = cli("verify", report.toString(), "--journal", cut.toString());
+            assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(v.output()).contains("INVALID journal: the journal is not the one this report was made from: "
+                    + "cut short");
+        }
+    }
+
+    @Test
+    void aLineAfterTheLastSignatureEditedIsInvalid() throws Exception {
+        List<String> all = new ArrayList<>(lines());
+        int failed = -1;
+        for (int i = lastSigned() + 1; i < all.size(); i++) if (all.get(i).contains("\"FAILED\"")) failed = i;
+        assertThat(failed).isPositive();
+        all.set(failed, all.get(failed).replace("\"FAILED\"", "\"PASSED\""));
+        Path edited = write("edited.jsonl", String.join("\n", all) + "\n");
+        assertThat(Files.size(edited)).isEqualTo(original.length);
+        assertThat(cli("verify", edited.toString()).code()).as("its signatures alone still hold")
+                .isEqualTo(ExitCodes.OK);
+        for (Path report : List.of(md, pdf)) {
+            CliRun v = cli("verify", report.toString(), "--journal", edited.toString());
+            assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(v.output()).contains("INVALID journal: the journal is not the one this report was made from: "
+                    + "changed");
+        }
+    }
+
+    @Test
+    void linesAppendedAfterTheReportAreCountedByKindAndNamed() throws Exception {
+        List<String> all = lines();
+        String failedResult = all.stream().filter(l -> l.contains("\"FAILED\"")).reduce((a, b) -> b).orElseThrow();
+        String ended = all.stream().filter(l -> l.startsWith("{\"type\":\"ended\"")).findFirst().orElse(null);
+        StringBuilder more = new StringBuilder(failedResult).append('\n').append(failedResult).append('\n');
+        if (ended != null) more.append(ended).append('\n');
+        int added = ended == null ? 2 : 3;
+        Path longer = write("longer.jsonl", new String(original, StandardCharsets.UTF_8) + more);
+        for (Path report : List.of(md, pdf)) {
+            CliRun v = cli("verify", report.toString(), "--journal", longer.toString());
+            assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
+            assertThat(v.output()).contains("WARNING: the journal goes on after what this report was made from: "
+                    + added + " more lines after line " + all.size() + " (2 checkFinished" + (ended == null ? ""
+                    : ", 1 ended") + "); among them 2 check results FAILED. The report does not show them.");
+            CliRun strict = cli("verify", report.toString(), "--journal", longer.toString(), "--whole-journal");
+            assertThat(strict.code()).as(strict.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+            assertThat(strict.output()).contains("INVALID journal: the journal goes on after what this report was "
+                    + "made from");
+        }
+        Path torn = write("torn.jsonl", new String(original, StandardCharsets.UTF_8) + "{\"type\":\"ended\",\"at");
+        CliRun v = cli("verify", md.toString(), "--journal", torn.toString());
+        assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
+        assertThat(v.output()).contains("WARNING: the journal goes on after what this report was made from: a last"
+                + " line cut mid-way (19 bytes without a line end)");
+    }
+
+    @Test
+    void aJournalAloneSaysItCannotProveItWasNotCutShort() {
+        CliRun v = cli("verify", journal.toString());
+        assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
+        assertThat(v.output()).contains("A journal on its own cannot show that it was not cut short")
+                .contains("lines " + (lastSigned() + 2) + " to " + lines().size() + " come after its last key "
+                        + "signature")
+                .contains("verify REPORT --journal " + journal);
+    }
+
+    /** The journal's lines as run, without line ends. */
+    private static List<String> lines() {
+        return Arrays.asList(new String(original, StandardCharsets.UTF_8).split("\n"));
+    }
+
+    /** The index of the last line carrying a key signature. */
+    private static int lastSigned() {
+        List<String> all = lines();
+        for (int i = all.size() - 1; i >= 0; i--) if (all.get(i).contains("\"signature\":\"")) return i;
+        throw new AssertionError("no key-signed line");
+    }
+
+    private static Path write(String name, String text) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, text, StandardCharsets.UTF_8);
+        return f;
+    }
+}
