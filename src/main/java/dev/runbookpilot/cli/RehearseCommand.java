@@ -141,8 +141,7 @@ final class RehearseCommand implements Callable<Integer>, QuickCompilerOnly.Shor
                     : "The copy could not be removed: " + String.join("; ", left)
                     + " (the next 'rehearse' tries again)");
         }
-        ReportCommand.writeIfAsked(session.state(), interaction.report,
-                    session.journalFile().toAbsolutePath().getParent(), out);
+        ReportCommand.writeIfAsked(session.journalFile(), interaction.report, out);
         out.printf("Rehearsal journal: %s%n", session.journalFile());
         return code;
     }

@@ -84,14 +84,16 @@ final class ReportCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
         try {
             Path journal = SessionFiles.find(sessionRef,
                     sessionDir != null ? sessionDir : Interaction.defaultSessionDir());
-            SessionState state = SessionState.replay(Journal.read(journal));
+            // Read once: the report is built from, and names, exactly these bytes while a session may append more.
+            Journal.Snapshot read = Journal.snapshot(journal);
+            SessionState state = SessionState.replay(read.events());
             SigningIdentity identity = identity(state.started().operator());
             if (role != null && identity == null) throw new IllegalArgumentException("--role needs --sign or --key");
             if (role != null && format == Format.md) {
                 throw new IllegalArgumentException("--role applies to a PDF's signature; a Markdown report's export "
                         + "signature FILE.sig names no role: add yours with 'countersign FILE --role ROLE'");
             }
-            ExportResult result = ReportExporter.export(state, format.format, out, identity,
+            ExportResult result = ReportExporter.export(read, format.format, out, identity,
                     journal.toAbsolutePath().getParent(), role);
             stdout.println("Report written to " + result.report());
             if (result.verification() != null) {
@@ -144,18 +146,18 @@ final class ReportCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
         };
     }
 
-    /** Writes the unsigned Markdown report (for {@code run --report} and {@code resume --report}). */
-    static void write(SessionState state, Path file, Path sessionDir) throws IOException {
+    /**
+     * Writes the unsigned Markdown report of the journal as it is now (for {@code run --report}, {@code resume
+     * --report} and {@code rehearse --report}), when {@code file} is given.
+     */
+    static void writeIfAsked(Path journal, Path file, PrintWriter out) throws IOException {
+        if (file == null) return;
         try {
-            ReportExporter.export(state, ReportFormat.MARKDOWN, file, null, sessionDir);
+            ReportExporter.export(Journal.snapshot(journal), ReportFormat.MARKDOWN, file, null,
+                    journal.toAbsolutePath().getParent());
         } catch (SigningException e) {
             throw new IllegalStateException("an unsigned export never signs", e);
         }
-    }
-
-    static void writeIfAsked(SessionState state, Path file, Path sessionDir, PrintWriter out) throws IOException {
-        if (file == null) return;
-        write(state, file, sessionDir);
         out.println("Report written to " + file);
     }
 }

@@ -89,8 +89,7 @@ final class ResumeCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
                      HeadlessRun.printer(out));
              StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
-            ReportCommand.writeIfAsked(session.state(), interaction.report,
-                    session.journalFile().toAbsolutePath().getParent(), out);
+            ReportCommand.writeIfAsked(session.journalFile(), interaction.report, out);
             return code;
         } catch (SessionException e) {
             err.println(e.getMessage());

@@ -68,8 +68,7 @@ final class RunCommand implements Callable<Integer>, QuickCompilerOnly.ShortLive
                      interaction.operatorName(), interaction.sessionDirectory(), HeadlessRun.printer(out));
              StopOnSignal stop = new StopOnSignal(session)) {
             int code = new HeadlessRun(session, interaction, out).run();
-            ReportCommand.writeIfAsked(session.state(), interaction.report,
-                    session.journalFile().toAbsolutePath().getParent(), out);
+            ReportCommand.writeIfAsked(session.journalFile(), interaction.report, out);
             if (code != ExitCodes.OK) {
                 out.printf("Resume with: %s resume %s%n", Invocation.command(), session.journalFile());
             }

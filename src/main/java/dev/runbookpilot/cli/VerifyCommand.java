@@ -1,5 +1,6 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.report.JournalWitness;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.ReportSigners;
 import dev.runbookpilot.report.ReportVerifier;
@@ -7,6 +8,8 @@ import dev.runbookpilot.report.SignoffRows;
 import dev.runbookpilot.report.SignoffSignatures;
 import dev.runbookpilot.report.Verification;
 import dev.runbookpilot.report.sign.PdfIdentity;
+import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +28,9 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", description = {"Check a signed report: every signature of a PDF, or a Markdown report "
         + "against its detached SSH signatures (FILE.sig and one FILE.ROLE.sig per countersigning role); or the "
         + "sign-offs and gate answers of a session journal (FILE.jsonl), each signed over the journal before it. "
-        + "A report with --journal JOURNAL.jsonl: also that journal, and that the report's sign-off rows are its.",
+        + "A report with --journal JOURNAL.jsonl: also that the journal is the one the report was made from (its "
+        + "length and SHA-256 are in the report's Journal row), that its key signatures hold and that the report's "
+        + "sign-off rows are its. A journal alone cannot show that it was not cut short: check it against its report.",
         "Without a trust list (--signer-fingerprint/--trusted-cert for PDF, --allowed-signers for Markdown) the "
                 + "signature is checked but not who made it; the output says so.",
         "Exit 0 when the signature is valid, covers the whole file and (when a trust list is given) comes from a "
@@ -57,6 +63,11 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
             + "sign-off and gate rows (names, decisions, times, key fingerprints) are the journal's")
     Path journal;
 
+    @Option(names = "--whole-journal", description = "with --journal: the report must cover the whole journal; a "
+            + "journal that went on after the report was made (a report exported mid-window) is then INVALID, not "
+            + "VALID with a warning; so is a report that names no journal (exported by an older version)")
+    boolean wholeJournal;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -70,22 +81,29 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
         }
         try {
             if (file.getFileName().toString().endsWith(".jsonl")) {
-                if (sig != null || allowedSigners != null || !trustedCerts.isEmpty() || journal != null) {
+                if (sig != null || allowedSigners != null || !trustedCerts.isEmpty() || journal != null
+                        || wholeJournal) {
                     err.println("cannot verify: " + file + " is a session journal; its sign-offs name their own keys:"
                             + " give the fingerprints your team registered with --signer-fingerprint");
                     return ExitCodes.USAGE;
                 }
-                ReportSigners.Check check = SignoffSignatures.verifyJournal(file);
+                byte[] bytes = Files.readAllBytes(file);
+                ReportSigners.Check check = SignoffSignatures.verifyJournal(file, bytes);
                 // Each line carries its own public key: without a list of registered keys, a journal edited and
                 // signed again with fresh keys under the same names would verify.
                 if (!signerFingerprints.isEmpty()) check = registeredOnly(check, signerFingerprints);
                 print(out, check, null);
+                out.println(alone(bytes));
                 if (!check.valid()) return ExitCodes.CHECK_FAILED;
                 if (signerFingerprints.isEmpty()) {
                     out.println("Signers NOT checked against a trust list; to require it, give --signer-fingerprint"
                             + " once per registered key.");
                 }
                 return ExitCodes.OK;
+            }
+            if (wholeJournal && journal == null) {
+                err.println("cannot verify: --whole-journal needs --journal JOURNAL.jsonl");
+                return ExitCodes.USAGE;
             }
             if (journal != null && !Files.isRegularFile(journal)) {
                 err.println("cannot verify: no journal at " + journal);
@@ -196,20 +214,82 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
     }
 
     /**
-     * The journal's key signatures, and the report's sign-off rows against it: prints what it found; true when
-     * both check out.
+     * What a journal checked alone cannot show, where the lines no key signature covers are, and how to check them
+     * against the report made from the journal.
+     */
+    private String alone(byte[] bytes) {
+        int lines = 0;
+        int end = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                lines++;
+                end = i + 1;
+            }
+        }
+        int last = SignoffSignatures.lastKeySignedLine(bytes);
+        String uncovered = last == 0 ? "none of its " + lines + " lines carries a key signature"
+                : last == lines ? "its last line (" + lines + ") carries a key signature"
+                : last + 1 == lines ? "line " + lines + " comes after its last key signature (line " + last + ")"
+                : "lines " + (last + 1) + " to " + lines + " come after its last key signature (line " + last + ")";
+        return "A journal on its own cannot show that it was not cut short, nor that a line no key signature covers "
+                + "was not changed: " + uncovered + (end < bytes.length ? "; its last line is cut mid-way ("
+                + (bytes.length - end) + " bytes without a line end)" : "") + ". Check it against the signed report "
+                + "made from it: " + Invocation.command() + " verify REPORT --journal " + file + " (by hand: the "
+                + "report's Journal row gives its lines, bytes and SHA-256; head -c BYTES " + file + " | sha256sum "
+                + "must print that SHA-256).";
+    }
+
+    /**
+     * The journal against the report: that it is the one the report was made from (the report's journal witness),
+     * what it holds after that, its key signatures, and the report's sign-off rows against it. Prints what it
+     * found; true when all check out.
      */
     private boolean journalMatches(PrintWriter out) throws IOException {
-        ReportSigners.Check keyed = SignoffSignatures.verifyJournal(journal);
-        List<String> rows = SignoffRows.compare(file, journal);
+        // Read once: every check below is of these same bytes.
+        byte[] bytes = Files.readAllBytes(journal);
+        ReportSigners.Check keyed = SignoffSignatures.verifyJournal(journal, bytes);
+        JournalWitness.Comparison against = JournalWitness.of(file).map(w -> w.compare(bytes)).orElse(null);
+        boolean ok = keyed.valid();
         for (String p : keyed.problems()) out.println("INVALID journal: " + p);
+        if (against == null) {
+            out.println((wholeJournal ? "INVALID journal: " : "WARNING: ") + "the report names no journal (it was "
+                    + "exported before reports carried a Journal row): nothing shows whether this journal was cut "
+                    + "short, or changed after its last key signature.");
+            ok &= !wholeJournal;
+        } else if (!against.same()) {
+            out.println("INVALID journal: " + against.problem());
+            ok = false;
+        } else {
+            JournalWitness w = against.witness();
+            out.println("The journal is the one this report was made from: its " + w.lines() + " lines ("
+                    + w.bytes() + " bytes) have the SHA-256 the report carries.");
+            String extra = against.extra();
+            if (extra != null && wholeJournal) {
+                out.println("INVALID journal: " + extra);
+                ok = false;
+            } else if (extra != null) {
+                out.println("WARNING: " + extra + " Export a new report to cover them; --whole-journal refuses a "
+                        + "report that does not cover the whole journal.");
+            }
+        }
+        // The rows are of the lines the report was made from, when the journal holds them unchanged; else (and for a
+        // report that names none) of the whole journal.
+        List<JournalEvent> events;
+        try {
+            events = Journal.snapshot(journal, against != null && against.same()
+                    ? Arrays.copyOf(bytes, (int) against.witness().bytes()) : bytes).events();
+        } catch (IOException unreadable) {
+            out.println("INVALID journal: " + unreadable.getMessage());
+            return false;
+        }
+        List<String> rows = SignoffRows.compare(file, journal, events);
         for (String p : rows) out.println("INVALID sign-off rows: " + p);
         if (keyed.valid()) {
             out.println("Journal " + journal + ": " + keyed.signers().size() + " sign-offs and gate answers, each "
                     + "signed with a key over the journal before it, unchanged since.");
         }
         if (rows.isEmpty()) out.println("The report's sign-off rows are the journal's (names, times, keys).");
-        return keyed.valid() && rows.isEmpty();
+        return ok && rows.isEmpty();
     }
 
     private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter

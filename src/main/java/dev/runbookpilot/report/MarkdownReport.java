@@ -60,6 +60,7 @@ public final class MarkdownReport {
         if (r.runbookFile() != null) row(b, "Runbook file", r.runbookFile());
         renderedRow(b, "Runbook SHA-256", code(r.runbookSha256()));
         renderedRow(b, "Session", code(r.sessionId()));
+        if (r.journal() != null) renderedRow(b, "Journal", r.journal().markdownValue());
         row(b, "Environment", r.environment());
         Report.Target t = r.target();
         row(b, "Target", t.user() + "@" + t.host() + ":" + t.port() + "/" + t.database());

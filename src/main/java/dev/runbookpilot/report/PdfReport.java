@@ -175,6 +175,9 @@ public final class PdfReport {
             info.setCustomMetadataValue(dev.runbookpilot.report.sign.PdfSignatures.ROLES_INFO_KEY,
                     dev.runbookpilot.report.sign.PdfSignatures.rolesInfoValue(ReportSigners.roles(r)));
             info.setCustomMetadataValue(SignoffRows.PDF_INFO_KEY, SignoffRows.pdfInfoValue(r));
+            if (r.journal() != null) {
+                info.setCustomMetadataValue(JournalWitness.PDF_INFO_KEY, r.journal().pdfInfoValue());
+            }
             Instant created = r.end() != null ? r.end() : r.start();
             if (created != null) {
                 info.setCreationDate(calendar(created));
@@ -322,6 +325,10 @@ public final class PdfReport {
                 + (r.runbookFile() == null ? "" : ", " + r.runbookFile()));
         kvMono(b, "Runbook SHA-256", r.runbookSha256());
         kvMono(b, "Session", r.sessionId());
+        if (r.journal() != null) {
+            kv(b, "Journal", r.journal().file() + " as read for this report: " + r.journal().counts());
+            kvMono(b, "Journal SHA-256", r.journal().sha256());
+        }
         kv(b, "Operator", r.operator());
         kv(b, "Tool", "Runbook Pilot " + r.toolVersion());
         if (signer != null) {

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Everything a sign-off report shows, built from a session journal alone. Markdown and PDF writers render this
- * same model, so they cannot disagree about what was proven.
+ * same model, so they cannot disagree about what was proven. {@code journal} names the journal's bytes it was built
+ * from (null for a report of a state in memory, which no exported report is).
  */
 public record Report(String title, String runbookVersion, String runbookFile, String runbookSha256,
                      String sessionId, Target target, String environment, String operator, Instant start,
@@ -18,7 +19,7 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                      List<Waiver> waivers, List<Skip> skips, List<Confirmation> confirmations,
                      List<SignoffLine> signoffs, List<TimelineEntry> timeline, String toolVersion,
                      Rollback rollback, Rehearsal rehearsal, List<StepTime> times, String description,
-                     List<Migration> migrations, List<PlanLine> plan, WindowLine window) {
+                     List<Migration> migrations, List<PlanLine> plan, WindowLine window, JournalWitness journal) {
 
     public Report {
         plan = plan == null ? List.of() : List.copyOf(plan);
@@ -33,7 +34,7 @@ public record Report(String title, String runbookVersion, String runbookFile, St
                   List<StepTime> times, String description, List<Migration> migrations) {
         this(title, runbookVersion, runbookFile, runbookSha256, sessionId, target, environment, operator, start, end,
                 verdict, summary, phases, waivers, skips, confirmations, signoffs, timeline, toolVersion, rollback,
-                rehearsal, times, description, migrations, List.of(), null);
+                rehearsal, times, description, migrations, List.of(), null, null);
     }
 
     /**

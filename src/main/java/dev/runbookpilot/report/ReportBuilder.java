@@ -24,15 +24,17 @@ public final class ReportBuilder {
 
     private ReportBuilder() {}
 
+    /** The report of a session's state in memory: it names no journal bytes, so it is never what is exported. */
     public static Report build(SessionState state) {
-        return build(state, null);
+        return build(state, null, null);
     }
 
     /**
+     * @param state         replayed from exactly the journal bytes {@code witness} names
      * @param lastRehearsal the last rehearsal of the same runbook, for a real session's report to show its times
      *                      beside its own; null for none
      */
-    public static Report build(SessionState state, SessionState lastRehearsal) {
+    static Report build(SessionState state, SessionState lastRehearsal, JournalWitness witness) {
         JournalEvent.Started st = state.started();
         List<Report.PhaseReport> phases = new ArrayList<>();
         List<Report.Confirmation> confirmations = new ArrayList<>();
@@ -81,7 +83,7 @@ public final class ReportBuilder {
                 st.sessionId(), target, st.environment(), st.operator(), st.at(), end, outcome.verdict(), summary,
                 phases, waivers, skips, confirmations, signoffs, timeline(state), st.toolVersion(),
                 rollback(state, outcome.rollback()), rehearsal(state), times(state, lastRehearsal),
-                st.runbookDescription(), migrations(state, phases), plan(state, end), window(state, end));
+                st.runbookDescription(), migrations(state, phases), plan(state, end), window(state, end), witness);
     }
 
     /** The window's planned start and end against the first and last action; null when the journal plans none. */

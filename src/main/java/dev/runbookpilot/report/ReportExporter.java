@@ -11,6 +11,7 @@ import dev.runbookpilot.report.sign.PadesSigner;
 import dev.runbookpilot.report.sign.PdfIdentity;
 import dev.runbookpilot.report.sign.PdfSignatureCheck;
 import dev.runbookpilot.report.sign.SshSig;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.SessionState;
 
 import java.io.IOException;
@@ -24,6 +25,8 @@ public final class ReportExporter {
     private ReportExporter() {}
 
     /**
+     * The report of exactly the lines {@code journal} read ({@link Journal#snapshot}), naming them in its journal
+     * row so that {@code verify REPORT --journal FILE} can tell whether a journal is the one it was made from.
      * Signs when {@code identity} is not null and verifies the signed bytes in memory; only then writes, atomically
      * (temporary files, then moves), so a signature that does not verify never reaches the disk.
      *
@@ -37,35 +40,37 @@ public final class ReportExporter {
      * @throws SigningException when the identity cannot sign (wrong format, unreadable key, no passphrase), or the
      *                          signature just made does not verify
      */
-    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity)
-            throws IOException, SigningException {
-        return export(state, format, out, identity, null);
+    public static ExportResult export(Journal.Snapshot journal, ReportFormat format, Path out,
+                                      SigningIdentity identity) throws IOException, SigningException {
+        return export(journal, format, out, identity, null);
     }
 
     /**
      * @param sessionDir where to look for the last rehearsal of the same runbook, whose step times a real window's
      *                   report shows beside its own (the latest that began before this session); null for none
      */
-    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
-                                      Path sessionDir) throws IOException, SigningException {
-        return export(state, format, out, identity, sessionDir, null);
+    public static ExportResult export(Journal.Snapshot journal, ReportFormat format, Path out,
+                                      SigningIdentity identity, Path sessionDir) throws IOException, SigningException {
+        return export(journal, format, out, identity, sessionDir, null);
     }
 
     /**
      * @param role the sign-off role the signature is made in; null for the first role the journal shows signed
      *             under the signer's name (none when there is none)
      */
-    public static ExportResult export(SessionState state, ReportFormat format, Path out, SigningIdentity identity,
-                                      Path sessionDir, String role) throws IOException, SigningException {
+    public static ExportResult export(Journal.Snapshot journal, ReportFormat format, Path out,
+                                      SigningIdentity identity, Path sessionDir, String role)
+            throws IOException, SigningException {
         if (identity != null && identity.format() != format) {
             throw new SigningException(identity.describe() + " signs " + identity.format() + " reports; choose "
                     + (format == ReportFormat.PDF ? "a PKCS#12 file or the generated certificate"
                     : "an SSH key or the generated key") + " for " + format);
         }
         refuseOverCountersigned(out, format);
+        SessionState state = SessionState.replay(journal.events());
         SessionState rehearsal = state.rehearsal().isPresent() ? null : dev.runbookpilot.session.StepTimes
                 .lastRehearsal(sessionDir, state.started().runbookSha256(), state.started().at()).orElse(null);
-        Report report = ReportBuilder.build(state, rehearsal);
+        Report report = ReportBuilder.build(state, rehearsal, JournalWitness.of(journal));
         return format == ReportFormat.PDF ? pdf(report, out, identity, role) : markdown(report, out, identity);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.runbookpilot.session.Journal;
+import dev.runbookpilot.session.JournalEvent;
 import dev.runbookpilot.session.SessionState;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -54,11 +55,12 @@ public final class SignoffRows {
     }
 
     /**
-     * What differs between the report's sign-off and gate rows and those the journal gives; empty when they agree.
-     * A report exported before a later sign-off differs too: it does not show what the journal now holds.
+     * What differs between the report's sign-off and gate rows and those the journal's {@code events} give; empty
+     * when they agree. Given every event of a journal that went on after the report was made, a later sign-off
+     * differs too: the report does not show what the journal now holds.
      */
-    public static List<String> compare(Path report, Path journal) throws IOException {
-        Report expected = ReportBuilder.build(SessionState.replay(Journal.read(journal)));
+    public static List<String> compare(Path report, Path journal, List<JournalEvent> events) throws IOException {
+        Report expected = ReportBuilder.build(SessionState.replay(events));
         List<String> problems = new ArrayList<>();
         if (ReportVerifier.formatOf(report) == ReportFormat.PDF) {
             String json;

@@ -119,7 +119,11 @@ public final class SignoffSignatures {
      *         {@code unsigned} the runbook's sign-off roles that are not
      */
     public static ReportSigners.Check verifyJournal(Path journal) throws IOException {
-        byte[] bytes = Files.readAllBytes(journal);
+        return verifyJournal(journal, Files.readAllBytes(journal));
+    }
+
+    /** {@link #verifyJournal(Path)} of {@code bytes}, read from {@code journal}. */
+    public static ReportSigners.Check verifyJournal(Path journal, byte[] bytes) {
         List<ReportSigners.Signer> signers = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Set<String> roles = new LinkedHashSet<>();
@@ -171,6 +175,31 @@ public final class SignoffSignatures {
         for (String r : roles) (keyed.contains(r) ? signed : unsigned).add(r);
         return new ReportSigners.Check(List.copyOf(signers), List.copyOf(problems), List.copyOf(signed),
                 List.copyOf(unsigned));
+    }
+
+    /**
+     * The number of the last line of {@code journal} that carries a key signature (from 1); 0 when none does. The
+     * lines after it are covered by no signature in the journal: only a report made from it can show they are
+     * unchanged.
+     */
+    public static int lastKeySignedLine(byte[] journal) {
+        int last = 0;
+        int lineNo = 0;
+        int start = 0;
+        for (int nl = indexOf(journal, 0); nl >= 0; nl = indexOf(journal, start)) {
+            lineNo++;
+            String line = new String(journal, start, nl - start, StandardCharsets.UTF_8);
+            start = nl + 1;
+            try {
+                if (!line.isBlank() && Journal.JSON.readValue(line, JournalEvent.class) instanceof JournalEvent.Signed sg
+                        && sg.signature() != null) {
+                    last = lineNo;
+                }
+            } catch (JsonProcessingException e) {
+                // Not an event: verifyJournal names it; it carries no signature either way.
+            }
+        }
+        return last;
     }
 
     /** How a journal without a key signature is named, in {@code verify}, the wizard and the report. */

@@ -129,16 +129,41 @@ public final class Journal implements AutoCloseable {
      * line anywhere else means the file was damaged or edited, and that is an error, not something to skip.
      */
     public static List<JournalEvent> read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        String text = new String(bytes, StandardCharsets.UTF_8);
+        return snapshot(file).events();
+    }
+
+    /**
+     * The journal's complete lines as one read found them, the events they hold, and what a report made from them
+     * says of them ({@code head -c LENGTH FILE | sha256sum} prints {@code sha256}, {@code wc -l} the lines). The
+     * bytes are read once and the events parsed from those same bytes, so a session appending meanwhile cannot
+     * make the two disagree.
+     *
+     * @param length every byte up to and including the last line end
+     * @param lines  how many lines those bytes hold
+     * @param sha256 the SHA-256 of those bytes, hex
+     */
+    public record Snapshot(Path file, long length, int lines, String sha256, List<JournalEvent> events) {}
+
+    /** One read of the file, as {@link #snapshot(Path, byte[])} takes it. */
+    public static Snapshot snapshot(Path file) throws IOException {
+        return snapshot(file, Files.readAllBytes(file));
+    }
+
+    /**
+     * The complete lines of {@code bytes}, read from {@code file}: a last line without its line end (being written
+     * right now, or torn by a crash) is not part of it. A broken line among them is an error, as in {@link #read}.
+     */
+    public static Snapshot snapshot(Path file, byte[] bytes) throws IOException {
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] != '\n') end--;
         List<JournalEvent> events = new ArrayList<>();
         int lineNo = 0;
         int start = 0;
-        while (start < text.length()) {
-            int nl = text.indexOf('\n', start);
-            if (nl < 0) break;
+        while (start < end) {
+            int nl = start;
+            while (bytes[nl] != '\n') nl++;
             lineNo++;
-            String line = text.substring(start, nl);
+            String line = new String(bytes, start, nl - start, StandardCharsets.UTF_8);
             start = nl + 1;
             if (line.isBlank()) continue;
             try {
@@ -148,7 +173,15 @@ public final class Journal implements AutoCloseable {
                         + e.getOriginalMessage(), e);
             }
         }
-        return events;
+        String sha256;
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            md.update(bytes, 0, end);
+            sha256 = java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        return new Snapshot(file, end, lineNo, sha256, List.copyOf(events));
     }
 
     private static void syncDirectory(Path dir) {

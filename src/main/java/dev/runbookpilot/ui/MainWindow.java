@@ -238,7 +238,8 @@ public final class MainWindow {
 
     private void export(WizardViewModel vm) {
         if (vm.session() == null) return;
-        ExportDialog dialog = new ExportDialog(vm.session().state(), workspace, background);
+        ExportDialog dialog = new ExportDialog(vm.session().state(), vm.session().journalFile(), workspace,
+                background);
         dialog.showOver(stage);
     }
 

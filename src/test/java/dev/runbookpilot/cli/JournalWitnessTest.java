@@ -3,6 +3,7 @@ package dev.runbookpilot.cli;
 import static dev.runbookpilot.cli.CliRun.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runbookpilot.report.SignoffSignatures;
 import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,27 +156,47 @@ class JournalWitnessTest {
     void linesAppendedAfterTheReportAreCountedByKindAndNamed() throws Exception {
         List<String> all = lines();
         String failedResult = all.stream().filter(l -> l.contains("\"FAILED\"")).reduce((a, b) -> b).orElseThrow();
-        String ended = all.stream().filter(l -> l.startsWith("{\"type\":\"ended\"")).findFirst().orElse(null);
-        StringBuilder more = new StringBuilder(failedResult).append('\n').append(failedResult).append('\n');
-        if (ended != null) more.append(ended).append('\n');
-        int added = ended == null ? 2 : 3;
+        // Whatever the lines say, even a second 'started': they are counted by kind, not trusted.
+        String more = failedResult + "\n" + failedResult + "\n" + all.get(0) + "\n";
         Path longer = write("longer.jsonl", new String(original, StandardCharsets.UTF_8) + more);
         for (Path report : List.of(md, pdf)) {
             CliRun v = cli("verify", report.toString(), "--journal", longer.toString());
             assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
             assertThat(v.output()).contains("WARNING: the journal goes on after what this report was made from: "
-                    + added + " more lines after line " + all.size() + " (2 checkFinished" + (ended == null ? ""
-                    : ", 1 ended") + "); among them 2 check results FAILED. The report does not show them.");
+                    + "3 more lines after line " + all.size() + " (2 checkFinished, 1 started); among them 2 check "
+                    + "results FAILED. The report does not show them.");
             CliRun strict = cli("verify", report.toString(), "--journal", longer.toString(), "--whole-journal");
             assertThat(strict.code()).as(strict.output()).isEqualTo(ExitCodes.CHECK_FAILED);
             assertThat(strict.output()).contains("INVALID journal: the journal goes on after what this report was "
                     + "made from");
         }
-        Path torn = write("torn.jsonl", new String(original, StandardCharsets.UTF_8) + "{\"type\":\"ended\",\"at");
+        String cut = "{\"event\":\"ended\",\"at";
+        Path torn = write("torn.jsonl", new String(original, StandardCharsets.UTF_8) + cut);
         CliRun v = cli("verify", md.toString(), "--journal", torn.toString());
         assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
         assertThat(v.output()).contains("WARNING: the journal goes on after what this report was made from: a last"
-                + " line cut mid-way (19 bytes without a line end)");
+                + " line cut mid-way (" + cut.length() + " bytes without a line end");
+    }
+
+    @Test
+    void aReportThatNamesNoJournalVerifiesAsBeforeAndSaysSo() throws Exception {
+        // A report as an older version wrote it: no Journal row, signed over the whole file with the same key.
+        Path old = dir.resolve("old/report.md");
+        Files.createDirectories(old.getParent());
+        Files.write(old, Files.readAllLines(md).stream().filter(l -> !l.startsWith("| Journal | ")).toList());
+        Path key = SignoffSignatures.generatedFile(dir.resolve("config"), "Grace Hopper");
+        Process sign = new ProcessBuilder("ssh-keygen", "-q", "-Y", "sign", "-f", key.toString(), "-n", "file",
+                old.toString()).redirectErrorStream(true).start();
+        String said = new String(sign.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(sign.waitFor()).as(said).isZero();
+        CliRun v = cli("verify", old.toString(), "--journal", journal.toString());
+        assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
+        assertThat(v.output()).contains("WARNING: the report names no journal (it was exported before reports "
+                + "carried a Journal row): nothing shows whether this journal was cut short")
+                .contains("The report's sign-off rows are the journal's").contains("VALID: 1 signature");
+        CliRun strict = cli("verify", old.toString(), "--journal", journal.toString(), "--whole-journal");
+        assertThat(strict.code()).as(strict.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(strict.output()).contains("INVALID journal: the report names no journal");
     }
 
     @Test

@@ -181,7 +181,7 @@ class RehearseTest {
                 .contains("| `migrate` Add and fill status |").contains("Planned for the real window")
                 .contains("## Sign-off · REHEARSAL").doesNotContain("CONFIRMED");
         Path pdf = dir.resolve("rehearsal.pdf");
-        ReportExporter.export(state, ReportFormat.PDF, pdf, null);
+        ReportExporter.export(Journal.snapshot(onlyJournal(sessions)), ReportFormat.PDF, pdf, null);
         try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
             assertThat(doc.getNumberOfPages()).isGreaterThan(1);
             for (int page = 1; page <= doc.getNumberOfPages(); page++) {

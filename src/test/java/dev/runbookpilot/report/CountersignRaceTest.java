@@ -6,10 +6,10 @@ import dev.runbookpilot.io.ReplaceLock;
 import dev.runbookpilot.report.sign.PadesSigner;
 import dev.runbookpilot.report.sign.PdfIdentity;
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionFixture;
-import dev.runbookpilot.session.SessionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class CountersignRaceTest {
     static Path dir;
     private static SessionFixture fx;
     private static byte[] exported;
-    private static SessionState state;
+    private static Journal.Snapshot journal;
 
     @BeforeAll
     static void exportASignedReport() throws Exception {
@@ -63,10 +63,10 @@ class CountersignRaceTest {
         try (Session s = fx.start(rb, "Dana Operator", RunListener.NONE)) {
             s.runChecks(step(rb, "count"), Session.Scope.ALL);
             s.finish();
-            state = s.state();
+            journal = Journal.snapshot(s.journalFile());
         }
         Path pdf = dir.resolve("exported.pdf");
-        ReportExporter.export(state, ReportFormat.PDF, pdf,
+        ReportExporter.export(journal, ReportFormat.PDF, pdf,
                 SigningIdentity.generated(dir.resolve("dana-config"), ReportFormat.PDF, "Dana Operator"));
         exported = Files.readAllBytes(pdf);
     }
@@ -114,7 +114,7 @@ class CountersignRaceTest {
     @Test
     void aMarkdownCountersignWhoseRoleSignedMeanwhileIsRefusedAndTheOtherSignatureStays() throws Exception {
         Path md = dir.resolve("raced.md");
-        ReportExporter.export(state, ReportFormat.MARKDOWN, md,
+        ReportExporter.export(journal, ReportFormat.MARKDOWN, md,
                 SigningIdentity.generated(dir.resolve("dana-md"), ReportFormat.MARKDOWN, "Dana Operator"));
         SigningIdentity devi = SigningIdentity.generated(dir.resolve("devi-md"), ReportFormat.MARKDOWN, "Devi Ops");
         SigningIdentity other = SigningIdentity.generated(dir.resolve("other-md"), ReportFormat.MARKDOWN, "Dev Ops");

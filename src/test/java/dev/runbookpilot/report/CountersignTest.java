@@ -3,10 +3,10 @@ package dev.runbookpilot.report;
 import dev.runbookpilot.report.sign.PadesSigner;
 import dev.runbookpilot.report.sign.PdfIdentity;
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionFixture;
-import dev.runbookpilot.session.SessionState;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -58,7 +58,6 @@ class CountersignTest {
     @TempDir
     static Path dir;
     private static SessionFixture fx;
-    private static SessionState state;
     private static Path typedJournal;
     private static Path boP12;
     private static PdfIdentity bo;
@@ -75,7 +74,6 @@ class CountersignTest {
             s.sign(step(rb, "signoff"), "Backend lead", "Bo Lead");
             s.sign(step(rb, "signoff"), "DevOps", "Devi Ops");
             s.finish();
-            state = s.state();
             typedJournal = s.journalFile();
         }
         bo = PdfIdentity.selfSigned("Bo Lead");
@@ -87,7 +85,7 @@ class CountersignTest {
             ks.store(out, new char[0]);
         }
         Path pdf = dir.resolve("two.pdf");
-        ReportExporter.export(state, ReportFormat.PDF, pdf,
+        ReportExporter.export(Journal.snapshot(typedJournal), ReportFormat.PDF, pdf,
                 SigningIdentity.generated(dir.resolve("dana-config"), ReportFormat.PDF, "Dana Operator"));
         ReportSigners.countersignPdf(pdf, SigningIdentity.pkcs12(boP12, PassphrasePrompt.NONE), "Backend lead");
         twoSigned = Files.readAllBytes(pdf);
@@ -139,7 +137,7 @@ class CountersignTest {
 
         // Exported again in its place, the two countersignatures would be gone without a word: refused, untouched.
         byte[] signedByThree = Files.readAllBytes(pdf);
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, pdf, null))
+        assertThatThrownBy(() -> ReportExporter.export(Journal.snapshot(typedJournal), ReportFormat.PDF, pdf, null))
                 .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
                 .hasMessageContaining("countersignatures (Backend lead, DevOps)");
         assertThat(Files.readAllBytes(pdf)).isEqualTo(signedByThree);
@@ -221,7 +219,7 @@ class CountersignTest {
     void aMarkdownReportGetsOneSshSignaturePerRoleThatSshKeygenVerifies() throws Exception {
         Path md = dir.resolve("md/report.md");
         Files.createDirectories(md.getParent());
-        ExportResult exported = ReportExporter.export(state, ReportFormat.MARKDOWN, md,
+        ExportResult exported = ReportExporter.export(Journal.snapshot(typedJournal), ReportFormat.MARKDOWN, md,
                 SigningIdentity.generated(dir.resolve("dana-config"), ReportFormat.MARKDOWN, "Dana Operator"));
         Path boKey = dir.resolve("md/id_bo");
         Tools.Result made = Tools.run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bo@example.org",
@@ -271,14 +269,14 @@ class CountersignTest {
 
         // A new export over the report would drop two people's signatures without a word: refused, nothing touched.
         byte[] before = Files.readAllBytes(md);
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, md, null))
+        assertThatThrownBy(() -> ReportExporter.export(Journal.snapshot(typedJournal), ReportFormat.MARKDOWN, md, null))
                 .isInstanceOf(java.nio.file.FileAlreadyExistsException.class)
                 .hasMessageContaining("countersignatures (Backend lead, DevOps)");
         assertThat(Files.readAllBytes(md)).isEqualTo(before);
         assertThat(ReportSigners.roleSignatureFiles(md)).hasSize(2);
         // Removed knowingly first, the report is exported again, and its own stale signature goes with it.
         for (Path f : ReportSigners.roleSignatureFiles(md)) Files.delete(f);
-        ReportExporter.export(state, ReportFormat.MARKDOWN, md, null);
+        ReportExporter.export(Journal.snapshot(typedJournal), ReportFormat.MARKDOWN, md, null);
         assertThat(md.resolveSibling("report.md.sig")).doesNotExist();
     }
 

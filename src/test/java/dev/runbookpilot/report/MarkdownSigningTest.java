@@ -1,7 +1,7 @@
 package dev.runbookpilot.report;
 
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.SessionFixture;
-import dev.runbookpilot.session.SessionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,12 +24,12 @@ class MarkdownSigningTest {
     static Path dir;
     private static final int BEGIN_LENGTH = "-----BEGIN SSH SIGNATURE-----".length();
     private static SessionFixture fx;
-    private static SessionState state;
+    private static Journal.Snapshot journal;
 
     @BeforeAll
     static void runSession() throws Exception {
         fx = SessionFixture.open("mdsign", SignedReportFixture.SETUP, dir);
-        state = SignedReportFixture.finishedSession(fx);
+        journal = SignedReportFixture.finishedJournal(fx);
     }
 
     @AfterAll
@@ -56,7 +56,7 @@ class MarkdownSigningTest {
     @Test
     void theGeneratedEd25519KeySignsWhatSshKeygenAccepts() throws Exception {
         Path config = dir.resolve("config");
-        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("gen.md"),
+        ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("gen.md"),
                 SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Zoë Ops"));
 
         assertThat(result.signature()).isEqualTo(dir.resolve("gen.md.sig"));
@@ -77,11 +77,11 @@ class MarkdownSigningTest {
     @Test
     void eachSignerNameGetsItsOwnGeneratedKeyMadeOnceAndReused() throws Exception {
         Path config = dir.resolve("config-two");
-        ExportResult ann = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("ann.md"),
+        ExportResult ann = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("ann.md"),
                 SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Ann Ops"));
-        ExportResult bob = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("bob.md"),
+        ExportResult bob = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("bob.md"),
                 SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Bob Ops"));
-        ExportResult annAgain = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("ann2.md"),
+        ExportResult annAgain = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("ann2.md"),
                 SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Ann Ops"));
 
         assertThat(ann.verification().signer()).isEqualTo("Ann_Ops");
@@ -98,11 +98,11 @@ class MarkdownSigningTest {
     @Test
     void aGeneratedKeyFileNamingSomeoneElseIsRefused() throws Exception {
         Path config = dir.resolve("config-swapped");
-        ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("carl.md"),
+        ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("carl.md"),
                 SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Carl"));
         Path dana = SigningIdentity.generatedFile(config, ReportFormat.MARKDOWN, "Dana");
         Files.copy(SigningIdentity.generatedFile(config, ReportFormat.MARKDOWN, "Carl"), dana);
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("dana.md"),
+        assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("dana.md"),
                 SigningIdentity.generated(config, ReportFormat.MARKDOWN, "Dana")))
                 .isInstanceOf(SigningException.class).hasMessageContaining("names Carl, not Dana");
         assertThat(dir.resolve("dana.md")).doesNotExist();
@@ -113,7 +113,7 @@ class MarkdownSigningTest {
         for (Path key : List.of(sshKeygen("id_ed25519", "-t", "ed25519", "-N", ""),
                 sshKeygen("id_rsa", "-t", "rsa", "-b", "3072", "-N", ""))) {
             Path out = dir.resolve(key.getFileName() + ".md");
-            ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+            ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, out,
                     SigningIdentity.sshKey(key, PassphrasePrompt.NONE));
             assertThat(result.verification().signer()).isEqualTo("ops@example.org");
             Tools.Result ssh = sshKeygenVerifies(result);
@@ -131,7 +131,7 @@ class MarkdownSigningTest {
     void aPassphraseProtectedKeyIsOpenedWithThePassphraseAskedOnce() throws Exception {
         Path key = sshKeygen("id_locked", "-t", "ed25519", "-N", "corrèct horse");
         AtomicInteger asked = new AtomicInteger();
-        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("locked.md"),
+        ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("locked.md"),
                 SigningIdentity.sshKey(key, what -> {
                     asked.incrementAndGet();
                     assertThat(what).contains(key.toString());
@@ -140,10 +140,10 @@ class MarkdownSigningTest {
         assertThat(asked).hasValue(1);
         assertThat(sshKeygenVerifies(result).exit()).isZero();
 
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("no.md"),
+        assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("no.md"),
                 SigningIdentity.sshKey(key, what -> "wrong".toCharArray())))
                 .isInstanceOf(SigningException.class).hasMessageContaining("wrong passphrase");
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("no.md"),
+        assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("no.md"),
                 SigningIdentity.sshKey(key, PassphrasePrompt.NONE)))
                 .isInstanceOf(SigningException.class).hasMessageContaining("none was given");
         assertThat(Files.exists(dir.resolve("no.md"))).isFalse();
@@ -151,7 +151,7 @@ class MarkdownSigningTest {
 
     @Test
     void anyChangedByteInTheReportOrItsSignatureMakesOurVerifyReject() throws Exception {
-        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("flip.md"),
+        ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("flip.md"),
                 SigningIdentity.generated(dir.resolve("config-flip"), ReportFormat.MARKDOWN, "flipper"));
         Path allowed = dir.resolve("flip.allowed");
         Files.writeString(allowed, result.verification().allowedSignersLine() + "\n");
@@ -193,7 +193,7 @@ class MarkdownSigningTest {
     void ourSignatureFileIsByteForByteWhatSshKeygenWritesForTheSameKey() throws Exception {
         Path key = sshKeygen("id_same", "-t", "ed25519", "-N", "");
         Path out = dir.resolve("same.md");
-        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+        ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, out,
                 SigningIdentity.sshKey(key, PassphrasePrompt.NONE));
         Path copy = dir.resolve("same-by-ssh-keygen.md");
         Files.copy(out, copy);
@@ -206,7 +206,7 @@ class MarkdownSigningTest {
 
     @Test
     void aSignatureWithTrailingWhitespaceOrCrLfLineEndsIsRefused() throws Exception {
-        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("ws.md"),
+        ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("ws.md"),
                 SigningIdentity.generated(dir.resolve("config-ws"), ReportFormat.MARKDOWN, "ws"));
         String good = Files.readString(result.signature());
         for (String bad : List.of(good + "\n", good + " ", good.strip(), " " + good, good.replace("\n", "\r\n"))) {
@@ -223,17 +223,17 @@ class MarkdownSigningTest {
     void anUnsignedReExportRemovesTheStaleSignatureSoVerifySaysNotSigned() throws Exception {
         Path out = dir.resolve("reexport.md");
         Path sig = dir.resolve("reexport.md.sig");
-        ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+        ReportExporter.export(journal, ReportFormat.MARKDOWN, out,
                 SigningIdentity.generated(dir.resolve("config-re"), ReportFormat.MARKDOWN, "re"));
         assertThat(sig).exists();
 
-        ExportResult unsigned = ReportExporter.export(state, ReportFormat.MARKDOWN, out, null);
+        ExportResult unsigned = ReportExporter.export(journal, ReportFormat.MARKDOWN, out, null);
         assertThat(unsigned.signature()).isNull();
         assertThat(sig).doesNotExist();
         assertThat(ReportVerifier.verifyMarkdown(out, null, null).reason())
                 .isEqualTo("Not signed: there is no signature file " + sig + ".");
 
-        ReportExporter.export(state, ReportFormat.MARKDOWN, out,
+        ReportExporter.export(journal, ReportFormat.MARKDOWN, out,
                 SigningIdentity.generated(dir.resolve("config-re"), ReportFormat.MARKDOWN, "re"));
         assertThat(ReportVerifier.verifyMarkdown(out, null, null).valid()).isTrue();
     }
@@ -249,7 +249,7 @@ class MarkdownSigningTest {
 
         for (SigningIdentity id : Arrays.asList(null,
                 SigningIdentity.generated(dir.resolve("config-stuck"), ReportFormat.MARKDOWN, "stuck"))) {
-            assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, out, id))
+            assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.MARKDOWN, out, id))
                     .isInstanceOf(DirectoryNotEmptyException.class);
             assertThat(Files.readString(out)).isEqualTo("the old report\n");
             try (var files = Files.list(stuck)) {
@@ -261,9 +261,9 @@ class MarkdownSigningTest {
 
     @Test
     void anUnlistedKeyIsAnUnknownSignerAndAMissingSigMeansNotSigned() throws Exception {
-        ExportResult result = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("who.md"),
+        ExportResult result = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("who.md"),
                 SigningIdentity.generated(dir.resolve("config-who"), ReportFormat.MARKDOWN, "who"));
-        ExportResult other = ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("other.md"),
+        ExportResult other = ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("other.md"),
                 SigningIdentity.generated(dir.resolve("config-other"), ReportFormat.MARKDOWN, "who"));
         Path allowed = dir.resolve("other.allowed");
         Files.writeString(allowed, other.verification().allowedSignersLine() + "\n");

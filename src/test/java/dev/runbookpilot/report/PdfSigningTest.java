@@ -1,6 +1,7 @@
 package dev.runbookpilot.report;
 
 import dev.runbookpilot.report.sign.PdfIdentity;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.SessionFixture;
 import dev.runbookpilot.session.SessionState;
 import org.apache.pdfbox.Loader;
@@ -34,13 +35,13 @@ class PdfSigningTest {
     @TempDir
     static Path dir;
     private static SessionFixture fx;
-    private static SessionState state;
+    private static Journal.Snapshot journal;
     private static Path p12;
 
     @BeforeAll
     static void runSession() throws Exception {
         fx = SessionFixture.open("pdfsign", SignedReportFixture.SETUP, dir);
-        state = SignedReportFixture.finishedSession(fx);
+        journal = SignedReportFixture.finishedJournal(fx);
         PdfIdentity made = PdfIdentity.selfSigned(SignedReportFixture.SIGNER);
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
@@ -68,7 +69,7 @@ class PdfSigningTest {
         AtomicInteger prompts = new AtomicInteger();
         SigningIdentity id = chosenP12(prompts);
         Path out = dir.resolve("signed.pdf");
-        ExportResult result = ReportExporter.export(state, ReportFormat.PDF, out, id);
+        ExportResult result = ReportExporter.export(journal, ReportFormat.PDF, out, id);
 
         assertThat(prompts).hasValue(1);
         assertThat(result.report()).isEqualTo(out);
@@ -116,11 +117,11 @@ class PdfSigningTest {
         Path config = dir.resolve("config-" + System.nanoTime());
         String first = "Ærøskøbing Operator 王";
         String second = "Doe, Jane";
-        ExportResult a = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-a.pdf"),
+        ExportResult a = ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("gen-a.pdf"),
                 SigningIdentity.generated(config, ReportFormat.PDF, first));
-        ExportResult again = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-again.pdf"),
+        ExportResult again = ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("gen-again.pdf"),
                 SigningIdentity.generated(config, ReportFormat.PDF, " " + first + " "));
-        ExportResult b = ReportExporter.export(state, ReportFormat.PDF, dir.resolve("gen-b.pdf"),
+        ExportResult b = ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("gen-b.pdf"),
                 SigningIdentity.generated(config, ReportFormat.PDF, second));
 
         assertThat(again.verification().fingerprint()).isEqualTo(a.verification().fingerprint());
@@ -147,7 +148,7 @@ class PdfSigningTest {
     void anyChangedByteMakesOurVerifyRejectTheFileAndPdfsigTooExceptForAHexLetterCaseInContents()
             throws Exception {
         Path out = dir.resolve("flip-source.pdf");
-        ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
+        ReportExporter.export(journal, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
         byte[] good = Files.readAllBytes(out);
         String text = new String(good, StandardCharsets.ISO_8859_1);
         int contents = text.lastIndexOf("/Contents <") + "/Contents ".length();
@@ -209,7 +210,7 @@ class PdfSigningTest {
     @Test
     void changesAppendedAfterSigningAndUnsignedFilesAreReportedAsSuch() throws Exception {
         Path out = dir.resolve("appended.pdf");
-        ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
+        ReportExporter.export(journal, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
         Files.write(out, "\n% an incremental update after signing\n".getBytes(StandardCharsets.US_ASCII),
                 java.nio.file.StandardOpenOption.APPEND);
         Verification appended = ReportVerifier.verifyPdf(out, Set.of());
@@ -218,7 +219,7 @@ class PdfSigningTest {
         assertThat(Tools.pdfsig(out).output()).doesNotContain("Total document signed");
 
         Path unsigned = dir.resolve("unsigned.pdf");
-        ExportResult plain = ReportExporter.export(state, ReportFormat.PDF, unsigned, null);
+        ExportResult plain = ReportExporter.export(journal, ReportFormat.PDF, unsigned, null);
         assertThat(plain.verification()).isNull();
         Verification none = ReportVerifier.verifyPdf(unsigned, Set.of());
         assertThat(none.valid()).isFalse();
@@ -228,20 +229,20 @@ class PdfSigningTest {
     @Test
     void aWrongPasswordOrAMarkdownIdentityIsRefusedWithAClearMessage() {
         SigningIdentity wrong = SigningIdentity.pkcs12(p12, what -> "not it".toCharArray());
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("x.pdf"), wrong))
+        assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("x.pdf"), wrong))
                 .isInstanceOf(SigningException.class).hasMessageContaining("wrong password");
         SigningIdentity declined = SigningIdentity.pkcs12(p12, PassphrasePrompt.NONE);
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("x.pdf"), declined))
+        assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("x.pdf"), declined))
                 .isInstanceOf(SigningException.class).hasMessageContaining("needs a password");
         SigningIdentity ssh = SigningIdentity.generated(dir.resolve("cfg-md"), ReportFormat.MARKDOWN, "a");
-        assertThatThrownBy(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("x.pdf"), ssh))
+        assertThatThrownBy(() -> ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("x.pdf"), ssh))
                 .isInstanceOf(SigningException.class).hasMessageContaining("signs MARKDOWN reports");
         assertThat(Files.exists(dir.resolve("x.pdf"))).isFalse();
     }
 
     @Test
     void signingAppendsToTheRenderedReportWithoutChangingAByteOfIt() throws Exception {
-        Report report = ReportBuilder.build(state);
+        Report report = ReportBuilder.build(SessionState.replay(journal.events()));
         PdfIdentity id = PdfIdentity.selfSigned(SignedReportFixture.SIGNER);
         PdfReport.Rendered rendered = PdfReport.render(report, new PdfReport.Signer(id.signerName(),
                 id.fingerprint()));

@@ -1,6 +1,7 @@
 package dev.runbookpilot.report;
 
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionFixture;
@@ -48,12 +49,14 @@ class ReportSigningBenchmark {
             }
         }
         SessionState state;
+        Journal.Snapshot journal;
         try (SessionFixture fx = SessionFixture.open("bench", null, dir)) {
             Runbook rb = fx.runbook(yaml.toString());
             try (Session session = fx.start(rb, "Bench Operator 山田", RunListener.NONE)) {
                 for (int s = 0; s < STEPS; s++) session.runChecks(SessionFixture.step(rb, "s" + s), Session.Scope.ALL);
                 session.finish();
                 state = session.state();
+                journal = Journal.snapshot(session.journalFile());
             }
         }
         assertThat(ReportBuilder.build(state).summary().checks()).isEqualTo(STEPS * CHECKS_PER_STEP);
@@ -64,8 +67,8 @@ class ReportSigningBenchmark {
         mdId.fingerprint();
 
         double baseline = median(() -> MarkdownReport.render(ReportBuilder.build(state)));
-        double pdf = median(() -> ReportExporter.export(state, ReportFormat.PDF, dir.resolve("r.pdf"), pdfId));
-        double md = median(() -> ReportExporter.export(state, ReportFormat.MARKDOWN, dir.resolve("r.md"), mdId));
+        double pdf = median(() -> ReportExporter.export(journal, ReportFormat.PDF, dir.resolve("r.pdf"), pdfId));
+        double md = median(() -> ReportExporter.export(journal, ReportFormat.MARKDOWN, dir.resolve("r.md"), mdId));
 
         System.out.printf(Locale.ROOT, "ReportSigningBenchmark (%d checks, median of %d after %d warm-up runs)%n"
                         + "  baseline unsigned Markdown render: %8.1f ms%n"

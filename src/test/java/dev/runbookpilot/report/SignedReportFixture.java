@@ -1,6 +1,7 @@
 package dev.runbookpilot.report;
 
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionFixture;
@@ -68,6 +69,11 @@ final class SignedReportFixture {
 
     /** Runs the whole runbook against a fresh database and returns the replayed journal. */
     static SessionState finishedSession(SessionFixture f) throws Exception {
+        return SessionState.replay(finishedJournal(f).events());
+    }
+
+    /** Runs the whole runbook against a fresh database and returns its journal as one read finds it. */
+    static Journal.Snapshot finishedJournal(SessionFixture f) throws Exception {
         Runbook rb = f.runbook(RUNBOOK.replace("DBNAME", f.database), Map.of("migrate.sql",
                 "INSERT INTO orders VALUES (6, 1, 60), (7, 2, 70), (8, 1, 80);\n"));
         try (Session s = f.start(rb, OPERATOR, RunListener.NONE)) {
@@ -77,7 +83,7 @@ final class SignedReportFixture {
             s.sign(step(rb, "signoff"), "DBA", SIGNER);
             s.sign(step(rb, "signoff"), "Backend lead", "Ана Петрова");
             s.finish();
-            return s.state();
+            return Journal.snapshot(s.journalFile());
         }
     }
 }

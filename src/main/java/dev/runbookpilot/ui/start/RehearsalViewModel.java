@@ -10,7 +10,7 @@ import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.runbook.CheckSpec;
 import dev.runbookpilot.runbook.Runbook;
 import dev.runbookpilot.session.RunListener;
-import dev.runbookpilot.session.SessionState;
+import dev.runbookpilot.session.Journal;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
@@ -74,7 +74,8 @@ public final class RehearsalViewModel {
     private final ReadOnlyObjectWrapper<RehearsalRun.Result> result = new ReadOnlyObjectWrapper<>();
     private final ObservableList<String> lines = FXCollections.observableArrayList();
     private final BooleanBinding canStart;
-    private SessionState finished;
+    /** The finished rehearsal's journal, which its report is read from. */
+    private Path finished;
 
     RehearsalViewModel(Runbook runbook, Target original, String operator, Path sessionDir, Targets targets,
                        Executor ui, Executor background) {
@@ -146,7 +147,7 @@ public final class RehearsalViewModel {
                 log.warn("rehearsal stopped", e);
                 problem = "the rehearsal stopped: " + e.getMessage();
             }
-            SessionState state = rehearsal.session().state();
+            Path journal = rehearsal.session().journalFile();
             List<String> left;
             try {
                 left = rehearsal.finish();
@@ -161,7 +162,7 @@ public final class RehearsalViewModel {
                 lines.add(leftBehind.isEmpty() ? "The copy " + copy + " was dropped."
                         : "The copy could not be removed: " + String.join("; ", leftBehind)
                         + " (the next rehearsal tries again)");
-                finished = state;
+                finished = journal;
                 result.set(shown);
                 if (why != null) error.set(why);
                 progress.set("");
@@ -182,12 +183,12 @@ public final class RehearsalViewModel {
 
     /** Writes the rehearsal's report (marked REHEARSAL on every page), off the FX thread; {@code then} hears where. */
     public void exportReport(Path file, ReportFormat format, Consumer<String> then) {
-        SessionState state = finished;
-        if (state == null) return;
+        Path journal = finished;
+        if (journal == null) return;
         background.execute(() -> {
             String said;
             try {
-                ReportExporter.export(state, format, file, null);
+                ReportExporter.export(Journal.snapshot(journal), format, file, null);
                 said = "Report written: " + file;
             } catch (Exception e) {
                 said = "The report could not be written: " + e.getMessage();

@@ -7,6 +7,7 @@ import dev.runbookpilot.report.ReportExporter;
 import dev.runbookpilot.report.ReportFormat;
 import dev.runbookpilot.report.SigningIdentity;
 import dev.runbookpilot.report.Verification;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.SessionState;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
@@ -33,6 +34,7 @@ import java.util.concurrent.Executor;
  */
 public final class ExportDialog extends Dialog<Void> {
     private final SessionState state;
+    private final Path journal;
     private final Workspace workspace;
     private final Executor background;
 
@@ -48,8 +50,10 @@ public final class ExportDialog extends Dialog<Void> {
     private final TextArea result = new TextArea();
     private final Button export = new Button("Export");
 
-    public ExportDialog(SessionState state, Workspace workspace, Executor background) {
+    /** @param journal the session's journal, read once when the report is exported */
+    public ExportDialog(SessionState state, Path journal, Workspace workspace, Executor background) {
         this.state = state;
+        this.journal = journal;
         this.workspace = workspace;
         this.background = background;
         setTitle("Export the sign-off report");
@@ -166,7 +170,8 @@ public final class ExportDialog extends Dialog<Void> {
                         : !useKey ? null
                         : f == ReportFormat.PDF ? SigningIdentity.pkcs12(Path.of(key), prompt)
                         : SigningIdentity.sshKey(Path.of(key), prompt);
-                ExportResult r = ReportExporter.export(state, f, target, identity, workspace.sessions());
+                ExportResult r = ReportExporter.export(Journal.snapshot(journal), f, target, identity,
+                        workspace.sessions());
                 text = describe(r);
             } catch (Exception e) {
                 text = "Not exported: " + e.getMessage();

@@ -40,6 +40,7 @@ class ExportDialogTest {
     static Path dir;
     private static SessionFixture fx;
     private static SessionState state;
+    private static Path journal;
     private static Path key;
     private Stage stage;
     private ExecutorService background;
@@ -63,6 +64,7 @@ class ExportDialogTest {
             s.runChecks(SessionFixture.step(rb, "count"), Session.Scope.ALL);
             s.finish();
             state = s.state();
+            journal = s.journalFile();
         }
         key = dir.resolve("id_ed25519");
         Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "pass", "-C", "ops@example.org",
@@ -92,7 +94,7 @@ class ExportDialogTest {
 
     private void exportWithTheEncryptedKey(FxRobot robot, Path out) {
         robot.interact(() -> {
-            dialog = new ExportDialog(state, new Workspace(dir.resolve("home")), background);
+            dialog = new ExportDialog(state, journal, new Workspace(dir.resolve("home")), background);
             dialog.initOwner(stage);
             dialog.show();
         });
@@ -146,7 +148,7 @@ class ExportDialogTest {
         robot.interact(() -> {
             stage.setWidth(1024);
             stage.setHeight(700);
-            dialog = new ExportDialog(state, new Workspace(dir.resolve("home")), background);
+            dialog = new ExportDialog(state, journal, new Workspace(dir.resolve("home")), background);
             dialog.showOver(stage);
         });
         String proposed = robot.lookup("#report-path").queryAs(TextField.class).getText();
@@ -173,7 +175,7 @@ class ExportDialogTest {
         robot.interact(() -> {
             stage.setWidth(1024);
             stage.setHeight(700);
-            dialog = new ExportDialog(state, new Workspace(dir.resolve("home")), background);
+            dialog = new ExportDialog(state, journal, new Workspace(dir.resolve("home")), background);
             dialog.showOver(stage);
         });
         assertThat(robot.lookup("#browse-key").queryButton().isDisabled()).as("no key file asked for").isTrue();
