@@ -59,8 +59,10 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
     List<Path> trustedCerts = new ArrayList<>();
 
     @Option(names = "--journal", paramLabel = "JOURNAL.jsonl", description = "also check the session journal the "
-            + "report was made from: every key-signed sign-off and gate answer in it, and that the report's "
-            + "sign-off and gate rows (names, decisions, times, key fingerprints) are the journal's")
+            + "report was made from: that its first bytes are the ones the report's Journal row names (length and "
+            + "SHA-256; cut short or changed is INVALID, lines after them a warning), every key-signed sign-off and "
+            + "gate answer in it, and that the report's sign-off and gate rows (names, decisions, times, key "
+            + "fingerprints) are the journal's")
     Path journal;
 
     @Option(names = "--whole-journal", description = "with --journal: the report must cover the whole journal; a "

@@ -201,6 +201,26 @@ class JournalTest {
     }
 
     @Test
+    void aSnapshotNamesExactlyTheCompleteLinesItParsedWhileALineIsBeingWritten() throws Exception {
+        List<JournalEvent> events = oneOfEach();
+        Path file = dir.resolve("snap.jsonl");
+        try (Journal j = Journal.create(file, events.get(0))) {
+            j.append(events.get(2));
+        }
+        byte[] complete = Files.readAllBytes(file);
+        // A writer is halfway through its next line when the report reads the file.
+        String next = Journal.JSON.writeValueAsString(events.get(3));
+        Files.writeString(file, next.substring(0, next.length() / 2), StandardOpenOption.APPEND);
+
+        Journal.Snapshot s = Journal.snapshot(file);
+        assertThat(s.events()).containsExactly(events.get(0), events.get(2));
+        assertThat(s.length()).isEqualTo(complete.length);
+        assertThat(s.lines()).isEqualTo(2);
+        assertThat(s.sha256()).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(complete)));
+    }
+
+    @Test
     void reopenOfAFileThatIsOnlyATornLineStartsEmpty() throws IOException {
         Path file = dir.resolve("s.jsonl");
         Files.writeString(file, "{\"event\":\"started\",\"sessio");
