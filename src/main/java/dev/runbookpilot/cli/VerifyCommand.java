@@ -270,8 +270,8 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
                 out.println("INVALID journal: " + extra);
                 ok = false;
             } else if (extra != null) {
-                out.println("WARNING: " + extra + " Export a new report to cover them; --whole-journal refuses a "
-                        + "report that does not cover the whole journal.");
+                out.println("WARNING: " + extra + " Export a new report to cover the whole journal; --whole-journal "
+                        + "refuses a report that does not cover it.");
             }
         }
         // The rows are of the lines the report was made from, when the journal holds them unchanged; else (and for a

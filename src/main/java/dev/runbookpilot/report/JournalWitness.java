@@ -123,8 +123,8 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
                 b.append("a last line cut mid-way (").append(torn).append(" bytes without a line end: being written, "
                         + "or torn by a crash)");
             }
-            return b.append(". The report does not show ").append(extraLines + (torn > 0 ? 1 : 0) == 1 ? "it." : "them.")
-                    .toString();
+            boolean one = extraLines + (torn > 0 ? 1 : 0) == 1;
+            return b.append(". The report does not show ").append(one ? "it." : "them.").toString();
         }
     }
 

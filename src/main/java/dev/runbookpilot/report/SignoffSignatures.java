@@ -191,10 +191,8 @@ public final class SignoffSignatures {
             String line = new String(journal, start, nl - start, StandardCharsets.UTF_8);
             start = nl + 1;
             try {
-                if (!line.isBlank() && Journal.JSON.readValue(line, JournalEvent.class) instanceof JournalEvent.Signed sg
-                        && sg.signature() != null) {
-                    last = lineNo;
-                }
+                JournalEvent e = line.isBlank() ? null : Journal.JSON.readValue(line, JournalEvent.class);
+                if (e instanceof JournalEvent.Signed sg && sg.signature() != null) last = lineNo;
             } catch (JsonProcessingException e) {
                 // Not an event: verifyJournal names it; it carries no signature either way.
             }

@@ -2,6 +2,7 @@ package dev.runbookpilot.ui.wizard;
 
 import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.RunListener;
 import dev.runbookpilot.session.Session;
 import dev.runbookpilot.session.SessionFixture;
@@ -128,6 +129,10 @@ class ExportDialogTest {
         WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> result(robot).contains("Verifi"));
         assertThat(result(robot)).contains("✔ Verified", "Signer: ops@example.org");
         assertThat(Files.exists(Path.of(out + ".sig"))).isTrue();
+        // Read from the session's journal file, and naming exactly the bytes it was made from.
+        Journal.Snapshot read = Journal.snapshot(journal);
+        assertThat(Files.readString(out)).contains("| Journal | `" + journal.getFileName() + "` as read for this "
+                + "report: " + read.lines() + " lines, " + read.length() + " bytes, SHA-256 `" + read.sha256() + "` |");
     }
 
     @Test
