@@ -115,12 +115,8 @@ class DemoLeftoversTest {
         // A shell whose command line names the sibling the way pg_ctl names a data directory.
         Process onSibling = new ProcessBuilder("sh", "-c", "sleep 60; true", "sh", "-D", sibling.toString()).start();
         try {
-            Files.writeString(crashed.resolve("postmaster.pid"), reusedPid.pid() + "
-" + crashed + "
-"
-                    + Instant.now().getEpochSecond() + "
-5432
-");
+            Files.writeString(crashed.resolve("postmaster.pid"), reusedPid.pid() + "\n" + crashed + "\n"
+                    + Instant.now().getEpochSecond() + "\n5432\n");
 
             assertThat(DemoLeftovers.sweep(home, List.of(home), now)).containsExactly(crashed);
 

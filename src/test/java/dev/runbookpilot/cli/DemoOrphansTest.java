@@ -36,7 +36,17 @@ class DemoOrphansTest {
     @TempDir
     Path home;
 
-    private int launches;
+    private final List<Launch> launched = new ArrayList<>();
+
+    /** A failed test still ends its demos: SIGTERM stops their servers, which their temporary workspace holds. */
+    @org.junit.jupiter.api.AfterEach
+    void endLaunches() throws Exception {
+        for (Launch l : launched) {
+            if (!l.process.isAlive()) continue;
+            new ProcessBuilder("kill", "-TERM", Long.toString(l.process.pid())).inheritIO().start().waitFor();
+            if (!l.process.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) l.process.destroyForcibly();
+        }
+    }
 
     @Test
     void aDemoKilledAtAnyMomentLeavesNoServerOnceTheNextOneHasStarted() throws Exception {
@@ -115,8 +125,9 @@ class DemoOrphansTest {
 
         Launch() throws IOException {
             before = demoDirs();
-            log = home.resolve("launch-" + (++launches) + ".log");
+            log = home.resolve("launch-" + (launched.size() + 1) + ".log");
             process = ChildRun.start(log, Map.of("RUNBOOK_PILOT_HOME", home.toString()), "demo", RUNBOOK.toString());
+            launched.add(this);
         }
 
         String output() throws IOException {
