@@ -123,7 +123,8 @@ public final class DemoLeftovers {
 
     /**
      * Each demo data directory the journals name, and whether every session on it has ended. An unreadable journal
-     * fails the whole sweep: it might be the one naming a directory still in use.
+     * keeps every directory (it might be the one naming a directory still in use); servers whose owner died are still
+     * stopped.
      */
     private static Map<Path, Boolean> claims(Collection<Path> journalDirs) throws IOException {
         Map<Path, Boolean> ended = new HashMap<>();
