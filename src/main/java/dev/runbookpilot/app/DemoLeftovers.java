@@ -1,5 +1,7 @@
 package dev.runbookpilot.app;
 
+import dev.runbookpilot.demo.DataDirOwner;
+import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.demo.EmbeddedServer;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.JournalEvent;
@@ -16,17 +18,21 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Removes the data directories of demo sessions nobody can use any more: every demo launch runs on its own copy
  * of the sample's template cluster (well over 100 MB), and without this each launch stayed on disk for good.
  *
- * <p>A directory {@code demo-*} is removed only when no server runs on it and either every session journal that
- * names it has ended, or no journal names it and it was last changed more than {@link #UNCLAIMED_AGE} ago (a launch
- * that failed or was abandoned before its session began; the age leaves alone a launch another process is still
- * copying). The directory of an unfinished session is always kept: resume restarts its server there. The templates
- * ({@code demo-templates}) are never touched.
+ * <p>A directory {@code demo-*} records the process that made it ({@link DataDirOwner}). While that process runs
+ * (this copy of the app or another one) the directory is never touched. Once it has died, the server it may have
+ * left running (the app was killed by a signal, even while that server was starting) is stopped, and the directory
+ * is removed unless a session journal that names it has not ended: resume restarts its server there. A directory
+ * made by an older version, with no owner recorded, is removed only when no server runs on it and either every
+ * session journal that names it has ended, or no journal names it and it was last changed more than
+ * {@link #UNCLAIMED_AGE} ago. The templates ({@code demo-templates}) are kept; only a template build whose builder
+ * died is removed there.
  */
 public final class DemoLeftovers {
     private static final Logger log = LoggerFactory.getLogger(DemoLeftovers.class);
@@ -50,17 +56,28 @@ public final class DemoLeftovers {
             endedByDir = claims(journalDirs);
         } catch (IOException e) {
             log.warn("not removing old demo data: cannot read the session journals: {}", e.toString());
-            return removed;
+            endedByDir = null;
         }
         try (Stream<Path> children = Files.list(parent)) {
             for (Path dir : children.filter(DemoLeftovers::isDemoDirectory).toList()) {
                 Path key = dir.toAbsolutePath().normalize();
                 try {
-                    Boolean ended = endedByDir.get(key);
-                    boolean unused = ended == null
-                            ? Files.getLastModifiedTime(dir).toInstant().isBefore(now.minus(UNCLAIMED_AGE))
-                            : ended;
-                    if (unused && !serverRuns(dir)) {
+                    Boolean ended = endedByDir == null ? null : endedByDir.get(key);
+                    Optional<DataDirOwner> owner = DataDirOwner.of(dir);
+                    boolean unused;
+                    if (owner.isPresent()) {
+                        if (owner.get().alive()) continue;
+                        // Its app was killed (SIGKILL, a power cut): whatever server it left is stopped, even one
+                        // that had not written its pid file yet.
+                        EmbeddedServer.stopServersOn(dir);
+                        unused = endedByDir != null && (ended == null || ended);
+                    } else {
+                        unused = endedByDir != null && (ended == null
+                                ? Files.getLastModifiedTime(dir).toInstant().isBefore(now.minus(UNCLAIMED_AGE))
+                                : ended);
+                        if (unused && serverRuns(dir)) unused = false;
+                    }
+                    if (unused) {
                         EmbeddedServer.discard(dir);
                         removed.add(dir);
                         log.info("removed the data of a finished demo session: {}", dir);
@@ -72,6 +89,30 @@ public final class DemoLeftovers {
         } catch (IOException e) {
             log.warn("cannot list {} for old demo data: {}", parent, e.toString());
         }
+        removed.addAll(sweepTemplateBuilds(parent.resolve(TEMPLATES)));
+        return removed;
+    }
+
+    /** Template builds whose builder was killed: their server stopped, their scratch directory removed. */
+    private static List<Path> sweepTemplateBuilds(Path templates) {
+        List<Path> removed = new ArrayList<>();
+        if (!Files.isDirectory(templates)) return removed;
+        try (Stream<Path> children = Files.list(templates)) {
+            for (Path dir : children.filter(Files::isDirectory).toList()) {
+                Optional<DataDirOwner> builder = DataDirOwner.fromTag(dir.getFileName().toString(),
+                        DemoDatabase.BUILDING);
+                if (builder.isEmpty() || builder.get().alive()) continue;
+                try {
+                    EmbeddedServer.discard(dir);
+                    removed.add(dir);
+                    log.info("removed a demo template whose build was cut short: {}", dir);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("could not remove the cut-short demo template build {}: {}", dir, e.toString());
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot list {} for cut-short template builds: {}", templates, e.toString());
+        }
         return removed;
     }
 
@@ -82,7 +123,8 @@ public final class DemoLeftovers {
 
     /**
      * Each demo data directory the journals name, and whether every session on it has ended. An unreadable journal
-     * fails the whole sweep: it might be the one naming a directory still in use.
+     * keeps every directory (it might be the one naming a directory still in use); servers whose owner died are still
+     * stopped.
      */
     private static Map<Path, Boolean> claims(Collection<Path> journalDirs) throws IOException {
         Map<Path, Boolean> ended = new HashMap<>();

@@ -93,16 +93,7 @@ public final class Targets {
     public Target startDemo(Runbook runbook, Path dataDir) throws TargetException {
         EmbeddedServer server = null;
         try {
-            Path parent = dataDir.toAbsolutePath().getParent();
-            // Reading every journal and deleting old copies took seconds under load before the server could start;
-            // the sweep never touches a directory without an ended session (nor one changed in the last day), so
-            // it runs beside this launch.
-            Thread sweep = new Thread(() -> DemoLeftovers.sweep(parent, List.of(parent, parent.resolve("sessions")),
-                    java.time.Instant.now()), "demo-leftovers");
-            sweep.setDaemon(true);
-            sweep.start();
-            Path templates = parent.resolve("demo-templates");
-            server = DemoDatabase.start(runbook, dataDir, templates);
+            server = startDemoServer(runbook, dataDir);
             return openDemo(server, DemoDatabase.databaseName(runbook), dataDir);
         } catch (IOException | SQLException e) {
             closeQuietly(server);
@@ -112,6 +103,22 @@ public final class Targets {
             closeQuietly(server);
             throw e;
         }
+    }
+
+    /**
+     * The demo's server alone, as {@link #startDemo} starts it (with the sweep of earlier demo sessions beside it),
+     * for a caller that needs no pool on it.
+     */
+    public static EmbeddedServer startDemoServer(Runbook runbook, Path dataDir) throws IOException, SQLException {
+        Path parent = dataDir.toAbsolutePath().getParent();
+        // Reading every journal, stopping servers left by a killed app and deleting old copies took seconds under
+        // load before the server could start; the sweep never touches a directory whose app still runs (nor one
+        // with an unfinished session), so it runs beside this launch.
+        Thread sweep = new Thread(() -> DemoLeftovers.sweep(parent, List.of(parent, parent.resolve("sessions")),
+                java.time.Instant.now()), "demo-leftovers");
+        sweep.setDaemon(true);
+        sweep.start();
+        return DemoDatabase.start(runbook, dataDir, parent.resolve("demo-templates"));
     }
 
     /** Reconnects to where a journaled session ran: restarts its demo server, or dials the recorded address. */

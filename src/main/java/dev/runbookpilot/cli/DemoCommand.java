@@ -1,5 +1,7 @@
 package dev.runbookpilot.cli;
 
+import dev.runbookpilot.app.Targets;
+import dev.runbookpilot.app.Workspace;
 import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.demo.EmbeddedServer;
 import dev.runbookpilot.demo.SampleFolders;
@@ -11,6 +13,8 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -50,18 +54,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         out.println("Starting the embedded PostgreSQL …");
         out.flush();
-        EmbeddedServer server = EmbeddedServer.start();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception ignored) {
-                // exiting anyway; the data directory is temporary
-            } finally {
-                stopped.countDown();
-            }
-        }, "demo-stop"));
-        String db = DemoDatabase.prepare(server, runbook);
+        // In the workspace like the app's demos, on a copy of the sample's template cluster: a demo whose JVM was
+        // killed is found there by the next launch, which stops its server and removes its data.
+        Path dataDir = Workspace.fromEnvironment().home().resolve("demo-cli-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
+        // Ctrl-C, even while the server starts, stops it and discards this data (ExitGuard); nobody resumes it.
+        EmbeddedServer.discardOnExit(dataDir);
+        EmbeddedServer server = Targets.startDemoServer(runbook, dataDir);
+        String db = DemoDatabase.databaseName(runbook);
         out.printf("Demo database '%s' is ready (before-state of %s).%n%n", db, runbook.title());
         out.printf("  URL:   %s%n", server.uri(db));
         out.printf("  JDBC:  %s%n", server.jdbcUrl(db));
@@ -69,7 +69,8 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("  run:   %s run %s --db '%s'%n%n", Invocation.command(), runbookFile, server.uri(db));
         out.println("Press Ctrl-C to stop the server (its data is discarded).");
         out.flush();
-        stopped.await();
+        // Until Ctrl-C: the JVM's exit stops the server and removes its data.
+        new CountDownLatch(1).await();
         return ExitCodes.OK;
     }
 }

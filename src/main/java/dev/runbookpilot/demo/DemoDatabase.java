@@ -49,6 +49,12 @@ public final class DemoDatabase {
      */
     private static final java.util.Map<String, String> TEMPLATE_BUILD = java.util.Map.of("wal_recycle", "off");
 
+    /**
+     * Marks a template being built, followed by its builder's {@link DataDirOwner#tag()}: the launch sweep removes
+     * one whose builder died ({@code DemoLeftovers}).
+     */
+    public static final String BUILDING = ".building-by-";
+
     public static Path setupScript(Runbook runbook) {
         return runbook.baseDir().resolve("demo").resolve("setup.sql");
     }
@@ -84,8 +90,14 @@ public final class DemoDatabase {
         if (Files.exists(dataDir)) throw new IOException("the demo data directory already exists: " + dataDir);
         Path template = templates.resolve(templateKey(runbook, setup));
         if (!Files.isDirectory(template)) buildTemplate(runbook, template);
-        copyCluster(template, dataDir);
-        return EmbeddedServer.start(dataDir);
+        // From the copy on, so that an exit meanwhile waits for the copy to stop before it removes what was copied.
+        boolean outer = ExitGuard.starting(dataDir.toAbsolutePath().normalize());
+        try {
+            copyCluster(template, dataDir);
+            return EmbeddedServer.start(dataDir);
+        } finally {
+            ExitGuard.started(outer);
+        }
     }
 
     /** The template's name: what decides its content, hashed. */
@@ -113,7 +125,8 @@ public final class DemoDatabase {
     /** Builds in a scratch directory and renames it into place, so a half-built template is never used. */
     private static void buildTemplate(Runbook runbook, Path template) throws IOException, SQLException {
         Files.createDirectories(template.getParent());
-        Path scratch = template.resolveSibling(template.getFileName() + ".building-" + UUID.randomUUID());
+        Path scratch = template.resolveSibling(template.getFileName() + BUILDING + DataDirOwner.current().tag() + "-"
+                + UUID.randomUUID());
         try {
             try (EmbeddedServer server = EmbeddedServer.start(scratch, TEMPLATE_BUILD)) {
                 prepare(server, runbook);
@@ -128,10 +141,15 @@ public final class DemoDatabase {
         }
     }
 
-    /** Copies a stopped cluster; PostgreSQL refuses a data directory others can read, so it is made private. */
+    /**
+     * Copies a stopped cluster, owned by this JVM; PostgreSQL refuses a data directory others can read, so it is
+     * made private.
+     */
     private static void copyCluster(Path from, Path to) throws IOException {
         Files.createDirectories(to.getParent());
-        Files.createDirectory(to);
+        // Owned before the first file is copied: a launch killed while copying leaves a directory the next one can
+        // tell from a copy still under way in another running copy of the app.
+        DataDirOwner.createOwned(to);
         try {
             Files.setPosixFilePermissions(to, PosixFilePermissions.fromString("rwx------"));
         } catch (UnsupportedOperationException notPosix) {
@@ -141,8 +159,11 @@ public final class DemoDatabase {
             files.forEach(f -> {
                 Path target = to.resolve(from.relativize(f).toString());
                 String name = f.getFileName().toString();
-                if (f.equals(from) || name.equals("postmaster.pid") || name.equals("postmaster.opts")) return;
+                if (f.equals(from) || name.equals("postmaster.pid") || name.equals("postmaster.opts")
+                        || name.startsWith(DataDirOwner.FILE)) return;
                 try {
+                    // The JVM is exiting (ExitGuard interrupted this start): stop copying what it will remove.
+                    if (Thread.currentThread().isInterrupted()) throw new IOException("interrupted while copying " + from);
                     if (Files.isDirectory(f)) Files.createDirectory(target);
                     else Files.copy(f, target, StandardCopyOption.COPY_ATTRIBUTES);
                 } catch (IOException e) {

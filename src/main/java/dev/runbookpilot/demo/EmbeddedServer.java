@@ -25,9 +25,12 @@ public final class EmbeddedServer implements AutoCloseable {
     private static final Pattern DB_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
     private final EmbeddedPostgres postgres;
+    /** The data directory given to {@link #start(Path)}, absolute; null for a temporary one. */
+    private final Path dataDir;
 
-    private EmbeddedServer(EmbeddedPostgres postgres) {
+    private EmbeddedServer(EmbeddedPostgres postgres, Path dataDir) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
     }
 
     /** A throw-away server in a temporary directory. */
@@ -37,7 +40,9 @@ public final class EmbeddedServer implements AutoCloseable {
 
     /**
      * A server whose data lives in {@code dataDir} (created on first use, kept afterwards), so a demo session
-     * can be resumed after a crash. A server left running by a killed process is stopped first.
+     * can be resumed after a crash. A server left running by a killed process is stopped first; a directory whose
+     * recorded owner is another live process is refused. This JVM is recorded as the owner ({@link DataDirOwner}),
+     * and the server is stopped when this JVM is asked to exit, even while it starts ({@link ExitGuard}).
      */
     public static EmbeddedServer start(Path dataDir) throws IOException {
         return start(dataDir, null, java.util.Map.of());
@@ -60,14 +65,29 @@ public final class EmbeddedServer implements AutoCloseable {
             throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         if (binaries != null) builder.setPgBinaryResolver(binaries);
-        if (dataDir != null) {
-            stopOrphan(dataDir);
-            Files.createDirectories(dataDir);
-            builder.setDataDirectory(dataDir).setCleanDataDirectory(false);
+        Path dir = dataDir == null ? null : dataDir.toAbsolutePath().normalize();
+        boolean fresh = false;
+        if (dir != null) {
+            Files.createDirectories(dir);
+            var owner = DataDirOwner.of(dir);
+            if (owner.isPresent() && !owner.get().isCurrent() && owner.get().alive()) {
+                throw new IOException(dir + " is in use by another running Runbook Pilot (process "
+                        + owner.get().pid() + ")");
+            }
+            // A server left running by a killed process holds the directory: stop it first. A copy this JVM just
+            // made has had no server yet, and looking through every process's command line is not free.
+            boolean justCopied = owner.isPresent() && owner.get().isCurrent()
+                    && !Files.exists(dir.resolve("postmaster.pid"));
+            if (!justCopied) ServerProcesses.stop(dir);
+            // initdb refuses a directory with any file in it, so a new cluster is claimed once it runs (a template
+            // build's scratch directory carries its owner in its name meanwhile).
+            fresh = !Files.exists(dir.resolve("postgresql.conf"));
+            if (!fresh) DataDirOwner.claim(dir);
+            // Absolute, so that the server's command line names the directory the way ServerProcesses looks for it.
+            builder.setDataDirectory(dir).setCleanDataDirectory(false);
         }
         settings.forEach(builder::setServerConfig);
-        EmbeddedPostgres pg = builder
-                .setPGStartupWait(Duration.ofSeconds(60))
+        builder.setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("fsync", "off")
                 .setServerConfig("synchronous_commit", "off")
@@ -77,49 +97,64 @@ public final class EmbeddedServer implements AutoCloseable {
                 // default of 0 PREPARE TRANSACTION could not succeed even if a check reached it.
                 .setServerConfig("max_prepared_transactions", "10")
                 .setLocaleConfig("locale", "C.UTF-8")
-                .setLocaleConfig("encoding", "UTF8")
-                .start();
+                .setLocaleConfig("encoding", "UTF8");
+        EmbeddedPostgres pg;
+        if (dir == null) {
+            pg = builder.start();
+        } else {
+            boolean outer = ExitGuard.starting(dir);
+            try {
+                pg = builder.start();
+            } catch (IOException | RuntimeException failed) {
+                // zonky may give up waiting on a postmaster that then comes up after all; nobody would stop it.
+                try {
+                    ServerProcesses.stop(dir);
+                } catch (IOException alsoFailed) {
+                    failed.addSuppressed(alsoFailed);
+                }
+                ExitGuard.closed(dir);
+                throw failed;
+            } finally {
+                ExitGuard.started(outer);
+            }
+            if (fresh) DataDirOwner.claim(dir);
+        }
         log.info("embedded PostgreSQL listening on 127.0.0.1:{}", pg.getPort());
-        return new EmbeddedServer(pg);
+        return new EmbeddedServer(pg, dir);
     }
 
     /**
-     * Stops a server left running on {@code dataDir} (its JVM was killed) and deletes the directory: a throw-away
-     * server, such as a backup's scratch server, leaves nothing behind after a crash.
+     * Stops any server on {@code dataDir} (its JVM was killed) and deletes the directory: a throw-away server, such
+     * as a backup's scratch server, leaves nothing behind after a crash.
      */
     public static void discard(Path dataDir) throws IOException {
         if (!Files.exists(dataDir)) return;
-        stopOrphan(dataDir);
-        try (var paths = Files.walk(dataDir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        ServerProcesses.stop(dataDir);
+        deleteTree(dataDir);
     }
 
     /**
-     * A postmaster whose JVM was killed keeps running and holds the data directory; ask it to stop (SIGINT is
-     * PostgreSQL's fast shutdown) and wait for it to go.
+     * Stops the server processes on {@code dataDir}, found by their command lines (a postmaster that has not yet
+     * written its pid file included); never a process on another directory.
+     *
+     * @return true if something was running there
      */
-    private static void stopOrphan(Path dataDir) throws IOException {
-        Path pidFile = dataDir.resolve("postmaster.pid");
-        if (!Files.isRegularFile(pidFile)) return;
-        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").strip();
-        long pid;
-        try {
-            pid = Long.parseLong(first);
-        } catch (NumberFormatException e) {
-            return;
-        }
-        var handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive()) return;
-        log.info("stopping the embedded PostgreSQL (pid {}) left running on {}", pid, dataDir);
-        try {
-            new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start().waitFor();
-            handle.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while stopping the orphaned server", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("the orphaned server (pid " + pid + ") on " + dataDir + " did not stop", e);
+    public static boolean stopServersOn(Path dataDir) throws IOException {
+        return ServerProcesses.stop(dataDir);
+    }
+
+    /**
+     * The directory goes when this JVM exits, after its server stops, even on Ctrl-C while the server starts; for a
+     * server whose data nobody will come back to.
+     */
+    public static void discardOnExit(Path dataDir) {
+        ExitGuard.discardOnExit(dataDir.toAbsolutePath().normalize());
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 
@@ -206,5 +241,6 @@ public final class EmbeddedServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         postgres.close();
+        if (dataDir != null) ExitGuard.closed(dataDir);
     }
 }

@@ -1,6 +1,8 @@
 package dev.runbookpilot.app;
 
 import dev.runbookpilot.db.ServerInfo;
+import dev.runbookpilot.demo.DataDirOwner;
+import dev.runbookpilot.demo.DemoDatabase;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.JournalEvent;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,64 @@ class DemoLeftoversTest {
 
         assertThat(DemoLeftovers.sweep(home, List.of(sessions), now)).isEmpty();
         assertThat(ended).exists();
+    }
+
+    @Test
+    void aDeadOwnersDataGoesAtOnceUnlessItsSessionCanResumeAndALiveOwnersStays() throws Exception {
+        Path sessions = Files.createDirectories(home.resolve("sessions"));
+        Path crashed = owned(demoDir("demo-crashed"), deadOwner());
+        Path resumable = owned(demoDir("demo-resumable"), deadOwner());
+        journal(sessions.resolve("a.jsonl"), resumable, false);
+        Path halfMade = demoDir("demo-half" + DataDirOwner.CREATING + deadOwner().tag());
+        Path otherCopy = owned(demoDir("demo-other-copy"), DataDirOwner.current());
+        journal(sessions.resolve("b.jsonl"), otherCopy, true);
+        Path template = Files.createDirectories(home.resolve("demo-templates").resolve("shop-1"));
+        Path cutShortBuild = Files.createDirectories(home.resolve("demo-templates")
+                .resolve("shop-1" + DemoDatabase.BUILDING + deadOwner().tag() + "-x"));
+        Path liveBuild = Files.createDirectories(home.resolve("demo-templates")
+                .resolve("shop-1" + DemoDatabase.BUILDING + DataDirOwner.current().tag() + "-y"));
+
+        List<Path> removed = DemoLeftovers.sweep(home, List.of(home, sessions), now);
+
+        assertThat(removed).containsExactlyInAnyOrder(crashed, halfMade, cutShortBuild);
+        assertThat(resumable).as("its session can still be resumed").exists();
+        assertThat(otherCopy).as("its owner runs: a demo in another copy of the app").exists();
+        assertThat(template).exists();
+        assertThat(liveBuild).exists();
+    }
+
+    @Test
+    void aProcessThatReusedAStaleServerPidOrServesAnotherDirectoryIsNeverSignalled() throws Exception {
+        Path crashed = owned(demoDir("demo-1"), deadOwner());
+        Path sibling = demoDir("demo-10");
+        Process reusedPid = new ProcessBuilder("sleep", "60").start();
+        // A shell whose command line names the sibling the way pg_ctl names a data directory.
+        Process onSibling = new ProcessBuilder("sh", "-c", "sleep 60; true", "sh", "-D", sibling.toString()).start();
+        try {
+            Files.writeString(crashed.resolve("postmaster.pid"), reusedPid.pid() + "\n" + crashed + "\n"
+                    + Instant.now().getEpochSecond() + "\n5432\n");
+
+            assertThat(DemoLeftovers.sweep(home, List.of(home), now)).containsExactly(crashed);
+
+            assertThat(reusedPid.isAlive()).as("not a postgres: the pid was reused").isTrue();
+            assertThat(onSibling.isAlive()).as("it names another directory").isTrue();
+        } finally {
+            reusedPid.destroyForcibly();
+            onSibling.destroyForcibly();
+        }
+    }
+
+    /** A process that has ended: its pid no longer runs, or runs something started at another time. */
+    private static DataDirOwner deadOwner() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return new DataDirOwner(p.pid(), Instant.parse("2026-12-01T09:00:00Z"));
+    }
+
+    private static Path owned(Path dir, DataDirOwner owner) throws IOException {
+        Files.writeString(dir.resolve(DataDirOwner.FILE), "pid=" + owner.pid() + "\nstarted=" + owner.started()
+                + "\n");
+        return dir;
     }
 
     private Path demoDir(String name) throws IOException {
