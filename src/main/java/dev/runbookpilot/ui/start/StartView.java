@@ -5,6 +5,7 @@ import atlantafx.base.theme.Tweaks;
 import dev.runbookpilot.app.SessionCatalog;
 import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.ui.widgets.FirstFrameTextFieldSkin;
 import dev.runbookpilot.ui.widgets.MarkdownView;
 import dev.runbookpilot.ui.wizard.PathChooser;
 import javafx.application.Platform;
@@ -28,6 +29,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.skin.TextFieldSkin;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
@@ -67,13 +69,15 @@ public final class StartView extends BorderPane {
     private static final double SAMPLES_MIN_HEIGHT = 120;
 
     private final StartViewModel vm;
-    /** Built after the first frame ({@link #buildLists}); null until then. */
+    /** Built after the first frame ({@link #completeAfterFirstFrame}); null until then. */
     private TableView<SessionCatalog.Entry> sessions;
     private ListView<Sample> samples;
     /** Where the sessions table and the samples list go: until then each holds a stand-in with the same text. */
     private final VBox sessionsBox = new VBox(8);
     private final VBox samplesBox = new VBox(6);
     private final Button resume = new Button("Resume");
+    /** The operator's name: its first frame has the look of a text field, its behaviour comes after (ADR 0053). */
+    private final TextField operator = new TextField();
     /** The first control that takes the focus while the table is not there yet. */
     private final Button openRunbook = new Button("Open runbook…");
 
@@ -115,7 +119,7 @@ public final class StartView extends BorderPane {
                         // while the scene runs its listeners.
                         Platform.runLater(() -> {
                             scene.removePostLayoutPulseListener(this);
-                            buildLists();
+                            completeAfterFirstFrame();
                             vm.refresh();
                         });
                     }
@@ -200,9 +204,13 @@ public final class StartView extends BorderPane {
         return box;
     }
 
-    /** The sessions table and the samples list, in place of their stand-ins; once, right after the first frame. */
-    private void buildLists() {
+    /**
+     * The sessions table and the samples list in place of their stand-ins, and the operator's field with its real
+     * skin; once, right after the first frame.
+     */
+    private void completeAfterFirstFrame() {
         if (sessions != null) return;
+        operator.setSkin(new TextFieldSkin(operator));
         sessions = sessionsTable();
         sessionsBox.getChildren().set(0, sessions);
         samples = samplesList();
@@ -320,8 +328,9 @@ public final class StartView extends BorderPane {
         HBox.setHgrow(chosen, Priority.ALWAYS);
         chosen.setMaxWidth(Double.MAX_VALUE);
 
-        TextField operator = new TextField();
         operator.setId("operator");
+        // Its behaviour comes right after the first frame, with the lists (completeAfterFirstFrame).
+        operator.setSkin(new FirstFrameTextFieldSkin(operator));
         operator.setPromptText("your name");
         operator.setPrefColumnCount(14);
         operator.textProperty().bindBidirectional(vm.operatorProperty());

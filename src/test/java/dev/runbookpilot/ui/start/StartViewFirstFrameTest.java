@@ -12,6 +12,9 @@ import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.control.skin.TextFieldSkin;
+import javafx.scene.text.Text;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,7 @@ class StartViewFirstFrameTest {
                 List.of(TestPostgres.projectDir().resolve("runbooks")), Platform::runLater, background::add,
                 launch -> { });
         List<String> firstFrame = new ArrayList<>();
+        List<Double> operatorSize = new ArrayList<>();
         robot.interact(() -> {
             Scene scene = new Scene(new StartView(vm), 1024, 700);
             AtomicBoolean seen = new AtomicBoolean();
@@ -106,6 +110,10 @@ class StartViewFirstFrameTest {
                 if (seen.getAndSet(true)) return;
                 firstFrame.add("table " + (scene.lookup(".table-view") != null));
                 firstFrame.add("list " + (scene.lookup(".list-view") != null));
+                TextField operator = (TextField) scene.lookup("#operator");
+                firstFrame.add("operator " + operator.getSkin().getClass().getSimpleName());
+                operatorSize.add(operator.getWidth());
+                operatorSize.add(operator.getHeight());
                 for (Node standIn : scene.getRoot().lookupAll(".list-stand-in")) {
                     for (Node n : ((Parent) standIn).getChildrenUnmodifiable()) {
                         if (n instanceof Label l) firstFrame.add(l.getText());
@@ -117,8 +125,8 @@ class StartViewFirstFrameTest {
         });
         Runnable listing = background.poll(10, TimeUnit.SECONDS);
         assertThat(listing).as("the listing, started once the view has been shown").isNotNull();
-        assertThat(firstFrame).containsExactly("table false", "list false", "Looking for sessions…",
-                "Looking for samples…");
+        assertThat(firstFrame).containsExactly("table false", "list false", "operator FirstFrameTextFieldSkin",
+                "Looking for sessions…", "Looking for samples…");
 
         TableView<?> sessions = robot.lookup("#sessions").queryTableView();
         assertThat(sessions.getColumns()).hasSize(7);
@@ -126,6 +134,15 @@ class StartViewFirstFrameTest {
         assertThat(robot.lookup(".list-stand-in").tryQuery()).as("the stand-ins are gone").isEmpty();
         assertThat(stage.getScene().getFocusOwner()).as("the table has the focus, as the first control")
                 .isSameAs(sessions);
+        TextField operator = robot.lookup("#operator").queryAs(TextField.class);
+        assertThat(operator.getSkin()).isInstanceOf(TextFieldSkin.class);
+        assertThat(operator.getChildrenUnmodifiable().stream().filter(n -> n instanceof Text).count())
+                .as("the first frame's text is gone from the field").isZero();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(List.of(operator.getWidth(), operator.getHeight())).as("the field's size, then and now")
+                .isEqualTo(operatorSize);
+        robot.clickOn("#operator").eraseText(12).write("bob");
+        assertThat(vm.operatorProperty().get()).isEqualTo("bob");
         listing.run();
     }
 
