@@ -96,10 +96,10 @@ public final class StartView extends BorderPane {
      * Starts the listing of sessions and samples (Jackson, SnakeYAML and every sample runbook parsed) once this view
      * has been laid out in a showing window, not while its first frame is being styled and laid out: on two cores
      * the listing competed with that frame for the CPU (ADR 0047). The sessions table and the samples list are built
-     * then too, just before the listing starts: in the first frame a plain box of the same size says "Looking for
+     * then too, while the listing runs: in the first frame a plain box of the same size says "Looking for
      * sessions…" and "Looking for samples…", as the table and the list would until the listing arrives, without
      * their skins (the table's seven column headers, two virtual flows, four scroll bars), which cost the first
-     * frame about a fifth of the FX thread's work (ADR 0053).
+     * frame about a fifth of the FX thread's work; the operator's field gets its behaviour then as well (ADR 0053).
      */
     private void listAfterFirstFrame() {
         ChangeListener<Scene> inScene = new ChangeListener<>() {
@@ -119,8 +119,9 @@ public final class StartView extends BorderPane {
                         // while the scene runs its listeners.
                         Platform.runLater(() -> {
                             scene.removePostLayoutPulseListener(this);
-                            completeAfterFirstFrame();
+                            // The listing first: its worker runs while this thread builds the lists it fills.
                             vm.refresh();
+                            completeAfterFirstFrame();
                         });
                     }
                 };
