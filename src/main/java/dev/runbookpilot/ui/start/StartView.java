@@ -71,7 +71,6 @@ public final class StartView extends BorderPane {
     private final StartViewModel vm;
     /** Built after the first frame ({@link #completeAfterFirstFrame}); null until then. */
     private TableView<SessionCatalog.Entry> sessions;
-    private ListView<Sample> samples;
     /** Where the sessions table and the samples list go: until then each holds a stand-in with the same text. */
     private final VBox sessionsBox = new VBox(8);
     private final VBox samplesBox = new VBox(6);
@@ -214,8 +213,7 @@ public final class StartView extends BorderPane {
         operator.setSkin(new TextFieldSkin(operator));
         sessions = sessionsTable();
         sessionsBox.getChildren().set(0, sessions);
-        samples = samplesList();
-        samplesBox.getChildren().set(0, samples);
+        samplesBox.getChildren().set(0, samplesList());
         // The window gave the focus to the first control it found, the Open button, because the table was not
         // there: the table, first in the window, takes it as it did when it was built with the view.
         if (getScene() != null && getScene().getFocusOwner() == openRunbook) sessions.requestFocus();
