@@ -21,6 +21,8 @@ public final class FirstFrameTextFieldSkin extends SkinBase<TextField> {
         text.textProperty().bind(Bindings.when(field.textProperty().isEmpty()).then(field.promptTextProperty())
                 .otherwise(field.textProperty()));
         text.fontProperty().bind(field.fontProperty());
+        // The theme's text colour (AtlantaFX's looked-up colour, light or dark), as the real skin's text takes it.
+        text.setStyle("-fx-fill: -color-fg-default;");
         getChildren().add(text);
     }
 
