@@ -25,6 +25,10 @@ import java.util.regex.Pattern;
  *       THREAD=CPU ...} (milliseconds; the live threads over 20 ms; the process's CPU includes exited threads, the
  *       JIT compiler and GC);</li>
  *   <li>{@code -Dprobe.nodes=true}: {@code NODES TOTAL {Type=count, ...}} of the window's scene.</li>
+ *   <li>{@code -Dprobe.after=SELECTOR}: after those, waits for a node matching the CSS selector to be in the
+ *       scene when a pulse has laid it out, and prints {@code AFTER SELECTOR uptime=MS} and the {@code CPUMS} line
+ *       (if asked for) again: what a view built after its first frame (the start screen's sessions table, ADR 0053)
+ *       costs until it is all there.</li>
  * </ul>
  *
  * <p>Usage: {@code java -cp ...:bench-classes -Dprobe.title=REGEX [-Dprobe.cpu=true] ShownProbe MAIN_CLASS ARGS...}
@@ -60,8 +64,9 @@ public final class ShownProbe {
                                 if (Boolean.getBoolean("probe.cpu")) System.out.println(cpu());
                                 if (Boolean.getBoolean("probe.nodes")) System.out.println(nodes(s.getScene().getRoot()));
                                 System.out.flush();
-                                // Exit off the FX thread so shutdown hooks (the demo's server) can run.
-                                new Thread(() -> System.exit(0), "shown-probe-exit").start();
+                                String after = System.getProperty("probe.after");
+                                if (after == null) exit();
+                                else awaitLaidOut(s.getScene(), after);
                             });
                             return;
                         }
@@ -76,6 +81,27 @@ public final class ShownProbe {
                 return;
             }
         }
+    }
+
+    /** Exits off the FX thread so shutdown hooks (the demo's server) can run. */
+    private static void exit() {
+        new Thread(() -> System.exit(0), "shown-probe-exit").start();
+    }
+
+    /** On the FX thread: exits after the first pulse that has laid out a node matching {@code selector}. */
+    private static void awaitLaidOut(javafx.scene.Scene scene, String selector) {
+        boolean[] done = new boolean[1];
+        scene.addPostLayoutPulseListener(() -> {
+            if (done[0] || scene.lookup(selector) == null) return;
+            done[0] = true;
+            Platform.runLater(() -> {
+                System.out.println("AFTER " + selector + " uptime=" + ManagementFactory.getRuntimeMXBean().getUptime());
+                if (Boolean.getBoolean("probe.cpu")) System.out.println(cpu());
+                System.out.flush();
+                exit();
+            });
+        });
+        Platform.requestNextPulse();
     }
 
     /** Runs on the FX thread: its own CPU time is the current thread's. */

@@ -34,7 +34,34 @@ final class GuiCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var err = spec.commandLine().getErr();
+        return open(runbook, demo, db, operator, spec.commandLine().getErr());
+    }
+
+    /**
+     * The command line with nothing but {@code gui}, or nothing at all (the menu entry, a double click): the start
+     * screen, opened without building picocli's model of the command line. That model (every built-in type
+     * converter, the annotations of the command and its help options, read by reflection) cost about 110 ms of the
+     * main thread before the JavaFX toolkit could start (ADR 0053); with no option to read there is nothing for it
+     * to do. Any other command line, {@code gui} with an option or a runbook included, goes through picocli.
+     */
+    static boolean isPlainStart(String[] args) {
+        return args.length == 0 || args.length == 1 && args[0].equals("gui");
+    }
+
+    /**
+     * What {@link #isPlainStart} command lines run: the start screen, as {@code gui} alone would open it. A failure
+     * ends as it does through picocli ({@code Main.execute}): its stack trace on {@code err}, exit code USAGE.
+     */
+    static int openStartScreen(java.io.PrintWriter err) {
+        try {
+            return open(null, false, null, null, err);
+        } catch (RuntimeException | LinkageError e) {
+            e.printStackTrace(err);
+            return ExitCodes.USAGE;
+        }
+    }
+
+    private static int open(Path runbook, boolean demo, String db, String operator, java.io.PrintWriter err) {
         if ((demo || db != null) && runbook == null) {
             err.println("--demo and --db need a RUNBOOK to open");
             return ExitCodes.USAGE;

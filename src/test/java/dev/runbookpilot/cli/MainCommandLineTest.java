@@ -25,7 +25,7 @@ class MainCommandLineTest {
 
     @Test
     void helpAMistakeOrNoCommandSeeEveryCommand() {
-        assertThat(Main.SUBCOMMANDS.keySet()).containsExactlyElementsOf(ALL);
+        assertThat(Main.subcommands().keySet()).containsExactlyElementsOf(ALL);
         for (String[] args : List.of(new String[] {}, new String[] {"--help"}, new String[] {"help", "run"},
                 new String[] {"rnu"})) {
             assertThat(Main.commandLine(args).getSubcommands().keySet()).as(String.join(" ", args))

@@ -5,6 +5,7 @@ import atlantafx.base.theme.Tweaks;
 import dev.runbookpilot.app.SessionCatalog;
 import dev.runbookpilot.demo.SampleFolders;
 import dev.runbookpilot.runbook.Runbook;
+import dev.runbookpilot.ui.widgets.FirstFrameTextFieldSkin;
 import dev.runbookpilot.ui.widgets.MarkdownView;
 import dev.runbookpilot.ui.wizard.PathChooser;
 import javafx.application.Platform;
@@ -28,12 +29,14 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.control.skin.TextFieldSkin;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
@@ -59,9 +62,23 @@ public final class StartView extends BorderPane {
     /** The most height the chosen runbook's description takes before it scrolls. */
     static final double DESCRIPTION_HEIGHT = 130;
 
+    /** The sessions table's height, and the height of what stands in for it in the first frame. */
+    private static final double SESSIONS_HEIGHT = 170;
+    private static final double SESSIONS_MIN_HEIGHT = 110;
+    private static final double SAMPLES_HEIGHT = 240;
+    private static final double SAMPLES_MIN_HEIGHT = 120;
+
     private final StartViewModel vm;
-    private final TableView<SessionCatalog.Entry> sessions = new TableView<>();
-    private final ListView<Sample> samples = new ListView<>();
+    /** Built after the first frame ({@link #completeAfterFirstFrame}); null until then. */
+    private TableView<SessionCatalog.Entry> sessions;
+    /** Where the sessions table and the samples list go: until then each holds a stand-in with the same text. */
+    private final VBox sessionsBox = new VBox(8);
+    private final VBox samplesBox = new VBox(6);
+    private final Button resume = new Button("Resume");
+    /** The operator's name: its first frame has the look of a text field, its behaviour comes after (ADR 0053). */
+    private final TextField operator = new TextField();
+    /** The first control that takes the focus while the table is not there yet. */
+    private final Button openRunbook = new Button("Open runbook…");
 
     public StartView(StartViewModel vm) {
         this.vm = vm;
@@ -77,7 +94,11 @@ public final class StartView extends BorderPane {
     /**
      * Starts the listing of sessions and samples (Jackson, SnakeYAML and every sample runbook parsed) once this view
      * has been laid out in a showing window, not while its first frame is being styled and laid out: on two cores
-     * the listing competed with that frame for the CPU (ADR 0047). The lists say they are looking meanwhile.
+     * the listing competed with that frame for the CPU (ADR 0047). The sessions table and the samples list are built
+     * then too, while the listing runs: in the first frame a plain box of the same size says "Looking for
+     * sessions…" and "Looking for samples…", as the table and the list would until the listing arrives, without
+     * their skins (the table's seven column headers, two virtual flows, four scroll bars), which cost the first
+     * frame about a fifth of the FX thread's work; the operator's field gets its behaviour then as well (ADR 0053).
      */
     private void listAfterFirstFrame() {
         ChangeListener<Scene> inScene = new ChangeListener<>() {
@@ -97,7 +118,9 @@ public final class StartView extends BorderPane {
                         // while the scene runs its listeners.
                         Platform.runLater(() -> {
                             scene.removePostLayoutPulseListener(this);
+                            // The listing first: its worker runs while this thread builds the lists it fills.
                             vm.refresh();
+                            completeAfterFirstFrame();
                         });
                     }
                 };
@@ -148,46 +171,86 @@ public final class StartView extends BorderPane {
         return box;
     }
 
+    /** The sessions card in the first frame: a stand-in for the table, the Resume button and its hint. */
     private Node sessionsArea() {
-        sessions.setId("sessions");
-        sessions.setItems(vm.sessions());
-        sessions.getStyleClass().addAll(Tweaks.EDGE_TO_EDGE, Styles.STRIPED);
-        sessions.setPlaceholder(placeholder("No sessions yet: open a runbook below and connect.",
-                "Looking for sessions…"));
-        sessions.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
-        sessions.getColumns().add(column("Runbook", SessionCatalog.Entry::title, 260));
-        sessions.getColumns().add(column("Database", e -> e.database() + (e.demo() ? " (demo)" : ""), 120));
-        sessions.getColumns().add(column("Environment", SessionCatalog.Entry::environment, 90));
-        sessions.getColumns().add(column("Operator", SessionCatalog.Entry::operator, 80));
-        sessions.getColumns().add(column("Started", e -> WHEN.format(e.started()), 120));
-        sessions.getColumns().add(column("Last activity", e -> WHEN.format(e.lastActivity()), 120));
-        sessions.getColumns().add(column("State", e -> e.ended() ? "finished" : "unfinished", 80));
-        sessions.setPrefHeight(170);
-        sessions.setMinHeight(110);
-
-        Button resume = new Button("Resume");
         resume.setId("resume");
         resume.getStyleClass().add(Styles.ACCENT);
-        resume.disableProperty().bind(Bindings.createBooleanBinding(() -> {
-            SessionCatalog.Entry e = sessions.getSelectionModel().getSelectedItem();
-            return e == null || e.ended() || vm.busyProperty().get() || vm.operatorProperty().get().isBlank();
-        }, sessions.getSelectionModel().selectedItemProperty(), vm.busyProperty(), vm.operatorProperty()));
+        // Nothing to resume before the table exists: the table binds this when it is built.
+        resume.setDisable(true);
         resume.setOnAction(e -> resumeSelected());
-        sessions.setOnKeyPressed(e -> {
-            if (e.getCode() == KeyCode.ENTER && !resume.isDisabled()) resumeSelected();
-        });
-        sessions.setOnMouseClicked(e -> {
-            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !resume.isDisabled()) {
-                resumeSelected();
-            }
-        });
         Label hint = new Label("Unfinished sessions resume on the step where they stopped.");
         hint.getStyleClass().add(Styles.TEXT_MUTED);
         HBox actions = new HBox(12, resume, hint);
         actions.setAlignment(Pos.CENTER_LEFT);
-        VBox box = new VBox(8, sessions, actions);
-        VBox.setVgrow(sessions, Priority.ALWAYS);
+        // The table's header row, empty: its column titles come with the table.
+        Region header = new Region();
+        header.getStyleClass().add("stand-in-header");
+        VBox standIn = new VBox(header, standIn("Looking for sessions…", "sessions-stand-in"));
+        standIn.setPrefHeight(SESSIONS_HEIGHT);
+        standIn.setMinHeight(SESSIONS_MIN_HEIGHT);
+        VBox.setVgrow(standIn, Priority.ALWAYS);
+        sessionsBox.getChildren().setAll(standIn, actions);
+        return sessionsBox;
+    }
+
+    /**
+     * What a table or list looks like before its listing arrives, without being one: its border, its background and
+     * its "looking" text, at its size, so the card does not move when the real one takes its place.
+     */
+    private static StackPane standIn(String looking, String styleClass) {
+        StackPane box = new StackPane(new Label(looking));
+        box.getStyleClass().addAll("list-stand-in", styleClass);
+        VBox.setVgrow(box, Priority.ALWAYS);
         return box;
+    }
+
+    /**
+     * The sessions table and the samples list in place of their stand-ins, and the operator's field with its real
+     * skin; once, right after the first frame.
+     */
+    private void completeAfterFirstFrame() {
+        if (sessions != null) return;
+        operator.setSkin(new TextFieldSkin(operator));
+        sessions = sessionsTable();
+        sessionsBox.getChildren().set(0, sessions);
+        samplesBox.getChildren().set(0, samplesList());
+        // The window gave the focus to the first control it found, the Open button, because the table was not
+        // there: the table, first in the window, takes it as it did when it was built with the view.
+        if (getScene() != null && getScene().getFocusOwner() == openRunbook) sessions.requestFocus();
+    }
+
+    private TableView<SessionCatalog.Entry> sessionsTable() {
+        TableView<SessionCatalog.Entry> table = new TableView<>();
+        table.setId("sessions");
+        table.setItems(vm.sessions());
+        table.getStyleClass().addAll(Tweaks.EDGE_TO_EDGE, Styles.STRIPED);
+        table.setPlaceholder(placeholder("No sessions yet: open a runbook below and connect.",
+                "Looking for sessions…"));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY);
+        table.getColumns().add(column("Runbook", SessionCatalog.Entry::title, 260));
+        table.getColumns().add(column("Database", e -> e.database() + (e.demo() ? " (demo)" : ""), 120));
+        table.getColumns().add(column("Environment", SessionCatalog.Entry::environment, 90));
+        table.getColumns().add(column("Operator", SessionCatalog.Entry::operator, 80));
+        table.getColumns().add(column("Started", e -> WHEN.format(e.started()), 120));
+        table.getColumns().add(column("Last activity", e -> WHEN.format(e.lastActivity()), 120));
+        table.getColumns().add(column("State", e -> e.ended() ? "finished" : "unfinished", 80));
+        table.setPrefHeight(SESSIONS_HEIGHT);
+        table.setMinHeight(SESSIONS_MIN_HEIGHT);
+        VBox.setVgrow(table, Priority.ALWAYS);
+
+        resume.disableProperty().bind(Bindings.createBooleanBinding(() -> {
+            SessionCatalog.Entry e = table.getSelectionModel().getSelectedItem();
+            return e == null || e.ended() || vm.busyProperty().get() || vm.operatorProperty().get().isBlank();
+        }, table.getSelectionModel().selectedItemProperty(), vm.busyProperty(), vm.operatorProperty()));
+        table.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER && !resume.isDisabled()) resumeSelected();
+        });
+        table.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2 && !resume.isDisabled()) {
+                resumeSelected();
+            }
+        });
+        return table;
     }
 
     private static TableColumn<SessionCatalog.Entry, String> column(String title,
@@ -200,12 +263,12 @@ public final class StartView extends BorderPane {
     }
 
     private void resumeSelected() {
-        SessionCatalog.Entry entry = sessions.getSelectionModel().getSelectedItem();
+        SessionCatalog.Entry entry = sessions == null ? null : sessions.getSelectionModel().getSelectedItem();
         if (entry != null) vm.resume(entry, ConnectionDialog.passwordPrompt(window()));
     }
 
     private Node openArea() {
-        Button runbook = new Button("Open runbook…");
+        Button runbook = openRunbook;
         runbook.setId("openRunbook");
         runbook.setMaxWidth(Double.MAX_VALUE);
         runbook.setOnAction(e -> chooseRunbook());
@@ -221,25 +284,34 @@ public final class StartView extends BorderPane {
         return new VBox(10, runbook, checklist, checklistHint);
     }
 
+    /** The samples card in the first frame: a stand-in for the list, and where the samples come from. */
     private Node samplesArea() {
-        samples.setId("samples");
-        samples.setItems(vm.samples());
-        samples.setCellFactory(l -> new SampleCell());
-        samples.setPlaceholder(placeholder("No runbooks/ folder found next to the program or in the working"
-                + " directory. Use \"Open runbook…\".", "Looking for samples…"));
-        samples.getSelectionModel().selectedItemProperty().addListener((obs, was, is) -> {
-            if (is != null && is.problem() == null) vm.openRunbook(is.file());
-        });
-        samples.setMinHeight(120);
-        samples.setPrefHeight(240);
-        VBox.setVgrow(samples, Priority.ALWAYS);
         Label where = new Label();
         where.getStyleClass().addAll(Styles.TEXT_MUTED, Styles.TEXT_SMALL);
         where.textProperty().bind(Bindings.createStringBinding(() -> vm.samplesDirProperty().get() == null ? ""
                 : "from " + vm.samplesDirProperty().get(), vm.samplesDirProperty()));
-        VBox box = new VBox(6, samples, where);
-        VBox.setVgrow(box, Priority.ALWAYS);
-        return box;
+        StackPane standIn = standIn("Looking for samples…", "samples-stand-in");
+        standIn.setPrefHeight(SAMPLES_HEIGHT);
+        standIn.setMinHeight(SAMPLES_MIN_HEIGHT);
+        samplesBox.getChildren().setAll(standIn, where);
+        VBox.setVgrow(samplesBox, Priority.ALWAYS);
+        return samplesBox;
+    }
+
+    private ListView<Sample> samplesList() {
+        ListView<Sample> list = new ListView<>();
+        list.setId("samples");
+        list.setItems(vm.samples());
+        list.setCellFactory(l -> new SampleCell());
+        list.setPlaceholder(placeholder("No runbooks/ folder found next to the program or in the working"
+                + " directory. Use \"Open runbook…\".", "Looking for samples…"));
+        list.getSelectionModel().selectedItemProperty().addListener((obs, was, is) -> {
+            if (is != null && is.problem() == null) vm.openRunbook(is.file());
+        });
+        list.setMinHeight(SAMPLES_MIN_HEIGHT);
+        list.setPrefHeight(SAMPLES_HEIGHT);
+        VBox.setVgrow(list, Priority.ALWAYS);
+        return list;
     }
 
     private Node footer() {
@@ -255,8 +327,9 @@ public final class StartView extends BorderPane {
         HBox.setHgrow(chosen, Priority.ALWAYS);
         chosen.setMaxWidth(Double.MAX_VALUE);
 
-        TextField operator = new TextField();
         operator.setId("operator");
+        // Its behaviour comes right after the first frame, with the lists (completeAfterFirstFrame).
+        operator.setSkin(new FirstFrameTextFieldSkin(operator));
         operator.setPromptText("your name");
         operator.setPrefColumnCount(14);
         operator.textProperty().bindBidirectional(vm.operatorProperty());
