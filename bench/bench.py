@@ -527,9 +527,9 @@ phases:
                 got[n, "md"].append(self.report_md(journal, way))
                 got[n, "md_cpu"].append(self.last_cpu[0])
         for key, label in (("pdf", "signed PDF report (CLI, whole process), ms"),
-                           ("pdf_cpu", "the same, CPU time of the process, ms"),
+                           ("pdf_cpu", "signed PDF report, CPU time of the process, ms"),
                            ("md", "Markdown report (CLI, whole process), ms"),
-                           ("md_cpu", "the same, CPU time of the process, ms")):
+                           ("md_cpu", "Markdown report, CPU time of the process, ms")):
             self.growth.append((label, "checks", {n: got[n, key] for n in self.args.checks}))
 
     # ---- the verification suite: a runbook vs pgTAP through pg_prove -----------------------------------------------
@@ -807,6 +807,8 @@ def main():
                     default=["counts", "schema", "windows", "reports", "suite"])
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (sessions, runbooks)")
     args = ap.parse_args()
+    if any(n > 10 and n % 10 for n in args.checks):
+        ap.error("--checks: a session of more than 10 checks has 10 a step, so give a multiple of 10")
     b = Bench(args)
     try:
         b.start_server()
