@@ -71,7 +71,7 @@ class Bench:
         self.last_wait = None  # ms from the last run's first check starting to its result journaled
         self.xvfb = None
         self.rows = Rows()  # (label, ours samples, theirs samples or None)
-        self.growth = []    # (label, {n: samples})
+        self.growth = []    # (label, what n counts, {n: samples})
         self.notes = []
         self.suite_runbook = None  # set when the verification suite's database is built
         self.ways, self.c1_way = self.ways_of(args)
@@ -372,9 +372,9 @@ phases:
                               dump_growth[big]))
             self.rows.append((self.labelled(f"schema-only snapshot, {big:,} tables (check duration) vs pg_dump",
                                             w, None), more[w[0]]["schema"], dump_growth[big]))
-        self.growth.append(("snapshot check (counts + schema), ms", growth))
-        self.growth.append(("schema-only snapshot check (rowCounts: []), ms", only_growth))
-        self.growth.append(("pg_dump --schema-only process, ms", dump_growth))
+        self.growth.append(("snapshot check (counts + schema), ms", "tables", growth))
+        self.growth.append(("schema-only snapshot check (rowCounts: []), ms", "tables", only_growth))
+        self.growth.append(("pg_dump --schema-only process, ms", "tables", dump_growth))
         if rss_max[big][0] is not None:
             self.rows.append((f"peak memory (MB, max RSS) of the {big:,}-table run, target <= 250", rss_max[big],
                               None))
@@ -478,21 +478,16 @@ phases:
         rb = self.checks_runbook("report500", "bench_counts_1", 50, 10)
         # --keep-going: every step's checks are evaluated and journaled, though each step has a failing one (without
         # it the run stopped after the first step and the report listed 490 of the 500 checks as pending).
-        _, _, _, journal = self.run_ours(rb, (1,), "--keep-going")
-        keep = self.tmp / "report-session.jsonl"
-        shutil.copy(journal, keep)
+        keep = self.journal_of(rb, self.tmp / "report-session.jsonl")
         config = self.tmp / "config"
         self.timed(self.java("report", str(keep), "--format", "pdf", "--sign", "--out", str(self.tmp / "w.pdf"),
                              "--config-dir", str(config)))  # makes the signing identity once, as a first use does
         got = {(w[0], k): [] for w in self.ways for k in ("pdf", "md", "pdf_cpu", "md_cpu")}
         for _ in range(self.args.repeat):
             for w in self.ways:
-                got[w[0], "pdf"].append(self.timed(self.java("report", str(keep), "--format", "pdf", "--sign",
-                                                             "--out", str(self.tmp / "r.pdf"), "--config-dir",
-                                                             str(config), way=w), way=w)[0])
+                got[w[0], "pdf"].append(self.report_pdf(keep, config, w))
                 got[w[0], "pdf_cpu"].append(self.last_cpu[0])
-                got[w[0], "md"].append(self.timed(self.java("report", str(keep), "--format", "md", "--out",
-                                                            str(self.tmp / "r.md"), way=w), way=w)[0])
+                got[w[0], "md"].append(self.report_md(keep, w))
                 got[w[0], "md_cpu"].append(self.last_cpu[0])
         first = self.ways[0]
         for w in self.ways:
@@ -501,6 +496,41 @@ phases:
         for w in self.ways:
             self.rows.append((self.labelled("  the same, CPU time of the process, ms", w, first),
                               got[w[0], "pdf_cpu"], got[w[0], "md_cpu"]))
+        self.report_growth(config)
+
+    def journal_of(self, runbook, keep):
+        """A journaled session of the runbook's checks, every step evaluated (`--keep-going`), copied to keep."""
+        _, _, _, journal = self.run_ours(runbook, (1,), "--keep-going")
+        shutil.copy(journal, keep)
+        return keep
+
+    def report_pdf(self, journal, config, way):
+        return self.timed(self.java("report", str(journal), "--format", "pdf", "--sign", "--out",
+                                    str(self.tmp / "r.pdf"), "--config-dir", str(config), way=way), way=way)[0]
+
+    def report_md(self, journal, way):
+        return self.timed(self.java("report", str(journal), "--format", "md", "--out", str(self.tmp / "r.md"),
+                                    way=way), way=way)[0]
+
+    def report_growth(self, config):
+        """The same two commands on sessions of --checks checks (10 a step, one failing in each), the main way,
+        interleaved across the sizes: wall and whole-process CPU, so the growth is read beside the fixed cost."""
+        sessions = {n: self.journal_of(self.checks_runbook(f"report{n}", "bench_counts_1", max(1, n // 10),
+                                                           min(n, 10)), self.tmp / f"report-{n}.jsonl")
+                    for n in self.args.checks}
+        got = {(n, k): [] for n in self.args.checks for k in ("pdf", "md", "pdf_cpu", "md_cpu")}
+        way = self.ways[0]
+        for _ in range(self.args.repeat):
+            for n, journal in sessions.items():
+                got[n, "pdf"].append(self.report_pdf(journal, config, way))
+                got[n, "pdf_cpu"].append(self.last_cpu[0])
+                got[n, "md"].append(self.report_md(journal, way))
+                got[n, "md_cpu"].append(self.last_cpu[0])
+        for key, label in (("pdf", "signed PDF report (CLI, whole process), ms"),
+                           ("pdf_cpu", "signed PDF report, CPU time of the process, ms"),
+                           ("md", "Markdown report (CLI, whole process), ms"),
+                           ("md_cpu", "Markdown report, CPU time of the process, ms")):
+            self.growth.append((label, "checks", {n: got[n, key] for n in self.args.checks}))
 
     # ---- the verification suite: a runbook vs pgTAP through pg_prove -----------------------------------------------
     # pgTAP lives in Debian's server (postgresql-15-pgtap), not the embedded one, so this row runs on the server given
@@ -729,11 +759,11 @@ phases:
         for label, ours, theirs in self.rows:
             ratio = "" if not theirs else f"{statistics.median(ours) / statistics.median(theirs):.2f}x"
             print(f"| {label} | {f(ours)} | {f(theirs) if theirs else ''} | {ratio} |")
-        for label, by_n in self.growth:
+        for label, unit, by_n in self.growth:
             print()
             sizes = sorted(by_n)
-            print(f"| growth: {label} | " + " | ".join(f"{n:,} tables" for n in sizes) + " | "
-                  + f"{sizes[-1] // sizes[0]}x tables costs |")
+            print(f"| growth: {label} | " + " | ".join(f"{n:,} {unit}" for n in sizes) + " | "
+                  + f"{sizes[-1] // sizes[0]}x {unit} costs |")
             print("|---|" + "---:|" * (len(sizes) + 1))
             meds = [statistics.median(by_n[n]) for n in sizes]
             print("| median | " + " | ".join(f"{m:,.0f}" for m in meds) + f" | {meds[-1] / meds[0]:.1f}x |")
@@ -771,10 +801,14 @@ def main():
     ap.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")
     ap.add_argument("--rows", type=int, default=5_500_000, help="rows in the 200-table count database")
     ap.add_argument("--sizes", type=int, nargs="+", default=[20, 200, 2000], help="tables in the schema databases")
+    ap.add_argument("--checks", type=int, nargs="+", default=[20, 200, 2000],
+                    help="checks in the sessions of the report growth table (10 a step)")
     ap.add_argument("--only", nargs="+", choices=["counts", "schema", "windows", "reports", "suite"],
                     default=["counts", "schema", "windows", "reports", "suite"])
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory (sessions, runbooks)")
     args = ap.parse_args()
+    if any(n > 10 and n % 10 for n in args.checks):
+        ap.error("--checks: a session of more than 10 checks has 10 a step, so give a multiple of 10")
     b = Bench(args)
     try:
         b.start_server()

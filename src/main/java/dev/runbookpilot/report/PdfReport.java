@@ -1043,7 +1043,7 @@ public final class PdfReport {
             p.row, p.list { margin: 0.5mm 0; }
             .num { text-align: right; }
             .mono, pre { font-family: 'DejaVu Sans Mono', 'Droid Sans Fallback'; }
-            td.fp { font-size: 6.5pt; word-break: break-all; }
+            td.fp { font-size: 6.5pt; }
             pre.sql { white-space: pre-wrap; word-wrap: break-word; font-size: 6.5pt; line-height: 1.1; margin: 1mm 0;
               padding: 1mm; border-left: 1.5pt solid #999; }
             .error { color: #a30000; margin: 1mm 0; }

@@ -95,6 +95,28 @@ class PdfReportTest {
         assertThat(flat).contains("s3://backups/shop-2024-05-01.dump—“checked”by山田");
     }
 
+    /**
+     * The renderer reports what it ignores (an unknown CSS property, a missing resource) as warnings, which reach
+     * stderr and the log file and, in a cold {@code report} command, start both of Logback's appenders. The report's
+     * own stylesheet and markup give it nothing to warn about.
+     */
+    @Test
+    void theRendererFindsNothingToWarnAboutInTheReportsStylesheetOrMarkup() throws Exception {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("dev.runbookpilot.report.pdf");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            PdfReport.render(ReportBuilder.build(state), new PdfReport.Signer("Ann", "AB:CD"));
+        } finally {
+            log.detachAppender(seen);
+        }
+        assertThat(seen.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .isEmpty();
+    }
+
     @Test
     void theSameJournalAlwaysGivesTheSameBytes() throws Exception {
         Report report = ReportBuilder.build(state);

@@ -207,6 +207,22 @@ class PdfSigningTest {
         assertThat(pdfsigAccepted).isEmpty();
     }
 
+    /**
+     * /Contents is sized from a trial CMS before the real one is made (for RSA without a trial signature): it must
+     * come out exactly as long as the CMS, with no zero padding after it for a changed byte to hide in.
+     */
+    @Test
+    void theSignatureFillsItsPlaceholderExactly() throws Exception {
+        Path out = dir.resolve("exact.pdf");
+        ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
+        String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
+        int contents = text.lastIndexOf("/Contents <") + "/Contents ".length();
+        String hex = text.substring(contents + 1, text.indexOf('>', contents));
+        assertThat(hex).startsWith("3082");
+        int derLength = 4 + Integer.parseInt(hex.substring(4, 8), 16);
+        assertThat(hex.length()).isEqualTo(2 * derLength);
+    }
+
     @Test
     void changesAppendedAfterSigningAndUnsignedFilesAreReportedAsSuch() throws Exception {
         Path out = dir.resolve("appended.pdf");

@@ -39,6 +39,7 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DefaultSignatureAlgorithmIdentifierFinder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
@@ -47,9 +48,11 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.interfaces.RSAKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -117,8 +120,7 @@ public final class PadesSigner {
             throws IOException {
         int exactSize;
         try {
-            // ECDSA signatures vary in length by a few bytes; RSA ones never do.
-            exactSize = cms(id, new byte[] {0}).length + ("EC".equals(id.privateKey().getAlgorithm()) ? 8 : 0);
+            exactSize = trialCmsLength(id);
         } catch (GeneralSecurityException | OperatorCreationException | CMSException e) {
             throw new IOException("cannot sign with " + id.describe() + ": " + e.getMessage(), e);
         }
@@ -156,12 +158,51 @@ public final class PadesSigner {
         return new PDRectangle(media.getLowerLeftX() + 42, media.getLowerLeftY() + 60, 310, 78);
     }
 
+    /**
+     * The length of the CMS the signature will be. An RSA signature (PKCS#1 v1.5) is always as long as the key's
+     * modulus, so the trial CMS carries that many zero bytes in place of a signature value and costs no private-key
+     * operation (one RSA-3072 signature is 20-50 ms of a cold command's CPU); its DER length is the real one's, since
+     * only the value's bytes differ. ECDSA signatures vary in length by a few bytes: those get a real trial signature
+     * and 8 bytes of room.
+     */
+    private static int trialCmsLength(PdfIdentity id)
+            throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
+        PrivateKey key = id.privateKey();
+        if ("RSA".equals(key.getAlgorithm()) && key instanceof RSAKey rsa) {
+            String algorithm = signatureAlgorithm(key);
+            AlgorithmIdentifier sigAlg = new DefaultSignatureAlgorithmIdentifierFinder().find(algorithm);
+            int length = (rsa.getModulus().bitLength() + 7) / 8;
+            ContentSigner sizeOnly = new ContentSigner() {
+                @Override
+                public AlgorithmIdentifier getAlgorithmIdentifier() {
+                    return sigAlg;
+                }
+
+                @Override
+                public OutputStream getOutputStream() {
+                    return OutputStream.nullOutputStream();
+                }
+
+                @Override
+                public byte[] getSignature() {
+                    return new byte[length];
+                }
+            };
+            return cms(id, new byte[] {0}, sizeOnly).length;
+        }
+        return cms(id, new byte[] {0}).length + ("EC".equals(key.getAlgorithm()) ? 8 : 0);
+    }
+
     /** A detached CMS SignedData over {@code content}: signing-certificate-v2, no signing time. */
     public static byte[] cms(PdfIdentity id, byte[] content)
             throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
-        X509Certificate cert = id.certificate();
         PrivateKey key = id.privateKey();
-        ContentSigner signer = new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key);
+        return cms(id, content, new JcaContentSignerBuilder(signatureAlgorithm(key)).build(key));
+    }
+
+    private static byte[] cms(PdfIdentity id, byte[] content, ContentSigner signer)
+            throws GeneralSecurityException, OperatorCreationException, CMSException, IOException {
+        X509Certificate cert = id.certificate();
         AttributeTable extra = new AttributeTable(signingCertificateV2(cert));
         CMSAttributeTableGenerator base = new DefaultSignedAttributeTableGenerator(extra);
         CMSAttributeTableGenerator withoutTime = params -> base.getAttributes(params).remove(CMSAttributes.signingTime);
