@@ -38,7 +38,7 @@ public final class PdfPhases {
         PdfIdentity id = SigningIdentity.generated(Path.of(args[1]), ReportFormat.PDF, state.started().operator())
                 .pdfIdentity();
         lap("signing identity");
-        Report report = ReportBuilder.build(state, null);
+        Report report = ReportBuilder.build(state);
         lap("report model");
         PdfReport.Signer signer = new PdfReport.Signer(id.signerName(), id.fingerprint());
         PdfReport.Rendered rendered = PdfReport.render(report, signer);

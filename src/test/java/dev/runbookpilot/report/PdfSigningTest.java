@@ -214,7 +214,7 @@ class PdfSigningTest {
     @Test
     void theSignatureFillsItsPlaceholderExactly() throws Exception {
         Path out = dir.resolve("exact.pdf");
-        ReportExporter.export(state, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
+        ReportExporter.export(journal, ReportFormat.PDF, out, chosenP12(new AtomicInteger()));
         String text = new String(Files.readAllBytes(out), StandardCharsets.ISO_8859_1);
         int contents = text.lastIndexOf("/Contents <") + "/Contents ".length();
         String hex = text.substring(contents + 1, text.indexOf('>', contents));
