@@ -126,6 +126,8 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
                 // The report's own signatures are still checked and listed below, so every problem shows at once.
                 if (pdf) print(out, ReportSigners.verifyPdf(file, trusted()), ReportFormat.PDF);
                 else if (sig == null) print(out, ReportSigners.verifyMarkdown(file, allowedSigners), ReportFormat.MARKDOWN);
+                // The last line is the verdict: a "VALID" above is the report's own signatures, not the pair.
+                out.println("INVALID: the report and this journal do not match (the INVALID journal lines above).");
                 return ExitCodes.CHECK_FAILED;
             }
             if (pdf) {

@@ -117,8 +117,16 @@ class JournalWitnessTest {
                 assertThat(v.output()).contains("INVALID journal: the journal is not the one this report was made "
                         + "from: cut short").contains("the report was made from its first " + all.size() + " lines ("
                         + original.length + " bytes)");
+                // Whatever the report's own signatures say above, the verdict a reader sees last is the pair's.
+                assertThat(lastLine(v.output())).isEqualTo("INVALID: the report and this journal do not match (the "
+                        + "INVALID journal lines above).");
             }
         }
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.strip().split("\\R");
+        return lines[lines.length - 1];
     }
 
     @Test
