@@ -92,7 +92,11 @@ class Bench:
             # A launcher takes no JVM flag on its command line; the JVM reads this variable before the launcher's
             # own options (and says so on stderr, which no row reads).
             c1 = ("launcher, TieredStopAtLevel=1", [str(launcher)], {"JAVA_TOOL_OPTIONS": c1_flag})
-        return ways + ([c1] if args.c1 else []), c1
+        # Another build, started the same way as the jar, interleaved with it: a change measured against the build
+        # before it in the same run, under the same load.
+        other = [("other build, java -jar", ["java", "-jar", str(Path(args.other_jar).resolve())], {})] \
+            if args.other_jar else []
+        return ways + other + ([c1] if args.c1 else []), c1
 
     def ensure_archive(self, launcher):
         """An app image's CDS archive is dumped where the image lies, as installing it does (package-hooks.sh
@@ -745,6 +749,7 @@ phases:
         for w in ways[1:]:
             self.rows.append((f"  ours [{w[0]}], whole process", of(w[0], "ms"), of("tap", "ms")))
             self.rows.append((f"  ours [{w[0]}], CPU time, ms", of(w[0], "cpu"), of("tap", "cpu")))
+            self.rows.append((f"  ours [{w[0]}], connections opened", of(w[0], "cx"), of("tap", "cx")))
 
     # ---- output -----------------------------------------------------------------------------------------------
     def print(self):
@@ -796,6 +801,8 @@ def main():
     ap.add_argument("--launcher", help="run our CLI rows through this launcher (an app image's bin/runbook-pilot,"
                                        " whose CDS archive is dumped first if it does not map) and, interleaved,"
                                        " through java -jar --jar")
+    ap.add_argument("--other-jar", help="also run our CLI rows with this build (e.g. the one before a change) through"
+                                        " java -jar, interleaved with the others, each as its own row")
     ap.add_argument("--c1", action="store_true", help="also run our CLI rows with the JIT's first tier only"
                                                       " (-XX:TieredStopAtLevel=1)")
     ap.add_argument("--repeat", type=int, default=5, help="runs of each measurement (default 5)")

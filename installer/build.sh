@@ -96,6 +96,8 @@ say "linking the runtime"
     --output "$OUT/runtime"
 
 say "creating the app image"
+# --add-opens: short commands reach the JVM's diagnostic command bean without starting the platform MBean server
+# (cli/QuickCompilerOnly, ADR 0045), as the jar's manifest lets java -jar do.
 "$JDK/bin/jpackage" --type app-image --dest "$OUT/app-image" --name "$NAME" \
     --input "$OUT/input" --main-jar "$NAME.jar" --main-class "$MAIN_CLASS" \
     --runtime-image "$OUT/runtime" --app-version "$APP_VERSION" \
@@ -103,7 +105,8 @@ say "creating the app image"
     --vendor "Runbook Pilot" --copyright "Apache-2.0" \
     --icon "$HERE/linux/$NAME.png" \
     --java-options '-XX:SharedArchiveFile=$APPDIR/runbook-pilot.jsa' \
-    --java-options '-Xshare:auto'
+    --java-options '-Xshare:auto' \
+    --java-options '--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED'
 IMAGE=$OUT/app-image/$NAME
 
 # The class list for the CDS archive: the classes the app loads up to its first window, in 'validate', in a headless

@@ -4,6 +4,7 @@ import org.slf4j.LoggerFactory;
 
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -47,7 +48,7 @@ final class QuickCompilerOnly {
 
     /**
      * Adds the directive, first thing: every method the optimising compiler takes up before it lands is CPU the
-     * command pays for (starting JMX for it costs about a quarter of a second of CPU, once).
+     * command pays for.
      */
     static void fromNowOn() {
         try {
@@ -55,15 +56,45 @@ final class QuickCompilerOnly {
             Path file = Files.createTempFile("runbook-pilot-jit-", ".json");
             try {
                 Files.writeString(file, DIRECTIVE);
-                ManagementFactory.getPlatformMBeanServer().invoke(
-                        new ObjectName("com.sun.management:type=DiagnosticCommand"), "compilerDirectivesAdd",
-                        new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
+                directivesAdd().accept(file);
             } finally {
                 Files.deleteIfExists(file);
             }
         } catch (Exception | LinkageError e) {
             LoggerFactory.getLogger(QuickCompilerOnly.class).debug("the JVM kept its optimising compiler: {}",
                     e.toString());
+        }
+    }
+
+    /** The diagnostic command {@code Compiler.directives_add}, as this JVM lets us reach it. */
+    private interface DirectivesAdd {
+        void accept(Path file) throws Exception;
+    }
+
+    /**
+     * {@code Compiler.directives_add} run as {@code jcmd} runs it, through the JVM's diagnostic command bean's own
+     * entry, when the jar's manifest ({@code Add-Opens}, for {@code java -jar}) or the installed launcher's options
+     * open {@code jdk.management} to us. The public way, the platform MBean server, first registers every platform
+     * bean (Flight Recorder's among them) and builds the bean's description of every diagnostic command: about 700
+     * classes and a tenth of a second of CPU more for a short command (ADR 0045). Started any other way
+     * ({@code java -cp}), or on a JDK without that entry, through that server.
+     */
+    private static DirectivesAdd directivesAdd() throws Exception {
+        try {
+            // Its class initialiser loads the native library the bean calls into.
+            Class.forName("com.sun.management.internal.PlatformMBeanProviderImpl");
+            Class<?> impl = Class.forName("com.sun.management.internal.DiagnosticCommandImpl");
+            Method factory = impl.getDeclaredMethod("getDiagnosticCommandMBean");
+            Method execute = impl.getDeclaredMethod("executeDiagnosticCommand", String.class);
+            factory.setAccessible(true);
+            execute.setAccessible(true);
+            Object bean = factory.invoke(null);
+            return file -> execute.invoke(bean, "Compiler.directives_add \"" + file + "\"");
+        } catch (ReflectiveOperationException | RuntimeException notOpened) {
+            // InaccessibleObjectException (a RuntimeException) when the package is not opened to us.
+            ObjectName name = new ObjectName("com.sun.management:type=DiagnosticCommand");
+            return file -> ManagementFactory.getPlatformMBeanServer().invoke(name, "compilerDirectivesAdd",
+                    new Object[] {new String[] {file.toString()}}, new String[] {String[].class.getName()});
         }
     }
 }

@@ -11,6 +11,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -67,24 +69,40 @@ class QuickCompilerOnlyTest {
     }
 
     @Test
+    void aRunWhoseJarOpensTheDiagnosticCommandToItKeepsToTheQuickCompilerWithoutThePlatformMBeanServer()
+            throws Exception {
+        // What the jar's manifest gives java -jar (Add-Opens), and the installed launcher's options.
+        Path classes = dir.resolve("classes.log");
+        String printed = directivesOfAChildReadingItsRunbook("run",
+                "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED",
+                "-Xlog:class+load:file=" + classes);
+        assertThat(c2OfTopDirective(printed)).contains("Exclude:true");
+        // The server registers every platform bean first: the CPU this route saves a short command.
+        assertThat(Files.readString(classes)).contains("com.sun.management.internal.DiagnosticCommandImpl ")
+                .doesNotContain("com.sun.jmx.mbeanserver.JmxMBeanServer ");
+    }
+
+    @Test
     void validateKeepsTheJvmsCompilers() throws Exception {
         // Its whole run costs less CPU than starting JMX for the directive (ADR 0045).
         assertThat(c2OfTopDirective(directivesOfAChildReadingItsRunbook("validate"))).contains("Exclude:false");
     }
 
     /**
-     * Starts {@code java ... Main COMMAND FIFO} in a JVM of its own and prints its directive stack with {@code jcmd}
+     * Starts {@code java [JVM_OPTIONS] ... Main COMMAND FIFO} in a JVM of its own and prints its directive stack with {@code jcmd}
      * while the command waits to read its runbook from the FIFO: opening a FIFO to write returns only once the reader
      * has opened it, so the command line was parsed and its compiler chosen by then. The sample is written afterwards,
      * and the command ends as it would on the file.
      */
-    private String directivesOfAChildReadingItsRunbook(String command) throws Exception {
+    private String directivesOfAChildReadingItsRunbook(String command, String... jvmOptions) throws Exception {
         Path fifo = dir.resolve(command + ".yaml");
         assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
         Path log = dir.resolve(command + ".log");
-        Process child = new ProcessBuilder(javaTool("java"), "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), command, fifo.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> line = new ArrayList<>(List.of(javaTool("java")));
+        line.addAll(List.of(jvmOptions));
+        line.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), command,
+                fifo.toString()));
+        Process child = new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             CompletableFuture<OutputStream> opened = CompletableFuture.supplyAsync(() -> {
                 try {
