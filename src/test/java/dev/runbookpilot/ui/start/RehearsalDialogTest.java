@@ -70,6 +70,10 @@ class RehearsalDialogTest {
 
     @AfterEach
     void removeTheSessions() throws Exception {
+        // A dialog a failed test left open is closed while its model can still hand its target to the background
+        // threads: closed after them, its close would be refused and leave the next test's stage half shown.
+        WaitForAsyncUtils.asyncFx(() -> Window.getWindows().stream().filter(RehearsalDialog.class::isInstance)
+                .toList().forEach(Window::hide)).get(10, TimeUnit.SECONDS);
         launches.forEach(l -> l.target().close());
         background.shutdownNow();
         try (Stream<Path> files = Files.walk(home)) {
@@ -94,8 +98,9 @@ class RehearsalDialogTest {
                         .map(n -> !n.isDisabled()).orElse(false));
         robot.clickOn("#modeDemo");
         robot.clickOn("#connectTarget");
+        // Visible, not only built: the dialog is made before it is shown.
         WaitForAsyncUtils.waitFor(120, TimeUnit.SECONDS,
-                () -> robot.lookup("#startRehearsal").tryQuery().isPresent());
+                () -> robot.lookup("#startRehearsal").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         RehearsalDialog dialog = (RehearsalDialog) Window.getWindows().stream()
                 .filter(w -> w instanceof RehearsalDialog).findFirst().orElseThrow();
         RehearsalViewModel rehearsal = dialog.viewModel();
