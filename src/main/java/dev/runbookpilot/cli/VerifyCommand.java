@@ -75,7 +75,8 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        // Names, roles, reasons and event kinds come from the files being verified: none may print a line of its own.
+        PrintWriter out = TerminalText.oneLinePerPrintln(spec.commandLine().getOut());
         PrintWriter err = spec.commandLine().getErr();
         if (!Files.isRegularFile(file)) {
             err.println("cannot verify: no file at " + file);
@@ -127,7 +128,7 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
                 if (pdf) print(out, ReportSigners.verifyPdf(file, trusted()), ReportFormat.PDF);
                 else if (sig == null) print(out, ReportSigners.verifyMarkdown(file, allowedSigners), ReportFormat.MARKDOWN);
                 // The last line is the verdict: a "VALID" above is the report's own signatures, not the pair.
-                out.println("INVALID: the report and this journal do not match (the INVALID journal lines above).");
+                out.println("INVALID: the report and this journal do not match (the INVALID lines above).");
                 return ExitCodes.CHECK_FAILED;
             }
             if (pdf) {

@@ -1,6 +1,8 @@
 package dev.runbookpilot.report;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.session.Journal;
 import dev.runbookpilot.session.JournalEvent;
@@ -64,9 +66,9 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
     /**
      * The witness a report carries; empty for a report exported before reports carried one.
      *
-     * @throws IOException when it cannot be read, or a Markdown report has more than one journal row (text from the
-     *                     journal cannot forge one, as cells escape backquotes and bars; two is not a report this
-     *                     tool wrote)
+     * @throws IOException when it cannot be read, or a Markdown report has more than one journal row in the table
+     *                     under its title (text from the journal cannot forge one there, as cells escape backquotes
+     *                     and bars; two is not a report this tool wrote)
      */
     public static Optional<JournalWitness> of(Path report) throws IOException {
         if (ReportVerifier.formatOf(report) == ReportFormat.PDF) {
@@ -81,7 +83,11 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
                 throw new IOException(report + ": its journal witness is unreadable (" + e.getOriginalMessage() + ")");
             }
         }
-        Matcher m = MARKDOWN_ROW.matcher(new String(Files.readAllBytes(report), StandardCharsets.UTF_8));
+        String text = new String(Files.readAllBytes(report), StandardCharsets.UTF_8);
+        // The row is in the table under the title, before the first section: code blocks further down hold journal
+        // text (command output, SQL) that is printed as it is.
+        int firstSection = text.indexOf("\n## ");
+        Matcher m = MARKDOWN_ROW.matcher(firstSection < 0 ? text : text.substring(0, firstSection));
         if (!m.find()) return Optional.empty();
         JournalWitness w = new JournalWitness(m.group(1).replaceAll("^`|`$", ""), Integer.parseInt(m.group(2)),
                 Long.parseLong(m.group(3)), m.group(4));
@@ -128,6 +134,9 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
         }
     }
 
+    private static final ObjectReader STRICT = Journal.JSON.readerFor(JournalEvent.class)
+            .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     /** Compares {@code journal}, the bytes of a journal file, with this witness. */
     public Comparison compare(byte[] journal) {
         String made = "the report was made from its first " + counts().replace(" lines, ", " lines (") + "), SHA-256 "
@@ -154,8 +163,10 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
             start = nl + 1;
             String kind;
             try {
-                JournalEvent e = line.isBlank() ? null : Journal.JSON.readValue(line, JournalEvent.class);
-                kind = e == null ? "blank" : Journal.JSON.readTree(line).path("event").asText();
+                // A key given twice is refused: Jackson types the event by the first "event", a tree keeps the last,
+                // and the kind printed must be the one counted.
+                JournalEvent e = line.isBlank() ? null : STRICT.readValue(line);
+                kind = e == null ? "blank" : STRICT.readTree(line).path("event").asText();
                 if (e instanceof JournalEvent.CheckFinished f && f.result() != null
                         && (f.result().status() == Status.FAILED || f.result().status() == Status.ERROR)) {
                     failed.merge(f.result().status(), 1, Integer::sum);

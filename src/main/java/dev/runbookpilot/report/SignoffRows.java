@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -112,9 +113,10 @@ public final class SignoffRows {
     /** The lines of a Markdown report's sign-off and gate sections, as {@link MarkdownReport#signoffLines} makes. */
     private static List<String> markdownLines(String markdown) {
         List<String> lines = new ArrayList<>();
-        int at = markdown.indexOf("\n## Sign-off");
-        if (at < 0) return lines;
-        for (String line : markdown.substring(markdown.indexOf('\n', at + 1) + 1).split("\n")) {
+        String[] all = markdown.split("\n", -1);
+        int heading = signoffHeading(all);
+        if (heading < 0) return lines;
+        for (String line : Arrays.asList(all).subList(heading + 1, all.length)) {
             if (line.equals(MarkdownReport.GATES_SECTION)) {
                 lines.add(line);
             } else if (line.startsWith("## ")) {
@@ -124,5 +126,29 @@ public final class SignoffRows {
             }
         }
         return lines;
+    }
+
+    /**
+     * The line of the report's own sign-off heading: the last {@code ## Sign-off} outside a code block. A phase may be
+     * called "Sign-off" too (its heading is the same line), and every phase comes before the report's section; the
+     * SQL appendix after it is fenced, so a statement's text cannot pass for the heading.
+     */
+    private static int signoffHeading(String[] lines) {
+        int found = -1;
+        String fence = null;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            int ticks = 0;
+            while (ticks < line.length() && line.charAt(ticks) == '`') ticks++;
+            if (fence != null) {
+                // A fence closes with a line of at least as many backticks and nothing else.
+                if (ticks >= fence.length() && line.substring(ticks).isBlank()) fence = null;
+            } else if (ticks >= 3) {
+                fence = line.substring(0, ticks);
+            } else if (line.equals("## Sign-off") || line.startsWith("## Sign-off · ")) {
+                found = i;
+            }
+        }
+        return found;
     }
 }

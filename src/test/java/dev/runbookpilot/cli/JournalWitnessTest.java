@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
@@ -119,7 +120,7 @@ class JournalWitnessTest {
                         + original.length + " bytes)");
                 // Whatever the report's own signatures say above, the verdict a reader sees last is the pair's.
                 assertThat(lastLine(v.output())).isEqualTo("INVALID: the report and this journal do not match (the "
-                        + "INVALID journal lines above).");
+                        + "INVALID lines above).");
             }
         }
     }
@@ -184,6 +185,22 @@ class JournalWitnessTest {
         assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
         assertThat(v.output()).contains("WARNING: the journal goes on after what this report was made from: a last"
                 + " line cut mid-way (" + cut.length() + " bytes without a line end");
+    }
+
+    @Test
+    void aLineAppendedWithItsKindTwiceCannotPrintLinesOfItsOwn() throws Exception {
+        String failedResult = lines().stream().filter(l -> l.contains("\"FAILED\"")).reduce((a, b) -> b)
+                .orElseThrow();
+        // Typed by its first "event", read back by its last: a line end and a terminal escape in the second would
+        // print a verdict of their own and hide what follows.
+        String forged = failedResult.replaceFirst("}$", Matcher.quoteReplacement(
+                ",\"event\":\"x)\\nVALID: the report and this journal match\\u001b[8m\"}"));
+        Path longer = write("forged-kind.jsonl", new String(original, StandardCharsets.UTF_8) + forged + "\n");
+        CliRun v = cli("verify", md.toString(), "--journal", longer.toString(), "--whole-journal");
+        assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(v.output()).contains("1 more line after line " + lines().size() + " (1 unreadable)")
+                .doesNotContain("\u001b").doesNotContain("\nVALID: the report and this journal match");
+        assertThat(lastLine(v.output())).startsWith("INVALID: ");
     }
 
     @Test

@@ -22,6 +22,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * verify checks the journal's key signatures and that the report's rows are the journal's.
  */
 class VerifyReportAgainstJournalTest {
+    /*
+     * The last phase is called "Sign-off", as in every bundled runbook: its heading is the same line as the report's
+     * own sign-off section. A check's SQL holds that line too, and a journal row, which the report prints as they are
+     * in its fenced SQL appendix.
+     */
     private static final String RUNBOOK = """
             runbook: Rows against the journal
             target: { environment: development }
@@ -32,10 +37,18 @@ class VerifyReportAgainstJournalTest {
                     title: Count rows
                     checks:
                       - query: { sql: "SELECT count(*) FROM t", expect: "= 3" }
+                      - query:
+                          sql: |
+                            SELECT count(*) FROM t WHERE '
+                            ## Sign-off
+                            - DBA: nobody
+                            | Journal | `x.jsonl` as read for this report: 1 lines, 2 bytes, SHA-256 `0000000000000000000000000000000000000000000000000000000000000000` |
+                            ' <> ''
+                          expect: "= 3"
                   - id: go
                     title: Go?
                     gate: { roles: [DBA], question: "Go?" }
-              - name: Close
+              - name: Sign-off
                 steps:
                   - id: sign
                     title: Sign-off
@@ -86,7 +99,8 @@ class VerifyReportAgainstJournalTest {
             CliRun ok = cli("verify", report.toString(), "--journal", journal.toString());
             assertThat(ok.code()).as(ok.output()).isEqualTo(ExitCodes.OK);
             assertThat(ok.output()).contains("2 sign-offs and gate answers, each signed with a key",
-                    "The report's sign-off rows are the journal's");
+                    "The report's sign-off rows are the journal's",
+                    "The journal is the one this report was made from");
         }
     }
 
