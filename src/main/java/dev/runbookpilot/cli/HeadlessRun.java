@@ -58,15 +58,22 @@ final class HeadlessRun {
     }
 
     /** Prints each result as it is journaled. */
+    /** Where a continued line of quoted text starts: under the values, right of every status column. */
+    private static final String CONTINUED = " ".repeat(24);
+
     static RunListener printer(PrintWriter out) {
         return new RunListener() {
             @Override
             public void checkFinished(Step step, CheckResult r) {
                 synchronized (out) {
-                    out.printf("    %-9s %s%n", r.status(), r.label());
+                    // Labels, values and output come from the runbook, the database and child processes: each
+                    // stays indented in its place, never a line of its own that reads like a verdict.
+                    out.printf("    %-9s %s%n", r.status(), TerminalText.indented(r.label(), CONTINUED));
                     if (r.status() != Status.PASSED || r.expected() != null) {
-                        out.printf("              expected: %s%n              actual:   %s%s%n", r.expected(),
-                                r.actual(), r.sqlState() == null ? "" : "  [SQLSTATE " + r.sqlState() + "]");
+                        out.printf("              expected: %s%n              actual:   %s%s%n",
+                                TerminalText.indented(r.expected(), CONTINUED),
+                                TerminalText.indented(r.actual(), CONTINUED),
+                                r.sqlState() == null ? "" : "  [SQLSTATE " + r.sqlState() + "]");
                     }
                     out.flush();
                 }
@@ -75,7 +82,8 @@ final class HeadlessRun {
             @Override
             public void previousAttempt(Step step, int index, String outcome) {
                 synchronized (out) {
-                    out.printf("    PREVIOUS  '%s': %s%n", step.title(), outcome);
+                    out.printf("    PREVIOUS  '%s': %s%n", TerminalText.indented(step.title(), CONTINUED),
+                            TerminalText.indented(outcome, CONTINUED));
                     out.flush();
                 }
             }
@@ -92,7 +100,7 @@ final class HeadlessRun {
             @Override
             public void notice(Step step, String message) {
                 synchronized (out) {
-                    out.printf("              NOTICE: %s%n", message);
+                    out.printf("              NOTICE: %s%n", TerminalText.indented(message, CONTINUED));
                     out.flush();
                 }
             }
@@ -101,7 +109,7 @@ final class HeadlessRun {
             public void commandOutput(Step step, dev.runbookpilot.check.CheckDetail.OutputLine line) {
                 synchronized (out) {
                     out.printf("              %s | %s%n", line.stream().toLowerCase(java.util.Locale.ROOT),
-                            line.text());
+                            TerminalText.indented(line.text(), CONTINUED));
                     out.flush();
                 }
             }

@@ -26,6 +26,23 @@ final class TerminalText {
         return b.toString();
     }
 
+    /**
+     * Text that may run over several lines (a check's actual value, a command's output) kept inside its place: each
+     * line after the first starts with {@code indent}, so nothing the database or a child process returns can print
+     * a line that looks like one of ours ({@code PASSED ...}); other control characters are shown as by
+     * {@link #visible}.
+     */
+    static String indented(String s, String indent) {
+        if (s == null) return null;
+        String[] lines = s.split("\r?\n", -1);
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) b.append(System.lineSeparator()).append(indent);
+            b.append(visible(lines[i]));
+        }
+        return b.toString();
+    }
+
     /** A writer whose every {@code println(String)} prints exactly one line, whatever the text holds. */
     static PrintWriter oneLinePerPrintln(PrintWriter to) {
         return new PrintWriter(to, true) {
