@@ -150,7 +150,7 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
         if (!prefix.equals(sha256)) {
             return new Comparison(this, "the journal is not the one this report was made from: changed: its first "
                     + bytes + " bytes have SHA-256 " + prefix + "; " + made + ". A line among them was edited, "
-                    + "added, removed or replaced.", 0, Map.of(), Map.of(), 0);
+                    + "added, removed or replaced." + copyHint(journal), 0, Map.of(), Map.of(), 0);
         }
         Map<String, Integer> kinds = new LinkedHashMap<>();
         Map<Status, Integer> failed = new LinkedHashMap<>();
@@ -177,6 +177,21 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
             kinds.merge(kind, 1, Integer::sum);
         }
         return new Comparison(this, null, extra, kinds, failed, journal.length - start);
+    }
+
+    /**
+     * What a copy that rewrites text does to a journal, named when seen (the journal this tool writes has neither):
+     * the auditor then asks for the file as it was, rather than suspecting an edit.
+     */
+    private static String copyHint(byte[] journal) {
+        boolean bom = journal.length >= 3 && (journal[0] & 0xff) == 0xef && (journal[1] & 0xff) == 0xbb
+                && (journal[2] & 0xff) == 0xbf;
+        boolean crlf = false;
+        for (int i = 1; i < journal.length && !crlf; i++) crlf = journal[i] == '\n' && journal[i - 1] == '\r';
+        if (!bom && !crlf) return "";
+        return " This file " + (crlf ? "has CR LF line ends" + (bom ? " and " : "") : "")
+                + (bom ? "starts with a byte order mark" : "") + ", which this tool never writes: it may have been "
+                + "converted as text when copied; compare the file as the session wrote it.";
     }
 
     private static int lineEnds(byte[] b, int end) {

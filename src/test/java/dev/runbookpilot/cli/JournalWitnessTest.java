@@ -188,6 +188,16 @@ class JournalWitnessTest {
     }
 
     @Test
+    void aJournalConvertedToWindowsLineEndsIsInvalidAndSaysHowItDiffers() throws Exception {
+        Path converted = write("crlf.jsonl", new String(original, StandardCharsets.UTF_8).replace("\n", "\r\n"));
+        CliRun v = cli("verify", md.toString(), "--journal", converted.toString());
+        assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(v.output()).contains("INVALID journal: the journal is not the one this report was made from: "
+                + "changed").contains("This file has CR LF line ends, which this tool never writes: it may have "
+                + "been converted as text when copied");
+    }
+
+    @Test
     void aLineAppendedWithItsKindTwiceCannotPrintLinesOfItsOwn() throws Exception {
         String failedResult = lines().stream().filter(l -> l.contains("\"FAILED\"")).reduce((a, b) -> b)
                 .orElseThrow();
