@@ -13,10 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,7 +143,7 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
                     + "has " + journal.length + " bytes (" + lineEnds(journal, journal.length) + " lines); " + made
                     + ".", 0, Map.of(), Map.of(), 0);
         }
-        String prefix = sha256(journal, (int) bytes);
+        String prefix = SignoffSignatures.prefixSha256(journal, (int) bytes);
         if (!prefix.equals(sha256)) {
             return new Comparison(this, "the journal is not the one this report was made from: changed: its first "
                     + bytes + " bytes have SHA-256 " + prefix + "; " + made + ". A line among them was edited, "
@@ -198,15 +195,5 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
         int n = 0;
         for (int i = 0; i < end; i++) if (b[i] == '\n') n++;
         return n;
-    }
-
-    private static String sha256(byte[] b, int end) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(b, 0, end);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 }

@@ -272,7 +272,8 @@ public final class SignoffSignatures {
         }
     }
 
-    private static String prefixSha256(byte[] bytes, int end) {
+    /** The SHA-256 (hex) of the first {@code end} bytes: what a signature over "the journal before it" covers. */
+    static String prefixSha256(byte[] bytes, int end) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(bytes, 0, end);

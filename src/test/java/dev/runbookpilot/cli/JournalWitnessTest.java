@@ -4,7 +4,6 @@ import static dev.runbookpilot.cli.CliRun.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.runbookpilot.report.SignoffSignatures;
-import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.stream.Stream;
 
 /**
  * A journal handed to an auditor beside the signed report it was made from, then cut short or edited after its last
@@ -57,21 +55,7 @@ class JournalWitnessTest {
 
     @BeforeAll
     static void signedRunAndReports() throws Exception {
-        Path key = dir.resolve("id_ed25519");
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
-                key.toString()).redirectErrorStream(true).start();
-        assertThat(p.waitFor()).isZero();
-        String db = TestPostgres.freshDatabase("witness");
-        TestPostgres.exec(db, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 3)");
-        Path rb = dir.resolve("runbook.yaml");
-        Files.writeString(rb, RUNBOOK);
-        Path sessions = dir.resolve("sessions");
-        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--gate", "DBA=go", "--sign-key",
-                "DBA=" + key, "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
-        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.CHECK_FAILED);
-        try (Stream<Path> files = Files.list(sessions)) {
-            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
-        }
+        journal = KeyedRun.of(dir, "witness", RUNBOOK, ExitCodes.CHECK_FAILED).journal();
         original = Files.readAllBytes(journal);
         assertThat(lines().get(lastSigned() + 1)).as("a line after the last signature").isNotBlank();
         assertThat(String.join("\n", lines().subList(lastSigned() + 1, lines().size()))).contains("FAILED");

@@ -2,7 +2,6 @@ package dev.runbookpilot.cli;
 
 import static dev.runbookpilot.cli.CliRun.cli;
 
-import dev.runbookpilot.testing.TestPostgres;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,24 +60,11 @@ class VerifyReportAgainstJournalTest {
 
     @BeforeAll
     static void signedRun() throws Exception {
-        Path key = dir.resolve("id_ed25519");
-        Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "ada@example.org", "-f",
-                key.toString()).redirectErrorStream(true).start();
-        assertThat(p.waitFor()).isZero();
-        String db = TestPostgres.freshDatabase("verifyrows");
-        TestPostgres.exec(db, "CREATE TABLE t (id int); INSERT INTO t SELECT generate_series(1, 3)");
-        Path rb = dir.resolve("runbook.yaml");
-        Files.writeString(rb, RUNBOOK);
-        Path sessions = dir.resolve("sessions");
-        CliRun run = cli("run", rb.toString(), "--db", TestPostgres.jdbcUrl(db), "--gate", "DBA=go", "--sign-key",
-                "DBA=" + key, "--session-dir", sessions.toString(), "--operator", "Grace Hopper");
-        assertThat(run.code()).as(run.output()).isEqualTo(ExitCodes.OK);
+        KeyedRun run = KeyedRun.of(dir, "verifyrows", RUNBOOK, ExitCodes.OK);
+        journal = run.journal();
         Matcher m = Pattern.compile("with key (SHA256:[A-Za-z0-9+/=]+)").matcher(run.output());
         assertThat(m.find()).isTrue();
         fingerprint = m.group(1);
-        try (Stream<Path> files = Files.list(sessions)) {
-            journal = files.filter(f -> f.toString().endsWith(".jsonl")).findFirst().orElseThrow();
-        }
     }
 
     @Test
