@@ -128,16 +128,40 @@ class DemoLeftoversTest {
         }
     }
 
+    @Test
+    void aLiveOwnerWhoseStartInstantMovedWithTheClockKeepsItsServerAndData() throws Exception {
+        Path dir = demoDir("demo-live");
+        // The owner is its own server here: a process whose command line names the directory as pg_ctl's does.
+        Process server = onDir(dir);
+        try {
+            DataDirOwner seen = DataDirOwner.of(server.toHandle());
+            // Recorded before a clock step that moved the boot time Java adds to every start by a second.
+            owned(dir, new DataDirOwner(seen.pid(), seen.started().plusSeconds(1), seen.ticks()));
+
+            assertThat(DemoLeftovers.sweep(home, List.of(home), now)).isEmpty();
+
+            assertThat(server.isAlive()).as("a live app's server").isTrue();
+            assertThat(dir).exists();
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** A process whose command line names {@code dir} the way pg_ctl names a data directory. */
+    private static Process onDir(Path dir) throws IOException {
+        return new ProcessBuilder("sh", "-c", "sleep 60; true", "sh", "-D", dir.toString()).start();
+    }
+
     /** A process that has ended: its pid no longer runs, or runs something started at another time. */
     private static DataDirOwner deadOwner() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
-        return new DataDirOwner(p.pid(), Instant.parse("2026-12-01T09:00:00Z"));
+        return new DataDirOwner(p.pid(), Instant.parse("2026-12-01T09:00:00Z"), null);
     }
 
     private static Path owned(Path dir, DataDirOwner owner) throws IOException {
         Files.writeString(dir.resolve(DataDirOwner.FILE), "pid=" + owner.pid() + "\nstarted=" + owner.started()
-                + "\n");
+                + "\n" + (owner.ticks() == null ? "" : "ticks=" + owner.ticks() + "\n"));
         return dir;
     }
 
