@@ -33,7 +33,7 @@ import java.util.stream.Stream;
  * made by an older version, with no owner recorded, is removed only when no server runs on it and either every
  * session journal that names it has ended, or no journal names it and it was last changed more than
  * {@link #UNCLAIMED_AGE} ago. The templates ({@code demo-templates}) are kept; only a template build whose builder
- * died is removed there.
+ * died is removed there. Links are never followed: the app makes none here, and one may point anywhere.
  */
 public final class DemoLeftovers {
     private static final Logger log = LoggerFactory.getLogger(DemoLeftovers.class);

@@ -21,7 +21,8 @@ import java.util.Set;
  * written its pid file, and that postmaster then outlives the JVM. Here a start in progress is interrupted (zonky
  * then stops waiting for the server), no new start may begin, and every process on the directory is stopped by its
  * command line ({@link ServerProcesses}), written pid file or not. A SIGKILL runs no hook at all: the next launch's
- * sweep finds the directory's owner dead and stops its server ({@link DataDirOwner}).
+ * sweep finds the directory's owner dead and stops its server ({@link DataDirOwner}). A directory whose owner record
+ * names another process is left alone: this JVM registered it before making it and lost it to that process.
  */
 final class ExitGuard {
     private static final Logger log = LoggerFactory.getLogger(ExitGuard.class);
