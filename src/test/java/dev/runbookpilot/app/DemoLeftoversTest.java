@@ -125,7 +125,7 @@ class DemoLeftoversTest {
             assertThat(onSibling.isAlive()).as("it names another directory").isTrue();
         } finally {
             reusedPid.destroyForcibly();
-            onSibling.destroyForcibly();
+            end(onSibling);
         }
     }
 
@@ -144,7 +144,7 @@ class DemoLeftoversTest {
             assertThat(server.isAlive()).as("a live app's server").isTrue();
             assertThat(dir).exists();
         } finally {
-            server.destroyForcibly();
+            end(server);
         }
     }
 
@@ -172,8 +172,8 @@ class DemoLeftoversTest {
             assertThat(resumed.isAlive()).as("the resuming copy's server").isTrue();
             assertThat(dir.resolve(DataDirOwner.FILE)).exists();
         } finally {
-            orphan.destroyForcibly();
-            if (resumed != null) resumed.destroyForcibly();
+            end(orphan);
+            if (resumed != null) end(resumed);
         }
     }
 
@@ -193,7 +193,7 @@ class DemoLeftoversTest {
             assertThat(Files.isSymbolicLink(templateLink)).isTrue();
             assertThat(elsewhere).exists();
         } finally {
-            onTarget.destroyForcibly();
+            end(onTarget);
         }
     }
 
@@ -212,6 +212,12 @@ class DemoLeftoversTest {
     /** A process whose command line names {@code dir} the way pg_ctl names a data directory. */
     private static Process onDir(Path dir) throws IOException {
         return new ProcessBuilder("sh", "-c", "sleep 60; true", "sh", "-D", dir.toString()).start();
+    }
+
+    /** Its sleep too, which would otherwise sleep on, reparented, for the rest of its minute. */
+    private static void end(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /** A process that has ended: its pid no longer runs, or runs something started at another time. */

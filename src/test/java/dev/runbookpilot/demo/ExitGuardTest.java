@@ -43,6 +43,8 @@ class ExitGuardTest {
                                 dir.getFileName().toString(), "loser.log");
             }
         } finally {
+            // Its sleep too, which would otherwise sleep on, reparented, for the rest of its minute.
+            winnersServer.descendants().forEach(ProcessHandle::destroyForcibly);
             winnersServer.destroyForcibly();
         }
     }
