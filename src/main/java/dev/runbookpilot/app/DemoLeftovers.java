@@ -106,7 +106,7 @@ public final class DemoLeftovers {
                         DemoDatabase.BUILDING);
                 if (builder.isEmpty() || builder.get().alive()) continue;
                 try {
-                    // The builder records no owner file while initdb runs; the name is its record, and stays.
+                    // Stopped only while the build's owner record stays as read here (none until initdb has run).
                     EmbeddedServer.discard(dir, DataDirOwner.of(dir));
                     removed.add(dir);
                     log.info("removed a demo template whose build was cut short: {}", dir);

@@ -40,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
      */
     static Path dataDir(Path workspace, LocalDateTime at) {
         return workspace.resolve("demo-cli-" + at.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + "-"
-                + ProcessHandle.current().pid() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+                + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
     }
 
     @Override

@@ -66,8 +66,10 @@ final class ServerProcesses {
     static boolean stop(Path dir, Optional<DataDirOwner> seen) throws IOException {
         return stop(dir, () -> {
             Optional<DataDirOwner> now = DataDirOwner.of(dir);
-            if (!now.equals(seen)) throw new IOException("not stopping the server on " + dir + ": it was claimed meanwhile by "
-                    + now.map(o -> "process " + o.pid()).orElse("nobody"));
+            if (!now.equals(seen)) {
+                throw new IOException("not stopping the server on " + dir + ": it was claimed meanwhile by "
+                        + now.map(o -> "process " + o.pid()).orElse("nobody"));
+            }
         });
     }
 
