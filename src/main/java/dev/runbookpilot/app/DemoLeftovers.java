@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +33,7 @@ import java.util.stream.Stream;
  * made by an older version, with no owner recorded, is removed only when no server runs on it and either every
  * session journal that names it has ended, or no journal names it and it was last changed more than
  * {@link #UNCLAIMED_AGE} ago. The templates ({@code demo-templates}) are kept; only a template build whose builder
- * died is removed there.
+ * died is removed there. Links are never followed: the app makes none here, and one may point anywhere.
  */
 public final class DemoLeftovers {
     private static final Logger log = LoggerFactory.getLogger(DemoLeftovers.class);
@@ -60,16 +61,18 @@ public final class DemoLeftovers {
         }
         try (Stream<Path> children = Files.list(parent)) {
             for (Path dir : children.filter(DemoLeftovers::isDemoDirectory).toList()) {
-                Path key = dir.toAbsolutePath().normalize();
                 try {
+                    Path key = sameFileKey(dir);
                     Boolean ended = endedByDir == null ? null : endedByDir.get(key);
                     Optional<DataDirOwner> owner = DataDirOwner.of(dir);
                     boolean unused;
                     if (owner.isPresent()) {
                         if (owner.get().alive()) continue;
                         // Its app was killed (SIGKILL, a power cut): whatever server it left is stopped, even one
-                        // that had not written its pid file yet.
-                        EmbeddedServer.stopServersOn(dir);
+                        // that had not written its pid file yet; but only while that dead owner is still the recorded
+                        // one: another copy resuming the session claims the directory first, and its new server there
+                        // is not an orphan.
+                        EmbeddedServer.stopServersOn(dir, owner);
                         unused = endedByDir != null && (ended == null || ended);
                     } else {
                         unused = endedByDir != null && (ended == null
@@ -78,7 +81,7 @@ public final class DemoLeftovers {
                         if (unused && serverRuns(dir)) unused = false;
                     }
                     if (unused) {
-                        EmbeddedServer.discard(dir);
+                        EmbeddedServer.discard(dir, owner);
                         removed.add(dir);
                         log.info("removed the data of a finished demo session: {}", dir);
                     }
@@ -98,12 +101,13 @@ public final class DemoLeftovers {
         List<Path> removed = new ArrayList<>();
         if (!Files.isDirectory(templates)) return removed;
         try (Stream<Path> children = Files.list(templates)) {
-            for (Path dir : children.filter(Files::isDirectory).toList()) {
+            for (Path dir : children.filter(DemoLeftovers::isRealDirectory).toList()) {
                 Optional<DataDirOwner> builder = DataDirOwner.fromTag(dir.getFileName().toString(),
                         DemoDatabase.BUILDING);
                 if (builder.isEmpty() || builder.get().alive()) continue;
                 try {
-                    EmbeddedServer.discard(dir);
+                    // Stopped only while the build's owner record stays as read here (none until initdb has run).
+                    EmbeddedServer.discard(dir, DataDirOwner.of(dir));
                     removed.add(dir);
                     log.info("removed a demo template whose build was cut short: {}", dir);
                 } catch (IOException | RuntimeException e) {
@@ -118,7 +122,29 @@ public final class DemoLeftovers {
 
     private static boolean isDemoDirectory(Path p) {
         String name = p.getFileName().toString();
-        return name.startsWith(PREFIX) && !name.equals(TEMPLATES) && Files.isDirectory(p);
+        return name.startsWith(PREFIX) && !name.equals(TEMPLATES) && isRealDirectory(p);
+    }
+
+    /**
+     * A directory, not a link to one: the app never makes links here, and a link named like a demo directory may
+     * point anywhere, at a directory whose server and data are none of the sweep's business.
+     */
+    private static boolean isRealDirectory(Path p) {
+        return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * The path a journal's record and a directory found here are compared by: its real path, so that a workspace
+     * reached through a link (a journal written as {@code /home/me/...}, the sweep listing {@code /var/home/me/...})
+     * still names the same directory; a directory that no longer exists as its absolute path.
+     */
+    private static Path sameFileKey(Path p) {
+        Path abs = p.toAbsolutePath().normalize();
+        try {
+            return abs.toRealPath();
+        } catch (IOException gone) {
+            return abs;
+        }
     }
 
     /**
@@ -144,7 +170,7 @@ public final class DemoLeftovers {
                 JournalEvent.Connection c = st.connection();
                 if (c == null || !c.demo() || c.demoDataDir() == null) continue;
                 boolean over = events.stream().anyMatch(e -> e instanceof JournalEvent.Ended);
-                ended.merge(Path.of(c.demoDataDir()).toAbsolutePath().normalize(), over, Boolean::logicalAnd);
+                ended.merge(sameFileKey(Path.of(c.demoDataDir())), over, Boolean::logicalAnd);
             }
         }
         return ended;

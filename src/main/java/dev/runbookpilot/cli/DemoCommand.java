@@ -15,8 +15,10 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
 
 @Command(name = "demo", description = "Start the embedded PostgreSQL with a sample's before-state and keep it "
         + "running until Ctrl-C, so you can point psql or 'run --db' at it.")
@@ -31,6 +33,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    /**
+     * This launch's data directory: named by the time for a person reading the workspace, and by this process and a
+     * random part so that no two launches pick the same one, even in the same millisecond.
+     */
+    static Path dataDir(Path workspace, LocalDateTime at) {
+        return workspace.resolve("demo-cli-" + at.format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + "-"
+                + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -56,9 +68,9 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
         // In the workspace like the app's demos, on a copy of the sample's template cluster: a demo whose JVM was
         // killed is found there by the next launch, which stops its server and removes its data.
-        Path dataDir = Workspace.fromEnvironment().home().resolve("demo-cli-"
-                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")));
-        // Ctrl-C, even while the server starts, stops it and discards this data (ExitGuard); nobody resumes it.
+        Path dataDir = dataDir(Workspace.fromEnvironment().home(), LocalDateTime.now());
+        // Ctrl-C, even while the server starts, stops it and discards this data (ExitGuard); nobody resumes it. The
+        // exit leaves the directory if another process owns it (ExitGuard reads its owner record).
         EmbeddedServer.discardOnExit(dataDir);
         EmbeddedServer server = Targets.startDemoServer(runbook, dataDir);
         String db = DemoDatabase.databaseName(runbook);

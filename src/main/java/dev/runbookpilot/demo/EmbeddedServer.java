@@ -8,12 +8,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -78,7 +80,9 @@ public final class EmbeddedServer implements AutoCloseable {
             // made has had no server yet, and looking through every process's command line is not free.
             boolean justCopied = owner.isPresent() && owner.get().isCurrent()
                     && !Files.exists(dir.resolve("postmaster.pid"));
-            if (!justCopied) ServerProcesses.stop(dir);
+            // Stopped only while the owner is still the one judged here: another copy resuming the same session
+            // meanwhile claims the directory, and its new server is not an orphan.
+            if (!justCopied) ServerProcesses.stop(dir, owner);
             // initdb refuses a directory with any file in it, so a new cluster is claimed once it runs (a template
             // build's scratch directory carries its owner in its name meanwhile).
             fresh = !Files.exists(dir.resolve("postgresql.conf"));
@@ -134,13 +138,29 @@ public final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
+     * As {@link #discard(Path)} for a directory judged abandoned by its owner record {@code owner} (empty: none): if
+     * that record changes meanwhile (another copy of the app claimed the directory) nothing more is stopped and the
+     * directory is kept.
+     *
+     * @throws IOException also when the owner record changed
+     */
+    public static void discard(Path dataDir, Optional<DataDirOwner> owner) throws IOException {
+        if (!Files.exists(dataDir, LinkOption.NOFOLLOW_LINKS)) return;
+        ServerProcesses.stop(dataDir, owner);
+        deleteTree(dataDir);
+    }
+
+    /**
      * Stops the server processes on {@code dataDir}, found by their command lines (a postmaster that has not yet
-     * written its pid file included); never a process on another directory.
+     * written its pid file included); never a process on another directory. The directory's owner record is read
+     * again before every round: once it is no longer {@code owner} (another copy claimed the directory) nothing
+     * more is signalled.
      *
      * @return true if something was running there
+     * @throws IOException also when the owner record changed
      */
-    public static boolean stopServersOn(Path dataDir) throws IOException {
-        return ServerProcesses.stop(dataDir);
+    public static boolean stopServersOn(Path dataDir, Optional<DataDirOwner> owner) throws IOException {
+        return ServerProcesses.stop(dataDir, owner);
     }
 
     /**

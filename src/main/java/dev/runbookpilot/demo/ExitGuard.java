@@ -21,7 +21,8 @@ import java.util.Set;
  * written its pid file, and that postmaster then outlives the JVM. Here a start in progress is interrupted (zonky
  * then stops waiting for the server), no new start may begin, and every process on the directory is stopped by its
  * command line ({@link ServerProcesses}), written pid file or not. A SIGKILL runs no hook at all: the next launch's
- * sweep finds the directory's owner dead and stops its server ({@link DataDirOwner}).
+ * sweep finds the directory's owner dead and stops its server ({@link DataDirOwner}). A directory whose owner record
+ * names another process is left alone: this JVM registered it before making it and lost it to that process.
  */
 final class ExitGuard {
     private static final Logger log = LoggerFactory.getLogger(ExitGuard.class);
@@ -95,6 +96,19 @@ final class ExitGuard {
         }
     }
 
+    /**
+     * A directory is registered before this JVM has made it (so that Ctrl-C during the copy still removes it), and
+     * another copy of the app may have made it under that name first: then the server and data there are that
+     * copy's, and the exit leaves them. One without an owner record is this JVM's (a template build's scratch
+     * directory, whose name only this JVM knows, is claimed once its cluster exists).
+     */
+    private static boolean ownedByAnother(Path dir) throws IOException {
+        var owner = DataDirOwner.of(dir);
+        if (owner.isEmpty() || owner.get().isCurrent()) return false;
+        log.info("leaving {} at exit: it belongs to process {}", dir, owner.get().pid());
+        return true;
+    }
+
     private static void onExit() {
         List<Path> toStop;
         List<Path> toDiscard;
@@ -120,6 +134,7 @@ final class ExitGuard {
         }
         for (Path dir : toStop) {
             try {
+                if (ownedByAnother(dir)) continue;
                 ServerProcesses.stop(dir);
             } catch (IOException e) {
                 log.warn("could not stop the server on {} at exit: {}", dir, e.getMessage());
@@ -127,6 +142,7 @@ final class ExitGuard {
         }
         for (Path dir : toDiscard) {
             try {
+                if (ownedByAnother(dir)) continue;
                 EmbeddedServer.deleteTree(dir);
             } catch (IOException e) {
                 log.warn("could not remove {} at exit: {}", dir, e.getMessage());

@@ -52,9 +52,38 @@ final class ServerProcesses {
      * @throws IOException if a process still runs after {@link #STOP_WAIT}
      */
     static boolean stop(Path dir) throws IOException {
+        return stop(dir, () -> {});
+    }
+
+    /**
+     * As {@link #stop(Path)} for a directory judged abandoned by its owner record {@code seen} (empty: none was
+     * recorded): that record is read again before every round, and if it has changed (another copy of the app has
+     * claimed the directory to resume its session there, or it is gone) nothing more is signalled, since what runs
+     * there now is that copy's server.
+     *
+     * @throws IOException also if the owner record changed
+     */
+    static boolean stop(Path dir, Optional<DataDirOwner> seen) throws IOException {
+        return stop(dir, () -> {
+            Optional<DataDirOwner> now = DataDirOwner.of(dir);
+            if (!now.equals(seen)) {
+                throw new IOException("not stopping the server on " + dir + ": it was claimed meanwhile by "
+                        + now.map(o -> "process " + o.pid()).orElse("nobody"));
+            }
+        });
+    }
+
+    /** Throws when the stop must not go on; asked before every round. */
+    @FunctionalInterface
+    private interface Guard {
+        void check() throws IOException;
+    }
+
+    private static boolean stop(Path dir, Guard guard) throws IOException {
         long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         boolean stopped = false;
         while (true) {
+            guard.check();
             List<ProcessHandle> found = new java.util.ArrayList<>(on(dir));
             unlistedPostmaster(dir).filter(p -> !found.contains(p)).ifPresent(found::add);
             if (found.isEmpty()) return stopped;
@@ -102,9 +131,14 @@ final class ServerProcesses {
         return !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
     }
 
-    /** The directory as a command line may name it: as given to zonky (absolute) and through its links. */
+    /**
+     * The directory as a command line may name it: as given to zonky (absolute) and with the links on its way
+     * resolved. Never the target of {@code dir} itself when that is a link: a link may point anywhere, and what runs on
+     * its target is not this directory's server.
+     */
     private static List<String> spellings(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
+        if (Files.isSymbolicLink(abs)) return List.of(abs.toString());
         try {
             Path real = abs.toRealPath();
             return real.equals(abs) ? List.of(abs.toString()) : List.of(abs.toString(), real.toString());

@@ -15,6 +15,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -124,20 +125,111 @@ class DemoLeftoversTest {
             assertThat(onSibling.isAlive()).as("it names another directory").isTrue();
         } finally {
             reusedPid.destroyForcibly();
-            onSibling.destroyForcibly();
+            end(onSibling);
         }
+    }
+
+    @Test
+    void aLiveOwnerWhoseStartInstantMovedWithTheClockKeepsItsServerAndData() throws Exception {
+        Path dir = demoDir("demo-live");
+        // The owner is its own server here: a process whose command line names the directory as pg_ctl's does.
+        Process server = onDir(dir);
+        try {
+            DataDirOwner seen = DataDirOwner.of(server.toHandle());
+            // Recorded before a clock step that moved the boot time Java adds to every start by a second.
+            owned(dir, new DataDirOwner(seen.pid(), seen.started().plusSeconds(1), seen.ticks()));
+
+            assertThat(DemoLeftovers.sweep(home, List.of(home), now)).isEmpty();
+
+            assertThat(server.isAlive()).as("a live app's server").isTrue();
+            assertThat(dir).exists();
+        } finally {
+            end(server);
+        }
+    }
+
+    @Test
+    void aDirectoryClaimedByAnotherCopyWhileItsOrphanIsStoppedKeepsItsNewServer() throws Exception {
+        Path dir = owned(demoDir("demo-resumed"), deadOwner());
+        Path signalled = home.resolve("orphan-got-sigterm");
+        // An orphan slow to stop (it notes the signal and carries on), so the stop keeps looking at the directory.
+        Process orphan = new ProcessBuilder("sh", "-c", "trap 'echo > \"$0\"' TERM; while :; do sleep 0.05; done",
+                signalled.toString(), "-D", dir.toString()).start();
+        Process resumed = null;
+        try {
+            Thread sweep = new Thread(() -> DemoLeftovers.sweep(home, List.of(home), now));
+            sweep.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(signalled) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(signalled).as("the sweep is stopping the orphan").exists();
+            // Another copy of the app resumes the session there: it claims the directory and starts its server.
+            DataDirOwner.claim(dir);
+            Thread.sleep(500);
+            resumed = onDir(dir);
+            sweep.join(TimeUnit.SECONDS.toMillis(40));
+            assertThat(sweep.isAlive()).isFalse();
+
+            assertThat(resumed.isAlive()).as("the resuming copy's server").isTrue();
+            assertThat(dir.resolve(DataDirOwner.FILE)).exists();
+        } finally {
+            end(orphan);
+            if (resumed != null) end(resumed);
+        }
+    }
+
+    @Test
+    void aLinkNamedLikeADemoDirectoryIsLeftAloneAndSoIsWhatRunsOnItsTarget() throws Exception {
+        Path elsewhere = Files.createDirectories(home.resolve("elsewhere"));
+        Path link = Files.createSymbolicLink(home.resolve("demo-x" + DataDirOwner.CREATING + deadOwner().tag()),
+                elsewhere);
+        Path templateLink = Files.createSymbolicLink(Files.createDirectories(home.resolve("demo-templates"))
+                .resolve("shop-1" + DemoDatabase.BUILDING + deadOwner().tag() + "-x"), elsewhere);
+        Process onTarget = onDir(elsewhere);
+        try {
+            assertThat(DemoLeftovers.sweep(home, List.of(home), now)).isEmpty();
+
+            assertThat(onTarget.isAlive()).as("the process on the link's target").isTrue();
+            assertThat(Files.isSymbolicLink(link)).isTrue();
+            assertThat(Files.isSymbolicLink(templateLink)).isTrue();
+            assertThat(elsewhere).exists();
+        } finally {
+            end(onTarget);
+        }
+    }
+
+    @Test
+    void aResumableSessionRecordedThroughALinkToTheWorkspaceKeepsItsDirectory() throws Exception {
+        Path real = Files.createDirectories(home.resolve("real"));
+        Path viaLink = Files.createSymbolicLink(home.resolve("link"), real);
+        Path resumable = owned(Files.createDirectories(real.resolve("demo-resumable")), deadOwner());
+        journal(Files.createDirectories(real.resolve("sessions")).resolve("a.jsonl"),
+                viaLink.resolve("demo-resumable"), false);
+
+        assertThat(DemoLeftovers.sweep(real, List.of(real.resolve("sessions")), now)).isEmpty();
+        assertThat(resumable).as("its session can still be resumed").exists();
+    }
+
+    /** A process whose command line names {@code dir} the way pg_ctl names a data directory. */
+    private static Process onDir(Path dir) throws IOException {
+        return new ProcessBuilder("sh", "-c", "sleep 60; true", "sh", "-D", dir.toString()).start();
+    }
+
+    /** Its sleep too, which would otherwise sleep on, reparented, for the rest of its minute. */
+    private static void end(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
     }
 
     /** A process that has ended: its pid no longer runs, or runs something started at another time. */
     private static DataDirOwner deadOwner() throws Exception {
         Process p = new ProcessBuilder("true").start();
         p.waitFor();
-        return new DataDirOwner(p.pid(), Instant.parse("2026-12-01T09:00:00Z"));
+        return new DataDirOwner(p.pid(), Instant.parse("2026-12-01T09:00:00Z"), null);
     }
 
     private static Path owned(Path dir, DataDirOwner owner) throws IOException {
         Files.writeString(dir.resolve(DataDirOwner.FILE), "pid=" + owner.pid() + "\nstarted=" + owner.started()
-                + "\n");
+                + "\n" + (owner.ticks() == null ? "" : "ticks=" + owner.ticks() + "\n"));
         return dir;
     }
 

@@ -171,7 +171,7 @@ class DemoOrphansTest {
         if (!Files.isDirectory(home)) return List.of();
         try (Stream<Path> files = Files.list(home)) {
             // By their final names: a directory is made under another name and renamed once its owner is recorded.
-            return files.filter(f -> f.getFileName().toString().matches("demo-cli-[0-9-]+")).toList();
+            return files.filter(f -> f.getFileName().toString().matches("demo-cli-[0-9a-f-]+")).toList();
         }
     }
 
