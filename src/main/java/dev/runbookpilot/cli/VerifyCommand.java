@@ -123,12 +123,14 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
             }
             boolean trustChecked = pdf ? !signerFingerprints.isEmpty() || !trustedCerts.isEmpty()
                     : allowedSigners != null;
-            if (journal != null && !journalMatches(out)) {
+            List<String> journalFailures = journal == null ? List.of() : journalFailures(out);
+            if (!journalFailures.isEmpty()) {
                 // The report's own signatures are still checked and listed below, so every problem shows at once.
                 if (pdf) print(out, ReportSigners.verifyPdf(file, trusted()), ReportFormat.PDF);
                 else if (sig == null) print(out, ReportSigners.verifyMarkdown(file, allowedSigners), ReportFormat.MARKDOWN);
                 // The last line is the verdict: a "VALID" above is the report's own signatures, not the pair.
-                out.println("INVALID: the report and this journal do not match (the INVALID lines above).");
+                out.println("INVALID with this journal: " + String.join("; ", journalFailures)
+                        + " (the INVALID lines above).");
                 return ExitCodes.CHECK_FAILED;
             }
             if (pdf) {
@@ -247,23 +249,24 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
     /**
      * The journal against the report: that it is the one the report was made from (the report's journal witness),
      * what it holds after that, its key signatures, and the report's sign-off rows against it. Prints what it
-     * found; true when all check out.
+     * found; returns what fails, a short clause each, none when all check out.
      */
-    private boolean journalMatches(PrintWriter out) throws IOException {
+    private List<String> journalFailures(PrintWriter out) throws IOException {
+        List<String> failures = new ArrayList<>();
         // Read once: every check below is of these same bytes.
         byte[] bytes = Files.readAllBytes(journal);
         ReportSigners.Check keyed = SignoffSignatures.verifyJournal(journal, bytes);
         JournalWitness.Comparison against = JournalWitness.of(file).map(w -> w.compare(bytes)).orElse(null);
-        boolean ok = keyed.valid();
         for (String p : keyed.problems()) out.println("INVALID journal: " + p);
+        if (!keyed.valid()) failures.add("its sign-offs and gate answers are not all signed with valid keys");
         if (against == null) {
             out.println((wholeJournal ? "INVALID journal: " : "WARNING: ") + "the report names no journal (it was "
                     + "exported before reports carried a Journal row): nothing shows whether this journal was cut "
                     + "short, or changed after its last key signature.");
-            ok &= !wholeJournal;
+            if (wholeJournal) failures.add("the report names no journal");
         } else if (!against.same()) {
             out.println("INVALID journal: " + against.problem());
-            ok = false;
+            failures.add("it is not the journal the report was made from");
         } else {
             JournalWitness w = against.witness();
             out.println("The journal is the one this report was made from: its " + w.lines() + " lines ("
@@ -271,7 +274,7 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
             String extra = against.extra();
             if (extra != null && wholeJournal) {
                 out.println("INVALID journal: " + extra);
-                ok = false;
+                failures.add("the journal goes on after what the report was made from");
             } else if (extra != null) {
                 out.println("WARNING: " + extra + " Export a new report to cover the whole journal; --whole-journal "
                         + "refuses a report that does not cover it.");
@@ -285,7 +288,8 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
                     ? Arrays.copyOf(bytes, (int) against.witness().bytes()) : bytes).events();
         } catch (IOException unreadable) {
             out.println("INVALID journal: " + unreadable.getMessage());
-            return false;
+            failures.add("the journal is unreadable");
+            return failures;
         }
         List<String> rows = SignoffRows.compare(file, journal, events);
         for (String p : rows) out.println("INVALID sign-off rows: " + p);
@@ -294,7 +298,8 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
                     + "signed with a key over the journal before it, unchanged since.");
         }
         if (rows.isEmpty()) out.println("The report's sign-off rows are the journal's (names, times, keys).");
-        return ok && rows.isEmpty();
+        else failures.add("the report's sign-off rows are not the journal's");
+        return failures;
     }
 
     private static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter

@@ -103,8 +103,8 @@ class JournalWitnessTest {
                         + "from: cut short").contains("the report was made from its first " + all.size() + " lines ("
                         + original.length + " bytes)");
                 // Whatever the report's own signatures say above, the verdict a reader sees last is the pair's.
-                assertThat(lastLine(v.output())).isEqualTo("INVALID: the report and this journal do not match (the "
-                        + "INVALID lines above).");
+                assertThat(lastLine(v.output())).isEqualTo("INVALID with this journal: it is not the journal the "
+                        + "report was made from (the INVALID lines above).");
             }
         }
     }
@@ -194,7 +194,8 @@ class JournalWitnessTest {
         assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
         assertThat(v.output()).contains("1 more line after line " + lines().size() + " (1 unreadable)")
                 .doesNotContain("\u001b").doesNotContain("\nVALID: the report and this journal match");
-        assertThat(lastLine(v.output())).startsWith("INVALID: ");
+        assertThat(lastLine(v.output())).isEqualTo("INVALID with this journal: the journal goes on after what the "
+                + "report was made from (the INVALID lines above).");
     }
 
     @Test
