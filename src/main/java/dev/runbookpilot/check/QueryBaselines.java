@@ -194,11 +194,15 @@ final class QueryBaselines {
      * slowerBy}:
      * <ul>
      *   <li>both medians below {@link #FLOOR_MS}: not judged, only the plan is;</li>
-     *   <li>median after above median before × limit: SLOWER (the check fails);</li>
+     *   <li>median after above median before × limit, and the fastest of the after middle above the slowest of the
+     *       before middle: SLOWER (the check fails);</li>
+     *   <li>median after above median before × limit, but the two middles overlap: TOO_NOISY, since the same runs
+     *       in other proportions, as a loaded server gives them, move a median that far without any slowdown;</li>
      *   <li>else the slowest of the after middle at most the fastest of the before middle × limit: WITHIN;</li>
      *   <li>else TOO_NOISY: the medians say "within" but the spread of the runs is wider than the tolerance, so a
-     *       slowdown of the allowed size could hide in it (the check is ERROR, never PASSED).</li>
+     *       slowdown of the allowed size could hide in it.</li>
      * </ul>
+     * TOO_NOISY makes the check ERROR, which never counts as a pass.
      */
     static Judgement judge(CheckDetail.Measurement before, CheckDetail.Measurement after, double slowerByPercent) {
         double mb = before.medianMs();
@@ -211,12 +215,21 @@ final class QueryBaselines {
                     + " below %.0f ms, where timer overhead and noise outweigh any difference, so only the plan is"
                     + " judged; %s", FLOOR_MS, runs));
         }
-        if (ma > mb * limit) {
-            return new Judgement(Timing.SLOWER, String.format(Locale.ROOT, "slower: median %.3f ms against %.3f ms%s,"
-                    + " more than the %s allowed; %s", ma, mb, change, percent(slowerByPercent), runs));
-        }
         double fastestBefore = middle(before.sortedMs(), true);
+        double slowestBefore = middle(before.sortedMs(), false);
+        double fastestAfter = middle(after.sortedMs(), true);
         double slowestAfter = middle(after.sortedMs(), false);
+        if (ma > mb * limit) {
+            if (fastestAfter > slowestBefore) {
+                return new Judgement(Timing.SLOWER, String.format(Locale.ROOT, "slower: median %.3f ms against"
+                        + " %.3f ms%s, more than the %s allowed; %s", ma, mb, change, percent(slowerByPercent), runs));
+            }
+            return new Judgement(Timing.TOO_NOISY, String.format(Locale.ROOT, "too noisy to judge %s: the median"
+                    + " (%.3f ms against %.3f ms%s) is beyond it, but the middle runs now start at %.3f ms, not above"
+                    + " the slowest middle run before (%.3f ms), so the runs of both sides overlap and noise alone"
+                    + " could move the median that far; %s. Run it again on a quieter server, or with more runs",
+                    percent(slowerByPercent), ma, mb, change, fastestAfter, slowestBefore, runs));
+        }
         if (slowestAfter <= fastestBefore * limit) {
             return new Judgement(Timing.WITHIN, String.format(Locale.ROOT, "within %s: median %.3f ms against"
                     + " %.3f ms%s; %s", percent(slowerByPercent), ma, mb, change, runs));

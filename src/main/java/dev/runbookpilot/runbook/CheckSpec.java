@@ -317,8 +317,9 @@ public sealed interface CheckSpec {
 
     /**
      * A hot query now against the baseline a snapshot recorded for it: FAILS when its median execution time grew by
-     * more than {@code slowerByPercent} or its plan lost an index it used; ERROR when there is no baseline or the
-     * timings are too noisy to tell (docs/decisions/0010-query-baselines.md has the rule).
+     * more than {@code slowerByPercent} (and its runs moved clear of the baseline's) or its plan lost an index it
+     * used; ERROR when there is no baseline or the timings are too noisy to tell
+     * (docs/decisions/0010-query-baselines.md has the rule).
      *
      * @param query the baseline's name in the snapshot; null to find it by {@code sql}
      * @param sql   the query to time now (a migration that renames a table gives the new text here, with

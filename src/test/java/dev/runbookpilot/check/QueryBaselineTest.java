@@ -78,14 +78,18 @@ class QueryBaselineTest {
     }
 
     @Test
-    void theSameQueryOnTheSameDataPassesAndSaysHowManyRunsAndTheirSpread() {
+    void theSameQueryOnTheSameDataIsNeverSlowerAndSaysHowManyRunsAndTheirSpread() {
         snapshot(new CheckSpec.HotQuery("scan", SCAN, 15));
 
         // Generous: this machine runs other builds beside the test; the rule itself is pinned by the unit cases.
         CheckResult r = compare("scan", null, 100, null);
 
-        assertThat(r.status()).as(r.toString()).isEqualTo(Status.PASSED);
-        assertThat(r.actual()).contains("within 100%").contains("over 15 runs").contains("the plan used no index before")
+        // A quiet machine gives "within"; the builds beside it can spread a few-millisecond scan's runs from 3 to
+        // 15 ms on either side, and then "too noisy" (ERROR, never a pass) is the honest answer. "Slower" is wrong.
+        assertThat(r.status()).as(r.toString()).isIn(Status.PASSED, Status.ERROR);
+        assertThat(r.actual()).as(r.toString())
+                .startsWith(r.status() == Status.PASSED ? "within 100%" : "too noisy to judge 100%");
+        assertThat(r.actual()).contains("over 15 runs").contains("the plan used no index before")
                 .containsPattern("\\d+\\.\\d{3}–\\d+\\.\\d{3} ms");
         CheckDetail.PlanComparison c = comparison(r);
         assertThat(c.after().runsMs()).as("as many runs as the baseline had").hasSize(15);
@@ -221,6 +225,17 @@ class QueryBaselineTest {
                 runs(7.0, 9.0, 10.5, 14.0, 30.0), 10);
         assertThat(j.timing()).isEqualTo(QueryBaselines.Timing.TOO_NOISY);
         assertThat(j.words()).startsWith("too noisy to judge 10%").contains("14.000 ms, beyond 8.800 ms")
+                .contains("more runs");
+    }
+
+    @Test
+    void medianBeyondButRunsOverlappingTheBaselinesIsTooNoisyNeverSlower() {
+        // The same two speeds on both sides, in other proportions: a loaded machine does this to one query.
+        QueryBaselines.Judgement j = QueryBaselines.judge(runs(10.0, 10.0, 10.0, 20.0, 20.0),
+                runs(10.0, 20.0, 20.0, 20.0, 30.0), 10);
+        assertThat(j.timing()).isEqualTo(QueryBaselines.Timing.TOO_NOISY);
+        assertThat(j.words()).startsWith("too noisy to judge 10%: the median (20.000 ms against 10.000 ms (+100.0%))")
+                .contains("start at 20.000 ms, not above the slowest middle run before (20.000 ms)")
                 .contains("more runs");
     }
 

@@ -8,6 +8,7 @@ import dev.runbookpilot.runbook.Expectation;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
@@ -16,12 +17,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,7 +67,7 @@ class CheckDetailPaneTest {
     }
 
     @Test
-    void resultRowsFillATableWithNullSetApart(FxRobot robot) {
+    void resultRowsFillATableWithNullSetApart(FxRobot robot) throws Exception {
         CheckDetail.Rows rows = new CheckDetail.Rows(List.of("id", "email"),
                 List.of(Arrays.asList("1", null), Arrays.asList("2", "NULL")), true);
         robot.interact(() -> pane.show(result(Status.FAILED, rows, null, null)));
@@ -75,6 +79,8 @@ class CheckDetailPaneTest {
         assertThat(table.getColumns()).extracting(c -> c.getText()).containsExactly("id", "email");
         assertThat(table.getItems()).hasSize(2);
         assertThat(table.getColumns().get(1).getCellData(0)).isNull();
+        awaitLayout(() -> robot.from(table).lookup(".table-row-cell").queryAllAs(TableRow.class).stream()
+                .filter(row -> !row.isEmpty()).count() == 2);
         assertThat(robot.lookup(".null-value").queryAll()).hasSize(1);
         assertThat(label(robot, "#check-rows-note").getText()).contains("truncated");
     }
@@ -92,23 +98,25 @@ class CheckDetailPaneTest {
     }
 
     @Test
-    void objectDifferencesNameEachCategoryInWords(FxRobot robot) {
+    void objectDifferencesNameEachCategoryInWords(FxRobot robot) throws Exception {
         CheckDetail.ObjectsDiff diff = new CheckDetail.ObjectsDiff(List.of("table:users"),
                 List.of("index:users_email_idx"), List.of("index:tmp"), List.of());
         robot.interact(() -> pane.show(result(Status.FAILED, diff, null, null)));
         @SuppressWarnings("unchecked")
         ListView<Object> list = robot.lookup("#check-objects").queryAs(ListView.class);
         assertThat(list.getItems()).hasSize(3);
+        awaitLayout(() -> cellTexts(robot, "#check-objects .list-cell").size() == 3);
         assertThat(cellTexts(robot, "#check-objects .list-cell")).containsExactly(
                 "✖ missing: index:users_email_idx", "✖ unexpected: index:tmp", "✔ found: table:users");
     }
 
     @Test
-    void aPlanMarksTheLinesThatDecidedAndShowsTheCost(FxRobot robot) {
+    void aPlanMarksTheLinesThatDecidedAndShowsTheCost(FxRobot robot) throws Exception {
         CheckDetail.Plan plan = new CheckDetail.Plan("Seq Scan on orders  (cost=0.00..1234.00 rows=1 width=8)\n"
                 + "  Filter: (customer_id = 3)", List.of("Seq Scan on orders"), 1234.0);
         robot.interact(() -> pane.show(result(Status.FAILED, plan, null, null)));
         assertThat(label(robot, "#check-plan-cost").getText()).startsWith("Total cost: 1,234.00");
+        awaitLayout(() -> cellTexts(robot, "#check-plan .list-cell").size() == 2);
         assertThat(cellTexts(robot, "#check-plan .plan-finding")).hasSize(1)
                 .allSatisfy(text -> assertThat(text).startsWith("▶ Seq Scan on orders"));
         assertThat(cellTexts(robot, "#check-plan .list-cell")).element(1).asString()
@@ -144,7 +152,7 @@ class CheckDetailPaneTest {
     }
 
     @Test
-    void aComparisonShowsItsTimingVerdictTheLostIndexAndBothPlansSideBySide(FxRobot robot) {
+    void aComparisonShowsItsTimingVerdictTheLostIndexAndBothPlansSideBySide(FxRobot robot) throws Exception {
         CheckDetail.Measurement before = new CheckDetail.Measurement("by_customer", SQL, List.of(4.0, 4.2, 4.1),
                 "Index Scan using orders_customer_idx on orders", List.of(new CheckDetail.PlanNode(0, "Index Scan",
                 "orders", "orders_customer_idx")), Map.of("orders_customer_idx", List.of(16390L)));
@@ -160,8 +168,17 @@ class CheckDetailPaneTest {
         TextArea planNow = robot.lookup("#check-plan-after").queryAs(TextArea.class);
         assertThat(planBefore.getText()).contains("orders_customer_idx");
         assertThat(planNow.getText()).isEqualTo("Seq Scan on orders");
+        awaitLayout(() -> planBefore.getWidth() > 0 && planNow.getWidth() > 0);
         assertThat(planBefore.localToScene(0, 0).getY()).as("side by side").isEqualTo(planNow.localToScene(0, 0).getY());
         assertThat(planBefore.localToScene(0, 0).getX()).isLessThan(planNow.localToScene(0, 0).getX());
+    }
+
+    /**
+     * Waits, on the FX thread, for what the layout pulse after a change makes: cells and positions. interact returns
+     * after a few rounds of FX events, and on a loaded machine the pulse can come later than that.
+     */
+    private static void awaitLayout(Callable<Boolean> laidOut) throws Exception {
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(laidOut).get());
     }
 
     /** The texts of the filled cells matching a query, in row order. */

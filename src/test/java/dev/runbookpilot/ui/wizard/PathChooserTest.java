@@ -6,6 +6,7 @@ import javafx.geometry.Bounds;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
@@ -46,6 +47,11 @@ class PathChooserTest {
     private Stage stage;
     private PathChooser chooser;
     private final List<Path> chosen = new CopyOnWriteArrayList<>();
+    /**
+     * How long an answer from the chooser's worker thread, or from a layout pulse, may take: generous, because CI runs
+     * two test JVMs beside other builds on two cores, and waiting longer costs nothing when the answer comes.
+     */
+    private static final long PATIENCE_S = 30;
 
     @Start
     void start(Stage stage) {
@@ -71,12 +77,30 @@ class PathChooserTest {
             chooser = c.get();
             chooser.show(stage, chosen::add);
         });
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#chooser-path").tryQuery().isPresent());
+        // Visible, not only present: laid out in the shown dialog, where the robot's clicks and keys can reach it.
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS,
+                () -> robot.lookup("#chooser-path").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
+        // Fitted once shown, the dialog is laid out at its new size only by a later pulse; until then its buttons
+        // can lie where the taller dialog had them.
+        DialogPane pane = chooser.getDialogPane();
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> WaitForAsyncUtils.asyncFx(
+                () -> pane.getHeight() == pane.getScene().getHeight() && pane.getWidth() == pane.getScene().getWidth())
+                .get());
         WaitForAsyncUtils.waitForFxEvents();
     }
 
     private void waitForListing(FxRobot robot, String name) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> names(robot).contains(name));
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> names(robot).contains(name));
+    }
+
+    /**
+     * Waits until a row of the listing shows this name, visible: the table's items change when the listing arrives,
+     * its cells only with the layout pulse after that, which on a loaded machine can come seconds later, and a click
+     * needs the cell.
+     */
+    private static void waitForRow(FxRobot robot, String name) throws Exception {
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> robot.from(robot.lookup("#chooser-listing")
+                .queryTableView()).lookup(name).match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
     }
 
     @SuppressWarnings("unchecked")
@@ -124,7 +148,7 @@ class PathChooserTest {
         waitForListing(robot, dir.getFileName() + "/");
         assertThat(pathText(robot)).isEqualTo(dir.getParent() + "/");
         robot.clickOn("#chooser-cancel");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !dialog.isShowing());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !dialog.isShowing());
         assertThat(chosen).as("Cancel chooses nothing").isEmpty();
     }
 
@@ -149,7 +173,7 @@ class PathChooserTest {
         typeInPath(robot, file.toString());
         robot.type(KeyCode.ENTER);
 
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(file);
         assertThat(chooser.isShowing()).isFalse();
     }
@@ -170,7 +194,7 @@ class PathChooserTest {
         typeInPath(robot, "sql/001.sql");
         robot.type(KeyCode.ENTER);
 
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(migration);
     }
 
@@ -180,7 +204,7 @@ class PathChooserTest {
         typeInPath(robot, "missing.yaml");
         robot.type(KeyCode.ENTER);
 
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> error(robot).contains("does not exist"));
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> error(robot).contains("does not exist"));
         assertThat(error(robot)).isEqualTo(dir.resolve("missing.yaml") + " does not exist.");
         assertThat(chooser.isShowing()).isTrue();
         assertThat(chosen).isEmpty();
@@ -195,21 +219,22 @@ class PathChooserTest {
         assertThat(pathText(robot)).isEqualTo(report.toString());
 
         robot.clickOn("#chooser-choose");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS,
                 () -> robot.lookup("#chooser-replace").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         assertThat(chosen).as("nothing chosen before the answer").isEmpty();
         // Enter answers the default, Cancel: a reflex keystroke does not replace the file.
         robot.type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> robot.lookup("#chooser-replace").tryQuery().isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS,
+                () -> robot.lookup("#chooser-replace").tryQuery().isEmpty());
         assertThat(chosen).isEmpty();
         assertThat(chooser.isShowing()).isTrue();
 
         robot.clickOn("#chooser-path");
         robot.type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS,
                 () -> robot.lookup("#chooser-replace").match(NodeQueryUtils.isVisible()).tryQuery().isPresent());
         robot.clickOn("#chooser-replace");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(report);
     }
 
@@ -221,7 +246,7 @@ class PathChooserTest {
         assertThat(pathText(robot)).isEqualTo(dir.resolve("rehearsal.md").toString());
 
         robot.clickOn("#chooser-choose");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(dir.resolve("rehearsal.md"));
     }
 
@@ -231,7 +256,7 @@ class PathChooserTest {
         typeInPath(robot, "no-such-folder/report.pdf");
         robot.type(KeyCode.ENTER);
 
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !error(robot).isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !error(robot).isEmpty());
         assertThat(error(robot)).isEqualTo("Cannot save: the folder " + dir.resolve("no-such-folder")
                 + " does not exist.");
         assertThat(chosen).isEmpty();
@@ -245,16 +270,18 @@ class PathChooserTest {
         waitForListing(robot, "gone/");
         Files.delete(gone);
 
+        waitForRow(robot, "gone/");
         robot.doubleClickOn("gone/");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !error(robot).isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !error(robot).isEmpty());
         assertThat(error(robot)).isEqualTo(gone + " does not exist (any more): choose another folder.");
         assertThat(names(robot)).isEmpty();
 
         robot.clickOn("#chooser-up");
         waitForListing(robot, "kept.yaml");
         assertThat(error(robot)).as("the error goes with the folder").isEmpty();
+        waitForRow(robot, "kept.yaml");
         robot.doubleClickOn("kept.yaml");
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(kept);
     }
 
@@ -268,15 +295,15 @@ class PathChooserTest {
 
         typeInPath(robot, dir + "/mi");
         robot.type(KeyCode.TAB);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> pathText(robot).endsWith("migrations-2024/"));
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> pathText(robot).endsWith("migrations-2024/"));
         waitForListing(robot, "001.yaml");
         assertThat(robot.lookup("#chooser-path").query().isFocused()).as("Tab completed, focus stays").isTrue();
 
         robot.write("0");
         robot.type(KeyCode.TAB);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> pathText(robot).endsWith("001.yaml"));
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> pathText(robot).endsWith("001.yaml"));
         robot.type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(dir.resolve("migrations-2024/001.yaml"));
     }
 
@@ -291,13 +318,13 @@ class PathChooserTest {
 
         typeInPath(robot, ".ss");
         robot.type(KeyCode.TAB);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> pathText(robot).equals(".ssh/"));
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> pathText(robot).equals(".ssh/"));
         waitForListing(robot, "id_ed25519");
         robot.write("id");
         robot.type(KeyCode.TAB);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> pathText(robot).endsWith("id_ed25519"));
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> pathText(robot).endsWith("id_ed25519"));
         robot.type(KeyCode.ENTER);
-        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> !chosen.isEmpty());
+        WaitForAsyncUtils.waitFor(PATIENCE_S, TimeUnit.SECONDS, () -> !chosen.isEmpty());
         assertThat(chosen).containsExactly(key);
     }
 
