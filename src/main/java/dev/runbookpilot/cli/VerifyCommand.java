@@ -261,8 +261,9 @@ final class VerifyCommand implements Callable<Integer>, QuickCompilerOnly.ShortL
         if (!keyed.valid()) failures.add("its sign-offs and gate answers are not all signed with valid keys");
         if (against == null) {
             out.println((wholeJournal ? "INVALID journal: " : "WARNING: ") + "the report names no journal (it was "
-                    + "exported before reports carried a Journal row): nothing shows whether this journal was cut "
-                    + "short, or changed after its last key signature.");
+                    + "exported before reports carried a Journal row, or the row was taken out after signing, which "
+                    + "the report's signature check shows): nothing shows whether this journal was cut short, or "
+                    + "changed after its last key signature.");
             if (wholeJournal) failures.add("the report names no journal");
         } else if (!against.same()) {
             out.println("INVALID journal: " + against.problem());

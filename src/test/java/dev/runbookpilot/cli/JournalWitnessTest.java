@@ -199,6 +199,28 @@ class JournalWitnessTest {
     }
 
     @Test
+    void aPdfWhoseJournalRowIsTakenOutAfterSigningIsInvalid() throws Exception {
+        // What an attacker holding a signed PDF can do without the key: an incremental update that drops the
+        // document information's witness, so that a cut journal meets no witness at all.
+        Path stripped = dir.resolve("stripped.pdf");
+        Files.copy(pdf, stripped);
+        try (var doc = org.apache.pdfbox.Loader.loadPDF(stripped.toFile());
+             var out = Files.newOutputStream(stripped, java.nio.file.StandardOpenOption.APPEND)) {
+            var info = doc.getDocumentInformation();
+            info.setCustomMetadataValue(dev.runbookpilot.report.JournalWitness.PDF_INFO_KEY, null);
+            info.getCOSObject().setNeedToBeUpdated(true);
+            doc.getDocumentCatalog().getCOSObject().setNeedToBeUpdated(true);
+            java.io.ByteArrayOutputStream update = new java.io.ByteArrayOutputStream();
+            doc.saveIncremental(update);
+            out.write(update.toByteArray(), (int) Files.size(pdf), update.size() - (int) Files.size(pdf));
+        }
+        Path cut = write("cut-for-stripped.jsonl", String.join("\n", lines().subList(0, lastSigned() + 1)) + "\n");
+        CliRun v = cli("verify", stripped.toString(), "--journal", cut.toString());
+        assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.CHECK_FAILED);
+        assertThat(v.output()).contains("WARNING: the report names no journal").contains("does not cover the whole file");
+    }
+
+    @Test
     void aReportThatNamesNoJournalVerifiesAsBeforeAndSaysSo() throws Exception {
         // A report as an older version wrote it: no Journal row, signed over the whole file with the same key.
         Path old = dir.resolve("old/report.md");
@@ -212,7 +234,8 @@ class JournalWitnessTest {
         CliRun v = cli("verify", old.toString(), "--journal", journal.toString());
         assertThat(v.code()).as(v.output()).isEqualTo(ExitCodes.OK);
         assertThat(v.output()).contains("WARNING: the report names no journal (it was exported before reports "
-                + "carried a Journal row): nothing shows whether this journal was cut short")
+                + "carried a Journal row, or the row was taken out after signing, which the report's signature check "
+                + "shows): nothing shows whether this journal was cut short")
                 .contains("The report's sign-off rows are the journal's").contains("VALID: 1 signature");
         CliRun strict = cli("verify", old.toString(), "--journal", journal.toString(), "--whole-journal");
         assertThat(strict.code()).as(strict.output()).isEqualTo(ExitCodes.CHECK_FAILED);
