@@ -2,6 +2,7 @@ package dev.runbookpilot.report;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.runbookpilot.check.Status;
 import dev.runbookpilot.session.Journal;
@@ -131,7 +132,7 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
         }
     }
 
-    private static final ObjectReader STRICT = Journal.JSON.readerFor(JournalEvent.class)
+    private static final ObjectReader STRICT = Journal.JSON.reader()
             .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     /** Compares {@code journal}, the bytes of a journal file, with this witness. */
@@ -143,7 +144,7 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
                     + "has " + journal.length + " bytes (" + lineEnds(journal, journal.length) + " lines); " + made
                     + ".", 0, Map.of(), Map.of(), 0);
         }
-        String prefix = SignoffSignatures.prefixSha256(journal, (int) bytes);
+        String prefix = Journal.sha256(journal, (int) bytes);
         if (!prefix.equals(sha256)) {
             return new Comparison(this, "the journal is not the one this report was made from: changed: its first "
                     + bytes + " bytes have SHA-256 " + prefix + "; " + made + ". A line among them was edited, "
@@ -160,10 +161,11 @@ public record JournalWitness(String file, int lines, long bytes, String sha256) 
             start = nl + 1;
             String kind;
             try {
-                // A key given twice is refused: Jackson types the event by the first "event", a tree keeps the last,
-                // and the kind printed must be the one counted.
-                JournalEvent e = line.isBlank() ? null : STRICT.readValue(line);
-                kind = e == null ? "blank" : STRICT.readTree(line).path("event").asText();
+                // A key given twice is refused: Jackson would type the event by the first "event" and a tree keep
+                // the last, and the kind printed must be the one counted.
+                JsonNode tree = line.isBlank() ? null : STRICT.readTree(line);
+                JournalEvent e = tree == null ? null : Journal.JSON.treeToValue(tree, JournalEvent.class);
+                kind = e == null ? "blank" : tree.path("event").asText();
                 if (e instanceof JournalEvent.CheckFinished f && f.result() != null
                         && (f.result().status() == Status.FAILED || f.result().status() == Status.ERROR)) {
                     failed.merge(f.result().status(), 1, Integer::sum);

@@ -15,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -159,7 +157,7 @@ public final class SignoffSignatures {
                 if (sg.signature() == null) {
                     problems.add(where + " is a typed name, not signed with a key.");
                 } else {
-                    String problem = check(sg, sessionId, prefixSha256(bytes, start));
+                    String problem = check(sg, sessionId, Journal.sha256(bytes, start));
                     if (problem != null) problems.add(where + " " + problem);
                     else keyed.add(roleLabel(sg.role(), sg.decision() != null, sg.stepId()));
                 }
@@ -269,17 +267,6 @@ public final class SignoffSignatures {
             return parts.length < 2 ? null : OpenSshKey.fingerprint(Base64.getDecoder().decode(parts[1]));
         } catch (IllegalArgumentException e) {
             return null;
-        }
-    }
-
-    /** The SHA-256 (hex) of the first {@code end} bytes: what a signature over "the journal before it" covers. */
-    static String prefixSha256(byte[] bytes, int end) {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(bytes, 0, end);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

@@ -104,14 +104,8 @@ public final class Journal implements AutoCloseable {
      */
     public synchronized JournalEvent appendChained(java.util.function.Function<String, JournalEvent> make)
             throws IOException {
-        String prefix;
-        try {
-            prefix = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
-        JournalEvent event = make.apply(prefix);
+        byte[] before = Files.readAllBytes(file);
+        JournalEvent event = make.apply(sha256(before, before.length));
         append(event);
         return event;
     }
@@ -173,15 +167,21 @@ public final class Journal implements AutoCloseable {
                         + e.getOriginalMessage(), e);
             }
         }
-        String sha256;
+        return new Snapshot(file, end, lineNo, sha256(bytes, end), List.copyOf(events));
+    }
+
+    /**
+     * The SHA-256 (hex) of the first {@code end} bytes of a journal: what a sign-off signs ("the journal before it")
+     * and what a report's Journal row names ({@code head -c END FILE | sha256sum}).
+     */
+    public static String sha256(byte[] bytes, int end) {
         try {
             java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
             md.update(bytes, 0, end);
-            sha256 = java.util.HexFormat.of().formatHex(md.digest());
+            return java.util.HexFormat.of().formatHex(md.digest());
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-        return new Snapshot(file, end, lineNo, sha256, List.copyOf(events));
     }
 
     private static void syncDirectory(Path dir) {
